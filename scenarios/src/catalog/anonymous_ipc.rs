@@ -1,0 +1,64 @@
+//! Parent and child share memory without a file: `MAP_SHARED|MAP_ANONYMOUS` is seen by both,
+//! `MAP_PRIVATE|MAP_ANONYMOUS` is copied on write. Ordered with a pipe and `waitpid`, not
+//! with `sleep`.
+
+use crate::catalog::{Scenario, Topic};
+use crate::engine::{Op, Plan, Step, Val};
+use crate::flags;
+use crate::params::{FileKind, Key, Params};
+
+/// The scenario.
+pub const SCENARIO: Scenario = Scenario {
+    id: "anonymous-ipc",
+    order: 9,
+    topic: Topic::Uses,
+    keys: &[Key::Flags, Key::Length, Key::Prot],
+    defaults,
+    build,
+};
+
+/// What the parent writes, as in the course notes.
+pub const MESSAGE: &str = "hello, world";
+
+fn defaults(page: u64) -> Params {
+    Params {
+        file: FileKind::Anonymous,
+        file_size: 0,
+        flags: flags::MAP_SHARED | flags::MAP_ANONYMOUS,
+        ..Params::base(page)
+    }
+}
+
+fn build(p: &Params, _page: u64) -> Plan {
+    let mut plan = Plan::new();
+    let map = plan.push(Step::critical(Op::Mmap {
+        addr: Val::Lit(0),
+        length: p.length,
+        prot: p.prot,
+        flags: p.flags,
+        fd: Val::Lit(-1),
+        offset: 0,
+    }));
+    plan.mapping_step = Some(map);
+    plan.mapping_len = p.length;
+    plan.push(Step::optional(Op::Maps));
+    let pipe = plan.push(Step::critical(Op::Pipe));
+    let pid = plan.push(Step::critical(Op::Fork));
+    // After the fork, the parent writes *then* wakes the child: the pipe orders the two.
+    plan.push(Step::critical(Op::WriteText {
+        addr: Val::Ret(map),
+        text: MESSAGE,
+    }));
+    plan.push(Step::critical(Op::PipeWrite { fd: Val::Aux(pipe) }));
+    plan.push(Step::critical(Op::PipeRead { fd: Val::Ret(pipe) }).in_child());
+    plan.push(
+        Step::critical(Op::ReadText {
+            addr: Val::Ret(map),
+            len: MESSAGE.len() as u64,
+        })
+        .in_child(),
+    );
+    plan.push(Step::critical(Op::Exit).in_child());
+    plan.push(Step::critical(Op::Waitpid { pid: Val::Ret(pid) }));
+    plan
+}

@@ -1,0 +1,97 @@
+//! Copy a file through two mappings, one bounded window at a time, check the copy byte for
+//! byte, and time it beside plain `read`/`write` and `copy_file_range` on the same file.
+
+use crate::catalog::{Scenario, Topic};
+use crate::engine::{FileSpec, Op, Plan, Purpose, Step, Val};
+use crate::experiment::round_up;
+use crate::params::{Key, Params};
+use crate::plan_path;
+use nix::libc;
+use std::time::Duration;
+
+/// The scenario.
+pub const SCENARIO: Scenario = Scenario {
+    id: "mmap-copy",
+    order: 8,
+    topic: Topic::Uses,
+    keys: &[Key::CopySize, Key::Window],
+    defaults,
+    build,
+};
+
+/// The buffer of the `read`/`write` copy: large enough that syscalls do not dominate.
+const BUFFER: u64 = 1 << 20;
+
+fn defaults(page: u64) -> Params {
+    Params {
+        file: crate::params::FileKind::Regular,
+        open: libc::O_RDONLY,
+        prot: libc::PROT_READ,
+        ..Params::base(page)
+    }
+}
+
+fn build(p: &Params, page: u64) -> Plan {
+    let size = p.copy_size;
+    // Windows must start on page boundaries: round the window up to whole pages.
+    let window = round_up(p.window.max(1), page);
+    let mut plan = Plan::new();
+    // A generous deadline: about 10 s plus 1 s per 32 MiB, even for slow disks.
+    plan.deadline = Duration::from_secs(10 + size / (32 << 20));
+    plan.files.push(FileSpec {
+        name: "source",
+        size,
+    });
+    let open = |plan: &mut Plan, name: &str, flags: i32| {
+        Val::Ret(plan.push(Step::critical(Op::Open {
+            path: plan_path(name),
+            flags,
+        })))
+    };
+    let create = libc::O_CREAT | libc::O_TRUNC;
+
+    let src = open(&mut plan, "source", libc::O_RDONLY);
+    let dst = open(&mut plan, "copy-mmap", libc::O_RDWR | create);
+    // The destination must be as long as the source before it is mapped: pages past its end
+    // would raise SIGBUS (see empty-new-file).
+    plan.push(Step::critical(Op::Ftruncate { fd: dst, size }));
+    plan.push(
+        Step::critical(Op::CopyMmap {
+            src,
+            dst,
+            size,
+            window,
+        })
+        .because(Purpose::Copy),
+    );
+    plan.push(Step::critical(Op::Compare {
+        a: src,
+        b: dst,
+        size,
+        window,
+    }));
+
+    let rw = open(&mut plan, "copy-read-write", libc::O_WRONLY | create);
+    plan.push(
+        Step::critical(Op::CopyReadWrite {
+            src,
+            dst: rw,
+            size,
+            buf_len: BUFFER,
+        })
+        .because(Purpose::Copy),
+    );
+
+    // A fresh descriptor: the read/write copy left the first one at end of file.
+    let src2 = open(&mut plan, "source", libc::O_RDONLY);
+    let cfr = open(&mut plan, "copy-file-range", libc::O_WRONLY | create);
+    plan.push(
+        Step::critical(Op::CopyFileRange {
+            src: src2,
+            dst: cfr,
+            size,
+        })
+        .because(Purpose::Copy),
+    );
+    plan
+}

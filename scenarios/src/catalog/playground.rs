@@ -1,0 +1,50 @@
+//! Every knob free: whatever the kernel says.
+
+use crate::catalog::{Scenario, Topic};
+use crate::engine::Plan;
+use crate::experiment::{self, Shape};
+use crate::params::{Key, Params};
+
+/// The scenario.
+pub const SCENARIO: Scenario = Scenario {
+    id: "playground",
+    order: 10,
+    topic: Topic::Free,
+    keys: &[
+        Key::File,
+        Key::FileSize,
+        Key::Open,
+        Key::Addr,
+        Key::Length,
+        Key::Offset,
+        Key::Prot,
+        Key::Flags,
+        Key::CloseFd,
+        Key::Access,
+        Key::Mprotect,
+        Key::MunmapShift,
+        Key::MunmapLength,
+        Key::RlimitAs,
+        Key::RlimitData,
+        Key::RlimitMemlock,
+        Key::ExhaustMapCount,
+        Key::Guard,
+    ],
+    defaults,
+    build,
+};
+
+fn defaults(page: u64) -> Params {
+    Params::base(page)
+}
+
+fn build(params: &Params, page: u64) -> Plan {
+    experiment::standard(
+        params,
+        page,
+        Shape {
+            munmap: true,
+            check_file: true,
+        },
+    )
+}

@@ -1,0 +1,253 @@
+//! The experiment engine: run a [`Plan`] in its own child process and return a [`Run`]: every
+//! step with its real return value, the outcome, and the child's `/proc/self/maps` lines.
+//!
+//! The parent (this module) does everything that allocates or may fail for reasons of its
+//! own: it creates a fresh temporary directory and the plan's files, the report pipe and the
+//! scratch buffers, then forks. The child ([`child`]) only executes. The parent reads the
+//! reports, waits for the child with a deadline (killing it when it passes), and always
+//! reaps it; the temporary directory is removed when the run ends, whatever the outcome.
+
+mod child;
+pub mod plan;
+pub mod record;
+pub mod wire;
+
+pub use plan::{FileSpec, Limit, Op, Plan, Purpose, Side, Step, Val};
+pub use record::{FileCheck, MapsSnapshot, Outcome, Run, StepRecord, Throughput};
+
+use nix::errno::Errno;
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+use nix::libc;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{kill, Signal};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::{fork, pipe2, ForkResult, Pid};
+use std::ffi::CString;
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Why a run could not happen at all (as opposed to an experiment that failed, which is a
+/// normal [`Run`]).
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The temporary directory or a file in it could not be made.
+    #[error("could not prepare the experiment's files: {0}")]
+    Files(#[from] io::Error),
+    /// A system call of the engine itself failed.
+    #[error("{what} failed: {errno}")]
+    Sys { what: &'static str, errno: Errno },
+    /// The plan refers to a step that has not run yet, or has too many steps.
+    #[error("invalid plan: {0}")]
+    Plan(String),
+}
+
+fn sys(what: &'static str) -> impl FnOnce(Errno) -> EngineError {
+    move |errno| EngineError::Sys { what, errno }
+}
+
+/// The page size the kernel reports (`sysconf(_SC_PAGESIZE)`).
+pub fn page_size() -> u64 {
+    nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+        .ok()
+        .flatten()
+        .map_or(4096, |v| v as u64)
+}
+
+/// Whether this process runs as root, which changes some answers (`CAP_IPC_LOCK` lets
+/// `MAP_LOCKED` past `RLIMIT_MEMLOCK`, for one).
+pub fn privileged() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// Check that every argument refers to an earlier step, so the child never reads a result
+/// that does not exist.
+fn validate(plan: &Plan) -> Result<(), EngineError> {
+    if plan.steps.len() > plan::MAX_STEPS {
+        return Err(EngineError::Plan(format!(
+            "{} steps, at most {}",
+            plan.steps.len(),
+            plan::MAX_STEPS
+        )));
+    }
+    for (i, step) in plan.steps.iter().enumerate() {
+        for v in step.op.vals() {
+            if let Val::Ret(j) | Val::RetPlus(j, _) | Val::Aux(j) = v {
+                if j >= i {
+                    return Err(EngineError::Plan(format!(
+                        "step {i} uses the result of step {j}"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Create `path` with `size` bytes of the lab's pattern, a chunk at a time.
+fn write_pattern(path: &Path, size: u64) -> io::Result<()> {
+    const CHUNK: u64 = 1 << 20;
+    let mut file = File::create(path)?;
+    let mut buf = Vec::with_capacity(CHUNK.min(size) as usize);
+    let mut off = 0;
+    while off < size {
+        let n = CHUNK.min(size - off);
+        buf.clear();
+        buf.extend((off..off + n).map(plan::pattern_byte));
+        file.write_all(&buf)?;
+        off += n;
+    }
+    Ok(())
+}
+
+/// Run one experiment in a child process and record what the kernel said.
+pub fn run(plan: &Plan) -> Result<Run, EngineError> {
+    validate(plan)?;
+    let page = page_size();
+    let dir = tempfile::Builder::new().prefix("mmap-lab-").tempdir()?;
+    for f in &plan.files {
+        write_pattern(&dir.path().join(f.name), f.size)?;
+    }
+    let dir_c = CString::new(dir.path().as_os_str().as_bytes())
+        .map_err(|e| EngineError::Files(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
+    let scratch_len = plan
+        .steps
+        .iter()
+        .map(|s| match s.op {
+            Op::CopyReadWrite { buf_len, .. } => buf_len as usize,
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let mut scratch = vec![0u8; scratch_len];
+    let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe2"))?;
+    let started = Instant::now();
+
+    // SAFETY: the child runs `run_child`, which only makes async-signal-safe calls and
+    // leaves with `_exit` (see child.rs for why this is sound in a multi-threaded parent).
+    let pid = match unsafe { fork() }.map_err(sys("fork"))? {
+        ForkResult::Child => child::run_child(
+            plan,
+            child::ChildSetup {
+                report_fd: write_end.as_raw_fd(),
+                other_fd: read_end.as_raw_fd(),
+                dir: &dir_c,
+                scratch: &mut scratch,
+            },
+        ),
+        ForkResult::Parent { child } => child,
+    };
+    drop(write_end);
+    let (bytes, exit) = collect(pid, read_end, plan.deadline);
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    let reports = wire::decode_all(&bytes);
+    let run = record::build(plan, reports, exit, page, privileged(), elapsed_us);
+    drop(dir);
+    Ok(run)
+}
+
+/// Read the child's reports until it exits or the deadline passes, then reap it.
+///
+/// The end of the pipe is not a reliable sign that the child is gone: another thread of a
+/// multi-threaded parent may fork at the wrong moment and hold a copy of the write end. So
+/// the child's exit is watched through a pidfd (or, on kernels without one, by polling
+/// `waitpid`), and the pipe is only drained.
+fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record::Exit) {
+    let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+    // SAFETY: pidfd_open takes a pid and flags; a negative return means no pidfd.
+    let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) } as i32;
+    // SAFETY: a non-negative return is a new descriptor that nothing else owns.
+    let pidfd = (raw >= 0).then(|| unsafe { OwnedFd::from_raw_fd(raw) });
+    let start = Instant::now();
+    let mut bytes = Vec::new();
+    let mut pipe_open = true;
+    loop {
+        let left = deadline.saturating_sub(start.elapsed());
+        if left.is_zero() {
+            let _ = kill(pid, Signal::SIGKILL);
+            let _ = waitpid(pid, None);
+            drain(&read_end, &mut bytes);
+            return (bytes, record::Exit::Timeout);
+        }
+        // Without a pidfd, wake up often enough to notice the exit.
+        let wait = if pidfd.is_some() {
+            left
+        } else {
+            left.min(Duration::from_millis(2))
+        };
+        let timeout =
+            PollTimeout::try_from(wait.as_millis().max(1) as i32).unwrap_or(PollTimeout::MAX);
+        let mut fds = Vec::with_capacity(2);
+        if pipe_open {
+            fds.push(PollFd::new(read_end.as_fd(), PollFlags::POLLIN));
+        }
+        if let Some(p) = &pidfd {
+            fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
+        }
+        match poll(&mut fds, timeout) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(_) => std::thread::sleep(Duration::from_millis(1)),
+        }
+        if pipe_open && drain(&read_end, &mut bytes) {
+            pipe_open = false;
+        }
+        match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) | Err(Errno::EINTR) => {
+                if !pipe_open && pidfd.is_none() {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
+            Ok(WaitStatus::Exited(..)) => {
+                drain(&read_end, &mut bytes);
+                return (bytes, record::Exit::Normal);
+            }
+            Ok(WaitStatus::Signaled(_, sig, _)) => {
+                drain(&read_end, &mut bytes);
+                return (bytes, record::Exit::Signal(sig as i32));
+            }
+            Ok(_) => {}
+            Err(_) => {
+                drain(&read_end, &mut bytes);
+                return (bytes, record::Exit::Normal);
+            }
+        }
+    }
+}
+
+/// Read what is in the pipe now. Returns true at end of file.
+fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
+    let mut buf = [0u8; 65536];
+    loop {
+        match nix::unistd::read(fd, &mut buf) {
+            Ok(0) => return true,
+            Ok(n) => into.extend_from_slice(&buf[..n]),
+            Err(Errno::EINTR) => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
+impl Op {
+    /// The arguments that refer to other steps' results.
+    pub fn vals(&self) -> Vec<Val> {
+        match *self {
+            Op::Ftruncate { fd, .. } | Op::LseekWrite { fd, .. } | Op::Close { fd } => vec![fd],
+            Op::Mmap { addr, fd, .. } => vec![addr, fd],
+            Op::Munmap { addr, .. }
+            | Op::Mprotect { addr, .. }
+            | Op::Touch { addr, .. }
+            | Op::WriteText { addr, .. }
+            | Op::ReadText { addr, .. } => vec![addr],
+            Op::PipeRead { fd } | Op::PipeWrite { fd } => vec![fd],
+            Op::Waitpid { pid } => vec![pid],
+            Op::CopyMmap { src, dst, .. }
+            | Op::CopyReadWrite { src, dst, .. }
+            | Op::CopyFileRange { src, dst, .. } => vec![src, dst],
+            Op::Compare { a, b, .. } => vec![a, b],
+            _ => Vec::new(),
+        }
+    }
+}

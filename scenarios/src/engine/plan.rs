@@ -1,0 +1,261 @@
+//! An experiment as data: the files to create, then a list of steps. Scenarios build a [`Plan`];
+//! the engine runs it in a child process; the C generator prints it as a C program.
+//!
+//! Everything a step needs (paths as `CString`s, buffers) is built here, before the fork, so
+//! that the child only reads the plan and never allocates.
+
+use std::ffi::CString;
+use std::time::Duration;
+
+/// The most steps one plan may have (the child keeps their results in a fixed array).
+pub const MAX_STEPS: usize = 48;
+
+/// A file the engine creates in the experiment's temporary directory before the child starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSpec {
+    /// Name inside the temporary directory.
+    pub name: &'static str,
+    /// Size in bytes, filled with [`pattern_byte`].
+    pub size: u64,
+}
+
+/// The byte at `offset` of every file the engine creates: printable letters, so a student can
+/// read them, varied enough that a misplaced copy shows.
+pub fn pattern_byte(offset: u64) -> u8 {
+    b'A' + ((offset ^ (offset >> 12)) % 26) as u8
+}
+
+/// An argument: a literal, or what an earlier step returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Val {
+    /// This number.
+    Lit(i64),
+    /// The return value of step N.
+    Ret(usize),
+    /// The return value of step N plus a byte offset.
+    RetPlus(usize, i64),
+    /// The second value step N produced (the write end of a pipe).
+    Aux(usize),
+}
+
+/// Which `setrlimit` resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// `RLIMIT_AS`.
+    As,
+    /// `RLIMIT_DATA`.
+    Data,
+    /// `RLIMIT_MEMLOCK`.
+    Memlock,
+}
+
+impl Limit {
+    /// The C name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Limit::As => "RLIMIT_AS",
+            Limit::Data => "RLIMIT_DATA",
+            Limit::Memlock => "RLIMIT_MEMLOCK",
+        }
+    }
+}
+
+/// After a `fork` step, which process runs a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The experiment's process (before any fork, or the parent after it).
+    Parent,
+    /// The process the experiment forked.
+    Child,
+}
+
+/// One thing the child does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// `setrlimit(resource, {bytes, bytes})`.
+    SetRlimit { limit: Limit, bytes: u64 },
+    /// Split a fresh reservation with `mprotect` until the kernel refuses: the process then
+    /// sits at `vm.max_map_count`. Returns how many splits succeeded.
+    ExhaustMapCount { page: u64 },
+    /// `open(path, flags, 0600)`.
+    Open { path: CString, flags: i32 },
+    /// `pipe(fds)`: returns the read end, aux the write end.
+    Pipe,
+    /// `memfd_create` + `ftruncate(size)` + `fcntl(F_ADD_SEALS, F_SEAL_WRITE)`.
+    SealedMemfd { size: u64 },
+    /// `ftruncate(fd, size)`.
+    Ftruncate { fd: Val, size: u64 },
+    /// `lseek(fd, size - 1, SEEK_SET)` then `write(fd, "", 1)`.
+    LseekWrite { fd: Val, size: u64 },
+    /// `mmap(addr, length, prot, flags, fd, offset)`.
+    Mmap {
+        addr: Val,
+        length: u64,
+        prot: i32,
+        flags: i32,
+        fd: Val,
+        offset: i64,
+    },
+    /// `munmap(addr, length)`.
+    Munmap { addr: Val, length: u64 },
+    /// `mprotect(addr, length, prot)`.
+    Mprotect { addr: Val, length: u64, prot: i32 },
+    /// `close(fd)`.
+    Close { fd: Val },
+    /// Read or write one byte at `addr`. Returns the byte read, or the byte written.
+    Touch { addr: Val, write: bool, value: u8 },
+    /// Open `path` afresh, `pread` one byte at `offset`, close. Returns the byte.
+    ReadFileByte { path: CString, offset: u64 },
+    /// Copy `/proc/self/maps` into the record.
+    Maps,
+    /// `fork()`: returns the child's pid in the parent.
+    Fork,
+    /// `memcpy(addr, text, len)`.
+    WriteText { addr: Val, text: &'static str },
+    /// `read(fd, &c, 1)`: wait for the other side.
+    PipeRead { fd: Val },
+    /// `write(fd, "x", 1)`: wake the other side.
+    PipeWrite { fd: Val },
+    /// Copy `len` bytes from `addr` into the record (as text).
+    ReadText { addr: Val, len: u64 },
+    /// `_exit(0)`: the forked child stops here.
+    Exit,
+    /// `waitpid(pid, &status, 0)`.
+    Waitpid { pid: Val },
+    /// Copy `size` bytes from `src` to `dst` (already `size` long) through two mappings, one
+    /// `window` at a time. Returns the bytes copied; the record gets the time taken.
+    CopyMmap {
+        src: Val,
+        dst: Val,
+        size: u64,
+        window: u64,
+    },
+    /// Copy with `read`/`write` through a buffer of `buf_len` bytes (allocated before fork).
+    CopyReadWrite {
+        src: Val,
+        dst: Val,
+        size: u64,
+        buf_len: u64,
+    },
+    /// Copy with `copy_file_range`.
+    CopyFileRange { src: Val, dst: Val, size: u64 },
+    /// Compare two files through mappings, `window` at a time. Returns 0 when identical, else
+    /// the offset of the first difference plus one.
+    Compare {
+        a: Val,
+        b: Val,
+        size: u64,
+        window: u64,
+    },
+    /// `nanosleep`: only for tests of the deadline.
+    Sleep { millis: u64 },
+}
+
+/// A step: what to do, whether its failure decides the outcome, and which process runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The call.
+    pub op: Op,
+    /// A failing critical step ends the experiment and is its outcome; a non-critical failure
+    /// is only recorded.
+    pub critical: bool,
+    /// Which process runs it after a fork.
+    pub side: Side,
+    /// Why the step is there, for steps a student did not ask for (a guard, a check).
+    pub purpose: Option<Purpose>,
+}
+
+/// Why the engine added a step, so the screen can say so in the student's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    /// Reserve room for the mapping with a guard page above it.
+    GuardReserve,
+    /// Give back all of the reservation but the guard page.
+    GuardRelease,
+    /// Read the file back to see whether a write reached it.
+    CheckFile,
+    /// A mapping made only so that `addr=existing` has something to collide with.
+    Existing,
+    /// Fill the process up to `vm.max_map_count`.
+    ExhaustMapCount,
+    /// Part of the copy benchmark.
+    Copy,
+}
+
+impl Step {
+    /// A step whose failure is the outcome.
+    pub fn critical(op: Op) -> Step {
+        Step {
+            op,
+            critical: true,
+            side: Side::Parent,
+            purpose: None,
+        }
+    }
+
+    /// A step whose failure is only recorded.
+    pub fn optional(op: Op) -> Step {
+        Step {
+            critical: false,
+            ..Step::critical(op)
+        }
+    }
+
+    /// Mark why the engine added this step.
+    pub fn because(mut self, purpose: Purpose) -> Step {
+        self.purpose = Some(purpose);
+        self
+    }
+
+    /// Run this step in the forked child only.
+    pub fn in_child(mut self) -> Step {
+        self.side = Side::Child;
+        self
+    }
+}
+
+/// A whole experiment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Files to create before the child starts.
+    pub files: Vec<FileSpec>,
+    /// What the child does, in order.
+    pub steps: Vec<Step>,
+    /// Kill the child after this long.
+    pub deadline: Duration,
+    /// The step whose return value is "the mapping" (for filtering `/proc/self/maps`).
+    pub mapping_step: Option<usize>,
+    /// The mapping's length, for filtering `/proc/self/maps` and drawing it.
+    pub mapping_len: u64,
+}
+
+impl Plan {
+    /// An empty plan with the default deadline of 5 s.
+    pub fn new() -> Plan {
+        Plan {
+            files: Vec::new(),
+            steps: Vec::new(),
+            deadline: Duration::from_secs(5),
+            mapping_step: None,
+            mapping_len: 0,
+        }
+    }
+
+    /// Append a step and return its index (so later steps can use its result).
+    pub fn push(&mut self, step: Step) -> usize {
+        self.steps.push(step);
+        self.steps.len() - 1
+    }
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan::new()
+    }
+}
+
+/// A path as a `CString`. Paths come from the plan's own names, never from user text with a NUL.
+pub fn c_path(path: &str) -> CString {
+    CString::new(path.replace('\0', "")).unwrap_or_default()
+}

@@ -1,0 +1,665 @@
+//! What a run produced, in the shape DESIGN.md's JSON contract fixes: every step with its real
+//! call and result, the outcome, and the `/proc/self/maps` lines around the mapping.
+//!
+//! Everything here is read off the child's reports. The only judgement made is which report
+//! decides the outcome: a signal that killed the child, else the first failing critical step.
+
+use super::plan::{Op, Plan, Purpose, Side, Val};
+use super::wire::{Kind, Report};
+use crate::flags;
+use nix::errno::Errno;
+use nix::sys::signal::Signal;
+use serde::Serialize;
+
+/// One step as it ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepRecord {
+    /// The C-like call with its real arguments.
+    pub call: String,
+    /// The real return value (`MAP_FAILED`, `-1`, `0x7f…`, `3`, …), or `—` if a signal struck.
+    pub result: String,
+    /// The errno's name when the call failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errno: Option<String>,
+    /// The errno's number when the call failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The signal that struck during this step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    /// `child` for steps run by the process the experiment forked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process: Option<&'static str>,
+    /// Why the engine added this step, when the student did not ask for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Purpose>,
+    /// How long the step took, for timed steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nanos: Option<u64>,
+    /// The function's name (`mmap`, `munmap`, …).
+    #[serde(skip)]
+    pub function: &'static str,
+    /// Index of the step in the plan.
+    #[serde(skip)]
+    pub plan_index: usize,
+    /// The raw return value, if the step finished.
+    #[serde(skip)]
+    pub ret: Option<i64>,
+    /// Whether this step's failure decides the outcome.
+    #[serde(skip)]
+    pub critical: bool,
+}
+
+/// How the experiment ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Every critical step succeeded and no signal struck.
+    Ok,
+    /// A critical call failed.
+    Errno {
+        /// The function that failed.
+        call: String,
+        /// `EINVAL` …
+        errno: String,
+        /// 22 …
+        code: i32,
+        /// `strerror`: "Invalid argument" …
+        message: String,
+    },
+    /// A signal killed the experiment's process.
+    Signal {
+        /// `SIGBUS` …
+        signal: String,
+        /// The number.
+        number: i32,
+        /// Index (in `steps`) of the step it interrupted.
+        step: usize,
+        /// That step's call.
+        call: String,
+    },
+    /// The child ran past its deadline and was killed.
+    Timeout {
+        /// The deadline, in milliseconds.
+        after_ms: u64,
+    },
+}
+
+impl Outcome {
+    /// A short word for the outcome: `ok`, `EINVAL`, `SIGBUS`, `timeout`.
+    pub fn word(&self) -> &str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Errno { errno, .. } => errno,
+            Outcome::Signal { signal, .. } => signal,
+            Outcome::Timeout { .. } => "timeout",
+        }
+    }
+}
+
+/// `/proc/self/maps` lines near the mapping, captured by the child after some step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MapsSnapshot {
+    /// The function of the step just before the capture (`mmap`, `munmap`).
+    pub after: &'static str,
+    /// The lines whose range lies near the mapping.
+    pub lines: Vec<String>,
+}
+
+/// What a write did to the file, when the experiment read the file back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FileCheck {
+    /// Byte offset in the file.
+    pub offset: u64,
+    /// The byte written through the mapping.
+    pub written: u8,
+    /// The byte the file holds afterwards (read with a fresh `pread`).
+    pub in_file: u8,
+    /// Whether the write reached the file.
+    pub reached_file: bool,
+}
+
+/// Speed of the three copies in `mmap-copy`, MiB per second.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Throughput {
+    pub mmap: f64,
+    pub read_write: f64,
+    pub copy_file_range: f64,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Run {
+    /// `sysconf(_SC_PAGESIZE)`.
+    pub page_size: u64,
+    /// Whether the lab ran as root: some answers (MAP_LOCKED beyond RLIMIT_MEMLOCK) differ.
+    pub privileged: bool,
+    /// The steps that started, in order.
+    pub steps: Vec<StepRecord>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// `/proc/self/maps` captures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub maps: Vec<MapsSnapshot>,
+    /// The mapping's address, when mmap succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping_addr: Option<u64>,
+    /// A write read back from the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_check: Option<FileCheck>,
+    /// What the forked child read from shared memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child_read: Option<String>,
+    /// For copies: whether the copy matched the source byte for byte.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_identical: Option<bool>,
+    /// For copies: MiB/s of each method.
+    #[serde(rename = "throughput_mib_s", skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<Throughput>,
+    /// Wall time of the child, microseconds.
+    pub elapsed_us: u64,
+}
+
+/// What the parent learned about one plan step.
+#[derive(Debug, Default, Clone)]
+struct Seen {
+    begun: bool,
+    end: Option<(i64, i64, i32)>,
+    payload: Vec<u8>,
+    nanos: Option<u64>,
+}
+
+/// How the child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    Normal,
+    Signal(i32),
+    Timeout,
+}
+
+/// Build the record of a run from the child's reports and its exit.
+pub(crate) fn build(
+    plan: &Plan,
+    reports: Vec<Report>,
+    exit: Exit,
+    page_size: u64,
+    privileged: bool,
+    elapsed_us: u64,
+) -> Run {
+    let mut seen = vec![Seen::default(); plan.steps.len()];
+    for r in reports {
+        let Some(s) = seen.get_mut(r.header.step as usize) else {
+            continue;
+        };
+        match r.kind {
+            Kind::Begin => s.begun = true,
+            Kind::End => s.end = Some((r.header.ret, r.header.aux, r.header.errno)),
+            Kind::Payload => s.payload.extend_from_slice(&r.payload),
+            Kind::Nanos => s.nanos = Some(r.header.ret.max(0) as u64),
+        }
+    }
+    let results: Vec<Option<(i64, i64)>> =
+        seen.iter().map(|s| s.end.map(|(r, a, _)| (r, a))).collect();
+    let namer = Namer {
+        plan,
+        results: &results,
+    };
+
+    // The step a signal interrupted: the last one the experiment's own process began and
+    // did not finish (steps of a forked child are that child's business).
+    let interrupted = match exit {
+        Exit::Signal(_) => seen
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(i, s)| s.begun && s.end.is_none() && plan.steps[*i].side == Side::Parent)
+            .map(|(i, _)| i),
+        _ => None,
+    };
+
+    let mut steps = Vec::new();
+    let mut maps = Vec::new();
+    let mut outcome = None;
+    for (i, (step, s)) in plan.steps.iter().zip(&seen).enumerate() {
+        if !s.begun {
+            continue;
+        }
+        let mut rec = StepRecord {
+            call: namer.call(&step.op),
+            result: "—".to_string(),
+            errno: None,
+            code: None,
+            signal: None,
+            process: (step.side == Side::Child).then_some("child"),
+            purpose: step.purpose,
+            nanos: s.nanos,
+            function: step.op.function(),
+            plan_index: i,
+            ret: s.end.map(|e| e.0),
+            critical: step.critical,
+        };
+        match s.end {
+            Some((ret, aux, e)) => {
+                rec.result = namer.result(&step.op, ret, aux, e, &s.payload);
+                if e != 0 {
+                    let errno = Errno::from_raw(e);
+                    rec.errno = Some(format!("{errno:?}"));
+                    rec.code = Some(e);
+                    if step.critical && outcome.is_none() {
+                        outcome = Some(Outcome::Errno {
+                            call: step.op.function().to_string(),
+                            errno: format!("{errno:?}"),
+                            code: e,
+                            message: errno.desc().to_string(),
+                        });
+                    }
+                }
+            }
+            None => {
+                if let (Some(at), Exit::Signal(sig)) = (interrupted, exit) {
+                    if at == i {
+                        let name = signal_name(sig);
+                        rec.signal = Some(name.clone());
+                        outcome = Some(Outcome::Signal {
+                            signal: name,
+                            number: sig,
+                            step: steps.len(),
+                            call: rec.call.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        if let Op::Maps = step.op {
+            let after = plan.steps[..i]
+                .iter()
+                .rev()
+                .find(|s| !matches!(s.op, Op::Maps))
+                .map_or("start", |s| s.op.function());
+            maps.push(MapsSnapshot {
+                after,
+                lines: namer.maps_lines(&s.payload, page_size, plan),
+            });
+        }
+        steps.push(rec);
+    }
+
+    let outcome = match exit {
+        Exit::Timeout => Outcome::Timeout {
+            after_ms: plan.deadline.as_millis() as u64,
+        },
+        Exit::Signal(sig) if outcome.is_none() => Outcome::Signal {
+            signal: signal_name(sig),
+            number: sig,
+            step: steps.len().saturating_sub(1),
+            call: steps.last().map(|s| s.call.clone()).unwrap_or_default(),
+        },
+        _ => outcome.unwrap_or(Outcome::Ok),
+    };
+
+    Run {
+        page_size,
+        privileged,
+        mapping_addr: plan
+            .mapping_step
+            .and_then(|i| results.get(i).copied().flatten())
+            .and_then(|(r, _)| (r != -1).then_some(r as u64)),
+        file_check: file_check(plan, &results),
+        child_read: plan.steps.iter().zip(&seen).find_map(|(st, s)| {
+            matches!(st.op, Op::ReadText { .. })
+                .then(|| s.end.is_some().then(|| text_of(&s.payload)))
+                .flatten()
+        }),
+        copy_identical: plan
+            .steps
+            .iter()
+            .zip(&results)
+            .find_map(|(st, r)| matches!(st.op, Op::Compare { .. }).then(|| r.map(|r| r.0 == 0)))
+            .flatten(),
+        throughput: throughput(plan, &seen),
+        steps,
+        outcome,
+        maps,
+        elapsed_us,
+    }
+}
+
+fn signal_name(sig: i32) -> String {
+    Signal::try_from(sig).map_or_else(|_| format!("signal {sig}"), |s| s.as_str().to_string())
+}
+
+/// The text in a payload up to its first NUL.
+fn text_of(payload: &[u8]) -> String {
+    let end = payload
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(payload.len());
+    String::from_utf8_lossy(&payload[..end]).into_owned()
+}
+
+/// A write through the mapping followed by a read of the file at the same offset.
+fn file_check(plan: &Plan, results: &[Option<(i64, i64)>]) -> Option<FileCheck> {
+    let (check_at, offset) = plan
+        .steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| match s.op {
+            Op::ReadFileByte { offset, .. } => Some((i, offset)),
+            _ => None,
+        })?;
+    let in_file = results.get(check_at).copied().flatten()?.0;
+    let written = plan.steps[..check_at]
+        .iter()
+        .zip(results)
+        .find_map(|(s, r)| match s.op {
+            Op::Touch {
+                write: true, value, ..
+            } => r.map(|_| value),
+            _ => None,
+        })?;
+    (in_file >= 0).then(|| FileCheck {
+        offset,
+        written,
+        in_file: in_file as u8,
+        reached_file: in_file as u8 == written,
+    })
+}
+
+fn throughput(plan: &Plan, seen: &[Seen]) -> Option<Throughput> {
+    let rate = |want: fn(&Op) -> bool| {
+        plan.steps.iter().zip(seen).find_map(|(st, s)| {
+            let (ret, _, e) = s.end?;
+            (want(&st.op) && e == 0 && ret > 0).then(|| {
+                let secs = s.nanos.unwrap_or(1).max(1) as f64 / 1e9;
+                (ret as f64 / (1u64 << 20) as f64 / secs * 10.0).round() / 10.0
+            })
+        })
+    };
+    Some(Throughput {
+        mmap: rate(|o| matches!(o, Op::CopyMmap { .. }))?,
+        read_write: rate(|o| matches!(o, Op::CopyReadWrite { .. }))?,
+        copy_file_range: rate(|o| matches!(o, Op::CopyFileRange { .. }))?,
+    })
+}
+
+/// Renders calls and results with the values the child really used.
+struct Namer<'a> {
+    plan: &'a Plan,
+    results: &'a [Option<(i64, i64)>],
+}
+
+impl Namer<'_> {
+    fn ret(&self, i: usize) -> Option<(i64, i64)> {
+        self.results.get(i).copied().flatten()
+    }
+
+    /// An address argument: `ptr` for the mapping (its value is on the mmap line), else hex.
+    fn addr(&self, v: Val) -> String {
+        let base = |i: usize| -> String {
+            if Some(i) == self.plan.mapping_step {
+                return "ptr".to_string();
+            }
+            match self.ret(i) {
+                Some((r, _)) => format!("{:#x}", r as u64),
+                None => "?".to_string(),
+            }
+        };
+        match v {
+            Val::Lit(0) => "NULL".to_string(),
+            Val::Lit(x) => format!("{:#x}", x as u64),
+            Val::Ret(i) => base(i),
+            Val::RetPlus(i, d) if Some(i) == self.plan.mapping_step => {
+                if d < 0 {
+                    format!("ptr - {}", d.unsigned_abs())
+                } else {
+                    format!("ptr + {d}")
+                }
+            }
+            Val::RetPlus(i, d) => match self.ret(i) {
+                Some((r, _)) => format!("{:#x}", r.wrapping_add(d) as u64),
+                None => "?".to_string(),
+            },
+            Val::Aux(i) => self.ret(i).map_or("?".to_string(), |r| r.1.to_string()),
+        }
+    }
+
+    /// A number argument (descriptors, pids): the real value.
+    fn num(&self, v: Val) -> String {
+        match v {
+            Val::Lit(x) => x.to_string(),
+            Val::Ret(i) => self.ret(i).map_or("?".to_string(), |r| r.0.to_string()),
+            Val::RetPlus(i, d) => self
+                .ret(i)
+                .map_or("?".to_string(), |r| r.0.wrapping_add(d).to_string()),
+            Val::Aux(i) => self.ret(i).map_or("?".to_string(), |r| r.1.to_string()),
+        }
+    }
+
+    fn call(&self, op: &Op) -> String {
+        match op {
+            Op::SetRlimit { limit, bytes } => {
+                format!(
+                    "setrlimit({}, &(struct rlimit){{{bytes}, {bytes}}})",
+                    limit.name()
+                )
+            }
+            Op::ExhaustMapCount { page } => format!(
+                "for (i = 1; ; i += 2) mprotect(base + i*{page}, {page}, PROT_READ)  \
+                 /* until vm.max_map_count */"
+            ),
+            Op::Open { path, flags } => {
+                let mode = if flags & nix::libc::O_CREAT != 0 {
+                    ", 0600"
+                } else {
+                    ""
+                };
+                format!(
+                    "open({:?}, {}{mode})",
+                    path.to_string_lossy(),
+                    flags::open_name(*flags)
+                )
+            }
+            Op::Pipe => "pipe(fds)".to_string(),
+            Op::SealedMemfd { size } => format!(
+                "memfd_create(\"mmap-lab\", MFD_ALLOW_SEALING); ftruncate(fd, {size}); \
+                 fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE)"
+            ),
+            Op::Ftruncate { fd, size } => format!("ftruncate({}, {size})", self.num(*fd)),
+            Op::LseekWrite { fd, size } => {
+                let fd = self.num(*fd);
+                format!(
+                    "lseek({fd}, {}, SEEK_SET); write({fd}, \"\", 1)",
+                    size.saturating_sub(1)
+                )
+            }
+            Op::Mmap {
+                addr,
+                length,
+                prot,
+                flags: f,
+                fd,
+                offset,
+            } => format!(
+                "mmap({}, {length}, {}, {}, {}, {offset})",
+                self.addr(*addr),
+                flags::prot_name(*prot),
+                flags::map_name(*f),
+                self.num(*fd)
+            ),
+            Op::Munmap { addr, length } => format!("munmap({}, {length})", self.addr(*addr)),
+            Op::Mprotect { addr, length, prot } => format!(
+                "mprotect({}, {length}, {})",
+                self.addr(*addr),
+                flags::prot_name(*prot)
+            ),
+            Op::Close { fd } => format!("close({})", self.num(*fd)),
+            Op::Touch { addr, write, value } => {
+                let at = self.addr(*addr);
+                let cell = match at.strip_prefix("ptr + ") {
+                    Some(n) => format!("ptr[{n}]"),
+                    None if at == "ptr" => "ptr[0]".to_string(),
+                    None => format!("*(char *){at}"),
+                };
+                if *write {
+                    format!("{cell} = {value:#04x}")
+                } else {
+                    format!("c = {cell}")
+                }
+            }
+            Op::ReadFileByte { path, offset } => format!(
+                "pread(open({:?}, O_RDONLY), &c, 1, {offset})",
+                path.to_string_lossy()
+            ),
+            Op::Maps => "read(\"/proc/self/maps\")".to_string(),
+            Op::Fork => "fork()".to_string(),
+            Op::WriteText { addr, text } => format!("strcpy({}, {text:?})", self.addr(*addr)),
+            Op::PipeRead { fd } => format!("read({}, &c, 1)", self.num(*fd)),
+            Op::PipeWrite { fd } => format!("write({}, \"x\", 1)", self.num(*fd)),
+            Op::ReadText { addr, len } => {
+                format!("strnlen({}, {len})  /* read it */", self.addr(*addr))
+            }
+            Op::Exit => "_exit(0)".to_string(),
+            Op::Waitpid { pid } => format!("waitpid({}, &status, 0)", self.num(*pid)),
+            Op::CopyMmap {
+                src,
+                dst,
+                size,
+                window,
+            } => format!(
+                "for each {window}-byte window of {size}: mmap({}) + mmap({}) + memcpy + munmap",
+                self.num(*src),
+                self.num(*dst)
+            ),
+            Op::CopyReadWrite {
+                src,
+                dst,
+                size,
+                buf_len,
+            } => format!(
+                "while (n = read({}, buf, {buf_len})) write({}, buf, n)  /* {size} bytes */",
+                self.num(*src),
+                self.num(*dst)
+            ),
+            Op::CopyFileRange { src, dst, size } => format!(
+                "copy_file_range({}, NULL, {}, NULL, {size}, 0)",
+                self.num(*src),
+                self.num(*dst)
+            ),
+            Op::Compare { a, b, size, .. } => format!(
+                "memcmp(mmap({}), mmap({}), {size})",
+                self.num(*a),
+                self.num(*b)
+            ),
+            Op::Sleep { millis } => format!("usleep({})", millis * 1000),
+        }
+    }
+
+    fn result(&self, op: &Op, ret: i64, aux: i64, errno: i32, payload: &[u8]) -> String {
+        if errno != 0 {
+            return match op {
+                Op::Mmap { .. } => "MAP_FAILED".to_string(),
+                Op::ExhaustMapCount { .. } => format!("{ret} splits, then -1"),
+                _ => "-1".to_string(),
+            };
+        }
+        match op {
+            Op::Mmap { .. } => format!("{:#x}", ret as u64),
+            Op::Pipe => format!("0, fds = {{{ret}, {aux}}}"),
+            Op::Touch { .. } | Op::ReadFileByte { .. } => byte_text(ret),
+            Op::Fork | Op::Waitpid { .. } if ret > 0 => {
+                if let Op::Waitpid { .. } = op {
+                    format!("{ret}, status {aux:#x}")
+                } else {
+                    ret.to_string()
+                }
+            }
+            Op::ReadText { .. } => format!("{:?}", text_of(payload)),
+            Op::ExhaustMapCount { .. } => format!("{ret} splits"),
+            Op::Compare { .. } => ret.to_string(),
+            _ => ret.to_string(),
+        }
+    }
+
+    /// The lines of `/proc/self/maps` that overlap the neighbourhood of the mapping.
+    fn maps_lines(&self, payload: &[u8], page: u64, plan: &Plan) -> Vec<String> {
+        let Some(addr) = plan
+            .mapping_step
+            .and_then(|i| self.ret(i))
+            .and_then(|(r, _)| (r != -1).then_some(r as u64))
+        else {
+            return Vec::new();
+        };
+        let reach = plan
+            .steps
+            .iter()
+            .fold(plan.mapping_len, |acc, s| match s.op {
+                Op::Munmap {
+                    addr: Val::RetPlus(_, d),
+                    length,
+                } => acc.max((d.max(0) as u64).saturating_add(length)),
+                _ => acc,
+            });
+        let lo = addr.saturating_sub(2 * page);
+        let hi = addr
+            .saturating_add(reach.div_ceil(page.max(1)) * page)
+            .saturating_add(2 * page);
+        String::from_utf8_lossy(payload)
+            .lines()
+            .filter(|line| {
+                let Some((range, _)) = line.split_once(' ') else {
+                    return false;
+                };
+                let Some((a, b)) = range.split_once('-') else {
+                    return false;
+                };
+                match (u64::from_str_radix(a, 16), u64::from_str_radix(b, 16)) {
+                    (Ok(a), Ok(b)) => a < hi && b > lo,
+                    _ => false,
+                }
+            })
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// `0x41 'A'` for a printable byte, `0x00` otherwise.
+fn byte_text(b: i64) -> String {
+    let b = b as u8;
+    if b.is_ascii_graphic() {
+        format!("{b:#04x} '{}'", b as char)
+    } else {
+        format!("{b:#04x}")
+    }
+}
+
+impl Op {
+    /// The C function this step calls (the main one, for composite steps).
+    pub fn function(&self) -> &'static str {
+        match self {
+            Op::SetRlimit { .. } => "setrlimit",
+            Op::ExhaustMapCount { .. } | Op::Mprotect { .. } => "mprotect",
+            Op::Open { .. } | Op::ReadFileByte { .. } | Op::Maps => "open",
+            Op::Pipe => "pipe",
+            Op::SealedMemfd { .. } => "memfd_create",
+            Op::Ftruncate { .. } => "ftruncate",
+            Op::LseekWrite { .. } => "write",
+            Op::Mmap { .. } => "mmap",
+            Op::Munmap { .. } => "munmap",
+            Op::Close { .. } => "close",
+            Op::Touch { write: true, .. } => "write to memory",
+            Op::Touch { .. } => "read from memory",
+            Op::Fork => "fork",
+            Op::WriteText { .. } => "strcpy",
+            Op::PipeRead { .. } => "read",
+            Op::PipeWrite { .. } => "write",
+            Op::ReadText { .. } => "strnlen",
+            Op::Exit => "_exit",
+            Op::Waitpid { .. } => "waitpid",
+            Op::CopyMmap { .. } => "mmap",
+            Op::CopyReadWrite { .. } => "read",
+            Op::CopyFileRange { .. } => "copy_file_range",
+            Op::Compare { .. } => "memcmp",
+            Op::Sleep { .. } => "usleep",
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The usual shape of an experiment, built from [`Params`]: get a descriptor, maybe set limits,
+//! `mmap`, then close / mprotect / touch / munmap as asked. Most scenarios are this shape with
+//! their own defaults; the others build their plan by hand.
+
+use crate::engine::{FileSpec, Limit, Op, Plan, Purpose, Step, Val};
+use crate::flags;
+use crate::params::{Access, Addr, FileKind, Grow, Params};
+use crate::plan_path;
+use nix::libc;
+
+/// The file every file-backed experiment maps.
+pub const DATA: &str = "data";
+
+/// The byte written by a `write@N` access: `'*'`, easy to spot in a dump, absent from the
+/// file's letter pattern.
+pub const WRITTEN_BYTE: u8 = b'*';
+
+/// What the standard plan does besides the mmap.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    /// End with `munmap(ptr + munmap_shift, munmap_length)` and a maps capture.
+    pub munmap: bool,
+    /// Read the file back after a write, to show whether the write reached it.
+    pub check_file: bool,
+}
+
+/// `n` rounded up to whole pages.
+pub fn round_up(n: u64, page: u64) -> u64 {
+    n.div_ceil(page.max(1)).saturating_mul(page.max(1))
+}
+
+/// Build the standard plan.
+pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
+    let mut plan = Plan::new();
+    for (limit, value) in [
+        (Limit::As, p.rlimit_as),
+        (Limit::Data, p.rlimit_data),
+        (Limit::Memlock, p.rlimit_memlock),
+    ] {
+        if let Some(bytes) = value {
+            plan.push(Step::critical(Op::SetRlimit { limit, bytes }));
+        }
+    }
+    if p.exhaust_map_count {
+        plan.push(Step::optional(Op::ExhaustMapCount { page }).because(Purpose::ExhaustMapCount));
+    }
+
+    let fd = descriptor(p, &mut plan);
+
+    let addr = match p.addr {
+        Addr::Null => Val::Lit(0),
+        Addr::At(a) => Val::Lit(a as i64),
+        Addr::Existing => {
+            let existing = plan.push(
+                Step::optional(Op::Mmap {
+                    addr: Val::Lit(0),
+                    length: round_up(p.length.max(1), page),
+                    prot: flags::PROT_READ,
+                    flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS,
+                    fd: Val::Lit(-1),
+                    offset: 0,
+                })
+                .because(Purpose::Existing),
+            );
+            Val::Ret(existing)
+        }
+    };
+
+    // A guard page above the mapping, so that a touch past its end meets nothing instead of a
+    // neighbour: new mappings are placed right below older ones, so without it the page after
+    // the mapping is usually somebody else's memory. Reserve mapping + one page, give back all
+    // but the top page; the kernel then places the mapping in the hole just under the guard.
+    if p.guard && p.addr == Addr::Null && p.length > 0 {
+        let len = round_up(p.length, page);
+        if let Some(total) = len.checked_add(page) {
+            let reserve = plan.push(
+                Step::optional(Op::Mmap {
+                    addr: Val::Lit(0),
+                    length: total,
+                    prot: libc::PROT_NONE,
+                    flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS | flags::MAP_NORESERVE,
+                    fd: Val::Lit(-1),
+                    offset: 0,
+                })
+                .because(Purpose::GuardReserve),
+            );
+            plan.push(
+                Step::optional(Op::Munmap {
+                    addr: Val::Ret(reserve),
+                    length: len,
+                })
+                .because(Purpose::GuardRelease),
+            );
+        }
+    }
+
+    let map = plan.push(Step::critical(Op::Mmap {
+        addr,
+        length: p.length,
+        prot: p.prot,
+        flags: p.flags,
+        fd,
+        offset: p.offset,
+    }));
+    plan.mapping_step = Some(map);
+    plan.mapping_len = p.length;
+    plan.push(Step::optional(Op::Maps));
+
+    if p.close_fd {
+        if let Val::Ret(_) = fd {
+            plan.push(Step::critical(Op::Close { fd }));
+        }
+    }
+    if let Some(prot) = p.mprotect {
+        plan.push(Step::critical(Op::Mprotect {
+            addr: Val::Ret(map),
+            length: p.length,
+            prot,
+        }));
+    }
+    if let Some(at) = p.access.offset() {
+        let write = matches!(p.access, Access::Write(_));
+        plan.push(Step::critical(Op::Touch {
+            addr: Val::RetPlus(map, at as i64),
+            write,
+            value: WRITTEN_BYTE,
+        }));
+        let file_backed = matches!(p.file, FileKind::Regular | FileKind::New);
+        if write && shape.check_file && file_backed {
+            plan.push(
+                Step::optional(Op::ReadFileByte {
+                    path: plan_path(DATA),
+                    offset: (p.offset.max(0) as u64).saturating_add(at),
+                })
+                .because(Purpose::CheckFile),
+            );
+        }
+    }
+    if shape.munmap {
+        plan.push(Step::critical(Op::Munmap {
+            addr: Val::RetPlus(map, p.munmap_shift),
+            length: p.munmap_len(),
+        }));
+        plan.push(Step::optional(Op::Maps));
+    }
+    plan
+}
+
+/// The steps that produce the descriptor, and the descriptor argument for mmap.
+fn descriptor(p: &Params, plan: &mut Plan) -> Val {
+    match p.file {
+        FileKind::Regular => {
+            plan.files.push(FileSpec {
+                name: DATA,
+                size: p.file_size,
+            });
+            Val::Ret(plan.push(Step::critical(Op::Open {
+                path: plan_path(DATA),
+                flags: p.open,
+            })))
+        }
+        FileKind::New => {
+            let fd = plan.push(Step::critical(Op::Open {
+                path: plan_path(DATA),
+                flags: p.open | libc::O_CREAT,
+            }));
+            match p.grow {
+                Grow::None => {}
+                Grow::Ftruncate => {
+                    plan.push(Step::critical(Op::Ftruncate {
+                        fd: Val::Ret(fd),
+                        size: p.file_size,
+                    }));
+                }
+                Grow::LseekWrite => {
+                    plan.push(Step::critical(Op::LseekWrite {
+                        fd: Val::Ret(fd),
+                        size: p.file_size,
+                    }));
+                }
+            }
+            Val::Ret(fd)
+        }
+        FileKind::Anonymous | FileKind::BadFd => Val::Lit(-1),
+        FileKind::Pipe => Val::Ret(plan.push(Step::critical(Op::Pipe))),
+        FileKind::Directory => Val::Ret(plan.push(Step::critical(Op::Open {
+            path: plan_path("."),
+            flags: libc::O_RDONLY | libc::O_DIRECTORY,
+        }))),
+        FileKind::DevNull => Val::Ret(plan.push(Step::critical(Op::Open {
+            path: plan_path("/dev/null"),
+            flags: p.open,
+        }))),
+        FileKind::SealedMemfd => {
+            Val::Ret(plan.push(Step::critical(Op::SealedMemfd { size: p.file_size })))
+        }
+    }
+}

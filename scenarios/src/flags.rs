@@ -1,0 +1,218 @@
+//! Symbolic names of the `prot`, `flags` and `open` bits, both ways: text to number for
+//! `--set`, number to text for every call the lab shows.
+
+use nix::libc;
+
+/// One named bit (or field value) of a flags argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagSet {
+    /// The C name, e.g. `MAP_SHARED`.
+    pub name: &'static str,
+    /// Its value.
+    pub value: i32,
+}
+
+const fn f(name: &'static str, value: i32) -> FlagSet {
+    FlagSet { name, value }
+}
+
+/// `PROT_READ`.
+pub const PROT_READ: i32 = libc::PROT_READ;
+/// `PROT_WRITE`.
+pub const PROT_WRITE: i32 = libc::PROT_WRITE;
+/// `PROT_EXEC`.
+pub const PROT_EXEC: i32 = libc::PROT_EXEC;
+/// `MAP_SHARED`.
+pub const MAP_SHARED: i32 = libc::MAP_SHARED;
+/// `MAP_PRIVATE`.
+pub const MAP_PRIVATE: i32 = libc::MAP_PRIVATE;
+/// `MAP_SHARED_VALIDATE`.
+pub const MAP_SHARED_VALIDATE: i32 = libc::MAP_SHARED_VALIDATE;
+/// `MAP_ANONYMOUS`.
+pub const MAP_ANONYMOUS: i32 = libc::MAP_ANONYMOUS;
+/// `MAP_FIXED`.
+pub const MAP_FIXED: i32 = libc::MAP_FIXED;
+/// `MAP_FIXED_NOREPLACE`.
+pub const MAP_FIXED_NOREPLACE: i32 = libc::MAP_FIXED_NOREPLACE;
+/// `MAP_LOCKED`.
+pub const MAP_LOCKED: i32 = libc::MAP_LOCKED;
+/// `MAP_NORESERVE`.
+pub const MAP_NORESERVE: i32 = libc::MAP_NORESERVE;
+/// `MAP_POPULATE`.
+pub const MAP_POPULATE: i32 = libc::MAP_POPULATE;
+/// `MAP_SYNC` (only meaningful with `MAP_SHARED_VALIDATE` on DAX files).
+pub const MAP_SYNC: i32 = libc::MAP_SYNC;
+
+/// The protection bits, in display order.
+pub const PROT_FLAGS: &[FlagSet] = &[
+    f("PROT_READ", PROT_READ),
+    f("PROT_WRITE", PROT_WRITE),
+    f("PROT_EXEC", PROT_EXEC),
+];
+
+/// The mapping type values (the low two bits) then the flag bits, in display order.
+pub const MAP_FLAGS: &[FlagSet] = &[
+    f("MAP_SHARED", MAP_SHARED),
+    f("MAP_PRIVATE", MAP_PRIVATE),
+    f("MAP_SHARED_VALIDATE", MAP_SHARED_VALIDATE),
+    f("MAP_ANONYMOUS", MAP_ANONYMOUS),
+    f("MAP_FIXED", MAP_FIXED),
+    f("MAP_FIXED_NOREPLACE", MAP_FIXED_NOREPLACE),
+    f("MAP_POPULATE", MAP_POPULATE),
+    f("MAP_LOCKED", MAP_LOCKED),
+    f("MAP_NORESERVE", MAP_NORESERVE),
+    f("MAP_SYNC", MAP_SYNC),
+];
+
+/// The mapping type occupies the low two bits: SHARED=1, PRIVATE=2, SHARED_VALIDATE=3.
+const MAP_TYPE: i32 = 0x3;
+
+fn parse_int(text: &str) -> Option<i32> {
+    let v = crate::params::parse_u64(text)?;
+    i32::try_from(v)
+        .ok()
+        .or_else(|| u32::try_from(v).ok().map(|u| u as i32))
+}
+
+fn parse_joined(text: &str, table: &[FlagSet], allow_numbers: bool) -> Option<i32> {
+    let mut value = 0;
+    for part in text.split('|').map(str::trim) {
+        if let Some(flag) = table.iter().find(|f| f.name == part) {
+            value |= flag.value;
+        } else if allow_numbers {
+            value |= parse_int(part)?;
+        } else {
+            return None;
+        }
+    }
+    Some(value)
+}
+
+/// Parse `PROT_NONE` or `PROT_READ|PROT_WRITE|…` (a number also works).
+pub fn parse_prot(text: &str) -> Option<i32> {
+    match text.trim() {
+        "PROT_NONE" => Some(0),
+        t if t.is_empty() => None,
+        t => parse_joined(t, PROT_FLAGS, true),
+    }
+}
+
+/// Parse `MAP_SHARED|MAP_ANONYMOUS|…`, a number, or a mix of both.
+pub fn parse_map(text: &str) -> Option<i32> {
+    match text.trim() {
+        t if t.is_empty() => None,
+        t => parse_joined(t, MAP_FLAGS, true),
+    }
+}
+
+/// Parse `O_RDONLY`, `O_WRONLY` or `O_RDWR`, optionally `|O_APPEND` and `|O_TRUNC`.
+pub fn parse_open(text: &str) -> Option<i32> {
+    let mut mode = None;
+    let mut extra = 0;
+    for part in text.split('|').map(str::trim) {
+        match part {
+            "O_RDONLY" | "O_WRONLY" | "O_RDWR" if mode.is_some() => return None,
+            "O_RDONLY" => mode = Some(libc::O_RDONLY),
+            "O_WRONLY" => mode = Some(libc::O_WRONLY),
+            "O_RDWR" => mode = Some(libc::O_RDWR),
+            "O_APPEND" => extra |= libc::O_APPEND,
+            "O_TRUNC" => extra |= libc::O_TRUNC,
+            _ => return None,
+        }
+    }
+    mode.map(|m| m | extra)
+}
+
+/// `PROT_READ|PROT_WRITE`, `PROT_NONE`, or names plus a hex remainder.
+pub fn prot_name(prot: i32) -> String {
+    if prot == 0 {
+        return "PROT_NONE".to_string();
+    }
+    join_bits(prot, PROT_FLAGS)
+}
+
+/// `MAP_SHARED|MAP_ANONYMOUS`, with unknown bits in hex; `0` when nothing is set.
+pub fn map_name(flags: i32) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let kind = flags & MAP_TYPE;
+    if kind != 0 {
+        if let Some(f) = MAP_FLAGS.iter().find(|f| f.value == kind) {
+            parts.push(f.name.to_string());
+        }
+    }
+    let rest = flags & !MAP_TYPE;
+    if rest != 0 {
+        parts.push(join_bits(rest, &MAP_FLAGS[3..]));
+    }
+    if parts.is_empty() {
+        "0".to_string()
+    } else {
+        parts.join("|")
+    }
+}
+
+/// `O_RDWR|O_APPEND` and so on.
+pub fn open_name(open: i32) -> String {
+    let mut name = match open & libc::O_ACCMODE {
+        libc::O_RDONLY => "O_RDONLY".to_string(),
+        libc::O_WRONLY => "O_WRONLY".to_string(),
+        libc::O_RDWR => "O_RDWR".to_string(),
+        other => format!("{other:#x}"),
+    };
+    for (bit, n) in [
+        (libc::O_CREAT, "O_CREAT"),
+        (libc::O_APPEND, "O_APPEND"),
+        (libc::O_TRUNC, "O_TRUNC"),
+        (libc::O_DIRECTORY, "O_DIRECTORY"),
+    ] {
+        if open & bit != 0 {
+            name.push('|');
+            name.push_str(n);
+        }
+    }
+    name
+}
+
+fn join_bits(value: i32, table: &[FlagSet]) -> String {
+    let mut parts = Vec::new();
+    let mut left = value;
+    for flag in table {
+        if flag.value != 0 && value & flag.value == flag.value {
+            parts.push(flag.name.to_string());
+            left &= !flag.value;
+        }
+    }
+    if left != 0 {
+        parts.push(format!("{left:#x}"));
+    }
+    parts.join("|")
+}
+
+/// Is the mapping type one that maps a file shared (writes reach the file)?
+pub fn is_shared(flags: i32) -> bool {
+    matches!(flags & MAP_TYPE, MAP_SHARED | MAP_SHARED_VALIDATE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for text in [
+            "MAP_SHARED",
+            "MAP_PRIVATE|MAP_ANONYMOUS",
+            "MAP_SHARED_VALIDATE|MAP_SYNC",
+            "MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE",
+        ] {
+            assert_eq!(map_name(parse_map(text).unwrap()), text);
+        }
+        assert_eq!(map_name(parse_map("0x20").unwrap()), "MAP_ANONYMOUS");
+        assert_eq!(map_name(0), "0");
+        assert_eq!(map_name(MAP_SHARED | 0x4000000), "MAP_SHARED|0x4000000");
+        assert_eq!(prot_name(parse_prot("PROT_NONE").unwrap()), "PROT_NONE");
+        assert_eq!(parse_open("O_RDONLY|O_WRONLY"), None);
+        assert_eq!(parse_open("O_APPEND"), None);
+        assert_eq!(parse_prot("PROT_BOGUS"), None);
+    }
+}

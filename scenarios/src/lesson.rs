@@ -1,0 +1,125 @@
+//! Lesson texts: `assets/lessons/{en,zh}/<id>.md`, parsed into a title, a one-line rule and
+//! sections. The format is fixed: `# title`, then `> rule`, then `## ` sections.
+
+use serde::Serialize;
+
+/// A language every user-facing text exists in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Chinese (simplified).
+    Zh,
+}
+
+impl Lang {
+    /// `en` or `zh`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The other language.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    /// `en` / `zh` (also `zh_CN.UTF-8`-style locale names).
+    pub fn parse(text: &str) -> Option<Lang> {
+        let t = text.to_ascii_lowercase();
+        if t == "en" || t.starts_with("en_") || t == "c" || t == "posix" {
+            Some(Lang::En)
+        } else if t.starts_with("zh") {
+            Some(Lang::Zh)
+        } else {
+            None
+        }
+    }
+}
+
+/// A parsed lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lesson {
+    /// The `# ` line.
+    pub title: String,
+    /// The `> ` line: the kernel's rule in one sentence.
+    pub rule: String,
+    /// `(heading, body)` for each `## ` section, body as written.
+    pub sections: Vec<(String, String)>,
+    /// The whole text, as written.
+    pub text: &'static str,
+}
+
+impl Lesson {
+    /// Parse a lesson's Markdown.
+    pub fn parse(text: &'static str) -> Lesson {
+        let mut lines = text.lines();
+        let title = lines
+            .next()
+            .and_then(|l| l.strip_prefix("# "))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let rule = lines
+            .next()
+            .and_then(|l| l.strip_prefix("> "))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let mut sections: Vec<(String, String)> = Vec::new();
+        for line in lines {
+            if let Some(h) = line.strip_prefix("## ") {
+                sections.push((h.trim().to_string(), String::new()));
+            } else if let Some((_, body)) = sections.last_mut() {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
+        for (_, body) in &mut sections {
+            *body = body.trim().to_string();
+        }
+        Lesson {
+            title,
+            rule,
+            sections,
+            text,
+        }
+    }
+}
+
+/// Join hard-wrapped lines into paragraphs: a space between English words, nothing between
+/// Chinese characters (the Chinese lessons are wrapped between characters).
+pub fn unwrap_paragraph(lines: &[&str]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let glue = match (out.chars().last(), line.chars().next()) {
+            (None, _) => false,
+            (Some(a), Some(b)) => !(is_wide(a) || is_wide(b)),
+            _ => true,
+        };
+        if glue {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// CJK characters and fullwidth punctuation: no spaces around them when joining lines.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+}

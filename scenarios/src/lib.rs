@@ -1,0 +1,28 @@
+//! mmap-lab's engine and scenarios, free of any terminal code.
+//!
+//! - [`engine`] runs an experiment ([`engine::Plan`]) in a child process and records what the
+//!   kernel answered ([`engine::Run`]).
+//! - [`catalog`] holds the scenarios, one file each, with their lessons.
+//! - [`params`] parses and prints every `--set` knob.
+//! - [`cprog`] prints an experiment as an equivalent C program.
+
+pub mod catalog;
+pub mod cprog;
+pub mod engine;
+pub mod experiment;
+pub mod flags;
+pub mod lesson;
+pub mod params;
+pub mod session;
+
+pub use catalog::{Scenario, Topic};
+pub use engine::{Outcome, Run};
+pub use lesson::{Lang, Lesson};
+pub use params::{Key, ParamError, Params};
+pub use session::{prepare, run_scenario, Record};
+
+/// A path inside the experiment's temporary directory (or an absolute one), as the child
+/// needs it: a `CString` built before the fork.
+pub(crate) fn plan_path(path: &str) -> std::ffi::CString {
+    engine::plan::c_path(path)
+}

@@ -1,0 +1,77 @@
+//! From a scenario and its `--set` texts to a finished [`Record`]: the one path the command
+//! line, the TUI and the tests all take.
+
+use crate::catalog::Scenario;
+use crate::engine::{self, EngineError, Run};
+use crate::params::{Key, ParamError, Params};
+use serde::Serialize;
+
+/// One run of one scenario: DESIGN.md's JSON object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// The scenario's id.
+    pub scenario: &'static str,
+    /// The parameters it ran with (the keys it shows), numbers as numbers.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// Everything the run produced.
+    #[serde(flatten)]
+    pub run: Run,
+}
+
+/// The scenario's defaults with each `KEY=VALUE` applied in order.
+pub fn prepare(scenario: &Scenario, sets: &[String]) -> Result<Params, ParamError> {
+    let mut params = (scenario.defaults)(engine::page_size());
+    for set in sets {
+        apply(scenario, &mut params, set)?;
+    }
+    Ok(params)
+}
+
+/// Apply one `KEY=VALUE` to `params`, checking the key exists and the scenario takes it.
+pub fn apply(scenario: &Scenario, params: &mut Params, set: &str) -> Result<(), ParamError> {
+    let Some((key, value)) = set.split_once('=') else {
+        return Err(ParamError::NotKeyValue(set.to_string()));
+    };
+    let key_text = key.trim();
+    let key = Key::from_name(key_text).ok_or_else(|| ParamError::UnknownKey {
+        key: key_text.to_string(),
+        known: Key::ALL.map(Key::name).join(", "),
+    })?;
+    if !scenario.accepts(key) {
+        return Err(ParamError::NotAccepted {
+            scenario: scenario.id.to_string(),
+            key: key_text.to_string(),
+            accepted: scenario
+                .keys
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    params.set(key, value)
+}
+
+/// The parameters as DESIGN.md's `params` object.
+pub fn params_json(
+    scenario: &Scenario,
+    params: &Params,
+) -> serde_json::Map<String, serde_json::Value> {
+    scenario
+        .shown_keys()
+        .into_iter()
+        .map(|k| (k.name().to_string(), params.json_value(k)))
+        .collect()
+}
+
+/// Run the scenario's experiment with these parameters.
+pub fn run_scenario(scenario: &'static Scenario, params: &Params) -> Result<Record, EngineError> {
+    let page = engine::page_size();
+    let plan = (scenario.build)(params, page);
+    let run = engine::run(&plan)?;
+    Ok(Record {
+        scenario: scenario.id,
+        params: params_json(scenario, params),
+        run,
+    })
+}

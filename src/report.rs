@@ -1,0 +1,178 @@
+//! A finished run as text for people: parameters (symbolic, hex, decimal), each step with its
+//! real return value, the outcome, the lesson's rule, the maps lines. Used by `mmap-lab run`
+//! and by the TUI's copy-to-clipboard.
+
+use crate::strings::{self, t, S};
+use scenarios::engine::Outcome;
+use scenarios::params::{Key, KeyKind, Params};
+use scenarios::{Lang, Record, Scenario};
+use std::fmt::Write as _;
+
+/// `4096  0x1000` style: the symbolic value, then hex and decimal when it is a number.
+pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
+    let symbolic = params.get(key);
+    let Some(n) = params.number(key) else {
+        return (symbolic, String::new(), String::new());
+    };
+    let hex = if n < 0 {
+        format!("-{:#x}", n.unsigned_abs())
+    } else {
+        format!("{n:#x}")
+    };
+    let dec = match key.kind() {
+        KeyKind::Number { .. } => String::new(),
+        _ => n.to_string(),
+    };
+    (symbolic, hex, dec)
+}
+
+/// The outcome in one line: `✔ OK`, `✘ EINVAL (22) from mmap: …`, `⚡ SIGBUS during step 3 …`.
+pub fn outcome_line(outcome: &Outcome, lang: Lang) -> String {
+    match outcome {
+        Outcome::Ok => format!("✔ {}", t(S::OkWord, lang)),
+        Outcome::Errno {
+            call,
+            errno,
+            code,
+            message,
+        } => format!(
+            "✘ {errno} ({code}) {} {call}: {}",
+            t(S::From, lang),
+            strings::errno_text(errno, message, lang)
+        ),
+        Outcome::Signal {
+            signal, step, call, ..
+        } => format!(
+            "⚡ {signal} {} {} ({call}): {}",
+            t(S::During, lang),
+            step + 1,
+            strings::signal_text(signal, lang)
+        ),
+        Outcome::Timeout { after_ms } => format!(
+            "⌛ {} — {} {after_ms} ms",
+            t(S::TimeoutWord, lang),
+            t(S::TimeoutAfter, lang)
+        ),
+    }
+}
+
+/// Facts the run established beyond the outcome (file read back, child read, copy check).
+pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
+    let run = &record.run;
+    let mut out = Vec::new();
+    if let Some(check) = run.file_check {
+        let what = if check.reached_file {
+            t(S::FileChanged, lang)
+        } else {
+            t(S::FileUnchanged, lang)
+        };
+        out.push(format!(
+            "{what} (byte {}: {:#04x} '{}')",
+            check.offset, check.in_file, check.in_file as char
+        ));
+    }
+    if let Some(text) = &run.child_read {
+        if text.is_empty() {
+            out.push(t(S::ChildReadNothing, lang).to_string());
+        } else {
+            out.push(format!("{}: {text:?}", t(S::ChildRead, lang)));
+        }
+    }
+    if let Some(identical) = run.copy_identical {
+        if identical {
+            out.push(t(S::CopyIdentical, lang).to_string());
+        } else {
+            let at = run
+                .steps
+                .iter()
+                .find(|s| s.function == "memcmp")
+                .and_then(|s| s.ret)
+                .unwrap_or(0);
+            out.push(format!("{} {}", t(S::CopyDiffers, lang), at - 1));
+        }
+    }
+    if let Some(tp) = run.throughput {
+        out.push(format!(
+            "{}: mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+            t(S::Throughput, lang),
+            tp.mmap,
+            tp.read_write,
+            tp.copy_file_range
+        ));
+    }
+    if run.privileged {
+        out.push(t(S::PrivilegedNote, lang).to_string());
+    }
+    out
+}
+
+/// The whole run as text.
+pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: Lang) -> String {
+    let lesson = scenario.lesson(lang);
+    let run = &record.run;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} · {}", scenario.id, lesson.title);
+    let _ = writeln!(
+        out,
+        "{}: {} (sysconf(_SC_PAGESIZE))\n",
+        t(S::PageSize, lang),
+        run.page_size
+    );
+    let _ = writeln!(out, "{}", t(S::Parameters, lang));
+    for key in scenario.shown_keys() {
+        let (sym, hex, dec) = param_line(params, key);
+        let line = format!("  {:<15} {:<28} {:<12} {}", key.name(), sym, hex, dec);
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let _ = writeln!(out, "\n{}", t(S::Steps, lang));
+    let width = run
+        .steps
+        .iter()
+        .map(|s| s.call.len())
+        .max()
+        .unwrap_or(0)
+        .min(72);
+    for (i, step) in run.steps.iter().enumerate() {
+        let who = if step.process.is_some() {
+            format!("[{}] ", t(S::Child, lang))
+        } else {
+            String::new()
+        };
+        let mut line = format!(
+            "  {:>2}  {who}{:<width$} = {}",
+            i + 1,
+            step.call,
+            step.result
+        );
+        if let (Some(errno), Some(code)) = (&step.errno, step.code) {
+            let _ = write!(line, "  {errno} ({code})");
+        }
+        if let Some(sig) = &step.signal {
+            let _ = write!(line, "  ⚡ {sig} {}", t(S::Interrupted, lang));
+        }
+        if let Some(p) = step.purpose {
+            let _ = write!(line, "   // {}", strings::purpose(p, lang));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(
+        out,
+        "\n{}: {}",
+        t(S::Outcome, lang),
+        outcome_line(&run.outcome, lang)
+    );
+    for finding in findings(record, lang) {
+        let _ = writeln!(out, "  • {finding}");
+    }
+    let _ = writeln!(out, "{}: {}", t(S::Rule, lang), lesson.rule);
+    for snap in &run.maps {
+        let _ = writeln!(out, "\n{} {}:", t(S::MapsAfter, lang), snap.after);
+        if snap.lines.is_empty() {
+            let _ = writeln!(out, "  {}", t(S::NoMapsLines, lang));
+        }
+        for line in &snap.lines {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out
+}

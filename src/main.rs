@@ -1,14 +1,11 @@
 //! mmap-lab: a terminal lab where mmap(2) and munmap(2) fail for real.
 //!
 //! `main` only parses the command line and dispatches: the subcommands live in `cli`, the
-//! interactive lab in `tui`, and every experiment in the `scenarios` crate.
-
-mod cli;
-mod report;
-mod strings;
-mod tui;
+//! interactive lab in `tui` (both in the library, so tests and benchmarks reach them), and
+//! every experiment in the `scenarios` crate.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use mmap_lab::{cli, tui};
 use scenarios::Lang;
 use std::process::ExitCode;
 

@@ -4,13 +4,13 @@
 use crate::catalog::Scenario;
 use crate::engine::{self, EngineError, Run};
 use crate::params::{Key, ParamError, Params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One run of one scenario: DESIGN.md's JSON object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// The scenario's id.
-    pub scenario: &'static str,
+    pub scenario: String,
     /// The parameters it ran with (the keys it shows), numbers as numbers.
     pub params: serde_json::Map<String, serde_json::Value>,
     /// Everything the run produced.
@@ -70,7 +70,7 @@ pub fn run_scenario(scenario: &'static Scenario, params: &Params) -> Result<Reco
     let plan = (scenario.build)(params, page);
     let run = engine::run(&plan)?;
     Ok(Record {
-        scenario: scenario.id,
+        scenario: scenario.id.to_string(),
         params: params_json(scenario, params),
         run,
     })

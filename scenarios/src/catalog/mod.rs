@@ -8,7 +8,9 @@ use crate::params::{Key, Params};
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 /// A group of scenarios in the lesson order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Topic {
     /// What mmap and munmap accept as arguments.

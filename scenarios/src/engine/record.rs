@@ -9,41 +9,41 @@ use super::wire::{Kind, Report};
 use crate::flags;
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One step as it ran.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepRecord {
     /// The C-like call with its real arguments.
     pub call: String,
     /// The real return value (`MAP_FAILED`, `-1`, `0x7f…`, `3`, …), or `—` if a signal struck.
     pub result: String,
     /// The errno's name when the call failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errno: Option<String>,
     /// The errno's number when the call failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The signal that struck during this step.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<String>,
     /// `child` for steps run by the process the experiment forked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub process: Option<&'static str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
     /// Why the engine added this step, when the student did not ask for it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<Purpose>,
     /// How long the step took, for timed steps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nanos: Option<u64>,
     /// The function's name (`mmap`, `munmap`, …).
-    #[serde(skip)]
-    pub function: &'static str,
+    #[serde(default)]
+    pub function: String,
     /// Index of the step in the plan.
     #[serde(skip)]
     pub plan_index: usize,
     /// The raw return value, if the step finished.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ret: Option<i64>,
     /// Whether this step's failure decides the outcome.
     #[serde(skip)]
@@ -51,7 +51,7 @@ pub struct StepRecord {
 }
 
 /// How the experiment ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Outcome {
     /// Every critical step succeeded and no signal struck.
@@ -98,16 +98,16 @@ impl Outcome {
 }
 
 /// `/proc/self/maps` lines near the mapping, captured by the child after some step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MapsSnapshot {
     /// The function of the step just before the capture (`mmap`, `munmap`).
-    pub after: &'static str,
+    pub after: String,
     /// The lines whose range lies near the mapping.
     pub lines: Vec<String>,
 }
 
 /// What a write did to the file, when the experiment read the file back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileCheck {
     /// Byte offset in the file.
     pub offset: u64,
@@ -120,7 +120,7 @@ pub struct FileCheck {
 }
 
 /// Speed of the three copies in `mmap-copy`, MiB per second.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Throughput {
     pub mmap: f64,
     pub read_write: f64,
@@ -128,7 +128,7 @@ pub struct Throughput {
 }
 
 /// A whole run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     /// `sysconf(_SC_PAGESIZE)`.
     pub page_size: u64,
@@ -139,22 +139,26 @@ pub struct Run {
     /// How it ended.
     pub outcome: Outcome,
     /// `/proc/self/maps` captures.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maps: Vec<MapsSnapshot>,
     /// The mapping's address, when mmap succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping_addr: Option<u64>,
     /// A write read back from the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_check: Option<FileCheck>,
     /// What the forked child read from shared memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_read: Option<String>,
     /// For copies: whether the copy matched the source byte for byte.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_identical: Option<bool>,
     /// For copies: MiB/s of each method.
-    #[serde(rename = "throughput_mib_s", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "throughput_mib_s",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub throughput: Option<Throughput>,
     /// Wall time of the child, microseconds.
     pub elapsed_us: u64,
@@ -230,10 +234,10 @@ pub(crate) fn build(
             errno: None,
             code: None,
             signal: None,
-            process: (step.side == Side::Child).then_some("child"),
+            process: (step.side == Side::Child).then(|| "child".to_string()),
             purpose: step.purpose,
             nanos: s.nanos,
-            function: step.op.function(),
+            function: step.op.function().to_string(),
             plan_index: i,
             ret: s.end.map(|e| e.0),
             critical: step.critical,
@@ -277,7 +281,7 @@ pub(crate) fn build(
                 .find(|s| !matches!(s.op, Op::Maps))
                 .map_or("start", |s| s.op.function());
             maps.push(MapsSnapshot {
-                after,
+                after: after.to_string(),
                 lines: namer.maps_lines(&s.payload, page_size, plan),
             });
         }

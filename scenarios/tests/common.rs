@@ -1,0 +1,38 @@
+//! Helpers shared by the scenario tests: run a scenario with `--set` texts and describe its
+//! outcome as the C programs do (`ok`, `errno NAME`, `signal NAME`).
+
+#![allow(dead_code)]
+
+use scenarios::{catalog, prepare, run_scenario, Outcome, Record};
+
+/// Run scenario `id` with these `KEY=VALUE` texts.
+pub fn run(id: &str, sets: &[&str]) -> Record {
+    let scenario = catalog::find(id).unwrap_or_else(|| panic!("no scenario {id}"));
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let params = prepare(scenario, &sets).unwrap_or_else(|e| panic!("{id} {sets:?}: {e}"));
+    run_scenario(scenario, &params).unwrap_or_else(|e| panic!("{id} {sets:?}: {e}"))
+}
+
+/// `ok`, `errno EINVAL from mmap`, `signal SIGBUS at <call>`, `timeout`.
+pub fn describe(record: &Record) -> String {
+    match &record.run.outcome {
+        Outcome::Ok => "ok".to_string(),
+        Outcome::Errno { call, errno, .. } => format!("errno {errno} from {call}"),
+        Outcome::Signal { signal, step, .. } => {
+            let function = &record.run.steps[*step].function;
+            format!("signal {signal} at {function}")
+        }
+        Outcome::Timeout { .. } => "timeout".to_string(),
+    }
+}
+
+/// The record's steps, one per line, for failure messages.
+pub fn dump(record: &Record) -> String {
+    record
+        .run
+        .steps
+        .iter()
+        .map(|s| format!("{} = {} {:?} {:?}", s.call, s.result, s.errno, s.signal))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

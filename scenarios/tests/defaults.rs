@@ -1,0 +1,257 @@
+//! Every scenario's default run reproduces its lesson, and the registry is complete: ids,
+//! lessons in both languages with every section, parameters that round-trip.
+
+mod common;
+
+use common::{describe, dump, run};
+use scenarios::{catalog, engine, Key, Lang};
+
+fn expect(id: &str, sets: &[&str], want: &str) -> scenarios::Record {
+    let record = run(id, sets);
+    assert_eq!(describe(&record), want, "{id} {sets:?}\n{}", dump(&record));
+    record
+}
+
+#[test]
+fn munmap_shifted_pointer_by_one_byte_is_einval_by_a_page_unmaps_the_wrong_range() {
+    expect("munmap-shifted-pointer", &[], "errno EINVAL from munmap");
+    let page = engine::page_size();
+    let shift = format!("munmap_shift={page}");
+    let r = expect("munmap-shifted-pointer", &[&shift], "ok");
+    // After the shifted munmap the first page of the mapping is still mapped: its line is in
+    // the maps captured after munmap, starting at the mapping's own address.
+    let addr = r.run.mapping_addr.expect("mmap succeeded");
+    let after = r
+        .run
+        .maps
+        .iter()
+        .find(|m| m.after == "munmap")
+        .expect("maps after munmap");
+    let start = format!("{addr:x}-");
+    assert!(
+        after.lines.iter().any(|l| l.starts_with(&start)),
+        "first page should survive: {:?}",
+        after.lines
+    );
+    let end = format!("{:x}-{:x} ", addr, addr + page);
+    assert!(
+        after.lines.iter().any(|l| l.starts_with(&end)),
+        "only one page of the two should be left: {:?}",
+        after.lines
+    );
+    // With the right pointer the mapping is gone.
+    let r = expect("munmap-shifted-pointer", &["munmap_shift=0"], "ok");
+    let after = r
+        .run
+        .maps
+        .iter()
+        .find(|m| m.after == "munmap")
+        .expect("maps");
+    assert!(!after
+        .lines
+        .iter()
+        .any(|l| l.starts_with(&format!("{:x}-", r.run.mapping_addr.unwrap_or(0)))));
+}
+
+#[test]
+fn rdonly_prot_write_fails_shared_and_copies_on_write_private() {
+    expect("rdonly-prot-write", &[], "errno EACCES from mmap");
+    let r = expect("rdonly-prot-write", &["flags=MAP_PRIVATE"], "ok");
+    let check = r.run.file_check.expect("the file was read back");
+    assert!(
+        !check.reached_file,
+        "MAP_PRIVATE must not change the file: {check:?}"
+    );
+    assert_eq!(check.written, b'*');
+    assert_eq!(check.in_file, b'A');
+    expect("rdonly-prot-write", &["open=O_RDWR"], "ok");
+    expect(
+        "rdonly-prot-write",
+        &["prot=PROT_READ", "access=read@0"],
+        "ok",
+    );
+}
+
+#[test]
+fn unaligned_offset_is_einval_and_page_multiples_work() {
+    let r = expect("unaligned-offset", &[], "errno EINVAL from mmap");
+    assert_eq!(r.params["offset"], 1000);
+    let page = engine::page_size();
+    expect("unaligned-offset", &[&format!("offset={page}")], "ok");
+    expect("unaligned-offset", &[&format!("offset={}", 3 * page)], "ok");
+    expect(
+        "unaligned-offset",
+        &[&format!("offset=-{page}")],
+        "errno EOVERFLOW from mmap",
+    );
+}
+
+#[test]
+fn zero_length_is_einval_for_files_and_anonymous_mappings() {
+    expect("zero-length", &[], "errno EINVAL from mmap");
+    expect("zero-length", &["file=anonymous"], "errno EINVAL from mmap");
+    expect("zero-length", &["length=1"], "ok");
+}
+
+#[test]
+fn empty_new_file_maps_then_dies_with_sigbus_until_grown() {
+    let r = expect("empty-new-file", &[], "signal SIGBUS at store");
+    assert!(r.run.mapping_addr.is_some(), "mmap itself succeeds");
+    expect("empty-new-file", &["grow=ftruncate"], "ok");
+    expect("empty-new-file", &["grow=lseek-write"], "ok");
+    expect("empty-new-file", &["length=0"], "errno EINVAL from mmap");
+    expect("empty-new-file", &["access=none"], "ok");
+}
+
+#[test]
+fn close_after_mmap_keeps_the_mapping_and_writes_reach_the_file() {
+    let r = expect("close-after-mmap", &[], "ok");
+    assert!(r
+        .run
+        .steps
+        .iter()
+        .any(|s| s.function == "close" && s.result == "0"));
+    assert!(r.run.file_check.expect("read back").reached_file);
+    let r = expect("close-after-mmap", &["flags=MAP_PRIVATE"], "ok");
+    assert!(!r.run.file_check.expect("read back").reached_file);
+}
+
+#[test]
+fn out_of_bounds_has_three_zones() {
+    let page = engine::page_size();
+    expect("out-of-bounds", &[], "signal SIGSEGV at store");
+    expect("out-of-bounds", &["access=write@200"], "ok");
+    expect(
+        "out-of-bounds",
+        &[&format!("access=read@{}", page - 1)],
+        "ok",
+    );
+    expect(
+        "out-of-bounds",
+        &[
+            &format!("length={}", 2 * page),
+            &format!("access=write@{page}"),
+        ],
+        "signal SIGBUS at store",
+    );
+    expect(
+        "out-of-bounds",
+        &[
+            &format!("length={}", 2 * page),
+            &format!("access=read@{}", 2 * page),
+        ],
+        "signal SIGSEGV at load",
+    );
+}
+
+#[test]
+fn mmap_copy_is_identical_and_measures_three_methods() {
+    let r = expect("mmap-copy", &["copy_size=3M", "window=1M"], "ok");
+    assert_eq!(r.run.copy_identical, Some(true));
+    let tp = r.run.throughput.expect("three throughputs");
+    assert!(
+        tp.mmap > 0.0 && tp.read_write > 0.0 && tp.copy_file_range > 0.0,
+        "{tp:?}"
+    );
+    // An odd size that is not a multiple of the window or the page still copies exactly.
+    let r = expect("mmap-copy", &["copy_size=1000001", "window=64K"], "ok");
+    assert_eq!(r.run.copy_identical, Some(true));
+}
+
+#[test]
+fn anonymous_ipc_shared_is_seen_private_is_not() {
+    let r = expect("anonymous-ipc", &[], "ok");
+    assert_eq!(r.run.child_read.as_deref(), Some("hello, world"));
+    let r = expect("anonymous-ipc", &["flags=MAP_PRIVATE|MAP_ANONYMOUS"], "ok");
+    assert_eq!(r.run.child_read.as_deref(), Some(""));
+}
+
+#[test]
+fn playground_defaults_map_and_unmap() {
+    let r = expect("playground", &[], "ok");
+    assert!(r
+        .run
+        .steps
+        .iter()
+        .any(|s| s.function == "munmap" && s.result == "0"));
+}
+
+#[test]
+fn every_scenario_is_registered_with_both_lessons_and_working_defaults() {
+    let all = catalog::all();
+    assert_eq!(all.len(), catalog::file_ids().len());
+    for (file_id, id) in catalog::file_ids() {
+        assert_eq!(file_id, id, "catalog file name and id must agree");
+    }
+    let mut orders: Vec<u32> = all.iter().map(|s| s.order).collect();
+    orders.dedup();
+    assert_eq!(
+        orders.len(),
+        all.len(),
+        "lesson order positions must be unique"
+    );
+    let headings = [
+        (
+            Lang::En,
+            [
+                "The question",
+                "The rule",
+                "What this experiment shows",
+                "Man page",
+                "Try next",
+            ],
+        ),
+        (
+            Lang::Zh,
+            ["问题", "规则", "实验展示了什么", "手册", "接下来试试"],
+        ),
+    ];
+    let page = engine::page_size();
+    for s in &all {
+        for (lang, want) in &headings {
+            let lesson = s.lesson(*lang);
+            assert!(!lesson.title.is_empty(), "{} {lang:?}: title", s.id);
+            assert!(!lesson.rule.is_empty(), "{} {lang:?}: rule", s.id);
+            let got: Vec<&str> = lesson.sections.iter().map(|(h, _)| h.as_str()).collect();
+            assert_eq!(got, want, "{} {lang:?}: sections", s.id);
+            assert!(
+                lesson.sections.iter().all(|(_, b)| !b.is_empty()),
+                "{} {lang:?}",
+                s.id
+            );
+            if *lang == Lang::Zh {
+                assert!(
+                    lesson.title.chars().any(scenarios::lesson::is_wide),
+                    "{}",
+                    s.id
+                );
+            }
+        }
+        // Every shown parameter prints a value that parses back to the same value.
+        let defaults = (s.defaults)(page);
+        for key in Key::ALL {
+            let mut p = defaults.clone();
+            p.set(key, &defaults.get(key))
+                .unwrap_or_else(|e| panic!("{} {key}: {e}", s.id));
+            for k in Key::ALL {
+                assert_eq!(p.get(k), defaults.get(k), "{} {key} round trip", s.id);
+            }
+        }
+        let plan = (s.build)(&defaults, page);
+        assert!(plan.steps.len() <= engine::plan::MAX_STEPS, "{}", s.id);
+    }
+}
+
+#[test]
+fn page_size_comes_from_the_kernel() {
+    let r = run("playground", &[]);
+    let expected = nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+        .ok()
+        .flatten()
+        .expect("sysconf answers") as u64;
+    assert_eq!(r.run.page_size, expected);
+    assert_eq!(
+        r.params["length"], expected,
+        "playground maps one page by default"
+    );
+}

@@ -1,0 +1,88 @@
+//! Hundreds of runs, with every kind of ending, leave nothing behind: no descriptor, no
+//! temporary directory, no child or zombie. A deadline turns a hung child into `timeout`.
+//!
+//! This file is its own test binary with a single test, so no other test's runs are in
+//! flight while the counts are taken.
+
+mod common;
+
+use common::{describe, run};
+use scenarios::engine::{self, Op, Plan, Step};
+use std::path::Path;
+use std::time::Duration;
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
+}
+
+fn lab_dirs(tmp: &Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("mmap-lab-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Our children, zombies included: the pids listed as children of this process's threads.
+fn children() -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        for t in tasks.flatten() {
+            if let Ok(text) = std::fs::read_to_string(t.path().join("children")) {
+                out.extend(text.split_whitespace().map(str::to_string));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn hundreds_of_runs_leave_no_descriptor_directory_or_child() {
+    let tmp = std::env::temp_dir();
+    let fds = open_fds();
+    let dirs = lab_dirs(&tmp);
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("unaligned-offset", &[], "errno EINVAL from mmap"),
+        ("empty-new-file", &[], "signal SIGBUS at store"),
+        ("out-of-bounds", &[], "signal SIGSEGV at store"),
+        ("close-after-mmap", &[], "ok"),
+        ("anonymous-ipc", &[], "ok"),
+        (
+            "playground",
+            &["file=pipe", "prot=PROT_READ"],
+            "errno ENODEV from mmap",
+        ),
+        ("playground", &["file=sealed-memfd", "prot=PROT_READ"], "ok"),
+        ("mmap-copy", &["copy_size=256K", "window=64K"], "ok"),
+    ];
+    for round in 0..40 {
+        for (id, sets, want) in cases {
+            let r = run(id, sets);
+            assert_eq!(&describe(&r), want, "round {round}: {id} {sets:?}");
+        }
+    }
+
+    // A child that hangs is killed at the deadline, and that leaves nothing either.
+    let mut plan = Plan::new();
+    plan.deadline = Duration::from_millis(200);
+    plan.push(Step::critical(Op::Sleep { millis: 10_000 }));
+    let started = std::time::Instant::now();
+    let run = engine::run(&plan).expect("the engine runs");
+    assert!(
+        matches!(run.outcome, engine::Outcome::Timeout { after_ms: 200 }),
+        "{:?}",
+        run.outcome
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the deadline must cut the run short"
+    );
+    assert_eq!(run.steps.len(), 1, "the sleeping step is recorded as begun");
+
+    assert_eq!(open_fds(), fds, "descriptors leaked");
+    assert_eq!(lab_dirs(&tmp), dirs, "temporary directories left behind");
+    assert!(children().is_empty(), "children left: {:?}", children());
+}

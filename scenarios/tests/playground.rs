@@ -1,0 +1,276 @@
+//! One playground case (or more) for every errno of `man 2 mmap` / `man 2 munmap` that a
+//! normal process can provoke on x86_64 Linux, plus SIGSEGV and SIGBUS. Each expectation is
+//! what the kernel answered when this table was written; the test asserts the kernel still
+//! says so in this run.
+
+mod common;
+
+use common::{describe, dump, run};
+use scenarios::engine;
+
+/// Run the playground with these settings and check the outcome.
+fn case(sets: &[&str], want: &str) {
+    let record = run("playground", sets);
+    assert_eq!(describe(&record), want, "{sets:?}\n{}", dump(&record));
+}
+
+#[test]
+fn eacces() {
+    case(
+        &["open=O_WRONLY", "prot=PROT_READ"],
+        "errno EACCES from mmap",
+    );
+    case(
+        &["open=O_WRONLY", "prot=PROT_WRITE"],
+        "errno EACCES from mmap",
+    );
+    case(
+        &[
+            "open=O_RDONLY",
+            "prot=PROT_READ|PROT_WRITE",
+            "flags=MAP_SHARED",
+        ],
+        "errno EACCES from mmap",
+    );
+    // Also from mprotect: asking for write access later is checked the same way.
+    case(
+        &[
+            "open=O_RDONLY",
+            "prot=PROT_READ",
+            "mprotect=PROT_READ|PROT_WRITE",
+        ],
+        "errno EACCES from mprotect",
+    );
+}
+
+#[test]
+fn o_append_is_not_append_only() {
+    // The man page's "append-only" is the inode attribute (chattr +a), not O_APPEND.
+    case(&["open=O_RDWR|O_APPEND"], "ok");
+}
+
+#[test]
+fn eagain_depends_on_privilege() {
+    let record = run(
+        "playground",
+        &[
+            "file=anonymous",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED",
+            "length=64K",
+            "rlimit_memlock=4096",
+        ],
+    );
+    if record.run.privileged {
+        // Root's CAP_IPC_LOCK ignores RLIMIT_MEMLOCK; tests/cli.rs checks the normal user's
+        // answer by running the lab as `nobody`.
+        assert_eq!(describe(&record), "ok", "{}", dump(&record));
+    } else {
+        assert_eq!(
+            describe(&record),
+            "errno EAGAIN from mmap",
+            "{}",
+            dump(&record)
+        );
+    }
+}
+
+#[test]
+fn ebadf() {
+    case(&["file=bad-fd"], "errno EBADF from mmap");
+    // The same fd with MAP_ANONYMOUS is fine: the descriptor is ignored.
+    case(&["file=bad-fd", "flags=MAP_PRIVATE|MAP_ANONYMOUS"], "ok");
+}
+
+#[test]
+fn eexist() {
+    case(
+        &[
+            "file=anonymous",
+            "addr=existing",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE",
+        ],
+        "errno EEXIST from mmap",
+    );
+    // MAP_FIXED replaces the existing mapping silently.
+    case(
+        &[
+            "file=anonymous",
+            "addr=existing",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED",
+        ],
+        "ok",
+    );
+}
+
+#[test]
+fn einval() {
+    case(&["offset=1000"], "errno EINVAL from mmap");
+    case(&["length=0"], "errno EINVAL from mmap");
+    case(&["flags=0"], "errno EINVAL from mmap");
+    case(
+        &["file=anonymous", "flags=MAP_ANONYMOUS"],
+        "errno EINVAL from mmap",
+    );
+    case(
+        &[
+            "file=anonymous",
+            "addr=0x10000001",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED",
+        ],
+        "errno EINVAL from mmap",
+    );
+    case(&["munmap_shift=1"], "errno EINVAL from munmap");
+    case(&["munmap_length=0"], "errno EINVAL from munmap");
+}
+
+#[test]
+fn enodev() {
+    case(&["file=pipe", "prot=PROT_READ"], "errno ENODEV from mmap");
+    case(
+        &["file=directory", "prot=PROT_READ"],
+        "errno ENODEV from mmap",
+    );
+    case(
+        &["file=dev-null", "prot=PROT_READ"],
+        "errno ENODEV from mmap",
+    );
+}
+
+#[test]
+fn enomem() {
+    case(
+        &[
+            "file=anonymous",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS",
+            "length=64M",
+            "rlimit_as=16M",
+        ],
+        "errno ENOMEM from mmap",
+    );
+    case(
+        &[
+            "file=anonymous",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS",
+            "length=64M",
+            "rlimit_data=16M",
+        ],
+        "errno ENOMEM from mmap",
+    );
+    case(
+        &[
+            "file=anonymous",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS",
+            "length=0x1000000000000000",
+        ],
+        "errno ENOMEM from mmap",
+    );
+    case(
+        &[
+            "file=anonymous",
+            "addr=0x800000000000",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED",
+        ],
+        "errno ENOMEM from mmap",
+    );
+}
+
+#[test]
+fn enomem_at_max_map_count() {
+    let page = engine::page_size();
+    let three = format!("length={}", 3 * page);
+    let shift = format!("munmap_shift={page}");
+    let one = format!("munmap_length={page}");
+    let record = run(
+        "playground",
+        &["exhaust_map_count=true", &three, &shift, &one],
+    );
+    let filled = &record.run.steps[0];
+    if filled.errno.as_deref() == Some("E2BIG") {
+        eprintln!("skipped: vm.max_map_count is too high to reach quickly here");
+        return;
+    }
+    // Either the mmap itself no longer fits, or the munmap that would split it is refused:
+    // both are the kernel's ENOMEM for "too many mappings".
+    let got = describe(&record);
+    assert!(
+        got == "errno ENOMEM from munmap" || got == "errno ENOMEM from mmap",
+        "{got}\n{}",
+        dump(&record)
+    );
+}
+
+#[test]
+fn eoverflow() {
+    let page = engine::page_size();
+    case(&[&format!("offset=-{page}")], "errno EOVERFLOW from mmap");
+    case(
+        &[&format!("offset=-{page}"), "flags=MAP_PRIVATE"],
+        "errno EOVERFLOW from mmap",
+    );
+}
+
+#[test]
+fn eperm() {
+    case(
+        &[
+            "file=sealed-memfd",
+            "prot=PROT_READ|PROT_WRITE",
+            "flags=MAP_SHARED",
+        ],
+        "errno EPERM from mmap",
+    );
+    case(&["file=sealed-memfd", "prot=PROT_READ"], "ok");
+}
+
+#[test]
+fn eopnotsupp() {
+    case(
+        &["flags=MAP_SHARED_VALIDATE|0x80000"],
+        "errno EOPNOTSUPP from mmap",
+    );
+    case(&["flags=MAP_SHARED_VALIDATE"], "ok");
+}
+
+#[test]
+fn sigsegv() {
+    case(
+        &["prot=PROT_READ", "access=write@0"],
+        "signal SIGSEGV at store",
+    );
+    case(
+        &["prot=PROT_NONE", "access=read@0"],
+        "signal SIGSEGV at load",
+    );
+    case(
+        &["mprotect=PROT_NONE", "access=read@0"],
+        "signal SIGSEGV at load",
+    );
+    let page = engine::page_size();
+    case(
+        &["guard=true", &format!("access=read@{page}")],
+        "signal SIGSEGV at load",
+    );
+}
+
+#[test]
+fn sigbus() {
+    case(&["file=new", "access=read@0"], "signal SIGBUS at load");
+    let page = engine::page_size();
+    case(
+        &[
+            "file_size=100",
+            &format!("length={}", 2 * page),
+            &format!("access=write@{page}"),
+        ],
+        "signal SIGBUS at store",
+    );
+    case(
+        &[&format!("offset={}", 8 * page), "access=read@0"],
+        "signal SIGBUS at load",
+    );
+}
+
+#[test]
+fn close_fd_and_touch_still_works() {
+    case(&["close_fd=true", "access=write@0"], "ok");
+}

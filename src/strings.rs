@@ -267,8 +267,9 @@ pub fn expect(key: Key, lang: Lang) -> String {
             }
         }
         KeyKind::Number { signed } => format!(
-            "{}整数：十进制、0x 十六进制，或带 K/M/G 后缀",
-            if signed { "可为负的" } else { "" }
+            "{}整数：十进制、0x 十六进制，或带 K/M/G 后缀{}",
+            if signed { "可为负的" } else { "" },
+            if matches!(key, Key::FileSize | Key::CopySize) { "，最大 1G" } else { "" }
         ),
         KeyKind::Bool => "true 或 false".to_string(),
         KeyKind::Text if key == Key::Addr => {

@@ -6,6 +6,7 @@
 //! - [`params`] parses and prints every `--set` knob.
 //! - [`cprog`] prints an experiment as an equivalent C program.
 
+pub mod blame;
 pub mod catalog;
 pub mod cprog;
 pub mod engine;

@@ -174,8 +174,9 @@ impl Key {
                 format!("{none}{} joined by |{extra}", names.join(", "))
             }
             KeyKind::Number { signed } => format!(
-                "{}an integer: decimal, 0x hex, or with a K/M/G suffix",
-                if signed { "a possibly negative " } else { "" }
+                "{}an integer: decimal, 0x hex, or with a K/M/G suffix{}",
+                if signed { "a possibly negative " } else { "" },
+                if matches!(self, Key::FileSize | Key::CopySize) { ", at most 1G" } else { "" }
             ),
             KeyKind::Bool => "true or false".to_string(),
             KeyKind::Text => match self {
@@ -412,7 +413,7 @@ impl Params {
                 }
                 self.file = file;
             }
-            Key::FileSize => self.file_size = parse_u64(text).ok_or_else(bad)?,
+            Key::FileSize => self.file_size = parse_size(text, MAX_FILE).ok_or_else(bad)?,
             Key::Open => self.open = flags::parse_open(text).ok_or_else(bad)?,
             Key::Addr => self.addr = parse_addr(text).ok_or_else(bad)?,
             Key::Length => self.length = parse_u64(text).ok_or_else(bad)?,
@@ -442,7 +443,7 @@ impl Params {
                     _ => return Err(bad()),
                 }
             }
-            Key::CopySize => self.copy_size = parse_u64(text).ok_or_else(bad)?,
+            Key::CopySize => self.copy_size = parse_size(text, MAX_FILE).ok_or_else(bad)?,
             Key::Window => {
                 let w = parse_u64(text).ok_or_else(bad)?;
                 if w == 0 {
@@ -537,6 +538,14 @@ pub mod libc_flags {
     pub const O_APPEND: i32 = nix::libc::O_APPEND;
     /// `O_TRUNC`.
     pub const O_TRUNC: i32 = nix::libc::O_TRUNC;
+}
+
+/// The largest file the lab will write into its temporary directory (`file_size`,
+/// `copy_size`): a typo must not fill the disk.
+pub const MAX_FILE: u64 = 1 << 30;
+
+fn parse_size(text: &str, max: u64) -> Option<u64> {
+    parse_u64(text).filter(|&v| v <= max)
 }
 
 fn limit_name(limit: Option<u64>) -> String {

@@ -625,10 +625,25 @@ fn copy_mmap(src: i32, dst: i32, size: u64, window: u64) -> Done {
         if s == libc::MAP_FAILED {
             return failed(-1, 1);
         }
-        let d = map_window(dst, off, n, libc::PROT_READ | libc::PROT_WRITE);
+        // SAFETY: a new shared mapping of our own file; unmapped below.
+        let d = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                n,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED,
+                dst,
+                off as libc::off_t,
+            )
+        };
         if d == libc::MAP_FAILED {
             return failed(-1, 2);
         }
+        // Fault the destination in *writable* in one call: MAP_POPULATE would map the pages
+        // read-only, and the copy would then take one write-protect fault per page. Older
+        // kernels (before 5.14) refuse the advice; the copy then faults page by page.
+        // SAFETY: advice on our own fresh mapping.
+        unsafe { libc::madvise(d, n, libc::MADV_POPULATE_WRITE) };
         // SAFETY: both windows are `n` bytes long, freshly mapped, and distinct.
         unsafe {
             libc::madvise(s, n, libc::MADV_SEQUENTIAL);

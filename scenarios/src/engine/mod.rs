@@ -20,7 +20,6 @@ use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::libc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
-use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, pipe2, ForkResult, Pid};
 use std::ffi::CString;
 use std::fs::File;
@@ -141,10 +140,11 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
         ForkResult::Parent { child } => child,
     };
     drop(write_end);
-    let (bytes, exit) = collect(pid, read_end, plan.deadline);
+    let (bytes, exit, child_max_rss_kib) = collect(pid, read_end, plan.deadline);
     let elapsed_us = started.elapsed().as_micros() as u64;
     let reports = wire::decode_all(&bytes);
-    let run = record::build(plan, reports, exit, page, privileged(), elapsed_us);
+    let mut run = record::build(plan, reports, exit, page, privileged(), elapsed_us);
+    run.child_max_rss_kib = child_max_rss_kib;
     drop(dir);
     Ok(run)
 }
@@ -155,7 +155,7 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
 /// multi-threaded parent may fork at the wrong moment and hold a copy of the write end. So
 /// the child's exit is watched through a pidfd (or, on kernels without one, by polling
 /// `waitpid`), and the pipe is only drained.
-fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record::Exit) {
+fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record::Exit, u64) {
     let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
     // SAFETY: pidfd_open takes a pid and flags; a negative return means no pidfd.
     let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) } as i32;
@@ -168,9 +168,12 @@ fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record:
         let left = deadline.saturating_sub(start.elapsed());
         if left.is_zero() {
             let _ = kill(pid, Signal::SIGKILL);
-            let _ = waitpid(pid, None);
+            let rss = match reap(pid, false) {
+                Reaped::Exited(rss) | Reaped::Signaled(_, rss) => rss,
+                Reaped::Alive => 0,
+            };
             drain(&read_end, &mut bytes);
-            return (bytes, record::Exit::Timeout);
+            return (bytes, record::Exit::Timeout, rss);
         }
         // Without a pidfd, wake up often enough to notice the exit.
         let wait = if pidfd.is_some() {
@@ -194,26 +197,58 @@ fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record:
         if pipe_open && drain(&read_end, &mut bytes) {
             pipe_open = false;
         }
-        match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
-            Ok(WaitStatus::StillAlive) | Err(Errno::EINTR) => {
+        match reap(pid, true) {
+            Reaped::Alive => {
                 if !pipe_open && pidfd.is_none() {
                     std::thread::sleep(Duration::from_millis(1));
                 }
             }
-            Ok(WaitStatus::Exited(..)) => {
+            Reaped::Exited(rss) => {
                 drain(&read_end, &mut bytes);
-                return (bytes, record::Exit::Normal);
+                return (bytes, record::Exit::Normal, rss);
             }
-            Ok(WaitStatus::Signaled(_, sig, _)) => {
+            Reaped::Signaled(sig, rss) => {
                 drain(&read_end, &mut bytes);
-                return (bytes, record::Exit::Signal(sig as i32));
-            }
-            Ok(_) => {}
-            Err(_) => {
-                drain(&read_end, &mut bytes);
-                return (bytes, record::Exit::Normal);
+                return (bytes, record::Exit::Signal(sig), rss);
             }
         }
+    }
+}
+
+/// What `wait4` said about the child.
+enum Reaped {
+    Alive,
+    /// Exited normally (or is gone), with its peak resident set in KiB.
+    Exited(u64),
+    /// Killed by this signal, with its peak resident set in KiB.
+    Signaled(i32, u64),
+}
+
+/// `wait4` rather than `waitpid`: it also returns the child's peak resident memory, which
+/// `mmap-copy` reports (the windows must keep memory flat).
+fn reap(pid: Pid, nohang: bool) -> Reaped {
+    let mut status = 0;
+    // SAFETY: rusage is plain old data; an all-zero value is valid.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let flags = if nohang { libc::WNOHANG } else { 0 };
+    loop {
+        // SAFETY: waits for our own child, writing into locals.
+        let r = unsafe { libc::wait4(pid.as_raw(), &mut status, flags, &mut usage) };
+        if r == -1 && Errno::last() == Errno::EINTR {
+            continue;
+        }
+        if r == 0 {
+            return Reaped::Alive;
+        }
+        let rss = usage.ru_maxrss.max(0) as u64;
+        if r > 0 && libc::WIFSIGNALED(status) {
+            return Reaped::Signaled(libc::WTERMSIG(status), rss);
+        }
+        if r > 0 && !libc::WIFEXITED(status) {
+            // Stopped or continued: not an end.
+            return Reaped::Alive;
+        }
+        return Reaped::Exited(rss);
     }
 }
 

@@ -162,6 +162,10 @@ pub struct Run {
     pub throughput: Option<Throughput>,
     /// Wall time of the child, microseconds.
     pub elapsed_us: u64,
+    /// The child's peak resident memory in KiB (`wait4`'s `ru_maxrss`). Forked children
+    /// start from the parent's size, so this includes what the parent had resident.
+    #[serde(default)]
+    pub child_max_rss_kib: u64,
 }
 
 /// What the parent learned about one plan step.
@@ -325,6 +329,7 @@ pub(crate) fn build(
         outcome,
         maps,
         elapsed_us,
+        child_max_rss_kib: 0,
     }
 }
 

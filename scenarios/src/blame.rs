@@ -1,0 +1,560 @@
+//! Explanations for the screen, made before and after a run, never instead of it.
+//!
+//! - [`describe_calls`] renders a [`Plan`] as the C-like calls it will make, *before* it runs:
+//!   results not known yet get placeholder names (`fd`, `ptr`, `pid`). Each argument is tagged
+//!   with the knob ([`Key`]) that produced it, so a screen can highlight it.
+//! - [`blame`] names the knobs most likely behind an outcome (`EINVAL` from mmap with an
+//!   unaligned offset: `offset`). It reads the parameters and the outcome only: the outcome
+//!   itself always comes from the kernel.
+//!
+//! Pure functions: no system call, no allocation that can fail in a way a user sees.
+
+use crate::engine::{Op, Outcome, Plan, Purpose, Side, Val};
+use crate::flags;
+use crate::params::{Access, Addr, Key, Params};
+
+/// One piece of a call's text, tagged with the knob it shows when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The text, e.g. `1000` or `, `.
+    pub text: String,
+    /// The knob this text shows (`offset` for the last argument of mmap).
+    pub key: Option<Key>,
+}
+
+/// One step of a plan as the C-like call it makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// Index of the step in the plan.
+    pub step: usize,
+    /// The C function (`mmap`, `munmap`, …).
+    pub function: &'static str,
+    /// Which process runs it after a fork.
+    pub side: Side,
+    /// Why the engine added it, when the student did not ask for it.
+    pub purpose: Option<Purpose>,
+    /// Whether the plan's mapping is made by this step.
+    pub is_mapping: bool,
+    /// The text in pieces; joined they read like C.
+    pub parts: Vec<Part>,
+}
+
+impl Call {
+    /// The whole call as one string.
+    pub fn text(&self) -> String {
+        self.parts.iter().map(|p| p.text.as_str()).collect()
+    }
+}
+
+/// Builds the parts of one call.
+struct Parts(Vec<Part>);
+
+impl Parts {
+    fn new(head: &str) -> Parts {
+        Parts(vec![Part {
+            text: format!("{head}("),
+            key: None,
+        }])
+    }
+
+    /// An argument, with `, ` before it unless it is the first.
+    fn arg(mut self, text: impl Into<String>, key: Option<Key>) -> Parts {
+        if self.0.len() > 1 {
+            self.0.push(Part {
+                text: ", ".to_string(),
+                key: None,
+            });
+        }
+        self.0.push(Part {
+            text: text.into(),
+            key,
+        });
+        self
+    }
+
+    fn close(mut self) -> Vec<Part> {
+        self.0.push(Part {
+            text: ")".to_string(),
+            key: None,
+        });
+        self.0
+    }
+}
+
+/// A whole statement that is one knob (a memory access).
+fn single(text: String, key: Option<Key>) -> Vec<Part> {
+    vec![Part { text, key }]
+}
+
+/// Names for results not known before the run.
+struct Names<'a> {
+    plan: &'a Plan,
+}
+
+impl Names<'_> {
+    /// The placeholder for the return value of step `i`.
+    fn ret(&self, i: usize) -> String {
+        let Some(step) = self.plan.steps.get(i) else {
+            return "?".to_string();
+        };
+        match step.op {
+            Op::Open { .. } | Op::SealedMemfd { .. } => {
+                // The first descriptor is `fd`; later ones `fd2`, `fd3`… in order of creation.
+                let n = self.plan.steps[..i]
+                    .iter()
+                    .filter(|s| matches!(s.op, Op::Open { .. } | Op::SealedMemfd { .. }))
+                    .count();
+                if n == 0 {
+                    "fd".to_string()
+                } else {
+                    format!("fd{}", n + 1)
+                }
+            }
+            Op::Pipe => "fds[0]".to_string(),
+            Op::Mmap { .. } if Some(i) == self.plan.mapping_step => "ptr".to_string(),
+            Op::Mmap { .. } => match step.purpose {
+                Some(Purpose::GuardReserve) => "guard".to_string(),
+                Some(Purpose::Existing) => "existing".to_string(),
+                _ => format!("p{i}"),
+            },
+            Op::Fork => "pid".to_string(),
+            _ => format!("r{i}"),
+        }
+    }
+
+    /// A number argument (descriptor, pid).
+    fn num(&self, v: Val) -> String {
+        match v {
+            Val::Lit(x) => x.to_string(),
+            Val::Ret(i) => self.ret(i),
+            Val::RetPlus(i, d) => offset_text(&self.ret(i), d),
+            Val::Aux(i) => match self.plan.steps.get(i).map(|s| &s.op) {
+                Some(Op::Pipe) => "fds[1]".to_string(),
+                _ => format!("{}.aux", self.ret(i)),
+            },
+        }
+    }
+
+    /// An address argument.
+    fn addr(&self, v: Val) -> String {
+        match v {
+            Val::Lit(0) => "NULL".to_string(),
+            Val::Lit(x) => format!("{:#x}", x as u64),
+            other => self.num(other),
+        }
+    }
+}
+
+/// `ptr`, `ptr + 4096`, `ptr - 1`.
+fn offset_text(base: &str, d: i64) -> String {
+    match d {
+        0 => base.to_string(),
+        d if d < 0 => format!("{base} - {}", d.unsigned_abs()),
+        d => format!("{base} + {d}"),
+    }
+}
+
+/// The knob behind a setrlimit.
+fn limit_key(limit: crate::engine::Limit) -> Key {
+    match limit {
+        crate::engine::Limit::As => Key::RlimitAs,
+        crate::engine::Limit::Data => Key::RlimitData,
+        crate::engine::Limit::Memlock => Key::RlimitMemlock,
+    }
+}
+
+/// Every step of `plan` as the call it will make, except the `/proc/self/maps` captures
+/// (bookkeeping of the lab, not part of the experiment).
+pub fn describe_calls(plan: &Plan) -> Vec<Call> {
+    let names = Names { plan };
+    plan.steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !matches!(s.op, Op::Maps))
+        .map(|(i, step)| {
+            // Steps the engine added (a guard, a check) show no knob: turning one does not
+            // change them the way the student expects.
+            let own = step.purpose.is_none();
+            let tag = |k: Key| own.then_some(k);
+            let parts = match &step.op {
+                Op::SetRlimit { limit, bytes } => Parts::new("setrlimit")
+                    .arg(limit.name(), None)
+                    .arg(
+                        format!("&(struct rlimit){{{bytes}, {bytes}}}"),
+                        tag(limit_key(*limit)),
+                    )
+                    .close(),
+                Op::ExhaustMapCount { page } => single(
+                    format!(
+                        "for (i = 1; ; i += 2) mprotect(base + i*{page}, {page}, PROT_READ)  \
+                         /* until vm.max_map_count */"
+                    ),
+                    Some(Key::ExhaustMapCount),
+                ),
+                Op::Open { path, flags: f } => {
+                    let mut p = Parts::new("open")
+                        .arg(format!("{:?}", path.to_string_lossy()), tag(Key::File))
+                        .arg(flags::open_name(*f), tag(Key::Open));
+                    if f & nix::libc::O_CREAT != 0 {
+                        p = p.arg("0600", None);
+                    }
+                    p.close()
+                }
+                Op::Pipe => Parts::new("pipe").arg("fds", None).close(),
+                Op::SealedMemfd { size } => single(
+                    format!(
+                        "memfd_create(\"mmap-lab\", MFD_ALLOW_SEALING); ftruncate(fd, {size}); \
+                         fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE)"
+                    ),
+                    tag(Key::File),
+                ),
+                Op::Ftruncate { fd, size } => Parts::new("ftruncate")
+                    .arg(names.num(*fd), None)
+                    .arg(size.to_string(), tag(Key::FileSize))
+                    .close(),
+                Op::LseekWrite { fd, size } => {
+                    let fd = names.num(*fd);
+                    single(
+                        format!(
+                            "lseek({fd}, {}, SEEK_SET); write({fd}, \"\", 1)",
+                            size.saturating_sub(1)
+                        ),
+                        tag(Key::Grow),
+                    )
+                }
+                Op::Mmap {
+                    addr,
+                    length,
+                    prot,
+                    flags: f,
+                    fd,
+                    offset,
+                } => Parts::new("mmap")
+                    .arg(names.addr(*addr), tag(Key::Addr))
+                    .arg(length.to_string(), tag(Key::Length))
+                    .arg(flags::prot_name(*prot), tag(Key::Prot))
+                    .arg(flags::map_name(*f), tag(Key::Flags))
+                    .arg(names.num(*fd), tag(Key::File))
+                    .arg(offset.to_string(), tag(Key::Offset))
+                    .close(),
+                Op::Munmap { addr, length } => Parts::new("munmap")
+                    .arg(names.addr(*addr), tag(Key::MunmapShift))
+                    .arg(length.to_string(), tag(Key::MunmapLength))
+                    .close(),
+                Op::Mprotect { addr, length, prot } => Parts::new("mprotect")
+                    .arg(names.addr(*addr), None)
+                    .arg(length.to_string(), None)
+                    .arg(flags::prot_name(*prot), tag(Key::Mprotect))
+                    .close(),
+                Op::Close { fd } => Parts::new("close")
+                    .arg(names.num(*fd), tag(Key::CloseFd))
+                    .close(),
+                Op::Touch { addr, write, value } => {
+                    let at = names.addr(*addr);
+                    let cell = match at.strip_prefix("ptr + ") {
+                        Some(n) => format!("ptr[{n}]"),
+                        None if at == "ptr" => "ptr[0]".to_string(),
+                        None => format!("*(char *)({at})"),
+                    };
+                    let text = if *write {
+                        format!("{cell} = {value:#04x}")
+                    } else {
+                        format!("c = {cell}")
+                    };
+                    single(text, tag(Key::Access))
+                }
+                Op::ReadFileByte { path, offset } => single(
+                    format!(
+                        "pread(open({:?}, O_RDONLY), &c, 1, {offset})",
+                        path.to_string_lossy()
+                    ),
+                    None,
+                ),
+                Op::Maps => single("read(\"/proc/self/maps\")".to_string(), None),
+                Op::Fork => single("fork()".to_string(), None),
+                Op::WriteText { addr, text } => Parts::new("strcpy")
+                    .arg(names.addr(*addr), None)
+                    .arg(format!("{text:?}"), None)
+                    .close(),
+                Op::PipeRead { fd } => Parts::new("read")
+                    .arg(names.num(*fd), None)
+                    .arg("&c", None)
+                    .arg("1", None)
+                    .close(),
+                Op::PipeWrite { fd } => Parts::new("write")
+                    .arg(names.num(*fd), None)
+                    .arg("\"x\"", None)
+                    .arg("1", None)
+                    .close(),
+                Op::ReadText { addr, len } => single(
+                    format!("strnlen({}, {len})  /* read it */", names.addr(*addr)),
+                    None,
+                ),
+                Op::Exit => single("_exit(0)".to_string(), None),
+                Op::Waitpid { pid } => Parts::new("waitpid")
+                    .arg(names.num(*pid), None)
+                    .arg("&status", None)
+                    .arg("0", None)
+                    .close(),
+                Op::CopyMmap {
+                    src,
+                    dst,
+                    size,
+                    window,
+                } => vec![
+                    Part {
+                        text: "for each ".to_string(),
+                        key: None,
+                    },
+                    Part {
+                        text: window.to_string(),
+                        key: Some(Key::Window),
+                    },
+                    Part {
+                        text: "-byte window of ".to_string(),
+                        key: None,
+                    },
+                    Part {
+                        text: size.to_string(),
+                        key: Some(Key::CopySize),
+                    },
+                    Part {
+                        text: format!(
+                            ": mmap({}) + mmap({}) + memcpy + munmap",
+                            names.num(*src),
+                            names.num(*dst)
+                        ),
+                        key: None,
+                    },
+                ],
+                Op::CopyReadWrite {
+                    src,
+                    dst,
+                    size,
+                    buf_len,
+                } => single(
+                    format!(
+                        "while (n = read({}, buf, {buf_len})) write({}, buf, n)  /* {size} bytes */",
+                        names.num(*src),
+                        names.num(*dst)
+                    ),
+                    None,
+                ),
+                Op::CopyFileRange { src, dst, size } => Parts::new("copy_file_range")
+                    .arg(names.num(*src), None)
+                    .arg("NULL", None)
+                    .arg(names.num(*dst), None)
+                    .arg("NULL", None)
+                    .arg(size.to_string(), Some(Key::CopySize))
+                    .arg("0", None)
+                    .close(),
+                Op::Compare { a, b, size, .. } => single(
+                    format!(
+                        "memcmp(mmap({}), mmap({}), {size})",
+                        names.num(*a),
+                        names.num(*b)
+                    ),
+                    None,
+                ),
+                Op::Sleep { millis } => single(format!("usleep({})", millis * 1000), None),
+            };
+            Call {
+                step: i,
+                function: step.op.function(),
+                side: step.side,
+                purpose: step.purpose,
+                is_mapping: Some(i) == plan.mapping_step,
+                parts,
+            }
+        })
+        .collect()
+}
+
+/// [`describe_calls`], each call as one line of text.
+pub fn describe_plan(plan: &Plan) -> Vec<String> {
+    describe_calls(plan).iter().map(Call::text).collect()
+}
+
+/// The knobs most likely behind `outcome`, most likely first; empty for a success or when no
+/// rule applies. An explanation to point at, never a prediction: the kernel decided.
+pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
+    let page = page.max(1);
+    let mut keys = Vec::new();
+    match outcome {
+        Outcome::Ok | Outcome::Timeout { .. } => {}
+        Outcome::Errno { call, errno, .. } => match (call.as_str(), errno.as_str()) {
+            ("mmap", "EINVAL") => {
+                if params.offset.rem_euclid(page as i64) != 0 {
+                    keys.push(Key::Offset);
+                }
+                if params.length == 0 {
+                    keys.push(Key::Length);
+                }
+                let fixed = params.flags & (flags::MAP_FIXED | flags::MAP_FIXED_NOREPLACE) != 0;
+                if let (true, Addr::At(a)) = (fixed, params.addr) {
+                    if a % page != 0 {
+                        keys.push(Key::Addr);
+                    }
+                }
+                if params.flags & 0x3 == 0 {
+                    keys.push(Key::Flags);
+                }
+            }
+            ("munmap", "EINVAL") => {
+                if params.munmap_shift.rem_euclid(page as i64) != 0 {
+                    keys.push(Key::MunmapShift);
+                }
+                if params.munmap_len() == 0 {
+                    keys.push(Key::MunmapLength);
+                }
+            }
+            ("mprotect", "EACCES") => keys.extend([Key::Mprotect, Key::Open, Key::Flags]),
+            (_, "EACCES") => keys.extend([Key::Open, Key::Prot, Key::Flags]),
+            (_, "EBADF" | "ENODEV") => keys.push(Key::File),
+            (_, "EEXIST") => keys.push(Key::Addr),
+            (_, "ENOMEM") => {
+                keys.push(Key::Length);
+                if params.rlimit_as.is_some() {
+                    keys.push(Key::RlimitAs);
+                }
+                if params.rlimit_data.is_some() {
+                    keys.push(Key::RlimitData);
+                }
+                if params.exhaust_map_count {
+                    keys.push(Key::ExhaustMapCount);
+                }
+            }
+            (_, "EOVERFLOW") => keys.push(Key::Offset),
+            (_, "EPERM") => keys.extend([Key::File, Key::Prot]),
+            (_, "EOPNOTSUPP") => keys.push(Key::Flags),
+            (_, "EAGAIN") => {
+                keys.push(Key::Flags);
+                if params.rlimit_memlock.is_some() {
+                    keys.push(Key::RlimitMemlock);
+                }
+            }
+            _ => {}
+        },
+        Outcome::Signal { signal, .. } => match signal.as_str() {
+            // A mapped page wholly past the end of the file: the touch, and the file's size
+            // (or how a new file was grown).
+            "SIGBUS" => keys.extend([Key::Access, Key::FileSize, Key::Grow]),
+            "SIGSEGV" => {
+                keys.push(Key::Access);
+                let writes = matches!(params.access, Access::Write(_));
+                let prot = params.mprotect.unwrap_or(params.prot);
+                if (writes && prot & flags::PROT_WRITE == 0) || prot == 0 {
+                    keys.push(if params.mprotect.is_some() {
+                        Key::Mprotect
+                    } else {
+                        Key::Prot
+                    });
+                } else {
+                    keys.push(Key::Length);
+                }
+            }
+            _ => {}
+        },
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog;
+
+    fn errno(call: &str, name: &str) -> Outcome {
+        Outcome::Errno {
+            call: call.to_string(),
+            errno: name.to_string(),
+            code: 22,
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn calls_name_results_not_known_yet() {
+        let s = catalog::find("unaligned-offset").unwrap();
+        let plan = (s.build)(&(s.defaults)(4096), 4096);
+        assert_eq!(
+            describe_plan(&plan),
+            [
+                "open(\"data\", O_RDWR)",
+                "mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 1000)"
+            ]
+        );
+        let calls = describe_calls(&plan);
+        let offset = calls[1]
+            .parts
+            .iter()
+            .find(|p| p.key == Some(Key::Offset))
+            .unwrap();
+        assert_eq!(offset.text, "1000");
+        assert!(calls[1].is_mapping);
+    }
+
+    #[test]
+    fn munmap_shows_the_shifted_pointer_and_engine_steps_carry_no_knob() {
+        let s = catalog::find("munmap-shifted-pointer").unwrap();
+        let plan = (s.build)(&(s.defaults)(4096), 4096);
+        let text = describe_plan(&plan);
+        assert!(text.contains(&"munmap(ptr + 1, 8192)".to_string()), "{text:?}");
+
+        let s = catalog::find("out-of-bounds").unwrap();
+        let plan = (s.build)(&(s.defaults)(4096), 4096);
+        let calls = describe_calls(&plan);
+        let guard = calls
+            .iter()
+            .find(|c| c.purpose == Some(Purpose::GuardReserve))
+            .unwrap();
+        assert!(guard.parts.iter().all(|p| p.key.is_none()));
+        assert!(calls.iter().any(|c| c.text() == "ptr[4096] = 0x2a"));
+    }
+
+    #[test]
+    fn every_scenario_describes_without_panicking() {
+        for s in catalog::all() {
+            let plan = (s.build)(&(s.defaults)(4096), 4096);
+            let calls = describe_calls(&plan);
+            assert!(!calls.is_empty(), "{}", s.id);
+            assert!(calls.iter().all(|c| !c.text().is_empty()));
+        }
+    }
+
+    #[test]
+    fn blame_points_at_the_argument_the_rule_is_about() {
+        let mut p = Params::base(4096);
+        p.offset = 1000;
+        assert_eq!(blame(&p, 4096, &errno("mmap", "EINVAL")), [Key::Offset]);
+        p.offset = 0;
+        p.length = 0;
+        assert_eq!(blame(&p, 4096, &errno("mmap", "EINVAL")), [Key::Length]);
+        p.length = 4096;
+        p.flags = flags::MAP_FIXED;
+        p.addr = Addr::At(0x10000001);
+        assert_eq!(
+            blame(&p, 4096, &errno("mmap", "EINVAL")),
+            [Key::Addr, Key::Flags]
+        );
+        let mut p = Params::base(4096);
+        p.munmap_shift = 1;
+        assert_eq!(
+            blame(&p, 4096, &errno("munmap", "EINVAL")),
+            [Key::MunmapShift]
+        );
+        assert_eq!(
+            blame(&p, 4096, &errno("mmap", "EACCES")),
+            [Key::Open, Key::Prot, Key::Flags]
+        );
+        assert_eq!(blame(&p, 4096, &errno("mmap", "EBADF")), [Key::File]);
+        assert_eq!(blame(&p, 4096, &errno("mmap", "EEXIST")), [Key::Addr]);
+        assert_eq!(blame(&p, 4096, &errno("mmap", "EOVERFLOW")), [Key::Offset]);
+        p.rlimit_memlock = Some(0);
+        assert_eq!(
+            blame(&p, 4096, &errno("mmap", "EAGAIN")),
+            [Key::Flags, Key::RlimitMemlock]
+        );
+        assert!(blame(&p, 4096, &Outcome::Ok).is_empty());
+    }
+}

@@ -1,0 +1,249 @@
+//! The real binary, driven through its command line without a terminal: the contract of
+//! DESIGN.md (exit codes, JSON shape) and the examples of the core issue.
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn lab() -> Command {
+    let mut cmd = Command::cargo_bin("mmap-lab").expect("the binary is built");
+    cmd.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
+    cmd
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = lab().args(args).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+#[test]
+fn list_names_every_scenario_in_lesson_order() {
+    let list = json(&["list", "--json"]);
+    let ids: Vec<&str> = list.as_array().expect("array").iter().filter_map(|s| s["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "munmap-shifted-pointer",
+            "rdonly-prot-write",
+            "unaligned-offset",
+            "zero-length",
+            "empty-new-file",
+            "close-after-mmap",
+            "out-of-bounds",
+            "mmap-copy",
+            "anonymous-ipc",
+            "playground"
+        ]
+    );
+    let zh = lab().args(["list", "--lang", "zh"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&zh.stdout).contains("映射"));
+}
+
+#[test]
+fn unaligned_offset_json_is_einval_from_mmap_in_the_design_shape() {
+    let r = json(&["run", "unaligned-offset", "--json"]);
+    assert_eq!(r["scenario"], "unaligned-offset");
+    assert_eq!(r["params"]["offset"], 1000);
+    assert_eq!(r["params"]["file"], "regular");
+    assert_eq!(r["params"]["open"], "O_RDWR");
+    assert!(r["page_size"].as_u64().is_some_and(|p| p >= 4096));
+    let outcome = &r["outcome"];
+    assert_eq!(outcome["kind"], "errno");
+    assert_eq!(outcome["call"], "mmap");
+    assert_eq!(outcome["errno"], "EINVAL");
+    assert_eq!(outcome["code"], 22);
+    assert_eq!(outcome["message"], "Invalid argument");
+    let steps = r["steps"].as_array().expect("steps");
+    let mmap = steps.iter().find(|s| s["call"].as_str().is_some_and(|c| c.starts_with("mmap("))).expect("an mmap step");
+    assert_eq!(mmap["result"], "MAP_FAILED");
+    assert_eq!(mmap["errno"], "EINVAL");
+    assert!(mmap["call"].as_str().is_some_and(|c| c.ends_with(", 1000)")), "{mmap}");
+}
+
+#[test]
+fn empty_new_file_maps_then_sigbus_at_the_touch() {
+    let r = json(&["run", "empty-new-file", "--json"]);
+    let steps = r["steps"].as_array().expect("steps");
+    let mmap = steps.iter().find(|s| s["call"].as_str().is_some_and(|c| c.starts_with("mmap("))).expect("mmap");
+    assert!(mmap["result"].as_str().is_some_and(|v| v.starts_with("0x")), "mmap succeeds: {mmap}");
+    assert_eq!(r["outcome"]["kind"], "signal");
+    assert_eq!(r["outcome"]["signal"], "SIGBUS");
+    let at = r["outcome"]["step"].as_u64().expect("step index") as usize;
+    assert_eq!(steps[at]["function"], "store");
+    assert_eq!(steps[at]["signal"], "SIGBUS");
+    let text = lab().args(["run", "empty-new-file"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("SIGBUS") && text.contains("mmap(NULL, "), "{text}");
+}
+
+#[test]
+fn rdonly_prot_write_private_succeeds_and_says_the_file_is_unchanged() {
+    let r = json(&["run", "rdonly-prot-write", "--set", "flags=MAP_PRIVATE", "--json"]);
+    assert_eq!(r["outcome"]["kind"], "ok");
+    assert_eq!(r["file_check"]["reached_file"], false);
+    let out = lab().args(["run", "rdonly-prot-write", "--set", "flags=MAP_PRIVATE"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("the file is unchanged"), "{text}");
+    let out = lab()
+        .args(["run", "rdonly-prot-write", "--set", "flags=MAP_PRIVATE", "--lang", "zh"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("文件没有变化"));
+}
+
+#[test]
+fn human_output_shows_symbolic_hex_and_decimal_and_the_rule() {
+    let out = lab().args(["run", "unaligned-offset"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("0x3e8"), "offset in hex: {text}");
+    assert!(text.contains("MAP_SHARED") && text.contains("0x1"), "{text}");
+    assert!(text.contains("EINVAL (22)"), "{text}");
+    assert!(text.contains("Rule:"), "{text}");
+}
+
+#[test]
+fn run_all_json_is_an_array_of_every_scenario() {
+    let all = json(&["run", "--all", "--json"]);
+    let all = all.as_array().expect("array");
+    assert_eq!(all.len(), 10);
+    for r in all {
+        assert!(r["outcome"]["kind"].is_string(), "{r}");
+    }
+}
+
+#[test]
+fn explain_prints_the_lesson_in_either_language() {
+    let out = lab().args(["explain", "zero-length", "--lang", "zh"]).output().expect("runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("## 规则"));
+    let out = lab().args(["explain", "zero-length"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("## The rule"));
+}
+
+#[test]
+fn bad_set_values_exit_2_naming_key_value_and_what_is_accepted() {
+    for (set, needles) in [
+        ("offset=12x", vec!["offset", "12x", "integer"]),
+        ("bogus=1", vec!["bogus", "unknown key", "file_size"]),
+        ("copy_size=1M", vec!["copy_size", "unaligned-offset", "offset"]),
+        ("offset", vec!["offset", "KEY=VALUE"]),
+    ] {
+        let out = lab().args(["run", "unaligned-offset", "--set", set]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{set}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for n in needles {
+            assert!(err.contains(n), "{set}: {err:?} lacks {n:?}");
+        }
+    }
+    let out = lab().args(["run", "playground", "--set", "flags=MAP_BOGUS", "--lang", "zh"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("无效"));
+}
+
+#[test]
+fn unknown_scenario_exits_2_with_the_known_ids() {
+    let out = lab().args(["run", "nope"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unaligned-offset"));
+}
+
+#[test]
+fn the_bare_command_without_a_terminal_says_so_and_exits_2() {
+    let out = lab().write_stdin("").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("terminal"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing is drawn without a terminal");
+}
+
+#[test]
+fn c_subcommand_prints_a_program() {
+    let out = lab().args(["c", "unaligned-offset"]).output().expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("int main"), "{text}");
+    assert!(text.contains("mmap("), "{text}");
+}
+
+/// As root the lab gets through MAP_LOCKED beyond RLIMIT_MEMLOCK; a normal user gets EAGAIN.
+/// Run the binary as `nobody` to see the unprivileged answer (skipped when not root or
+/// without `setpriv`).
+#[test]
+fn map_locked_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
+    let sets = [
+        "run",
+        "playground",
+        "--set",
+        "file=anonymous",
+        "--set",
+        "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED",
+        "--set",
+        "length=64K",
+        "--set",
+        "rlimit_memlock=4096",
+        "--json",
+    ];
+    let me = json(&sets);
+    if me["privileged"] != true {
+        assert_eq!(me["outcome"]["errno"], "EAGAIN", "{me}");
+        return;
+    }
+    assert_eq!(me["outcome"]["kind"], "ok", "root's CAP_IPC_LOCK lets it through: {me}");
+    let Ok(setpriv) = which("setpriv") else {
+        eprintln!("skipped the unprivileged half: no setpriv");
+        return;
+    };
+    // Copy the binary where `nobody` can execute it, with a temp dir it can write.
+    let dir = tempfile::Builder::new().prefix("mmap-lab-test-").tempdir().expect("tempdir");
+    let bin = dir.path().join("mmap-lab");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("mmap-lab"), &bin).expect("copy");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&bin)
+        .args(sets)
+        .env("TMPDIR", dir.path())
+        .output()
+        .expect("setpriv runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(r["privileged"], false);
+    assert_eq!(r["outcome"]["errno"], "EAGAIN", "{r}");
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any text after `--set` either runs (exit 0) or is refused with exit 2 and a message
+    /// naming what was wrong; the program never panics.
+    #[test]
+    fn any_set_text_exits_0_or_2_with_a_message(
+        key in prop::sample::select(vec![
+            "file", "file_size", "open", "addr", "length", "offset", "prot", "flags", "close_fd",
+            "access", "mprotect", "munmap_shift", "munmap_length", "rlimit_as", "guard", "nope", "",
+        ]),
+        value in "[^\\x00]{0,24}",
+    ) {
+        let set = format!("{key}={value}");
+        let out = lab().args(["run", "playground", "--json", "--set", &set]).output().expect("runs");
+        let code = out.status.code();
+        let err = String::from_utf8_lossy(&out.stderr);
+        prop_assert!(!err.contains("panicked"), "{set:?}: {err}");
+        prop_assert!(code == Some(0) || code == Some(2), "{set:?}: {code:?} {err}");
+        if code == Some(2) {
+            prop_assert!(err.contains("mmap-lab:"), "{set:?}: {err}");
+        }
+    }
+}

@@ -63,7 +63,11 @@ fn copy_256m() {
     let mut child_rss = 0;
     for _ in 0..7 {
         let r = run_scenario(scenario, &params).expect("runs");
-        assert_eq!(r.run.copy_identical, Some(true), "the copy must be identical");
+        assert_eq!(
+            r.run.copy_identical,
+            Some(true),
+            "the copy must be identical"
+        );
         let ms = |f: &str| {
             r.run
                 .steps
@@ -82,7 +86,17 @@ fn copy_256m() {
     }
     println!("mmap-copy, 256 MiB, 7 runs (median ms): mmap {:.1}  read/write {:.1}  copy_file_range {:.1}",
         median(&mut mmap), median(&mut rw), median(&mut cfr));
-    println!("  mmap / copy_file_range: median {:.2}x (runs: {:?})", median(&mut ratio.clone()),
-        ratio.iter().map(|r| (r * 100.0).round() / 100.0).collect::<Vec<_>>());
-    println!("  peak RSS: lab process {} KiB, experiment child {} KiB", own_peak_rss_kib(), child_rss);
+    println!(
+        "  mmap / copy_file_range: median {:.2}x (runs: {:?})",
+        median(&mut ratio.clone()),
+        ratio
+            .iter()
+            .map(|r| (r * 100.0).round() / 100.0)
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "  peak RSS: lab process {} KiB, experiment child {} KiB",
+        own_peak_rss_kib(),
+        child_rss
+    );
 }

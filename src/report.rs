@@ -100,10 +100,20 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
             tp.copy_file_range
         ));
     }
-    if run.privileged {
+    if run.privileged && privilege_matters(record) {
         out.push(t(S::PrivilegedNote, lang).to_string());
     }
     out
+}
+
+/// Whether root's answer may differ from a normal user's in this run: locking memory
+/// (`MAP_LOCKED` and `RLIMIT_MEMLOCK`) is where `CAP_IPC_LOCK` changes what the kernel says.
+pub fn privilege_matters(record: &Record) -> bool {
+    record
+        .run
+        .steps
+        .iter()
+        .any(|s| s.call.contains("MAP_LOCKED") || s.call.contains("RLIMIT_MEMLOCK"))
 }
 
 /// The whole run as text.
@@ -125,23 +135,27 @@ pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: 
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let _ = writeln!(out, "\n{}", t(S::Steps, lang));
+    let who = |step: &scenarios::engine::StepRecord| {
+        if step.process.is_some() {
+            format!("[{}] {}", t(S::Child, lang), step.call)
+        } else {
+            step.call.clone()
+        }
+    };
     let width = run
         .steps
         .iter()
-        .map(|s| s.call.len())
+        .map(|s| display_width(&who(s)))
         .max()
         .unwrap_or(0)
         .min(72);
     for (i, step) in run.steps.iter().enumerate() {
-        let who = if step.process.is_some() {
-            format!("[{}] ", t(S::Child, lang))
-        } else {
-            String::new()
-        };
+        let call = who(step);
+        let pad = width.saturating_sub(display_width(&call));
         let mut line = format!(
-            "  {:>2}  {who}{:<width$} = {}",
+            "  {:>2}  {call}{} = {}",
             i + 1,
-            step.call,
+            " ".repeat(pad),
             step.result
         );
         if let (Some(errno), Some(code)) = (&step.errno, step.code) {
@@ -166,7 +180,7 @@ pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: 
     }
     let _ = writeln!(out, "{}: {}", t(S::Rule, lang), lesson.rule);
     for snap in &run.maps {
-        let _ = writeln!(out, "\n{} {}:", t(S::MapsAfter, lang), snap.after);
+        let _ = writeln!(out, "\n{}", maps_heading(&snap.after, lang));
         if snap.lines.is_empty() {
             let _ = writeln!(out, "  {}", t(S::NoMapsLines, lang));
         }
@@ -175,4 +189,19 @@ pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: 
         }
     }
     out
+}
+
+/// `/proc/self/maps after munmap:` in the student's language.
+pub fn maps_heading(after: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{} {after}:", t(S::MapsAfter, lang)),
+        Lang::Zh => format!("{after} {}", t(S::MapsAfter, lang)),
+    }
+}
+
+/// Columns a text takes in a terminal: Chinese characters take two.
+pub fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if scenarios::lesson::is_wide(c) { 2 } else { 1 })
+        .sum()
 }

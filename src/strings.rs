@@ -42,6 +42,70 @@ pub enum S {
     InternalError,
     CHeader,
     NoMapsLines,
+    // The interactive lab.
+    Scenarios,
+    TheCall,
+    PageMap,
+    Lesson,
+    Findings,
+    Help,
+    HelpHere,
+    HelpEverywhere,
+    HelpEditor,
+    HelpClose,
+    CmdMove,
+    CmdScroll,
+    CmdPage,
+    CmdTopBottom,
+    CmdNextPane,
+    CmdRun,
+    CmdChange,
+    CmdToggle,
+    CmdType,
+    CmdReset,
+    CmdScenario,
+    CmdLang,
+    CmdTheme,
+    CmdPresenter,
+    CmdHelp,
+    CmdCopy,
+    CmdQuit,
+    CmdClose,
+    CmdApply,
+    CmdCancel,
+    CmdErase,
+    CmdTypeChars,
+    NotRunYet,
+    Running,
+    Stale,
+    RunFailed,
+    AlreadyRunning,
+    NothingToCopy,
+    ImeHint,
+    ResetDone,
+    EditHint,
+    PressE,
+    LookAt,
+    Fixed,
+    ThemeDark,
+    ThemeLight,
+    ThemeMono,
+    LangName,
+    Took,
+    PmPage,
+    PmFile,
+    PmMapping,
+    PmTouch,
+    PmOk,
+    PmPastEof,
+    PmNotMapped,
+    PmNoAccess,
+    PmAnonymous,
+    PmNoPages,
+    PmEmpty,
+    PmPtr,
+    PmWindow,
+    PmGap,
 }
 
 impl S {
@@ -53,7 +117,7 @@ impl S {
             S::Steps => ("Steps", "步骤"),
             S::Outcome => ("Outcome", "结果"),
             S::Rule => ("Rule", "规则"),
-            S::MapsAfter => ("/proc/self/maps after", "/proc/self/maps，在此调用之后："),
+            S::MapsAfter => ("/proc/self/maps after", "之后的 /proc/self/maps："),
             S::Privileged => ("privileged run (root)", "特权运行（root）"),
             S::PrivilegedNote => (
                 "run as root: some answers differ for a normal user (e.g. MAP_LOCKED beyond \
@@ -107,6 +171,69 @@ impl S {
                 "与实验等价的 C 程序，由 mmap-lab 生成",
             ),
             S::NoMapsLines => ("(no lines near the mapping)", "（映射附近没有行）"),
+            S::Scenarios => ("Scenarios", "场景"),
+            S::TheCall => ("The call", "调用"),
+            S::PageMap => ("Page map", "页面图"),
+            S::Lesson => ("Lesson", "讲解"),
+            S::Findings => ("Findings", "发现"),
+            S::Help => ("Help", "帮助"),
+            S::HelpHere => ("Keys in this pane", "当前窗格的按键"),
+            S::HelpEverywhere => ("Keys everywhere", "全局按键"),
+            S::HelpEditor => ("While typing a value", "输入数值时"),
+            S::HelpClose => ("Esc or q closes this help", "按 Esc 或 q 关闭帮助"),
+            S::CmdMove => ("move", "移动"),
+            S::CmdScroll => ("scroll", "滚动"),
+            S::CmdPage => ("page up / down", "翻页"),
+            S::CmdTopBottom => ("top / bottom", "顶部 / 底部"),
+            S::CmdNextPane => ("next / previous pane", "下一个 / 上一个窗格"),
+            S::CmdRun => ("run", "运行"),
+            S::CmdChange => ("change", "修改"),
+            S::CmdToggle => ("toggle", "切换"),
+            S::CmdType => ("type a value", "输入数值"),
+            S::CmdReset => ("defaults", "恢复默认值"),
+            S::CmdScenario => ("next / previous scenario", "下一个 / 上一个场景"),
+            S::CmdLang => ("English ⇄ 中文", "English ⇄ 中文"),
+            S::CmdTheme => ("theme: dark, light, mono", "配色：深色、浅色、单色"),
+            S::CmdPresenter => ("presenter mode", "演示模式"),
+            S::CmdHelp => ("help", "帮助"),
+            S::CmdCopy => ("copy the run", "复制运行结果"),
+            S::CmdQuit => ("quit", "退出"),
+            S::CmdClose => ("close", "关闭"),
+            S::CmdApply => ("apply", "确定"),
+            S::CmdCancel => ("cancel", "取消"),
+            S::CmdErase => ("erase", "删除"),
+            S::CmdTypeChars => ("type: digits, 0x…, K/M/G", "输入：数字、0x…、K/M/G"),
+            S::NotRunYet => ("not run yet: predict the answer, then press r", "还没有运行：先预测结果，再按 r"),
+            S::Running => ("running", "运行中"),
+            S::Stale => ("the parameters changed since this run: r runs again", "这次运行之后参数改过了：按 r 重新运行"),
+            S::RunFailed => ("the lab could not run the experiment", "实验没能运行"),
+            S::AlreadyRunning => ("an experiment is still running: wait for it", "还有实验在运行，请稍候"),
+            S::NothingToCopy => ("nothing to copy yet: run the scenario first (r)", "还没有可复制的结果：先按 r 运行"),
+            S::ImeHint => ("that key came from an input method: switch it to English letters (often Shift) to use the keys", "这个按键来自中文输入法：请切换到英文字母（通常按 Shift）再使用快捷键"),
+            S::ResetDone => ("parameters back to the scenario's defaults", "参数已恢复为本场景的默认值"),
+            S::EditHint => ("Enter applies, Esc cancels", "Enter 确定，Esc 取消"),
+            S::PressE => ("press e to type a value", "按 e 输入数值"),
+            S::LookAt => ("look at", "请看"),
+            S::Fixed => ("fixed", "固定"),
+            S::ThemeDark => ("dark", "深色"),
+            S::ThemeLight => ("light", "浅色"),
+            S::ThemeMono => ("mono", "单色"),
+            S::LangName => ("EN", "中文"),
+            S::Took => ("took", "用时"),
+            S::PmPage => ("page", "页"),
+            S::PmFile => ("file", "文件"),
+            S::PmMapping => ("mapping", "映射"),
+            S::PmTouch => ("a touch", "访问"),
+            S::PmOk => ("ok", "正常"),
+            S::PmPastEof => ("mapped, past the end of the file", "已映射，但在文件末尾之后"),
+            S::PmNotMapped => ("not mapped", "未映射"),
+            S::PmNoAccess => ("mapped without access (PROT_NONE)", "已映射但不可访问（PROT_NONE）"),
+            S::PmAnonymous => ("anonymous: no file, pages start as zeros", "匿名映射：没有文件，页面初始全为 0"),
+            S::PmNoPages => ("this descriptor has no pages to map", "这个描述符没有可映射的页面"),
+            S::PmEmpty => ("length 0: nothing to map", "长度为 0：没有可映射的内容"),
+            S::PmPtr => ("ptr", "ptr"),
+            S::PmWindow => ("one copy window", "一个拷贝窗口"),
+            S::PmGap => ("pages not drawn", "未画出的页"),
         }
     }
 
@@ -269,7 +396,11 @@ pub fn expect(key: Key, lang: Lang) -> String {
         KeyKind::Number { signed } => format!(
             "{}整数：十进制、0x 十六进制，或带 K/M/G 后缀{}",
             if signed { "可为负的" } else { "" },
-            if matches!(key, Key::FileSize | Key::CopySize) { "，最大 1G" } else { "" }
+            if matches!(key, Key::FileSize | Key::CopySize) {
+                "，最大 1G"
+            } else {
+                ""
+            }
         ),
         KeyKind::Bool => "true 或 false".to_string(),
         KeyKind::Text if key == Key::Addr => {
@@ -347,6 +478,88 @@ pub fn key_doc(key: Key, lang: Lang) -> &'static str {
         ),
     };
     pick(lang, en, zh)
+}
+
+/// The copy key's confirmation: what was copied, and the command that writes the same run to a
+/// file (OSC 52 silently does nothing in some terminals).
+pub fn copied(id: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "copied the run to the clipboard (OSC 52: some terminals ignore it); \
+             also works: mmap-lab run {id} --json > file"
+        ),
+        Lang::Zh => format!(
+            "已把运行结果复制到剪贴板（OSC 52：有些终端不支持）；\
+             也可以用：mmap-lab run {id} --json > file"
+        ),
+    }
+}
+
+/// A knob that is shown but that this scenario does not let the student turn.
+pub fn not_a_knob(key: Key, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "`{key}` is shown for reference: this scenario keeps it fixed \
+             (every knob is free in playground)"
+        ),
+        Lang::Zh => format!("`{key}` 只是展示：本场景固定不变（在 playground 中所有参数都能改）"),
+    }
+}
+
+/// The terminal is smaller than the smallest layout.
+pub fn too_small(need: (u16, u16), have: (u16, u16), lang: Lang) -> String {
+    let ((nw, nh), (w, h)) = (need, have);
+    match lang {
+        Lang::En => format!("too small: need {nw}×{nh}, have {w}×{h}"),
+        Lang::Zh => format!("窗口太小：需要 {nw}×{nh}，现在是 {w}×{h}"),
+    }
+}
+
+/// How many scenarios have been run, for the progress line.
+pub fn run_count(done: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{done}/{total} run"),
+        Lang::Zh => format!("已运行 {done}/{total}"),
+    }
+}
+
+/// An offset the page map cannot line up with page boundaries.
+pub fn unaligned(what: Key, value: i64, page: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{what} {value} is not a multiple of the page size {page}"),
+        Lang::Zh => format!("{what} {value} 不是页大小 {page} 的整数倍"),
+    }
+}
+
+/// The page map's legend: what a touch in each zone gets.
+pub fn zone_legend(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "SIGBUS: mapped, past the end of the file · SIGSEGV: not mapped (or no access)",
+        "SIGBUS：已映射，但在文件末尾之后 · SIGSEGV：未映射（或不可访问）",
+    )
+}
+
+/// A run still going: `running 1.2 s`.
+pub fn running_for(elapsed_ms: u128, lang: Lang) -> String {
+    let secs = elapsed_ms as f64 / 1000.0;
+    format!("{} {secs:.1} s", t(S::Running, lang))
+}
+
+/// The file's size in the page map: `file 100 B = 1 page` (pages from the offset).
+pub fn file_extent(bytes: u64, pages: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{bytes} B from the offset = {pages} page(s)"),
+        Lang::Zh => format!("从偏移起 {bytes} 字节 = {pages} 页"),
+    }
+}
+
+/// The mapping's size in the page map.
+pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("length {bytes} → {pages} page(s)"),
+        Lang::Zh => format!("长度 {bytes} → {pages} 页"),
+    }
 }
 
 #[cfg(test)]

@@ -7,20 +7,32 @@ use serde_json::Value;
 
 fn lab() -> Command {
     let mut cmd = Command::cargo_bin("mmap-lab").expect("the binary is built");
-    cmd.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     cmd
 }
 
 fn json(args: &[&str]) -> Value {
     let out = lab().args(args).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
 #[test]
 fn list_names_every_scenario_in_lesson_order() {
     let list = json(&["list", "--json"]);
-    let ids: Vec<&str> = list.as_array().expect("array").iter().filter_map(|s| s["id"].as_str()).collect();
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
     assert_eq!(
         ids,
         [
@@ -55,38 +67,74 @@ fn unaligned_offset_json_is_einval_from_mmap_in_the_design_shape() {
     assert_eq!(outcome["code"], 22);
     assert_eq!(outcome["message"], "Invalid argument");
     let steps = r["steps"].as_array().expect("steps");
-    let mmap = steps.iter().find(|s| s["call"].as_str().is_some_and(|c| c.starts_with("mmap("))).expect("an mmap step");
+    let mmap = steps
+        .iter()
+        .find(|s| s["call"].as_str().is_some_and(|c| c.starts_with("mmap(")))
+        .expect("an mmap step");
     assert_eq!(mmap["result"], "MAP_FAILED");
     assert_eq!(mmap["errno"], "EINVAL");
-    assert!(mmap["call"].as_str().is_some_and(|c| c.ends_with(", 1000)")), "{mmap}");
+    assert!(
+        mmap["call"]
+            .as_str()
+            .is_some_and(|c| c.ends_with(", 1000)")),
+        "{mmap}"
+    );
 }
 
 #[test]
 fn empty_new_file_maps_then_sigbus_at_the_touch() {
     let r = json(&["run", "empty-new-file", "--json"]);
     let steps = r["steps"].as_array().expect("steps");
-    let mmap = steps.iter().find(|s| s["call"].as_str().is_some_and(|c| c.starts_with("mmap("))).expect("mmap");
-    assert!(mmap["result"].as_str().is_some_and(|v| v.starts_with("0x")), "mmap succeeds: {mmap}");
+    let mmap = steps
+        .iter()
+        .find(|s| s["call"].as_str().is_some_and(|c| c.starts_with("mmap(")))
+        .expect("mmap");
+    assert!(
+        mmap["result"].as_str().is_some_and(|v| v.starts_with("0x")),
+        "mmap succeeds: {mmap}"
+    );
     assert_eq!(r["outcome"]["kind"], "signal");
     assert_eq!(r["outcome"]["signal"], "SIGBUS");
     let at = r["outcome"]["step"].as_u64().expect("step index") as usize;
     assert_eq!(steps[at]["function"], "store");
     assert_eq!(steps[at]["signal"], "SIGBUS");
-    let text = lab().args(["run", "empty-new-file"]).output().expect("runs");
+    let text = lab()
+        .args(["run", "empty-new-file"])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("SIGBUS") && text.contains("mmap(NULL, "), "{text}");
+    assert!(
+        text.contains("SIGBUS") && text.contains("mmap(NULL, "),
+        "{text}"
+    );
 }
 
 #[test]
 fn rdonly_prot_write_private_succeeds_and_says_the_file_is_unchanged() {
-    let r = json(&["run", "rdonly-prot-write", "--set", "flags=MAP_PRIVATE", "--json"]);
+    let r = json(&[
+        "run",
+        "rdonly-prot-write",
+        "--set",
+        "flags=MAP_PRIVATE",
+        "--json",
+    ]);
     assert_eq!(r["outcome"]["kind"], "ok");
     assert_eq!(r["file_check"]["reached_file"], false);
-    let out = lab().args(["run", "rdonly-prot-write", "--set", "flags=MAP_PRIVATE"]).output().expect("runs");
+    let out = lab()
+        .args(["run", "rdonly-prot-write", "--set", "flags=MAP_PRIVATE"])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("the file is unchanged"), "{text}");
     let out = lab()
-        .args(["run", "rdonly-prot-write", "--set", "flags=MAP_PRIVATE", "--lang", "zh"])
+        .args([
+            "run",
+            "rdonly-prot-write",
+            "--set",
+            "flags=MAP_PRIVATE",
+            "--lang",
+            "zh",
+        ])
         .output()
         .expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("文件没有变化"));
@@ -94,10 +142,16 @@ fn rdonly_prot_write_private_succeeds_and_says_the_file_is_unchanged() {
 
 #[test]
 fn human_output_shows_symbolic_hex_and_decimal_and_the_rule() {
-    let out = lab().args(["run", "unaligned-offset"]).output().expect("runs");
+    let out = lab()
+        .args(["run", "unaligned-offset"])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("0x3e8"), "offset in hex: {text}");
-    assert!(text.contains("MAP_SHARED") && text.contains("0x1"), "{text}");
+    assert!(
+        text.contains("MAP_SHARED") && text.contains("0x1"),
+        "{text}"
+    );
     assert!(text.contains("EINVAL (22)"), "{text}");
     assert!(text.contains("Rule:"), "{text}");
 }
@@ -114,10 +168,16 @@ fn run_all_json_is_an_array_of_every_scenario() {
 
 #[test]
 fn explain_prints_the_lesson_in_either_language() {
-    let out = lab().args(["explain", "zero-length", "--lang", "zh"]).output().expect("runs");
+    let out = lab()
+        .args(["explain", "zero-length", "--lang", "zh"])
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("## 规则"));
-    let out = lab().args(["explain", "zero-length"]).output().expect("runs");
+    let out = lab()
+        .args(["explain", "zero-length"])
+        .output()
+        .expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("## The rule"));
 }
 
@@ -126,17 +186,33 @@ fn bad_set_values_exit_2_naming_key_value_and_what_is_accepted() {
     for (set, needles) in [
         ("offset=12x", vec!["offset", "12x", "integer"]),
         ("bogus=1", vec!["bogus", "unknown key", "file_size"]),
-        ("copy_size=1M", vec!["copy_size", "unaligned-offset", "offset"]),
+        (
+            "copy_size=1M",
+            vec!["copy_size", "unaligned-offset", "offset"],
+        ),
         ("offset", vec!["offset", "KEY=VALUE"]),
     ] {
-        let out = lab().args(["run", "unaligned-offset", "--set", set]).output().expect("runs");
+        let out = lab()
+            .args(["run", "unaligned-offset", "--set", set])
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(2), "{set}");
         let err = String::from_utf8_lossy(&out.stderr);
         for n in needles {
             assert!(err.contains(n), "{set}: {err:?} lacks {n:?}");
         }
     }
-    let out = lab().args(["run", "playground", "--set", "flags=MAP_BOGUS", "--lang", "zh"]).output().expect("runs");
+    let out = lab()
+        .args([
+            "run",
+            "playground",
+            "--set",
+            "flags=MAP_BOGUS",
+            "--lang",
+            "zh",
+        ])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("无效"));
 }
@@ -159,7 +235,10 @@ fn the_bare_command_without_a_terminal_says_so_and_exits_2() {
 
 #[test]
 fn c_subcommand_prints_a_program() {
-    let out = lab().args(["c", "unaligned-offset"]).output().expect("runs");
+    let out = lab()
+        .args(["c", "unaligned-offset"])
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("int main"), "{text}");
@@ -189,13 +268,19 @@ fn map_locked_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
         assert_eq!(me["outcome"]["errno"], "EAGAIN", "{me}");
         return;
     }
-    assert_eq!(me["outcome"]["kind"], "ok", "root's CAP_IPC_LOCK lets it through: {me}");
+    assert_eq!(
+        me["outcome"]["kind"], "ok",
+        "root's CAP_IPC_LOCK lets it through: {me}"
+    );
     let Ok(setpriv) = which("setpriv") else {
         eprintln!("skipped the unprivileged half: no setpriv");
         return;
     };
     // Copy the binary where `nobody` can execute it, with a temp dir it can write.
-    let dir = tempfile::Builder::new().prefix("mmap-lab-test-").tempdir().expect("tempdir");
+    let dir = tempfile::Builder::new()
+        .prefix("mmap-lab-test-")
+        .tempdir()
+        .expect("tempdir");
     let bin = dir.path().join("mmap-lab");
     std::fs::copy(assert_cmd::cargo::cargo_bin("mmap-lab"), &bin).expect("copy");
     use std::os::unix::fs::PermissionsExt;
@@ -208,7 +293,12 @@ fn map_locked_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
         .env("TMPDIR", dir.path())
         .output()
         .expect("setpriv runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(r["privileged"], false);
     assert_eq!(r["outcome"]["errno"], "EAGAIN", "{r}");

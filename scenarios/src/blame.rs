@@ -499,7 +499,10 @@ mod tests {
         let s = catalog::find("munmap-shifted-pointer").unwrap();
         let plan = (s.build)(&(s.defaults)(4096), 4096);
         let text = describe_plan(&plan);
-        assert!(text.contains(&"munmap(ptr + 1, 8192)".to_string()), "{text:?}");
+        assert!(
+            text.contains(&"munmap(ptr + 1, 8192)".to_string()),
+            "{text:?}"
+        );
 
         let s = catalog::find("out-of-bounds").unwrap();
         let plan = (s.build)(&(s.defaults)(4096), 4096);

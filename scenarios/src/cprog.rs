@@ -217,7 +217,8 @@ fn signed(v: i64) -> String {
 
 /// `open(2)` flags as names, with any bit `open_name` does not know in hex.
 fn open_flags(flags: i32) -> String {
-    let known = libc::O_ACCMODE | libc::O_CREAT | libc::O_APPEND | libc::O_TRUNC | libc::O_DIRECTORY;
+    let known =
+        libc::O_ACCMODE | libc::O_CREAT | libc::O_APPEND | libc::O_TRUNC | libc::O_DIRECTORY;
     let rest = flags & !known;
     let name = open_name(flags);
     if rest == 0 {
@@ -485,13 +486,14 @@ impl<'a> Gen<'a> {
             Some(p) => purpose_text(p).to_string(),
             None => op_text(&step.op, Some(i) == self.plan.mapping_step),
         };
+        let what = comment_safe(&what);
         let whose = if mode == Mode::Child { " (child)" } else { "" };
         let optional = if step.critical {
             ""
         } else {
             " Optional: a failure is printed, not the outcome."
         };
-        comment_safe(&format!("/* Step {i}{whose}: {what}{optional} */"))
+        format!("/* Step {i}{whose}: {what}{optional} */")
     }
 
     /// Write step `i`. Returns false when the process ends there.
@@ -500,7 +502,11 @@ impl<'a> Gen<'a> {
         let Some(step) = plan.steps.get(i) else {
             return false;
         };
-        let crit = if step.critical { "CRITICAL" } else { "OPTIONAL" };
+        let crit = if step.critical {
+            "CRITICAL"
+        } else {
+            "OPTIONAL"
+        };
         let a = assign_marker(i);
         self.needs.insert("steps");
         self.out.push('\n');
@@ -781,7 +787,12 @@ impl<'a> Gen<'a> {
                 self.copy(i, "copy_range", *src, *dst, &rest, crit);
                 self.needs.insert("copy_file_range");
             }
-            Op::Compare { a: x, b: y, size, window } => {
+            Op::Compare {
+                a: x,
+                b: y,
+                size,
+                window,
+            } => {
                 let (x, xs) = self.int(*x);
                 let (y, ys) = self.int(*y);
                 let rest = format!(", {}, {})", unsigned(*size), unsigned(*window));
@@ -993,8 +1004,12 @@ mod tests {
             "{c}"
         );
         let fork = c.find("if (pid3 == 0) {").expect("a fork block");
-        let read = c.find("check(read_text(ptr, 12), CRITICAL);").expect("child reads");
-        let write = c.find("memcpy(ptr, \"hello, world\", 12);").expect("parent writes");
+        let read = c
+            .find("check(read_text(ptr, 12), CRITICAL);")
+            .expect("child reads");
+        let write = c
+            .find("memcpy(ptr, \"hello, world\", 12);")
+            .expect("parent writes");
         let wait = c.find("waitpid(pid3, &status").expect("parent waits");
         assert!(fork < read && read < write && write < wait, "{c}");
         assert!(c.contains("become_child();"), "{c}");

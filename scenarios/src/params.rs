@@ -176,7 +176,11 @@ impl Key {
             KeyKind::Number { signed } => format!(
                 "{}an integer: decimal, 0x hex, or with a K/M/G suffix{}",
                 if signed { "a possibly negative " } else { "" },
-                if matches!(self, Key::FileSize | Key::CopySize) { ", at most 1G" } else { "" }
+                if matches!(self, Key::FileSize | Key::CopySize) {
+                    ", at most 1G"
+                } else {
+                    ""
+                }
             ),
             KeyKind::Bool => "true or false".to_string(),
             KeyKind::Text => match self {

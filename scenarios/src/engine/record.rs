@@ -454,7 +454,7 @@ impl Namer<'_> {
             }
             Op::ExhaustMapCount { page } => format!(
                 "for (i = 1; ; i += 2) mprotect(base + i*{page}, {page}, PROT_READ)  \
-                 /* until vm.max_map_count */"
+                 /* → vm.max_map_count */"
             ),
             Op::Open { path, flags } => {
                 let mode = if flags & nix::libc::O_CREAT != 0 {
@@ -525,7 +525,7 @@ impl Namer<'_> {
             Op::PipeRead { fd } => format!("read({}, &c, 1)", self.num(*fd)),
             Op::PipeWrite { fd } => format!("write({}, \"x\", 1)", self.num(*fd)),
             Op::ReadText { addr, len } => {
-                format!("strnlen({}, {len})  /* read it */", self.addr(*addr))
+                format!("printf(\"%.{len}s\", {})", self.addr(*addr))
             }
             Op::Exit => "_exit(0)".to_string(),
             Op::Waitpid { pid } => format!("waitpid({}, &status, 0)", self.num(*pid)),

@@ -1,0 +1,352 @@
+//! The C program of `mmap-lab c` agrees with the engine: for every scenario, with its defaults
+//! and with parameter sets that reach each errno and signal of the lessons, the program
+//! compiles with `cc -Wall -Wextra -Werror`, runs, ends with the outcome the engine found for the
+//! same plan, and leaves nothing behind in its `TMPDIR`.
+//!
+//! Nothing here says what the outcome should be: the kernel decides, twice, and the two answers
+//! must match.
+
+use scenarios::engine::{self, Outcome, Plan};
+use scenarios::{catalog, cprog, prepare};
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long one C program may run before it counts as hung (its own alarm fires earlier).
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// One combination: a scenario and its `--set` values.
+struct Case {
+    id: &'static str,
+    sets: Vec<String>,
+}
+
+/// Every scenario with its defaults, then the parameter sets.
+fn cases(page: u64) -> Vec<Case> {
+    let mut cases: Vec<Case> = catalog::all()
+        .into_iter()
+        .map(|s| Case {
+            id: s.id,
+            sets: Vec::new(),
+        })
+        .collect();
+    let p = page;
+    let extra: Vec<(&'static str, Vec<String>)> = vec![
+        // EINVAL
+        ("unaligned-offset", vec!["offset=1000".into()]),
+        ("unaligned-offset", vec![format!("offset={p}")]),
+        (
+            "zero-length",
+            vec!["length=0".into(), "file=anonymous".into()],
+        ),
+        ("munmap-shifted-pointer", vec!["munmap_shift=1".into()]),
+        ("munmap-shifted-pointer", vec![format!("munmap_shift={p}")]),
+        ("playground", vec!["flags=0x20".into()]),
+        ("playground", vec!["munmap_length=0".into()]),
+        // EACCES
+        ("rdonly-prot-write", vec!["open=O_WRONLY".into()]),
+        (
+            "rdonly-prot-write",
+            vec![
+                "open=O_RDONLY".into(),
+                "flags=MAP_SHARED".into(),
+                "prot=PROT_READ|PROT_WRITE".into(),
+            ],
+        ),
+        // EBADF
+        ("playground", vec!["file=bad-fd".into()]),
+        // EEXIST
+        (
+            "playground",
+            vec![
+                "addr=existing".into(),
+                "flags=MAP_SHARED|MAP_FIXED_NOREPLACE".into(),
+            ],
+        ),
+        (
+            "playground",
+            vec!["addr=existing".into(), "flags=MAP_SHARED|MAP_FIXED".into()],
+        ),
+        // ENODEV
+        (
+            "playground",
+            vec!["file=pipe".into(), "prot=PROT_READ".into()],
+        ),
+        (
+            "playground",
+            vec!["file=directory".into(), "prot=PROT_READ".into()],
+        ),
+        // EACCES too: checked before the file type
+        ("playground", vec!["file=pipe".into()]),
+        ("playground", vec!["file=directory".into()]),
+        ("playground", vec!["file=dev-null".into()]),
+        // ENOMEM
+        ("playground", vec!["rlimit_as=1M".into()]),
+        ("playground", vec!["exhaust_map_count=true".into()]),
+        // EOVERFLOW
+        ("playground", vec!["offset=-4096".into()]),
+        // EPERM
+        ("playground", vec!["file=sealed-memfd".into()]),
+        // EOPNOTSUPP
+        (
+            "playground",
+            vec!["flags=MAP_SHARED_VALIDATE|0x80000".into()],
+        ),
+        // EAGAIN, or success for root (CAP_IPC_LOCK)
+        (
+            "playground",
+            vec![
+                "rlimit_memlock=0".into(),
+                "flags=MAP_SHARED|MAP_LOCKED".into(),
+            ],
+        ),
+        // SIGSEGV
+        (
+            "playground",
+            vec!["prot=PROT_READ".into(), "access=write@0".into()],
+        ),
+        (
+            "playground",
+            vec!["mprotect=PROT_NONE".into(), "access=read@0".into()],
+        ),
+        // SIGBUS
+        (
+            "out-of-bounds",
+            vec![format!("length={}", 2 * p), format!("access=write@{p}")],
+        ),
+        (
+            "playground",
+            vec!["file=new".into(), "access=read@0".into()],
+        ),
+        // ok
+        ("rdonly-prot-write", vec!["flags=MAP_PRIVATE".into()]),
+        ("empty-new-file", vec!["grow=ftruncate".into()]),
+        ("empty-new-file", vec!["grow=lseek-write".into()]),
+        ("out-of-bounds", vec!["access=write@99".into()]),
+        ("close-after-mmap", vec!["close_fd=false".into()]),
+        (
+            "anonymous-ipc",
+            vec!["flags=MAP_SHARED|MAP_ANONYMOUS".into()],
+        ),
+        (
+            "anonymous-ipc",
+            vec!["flags=MAP_PRIVATE|MAP_ANONYMOUS".into()],
+        ),
+        (
+            "playground",
+            vec!["file=anonymous".into(), "access=write@0".into()],
+        ),
+        (
+            "playground",
+            vec!["close_fd=true".into(), "access=write@0".into()],
+        ),
+        ("mmap-copy", vec!["copy_size=1M".into()]),
+        ("mmap-copy", vec!["copy_size=0".into()]),
+    ];
+    cases.extend(extra.into_iter().map(|(id, sets)| Case { id, sets }));
+    cases
+}
+
+/// The engine's outcome as the C program's last line says it.
+fn outcome_line(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Ok => "outcome: ok".to_string(),
+        Outcome::Errno { errno, .. } => format!("outcome: errno {errno}"),
+        Outcome::Signal { signal, .. } => format!("outcome: signal {signal}"),
+        Outcome::Timeout { .. } => "outcome: timeout".to_string(),
+    }
+}
+
+/// A case with its plan, what the engine said, and its C program.
+struct Prepared {
+    label: String,
+    expected: String,
+    source: String,
+}
+
+fn prepare_case(case: &Case, page: u64) -> Prepared {
+    let scenario = catalog::find(case.id).unwrap_or_else(|| panic!("no scenario {}", case.id));
+    let params = prepare(scenario, &case.sets)
+        .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
+    let plan: Plan = (scenario.build)(&params, page);
+    let run = engine::run(&plan).unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
+    let params_line = case
+        .sets
+        .iter()
+        .map(|s| format!("--set {s}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let label = format!("{} {}", case.id, params_line).trim().to_string();
+    Prepared {
+        source: cprog::program(case.id, &params_line, &plan, page),
+        expected: outcome_line(&run.outcome),
+        label,
+    }
+}
+
+/// Run `cmd` with a time limit; returns (exit success, stdout, stderr).
+fn run_limited(mut cmd: Command, limit: Duration) -> Result<(bool, String, String), String> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("spawn: {e}"))?;
+    let mut out = child.stdout.take().ok_or("no stdout")?;
+    let mut err = child.stderr.take().ok_or("no stderr")?;
+    let reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait().map_err(|e| format!("wait: {e}"))? {
+            Some(status) => break status,
+            None if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still running after {limit:?}: killed"));
+            }
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    let stdout = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    Ok((status.success(), stdout, stderr))
+}
+
+/// Compile and run one program; returns its last line, or why the case failed.
+fn compile_and_run(p: &Prepared) -> Result<String, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+    let src = dir.path().join("prog.c");
+    let bin = dir.path().join("prog");
+    std::fs::write(&src, &p.source).map_err(|e| format!("write source: {e}"))?;
+    let cc = Command::new("cc")
+        .args(["-Wall", "-Wextra", "-Werror", "-O1", "-o"])
+        .arg(&bin)
+        .arg(&src)
+        .output()
+        .map_err(|e| format!("cc: {e}"))?;
+    if !cc.status.success() {
+        return Err(format!(
+            "does not compile:\n{}\n--- source ---\n{}",
+            String::from_utf8_lossy(&cc.stderr),
+            p.source
+        ));
+    }
+    let tmp = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+    let mut cmd = Command::new(&bin);
+    cmd.env("TMPDIR", tmp.path()).current_dir(dir.path());
+    let (ok, stdout, stderr) = run_limited(cmd, RUN_LIMIT)?;
+    let last = stdout.lines().last().unwrap_or("").to_string();
+    let left = leftovers(tmp.path());
+    if !ok {
+        return Err(format!(
+            "exited with failure; stderr: {stderr}\n--- stdout ---\n{stdout}"
+        ));
+    }
+    if last != p.expected {
+        return Err(format!(
+            "C says `{last}`, engine says `{}`\n--- stdout ---\n{stdout}\n--- source ---\n{}",
+            p.expected, p.source
+        ));
+    }
+    if !left.is_empty() {
+        return Err(format!(
+            "left behind in TMPDIR: {left:?}\n--- stdout ---\n{stdout}"
+        ));
+    }
+    Ok(last)
+}
+
+/// Everything under `dir`, recursively.
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            found.push(e.path().display().to_string());
+            if e.path().is_dir() {
+                found.extend(leftovers(&e.path()));
+            }
+        }
+    }
+    found
+}
+
+fn cc_available() -> bool {
+    Command::new("cc")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn c_programs_agree_with_the_engine() {
+    if !cc_available() {
+        eprintln!("skipped: no C compiler (`cc --version` failed); install gcc to run this test");
+        return;
+    }
+    let page = engine::page_size();
+    let cases = cases(page);
+    assert!(cases.len() >= 25, "only {} combinations", cases.len());
+
+    // The engine first, one experiment at a time, as the lab runs them.
+    let prepared: Vec<Prepared> = cases.iter().map(|c| prepare_case(c, page)).collect();
+
+    // Then the C programs: compiling is the slow part, so several at once.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8));
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<(usize, Result<String, String>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().unwrap_or_else(|e| e.into_inner());
+                    let i = *n;
+                    *n += 1;
+                    i
+                };
+                let Some(p) = prepared.get(i) else {
+                    return;
+                };
+                let r = compile_and_run(p);
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((i, r));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+
+    let mut failures = Vec::new();
+    for (i, r) in &results {
+        let p = &prepared[*i];
+        match r {
+            Ok(last) => eprintln!("ok    {:<70} {last}", p.label),
+            Err(why) => {
+                eprintln!("FAIL  {:<70} engine: {}", p.label, p.expected);
+                failures.push(format!("== {} ==\n{why}", p.label));
+            }
+        }
+    }
+    assert_eq!(results.len(), prepared.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} C programs disagree:\n{}",
+        failures.len(),
+        prepared.len(),
+        failures.join("\n\n")
+    );
+}

@@ -1,0 +1,78 @@
+//! The lessons only suggest what the lab accepts: every `mmap-lab run ID --set …` they quote
+//! names a real scenario and `--set` values that scenario takes. And each suggestion, run,
+//! gives an outcome (the kernel decides which; the lesson text says what to expect).
+
+mod common;
+
+use scenarios::{catalog, prepare, Lang};
+
+/// Split a quoted command line like a shell would, for the simple quoting lessons use.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ' ') => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn every_command_a_lesson_suggests_is_valid() {
+    let mut checked = 0;
+    for scenario in catalog::all() {
+        for lang in [Lang::En, Lang::Zh] {
+            let text = scenario.lesson(lang).text;
+            for quoted in text.split('`').skip(1).step_by(2) {
+                let Some(rest) = quoted.strip_prefix("mmap-lab ") else {
+                    continue;
+                };
+                let w = words(rest);
+                match w.first().map(String::as_str) {
+                    Some("run") | Some("c") => {}
+                    Some("explain") | Some("list") => continue,
+                    other => panic!(
+                        "{} {lang:?}: unknown subcommand {other:?} in `{quoted}`",
+                        scenario.id
+                    ),
+                }
+                let id = w.get(1).map(String::as_str).unwrap_or_default();
+                let target = catalog::find(id).unwrap_or_else(|| {
+                    panic!("{} {lang:?}: no scenario `{id}` in `{quoted}`", scenario.id)
+                });
+                let mut sets = Vec::new();
+                let mut it = w.iter().skip(2);
+                while let Some(arg) = it.next() {
+                    match arg.as_str() {
+                        "--set" => sets.push(it.next().cloned().unwrap_or_default()),
+                        "--json" | "--lang" | "zh" | "en" => {}
+                        other => panic!(
+                            "{} {lang:?}: unexpected `{other}` in `{quoted}`",
+                            scenario.id
+                        ),
+                    }
+                }
+                if let Err(e) = prepare(target, &sets) {
+                    panic!("{} {lang:?}: `{quoted}` is refused: {e}", scenario.id);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 40,
+        "only {checked} commands found in the lessons"
+    );
+}

@@ -1,0 +1,109 @@
+//! Borders and glyphs, in Unicode or in plain ASCII (`--ascii`).
+//!
+//! Box-drawing characters, block elements and arrows are "ambiguous width": some CJK terminal
+//! setups draw them two cells wide and every border breaks. `--ascii` swaps all of them for
+//! `+ - |` and ASCII look-alikes. Status glyphs come with a word anyway, so nothing is lost.
+
+use ratatui::symbols::border;
+
+/// ratatui's plain border set, with `+ - |`.
+pub const ASCII: border::Set<'static> = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+/// Every symbol the lab draws besides letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glyphs {
+    /// The pane borders.
+    pub border: border::Set<'static>,
+    /// The selected row.
+    pub cursor: &'static str,
+    /// A scenario run with success.
+    pub ok: &'static str,
+    /// A scenario whose run failed with an errno.
+    pub errno: &'static str,
+    /// A scenario whose run died of a signal.
+    pub signal: &'static str,
+    /// A scenario whose run timed out or could not happen.
+    pub timeout: &'static str,
+    /// A scenario not run yet.
+    pub not_run: &'static str,
+    /// A flag that is set, and one that is not.
+    pub checked: &'static str,
+    /// See [`Glyphs::checked`].
+    pub unchecked: &'static str,
+    /// Page map: a page of file data.
+    pub file_data: char,
+    /// Page map: the rest of the file's last page (reads as zeros).
+    pub file_tail: char,
+    /// Page map: no file there.
+    pub no_file: char,
+    /// Page map: the mapping's body.
+    pub mapped: char,
+    /// Page map: where the pointer or the access lands.
+    pub arrow: &'static str,
+    /// Page map: pages left out of the drawing.
+    pub gap: &'static str,
+    /// The spinner while a run goes on.
+    pub spinner: &'static [&'static str],
+    /// The horizontal rule between sections in the compact layouts.
+    pub rule: &'static str,
+    /// The big-text pixel, for presenter mode (`None`: tui-big-text's own blocks).
+    pub big_pixel: Option<&'static str>,
+}
+
+impl Glyphs {
+    /// Unicode or ASCII glyphs.
+    pub fn new(ascii: bool) -> Glyphs {
+        if ascii {
+            Glyphs {
+                border: ASCII,
+                cursor: ">",
+                ok: "v",
+                errno: "x",
+                signal: "!",
+                timeout: "~",
+                not_run: ".",
+                checked: "[x]",
+                unchecked: "[ ]",
+                file_data: '#',
+                file_tail: ':',
+                no_file: '.',
+                mapped: '=',
+                arrow: "^",
+                gap: "..",
+                spinner: &["|", "/", "-", "\\"],
+                rule: "-",
+                big_pixel: Some("#"),
+            }
+        } else {
+            Glyphs {
+                border: border::PLAIN,
+                cursor: "▸",
+                ok: "✔",
+                errno: "✘",
+                signal: "⚡",
+                timeout: "⌛",
+                not_run: "·",
+                checked: "[x]",
+                unchecked: "[ ]",
+                file_data: '▓',
+                file_tail: '░',
+                no_file: '·',
+                mapped: '═',
+                arrow: "↑",
+                gap: "…",
+                spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
+                rule: "─",
+                big_pixel: None,
+            }
+        }
+    }
+}

@@ -81,7 +81,8 @@ fn exit_now() -> ! {
 
 /// Put the child in a known state: default signal actions (the parent's runtime may have
 /// installed handlers for SIGSEGV/SIGBUS), nothing blocked, no core dumps (a core file would
-/// be slow and land somewhere), and the temporary directory as working directory.
+/// be slow and land somewhere), death with the parent, and the temporary directory as working
+/// directory.
 fn prepare_process(setup: &ChildSetup<'_>) {
     // SAFETY: all calls below are async-signal-safe syscalls on this process's own state,
     // with pointers to local, initialised values.
@@ -105,6 +106,8 @@ fn prepare_process(setup: &ChildSetup<'_>) {
         };
         libc::setrlimit(libc::RLIMIT_CORE, &no_core);
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+        // If the lab itself is killed, its experiment must not live on without it.
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
         if libc::chdir(setup.dir.as_ptr()) != 0 {
             exit_now();
         }

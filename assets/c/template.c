@@ -46,6 +46,7 @@ static volatile sig_atomic_t in_child;     /* this is the process that fork() ma
 static volatile sig_atomic_t line_open;    /* a step is running: `pending` holds its call */
 static char pending[1024];                 /* the running step's call, printed when it ends */
 static int child_errno;                    /* a critical failure the forked child reported */
+static pid_t self_pid;                     /* getpid(), kept for the forked child's check */
 
 /* write(2) all of `s`. Async-signal-safe: the signal handler prints with it. */
 static void put(const char *s)
@@ -84,9 +85,10 @@ static const char *signal_name(int sig)
     }
 }
 
-/* A SIGSEGV or SIGBUS ends the experiment: print the step it interrupted and the outcome,
- * clean up, leave. In the forked child, die of the signal instead: the parent sees it in
- * waitpid's status, and the directory is the parent's to remove. */
+/* A SIGSEGV or SIGBUS (or a SIGPIPE) ends the experiment, and so does the SIGALRM of the
+ * deadline: print the step it interrupted and the outcome, clean up, leave. In the forked
+ * child, die of the signal instead: the parent sees it in waitpid's status, and the directory
+ * is the parent's to remove. Only async-signal-safe calls here. */
 static void on_signal(int sig)
 {
     if (line_open) {
@@ -172,6 +174,15 @@ static void end(const char *result, int err, int critical)
 }
 /*@END steps@*/
 
+/*@IF done@*/
+/* For a step that cannot fail (it may only raise a signal). */
+static void done(void)
+{
+    printf("%s  (done)\n", pending);
+    line_open = 0;
+}
+/*@END done@*/
+
 /*@IF check@*/
 /* For calls that return -1 and set errno on failure. */
 static long check(long ret, int critical)
@@ -255,9 +266,14 @@ static long check_wait(long ret, const int *status, int critical)
  * experiment), and print its lines with a "[child]" prefix. */
 static void become_child(void)
 {
+    pid_t parent = self_pid;
+    self_pid = getpid();
     in_child = 1;
     line_open = 0;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* The parent may have ended before prctl took effect: then nothing would end us. */
+    if (getppid() != parent)
+        _exit(0);
 }
 /*@END become_child@*/
 
@@ -432,7 +448,7 @@ static long read_maps(const char *mapping, unsigned long before, unsigned long a
     unsigned long at = (unsigned long)mapping;
     int have = mapping != NULL && mapping != MAP_FAILED;
     unsigned long lo = at > before ? at - before : 0;
-    unsigned long hi = at + after;
+    unsigned long hi = after > -1UL - at ? -1UL : at + after;
     maps_near[0] = '\0';
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -628,6 +644,35 @@ static void make_file(const char *name, unsigned long size)
 }
 /*@END make_file@*/
 
+/* Keep the experiment's mappings away from the C library's own memory. New mappings go to
+ * the highest hole that fits them, and the C library leaves a few small holes among its own
+ * mappings: a small mapping would land in one, right below memory the program needs (such as
+ * the dynamic linker's), and a munmap or a touch that strays past its end, which is what some
+ * lessons are about, would wreck the program instead of showing the kernel's answer. So fill
+ * those holes, then reserve spare room below everything: the experiment's mappings come just
+ * under it. None of this is ever touched. (The lab's own process has memory of its own
+ * there too.) */
+static void reserve_spare_room(void)
+{
+    const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    unsigned long start, end, last_end = 0;
+    char line[512];
+    FILE *maps = fopen("/proc/self/maps", "r");
+    if (maps == NULL)
+        die("/proc/self/maps");
+    while (fgets(line, sizeof line, maps) != NULL) {
+        if (sscanf(line, "%lx-%lx", &start, &end) != 2)
+            continue;
+        if (last_end != 0 && start > last_end && start - last_end <= (1UL << 20))
+            mmap((void *)last_end, start - last_end, PROT_NONE, flags | MAP_FIXED_NOREPLACE,
+                 -1, 0);
+        last_end = end;
+    }
+    fclose(maps);
+    if (mmap(NULL, (size_t)(64 * sysconf(_SC_PAGESIZE)), PROT_NONE, flags, -1, 0) == MAP_FAILED)
+        die("mmap");
+}
+
 /* Make our directory, go into it, create the experiment's files, catch the signals. */
 static void setup(void)
 {
@@ -647,6 +692,7 @@ static void setup(void)
     if (chdir(workdir) != 0)
         die("chdir");
     in_workdir = 1;
+    self_pid = getpid();
 
     /* A child killed by a signal must not leave a core file in our directory. */
     struct rlimit no_core = {0, 0};
@@ -666,6 +712,8 @@ static void setup(void)
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         if (sigaction(sigs[i], &sa, NULL) != 0)
             die("sigaction");
+
+    reserve_spare_room();
 
 /*@FILES@*/
 }

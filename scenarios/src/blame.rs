@@ -11,7 +11,7 @@
 
 use crate::engine::{Op, Outcome, Plan, Purpose, Side, Val};
 use crate::flags;
-use crate::params::{Access, Addr, Key, Params};
+use crate::params::{Access, Addr, FileKind, Key, Params};
 
 /// One piece of a call's text, tagged with the knob it shows when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,6 +409,10 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
                 }
             }
             ("mprotect", "EACCES") => keys.extend([Key::Mprotect, Key::Open, Key::Flags]),
+            // A pipe or a directory cannot be mapped at all: the descriptor is the cause.
+            (_, "EACCES") if matches!(params.file, FileKind::Pipe | FileKind::Directory) => {
+                keys.push(Key::File)
+            }
             (_, "EACCES") => keys.extend([Key::Open, Key::Prot, Key::Flags]),
             (_, "EBADF" | "ENODEV") => keys.push(Key::File),
             (_, "EEXIST") => keys.push(Key::Addr),

@@ -244,7 +244,7 @@ enum Ty {
 }
 
 /// The printed form of an argument: text, or a printf conversion with its C expression.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Line {
     fmt: String,
     args: Vec<String>,
@@ -308,6 +308,9 @@ struct Gen<'a> {
     needs: BTreeSet<&'static str>,
 }
 
+/// Fences the step number of a `name = value;` line, dropped unless the step's result is read.
+const VALUE_MARK: char = '\u{2}';
+
 /// Marks where step `i`'s `name = ` goes; resolved once all reads are known.
 fn assign_marker(i: usize) -> String {
     format!("\u{1}{i}\u{1}")
@@ -323,6 +326,33 @@ impl<'a> Gen<'a> {
             reads: BTreeSet::new(),
             structural: BTreeSet::new(),
             needs: BTreeSet::new(),
+        }
+    }
+
+    /// `name = value;` for a step whose result is a known value, kept only if it is read.
+    fn value_line(&mut self, i: usize, value: &str) {
+        let indent = "    ".repeat(self.indent);
+        self.out
+            .push_str(&format!("{indent}{VALUE_MARK}{i}{VALUE_MARK}{value};\n"));
+    }
+
+    /// A comment, wrapped to fit in 100 columns.
+    fn comment_lines(&mut self, text: &str) {
+        let width = 100usize.saturating_sub(4 * self.indent).max(40);
+        let mut lines: Vec<String> = Vec::new();
+        let mut current = String::from("/*");
+        for word in text.split_whitespace() {
+            if current.len() + 1 + word.len() > width - 3 && current.len() > 3 {
+                lines.push(current);
+                current = String::from(" *");
+            }
+            current.push(' ');
+            current.push_str(word);
+        }
+        current.push_str(" */");
+        lines.push(current);
+        for l in lines {
+            self.line(&l);
         }
     }
 
@@ -413,7 +443,7 @@ impl<'a> Gen<'a> {
     fn addr(&mut self, v: Val) -> (String, Line) {
         let offset = |base: &str, d: i64| match d {
             0 => base.to_string(),
-            d if d < 0 => format!("{base} - {}", d.unsigned_abs()),
+            d if d < 0 => format!("{base} - {}", unsigned(d.unsigned_abs())),
             d => format!("{base} + {d}"),
         };
         match v {
@@ -437,7 +467,12 @@ impl<'a> Gen<'a> {
                 if Some(i) == self.plan.mapping_step {
                     (expr.clone(), say(&expr))
                 } else {
-                    (expr.clone(), Line::conv("%p", format!("(void *)({expr})")))
+                    let shown = if d == 0 && !expr.contains(' ') {
+                        format!("(void *){expr}")
+                    } else {
+                        format!("(void *)({expr})")
+                    };
+                    (expr.clone(), Line::conv("%p", shown))
                 }
             }
             Val::Aux(i) => match self.aux(i) {
@@ -493,7 +528,7 @@ impl<'a> Gen<'a> {
         } else {
             " Optional: a failure is printed, not the outcome."
         };
-        format!("/* Step {i}{whose}: {what}{optional} */")
+        format!("Step {i}{whose}: {what}{optional}")
     }
 
     /// Write step `i`. Returns false when the process ends there.
@@ -511,7 +546,7 @@ impl<'a> Gen<'a> {
         self.needs.insert("steps");
         self.out.push('\n');
         let comment = self.comment(i, mode);
-        self.line(&comment);
+        self.comment_lines(&comment);
         match &step.op {
             Op::SetRlimit { limit, bytes } => {
                 let b = unsigned(*bytes);
@@ -551,7 +586,7 @@ impl<'a> Gen<'a> {
                 self.structural.insert(i);
                 let n = self.name(i);
                 self.line(&say(&format!("pipe({n})")).begin());
-                self.line(&format!("{a}check_pipe(pipe({n}), {n}, {crit});"));
+                self.line(&format!("check_pipe(pipe({n}), {n}, {crit});"));
                 self.needs.insert("check_pipe");
             }
             Op::SealedMemfd { size } => {
@@ -572,10 +607,7 @@ impl<'a> Gen<'a> {
                 let (fd, shown) = self.int(*fd);
                 let at = unsigned(size.saturating_sub(1));
                 let seek = say("lseek(")
-                    .join(Line {
-                        fmt: shown.fmt.clone(),
-                        args: shown.args.clone(),
-                    })
+                    .join(shown.clone())
                     .text(&format!(", {at}, SEEK_SET)"));
                 let write = say("write(").join(shown).text(", \"\", 1)");
                 self.line(&seek.begin());
@@ -661,12 +693,14 @@ impl<'a> Gen<'a> {
                     let line = cell.text(&format!(" = {value:#04x}"));
                     self.line(&line.begin());
                     self.line(&format!("BYTE({expr}) = {value:#04x};"));
-                    self.line(&format!("{a}check_byte({value:#04x}, {crit});"));
+                    self.line("done();");
+                    self.value_line(i, &format!("{value:#04x}"));
+                    self.needs.extend(["touch", "done"]);
                 } else {
                     self.line(&say("c = ").join(cell).begin());
                     self.line(&format!("{a}check_byte(BYTE({expr}), {crit});"));
+                    self.needs.extend(["touch", "check_byte"]);
                 }
-                self.needs.extend(["touch", "check_byte"]);
             }
             Op::ReadFileByte { path, offset } => {
                 let path = path.to_string_lossy();
@@ -683,7 +717,9 @@ impl<'a> Gen<'a> {
                 let (mapping, before, after) = self.maps_window();
                 self.line(&say("read(\"/proc/self/maps\")").begin());
                 self.line(&format!(
-                    "{a}check(read_maps({mapping}, {before}, {after}), {crit});"
+                    "{a}check(read_maps({mapping}, {}, {}), {crit});",
+                    unsigned(before),
+                    unsigned(after)
                 ));
                 self.line("show_maps();");
                 self.needs.extend(["check", "maps"]);
@@ -699,6 +735,9 @@ impl<'a> Gen<'a> {
                     Mode::Parent => {
                         self.line(&format!("if ({n} == 0) {{"));
                         self.indent += 1;
+                        self.line(
+                            "/* Only the child runs this block; the parent goes on after it. */",
+                        );
                         self.line("become_child();");
                         self.child_steps(i);
                         self.indent -= 1;
@@ -722,8 +761,9 @@ impl<'a> Gen<'a> {
                     .text(&format!(", {text:?}, {len})"));
                 self.line(&line.begin());
                 self.line(&format!("memcpy({addr}, {lit}, {len});"));
-                self.line(&format!("{a}check({len}, {crit});"));
-                self.needs.insert("check");
+                self.line("done();");
+                self.value_line(i, &len.to_string());
+                self.needs.insert("done");
             }
             Op::PipeRead { fd } => {
                 let (fd, shown) = self.int(*fd);
@@ -859,7 +899,23 @@ impl<'a> Gen<'a> {
 
     /// The generated steps with every `name = ` marker resolved.
     fn finish_steps(&self) -> String {
-        let mut out = self.out.clone();
+        let mut out = String::with_capacity(self.out.len());
+        for line in self.out.lines() {
+            let mut parts = line.split(VALUE_MARK);
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(indent), Some(step), Some(value)) => {
+                    if let Ok(i) = step.parse::<usize>() {
+                        if self.reads.contains(&i) {
+                            out.push_str(&format!("{indent}{} = {value}\n", self.name(i)));
+                        }
+                    }
+                }
+                _ => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
         for i in 0..self.plan.steps.len() {
             let marker = assign_marker(i);
             if !out.contains(&marker) {
@@ -930,10 +986,10 @@ fn op_text(op: &Op, is_mapping: bool) -> String {
         Op::SetRlimit { limit, .. } => format!("lower {} before mmap.", limit.name()),
         Op::ExhaustMapCount { .. } => "fill the process up to vm.max_map_count.".into(),
         Op::Open { path, flags } if flags & libc::O_CREAT != 0 => format!(
-            "create {} (O_CREAT: it starts empty unless it exists).",
+            "create \"{}\" (O_CREAT: a new file is empty).",
             path.to_string_lossy()
         ),
-        Op::Open { path, .. } => format!("open {}.", path.to_string_lossy()),
+        Op::Open { path, .. } => format!("open \"{}\".", path.to_string_lossy()),
         Op::Pipe => "make a pipe.".into(),
         Op::SealedMemfd { .. } => "a memfd sealed against writing (F_SEAL_WRITE).".into(),
         Op::Ftruncate { size, .. } => format!("set the file's size to {size} bytes."),
@@ -954,7 +1010,7 @@ fn op_text(op: &Op, is_mapping: bool) -> String {
         Op::PipeRead { .. } => "wait for the other process.".into(),
         Op::PipeWrite { .. } => "wake the other process.".into(),
         Op::ReadText { .. } => "read the message from the mapping.".into(),
-        Op::Exit => "the end.".into(),
+        Op::Exit => "this process ends here.".into(),
         Op::Waitpid { .. } => "wait for the child.".into(),
         Op::CopyMmap { .. } => "copy through two mappings.".into(),
         Op::CopyReadWrite { .. } => "copy with read and write.".into(),

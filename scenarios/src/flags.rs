@@ -92,7 +92,7 @@ fn parse_joined(text: &str, table: &[FlagSet], allow_numbers: bool) -> Option<i3
 pub fn parse_prot(text: &str) -> Option<i32> {
     match text.trim() {
         "PROT_NONE" => Some(0),
-        t if t.is_empty() => None,
+        "" => None,
         t => parse_joined(t, PROT_FLAGS, true),
     }
 }
@@ -100,7 +100,7 @@ pub fn parse_prot(text: &str) -> Option<i32> {
 /// Parse `MAP_SHARED|MAP_ANONYMOUS|…`, a number, or a mix of both.
 pub fn parse_map(text: &str) -> Option<i32> {
     match text.trim() {
-        t if t.is_empty() => None,
+        "" => None,
         t => parse_joined(t, MAP_FLAGS, true),
     }
 }

@@ -57,6 +57,12 @@ fn hundreds_of_runs_leave_no_descriptor_directory_or_child() {
         ),
         ("playground", &["file=sealed-memfd", "prot=PROT_READ"], "ok"),
         ("mmap-copy", &["copy_size=256K", "window=64K"], "ok"),
+        // The experiment dies right after its fork: its own child must not live on.
+        (
+            "anonymous-ipc",
+            &["prot=PROT_READ"],
+            "signal SIGSEGV at strcpy",
+        ),
     ];
     for round in 0..40 {
         for (id, sets, want) in cases {
@@ -85,4 +91,38 @@ fn hundreds_of_runs_leave_no_descriptor_directory_or_child() {
     assert_eq!(open_fds(), fds, "descriptors leaked");
     assert_eq!(lab_dirs(&tmp), dirs, "temporary directories left behind");
     assert!(children().is_empty(), "children left: {:?}", children());
+    assert!(strays().is_empty(), "processes left: {:?}", strays());
+}
+
+/// Processes running this test binary besides this one: experiments' forked children
+/// that outlived their parent would show here (they are re-parented, so `children()`
+/// cannot see them). They may take a moment to finish exiting: poll for up to 2 s.
+fn strays() -> Vec<String> {
+    let me = std::fs::read_link("/proc/self/exe").ok();
+    let own = std::process::id().to_string();
+    let mut left = Vec::new();
+    for _ in 0..40 {
+        left = std::fs::read_dir("/proc")
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.chars().all(|c| c.is_ascii_digit()) && *n != own)
+                    .filter(|n| {
+                        let stat =
+                            std::fs::read_to_string(format!("/proc/{n}/stat")).unwrap_or_default();
+                        let zombie = stat
+                            .rsplit(')')
+                            .next()
+                            .is_some_and(|r| r.trim_start().starts_with('Z'));
+                        !zombie && std::fs::read_link(format!("/proc/{n}/exe")).ok() == me
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if left.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    left
 }

@@ -274,3 +274,20 @@ fn sigbus() {
 fn close_fd_and_touch_still_works() {
     case(&["close_fd=true", "access=write@0"], "ok");
 }
+
+#[test]
+fn extreme_numbers_are_answers_not_panics() {
+    case(
+        &["munmap_length=0xffffffffffffffff"],
+        "errno EINVAL from munmap",
+    );
+    case(
+        &["munmap_shift=-9223372036854775808"],
+        "errno EINVAL from munmap",
+    );
+    case(
+        &["offset=-9223372036854775808"],
+        "errno EOVERFLOW from mmap",
+    );
+    case(&["length=0xffffffffffffffff"], "errno ENOMEM from mmap");
+}

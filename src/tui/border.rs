@@ -49,6 +49,8 @@ pub struct Glyphs {
     pub mapped: char,
     /// Page map: where the pointer or the access lands.
     pub arrow: &'static str,
+    /// Points from the outcome to the knob to look at.
+    pub points_to: &'static str,
     /// Page map: pages left out of the drawing.
     pub gap: &'static str,
     /// The spinner while a run goes on.
@@ -78,6 +80,7 @@ impl Glyphs {
                 no_file: '.',
                 mapped: '=',
                 arrow: "^",
+                points_to: "->",
                 gap: "..",
                 spinner: &["|", "/", "-", "\\"],
                 rule: "-",
@@ -99,6 +102,7 @@ impl Glyphs {
                 no_file: '·',
                 mapped: '═',
                 arrow: "↑",
+                points_to: "→",
                 gap: "…",
                 spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
                 rule: "─",

@@ -1,35 +1,284 @@
-//! The interactive lab (issue 3). Until it lands, the bare command explains what to use.
+//! The interactive lab (issue 3): pick a scenario, turn one knob, run it, and see what the
+//! kernel said and why.
+//!
+//! - `mod.rs` (this file): start, the main loop, and restoring the terminal on every way out
+//!   (q, Ctrl-C, SIGTERM/SIGHUP/SIGINT, a panic);
+//! - [`app`]: the state and the one place it changes;
+//! - [`event`]: terminal and app events, the command table, keys to actions;
+//! - [`ui`]: drawing, `impl Widget for &App`;
+//! - [`theme`], [`border`]: named styles and glyphs; [`pagemap`]: the page map.
+//!
+//! Experiments run on a worker thread (the engine forks a child per run); the loop keeps
+//! drawing and reading keys meanwhile, and quitting never waits for a run.
+
+pub mod app;
+pub mod border;
+pub mod event;
+pub mod pagemap;
+pub mod theme;
+pub mod ui;
 
 use crate::strings::{t, S};
+use app::{App, Effect, RunRequest};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use event::AppEvent;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
 use scenarios::Lang;
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 /// `--theme`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThemeName {
+    /// Light text on a dark background.
     Dark,
+    /// Dark text on a light background (no yellow or cyan: they wash out on white).
     Light,
+    /// No colour at all: bold, reversed, underline and symbols only.
     Mono,
 }
 
 /// What the command line asked of the lab.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// `--scenario ID`: start on this scenario.
     pub scenario: Option<String>,
+    /// `--lang`, or the locale.
     pub lang: Lang,
+    /// `--presenter`.
     pub presenter: bool,
+    /// `--theme` (else dark, or mono when `NO_COLOR` is set).
     pub theme: Option<ThemeName>,
+    /// `--ascii`: borders and glyphs in plain ASCII.
     pub ascii: bool,
+    /// `--mouse`: capture the mouse (off by default: it stops the terminal's own selection).
     pub mouse: bool,
 }
 
-/// Start the lab.
-pub fn main(opts: Options) -> ExitCode {
-    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        eprintln!("mmap-lab: {}", t(S::NeedsTerminal, opts.lang));
-        return ExitCode::from(2);
+/// How often the screen redraws while a run goes on (spinner, elapsed time).
+const TICK_RUNNING: Duration = Duration::from_millis(80);
+/// How long to wait for a key when nothing moves (also how soon a signal is noticed).
+const TICK_IDLE: Duration = Duration::from_millis(200);
+/// The name of the worker threads, so the panic hook can tell them from the UI thread.
+const WORKER: &str = "mmap-lab-run";
+
+/// Start the lab. Exit codes: 0 on quit, 2 without a terminal or for an unknown scenario,
+/// 1 when the terminal failed, 128 + N after signal N.
+pub fn main(mut opts: Options) -> ExitCode {
+    // Refuse a bad id before touching the terminal, with the list of known ones.
+    if let Some(id) = &opts.scenario {
+        if let Err(code) = crate::cli::scenario(id, opts.lang) {
+            return code;
+        }
     }
-    eprintln!("mmap-lab: {}", t(S::NeedsTerminal, opts.lang));
-    ExitCode::from(2)
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        let _ = writeln!(io::stderr(), "mmap-lab: {}", t(S::NeedsTerminal, opts.lang));
+        return ExitCode::from(crate::cli::USAGE);
+    }
+    // NO_COLOR means no colour: our own theme without any, and crossterm's filter (which
+    // would also reset bold and reverse in 0.29) out of the way. `--theme` still wins.
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        crossterm::style::force_color_output(true);
+        opts.theme = opts.theme.or(Some(ThemeName::Mono));
+    }
+    let lang = opts.lang;
+    let signal = Arc::new(AtomicUsize::new(0));
+    match run(opts, Arc::clone(&signal)) {
+        Ok(code) => code,
+        Err(err) => {
+            restore();
+            // A hung-up terminal makes every read and write fail: that is the signal's
+            // doing, not an error of the lab.
+            let sig = signal.load(Ordering::Relaxed);
+            if sig != 0 {
+                return ExitCode::from(128u8.saturating_add(sig as u8));
+            }
+            // Not eprintln!: it panics when stderr is gone too.
+            let _ = writeln!(
+                io::stderr(),
+                "mmap-lab: {}: {err}",
+                t(S::InternalError, lang)
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Put the terminal back as it was: raw mode off, main screen, mouse released, cursor shown.
+/// Safe to call more than once.
+fn restore() {
+    let _ = disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped: every return path of [`run`], errors included.
+struct Restorer;
+
+impl Drop for Restorer {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// A panic restores the terminal first, so its message lands on a usable screen. Only for
+/// the lab's own process and UI thread: a panicking worker is caught and reported as a failed
+/// run, and the engine's forked child must never touch the terminal it shares with us.
+fn install_panic_hook() {
+    let pid = std::process::id();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::process::id() != pid || std::thread::current().name() == Some(WORKER) {
+            return;
+        }
+        restore();
+        previous(info);
+    }));
+}
+
+fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
+    // crossterm does not catch SIGTERM: a flag the loop checks every tick does.
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)?;
+    }
+    watch_for_a_stuck_loop(Arc::clone(&signal));
+    install_panic_hook();
+    let _restorer = Restorer;
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    if opts.mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let size = terminal.size()?;
+    let mut app = App::new(
+        &opts,
+        scenarios::engine::page_size(),
+        (size.width, size.height),
+    );
+    let (tx, rx) = mpsc::channel::<AppEvent>();
+
+    loop {
+        terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+        let mut effects = Vec::new();
+        let tick = if app.running.is_some() {
+            TICK_RUNNING
+        } else {
+            TICK_IDLE
+        };
+        if crossterm::event::poll(tick)? {
+            // Take everything already typed before drawing again (pasted text, key repeat).
+            loop {
+                if let Some(ev) = AppEvent::from_terminal(crossterm::event::read()?) {
+                    effects.push(app.handle(ev));
+                }
+                if !crossterm::event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        while let Ok(ev) = rx.try_recv() {
+            effects.push(app.handle(ev));
+        }
+        if signal.load(Ordering::Relaxed) != 0 {
+            effects.push(app.handle(AppEvent::Terminate));
+        }
+        if app.running.is_some() {
+            app.handle(AppEvent::Tick);
+        }
+        for effect in effects {
+            match effect {
+                Effect::Nothing => {}
+                Effect::StartRun(req) => start_worker(req, tx.clone()),
+                Effect::Copy(text) => {
+                    // OSC 52: silently ignored by some terminals; the message says so.
+                    execute!(
+                        io::stdout(),
+                        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                    )?;
+                }
+                // Quitting does not wait for a run: the engine kills its child at the
+                // deadline, and our exit ends the worker thread.
+                Effect::Quit => {
+                    let sig = signal.load(Ordering::Relaxed);
+                    return Ok(if sig == 0 {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(128u8.saturating_add(sig as u8))
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// How long the loop has to notice a signal before the watchdog ends the process.
+const SIGNAL_GRACE: Duration = Duration::from_secs(2);
+
+/// The loop notices a signal within a tick. But when the terminal hangs up (the window is
+/// closed, the ssh connection drops), crossterm 0.29 spins forever inside `poll` on the
+/// dead tty (it retries reads that return 0 or EIO) and the loop never gets control back. A
+/// watchdog thread ends the process if the loop has not done so shortly after a signal.
+fn watch_for_a_stuck_loop(signal: Arc<AtomicUsize>) {
+    let spawned = std::thread::Builder::new()
+        .name("mmap-lab-watchdog".to_string())
+        .spawn(move || loop {
+            let sig = signal.load(Ordering::Relaxed);
+            if sig != 0 {
+                std::thread::sleep(SIGNAL_GRACE);
+                restore();
+                std::process::exit(128 + sig as i32);
+            }
+            std::thread::sleep(TICK_IDLE);
+        });
+    // Without the watchdog the lab still works; only a hung-up terminal is handled worse.
+    drop(spawned);
+}
+
+/// Run one experiment off the UI thread; the result comes back as an event.
+fn start_worker(req: RunRequest, tx: mpsc::Sender<AppEvent>) {
+    let ticket = req.ticket;
+    let failed = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name(WORKER.to_string())
+        .spawn(move || {
+            let result = std::panic::catch_unwind(|| {
+                scenarios::run_scenario(req.scenario, &req.params)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string())
+            })
+            .unwrap_or_else(|payload| {
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(format!("panic: {what}"))
+            });
+            let _ = tx.send(AppEvent::RunFinished { ticket, result });
+        });
+    if let Err(err) = spawned {
+        let _ = failed.send(AppEvent::RunFinished {
+            ticket,
+            result: Err(err.to_string()),
+        });
+    }
 }

@@ -39,6 +39,8 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     let scratch = setup.scratch;
     let mut results = [(0i64, 0i64); MAX_STEPS];
     let mut me = Side::Parent;
+    // SAFETY: getpid has no preconditions.
+    let my_pid = unsafe { libc::getpid() };
     for (index, step) in plan.steps.iter().enumerate() {
         if step.side != me {
             continue;
@@ -55,6 +57,12 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
                 // sure it dies with its parent so that no process outlives a run.
                 // SAFETY: prctl with integer arguments only sets a flag of this process.
                 unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
+                // The parent may already be gone (killed by a signal right after the fork,
+                // before the flag was set): then no signal will come, so leave now.
+                // SAFETY: getppid has no preconditions.
+                if unsafe { libc::getppid() } != my_pid {
+                    exit_now();
+                }
                 me = Side::Child;
                 if let Some(slot) = results.get_mut(index) {
                     *slot = (0, 0);

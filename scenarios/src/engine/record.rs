@@ -366,7 +366,7 @@ fn file_check(plan: &Plan, results: &[Option<(i64, i64)>]) -> Option<FileCheck> 
             } => r.map(|_| value),
             _ => None,
         })?;
-    (in_file >= 0).then(|| FileCheck {
+    (in_file >= 0).then_some(FileCheck {
         offset,
         written,
         in_file: in_file as u8,
@@ -610,7 +610,7 @@ impl Namer<'_> {
             });
         let lo = addr.saturating_sub(2 * page);
         let hi = addr
-            .saturating_add(reach.div_ceil(page.max(1)) * page)
+            .saturating_add(reach.div_ceil(page.max(1)).saturating_mul(page))
             .saturating_add(2 * page);
         String::from_utf8_lossy(payload)
             .lines()

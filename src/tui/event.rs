@@ -1,0 +1,745 @@
+//! Everything that can happen to the lab, as one enum ([`AppEvent`]), and the one table of
+//! commands ([`COMMANDS`]) that maps keys to [`Action`]s and that the footer and the help
+//! overlay are built from, so a key hint can never disagree with the key handling.
+//!
+//! [`action_for`] is a pure function of a key and the context (focused pane, editor open,
+//! help open): unit-tested here, without a terminal.
+
+use crate::strings::S;
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use scenarios::Record;
+
+/// The panes that can have the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Focus {
+    /// The scenario list.
+    List,
+    /// The parameter form.
+    Params,
+    /// The outcome: steps, maps lines, findings.
+    Outcome,
+    /// The lesson text.
+    Lesson,
+}
+
+/// What the user asked for. Keys and mouse events become actions; [`super::app::App::apply`]
+/// is the one place that carries them out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Move up in the focused pane (select, or scroll).
+    Up,
+    /// Move down in the focused pane.
+    Down,
+    /// A screenful up.
+    PageUp,
+    /// A screenful down.
+    PageDown,
+    /// To the top.
+    Home,
+    /// To the bottom.
+    End,
+    /// Focus the next pane.
+    NextPane,
+    /// Focus the previous pane.
+    PrevPane,
+    /// Run the selected scenario with the current parameters.
+    Run,
+    /// Previous value / move the flag cursor left.
+    Left,
+    /// Next value / move the flag cursor right.
+    Right,
+    /// Toggle the flag under the cursor, or the boolean.
+    Toggle,
+    /// Type a value for the selected parameter.
+    Edit,
+    /// Parameters back to the scenario's defaults.
+    Reset,
+    /// Next scenario in lesson order.
+    NextScenario,
+    /// Previous scenario in lesson order.
+    PrevScenario,
+    /// English ⇄ Chinese.
+    ToggleLang,
+    /// dark → light → mono.
+    CycleTheme,
+    /// Presenter mode on or off.
+    TogglePresenter,
+    /// Help overlay on or off.
+    Help,
+    /// Copy the current run as text (OSC 52).
+    Copy,
+    /// Close the overlay or the editor; else quit.
+    Back,
+    /// Quit at once (Ctrl-C).
+    Quit,
+    /// A character typed into the value editor.
+    EditChar(char),
+    /// Erase the editor's last character.
+    EditBackspace,
+    /// Apply the editor's text.
+    EditApply,
+    /// Close the editor without applying.
+    EditCancel,
+    /// A mouse click at a screen cell.
+    Click {
+        /// Column.
+        x: u16,
+        /// Row.
+        y: u16,
+    },
+    /// The mouse wheel over a screen cell.
+    Scroll {
+        /// Column.
+        x: u16,
+        /// Row.
+        y: u16,
+        /// Towards the end of the content.
+        down: bool,
+    },
+    /// A key came from an input method (a Chinese character): say how to switch it off.
+    ImeHint,
+}
+
+/// Everything the main loop feeds the app: terminal events and the lab's own.
+#[derive(Debug)]
+pub enum AppEvent {
+    /// A key.
+    Key(KeyEvent),
+    /// A mouse event (only with `--mouse`).
+    Mouse(MouseEvent),
+    /// The terminal's new size.
+    Resize(u16, u16),
+    /// Time passed: advance the spinner and the elapsed time.
+    Tick,
+    /// A run came back from the worker thread: the record, or why the lab could not run it.
+    RunFinished {
+        /// The ticket the run was started with (a stale result is ignored).
+        ticket: u64,
+        /// The record, or the engine's error as text.
+        result: Result<Box<Record>, String>,
+    },
+    /// SIGTERM, SIGHUP or SIGINT arrived: leave, restoring the terminal.
+    Terminate,
+}
+
+impl AppEvent {
+    /// The app event for a terminal event, if it matters.
+    pub fn from_terminal(event: Event) -> Option<AppEvent> {
+        match event {
+            // Some terminals report releases and repeats too: count each key once.
+            Event::Key(key) if key.kind == KeyEventKind::Press => Some(AppEvent::Key(key)),
+            Event::Mouse(m) => Some(AppEvent::Mouse(m)),
+            Event::Resize(w, h) => Some(AppEvent::Resize(w, h)),
+            _ => None,
+        }
+    }
+}
+
+/// What the keyboard is talking to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The panes.
+    Normal,
+    /// The inline value editor.
+    Editing,
+    /// The help overlay.
+    Help,
+}
+
+/// Where a command applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everywhere (unless the editor is open).
+    Global,
+    /// In one pane.
+    Pane(Focus),
+    /// While the value editor is open.
+    Editor,
+    /// While the help overlay is open.
+    Help,
+}
+
+/// One key that triggers an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    /// The key.
+    pub code: KeyCode,
+    /// Whether Ctrl must be held.
+    pub ctrl: bool,
+    /// What it does.
+    pub action: Action,
+}
+
+/// One line of the footer and the help: keys, what they do, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Command {
+    /// Where it applies.
+    pub scope: Scope,
+    /// The keys as shown (Unicode arrows).
+    pub keys: &'static str,
+    /// The keys as shown with `--ascii`.
+    pub ascii_keys: &'static str,
+    /// What it does.
+    pub text: S,
+    /// The keys and their actions (empty: a hint only, such as typing in the editor).
+    pub bindings: &'static [Binding],
+    /// The panes whose footer shows it.
+    pub footer: &'static [Focus],
+}
+
+const fn key(code: KeyCode, action: Action) -> Binding {
+    Binding {
+        code,
+        ctrl: false,
+        action,
+    }
+}
+
+const fn ch(c: char, action: Action) -> Binding {
+    key(KeyCode::Char(c), action)
+}
+
+use Focus::{Lesson, List, Outcome, Params};
+
+const ALL_PANES: &[Focus] = &[List, Params, Outcome, Lesson];
+
+const MOVE: &[Binding] = &[
+    key(KeyCode::Up, Action::Up),
+    ch('k', Action::Up),
+    key(KeyCode::Down, Action::Down),
+    ch('j', Action::Down),
+];
+
+const PAGING: &[Binding] = &[
+    key(KeyCode::PageUp, Action::PageUp),
+    key(KeyCode::PageDown, Action::PageDown),
+];
+
+const ENDS: &[Binding] = &[
+    key(KeyCode::Home, Action::Home),
+    key(KeyCode::End, Action::End),
+];
+
+/// Every command of the lab. The first match in the context's scopes wins: the editor, then
+/// the help, then the focused pane, then global.
+pub const COMMANDS: &[Command] = &[
+    // The value editor takes every key but Ctrl-C.
+    Command {
+        scope: Scope::Editor,
+        keys: "Enter",
+        ascii_keys: "Enter",
+        text: S::CmdApply,
+        bindings: &[key(KeyCode::Enter, Action::EditApply)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Editor,
+        keys: "Esc",
+        ascii_keys: "Esc",
+        text: S::CmdCancel,
+        bindings: &[key(KeyCode::Esc, Action::EditCancel)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Editor,
+        keys: "⌫",
+        ascii_keys: "Backspace",
+        text: S::CmdErase,
+        bindings: &[key(KeyCode::Backspace, Action::EditBackspace)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Editor,
+        keys: "0-9 x K M G -",
+        ascii_keys: "0-9 x K M G -",
+        text: S::CmdTypeChars,
+        bindings: &[],
+        footer: ALL_PANES,
+    },
+    // The help overlay.
+    Command {
+        scope: Scope::Help,
+        keys: "↑↓ jk",
+        ascii_keys: "Up/Down j/k",
+        text: S::CmdScroll,
+        bindings: MOVE,
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Help,
+        keys: "Esc q ? F1",
+        ascii_keys: "Esc q ? F1",
+        text: S::CmdClose,
+        bindings: &[
+            key(KeyCode::Esc, Action::Back),
+            ch('q', Action::Back),
+            ch('?', Action::Back),
+            key(KeyCode::F(1), Action::Back),
+        ],
+        footer: ALL_PANES,
+    },
+    // The panes.
+    Command {
+        scope: Scope::Pane(List),
+        keys: "↑↓ jk",
+        ascii_keys: "Up/Down j/k",
+        text: S::CmdMove,
+        bindings: MOVE,
+        footer: &[List],
+    },
+    Command {
+        scope: Scope::Pane(List),
+        keys: "Home End",
+        ascii_keys: "Home End",
+        text: S::CmdTopBottom,
+        bindings: ENDS,
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(Params),
+        keys: "↑↓ jk",
+        ascii_keys: "Up/Down j/k",
+        text: S::CmdMove,
+        bindings: MOVE,
+        footer: &[Params],
+    },
+    Command {
+        scope: Scope::Pane(Params),
+        keys: "←→",
+        ascii_keys: "Left/Right",
+        text: S::CmdChange,
+        bindings: &[
+            key(KeyCode::Left, Action::Left),
+            key(KeyCode::Right, Action::Right),
+        ],
+        footer: &[Params],
+    },
+    Command {
+        scope: Scope::Pane(Params),
+        keys: "Space",
+        ascii_keys: "Space",
+        text: S::CmdToggle,
+        bindings: &[ch(' ', Action::Toggle)],
+        footer: &[Params],
+    },
+    Command {
+        scope: Scope::Pane(Params),
+        keys: "e",
+        ascii_keys: "e",
+        text: S::CmdType,
+        bindings: &[ch('e', Action::Edit)],
+        footer: &[Params],
+    },
+    Command {
+        scope: Scope::Pane(Params),
+        keys: "Home End",
+        ascii_keys: "Home End",
+        text: S::CmdTopBottom,
+        bindings: ENDS,
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(Outcome),
+        keys: "↑↓ jk",
+        ascii_keys: "Up/Down j/k",
+        text: S::CmdScroll,
+        bindings: MOVE,
+        footer: &[Outcome],
+    },
+    Command {
+        scope: Scope::Pane(Outcome),
+        keys: "PgUp PgDn",
+        ascii_keys: "PgUp PgDn",
+        text: S::CmdPage,
+        bindings: PAGING,
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(Outcome),
+        keys: "Home End",
+        ascii_keys: "Home End",
+        text: S::CmdTopBottom,
+        bindings: ENDS,
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(Lesson),
+        keys: "↑↓ jk",
+        ascii_keys: "Up/Down j/k",
+        text: S::CmdScroll,
+        bindings: MOVE,
+        footer: &[Lesson],
+    },
+    Command {
+        scope: Scope::Pane(Lesson),
+        keys: "PgUp PgDn",
+        ascii_keys: "PgUp PgDn",
+        text: S::CmdPage,
+        bindings: PAGING,
+        footer: &[Lesson],
+    },
+    Command {
+        scope: Scope::Pane(Lesson),
+        keys: "Home End",
+        ascii_keys: "Home End",
+        text: S::CmdTopBottom,
+        bindings: ENDS,
+        footer: &[],
+    },
+    // Everywhere.
+    Command {
+        scope: Scope::Global,
+        keys: "Enter r",
+        ascii_keys: "Enter r",
+        text: S::CmdRun,
+        bindings: &[key(KeyCode::Enter, Action::Run), ch('r', Action::Run)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "Tab ⇧Tab",
+        ascii_keys: "Tab Shift-Tab",
+        text: S::CmdNextPane,
+        bindings: &[
+            key(KeyCode::Tab, Action::NextPane),
+            key(KeyCode::BackTab, Action::PrevPane),
+        ],
+        footer: &[List, Outcome, Lesson],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "n b",
+        ascii_keys: "n b",
+        text: S::CmdScenario,
+        bindings: &[ch('n', Action::NextScenario), ch('b', Action::PrevScenario)],
+        footer: &[List, Lesson],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "d",
+        ascii_keys: "d",
+        text: S::CmdReset,
+        bindings: &[ch('d', Action::Reset)],
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "y",
+        ascii_keys: "y",
+        text: S::CmdCopy,
+        bindings: &[ch('y', Action::Copy)],
+        footer: &[Outcome],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "L",
+        ascii_keys: "L",
+        text: S::CmdLang,
+        bindings: &[ch('L', Action::ToggleLang)],
+        footer: &[List],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "t",
+        ascii_keys: "t",
+        text: S::CmdTheme,
+        bindings: &[ch('t', Action::CycleTheme)],
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "P F5",
+        ascii_keys: "P F5",
+        text: S::CmdPresenter,
+        bindings: &[
+            ch('P', Action::TogglePresenter),
+            key(KeyCode::F(5), Action::TogglePresenter),
+        ],
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "? F1",
+        ascii_keys: "? F1",
+        text: S::CmdHelp,
+        bindings: &[ch('?', Action::Help), key(KeyCode::F(1), Action::Help)],
+        // Always last in every footer, added by `footer` itself.
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "q Esc",
+        ascii_keys: "q Esc",
+        text: S::CmdQuit,
+        bindings: &[ch('q', Action::Back), key(KeyCode::Esc, Action::Back)],
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "Ctrl-C",
+        ascii_keys: "Ctrl-C",
+        text: S::CmdQuit,
+        bindings: &[Binding {
+            code: KeyCode::Char('c'),
+            ctrl: true,
+            action: Action::Quit,
+        }],
+        footer: &[],
+    },
+];
+
+/// The help command, shown at the end of every footer.
+pub fn help_command() -> &'static Command {
+    COMMANDS
+        .iter()
+        .find(|c| c.text == S::CmdHelp)
+        .unwrap_or(&COMMANDS[0])
+}
+
+/// A fullwidth character (U+FF01..U+FF5E, what a Chinese input method sends for ASCII keys)
+/// as its ASCII twin; the ideographic space as a space. Anything else unchanged.
+pub fn halfwidth(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// The scopes consulted in `mode` with the focus on `focus`, in order.
+fn scopes(mode: Mode, focus: Focus) -> [Option<Scope>; 2] {
+    match mode {
+        Mode::Editing => [Some(Scope::Editor), None],
+        Mode::Help => [Some(Scope::Help), Some(Scope::Global)],
+        Mode::Normal => [Some(Scope::Pane(focus)), Some(Scope::Global)],
+    }
+}
+
+/// The action for a key press, or `None` when the key means nothing here.
+pub fn action_for(key: KeyEvent, mode: Mode, focus: Focus) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let code = match key.code {
+        KeyCode::Char(c) => KeyCode::Char(halfwidth(c)),
+        other => other,
+    };
+    // Ctrl-C always quits, even while typing a value.
+    if ctrl && matches!(code, KeyCode::Char('c' | 'C')) {
+        return Some(Action::Quit);
+    }
+    if alt {
+        return None;
+    }
+    for scope in scopes(mode, focus).into_iter().flatten() {
+        for command in COMMANDS.iter().filter(|c| c.scope == scope) {
+            if let Some(b) = command
+                .bindings
+                .iter()
+                .find(|b| b.code == code && b.ctrl == ctrl)
+            {
+                return Some(b.action);
+            }
+        }
+    }
+    match code {
+        KeyCode::Char(c) if mode == Mode::Editing && !ctrl && !c.is_control() => {
+            Some(Action::EditChar(c))
+        }
+        KeyCode::Char(c) if scenarios::lesson::is_wide(c) => Some(Action::ImeHint),
+        _ => None,
+    }
+}
+
+/// The action for a mouse event (`--mouse` only).
+pub fn mouse_action(m: MouseEvent) -> Option<Action> {
+    let (x, y) = (m.column, m.row);
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { x, y }),
+        MouseEventKind::ScrollDown => Some(Action::Scroll { x, y, down: true }),
+        MouseEventKind::ScrollUp => Some(Action::Scroll { x, y, down: false }),
+        _ => None,
+    }
+}
+
+/// The footer's commands for this context: the pane's (or the editor's, or the help's), then
+/// `? help` last.
+pub fn footer(mode: Mode, focus: Focus) -> Vec<&'static Command> {
+    let mut out: Vec<&'static Command> = match mode {
+        Mode::Editing => COMMANDS
+            .iter()
+            .filter(|c| c.scope == Scope::Editor)
+            .collect(),
+        Mode::Help => COMMANDS.iter().filter(|c| c.scope == Scope::Help).collect(),
+        Mode::Normal => COMMANDS
+            .iter()
+            .filter(|c| {
+                matches!(c.scope, Scope::Global | Scope::Pane(_))
+                    && (c.scope == Scope::Global || c.scope == Scope::Pane(focus))
+                    && c.footer.contains(&focus)
+            })
+            .collect(),
+    };
+    if mode == Mode::Normal {
+        out.push(help_command());
+    }
+    out
+}
+
+/// The help overlay's two groups: the commands of this context, then the global ones.
+pub fn help(mode: Mode, focus: Focus) -> (Vec<&'static Command>, Vec<&'static Command>) {
+    let here = match mode {
+        Mode::Editing => Scope::Editor,
+        _ => Scope::Pane(focus),
+    };
+    (
+        COMMANDS.iter().filter(|c| c.scope == here).collect(),
+        COMMANDS
+            .iter()
+            .filter(|c| c.scope == Scope::Global)
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn normal(code: KeyCode, focus: Focus) -> Option<Action> {
+        action_for(press(code), Mode::Normal, focus)
+    }
+
+    #[test]
+    fn the_documented_keys_do_what_the_readme_says() {
+        let f = Focus::List;
+        assert_eq!(normal(KeyCode::Char('r'), f), Some(Action::Run));
+        assert_eq!(normal(KeyCode::Enter, f), Some(Action::Run));
+        assert_eq!(normal(KeyCode::Char('j'), f), Some(Action::Down));
+        assert_eq!(normal(KeyCode::Up, f), Some(Action::Up));
+        assert_eq!(normal(KeyCode::Tab, f), Some(Action::NextPane));
+        assert_eq!(normal(KeyCode::BackTab, f), Some(Action::PrevPane));
+        assert_eq!(normal(KeyCode::Char('d'), f), Some(Action::Reset));
+        assert_eq!(normal(KeyCode::Char('n'), f), Some(Action::NextScenario));
+        assert_eq!(normal(KeyCode::Char('b'), f), Some(Action::PrevScenario));
+        assert_eq!(normal(KeyCode::Char('L'), f), Some(Action::ToggleLang));
+        assert_eq!(normal(KeyCode::Char('t'), f), Some(Action::CycleTheme));
+        assert_eq!(normal(KeyCode::Char('P'), f), Some(Action::TogglePresenter));
+        assert_eq!(normal(KeyCode::F(5), f), Some(Action::TogglePresenter));
+        assert_eq!(normal(KeyCode::Char('?'), f), Some(Action::Help));
+        assert_eq!(normal(KeyCode::F(1), f), Some(Action::Help));
+        assert_eq!(normal(KeyCode::Char('y'), f), Some(Action::Copy));
+        assert_eq!(normal(KeyCode::Char('q'), f), Some(Action::Back));
+        assert_eq!(normal(KeyCode::Esc, f), Some(Action::Back));
+        let p = Focus::Params;
+        assert_eq!(normal(KeyCode::Left, p), Some(Action::Left));
+        assert_eq!(normal(KeyCode::Right, p), Some(Action::Right));
+        assert_eq!(normal(KeyCode::Char(' '), p), Some(Action::Toggle));
+        assert_eq!(normal(KeyCode::Char('e'), p), Some(Action::Edit));
+        assert_eq!(normal(KeyCode::Char('z'), p), None);
+    }
+
+    #[test]
+    fn ctrl_c_quits_from_everywhere() {
+        let k = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for mode in [Mode::Normal, Mode::Editing, Mode::Help] {
+            assert_eq!(action_for(k, mode, Focus::Params), Some(Action::Quit));
+        }
+    }
+
+    #[test]
+    fn fullwidth_keys_work_like_their_ascii_twins() {
+        assert_eq!(halfwidth('ｒ'), 'r');
+        assert_eq!(halfwidth('？'), '?');
+        assert_eq!(halfwidth('Ｌ'), 'L');
+        assert_eq!(halfwidth('　'), ' ');
+        assert_eq!(normal(KeyCode::Char('ｒ'), Focus::List), Some(Action::Run));
+        assert_eq!(normal(KeyCode::Char('？'), Focus::List), Some(Action::Help));
+        assert_eq!(normal(KeyCode::Char('ｑ'), Focus::List), Some(Action::Back));
+        assert_eq!(
+            normal(KeyCode::Char('运'), Focus::List),
+            Some(Action::ImeHint)
+        );
+        // In the editor, fullwidth digits become digits.
+        assert_eq!(
+            action_for(press(KeyCode::Char('４')), Mode::Editing, Focus::Params),
+            Some(Action::EditChar('4'))
+        );
+    }
+
+    #[test]
+    fn the_editor_takes_letters_that_are_commands_elsewhere() {
+        for c in ['r', 'q', 'e', 'L', 'K', 'x'] {
+            assert_eq!(
+                action_for(press(KeyCode::Char(c)), Mode::Editing, Focus::Params),
+                Some(Action::EditChar(c))
+            );
+        }
+        assert_eq!(
+            action_for(press(KeyCode::Enter), Mode::Editing, Focus::Params),
+            Some(Action::EditApply)
+        );
+        assert_eq!(
+            action_for(press(KeyCode::Esc), Mode::Editing, Focus::Params),
+            Some(Action::EditCancel)
+        );
+    }
+
+    #[test]
+    fn help_closes_with_esc_q_and_question_mark() {
+        for code in [KeyCode::Esc, KeyCode::Char('q'), KeyCode::Char('?')] {
+            assert_eq!(
+                action_for(press(code), Mode::Help, Focus::List),
+                Some(Action::Back)
+            );
+        }
+    }
+
+    #[test]
+    fn every_binding_in_the_table_maps_back_to_its_action() {
+        for c in COMMANDS {
+            let (mode, focus) = match c.scope {
+                Scope::Editor => (Mode::Editing, Focus::Params),
+                Scope::Help => (Mode::Help, Focus::List),
+                Scope::Pane(f) => (Mode::Normal, f),
+                Scope::Global => (Mode::Normal, Focus::Outcome),
+            };
+            for b in c.bindings {
+                let mods = if b.ctrl {
+                    KeyModifiers::CONTROL
+                } else {
+                    KeyModifiers::NONE
+                };
+                let got = action_for(KeyEvent::new(b.code, mods), mode, focus);
+                // A pane binding may shadow a global one with the same key: the footer shows
+                // the pane's, which is the one that fires.
+                if c.scope == Scope::Global {
+                    let shadowed = COMMANDS.iter().any(|o| {
+                        o.scope == Scope::Pane(focus)
+                            && o.bindings.iter().any(|ob| ob.code == b.code)
+                    });
+                    if shadowed {
+                        continue;
+                    }
+                }
+                assert_eq!(got, Some(b.action), "{:?} in {:?}", b.code, c.scope);
+            }
+        }
+    }
+
+    #[test]
+    fn footers_are_short_and_end_with_help() {
+        for focus in [Focus::List, Focus::Params, Focus::Outcome, Focus::Lesson] {
+            let f = footer(Mode::Normal, focus);
+            assert!((4..=7).contains(&f.len()), "{focus:?}: {}", f.len());
+            assert_eq!(f.last().map(|c| c.text), Some(S::CmdHelp));
+        }
+        let (here, global) = help(Mode::Normal, Focus::Params);
+        assert!(here.iter().any(|c| c.text == S::CmdChange));
+        assert!(global.iter().any(|c| c.text == S::CmdLang));
+    }
+}

@@ -1,0 +1,172 @@
+//! The call pane: the C-like calls the experiment will make with the current arguments
+//! (updated as knobs turn), then the outcome in one line. After a run, the argument the
+//! lesson's rule points at is highlighted: an explanation beside the kernel's answer.
+
+use super::text;
+use crate::report;
+use crate::strings::{self, t, S};
+use crate::tui::app::App;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use scenarios::blame::Call;
+use scenarios::engine::{Purpose, Side};
+
+/// Rows the pane would like: one per call, the outcome, and the blame line.
+pub fn wanted_rows(app: &App) -> usize {
+    app.view.calls.len() + 1 + usize::from(!app.view.blame.is_empty())
+}
+
+/// One call as a styled line.
+fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
+    let th = &app.theme;
+    let mut spans = Vec::with_capacity(call.parts.len() + 2);
+    if call.side == Side::Child {
+        spans.push(Span::styled(
+            format!("[{}] ", t(S::Child, app.lang)),
+            th.dim,
+        ));
+    }
+    let base = if incidental(call) {
+        th.dim
+    } else if call.is_mapping {
+        th.call
+    } else {
+        th.text
+    };
+    for part in &call.parts {
+        let style = match part.key {
+            Some(k) if app.view.blame.contains(&k) => th.blame,
+            _ => base,
+        };
+        spans.push(Span::styled(part.text.clone(), style));
+    }
+    if let (true, Some(p)) = (with_purpose, call.purpose) {
+        spans.push(Span::styled(
+            format!("  // {}", strings::purpose(p, app.lang)),
+            th.dim,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// The outcome of the selected scenario in one line: the kernel's answer, the run in
+/// progress, or an invitation to predict it.
+pub fn outcome_summary(app: &App) -> Line<'static> {
+    let th = &app.theme;
+    let lang = app.lang;
+    if let Some(r) = app.running.as_ref().filter(|_| app.running_here()) {
+        return Line::from(Span::styled(
+            format!(
+                "{} {}",
+                app.glyphs.spinner[app.frame % app.glyphs.spinner.len()],
+                strings::running_for(r.elapsed.as_millis(), lang)
+            ),
+            th.message,
+        ));
+    }
+    let Some(result) = app.result() else {
+        return Line::from(Span::styled(t(S::NotRunYet, lang), th.dim));
+    };
+    let mut spans = match &result.outcome {
+        Ok(record) => vec![Span::styled(
+            report::outcome_line(&record.run.outcome, lang),
+            super::outcome_style(app, &record.run.outcome),
+        )],
+        Err(err) => vec![Span::styled(
+            format!("{} {}: {err}", app.glyphs.timeout, t(S::RunFailed, lang)),
+            th.timeout,
+        )],
+    };
+    if !app.view.fresh {
+        spans.push(Span::styled(format!(" · {}", t(S::Stale, lang)), th.dim));
+    }
+    Line::from(spans)
+}
+
+/// `→ look at: offset`, when a fresh run's outcome points at knobs.
+pub fn blame_line(app: &App) -> Option<Line<'static>> {
+    if app.view.blame.is_empty() {
+        return None;
+    }
+    let mut spans = vec![Span::styled(
+        format!("{} {}: ", app.glyphs.points_to, t(S::LookAt, app.lang)),
+        app.theme.dim,
+    )];
+    for (i, k) in app.view.blame.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(", "));
+        }
+        spans.push(Span::styled(k.name(), app.theme.blame));
+    }
+    Some(Line::from(spans))
+}
+
+/// Steps the engine adds around the experiment (a guard, a check), as opposed to the steps
+/// that are the experiment (including a copy's timed copies).
+fn incidental(call: &Call) -> bool {
+    call.purpose.is_some_and(|p| p != Purpose::Copy)
+}
+
+/// The calls that fit in `rows` rows at `width`, wrapped: all of them if possible, else
+/// without the engine's own steps, else from the mapping call on (or, without one, only the
+/// calls that show a knob of this scenario).
+pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
+    let calls = &app.view.calls;
+    let mapping = calls.iter().position(|c| c.is_mapping);
+    let keep = |level: usize, i: usize, c: &Call| match level {
+        0 => true,
+        1 => !incidental(c),
+        _ => {
+            !incidental(c)
+                && match mapping {
+                    Some(m) => i >= m,
+                    // No single mapping (a copy): the calls that show this scenario's knobs.
+                    None => c
+                        .parts
+                        .iter()
+                        .any(|p| p.key.is_some_and(|k| app.scenario().accepts(k))),
+                }
+        }
+    };
+    let mut best = Vec::new();
+    for level in 0..3 {
+        let lines: Vec<Line<'static>> = calls
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| keep(level, *i, c))
+            .flat_map(|(_, c)| text::wrap_indent(&call_line(app, c, level == 0), width, 4))
+            .collect();
+        let fits = lines.len() <= rows;
+        best = lines;
+        if fits {
+            break;
+        }
+    }
+    best.truncate(rows);
+    best
+}
+
+/// Draw the pane.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let width = area.width as usize;
+    let mut tail: Vec<Line<'static>> = text::wrap_indent(&outcome_summary(app), width, 2);
+    tail.truncate(2);
+    if let Some(b) = blame_line(app) {
+        tail.extend(text::wrap(&b, width).into_iter().take(1));
+    }
+    // When space is short the kernel's answer comes first; before any run, the call does.
+    let h = area.height as usize;
+    let answered = app.result().is_some() || app.running_here();
+    let tail_rows = if answered {
+        tail.len().min(h)
+    } else {
+        tail.len().min(h.saturating_sub(1))
+    };
+    let mut lines = call_lines(app, width, h - tail_rows);
+    lines.extend(tail.into_iter().take(tail_rows));
+    super::render_lines(&lines, 0, area, buf);
+}

@@ -1,0 +1,110 @@
+//! The scenario list: lesson order, grouped by topic, each scenario marked by its last run
+//! with a glyph *and* a colour (`✔`, `✘`, `⚡`, `⌛`; `·` not run yet).
+
+use super::text;
+use crate::strings;
+use crate::tui::app::App;
+use crate::tui::event::Focus;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use scenarios::{Outcome, Topic};
+
+/// A row of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    /// A topic's heading.
+    Topic(Topic),
+    /// Scenario `i`.
+    Scenario(usize),
+}
+
+fn rows(app: &App) -> Vec<Row> {
+    let mut out = Vec::with_capacity(app.scenarios.len() + 4);
+    let mut topic = None;
+    for (i, s) in app.scenarios.iter().enumerate() {
+        if topic != Some(s.topic) {
+            topic = Some(s.topic);
+            out.push(Row::Topic(s.topic));
+        }
+        out.push(Row::Scenario(i));
+    }
+    out
+}
+
+/// The first row shown: keep the selected scenario (and, when possible, its heading) in view.
+fn offset(rows: &[Row], selected: usize, height: usize) -> usize {
+    let at = rows
+        .iter()
+        .position(|r| *r == Row::Scenario(selected))
+        .unwrap_or(0);
+    (at + 1).saturating_sub(height.max(1))
+}
+
+/// The mark of scenario `i`: glyph and style.
+fn mark(app: &App, i: usize) -> (&'static str, Style) {
+    let g = &app.glyphs;
+    let th = &app.theme;
+    if app.running.as_ref().is_some_and(|r| r.scenario == i) {
+        return (g.spinner[app.frame % g.spinner.len()], th.message);
+    }
+    match app.results[i].as_ref().map(|r| r.outcome.as_ref()) {
+        None => (g.not_run, th.dim),
+        Some(Err(_)) => (g.timeout, th.timeout),
+        Some(Ok(rec)) => match rec.run.outcome {
+            Outcome::Ok => (g.ok, th.ok),
+            Outcome::Errno { .. } => (g.errno, th.errno),
+            Outcome::Signal { .. } => (g.signal, th.signal),
+            Outcome::Timeout { .. } => (g.timeout, th.timeout),
+        },
+    }
+}
+
+/// Draw the list.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let rows = rows(app);
+    let h = area.height as usize;
+    let skip = offset(&rows, app.current, h);
+    let focused = app.focus == Focus::List;
+    for (n, row) in rows.iter().skip(skip).take(h).enumerate() {
+        let y = area.y + n as u16;
+        let line = match *row {
+            Row::Topic(topic) => Line::from(Span::styled(
+                strings::topic(topic, app.lang),
+                app.theme.heading,
+            )),
+            Row::Scenario(i) => {
+                let selected = i == app.current;
+                let (glyph, style) = mark(app, i);
+                // Two cells for every mark: `⚡` and `⌛` are wide, `✔` is not.
+                let glyph = text::pad(glyph, 2);
+                let cursor = if selected { app.glyphs.cursor } else { " " };
+                let id_style = match (selected, focused) {
+                    (true, true) => app.theme.selected,
+                    (true, false) => app.theme.selected_idle,
+                    _ => app.theme.text,
+                };
+                Line::from(vec![
+                    Span::styled(cursor, app.theme.focus),
+                    Span::styled(glyph, style),
+                    Span::styled(app.scenarios[i].id, id_style),
+                ])
+            }
+        };
+        buf.set_line(area.x, y, &line, area.width);
+    }
+}
+
+/// The scenario at screen row `y`.
+pub fn hit(app: &App, area: Rect, y: u16) -> Option<usize> {
+    if y < area.y || y >= area.bottom() {
+        return None;
+    }
+    let rows = rows(app);
+    let skip = offset(&rows, app.current, area.height as usize);
+    match rows.get(skip + (y - area.y) as usize) {
+        Some(Row::Scenario(i)) => Some(*i),
+        _ => None,
+    }
+}

@@ -1,0 +1,628 @@
+//! Drawing: `impl Widget for &App`. A frame is a pure function of the state, so it can be
+//! drawn into a test buffer, benchmarked, and hit-tested by the same layout code.
+//!
+//! Three layouts, chosen by size, and presenter mode on top of them:
+//! - roomy (from 120×30): list | parameters, call, page map, outcome | lesson;
+//! - compact (from 80×22): list | parameters, call, page map, outcome *or* lesson;
+//! - minimal (from 40×12): the call and the outcome line, then the focused pane;
+//! - below that, a centred "too small" in the current language.
+
+mod call;
+mod help;
+mod lesson;
+mod list;
+mod outcome;
+mod params;
+mod presenter;
+pub mod text;
+
+use super::app::{App, Message};
+use super::event::{footer, Focus, Mode};
+use crate::strings::{self, t, S};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use scenarios::Lang;
+
+/// The smallest size with a layout.
+pub const MIN_SIZE: (u16, u16) = (40, 12);
+/// The smallest compact layout.
+const COMPACT: (u16, u16) = (80, 22);
+/// The smallest roomy layout.
+const ROOMY: (u16, u16) = (120, 30);
+
+/// Which layout a size gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Three columns.
+    Roomy,
+    /// Two columns, outcome and lesson share the bottom.
+    Compact,
+    /// One column.
+    Minimal,
+    /// Below [`MIN_SIZE`].
+    TooSmall,
+}
+
+impl Shape {
+    /// The layout for a `w`×`h` terminal.
+    pub fn of(w: u16, h: u16) -> Shape {
+        if w >= ROOMY.0 && h >= ROOMY.1 {
+            Shape::Roomy
+        } else if w >= COMPACT.0 && h >= COMPACT.1 {
+            Shape::Compact
+        } else if w >= MIN_SIZE.0 && h >= MIN_SIZE.1 {
+            Shape::Minimal
+        } else {
+            Shape::TooSmall
+        }
+    }
+}
+
+/// Where everything goes, for one frame (outer rectangles, borders included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    /// The title bar.
+    pub header: Rect,
+    /// Key hints (and messages, when there is no status line).
+    pub footer: Rect,
+    /// The status line (roomy only).
+    pub status: Option<Rect>,
+    /// The scenario list.
+    pub list: Option<Rect>,
+    /// The parameter form.
+    pub params: Option<Rect>,
+    /// The call(s) and the outcome line.
+    pub call: Option<Rect>,
+    /// The page map.
+    pub pagemap: Option<Rect>,
+    /// Steps, maps lines, findings.
+    pub outcome: Option<Rect>,
+    /// The lesson.
+    pub lesson: Option<Rect>,
+    /// Presenter mode's huge outcome word.
+    pub big: Option<Rect>,
+}
+
+/// Share `total` rows between sections: each gets its minimum, then extra up to its
+/// preference in `order`, and the section `fill` gets the rest.
+fn allocate(total: u16, specs: &[(u16, u16)], order: &[usize], fill: usize) -> Vec<u16> {
+    let mut out: Vec<u16> = Vec::with_capacity(specs.len());
+    let mut left = total;
+    for (min, _) in specs {
+        let h = (*min).min(left);
+        out.push(h);
+        left -= h;
+    }
+    for &i in order {
+        let want = specs[i].1.saturating_sub(out[i]);
+        let h = want.min(left);
+        out[i] += h;
+        left -= h;
+    }
+    if let Some(h) = out.get_mut(fill) {
+        *h += left;
+    }
+    out
+}
+
+/// Stack `heights` from the top of `area`; zero-height sections are `None`.
+fn stack(area: Rect, heights: &[u16]) -> Vec<Option<Rect>> {
+    let mut y = area.y;
+    heights
+        .iter()
+        .map(|h| {
+            let r = Rect::new(area.x, y, area.width, *h);
+            y += h;
+            (*h > 0).then_some(r)
+        })
+        .collect()
+}
+
+/// The layout of `app` in `area`.
+pub fn areas(app: &App, area: Rect) -> Areas {
+    let shape = Shape::of(area.width, area.height);
+    let mut a = Areas::default();
+    if shape == Shape::TooSmall {
+        return a;
+    }
+    a.header = Rect::new(area.x, area.y, area.width, 1);
+    a.footer = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+    let mut body = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
+    if shape == Shape::Roomy {
+        a.status = Some(Rect::new(area.x, area.bottom() - 2, area.width, 1));
+        body.height -= 1;
+    }
+    let calls = call::wanted_rows(app) as u16;
+    if app.presenter {
+        return presenter::areas(app, a, body);
+    }
+    match shape {
+        Shape::Roomy => {
+            let list_w = 30;
+            let lesson_w = ((body.width - list_w) * 2 / 5).clamp(36, 80);
+            a.list = Some(Rect::new(body.x, body.y, list_w, body.height));
+            a.lesson = Some(Rect::new(
+                body.right() - lesson_w,
+                body.y,
+                lesson_w,
+                body.height,
+            ));
+            let main = Rect::new(
+                body.x + list_w,
+                body.y,
+                body.width - list_w - lesson_w,
+                body.height,
+            );
+            let keys = app.view.keys.len() as u16;
+            let big_map = if body.height >= 40 { 10 } else { 8 };
+            let h = allocate(
+                main.height,
+                &[
+                    (5, keys + 3),
+                    (4, (calls + 3).min(12)),
+                    (7, big_map),
+                    (6, 6),
+                ],
+                &[1, 2, 0],
+                3,
+            );
+            let s = stack(main, &h);
+            (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
+        }
+        Shape::Compact => {
+            let list_w = 26;
+            a.list = Some(Rect::new(body.x, body.y, list_w, body.height));
+            let main = Rect::new(body.x + list_w, body.y, body.width - list_w, body.height);
+            let keys = app.view.keys.len() as u16;
+            // The focused one of outcome and lesson gets the room; the form shrinks to its
+            // selected row meanwhile.
+            let bottom_focused = matches!(app.focus, Focus::Outcome | Focus::Lesson);
+            let params_pref = if bottom_focused {
+                3
+            } else {
+                (keys + 2).min(11)
+            };
+            let h = allocate(
+                main.height,
+                &[(3, params_pref), (3, (calls + 1).min(7)), (4, 6), (3, 3)],
+                &[1, 2, 0],
+                3,
+            );
+            let s = stack(main, &h);
+            (a.params, a.call, a.pagemap) = (s[0], s[1], s[2]);
+            match app.bottom {
+                Focus::Lesson => a.lesson = s[3],
+                _ => a.outcome = s[3],
+            }
+        }
+        Shape::Minimal => {
+            let focused_map = app.focus == Focus::Params && body.height >= 12;
+            let h = allocate(
+                body.height,
+                &[
+                    (2, calls.min(5) + 2),
+                    (3, 3),
+                    (0, if focused_map { 5 } else { 0 }),
+                ],
+                &[0, 2],
+                1,
+            );
+            let s = stack(body, &h);
+            a.call = s[0];
+            a.pagemap = s[2];
+            match app.focus {
+                Focus::List => a.list = s[1],
+                Focus::Params => a.params = s[1],
+                Focus::Outcome => a.outcome = s[1],
+                Focus::Lesson => a.lesson = s[1],
+            }
+        }
+        Shape::TooSmall => {}
+    }
+    a
+}
+
+/// The pane under a screen cell.
+pub fn pane_at(app: &App, x: u16, y: u16) -> Option<Focus> {
+    let a = areas(app, screen(app));
+    let hit = |r: Option<Rect>| r.is_some_and(|r| r.contains((x, y).into()));
+    [
+        (a.list, Focus::List),
+        (a.params, Focus::Params),
+        (a.outcome, Focus::Outcome),
+        (a.lesson, Focus::Lesson),
+    ]
+    .into_iter()
+    .find(|(r, _)| hit(*r))
+    .map(|(_, f)| f)
+}
+
+/// The scenario at screen row `y` of the list.
+pub fn list_hit(app: &App, y: u16) -> Option<usize> {
+    let r = areas(app, screen(app)).list?;
+    list::hit(
+        app,
+        pane_block(app, screen_shape(app), Focus::List).inner(r),
+        y,
+    )
+}
+
+/// The form row at screen row `y`.
+pub fn param_hit(app: &App, y: u16) -> Option<usize> {
+    let r = areas(app, screen(app)).params?;
+    params::hit(
+        app,
+        pane_block(app, screen_shape(app), Focus::Params).inner(r),
+        y,
+    )
+}
+
+/// How far the outcome or the lesson can scroll at the current size.
+pub fn max_scroll(app: &App, pane: Focus) -> u16 {
+    let a = areas(app, screen(app));
+    let (rect, lines) = match pane {
+        Focus::Outcome => (
+            a.outcome,
+            outcome::lines as fn(&App, u16) -> Vec<Line<'static>>,
+        ),
+        Focus::Lesson => (
+            a.lesson,
+            lesson::lines as fn(&App, u16) -> Vec<Line<'static>>,
+        ),
+        _ => return 0,
+    };
+    // A pane not on screen (compact layouts show one of the two) scrolls as if it were in
+    // the other's place.
+    let rect = rect.or(a.outcome).or(a.lesson);
+    let Some(rect) = rect else { return 0 };
+    let inner = pane_block(app, screen_shape(app), pane).inner(rect);
+    let n = lines(app, inner.width).len();
+    n.saturating_sub(inner.height as usize)
+        .min(u16::MAX as usize) as u16
+}
+
+/// How far the help can scroll.
+pub fn help_max_scroll(app: &App) -> u16 {
+    help::max_scroll(app, screen(app))
+}
+
+/// The whole terminal as a rectangle.
+fn screen(app: &App) -> Rect {
+    Rect::new(0, 0, app.size.0, app.size.1)
+}
+
+/// The layout of the whole terminal.
+fn screen_shape(app: &App) -> Shape {
+    Shape::of(app.size.0, app.size.1)
+}
+
+/// The pane's title, as shown on its border.
+fn pane_title(pane: Focus, lang: Lang) -> &'static str {
+    t(
+        match pane {
+            Focus::List => S::Scenarios,
+            Focus::Params => S::Parameters,
+            Focus::Outcome => S::Outcome,
+            Focus::Lesson => S::Lesson,
+        },
+        lang,
+    )
+}
+
+/// A section's frame: a full border in the roomy layout, a titled rule above it otherwise.
+fn section<'a>(app: &App, shape: Shape, title: Line<'a>, focused: bool) -> Block<'a> {
+    let style = if focused {
+        app.theme.focus
+    } else {
+        app.theme.border
+    };
+    let title = if focused {
+        let mut spans = vec![Span::styled(format!(" {}", app.glyphs.cursor), style)];
+        spans.extend(title.spans.into_iter().map(|s| s.style(style)));
+        Line::from(spans)
+    } else {
+        title.style(style)
+    };
+    let borders = if shape == Shape::Roomy && !app.presenter {
+        Borders::ALL
+    } else {
+        Borders::TOP
+    };
+    Block::new()
+        .borders(borders)
+        .border_set(app.glyphs.border)
+        .border_style(style)
+        .title(title)
+}
+
+/// The frame of a focusable pane.
+fn pane_block(app: &App, shape: Shape, pane: Focus) -> Block<'static> {
+    let title = Line::from(format!(" {} ", pane_title(pane, app.lang)));
+    let block = section(app, shape, title, app.focus == pane);
+    // In the compact layout the list sits left of a vertical rule.
+    if pane == Focus::List && shape == Shape::Compact {
+        return block.borders(Borders::TOP | Borders::RIGHT);
+    }
+    block
+}
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, self.theme.text);
+        let shape = Shape::of(area.width, area.height);
+        if shape == Shape::TooSmall {
+            render_too_small(self, area, buf);
+            return;
+        }
+        let a = areas(self, area);
+        render_header(self, a.header, buf);
+        if let Some(r) = a.list {
+            let block = pane_block(self, shape, Focus::List);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            list::render(self, inner, buf);
+        }
+        if let Some(r) = a.params {
+            let block = pane_block(self, shape, Focus::Params);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            params::render(self, inner, buf);
+        }
+        if let Some(r) = a.call {
+            let title = Line::from(format!(" {} ", t(S::TheCall, self.lang)));
+            let block = section(self, shape, title, false);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            call::render(self, inner, buf);
+        }
+        if let Some(r) = a.pagemap {
+            let title = Line::from(format!(
+                " {} · {} {} ",
+                t(S::PageMap, self.lang),
+                t(S::PageSize, self.lang),
+                self.page
+            ));
+            let block = section(self, shape, title, false);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            super::pagemap::PageMapWidget {
+                map: &self.view.pagemap,
+                theme: &self.theme,
+                glyphs: &self.glyphs,
+                lang: self.lang,
+            }
+            .render(inner, buf);
+        }
+        if let Some(r) = a.outcome {
+            let block = pane_block(self, shape, Focus::Outcome);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            outcome::render(self, inner, buf);
+        }
+        if let Some(r) = a.lesson {
+            let block = pane_block(self, shape, Focus::Lesson);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            lesson::render(self, inner, buf);
+        }
+        if let Some(r) = a.big {
+            presenter::render_big(self, r, buf);
+        }
+        if let Some(r) = a.status {
+            render_message(self, r, buf);
+        }
+        render_footer(self, a.footer, a.status.is_none(), buf);
+        if self.help.is_some() {
+            help::render(self, area, buf);
+        }
+    }
+}
+
+/// The title bar: where we are in the lessons, and the lab's settings.
+fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
+    buf.set_style(area, app.theme.title);
+    let s = app.scenario();
+    let done = app.results.iter().filter(|r| r.is_some()).count();
+    let theme = match app.theme.name {
+        super::ThemeName::Dark => S::ThemeDark,
+        super::ThemeName::Light => S::ThemeLight,
+        super::ThemeName::Mono => S::ThemeMono,
+    };
+    let right = format!(
+        " {} · {} {} · {} · {} ",
+        strings::run_count(done, app.scenarios.len(), app.lang),
+        t(S::PageSize, app.lang),
+        app.page,
+        t(S::LangName, app.lang),
+        t(theme, app.lang),
+    );
+    let left = format!(
+        " mmap-lab · {}/{} {} · {}",
+        s.order,
+        app.scenarios.len(),
+        s.id,
+        app.lesson().title
+    );
+    let rw = text::width(&right) as u16;
+    let show_right = area.width >= rw + 30;
+    let left_w = if show_right {
+        area.width - rw
+    } else {
+        area.width
+    };
+    buf.set_stringn(
+        area.x,
+        area.y,
+        text::truncate(&left, left_w as usize),
+        left_w as usize,
+        app.theme.title,
+    );
+    if show_right {
+        buf.set_stringn(
+            area.right() - rw,
+            area.y,
+            &right,
+            rw as usize,
+            app.theme.title,
+        );
+    }
+}
+
+/// The status message as text in the current language.
+pub fn message_text(app: &App, m: &Message) -> String {
+    let lang = app.lang;
+    match m {
+        Message::Copied(id) => strings::copied(id, lang),
+        Message::NothingToCopy => t(S::NothingToCopy, lang).to_string(),
+        Message::Ime => t(S::ImeHint, lang).to_string(),
+        Message::NotAKnob(key) => strings::not_a_knob(*key, lang),
+        Message::Reset => t(S::ResetDone, lang).to_string(),
+        Message::AlreadyRunning => t(S::AlreadyRunning, lang).to_string(),
+        Message::PressE => t(S::PressE, lang).to_string(),
+        Message::Refused(err) => strings::param_error(err, lang),
+    }
+}
+
+/// The status line: the message, or the run in progress.
+fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
+    let text = match (&app.message, &app.running) {
+        (Some(m), _) => message_text(app, m),
+        (None, Some(r)) => format!(
+            "{} {} · {}",
+            app.glyphs.spinner[app.frame % app.glyphs.spinner.len()],
+            app.scenarios[r.scenario].id,
+            strings::running_for(r.elapsed.as_millis(), app.lang)
+        ),
+        (None, None) => return,
+    };
+    buf.set_stringn(
+        area.x + 1,
+        area.y,
+        text::truncate(&text, area.width.saturating_sub(2) as usize),
+        area.width.saturating_sub(1) as usize,
+        app.theme.message,
+    );
+}
+
+/// The footer: the keys that matter where the focus is, `? help` last. Without a status line
+/// a message takes the footer's place until the next key.
+fn render_footer(app: &App, area: Rect, with_message: bool, buf: &mut Buffer) {
+    if with_message {
+        if let Some(m) = &app.message {
+            let help = super::event::help_command();
+            let tail = format!("  {} {}", key_label(app, help), t(help.text, app.lang));
+            let tw = text::width(&tail);
+            let room = (area.width as usize).saturating_sub(tw + 1);
+            let line = Line::from(vec![
+                Span::styled(
+                    format!(" {}", text::truncate(&message_text(app, m), room)),
+                    app.theme.message,
+                ),
+                Span::styled(tail, app.theme.dim),
+            ]);
+            buf.set_line(area.x, area.y, &line, area.width);
+            return;
+        }
+    }
+    let mode: Mode = app.mode();
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    let commands = footer(mode, app.focus);
+    let last = commands.len().saturating_sub(1);
+    for (i, c) in commands.iter().enumerate() {
+        let keys = key_label(app, c);
+        let label = t(c.text, app.lang);
+        let w = text::width(keys) + 1 + text::width(label) + 2;
+        // Keep `? help` whatever happens: drop the hints before it that do not fit.
+        let help_w = if i < last {
+            commands.last().map_or(0, |h| {
+                text::width(key_label(app, h)) + text::width(t(h.text, app.lang)) + 3
+            })
+        } else {
+            0
+        };
+        if used + w + help_w > area.width as usize && i < last {
+            continue;
+        }
+        spans.push(Span::styled(keys.to_string(), app.theme.key));
+        spans.push(Span::styled(format!(" {label}  "), app.theme.dim));
+        used += w;
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// The keys of a command as shown: arrows, or their names with `--ascii`.
+pub fn key_label(app: &App, c: &super::event::Command) -> &'static str {
+    if app.ascii {
+        c.ascii_keys
+    } else {
+        c.keys
+    }
+}
+
+/// Below the minimum size: say so, centred, in the current language.
+fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
+    let msg = strings::too_small(MIN_SIZE, (area.width, area.height), app.lang);
+    let lines = text::wrap(&Line::from(msg), area.width.max(1) as usize);
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    let r = Rect::new(area.x, y, area.width, h);
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .style(app.theme.message)
+        .render(r, buf);
+}
+
+/// The style of an outcome, by kind.
+pub fn outcome_style(app: &App, o: &scenarios::Outcome) -> Style {
+    match o {
+        scenarios::Outcome::Ok => app.theme.ok,
+        scenarios::Outcome::Errno { .. } => app.theme.errno,
+        scenarios::Outcome::Signal { .. } => app.theme.signal,
+        scenarios::Outcome::Timeout { .. } => app.theme.timeout,
+    }
+}
+
+/// Draw `lines` into `area` from row `scroll` on.
+fn render_lines(lines: &[Line<'_>], scroll: u16, area: Rect, buf: &mut Buffer) {
+    for (i, line) in lines
+        .iter()
+        .skip(scroll as usize)
+        .take(area.height as usize)
+        .enumerate()
+    {
+        buf.set_line(area.x, area.y + i as u16, line, area.width);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocation_gives_minimums_then_preferences_then_the_rest() {
+        assert_eq!(
+            allocate(20, &[(2, 5), (2, 4), (2, 2)], &[0, 1], 2),
+            [5, 4, 11]
+        );
+        assert_eq!(
+            allocate(5, &[(2, 5), (2, 4), (2, 2)], &[0, 1], 2),
+            [2, 2, 1]
+        );
+        assert_eq!(allocate(0, &[(2, 5)], &[0], 0), [0]);
+    }
+
+    #[test]
+    fn shapes_by_size() {
+        assert_eq!(Shape::of(200, 60), Shape::Roomy);
+        assert_eq!(Shape::of(100, 30), Shape::Compact);
+        assert_eq!(Shape::of(80, 24), Shape::Compact);
+        assert_eq!(Shape::of(60, 18), Shape::Minimal);
+        assert_eq!(Shape::of(40, 12), Shape::Minimal);
+        assert_eq!(Shape::of(39, 12), Shape::TooSmall);
+        assert_eq!(Shape::of(1, 1), Shape::TooSmall);
+    }
+}

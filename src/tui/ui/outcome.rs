@@ -1,0 +1,124 @@
+//! The outcome pane: what the kernel said, step by step with the real return values, the
+//! findings, the lesson's rule and the `/proc/self/maps` lines the run captured. Scrollable.
+
+use super::{call, text};
+use crate::report;
+use crate::strings::{self, t, S};
+use crate::tui::app::App;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+/// Every line of the pane, wrapped to `width`.
+pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let width = width.max(1) as usize;
+    let th = &app.theme;
+    let lang = app.lang;
+    let mut raw: Vec<(Line<'static>, usize)> = Vec::new();
+    raw.push((call::outcome_summary(app), 2));
+    if let Some(b) = call::blame_line(app) {
+        raw.push((b, 2));
+    }
+    if let Some(record) = app.record() {
+        let run = &record.run;
+        raw.push((Line::default(), 0));
+        raw.push((Line::from(Span::styled(t(S::Steps, lang), th.heading)), 0));
+        for (i, step) in run.steps.iter().enumerate() {
+            let mut spans = vec![Span::styled(format!("{:>2}  ", i + 1), th.dim)];
+            if step.process.is_some() {
+                spans.push(Span::styled(format!("[{}] ", t(S::Child, lang)), th.dim));
+            }
+            let call_style = if step.purpose.is_some() {
+                th.dim
+            } else {
+                th.text
+            };
+            spans.push(Span::styled(step.call.clone(), call_style));
+            let result_style = if step.errno.is_some() {
+                th.errno
+            } else if step.signal.is_some() {
+                th.signal
+            } else {
+                th.ok
+            };
+            spans.push(Span::styled(format!(" = {}", step.result), result_style));
+            if let (Some(errno), Some(code)) = (&step.errno, step.code) {
+                spans.push(Span::styled(format!("  {errno} ({code})"), th.errno));
+            }
+            if let Some(sig) = &step.signal {
+                spans.push(Span::styled(
+                    format!("  {} {sig} {}", app.glyphs.signal, t(S::Interrupted, lang)),
+                    th.signal,
+                ));
+            }
+            if let Some(p) = step.purpose {
+                spans.push(Span::styled(
+                    format!("  // {}", strings::purpose(p, lang)),
+                    th.dim,
+                ));
+            }
+            raw.push((Line::from(spans), 4));
+        }
+        let findings = report::findings(record, lang);
+        if !findings.is_empty() {
+            raw.push((Line::default(), 0));
+            raw.push((
+                Line::from(Span::styled(t(S::Findings, lang), th.heading)),
+                0,
+            ));
+            for f in findings {
+                raw.push((Line::from(format!("• {f}")), 2));
+            }
+        }
+        raw.push((Line::default(), 0));
+        raw.push((rule_line(app), 2));
+        for snap in &run.maps {
+            raw.push((Line::default(), 0));
+            raw.push((
+                Line::from(Span::styled(
+                    format!("{} {}:", t(S::MapsAfter, lang), snap.after),
+                    th.heading,
+                )),
+                0,
+            ));
+            if snap.lines.is_empty() {
+                raw.push((Line::from(Span::styled(t(S::NoMapsLines, lang), th.dim)), 2));
+            }
+            for l in &snap.lines {
+                raw.push((
+                    Line::from(Span::styled(l.trim_end().to_string(), th.dim)),
+                    2,
+                ));
+            }
+        }
+        raw.push((Line::default(), 0));
+        raw.push((
+            Line::from(Span::styled(
+                format!("{} {} µs", t(S::Took, lang), run.elapsed_us),
+                th.dim,
+            )),
+            0,
+        ));
+    } else {
+        raw.push((Line::default(), 0));
+        raw.push((rule_line(app), 2));
+    }
+    raw.iter()
+        .flat_map(|(l, indent)| text::wrap_indent(l, width, *indent))
+        .collect()
+}
+
+/// `Rule: …` from the lesson.
+fn rule_line(app: &App) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{}: ", t(S::Rule, app.lang)), app.theme.heading),
+        Span::raw(app.lesson().rule.clone()),
+    ])
+}
+
+/// Draw the pane from its scroll position.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let lines = lines(app, area.width);
+    let max = lines.len().saturating_sub(area.height as usize) as u16;
+    super::render_lines(&lines, app.outcome_scroll.min(max), area, buf);
+}

@@ -1,0 +1,161 @@
+//! Presenter mode, for a projector: no list and no lesson; the call, then the kernel's answer
+//! in huge letters (tui-big-text draws ASCII only, so the word is the errno or signal name;
+//! the sentence around it stays normal text, in Chinese too), then the form, so an
+//! instructor can turn a knob and run again from the front of the room.
+
+use super::{allocate, call, stack, Areas};
+use crate::tui::app::App;
+use crate::tui::event::Focus;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget};
+use scenarios::Outcome;
+use tui_big_text::{BigText, PixelSize};
+
+/// The layout of presenter mode inside `body`.
+pub fn areas(app: &App, mut a: Areas, body: Rect) -> Areas {
+    let word = big_word(app).0;
+    let calls = call::wanted_rows(app) as u16;
+    let map = if body.height >= 36 { 7 } else { 0 };
+    // Reserve the call and a few rows of the form first; the word takes what it can use.
+    let fixed = (calls + 1).min(5) + 4 + map;
+    let room = body.height.saturating_sub(fixed);
+    let big_h = pixel_size(app, word, body.width, room).map_or(1, |(_, _, h)| h);
+    let h = allocate(
+        body.height,
+        &[(2, (calls + 1).min(5)), (1, big_h), (0, map), (3, 3)],
+        &[0, 1, 2],
+        3,
+    );
+    let s = stack(body, &h);
+    a.call = s[0];
+    a.big = s[1];
+    a.pagemap = s[2];
+    match app.focus {
+        Focus::Outcome => a.outcome = s[3],
+        _ => a.params = s[3],
+    }
+    a
+}
+
+/// The word to show huge, and its style.
+fn big_word(app: &App) -> (&'static str, Style) {
+    let th = &app.theme;
+    if app.running_here() {
+        return ("...", th.big_idle);
+    }
+    let Some(result) = app.result() else {
+        return ("?", th.big_idle);
+    };
+    let (word, style): (&str, Style) = match &result.outcome {
+        Err(_) => ("ERROR", th.big_errno),
+        Ok(record) => match &record.run.outcome {
+            Outcome::Ok => ("OK", th.big_ok),
+            Outcome::Errno { errno, .. } => (errno.as_str(), th.big_errno),
+            Outcome::Signal { signal, .. } => (signal.as_str(), th.big_signal),
+            Outcome::Timeout { .. } => ("TIMEOUT", th.big_errno),
+        },
+    };
+    // The names come from the kernel's tables: keep them static for the widget's lifetime
+    // by matching the common ones, and fall back to a generic word for anything else.
+    let word = static_word(word);
+    // A result for other parameters than the current ones is shown, but faded.
+    let style = if app.view.fresh { style } else { th.dim };
+    (word, style)
+}
+
+/// The outcome names presenter mode can draw (ASCII, from the errno and signal tables).
+fn static_word(word: &str) -> &'static str {
+    const WORDS: &[&str] = &[
+        "OK",
+        "EINVAL",
+        "EACCES",
+        "EAGAIN",
+        "EBADF",
+        "EEXIST",
+        "ENODEV",
+        "ENOMEM",
+        "EOVERFLOW",
+        "EPERM",
+        "EOPNOTSUPP",
+        "ETXTBSY",
+        "ENFILE",
+        "EMFILE",
+        "E2BIG",
+        "ENOENT",
+        "EFAULT",
+        "SIGBUS",
+        "SIGSEGV",
+        "SIGKILL",
+        "SIGABRT",
+        "SIGILL",
+        "SIGFPE",
+        "SIGTRAP",
+        "TIMEOUT",
+        "ERROR",
+    ];
+    WORDS
+        .iter()
+        .find(|w| **w == word)
+        .copied()
+        .unwrap_or(if word.starts_with("SIG") {
+            "SIGNAL"
+        } else {
+            "ERRNO"
+        })
+}
+
+/// The largest pixel size that fits `word` in `width`×`height`: `(size, cell width, rows)`.
+/// With `--ascii` only full-size pixels (drawn as `#`) are used.
+fn pixel_size(app: &App, word: &str, width: u16, height: u16) -> Option<(PixelSize, u16, u16)> {
+    let n = word.chars().count() as u16;
+    let sizes: &[(PixelSize, u16, u16)] = if app.ascii {
+        &[(PixelSize::Full, 8, 8)]
+    } else {
+        &[
+            (PixelSize::Full, 8, 8),
+            (PixelSize::HalfHeight, 8, 4),
+            (PixelSize::Quadrant, 4, 4),
+        ]
+    };
+    sizes
+        .iter()
+        .copied()
+        .find(|(_, w, h)| n * w <= width && *h <= height)
+}
+
+/// Draw the huge word, centred; plain bold text when even the smallest size does not fit.
+pub fn render_big(app: &App, area: Rect, buf: &mut Buffer) {
+    let (word, style) = big_word(app);
+    let Some((size, _, rows)) = pixel_size(app, word, area.width, area.height) else {
+        let y = area.y + area.height.saturating_sub(1) / 2;
+        Paragraph::new(Line::from(word))
+            .style(style)
+            .alignment(Alignment::Center)
+            .render(Rect::new(area.x, y, area.width, 1), buf);
+        return;
+    };
+    let top = area.y + (area.height - rows) / 2;
+    let r = Rect::new(area.x, top, area.width, rows);
+    BigText::builder()
+        .pixel_size(size)
+        .style(style)
+        .lines(vec![Line::from(word)])
+        .centered()
+        .build()
+        .render(r, buf);
+    if let Some(pixel) = app.glyphs.big_pixel {
+        // `█` is ambiguous width: with --ascii every lit pixel becomes `#`.
+        for y in r.top()..r.bottom() {
+            for x in r.left()..r.right() {
+                if let Some(cell) = buf.cell_mut((x, y)) {
+                    if cell.symbol() != " " {
+                        cell.set_symbol(pixel);
+                    }
+                }
+            }
+        }
+    }
+}

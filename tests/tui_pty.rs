@@ -1,0 +1,386 @@
+//! The real binary in a real terminal (a pty, read back through a vt100 parser): run a
+//! scenario, switch language, open the help, resize, quit; the terminal is restored on every
+//! way out. And without a terminal, the bare command says so and leaves it alone.
+//!
+//! Waits poll the screen until what is expected appears (generous deadlines: CI machines
+//! are small and busy) instead of sleeping fixed times.
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mmap-lab");
+/// Long enough for a debug build on a loaded two-core machine.
+const PATIENCE: Duration = Duration::from_secs(40);
+
+/// What the terminal received so far: the raw bytes and the screen they draw.
+struct Seen {
+    bytes: Vec<u8>,
+    parser: vt100::Parser,
+}
+
+/// The binary running in a pty.
+struct Session {
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    child: Box<dyn Child + Send + Sync>,
+    seen: Arc<Mutex<Seen>>,
+    /// Tells the reader thread to let go of its end of the pty after its next read.
+    stop: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+fn nz(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n.max(1)).unwrap_or(NonZeroU16::MIN)
+}
+
+impl Session {
+    fn start(args: &[&str], envs: &[(&str, &str)], cols: u16, rows: u16) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn mmap-lab");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let seen = Arc::new(Mutex::new(Seen {
+            bytes: Vec::new(),
+            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+        }));
+        let sink = Arc::clone(&seen);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || stopped.load(Ordering::Relaxed) {
+                    break;
+                }
+                let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
+                s.bytes.extend_from_slice(&buf[..n]);
+                s.parser.process(&buf[..n]);
+            }
+        });
+        Session {
+            master: Some(pair.master),
+            writer: Some(writer),
+            child,
+            seen,
+            stop,
+            reader: Some(reader),
+        }
+    }
+
+    fn screen(&self) -> String {
+        let s = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        s.parser.screen().contents()
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let s = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        s.bytes.clone()
+    }
+
+    /// Answer a cursor-position query if the program sent one, so it never blocks on it.
+    fn answer_queries(&mut self, answered: &mut usize) {
+        let bytes = self.bytes();
+        let queries = count(&bytes, b"\x1b[6n");
+        while *answered < queries {
+            if let Some(w) = &mut self.writer {
+                let _ = w.write_all(b"\x1b[1;1R");
+                let _ = w.flush();
+            }
+            *answered += 1;
+        }
+    }
+
+    /// Wait until `cond` holds for the screen, twice in a row (the frame has settled).
+    fn wait_for(&mut self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut answered = 0;
+        let mut hits = 0;
+        loop {
+            self.answer_queries(&mut answered);
+            let screen = self.screen();
+            if cond(&screen) {
+                hits += 1;
+                if hits == 2 {
+                    return screen;
+                }
+            } else {
+                hits = 0;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&mut self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    fn send(&mut self, keys: &str) {
+        let w = self.writer.as_mut().expect("the terminal is open");
+        w.write_all(keys.as_bytes()).expect("type");
+        w.flush().expect("flush");
+    }
+
+    /// Close every handle on our side of the pty, as a terminal window that goes away.
+    fn hang_up(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Make the program draw once more, so the reader's blocked read returns and it can
+        // let go of its handle (the pty hangs up only when the last one is closed).
+        self.send("t");
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        // The parser takes the new size before the program can draw for it: frames drawn
+        // for the new size and parsed at the old one would leave garbage that ratatui,
+        // which redraws only changed cells, never repaints.
+        let mut s = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        s.parser.set_size(nz(rows), nz(cols));
+        self.master
+            .as_ref()
+            .expect("the terminal is open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    /// Wait for the process to end; its exit code.
+    fn exit_code(&mut self) -> u32 {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("mmap-lab did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// After the process ended, the reader thread may still be draining: wait for the
+    /// restore sequences to arrive.
+    fn assert_restored(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let bytes = self.bytes();
+            let leave = rfind(&bytes, b"\x1b[?1049l");
+            let enter = rfind(&bytes, b"\x1b[?1049h");
+            let show = rfind(&bytes, b"\x1b[?25h");
+            let hide = rfind(&bytes, b"\x1b[?25l");
+            let restored = matches!((leave, enter), (Some(l), Some(e)) if l > e)
+                && match (show, hide) {
+                    (Some(s), Some(h)) => s > h,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+            if restored {
+                // Nothing is drawn after the alternate screen is left.
+                let tail = &bytes[leave.unwrap_or(0)..];
+                assert!(
+                    rfind(tail, b"\x1b[?1049h").is_none(),
+                    "a frame after leaving the alternate screen"
+                );
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "terminal not restored: leave {leave:?} enter {enter:?} show {show:?} hide \
+                     {hide:?}"
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Session {
+    /// A failed test must not leave the program running.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+fn count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[test]
+fn run_switch_language_help_resize_and_quit_in_a_real_terminal() {
+    let mut s = Session::start(&["--scenario", "unaligned-offset"], &[], 100, 30);
+    s.wait_text("unaligned-offset");
+    s.wait_text("not run yet");
+
+    s.send("r");
+    let screen = s.wait_text("EINVAL");
+    assert!(
+        screen.contains("1000"),
+        "the offset is on screen:\n{screen}"
+    );
+
+    s.send("L");
+    s.wait_text("参数");
+    s.wait_text("来自 mmap");
+
+    s.send("?");
+    s.wait_text("全局按键");
+    s.send("\x1b");
+    s.wait_for("the help to close", |sc| !sc.contains("全局按键"));
+
+    s.resize(40, 12);
+    // The minimal layout: the call section right under the title bar, no side list.
+    s.wait_for("the minimal layout", |sc| {
+        let lines: Vec<&str> = sc.lines().collect();
+        lines.len() <= 12
+            && lines
+                .first()
+                .is_some_and(|l| l.contains("unaligned-offset"))
+            && lines.get(1).is_some_and(|l| l.contains("调用"))
+    });
+    s.resize(100, 30);
+    // The compact layout again: the list beside the form.
+    s.wait_for("the compact layout", |sc| {
+        sc.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("场景") && l.contains("参数"))
+    });
+
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut s = Session::start(&["--scenario", "zero-length", "--mouse"], &[], 80, 24);
+    s.wait_text("zero-length");
+    let pid = s.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert_eq!(s.exit_code(), 128 + 15);
+    s.assert_restored();
+    // Mouse capture was on: it is off again.
+    assert!(rfind(&s.bytes(), b"\x1b[?1000l").is_some());
+}
+
+#[test]
+fn closing_the_terminal_ends_the_program() {
+    let mut s = Session::start(&["--scenario", "zero-length"], &[], 80, 24);
+    s.wait_text("zero-length");
+    let pid = s.child.process_id().expect("pid");
+    // The terminal window goes away: the program gets SIGHUP and must not linger (crossterm
+    // alone would spin on the dead tty).
+    s.hang_up();
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(status) = s.child.try_wait().expect("try_wait") {
+            // 128 + SIGHUP; or 1 when the dead terminal's I/O error reached the loop before
+            // the signal did. Never a panic (101), never lingering.
+            let code = status.exit_code();
+            assert!(code == 128 + 1 || code == 1, "pid {pid} exited {code}");
+            return;
+        }
+        if Instant::now() > deadline {
+            panic!("mmap-lab (pid {pid}) still running after its terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn no_color_draws_without_colours_but_with_emphasis() {
+    let mut s = Session::start(
+        &["--scenario", "unaligned-offset"],
+        &[("NO_COLOR", "1")],
+        100,
+        30,
+    );
+    s.wait_text("unaligned-offset");
+    s.send("r");
+    s.wait_text("EINVAL");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+    let bytes = String::from_utf8_lossy(&s.bytes()).into_owned();
+    for colour in [
+        "\x1b[38;", "\x1b[48;", "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[91m",
+    ] {
+        assert!(!bytes.contains(colour), "colour {colour:?} under NO_COLOR");
+    }
+    assert!(bytes.contains("\x1b[1m"), "bold is still used");
+    assert!(bytes.contains("\x1b[7m"), "reverse is still used");
+}
+
+#[test]
+fn without_a_terminal_the_bare_command_says_so_and_exits_2() {
+    let out = std::process::Command::new(BIN)
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run mmap-lab");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    // Nothing was sent to the terminal: no alternate screen, no raw-mode dance.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\x1b["));
+}
+
+#[test]
+fn an_unknown_scenario_lists_the_known_ones_and_exits_2() {
+    let out = std::process::Command::new(BIN)
+        .args(["--scenario", "nope"])
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run mmap-lab");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nope") && err.contains("unaligned-offset"),
+        "{err}"
+    );
+}

@@ -1,0 +1,116 @@
+//! Shared by the TUI tests: build an app in a known state, load a recorded run, draw a frame.
+//! Rendering tests use recorded outcomes (`tests/fixtures/*.json`, made with
+//! `mmap-lab run ID --json`), never live runs, so they do not depend on the kernel.
+
+#![allow(dead_code)]
+
+use mmap_lab::tui::app::{App, Effect};
+use mmap_lab::tui::event::{Action, AppEvent};
+use mmap_lab::tui::{Options, ThemeName};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+use scenarios::{Lang, Record};
+use std::path::PathBuf;
+
+/// The page size the fixtures were recorded with.
+pub const PAGE: u64 = 4096;
+
+/// Options for scenario `id`.
+pub fn options(id: &str, lang: Lang) -> Options {
+    Options {
+        scenario: Some(id.to_string()),
+        lang,
+        presenter: false,
+        theme: Some(ThemeName::Dark),
+        ascii: false,
+        mouse: false,
+    }
+}
+
+/// An app on scenario `id` at `w`×`h`.
+pub fn app(id: &str, lang: Lang, (w, h): (u16, u16)) -> App {
+    App::new(&options(id, lang), PAGE, (w, h))
+}
+
+/// A recorded run from `tests/fixtures/NAME.json`.
+pub fn fixture(name: &str) -> Record {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name]
+        .iter()
+        .collect::<PathBuf>()
+        .with_extension("json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Set the app's knobs to the ones the record ran with, then "run" it: the run's result
+/// comes back as the worker's event would.
+pub fn replay(app: &mut App, record: Record) {
+    let scenario = app.scenario();
+    let mut params = (scenario.defaults)(PAGE);
+    for (key, value) in &record.params {
+        let value = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if let Some(k) = scenarios::Key::from_name(key) {
+            if scenario.accepts(k) {
+                scenarios::session::apply(scenario, &mut params, &format!("{key}={value}"))
+                    .expect("fixture params apply");
+            }
+        }
+    }
+    app.params[app.current] = params;
+    app.refresh();
+    let Effect::StartRun(req) = app.apply(Action::Run) else {
+        panic!("no run started");
+    };
+    app.handle(AppEvent::RunFinished {
+        ticket: req.ticket,
+        result: Ok(Box::new(record)),
+    });
+}
+
+/// The frame of `app` at its size, in a buffer.
+pub fn buffer(app: &App) -> Buffer {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let mut buf = Buffer::empty(area);
+    app.render(area, &mut buf);
+    buf
+}
+
+/// The frame of `app` in a `TestBackend` (whose `Display` is what snapshots store).
+pub fn backend(app: &App) -> TestBackend {
+    let (w, h) = app.size;
+    let mut terminal = ratatui::Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal
+        .draw(|f| f.render_widget(app, f.area()))
+        .expect("draw");
+    terminal.backend().clone()
+}
+
+/// The frame as plain text, one line per row.
+pub fn text(app: &App) -> String {
+    let buf = buffer(app);
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            skip = unicode_width(sym).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn unicode_width(s: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    s.width()
+}

@@ -143,7 +143,7 @@ pub fn c_program(id: &str, sets: &[String], lang: Lang) -> ExitCode {
     };
     print!(
         "{}",
-        scenarios::cprog::program(scenario.id, &line, &plan, page)
+        scenarios::cprog::program(scenario.id, &line, &plan, page, lang)
     );
     ExitCode::SUCCESS
 }

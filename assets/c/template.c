@@ -1,3 +1,4 @@
+/*@EN@*/
 /*
  * mmap-lab, scenario "@SCENARIO@": the same experiment as a plain C program.
  * @PARAMS@
@@ -13,6 +14,23 @@
  * It works in a fresh directory under $TMPDIR (default /tmp) and removes everything it made
  * there on every way out, a SIGSEGV or a SIGBUS included.
  */
+/*@ZH@*/
+/*
+ * mmap-lab 场景 "@SCENARIO@"：把同一个实验写成一个普通的 C 程序。
+ * @PARAMS@
+ *
+ * 它和 mmap-lab 一样，按相同的顺序、用相同的参数发起同样的调用，并把每个调用连同内核的
+ * 回答一起打印出来。最后一行是实验结果（outcome）：
+ *     outcome: ok  |  outcome: errno NAME  |  outcome: signal NAME
+ *
+ * 下面的数字都是按 @PAGE@ 字节的页大小算出来的。
+ *
+ *     cc -Wall -Wextra -Werror -o @SCENARIO@ @SCENARIO@.c && ./@SCENARIO@
+ *
+ * 它在 $TMPDIR（默认是 /tmp）下新建一个目录并在里面工作；不管以哪种方式结束，哪怕是
+ * 遇到 SIGSEGV 或 SIGBUS，都会把自己在那里创建的东西全部删掉。
+ */
+/*@END_LANG@*/
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -30,16 +48,27 @@
 #include <time.h>
 #include <unistd.h>
 
+/*@EN@*/
 /* Whether a failing step ends the experiment (its errno is the outcome) or is only printed. */
+/*@ZH@*/
+/* 步骤失败时怎么办：CRITICAL 表示实验就此结束（它的 errno 就是实验结果），
+ * OPTIONAL 表示只把失败打印出来。 */
+/*@END_LANG@*/
 enum { OPTIONAL = 0, CRITICAL = 1 };
 
+/*@EN@*/
 /* Every name this program may create in its directory. The list is static so that the signal
  * handler can walk it without allocating anything. */
+/*@ZH@*/
+/* 本程序可能在自己的目录里创建的所有文件名。列表是静态的，这样信号处理函数不用分配
+ * 任何内存就能遍历它。 */
+/*@END_LANG@*/
 static const char *const created[] = {
 /*@CREATED@*/
     NULL,
 };
 
+/*@EN@*/
 static char workdir[4096];                 /* our directory, "" until mkdtemp made it */
 static volatile sig_atomic_t in_workdir;   /* chdir'ed into it: the names above are ours */
 static volatile sig_atomic_t in_child;     /* this is the process that fork() made */
@@ -47,8 +76,21 @@ static volatile sig_atomic_t line_open;    /* a step is running: `pending` holds
 static char pending[1024];                 /* the running step's call, printed when it ends */
 static int child_errno;                    /* a critical failure the forked child reported */
 static pid_t self_pid;                     /* getpid(), kept for the forked child's check */
+/*@ZH@*/
+static char workdir[4096];                 /* 我们的目录；mkdtemp 创建它之前是 "" */
+static volatile sig_atomic_t in_workdir;   /* 已经 chdir 进去：上面那些名字都归我们管 */
+static volatile sig_atomic_t in_child;     /* 这是 fork() 创建的子进程 */
+static volatile sig_atomic_t line_open;    /* 有步骤正在执行：pending 里存着它的调用 */
+static char pending[1024];                 /* 正在执行的步骤的调用，结束时打印 */
+static int child_errno;                    /* 子进程报告的关键步骤失败（errno） */
+static pid_t self_pid;                     /* getpid() 的值，留给子进程检查父进程用 */
+/*@END_LANG@*/
 
+/*@EN@*/
 /* write(2) all of `s`. Async-signal-safe: the signal handler prints with it. */
+/*@ZH@*/
+/* 用 write(2) 把 `s` 全部写出。它是异步信号安全的：信号处理函数靠它打印。 */
+/*@END_LANG@*/
 static void put(const char *s)
 {
     size_t len = strlen(s);
@@ -63,7 +105,11 @@ static void put(const char *s)
     }
 }
 
+/*@EN@*/
 /* Remove what we created. Async-signal-safe: unlink and rmdir only. */
+/*@ZH@*/
+/* 删除我们创建的东西。异步信号安全：只用 unlink 和 rmdir。 */
+/*@END_LANG@*/
 static void cleanup(void)
 {
     if (workdir[0] == '\0')
@@ -85,10 +131,16 @@ static const char *signal_name(int sig)
     }
 }
 
+/*@EN@*/
 /* A SIGSEGV or SIGBUS (or a SIGPIPE) ends the experiment, and so does the SIGALRM of the
  * deadline: print the step it interrupted and the outcome, clean up, leave. In the forked
  * child, die of the signal instead: the parent sees it in waitpid's status, and the directory
  * is the parent's to remove. Only async-signal-safe calls here. */
+/*@ZH@*/
+/* SIGSEGV、SIGBUS（或 SIGPIPE）会结束实验，超时的 SIGALRM 也一样：打印被它打断的步骤
+ * 和实验结果，清理，退出。在 fork 出来的子进程里则改为死于这个信号：父进程会在 waitpid
+ * 的 status 里看到它，目录由父进程负责删除。这里只用异步信号安全的调用。 */
+/*@END_LANG@*/
 static void on_signal(int sig)
 {
     if (line_open) {
@@ -124,8 +176,13 @@ static const char *errno_name(int e)
     return number;
 }
 
+/*@EN@*/
 /* Print the outcome, clean up and leave. In the forked child: leave with the errno as exit
  * status, for the parent to read in waitpid. */
+/*@ZH@*/
+/* 打印实验结果，清理，退出。在子进程里：把 errno 当作退出码退出，让父进程在 waitpid
+ * 里读到。 */
+/*@END_LANG@*/
 static _Noreturn void finish(int err)
 {
     if (in_child)
@@ -140,7 +197,11 @@ static _Noreturn void finish(int err)
     exit(0);
 }
 
+/*@EN@*/
 /* Setup failed: this is not an outcome of the experiment. */
+/*@ZH@*/
+/* 准备工作失败了：这不是实验本身的结果。 */
+/*@END_LANG@*/
 static _Noreturn void die(const char *what)
 {
     fprintf(stderr, "mmap-lab: %s: %s\n", what, strerror(errno));
@@ -149,19 +210,32 @@ static _Noreturn void die(const char *what)
 }
 
 /*@IF steps@*/
+/*@EN@*/
 /* Note the call a step is about to make. It is printed with its result, on one line, once
  * the call returns, or by the signal handler if the call never does. */
+/*@ZH@*/
+/* 记下步骤将要发起的调用。调用返回后，它和结果打印在同一行；如果调用没能返回，
+ * 就由信号处理函数来打印。 */
+/*@END_LANG@*/
 static void begin(const char *fmt, ...)
 {
     va_list ap;
+/*@EN@*/
     int n = snprintf(pending, sizeof pending, "%s", in_child ? "[child] " : "");
+/*@ZH@*/
+    int n = snprintf(pending, sizeof pending, "%s", in_child ? "[子进程] " : "");
+/*@END_LANG@*/
     va_start(ap, fmt);
     vsnprintf(pending + n, sizeof pending - (size_t)n, fmt, ap);
     va_end(ap);
     line_open = 1;
 }
 
+/*@EN@*/
 /* Print the pending call with its result. A failing CRITICAL step ends the experiment. */
+/*@ZH@*/
+/* 打印记下的调用和它的结果。CRITICAL 步骤失败会结束实验。 */
+/*@END_LANG@*/
 static void end(const char *result, int err, int critical)
 {
     if (err != 0)
@@ -175,16 +249,28 @@ static void end(const char *result, int err, int critical)
 /*@END steps@*/
 
 /*@IF done@*/
+/*@EN@*/
 /* For a step that cannot fail (it may only raise a signal). */
+/*@ZH@*/
+/* 用于不会失败的步骤（它最多只会引发一个信号）。 */
+/*@END_LANG@*/
 static void done(void)
 {
+/*@EN@*/
     printf("%s  (done)\n", pending);
+/*@ZH@*/
+    printf("%s  （完成）\n", pending);
+/*@END_LANG@*/
     line_open = 0;
 }
 /*@END done@*/
 
 /*@IF check@*/
+/*@EN@*/
 /* For calls that return -1 and set errno on failure. */
+/*@ZH@*/
+/* 用于失败时返回 -1 并设置 errno 的调用。 */
+/*@END_LANG@*/
 static long check(long ret, int critical)
 {
     int err = ret == -1 ? errno : 0;
@@ -196,7 +282,11 @@ static long check(long ret, int critical)
 /*@END check@*/
 
 /*@IF check_map@*/
+/*@EN@*/
 /* For mmap, which returns MAP_FAILED on failure. */
+/*@ZH@*/
+/* 用于 mmap：它失败时返回 MAP_FAILED。 */
+/*@END_LANG@*/
 static void *check_map(void *p, int critical)
 {
     int err = p == MAP_FAILED ? errno : 0;
@@ -208,8 +298,13 @@ static void *check_map(void *p, int critical)
 /*@END check_map@*/
 
 /*@IF check_byte@*/
+/*@EN@*/
 /* For a byte read or written: shown as hex and, if printable, as a character. -1 with errno 0
  * is the end of the file. */
+/*@ZH@*/
+/* 用于读到或写入的一个字节：以十六进制显示，能打印的话再显示成字符。返回 -1 而 errno
+ * 为 0，表示已经到了文件末尾。 */
+/*@END_LANG@*/
 static long check_byte(long ret, int critical)
 {
     int err = ret == -1 ? errno : 0;
@@ -235,20 +330,34 @@ static long check_pipe(long ret, const int fds[2], int critical)
 /*@END check_pipe@*/
 
 /*@IF check_wait@*/
+/*@EN@*/
 /* waitpid: also say how the child ended. A child that left with a non-zero status reported a
  * critical failure of its own (see finish). */
+/*@ZH@*/
+/* waitpid：同时说明子进程是怎么结束的。子进程以非零状态退出，说明它自己的某个关键步骤
+ * 失败了（见 finish）。 */
+/*@END_LANG@*/
 static long check_wait(long ret, const int *status, int critical)
 {
     int err = ret == -1 ? errno : 0;
     char text[96];
     if (ret == -1)
         snprintf(text, sizeof text, "-1");
+/*@EN@*/
     else if (WIFSIGNALED(*status))
         snprintf(text, sizeof text, "%ld, status 0x%x (killed by %s)", ret, (unsigned)*status,
                  strsignal(WTERMSIG(*status)));
     else
         snprintf(text, sizeof text, "%ld, status 0x%x (exited %d)", ret, (unsigned)*status,
                  WEXITSTATUS(*status));
+/*@ZH@*/
+    else if (WIFSIGNALED(*status))
+        snprintf(text, sizeof text, "%ld，状态 0x%x（被信号杀死：%s）", ret, (unsigned)*status,
+                 strsignal(WTERMSIG(*status)));
+    else
+        snprintf(text, sizeof text, "%ld，状态 0x%x（正常退出，退出码 %d）", ret,
+                 (unsigned)*status, WEXITSTATUS(*status));
+/*@END_LANG@*/
     end(text, err, critical);
     if (ret != -1 && WIFEXITED(*status) && WEXITSTATUS(*status) != 0 && child_errno == 0)
         child_errno = WEXITSTATUS(*status);
@@ -257,13 +366,22 @@ static long check_wait(long ret, const int *status, int critical)
 /*@END check_wait@*/
 
 /*@IF touch@*/
+/*@EN@*/
 /* One byte at address p. volatile: the compiler must really read or write it, here. */
+/*@ZH@*/
+/* 地址 p 处的一个字节。volatile：编译器必须真的在这里读写它，不能省掉。 */
+/*@END_LANG@*/
 #define BYTE(p) (*(volatile unsigned char *)(p))
 /*@END touch@*/
 
 /*@IF become_child@*/
+/*@EN@*/
 /* First thing in the forked child: die with the parent (so no process outlives the
  * experiment), and print its lines with a "[child]" prefix. */
+/*@ZH@*/
+/* fork 出来的子进程要做的第一件事：让自己随父进程一起结束（这样不会有进程比实验活得
+ * 更久），并给自己打印的每一行加上 "[子进程]" 前缀。 */
+/*@END_LANG@*/
 static void become_child(void)
 {
     pid_t parent = self_pid;
@@ -271,7 +389,11 @@ static void become_child(void)
     in_child = 1;
     line_open = 0;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+/*@EN@*/
     /* The parent may have ended before prctl took effect: then nothing would end us. */
+/*@ZH@*/
+    /* 父进程可能在 prctl 生效之前就已经结束了：那样就再也没有谁会来结束我们。 */
+/*@END_LANG@*/
     if (getppid() != parent)
         _exit(0);
 }
@@ -280,7 +402,11 @@ static void become_child(void)
 /*@IF exhaust@*/
 static long splits, map_count_limit;
 
+/*@EN@*/
 /* Read a small decimal number from a file such as /proc/sys/vm/max_map_count. */
+/*@ZH@*/
+/* 从 /proc/sys/vm/max_map_count 这样的文件里读出一个不大的十进制数。 */
+/*@END_LANG@*/
 static long read_number(const char *path)
 {
     char buf[32] = {0};
@@ -294,8 +420,13 @@ static long read_number(const char *path)
     return strtol(buf, NULL, 10);
 }
 
+/*@EN@*/
 /* Take a fresh PROT_NONE reservation and make every other page PROT_READ: each such
  * mprotect splits a mapping in two, until the kernel refuses at vm.max_map_count. */
+/*@ZH@*/
+/* 新预留一块 PROT_NONE 的空间，再把每隔一页改成 PROT_READ：每次这样的 mprotect 都会把
+ * 一个映射一分为二，直到映射个数到达 vm.max_map_count，内核拒绝为止。 */
+/*@END_LANG@*/
 static long exhaust_map_count(long page)
 {
     long limit = read_number("/proc/sys/vm/max_map_count");
@@ -304,7 +435,11 @@ static long exhaust_map_count(long page)
     map_count_limit = limit;
     splits = 0;
     if (limit > (1L << 21)) {
+/*@EN@*/
         /* A limit this high would take seconds to reach: say so instead of pretending. */
+/*@ZH@*/
+        /* 上限这么高，要好几秒才能达到：如实报告，而不是假装做到了。 */
+/*@END_LANG@*/
         errno = E2BIG;
         return -1;
     }
@@ -323,12 +458,20 @@ static long exhaust_map_count(long page)
 
 static void show_splits(void)
 {
+/*@EN@*/
     printf("    %ld splits; vm.max_map_count = %ld\n", splits, map_count_limit);
+/*@ZH@*/
+    printf("    拆分了 %ld 次；vm.max_map_count = %ld\n", splits, map_count_limit);
+/*@END_LANG@*/
 }
 /*@END exhaust@*/
 
 /*@IF sealed_memfd@*/
+/*@EN@*/
 /* A memfd whose content may no longer change: mapping it shared and writable is refused. */
+/*@ZH@*/
+/* 一个内容再也不能改变的 memfd：以共享、可写的方式映射它会被拒绝。 */
+/*@END_LANG@*/
 static int sealed_memfd(off_t size)
 {
     int fd = memfd_create("mmap-lab", MFD_ALLOW_SEALING);
@@ -343,7 +486,11 @@ static int sealed_memfd(off_t size)
 /*@END sealed_memfd@*/
 
 /*@IF read_file_byte@*/
+/*@EN@*/
 /* Open `path` afresh and read the byte at `offset`: what the file itself holds. */
+/*@ZH@*/
+/* 重新打开 `path`，读出 `offset` 处的字节：也就是文件本身保存的内容。 */
+/*@END_LANG@*/
 static long read_file_byte(const char *path, off_t offset)
 {
     unsigned char c = 0;
@@ -361,7 +508,11 @@ static long read_file_byte(const char *path, off_t offset)
 /*@END read_file_byte@*/
 
 /*@IF read_one@*/
+/*@EN@*/
 /* Wait for the other process: read one byte from the pipe. */
+/*@ZH@*/
+/* 等待另一个进程：从管道里读一个字节。 */
+/*@END_LANG@*/
 static long read_one(int fd)
 {
     char c;
@@ -376,8 +527,13 @@ static long read_one(int fd)
 /*@IF read_text@*/
 static char text_read[4065];
 
+/*@EN@*/
 /* Read `len` bytes of the mapping (at most 4064, as the lab does), one volatile byte at a time
  * so that the reads really happen here. */
+/*@ZH@*/
+/* 读出映射中的 `len` 个字节（和 mmap-lab 一样，最多 4064 个），每次通过 volatile 读一个
+ * 字节，保证读取真的发生在这里。 */
+/*@END_LANG@*/
 static long read_text(const char *p, size_t len)
 {
     if (len > sizeof text_read - 1)
@@ -388,10 +544,18 @@ static long read_text(const char *p, size_t len)
     return (long)len;
 }
 
+/*@EN@*/
 /* Print what was read, up to its first NUL byte. */
+/*@ZH@*/
+/* 打印读到的内容，直到第一个 NUL 字节为止。 */
+/*@END_LANG@*/
 static void show_text(void)
 {
+/*@EN@*/
     printf("%s read: \"", in_child ? "child" : "process");
+/*@ZH@*/
+    printf("%s读到：\"", in_child ? "子进程" : "进程");
+/*@END_LANG@*/
     for (const char *s = text_read; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
@@ -422,7 +586,11 @@ static unsigned long hex(const char **s)
     }
 }
 
+/*@EN@*/
 /* Keep one /proc/self/maps line if its range overlaps [lo, hi). */
+/*@ZH@*/
+/* /proc/self/maps 的一行：如果它的地址范围与 [lo, hi) 有重叠，就保留下来。 */
+/*@END_LANG@*/
 static void keep_line(const char *line, size_t len, unsigned long lo, unsigned long hi)
 {
     const char *s = line;
@@ -436,9 +604,15 @@ static void keep_line(const char *line, size_t len, unsigned long lo, unsigned l
         snprintf(maps_near + used, sizeof maps_near - used, "    %.*s\n", (int)len, line);
 }
 
+/*@EN@*/
 /* Read /proc/self/maps (with open/read: after exhaust_map_count, malloc may fail) and keep
  * the lines within `before` bytes below the mapping and `after` bytes above its start.
  * Returns the number of bytes read. */
+/*@ZH@*/
+/* 读取 /proc/self/maps（用 open/read：在 exhaust_map_count 之后 malloc 可能会失败），
+ * 保留映射下方 `before` 字节以内、映射起点上方 `after` 字节以内的那些行。
+ * 返回读到的字节数。 */
+/*@END_LANG@*/
 static long read_maps(const char *mapping, unsigned long before, unsigned long after)
 {
     static char buf[65536];
@@ -489,18 +663,32 @@ static double seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*@EN@*/
 /* Speed of the last copy, in MiB per second. */
+/*@ZH@*/
+/* 上一次复制的速度，单位是 MiB/s。 */
+/*@END_LANG@*/
 static void show_speed(void)
 {
     if (copied > 0 && copy_seconds > 0)
+/*@EN@*/
         printf("    %ld bytes in %.3f ms: %.1f MiB/s\n", copied, copy_seconds * 1e3,
                (double)copied / (1 << 20) / copy_seconds);
+/*@ZH@*/
+        printf("    %ld 字节，用时 %.3f 毫秒：%.1f MiB/s\n", copied, copy_seconds * 1e3,
+               (double)copied / (1 << 20) / copy_seconds);
+/*@END_LANG@*/
 }
 /*@END timing@*/
 
 /*@IF map_window@*/
+/*@EN@*/
 /* Map `n` bytes of `fd` at `off`. MAP_POPULATE faults the pages in with one call instead of
  * one trap per page, which is what makes the mmap copy competitive. */
+/*@ZH@*/
+/* 把 `fd` 从 `off` 开始的 `n` 个字节映射进来。MAP_POPULATE 用一次调用就把所有页都调入
+ * 内存，而不是每页触发一次缺页异常：mmap 复制正是靠这一点才能和别的方法比速度。 */
+/*@END_LANG@*/
 static void *map_window(int fd, off_t off, size_t n, int prot)
 {
     return mmap(NULL, n, prot, MAP_SHARED | MAP_POPULATE, fd, off);
@@ -508,8 +696,13 @@ static void *map_window(int fd, off_t off, size_t n, int prot)
 /*@END map_window@*/
 
 /*@IF copy_mmap@*/
+/*@EN@*/
 /* Copy `size` bytes from src to dst (already `size` long) through two mappings, one window
  * at a time. */
+/*@ZH@*/
+/* 通过两个映射把 `size` 个字节从 src 复制到 dst（dst 已经有 `size` 字节长），每次处理
+ * 一个窗口。 */
+/*@END_LANG@*/
 static long copy_mmap(int src, int dst, long size, long window)
 {
     double start = seconds();
@@ -536,7 +729,11 @@ static long copy_mmap(int src, int dst, long size, long window)
 /*@END copy_mmap@*/
 
 /*@IF copy_read_write@*/
+/*@EN@*/
 /* Copy with read/write through a buffer of `buf_len` bytes. */
+/*@ZH@*/
+/* 用 read/write 复制，中间经过一个 `buf_len` 字节的缓冲区。 */
+/*@END_LANG@*/
 static long copy_read_write(int src, int dst, long size, size_t buf_len)
 {
     char *buf = malloc(buf_len);
@@ -571,7 +768,11 @@ static long copy_read_write(int src, int dst, long size, size_t buf_len)
 /*@END copy_read_write@*/
 
 /*@IF copy_file_range@*/
+/*@EN@*/
 /* Copy inside the kernel, using both descriptors' offsets. */
+/*@ZH@*/
+/* 在内核内部复制，使用两个文件描述符各自的文件偏移。 */
+/*@END_LANG@*/
 static long copy_range(int src, int dst, long size)
 {
     double start = seconds();
@@ -592,8 +793,13 @@ static long copy_range(int src, int dst, long size)
 /*@END copy_file_range@*/
 
 /*@IF compare@*/
+/*@EN@*/
 /* Compare two files through mappings, a window at a time. Returns 0 when identical, else the
  * offset of the first difference plus one. */
+/*@ZH@*/
+/* 通过映射比较两个文件，每次一个窗口。完全相同时返回 0，否则返回第一处不同的偏移
+ * 加一。 */
+/*@END_LANG@*/
 static long compare(int a, int b, long size, long window)
 {
     long off = 0;
@@ -621,8 +827,13 @@ static long compare(int a, int b, long size, long window)
 /*@END compare@*/
 
 /*@IF make_file@*/
+/*@EN@*/
 /* Create `name` with `size` bytes of the lab's pattern: printable letters, varied enough that
  * a misplaced byte shows. */
+/*@ZH@*/
+/* 创建文件 `name`，写入 `size` 字节 mmap-lab 的固定图案：全是可打印的字母，变化足够多，
+ * 哪个字节放错了位置一眼就能看出来。 */
+/*@END_LANG@*/
 static void make_file(const char *name, unsigned long size)
 {
     static char buf[65536];
@@ -644,6 +855,7 @@ static void make_file(const char *name, unsigned long size)
 }
 /*@END make_file@*/
 
+/*@EN@*/
 /* Keep the experiment's mappings away from the C library's own memory. New mappings go to
  * the highest hole that fits them, and the C library leaves a few small holes among its own
  * mappings: a small mapping would land in one, right below memory the program needs (such as
@@ -652,6 +864,14 @@ static void make_file(const char *name, unsigned long size)
  * those holes, then reserve spare room below everything: the experiment's mappings come just
  * under it. None of this is ever touched. (The lab's own process has memory of its own
  * there too.) */
+/*@ZH@*/
+/* 让实验的映射远离 C 库自己的内存。新映射会放进能容纳它的最高的空洞，而 C 库在自己的
+ * 映射之间留下了几个小空洞：一个小映射可能正好落进其中一个，紧贴在程序需要的内存（比如
+ * 动态链接器的内存）下面；这时越过映射末尾的 munmap 或访问（有几节课讲的正是这种情况）就会
+ * 毁掉程序本身，而看不到内核的回答。所以先把这些空洞填上，再在所有内存的下方预留一块
+ * 备用空间：实验的映射就紧挨在它下面。这些内存从来不会被访问。（mmap-lab 自己的进程
+ * 在那里同样有它自己的内存。） */
+/*@END_LANG@*/
 static void reserve_spare_room(void)
 {
     const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
@@ -673,7 +893,11 @@ static void reserve_spare_room(void)
         die("mmap");
 }
 
+/*@EN@*/
 /* Make our directory, go into it, create the experiment's files, catch the signals. */
+/*@ZH@*/
+/* 创建我们的目录并进入它，创建实验用的文件，捕获信号。 */
+/*@END_LANG@*/
 static void setup(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -694,12 +918,21 @@ static void setup(void)
     in_workdir = 1;
     self_pid = getpid();
 
+/*@EN@*/
     /* A child killed by a signal must not leave a core file in our directory. */
+/*@ZH@*/
+    /* 被信号杀死的子进程不能在我们的目录里留下 core 文件。 */
+/*@END_LANG@*/
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
 
+/*@EN@*/
     /* Catch the signals that end an experiment, on a stack of their own, in case the
      * experiment unmapped ours. */
+/*@ZH@*/
+    /* 捕获会结束实验的信号，并让处理函数在一个单独的栈上运行，以防实验把我们的栈解除了
+     * 映射。 */
+/*@END_LANG@*/
     static char alt_stack[65536];
     stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack, .ss_flags = 0};
     sigaltstack(&ss, NULL);
@@ -720,14 +953,27 @@ static void setup(void)
 
 int main(void)
 {
+/*@EN@*/
     /* Unbuffered: each line is out before the next step runs, and nothing is printed twice
      * after a fork. */
+/*@ZH@*/
+    /* 不用缓冲：每一行都在下一步开始之前输出，fork 之后也不会有内容被打印两次。 */
+/*@END_LANG@*/
     setvbuf(stdout, NULL, _IONBF, 0);
     setup();
     if (sysconf(_SC_PAGESIZE) != @PAGE@)
+/*@EN@*/
         printf("note: this machine's page size is %ld, not @PAGE@: the numbers may not fit\n",
                sysconf(_SC_PAGESIZE));
+/*@ZH@*/
+        printf("注意：这台机器的页大小是 %ld，不是 @PAGE@：下面的数字可能对不上\n",
+               sysconf(_SC_PAGESIZE));
+/*@END_LANG@*/
+/*@EN@*/
     /* The lab gives up on an experiment after this many seconds. */
+/*@ZH@*/
+    /* mmap-lab 在这么多秒之后就放弃实验。 */
+/*@END_LANG@*/
     alarm(@DEADLINE@);
 
 /*@VARS@*/

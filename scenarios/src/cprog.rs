@@ -10,9 +10,24 @@
 //! in `assets/c/template.c`. Its optional parts are fenced by `/*@IF name@*/ … /*@END name@*/`
 //! lines and kept only when a step uses them, so that the program compiles under
 //! `-Wall -Wextra -Werror` (no unused function) and carries no code the student has to skip.
+//!
+//! Students read the program, so its comments and the text it prints exist in English and in
+//! Chinese; a program carries one language only. In the template, each text is a block:
+//!
+//! ```text
+//! /*@EN@*/
+//! (the English lines)
+//! /*@ZH@*/
+//! (the same lines in Chinese)
+//! /*@END_LANG@*/
+//! ```
+//!
+//! and both sides hold the same C code: only comments and string literals differ. The calls
+//! printed and the last line (`outcome: …`) are the same in both languages.
 
 use crate::engine::plan::{Op, Plan, Purpose, Side, Val};
 use crate::flags::{map_name, open_name, prot_name};
+use crate::Lang;
 use nix::libc;
 use std::collections::BTreeSet;
 
@@ -64,12 +79,13 @@ const ERRNOS: &[&str] = &[
 ];
 
 /// A complete C program that performs `plan`'s calls and prints their results, ending with
-/// `outcome: ok`, `outcome: errno NAME` or `outcome: signal NAME`.
+/// `outcome: ok`, `outcome: errno NAME`, `outcome: signal NAME` or `outcome: timeout`.
 ///
 /// `params_line` (such as `--set offset=1000`) goes into the header comment; `page` is the
-/// page size the plan's numbers were computed for.
-pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64) -> String {
-    let mut gen = Gen::new(plan, page);
+/// page size the plan's numbers were computed for; `lang` is the language of the comments and
+/// of the text the program prints (the outcome line is the same in both).
+pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lang: Lang) -> String {
+    let mut gen = Gen::new(plan, page, lang);
     gen.main_steps();
     let steps = gen.finish_steps();
     let vars = gen.declarations();
@@ -81,7 +97,11 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64) -> 
     let mut files = String::new();
     if !plan.files.is_empty() {
         gen.needs.insert("make_file");
-        files.push_str("    /* The experiment's files, filled with the lab's pattern. */\n");
+        files.push_str(tr(
+            lang,
+            "    /* The experiment's files, filled with the lab's pattern. */\n",
+            "    /* 实验用到的文件，填满 mmap-lab 的固定图案。 */\n",
+        ));
         for f in &plan.files {
             files.push_str(&format!(
                 "    make_file({}, {});\n",
@@ -99,9 +119,11 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64) -> 
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
-    let params = match params_line.trim() {
-        "" => "Parameters: the scenario's defaults.".to_string(),
-        p => format!("Parameters: {}", comment_safe(p)),
+    let params = match (params_line.trim(), lang) {
+        ("", Lang::En) => "Parameters: the scenario's defaults.".to_string(),
+        ("", Lang::Zh) => "参数：使用场景的默认值。".to_string(),
+        (p, Lang::En) => format!("Parameters: {}", comment_safe(p)),
+        (p, Lang::Zh) => format!("参数：{}", comment_safe(p)),
     };
     let deadline = plan.deadline.as_secs_f64().ceil().max(1.0) as u64;
 
@@ -112,38 +134,48 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64) -> 
         ("/*@VARS@*/", vars),
         ("/*@STEPS@*/", steps),
     ];
-    let text = fill(TEMPLATE, &gen.needs, &blocks);
+    let text = fill(TEMPLATE, &gen.needs, &blocks, lang);
     text.replace("@SCENARIO@", &id)
         .replace("@PARAMS@", &params)
         .replace("@PAGE@", &page.to_string())
         .replace("@DEADLINE@", &deadline.to_string())
 }
 
-/// Keep the template's sections that `needs` names, put each block in place of its marker
-/// line.
-fn fill(template: &str, needs: &BTreeSet<&'static str>, blocks: &[(&str, String)]) -> String {
+/// The English or the Chinese text, as `lang` asks.
+fn tr<'t>(lang: Lang, en: &'t str, zh: &'t str) -> &'t str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// The template's language markers: the lines that open the English and the Chinese side of a
+/// text, and the line that closes it.
+const LANG_EN: &str = "/*@EN@*/";
+const LANG_ZH: &str = "/*@ZH@*/";
+const LANG_END: &str = "/*@END_LANG@*/";
+
+/// Keep the template's sections that `needs` names and the `lang` side of each language block,
+/// put each block in place of its marker line.
+fn fill(
+    template: &str,
+    needs: &BTreeSet<&'static str>,
+    blocks: &[(&str, String)],
+    lang: Lang,
+) -> String {
     let mut out = String::with_capacity(template.len() * 2);
     // For each open section: whether it is kept.
     let mut open: Vec<bool> = Vec::new();
+    // The language of the block the line is in, if it is in one.
+    let mut side: Option<Lang> = None;
     for line in template.lines() {
         let t = line.trim();
-        if let Some(name) = t.strip_prefix("/*@IF ").and_then(|r| r.strip_suffix("@*/")) {
-            open.push(needs.contains(name));
-            continue;
-        }
-        if t.starts_with("/*@END ") && t.ends_with("@*/") {
-            open.pop();
-            continue;
-        }
-        if open.iter().any(|keep| !keep) {
-            continue;
-        }
-        match blocks.iter().find(|(marker, _)| *marker == t) {
-            Some((_, block)) => out.push_str(block),
-            None => {
-                out.push_str(line);
-                out.push('\n');
-            }
+        match t {
+            LANG_EN => side = Some(Lang::En),
+            LANG_ZH => side = Some(Lang::Zh),
+            LANG_END => side = None,
+            _ if side.is_some_and(|s| s != lang) => {}
+            _ => side_line(line, t, needs, blocks, &mut open, &mut out),
         }
     }
     // Two blank lines in a row are left where a section was dropped: fold them.
@@ -151,6 +183,36 @@ fn fill(template: &str, needs: &BTreeSet<&'static str>, blocks: &[(&str, String)
         out = out.replace("\n\n\n", "\n\n");
     }
     out
+}
+
+/// One template line of the chosen language (or of none): a section fence, a block's marker
+/// or a line kept as it is.
+fn side_line(
+    line: &str,
+    t: &str,
+    needs: &BTreeSet<&'static str>,
+    blocks: &[(&str, String)],
+    open: &mut Vec<bool>,
+    out: &mut String,
+) {
+    if let Some(name) = t.strip_prefix("/*@IF ").and_then(|r| r.strip_suffix("@*/")) {
+        open.push(needs.contains(name));
+        return;
+    }
+    if t.starts_with("/*@END ") && t.ends_with("@*/") {
+        open.pop();
+        return;
+    }
+    if open.iter().any(|keep| !keep) {
+        return;
+    }
+    match blocks.iter().find(|(marker, _)| *marker == t) {
+        Some((_, block)) => out.push_str(block),
+        None => {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
 }
 
 /// The names the program may create in its directory: the plan's files and whatever an
@@ -295,6 +357,8 @@ enum Mode {
 /// The code generator for the steps.
 struct Gen<'a> {
     plan: &'a Plan,
+    /// The language of the comments.
+    lang: Lang,
     /// The page size the plan was built for.
     page: u64,
     out: String,
@@ -317,9 +381,10 @@ fn assign_marker(i: usize) -> String {
 }
 
 impl<'a> Gen<'a> {
-    fn new(plan: &'a Plan, page: u64) -> Gen<'a> {
+    fn new(plan: &'a Plan, page: u64, lang: Lang) -> Gen<'a> {
         Gen {
             plan,
+            lang,
             page: page.max(1),
             out: String::new(),
             indent: 1,
@@ -339,19 +404,7 @@ impl<'a> Gen<'a> {
     /// A comment, wrapped to fit in 100 columns.
     fn comment_lines(&mut self, text: &str) {
         let width = 100usize.saturating_sub(4 * self.indent).max(40);
-        let mut lines: Vec<String> = Vec::new();
-        let mut current = String::from("/*");
-        for word in text.split_whitespace() {
-            if current.len() + 1 + word.len() > width - 3 && current.len() > 3 {
-                lines.push(current);
-                current = String::from(" *");
-            }
-            current.push(' ');
-            current.push_str(word);
-        }
-        current.push_str(" */");
-        lines.push(current);
-        for l in lines {
+        for l in wrap_comment(text, width) {
             self.line(&l);
         }
     }
@@ -517,18 +570,34 @@ impl<'a> Gen<'a> {
         let Some(step) = self.plan.steps.get(i) else {
             return String::new();
         };
+        let lang = self.lang;
         let what = match step.purpose {
-            Some(p) => purpose_text(p).to_string(),
-            None => op_text(&step.op, Some(i) == self.plan.mapping_step),
+            Some(p) => purpose_text(p, lang).to_string(),
+            None => op_text(&step.op, Some(i) == self.plan.mapping_step, lang),
         };
         let what = comment_safe(&what);
-        let whose = if mode == Mode::Child { " (child)" } else { "" };
-        let optional = if step.critical {
-            ""
-        } else {
-            " Optional: a failure is printed, not the outcome."
-        };
-        format!("Step {i}{whose}: {what}{optional}")
+        let child = mode == Mode::Child;
+        let optional = !step.critical;
+        match lang {
+            Lang::En => format!(
+                "Step {i}{}: {what}{}",
+                if child { " (child)" } else { "" },
+                if optional {
+                    " Optional: a failure is printed, not the outcome."
+                } else {
+                    ""
+                }
+            ),
+            Lang::Zh => format!(
+                "步骤 {i}{}：{what}{}",
+                if child { "（子进程）" } else { "" },
+                if optional {
+                    "这一步是可选的：失败只会打印出来，不算作实验结果。"
+                } else {
+                    ""
+                }
+            ),
+        }
     }
 
     /// Write step `i`. Returns false when the process ends there.
@@ -735,9 +804,11 @@ impl<'a> Gen<'a> {
                     Mode::Parent => {
                         self.line(&format!("if ({n} == 0) {{"));
                         self.indent += 1;
-                        self.line(
+                        self.line(tr(
+                            self.lang,
                             "/* Only the child runs this block; the parent goes on after it. */",
-                        );
+                            "/* 只有子进程执行这个代码块；父进程跳过它，接着往下执行。 */",
+                        ));
                         self.line("become_child();");
                         self.child_steps(i);
                         self.indent -= 1;
@@ -938,7 +1009,11 @@ impl<'a> Gen<'a> {
         if used.is_empty() {
             return out;
         }
-        out.push_str("    /* What the steps return, named after the step that returns it. */\n");
+        out.push_str(tr(
+            self.lang,
+            "    /* What the steps return, named after the step that returns it. */\n",
+            "    /* 各步骤的返回值，变量名里的数字就是返回它的那一步的编号。 */\n",
+        ));
         for &i in &used {
             if !self.exists(i) {
                 continue;
@@ -964,60 +1039,228 @@ impl<'a> Gen<'a> {
     }
 }
 
-fn purpose_text(p: Purpose) -> &'static str {
+fn purpose_text(p: Purpose, lang: Lang) -> &'static str {
     match p {
-        Purpose::GuardReserve => {
+        Purpose::GuardReserve => tr(
+            lang,
             "reserve room for the mapping plus one guard page above it, so that a touch past \
-             its end meets nothing instead of a neighbour."
-        }
-        Purpose::GuardRelease => {
+             its end meets nothing instead of a neighbour.",
+            "预留出映射所需的空间，再在它上方多留一个保护页：这样越过映射末尾的访问碰到的是\
+             一片空白，而不是相邻的内存。",
+        ),
+        Purpose::GuardRelease => tr(
+            lang,
             "give back all of the reservation but the guard page: the mapping lands just \
-             below it."
-        }
-        Purpose::CheckFile => "read the file back: did the write reach it?",
-        Purpose::Existing => "a mapping made only so that addr=existing has something to hit.",
-        Purpose::ExhaustMapCount => "fill the process up to vm.max_map_count.",
-        Purpose::Copy => "part of the copy benchmark (timed).",
+             below it.",
+            "把预留的空间还回去，只留下保护页：映射就会落在保护页的正下方。",
+        ),
+        Purpose::CheckFile => tr(
+            lang,
+            "read the file back: did the write reach it?",
+            "把文件重新读一遍：刚才的写入到达文件了吗？",
+        ),
+        Purpose::Existing => tr(
+            lang,
+            "a mapping made only so that addr=existing has something to hit.",
+            "这个映射只是为了让 addr=existing 有一个可以撞上的目标。",
+        ),
+        Purpose::ExhaustMapCount => tr(
+            lang,
+            "fill the process up to vm.max_map_count.",
+            "让进程的映射个数涨到 vm.max_map_count 的上限。",
+        ),
+        Purpose::Copy => tr(
+            lang,
+            "part of the copy benchmark (timed).",
+            "复制速度测试的一部分（会计时）。",
+        ),
     }
 }
 
-fn op_text(op: &Op, is_mapping: bool) -> String {
+fn op_text(op: &Op, is_mapping: bool, lang: Lang) -> String {
+    let t = |en: &str, zh: &str| tr(lang, en, zh).to_string();
     match op {
-        Op::SetRlimit { limit, .. } => format!("lower {} before mmap.", limit.name()),
-        Op::ExhaustMapCount { .. } => "fill the process up to vm.max_map_count.".into(),
-        Op::Open { path, flags } if flags & libc::O_CREAT != 0 => format!(
-            "create \"{}\" (O_CREAT: a new file is empty).",
-            path.to_string_lossy()
+        Op::SetRlimit { limit, .. } => match lang {
+            Lang::En => format!("lower {} before mmap.", limit.name()),
+            Lang::Zh => format!("在 mmap 之前调低 {}。", limit.name()),
+        },
+        Op::ExhaustMapCount { .. } => purpose_text(Purpose::ExhaustMapCount, lang).into(),
+        Op::Open { path, flags } if flags & libc::O_CREAT != 0 => match lang {
+            Lang::En => format!(
+                "create \"{}\" (O_CREAT: a new file is empty).",
+                path.to_string_lossy()
+            ),
+            Lang::Zh => format!(
+                "创建文件 \"{}\"（O_CREAT：新建的文件是空的，大小为 0）。",
+                path.to_string_lossy()
+            ),
+        },
+        Op::Open { path, .. } => match lang {
+            Lang::En => format!("open \"{}\".", path.to_string_lossy()),
+            Lang::Zh => format!("打开文件 \"{}\"。", path.to_string_lossy()),
+        },
+        Op::Pipe => t("make a pipe.", "创建一个管道。"),
+        Op::SealedMemfd { .. } => t(
+            "a memfd sealed against writing (F_SEAL_WRITE).",
+            "一个用 F_SEAL_WRITE 封住、不许再写入的 memfd。",
         ),
-        Op::Open { path, .. } => format!("open \"{}\".", path.to_string_lossy()),
-        Op::Pipe => "make a pipe.".into(),
-        Op::SealedMemfd { .. } => "a memfd sealed against writing (F_SEAL_WRITE).".into(),
-        Op::Ftruncate { size, .. } => format!("set the file's size to {size} bytes."),
-        Op::LseekWrite { size, .. } => {
-            format!("grow the file to {size} bytes by writing its last byte.")
-        }
-        Op::Mmap { .. } if is_mapping => "the mapping this experiment is about.".into(),
-        Op::Mmap { .. } => "map.".into(),
-        Op::Munmap { .. } => "unmap.".into(),
-        Op::Mprotect { .. } => "change the mapping's protection.".into(),
-        Op::Close { .. } => "close the descriptor.".into(),
-        Op::Touch { write: true, .. } => "write one byte through the mapping.".into(),
-        Op::Touch { .. } => "read one byte of the mapping.".into(),
-        Op::ReadFileByte { .. } => "read one byte of the file itself.".into(),
-        Op::Maps => "the lines of /proc/self/maps around the mapping.".into(),
-        Op::Fork => "fork: the child inherits the mapping.".into(),
-        Op::WriteText { .. } => "write a message into the mapping.".into(),
-        Op::PipeRead { .. } => "wait for the other process.".into(),
-        Op::PipeWrite { .. } => "wake the other process.".into(),
-        Op::ReadText { .. } => "read the message from the mapping.".into(),
-        Op::Exit => "this process ends here.".into(),
-        Op::Waitpid { .. } => "wait for the child.".into(),
-        Op::CopyMmap { .. } => "copy through two mappings.".into(),
-        Op::CopyReadWrite { .. } => "copy with read and write.".into(),
-        Op::CopyFileRange { .. } => "copy with copy_file_range.".into(),
-        Op::Compare { .. } => "compare the copy with the source (0: identical).".into(),
-        Op::Sleep { .. } => "sleep.".into(),
+        Op::Ftruncate { size, .. } => match lang {
+            Lang::En => format!("set the file's size to {size} bytes."),
+            Lang::Zh => format!("把文件大小设为 {size} 字节。"),
+        },
+        Op::LseekWrite { size, .. } => match lang {
+            Lang::En => format!("grow the file to {size} bytes by writing its last byte."),
+            Lang::Zh => format!("写入文件的最后一个字节，把文件扩大到 {size} 字节。"),
+        },
+        Op::Mmap { .. } if is_mapping => t(
+            "the mapping this experiment is about.",
+            "建立本实验要研究的那个映射。",
+        ),
+        Op::Mmap { .. } => t("map.", "建立映射。"),
+        Op::Munmap { .. } => t("unmap.", "解除映射。"),
+        Op::Mprotect { .. } => t("change the mapping's protection.", "修改映射的保护属性。"),
+        Op::Close { .. } => t("close the descriptor.", "关闭文件描述符。"),
+        Op::Touch { write: true, .. } => t(
+            "write one byte through the mapping.",
+            "通过映射写入一个字节。",
+        ),
+        Op::Touch { .. } => t("read one byte of the mapping.", "读取映射中的一个字节。"),
+        Op::ReadFileByte { .. } => t(
+            "read one byte of the file itself.",
+            "直接从文件本身读取一个字节。",
+        ),
+        Op::Maps => t(
+            "the lines of /proc/self/maps around the mapping.",
+            "显示 /proc/self/maps 中映射附近的几行。",
+        ),
+        Op::Fork => t(
+            "fork: the child inherits the mapping.",
+            "fork：子进程会继承这个映射。",
+        ),
+        Op::WriteText { .. } => t(
+            "write a message into the mapping.",
+            "往映射里写入一条消息。",
+        ),
+        Op::PipeRead { .. } => t("wait for the other process.", "等待另一个进程。"),
+        Op::PipeWrite { .. } => t("wake the other process.", "唤醒另一个进程。"),
+        Op::ReadText { .. } => t(
+            "read the message from the mapping.",
+            "从映射中读出这条消息。",
+        ),
+        Op::Exit => t("this process ends here.", "这个进程到此结束。"),
+        Op::Waitpid { .. } => t("wait for the child.", "等待子进程结束。"),
+        Op::CopyMmap { .. } => t("copy through two mappings.", "通过两个映射复制文件。"),
+        Op::CopyReadWrite { .. } => t("copy with read and write.", "用 read 和 write 复制文件。"),
+        Op::CopyFileRange { .. } => t(
+            "copy with copy_file_range.",
+            "用 copy_file_range 复制文件。",
+        ),
+        Op::Compare { .. } => t(
+            "compare the copy with the source (0: identical).",
+            "把副本和源文件逐字节比较（0 表示完全相同）。",
+        ),
+        Op::Sleep { .. } => t("sleep.", "休眠一会儿。"),
     }
+}
+
+/// How many columns `c` takes on a terminal: two for Chinese characters and full-width forms.
+fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 => 2,
+        _ => 1,
+    }
+}
+
+fn text_width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+/// Punctuation that may not begin a line.
+const CLOSING: &str = "，。、；：！？）」』》.,;:!?)]";
+/// Punctuation that may not end a line.
+const OPENING: &str = "（「『《([";
+
+/// The pieces `text` may be broken between, each with whether a space comes before it. With
+/// `phrases`, a run of Chinese up to its punctuation is one piece (so that lines break between
+/// phrases); without, each Chinese character is one (Chinese may break between any two).
+/// Punctuation that may not begin a line stays with the piece before it, an opening bracket
+/// with the piece after it.
+fn pieces(text: &str, phrases: bool) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut space = false;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+            prev = None;
+            continue;
+        }
+        let glued = match prev {
+            Some(p) if !space => {
+                let (wide, p_wide) = (char_width(c) == 2, char_width(p) == 2);
+                CLOSING.contains(c)
+                    || OPENING.contains(p)
+                    || (!wide && !p_wide)
+                    || (phrases && wide && p_wide && !CLOSING.contains(p))
+            }
+            _ => false,
+        };
+        match out.last_mut() {
+            Some((_, piece)) if glued => piece.push(c),
+            _ => out.push((space, c.to_string())),
+        }
+        space = false;
+        prev = Some(c);
+    }
+    out
+}
+
+/// A `/* … */` comment holding `text`, wrapped so that no line is wider than `width` columns
+/// (unless a single word is). Lines break between words and between Chinese phrases; a phrase
+/// too long for that is broken between its characters.
+fn wrap_comment(text: &str, width: usize) -> Vec<String> {
+    let limit = width.saturating_sub(3);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::from("/*");
+    let mut at_start = true;
+    let mut place = |space: bool, piece: &str, current: &mut String, at_start: &mut bool| {
+        let gap = usize::from(space || *at_start);
+        if text_width(current) + gap + text_width(piece) > limit && !*at_start {
+            lines.push(std::mem::replace(current, String::from(" *")));
+            *at_start = true;
+        }
+        if space || *at_start {
+            current.push(' ');
+        }
+        current.push_str(piece);
+        *at_start = false;
+    };
+    for (space, phrase) in pieces(text, true) {
+        let gap = usize::from(space || at_start);
+        let fits = text_width(&current) + gap + text_width(&phrase) <= limit;
+        if fits || text_width(&phrase) <= limit / 4 {
+            place(space, &phrase, &mut current, &mut at_start);
+        } else {
+            // A long phrase: fill the line up with it, character by character.
+            for (i, (inner_space, piece)) in pieces(&phrase, false).into_iter().enumerate() {
+                let space = if i == 0 { space } else { inner_space };
+                place(space, &piece, &mut current, &mut at_start);
+            }
+        }
+    }
+    current.push_str(" */");
+    lines.push(current);
+    lines
 }
 
 #[cfg(test)]
@@ -1035,7 +1278,13 @@ mod tests {
     #[test]
     fn unaligned_offset_reads_like_the_call() {
         let plan = plan_of("unaligned-offset", &["offset=1000"]);
-        let c = program("unaligned-offset", "--set offset=1000", &plan, 4096);
+        let c = program(
+            "unaligned-offset",
+            "--set offset=1000",
+            &plan,
+            4096,
+            Lang::En,
+        );
         assert!(
             c.contains("check_map(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd0, 1000), CRITICAL)"),
             "{c}"
@@ -1054,7 +1303,7 @@ mod tests {
     #[test]
     fn anonymous_ipc_forks_with_the_child_steps_inside() {
         let plan = plan_of("anonymous-ipc", &[]);
-        let c = program("anonymous-ipc", "", &plan, 4096);
+        let c = program("anonymous-ipc", "", &plan, 4096, Lang::En);
         assert!(
             c.contains("MAP_SHARED|MAP_ANONYMOUS, -1, 0), CRITICAL)"),
             "{c}"
@@ -1075,10 +1324,186 @@ mod tests {
     #[test]
     fn touches_and_guard_steps() {
         let plan = plan_of("out-of-bounds", &[]);
-        let c = program("out-of-bounds", "", &plan, 4096);
+        let c = program("out-of-bounds", "", &plan, 4096, Lang::En);
         assert!(c.contains("BYTE(ptr + 4096) = 0x2a;"), "{c}");
         assert!(c.contains("guard page"), "{c}");
         assert!(c.contains("outcome: signal "), "{c}");
+    }
+
+    /// The scenarios and parameters the language tests look at: between them they use every
+    /// optional part of the template.
+    fn sample_plans() -> Vec<(&'static str, Plan)> {
+        [
+            ("unaligned-offset", &["offset=1000"][..]),
+            ("anonymous-ipc", &[][..]),
+            ("out-of-bounds", &[][..]),
+            ("empty-new-file", &["grow=lseek-write"][..]),
+            ("close-after-mmap", &[][..]),
+            ("mmap-copy", &["copy_size=1M"][..]),
+            ("munmap-shifted-pointer", &[][..]),
+            ("playground", &["exhaust_map_count=true", "guard=true"][..]),
+            ("playground", &["file=sealed-memfd", "rlimit_as=1G"][..]),
+        ]
+        .iter()
+        .map(|(id, sets)| (*id, plan_of(id, sets)))
+        .collect()
+    }
+
+    /// The C code of a program without its comments and the text of its string and character
+    /// literals, whitespace folded: what must not depend on the language.
+    fn code_only(c: &str) -> String {
+        let mut out = String::new();
+        let mut chars = c.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '/' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    let mut last = ' ';
+                    for x in chars.by_ref() {
+                        if last == '*' && x == '/' {
+                            break;
+                        }
+                        last = x;
+                    }
+                    out.push(' ');
+                }
+                '"' | '\'' => {
+                    out.push(ch);
+                    while let Some(x) = chars.next() {
+                        if x == '\\' {
+                            chars.next();
+                        } else if x == ch {
+                            break;
+                        }
+                    }
+                    out.push(ch);
+                }
+                _ => out.push(ch),
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn the_template_pairs_every_english_text_with_a_chinese_one() {
+        let mut side = None;
+        let (mut en_lines, mut zh_lines) = (0, 0);
+        for (n, line) in TEMPLATE.lines().enumerate() {
+            let at = n + 1;
+            match (line.trim(), side) {
+                (LANG_EN, None) => side = Some(Lang::En),
+                (LANG_ZH, Some(Lang::En)) => side = Some(Lang::Zh),
+                (LANG_END, Some(Lang::Zh)) => {
+                    assert!(en_lines > 0 && zh_lines > 0, "empty side before line {at}");
+                    (en_lines, zh_lines, side) = (0, 0, None);
+                }
+                (LANG_EN | LANG_ZH | LANG_END, _) => panic!("misplaced marker at line {at}"),
+                (t, Some(_)) if t.starts_with("/*@") => panic!("marker inside a block: {at}"),
+                (_, Some(Lang::En)) => en_lines += 1,
+                (_, Some(Lang::Zh)) => zh_lines += 1,
+                (_, None) => {}
+            }
+        }
+        assert_eq!(side, None, "a block is left open");
+        // Outside the blocks, comments are only the template's own markers.
+        let mut side = None;
+        for line in TEMPLATE.lines() {
+            match line.trim() {
+                LANG_EN | LANG_ZH => side = Some(()),
+                LANG_END => side = None,
+                t if side.is_none() && !t.starts_with("/*@") => {
+                    assert!(
+                        !t.contains("/*") && !t.starts_with('*'),
+                        "outside a block: {t}"
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn both_languages_hold_the_same_code() {
+        for (id, plan) in sample_plans() {
+            let en = program(id, "--set a=b", &plan, 4096, Lang::En);
+            let zh = program(id, "--set a=b", &plan, 4096, Lang::Zh);
+            assert_eq!(code_only(&en), code_only(&zh), "{id}");
+            assert_ne!(en, zh, "{id}");
+            for c in [&en, &zh] {
+                assert!(!c.contains("/*@"), "{c}");
+                assert!(!c.contains('@'), "{c}");
+                assert!(c.contains("outcome: ok\\n"), "{c}");
+                assert!(c.contains("outcome: errno %s\\n"), "{c}");
+                assert!(c.contains("put(\"outcome: signal \");"), "{c}");
+                assert!(c.contains("put(\"outcome: timeout\\n\");"), "{c}");
+            }
+        }
+    }
+
+    /// The comments of a program, one string each.
+    fn comments(c: &str) -> Vec<&str> {
+        c.split("/*")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("*/").map(|(body, _)| body))
+            .collect()
+    }
+
+    #[test]
+    fn a_program_speaks_one_language() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for (id, plan) in sample_plans() {
+            let en = program(id, "", &plan, 4096, Lang::En);
+            assert!(en.is_ascii(), "{id}: Chinese in the English program:\n{en}");
+            assert!(en.contains("Parameters: the scenario's defaults."), "{en}");
+            let zh = program(id, "", &plan, 4096, Lang::Zh);
+            assert!(zh.contains("参数：使用场景的默认值。"), "{zh}");
+            for body in comments(&zh) {
+                assert!(chinese(body), "{id}: an English comment: /*{body}*/");
+            }
+            for english in [
+                "(done)",
+                "[child]",
+                " read: ",
+                "splits; vm",
+                "bytes in",
+                "exited ",
+            ] {
+                assert!(!zh.contains(english), "{id}: {english:?} in\n{zh}");
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_step_comments_read_naturally_and_wrap() {
+        let plan = plan_of("anonymous-ipc", &[]);
+        let c = program("anonymous-ipc", "", &plan, 4096, Lang::Zh);
+        assert!(
+            c.contains("/* 步骤 3：fork：子进程会继承这个映射。 */"),
+            "{c}"
+        );
+        assert!(
+            c.contains("/* 步骤 7（子进程）：从映射中读出这条消息。 */"),
+            "{c}"
+        );
+        assert!(
+            c.contains("printf(\"%s读到：\\\"\", in_child ? \"子进程\" : \"进程\");"),
+            "{c}"
+        );
+        // Comments the generator writes fit in 100 columns, Chinese characters counting two.
+        for line in c.lines().filter(|l| l.trim_start().starts_with("/* 步骤")) {
+            assert!(text_width(line) <= 100, "too wide: {line}");
+        }
+        let long = "甲".repeat(120);
+        let lines = wrap_comment(&format!("步骤 1：{long}。"), 60);
+        assert!(lines.len() > 2, "{lines:?}");
+        for l in &lines {
+            assert!(text_width(l) <= 60, "{l}");
+            assert!(!l.starts_with(" * 。"), "{l}");
+        }
+        assert_eq!(
+            wrap_comment("read the file back: did the write reach it?", 100),
+            vec!["/* read the file back: did the write reach it? */"]
+        );
     }
 
     #[test]

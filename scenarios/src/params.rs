@@ -174,8 +174,12 @@ impl Key {
                 format!("{none}{} joined by |{extra}", names.join(", "))
             }
             KeyKind::Number { signed } => format!(
-                "{}an integer: decimal, 0x hex, or with a K/M/G suffix{}",
-                if signed { "a possibly negative " } else { "" },
+                "{}: decimal, 0x hex, or with a K/M/G suffix{}",
+                if signed {
+                    "an integer, possibly negative"
+                } else {
+                    "an integer"
+                },
                 if matches!(self, Key::FileSize | Key::CopySize) {
                     ", at most 1G"
                 } else {

@@ -1,13 +1,15 @@
 //! The C program of `mmap-lab c` agrees with the engine: for every scenario, with its defaults
 //! and with parameter sets that reach each errno and signal of the lessons, the program
 //! compiles with `cc -Wall -Wextra -Werror`, runs, ends with the outcome the engine found for the
-//! same plan, and leaves nothing behind in its `TMPDIR`.
+//! same plan, and leaves nothing behind in its `TMPDIR`. Every program is generated, compiled
+//! and run in both languages, English and Chinese: only its comments and printed text differ,
+//! never its last line.
 //!
 //! Nothing here says what the outcome should be: the kernel decides, twice, and the two answers
 //! must match.
 
 use scenarios::engine::{self, Outcome, Plan};
-use scenarios::{catalog, cprog, prepare};
+use scenarios::{catalog, cprog, prepare, Lang};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -252,14 +254,18 @@ fn outcome_line(outcome: &Outcome) -> String {
     }
 }
 
-/// A case with its plan, what the engine said, and its C program.
+/// Both languages the program is written in.
+const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
+
+/// A case with its plan, what the engine said, and its C program in one language.
 struct Prepared {
     label: String,
     expected: String,
     source: String,
 }
 
-fn prepare_case(case: &Case, page: u64) -> Prepared {
+/// The case in each language: the engine runs it once, the programs are written in both.
+fn prepare_case(case: &Case, page: u64) -> Vec<Prepared> {
     let scenario = catalog::find(case.id).unwrap_or_else(|| panic!("no scenario {}", case.id));
     let params = prepare(scenario, &case.sets)
         .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
@@ -272,11 +278,15 @@ fn prepare_case(case: &Case, page: u64) -> Prepared {
         .collect::<Vec<_>>()
         .join(" ");
     let label = format!("{} {}", case.id, params_line).trim().to_string();
-    Prepared {
-        source: cprog::program(case.id, &params_line, &plan, page),
-        expected: outcome_line(&run.outcome),
-        label,
-    }
+    let expected = outcome_line(&run.outcome);
+    LANGS
+        .iter()
+        .map(|&lang| Prepared {
+            source: cprog::program(case.id, &params_line, &plan, page, lang),
+            expected: expected.clone(),
+            label: format!("[{}] {label}", lang.code()),
+        })
+        .collect()
 }
 
 /// Run `cmd` with a time limit; returns (exit success, stdout, stderr).
@@ -443,7 +453,7 @@ fn c_programs_agree_with_the_engine() {
     assert!(cases.len() >= 25, "only {} combinations", cases.len());
 
     // The engine first, one experiment at a time, as the lab runs them.
-    let prepared: Vec<Prepared> = cases.iter().map(|c| prepare_case(c, page)).collect();
+    let prepared: Vec<Prepared> = cases.iter().flat_map(|c| prepare_case(c, page)).collect();
 
     // To read the programs: MMAP_LAB_C_DUMP=some/dir keeps each one there.
     if let Some(dir) = std::env::var_os("MMAP_LAB_C_DUMP") {
@@ -455,7 +465,7 @@ fn c_programs_agree_with_the_engine() {
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
                 .collect();
-            std::fs::write(dir.join(format!("{i:02}-{name}.c")), &p.source)
+            std::fs::write(dir.join(format!("{i:03}-{name}.c")), &p.source)
                 .expect("write to MMAP_LAB_C_DUMP");
         }
     }
@@ -490,17 +500,19 @@ fn c_programs_compile_at_every_extreme() {
     let page = engine::page_size();
     let sources: Vec<(String, String)> = compile_only_cases()
         .iter()
-        .map(|case| {
+        .flat_map(|case| {
             let scenario =
                 catalog::find(case.id).unwrap_or_else(|| panic!("no scenario {}", case.id));
             let params = prepare(scenario, &case.sets)
                 .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
             let plan = (scenario.build)(&params, page);
             let label = format!("{} {}", case.id, case.sets.join(" "));
-            (
-                label,
-                cprog::program(case.id, &case.sets.join(" "), &plan, page),
-            )
+            LANGS.map(|lang| {
+                (
+                    format!("[{}] {label}", lang.code()),
+                    cprog::program(case.id, &case.sets.join(" "), &plan, page, lang),
+                )
+            })
         })
         .collect();
     let results = parallel(&sources, |(_, source)| {

@@ -41,7 +41,13 @@ fn children() -> Vec<String> {
 
 #[test]
 fn hundreds_of_runs_leave_no_descriptor_directory_or_child() {
+    // A private temporary directory, so that a lab running elsewhere on the machine cannot
+    // add or remove `mmap-lab-*` entries while we count ours. This binary has one test,
+    // so nothing else reads the environment concurrently.
+    let private = tempfile::tempdir().expect("a private TMPDIR");
+    std::env::set_var("TMPDIR", private.path());
     let tmp = std::env::temp_dir();
+    assert_eq!(tmp, private.path());
     let fds = open_fds();
     let dirs = lab_dirs(&tmp);
     let cases: &[(&str, &[&str], &str)] = &[

@@ -167,7 +167,11 @@ fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
     if opts.mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // Never dropped: ratatui's `Drop` shows the cursor and, if that fails (a hung-up
+    // terminal), reports it with `eprintln!`, which panics when stderr is that terminal too.
+    // `Restorer` shows the cursor instead, ignoring errors; the process ends right after.
+    let mut terminal =
+        std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
     let size = terminal.size()?;
     let mut app = App::new(
         &opts,

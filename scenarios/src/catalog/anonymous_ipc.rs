@@ -13,6 +13,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 9,
     topic: Topic::Uses,
     keys: &[Key::Flags, Key::Length, Key::Prot],
+    context: &[Key::File],
     defaults,
     build,
 };

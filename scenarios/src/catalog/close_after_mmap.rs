@@ -1,7 +1,7 @@
 //! Closing the descriptor after mmap: the mapping holds its own reference to the file, so it
 //! lives on, and with `MAP_SHARED` writes still reach the file.
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{Access, Key, Params};
@@ -12,6 +12,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 6,
     topic: Topic::TheFile,
     keys: &[Key::CloseFd, Key::Flags, Key::Access],
+    context: CALL_KEYS,
     defaults,
     build,
 };

@@ -1,7 +1,7 @@
 //! A file just created with `O_CREAT` has size 0: mmap succeeds, the first touch is `SIGBUS`;
 //! growing the file first (ftruncate, or lseek + write) fixes it.
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{Access, FileKind, Key, Params};
@@ -12,6 +12,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 5,
     topic: Topic::TheFile,
     keys: &[Key::Grow, Key::FileSize, Key::Length, Key::Access, Key::Prot, Key::Flags],
+    context: CALL_KEYS,
     defaults,
     build,
 };

@@ -15,6 +15,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 8,
     topic: Topic::Uses,
     keys: &[Key::CopySize, Key::Window],
+    context: &[],
     defaults,
     build,
 };

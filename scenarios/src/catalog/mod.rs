@@ -35,6 +35,9 @@ pub struct Scenario {
     pub topic: Topic,
     /// The `--set` keys it accepts.
     pub keys: &'static [Key],
+    /// Keys shown beside those, for context, though the scenario keeps them fixed (usually
+    /// [`CALL_KEYS`]: what a student needs to read the mmap call).
+    pub context: &'static [Key],
     /// Defaults that reproduce the lesson (the page size is the kernel's).
     pub defaults: fn(page: u64) -> Params,
     /// The experiment for these parameters.
@@ -49,9 +52,8 @@ pub(crate) struct Entry {
     pub zh: &'static str,
 }
 
-/// The keys every scenario shows in its parameters, besides the ones it accepts: what a
-/// student needs to read the mmap call.
-const SHOWN: [Key; 7] = [
+/// The keys a student needs to read an mmap call of a file.
+pub const CALL_KEYS: &[Key] = &[
     Key::File,
     Key::FileSize,
     Key::Open,
@@ -89,7 +91,7 @@ impl Scenario {
     pub fn shown_keys(&self) -> Vec<Key> {
         Key::ALL
             .into_iter()
-            .filter(|k| SHOWN.contains(k) || self.keys.contains(k))
+            .filter(|k| self.context.contains(k) || self.keys.contains(k))
             .collect()
     }
 }

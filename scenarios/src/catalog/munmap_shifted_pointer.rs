@@ -1,7 +1,7 @@
 //! `ptr++` then `munmap(ptr, len)`: a shift of one byte is refused; a shift of a whole page is
 //! accepted and unmaps the wrong range.
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{Key, Params};
@@ -12,6 +12,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 1,
     topic: Topic::Arguments,
     keys: &[Key::MunmapShift, Key::MunmapLength, Key::Length, Key::File],
+    context: CALL_KEYS,
     defaults,
     build,
 };

@@ -1,7 +1,7 @@
 //! Touching past the end: inside the last page works; in a mapped page wholly past the end of
 //! the file, `SIGBUS`; past the mapping, `SIGSEGV` (onto a guard page, so it is certain).
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{Access, Key, Params};
@@ -12,6 +12,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 7,
     topic: Topic::TheFile,
     keys: &[Key::Access, Key::Length, Key::FileSize, Key::Guard, Key::Prot, Key::Flags],
+    context: CALL_KEYS,
     defaults,
     build,
 };

@@ -1,6 +1,6 @@
 //! Every knob free: whatever the kernel says.
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{Key, Params};
@@ -30,6 +30,7 @@ pub const SCENARIO: Scenario = Scenario {
         Key::ExhaustMapCount,
         Key::Guard,
     ],
+    context: CALL_KEYS,
     defaults,
     build,
 };

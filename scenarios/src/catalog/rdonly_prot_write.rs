@@ -1,7 +1,7 @@
 //! A file opened `O_RDONLY`, mapped `PROT_READ|PROT_WRITE`: refused with `MAP_SHARED`,
 //! accepted with `MAP_PRIVATE` (copy-on-write: the file never changes).
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{libc_flags, Access, Key, Params};
@@ -12,6 +12,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 2,
     topic: Topic::Arguments,
     keys: &[Key::Open, Key::Prot, Key::Flags, Key::Access],
+    context: CALL_KEYS,
     defaults,
     build,
 };

@@ -1,6 +1,6 @@
 //! An offset of 1000: not a multiple of the page size, so `EINVAL`.
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{Key, Params};
@@ -11,6 +11,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 3,
     topic: Topic::Arguments,
     keys: &[Key::Offset, Key::Length, Key::FileSize],
+    context: CALL_KEYS,
     defaults,
     build,
 };

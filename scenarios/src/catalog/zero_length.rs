@@ -1,6 +1,6 @@
 //! A length of 0: `EINVAL`, for files and anonymous mappings alike.
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::flags;
@@ -12,6 +12,7 @@ pub const SCENARIO: Scenario = Scenario {
     order: 4,
     topic: Topic::Arguments,
     keys: &[Key::Length, Key::File, Key::Prot, Key::Flags],
+    context: CALL_KEYS,
     defaults,
     build,
 };

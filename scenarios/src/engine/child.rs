@@ -34,7 +34,7 @@ pub(crate) struct ChildSetup<'a> {
 pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     prepare_process(&setup);
     let report = Reporter {
-        fd: setup.report_fd,
+        fd: private_descriptors(setup.report_fd),
     };
     let scratch = setup.scratch;
     let mut results = [(0i64, 0i64); MAX_STEPS];
@@ -119,6 +119,35 @@ fn prepare_process(setup: &ChildSetup<'_>) {
         if libc::chdir(setup.dir.as_ptr()) != 0 {
             exit_now();
         }
+    }
+}
+
+/// Where the report pipe moves to, out of the way of the experiment's own descriptors.
+const REPORT_FD: i32 = 1000;
+
+/// Give the experiment the descriptor table a fresh C program would have: only 0, 1 and 2,
+/// so its first `open` returns 3 as the lessons say, whatever the lab had open (a terminal,
+/// pidfds, other tests' pipes). The report pipe moves to a high number first. Returns the
+/// report pipe's new number.
+fn private_descriptors(report_fd: i32) -> i32 {
+    // SAFETY: dup2/close on descriptor numbers of this process only.
+    unsafe {
+        let fd = if libc::dup2(report_fd, REPORT_FD) == REPORT_FD {
+            REPORT_FD
+        } else {
+            report_fd
+        };
+        for (lo, hi) in [(3u32, fd as u32 - 1), (fd as u32 + 1, u32::MAX)] {
+            if lo <= hi && libc::syscall(libc::SYS_close_range, lo, hi, 0) != 0 {
+                // Kernels before 5.9: close what a process usually has, one by one.
+                let mut n = lo;
+                while n <= hi.min(4096) {
+                    libc::close(n as i32);
+                    n = n.wrapping_add(1);
+                }
+            }
+        }
+        fd
     }
 }
 

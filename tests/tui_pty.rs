@@ -384,3 +384,25 @@ fn an_unknown_scenario_lists_the_known_ones_and_exits_2() {
         "{err}"
     );
 }
+
+#[test]
+fn quitting_during_a_run_leaves_no_temporary_directory() {
+    let tmp = tempfile::tempdir().expect("a private TMPDIR");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let mut s = Session::start(
+        &["--scenario", "mmap-copy"],
+        &[("TMPDIR", dir.as_str())],
+        100,
+        30,
+    );
+    s.wait_text("mmap-copy");
+    s.send("r");
+    s.wait_text("running");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

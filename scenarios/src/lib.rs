@@ -20,7 +20,7 @@ pub use catalog::{Scenario, Topic};
 pub use engine::{Outcome, Run};
 pub use lesson::{Lang, Lesson};
 pub use params::{Key, ParamError, Params};
-pub use session::{prepare, run_scenario, Record};
+pub use session::{prepare, run_scenario, run_scenario_until, Record};
 
 /// A path inside the experiment's temporary directory (or an absolute one), as the child
 /// needs it: a `CString` built before the fork.

@@ -66,9 +66,18 @@ pub fn params_json(
 
 /// Run the scenario's experiment with these parameters.
 pub fn run_scenario(scenario: &'static Scenario, params: &Params) -> Result<Record, EngineError> {
+    run_scenario_until(scenario, params, None)
+}
+
+/// [`run_scenario`], cancelled early when `cancel` becomes true (see [`engine::run_until`]).
+pub fn run_scenario_until(
+    scenario: &'static Scenario,
+    params: &Params,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Record, EngineError> {
     let page = engine::page_size();
     let plan = (scenario.build)(params, page);
-    let run = engine::run(&plan)?;
+    let run = engine::run_until(&plan, cancel)?;
     Ok(Record {
         scenario: scenario.id.to_string(),
         params: params_json(scenario, params),

@@ -94,6 +94,29 @@ fn hundreds_of_runs_leave_no_descriptor_directory_or_child() {
     );
     assert_eq!(run.steps.len(), 1, "the sleeping step is recorded as begun");
 
+    // Cancelling a run in flight (the TUI does so when the student quits) ends it at once,
+    // and that leaves nothing either.
+    let mut plan = Plan::new();
+    plan.push(Step::critical(Op::Sleep { millis: 10_000 }));
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let started = std::time::Instant::now();
+    let run = std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(100));
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        engine::run_until(&plan, Some(&cancel)).expect("the engine runs")
+    });
+    assert!(
+        matches!(run.outcome, engine::Outcome::Timeout { .. }),
+        "{:?}",
+        run.outcome
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "cancel must cut the run short"
+    );
+
     assert_eq!(open_fds(), fds, "descriptors leaked");
     assert_eq!(lab_dirs(&tmp), dirs, "temporary directories left behind");
     assert!(children().is_empty(), "children left: {:?}", children());

@@ -31,7 +31,7 @@ use ratatui::Terminal;
 use scenarios::Lang;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -179,6 +179,10 @@ fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
         (size.width, size.height),
     );
     let (tx, rx) = mpsc::channel::<AppEvent>();
+    // Runs in flight, and the flag that cancels them: quitting cancels and joins them, so
+    // that no experiment child or temporary directory outlives the lab.
+    let cancel = Arc::new(AtomicBool::new(false));
+    let mut workers: Vec<std::thread::JoinHandle<()>> = Vec::new();
 
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
@@ -211,7 +215,10 @@ fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
         for effect in effects {
             match effect {
                 Effect::Nothing => {}
-                Effect::StartRun(req) => start_worker(req, tx.clone()),
+                Effect::StartRun(req) => {
+                    workers.retain(|w| !w.is_finished());
+                    workers.extend(start_worker(req, tx.clone(), cancel.clone()));
+                }
                 Effect::Copy(text) => {
                     // OSC 52: silently ignored by some terminals; the message says so.
                     execute!(
@@ -222,6 +229,10 @@ fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
                 // Quitting does not wait for a run: the engine kills its child at the
                 // deadline, and our exit ends the worker thread.
                 Effect::Quit => {
+                    cancel.store(true, Ordering::Relaxed);
+                    for worker in workers.drain(..) {
+                        let _ = worker.join();
+                    }
                     let sig = signal.load(Ordering::Relaxed);
                     return Ok(if sig == 0 {
                         ExitCode::SUCCESS
@@ -258,14 +269,18 @@ fn watch_for_a_stuck_loop(signal: Arc<AtomicUsize>) {
 }
 
 /// Run one experiment off the UI thread; the result comes back as an event.
-fn start_worker(req: RunRequest, tx: mpsc::Sender<AppEvent>) {
+fn start_worker(
+    req: RunRequest,
+    tx: mpsc::Sender<AppEvent>,
+    cancel: Arc<AtomicBool>,
+) -> Option<std::thread::JoinHandle<()>> {
     let ticket = req.ticket;
     let failed = tx.clone();
     let spawned = std::thread::Builder::new()
         .name(WORKER.to_string())
         .spawn(move || {
             let result = std::panic::catch_unwind(|| {
-                scenarios::run_scenario(req.scenario, &req.params)
+                scenarios::run_scenario_until(req.scenario, &req.params, Some(&cancel))
                     .map(Box::new)
                     .map_err(|e| e.to_string())
             })
@@ -279,10 +294,14 @@ fn start_worker(req: RunRequest, tx: mpsc::Sender<AppEvent>) {
             });
             let _ = tx.send(AppEvent::RunFinished { ticket, result });
         });
-    if let Err(err) = spawned {
-        let _ = failed.send(AppEvent::RunFinished {
-            ticket,
-            result: Err(err.to_string()),
-        });
+    match spawned {
+        Ok(handle) => Some(handle),
+        Err(err) => {
+            let _ = failed.send(AppEvent::RunFinished {
+                ticket,
+                result: Err(err.to_string()),
+            });
+            None
+        }
     }
 }

@@ -27,6 +27,7 @@ use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Why a run could not happen at all (as opposed to an experiment that failed, which is a
@@ -104,6 +105,13 @@ fn write_pattern(path: &Path, size: u64) -> io::Result<()> {
 
 /// Run one experiment in a child process and record what the kernel said.
 pub fn run(plan: &Plan) -> Result<Run, EngineError> {
+    run_until(plan, None)
+}
+
+/// [`run`], stopping early when `cancel` becomes true: the child is killed and reaped and
+/// the temporary directory removed, as at the deadline (the outcome is then `timeout`). The
+/// TUI cancels its run in flight when the student quits, so nothing outlives the lab.
+pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, EngineError> {
     validate(plan)?;
     let page = page_size();
     let dir = tempfile::Builder::new().prefix("mmap-lab-").tempdir()?;
@@ -140,7 +148,7 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
         ForkResult::Parent { child } => child,
     };
     drop(write_end);
-    let (bytes, exit, child_max_rss_kib) = collect(pid, read_end, plan.deadline);
+    let (bytes, exit, child_max_rss_kib) = collect(pid, read_end, plan.deadline, cancel);
     let elapsed_us = started.elapsed().as_micros() as u64;
     let reports = wire::decode_all(&bytes);
     let mut run = record::build(plan, reports, exit, page, privileged(), elapsed_us);
@@ -155,7 +163,12 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
 /// multi-threaded parent may fork at the wrong moment and hold a copy of the write end. So
 /// the child's exit is watched through a pidfd (or, on kernels without one, by polling
 /// `waitpid`), and the pipe is only drained.
-fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record::Exit, u64) {
+fn collect(
+    pid: Pid,
+    read_end: OwnedFd,
+    deadline: Duration,
+    cancel: Option<&AtomicBool>,
+) -> (Vec<u8>, record::Exit, u64) {
     let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
     // SAFETY: pidfd_open takes a pid and flags; a negative return means no pidfd.
     let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) } as i32;
@@ -166,7 +179,8 @@ fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record:
     let mut pipe_open = true;
     loop {
         let left = deadline.saturating_sub(start.elapsed());
-        if left.is_zero() {
+        let cancelled = cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+        if left.is_zero() || cancelled {
             let _ = kill(pid, Signal::SIGKILL);
             let rss = match reap(pid, false) {
                 Reaped::Exited(rss) | Reaped::Signaled(_, rss) => rss,
@@ -175,11 +189,12 @@ fn collect(pid: Pid, read_end: OwnedFd, deadline: Duration) -> (Vec<u8>, record:
             drain(&read_end, &mut bytes);
             return (bytes, record::Exit::Timeout, rss);
         }
-        // Without a pidfd, wake up often enough to notice the exit.
-        let wait = if pidfd.is_some() {
-            left
-        } else {
-            left.min(Duration::from_millis(2))
+        // Without a pidfd, wake up often enough to notice the exit; with a cancel flag,
+        // often enough to notice it.
+        let wait = match (&pidfd, cancel) {
+            (None, _) => left.min(Duration::from_millis(2)),
+            (Some(_), Some(_)) => left.min(Duration::from_millis(50)),
+            (Some(_), None) => left,
         };
         let timeout =
             PollTimeout::try_from(wait.as_millis().max(1) as i32).unwrap_or(PollTimeout::MAX);

@@ -2,14 +2,16 @@
 //!
 //! - [`describe_calls`] renders a [`Plan`] as the C-like calls it will make, *before* it runs:
 //!   results not known yet get placeholder names (`fd`, `ptr`, `pid`). Each argument is tagged
-//!   with the knob ([`Key`]) that produced it, so a screen can highlight it.
+//!   with the knob ([`Key`]) that produced it, so a screen can highlight it. The calls' shape
+//!   is [`crate::engine::calls`]', the same as in the record of a run.
 //! - [`blame`] names the knobs most likely behind an outcome (`EINVAL` from mmap with an
 //!   unaligned offset: `offset`). It reads the parameters and the outcome only: the outcome
 //!   itself always comes from the kernel.
 //!
 //! Pure functions: no system call, no allocation that can fail in a way a user sees.
 
-use crate::engine::{Op, Outcome, Plan, Purpose, Side, Val};
+use crate::engine::calls::{self, Arg, ValueNames};
+use crate::engine::{Limit, Op, Outcome, Plan, Purpose, Side, Val};
 use crate::flags;
 use crate::params::{Access, Addr, FileKind, Key, Params};
 
@@ -44,46 +46,6 @@ impl Call {
     pub fn text(&self) -> String {
         self.parts.iter().map(|p| p.text.as_str()).collect()
     }
-}
-
-/// Builds the parts of one call.
-struct Parts(Vec<Part>);
-
-impl Parts {
-    fn new(head: &str) -> Parts {
-        Parts(vec![Part {
-            text: format!("{head}("),
-            key: None,
-        }])
-    }
-
-    /// An argument, with `, ` before it unless it is the first.
-    fn arg(mut self, text: impl Into<String>, key: Option<Key>) -> Parts {
-        if self.0.len() > 1 {
-            self.0.push(Part {
-                text: ", ".to_string(),
-                key: None,
-            });
-        }
-        self.0.push(Part {
-            text: text.into(),
-            key,
-        });
-        self
-    }
-
-    fn close(mut self) -> Vec<Part> {
-        self.0.push(Part {
-            text: ")".to_string(),
-            key: None,
-        });
-        self.0
-    }
-}
-
-/// A whole statement that is one knob (a memory access).
-fn single(text: String, key: Option<Key>) -> Vec<Part> {
-    vec![Part { text, key }]
 }
 
 /// Names for results not known before the run.
@@ -121,7 +83,9 @@ impl Names<'_> {
             _ => format!("r{i}"),
         }
     }
+}
 
+impl ValueNames for Names<'_> {
     /// A number argument (descriptor, pid).
     fn num(&self, v: Val) -> String {
         match v {
@@ -154,12 +118,38 @@ fn offset_text(base: &str, d: i64) -> String {
     }
 }
 
-/// The knob behind a setrlimit.
-fn limit_key(limit: crate::engine::Limit) -> Key {
-    match limit {
-        crate::engine::Limit::As => Key::RlimitAs,
-        crate::engine::Limit::Data => Key::RlimitData,
-        crate::engine::Limit::Memlock => Key::RlimitMemlock,
+/// The knob behind an argument, if the screen should tie the argument to it. `own`: whether
+/// the student asked for the step (it has no purpose of the engine's).
+fn knob(arg: Arg, own: bool) -> Option<Key> {
+    let key = match arg {
+        Arg::Rlimit(Limit::As) => Key::RlimitAs,
+        Arg::Rlimit(Limit::Data) => Key::RlimitData,
+        Arg::Rlimit(Limit::Memlock) => Key::RlimitMemlock,
+        Arg::ExhaustMapCount => Key::ExhaustMapCount,
+        Arg::OpenPath | Arg::Memfd | Arg::Fd => Key::File,
+        Arg::OpenFlags => Key::Open,
+        Arg::TruncateSize => Key::FileSize,
+        Arg::Grow => Key::Grow,
+        Arg::Addr => Key::Addr,
+        Arg::Length => Key::Length,
+        Arg::Prot => Key::Prot,
+        Arg::Flags => Key::Flags,
+        Arg::Offset => Key::Offset,
+        Arg::MunmapAddr => Key::MunmapShift,
+        Arg::MunmapLength => Key::MunmapLength,
+        Arg::MprotectProt => Key::Mprotect,
+        Arg::CloseFd => Key::CloseFd,
+        Arg::Access => Key::Access,
+        Arg::CopyWindow => Key::Window,
+        Arg::CopySize => Key::CopySize,
+    };
+    match arg {
+        // These knobs exist only as steps the engine adds (the map-count filler, the copies):
+        // such a step is the knob's whole effect, so it shows the knob all the same.
+        Arg::ExhaustMapCount | Arg::CopyWindow | Arg::CopySize => Some(key),
+        // Steps the engine added (a guard, a check) show no knob: turning one does not
+        // change them the way the student expects.
+        _ => own.then_some(key),
     }
 }
 
@@ -172,192 +162,15 @@ pub fn describe_calls(plan: &Plan) -> Vec<Call> {
         .enumerate()
         .filter(|(_, s)| !matches!(s.op, Op::Maps))
         .map(|(i, step)| {
-            // Steps the engine added (a guard, a check) show no knob: turning one does not
-            // change them the way the student expects.
             let own = step.purpose.is_none();
-            let tag = |k: Key| own.then_some(k);
-            let parts = match &step.op {
-                Op::SetRlimit { limit, bytes } => Parts::new("setrlimit")
-                    .arg(limit.name(), None)
-                    .arg(
-                        format!("&(struct rlimit){{{bytes}, {bytes}}}"),
-                        tag(limit_key(*limit)),
-                    )
-                    .close(),
-                Op::ExhaustMapCount { page } => single(
-                    format!(
-                        "for (i = 1; ; i += 2) mprotect(base + i*{page}, {page}, PROT_READ)  \
-                         /* until vm.max_map_count */"
-                    ),
-                    Some(Key::ExhaustMapCount),
-                ),
-                Op::Open { path, flags: f } => {
-                    let mut p = Parts::new("open")
-                        .arg(format!("{:?}", path.to_string_lossy()), tag(Key::File))
-                        .arg(flags::open_name(*f), tag(Key::Open));
-                    if f & nix::libc::O_CREAT != 0 {
-                        p = p.arg("0600", None);
-                    }
-                    p.close()
-                }
-                Op::Pipe => Parts::new("pipe").arg("fds", None).close(),
-                Op::SealedMemfd { size } => single(
-                    format!(
-                        "memfd_create(\"mmap-lab\", MFD_ALLOW_SEALING); ftruncate(fd, {size}); \
-                         fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE)"
-                    ),
-                    tag(Key::File),
-                ),
-                Op::Ftruncate { fd, size } => Parts::new("ftruncate")
-                    .arg(names.num(*fd), None)
-                    .arg(size.to_string(), tag(Key::FileSize))
-                    .close(),
-                Op::LseekWrite { fd, size } => {
-                    let fd = names.num(*fd);
-                    single(
-                        format!(
-                            "lseek({fd}, {}, SEEK_SET); write({fd}, \"\", 1)",
-                            size.saturating_sub(1)
-                        ),
-                        tag(Key::Grow),
-                    )
-                }
-                Op::Mmap {
-                    addr,
-                    length,
-                    prot,
-                    flags: f,
-                    fd,
-                    offset,
-                } => Parts::new("mmap")
-                    .arg(names.addr(*addr), tag(Key::Addr))
-                    .arg(length.to_string(), tag(Key::Length))
-                    .arg(flags::prot_name(*prot), tag(Key::Prot))
-                    .arg(flags::map_name(*f), tag(Key::Flags))
-                    .arg(names.num(*fd), tag(Key::File))
-                    .arg(offset.to_string(), tag(Key::Offset))
-                    .close(),
-                Op::Munmap { addr, length } => Parts::new("munmap")
-                    .arg(names.addr(*addr), tag(Key::MunmapShift))
-                    .arg(length.to_string(), tag(Key::MunmapLength))
-                    .close(),
-                Op::Mprotect { addr, length, prot } => Parts::new("mprotect")
-                    .arg(names.addr(*addr), None)
-                    .arg(length.to_string(), None)
-                    .arg(flags::prot_name(*prot), tag(Key::Mprotect))
-                    .close(),
-                Op::Close { fd } => Parts::new("close")
-                    .arg(names.num(*fd), tag(Key::CloseFd))
-                    .close(),
-                Op::Touch { addr, write, value } => {
-                    let at = names.addr(*addr);
-                    let cell = match at.strip_prefix("ptr + ") {
-                        Some(n) => format!("ptr[{n}]"),
-                        None if at == "ptr" => "ptr[0]".to_string(),
-                        None => format!("*(char *)({at})"),
-                    };
-                    let text = if *write {
-                        format!("{cell} = {value:#04x}")
-                    } else {
-                        format!("c = {cell}")
-                    };
-                    single(text, tag(Key::Access))
-                }
-                Op::ReadFileByte { path, offset } => single(
-                    format!(
-                        "pread(open({:?}, O_RDONLY), &c, 1, {offset})",
-                        path.to_string_lossy()
-                    ),
-                    None,
-                ),
-                Op::Maps => single("read(\"/proc/self/maps\")".to_string(), None),
-                Op::Fork => single("fork()".to_string(), None),
-                Op::WriteText { addr, text } => Parts::new("strcpy")
-                    .arg(names.addr(*addr), None)
-                    .arg(format!("{text:?}"), None)
-                    .close(),
-                Op::PipeRead { fd } => Parts::new("read")
-                    .arg(names.num(*fd), None)
-                    .arg("&c", None)
-                    .arg("1", None)
-                    .close(),
-                Op::PipeWrite { fd } => Parts::new("write")
-                    .arg(names.num(*fd), None)
-                    .arg("\"x\"", None)
-                    .arg("1", None)
-                    .close(),
-                Op::ReadText { addr, len } => single(
-                    format!("strnlen({}, {len})  /* read it */", names.addr(*addr)),
-                    None,
-                ),
-                Op::Exit => single("_exit(0)".to_string(), None),
-                Op::Waitpid { pid } => Parts::new("waitpid")
-                    .arg(names.num(*pid), None)
-                    .arg("&status", None)
-                    .arg("0", None)
-                    .close(),
-                Op::CopyMmap {
-                    src,
-                    dst,
-                    size,
-                    window,
-                } => vec![
-                    Part {
-                        text: "for each ".to_string(),
-                        key: None,
-                    },
-                    Part {
-                        text: window.to_string(),
-                        key: Some(Key::Window),
-                    },
-                    Part {
-                        text: "-byte window of ".to_string(),
-                        key: None,
-                    },
-                    Part {
-                        text: size.to_string(),
-                        key: Some(Key::CopySize),
-                    },
-                    Part {
-                        text: format!(
-                            ": mmap({}) + mmap({}) + memcpy + munmap",
-                            names.num(*src),
-                            names.num(*dst)
-                        ),
-                        key: None,
-                    },
-                ],
-                Op::CopyReadWrite {
-                    src,
-                    dst,
-                    size,
-                    buf_len,
-                } => single(
-                    format!(
-                        "while (n = read({}, buf, {buf_len})) write({}, buf, n)  /* {size} bytes */",
-                        names.num(*src),
-                        names.num(*dst)
-                    ),
-                    None,
-                ),
-                Op::CopyFileRange { src, dst, size } => Parts::new("copy_file_range")
-                    .arg(names.num(*src), None)
-                    .arg("NULL", None)
-                    .arg(names.num(*dst), None)
-                    .arg("NULL", None)
-                    .arg(size.to_string(), Some(Key::CopySize))
-                    .arg("0", None)
-                    .close(),
-                Op::Compare { a, b, size, .. } => single(
-                    format!(
-                        "memcmp(mmap({}), mmap({}), {size})",
-                        names.num(*a),
-                        names.num(*b)
-                    ),
-                    None,
-                ),
-                Op::Sleep { millis } => single(format!("usleep({})", millis * 1000), None),
-            };
+            let parts = calls::call(&step.op, &names)
+                .parts
+                .into_iter()
+                .map(|p| Part {
+                    key: p.arg.and_then(|a| knob(a, own)),
+                    text: p.text,
+                })
+                .collect();
             Call {
                 step: i,
                 function: step.op.function(),

@@ -3,10 +3,11 @@
 //!
 //! The parent (this module) does everything that allocates or may fail for reasons of its
 //! own: it creates a fresh temporary directory and the plan's files, the report pipe and the
-//! scratch buffers, then forks. The child ([`child`]) only executes. The parent reads the
+//! scratch buffers, then forks. The child (`child.rs`) only executes. The parent reads the
 //! reports, waits for the child with a deadline (killing it when it passes), and always
 //! reaps it; the temporary directory is removed when the run ends, whatever the outcome.
 
+pub mod calls;
 mod child;
 pub mod plan;
 pub mod record;

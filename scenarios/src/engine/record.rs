@@ -4,9 +4,9 @@
 //! Everything here is read off the child's reports. The only judgement made is which report
 //! decides the outcome: a signal that killed the child, else the first failing critical step.
 
+use super::calls::{self, ValueNames};
 use super::plan::{Op, Plan, Purpose, Side, Val};
 use super::wire::{Kind, Report};
-use crate::flags;
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use serde::{Deserialize, Serialize};
@@ -233,7 +233,7 @@ pub(crate) fn build(
             continue;
         }
         let mut rec = StepRecord {
-            call: namer.call(&step.op),
+            call: calls::call(&step.op, &namer).text(),
             result: "—".to_string(),
             errno: None,
             code: None,
@@ -402,167 +402,6 @@ impl Namer<'_> {
         self.results.get(i).copied().flatten()
     }
 
-    /// An address argument: `ptr` for the mapping (its value is on the mmap line), else hex.
-    fn addr(&self, v: Val) -> String {
-        let base = |i: usize| -> String {
-            if Some(i) == self.plan.mapping_step {
-                return "ptr".to_string();
-            }
-            match self.ret(i) {
-                Some((r, _)) => format!("{:#x}", r as u64),
-                None => "?".to_string(),
-            }
-        };
-        match v {
-            Val::Lit(0) => "NULL".to_string(),
-            Val::Lit(x) => format!("{:#x}", x as u64),
-            Val::Ret(i) => base(i),
-            Val::RetPlus(i, d) if Some(i) == self.plan.mapping_step => {
-                if d < 0 {
-                    format!("ptr - {}", d.unsigned_abs())
-                } else {
-                    format!("ptr + {d}")
-                }
-            }
-            Val::RetPlus(i, d) => match self.ret(i) {
-                Some((r, _)) => format!("{:#x}", r.wrapping_add(d) as u64),
-                None => "?".to_string(),
-            },
-            Val::Aux(i) => self.ret(i).map_or("?".to_string(), |r| r.1.to_string()),
-        }
-    }
-
-    /// A number argument (descriptors, pids): the real value.
-    fn num(&self, v: Val) -> String {
-        match v {
-            Val::Lit(x) => x.to_string(),
-            Val::Ret(i) => self.ret(i).map_or("?".to_string(), |r| r.0.to_string()),
-            Val::RetPlus(i, d) => self
-                .ret(i)
-                .map_or("?".to_string(), |r| r.0.wrapping_add(d).to_string()),
-            Val::Aux(i) => self.ret(i).map_or("?".to_string(), |r| r.1.to_string()),
-        }
-    }
-
-    fn call(&self, op: &Op) -> String {
-        match op {
-            Op::SetRlimit { limit, bytes } => {
-                format!(
-                    "setrlimit({}, &(struct rlimit){{{bytes}, {bytes}}})",
-                    limit.name()
-                )
-            }
-            Op::ExhaustMapCount { page } => format!(
-                "for (i = 1; ; i += 2) mprotect(base + i*{page}, {page}, PROT_READ)  \
-                 /* → vm.max_map_count */"
-            ),
-            Op::Open { path, flags } => {
-                let mode = if flags & nix::libc::O_CREAT != 0 {
-                    ", 0600"
-                } else {
-                    ""
-                };
-                format!(
-                    "open({:?}, {}{mode})",
-                    path.to_string_lossy(),
-                    flags::open_name(*flags)
-                )
-            }
-            Op::Pipe => "pipe(fds)".to_string(),
-            Op::SealedMemfd { size } => format!(
-                "memfd_create(\"mmap-lab\", MFD_ALLOW_SEALING); ftruncate(fd, {size}); \
-                 fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE)"
-            ),
-            Op::Ftruncate { fd, size } => format!("ftruncate({}, {size})", self.num(*fd)),
-            Op::LseekWrite { fd, size } => {
-                let fd = self.num(*fd);
-                format!(
-                    "lseek({fd}, {}, SEEK_SET); write({fd}, \"\", 1)",
-                    size.saturating_sub(1)
-                )
-            }
-            Op::Mmap {
-                addr,
-                length,
-                prot,
-                flags: f,
-                fd,
-                offset,
-            } => format!(
-                "mmap({}, {length}, {}, {}, {}, {offset})",
-                self.addr(*addr),
-                flags::prot_name(*prot),
-                flags::map_name(*f),
-                self.num(*fd)
-            ),
-            Op::Munmap { addr, length } => format!("munmap({}, {length})", self.addr(*addr)),
-            Op::Mprotect { addr, length, prot } => format!(
-                "mprotect({}, {length}, {})",
-                self.addr(*addr),
-                flags::prot_name(*prot)
-            ),
-            Op::Close { fd } => format!("close({})", self.num(*fd)),
-            Op::Touch { addr, write, value } => {
-                let at = self.addr(*addr);
-                let cell = match at.strip_prefix("ptr + ") {
-                    Some(n) => format!("ptr[{n}]"),
-                    None if at == "ptr" => "ptr[0]".to_string(),
-                    None => format!("*(char *){at}"),
-                };
-                if *write {
-                    format!("{cell} = {value:#04x}")
-                } else {
-                    format!("c = {cell}")
-                }
-            }
-            Op::ReadFileByte { path, offset } => format!(
-                "pread(open({:?}, O_RDONLY), &c, 1, {offset})",
-                path.to_string_lossy()
-            ),
-            Op::Maps => "read(\"/proc/self/maps\")".to_string(),
-            Op::Fork => "fork()".to_string(),
-            Op::WriteText { addr, text } => format!("strcpy({}, {text:?})", self.addr(*addr)),
-            Op::PipeRead { fd } => format!("read({}, &c, 1)", self.num(*fd)),
-            Op::PipeWrite { fd } => format!("write({}, \"x\", 1)", self.num(*fd)),
-            Op::ReadText { addr, len } => {
-                format!("printf(\"%.{len}s\", {})", self.addr(*addr))
-            }
-            Op::Exit => "_exit(0)".to_string(),
-            Op::Waitpid { pid } => format!("waitpid({}, &status, 0)", self.num(*pid)),
-            Op::CopyMmap {
-                src,
-                dst,
-                size,
-                window,
-            } => format!(
-                "for each {window}-byte window of {size}: mmap({}) + mmap({}) + memcpy + munmap",
-                self.num(*src),
-                self.num(*dst)
-            ),
-            Op::CopyReadWrite {
-                src,
-                dst,
-                size,
-                buf_len,
-            } => format!(
-                "while (n = read({}, buf, {buf_len})) write({}, buf, n)  /* {size} bytes */",
-                self.num(*src),
-                self.num(*dst)
-            ),
-            Op::CopyFileRange { src, dst, size } => format!(
-                "copy_file_range({}, NULL, {}, NULL, {size}, 0)",
-                self.num(*src),
-                self.num(*dst)
-            ),
-            Op::Compare { a, b, size, .. } => format!(
-                "memcmp(mmap({}), mmap({}), {size})",
-                self.num(*a),
-                self.num(*b)
-            ),
-            Op::Sleep { millis } => format!("usleep({})", millis * 1000),
-        }
-    }
-
     fn result(&self, op: &Op, ret: i64, aux: i64, errno: i32, payload: &[u8]) -> String {
         if errno != 0 {
             return match op {
@@ -628,6 +467,50 @@ impl Namer<'_> {
             })
             .map(str::to_string)
             .collect()
+    }
+}
+
+impl ValueNames for Namer<'_> {
+    /// An address argument: `ptr` for the mapping (its value is on the mmap line), else hex.
+    fn addr(&self, v: Val) -> String {
+        let base = |i: usize| -> String {
+            if Some(i) == self.plan.mapping_step {
+                return "ptr".to_string();
+            }
+            match self.ret(i) {
+                Some((r, _)) => format!("{:#x}", r as u64),
+                None => "?".to_string(),
+            }
+        };
+        match v {
+            Val::Lit(0) => "NULL".to_string(),
+            Val::Lit(x) => format!("{:#x}", x as u64),
+            Val::Ret(i) => base(i),
+            Val::RetPlus(i, d) if Some(i) == self.plan.mapping_step => {
+                if d < 0 {
+                    format!("ptr - {}", d.unsigned_abs())
+                } else {
+                    format!("ptr + {d}")
+                }
+            }
+            Val::RetPlus(i, d) => match self.ret(i) {
+                Some((r, _)) => format!("{:#x}", r.wrapping_add(d) as u64),
+                None => "?".to_string(),
+            },
+            Val::Aux(i) => self.ret(i).map_or("?".to_string(), |r| r.1.to_string()),
+        }
+    }
+
+    /// A number argument (descriptors, pids): the real value.
+    fn num(&self, v: Val) -> String {
+        match v {
+            Val::Lit(x) => x.to_string(),
+            Val::Ret(i) => self.ret(i).map_or("?".to_string(), |r| r.0.to_string()),
+            Val::RetPlus(i, d) => self
+                .ret(i)
+                .map_or("?".to_string(), |r| r.0.wrapping_add(d).to_string()),
+            Val::Aux(i) => self.ret(i).map_or("?".to_string(), |r| r.1.to_string()),
+        }
     }
 }
 

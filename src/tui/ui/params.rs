@@ -126,40 +126,9 @@ fn detail(app: &App, key: Key, width: usize, indent: usize, doc_shown: bool) -> 
                     .collect(),
             )
         }
-        KeyKind::Choice(words) => {
-            let now = params.get(key);
-            Some(
-                words
-                    .iter()
-                    .map(|w| {
-                        let on = *w == now;
-                        let label = if on {
-                            format!("({w})")
-                        } else {
-                            format!(" {w} ")
-                        };
-                        item(label, on, on)
-                    })
-                    .collect(),
-            )
-        }
-        KeyKind::Bool => {
-            let now = params.get(key);
-            Some(
-                ["false", "true"]
-                    .iter()
-                    .map(|w| {
-                        let on = *w == now;
-                        let label = if on {
-                            format!("({w})")
-                        } else {
-                            format!(" {w} ")
-                        };
-                        item(label, on, on)
-                    })
-                    .collect(),
-            )
-        }
+        // A choice and a yes/no knob read the same: every value, the current one in brackets.
+        KeyKind::Choice(words) => Some(radio(words, &params.get(key), &item)),
+        KeyKind::Bool => Some(radio(&["false", "true"], &params.get(key), &item)),
         KeyKind::Number { .. } | KeyKind::Text => None,
     };
     match strip {
@@ -297,4 +266,24 @@ pub fn hit(app: &App, area: Rect, y: u16) -> Option<usize> {
         line - detail
     };
     (row < app.view.keys.len()).then_some(row)
+}
+
+/// Every value of a choice, the current one in brackets: `(none)  ftruncate   lseek-write `.
+fn radio(
+    words: &[&str],
+    now: &str,
+    item: &dyn Fn(String, bool, bool) -> Span<'static>,
+) -> Vec<Span<'static>> {
+    words
+        .iter()
+        .map(|w| {
+            let on = *w == now;
+            let label = if on {
+                format!("({w})")
+            } else {
+                format!(" {w} ")
+            };
+            item(label, on, on)
+        })
+        .collect()
 }

@@ -137,7 +137,18 @@ fn private_descriptors(report_fd: i32) -> i32 {
         } else {
             report_fd
         };
-        for (lo, hi) in [(3u32, fd as u32 - 1), (fd as u32 + 1, u32::MAX)] {
+        // Descriptors 3.. except the report pipe (which is 1000, or wherever it was if the
+        // dup2 failed; below 3 only if the lab was started with 0-2 closed).
+        let keep = fd.max(0) as u32;
+        let ranges = if keep >= 3 {
+            [
+                (3u32, keep.wrapping_sub(1)),
+                (keep.wrapping_add(1), u32::MAX),
+            ]
+        } else {
+            [(3u32, u32::MAX), (1, 0)]
+        };
+        for (lo, hi) in ranges {
             if lo <= hi && libc::syscall(libc::SYS_close_range, lo, hi, 0) != 0 {
                 // Kernels before 5.9: close what a process usually has, one by one.
                 let mut n = lo;

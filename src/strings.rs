@@ -227,7 +227,7 @@ impl S {
             S::PmOk => ("ok", "正常"),
             S::PmPastEof => ("mapped, past the end of the file", "已映射，但在文件末尾之后"),
             S::PmNotMapped => ("not mapped", "未映射"),
-            S::PmNoAccess => ("mapped without access (PROT_NONE)", "已映射但不可访问（PROT_NONE）"),
+            S::PmNoAccess => ("mapped, but the protection refuses this touch", "已映射，但保护属性不允许这种访问"),
             S::PmAnonymous => ("anonymous: no file, pages start as zeros", "匿名映射：没有文件，页面初始全为 0"),
             S::PmNoPages => ("this descriptor has no pages to map", "这个描述符没有可映射的页面"),
             S::PmEmpty => ("length 0: nothing to map", "长度为 0：没有可映射的内容"),

@@ -40,7 +40,8 @@ pub enum Zone {
     Ok,
     /// Mapped, but wholly past the end of the file: `SIGBUS`.
     PastEof,
-    /// Mapped with `PROT_NONE`: `SIGSEGV`.
+    /// Mapped, but its protection refuses this touch (a write without `PROT_WRITE`, any
+    /// touch with `PROT_NONE`): `SIGSEGV`.
     NoAccess,
     /// Not mapped: `SIGSEGV` (when nothing else happens to be mapped there).
     NotMapped,
@@ -66,8 +67,8 @@ pub struct PageMap {
     pub length: u64,
     /// The file offset the mapping starts at.
     pub offset: i64,
-    /// Whether the pages allow no access at all.
-    pub prot_none: bool,
+    /// The pages' protection when the touch happens (`mprotect` if set, else `prot`).
+    pub prot: i32,
     /// The byte touched, and whether it is a write.
     pub access: Option<(u64, bool)>,
     /// The `munmap` request: byte shift from the pointer, and length.
@@ -89,7 +90,7 @@ impl PageMap {
                 },
                 length: scenarios::experiment::round_up(params.window.max(1), page),
                 offset: 0,
-                prot_none: false,
+                prot: params.prot,
                 access: None,
                 munmap: None,
                 copy_window: true,
@@ -121,7 +122,7 @@ impl PageMap {
             backing,
             length: params.length,
             offset: params.offset,
-            prot_none: params.mprotect.unwrap_or(params.prot) == 0,
+            prot: params.mprotect.unwrap_or(params.prot),
             access,
             munmap: scenario
                 .accepts(Key::MunmapShift)
@@ -149,12 +150,22 @@ impl PageMap {
         if n >= self.map_pages() || self.backing == Backing::Nothing {
             return Zone::NotMapped;
         }
-        if self.prot_none {
+        if !self.allows_touch() {
             return Zone::NoAccess;
         }
         match self.file_pages() {
             Some(file) if n >= file => Zone::PastEof,
             _ => Zone::Ok,
+        }
+    }
+
+    /// Whether the protection lets the touch through: a write needs `PROT_WRITE`; a read
+    /// (or no touch at all) needs any access, since on x86_64 every readable, writable or
+    /// executable page can be read.
+    fn allows_touch(&self) -> bool {
+        match self.access {
+            Some((_, true)) => self.prot & scenarios::flags::PROT_WRITE != 0,
+            _ => self.prot != 0,
         }
     }
 
@@ -631,6 +642,17 @@ mod tests {
         assert_eq!(m.zone(0), Zone::NotMapped);
         let m = map("playground", &[(Key::Prot, "PROT_NONE")]);
         assert_eq!(m.zone(0), Zone::NoAccess);
+        // A write into a read-only mapping is refused by the protection, not by the extents.
+        let m = map(
+            "playground",
+            &[(Key::Prot, "PROT_READ"), (Key::Access, "write@0")],
+        );
+        assert_eq!(m.zone(0), Zone::NoAccess);
+        let m = map(
+            "playground",
+            &[(Key::Prot, "PROT_READ"), (Key::Access, "read@0")],
+        );
+        assert_eq!(m.zone(0), Zone::Ok);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! interactive lab in `tui` (both in the library, so tests and benchmarks reach them), and
 //! every experiment in the `scenarios` crate.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use mmap_lab::strings::{t, S};
 use mmap_lab::{cli, tui};
 use scenarios::Lang;
 use std::process::ExitCode;
@@ -105,8 +106,113 @@ fn resolve_lang(arg: Option<LangArg>) -> Lang {
         .unwrap_or(Lang::En)
 }
 
+/// The language asked for before the arguments are parsed (`--lang zh`, `--lang=zh`), so
+/// that `--help` and usage errors can already speak it.
+fn early_lang() -> Option<LangArg> {
+    let args: Vec<String> = std::env::args().collect();
+    let value = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--lang=")
+            .map(str::to_string)
+            .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned()).flatten())
+    })?;
+    LangArg::from_str(&value, true).ok()
+}
+
+/// The command line's definition, its help texts in `lang` (the English ones are the doc
+/// comments above; the Chinese ones come from the strings table).
+fn command(lang: Lang) -> clap::Command {
+    let cmd = Cli::command();
+    if lang == Lang::En {
+        return cmd;
+    }
+    let arg = |cmd: clap::Command, id: &str, s: S| cmd.mut_arg(id, |a| a.help(t(s, lang)));
+    let cmd = cmd.about(t(S::HelpAbout, lang));
+    let cmd = [
+        ("scenario", S::HelpScenario),
+        ("lang", S::HelpLang),
+        ("presenter", S::HelpPresenter),
+        ("theme", S::HelpTheme),
+        ("ascii", S::HelpAscii),
+        ("mouse", S::HelpMouse),
+    ]
+    .into_iter()
+    .fold(cmd, |c, (id, s)| arg(c, id, s));
+    localize_frame(cmd, lang)
+        .mut_subcommand("list", |c| {
+            arg(c.about(t(S::HelpList, lang)), "json", S::HelpJson)
+        })
+        .mut_subcommand("run", |c| {
+            let c = c.about(t(S::HelpRun, lang));
+            let c = arg(c, "id", S::HelpId);
+            let c = arg(c, "all", S::HelpAll);
+            let c = arg(c, "sets", S::HelpSet);
+            arg(c, "json", S::HelpJson)
+        })
+        .mut_subcommand("explain", |c| {
+            arg(c.about(t(S::HelpExplain, lang)), "id", S::HelpId)
+        })
+        .mut_subcommand("c", |c| {
+            let c = c.about(t(S::HelpC, lang));
+            let c = arg(c, "id", S::HelpId);
+            arg(c, "sets", S::HelpSet)
+        })
+}
+
+/// clap's own words in `lang`: the headings, and the help and version flags (its
+/// `[possible values: …]` and error messages stay as clap writes them).
+fn localize_frame(cmd: clap::Command, lang: Lang) -> clap::Command {
+    let template = format!(
+        "{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        t(S::HelpUsage, lang)
+    );
+    let options = t(S::HelpOptions, lang);
+    let arguments = t(S::HelpArguments, lang);
+    let mut cmd = cmd
+        .help_template(template)
+        .subcommand_help_heading(t(S::HelpCommands, lang))
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .global(true)
+                .action(clap::ArgAction::Help)
+                .help(t(S::HelpHelp, lang)),
+        );
+    if cmd.get_name() == "mmap-lab" {
+        cmd = cmd.disable_version_flag(true).arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help(t(S::HelpVersion, lang)),
+        );
+    }
+    let ids: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
+        .collect();
+    for (id, positional) in ids {
+        let heading = if positional { arguments } else { options };
+        cmd = cmd.mut_arg(id, |a| a.help_heading(heading));
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |c| localize_frame(c, lang));
+    }
+    cmd
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let early = resolve_lang(early_lang());
+    let matches = command(early).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     let lang = resolve_lang(cli.lang);
     match cli.command {
         Some(Command::List { json }) => cli::list(json, lang),

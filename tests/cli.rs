@@ -337,3 +337,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn help_speaks_the_chosen_language() {
+    let out = lab()
+        .args(["--lang", "zh", "--help"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("按课程顺序列出所有场景") && text.contains("用法"),
+        "{text}"
+    );
+    let out = lab()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["run", "--help"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("修改一个参数"));
+    let out = lab().args(["--help"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("List the scenarios in lesson order"));
+}

@@ -50,12 +50,15 @@ fn sys(what: &'static str) -> impl FnOnce(Errno) -> EngineError {
     move |errno| EngineError::Sys { what, errno }
 }
 
-/// The page size the kernel reports (`sysconf(_SC_PAGESIZE)`).
+/// The page size the kernel reports (`sysconf(_SC_PAGESIZE)`; should that ever fail, the
+/// value the kernel handed the process at start, `AT_PAGESZ`). Never a guessed constant.
 pub fn page_size() -> u64 {
     nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
         .ok()
         .flatten()
-        .map_or(4096, |v| v as u64)
+        .map(|v| v as u64)
+        // SAFETY: getauxval reads the process's auxiliary vector; it has no preconditions.
+        .unwrap_or_else(|| unsafe { libc::getauxval(libc::AT_PAGESZ) })
 }
 
 /// Whether this process runs as root, which changes some answers (`CAP_IPC_LOCK` lets

@@ -26,30 +26,58 @@ pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
     (symbolic, hex, dec)
 }
 
+/// The marks before an outcome: success, errno, signal, timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marks {
+    pub ok: &'static str,
+    pub errno: &'static str,
+    pub signal: &'static str,
+    pub timeout: &'static str,
+}
+
+impl Marks {
+    /// `✔ ✘ ⚡ ⌛`: the marks the command line prints.
+    pub const UNICODE: Marks = Marks {
+        ok: "✔",
+        errno: "✘",
+        signal: "⚡",
+        timeout: "⌛",
+    };
+}
+
 /// The outcome in one line: `✔ OK`, `✘ EINVAL (22) from mmap: …`, `⚡ SIGBUS during step 3 …`.
 pub fn outcome_line(outcome: &Outcome, lang: Lang) -> String {
+    outcome_line_marked(outcome, lang, Marks::UNICODE)
+}
+
+/// [`outcome_line`] with other marks (the TUI's `--ascii` set, for terminals that draw
+/// symbols such as `⚡` at the wrong width).
+pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> String {
     match outcome {
-        Outcome::Ok => format!("✔ {}", t(S::OkWord, lang)),
+        Outcome::Ok => format!("{} {}", marks.ok, t(S::OkWord, lang)),
         Outcome::Errno {
             call,
             errno,
             code,
             message,
         } => format!(
-            "✘ {errno} ({code}) {} {call}: {}",
+            "{} {errno} ({code}) {} {call}: {}",
+            marks.errno,
             t(S::From, lang),
             strings::errno_text(errno, message, lang)
         ),
         Outcome::Signal {
             signal, step, call, ..
         } => format!(
-            "⚡ {signal} {} {} ({call}): {}",
+            "{} {signal} {} {} ({call}): {}",
+            marks.signal,
             t(S::During, lang),
             step + 1,
             strings::signal_text(signal, lang)
         ),
         Outcome::Timeout { after_ms } => format!(
-            "⌛ {} — {} {after_ms} ms",
+            "{} {} — {} {after_ms} ms",
+            marks.timeout,
             t(S::TimeoutWord, lang),
             t(S::TimeoutAfter, lang)
         ),

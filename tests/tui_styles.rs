@@ -130,3 +130,32 @@ fn every_theme_marks_the_selected_scenario_without_relying_on_colour() {
         );
     }
 }
+
+/// `--ascii` is for terminals that draw ambiguous-width symbols two cells wide: every cell
+/// of every layout is then plain ASCII, or a character that is wide everywhere (Chinese).
+#[test]
+fn ascii_frames_hold_only_ascii_and_wide_characters() {
+    use unicode_width::UnicodeWidthStr;
+    for lang in [Lang::En, Lang::Zh] {
+        for size in [(120, 34), (100, 30), (80, 24), (50, 14)] {
+            for presenter in [false, true] {
+                let mut opts = options("out-of-bounds", lang);
+                opts.ascii = true;
+                let mut a = App::new(&opts, PAGE, size);
+                if presenter {
+                    a.apply(Action::TogglePresenter);
+                }
+                replay(&mut a, fixture("out-of-bounds--length-8192"));
+                let buf = buffer(&a);
+                for cell in buf.content() {
+                    let s = cell.symbol();
+                    assert!(
+                        s.is_ascii() || s.width() == 2 || s.is_empty(),
+                        "{lang:?} {size:?} presenter={presenter}: {s:?} ({:?})",
+                        s.chars().map(|c| c as u32).collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+    }
+}

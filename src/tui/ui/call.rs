@@ -70,7 +70,16 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
     };
     let mut spans = match &result.outcome {
         Ok(record) => vec![Span::styled(
-            report::outcome_line(&record.run.outcome, lang),
+            report::outcome_line_marked(
+                &record.run.outcome,
+                lang,
+                report::Marks {
+                    ok: app.glyphs.ok,
+                    errno: app.glyphs.errno,
+                    signal: app.glyphs.signal,
+                    timeout: app.glyphs.timeout,
+                },
+            ),
             super::outcome_style(app, &record.run.outcome),
         )],
         Err(err) => vec![Span::styled(

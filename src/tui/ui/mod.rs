@@ -351,6 +351,52 @@ fn pane_block(app: &App, shape: Shape, pane: Focus) -> Block<'static> {
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        self.render_frame(area, buf);
+        if self.ascii {
+            asciify(area, buf);
+        }
+    }
+}
+
+/// `--ascii` is for terminals that draw East Asian "ambiguous width" characters two cells
+/// wide (often with CJK fonts), which breaks every line they are in. Borders and marks come
+/// from the ASCII glyph set already; this last pass catches the ambiguous symbols that live
+/// in texts (separators, arrows, ellipses, quotes), in one place rather than in every
+/// string. Chinese characters are wide everywhere and stay.
+fn asciify(area: Rect, buf: &mut Buffer) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            if let Some(plain) = ascii_stand_in(cell.symbol()) {
+                cell.set_symbol(plain);
+            }
+        }
+    }
+}
+
+/// The ASCII stand-in of an ambiguous-width symbol the interface uses, if it is one.
+fn ascii_stand_in(symbol: &str) -> Option<&'static str> {
+    Some(match symbol {
+        "·" | "•" => "*",
+        "…" => "~",
+        "→" | "▸" | "►" => ">",
+        "←" => "<",
+        "↑" => "^",
+        "↓" => "v",
+        "⇄" | "↔" => "=",
+        "—" | "–" | "─" => "-",
+        "×" => "x",
+        "“" | "”" => "\"",
+        "‘" | "’" => "'",
+        "±" => "+",
+        "°" => "o",
+        _ => return None,
+    })
+}
+
+impl App {
+    /// Everything a frame shows, in the glyphs of the chosen set.
+    fn render_frame(&self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.text);
         let shape = Shape::of(area.width, area.height);
         if shape == Shape::TooSmall {

@@ -234,6 +234,21 @@ fn the_bare_command_without_a_terminal_says_so_and_exits_2() {
 }
 
 #[test]
+fn an_unknown_scenario_for_the_lab_lists_the_known_ones_and_exits_2() {
+    let out = lab()
+        .args(["--scenario", "nope"])
+        .write_stdin("")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nope") && err.contains("unaligned-offset"),
+        "{err}"
+    );
+}
+
+#[test]
 fn c_subcommand_prints_a_program() {
     let out = lab()
         .args(["c", "unaligned-offset"])

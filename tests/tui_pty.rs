@@ -354,38 +354,6 @@ fn no_color_draws_without_colours_but_with_emphasis() {
 }
 
 #[test]
-fn without_a_terminal_the_bare_command_says_so_and_exits_2() {
-    let out = std::process::Command::new(BIN)
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run mmap-lab");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("needs a terminal"), "{err}");
-    // Nothing was sent to the terminal: no alternate screen, no raw-mode dance.
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("\x1b["));
-}
-
-#[test]
-fn an_unknown_scenario_lists_the_known_ones_and_exits_2() {
-    let out = std::process::Command::new(BIN)
-        .args(["--scenario", "nope"])
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run mmap-lab");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("nope") && err.contains("unaligned-offset"),
-        "{err}"
-    );
-}
-
-#[test]
 fn quitting_during_a_run_leaves_no_temporary_directory() {
     let tmp = tempfile::tempdir().expect("a private TMPDIR");
     let dir = tmp.path().to_string_lossy().into_owned();

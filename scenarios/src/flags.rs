@@ -16,6 +16,10 @@ const fn f(name: &'static str, value: i32) -> FlagSet {
     FlagSet { name, value }
 }
 
+/// `O_RDONLY`.
+pub const O_RDONLY: i32 = libc::O_RDONLY;
+/// `O_RDWR`.
+pub const O_RDWR: i32 = libc::O_RDWR;
 /// `PROT_READ`.
 pub const PROT_READ: i32 = libc::PROT_READ;
 /// `PROT_WRITE`.

@@ -374,7 +374,7 @@ impl Params {
         Params {
             file: FileKind::Regular,
             file_size: 4 * page,
-            open: libc_flags::O_RDWR,
+            open: flags::O_RDWR,
             addr: Addr::Null,
             length: page,
             offset: 0,
@@ -532,20 +532,6 @@ impl Params {
             _ => self.get(key).into(),
         }
     }
-}
-
-/// The access-mode constants, kept here so parsing needs no syscall module.
-pub mod libc_flags {
-    /// `O_RDONLY`.
-    pub const O_RDONLY: i32 = nix::libc::O_RDONLY;
-    /// `O_WRONLY`.
-    pub const O_WRONLY: i32 = nix::libc::O_WRONLY;
-    /// `O_RDWR`.
-    pub const O_RDWR: i32 = nix::libc::O_RDWR;
-    /// `O_APPEND`.
-    pub const O_APPEND: i32 = nix::libc::O_APPEND;
-    /// `O_TRUNC`.
-    pub const O_TRUNC: i32 = nix::libc::O_TRUNC;
 }
 
 /// The largest file the lab will write into its temporary directory (`file_size`,

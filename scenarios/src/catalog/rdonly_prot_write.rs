@@ -4,7 +4,8 @@
 use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
-use crate::params::{libc_flags, Access, Key, Params};
+use crate::flags;
+use crate::params::{Access, Key, Params};
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
@@ -20,7 +21,7 @@ pub const SCENARIO: Scenario = Scenario {
 fn defaults(page: u64) -> Params {
     Params {
         file_size: page,
-        open: libc_flags::O_RDONLY,
+        open: flags::O_RDONLY,
         access: Access::Write(0),
         ..Params::base(page)
     }

@@ -304,10 +304,7 @@ impl S {
     /// The text in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
         let (en, zh) = self.pair();
-        match lang {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
+        lang.pick(en, zh)
     }
 }
 
@@ -324,14 +321,7 @@ pub fn topic(topic: Topic, lang: Lang) -> &'static str {
         Topic::Uses => ("Putting it to work", "实际应用"),
         Topic::Free => ("Free play", "自由实验"),
     };
-    pick(lang, en, zh)
-}
-
-fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
+    lang.pick(en, zh)
 }
 
 /// Why the engine added a step the student did not ask for.
@@ -359,7 +349,7 @@ pub fn purpose(p: Purpose, lang: Lang) -> &'static str {
         ),
         Purpose::Copy => ("timed copy", "计时的拷贝"),
     };
-    pick(lang, en, zh)
+    lang.pick(en, zh)
 }
 
 /// A one-line explanation of an errno, in the student's language.
@@ -432,116 +422,13 @@ pub fn param_error(err: &ParamError, lang: Lang) -> String {
             expected,
         } => {
             let expected =
-                Key::from_name(key).map_or_else(|| expected.clone(), |k| expect(k, lang));
+                Key::from_name(key).map_or_else(|| expected.clone(), |k| k.expected_in(lang));
             match lang {
                 Lang::En => format!("bad value `{value}` for `{key}`: expected {expected}"),
                 Lang::Zh => format!("参数 `{key}` 的值 `{value}` 无效：应为{expected}"),
             }
         }
     }
-}
-
-/// What a key's values look like, in `lang`.
-pub fn expect(key: Key, lang: Lang) -> String {
-    if lang == Lang::En {
-        return key.expected();
-    }
-    use scenarios::params::KeyKind;
-    match key.kind() {
-        KeyKind::Choice(words) => format!("以下之一：{}", words.join(", ")),
-        KeyKind::Flags(set) => {
-            let names: Vec<&str> = set.iter().map(|f| f.name).collect();
-            if key == Key::Flags {
-                format!("用 | 连接的 {}，或一个数字", names.join(", "))
-            } else {
-                format!("PROT_NONE，或用 | 连接的 {}", names.join(", "))
-            }
-        }
-        KeyKind::Number { signed } => format!(
-            "{}整数：十进制、0x 十六进制，或带 K/M/G 后缀{}",
-            if signed { "可为负的" } else { "" },
-            if matches!(key, Key::FileSize | Key::CopySize) {
-                "，最大 1G"
-            } else {
-                ""
-            }
-        ),
-        KeyKind::Bool => "true 或 false".to_string(),
-        KeyKind::Text if key == Key::Addr => {
-            "NULL、十六进制地址（如 0x10000000）或 existing".to_string()
-        }
-        KeyKind::Text => "none、read@N 或 write@N（N：从指针起算的字节偏移）".to_string(),
-    }
-}
-
-/// A one-line explanation of a knob.
-pub fn key_doc(key: Key, lang: Lang) -> &'static str {
-    let (en, zh) = match key {
-        Key::File => ("where the descriptor comes from", "文件描述符从哪里来"),
-        Key::FileSize => ("size of the file the lab creates", "实验创建的文件大小"),
-        Key::Open => ("open(2) mode of the file", "open(2) 打开文件的方式"),
-        Key::Addr => (
-            "address hint (NULL: the kernel chooses)",
-            "地址提示（NULL：由内核选择）",
-        ),
-        Key::Length => ("bytes to map", "要映射的字节数"),
-        Key::Offset => (
-            "file offset: a multiple of the page size",
-            "文件偏移：必须是页大小的整数倍",
-        ),
-        Key::Prot => (
-            "what the mapping allows: read, write, execute",
-            "映射允许的访问：读、写、执行",
-        ),
-        Key::Flags => (
-            "shared or private, and extra behaviour",
-            "共享还是私有，以及其他行为",
-        ),
-        Key::CloseFd => (
-            "close the descriptor right after mmap",
-            "mmap 之后立即关闭文件描述符",
-        ),
-        Key::Access => (
-            "touch one byte: read@N or write@N",
-            "访问一个字节：read@N 或 write@N",
-        ),
-        Key::Mprotect => ("change the protection after mmap", "mmap 之后修改保护属性"),
-        Key::MunmapShift => (
-            "bytes added to the pointer passed to munmap",
-            "传给 munmap 的指针加上的字节数",
-        ),
-        Key::MunmapLength => ("length passed to munmap", "传给 munmap 的长度"),
-        Key::RlimitAs => (
-            "limit the address space before mmap",
-            "mmap 之前限制地址空间大小",
-        ),
-        Key::RlimitData => (
-            "limit the data segment before mmap",
-            "mmap 之前限制数据段大小",
-        ),
-        Key::RlimitMemlock => (
-            "limit locked memory before mmap",
-            "mmap 之前限制可锁定的内存",
-        ),
-        Key::ExhaustMapCount => (
-            "first fill up vm.max_map_count",
-            "先把映射数量填满到 vm.max_map_count",
-        ),
-        Key::Guard => (
-            "keep a guard page above the mapping",
-            "在映射上方留一页保护页",
-        ),
-        Key::Grow => (
-            "extend the new file before mapping it",
-            "映射之前先扩展新文件",
-        ),
-        Key::CopySize => ("size of the file to copy", "要拷贝的文件大小"),
-        Key::Window => (
-            "bytes mapped at a time while copying",
-            "拷贝时每次映射的字节数",
-        ),
-    };
-    pick(lang, en, zh)
 }
 
 /// The copy key's confirmation: what was copied, and the command that writes the same run to a
@@ -597,8 +484,7 @@ pub fn unaligned(what: Key, value: i64, page: u64, lang: Lang) -> String {
 
 /// The page map's legend: what a touch in each zone gets.
 pub fn zone_legend(lang: Lang) -> &'static str {
-    pick(
-        lang,
+    lang.pick(
         "SIGBUS: mapped, past the end of the file · SIGSEGV: not mapped (or no access)",
         "SIGBUS：已映射，但在文件末尾之后 · SIGSEGV：未映射（或不可访问）",
     )
@@ -633,15 +519,13 @@ mod tests {
     #[test]
     fn every_key_has_a_doc_in_both_languages() {
         for key in Key::ALL {
-            assert!(!key_doc(key, Lang::En).is_empty());
+            assert!(!key.doc(Lang::En).is_empty());
             assert!(
-                key_doc(key, Lang::Zh)
-                    .chars()
-                    .any(scenarios::lesson::is_wide),
+                key.doc(Lang::Zh).chars().any(scenarios::lesson::is_wide),
                 "{key}"
             );
             assert!(
-                expect(key, Lang::Zh)
+                key.expected_in(Lang::Zh)
                     .chars()
                     .any(scenarios::lesson::is_wide),
                 "{key}"

@@ -11,7 +11,7 @@
 //! Pure functions: no system call, no allocation that can fail in a way a user sees.
 
 use crate::engine::calls::{self, Arg, ValueNames};
-use crate::engine::{Limit, Op, Outcome, Plan, Purpose, Side, Val};
+use crate::engine::{Op, Outcome, Plan, Purpose, Side, Val};
 use crate::flags;
 use crate::params::{Access, Addr, FileKind, Key, Params};
 
@@ -121,28 +121,7 @@ fn offset_text(base: &str, d: i64) -> String {
 /// The knob behind an argument, if the screen should tie the argument to it. `own`: whether
 /// the student asked for the step (it has no purpose of the engine's).
 fn knob(arg: Arg, own: bool) -> Option<Key> {
-    let key = match arg {
-        Arg::Rlimit(Limit::As) => Key::RlimitAs,
-        Arg::Rlimit(Limit::Data) => Key::RlimitData,
-        Arg::Rlimit(Limit::Memlock) => Key::RlimitMemlock,
-        Arg::ExhaustMapCount => Key::ExhaustMapCount,
-        Arg::OpenPath | Arg::Memfd | Arg::Fd => Key::File,
-        Arg::OpenFlags => Key::Open,
-        Arg::TruncateSize => Key::FileSize,
-        Arg::Grow => Key::Grow,
-        Arg::Addr => Key::Addr,
-        Arg::Length => Key::Length,
-        Arg::Prot => Key::Prot,
-        Arg::Flags => Key::Flags,
-        Arg::Offset => Key::Offset,
-        Arg::MunmapAddr => Key::MunmapShift,
-        Arg::MunmapLength => Key::MunmapLength,
-        Arg::MprotectProt => Key::Mprotect,
-        Arg::CloseFd => Key::CloseFd,
-        Arg::Access => Key::Access,
-        Arg::CopyWindow => Key::Window,
-        Arg::CopySize => Key::CopySize,
-    };
+    let key = Key::shown_by(arg)?;
     match arg {
         // These knobs exist only as steps the engine adds (the map-count filler, the copies):
         // such a step is the knob's whole effect, so it shows the knob all the same.
@@ -209,7 +188,7 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
                         keys.push(Key::Addr);
                     }
                 }
-                if params.flags & 0x3 == 0 {
+                if params.map_type().is_none() {
                     keys.push(Key::Flags);
                 }
             }

@@ -68,8 +68,62 @@ pub const MAP_FLAGS: &[FlagSet] = &[
     f("MAP_SYNC", MAP_SYNC),
 ];
 
-/// The mapping type occupies the low two bits: SHARED=1, PRIVATE=2, SHARED_VALIDATE=3.
-const MAP_TYPE: i32 = 0x3;
+/// The mapping type: the field of `mmap`'s flags that says whether writes are shared. It is a
+/// two-bit field, not three flags: `MAP_SHARED` (1), `MAP_PRIVATE` (2) and `MAP_SHARED_VALIDATE`
+/// (3, "shared, and refuse flags you do not know"). Choosing one replaces the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MapType {
+    /// `MAP_SHARED`: writes reach the file and every process mapping it.
+    Shared,
+    /// `MAP_PRIVATE`: copy-on-write; writes stay in this process.
+    Private,
+    /// `MAP_SHARED_VALIDATE`: shared, and unknown flags are refused with `EOPNOTSUPP`.
+    SharedValidate,
+}
+
+impl MapType {
+    /// The bits of the field.
+    pub const MASK: i32 = 0x3;
+
+    /// The type `flags` asks for; `None` when the field is 0 (mmap then says `EINVAL`).
+    pub fn of(flags: i32) -> Option<MapType> {
+        MapType::from_bits(flags & MapType::MASK)
+    }
+
+    /// The type whose field value is `bits` exactly.
+    pub fn from_bits(bits: i32) -> Option<MapType> {
+        match bits {
+            MAP_SHARED => Some(MapType::Shared),
+            MAP_PRIVATE => Some(MapType::Private),
+            MAP_SHARED_VALIDATE => Some(MapType::SharedValidate),
+            _ => None,
+        }
+    }
+
+    /// The field's value.
+    pub fn bits(self) -> i32 {
+        match self {
+            MapType::Shared => MAP_SHARED,
+            MapType::Private => MAP_PRIVATE,
+            MapType::SharedValidate => MAP_SHARED_VALIDATE,
+        }
+    }
+
+    /// `flags` with this type in the field.
+    pub fn set(self, flags: i32) -> i32 {
+        MapType::clear(flags) | self.bits()
+    }
+
+    /// `flags` with the field emptied.
+    pub fn clear(flags: i32) -> i32 {
+        flags & !MapType::MASK
+    }
+
+    /// Whether writes through such a mapping reach the file.
+    pub fn is_shared(self) -> bool {
+        self != MapType::Private
+    }
+}
 
 fn parse_int(text: &str) -> Option<i32> {
     let v = crate::params::parse_u64(text)?;
@@ -138,13 +192,12 @@ pub fn prot_name(prot: i32) -> String {
 /// `MAP_SHARED|MAP_ANONYMOUS`, with unknown bits in hex; `0` when nothing is set.
 pub fn map_name(flags: i32) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let kind = flags & MAP_TYPE;
-    if kind != 0 {
-        if let Some(f) = MAP_FLAGS.iter().find(|f| f.value == kind) {
+    if let Some(ty) = MapType::of(flags) {
+        if let Some(f) = MAP_FLAGS.iter().find(|f| f.value == ty.bits()) {
             parts.push(f.name.to_string());
         }
     }
-    let rest = flags & !MAP_TYPE;
+    let rest = MapType::clear(flags);
     if rest != 0 {
         parts.push(join_bits(rest, &MAP_FLAGS[3..]));
     }
@@ -190,11 +243,6 @@ fn join_bits(value: i32, table: &[FlagSet]) -> String {
         parts.push(format!("{left:#x}"));
     }
     parts.join("|")
-}
-
-/// Is the mapping type one that maps a file shared (writes reach the file)?
-pub fn is_shared(flags: i32) -> bool {
-    matches!(flags & MAP_TYPE, MAP_SHARED | MAP_SHARED_VALIDATE)
 }
 
 #[cfg(test)]

@@ -23,6 +23,15 @@ impl Lang {
         }
     }
 
+    /// The one of two texts (or values) that is in this language: the one helper every
+    /// bilingual table uses.
+    pub fn pick<T>(self, en: T, zh: T) -> T {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
     /// The other language.
     pub fn other(self) -> Lang {
         match self {

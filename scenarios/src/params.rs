@@ -1,10 +1,21 @@
-//! The knobs a student can turn: every `--set KEY=VALUE` key of DESIGN.md, how each value is
-//! parsed from text and shown back in symbolic form.
+//! The knobs a student can turn: every `--set KEY=VALUE` key of DESIGN.md, in one table
+//! ([`knob`]). Each row says how the knob is named, what kind of value it takes, what it means
+//! (in English and Chinese), how its value is read from and stored into [`Params`], how a
+//! student steps it, and which call arguments show it on screen.
 //!
-//! Parsing never panics: every bad value becomes a [`ParamError`] naming the key, the value and
-//! what is accepted, so the command line and the TUI can both refuse it with a clear message.
+//! Values are typed ([`Value`]). Text is parsed only at the edges (the command line, the TUI's
+//! editor, JSON) with [`Params::set`]; inside the program a knob is set with
+//! [`Params::assign`]. Parsing never panics: every bad value becomes a [`ParamError`] naming
+//! the key, the value and what is accepted, so the command line and the TUI can both refuse it
+//! with a clear message.
+//!
+//! Adding a knob is one row in [`knobs!`]'s invocation below plus one field of [`Params`],
+//! plus wherever the experiment uses it.
 
-use crate::flags::{self, FlagSet};
+use crate::engine::calls::Arg;
+use crate::engine::Limit;
+use crate::flags::{self, FlagSet, MapType};
+use crate::lesson::Lang;
 use serde::Serialize;
 use std::fmt;
 
@@ -17,47 +28,32 @@ pub enum ParamError {
     NotKeyValue(String),
     /// A key no scenario knows.
     #[error("unknown key `{key}`; known keys: {known}")]
-    UnknownKey { key: String, known: String },
+    UnknownKey {
+        /// The key as typed.
+        key: String,
+        /// Every key, joined by `, `.
+        known: String,
+    },
     /// A key this scenario does not take.
     #[error("scenario `{scenario}` does not take `{key}`; it takes: {accepted}")]
     NotAccepted {
+        /// The scenario's id.
         scenario: String,
+        /// The key as typed.
         key: String,
+        /// The keys it takes, joined by `, `.
         accepted: String,
     },
     /// A value that does not parse for its key.
     #[error("bad value `{value}` for `{key}`: expected {expected}")]
     BadValue {
+        /// The key's name.
         key: String,
+        /// The value as typed.
         value: String,
+        /// What is accepted, in English.
         expected: String,
     },
-}
-
-/// Every parameter key, in the order DESIGN.md lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum Key {
-    File,
-    FileSize,
-    Open,
-    Addr,
-    Length,
-    Offset,
-    Prot,
-    Flags,
-    CloseFd,
-    Access,
-    Mprotect,
-    MunmapShift,
-    MunmapLength,
-    RlimitAs,
-    RlimitData,
-    RlimitMemlock,
-    ExhaustMapCount,
-    Guard,
-    Grow,
-    CopySize,
-    Window,
 }
 
 /// How a key's value is edited: the TUI picks its widget from this.
@@ -68,131 +64,681 @@ pub enum KeyKind {
     /// A set of flags joined by `|` (space toggles one).
     Flags(&'static [FlagSet]),
     /// A number (decimal, `0x` hex, K/M/G suffix).
-    Number { signed: bool },
+    Number {
+        /// Whether it may be negative.
+        signed: bool,
+    },
     /// `true` / `false`.
     Bool,
     /// Free text with its own grammar (`addr`, `access`).
     Text,
 }
 
+/// A knob's value, typed. [`fmt::Display`] gives the text [`Params::set`] accepts back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// One of the knob's words (`regular`, `ftruncate`).
+    Word(&'static str),
+    /// `open(2)` flags.
+    Open(i32),
+    /// Protection bits (`prot`, `mprotect`).
+    Prot(i32),
+    /// `mmap` flags.
+    Map(i32),
+    /// A number.
+    Number(i128),
+    /// Yes or no.
+    Bool(bool),
+    /// A one-byte touch.
+    Access(Access),
+    /// mmap's `addr`.
+    Addr(Addr),
+    /// The knob is off; the word says so (`none`, `unlimited`).
+    Off(&'static str),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Word(w) | Value::Off(w) => f.write_str(w),
+            Value::Open(o) => f.write_str(&flags::open_name(o)),
+            Value::Prot(p) => f.write_str(&flags::prot_name(p)),
+            Value::Map(m) => f.write_str(&flags::map_name(m)),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Access(a) => write!(f, "{a}"),
+            Value::Addr(a) => write!(f, "{a}"),
+        }
+    }
+}
+
+impl Value {
+    /// The number behind the value, when it has one (for hex/decimal display).
+    pub fn number(self) -> Option<i128> {
+        match self {
+            Value::Number(n) => Some(n),
+            Value::Open(v) | Value::Prot(v) | Value::Map(v) => Some(v.into()),
+            Value::Addr(Addr::At(a)) => Some(a.into()),
+            Value::Addr(Addr::Null) => Some(0),
+            _ => None,
+        }
+    }
+}
+
+/// Which way a student steps a knob (←/→).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// → : the next choice, one page more.
+    Next,
+    /// ← : the previous choice, one page less.
+    Previous,
+}
+
+/// One row of the knob table.
+#[derive(Debug, Clone, Copy)]
+pub struct Knob {
+    /// The key.
+    pub key: Key,
+    /// The key as typed after `--set`.
+    pub name: &'static str,
+    /// How its value is edited.
+    pub kind: KeyKind,
+    /// One line of documentation: `(English, Chinese)`.
+    pub doc: (&'static str, &'static str),
+    /// The word that means "off", when the knob can be off (`none`, `unlimited`).
+    pub off: Option<&'static str>,
+    /// The largest value accepted, for numbers with a cap (`at most 1G`).
+    pub max: Option<u64>,
+    /// Whether `playground` offers it (every knob its standard experiment honours).
+    pub playground: bool,
+    /// The call arguments that show this knob on screen.
+    pub shows: &'static [Arg],
+    /// Text to value.
+    parse: fn(&str) -> Option<Value>,
+    /// The value in `Params`.
+    read: fn(&Params) -> Value,
+    /// Store a value; `None` when this knob cannot hold it.
+    write: fn(&mut Params, Value) -> Option<()>,
+}
+
+/// Declares [`Key`] and the table [`KNOBS`] from one list of rows, so a knob is written once.
+macro_rules! knobs {
+    ($($(#[$doc:meta])* $key:ident { $($field:ident: $value:expr),* $(,)? })*) => {
+        /// Every parameter key, in the order DESIGN.md lists them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub enum Key {
+            $($(#[$doc])* $key,)*
+        }
+
+        const KEY_COUNT: usize = [$(stringify!($key)),*].len();
+
+        impl Key {
+            /// All keys, in display order.
+            pub const ALL: [Key; KEY_COUNT] = [$(Key::$key),*];
+        }
+
+        /// The knob table: one row per [`Key`], in the same order.
+        pub const KNOBS: [Knob; KEY_COUNT] = [$(Knob { key: Key::$key, $($field: $value),* }),*];
+    };
+}
+
+/// The `mmap` call's arguments, shared by the knobs that set them.
+const NUMBER: KeyKind = KeyKind::Number { signed: false };
+const SIGNED: KeyKind = KeyKind::Number { signed: true };
+
+knobs! {
+    /// Where the descriptor comes from.
+    File {
+        name: "file", kind: KeyKind::Choice(FileKind::NAMES),
+        doc: ("where the descriptor comes from", "文件描述符从哪里来"),
+        off: None, max: None, playground: true,
+        shows: &[Arg::OpenPath, Arg::Memfd, Arg::Fd],
+        parse: |t| FileKind::parse(t).map(|k| Value::Word(k.name())),
+        read: |p| Value::Word(p.file.name()),
+        write: |p, v| {
+            let file = FileKind::parse(word(v)?)?;
+            // "No file" means fd -1 *and* MAP_ANONYMOUS; moving away from it drops the flag.
+            // A later `flags=` still wins, so `EBADF` stays one knob away.
+            if file == FileKind::Anonymous {
+                p.flags |= flags::MAP_ANONYMOUS;
+            } else if p.file == FileKind::Anonymous {
+                p.flags &= !flags::MAP_ANONYMOUS;
+            }
+            p.file = file;
+            Some(())
+        },
+    }
+    /// Size of the file the lab creates.
+    FileSize {
+        name: "file_size", kind: NUMBER,
+        doc: ("size of the file the lab creates", "实验创建的文件大小"),
+        off: None, max: Some(MAX_FILE), playground: true, shows: &[Arg::TruncateSize],
+        parse: number, read: |p| Value::Number(p.file_size.into()),
+        write: |p, v| { p.file_size = size(v, MAX_FILE)?; Some(()) },
+    }
+    /// `open(2)` mode.
+    Open {
+        name: "open", kind: KeyKind::Choice(OPEN_CHOICES),
+        doc: ("open(2) mode of the file", "open(2) 打开文件的方式"),
+        off: None, max: None, playground: true, shows: &[Arg::OpenFlags],
+        parse: |t| flags::parse_open(t).map(Value::Open),
+        read: |p| Value::Open(p.open),
+        write: |p, v| { let Value::Open(o) = v else { return None }; p.open = o; Some(()) },
+    }
+    /// mmap's address.
+    Addr {
+        name: "addr", kind: KeyKind::Text,
+        doc: ("address hint (NULL: the kernel chooses)", "地址提示（NULL：由内核选择）"),
+        off: None, max: None, playground: true, shows: &[Arg::Addr],
+        parse: |t| parse_addr(t).map(Value::Addr),
+        read: |p| Value::Addr(p.addr),
+        write: |p, v| { let Value::Addr(a) = v else { return None }; p.addr = a; Some(()) },
+    }
+    /// Bytes to map.
+    Length {
+        name: "length", kind: NUMBER,
+        doc: ("bytes to map", "要映射的字节数"),
+        off: None, max: None, playground: true, shows: &[Arg::Length],
+        parse: number, read: |p| Value::Number(p.length.into()),
+        write: |p, v| { p.length = size(v, u64::MAX)?; Some(()) },
+    }
+    /// File offset.
+    Offset {
+        name: "offset", kind: SIGNED,
+        doc: ("file offset: a multiple of the page size", "文件偏移：必须是页大小的整数倍"),
+        off: None, max: None, playground: true, shows: &[Arg::Offset],
+        parse: signed, read: |p| Value::Number(p.offset.into()),
+        write: |p, v| { p.offset = int(v)?; Some(()) },
+    }
+    /// mmap's protection.
+    Prot {
+        name: "prot", kind: KeyKind::Flags(flags::PROT_FLAGS),
+        doc: ("what the mapping allows: read, write, execute", "映射允许的访问：读、写、执行"),
+        off: None, max: None, playground: true, shows: &[Arg::Prot],
+        parse: |t| flags::parse_prot(t).map(Value::Prot),
+        read: |p| Value::Prot(p.prot),
+        write: |p, v| { p.prot = prot(v)?; Some(()) },
+    }
+    /// mmap's flags.
+    Flags {
+        name: "flags", kind: KeyKind::Flags(flags::MAP_FLAGS),
+        doc: ("shared or private, and extra behaviour", "共享还是私有，以及其他行为"),
+        off: None, max: None, playground: true, shows: &[Arg::Flags],
+        parse: |t| flags::parse_map(t).map(Value::Map),
+        read: |p| Value::Map(p.flags),
+        write: |p, v| { let Value::Map(m) = v else { return None }; p.flags = m; Some(()) },
+    }
+    /// Close the descriptor right after mmap.
+    CloseFd {
+        name: "close_fd", kind: KeyKind::Bool,
+        doc: ("close the descriptor right after mmap", "mmap 之后立即关闭文件描述符"),
+        off: None, max: None, playground: true, shows: &[Arg::CloseFd],
+        parse: boolean, read: |p| Value::Bool(p.close_fd),
+        write: |p, v| { p.close_fd = yes(v)?; Some(()) },
+    }
+    /// Touch one byte.
+    Access {
+        name: "access", kind: KeyKind::Text,
+        doc: ("touch one byte: read@N or write@N", "访问一个字节：read@N 或 write@N"),
+        off: None, max: None, playground: true, shows: &[Arg::Access],
+        parse: |t| parse_access(t).map(Value::Access),
+        read: |p| Value::Access(p.access),
+        write: |p, v| { let Value::Access(a) = v else { return None }; p.access = a; Some(()) },
+    }
+    /// mprotect after mmap.
+    Mprotect {
+        name: "mprotect", kind: KeyKind::Flags(flags::PROT_FLAGS),
+        doc: ("change the protection after mmap", "mmap 之后修改保护属性"),
+        off: Some("none"), max: None, playground: true, shows: &[Arg::MprotectProt],
+        parse: |t| match t {
+            "none" | "" => Some(Value::Off("none")),
+            _ => flags::parse_prot(t).map(Value::Prot),
+        },
+        read: |p| p.mprotect.map_or(Value::Off("none"), Value::Prot),
+        write: |p, v| {
+            p.mprotect = match v { Value::Off(_) => None, v => Some(prot(v)?) };
+            Some(())
+        },
+    }
+    /// The pointer shift passed to munmap.
+    MunmapShift {
+        name: "munmap_shift", kind: SIGNED,
+        doc: ("bytes added to the pointer passed to munmap", "传给 munmap 的指针加上的字节数"),
+        off: None, max: None, playground: true, shows: &[Arg::MunmapAddr],
+        parse: signed, read: |p| Value::Number(p.munmap_shift.into()),
+        write: |p, v| { p.munmap_shift = int(v)?; Some(()) },
+    }
+    /// The length passed to munmap.
+    MunmapLength {
+        name: "munmap_length", kind: NUMBER,
+        doc: ("length passed to munmap", "传给 munmap 的长度"),
+        off: None, max: None, playground: true, shows: &[Arg::MunmapLength],
+        parse: number, read: |p| Value::Number(p.munmap_len().into()),
+        write: |p, v| { p.munmap_length = Some(size(v, u64::MAX)?); Some(()) },
+    }
+    /// RLIMIT_AS.
+    RlimitAs {
+        name: "rlimit_as", kind: NUMBER,
+        doc: ("limit the address space before mmap", "mmap 之前限制地址空间大小"),
+        off: Some("unlimited"), max: None, playground: true, shows: &[Arg::Rlimit(Limit::As)],
+        parse: limit, read: |p| limit_value(p.rlimit_as),
+        write: |p, v| { p.rlimit_as = limit_of(v)?; Some(()) },
+    }
+    /// RLIMIT_DATA.
+    RlimitData {
+        name: "rlimit_data", kind: NUMBER,
+        doc: ("limit the data segment before mmap", "mmap 之前限制数据段大小"),
+        off: Some("unlimited"), max: None, playground: true, shows: &[Arg::Rlimit(Limit::Data)],
+        parse: limit, read: |p| limit_value(p.rlimit_data),
+        write: |p, v| { p.rlimit_data = limit_of(v)?; Some(()) },
+    }
+    /// RLIMIT_MEMLOCK.
+    RlimitMemlock {
+        name: "rlimit_memlock", kind: NUMBER,
+        doc: ("limit locked memory before mmap", "mmap 之前限制可锁定的内存"),
+        off: Some("unlimited"), max: None, playground: true,
+        shows: &[Arg::Rlimit(Limit::Memlock)],
+        parse: limit, read: |p| limit_value(p.rlimit_memlock),
+        write: |p, v| { p.rlimit_memlock = limit_of(v)?; Some(()) },
+    }
+    /// Fill vm.max_map_count first.
+    ExhaustMapCount {
+        name: "exhaust_map_count", kind: KeyKind::Bool,
+        doc: ("first fill up vm.max_map_count", "先把映射数量填满到 vm.max_map_count"),
+        off: None, max: None, playground: true, shows: &[Arg::ExhaustMapCount],
+        parse: boolean, read: |p| Value::Bool(p.exhaust_map_count),
+        write: |p, v| { p.exhaust_map_count = yes(v)?; Some(()) },
+    }
+    /// A guard page above the mapping.
+    Guard {
+        name: "guard", kind: KeyKind::Bool,
+        doc: ("keep a guard page above the mapping", "在映射上方留一页保护页"),
+        off: None, max: None, playground: true, shows: &[],
+        parse: boolean, read: |p| Value::Bool(p.guard),
+        write: |p, v| { p.guard = yes(v)?; Some(()) },
+    }
+    /// How a new file is grown.
+    Grow {
+        name: "grow", kind: KeyKind::Choice(Grow::NAMES),
+        doc: ("extend the new file before mapping it", "映射之前先扩展新文件"),
+        off: None, max: None, playground: false, shows: &[Arg::Grow],
+        parse: |t| Grow::parse(t).map(|g| Value::Word(g.name())),
+        read: |p| Value::Word(p.grow.name()),
+        write: |p, v| { p.grow = Grow::parse(word(v)?)?; Some(()) },
+    }
+    /// The size of the file mmap-copy copies.
+    CopySize {
+        name: "copy_size", kind: NUMBER,
+        doc: ("size of the file to copy", "要拷贝的文件大小"),
+        off: None, max: Some(MAX_FILE), playground: false, shows: &[Arg::CopySize],
+        parse: number, read: |p| Value::Number(p.copy_size.into()),
+        write: |p, v| { p.copy_size = size(v, MAX_FILE)?; Some(()) },
+    }
+    /// The copy's window.
+    Window {
+        name: "window", kind: NUMBER,
+        doc: ("bytes mapped at a time while copying", "拷贝时每次映射的字节数"),
+        off: None, max: None, playground: false, shows: &[Arg::CopyWindow],
+        parse: number, read: |p| Value::Number(p.window.into()),
+        write: |p, v| {
+            let w = size(v, u64::MAX)?;
+            if w == 0 {
+                return None;
+            }
+            p.window = w;
+            Some(())
+        },
+    }
+}
+
+/// Every key `playground` offers, in [`Key::ALL`] order: the knobs its standard experiment
+/// honours (the table's `playground` column).
+pub const PLAYGROUND_KEYS: [Key; playground_count()] = playground_keys();
+
+const fn playground_count() -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < KNOBS.len() {
+        if KNOBS[i].playground {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn playground_keys() -> [Key; playground_count()] {
+    let mut out = [Key::File; playground_count()];
+    let (mut i, mut n) = (0, 0);
+    while i < KNOBS.len() {
+        if KNOBS[i].playground {
+            out[n] = KNOBS[i].key;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn word(v: Value) -> Option<&'static str> {
+    match v {
+        Value::Word(w) => Some(w),
+        _ => None,
+    }
+}
+
+fn yes(v: Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn prot(v: Value) -> Option<i32> {
+    match v {
+        Value::Prot(p) => Some(p),
+        _ => None,
+    }
+}
+
+fn int(v: Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => i64::try_from(n).ok(),
+        _ => None,
+    }
+}
+
+fn size(v: Value, max: u64) -> Option<u64> {
+    match v {
+        Value::Number(n) => u64::try_from(n).ok().filter(|&n| n <= max),
+        _ => None,
+    }
+}
+
+fn limit_value(limit: Option<u64>) -> Value {
+    limit.map_or(Value::Off("unlimited"), |v| Value::Number(v.into()))
+}
+
+fn limit_of(v: Value) -> Option<Option<u64>> {
+    match v {
+        Value::Off(_) => Some(None),
+        v => size(v, u64::MAX).map(Some),
+    }
+}
+
+fn number(text: &str) -> Option<Value> {
+    parse_u64(text).map(|n| Value::Number(n.into()))
+}
+
+fn signed(text: &str) -> Option<Value> {
+    parse_i64(text).map(|n| Value::Number(n.into()))
+}
+
+fn boolean(text: &str) -> Option<Value> {
+    parse_bool(text).map(Value::Bool)
+}
+
+fn limit(text: &str) -> Option<Value> {
+    match text {
+        "unlimited" | "none" => Some(Value::Off("unlimited")),
+        _ => number(text),
+    }
+}
+
 impl Key {
-    /// All keys, in display order.
-    pub const ALL: [Key; 21] = [
-        Key::File,
-        Key::FileSize,
-        Key::Open,
-        Key::Addr,
-        Key::Length,
-        Key::Offset,
-        Key::Prot,
-        Key::Flags,
-        Key::CloseFd,
-        Key::Access,
-        Key::Mprotect,
-        Key::MunmapShift,
-        Key::MunmapLength,
-        Key::RlimitAs,
-        Key::RlimitData,
-        Key::RlimitMemlock,
-        Key::ExhaustMapCount,
-        Key::Guard,
-        Key::Grow,
-        Key::CopySize,
-        Key::Window,
-    ];
+    /// This key's row of the knob table.
+    pub fn knob(self) -> &'static Knob {
+        &KNOBS[self as usize]
+    }
 
     /// The key as typed after `--set`.
     pub fn name(self) -> &'static str {
-        match self {
-            Key::File => "file",
-            Key::FileSize => "file_size",
-            Key::Open => "open",
-            Key::Addr => "addr",
-            Key::Length => "length",
-            Key::Offset => "offset",
-            Key::Prot => "prot",
-            Key::Flags => "flags",
-            Key::CloseFd => "close_fd",
-            Key::Access => "access",
-            Key::Mprotect => "mprotect",
-            Key::MunmapShift => "munmap_shift",
-            Key::MunmapLength => "munmap_length",
-            Key::RlimitAs => "rlimit_as",
-            Key::RlimitData => "rlimit_data",
-            Key::RlimitMemlock => "rlimit_memlock",
-            Key::ExhaustMapCount => "exhaust_map_count",
-            Key::Guard => "guard",
-            Key::Grow => "grow",
-            Key::CopySize => "copy_size",
-            Key::Window => "window",
-        }
+        self.knob().name
     }
 
     /// The key named `name`, if any.
     pub fn from_name(name: &str) -> Option<Key> {
-        Key::ALL.into_iter().find(|k| k.name() == name)
+        KNOBS.iter().find(|k| k.name == name).map(|k| k.key)
     }
 
     /// How the value is edited.
     pub fn kind(self) -> KeyKind {
-        match self {
-            Key::File => KeyKind::Choice(FileKind::NAMES),
-            Key::Open => KeyKind::Choice(OPEN_CHOICES),
-            Key::Grow => KeyKind::Choice(Grow::NAMES),
-            Key::Prot | Key::Mprotect => KeyKind::Flags(flags::PROT_FLAGS),
-            Key::Flags => KeyKind::Flags(flags::MAP_FLAGS),
-            Key::Offset | Key::MunmapShift => KeyKind::Number { signed: true },
-            Key::FileSize
-            | Key::Length
-            | Key::MunmapLength
-            | Key::RlimitAs
-            | Key::RlimitData
-            | Key::RlimitMemlock
-            | Key::CopySize
-            | Key::Window => KeyKind::Number { signed: false },
-            Key::CloseFd | Key::ExhaustMapCount | Key::Guard => KeyKind::Bool,
-            Key::Addr | Key::Access => KeyKind::Text,
+        self.knob().kind
+    }
+
+    /// One line of documentation in `lang`.
+    pub fn doc(self, lang: Lang) -> &'static str {
+        let (en, zh) = self.knob().doc;
+        lang.pick(en, zh)
+    }
+
+    /// The knob a call argument shows, if any.
+    pub fn shown_by(arg: Arg) -> Option<Key> {
+        KNOBS.iter().find(|k| k.shows.contains(&arg)).map(|k| k.key)
+    }
+
+    /// What a value of this key looks like, in English (error messages and help).
+    pub fn expected(self) -> String {
+        self.expected_in(Lang::En)
+    }
+
+    /// What a value of this key looks like, in `lang`.
+    pub fn expected_in(self, lang: Lang) -> String {
+        let knob = self.knob();
+        let zh = lang == Lang::Zh;
+        let text = match knob.kind {
+            KeyKind::Choice(words) => {
+                let words = words.join(", ");
+                if zh {
+                    format!("以下之一：{words}")
+                } else {
+                    format!("one of {words}")
+                }
+            }
+            KeyKind::Flags(set) => {
+                let names: Vec<&str> = set.iter().map(|f| f.name).collect();
+                let names = names.join(", ");
+                // mmap's flags take raw numbers too (an unknown bit is a lesson); protections
+                // take PROT_NONE, which is no bit at all.
+                match (self == Key::Flags, zh) {
+                    (true, false) => format!("{names} joined by | or a number"),
+                    (true, true) => format!("用 | 连接的 {names}，或一个数字"),
+                    (false, false) => format!("PROT_NONE, or {names} joined by |"),
+                    (false, true) => format!("PROT_NONE，或用 | 连接的 {names}"),
+                }
+            }
+            KeyKind::Number { signed } => {
+                let cap = knob.max.map(size_text);
+                match zh {
+                    false => format!(
+                        "{}: decimal, 0x hex, or with a K/M/G suffix{}",
+                        if signed {
+                            "an integer, possibly negative"
+                        } else {
+                            "an integer"
+                        },
+                        cap.map_or_else(String::new, |c| format!(", at most {c}"))
+                    ),
+                    true => format!(
+                        "{}整数：十进制、0x 十六进制，或带 K/M/G 后缀{}",
+                        if signed { "可为负的" } else { "" },
+                        cap.map_or_else(String::new, |c| format!("，最大 {c}"))
+                    ),
+                }
+            }
+            KeyKind::Bool => lang.pick("true or false", "true 或 false").to_string(),
+            KeyKind::Text if self == Key::Addr => lang
+                .pick(
+                    "NULL, a hex address such as 0x10000000, or existing",
+                    "NULL、十六进制地址（如 0x10000000）或 existing",
+                )
+                .to_string(),
+            KeyKind::Text => lang
+                .pick(
+                    "none, read@N or write@N (N: byte offset from the pointer)",
+                    "none、read@N 或 write@N（N：从指针起算的字节偏移）",
+                )
+                .to_string(),
+        };
+        match (knob.off, knob.kind) {
+            // Limits can also be lifted; say how.
+            (Some(off), KeyKind::Number { .. }) if zh => format!("{text}，或 {off}"),
+            (Some(off), KeyKind::Number { .. }) => format!("{text}, or {off}"),
+            _ => text,
         }
     }
 
-    /// What a value of this key looks like, for error messages and help.
-    pub fn expected(self) -> String {
-        match self.kind() {
-            KeyKind::Choice(words) => format!("one of {}", words.join(", ")),
-            KeyKind::Flags(set) => {
-                let names: Vec<&str> = set.iter().map(|f| f.name).collect();
-                let extra = if self == Key::Flags {
-                    " or a number"
-                } else {
-                    ""
-                };
-                let none = if self == Key::Flags {
-                    ""
-                } else {
-                    "PROT_NONE, or "
-                };
-                format!("{none}{} joined by |{extra}", names.join(", "))
-            }
-            KeyKind::Number { signed } => format!(
-                "{}: decimal, 0x hex, or with a K/M/G suffix{}",
-                if signed {
-                    "an integer, possibly negative"
-                } else {
-                    "an integer"
-                },
-                if matches!(self, Key::FileSize | Key::CopySize) {
-                    ", at most 1G"
-                } else {
-                    ""
-                }
-            ),
-            KeyKind::Bool => "true or false".to_string(),
-            KeyKind::Text => match self {
-                Key::Addr => "NULL, a hex address such as 0x10000000, or existing".to_string(),
-                _ => "none, read@N or write@N (N: byte offset from the pointer)".to_string(),
-            },
+    /// Text to a value of this key (not yet checked against its limits: [`Params::assign`]
+    /// does that).
+    pub fn parse(self, text: &str) -> Result<Value, ParamError> {
+        (self.knob().parse)(text.trim()).ok_or_else(|| self.bad(text))
+    }
+
+    fn bad(self, text: impl fmt::Display) -> ParamError {
+        ParamError::BadValue {
+            key: self.name().to_string(),
+            value: text.to_string(),
+            expected: self.expected(),
         }
     }
+
+    /// The value one step away (←/→): the next or previous word of a choice, the other
+    /// answer of a yes/no, the next page boundary of a number or of the byte a touch reaches
+    /// (snapping to page multiples: the boundary is the lesson). `None` for knobs that are
+    /// typed, not stepped (`addr`, flags: those move a cursor instead), and for a knob that
+    /// is off (a touch of `none`, an unlimited limit).
+    pub fn step(self, params: &Params, direction: Direction, page: u64) -> Option<Value> {
+        let now = params.value(self);
+        let page = page.max(1);
+        let forward = direction == Direction::Next;
+        match (self.kind(), now) {
+            (KeyKind::Choice(words), _) => {
+                let text = now.to_string();
+                let at = words.iter().position(|w| *w == text).unwrap_or(0);
+                let n = words.len();
+                let to = if forward {
+                    (at + 1) % n
+                } else {
+                    (at + n - 1) % n
+                };
+                self.parse(words[to]).ok()
+            }
+            (KeyKind::Bool, Value::Bool(b)) => Some(Value::Bool(!b)),
+            (KeyKind::Number { signed }, Value::Number(n)) => {
+                let to = page_step(n, i128::from(page), forward);
+                Some(Value::Number(if signed { to } else { to.max(0) }))
+            }
+            (_, Value::Access(a)) => {
+                let (write, n) = match a {
+                    Access::Read(n) => (false, n),
+                    Access::Write(n) => (true, n),
+                    Access::None => return None,
+                };
+                let to = page_step(n.into(), page.into(), forward).max(0);
+                let to = u64::try_from(to).unwrap_or(u64::MAX);
+                Some(Value::Access(if write {
+                    Access::Write(to)
+                } else {
+                    Access::Read(to)
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    /// The value after Space: a yes/no flips, a touch cycles none → read → write → none
+    /// (keeping the byte), a choice moves on, and for flags the flag `index` of the kind's
+    /// table is toggled (the mapping type is one field: choosing `MAP_PRIVATE` replaces
+    /// `MAP_SHARED`). `None` for knobs that are only typed.
+    pub fn toggle(self, params: &Params, index: usize) -> Option<Value> {
+        match (self.kind(), params.value(self)) {
+            (KeyKind::Bool, Value::Bool(b)) => Some(Value::Bool(!b)),
+            (KeyKind::Choice(_), _) => self.step(params, Direction::Next, 1),
+            (_, Value::Access(a)) => Some(Value::Access(match a {
+                Access::None => Access::Read(0),
+                Access::Read(n) => Access::Write(n),
+                Access::Write(_) => Access::None,
+            })),
+            (KeyKind::Flags(set), now) => {
+                let flag = set.get(index)?.value;
+                let bits = now.number().unwrap_or(0) as i32;
+                Some(match self {
+                    Key::Flags => Value::Map(toggle_map_flag(bits, flag)),
+                    _ => Value::Prot(bits ^ flag),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether flag `index` of the kind's table is set in `params` (the mapping type compares
+    /// as a field, the other flags as bits).
+    pub fn flag_is_set(self, params: &Params, index: usize) -> bool {
+        let KeyKind::Flags(set) = self.kind() else {
+            return false;
+        };
+        let Some(flag) = set.get(index) else {
+            return false;
+        };
+        let bits = params.value(self).number().unwrap_or(0) as i32;
+        match (self, MapType::from_bits(flag.value)) {
+            (Key::Flags, Some(ty)) if flag.value & !MapType::MASK == 0 => {
+                MapType::of(bits) == Some(ty)
+            }
+            _ => flag.value != 0 && bits & flag.value == flag.value,
+        }
+    }
+
+    /// Where a cursor over the kind's words starts: on the current choice (`false`/`true`
+    /// for yes/no).
+    pub fn choice_index(self, params: &Params) -> usize {
+        let value = params.value(self);
+        match (self.kind(), value) {
+            (KeyKind::Choice(words), v) => {
+                let text = v.to_string();
+                words.iter().position(|w| *w == text).unwrap_or(0)
+            }
+            (KeyKind::Bool, Value::Bool(b)) => usize::from(b),
+            _ => 0,
+        }
+    }
+}
+
+/// Toggle one `mmap` flag: the mapping type is one field, so choosing a type replaces the
+/// other (choosing the current one clears it), while the other flags are bits.
+fn toggle_map_flag(bits: i32, flag: i32) -> i32 {
+    match MapType::from_bits(flag) {
+        Some(ty) if flag & !MapType::MASK == 0 => {
+            if MapType::of(bits) == Some(ty) {
+                MapType::clear(bits)
+            } else {
+                ty.set(bits)
+            }
+        }
+        _ => bits ^ flag,
+    }
+}
+
+/// One page from `n`: up to the next boundary, or down to the previous one (to the boundary
+/// below when between two).
+fn page_step(n: i128, page: i128, forward: bool) -> i128 {
+    if forward {
+        (n.div_euclid(page) + 1) * page
+    } else if n.rem_euclid(page) != 0 {
+        n.div_euclid(page) * page
+    } else {
+        n - page
+    }
+}
+
+/// `1G`, `64M`, `4K` or bytes: a cap as a student would type it.
+fn size_text(bytes: u64) -> String {
+    for (shift, suffix) in [(30, "G"), (20, "M"), (10, "K")] {
+        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return format!("{}{suffix}", bytes >> shift);
+        }
+    }
+    bytes.to_string()
 }
 
 impl fmt::Display for Key {
@@ -274,6 +820,12 @@ impl Grow {
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
+
+    fn parse(text: &str) -> Option<Grow> {
+        [Grow::None, Grow::Ftruncate, Grow::LseekWrite]
+            .into_iter()
+            .find(|g| g.name() == text)
+    }
 }
 
 /// Touch one byte of the mapping.
@@ -342,6 +894,7 @@ pub const OPEN_CHOICES: &[&str] = &[
 /// Every knob of one experiment. Scenarios start from their defaults; `--set` changes the keys
 /// the scenario accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)] // each field is the knob of the same name; the knob table documents it
 pub struct Params {
     pub file: FileKind,
     pub file_size: u64,
@@ -401,135 +954,55 @@ impl Params {
         self.munmap_length.unwrap_or(self.length)
     }
 
-    /// Parse `value` and store it under `key`. On error nothing changes.
+    /// The mapping type `flags` asks for (`None` when its field is 0).
+    pub fn map_type(&self) -> Option<MapType> {
+        MapType::of(self.flags)
+    }
+
+    /// Parse `value` (the text edge: command line, editor, JSON) and store it under `key`.
+    /// On error nothing changes.
     pub fn set(&mut self, key: Key, value: &str) -> Result<(), ParamError> {
-        let bad = || ParamError::BadValue {
-            key: key.name().to_string(),
-            value: value.to_string(),
-            expected: key.expected(),
-        };
-        let text = value.trim();
-        match key {
-            Key::File => {
-                let file = FileKind::parse(text).ok_or_else(bad)?;
-                // "No file" means fd -1 *and* MAP_ANONYMOUS; moving away from it drops the flag.
-                // A later `flags=` still wins, so `EBADF` stays one knob away.
-                if file == FileKind::Anonymous {
-                    self.flags |= flags::MAP_ANONYMOUS;
-                } else if self.file == FileKind::Anonymous {
-                    self.flags &= !flags::MAP_ANONYMOUS;
-                }
-                self.file = file;
+        let typed = key.parse(value)?;
+        self.assign(key, typed).map_err(|_| key.bad(value.trim()))
+    }
+
+    /// Store a typed value under `key`, checked against the knob's limits (a size over its
+    /// cap, a window of 0). On error nothing changes.
+    pub fn assign(&mut self, key: Key, value: Value) -> Result<(), ParamError> {
+        let mut next = self.clone();
+        match (key.knob().write)(&mut next, value) {
+            Some(()) => {
+                *self = next;
+                Ok(())
             }
-            Key::FileSize => self.file_size = parse_size(text, MAX_FILE).ok_or_else(bad)?,
-            Key::Open => self.open = flags::parse_open(text).ok_or_else(bad)?,
-            Key::Addr => self.addr = parse_addr(text).ok_or_else(bad)?,
-            Key::Length => self.length = parse_u64(text).ok_or_else(bad)?,
-            Key::Offset => self.offset = parse_i64(text).ok_or_else(bad)?,
-            Key::Prot => self.prot = flags::parse_prot(text).ok_or_else(bad)?,
-            Key::Flags => self.flags = flags::parse_map(text).ok_or_else(bad)?,
-            Key::CloseFd => self.close_fd = parse_bool(text).ok_or_else(bad)?,
-            Key::Access => self.access = parse_access(text).ok_or_else(bad)?,
-            Key::Mprotect => {
-                self.mprotect = match text {
-                    "none" | "" => None,
-                    _ => Some(flags::parse_prot(text).ok_or_else(bad)?),
-                }
-            }
-            Key::MunmapShift => self.munmap_shift = parse_i64(text).ok_or_else(bad)?,
-            Key::MunmapLength => self.munmap_length = Some(parse_u64(text).ok_or_else(bad)?),
-            Key::RlimitAs => self.rlimit_as = parse_limit(text).ok_or_else(bad)?,
-            Key::RlimitData => self.rlimit_data = parse_limit(text).ok_or_else(bad)?,
-            Key::RlimitMemlock => self.rlimit_memlock = parse_limit(text).ok_or_else(bad)?,
-            Key::ExhaustMapCount => self.exhaust_map_count = parse_bool(text).ok_or_else(bad)?,
-            Key::Guard => self.guard = parse_bool(text).ok_or_else(bad)?,
-            Key::Grow => {
-                self.grow = match text {
-                    "none" => Grow::None,
-                    "ftruncate" => Grow::Ftruncate,
-                    "lseek-write" => Grow::LseekWrite,
-                    _ => return Err(bad()),
-                }
-            }
-            Key::CopySize => self.copy_size = parse_size(text, MAX_FILE).ok_or_else(bad)?,
-            Key::Window => {
-                let w = parse_u64(text).ok_or_else(bad)?;
-                if w == 0 {
-                    return Err(bad());
-                }
-                self.window = w
-            }
+            None => Err(key.bad(value)),
         }
-        Ok(())
+    }
+
+    /// The typed value of `key`.
+    pub fn value(&self, key: Key) -> Value {
+        (key.knob().read)(self)
     }
 
     /// The value of `key` as text that [`Params::set`] accepts back.
     pub fn get(&self, key: Key) -> String {
-        match key {
-            Key::File => self.file.name().to_string(),
-            Key::FileSize => self.file_size.to_string(),
-            Key::Open => flags::open_name(self.open),
-            Key::Addr => self.addr.to_string(),
-            Key::Length => self.length.to_string(),
-            Key::Offset => self.offset.to_string(),
-            Key::Prot => flags::prot_name(self.prot),
-            Key::Flags => flags::map_name(self.flags),
-            Key::CloseFd => self.close_fd.to_string(),
-            Key::Access => self.access.to_string(),
-            Key::Mprotect => self
-                .mprotect
-                .map_or_else(|| "none".to_string(), flags::prot_name),
-            Key::MunmapShift => self.munmap_shift.to_string(),
-            Key::MunmapLength => self.munmap_len().to_string(),
-            Key::RlimitAs => limit_name(self.rlimit_as),
-            Key::RlimitData => limit_name(self.rlimit_data),
-            Key::RlimitMemlock => limit_name(self.rlimit_memlock),
-            Key::ExhaustMapCount => self.exhaust_map_count.to_string(),
-            Key::Guard => self.guard.to_string(),
-            Key::Grow => self.grow.name().to_string(),
-            Key::CopySize => self.copy_size.to_string(),
-            Key::Window => self.window.to_string(),
-        }
+        self.value(key).to_string()
     }
 
     /// The numeric value of `key`, when it has one (for hex/decimal display).
     pub fn number(&self, key: Key) -> Option<i128> {
-        Some(match key {
-            Key::FileSize => self.file_size.into(),
-            Key::Length => self.length.into(),
-            Key::Offset => self.offset.into(),
-            Key::MunmapShift => self.munmap_shift.into(),
-            Key::MunmapLength => self.munmap_len().into(),
-            Key::RlimitAs => self.rlimit_as?.into(),
-            Key::RlimitData => self.rlimit_data?.into(),
-            Key::RlimitMemlock => self.rlimit_memlock?.into(),
-            Key::CopySize => self.copy_size.into(),
-            Key::Window => self.window.into(),
-            Key::Open => self.open.into(),
-            Key::Prot => self.prot.into(),
-            Key::Flags => self.flags.into(),
-            Key::Mprotect => self.mprotect?.into(),
-            Key::Addr => match self.addr {
-                Addr::At(a) => a.into(),
-                Addr::Null => 0,
-                Addr::Existing => return None,
-            },
-            _ => return None,
-        })
+        self.value(key).number()
     }
 
     /// The value as JSON: numbers for numeric keys, text for the rest.
     pub fn json_value(&self, key: Key) -> serde_json::Value {
-        match key.kind() {
-            KeyKind::Number { .. } => match self.number(key) {
-                Some(n) => match i64::try_from(n) {
-                    Ok(v) => v.into(),
-                    Err(_) => (n as u64).into(),
-                },
-                None => serde_json::Value::String(self.get(key)),
+        match (key.kind(), self.value(key)) {
+            (KeyKind::Number { .. }, Value::Number(n)) => match i64::try_from(n) {
+                Ok(v) => v.into(),
+                Err(_) => (n as u64).into(),
             },
-            KeyKind::Bool => matches!(self.get(key).as_str(), "true").into(),
-            _ => self.get(key).into(),
+            (_, Value::Bool(b)) => b.into(),
+            (_, v) => v.to_string().into(),
         }
     }
 }
@@ -537,21 +1010,6 @@ impl Params {
 /// The largest file the lab will write into its temporary directory (`file_size`,
 /// `copy_size`): a typo must not fill the disk.
 pub const MAX_FILE: u64 = 1 << 30;
-
-fn parse_size(text: &str, max: u64) -> Option<u64> {
-    parse_u64(text).filter(|&v| v <= max)
-}
-
-fn limit_name(limit: Option<u64>) -> String {
-    limit.map_or_else(|| "unlimited".to_string(), |v| v.to_string())
-}
-
-fn parse_limit(text: &str) -> Option<Option<u64>> {
-    match text {
-        "unlimited" | "none" => Some(None),
-        _ => parse_u64(text).map(Some),
-    }
-}
 
 fn parse_bool(text: &str) -> Option<bool> {
     match text.to_ascii_lowercase().as_str() {
@@ -663,6 +1121,87 @@ mod tests {
             p.set(key, value).unwrap();
             assert_eq!(p.get(key), value, "{key}");
         }
+    }
+
+    #[test]
+    fn mapping_type_is_a_field() {
+        use flags::{MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE};
+        let v = MAP_SHARED | MAP_ANONYMOUS;
+        assert_eq!(toggle_map_flag(v, MAP_PRIVATE), MAP_PRIVATE | MAP_ANONYMOUS);
+        assert_eq!(toggle_map_flag(v, MAP_SHARED), MAP_ANONYMOUS);
+        assert_eq!(toggle_map_flag(v, MAP_ANONYMOUS), MAP_SHARED);
+        let mut p = Params::base(4096);
+        p.flags = MAP_SHARED_VALIDATE;
+        let at = |name: &str| {
+            flags::MAP_FLAGS
+                .iter()
+                .position(|f| f.name == name)
+                .unwrap()
+        };
+        assert!(Key::Flags.flag_is_set(&p, at("MAP_SHARED_VALIDATE")));
+        assert!(!Key::Flags.flag_is_set(&p, at("MAP_SHARED")));
+    }
+
+    #[test]
+    fn stepping_follows_the_table() {
+        let mut p = Params::base(4096);
+        p.offset = 1000;
+        assert_eq!(
+            Key::Offset.step(&p, Direction::Next, 4096),
+            Some(Value::Number(4096))
+        );
+        assert_eq!(
+            Key::Offset.step(&p, Direction::Previous, 4096),
+            Some(Value::Number(0))
+        );
+        assert_eq!(
+            Key::Length.step(&Params::base(4096), Direction::Previous, 4096),
+            Some(Value::Number(0))
+        );
+        assert_eq!(
+            Key::File.step(&p, Direction::Previous, 4096),
+            Some(Value::Word("sealed-memfd"))
+        );
+        p.access = Access::Write(100);
+        assert_eq!(
+            Key::Access.step(&p, Direction::Next, 4096),
+            Some(Value::Access(Access::Write(4096)))
+        );
+        assert_eq!(Key::Addr.step(&p, Direction::Next, 4096), None);
+        assert_eq!(Key::Access.toggle(&p, 0), Some(Value::Access(Access::None)));
+    }
+
+    #[test]
+    fn limits_are_checked_when_a_typed_value_is_stored() {
+        let mut p = Params::base(4096);
+        assert!(p.assign(Key::Window, Value::Number(0)).is_err());
+        assert!(p
+            .assign(Key::CopySize, Value::Number((MAX_FILE + 1).into()))
+            .is_err());
+        assert!(p.assign(Key::Length, Value::Bool(true)).is_err());
+        assert_eq!(p, Params::base(4096));
+        p.assign(Key::RlimitAs, Value::Off("unlimited")).unwrap();
+        assert_eq!(p.get(Key::RlimitAs), "unlimited");
+    }
+
+    #[test]
+    fn every_knob_documents_itself_in_both_languages() {
+        for key in Key::ALL {
+            assert_eq!(key.knob().key, key, "the table is in Key order");
+            assert!(!key.doc(Lang::En).is_empty(), "{key}");
+            assert!(
+                key.doc(Lang::Zh).chars().any(crate::lesson::is_wide),
+                "{key}"
+            );
+            assert!(
+                key.expected_in(Lang::Zh)
+                    .chars()
+                    .any(crate::lesson::is_wide),
+                "{key}"
+            );
+        }
+        assert!(!PLAYGROUND_KEYS.contains(&Key::Window));
+        assert!(PLAYGROUND_KEYS.contains(&Key::Guard));
     }
 
     #[test]

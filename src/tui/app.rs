@@ -11,7 +11,7 @@ use super::{ui, Options, ThemeName};
 use crate::report;
 use crossterm::event::KeyEventKind;
 use scenarios::blame::{self, Call};
-use scenarios::params::{Access, Key, KeyKind, ParamError, Params};
+use scenarios::params::{Direction, Key, KeyKind, ParamError, Params, Value};
 use scenarios::{catalog, Lang, Lesson, Record, Scenario};
 use std::time::{Duration, Instant};
 
@@ -569,127 +569,55 @@ impl App {
         }
     }
 
-    /// Set `key` to `value` the way `--set` does; a refusal becomes the status message.
-    fn set(&mut self, key: Key, value: &str) {
-        let scenario = self.scenario();
-        let set = format!("{}={value}", key.name());
-        if let Err(err) = scenarios::session::apply(scenario, &mut self.params[self.current], &set)
-        {
+    /// Store a typed value under `key`; a refusal becomes the status message.
+    fn set(&mut self, key: Key, value: Value) {
+        if let Err(err) = self.params[self.current].assign(key, value) {
             self.message = Some(Message::Refused(err));
         }
     }
 
     /// Where the cursor starts on the selected row: on the current choice.
     fn cursor_start(&self) -> usize {
-        let Some(key) = self.selected_key() else {
-            return 0;
-        };
-        let value = self.params[self.current].get(key);
-        match key.kind() {
-            KeyKind::Choice(words) => words.iter().position(|w| *w == value).unwrap_or(0),
-            KeyKind::Bool => usize::from(value == "true"),
-            _ => 0,
-        }
+        self.selected_key()
+            .map_or(0, |key| key.choice_index(&self.params[self.current]))
     }
 
-    /// ←/→ on the selected parameter.
+    /// ←/→ on the selected parameter: flags move the cursor over their names, other knobs
+    /// step as the knob table says; a knob that can only be typed says so.
     fn turn(&mut self, delta: i32) {
         let Some(key) = self.editable() else { return };
-        let params = &self.params[self.current];
-        match key.kind() {
-            KeyKind::Choice(words) => {
-                let at = words
-                    .iter()
-                    .position(|w| *w == params.get(key))
-                    .unwrap_or(0) as i32;
-                let to = (at + delta).rem_euclid(words.len() as i32) as usize;
-                self.flag_cursor = to;
-                self.set(key, words[to]);
+        if let KeyKind::Flags(set) = key.kind() {
+            let n = set.len() as i32;
+            self.flag_cursor = (self.flag_cursor as i32 + delta).rem_euclid(n) as usize;
+            return;
+        }
+        let direction = if delta > 0 {
+            Direction::Next
+        } else {
+            Direction::Previous
+        };
+        match key.step(&self.params[self.current], direction, self.page) {
+            Some(value) => {
+                self.set(key, value);
+                if let KeyKind::Choice(_) = key.kind() {
+                    self.flag_cursor = self.cursor_start();
+                }
             }
-            KeyKind::Flags(set) => {
-                let n = set.len() as i32;
-                self.flag_cursor = (self.flag_cursor as i32 + delta).rem_euclid(n) as usize;
-            }
-            KeyKind::Bool => self.toggle(),
-            KeyKind::Number { signed } => {
-                // One page at a time, snapping to page multiples: the boundary is the lesson.
-                let Some(now) = params.number(key) else {
-                    self.message = Some(Message::PressE);
-                    return;
-                };
-                let page = i128::from(self.page.max(1));
-                let to = if delta > 0 {
-                    (now.div_euclid(page) + 1) * page
-                } else if now.rem_euclid(page) != 0 {
-                    now.div_euclid(page) * page
-                } else {
-                    now - page
-                };
-                let to = if signed { to } else { to.max(0) };
-                self.set(key, &to.to_string());
-            }
-            KeyKind::Text if key == Key::Access => {
-                // The byte touched, a page at a time, like a number.
-                let (what, n) = match params.access {
-                    Access::Read(n) => ("read", n),
-                    Access::Write(n) => ("write", n),
-                    Access::None => {
-                        self.message = Some(Message::PressE);
-                        return;
-                    }
-                };
-                let page = self.page.max(1);
-                let to = if delta > 0 {
-                    (n / page).saturating_add(1).saturating_mul(page)
-                } else if n % page != 0 {
-                    n / page * page
-                } else {
-                    n.saturating_sub(page)
-                };
-                self.set(key, &format!("{what}@{to}"));
-            }
-            KeyKind::Text => self.message = Some(Message::PressE),
+            None => self.message = Some(Message::PressE),
         }
     }
 
     /// Space on the selected parameter.
     fn toggle(&mut self) {
         let Some(key) = self.editable() else { return };
-        let params = &self.params[self.current];
-        match key.kind() {
-            KeyKind::Bool => {
-                let to = if params.get(key) == "true" {
-                    "false"
-                } else {
-                    "true"
-                };
-                self.flag_cursor = usize::from(to == "true");
-                self.set(key, to);
+        match key.toggle(&self.params[self.current], self.flag_cursor) {
+            Some(value) => {
+                self.set(key, value);
+                if !matches!(key.kind(), KeyKind::Flags(_)) {
+                    self.flag_cursor = self.cursor_start();
+                }
             }
-            KeyKind::Flags(set) => {
-                let Some(flag) = set.get(self.flag_cursor) else {
-                    return;
-                };
-                let value = params.number(key).unwrap_or(0) as i32;
-                let to = toggle_flag(key, value, flag.value);
-                let text = if key == Key::Flags {
-                    scenarios::flags::map_name(to)
-                } else {
-                    scenarios::flags::prot_name(to)
-                };
-                self.set(key, &text);
-            }
-            KeyKind::Choice(_) => self.turn(1),
-            KeyKind::Text if key == Key::Access => {
-                // none → read → write → none, keeping the byte.
-                let to = match params.access {
-                    Access::None => "read@0".to_string(),
-                    Access::Read(n) => format!("write@{n}"),
-                    Access::Write(_) => "none".to_string(),
-                };
-                self.set(key, &to);
-            }
-            KeyKind::Number { .. } | KeyKind::Text => self.message = Some(Message::PressE),
+            None => self.message = Some(Message::PressE),
         }
     }
 
@@ -704,9 +632,8 @@ impl App {
 
     fn apply_editor(&mut self) {
         let Some(ed) = self.editor.take() else { return };
-        let scenario = self.scenario();
-        let set = format!("{}={}", ed.key.name(), ed.text);
-        match scenarios::session::apply(scenario, &mut self.params[self.current], &set) {
+        // The editor only opens on a knob the scenario takes (`editable`): parse and store.
+        match self.params[self.current].set(ed.key, &ed.text) {
             Ok(()) => self.flag_cursor = self.cursor_start(),
             // Refused in place: the editor stays open with the text and the reason.
             Err(err) => {
@@ -756,33 +683,9 @@ fn add(value: u16, delta: i32) -> u16 {
 
 /// Toggle one flag of `key`. The mapping type (the low two bits of `flags`: SHARED,
 /// PRIVATE, SHARED_VALIDATE) is one field, not three bits: choosing a type replaces the
-/// other, choosing it again clears it (no type at all: the kernel's EINVAL).
-pub fn toggle_flag(key: Key, value: i32, flag: i32) -> i32 {
-    const TYPE: i32 = 0x3;
-    if key == Key::Flags && flag & !TYPE == 0 {
-        if value & TYPE == flag {
-            value & !TYPE
-        } else {
-            (value & !TYPE) | flag
-        }
-    } else {
-        value ^ flag
-    }
-}
-
-/// Whether flag `flag` of `key` is set in `value` (the mapping type compares as a field).
-pub fn flag_is_set(key: Key, value: i32, flag: i32) -> bool {
-    if key == Key::Flags && flag & !0x3 == 0 {
-        value & 0x3 == flag
-    } else {
-        flag != 0 && value & flag == flag
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scenarios::flags::{MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE};
 
     fn app(id: &str) -> App {
         App::new(
@@ -807,23 +710,6 @@ mod tests {
             app.apply(Action::Down);
         }
         assert_eq!(app.selected_key(), Some(key));
-    }
-
-    #[test]
-    fn mapping_type_is_a_field() {
-        let v = MAP_SHARED | MAP_ANONYMOUS;
-        assert_eq!(
-            toggle_flag(Key::Flags, v, MAP_PRIVATE),
-            MAP_PRIVATE | MAP_ANONYMOUS
-        );
-        assert_eq!(toggle_flag(Key::Flags, v, MAP_SHARED), MAP_ANONYMOUS);
-        assert_eq!(toggle_flag(Key::Flags, v, MAP_ANONYMOUS), MAP_SHARED);
-        assert!(flag_is_set(
-            Key::Flags,
-            MAP_SHARED_VALIDATE,
-            MAP_SHARED_VALIDATE
-        ));
-        assert!(!flag_is_set(Key::Flags, MAP_SHARED_VALIDATE, MAP_SHARED));
     }
 
     #[test]

@@ -3,33 +3,14 @@
 use crate::catalog::{Scenario, Topic, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
-use crate::params::{Key, Params};
+use crate::params::{self, Params};
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "playground",
     order: 10,
     topic: Topic::Free,
-    keys: &[
-        Key::File,
-        Key::FileSize,
-        Key::Open,
-        Key::Addr,
-        Key::Length,
-        Key::Offset,
-        Key::Prot,
-        Key::Flags,
-        Key::CloseFd,
-        Key::Access,
-        Key::Mprotect,
-        Key::MunmapShift,
-        Key::MunmapLength,
-        Key::RlimitAs,
-        Key::RlimitData,
-        Key::RlimitMemlock,
-        Key::ExhaustMapCount,
-        Key::Guard,
-    ],
+    keys: &params::PLAYGROUND_KEYS,
     context: CALL_KEYS,
     defaults,
     build,

@@ -5,7 +5,7 @@
 use super::text;
 use crate::report;
 use crate::strings::{self, t, S};
-use crate::tui::app::{flag_is_set, App};
+use crate::tui::app::App;
 use crate::tui::event::Focus;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -80,7 +80,7 @@ fn detail(app: &App, key: Key, width: usize, indent: usize, doc_shown: bool) -> 
         push_wrapped(input, &mut out);
         let hint = match &ed.error {
             Some(err) => Line::from(Span::styled(strings::param_error(err, lang), th.error)),
-            None => Line::from(Span::styled(strings::expect(key, lang), th.dim)),
+            None => Line::from(Span::styled(key.expected_in(lang), th.dim)),
         };
         push_wrapped(hint, &mut out);
         return out;
@@ -90,7 +90,7 @@ fn detail(app: &App, key: Key, width: usize, indent: usize, doc_shown: bool) -> 
             return out;
         }
         let line = Line::from(Span::styled(
-            format!("({}) {}", t(S::Fixed, lang), strings::key_doc(key, lang)),
+            format!("({}) {}", t(S::Fixed, lang), key.doc(lang)),
             th.dim,
         ));
         push_wrapped(line, &mut out);
@@ -108,24 +108,21 @@ fn detail(app: &App, key: Key, width: usize, indent: usize, doc_shown: bool) -> 
         Span::styled(label, style)
     };
     let strip: Option<Vec<Span<'static>>> = match key.kind() {
-        KeyKind::Flags(set) => {
-            let value = params.number(key).unwrap_or(0) as i32;
-            Some(
-                set.iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let on = flag_is_set(key, value, f.value);
-                        let b = if on {
-                            app.glyphs.checked
-                        } else {
-                            app.glyphs.unchecked
-                        };
-                        let b = b.replace(' ', "\u{a0}");
-                        item(format!("{b}{NBSP}{}", f.name), on, i == app.flag_cursor)
-                    })
-                    .collect(),
-            )
-        }
+        KeyKind::Flags(set) => Some(
+            set.iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let on = key.flag_is_set(params, i);
+                    let b = if on {
+                        app.glyphs.checked
+                    } else {
+                        app.glyphs.unchecked
+                    };
+                    let b = b.replace(' ', "\u{a0}");
+                    item(format!("{b}{NBSP}{}", f.name), on, i == app.flag_cursor)
+                })
+                .collect(),
+        ),
         // A choice and a yes/no knob read the same: every value, the current one in brackets.
         KeyKind::Choice(words) => Some(radio(words, &params.get(key), &item)),
         KeyKind::Bool => Some(radio(&["false", "true"], &params.get(key), &item)),
@@ -145,14 +142,11 @@ fn detail(app: &App, key: Key, width: usize, indent: usize, doc_shown: bool) -> 
         None => {
             let mut spans = Vec::new();
             if !doc_shown {
-                spans.push(Span::styled(
-                    strings::key_doc(key, lang).to_string(),
-                    th.dim,
-                ));
+                spans.push(Span::styled(key.doc(lang).to_string(), th.dim));
                 spans.push(Span::styled(" · ", th.dim));
             }
             spans.push(Span::styled(
-                format!("e: {}", strings::expect(key, lang)),
+                format!("e: {}", key.expected_in(lang)),
                 th.dim,
             ));
             let line = Line::from(spans);
@@ -211,13 +205,9 @@ fn lines(app: &App, width: usize) -> (Vec<Line<'static>>, usize, usize) {
         }
         if cols.doc > 0 {
             let doc = if fixed {
-                format!(
-                    "({}) {}",
-                    t(S::Fixed, app.lang),
-                    strings::key_doc(key, app.lang)
-                )
+                format!("({}) {}", t(S::Fixed, app.lang), key.doc(app.lang))
             } else {
-                strings::key_doc(key, app.lang).to_string()
+                key.doc(app.lang).to_string()
             };
             spans.push(Span::styled(
                 format!(" {}", text::truncate(&doc, cols.doc.saturating_sub(1))),

@@ -7,6 +7,7 @@
 //!   resident memory of the lab's process and of the experiment's child (target: under 64 MiB).
 //!   Set `MMAP_LAB_BENCH_COPY=0` to skip it.
 
+use scenarios::engine::Function;
 use scenarios::{catalog, engine, prepare, run_scenario};
 
 fn main() {
@@ -72,7 +73,7 @@ fn copy_256m() {
             Some(true),
             "the copy must be identical"
         );
-        let ms = |f: &str| {
+        let ms = |f: Function| {
             r.run
                 .steps
                 .iter()
@@ -81,7 +82,11 @@ fn copy_256m() {
                 .unwrap_or(0) as f64
                 / 1e6
         };
-        let (m, w, c) = (ms("mmap"), ms("read"), ms("copy_file_range"));
+        let (m, w, c) = (
+            ms(Function::Mmap),
+            ms(Function::Read),
+            ms(Function::CopyFileRange),
+        );
         mmap.push(m);
         rw.push(w);
         cfr.push(c);

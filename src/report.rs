@@ -5,7 +5,7 @@
 use crate::strings::{self, t, S};
 use scenarios::engine::Outcome;
 use scenarios::params::{Key, KeyKind, Params};
-use scenarios::{Lang, Record, Scenario};
+use scenarios::{errnos, Lang, Record, Scenario};
 use std::fmt::Write as _;
 
 /// `4096  0x1000` style: the symbolic value, then hex and decimal when it is a number.
@@ -55,16 +55,13 @@ pub fn outcome_line(outcome: &Outcome, lang: Lang) -> String {
 pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> String {
     match outcome {
         Outcome::Ok => format!("{} {}", marks.ok, t(S::OkWord, lang)),
-        Outcome::Errno {
-            call,
-            errno,
-            code,
-            message,
-        } => format!(
-            "{} {errno} ({code}) {} {call}: {}",
+        Outcome::Errno { call, errno } => format!(
+            "{} {} ({}) {} {call}: {}",
             marks.errno,
+            errnos::name(*errno),
+            *errno as i32,
             t(S::From, lang),
-            strings::errno_text(errno, message, lang)
+            errnos::explain(*errno, lang)
         ),
         Outcome::Signal {
             signal, step, call, ..
@@ -73,7 +70,7 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
             marks.signal,
             t(S::During, lang),
             step + 1,
-            strings::signal_text(signal, lang)
+            strings::signal_text(signal.known(), lang)
         ),
         Outcome::Timeout { after_ms } => format!(
             "{} {} — {} {after_ms} ms",
@@ -110,13 +107,8 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
         if identical {
             out.push(t(S::CopyIdentical, lang).to_string());
         } else {
-            let at = run
-                .steps
-                .iter()
-                .find(|s| s.function == "memcmp")
-                .and_then(|s| s.ret)
-                .unwrap_or(0);
-            out.push(format!("{} {}", t(S::CopyDiffers, lang), at - 1));
+            let at = run.copy_differs_at.unwrap_or(0);
+            out.push(format!("{} {at}", t(S::CopyDiffers, lang)));
         }
     }
     if let Some(tp) = run.throughput {
@@ -137,11 +129,7 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
 /// Whether root's answer may differ from a normal user's in this run: locking memory
 /// (`MAP_LOCKED` and `RLIMIT_MEMLOCK`) is where `CAP_IPC_LOCK` changes what the kernel says.
 pub fn privilege_matters(record: &Record) -> bool {
-    record
-        .run
-        .steps
-        .iter()
-        .any(|s| s.call.contains("MAP_LOCKED") || s.call.contains("RLIMIT_MEMLOCK"))
+    record.run.locks_memory
 }
 
 /// The whole run as text.
@@ -186,8 +174,8 @@ pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: 
             " ".repeat(pad),
             step.result
         );
-        if let (Some(errno), Some(code)) = (&step.errno, step.code) {
-            let _ = write!(line, "  {errno} ({code})");
+        if let Some(errno) = step.errno {
+            let _ = write!(line, "  {} ({})", errnos::name(errno), errno as i32);
         }
         if let Some(sig) = &step.signal {
             let _ = write!(line, "  ⚡ {sig} {}", t(S::Interrupted, lang));

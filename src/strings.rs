@@ -3,7 +3,7 @@
 
 use scenarios::engine::Purpose;
 use scenarios::params::{Key, ParamError};
-use scenarios::{Lang, Topic};
+use scenarios::{Lang, Signal, Topic};
 
 /// One text of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,43 +352,20 @@ pub fn purpose(p: Purpose, lang: Lang) -> &'static str {
     lang.pick(en, zh)
 }
 
-/// A one-line explanation of an errno, in the student's language.
-pub fn errno_text(name: &str, message: &str, lang: Lang) -> String {
-    if lang == Lang::En {
-        return message.to_string();
-    }
-    let zh = match name {
-        "EINVAL" => "参数无效",
-        "EACCES" => "权限不够（文件的打开方式不允许这种映射）",
-        "EAGAIN" => "资源暂时不可用（例如锁定内存超过了限制）",
-        "EBADF" => "文件描述符无效",
-        "EEXIST" => "那段地址已经有映射了",
-        "ENODEV" => "这种文件不支持内存映射",
-        "ENOMEM" => "内存或地址空间不够（或超过了进程限制）",
-        "EOVERFLOW" => "偏移量加长度超出了文件可表示的范围",
-        "EPERM" => "操作不被允许（例如文件被封印）",
-        "EOPNOTSUPP" => "不支持这个标志",
-        "ETXTBSY" => "文件正在被执行或写入",
-        "ENFILE" => "系统打开的文件太多",
-        "E2BIG" => "上限太大，无法在合理时间内达到",
-        "ENOENT" => "文件不存在",
-        _ => return message.to_string(),
-    };
-    format!("{zh}（{message}）")
-}
-
 /// What a signal means here.
-pub fn signal_text(name: &str, lang: Lang) -> &'static str {
-    match (name, lang) {
-        ("SIGSEGV", Lang::En) => {
-            "segmentation fault: the address is not mapped, or not with that access"
-        }
-        ("SIGSEGV", Lang::Zh) => "段错误：这个地址没有映射，或者映射不允许这种访问",
-        ("SIGBUS", Lang::En) => "bus error: the page is mapped but lies past the end of the file",
-        ("SIGBUS", Lang::Zh) => "总线错误：这一页在映射里，但位于文件末尾之后",
-        (_, Lang::En) => "the process was killed by a signal",
-        (_, Lang::Zh) => "进程被信号杀死",
-    }
+pub fn signal_text(signal: Option<Signal>, lang: Lang) -> &'static str {
+    let (en, zh) = match signal {
+        Some(Signal::SIGSEGV) => (
+            "segmentation fault: the address is not mapped, or not with that access",
+            "段错误：这个地址没有映射，或者映射不允许这种访问",
+        ),
+        Some(Signal::SIGBUS) => (
+            "bus error: the page is mapped but lies past the end of the file",
+            "总线错误：这一页在映射里，但位于文件末尾之后",
+        ),
+        _ => ("the process was killed by a signal", "进程被信号杀死"),
+    };
+    lang.pick(en, zh)
 }
 
 /// A bad `--set`, explained in `lang`.

@@ -11,9 +11,11 @@
 //! Pure functions: no system call, no allocation that can fail in a way a user sees.
 
 use crate::engine::calls::{self, Arg, ValueNames};
-use crate::engine::{Op, Outcome, Plan, Purpose, Side, Val};
+use crate::engine::{Function, Op, Outcome, Plan, Purpose, Side, Val};
 use crate::flags;
 use crate::params::{Access, Addr, FileKind, Key, Params};
+use nix::errno::Errno;
+use nix::sys::signal::Signal;
 
 /// One piece of a call's text, tagged with the knob it shows when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +32,7 @@ pub struct Call {
     /// Index of the step in the plan.
     pub step: usize,
     /// The C function (`mmap`, `munmap`, …).
-    pub function: &'static str,
+    pub function: Function,
     /// Which process runs it after a fork.
     pub side: Side,
     /// Why the engine added it, when the student did not ask for it.
@@ -174,8 +176,8 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
     let mut keys = Vec::new();
     match outcome {
         Outcome::Ok | Outcome::Timeout { .. } => {}
-        Outcome::Errno { call, errno, .. } => match (call.as_str(), errno.as_str()) {
-            ("mmap", "EINVAL") => {
+        Outcome::Errno { call, errno } => match (*call, *errno) {
+            (Function::Mmap, Errno::EINVAL) => {
                 if params.offset.rem_euclid(page as i64) != 0 {
                     keys.push(Key::Offset);
                 }
@@ -192,7 +194,7 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
                     keys.push(Key::Flags);
                 }
             }
-            ("munmap", "EINVAL") => {
+            (Function::Munmap, Errno::EINVAL) => {
                 if params.munmap_shift.rem_euclid(page as i64) != 0 {
                     keys.push(Key::MunmapShift);
                 }
@@ -200,15 +202,17 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
                     keys.push(Key::MunmapLength);
                 }
             }
-            ("mprotect", "EACCES") => keys.extend([Key::Mprotect, Key::Open, Key::Flags]),
+            (Function::Mprotect, Errno::EACCES) => {
+                keys.extend([Key::Mprotect, Key::Open, Key::Flags])
+            }
             // A pipe or a directory cannot be mapped at all: the descriptor is the cause.
-            (_, "EACCES") if matches!(params.file, FileKind::Pipe | FileKind::Directory) => {
+            (_, Errno::EACCES) if matches!(params.file, FileKind::Pipe | FileKind::Directory) => {
                 keys.push(Key::File)
             }
-            (_, "EACCES") => keys.extend([Key::Open, Key::Prot, Key::Flags]),
-            (_, "EBADF" | "ENODEV") => keys.push(Key::File),
-            (_, "EEXIST") => keys.push(Key::Addr),
-            (_, "ENOMEM") => {
+            (_, Errno::EACCES) => keys.extend([Key::Open, Key::Prot, Key::Flags]),
+            (_, Errno::EBADF | Errno::ENODEV) => keys.push(Key::File),
+            (_, Errno::EEXIST) => keys.push(Key::Addr),
+            (_, Errno::ENOMEM) => {
                 keys.push(Key::Length);
                 if params.rlimit_as.is_some() {
                     keys.push(Key::RlimitAs);
@@ -220,10 +224,10 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
                     keys.push(Key::ExhaustMapCount);
                 }
             }
-            (_, "EOVERFLOW") => keys.push(Key::Offset),
-            (_, "EPERM") => keys.extend([Key::File, Key::Prot]),
-            (_, "EOPNOTSUPP") => keys.push(Key::Flags),
-            (_, "EAGAIN") => {
+            (_, Errno::EOVERFLOW) => keys.push(Key::Offset),
+            (_, Errno::EPERM) => keys.extend([Key::File, Key::Prot]),
+            (_, Errno::EOPNOTSUPP) => keys.push(Key::Flags),
+            (_, Errno::EAGAIN) => {
                 keys.push(Key::Flags);
                 if params.rlimit_memlock.is_some() {
                     keys.push(Key::RlimitMemlock);
@@ -231,11 +235,11 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
             }
             _ => {}
         },
-        Outcome::Signal { signal, .. } => match signal.as_str() {
+        Outcome::Signal { signal, .. } => match signal.known() {
             // A mapped page wholly past the end of the file: the touch, and the file's size
             // (or how a new file was grown).
-            "SIGBUS" => keys.extend([Key::Access, Key::FileSize, Key::Grow]),
-            "SIGSEGV" => {
+            Some(Signal::SIGBUS) => keys.extend([Key::Access, Key::FileSize, Key::Grow]),
+            Some(Signal::SIGSEGV) => {
                 keys.push(Key::Access);
                 let writes = matches!(params.access, Access::Write(_));
                 let prot = params.mprotect.unwrap_or(params.prot);
@@ -262,10 +266,8 @@ mod tests {
 
     fn errno(call: &str, name: &str) -> Outcome {
         Outcome::Errno {
-            call: call.to_string(),
-            errno: name.to_string(),
-            code: 22,
-            message: String::new(),
+            call: Function::from_name(call).unwrap(),
+            errno: crate::errnos::from_name(name).unwrap(),
         }
     }
 

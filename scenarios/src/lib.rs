@@ -10,6 +10,7 @@ pub mod blame;
 pub mod catalog;
 pub mod cprog;
 pub mod engine;
+pub mod errnos;
 pub mod experiment;
 pub mod flags;
 pub mod lesson;
@@ -19,6 +20,8 @@ pub mod session;
 pub use catalog::{Scenario, Topic};
 pub use engine::{Outcome, Run};
 pub use lesson::{Lang, Lesson};
+/// The errno and signal types records carry (nix's), for crates that use this one.
+pub use nix::{errno::Errno, sys::signal::Signal};
 pub use params::{Key, ParamError, Params};
 pub use session::{prepare, run_scenario, run_scenario_until, Record};
 

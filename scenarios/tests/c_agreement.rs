@@ -9,7 +9,7 @@
 //! must match.
 
 use scenarios::engine::{self, Outcome, Plan};
-use scenarios::{catalog, cprog, prepare, Lang};
+use scenarios::{catalog, cprog, errnos, prepare, Lang};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -248,7 +248,7 @@ fn compile_only_cases() -> Vec<Case> {
 fn outcome_line(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Ok => "outcome: ok".to_string(),
-        Outcome::Errno { errno, .. } => format!("outcome: errno {errno}"),
+        Outcome::Errno { errno, .. } => format!("outcome: errno {}", errnos::name(*errno)),
         Outcome::Signal { signal, .. } => format!("outcome: signal {signal}"),
         Outcome::Timeout { .. } => "outcome: timeout".to_string(),
     }

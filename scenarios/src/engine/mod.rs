@@ -9,12 +9,14 @@
 
 pub mod calls;
 mod child;
+pub mod function;
 pub mod plan;
 pub mod record;
 pub mod wire;
 
+pub use function::Function;
 pub use plan::{FileSpec, Limit, Op, Plan, Purpose, Side, Step, Val};
-pub use record::{FileCheck, MapsSnapshot, Outcome, Run, StepRecord, Throughput};
+pub use record::{FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput};
 
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};

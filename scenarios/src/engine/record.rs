@@ -5,8 +5,10 @@
 //! decides the outcome: a signal that killed the child, else the first failing critical step.
 
 use super::calls::{self, ValueNames};
-use super::plan::{Op, Plan, Purpose, Side, Val};
+use super::function::Function;
+use super::plan::{Limit, Op, Plan, Purpose, Side, Val};
 use super::wire::{Kind, Report};
+use crate::{errnos, flags};
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use serde::{Deserialize, Serialize};
@@ -18,15 +20,15 @@ pub struct StepRecord {
     pub call: String,
     /// The real return value (`MAP_FAILED`, `-1`, `0x7f…`, `3`, …), or `—` if a signal struck.
     pub result: String,
-    /// The errno's name when the call failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errno: Option<String>,
+    /// The errno when the call failed (its name in JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "errno_name")]
+    pub errno: Option<Errno>,
     /// The errno's number when the call failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
-    /// The signal that struck during this step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signal: Option<String>,
+    /// The signal that struck during this step (its name in JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "signal_name")]
+    pub signal: Option<SignalNo>,
     /// `child` for steps run by the process the experiment forked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<String>,
@@ -36,9 +38,8 @@ pub struct StepRecord {
     /// How long the step took, for timed steps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nanos: Option<u64>,
-    /// The function's name (`mmap`, `munmap`, …).
-    #[serde(default)]
-    pub function: String,
+    /// The function (`mmap`, `munmap`, …).
+    pub function: Function,
     /// Index of the step in the plan.
     #[serde(skip)]
     pub plan_index: usize,
@@ -50,29 +51,24 @@ pub struct StepRecord {
     pub critical: bool,
 }
 
-/// How the experiment ended.
+/// How the experiment ended. In JSON: DESIGN.md's `outcome` object (`kind` plus the fields of
+/// each kind, names as text), through [`OutcomeJson`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(into = "OutcomeJson", try_from = "OutcomeJson")]
 pub enum Outcome {
     /// Every critical step succeeded and no signal struck.
     Ok,
     /// A critical call failed.
     Errno {
         /// The function that failed.
-        call: String,
-        /// `EINVAL` …
-        errno: String,
-        /// 22 …
-        code: i32,
-        /// `strerror`: "Invalid argument" …
-        message: String,
+        call: Function,
+        /// What it said.
+        errno: Errno,
     },
     /// A signal killed the experiment's process.
     Signal {
-        /// `SIGBUS` …
-        signal: String,
-        /// The number.
-        number: i32,
+        /// The signal.
+        signal: SignalNo,
         /// Index (in `steps`) of the step it interrupted.
         step: usize,
         /// That step's call.
@@ -86,14 +82,182 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// A short word for the outcome: `ok`, `EINVAL`, `SIGBUS`, `timeout`.
-    pub fn word(&self) -> &str {
+    /// The errno, when a call failed.
+    pub fn errno(&self) -> Option<Errno> {
         match self {
-            Outcome::Ok => "ok",
-            Outcome::Errno { errno, .. } => errno,
-            Outcome::Signal { signal, .. } => signal,
-            Outcome::Timeout { .. } => "timeout",
+            Outcome::Errno { errno, .. } => Some(*errno),
+            _ => None,
         }
+    }
+
+    /// The signal, when one killed the experiment.
+    pub fn signal(&self) -> Option<Signal> {
+        match self {
+            Outcome::Signal { signal, .. } => signal.known(),
+            _ => None,
+        }
+    }
+}
+
+/// A signal as the kernel reported it: a number, named when it is a standard signal (a
+/// real-time signal can only come from outside the lab, but it is still shown for what it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SignalNo(pub i32);
+
+impl SignalNo {
+    /// The standard signal, if it is one.
+    pub fn known(self) -> Option<Signal> {
+        Signal::try_from(self.0).ok()
+    }
+
+    /// `SIGBUS`, or `signal 40` for one without a name.
+    pub fn name(self) -> String {
+        self.known()
+            .map_or_else(|| format!("signal {}", self.0), |s| s.as_str().to_string())
+    }
+
+    /// The signal called `name` (`SIGBUS`, or `signal N`).
+    pub fn from_name(name: &str) -> Option<SignalNo> {
+        if let Some(n) = name.strip_prefix("signal ") {
+            return n.parse().ok().map(SignalNo);
+        }
+        name.parse::<Signal>().ok().map(|s| SignalNo(s as i32))
+    }
+}
+
+impl From<Signal> for SignalNo {
+    fn from(s: Signal) -> SignalNo {
+        SignalNo(s as i32)
+    }
+}
+
+impl std::fmt::Display for SignalNo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// [`Outcome`] as DESIGN.md's JSON spells it: names and numbers as separate fields, the
+/// errno's message from the C library.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum OutcomeJson {
+    /// See [`Outcome::Ok`].
+    Ok,
+    /// See [`Outcome::Errno`].
+    Errno {
+        /// The function that failed.
+        call: String,
+        /// `EINVAL` …
+        errno: String,
+        /// 22 …
+        code: i32,
+        /// `strerror`: "Invalid argument" …
+        message: String,
+    },
+    /// See [`Outcome::Signal`].
+    Signal {
+        /// `SIGBUS` …
+        signal: String,
+        /// The number.
+        number: i32,
+        /// Index (in `steps`) of the step it interrupted.
+        step: usize,
+        /// That step's call.
+        call: String,
+    },
+    /// See [`Outcome::Timeout`].
+    Timeout {
+        /// The deadline, in milliseconds.
+        after_ms: u64,
+    },
+}
+
+impl From<Outcome> for OutcomeJson {
+    fn from(o: Outcome) -> OutcomeJson {
+        match o {
+            Outcome::Ok => OutcomeJson::Ok,
+            Outcome::Errno { call, errno } => OutcomeJson::Errno {
+                call: call.name().to_string(),
+                errno: errnos::name(errno),
+                code: errno as i32,
+                message: errnos::message(errno),
+            },
+            Outcome::Signal { signal, step, call } => OutcomeJson::Signal {
+                signal: signal.name(),
+                number: signal.0,
+                step,
+                call,
+            },
+            Outcome::Timeout { after_ms } => OutcomeJson::Timeout { after_ms },
+        }
+    }
+}
+
+impl TryFrom<OutcomeJson> for Outcome {
+    type Error = String;
+
+    fn try_from(o: OutcomeJson) -> Result<Outcome, String> {
+        Ok(match o {
+            OutcomeJson::Ok => Outcome::Ok,
+            OutcomeJson::Errno { call, code, .. } => Outcome::Errno {
+                call: Function::from_name(&call).ok_or(format!("unknown function `{call}`"))?,
+                errno: Errno::from_raw(code),
+            },
+            OutcomeJson::Signal {
+                number, step, call, ..
+            } => Outcome::Signal {
+                signal: SignalNo(number),
+                step,
+                call,
+            },
+            OutcomeJson::Timeout { after_ms } => Outcome::Timeout { after_ms },
+        })
+    }
+}
+
+/// `StepRecord::errno` as its name in JSON.
+mod errno_name {
+    use crate::errnos;
+    use nix::errno::Errno;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(e: &Option<Errno>, s: S) -> Result<S::Ok, S::Error> {
+        match e {
+            Some(e) => s.serialize_str(&errnos::name(*e)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Errno>, D::Error> {
+        let name: Option<String> = Option::deserialize(d)?;
+        name.map(|n| {
+            errnos::from_name(&n)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown errno `{n}`")))
+        })
+        .transpose()
+    }
+}
+
+/// `StepRecord::signal` as its name in JSON.
+mod signal_name {
+    use super::SignalNo;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(sig: &Option<SignalNo>, s: S) -> Result<S::Ok, S::Error> {
+        match sig {
+            Some(sig) => s.serialize_str(&sig.name()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SignalNo>, D::Error> {
+        let name: Option<String> = Option::deserialize(d)?;
+        name.map(|n| {
+            SignalNo::from_name(&n)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown signal `{n}`")))
+        })
+        .transpose()
     }
 }
 
@@ -153,6 +317,13 @@ pub struct Run {
     /// For copies: whether the copy matched the source byte for byte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_identical: Option<bool>,
+    /// For copies that differ: the offset of the first byte that differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_differs_at: Option<u64>,
+    /// Whether the experiment locks memory (`MAP_LOCKED`, `RLIMIT_MEMLOCK`): there root's
+    /// `CAP_IPC_LOCK` changes the kernel's answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub locks_memory: bool,
     /// For copies: MiB/s of each method.
     #[serde(
         default,
@@ -241,7 +412,7 @@ pub(crate) fn build(
             process: (step.side == Side::Child).then(|| "child".to_string()),
             purpose: step.purpose,
             nanos: s.nanos,
-            function: step.op.function().to_string(),
+            function: step.op.function(),
             plan_index: i,
             ret: s.end.map(|e| e.0),
             critical: step.critical,
@@ -251,14 +422,12 @@ pub(crate) fn build(
                 rec.result = namer.result(&step.op, ret, aux, e, &s.payload);
                 if e != 0 {
                     let errno = Errno::from_raw(e);
-                    rec.errno = Some(format!("{errno:?}"));
+                    rec.errno = Some(errno);
                     rec.code = Some(e);
                     if step.critical && outcome.is_none() {
                         outcome = Some(Outcome::Errno {
-                            call: step.op.function().to_string(),
-                            errno: format!("{errno:?}"),
-                            code: e,
-                            message: errno.desc().to_string(),
+                            call: step.op.function(),
+                            errno,
                         });
                     }
                 }
@@ -266,11 +435,9 @@ pub(crate) fn build(
             None => {
                 if let (Some(at), Exit::Signal(sig)) = (interrupted, exit) {
                     if at == i {
-                        let name = signal_name(sig);
-                        rec.signal = Some(name.clone());
+                        rec.signal = Some(SignalNo(sig));
                         outcome = Some(Outcome::Signal {
-                            signal: name,
-                            number: sig,
+                            signal: SignalNo(sig),
                             step: steps.len(),
                             call: rec.call.clone(),
                         });
@@ -283,7 +450,7 @@ pub(crate) fn build(
                 .iter()
                 .rev()
                 .find(|s| !matches!(s.op, Op::Maps))
-                .map_or("start", |s| s.op.function());
+                .map_or("start", |s| s.op.function().name());
             maps.push(MapsSnapshot {
                 after: after.to_string(),
                 lines: namer.maps_lines(&s.payload, page_size, plan),
@@ -297,13 +464,21 @@ pub(crate) fn build(
             after_ms: plan.deadline.as_millis() as u64,
         },
         Exit::Signal(sig) if outcome.is_none() => Outcome::Signal {
-            signal: signal_name(sig),
-            number: sig,
+            signal: SignalNo(sig),
             step: steps.len().saturating_sub(1),
             call: steps.last().map(|s| s.call.clone()).unwrap_or_default(),
         },
         _ => outcome.unwrap_or(Outcome::Ok),
     };
+
+    // A comparison returns 0 when the files are identical, else the first difference + 1.
+    let compared = plan
+        .steps
+        .iter()
+        .zip(&results)
+        .find_map(|(st, r)| matches!(st.op, Op::Compare { .. }).then_some(*r))
+        .flatten()
+        .map(|r| r.0);
 
     Run {
         page_size,
@@ -318,12 +493,13 @@ pub(crate) fn build(
                 .then(|| s.end.is_some().then(|| text_of(&s.payload)))
                 .flatten()
         }),
-        copy_identical: plan
-            .steps
-            .iter()
-            .zip(&results)
-            .find_map(|(st, r)| matches!(st.op, Op::Compare { .. }).then(|| r.map(|r| r.0 == 0)))
-            .flatten(),
+        copy_identical: compared.map(|r| r == 0),
+        copy_differs_at: compared.filter(|&r| r > 0).map(|r| r as u64 - 1),
+        locks_memory: plan.steps.iter().any(|st| match st.op {
+            Op::Mmap { flags, .. } => flags & flags::MAP_LOCKED != 0,
+            Op::SetRlimit { limit, .. } => limit == Limit::Memlock,
+            _ => false,
+        }),
         throughput: throughput(plan, &seen),
         steps,
         outcome,
@@ -331,10 +507,6 @@ pub(crate) fn build(
         elapsed_us,
         child_max_rss_kib: 0,
     }
-}
-
-fn signal_name(sig: i32) -> String {
-    Signal::try_from(sig).map_or_else(|_| format!("signal {sig}"), |s| s.as_str().to_string())
 }
 
 /// The text in a payload up to its first NUL.
@@ -526,32 +698,32 @@ fn byte_text(b: i64) -> String {
 
 impl Op {
     /// The C function this step calls (the main one, for composite steps).
-    pub fn function(&self) -> &'static str {
+    pub fn function(&self) -> Function {
         match self {
-            Op::SetRlimit { .. } => "setrlimit",
-            Op::ExhaustMapCount { .. } | Op::Mprotect { .. } => "mprotect",
-            Op::Open { .. } | Op::ReadFileByte { .. } | Op::Maps => "open",
-            Op::Pipe => "pipe",
-            Op::SealedMemfd { .. } => "memfd_create",
-            Op::Ftruncate { .. } => "ftruncate",
-            Op::LseekWrite { .. } => "write",
-            Op::Mmap { .. } => "mmap",
-            Op::Munmap { .. } => "munmap",
-            Op::Close { .. } => "close",
-            Op::Touch { write: true, .. } => "store",
-            Op::Touch { .. } => "load",
-            Op::Fork => "fork",
-            Op::WriteText { .. } => "strcpy",
-            Op::PipeRead { .. } => "read",
-            Op::PipeWrite { .. } => "write",
-            Op::ReadText { .. } => "strnlen",
-            Op::Exit => "_exit",
-            Op::Waitpid { .. } => "waitpid",
-            Op::CopyMmap { .. } => "mmap",
-            Op::CopyReadWrite { .. } => "read",
-            Op::CopyFileRange { .. } => "copy_file_range",
-            Op::Compare { .. } => "memcmp",
-            Op::Sleep { .. } => "usleep",
+            Op::SetRlimit { .. } => Function::Setrlimit,
+            Op::ExhaustMapCount { .. } | Op::Mprotect { .. } => Function::Mprotect,
+            Op::Open { .. } | Op::ReadFileByte { .. } | Op::Maps => Function::Open,
+            Op::Pipe => Function::Pipe,
+            Op::SealedMemfd { .. } => Function::MemfdCreate,
+            Op::Ftruncate { .. } => Function::Ftruncate,
+            Op::LseekWrite { .. } => Function::Write,
+            Op::Mmap { .. } => Function::Mmap,
+            Op::Munmap { .. } => Function::Munmap,
+            Op::Close { .. } => Function::Close,
+            Op::Touch { write: true, .. } => Function::Store,
+            Op::Touch { .. } => Function::Load,
+            Op::Fork => Function::Fork,
+            Op::WriteText { .. } => Function::Strcpy,
+            Op::PipeRead { .. } => Function::Read,
+            Op::PipeWrite { .. } => Function::Write,
+            Op::ReadText { .. } => Function::Strnlen,
+            Op::Exit => Function::Exit,
+            Op::Waitpid { .. } => Function::Waitpid,
+            Op::CopyMmap { .. } => Function::Mmap,
+            Op::CopyReadWrite { .. } => Function::Read,
+            Op::CopyFileRange { .. } => Function::CopyFileRange,
+            Op::Compare { .. } => Function::Memcmp,
+            Op::Sleep { .. } => Function::Usleep,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use scenarios::{catalog, prepare, run_scenario, Outcome, Record};
+use scenarios::{catalog, errnos, prepare, run_scenario, Outcome, Record};
 
 /// Run scenario `id` with these `KEY=VALUE` texts.
 pub fn run(id: &str, sets: &[&str]) -> Record {
@@ -17,7 +17,7 @@ pub fn run(id: &str, sets: &[&str]) -> Record {
 pub fn describe(record: &Record) -> String {
     match &record.run.outcome {
         Outcome::Ok => "ok".to_string(),
-        Outcome::Errno { call, errno, .. } => format!("errno {errno} from {call}"),
+        Outcome::Errno { call, errno } => format!("errno {} from {call}", errnos::name(*errno)),
         Outcome::Signal { signal, step, .. } => {
             let function = &record.run.steps[*step].function;
             format!("signal {signal} at {function}")

@@ -4,6 +4,7 @@
 use super::{call, text};
 use crate::report;
 use crate::strings::{self, t, S};
+use scenarios::errnos;
 use crate::tui::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -42,8 +43,11 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
                 th.ok
             };
             spans.push(Span::styled(format!(" = {}", step.result), result_style));
-            if let (Some(errno), Some(code)) = (&step.errno, step.code) {
-                spans.push(Span::styled(format!("  {errno} ({code})"), th.errno));
+            if let Some(errno) = step.errno {
+                spans.push(Span::styled(
+                    format!("  {} ({})", errnos::name(errno), errno as i32),
+                    th.errno,
+                ));
             }
             if let Some(sig) = &step.signal {
                 spans.push(Span::styled(

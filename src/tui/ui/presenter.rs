@@ -11,7 +11,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
-use scenarios::Outcome;
+use scenarios::{errnos, Outcome};
 use tui_big_text::{BigText, PixelSize};
 
 /// The layout of presenter mode inside `body`.
@@ -49,62 +49,26 @@ fn big_word(app: &App) -> (&'static str, Style) {
     let Some(result) = app.result() else {
         return ("?", th.big_idle);
     };
-    let (word, style): (&str, Style) = match &result.outcome {
+    // The widget keeps its text for its lifetime: the word is a static name from the errno
+    // table or the signal's own, or a generic word for anything else.
+    let (word, style): (&'static str, Style) = match &result.outcome {
         Err(_) => ("ERROR", th.big_errno),
         Ok(record) => match &record.run.outcome {
             Outcome::Ok => ("OK", th.big_ok),
-            Outcome::Errno { errno, .. } => (errno.as_str(), th.big_errno),
-            Outcome::Signal { signal, .. } => (signal.as_str(), th.big_signal),
+            Outcome::Errno { errno, .. } => (
+                errnos::info(*errno).map_or("ERRNO", |i| i.name),
+                th.big_errno,
+            ),
+            Outcome::Signal { signal, .. } => (
+                signal.known().map_or("SIGNAL", |s| s.as_str()),
+                th.big_signal,
+            ),
             Outcome::Timeout { .. } => ("TIMEOUT", th.big_errno),
         },
     };
-    // The names come from the kernel's tables: keep them static for the widget's lifetime
-    // by matching the common ones, and fall back to a generic word for anything else.
-    let word = static_word(word);
     // A result for other parameters than the current ones is shown, but faded.
     let style = if app.view.fresh { style } else { th.dim };
     (word, style)
-}
-
-/// The outcome names presenter mode can draw (ASCII, from the errno and signal tables).
-fn static_word(word: &str) -> &'static str {
-    const WORDS: &[&str] = &[
-        "OK",
-        "EINVAL",
-        "EACCES",
-        "EAGAIN",
-        "EBADF",
-        "EEXIST",
-        "ENODEV",
-        "ENOMEM",
-        "EOVERFLOW",
-        "EPERM",
-        "EOPNOTSUPP",
-        "ETXTBSY",
-        "ENFILE",
-        "EMFILE",
-        "E2BIG",
-        "ENOENT",
-        "EFAULT",
-        "SIGBUS",
-        "SIGSEGV",
-        "SIGKILL",
-        "SIGABRT",
-        "SIGILL",
-        "SIGFPE",
-        "SIGTRAP",
-        "TIMEOUT",
-        "ERROR",
-    ];
-    WORDS
-        .iter()
-        .find(|w| **w == word)
-        .copied()
-        .unwrap_or(if word.starts_with("SIG") {
-            "SIGNAL"
-        } else {
-            "ERRNO"
-        })
 }
 
 /// The largest pixel size that fits `word` in `width`×`height`: `(size, cell width, rows)`.

@@ -14,6 +14,7 @@ pub mod errnos;
 pub mod experiment;
 pub mod flags;
 pub mod lesson;
+pub mod pagemap;
 pub mod params;
 pub mod session;
 

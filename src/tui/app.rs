@@ -5,12 +5,12 @@
 
 use super::border::Glyphs;
 use super::event::{action_for, mouse_action, Action, AppEvent, Focus, Mode};
-use super::pagemap::PageMap;
 use super::theme::Theme;
 use super::{ui, Options, ThemeName};
 use crate::report;
 use crossterm::event::KeyEventKind;
 use scenarios::blame::{self, Call};
+use scenarios::pagemap::PageMap;
 use scenarios::params::{Direction, Key, KeyKind, ParamError, Params, Value};
 use scenarios::{catalog, Lang, Lesson, Record, Scenario};
 use std::time::{Duration, Instant};
@@ -103,8 +103,8 @@ pub struct View {
     pub keys: Vec<Key>,
     /// The calls the experiment will make.
     pub calls: Vec<Call>,
-    /// The page map.
-    pub pagemap: PageMap,
+    /// The page map, when the experiment makes a mapping to draw.
+    pub pagemap: Option<PageMap>,
     /// Knobs the last run's outcome points at (empty when stale).
     pub blame: Vec<Key>,
     /// Whether the shown result ran with the current parameters.
@@ -193,12 +193,11 @@ impl App {
         } else {
             Focus::List
         };
-        let first = scenarios[current];
         let mut app = App {
             view: View {
                 keys: Vec::new(),
                 calls: Vec::new(),
-                pagemap: PageMap::new(first, &(first.defaults)(page), page),
+                pagemap: None,
                 blame: Vec::new(),
                 fresh: false,
             },
@@ -301,7 +300,7 @@ impl App {
         let plan = (scenario.build)(params, self.page);
         self.view.keys = scenario.shown_keys();
         self.view.calls = blame::describe_calls(&plan);
-        self.view.pagemap = PageMap::new(scenario, params, self.page);
+        self.view.pagemap = PageMap::from_plan(&plan, self.page);
         let result = self.results[self.current].as_ref();
         self.view.fresh = result.is_some_and(|r| &r.params == params);
         self.view.blame = match result {

@@ -434,13 +434,15 @@ impl App {
             let block = section(self, shape, title, false);
             let inner = block.inner(r);
             block.render(r, buf);
-            super::pagemap::PageMapWidget {
-                map: &self.view.pagemap,
-                theme: &self.theme,
-                glyphs: &self.glyphs,
-                lang: self.lang,
+            if let Some(map) = &self.view.pagemap {
+                super::pagemap::PageMapWidget {
+                    map,
+                    theme: &self.theme,
+                    glyphs: &self.glyphs,
+                    lang: self.lang,
+                }
+                .render(inner, buf);
             }
-            .render(inner, buf);
         }
         if let Some(r) = a.outcome {
             let block = pane_block(self, shape, Focus::Outcome);

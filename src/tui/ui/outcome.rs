@@ -4,11 +4,11 @@
 use super::{call, text};
 use crate::report;
 use crate::strings::{self, t, S};
-use scenarios::errnos;
 use crate::tui::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use scenarios::errnos;
 
 /// Every line of the pane, wrapped to `width`.
 pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {

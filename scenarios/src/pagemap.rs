@@ -1,0 +1,419 @@
+//! The page map: the pages an experiment involves, to scale in pages, computed from its plan
+//! (so it changes as knobs turn, before any run). The screen only draws it.
+//!
+//! It holds the file's extent (counted from the mapping's offset), the mapping's extent, the
+//! protection when the touch happens, where the pointer and the access land, the range
+//! `munmap` is asked to remove, and what a touch in each page gets: data, `SIGBUS` (mapped,
+//! past the end of the file) or `SIGSEGV` (not mapped, or refused by the protection). That is
+//! the lesson of `out-of-bounds` and `empty-new-file` in one picture; the run then says whether
+//! the kernel agrees.
+
+use crate::engine::{Op, Plan, Val};
+use crate::flags;
+use nix::libc;
+
+/// What backs the mapping's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backing {
+    /// A file with this many bytes from the mapping's offset on.
+    File {
+        /// Bytes of file from the offset to the end of the file.
+        bytes: u64,
+    },
+    /// No file: anonymous pages, zero-filled.
+    Anonymous,
+    /// A descriptor with no pages to map (a pipe, a directory, a bad fd, `/dev/null`).
+    Nothing,
+}
+
+/// What a touch in a page gets, as the rules of mmap say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// Mapped and backed (file data, the zeros after the end of the file in its last page,
+    /// or anonymous zeros).
+    Ok,
+    /// Mapped, but wholly past the end of the file: `SIGBUS`.
+    PastEof,
+    /// Mapped, but its protection refuses this touch (a write without `PROT_WRITE`, any
+    /// touch with `PROT_NONE`): `SIGSEGV`.
+    NoAccess,
+    /// Not mapped: `SIGSEGV` (when nothing else happens to be mapped there).
+    NotMapped,
+}
+
+/// One column of the drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Page `n` counted from the pointer (page 0 starts at `ptr`).
+    Page(u64),
+    /// Pages left out because they look like their neighbours.
+    Gap,
+}
+
+/// The model behind the drawing: sizes in bytes and the page size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMap {
+    /// `sysconf(_SC_PAGESIZE)`.
+    pub page: u64,
+    /// What backs the pages.
+    pub backing: Backing,
+    /// The mapping's length in bytes (the kernel maps whole pages).
+    pub length: u64,
+    /// The file offset the mapping starts at.
+    pub offset: i64,
+    /// The pages' protection when the touch happens (`mprotect` if set, else `prot`).
+    pub prot: i32,
+    /// The byte touched, and whether it is a write.
+    pub access: Option<(u64, bool)>,
+    /// The `munmap` request: byte shift from the pointer, and length.
+    pub munmap: Option<(i64, u64)>,
+    /// The mapping is one window of a copy (`mmap-copy`), not a single mapping.
+    pub copy_window: bool,
+}
+
+impl PageMap {
+    /// The page map of `plan`: what its mapping step maps, what backs it (the file as the
+    /// plan's earlier steps leave it: created, truncated, grown), the protection when the touch
+    /// happens, where the touch lands and what munmap is asked to remove. A copy through
+    /// mappings is drawn as one of its windows over the file. `None` when the plan makes no
+    /// mapping to draw.
+    pub fn from_plan(plan: &Plan, page: u64) -> Option<PageMap> {
+        let page = page.max(1);
+        let steps = &plan.steps;
+        if let Some(Op::CopyMmap { size, window, .. }) = steps
+            .iter()
+            .map(|s| &s.op)
+            .find(|op| matches!(op, Op::CopyMmap { .. }))
+        {
+            // A copy maps the source one window at a time: draw one window over the file.
+            return Some(PageMap {
+                page,
+                backing: Backing::File { bytes: *size },
+                length: *window,
+                offset: 0,
+                prot: flags::PROT_READ,
+                access: None,
+                munmap: None,
+                copy_window: true,
+            });
+        }
+        let map = plan.mapping_step?;
+        let Some(Op::Mmap {
+            length,
+            prot,
+            flags: map_flags,
+            fd,
+            offset,
+            ..
+        }) = steps.get(map).map(|s| &s.op)
+        else {
+            return None;
+        };
+        let from_offset = |size: u64| size.saturating_sub((*offset).max(0) as u64);
+        let backing = match *fd {
+            Val::Ret(i) => match file_size_before(plan, i, map) {
+                Some(size) => Backing::File {
+                    bytes: from_offset(size),
+                },
+                None => Backing::Nothing,
+            },
+            // With MAP_ANONYMOUS the descriptor is ignored; without it, -1 is no file at all.
+            _ if map_flags & flags::MAP_ANONYMOUS != 0 => Backing::Anonymous,
+            _ => Backing::Nothing,
+        };
+        // Steps on the mapping itself: `ptr` or `ptr + n`.
+        let on_map = |v: Val| match v {
+            Val::Ret(i) if i == map => Some(0),
+            Val::RetPlus(i, d) if i == map => Some(d),
+            _ => None,
+        };
+        let mut prot_now = *prot;
+        let mut access = None;
+        let mut munmap = None;
+        for step in &steps[map + 1..] {
+            match step.op {
+                Op::Mprotect { addr, prot, .. } if on_map(addr).is_some() && access.is_none() => {
+                    prot_now = prot;
+                }
+                Op::Touch { addr, write, .. } => {
+                    // The byte is counted from the pointer as the student typed it (a u64
+                    // that the plan carries as an offset).
+                    if let Some(d) = on_map(addr) {
+                        access.get_or_insert((d as u64, write));
+                    }
+                }
+                Op::Munmap { addr, length } => {
+                    if let Some(d) = on_map(addr) {
+                        munmap.get_or_insert((d, length));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(PageMap {
+            page,
+            backing,
+            length: *length,
+            offset: *offset,
+            prot: prot_now,
+            access,
+            munmap,
+            copy_window: false,
+        })
+    }
+
+    /// Pages the mapping covers: its length rounded up to whole pages.
+    pub fn map_pages(&self) -> u64 {
+        self.length.div_ceil(self.page)
+    }
+
+    /// Pages of the mapping that hold file data (the last one may be partly past the end of
+    /// the file: those bytes read as zeros, no signal). `None` without a file.
+    pub fn file_pages(&self) -> Option<u64> {
+        match self.backing {
+            Backing::File { bytes } => Some(bytes.div_ceil(self.page)),
+            _ => None,
+        }
+    }
+
+    /// What a touch in page `n` (counted from the pointer) gets.
+    pub fn zone(&self, n: u64) -> Zone {
+        if n >= self.map_pages() || self.backing == Backing::Nothing {
+            return Zone::NotMapped;
+        }
+        if !self.allows_touch() {
+            return Zone::NoAccess;
+        }
+        match self.file_pages() {
+            Some(file) if n >= file => Zone::PastEof,
+            _ => Zone::Ok,
+        }
+    }
+
+    /// Whether the protection lets the touch through: a write needs `PROT_WRITE`; a read
+    /// (or no touch at all) needs any access, since on x86_64 every readable, writable or
+    /// executable page can be read.
+    fn allows_touch(&self) -> bool {
+        match self.access {
+            Some((_, true)) => self.prot & flags::PROT_WRITE != 0,
+            _ => self.prot != 0,
+        }
+    }
+
+    /// The page the munmap range ends in (exclusive), clamped to the drawing's start.
+    fn munmap_end_page(&self) -> u64 {
+        self.munmap.map_or(0, |(shift, len)| {
+            (shift.max(0) as u64)
+                .saturating_add(len)
+                .div_ceil(self.page)
+        })
+    }
+
+    /// How many pages the drawing covers: the mapping and one page past it (where a touch
+    /// finds nothing mapped), and as far as the access and the munmap range reach.
+    pub fn span(&self) -> u64 {
+        let access = self.access.map_or(0, |(n, _)| n / self.page + 1);
+        self.map_pages()
+            .saturating_add(1)
+            .max(access)
+            .max(self.munmap_end_page())
+    }
+
+    /// The columns to draw when at most `fit` pages fit: every page when they all do, else
+    /// the pages where something changes (the ends of the file and the mapping, the access,
+    /// the munmap range) with gaps between them.
+    pub fn columns(&self, fit: usize) -> Vec<Column> {
+        let span = self.span();
+        let fit = fit.max(1) as u64;
+        if span <= fit {
+            return (0..span).map(Column::Page).collect();
+        }
+        // Each boundary with the page on either side of it.
+        let mut marks: Vec<u64> = vec![0, span - 1];
+        let mut boundaries = vec![self.map_pages()];
+        boundaries.extend(self.file_pages());
+        if let Some((n, _)) = self.access {
+            marks.push(n / self.page);
+        }
+        if let Some((shift, _)) = self.munmap {
+            marks.push(shift.max(0) as u64 / self.page);
+            boundaries.push(self.munmap_end_page());
+        }
+        for b in boundaries {
+            marks.push(b.saturating_sub(1));
+            marks.push(b);
+        }
+        marks.retain(|&m| m < span);
+        marks.sort_unstable();
+        marks.dedup();
+        let mut out = Vec::new();
+        let mut last: Option<u64> = None;
+        for m in marks {
+            if let Some(l) = last {
+                if m > l + 1 {
+                    out.push(Column::Gap);
+                }
+            }
+            out.push(Column::Page(m));
+            last = Some(m);
+        }
+        out
+    }
+}
+
+/// The size of the file behind descriptor step `fd` when step `until` runs: created with the
+/// plan's files, emptied by `O_TRUNC`, grown by `ftruncate` or `lseek` + `write` in between.
+/// `None` when the descriptor has no pages to map (a pipe, a directory, `/dev/null`).
+fn file_size_before(plan: &Plan, fd: usize, until: usize) -> Option<u64> {
+    let mut size = match &plan.steps.get(fd)?.op {
+        Op::SealedMemfd { size } => *size,
+        Op::Open { path, flags } => {
+            let name = path.to_str().ok()?;
+            let made = plan.files.iter().find(|f| f.name == name).map(|f| f.size);
+            match made {
+                _ if flags & libc::O_TRUNC != 0 => 0,
+                Some(size) => size,
+                None if flags & libc::O_CREAT != 0 => 0,
+                None => return None,
+            }
+        }
+        _ => return None,
+    };
+    for step in plan.steps.get(fd + 1..until).unwrap_or(&[]) {
+        match step.op {
+            Op::Ftruncate {
+                fd: Val::Ret(i),
+                size: s,
+            } if i == fd => size = s,
+            Op::LseekWrite {
+                fd: Val::Ret(i),
+                size: s,
+            } if i == fd => size = size.max(s),
+            _ => {}
+        }
+    }
+    Some(size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog;
+    use crate::params::Key;
+
+    const PAGE: u64 = 4096;
+
+    fn map(id: &str, sets: &[(Key, &str)]) -> PageMap {
+        let s = catalog::find(id).unwrap();
+        let mut p = (s.defaults)(PAGE);
+        for (k, v) in sets {
+            p.set(*k, v).unwrap();
+        }
+        PageMap::from_plan(&(s.build)(&p, PAGE), PAGE).unwrap()
+    }
+
+    #[test]
+    fn out_of_bounds_has_ok_then_sigbus_then_sigsegv() {
+        // 100-byte file, 8192-byte mapping: page 0 has data, page 1 is past the end of the
+        // file, page 2 is not mapped.
+        let m = map("out-of-bounds", &[(Key::Length, "8192")]);
+        assert_eq!(m.file_pages(), Some(1));
+        assert_eq!(m.map_pages(), 2);
+        assert_eq!(m.zone(0), Zone::Ok);
+        assert_eq!(m.zone(1), Zone::PastEof);
+        assert_eq!(m.zone(2), Zone::NotMapped);
+        // The default: a 100-byte mapping is one whole page; the access at 4096 lands on page 1.
+        let m = map("out-of-bounds", &[]);
+        assert_eq!(m.map_pages(), 1);
+        assert_eq!(m.zone(1), Zone::NotMapped);
+        assert_eq!(m.span(), 2);
+    }
+
+    #[test]
+    fn file_pages_count_from_the_offset_and_follow_grow() {
+        let m = map("unaligned-offset", &[(Key::Offset, "4096")]);
+        assert_eq!(m.file_pages(), Some(3));
+        let m = map("unaligned-offset", &[(Key::Offset, "1000")]);
+        assert_eq!(m.file_pages(), Some(4)); // ceil(15384 / 4096)
+        let m = map("empty-new-file", &[]);
+        assert_eq!(m.file_pages(), Some(0));
+        assert_eq!(m.zone(0), Zone::PastEof);
+        let m = map("empty-new-file", &[(Key::Grow, "ftruncate")]);
+        assert_eq!(m.file_pages(), Some(1));
+        assert_eq!(m.zone(0), Zone::Ok);
+    }
+
+    #[test]
+    fn anonymous_pages_are_ok_and_nothing_backs_a_pipe() {
+        let m = map("anonymous-ipc", &[]);
+        assert_eq!(m.backing, Backing::Anonymous);
+        assert_eq!(m.zone(0), Zone::Ok);
+        let m = map("playground", &[(Key::File, "pipe")]);
+        assert_eq!(m.zone(0), Zone::NotMapped);
+        let m = map("playground", &[(Key::Prot, "PROT_NONE")]);
+        assert_eq!(m.zone(0), Zone::NoAccess);
+        // A write into a read-only mapping is refused by the protection, not by the extents.
+        let m = map(
+            "playground",
+            &[(Key::Prot, "PROT_READ"), (Key::Access, "write@0")],
+        );
+        assert_eq!(m.zone(0), Zone::NoAccess);
+        let m = map(
+            "playground",
+            &[(Key::Prot, "PROT_READ"), (Key::Access, "read@0")],
+        );
+        assert_eq!(m.zone(0), Zone::Ok);
+    }
+
+    #[test]
+    fn munmap_range_and_zero_length() {
+        let m = map("munmap-shifted-pointer", &[(Key::MunmapShift, "4096")]);
+        assert_eq!(m.munmap, Some((4096, 8192)));
+        assert_eq!(m.span(), 3); // munmap reaches into page 2, past the mapping
+        let m = map("zero-length", &[]);
+        assert_eq!(m.map_pages(), 0);
+        assert_eq!(m.zone(0), Zone::NotMapped);
+    }
+
+    #[test]
+    fn huge_spans_are_drawn_with_gaps_around_the_interesting_pages() {
+        let m = map("mmap-copy", &[]);
+        assert!(m.span() > 1000);
+        let cols = m.columns(12);
+        assert!(cols.contains(&Column::Gap));
+        assert_eq!(cols.first(), Some(&Column::Page(0)));
+        assert!(cols.len() <= 12);
+        let m = map("out-of-bounds", &[]);
+        assert_eq!(m.columns(10), [Column::Page(0), Column::Page(1)]);
+        let m = map(
+            "playground",
+            &[(Key::Length, "1G"), (Key::Access, "read@1G")],
+        );
+        let cols = m.columns(8);
+        assert!(cols.contains(&Column::Page(262144)), "{cols:?}");
+    }
+
+    #[test]
+    fn the_file_is_what_the_plan_leaves_it() {
+        // O_TRUNC empties the file the lab made: every mapped page is past its end.
+        let m = map("playground", &[(Key::Open, "O_RDWR|O_TRUNC")]);
+        assert_eq!(m.file_pages(), Some(0));
+        assert_eq!(m.zone(0), Zone::PastEof);
+        // Without MAP_ANONYMOUS, fd -1 is no file at all; with it, the descriptor is ignored.
+        let m = map(
+            "playground",
+            &[(Key::File, "anonymous"), (Key::Flags, "MAP_PRIVATE")],
+        );
+        assert_eq!(m.backing, Backing::Nothing);
+        let m = map(
+            "playground",
+            &[
+                (Key::File, "bad-fd"),
+                (Key::Flags, "MAP_PRIVATE|MAP_ANONYMOUS"),
+            ],
+        );
+        assert_eq!(m.backing, Backing::Anonymous);
+        let m = map("playground", &[(Key::File, "sealed-memfd")]);
+        assert_eq!(m.file_pages(), Some(4));
+    }
+}

@@ -4,6 +4,8 @@
 //! interactive lab in `tui` (both in the library, so tests and benchmarks reach them), and
 //! every experiment in the `scenarios` crate.
 
+
+#![forbid(unsafe_code)]
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use mmap_lab::strings::{t, S};
 use mmap_lab::{cli, tui};

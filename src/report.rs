@@ -29,9 +29,13 @@ pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
 /// The marks before an outcome: success, errno, signal, timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marks {
+    /// Before a success.
     pub ok: &'static str,
+    /// Before an errno.
     pub errno: &'static str,
+    /// Before a signal.
     pub signal: &'static str,
+    /// Before a timeout.
     pub timeout: &'static str,
 }
 
@@ -161,13 +165,13 @@ pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: 
     let width = run
         .steps
         .iter()
-        .map(|s| display_width(&who(s)))
+        .map(|s| scenarios::lesson::width(&who(s)))
         .max()
         .unwrap_or(0)
         .min(72);
     for (i, step) in run.steps.iter().enumerate() {
         let call = who(step);
-        let pad = width.saturating_sub(display_width(&call));
+        let pad = width.saturating_sub(scenarios::lesson::width(&call));
         let mut line = format!(
             "  {:>2}  {call}{} = {}",
             i + 1,
@@ -213,11 +217,4 @@ pub fn maps_heading(after: &str, lang: Lang) -> String {
         Lang::En => format!("{} {after}:", t(S::MapsAfter, lang)),
         Lang::Zh => format!("{after} {}", t(S::MapsAfter, lang)),
     }
-}
-
-/// Columns a text takes in a terminal: Chinese characters take two.
-pub fn display_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| if scenarios::lesson::is_wide(c) { 2 } else { 1 })
-        .sum()
 }

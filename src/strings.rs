@@ -7,6 +7,7 @@ use scenarios::{Lang, Signal, Topic};
 
 /// One text of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant is documented by its row in `S::pair`: the text itself
 pub enum S {
     PageSize,
     Parameters,

@@ -125,6 +125,18 @@ pub fn unwrap_paragraph(lines: &[&str]) -> String {
     out
 }
 
+/// Cells a character takes in a terminal (East Asian wide characters take two, combining
+/// marks none): the lab's one width rule, shared by the screen, the report and the C program's
+/// comments.
+pub fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Cells a text takes in a terminal: the sum of [`char_width`].
+pub fn width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
 /// CJK characters and fullwidth punctuation: no spaces around them when joining lines.
 pub fn is_wide(c: char) -> bool {
     matches!(c as u32,

@@ -4,9 +4,11 @@
 //! testable without a terminal and without a kernel.
 
 use super::border::Glyphs;
-use super::event::{action_for, mouse_action, Action, AppEvent, Focus, Mode};
+use super::event::{action_for, mouse_action, Action, AppEvent, Mode};
+use super::state::{Focus, Options};
 use super::theme::Theme;
-use super::{ui, Options, ThemeName};
+use super::theme::ThemeName;
+use super::ui;
 use crate::report;
 use crossterm::event::KeyEventKind;
 use scenarios::blame::{self, Call};

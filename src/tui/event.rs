@@ -11,18 +11,7 @@ use crossterm::event::{
 };
 use scenarios::Record;
 
-/// The panes that can have the focus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Focus {
-    /// The scenario list.
-    List,
-    /// The parameter form.
-    Params,
-    /// The outcome: steps, maps lines, findings.
-    Outcome,
-    /// The lesson text.
-    Lesson,
-}
+pub use super::state::Focus;
 
 /// What the user asked for. Keys and mouse events become actions; [`super::app::App::apply`]
 /// is the one place that carries them out.

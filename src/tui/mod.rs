@@ -3,20 +3,27 @@
 //!
 //! - `mod.rs` (this file): start, the main loop, and restoring the terminal on every way out
 //!   (q, Ctrl-C, SIGTERM/SIGHUP/SIGINT, a panic);
-//! - [`app`]: the state and the one place it changes;
+//! - [`app`]: the state and the one place it changes; [`state`]: the plain types every
+//!   module shares (focus, options), importing nothing of the TUI;
 //! - [`event`]: terminal and app events, the command table, keys to actions;
 //! - [`ui`]: drawing, `impl Widget for &App`;
 //! - [`theme`], [`border`]: named styles and glyphs; [`pagemap`]: the page map.
 //!
 //! Experiments run on a worker thread (the engine forks a child per run); the loop keeps
-//! drawing and reading keys meanwhile, and quitting never waits for a run.
+//! drawing and reading keys meanwhile. Quitting cancels the run in flight and waits for the
+//! engine to kill and reap its child and remove its temporary directory (a fraction of a
+//! second), so nothing of a run outlives the lab.
 
 pub mod app;
 pub mod border;
 pub mod event;
 pub mod pagemap;
+pub mod state;
 pub mod theme;
 pub mod ui;
+
+pub use state::Options;
+pub use theme::ThemeName;
 
 use crate::strings::{t, S};
 use app::{App, Effect, RunRequest};
@@ -28,40 +35,11 @@ use crossterm::terminal::{
 use event::AppEvent;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use scenarios::Lang;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
-
-/// `--theme`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThemeName {
-    /// Light text on a dark background.
-    Dark,
-    /// Dark text on a light background (no yellow or cyan: they wash out on white).
-    Light,
-    /// No colour at all: bold, reversed, underline and symbols only.
-    Mono,
-}
-
-/// What the command line asked of the lab.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// `--scenario ID`: start on this scenario.
-    pub scenario: Option<String>,
-    /// `--lang`, or the locale.
-    pub lang: Lang,
-    /// `--presenter`.
-    pub presenter: bool,
-    /// `--theme` (else dark, or mono when `NO_COLOR` is set).
-    pub theme: Option<ThemeName>,
-    /// `--ascii`: borders and glyphs in plain ASCII.
-    pub ascii: bool,
-    /// `--mouse`: capture the mouse (off by default: it stops the terminal's own selection).
-    pub mouse: bool,
-}
 
 /// How often the screen redraws while a run goes on (spinner, elapsed time).
 const TICK_RUNNING: Duration = Duration::from_millis(80);
@@ -226,8 +204,8 @@ fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
                         crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
                     )?;
                 }
-                // Quitting does not wait for a run: the engine kills its child at the
-                // deadline, and our exit ends the worker thread.
+                // Quitting cancels the runs in flight and waits for them: each engine kills
+                // and reaps its child and removes its temporary directory, then returns.
                 Effect::Quit => {
                     cancel.store(true, Ordering::Relaxed);
                     for worker in workers.drain(..) {

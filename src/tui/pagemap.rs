@@ -9,10 +9,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
+use scenarios::lesson::width;
 use scenarios::pagemap::{Backing, Column, PageMap, Zone};
 use scenarios::params::Key;
 use scenarios::Lang;
-use unicode_width::UnicodeWidthStr;
 
 /// Draws a [`PageMap`] into an area: a row each for page numbers, the file, the mapping, what
 /// a touch gets, the pointer and access, munmap; then notes if there is room.
@@ -100,14 +100,14 @@ impl Widget for PageMapWidget<'_> {
         let rows = self.rows(area.height);
         let label_w = [Row::Ruler, Row::File, Row::Mapping, Row::Zones, Row::Munmap]
             .iter()
-            .map(|r| self.label(*r).width() as u16)
+            .map(|r| width(self.label(*r)) as u16)
             .max()
             .unwrap_or(0)
             + 1;
         let label_w = label_w.min(area.width / 3);
         let x0 = area.x + label_w;
         let avail = area.width.saturating_sub(label_w);
-        let gap_w = g.gap.width() as u16 + 2;
+        let gap_w = width(g.gap) as u16 + 2;
 
         // Choose the columns and their width.
         let fit = (avail / MIN_COL).max(1) as usize;
@@ -255,7 +255,7 @@ impl Widget for PageMapWidget<'_> {
                         };
                         let style = zone_style(theme, zone);
                         let room = w.saturating_sub(1) as usize;
-                        let text = if word.width() <= room { word } else { short };
+                        let text = if width(word) <= room { word } else { short };
                         buf.set_stringn(*x, y, text, room.max(1), style);
                     }
                 }

@@ -5,7 +5,6 @@
 //! only bold, reversed, underline and dim (for `NO_COLOR`, and for black-and-white
 //! projectors). Every status also has a word or a glyph, so no theme relies on colour alone.
 
-use super::ThemeName;
 use ratatui::style::{Color, Modifier, Style};
 
 /// The styles of one theme, by what they mark.
@@ -200,6 +199,17 @@ impl Theme {
             big_idle: m(Modifier::BOLD),
         }
     }
+}
+
+/// `--theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    /// Light text on a dark background.
+    Dark,
+    /// Dark text on a light background (no yellow or cyan: they wash out on white).
+    Light,
+    /// No colour at all: bold, reversed, underline and symbols only.
+    Mono,
 }
 
 impl ThemeName {

@@ -4,7 +4,7 @@
 use super::text;
 use crate::strings;
 use crate::tui::app::App;
-use crate::tui::event::Focus;
+use crate::tui::state::Focus;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

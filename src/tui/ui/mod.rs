@@ -17,7 +17,8 @@ mod presenter;
 pub mod text;
 
 use super::app::{App, Message};
-use super::event::{footer, Focus, Mode};
+use super::event::{footer, Mode};
+use super::state::Focus;
 use crate::strings::{self, t, S};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};

@@ -6,7 +6,7 @@ use super::text;
 use crate::report;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
-use crate::tui::event::Focus;
+use crate::tui::state::Focus;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -5,7 +5,7 @@
 
 use super::{allocate, call, stack, Areas};
 use crate::tui::app::App;
-use crate::tui::event::Focus;
+use crate::tui::state::Focus;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;

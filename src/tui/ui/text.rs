@@ -6,13 +6,9 @@
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use scenarios::lesson::is_wide;
-use unicode_width::UnicodeWidthChar;
-
-/// Width of `c` in cells (control characters count as nothing).
-fn cell_width(c: char) -> usize {
-    c.width().unwrap_or(0)
-}
+/// Width of a string in cells: the lab's one width rule ([`scenarios::lesson::width`]).
+pub use scenarios::lesson::width;
+use scenarios::lesson::{char_width as cell_width, is_wide};
 
 /// Punctuation that must not begin a line (Chinese line-breaking rules).
 fn closing(c: char) -> bool {
@@ -32,11 +28,6 @@ fn closing(c: char) -> bool {
             | '》'
             | '】'
     )
-}
-
-/// Width of a string in cells.
-pub fn width(s: &str) -> usize {
-    s.chars().map(cell_width).sum()
 }
 
 /// Builds lines out of styled characters, merging runs of one style into one span.

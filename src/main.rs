@@ -4,74 +4,57 @@
 //! interactive lab in `tui` (both in the library, so tests and benchmarks reach them), and
 //! every experiment in the `scenarios` crate.
 
-
 #![forbid(unsafe_code)]
+
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use mmap_lab::strings::{t, S};
 use mmap_lab::{cli, tui};
 use scenarios::Lang;
 use std::process::ExitCode;
 
-/// mmap-lab: run the failure cases of mmap(2) and munmap(2) against the real kernel.
+/// The command line. Every help text comes from the strings table ([`command`] sets them), in
+/// English and Chinese alike, so the two languages cannot drift.
 #[derive(Debug, Parser)]
 #[command(name = "mmap-lab", version, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Open the lab on this scenario.
     #[arg(long, value_name = "ID")]
     scenario: Option<String>,
-    /// Language of everything shown (default: from LC_ALL / LANG).
     #[arg(long, global = true, value_enum)]
     lang: Option<LangArg>,
-    /// Presenter mode: the call and the outcome in huge letters, for a projector.
     #[arg(long)]
     presenter: bool,
-    /// Colour theme (NO_COLOR set means mono).
     #[arg(long, value_enum)]
     theme: Option<ThemeArg>,
-    /// Draw borders with + - | for terminals that draw box characters two cells wide.
     #[arg(long)]
     ascii: bool,
-    /// Capture the mouse: click to select, wheel to scroll (stops the terminal's own text
-    /// selection while the lab runs).
     #[arg(long)]
     mouse: bool,
 }
 
+/// The subcommands (their help texts: see [`command`]).
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List the scenarios in lesson order.
     List {
-        /// One JSON array.
         #[arg(long)]
         json: bool,
     },
-    /// Run a scenario (or all of them) and show what the kernel answered.
     Run {
-        /// The scenario id (see `list`).
         #[arg(required_unless_present = "all", conflicts_with = "all")]
         id: Option<String>,
-        /// Run every scenario with its defaults.
         #[arg(long)]
         all: bool,
-        /// Change a parameter: KEY=VALUE (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE", conflicts_with = "all")]
         sets: Vec<String>,
-        /// Print JSON (an array with --all).
         #[arg(long)]
         json: bool,
     },
-    /// Print a scenario's lesson.
     Explain {
-        /// The scenario id.
         id: String,
     },
-    /// Print an equivalent C program.
     C {
-        /// The scenario id.
         id: String,
-        /// Change a parameter: KEY=VALUE (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
     },
@@ -120,13 +103,10 @@ fn early_lang() -> Option<LangArg> {
     LangArg::from_str(&value, true).ok()
 }
 
-/// The command line's definition, its help texts in `lang` (the English ones are the doc
-/// comments above; the Chinese ones come from the strings table).
+/// The command line's definition with its help texts in `lang`, all from the strings table
+/// (clap's own frame, headings and flags, too, in Chinese).
 fn command(lang: Lang) -> clap::Command {
     let cmd = Cli::command();
-    if lang == Lang::En {
-        return cmd;
-    }
     let arg = |cmd: clap::Command, id: &str, s: S| cmd.mut_arg(id, |a| a.help(t(s, lang)));
     let cmd = cmd.about(t(S::HelpAbout, lang));
     let cmd = [
@@ -139,9 +119,9 @@ fn command(lang: Lang) -> clap::Command {
     ]
     .into_iter()
     .fold(cmd, |c, (id, s)| arg(c, id, s));
-    localize_frame(cmd, lang)
+    let cmd = cmd
         .mut_subcommand("list", |c| {
-            arg(c.about(t(S::HelpList, lang)), "json", S::HelpJson)
+            arg(c.about(t(S::HelpList, lang)), "json", S::HelpListJson)
         })
         .mut_subcommand("run", |c| {
             let c = c.about(t(S::HelpRun, lang));
@@ -157,7 +137,12 @@ fn command(lang: Lang) -> clap::Command {
             let c = c.about(t(S::HelpC, lang));
             let c = arg(c, "id", S::HelpId);
             arg(c, "sets", S::HelpSet)
-        })
+        });
+    match lang {
+        // clap's own frame is English already.
+        Lang::En => cmd,
+        Lang::Zh => localize_frame(cmd, lang),
+    }
 }
 
 /// clap's own words in `lang`: the headings, and the help and version flags (its

@@ -374,3 +374,21 @@ fn help_speaks_the_chosen_language() {
     let out = lab().args(["--help"]).output().expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("List the scenarios in lesson order"));
 }
+
+/// Both languages' help come from the one strings table, so they say the same thing: `list`
+/// has no `--all`, and neither help says it has.
+#[test]
+fn help_texts_come_from_one_table_in_both_languages() {
+    let en = lab().args(["list", "--help"]).output().expect("runs");
+    let zh = lab()
+        .args(["--lang", "zh", "list", "--help"])
+        .output()
+        .expect("runs");
+    let (en, zh) = (
+        String::from_utf8_lossy(&en.stdout),
+        String::from_utf8_lossy(&zh.stdout),
+    );
+    assert!(en.contains("Print one JSON array"), "{en}");
+    assert!(zh.contains("输出一个 JSON 数组"), "{zh}");
+    assert!(!en.contains("--all") && !zh.contains("--all"), "{en}\n{zh}");
+}

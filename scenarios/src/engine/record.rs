@@ -40,15 +40,9 @@ pub struct StepRecord {
     pub nanos: Option<u64>,
     /// The function (`mmap`, `munmap`, …).
     pub function: Function,
-    /// Index of the step in the plan.
-    #[serde(skip)]
-    pub plan_index: usize,
     /// The raw return value, if the step finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ret: Option<i64>,
-    /// Whether this step's failure decides the outcome.
-    #[serde(skip)]
-    pub critical: bool,
 }
 
 /// How the experiment ended. In JSON: DESIGN.md's `outcome` object (`kind` plus the fields of
@@ -413,9 +407,7 @@ pub(crate) fn build(
             purpose: step.purpose,
             nanos: s.nanos,
             function: step.op.function(),
-            plan_index: i,
             ret: s.end.map(|e| e.0),
-            critical: step.critical,
         };
         match s.end {
             Some((ret, aux, e)) => {

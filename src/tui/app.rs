@@ -5,10 +5,9 @@
 
 use super::border::Glyphs;
 use super::event::{action_for, mouse_action, Action, AppEvent, Mode};
-use super::state::{Focus, Options};
+use super::state::{Focus, Layout, Options};
 use super::theme::Theme;
 use super::theme::ThemeName;
-use super::ui;
 use crate::report;
 use crossterm::event::KeyEventKind;
 use scenarios::blame::{self, Call};
@@ -111,6 +110,8 @@ pub struct View {
     pub blame: Vec<Key>,
     /// Whether the shown result ran with the current parameters.
     pub fresh: bool,
+    /// Where things are on screen for this state (measured by the drawing side).
+    pub layout: Layout,
 }
 
 /// The whole state of the lab.
@@ -168,6 +169,9 @@ pub struct App {
     pub message: Option<Message>,
     /// Derived from the state.
     pub view: View,
+    /// How the drawing side measures the screen (injected, so this module imports no
+    /// drawing code).
+    measure: fn(&App) -> Layout,
 }
 
 /// Longest text the editor accepts: more is never a valid value.
@@ -176,7 +180,16 @@ const EDITOR_MAX: usize = 64;
 impl App {
     /// A lab in its starting state. `page` is the kernel's page size; `size` the terminal's.
     /// An unknown `--scenario` was refused before this point; here it falls back to the first.
-    pub fn new(opts: &Options, page: u64, size: (u16, u16)) -> App {
+    ///
+    /// `measure` is how the drawing side measures the screen ([`Layout`]): the TUI passes
+    /// its `ui::layout` (see `App::new` in `tui/mod.rs`); the state code only stores and reads
+    /// it.
+    pub fn with_layout(
+        opts: &Options,
+        page: u64,
+        size: (u16, u16),
+        measure: fn(&App) -> Layout,
+    ) -> App {
         let scenarios = catalog::all();
         let current = opts
             .scenario
@@ -202,7 +215,9 @@ impl App {
                 pagemap: None,
                 blame: Vec::new(),
                 fresh: false,
+                layout: Layout::default(),
             },
+            measure,
             scenarios,
             lessons,
             current,
@@ -319,6 +334,7 @@ impl App {
         if !self.panes().contains(&self.focus) {
             self.focus = Focus::Params;
         }
+        self.view.layout = (self.measure)(self);
     }
 
     /// React to an event from the terminal, the worker or a signal.
@@ -444,7 +460,7 @@ impl App {
             Action::EditCancel => self.editor = None,
             Action::Click { x, y } => self.click(x, y),
             Action::Scroll { x, y, down } => {
-                if let Some(pane) = ui::pane_at(self, x, y) {
+                if let Some(pane) = self.view.layout.pane_at(x, y) {
                     if self.help.is_none() && self.editor.is_none() {
                         self.set_focus(pane);
                     }
@@ -459,7 +475,7 @@ impl App {
     /// Move within the focused pane (or the help) by `delta` rows.
     fn step(&mut self, delta: i32) {
         if let Some(scroll) = self.help {
-            self.help = Some(add(scroll, delta).min(ui::help_max_scroll(self)));
+            self.help = Some(add(scroll, delta).min(self.view.layout.max_help));
             return;
         }
         if self.editor.is_some() {
@@ -481,11 +497,11 @@ impl App {
             }
             Focus::Outcome => {
                 self.outcome_scroll =
-                    add(self.outcome_scroll, delta).min(ui::max_scroll(self, Focus::Outcome));
+                    add(self.outcome_scroll, delta).min(self.view.layout.max_outcome);
             }
             Focus::Lesson => {
                 self.lesson_scroll =
-                    add(self.lesson_scroll, delta).min(ui::max_scroll(self, Focus::Lesson));
+                    add(self.lesson_scroll, delta).min(self.view.layout.max_lesson);
             }
         }
     }
@@ -651,7 +667,7 @@ impl App {
             self.help = None;
             return;
         }
-        let Some(pane) = ui::pane_at(self, x, y) else {
+        let Some(pane) = self.view.layout.pane_at(x, y) else {
             return;
         };
         if self.editor.is_some() {
@@ -660,12 +676,12 @@ impl App {
         self.set_focus(pane);
         match pane {
             Focus::List => {
-                if let Some(i) = ui::list_hit(self, y) {
+                if let Some(i) = self.view.layout.list_hit(y) {
                     self.select(i);
                 }
             }
             Focus::Params => {
-                if let Some(row) = ui::param_hit(self, y) {
+                if let Some(row) = self.view.layout.param_hit(y) {
                     if row != self.param_row {
                         self.param_row = row;
                         self.flag_cursor = self.cursor_start();

@@ -41,6 +41,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
+impl App {
+    /// A lab in its starting state, measured by the drawing side ([`ui::layout`]). `page` is
+    /// the kernel's page size; `size` the terminal's. An unknown `--scenario` was refused before
+    /// this point; here it falls back to the first. Defined here, where the state and the
+    /// drawing meet, so that neither imports the other.
+    pub fn new(opts: &Options, page: u64, size: (u16, u16)) -> App {
+        App::with_layout(opts, page, size, ui::layout)
+    }
+}
+
 /// How often the screen redraws while a run goes on (spinner, elapsed time).
 const TICK_RUNNING: Duration = Duration::from_millis(80);
 /// How long to wait for a key when nothing moves (also how soon a signal is noticed).

@@ -3,6 +3,7 @@
 //! an import cycle.
 
 use super::theme::ThemeName;
+use ratatui::layout::Rect;
 use scenarios::Lang;
 
 /// The panes that can have the focus.
@@ -33,4 +34,58 @@ pub struct Options {
     pub ascii: bool,
     /// `--mouse`: capture the mouse (off by default: it stops the terminal's own selection).
     pub mouse: bool,
+}
+
+/// Where things are on the screen and how far each pane scrolls, for the current state and
+/// terminal size. The drawing side measures it (`ui::layout`) after every change and the state
+/// code only reads it (mouse hits, scroll limits), so state code never calls drawing code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// Each pane on screen and its area, border included.
+    pub panes: Vec<(Focus, Rect)>,
+    /// The scenario listed at each screen row of the list.
+    pub list_rows: Vec<(u16, usize)>,
+    /// The form row shown at each screen row of the parameters.
+    pub param_rows: Vec<(u16, usize)>,
+    /// How far the outcome can scroll.
+    pub max_outcome: u16,
+    /// How far the lesson can scroll.
+    pub max_lesson: u16,
+    /// How far the help overlay can scroll.
+    pub max_help: u16,
+}
+
+impl Layout {
+    /// The pane under a screen cell.
+    pub fn pane_at(&self, x: u16, y: u16) -> Option<Focus> {
+        self.panes
+            .iter()
+            .find(|(_, r)| r.contains((x, y).into()))
+            .map(|(f, _)| *f)
+    }
+
+    /// The scenario at screen row `y` of the list.
+    pub fn list_hit(&self, y: u16) -> Option<usize> {
+        self.list_rows
+            .iter()
+            .find(|(row, _)| *row == y)
+            .map(|r| r.1)
+    }
+
+    /// The form row at screen row `y`.
+    pub fn param_hit(&self, y: u16) -> Option<usize> {
+        self.param_rows
+            .iter()
+            .find(|(row, _)| *row == y)
+            .map(|r| r.1)
+    }
+
+    /// How far `pane` can scroll (the list and the form move a selection instead).
+    pub fn max_scroll(&self, pane: Focus) -> u16 {
+        match pane {
+            Focus::Outcome => self.max_outcome,
+            Focus::Lesson => self.max_lesson,
+            Focus::List | Focus::Params => 0,
+        }
+    }
 }

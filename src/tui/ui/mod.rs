@@ -18,7 +18,7 @@ pub mod text;
 
 use super::app::{App, Message};
 use super::event::{footer, Mode};
-use super::state::Focus;
+use super::state::{Focus, Layout};
 use crate::strings::{self, t, S};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
@@ -226,68 +226,57 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     a
 }
 
-/// The pane under a screen cell.
-pub fn pane_at(app: &App, x: u16, y: u16) -> Option<Focus> {
+/// Measure the screen for the app's current state: the panes, the rows a click can hit, and
+/// how far each pane scrolls. The app stores it after every change ([`App::refresh`]).
+pub fn layout(app: &App) -> Layout {
     let a = areas(app, screen(app));
-    let hit = |r: Option<Rect>| r.is_some_and(|r| r.contains((x, y).into()));
-    [
+    let shape = screen_shape(app);
+    let panes: Vec<(Focus, Rect)> = [
         (a.list, Focus::List),
         (a.params, Focus::Params),
         (a.outcome, Focus::Outcome),
         (a.lesson, Focus::Lesson),
     ]
     .into_iter()
-    .find(|(r, _)| hit(*r))
-    .map(|(_, f)| f)
+    .filter_map(|(r, f)| r.map(|r| (f, r)))
+    .collect();
+    let rows = |pane: Focus, hit: fn(&App, Rect, u16) -> Option<usize>| -> Vec<(u16, usize)> {
+        let Some((_, r)) = panes.iter().find(|(f, _)| *f == pane) else {
+            return Vec::new();
+        };
+        let inner = pane_block(app, shape, pane).inner(*r);
+        (inner.y..inner.bottom())
+            .filter_map(|y| hit(app, inner, y).map(|i| (y, i)))
+            .collect()
+    };
+    Layout {
+        list_rows: rows(Focus::List, list::hit),
+        param_rows: rows(Focus::Params, params::hit),
+        max_outcome: max_scroll(app, &a, Focus::Outcome),
+        max_lesson: max_scroll(app, &a, Focus::Lesson),
+        max_help: help::max_scroll(app, screen(app)),
+        panes,
+    }
 }
 
-/// The scenario at screen row `y` of the list.
-pub fn list_hit(app: &App, y: u16) -> Option<usize> {
-    let r = areas(app, screen(app)).list?;
-    list::hit(
-        app,
-        pane_block(app, screen_shape(app), Focus::List).inner(r),
-        y,
-    )
-}
-
-/// The form row at screen row `y`.
-pub fn param_hit(app: &App, y: u16) -> Option<usize> {
-    let r = areas(app, screen(app)).params?;
-    params::hit(
-        app,
-        pane_block(app, screen_shape(app), Focus::Params).inner(r),
-        y,
-    )
-}
-
-/// How far the outcome or the lesson can scroll at the current size.
-pub fn max_scroll(app: &App, pane: Focus) -> u16 {
-    let a = areas(app, screen(app));
-    let (rect, lines) = match pane {
-        Focus::Outcome => (
-            a.outcome,
-            outcome::lines as fn(&App, u16) -> Vec<Line<'static>>,
-        ),
-        Focus::Lesson => (
-            a.lesson,
-            lesson::lines as fn(&App, u16) -> Vec<Line<'static>>,
-        ),
+/// How far the outcome or the lesson can scroll in these areas.
+fn max_scroll(app: &App, a: &Areas, pane: Focus) -> u16 {
+    let lines = match pane {
+        Focus::Outcome => outcome::lines as fn(&App, u16) -> Vec<Line<'static>>,
+        Focus::Lesson => lesson::lines as fn(&App, u16) -> Vec<Line<'static>>,
         _ => return 0,
     };
     // A pane not on screen (compact layouts show one of the two) scrolls as if it were in
     // the other's place.
-    let rect = rect.or(a.outcome).or(a.lesson);
+    let rect = match pane {
+        Focus::Outcome => a.outcome.or(a.lesson),
+        _ => a.lesson.or(a.outcome),
+    };
     let Some(rect) = rect else { return 0 };
     let inner = pane_block(app, screen_shape(app), pane).inner(rect);
     let n = lines(app, inner.width).len();
     n.saturating_sub(inner.height as usize)
         .min(u16::MAX as usize) as u16
-}
-
-/// How far the help can scroll.
-pub fn help_max_scroll(app: &App) -> u16 {
-    help::max_scroll(app, screen(app))
 }
 
 /// The whole terminal as a rectangle.

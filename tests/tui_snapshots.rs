@@ -5,7 +5,7 @@
 //!
 //! A scenario's run is replayed from `tests/fixtures/<id>.json`. To record the fixtures a new
 //! scenario lacks (on a machine with 4 KiB pages, the size the snapshots are drawn for):
-//! `cargo test --test tui_snapshots -- --ignored record_fixtures`
+//! `cargo test --test tui_snapshots -- --ignored record_fixtures --nocapture`
 //! (with `MMAP_LAB_RERECORD=1`, every scenario's fixture is recorded again).
 
 mod tui_support;
@@ -43,38 +43,44 @@ fn lang_code(lang: Lang) -> &'static str {
     }
 }
 
+/// `insta::assert_snapshot!(NAME, backend(&APP))`, but a mismatch is returned as the name
+/// instead of ending the test. A macro, not a closure, so the snapshot's `expression:` line
+/// stays `backend(&a)` as in the existing files.
+macro_rules! check_snapshot {
+    ($name:expr, $a:ident) => {{
+        let name: String = $name;
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            insta::assert_snapshot!(name.clone(), backend(&$a));
+        }))
+        .err()
+        .map(|_| name)
+    }};
+}
+
 /// Before and after a run of `id` (replaying its fixture), both languages, three sizes. Each
 /// snapshot is checked even when an earlier one failed, so a new scenario gets all its
 /// `.snap.new` files in one run; returns the names of those that failed.
 fn scenario_snapshots(id: &str) -> Vec<String> {
-    let mut failed = Vec::new();
-    let mut check = |name: String, frame: ratatui::backend::TestBackend| {
-        let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            insta::assert_snapshot!(name.clone(), frame);
-        }));
-        if result.is_err() {
-            failed.push(name);
-        }
-    };
     let fixture_path = tui_support::fixture_path(id);
-    let mut check_missing = Vec::new();
+    let mut failed = Vec::new();
     settings().bind(|| {
         for lang in [Lang::En, Lang::Zh] {
             for size in SIZES {
                 let name = format!("{id}__{}_{}x{}", lang_code(lang), size.0, size.1);
                 let mut a = app(id, lang, size);
-                check(format!("{name}_before"), backend(&a));
+                failed.extend(check_snapshot!(format!("{name}_before"), a));
                 if fixture_path.exists() {
                     replay(&mut a, fixture(id));
-                    check(format!("{name}_after"), backend(&a));
+                    failed.extend(check_snapshot!(format!("{name}_after"), a));
                 } else {
-                    let missing = format!("{name}_after (no fixture {})", fixture_path.display());
-                    check_missing.push(missing);
+                    failed.push(format!(
+                        "{name}_after (no fixture {})",
+                        fixture_path.display()
+                    ));
                 }
             }
         }
     });
-    failed.extend(check_missing);
     failed
 }
 

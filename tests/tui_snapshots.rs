@@ -43,14 +43,14 @@ fn lang_code(lang: Lang) -> &'static str {
     }
 }
 
-/// `insta::assert_snapshot!(NAME, backend(&APP))`, but a mismatch is returned as the name
-/// instead of ending the test. A macro, not a closure, so the snapshot's `expression:` line
-/// stays `backend(&a)` as in the existing files.
+/// `insta::assert_snapshot!(NAME, FRAME)`, but a mismatch is returned as the name instead of
+/// ending the test. A macro, not a closure, so the snapshot's `expression:` line stays
+/// `backend(&a)` as in the existing files.
 macro_rules! check_snapshot {
-    ($name:expr, $a:ident) => {{
+    ($name:expr, $frame:expr) => {{
         let name: String = $name;
         panic::catch_unwind(AssertUnwindSafe(|| {
-            insta::assert_snapshot!(name.clone(), backend(&$a));
+            insta::assert_snapshot!(name.clone(), $frame);
         }))
         .err()
         .map(|_| name)
@@ -68,10 +68,10 @@ fn scenario_snapshots(id: &str) -> Vec<String> {
             for size in SIZES {
                 let name = format!("{id}__{}_{}x{}", lang_code(lang), size.0, size.1);
                 let mut a = app(id, lang, size);
-                failed.extend(check_snapshot!(format!("{name}_before"), a));
+                failed.extend(check_snapshot!(format!("{name}_before"), backend(&a)));
                 if fixture_path.exists() {
                     replay(&mut a, fixture(id));
-                    failed.extend(check_snapshot!(format!("{name}_after"), a));
+                    failed.extend(check_snapshot!(format!("{name}_after"), backend(&a)));
                 } else {
                     failed.push(format!(
                         "{name}_after (no fixture {})",

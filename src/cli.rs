@@ -56,7 +56,7 @@ pub fn list(json: bool, lang: Lang) -> ExitCode {
         println!("{}", serde_json::Value::Array(items));
     } else {
         for s in all {
-            println!("{:>2}  {:<24} {}", s.order, s.id, s.title(lang));
+            println!("{:>2}  {:<24} {}", s.order(), s.id, s.title(lang));
         }
     }
     ExitCode::SUCCESS

@@ -1,15 +1,20 @@
-//! What a person sees: every scenario before and after a (recorded) run, in English and
-//! Chinese, at 100×30, 80×24 and 60×18; presenter mode; the help overlay; the editor; the
-//! "too small" screen. Snapshots are `TestBackend` frames (insta); colours are checked in
-//! `tui_styles.rs`.
+//! What a person sees: every scenario of the catalogue before and after a (recorded) run, in
+//! English and Chinese, at 100×30, 80×24 and 60×18; presenter mode; the help overlay; the
+//! editor; the "too small" screen. Snapshots are `TestBackend` frames (insta); colours are
+//! checked in `tui_styles.rs`.
+//!
+//! A scenario's run is replayed from `tests/fixtures/<id>.json`. To record the fixtures a new
+//! scenario lacks (on a machine with 4 KiB pages, the size the snapshots are drawn for):
+//! `cargo test --test tui_snapshots -- --ignored record_fixtures --nocapture`
+//! (with `MMAP_LAB_RERECORD=1`, every scenario's fixture is recorded again).
 
 mod tui_support;
 
 use mmap_lab::tui::event::{Action, Focus};
-use scenarios::Lang;
-use tui_support::{app, backend, fixture, replay};
-
-const SIZES: [(u16, u16); 3] = [(100, 30), (80, 24), (60, 18)];
+use scenarios::{catalog, Lang};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use tui_support::{app, backend, fixture, replay, SIZES};
 
 /// Mask what could change between recordings, and the blank cells ratatui leaves behind a
 /// wide character (a real overlap, a hidden cell that is not blank, still shows).
@@ -38,41 +43,100 @@ fn lang_code(lang: Lang) -> &'static str {
     }
 }
 
-/// Before and after a run of `id` (replaying fixture `fx`), both languages, three sizes.
-fn scenario_snapshots(id: &str, fx: &str) {
-    let settings = settings();
-    settings.bind(|| {
+/// `insta::assert_snapshot!(NAME, FRAME)`, but a mismatch is returned as the name instead of
+/// ending the test. A macro, not a closure, so the snapshot's `expression:` line stays
+/// `backend(&a)` as in the existing files.
+macro_rules! check_snapshot {
+    ($name:expr, $frame:expr) => {{
+        let name: String = $name;
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            insta::assert_snapshot!(name.clone(), $frame);
+        }))
+        .err()
+        .map(|_| name)
+    }};
+}
+
+/// Before and after a run of `id` (replaying its fixture), both languages, three sizes. Each
+/// snapshot is checked even when an earlier one failed, so a new scenario gets all its
+/// `.snap.new` files in one run; returns the names of those that failed.
+fn scenario_snapshots(id: &str) -> Vec<String> {
+    let fixture_path = tui_support::fixture_path(id);
+    let mut failed = Vec::new();
+    settings().bind(|| {
         for lang in [Lang::En, Lang::Zh] {
             for size in SIZES {
                 let name = format!("{id}__{}_{}x{}", lang_code(lang), size.0, size.1);
                 let mut a = app(id, lang, size);
-                insta::assert_snapshot!(format!("{name}_before"), backend(&a));
-                replay(&mut a, fixture(fx));
-                insta::assert_snapshot!(format!("{name}_after"), backend(&a));
+                failed.extend(check_snapshot!(format!("{name}_before"), backend(&a)));
+                if fixture_path.exists() {
+                    replay(&mut a, fixture(id));
+                    failed.extend(check_snapshot!(format!("{name}_after"), backend(&a)));
+                } else {
+                    failed.push(format!(
+                        "{name}_after (no fixture {})",
+                        fixture_path.display()
+                    ));
+                }
             }
         }
     });
+    failed
 }
 
-macro_rules! scenario_test {
-    ($name:ident, $id:literal) => {
-        #[test]
-        fn $name() {
-            scenario_snapshots($id, $id);
+/// Every scenario of the catalogue, drawn before and after its run.
+#[test]
+fn every_scenario_before_and_after_a_run() {
+    let mut failed = Vec::new();
+    for s in catalog::all() {
+        failed.extend(scenario_snapshots(s.id));
+    }
+    assert!(
+        failed.is_empty(),
+        "{} snapshots are missing or differ (the diffs are above; review the `.snap.new` \
+         files with `cargo insta review` or accept them with `INSTA_UPDATE=always`; record \
+         missing fixtures with `cargo test --test tui_snapshots -- --ignored record_fixtures`):\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// Records `tests/fixtures/<id>.json` with `mmap-lab run <id> --json` for every scenario that
+/// has none (every scenario with `MMAP_LAB_RERECORD=1`). Ignored: it writes into the source
+/// tree, and a recording is a new kernel answer to review, not a check.
+#[test]
+#[ignore = "writes tests/fixtures; run with --ignored to record missing fixtures"]
+fn record_fixtures() {
+    let page = scenarios::engine::page_size();
+    assert_eq!(
+        page,
+        tui_support::PAGE,
+        "the snapshots are drawn for {}-byte pages; record fixtures on such a machine",
+        tui_support::PAGE
+    );
+    let all = std::env::var_os("MMAP_LAB_RERECORD").is_some();
+    for s in catalog::all() {
+        let path: PathBuf = tui_support::fixture_path(s.id);
+        if path.exists() && !all {
+            continue;
         }
-    };
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mmap-lab"))
+            .args(["run", s.id, "--json"])
+            .output()
+            .expect("mmap-lab runs");
+        assert!(
+            out.status.success(),
+            "mmap-lab run {} --json: {}",
+            s.id,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Check it reads back as a record before writing it.
+        let _: scenarios::Record = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("mmap-lab run {} --json: {e}", s.id));
+        std::fs::write(&path, &out.stdout).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        eprintln!("recorded {}", path.display());
+    }
 }
-
-scenario_test!(munmap_shifted_pointer, "munmap-shifted-pointer");
-scenario_test!(rdonly_prot_write, "rdonly-prot-write");
-scenario_test!(unaligned_offset, "unaligned-offset");
-scenario_test!(zero_length, "zero-length");
-scenario_test!(empty_new_file, "empty-new-file");
-scenario_test!(close_after_mmap, "close-after-mmap");
-scenario_test!(out_of_bounds, "out-of-bounds");
-scenario_test!(mmap_copy, "mmap-copy");
-scenario_test!(anonymous_ipc, "anonymous-ipc");
-scenario_test!(playground, "playground");
 
 /// A knob turned to the other answer: the page map and the call change before the run, the
 /// outcome after it.

@@ -144,3 +144,28 @@ pub fn is_wide(c: char) -> bool {
         | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
+
+/// The sections every lesson has, in this order, as headed in `lang`. The last one, "Try
+/// next", quotes commands that must each be one of the scenario's declared variants.
+pub fn headings(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::En => [
+            "The question",
+            "The rule",
+            "What this experiment shows",
+            "Man page",
+            "Try next",
+        ],
+        Lang::Zh => ["问题", "规则", "实验展示了什么", "手册", "接下来试试"],
+    }
+}
+
+impl Lesson {
+    /// The body of the section headed `heading`, if the lesson has it.
+    pub fn section(&self, heading: &str) -> Option<&str> {
+        self.sections
+            .iter()
+            .find(|(h, _)| h == heading)
+            .map(|(_, body)| body.as_str())
+    }
+}

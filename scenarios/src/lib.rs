@@ -5,6 +5,7 @@
 //! - [`catalog`] holds the scenarios, one file each, with their lessons.
 //! - [`params`] parses and prints every `--set` knob.
 //! - [`cprog`] prints an experiment as an equivalent C program.
+//! - [`variant`] declares what a scenario's lesson suggests trying and what the kernel answers.
 
 pub mod blame;
 pub mod catalog;
@@ -17,6 +18,7 @@ pub mod lesson;
 pub mod pagemap;
 pub mod params;
 pub mod session;
+pub mod variant;
 
 pub use catalog::{Scenario, Topic};
 pub use engine::{Outcome, Run};

@@ -1,5 +1,6 @@
 //! The C program of `mmap-lab c` agrees with the engine: for every scenario, with its defaults
-//! and with parameter sets that reach each errno and signal of the lessons, the program
+//! and with each variant the catalogue declares for it (parameter sets that reach each errno
+//! and signal of the lessons), the program
 //! compiles with `cc -Wall -Wextra -Werror`, runs, ends with the outcome the engine found for the
 //! same plan, and leaves nothing behind in its `TMPDIR`. Every program is generated, compiled
 //! and run in both languages, English and Chinese: only its comments and printed text differ,
@@ -25,148 +26,24 @@ struct Case {
     sets: Vec<String>,
 }
 
-/// Every scenario with its defaults, then the parameter sets.
+/// From the catalogue: every scenario with its defaults, then each variant it declares (with
+/// its placeholders filled for this page size), except those whose answer depends on the
+/// process's layout, which [`compile_only_cases`] takes. Every parameter set this test once
+/// listed by hand is a declared variant now (or a scenario's defaults).
 fn cases(page: u64) -> Vec<Case> {
-    let mut cases: Vec<Case> = catalog::all()
-        .into_iter()
-        .map(|s| Case {
+    let mut cases = Vec::new();
+    for s in catalog::all() {
+        cases.push(Case {
             id: s.id,
             sets: Vec::new(),
-        })
-        .collect();
-    let p = page;
-    let extra: Vec<(&'static str, Vec<String>)> = vec![
-        // EINVAL
-        ("unaligned-offset", vec!["offset=1000".into()]),
-        ("unaligned-offset", vec![format!("offset={p}")]),
-        (
-            "zero-length",
-            vec!["length=0".into(), "file=anonymous".into()],
-        ),
-        ("munmap-shifted-pointer", vec!["munmap_shift=1".into()]),
-        ("munmap-shifted-pointer", vec![format!("munmap_shift={p}")]),
-        ("playground", vec!["flags=0x20".into()]),
-        ("playground", vec!["munmap_length=0".into()]),
-        // EACCES
-        ("rdonly-prot-write", vec!["open=O_WRONLY".into()]),
-        (
-            "rdonly-prot-write",
-            vec![
-                "open=O_RDONLY".into(),
-                "flags=MAP_SHARED".into(),
-                "prot=PROT_READ|PROT_WRITE".into(),
-            ],
-        ),
-        // EBADF
-        ("playground", vec!["file=bad-fd".into()]),
-        // EEXIST
-        (
-            "playground",
-            vec![
-                "addr=existing".into(),
-                "flags=MAP_SHARED|MAP_FIXED_NOREPLACE".into(),
-            ],
-        ),
-        (
-            "playground",
-            vec!["addr=existing".into(), "flags=MAP_SHARED|MAP_FIXED".into()],
-        ),
-        // ENODEV
-        (
-            "playground",
-            vec!["file=pipe".into(), "prot=PROT_READ".into()],
-        ),
-        (
-            "playground",
-            vec!["file=directory".into(), "prot=PROT_READ".into()],
-        ),
-        // EACCES too: checked before the file type
-        ("playground", vec!["file=pipe".into()]),
-        ("playground", vec!["file=directory".into()]),
-        ("playground", vec!["file=dev-null".into()]),
-        // ENOMEM
-        ("playground", vec!["rlimit_as=1M".into()]),
-        // Leaves the process at vm.max_map_count, where mmap still makes one more mapping (it
-        // checks `>`, splits check `>=`): ok. Not with guard=true: whether the guard's
-        // reservation merges with a neighbour, and so whether the last slot is left for the
-        // mapping, depends on the process's layout, which the lab's and this program's differ
-        // in (see compile_only_cases).
-        ("playground", vec!["exhaust_map_count=true".into()]),
-        // EOVERFLOW
-        ("playground", vec!["offset=-4096".into()]),
-        // EPERM
-        ("playground", vec!["file=sealed-memfd".into()]),
-        // EOPNOTSUPP
-        (
-            "playground",
-            vec!["flags=MAP_SHARED_VALIDATE|0x80000".into()],
-        ),
-        // EAGAIN, or success for root (CAP_IPC_LOCK)
-        (
-            "playground",
-            vec![
-                "rlimit_memlock=0".into(),
-                "flags=MAP_SHARED|MAP_LOCKED".into(),
-            ],
-        ),
-        // SIGSEGV
-        (
-            "playground",
-            vec!["prot=PROT_READ".into(), "access=write@0".into()],
-        ),
-        (
-            "playground",
-            vec!["mprotect=PROT_NONE".into(), "access=read@0".into()],
-        ),
-        // SIGBUS
-        (
-            "out-of-bounds",
-            vec![format!("length={}", 2 * p), format!("access=write@{p}")],
-        ),
-        (
-            "playground",
-            vec!["file=new".into(), "access=read@0".into()],
-        ),
-        // ok
-        ("rdonly-prot-write", vec!["flags=MAP_PRIVATE".into()]),
-        ("empty-new-file", vec!["grow=ftruncate".into()]),
-        ("empty-new-file", vec!["grow=lseek-write".into()]),
-        ("out-of-bounds", vec!["access=write@99".into()]),
-        ("close-after-mmap", vec!["close_fd=false".into()]),
-        (
-            "anonymous-ipc",
-            vec!["flags=MAP_SHARED|MAP_ANONYMOUS".into()],
-        ),
-        (
-            "anonymous-ipc",
-            vec!["flags=MAP_PRIVATE|MAP_ANONYMOUS".into()],
-        ),
-        (
-            "playground",
-            vec!["file=anonymous".into(), "access=write@0".into()],
-        ),
-        (
-            "playground",
-            vec!["close_fd=true".into(), "access=write@0".into()],
-        ),
-        ("mmap-copy", vec!["copy_size=1M".into()]),
-        ("mmap-copy", vec!["copy_size=0".into()]),
-        (
-            "playground",
-            vec!["rlimit_data=0".into(), "flags=MAP_PRIVATE".into()],
-        ),
-        ("playground", vec!["mprotect=PROT_READ|PROT_EXEC".into()]),
-        (
-            "playground",
-            vec!["flags=MAP_PRIVATE".into(), "access=write@0".into()],
-        ),
-        (
-            "empty-new-file",
-            vec!["grow=lseek-write".into(), "file_size=1".into()],
-        ),
-        ("anonymous-ipc", vec!["length=0".into()]),
-    ];
-    cases.extend(extra.into_iter().map(|(id, sets)| Case { id, sets }));
+        });
+        for v in s.variants.iter().filter(|v| v.expect.is_determined()) {
+            cases.push(Case {
+                id: s.id,
+                sets: v.sets(page),
+            });
+        }
+    }
     cases
 }
 
@@ -174,7 +51,7 @@ fn cases(page: u64) -> Vec<Case> {
 /// could come out as C that does not compile cleanly. Some would map over the program itself;
 /// some have an answer that depends on what else the process has mapped, which differs between
 /// the lab's process and the C program's.
-fn compile_only_cases() -> Vec<Case> {
+fn compile_only_cases(page: u64) -> Vec<Case> {
     let play = |sets: &[&str]| Case {
         id: "playground",
         sets: sets.iter().map(|s| s.to_string()).collect(),
@@ -241,6 +118,15 @@ fn compile_only_cases() -> Vec<Case> {
             &["file=anonymous", "flags=MAP_SHARED_VALIDATE|MAP_ANONYMOUS"],
         ),
     ]);
+    // The catalogue's variants whose answer depends on the layout, unless listed above.
+    for s in catalog::all() {
+        for v in s.variants.iter().filter(|v| !v.expect.is_determined()) {
+            let sets = v.sets(page);
+            if !cases.iter().any(|c| c.id == s.id && c.sets == sets) {
+                cases.push(Case { id: s.id, sets });
+            }
+        }
+    }
     cases
 }
 
@@ -498,7 +384,7 @@ fn c_programs_compile_at_every_extreme() {
         return;
     }
     let page = engine::page_size();
-    let sources: Vec<(String, String)> = compile_only_cases()
+    let sources: Vec<(String, String)> = compile_only_cases(page)
         .iter()
         .flat_map(|case| {
             let scenario =

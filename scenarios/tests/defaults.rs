@@ -1,10 +1,54 @@
 //! Every scenario's default run reproduces its lesson, and the registry is complete: ids,
-//! lessons in both languages with every section, parameters that round-trip.
+//! lessons in both languages with every section, parameters that round-trip. The outcomes
+//! come from the catalogue: each scenario's defaults and variants against what it declares;
+//! the tests below them check what an outcome alone cannot (maps lines, the file, the copy).
 
 mod common;
 
 use common::{describe, dump, run};
-use scenarios::{catalog, engine, Key, Lang};
+use scenarios::{catalog, engine, prepare, run_scenario, Key, Lang};
+
+/// Every scenario's defaults and every variant it declares, run: the kernel's answer must be
+/// the declared one. All of them run before the test fails, so the message lists every
+/// disagreement at once.
+#[test]
+fn every_default_and_variant_gives_its_declared_outcome() {
+    let page = engine::page_size();
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for s in catalog::all() {
+        let defaults = (None, s.expect);
+        let variants = s.variants.iter().map(|v| (Some(v), v.expect));
+        for (variant, want) in std::iter::once(defaults).chain(variants) {
+            let sets = variant.map(|v| v.sets(page)).unwrap_or_default();
+            let label = variant.map_or_else(
+                || format!("mmap-lab run {} (defaults)", s.id),
+                |v| v.command(s.id, page),
+            );
+            let record = match prepare(s, &sets) {
+                Ok(params) => run_scenario(s, &params).unwrap_or_else(|e| panic!("{label}: {e}")),
+                Err(e) => {
+                    failures.push(format!("{label}: refused: {e}"));
+                    continue;
+                }
+            };
+            runs += 1;
+            if !want.matches(&record.run.outcome) {
+                failures.push(format!(
+                    "{label}: declared {want}, the kernel says {}\n{}",
+                    describe(&record),
+                    dump(&record)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {runs} runs disagree with the catalogue:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
 
 fn expect(id: &str, sets: &[&str], want: &str) -> scenarios::Record {
     let record = run(id, sets);
@@ -183,7 +227,7 @@ fn every_scenario_is_registered_with_both_lessons_and_working_defaults() {
     for (file_id, id) in catalog::file_ids() {
         assert_eq!(file_id, id, "catalog file name and id must agree");
     }
-    let mut orders: Vec<u32> = all.iter().map(|s| s.order).collect();
+    let mut orders: Vec<u32> = all.iter().map(|s| s.order()).collect();
     orders.dedup();
     assert_eq!(
         orders.len(),

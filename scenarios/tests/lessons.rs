@@ -1,10 +1,12 @@
 //! The lessons only suggest what the lab accepts: every `mmap-lab run ID --set …` they quote
 //! names a real scenario and `--set` values that scenario takes. And each suggestion, run,
-//! gives an outcome (the kernel decides which; the lesson text says what to expect).
+//! gives an outcome (the kernel decides which; the lesson text says what to expect). Each
+//! command of a lesson's "Try next" is one of the catalogue's variants of the scenario it
+//! names, so the outcome it promises is tested (`defaults.rs`, `c_agreement.rs`).
 
 mod common;
 
-use scenarios::{catalog, prepare, Lang};
+use scenarios::{catalog, lesson, prepare, Lang};
 
 /// Split a quoted command line like a shell would, for the simple quoting lessons use.
 fn words(line: &str) -> Vec<String> {
@@ -74,5 +76,73 @@ fn every_command_a_lesson_suggests_is_valid() {
     assert!(
         checked >= 40,
         "only {checked} commands found in the lessons"
+    );
+}
+
+/// The page size the lessons' texts are written for: they quote x86_64's numbers (`4096`,
+/// `8192`, `16385`), while variants declare `{page}` placeholders; a quoted command is
+/// compared with the variants filled in for this size.
+const LESSON_PAGE: u64 = 4096;
+
+#[test]
+fn every_command_to_try_next_is_a_declared_variant() {
+    let mut checked = 0;
+    let mut strays = Vec::new();
+    for scenario in catalog::all() {
+        for lang in [Lang::En, Lang::Zh] {
+            let lesson = scenario.lesson(lang);
+            let heading = lesson::headings(lang)[4];
+            let Some(body) = lesson.section(heading) else {
+                strays.push(format!("{} {lang:?}: no section `{heading}`", scenario.id));
+                continue;
+            };
+            for quoted in body.split('`').skip(1).step_by(2) {
+                let Some(rest) = quoted.strip_prefix("mmap-lab ") else {
+                    continue;
+                };
+                let w = words(rest);
+                if !matches!(w.first().map(String::as_str), Some("run" | "c")) {
+                    continue;
+                }
+                // A command may quote another scenario: it counts against that one's variants.
+                let id = w.get(1).map(String::as_str).unwrap_or_default();
+                let Some(target) = catalog::find(id) else {
+                    strays.push(format!(
+                        "{} {lang:?}: no scenario `{id}` in `{quoted}`",
+                        scenario.id
+                    ));
+                    continue;
+                };
+                let mut sets = Vec::new();
+                let mut it = w.iter().skip(2);
+                while let Some(arg) = it.next() {
+                    if arg == "--set" {
+                        sets.push(it.next().cloned().unwrap_or_default());
+                    }
+                }
+                sets.sort();
+                // No `--set` at all is the scenario's defaults, which it always declares.
+                let declared = sets.is_empty()
+                    || target.variants.iter().any(|v| {
+                        let mut vs = v.sets(LESSON_PAGE);
+                        vs.sort();
+                        vs == sets
+                    });
+                if !declared {
+                    strays.push(format!(
+                        "{} {lang:?}: `{quoted}` is not a declared variant of `{}`: add \
+                         `Variant {{ sets: &{sets:?}, expect: … }}` to its catalogue file \
+                         (with `{{page}}` for page-sized values), or change the lesson",
+                        scenario.id, target.id
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(strays.is_empty(), "{}", strays.join("\n"));
+    assert!(
+        checked >= 60,
+        "only {checked} commands found in the lessons' Try next"
     );
 }

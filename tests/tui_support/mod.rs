@@ -17,6 +17,9 @@ use std::path::PathBuf;
 /// The page size the fixtures were recorded with.
 pub const PAGE: u64 = 4096;
 
+/// The sizes every scenario is drawn at, before and after its run.
+pub const SIZES: [(u16, u16); 3] = [(100, 30), (80, 24), (60, 18)];
+
 /// Options for scenario `id`.
 pub fn options(id: &str, lang: Lang) -> Options {
     Options {
@@ -34,12 +37,18 @@ pub fn app(id: &str, lang: Lang, (w, h): (u16, u16)) -> App {
     App::new(&options(id, lang), PAGE, (w, h))
 }
 
-/// A recorded run from `tests/fixtures/NAME.json`.
-pub fn fixture(name: &str) -> Record {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name]
+/// Where the recorded run `NAME` lives: `tests/fixtures/NAME.json` (a scenario's own run is
+/// named by its id).
+pub fn fixture_path(name: &str) -> PathBuf {
+    [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name]
         .iter()
         .collect::<PathBuf>()
-        .with_extension("json");
+        .with_extension("json")
+}
+
+/// A recorded run from `tests/fixtures/NAME.json`.
+pub fn fixture(name: &str) -> Record {
+    let path = fixture_path(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -2,20 +2,32 @@
 //! `MAP_PRIVATE|MAP_ANONYMOUS` is copied on write. Ordered with a pipe and `waitpid`, not
 //! with `sleep`.
 
-use crate::catalog::{Scenario, Topic};
-use crate::engine::{Op, Plan, Step, Val};
+use crate::catalog::{Expect, Scenario, Topic, Variant};
+use crate::engine::{Function, Op, Plan, Step, Val};
 use crate::flags;
 use crate::params::{FileKind, Key, Params};
+use nix::errno::Errno;
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "anonymous-ipc",
-    order: 9,
     topic: Topic::Uses,
     keys: &[Key::Flags, Key::Length, Key::Prot],
     context: &[Key::File],
     defaults,
     build,
+    expect: Expect::Ok,
+    variants: &[
+        // The child reads an empty string: the write went into the parent's private copy.
+        Variant {
+            sets: &["flags=MAP_PRIVATE|MAP_ANONYMOUS"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["length=0"],
+            expect: Expect::errno(Function::Mmap, Errno::EINVAL),
+        },
+    ],
 };
 
 /// What the parent writes, as in the course notes.

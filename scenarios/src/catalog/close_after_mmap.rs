@@ -1,7 +1,7 @@
 //! Closing the descriptor after mmap: the mapping holds its own reference to the file, so it
 //! lives on, and with `MAP_SHARED` writes still reach the file.
 
-use crate::catalog::{Scenario, Topic, CALL_KEYS};
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
 use crate::engine::Plan;
 use crate::experiment::{self, Shape};
 use crate::params::{Access, Key, Params};
@@ -9,12 +9,23 @@ use crate::params::{Access, Key, Params};
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "close-after-mmap",
-    order: 6,
     topic: Topic::TheFile,
     keys: &[Key::CloseFd, Key::Flags, Key::Access],
     context: CALL_KEYS,
     defaults,
     build,
+    expect: Expect::Ok,
+    variants: &[
+        Variant {
+            sets: &["close_fd=false"],
+            expect: Expect::Ok,
+        },
+        // The write works; the file keeps its old byte (checked in tests/defaults.rs).
+        Variant {
+            sets: &["flags=MAP_PRIVATE"],
+            expect: Expect::Ok,
+        },
+    ],
 };
 
 fn defaults(page: u64) -> Params {

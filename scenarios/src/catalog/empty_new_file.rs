@@ -1,20 +1,46 @@
 //! A file just created with `O_CREAT` has size 0: mmap succeeds, the first touch is `SIGBUS`;
 //! growing the file first (ftruncate, or lseek + write) fixes it.
 
-use crate::catalog::{Scenario, Topic, CALL_KEYS};
-use crate::engine::Plan;
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
+use crate::engine::{Function, Plan};
 use crate::experiment::{self, Shape};
 use crate::params::{Access, FileKind, Key, Params};
+use nix::errno::Errno;
+use nix::sys::signal::Signal;
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "empty-new-file",
-    order: 5,
     topic: Topic::TheFile,
     keys: &[Key::Grow, Key::FileSize, Key::Length, Key::Access, Key::Prot, Key::Flags],
     context: CALL_KEYS,
     defaults,
     build,
+    expect: Expect::Signal(Signal::SIGBUS),
+    variants: &[
+        Variant {
+            sets: &["grow=ftruncate"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["grow=lseek-write"],
+            expect: Expect::Ok,
+        },
+        // No touch, no signal: mmap alone never looks at the size.
+        Variant {
+            sets: &["access=none"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["length=0"],
+            expect: Expect::errno(Function::Mmap, Errno::EINVAL),
+        },
+        // Grown to a single byte: the page holding it is there.
+        Variant {
+            sets: &["grow=lseek-write", "file_size=1"],
+            expect: Expect::Ok,
+        },
+    ],
 };
 
 fn defaults(page: u64) -> Params {

@@ -1,7 +1,7 @@
 //! Copy a file through two mappings, one bounded window at a time, check the copy byte for
 //! byte, and time it beside plain `read`/`write` and `copy_file_range` on the same file.
 
-use crate::catalog::{Scenario, Topic};
+use crate::catalog::{Expect, Scenario, Topic, Variant};
 use crate::engine::{FileSpec, Op, Plan, Purpose, Step, Val};
 use crate::experiment::round_up;
 use crate::params::{Key, Params};
@@ -12,12 +12,44 @@ use std::time::Duration;
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "mmap-copy",
-    order: 8,
     topic: Topic::Uses,
     keys: &[Key::CopySize, Key::Window],
     context: &[],
     defaults,
     build,
+    expect: Expect::Ok,
+    variants: &[
+        Variant {
+            sets: &["copy_size=256M"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["window=1M"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["window=64M"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["copy_size=1M"],
+            expect: Expect::Ok,
+        },
+        // An empty file: nothing to map, nothing to copy.
+        Variant {
+            sets: &["copy_size=0"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["copy_size=3M", "window=1M"],
+            expect: Expect::Ok,
+        },
+        // Neither a multiple of the window nor of the page.
+        Variant {
+            sets: &["copy_size=1000001", "window=64K"],
+            expect: Expect::Ok,
+        },
+    ],
 };
 
 /// The buffer of the `read`/`write` copy: large enough that syscalls do not dominate.

@@ -1,20 +1,43 @@
 //! `ptr++` then `munmap(ptr, len)`: a shift of one byte is refused; a shift of a whole page is
 //! accepted and unmaps the wrong range.
 
-use crate::catalog::{Scenario, Topic, CALL_KEYS};
-use crate::engine::Plan;
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
+use crate::engine::{Function, Plan};
 use crate::experiment::{self, Shape};
 use crate::params::{Key, Params};
+use nix::errno::Errno;
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "munmap-shifted-pointer",
-    order: 1,
     topic: Topic::Arguments,
     keys: &[Key::MunmapShift, Key::MunmapLength, Key::Length, Key::File],
     context: CALL_KEYS,
     defaults,
     build,
+    expect: Expect::errno(Function::Munmap, Errno::EINVAL),
+    variants: &[
+        // A whole page: accepted, and the wrong range is unmapped.
+        Variant {
+            sets: &["munmap_shift={page}"],
+            expect: Expect::Ok,
+        },
+        // The correct pointer.
+        Variant {
+            sets: &["munmap_shift=0"],
+            expect: Expect::Ok,
+        },
+        // Two pages: the whole mapping stays, two pages past it go.
+        Variant {
+            sets: &["munmap_shift={2*page}"],
+            expect: Expect::Ok,
+        },
+        // The rule is about the address, not about what is mapped there.
+        Variant {
+            sets: &["file=anonymous"],
+            expect: Expect::errno(Function::Munmap, Errno::EINVAL),
+        },
+    ],
 };
 
 fn defaults(page: u64) -> Params {

@@ -1,21 +1,48 @@
 //! A file opened `O_RDONLY`, mapped `PROT_READ|PROT_WRITE`: refused with `MAP_SHARED`,
 //! accepted with `MAP_PRIVATE` (copy-on-write: the file never changes).
 
-use crate::catalog::{Scenario, Topic, CALL_KEYS};
-use crate::engine::Plan;
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
+use crate::engine::{Function, Plan};
 use crate::experiment::{self, Shape};
 use crate::flags;
 use crate::params::{Access, Key, Params};
+use nix::errno::Errno;
+use nix::sys::signal::Signal;
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "rdonly-prot-write",
-    order: 2,
     topic: Topic::Arguments,
     keys: &[Key::Open, Key::Prot, Key::Flags, Key::Access],
     context: CALL_KEYS,
     defaults,
     build,
+    expect: Expect::errno(Function::Mmap, Errno::EACCES),
+    variants: &[
+        // Copy-on-write: the file never changes.
+        Variant {
+            sets: &["flags=MAP_PRIVATE"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["open=O_RDWR"],
+            expect: Expect::Ok,
+        },
+        // mmap agrees, then the write hits a read-only mapping.
+        Variant {
+            sets: &["prot=PROT_READ"],
+            expect: Expect::Signal(Signal::SIGSEGV),
+        },
+        // Write-only is never enough for a file mapping.
+        Variant {
+            sets: &["open=O_WRONLY"],
+            expect: Expect::errno(Function::Mmap, Errno::EACCES),
+        },
+        Variant {
+            sets: &["prot=PROT_READ", "access=read@0"],
+            expect: Expect::Ok,
+        },
+    ],
 };
 
 fn defaults(page: u64) -> Params {

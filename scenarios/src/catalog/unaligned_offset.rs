@@ -1,19 +1,45 @@
 //! An offset of 1000: not a multiple of the page size, so `EINVAL`.
 
-use crate::catalog::{Scenario, Topic, CALL_KEYS};
-use crate::engine::Plan;
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
+use crate::engine::{Function, Plan};
 use crate::experiment::{self, Shape};
 use crate::params::{Key, Params};
+use nix::errno::Errno;
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "unaligned-offset",
-    order: 3,
     topic: Topic::Arguments,
     keys: &[Key::Offset, Key::Length, Key::FileSize],
     context: CALL_KEYS,
     defaults,
     build,
+    expect: Expect::errno(Function::Mmap, Errno::EINVAL),
+    variants: &[
+        Variant {
+            sets: &["offset={page}"],
+            expect: Expect::Ok,
+        },
+        // Close is not enough: an exact multiple.
+        Variant {
+            sets: &["offset={page+1}"],
+            expect: Expect::errno(Function::Mmap, Errno::EINVAL),
+        },
+        // Aligned but negative.
+        Variant {
+            sets: &["offset=-{page}"],
+            expect: Expect::errno(Function::Mmap, Errno::EOVERFLOW),
+        },
+        // Past the end of the 4-page file: mmap never looks at the file size.
+        Variant {
+            sets: &["offset={16*page}"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["offset={3*page}"],
+            expect: Expect::Ok,
+        },
+    ],
 };
 
 fn defaults(page: u64) -> Params {

@@ -1,20 +1,37 @@
 //! A length of 0: `EINVAL`, for files and anonymous mappings alike.
 
-use crate::catalog::{Scenario, Topic, CALL_KEYS};
-use crate::engine::Plan;
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
+use crate::engine::{Function, Plan};
 use crate::experiment::{self, Shape};
 use crate::flags;
 use crate::params::{Key, Params};
+use nix::errno::Errno;
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
     id: "zero-length",
-    order: 4,
     topic: Topic::Arguments,
     keys: &[Key::Length, Key::File, Key::Prot, Key::Flags],
     context: CALL_KEYS,
     defaults,
     build,
+    expect: Expect::errno(Function::Mmap, Errno::EINVAL),
+    variants: &[
+        Variant {
+            sets: &["length=1"],
+            expect: Expect::Ok,
+        },
+        // No file is involved in the check.
+        Variant {
+            sets: &["file=anonymous"],
+            expect: Expect::errno(Function::Mmap, Errno::EINVAL),
+        },
+        // Five pages of a four-page file: mmap does not check the file size.
+        Variant {
+            sets: &["length={4*page+1}"],
+            expect: Expect::Ok,
+        },
+    ],
 };
 
 fn defaults(page: u64) -> Params {

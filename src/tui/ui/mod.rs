@@ -479,7 +479,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let left = format!(
         " mmap-lab · {}/{} {} · {}",
-        s.order,
+        s.order(),
         app.scenarios.len(),
         s.id,
         app.lesson().title

@@ -5,6 +5,7 @@
 //! - [`catalog`] holds the scenarios, one file each, with their lessons.
 //! - [`params`] parses and prints every `--set` knob.
 //! - [`cprog`] prints an experiment as an equivalent C program.
+//! - [`texts`] holds the library's sentences for a reader, in English and Chinese.
 
 pub mod blame;
 pub mod catalog;
@@ -15,6 +16,7 @@ pub mod flags;
 pub mod lesson;
 pub mod params;
 pub mod session;
+pub mod texts;
 
 pub use catalog::{Scenario, Topic};
 pub use engine::{Outcome, Run};

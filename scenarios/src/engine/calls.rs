@@ -8,8 +8,9 @@
 //! The C program (`cprog.rs`) prints the same call, its values named by printf conversions.
 //!
 //! The caller names the values ([`ValueNames`]); each step's family (`engine/ops/`) gives its
-//! calls their shape. The call comes in pieces, the arguments tagged with what they are ([`Arg`]), so that a screen
-//! can highlight one; [`Call::text`] joins them.
+//! calls their shape. The call comes in pieces, the arguments tagged with what they are
+//! ([`Arg`]), so that a screen can highlight one; [`Call::text`] joins them. The pieces are C,
+//! never words: the record keeps them without a language.
 
 use super::plan::{Limit, Op, Val};
 

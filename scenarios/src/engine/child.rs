@@ -5,8 +5,9 @@
 //! `execve` (the 2 ms budget per experiment). The price is the rule for forking a
 //! multi-threaded process (`cargo test` is one): until it exits, the child may only make
 //! async-signal-safe calls: no allocation, no locks, no panics, no stdio. So the parent builds
-//! the whole plan (paths as `CString`s, scratch buffers) before the fork, and this module only
-//! reads it and talks to the kernel through raw `libc` calls. Arithmetic is wrapping and
+//! the whole plan (paths as `CString`s, scratch buffers) before the fork, and this module (with
+//! each family's `execute` in `engine/ops/`, which [`Exec`] serves) only reads it and talks to
+//! the kernel through raw `libc` calls. Arithmetic is wrapping and
 //! indexing uses `get`, so nothing here can panic; the child leaves with `_exit`, never by
 //! returning into Rust code the parent's runtime set up.
 //!

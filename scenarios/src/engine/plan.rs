@@ -4,7 +4,7 @@
 //! Everything a step needs (paths as `CString`s, buffers) is built here, before the fork, so
 //! that the child only reads the plan and never allocates.
 
-pub use super::ops::{CopyOp, DescriptorOp, IpcOp, LimitOp, MapOp, TestSleep, TouchOp};
+pub use super::ops::{CopyOp, DescriptorOp, IpcOp, LimitOp, MapOp, Op, TestSleep, TouchOp};
 use std::ffi::CString;
 use std::time::Duration;
 
@@ -69,47 +69,6 @@ pub enum Side {
     /// The process the experiment forked.
     Child,
 }
-
-/// One thing the child does: an operation of one of the families in [`super::ops`], each of
-/// which knows how to run, show and print its operations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Op {
-    /// Get, grow or close a descriptor, or read the file back.
-    Descriptor(DescriptorOp),
-    /// mmap, munmap, mprotect, and the `/proc/self/maps` capture.
-    Map(MapOp),
-    /// Load or store through a mapping.
-    Touch(TouchOp),
-    /// fork, the pipe that orders the two processes, exit and waitpid.
-    Ipc(IpcOp),
-    /// The copy benchmark's copies and their comparison.
-    Copy(CopyOp),
-    /// Resource limits, and filling the process up to `vm.max_map_count`.
-    Limit(LimitOp),
-    /// Only for tests of the deadline: see [`TestSleep`].
-    #[doc(hidden)]
-    TestSleep(TestSleep),
-}
-
-macro_rules! op_from {
-    ($($family:ident => $variant:ident),*) => {$(
-        impl From<$family> for Op {
-            fn from(op: $family) -> Op {
-                Op::$variant(op)
-            }
-        }
-    )*};
-}
-
-op_from!(
-    DescriptorOp => Descriptor,
-    MapOp => Map,
-    TouchOp => Touch,
-    IpcOp => Ipc,
-    CopyOp => Copy,
-    LimitOp => Limit,
-    TestSleep => TestSleep
-);
 
 /// A step: what to do, whether its failure decides the outcome, and which process runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! mappings a window at a time, with `read`/`write`, with `copy_file_range`), and the copy
 //! compared with its source.
 
-use super::{Ended, Family};
+use super::Family;
 use crate::cprog::{unsigned, CStep};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
 use crate::engine::child::{failed, ok, Done, Exec};
@@ -131,14 +131,6 @@ impl Family for CopyOp {
                 ),
                 None,
             ),
-        }
-    }
-
-    fn result(&self, end: &Ended<'_>) -> String {
-        if end.errno != 0 {
-            "-1".to_string()
-        } else {
-            end.ret.to_string()
         }
     }
 

@@ -4,9 +4,10 @@
 //! function's name, how a result is shown, and what the step does in words (for the C
 //! program's comments, from [`crate::texts`]).
 //!
-//! [`Op::family`] is the one place that sends an [`Op`] to its family. A new step kind is a
-//! variant in one family (its arms in that family's `impl`), or a new family module plus its
-//! arm there.
+//! [`Op`], the plan's step, is one variant per family, and [`Op::family`] is the one place that
+//! sends it to its family. A new step kind is a variant in a family's module (with its arms in
+//! that module's `impl Family`); a new family is a new module plus, here, its `Op` variant, its
+//! `op_from!` entry and its dispatch arm.
 
 pub mod copy;
 pub mod descriptor;
@@ -24,10 +25,51 @@ pub use touch::TouchOp;
 
 use super::calls::{Call, ValueNames};
 use super::child::{checked, Done, Exec};
-use super::plan::{Op, Val};
+use super::plan::Val;
 use crate::cprog::CStep;
 use crate::Lang;
 use nix::libc;
+
+/// One thing the child does: an operation of one of the families in [`super::ops`], each of
+/// which knows how to run, show and print its operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// Get, grow or close a descriptor, or read the file back.
+    Descriptor(DescriptorOp),
+    /// mmap, munmap, mprotect, and the `/proc/self/maps` capture.
+    Map(MapOp),
+    /// Load or store through a mapping.
+    Touch(TouchOp),
+    /// fork, the pipe that orders the two processes, exit and waitpid.
+    Ipc(IpcOp),
+    /// The copy benchmark's copies and their comparison.
+    Copy(CopyOp),
+    /// Resource limits, and filling the process up to `vm.max_map_count`.
+    Limit(LimitOp),
+    /// Only for tests of the deadline: see [`TestSleep`].
+    #[doc(hidden)]
+    TestSleep(TestSleep),
+}
+
+macro_rules! op_from {
+    ($($family:ident => $variant:ident),*) => {$(
+        impl From<$family> for Op {
+            fn from(op: $family) -> Op {
+                Op::$variant(op)
+            }
+        }
+    )*};
+}
+
+op_from!(
+    DescriptorOp => Descriptor,
+    MapOp => Map,
+    TouchOp => Touch,
+    IpcOp => Ipc,
+    CopyOp => Copy,
+    LimitOp => Limit,
+    TestSleep => TestSleep
+);
 
 /// How a step ended, as the parent read it from the child's report.
 pub(crate) struct Ended<'p> {

@@ -1117,6 +1117,18 @@ mod tests {
     }
 
     #[test]
+    fn the_test_only_sleep_never_reaches_the_program() {
+        let mut plan = plan_of("unaligned-offset", &[]);
+        let at = plan.steps.len();
+        plan.push(crate::engine::Step::critical(crate::engine::TestSleep {
+            millis: 10,
+        }));
+        let c = program("unaligned-offset", "", &plan, 4096, Lang::En);
+        assert!(!c.contains("sleep"), "{c}");
+        assert!(!c.contains(&format!("Step {at}:")), "{c}");
+    }
+
+    #[test]
     fn c_strings_are_escaped() {
         assert_eq!(c_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
         assert_eq!(c_string("??="), "\"?\\?=\"");

@@ -1,10 +1,10 @@
 //! The step kinds, one module per family. Each family knows everything about its operations:
 //! how the child executes them (async-signal-safe, see `child.rs`), the C-like call the screen
-//! and the C program both print ([`calls::Call`]), the C statements of the C program, the C
+//! and the C program both print ([`Call`]), the C statements of the C program, the C
 //! function's name, how a result is shown, and what the step does in words (for the C
 //! program's comments, from [`crate::texts`]).
 //!
-//! [`Op`], the plan's step, is one variant per family, and [`Op::family`] is the one place that
+//! [`Op`], the plan's step, is one variant per family, and `Op::family` is the one place that
 //! sends it to its family. A new step kind is a variant in a family's module (with its arms in
 //! that module's `impl Family`); a new family is a new module plus, here, its `Op` variant, its
 //! `op_from!` entry and its dispatch arm.

@@ -393,7 +393,7 @@ impl<'a> Gen<'a> {
 
     /// An integer argument (a descriptor, a pid): its C expression and, when it is only known
     /// at run time, the printf conversion that prints it.
-    fn int(&self, v: Val) -> (String, Option<&'static str>) {
+    fn int_arg(&self, v: Val) -> (String, Option<&'static str>) {
         match v {
             Val::Lit(x) => (signed(x), None),
             Val::Ret(i) | Val::RetPlus(i, _) if !self.exists(i) => ("0".into(), None),
@@ -408,7 +408,7 @@ impl<'a> Gen<'a> {
                 }
             }
             Val::RetPlus(i, d) => {
-                let (base, _) = self.int(Val::Ret(i));
+                let (base, _) = self.int_arg(Val::Ret(i));
                 (format!("(long){base} + {}", signed(d)), Some("%ld"))
             }
             Val::Aux(i) => match self.aux(i) {
@@ -420,11 +420,11 @@ impl<'a> Gen<'a> {
 
     /// An address argument: its C expression (a `char *` or `NULL`) and, when it is only known
     /// at run time, the `%p` argument that prints it.
-    fn addr(&self, v: Val) -> (String, Option<String>) {
+    fn addr_arg(&self, v: Val) -> (String, Option<String>) {
         match v {
             Val::Lit(0) => ("NULL".into(), None),
             Val::Lit(x) => (format!("(char *){:#x}", x as u64), None),
-            Val::Ret(i) => self.addr(Val::RetPlus(i, 0)),
+            Val::Ret(i) => self.addr_arg(Val::RetPlus(i, 0)),
             Val::RetPlus(i, _) if !self.exists(i) => ("NULL".into(), None),
             Val::RetPlus(i, d) => {
                 self.reads.borrow_mut().insert(i);
@@ -564,7 +564,7 @@ impl<'a> Gen<'a> {
             return ("NULL".to_string(), 0, 0);
         };
         let page = self.page;
-        let (expr, _) = self.addr(Val::Ret(m));
+        let (expr, _) = self.addr_arg(Val::Ret(m));
         let after = map::reach(self.plan)
             .div_ceil(page)
             .saturating_mul(page)
@@ -651,7 +651,7 @@ impl ValueNames for Gen<'_> {
             Val::Ret(i) if mapping(i) => "ptr".to_string(),
             Val::RetPlus(i, d) if mapping(i) && d < 0 => format!("ptr - {}", d.unsigned_abs()),
             Val::RetPlus(i, d) if mapping(i) => format!("ptr + {d}"),
-            other => match Gen::addr(self, other) {
+            other => match self.addr_arg(other) {
                 (_, Some(shown)) => self.conv("%p", shown),
                 (expr, None) => expr,
             },
@@ -659,7 +659,7 @@ impl ValueNames for Gen<'_> {
     }
 
     fn num(&self, v: Val) -> String {
-        match (v, self.int(v)) {
+        match (v, self.int_arg(v)) {
             (Val::Lit(x), _) => x.to_string(),
             (_, (expr, Some(spec))) => self.conv(spec, expr),
             (_, (expr, None)) => expr,
@@ -679,12 +679,12 @@ pub(crate) struct CStep<'g, 'a> {
 impl CStep<'_, '_> {
     /// An integer argument (a descriptor, a pid) as a C expression.
     pub(crate) fn int(&self, v: Val) -> String {
-        self.gen.int(v).0
+        self.gen.int_arg(v).0
     }
 
     /// An address argument as a C expression (a `char *` or `NULL`).
     pub(crate) fn addr(&self, v: Val) -> String {
-        self.gen.addr(v).0
+        self.gen.addr_arg(v).0
     }
 
     /// One line of C, indented.

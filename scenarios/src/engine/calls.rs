@@ -164,6 +164,7 @@ pub fn call(op: &Op, names: &dyn ValueNames) -> Call {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::plan::{MapOp, TouchOp};
 
     /// Names as a record shows them: step 0 is the mapping, anything else a number.
     struct Names;
@@ -189,7 +190,7 @@ mod tests {
     #[test]
     fn mmap_arguments_are_tagged_with_their_role() {
         let c = call(
-            &Op::from(super::super::plan::MapOp::Mmap {
+            &Op::from(MapOp::Mmap {
                 addr: Val::Lit(0),
                 length: 4096,
                 prot: nix::libc::PROT_READ,
@@ -213,7 +214,7 @@ mod tests {
     fn a_touch_below_the_pointer_casts_the_whole_expression() {
         let touch = |d: i64| {
             call(
-                &Op::from(super::super::plan::TouchOp::Byte {
+                &Op::from(TouchOp::Byte {
                     addr: Val::RetPlus(0, d),
                     write: false,
                     value: 0,

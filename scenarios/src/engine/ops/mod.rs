@@ -30,15 +30,15 @@ use crate::cprog::CStep;
 use crate::Lang;
 use nix::libc;
 
-/// One thing the child does: an operation of one of the families in [`super::ops`], each of
-/// which knows how to run, show and print its operations.
+/// One thing the child does, the plan's step: an operation of one of the families below,
+/// each of which knows how to run, show and print its operations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
     /// Get, grow or close a descriptor, or read the file back.
     Descriptor(DescriptorOp),
     /// mmap, munmap, mprotect, and the `/proc/self/maps` capture.
     Map(MapOp),
-    /// Load or store through a mapping.
+    /// Load, store, write or read text through a mapping.
     Touch(TouchOp),
     /// fork, the pipe that orders the two processes, exit and waitpid.
     Ipc(IpcOp),
@@ -51,6 +51,8 @@ pub enum Op {
     TestSleep(TestSleep),
 }
 
+/// `From` each family's operation to [`Op`], so that a plan builder writes
+/// `Step::critical(MapOp::Munmap { … })`.
 macro_rules! op_from {
     ($($family:ident => $variant:ident),*) => {$(
         impl From<$family> for Op {

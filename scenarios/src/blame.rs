@@ -11,7 +11,7 @@
 //! Pure functions: no system call, no allocation that can fail in a way a user sees.
 
 use crate::engine::calls::{self, Arg, ValueNames};
-use crate::engine::{Function, Op, Outcome, Plan, Purpose, Side, Val};
+use crate::engine::{DescriptorOp, Function, IpcOp, MapOp, Op, Outcome, Plan, Purpose, Side, Val};
 use crate::flags;
 use crate::params::{Access, Addr, FileKind, Key, Params};
 use nix::errno::Errno;
@@ -62,11 +62,18 @@ impl Names<'_> {
             return "?".to_string();
         };
         match step.op {
-            Op::Open { .. } | Op::SealedMemfd { .. } => {
+            Op::Descriptor(DescriptorOp::Open { .. } | DescriptorOp::SealedMemfd { .. }) => {
                 // The first descriptor is `fd`; later ones `fd2`, `fd3`… in order of creation.
                 let n = self.plan.steps[..i]
                     .iter()
-                    .filter(|s| matches!(s.op, Op::Open { .. } | Op::SealedMemfd { .. }))
+                    .filter(|s| {
+                        matches!(
+                            s.op,
+                            Op::Descriptor(
+                                DescriptorOp::Open { .. } | DescriptorOp::SealedMemfd { .. }
+                            )
+                        )
+                    })
                     .count();
                 if n == 0 {
                     "fd".to_string()
@@ -74,14 +81,14 @@ impl Names<'_> {
                     format!("fd{}", n + 1)
                 }
             }
-            Op::Pipe => "fds[0]".to_string(),
-            Op::Mmap { .. } if Some(i) == self.plan.mapping_step => "ptr".to_string(),
-            Op::Mmap { .. } => match step.purpose {
+            Op::Descriptor(DescriptorOp::Pipe) => "fds[0]".to_string(),
+            Op::Map(MapOp::Mmap { .. }) if Some(i) == self.plan.mapping_step => "ptr".to_string(),
+            Op::Map(MapOp::Mmap { .. }) => match step.purpose {
                 Some(Purpose::GuardReserve) => "guard".to_string(),
                 Some(Purpose::Existing) => "existing".to_string(),
                 _ => format!("p{i}"),
             },
-            Op::Fork => "pid".to_string(),
+            Op::Ipc(IpcOp::Fork) => "pid".to_string(),
             _ => format!("r{i}"),
         }
     }
@@ -95,7 +102,7 @@ impl ValueNames for Names<'_> {
             Val::Ret(i) => self.ret(i),
             Val::RetPlus(i, d) => offset_text(&self.ret(i), d),
             Val::Aux(i) => match self.plan.steps.get(i).map(|s| &s.op) {
-                Some(Op::Pipe) => "fds[1]".to_string(),
+                Some(Op::Descriptor(DescriptorOp::Pipe)) => "fds[1]".to_string(),
                 _ => format!("{}.aux", self.ret(i)),
             },
         }
@@ -141,7 +148,7 @@ pub fn describe_calls(plan: &Plan) -> Vec<Call> {
     plan.steps
         .iter()
         .enumerate()
-        .filter(|(_, s)| !matches!(s.op, Op::Maps))
+        .filter(|(_, s)| !matches!(s.op, Op::Map(MapOp::Maps)))
         .map(|(i, step)| {
             let own = step.purpose.is_none();
             let parts = calls::call(&step.op, &names)

@@ -23,12 +23,20 @@
 //! ```
 //!
 //! and both sides hold the same C code: only comments and string literals differ. The calls
-//! printed and the last line (`outcome: …`) are the same in both languages.
+//! printed and the last line (`outcome: …`) are the same in both languages. The texts this
+//! module and the step families add come from [`crate::texts`].
+//!
+//! This module is the program's frame: the template, the variables, the order of the steps and
+//! their comments. What each step's C looks like is its family's (`engine/ops/`): the call it
+//! prints is the very [`Call`] the screen shows, its values named by printf conversions here,
+//! so that the two cannot differ.
 
-use crate::engine::plan::{Op, Plan, Purpose, Side, Val};
-use crate::flags::{map_name, open_name, prot_name};
+use crate::engine::calls::{Call, ValueNames};
+use crate::engine::ops::{map, CType};
+use crate::engine::plan::{Plan, Side, Val};
+use crate::texts::Text;
 use crate::Lang;
-use nix::libc;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// The program's fixed part, with its placeholders.
@@ -83,6 +91,11 @@ const ERRNOS: &[&str] = &[
 ///
 /// `params_line` (such as `--set offset=1000`) goes into the header comment; `page` is the
 /// page size the plan's numbers were computed for; `lang` is the language of the comments and
+/// A complete C program that performs `plan`'s calls and prints their results, ending with
+/// `outcome: ok`, `outcome: errno NAME`, `outcome: signal NAME` or `outcome: timeout`.
+///
+/// `params_line` (such as `--set offset=1000`) goes into the header comment; `page` is the
+/// page size the plan's numbers were computed for; `lang` is the language of the comments and
 /// of the text the program prints (the outcome line is the same in both).
 pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lang: Lang) -> String {
     let mut gen = Gen::new(plan, page, lang);
@@ -97,11 +110,7 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
     let mut files = String::new();
     if !plan.files.is_empty() {
         gen.needs.insert("make_file");
-        files.push_str(tr(
-            lang,
-            "    /* The experiment's files, filled with the lab's pattern. */\n",
-            "    /* 实验用到的文件，填满 mmap-lab 的固定图案。 */\n",
-        ));
+        files.push_str(&format!("    /* {} */\n", Text::CFiles.get(lang)));
         for f in &plan.files {
             files.push_str(&format!(
                 "    make_file({}, {});\n",
@@ -119,11 +128,9 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
-    let params = match (params_line.trim(), lang) {
-        ("", Lang::En) => "Parameters: the scenario's defaults.".to_string(),
-        ("", Lang::Zh) => "参数：使用场景的默认值。".to_string(),
-        (p, Lang::En) => format!("Parameters: {}", comment_safe(p)),
-        (p, Lang::Zh) => format!("参数：{}", comment_safe(p)),
+    let params = match params_line.trim() {
+        "" => Text::CParamsDefault.get(lang).to_string(),
+        p => Text::CParamsSet.fill(lang, &[&comment_safe(p)]),
     };
     let deadline = plan.deadline.as_secs_f64().ceil().max(1.0) as u64;
 
@@ -139,14 +146,6 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
         .replace("@PARAMS@", &params)
         .replace("@PAGE@", &page.to_string())
         .replace("@DEADLINE@", &deadline.to_string())
-}
-
-/// The English or the Chinese text, as `lang` asks.
-fn tr<'t>(lang: Lang, en: &'t str, zh: &'t str) -> &'t str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
 }
 
 /// The template's language markers: the lines that open the English and the Chinese side of a
@@ -216,18 +215,13 @@ fn side_line(
 }
 
 /// The names the program may create in its directory: the plan's files and whatever an
-/// `open(…, O_CREAT)` makes there.
+/// The names the program may create in its directory: the plan's files and whatever its steps
+/// create there (an `open(…, O_CREAT)`).
 fn created_names(plan: &Plan) -> Vec<String> {
     let mut names: Vec<String> = plan.files.iter().map(|f| f.name.to_string()).collect();
     for step in &plan.steps {
-        if let Op::Open { path, flags } = &step.op {
-            let name = path.to_string_lossy().into_owned();
-            if flags & libc::O_CREAT != 0
-                && !name.contains('/')
-                && name != "."
-                && name != ".."
-                && !names.contains(&name)
-            {
+        if let Some(name) = step.op.family().creates() {
+            if !names.contains(&name) {
                 names.push(name);
             }
         }
@@ -235,9 +229,8 @@ fn created_names(plan: &Plan) -> Vec<String> {
     names
 }
 
-/// A C string literal. Control and non-ASCII bytes become octal escapes; a `?` after a `?` is
 /// escaped so that no trigraph can form (`-Wall` warns about them).
-fn c_string(text: &str) -> String {
+pub(crate) fn c_string(text: &str) -> String {
     let mut out = String::from("\"");
     let mut last = 0u8;
     for &b in text.as_bytes() {
@@ -260,7 +253,7 @@ fn comment_safe(text: &str) -> String {
 }
 
 /// An unsigned number as a C constant (with `UL` when it does not fit in a `long`).
-fn unsigned(v: u64) -> String {
+pub(crate) fn unsigned(v: u64) -> String {
     if v > i64::MAX as u64 {
         format!("{v}UL")
     } else {
@@ -269,88 +262,19 @@ fn unsigned(v: u64) -> String {
 }
 
 /// A signed number as a C constant (`LONG_MIN` has no literal of its own).
-fn signed(v: i64) -> String {
+pub(crate) fn signed(v: i64) -> String {
     if v == i64::MIN {
         "(-9223372036854775807L - 1)".to_string()
     } else {
         v.to_string()
     }
 }
-
-/// `open(2)` flags as names, with any bit `open_name` does not know in hex.
-fn open_flags(flags: i32) -> String {
-    let known =
-        libc::O_ACCMODE | libc::O_CREAT | libc::O_APPEND | libc::O_TRUNC | libc::O_DIRECTORY;
-    let rest = flags & !known;
-    let name = open_name(flags);
-    if rest == 0 {
-        name
-    } else {
-        format!("{name}|{rest:#x}")
-    }
-}
-
-/// What a step's C variable holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ty {
-    /// `char *`: what mmap returned.
-    Ptr,
-    /// `int`: a descriptor.
-    Int,
-    /// `int fds[2]`: a pipe.
-    Pipe,
-    /// `pid_t`: what fork returned.
-    Pid,
-    /// `long`: anything else.
-    Long,
-}
-
-/// The printed form of an argument: text, or a printf conversion with its C expression.
-#[derive(Debug, Default, Clone)]
-struct Line {
-    fmt: String,
-    args: Vec<String>,
-}
-
-impl Line {
-    fn text(mut self, s: &str) -> Line {
-        self.fmt.push_str(&s.replace('%', "%%"));
-        self
-    }
-
-    fn join(mut self, other: Line) -> Line {
-        self.fmt.push_str(&other.fmt);
-        self.args.extend(other.args);
-        self
-    }
-
-    fn conv(spec: &str, expr: String) -> Line {
-        Line {
-            fmt: spec.to_string(),
-            args: vec![expr],
-        }
-    }
-
-    /// The `begin(…)` statement that records this call.
-    fn begin(&self) -> String {
-        let mut out = format!("begin({}", c_string(&self.fmt));
-        for a in &self.args {
-            out.push_str(", ");
-            out.push_str(a);
-        }
-        out.push_str(");");
-        out
-    }
-}
-
-fn say(s: &str) -> Line {
-    Line::default().text(s)
-}
-
 /// Which process runs the code being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
+    /// The experiment's own process.
     Parent,
+    /// The process a `fork` step made.
     Child,
 }
 
@@ -364,10 +288,13 @@ struct Gen<'a> {
     out: String,
     indent: usize,
     /// Steps whose variable is read somewhere (so it is declared and assigned).
-    reads: BTreeSet<usize>,
+    reads: RefCell<BTreeSet<usize>>,
     /// Steps whose variable exists whether read or not (a pipe's array, a fork's pid, a
     /// waitpid's status).
-    structural: BTreeSet<usize>,
+    structural: RefCell<BTreeSet<usize>>,
+    /// The printf conversions of the call being named: `(conversion, C expression)`, each
+    /// marked in the call's text by its index between two [`CONV_MARK`]s.
+    convs: RefCell<Vec<(&'static str, String)>>,
     /// Template sections the steps use.
     needs: BTreeSet<&'static str>,
 }
@@ -375,9 +302,21 @@ struct Gen<'a> {
 /// Fences the step number of a `name = value;` line, dropped unless the step's result is read.
 const VALUE_MARK: char = '\u{2}';
 
+/// Fences the index of a printf conversion in a call's text.
+const CONV_MARK: char = '\u{3}';
+
 /// Marks where step `i`'s `name = ` goes; resolved once all reads are known.
 fn assign_marker(i: usize) -> String {
     format!("\u{1}{i}\u{1}")
+}
+
+/// `base`, `base + d` or `base - d` as C.
+fn offset_expr(base: &str, d: i64) -> String {
+    match d {
+        0 => base.to_string(),
+        d if d < 0 => format!("{base} - {}", unsigned(d.unsigned_abs())),
+        d => format!("{base} + {d}"),
+    }
 }
 
 impl<'a> Gen<'a> {
@@ -388,8 +327,9 @@ impl<'a> Gen<'a> {
             page: page.max(1),
             out: String::new(),
             indent: 1,
-            reads: BTreeSet::new(),
-            structural: BTreeSet::new(),
+            reads: RefCell::default(),
+            structural: RefCell::default(),
+            convs: RefCell::default(),
             needs: BTreeSet::new(),
         }
     }
@@ -417,24 +357,21 @@ impl<'a> Gen<'a> {
         self.out.push('\n');
     }
 
-    fn ty(&self, i: usize) -> Ty {
-        match self.plan.steps.get(i).map(|s| &s.op) {
-            Some(Op::Mmap { .. }) => Ty::Ptr,
-            Some(Op::Open { .. } | Op::SealedMemfd { .. }) => Ty::Int,
-            Some(Op::Pipe) => Ty::Pipe,
-            Some(Op::Fork) => Ty::Pid,
-            _ => Ty::Long,
-        }
+    fn ty(&self, i: usize) -> CType {
+        self.plan
+            .steps
+            .get(i)
+            .map_or(CType::Long, |s| s.op.family().c_type())
     }
 
     fn name(&self, i: usize) -> String {
         match self.ty(i) {
-            Ty::Ptr if Some(i) == self.plan.mapping_step => "ptr".to_string(),
-            Ty::Ptr => format!("map{i}"),
-            Ty::Int => format!("fd{i}"),
-            Ty::Pipe => format!("fds{i}"),
-            Ty::Pid => format!("pid{i}"),
-            Ty::Long => format!("r{i}"),
+            CType::Ptr if Some(i) == self.plan.mapping_step => "ptr".to_string(),
+            CType::Ptr => format!("map{i}"),
+            CType::Int => format!("fd{i}"),
+            CType::Pipe => format!("fds{i}"),
+            CType::Pid => format!("pid{i}"),
+            CType::Wait | CType::Long => format!("r{i}"),
         }
     }
 
@@ -444,98 +381,104 @@ impl<'a> Gen<'a> {
     }
 
     /// The second value step `i` produced, as an `int` expression.
-    fn aux(&mut self, i: usize) -> Option<String> {
-        match self.plan.steps.get(i).map(|s| &s.op) {
-            Some(Op::Pipe) => {
-                self.structural.insert(i);
-                Some(format!("fds{i}[1]"))
-            }
-            Some(Op::Waitpid { .. }) => {
-                self.structural.insert(i);
-                Some(format!("status{i}"))
-            }
-            _ => None,
-        }
+    fn aux(&self, i: usize) -> Option<String> {
+        let e = match self.ty(i) {
+            CType::Pipe => format!("fds{i}[1]"),
+            CType::Wait => format!("status{i}"),
+            _ => return None,
+        };
+        self.structural.borrow_mut().insert(i);
+        Some(e)
     }
 
-    /// An integer argument (a descriptor, a pid): its C expression and how it is printed.
-    fn int(&mut self, v: Val) -> (String, Line) {
+    /// An integer argument (a descriptor, a pid): its C expression and, when it is only known
+    /// at run time, the printf conversion that prints it.
+    fn int_arg(&self, v: Val) -> (String, Option<&'static str>) {
         match v {
-            Val::Lit(x) => (signed(x), say(&signed(x))),
-            Val::Ret(i) | Val::RetPlus(i, _) if !self.exists(i) => ("0".into(), say("0")),
+            Val::Lit(x) => (signed(x), None),
+            Val::Ret(i) | Val::RetPlus(i, _) if !self.exists(i) => ("0".into(), None),
             Val::Ret(i) => {
-                self.reads.insert(i);
+                self.reads.borrow_mut().insert(i);
                 let n = self.name(i);
                 match self.ty(i) {
-                    Ty::Int | Ty::Pid => (n.clone(), Line::conv("%d", n)),
-                    Ty::Pipe => {
-                        let e = format!("{n}[0]");
-                        (e.clone(), Line::conv("%d", e))
-                    }
-                    Ty::Long => (n.clone(), Line::conv("%ld", n)),
-                    Ty::Ptr => {
-                        let e = format!("(long){n}");
-                        (e.clone(), Line::conv("%ld", e))
-                    }
+                    CType::Int | CType::Pid => (n, Some("%d")),
+                    CType::Pipe => (format!("{n}[0]"), Some("%d")),
+                    CType::Wait | CType::Long => (n, Some("%ld")),
+                    CType::Ptr => (format!("(long){n}"), Some("%ld")),
                 }
             }
             Val::RetPlus(i, d) => {
-                let (base, _) = self.int(Val::Ret(i));
-                let e = format!("(long){base} + {}", signed(d));
-                (e.clone(), Line::conv("%ld", e))
+                let (base, _) = self.int_arg(Val::Ret(i));
+                (format!("(long){base} + {}", signed(d)), Some("%ld"))
             }
             Val::Aux(i) => match self.aux(i) {
-                Some(e) => (e.clone(), Line::conv("%d", e)),
-                None => ("0".into(), say("0")),
+                Some(e) => (e, Some("%d")),
+                None => ("0".into(), None),
             },
         }
     }
 
-    /// An address argument: its C expression (a `char *` or `NULL`) and how it is printed.
-    /// The mapping prints as `ptr` (its value is on the mmap line), other addresses by value.
-    fn addr(&mut self, v: Val) -> (String, Line) {
-        let offset = |base: &str, d: i64| match d {
-            0 => base.to_string(),
-            d if d < 0 => format!("{base} - {}", unsigned(d.unsigned_abs())),
-            d => format!("{base} + {d}"),
-        };
+    /// An address argument: its C expression (a `char *` or `NULL`) and, when it is only known
+    /// at run time, the `%p` argument that prints it.
+    fn addr_arg(&self, v: Val) -> (String, Option<String>) {
         match v {
-            Val::Lit(0) => ("NULL".into(), say("NULL")),
-            Val::Lit(x) => {
-                let hex = format!("{:#x}", x as u64);
-                (format!("(char *){hex}"), say(&hex))
-            }
-            Val::Ret(i) => self.addr(Val::RetPlus(i, 0)),
-            Val::RetPlus(i, _) if !self.exists(i) => ("NULL".into(), say("NULL")),
+            Val::Lit(0) => ("NULL".into(), None),
+            Val::Lit(x) => (format!("(char *){:#x}", x as u64), None),
+            Val::Ret(i) => self.addr_arg(Val::RetPlus(i, 0)),
+            Val::RetPlus(i, _) if !self.exists(i) => ("NULL".into(), None),
             Val::RetPlus(i, d) => {
-                self.reads.insert(i);
+                self.reads.borrow_mut().insert(i);
                 let n = self.name(i);
                 let base = match self.ty(i) {
-                    Ty::Ptr => n,
-                    Ty::Long => format!("(char *){n}"),
-                    Ty::Pipe => format!("(char *)(long){n}[0]"),
-                    Ty::Int | Ty::Pid => format!("(char *)(long){n}"),
+                    CType::Ptr => n,
+                    CType::Wait | CType::Long => format!("(char *){n}"),
+                    CType::Pipe => format!("(char *)(long){n}[0]"),
+                    CType::Int | CType::Pid => format!("(char *)(long){n}"),
                 };
-                let expr = offset(&base, d);
+                let expr = offset_expr(&base, d);
                 if Some(i) == self.plan.mapping_step {
-                    (expr.clone(), say(&expr))
+                    (expr, None)
+                } else if d == 0 && !expr.contains(' ') {
+                    (expr.clone(), Some(format!("(void *){expr}")))
                 } else {
-                    let shown = if d == 0 && !expr.contains(' ') {
-                        format!("(void *){expr}")
-                    } else {
-                        format!("(void *)({expr})")
-                    };
-                    (expr.clone(), Line::conv("%p", shown))
+                    (expr.clone(), Some(format!("(void *)({expr})")))
                 }
             }
             Val::Aux(i) => match self.aux(i) {
                 Some(e) => {
                     let expr = format!("(char *)(long){e}");
-                    (expr.clone(), Line::conv("%p", format!("(void *){expr}")))
+                    (expr.clone(), Some(format!("(void *){expr}")))
                 }
-                None => ("NULL".into(), say("NULL")),
+                None => ("NULL".into(), None),
             },
         }
+    }
+
+    /// A value printed at run time: a marker in the call's text, resolved by [`Gen::begin`].
+    fn conv(&self, spec: &'static str, expr: String) -> String {
+        let mut convs = self.convs.borrow_mut();
+        convs.push((spec, expr));
+        format!("{CONV_MARK}{}{CONV_MARK}", convs.len() - 1)
+    }
+
+    /// The `begin(…)` statement that records `call`: its text as a printf format, the values
+    /// known only at run time as conversions.
+    fn begin(&self, call: &Call) -> String {
+        let text = call.text();
+        let convs = std::mem::take(&mut *self.convs.borrow_mut());
+        let mut fmt = String::new();
+        let mut args = String::new();
+        for (k, piece) in text.split(CONV_MARK).enumerate() {
+            match piece.parse::<usize>().ok().and_then(|n| convs.get(n)) {
+                Some((spec, expr)) if k % 2 == 1 => {
+                    fmt.push_str(spec);
+                    args.push_str(", ");
+                    args.push_str(expr);
+                }
+                _ => fmt.push_str(&piece.replace('%', "%%")),
+            }
+        }
+        format!("begin({}{args});", c_string(&fmt))
     }
 
     /// The steps the experiment's own process runs, up to its end.
@@ -572,396 +515,57 @@ impl<'a> Gen<'a> {
         };
         let lang = self.lang;
         let what = match step.purpose {
-            Some(p) => purpose_text(p, lang).to_string(),
-            None => op_text(&step.op, Some(i) == self.plan.mapping_step, lang),
+            Some(p) => Text::purpose(p).get(lang).to_string(),
+            None => step
+                .op
+                .family()
+                .what(Some(i) == self.plan.mapping_step, lang),
         };
-        let what = comment_safe(&what);
-        let child = mode == Mode::Child;
-        let optional = !step.critical;
-        match lang {
-            Lang::En => format!(
-                "Step {i}{}: {what}{}",
-                if child { " (child)" } else { "" },
-                if optional {
-                    " Optional: a failure is printed, not the outcome."
-                } else {
-                    ""
-                }
-            ),
-            Lang::Zh => format!(
-                "步骤 {i}{}：{what}{}",
-                if child { "（子进程）" } else { "" },
-                if optional {
-                    "这一步是可选的：失败只会打印出来，不算作实验结果。"
-                } else {
-                    ""
-                }
-            ),
+        let head = match mode {
+            Mode::Parent => Text::CStep,
+            Mode::Child => Text::CStepChild,
+        };
+        let mut text = head.fill(lang, &[&i.to_string(), &comment_safe(&what)]);
+        if !step.critical {
+            text.push_str(Text::COptional.get(lang));
         }
+        text
     }
 
-    /// Write step `i`. Returns false when the process ends there.
+    /// Write step `i`: its comment, the `begin` line with the call the screen shows, then its
+    /// family's C. Returns false when the process ends there.
     fn step(&mut self, i: usize, mode: Mode) -> bool {
         let plan = self.plan;
         let Some(step) = plan.steps.get(i) else {
             return false;
         };
-        let crit = if step.critical {
-            "CRITICAL"
-        } else {
-            "OPTIONAL"
-        };
-        let a = assign_marker(i);
+        let family = step.op.family();
+        if !family.in_c_program() {
+            return true;
+        }
         self.needs.insert("steps");
         self.out.push('\n');
         let comment = self.comment(i, mode);
         self.comment_lines(&comment);
-        match &step.op {
-            Op::SetRlimit { limit, bytes } => {
-                let b = unsigned(*bytes);
-                let call = format!("setrlimit({}, &(struct rlimit){{{b}, {b}}})", limit.name());
-                self.line(&say(&call).begin());
-                self.line(&format!("{a}check({call}, {crit});"));
-                self.needs.insert("check");
-            }
-            Op::ExhaustMapCount { page } => {
-                let call = format!("exhaust_map_count({})", unsigned(*page));
-                self.line(&say(&call).begin());
-                self.line(&format!("{a}check({call}, {crit});"));
-                self.line("show_splits();");
-                self.needs.extend(["check", "exhaust"]);
-            }
-            Op::Open { path, flags } => {
-                let mode_arg = if flags & libc::O_CREAT != 0 {
-                    ", 0600"
-                } else {
-                    ""
-                };
-                let call = format!(
-                    "open({}, {}{mode_arg})",
-                    c_string(&path.to_string_lossy()),
-                    open_flags(*flags)
-                );
-                let shown = format!(
-                    "open({:?}, {}{mode_arg})",
-                    path.to_string_lossy(),
-                    open_flags(*flags)
-                );
-                self.line(&say(&shown).begin());
-                self.line(&format!("{a}check({call}, {crit});"));
-                self.needs.insert("check");
-            }
-            Op::Pipe => {
-                self.structural.insert(i);
-                let n = self.name(i);
-                self.line(&say(&format!("pipe({n})")).begin());
-                self.line(&format!("check_pipe(pipe({n}), {n}, {crit});"));
-                self.needs.insert("check_pipe");
-            }
-            Op::SealedMemfd { size } => {
-                let call = format!("sealed_memfd({})", unsigned(*size));
-                self.line(&say(&call).begin());
-                self.line(&format!("{a}check({call}, {crit});"));
-                self.needs.extend(["check", "sealed_memfd"]);
-            }
-            Op::Ftruncate { fd, size } => {
-                let (fd, shown) = self.int(*fd);
-                let size = unsigned(*size);
-                let line = say("ftruncate(").join(shown).text(&format!(", {size})"));
-                self.line(&line.begin());
-                self.line(&format!("{a}check(ftruncate({fd}, {size}), {crit});"));
-                self.needs.insert("check");
-            }
-            Op::LseekWrite { fd, size } => {
-                let (fd, shown) = self.int(*fd);
-                let at = unsigned(size.saturating_sub(1));
-                let seek = say("lseek(")
-                    .join(shown.clone())
-                    .text(&format!(", {at}, SEEK_SET)"));
-                let write = say("write(").join(shown).text(", \"\", 1)");
-                self.line(&seek.begin());
-                let lseek = format!("check(lseek({fd}, {at}, SEEK_SET), {crit})");
-                if step.critical {
-                    self.line(&format!("{lseek};"));
-                } else {
-                    // As the lab does: no write after a failed lseek.
-                    self.line(&format!("if ({lseek} != -1) {{"));
-                    self.indent += 1;
-                }
-                self.line(&write.begin());
-                self.line(&format!("{a}check(write({fd}, \"\", 1), {crit});"));
-                if !step.critical {
-                    self.indent -= 1;
-                    self.line("}");
-                }
-                self.needs.insert("check");
-            }
-            Op::Mmap {
-                addr,
-                length,
-                prot,
-                flags,
-                fd,
-                offset,
-            } => {
-                let (addr, addr_shown) = self.addr(*addr);
-                let (fd, fd_shown) = self.int(*fd);
-                let middle = format!(
-                    ", {}, {}, {}, ",
-                    unsigned(*length),
-                    prot_name(*prot),
-                    map_name(*flags)
-                );
-                let line = say("mmap(")
-                    .join(addr_shown)
-                    .text(&middle)
-                    .join(fd_shown)
-                    .text(&format!(", {})", signed(*offset)));
-                self.line(&line.begin());
-                self.line(&format!(
-                    "{a}check_map(mmap({addr}{middle}{fd}, {}), {crit});",
-                    signed(*offset)
-                ));
-                self.needs.insert("check_map");
-            }
-            Op::Munmap { addr, length } => {
-                let (addr, shown) = self.addr(*addr);
-                let len = unsigned(*length);
-                let line = say("munmap(").join(shown).text(&format!(", {len})"));
-                self.line(&line.begin());
-                self.line(&format!("{a}check(munmap({addr}, {len}), {crit});"));
-                self.needs.insert("check");
-            }
-            Op::Mprotect { addr, length, prot } => {
-                let (addr, shown) = self.addr(*addr);
-                let rest = format!(", {}, {})", unsigned(*length), prot_name(*prot));
-                let line = say("mprotect(").join(shown).text(&rest);
-                self.line(&line.begin());
-                self.line(&format!("{a}check(mprotect({addr}{rest}, {crit});"));
-                self.needs.insert("check");
-            }
-            Op::Close { fd } => {
-                let (fd, shown) = self.int(*fd);
-                self.line(&say("close(").join(shown).text(")").begin());
-                self.line(&format!("{a}check(close({fd}), {crit});"));
-                self.needs.insert("check");
-            }
-            Op::Touch { addr, write, value } => {
-                let (expr, shown) = self.addr(*addr);
-                let cell = match *addr {
-                    Val::Ret(m) | Val::RetPlus(m, _) if Some(m) == plan.mapping_step => {
-                        let d = match *addr {
-                            Val::RetPlus(_, d) => d,
-                            _ => 0,
-                        };
-                        say(&format!("ptr[{d}]"))
-                    }
-                    _ => say("*(char *)").join(shown),
-                };
-                if *write {
-                    let line = cell.text(&format!(" = {value:#04x}"));
-                    self.line(&line.begin());
-                    self.line(&format!("BYTE({expr}) = {value:#04x};"));
-                    self.line("done();");
-                    self.value_line(i, &format!("{value:#04x}"));
-                    self.needs.extend(["touch", "done"]);
-                } else {
-                    self.line(&say("c = ").join(cell).begin());
-                    self.line(&format!("{a}check_byte(BYTE({expr}), {crit});"));
-                    self.needs.extend(["touch", "check_byte"]);
-                }
-            }
-            Op::ReadFileByte { path, offset } => {
-                let path = path.to_string_lossy();
-                let off = unsigned(*offset);
-                let shown = format!("pread(open({path:?}, O_RDONLY), &c, 1, {off})");
-                self.line(&say(&shown).begin());
-                self.line(&format!(
-                    "{a}check_byte(read_file_byte({}, {off}), {crit});",
-                    c_string(&path)
-                ));
-                self.needs.extend(["check_byte", "read_file_byte"]);
-            }
-            Op::Maps => {
-                let (mapping, before, after) = self.maps_window();
-                self.line(&say("read(\"/proc/self/maps\")").begin());
-                self.line(&format!(
-                    "{a}check(read_maps({mapping}, {}, {}), {crit});",
-                    unsigned(before),
-                    unsigned(after)
-                ));
-                self.line("show_maps();");
-                self.needs.extend(["check", "maps"]);
-            }
-            Op::Fork => {
-                self.structural.insert(i);
-                let n = self.name(i);
-                self.line(&say("fork()").begin());
-                self.line(&format!("{n} = fork();"));
-                self.needs.insert("become_child");
-                self.needs.insert("check");
-                match mode {
-                    Mode::Parent => {
-                        self.line(&format!("if ({n} == 0) {{"));
-                        self.indent += 1;
-                        self.line(tr(
-                            self.lang,
-                            "/* Only the child runs this block; the parent goes on after it. */",
-                            "/* 只有子进程执行这个代码块；父进程跳过它，接着往下执行。 */",
-                        ));
-                        self.line("become_child();");
-                        self.child_steps(i);
-                        self.indent -= 1;
-                        self.line("}");
-                        self.line(&format!("check({n}, {crit});"));
-                    }
-                    Mode::Child => {
-                        self.line(&format!("if ({n} == 0)"));
-                        self.line("    become_child();");
-                        self.line("else");
-                        self.line(&format!("    check({n}, {crit});"));
-                    }
-                }
-            }
-            Op::WriteText { addr, text } => {
-                let (addr, shown) = self.addr(*addr);
-                let lit = c_string(text);
-                let len = text.len();
-                let line = say("memcpy(")
-                    .join(shown)
-                    .text(&format!(", {text:?}, {len})"));
-                self.line(&line.begin());
-                self.line(&format!("memcpy({addr}, {lit}, {len});"));
-                self.line("done();");
-                self.value_line(i, &len.to_string());
-                self.needs.insert("done");
-            }
-            Op::PipeRead { fd } => {
-                let (fd, shown) = self.int(*fd);
-                self.line(&say("read(").join(shown).text(", &c, 1)").begin());
-                self.line(&format!("{a}check(read_one({fd}), {crit});"));
-                self.needs.extend(["check", "read_one"]);
-            }
-            Op::PipeWrite { fd } => {
-                let (fd, shown) = self.int(*fd);
-                self.line(&say("write(").join(shown).text(", \"x\", 1)").begin());
-                self.line(&format!("{a}check(write({fd}, \"x\", 1), {crit});"));
-                self.needs.insert("check");
-            }
-            Op::ReadText { addr, len } => {
-                let (addr, shown) = self.addr(*addr);
-                let len = unsigned(*len);
-                let line = say("memcpy(text, ").join(shown).text(&format!(", {len})"));
-                self.line(&line.begin());
-                self.line(&format!("{a}check(read_text({addr}, {len}), {crit});"));
-                self.line("show_text();");
-                self.needs.extend(["check", "read_text"]);
-            }
-            Op::Exit => {
-                match mode {
-                    Mode::Child => self.line("_exit(0);"),
-                    Mode::Parent => self.line("finish(0);"),
-                }
-                return false;
-            }
-            Op::Waitpid { pid } => {
-                self.structural.insert(i);
-                let (pid, shown) = self.int(*pid);
-                self.line(&say("waitpid(").join(shown).text(", &status, 0)").begin());
-                self.line(&format!(
-                    "{a}check_wait(waitpid({pid}, &status{i}, 0), &status{i}, {crit});"
-                ));
-                self.needs.insert("check_wait");
-            }
-            Op::CopyMmap {
-                src,
-                dst,
-                size,
-                window,
-            } => {
-                let rest = format!(", {}, {})", unsigned(*size), unsigned(*window));
-                self.copy(i, "copy_mmap", *src, *dst, &rest, crit);
-                self.needs.extend(["copy_mmap", "map_window"]);
-            }
-            Op::CopyReadWrite {
-                src,
-                dst,
-                size,
-                buf_len,
-            } => {
-                let rest = format!(", {}, {})", unsigned(*size), unsigned(*buf_len));
-                self.copy(i, "copy_read_write", *src, *dst, &rest, crit);
-                self.needs.insert("copy_read_write");
-            }
-            Op::CopyFileRange { src, dst, size } => {
-                let rest = format!(", {})", unsigned(*size));
-                self.copy(i, "copy_range", *src, *dst, &rest, crit);
-                self.needs.insert("copy_file_range");
-            }
-            Op::Compare {
-                a: x,
-                b: y,
-                size,
-                window,
-            } => {
-                let (x, xs) = self.int(*x);
-                let (y, ys) = self.int(*y);
-                let rest = format!(", {}, {})", unsigned(*size), unsigned(*window));
-                let line = say("compare(").join(xs).text(", ").join(ys).text(&rest);
-                self.line(&line.begin());
-                self.line(&format!("{a}check(compare({x}, {y}{rest}, {crit});"));
-                self.needs.extend(["check", "compare", "map_window"]);
-            }
-            Op::Sleep { millis } => {
-                let call = format!(
-                    "nanosleep(&(struct timespec){{{}, {}}}, NULL)",
-                    millis / 1000,
-                    (millis % 1000) * 1_000_000
-                );
-                self.line(&say(&call).begin());
-                self.line(&format!("{a}check({call}, {crit});"));
-                self.needs.insert("check");
-            }
-        }
-        true
-    }
-
-    /// A timed copy step: `helper(src, dst<rest>` then its speed.
-    fn copy(&mut self, i: usize, helper: &str, src: Val, dst: Val, rest: &str, crit: &str) {
-        let a = assign_marker(i);
-        let (src, ss) = self.int(src);
-        let (dst, ds) = self.int(dst);
-        let line = say(&format!("{helper}("))
-            .join(ss)
-            .text(", ")
-            .join(ds)
-            .text(rest);
-        self.line(&line.begin());
-        self.line(&format!("{a}check({helper}({src}, {dst}{rest}, {crit});"));
-        self.line("show_speed();");
-        self.needs.extend(["check", "timing"]);
+        let begin = self.begin(&family.call(&*self));
+        self.line(&begin);
+        family.c_code(&mut CStep {
+            gen: self,
+            i,
+            mode,
+            critical: step.critical,
+        })
     }
 
     /// The mapping and how far below and above its start `/proc/self/maps` lines are kept:
     /// two pages either side of everything the plan maps or unmaps, as the lab shows.
-    fn maps_window(&mut self) -> (String, u64, u64) {
-        let Some(map) = self.plan.mapping_step.filter(|&m| self.exists(m)) else {
+    fn maps_window(&self) -> (String, u64, u64) {
+        let Some(m) = self.plan.mapping_step.filter(|&m| self.exists(m)) else {
             return ("NULL".to_string(), 0, 0);
         };
         let page = self.page;
-        let reach = self
-            .plan
-            .steps
-            .iter()
-            .fold(self.plan.mapping_len, |acc, s| match s.op {
-                Op::Munmap {
-                    addr: Val::RetPlus(_, d),
-                    length,
-                } => acc.max((d.max(0) as u64).saturating_add(length)),
-                _ => acc,
-            });
-        let (expr, _) = self.addr(Val::Ret(map));
-        let after = reach
+        let (expr, _) = self.addr_arg(Val::Ret(m));
+        let after = map::reach(self.plan)
             .div_ceil(page)
             .saturating_mul(page)
             .saturating_add(2 * page);
@@ -970,13 +574,14 @@ impl<'a> Gen<'a> {
 
     /// The generated steps with every `name = ` marker resolved.
     fn finish_steps(&self) -> String {
+        let reads = self.reads.borrow();
         let mut out = String::with_capacity(self.out.len());
         for line in self.out.lines() {
             let mut parts = line.split(VALUE_MARK);
             match (parts.next(), parts.next(), parts.next()) {
                 (Some(indent), Some(step), Some(value)) => {
                     if let Ok(i) = step.parse::<usize>() {
-                        if self.reads.contains(&i) {
+                        if reads.contains(&i) {
                             out.push_str(&format!("{indent}{} = {value}\n", self.name(i)));
                         }
                     }
@@ -992,7 +597,7 @@ impl<'a> Gen<'a> {
             if !out.contains(&marker) {
                 continue;
             }
-            let with = if self.reads.contains(&i) {
+            let with = if reads.contains(&i) {
                 format!("{} = ", self.name(i))
             } else {
                 String::new()
@@ -1004,162 +609,167 @@ impl<'a> Gen<'a> {
 
     /// The declarations of the variables the steps use.
     fn declarations(&self) -> String {
+        let (reads, structural) = (self.reads.borrow(), self.structural.borrow());
         let mut out = String::new();
-        let used: BTreeSet<usize> = self.reads.union(&self.structural).copied().collect();
+        let used: BTreeSet<usize> = reads.union(&structural).copied().collect();
         if used.is_empty() {
             return out;
         }
-        out.push_str(tr(
-            self.lang,
-            "    /* What the steps return, named after the step that returns it. */\n",
-            "    /* 各步骤的返回值，变量名里的数字就是返回它的那一步的编号。 */\n",
-        ));
+        out.push_str(&format!("    /* {} */\n", Text::CVars.get(self.lang)));
         for &i in &used {
             if !self.exists(i) {
                 continue;
             }
             let n = self.name(i);
-            if self.reads.contains(&i) || matches!(self.ty(i), Ty::Pipe | Ty::Pid) {
+            if reads.contains(&i) || matches!(self.ty(i), CType::Pipe | CType::Pid) {
                 let decl = match self.ty(i) {
-                    Ty::Ptr => format!("char *{n} = NULL;"),
-                    Ty::Int => format!("int {n} = 0;"),
-                    Ty::Pipe => format!("int {n}[2] = {{0, 0}};"),
-                    Ty::Pid => format!("pid_t {n} = 0;"),
-                    Ty::Long => format!("long {n} = 0;"),
+                    CType::Ptr => format!("char *{n} = NULL;"),
+                    CType::Int => format!("int {n} = 0;"),
+                    CType::Pipe => format!("int {n}[2] = {{0, 0}};"),
+                    CType::Pid => format!("pid_t {n} = 0;"),
+                    CType::Wait | CType::Long => format!("long {n} = 0;"),
                 };
                 out.push_str(&format!("    {decl}\n"));
             }
-            if let Some(Op::Waitpid { .. }) = self.plan.steps.get(i).map(|s| &s.op) {
-                if self.structural.contains(&i) {
-                    out.push_str(&format!("    int status{i} = 0;\n"));
-                }
+            if self.ty(i) == CType::Wait && structural.contains(&i) {
+                out.push_str(&format!("    int status{i} = 0;\n"));
             }
         }
         out
     }
 }
 
-fn purpose_text(p: Purpose, lang: Lang) -> &'static str {
-    match p {
-        Purpose::GuardReserve => tr(
-            lang,
-            "reserve room for the mapping plus one guard page above it, so that a touch past \
-             its end meets nothing instead of a neighbour.",
-            "预留出映射所需的空间，再在它上方多留一个保护页：这样越过映射末尾的访问碰到的是\
-             一片空白，而不是相邻的内存。",
-        ),
-        Purpose::GuardRelease => tr(
-            lang,
-            "give back all of the reservation but the guard page: the mapping lands just \
-             below it.",
-            "把预留的空间还回去，只留下保护页：映射就会落在保护页的正下方。",
-        ),
-        Purpose::CheckFile => tr(
-            lang,
-            "read the file back: did the write reach it?",
-            "把文件重新读一遍：刚才的写入到达文件了吗？",
-        ),
-        Purpose::Existing => tr(
-            lang,
-            "a mapping made only so that addr=existing has something to hit.",
-            "这个映射只是为了让 addr=existing 有一个可以撞上的目标。",
-        ),
-        Purpose::ExhaustMapCount => tr(
-            lang,
-            "fill the process up to vm.max_map_count.",
-            "让进程的映射个数涨到 vm.max_map_count 的上限。",
-        ),
-        Purpose::Copy => tr(
-            lang,
-            "part of the copy benchmark (timed).",
-            "复制速度测试的一部分（会计时）。",
-        ),
+/// The values of a call as the C program prints them: the mapping as `ptr` (its value is on
+/// the mmap line), everything else known only at run time by a printf conversion. The same
+/// shapes as the record's names (`engine/record.rs`), so that both print the same call.
+impl ValueNames for Gen<'_> {
+    fn addr(&self, v: Val) -> String {
+        let mapping = |i: usize| Some(i) == self.plan.mapping_step && self.exists(i);
+        match v {
+            Val::Lit(0) => "NULL".to_string(),
+            Val::Lit(x) => format!("{:#x}", x as u64),
+            Val::Ret(i) if mapping(i) => "ptr".to_string(),
+            Val::RetPlus(i, d) if mapping(i) && d < 0 => format!("ptr - {}", d.unsigned_abs()),
+            Val::RetPlus(i, d) if mapping(i) => format!("ptr + {d}"),
+            other => match self.addr_arg(other) {
+                (_, Some(shown)) => self.conv("%p", shown),
+                (expr, None) => expr,
+            },
+        }
+    }
+
+    fn num(&self, v: Val) -> String {
+        match (v, self.int_arg(v)) {
+            (Val::Lit(x), _) => x.to_string(),
+            (_, (expr, Some(spec))) => self.conv(spec, expr),
+            (_, (expr, None)) => expr,
+        }
     }
 }
 
-fn op_text(op: &Op, is_mapping: bool, lang: Lang) -> String {
-    let t = |en: &str, zh: &str| tr(lang, en, zh).to_string();
-    match op {
-        Op::SetRlimit { limit, .. } => match lang {
-            Lang::En => format!("lower {} before mmap.", limit.name()),
-            Lang::Zh => format!("在 mmap 之前调低 {}。", limit.name()),
-        },
-        Op::ExhaustMapCount { .. } => purpose_text(Purpose::ExhaustMapCount, lang).into(),
-        Op::Open { path, flags } if flags & libc::O_CREAT != 0 => match lang {
-            Lang::En => format!(
-                "create \"{}\" (O_CREAT: a new file is empty).",
-                path.to_string_lossy()
-            ),
-            Lang::Zh => format!(
-                "创建文件 \"{}\"（O_CREAT：新建的文件是空的，大小为 0）。",
-                path.to_string_lossy()
-            ),
-        },
-        Op::Open { path, .. } => match lang {
-            Lang::En => format!("open \"{}\".", path.to_string_lossy()),
-            Lang::Zh => format!("打开文件 \"{}\"。", path.to_string_lossy()),
-        },
-        Op::Pipe => t("make a pipe.", "创建一个管道。"),
-        Op::SealedMemfd { .. } => t(
-            "a memfd sealed against writing (F_SEAL_WRITE).",
-            "一个用 F_SEAL_WRITE 封住、不许再写入的 memfd。",
-        ),
-        Op::Ftruncate { size, .. } => match lang {
-            Lang::En => format!("set the file's size to {size} bytes."),
-            Lang::Zh => format!("把文件大小设为 {size} 字节。"),
-        },
-        Op::LseekWrite { size, .. } => match lang {
-            Lang::En => format!("grow the file to {size} bytes by writing its last byte."),
-            Lang::Zh => format!("写入文件的最后一个字节，把文件扩大到 {size} 字节。"),
-        },
-        Op::Mmap { .. } if is_mapping => t(
-            "the mapping this experiment is about.",
-            "建立本实验要研究的那个映射。",
-        ),
-        Op::Mmap { .. } => t("map.", "建立映射。"),
-        Op::Munmap { .. } => t("unmap.", "解除映射。"),
-        Op::Mprotect { .. } => t("change the mapping's protection.", "修改映射的保护属性。"),
-        Op::Close { .. } => t("close the descriptor.", "关闭文件描述符。"),
-        Op::Touch { write: true, .. } => t(
-            "write one byte through the mapping.",
-            "通过映射写入一个字节。",
-        ),
-        Op::Touch { .. } => t("read one byte of the mapping.", "读取映射中的一个字节。"),
-        Op::ReadFileByte { .. } => t(
-            "read one byte of the file itself.",
-            "直接从文件本身读取一个字节。",
-        ),
-        Op::Maps => t(
-            "the lines of /proc/self/maps around the mapping.",
-            "显示 /proc/self/maps 中映射附近的几行。",
-        ),
-        Op::Fork => t(
-            "fork: the child inherits the mapping.",
-            "fork：子进程会继承这个映射。",
-        ),
-        Op::WriteText { .. } => t(
-            "write a message into the mapping.",
-            "往映射里写入一条消息。",
-        ),
-        Op::PipeRead { .. } => t("wait for the other process.", "等待另一个进程。"),
-        Op::PipeWrite { .. } => t("wake the other process.", "唤醒另一个进程。"),
-        Op::ReadText { .. } => t(
-            "read the message from the mapping.",
-            "从映射中读出这条消息。",
-        ),
-        Op::Exit => t("this process ends here.", "这个进程到此结束。"),
-        Op::Waitpid { .. } => t("wait for the child.", "等待子进程结束。"),
-        Op::CopyMmap { .. } => t("copy through two mappings.", "通过两个映射复制文件。"),
-        Op::CopyReadWrite { .. } => t("copy with read and write.", "用 read 和 write 复制文件。"),
-        Op::CopyFileRange { .. } => t(
-            "copy with copy_file_range.",
-            "用 copy_file_range 复制文件。",
-        ),
-        Op::Compare { .. } => t(
-            "compare the copy with the source (0: identical).",
-            "把副本和源文件逐字节比较（0 表示完全相同）。",
-        ),
-        Op::Sleep { .. } => t("sleep.", "休眠一会儿。"),
+/// What a step family's C code may use: the step's values as C expressions, the lines, the
+/// template sections. One per step being written.
+pub(crate) struct CStep<'g, 'a> {
+    gen: &'g mut Gen<'a>,
+    i: usize,
+    mode: Mode,
+    critical: bool,
+}
+
+impl CStep<'_, '_> {
+    /// An integer argument (a descriptor, a pid) as a C expression.
+    pub(crate) fn int(&self, v: Val) -> String {
+        self.gen.int_arg(v).0
+    }
+
+    /// An address argument as a C expression (a `char *` or `NULL`).
+    pub(crate) fn addr(&self, v: Val) -> String {
+        self.gen.addr_arg(v).0
+    }
+
+    /// One line of C, indented.
+    pub(crate) fn line(&mut self, s: &str) {
+        self.gen.line(s);
+    }
+
+    /// A one-line comment in the program's language.
+    pub(crate) fn comment(&mut self, text: Text) {
+        let lang = self.gen.lang;
+        self.gen.line(&format!("/* {} */", text.get(lang)));
+    }
+
+    /// `name = helper(args, CRITICAL);`: the call checked by the template's `helper` (`check`,
+    /// `check_map`, …), its result kept in the step's variable if anything reads it.
+    pub(crate) fn check(&mut self, helper: &'static str, args: &str) {
+        let a = assign_marker(self.i);
+        self.checked(&a, helper, args);
+    }
+
+    /// `helper(args, CRITICAL);`, the result not kept: for a step whose variable its call
+    /// fills in itself (a pipe's array).
+    pub(crate) fn check_only(&mut self, helper: &'static str, args: &str) {
+        self.checked("", helper, args);
+    }
+
+    fn checked(&mut self, assign: &str, helper: &'static str, args: &str) {
+        let crit = self.crit();
+        self.gen.line(&format!("{assign}{helper}({args}, {crit});"));
+        self.gen.needs.insert(helper);
+    }
+
+    /// `name = value;` for a step that cannot fail, kept only if its result is read.
+    pub(crate) fn value(&mut self, value: &str) {
+        self.gen.value_line(self.i, value);
+    }
+
+    /// Keep the template's sections `names`.
+    pub(crate) fn needs(&mut self, names: &[&'static str]) {
+        self.gen.needs.extend(names);
+    }
+
+    /// The step's variable.
+    pub(crate) fn var(&self) -> String {
+        self.gen.name(self.i)
+    }
+
+    /// Declare the step's variable even if nothing reads it (it is written through, as a
+    /// pipe's array is).
+    pub(crate) fn keep(&mut self) {
+        self.gen.structural.borrow_mut().insert(self.i);
+    }
+
+    /// The step's second variable (waitpid's status), declared.
+    pub(crate) fn aux_var(&mut self) -> String {
+        self.gen.aux(self.i).unwrap_or_else(|| "0".to_string())
+    }
+
+    /// `CRITICAL` or `OPTIONAL`.
+    pub(crate) fn crit(&self) -> &'static str {
+        if self.critical {
+            "CRITICAL"
+        } else {
+            "OPTIONAL"
+        }
+    }
+
+    /// Which process runs this step.
+    pub(crate) fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Indent the following lines one level more (`1`) or less (`-1`).
+    pub(crate) fn indent(&mut self, by: isize) {
+        self.gen.indent = self.gen.indent.saturating_add_signed(by);
+    }
+
+    /// Write the steps the child forked here runs, up to its `_exit`.
+    pub(crate) fn child_steps(&mut self) {
+        self.gen.child_steps(self.i);
+    }
+
+    /// The mapping's expression and how far below and above it `/proc/self/maps` is kept.
+    pub(crate) fn maps_window(&self) -> (String, u64, u64) {
+        self.gen.maps_window()
     }
 }
 
@@ -1313,7 +923,7 @@ mod tests {
             .find("check(read_text(ptr, 12), CRITICAL);")
             .expect("child reads");
         let write = c
-            .find("memcpy(ptr, \"hello, world\", 12);")
+            .find("strcpy(ptr, \"hello, world\");")
             .expect("parent writes");
         let wait = c.find("waitpid(pid3, &status").expect("parent waits");
         assert!(fork < read && read < write && write < wait, "{c}");
@@ -1504,6 +1114,18 @@ mod tests {
             wrap_comment("read the file back: did the write reach it?", 100),
             vec!["/* read the file back: did the write reach it? */"]
         );
+    }
+
+    #[test]
+    fn the_test_only_sleep_never_reaches_the_program() {
+        let mut plan = plan_of("unaligned-offset", &[]);
+        let at = plan.steps.len();
+        plan.push(crate::engine::Step::critical(crate::engine::TestSleep {
+            millis: 10,
+        }));
+        let c = program("unaligned-offset", "", &plan, 4096, Lang::En);
+        assert!(!c.contains("sleep"), "{c}");
+        assert!(!c.contains(&format!("Step {at}:")), "{c}");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! `mmap`, then close / mprotect / touch / munmap as asked. Most scenarios are this shape with
 //! their own defaults; the others build their plan by hand.
 
-use crate::engine::{FileSpec, Limit, Op, Plan, Purpose, Step, Val};
+use crate::engine::{
+    DescriptorOp, FileSpec, Limit, LimitOp, MapOp, Plan, Purpose, Step, TouchOp, Val,
+};
 use crate::flags;
 use crate::params::{Access, Addr, FileKind, Grow, Params};
 use crate::plan_path;
@@ -38,11 +40,13 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         (Limit::Memlock, p.rlimit_memlock),
     ] {
         if let Some(bytes) = value {
-            plan.push(Step::critical(Op::SetRlimit { limit, bytes }));
+            plan.push(Step::critical(LimitOp::SetRlimit { limit, bytes }));
         }
     }
     if p.exhaust_map_count {
-        plan.push(Step::optional(Op::ExhaustMapCount { page }).because(Purpose::ExhaustMapCount));
+        plan.push(
+            Step::optional(LimitOp::ExhaustMapCount { page }).because(Purpose::ExhaustMapCount),
+        );
     }
 
     let fd = descriptor(p, &mut plan);
@@ -52,7 +56,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         Addr::At(a) => Val::Lit(a as i64),
         Addr::Existing => {
             let existing = plan.push(
-                Step::optional(Op::Mmap {
+                Step::optional(MapOp::Mmap {
                     addr: Val::Lit(0),
                     length: round_up(p.length.max(1), page),
                     prot: flags::PROT_READ,
@@ -74,7 +78,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         let len = round_up(p.length, page);
         if let Some(total) = len.checked_add(page) {
             let reserve = plan.push(
-                Step::optional(Op::Mmap {
+                Step::optional(MapOp::Mmap {
                     addr: Val::Lit(0),
                     length: total,
                     prot: libc::PROT_NONE,
@@ -85,7 +89,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
                 .because(Purpose::GuardReserve),
             );
             plan.push(
-                Step::optional(Op::Munmap {
+                Step::optional(MapOp::Munmap {
                     addr: Val::Ret(reserve),
                     length: len,
                 })
@@ -94,7 +98,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         }
     }
 
-    let map = plan.push(Step::critical(Op::Mmap {
+    let map = plan.push(Step::critical(MapOp::Mmap {
         addr,
         length: p.length,
         prot: p.prot,
@@ -104,15 +108,15 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     }));
     plan.mapping_step = Some(map);
     plan.mapping_len = p.length;
-    plan.push(Step::optional(Op::Maps));
+    plan.push(Step::optional(MapOp::Maps));
 
     if p.close_fd {
         if let Val::Ret(_) = fd {
-            plan.push(Step::critical(Op::Close { fd }));
+            plan.push(Step::critical(DescriptorOp::Close { fd }));
         }
     }
     if let Some(prot) = p.mprotect {
-        plan.push(Step::critical(Op::Mprotect {
+        plan.push(Step::critical(MapOp::Mprotect {
             addr: Val::Ret(map),
             length: p.length,
             prot,
@@ -120,7 +124,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     }
     if let Some(at) = p.access.offset() {
         let write = matches!(p.access, Access::Write(_));
-        plan.push(Step::critical(Op::Touch {
+        plan.push(Step::critical(TouchOp::Byte {
             addr: Val::RetPlus(map, at as i64),
             write,
             value: WRITTEN_BYTE,
@@ -128,7 +132,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         let file_backed = matches!(p.file, FileKind::Regular | FileKind::New);
         if write && shape.check_file && file_backed {
             plan.push(
-                Step::optional(Op::ReadFileByte {
+                Step::optional(DescriptorOp::ReadFileByte {
                     path: plan_path(DATA),
                     offset: (p.offset.max(0) as u64).saturating_add(at),
                 })
@@ -137,11 +141,11 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         }
     }
     if shape.munmap {
-        plan.push(Step::critical(Op::Munmap {
+        plan.push(Step::critical(MapOp::Munmap {
             addr: Val::RetPlus(map, p.munmap_shift),
             length: p.munmap_len(),
         }));
-        plan.push(Step::optional(Op::Maps));
+        plan.push(Step::optional(MapOp::Maps));
     }
     plan
 }
@@ -154,26 +158,26 @@ fn descriptor(p: &Params, plan: &mut Plan) -> Val {
                 name: DATA,
                 size: p.file_size,
             });
-            Val::Ret(plan.push(Step::critical(Op::Open {
+            Val::Ret(plan.push(Step::critical(DescriptorOp::Open {
                 path: plan_path(DATA),
                 flags: p.open,
             })))
         }
         FileKind::New => {
-            let fd = plan.push(Step::critical(Op::Open {
+            let fd = plan.push(Step::critical(DescriptorOp::Open {
                 path: plan_path(DATA),
                 flags: p.open | libc::O_CREAT,
             }));
             match p.grow {
                 Grow::None => {}
                 Grow::Ftruncate => {
-                    plan.push(Step::critical(Op::Ftruncate {
+                    plan.push(Step::critical(DescriptorOp::Ftruncate {
                         fd: Val::Ret(fd),
                         size: p.file_size,
                     }));
                 }
                 Grow::LseekWrite => {
-                    plan.push(Step::critical(Op::LseekWrite {
+                    plan.push(Step::critical(DescriptorOp::LseekWrite {
                         fd: Val::Ret(fd),
                         size: p.file_size,
                     }));
@@ -182,17 +186,17 @@ fn descriptor(p: &Params, plan: &mut Plan) -> Val {
             Val::Ret(fd)
         }
         FileKind::Anonymous | FileKind::BadFd => Val::Lit(-1),
-        FileKind::Pipe => Val::Ret(plan.push(Step::critical(Op::Pipe))),
-        FileKind::Directory => Val::Ret(plan.push(Step::critical(Op::Open {
+        FileKind::Pipe => Val::Ret(plan.push(Step::critical(DescriptorOp::Pipe))),
+        FileKind::Directory => Val::Ret(plan.push(Step::critical(DescriptorOp::Open {
             path: plan_path("."),
             flags: libc::O_RDONLY | libc::O_DIRECTORY,
         }))),
-        FileKind::DevNull => Val::Ret(plan.push(Step::critical(Op::Open {
+        FileKind::DevNull => Val::Ret(plan.push(Step::critical(DescriptorOp::Open {
             path: plan_path("/dev/null"),
             flags: p.open,
         }))),
-        FileKind::SealedMemfd => {
-            Val::Ret(plan.push(Step::critical(Op::SealedMemfd { size: p.file_size })))
-        }
+        FileKind::SealedMemfd => Val::Ret(plan.push(Step::critical(DescriptorOp::SealedMemfd {
+            size: p.file_size,
+        }))),
     }
 }

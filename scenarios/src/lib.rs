@@ -6,6 +6,7 @@
 //! - [`params`] parses and prints every `--set` knob.
 //! - [`cprog`] prints an experiment as an equivalent C program.
 //! - [`variant`] declares what a scenario's lesson suggests trying and what the kernel answers.
+//! - [`texts`] holds the library's sentences for a reader, in English and Chinese.
 
 pub mod blame;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod lesson;
 pub mod pagemap;
 pub mod params;
 pub mod session;
+pub mod texts;
 pub mod variant;
 
 pub use catalog::{Scenario, Topic};

@@ -8,7 +8,7 @@
 //! the lesson of `out-of-bounds` and `empty-new-file` in one picture; the run then says whether
 //! the kernel agrees.
 
-use crate::engine::{Op, Plan, Val};
+use crate::engine::{CopyOp, DescriptorOp, MapOp, Op, Plan, TouchOp, Val};
 use crate::flags;
 use nix::libc;
 
@@ -80,10 +80,10 @@ impl PageMap {
     pub fn from_plan(plan: &Plan, page: u64) -> Option<PageMap> {
         let page = page.max(1);
         let steps = &plan.steps;
-        if let Some(Op::CopyMmap { size, window, .. }) = steps
+        if let Some(Op::Copy(CopyOp::Mmap { size, window, .. })) = steps
             .iter()
             .map(|s| &s.op)
-            .find(|op| matches!(op, Op::CopyMmap { .. }))
+            .find(|op| matches!(op, Op::Copy(CopyOp::Mmap { .. })))
         {
             // A copy maps the source one window at a time: draw one window over the file.
             return Some(PageMap {
@@ -98,14 +98,14 @@ impl PageMap {
             });
         }
         let map = plan.mapping_step?;
-        let Some(Op::Mmap {
+        let Some(Op::Map(MapOp::Mmap {
             length,
             prot,
             flags: map_flags,
             fd,
             offset,
             ..
-        }) = steps.get(map).map(|s| &s.op)
+        })) = steps.get(map).map(|s| &s.op)
         else {
             return None;
         };
@@ -132,17 +132,19 @@ impl PageMap {
         let mut munmap = None;
         for step in &steps[map + 1..] {
             match step.op {
-                Op::Mprotect { addr, prot, .. } if on_map(addr).is_some() && access.is_none() => {
+                Op::Map(MapOp::Mprotect { addr, prot, .. })
+                    if on_map(addr).is_some() && access.is_none() =>
+                {
                     prot_now = prot;
                 }
-                Op::Touch { addr, write, .. } => {
+                Op::Touch(TouchOp::Byte { addr, write, .. }) => {
                     // The byte is counted from the pointer as the student typed it (a u64
                     // that the plan carries as an offset).
                     if let Some(d) = on_map(addr) {
                         access.get_or_insert((d as u64, write));
                     }
                 }
-                Op::Munmap { addr, length } => {
+                Op::Map(MapOp::Munmap { addr, length }) => {
                     if let Some(d) = on_map(addr) {
                         munmap.get_or_insert((d, length));
                     }
@@ -266,8 +268,8 @@ impl PageMap {
 /// `None` when the descriptor has no pages to map (a pipe, a directory, `/dev/null`).
 fn file_size_before(plan: &Plan, fd: usize, until: usize) -> Option<u64> {
     let mut size = match &plan.steps.get(fd)?.op {
-        Op::SealedMemfd { size } => *size,
-        Op::Open { path, flags } => {
+        Op::Descriptor(DescriptorOp::SealedMemfd { size }) => *size,
+        Op::Descriptor(DescriptorOp::Open { path, flags }) => {
             let name = path.to_str().ok()?;
             let made = plan.files.iter().find(|f| f.name == name).map(|f| f.size);
             match made {
@@ -281,14 +283,14 @@ fn file_size_before(plan: &Plan, fd: usize, until: usize) -> Option<u64> {
     };
     for step in plan.steps.get(fd + 1..until).unwrap_or(&[]) {
         match step.op {
-            Op::Ftruncate {
+            Op::Descriptor(DescriptorOp::Ftruncate {
                 fd: Val::Ret(i),
                 size: s,
-            } if i == fd => size = s,
-            Op::LseekWrite {
+            }) if i == fd => size = s,
+            Op::Descriptor(DescriptorOp::LseekWrite {
                 fd: Val::Ret(i),
                 size: s,
-            } if i == fd => size = size.max(s),
+            }) if i == fd => size = size.max(s),
             _ => {}
         }
     }

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{describe, run};
-use scenarios::engine::{self, Op, Plan, Step};
+use scenarios::engine::{self, Plan, Step, TestSleep};
 use std::path::Path;
 use std::time::Duration;
 
@@ -80,7 +80,7 @@ fn hundreds_of_runs_leave_no_descriptor_directory_or_child() {
     // A child that hangs is killed at the deadline, and that leaves nothing either.
     let mut plan = Plan::new();
     plan.deadline = Duration::from_millis(200);
-    plan.push(Step::critical(Op::Sleep { millis: 10_000 }));
+    plan.push(Step::critical(TestSleep { millis: 10_000 }));
     let started = std::time::Instant::now();
     let run = engine::run(&plan).expect("the engine runs");
     assert!(
@@ -97,7 +97,7 @@ fn hundreds_of_runs_leave_no_descriptor_directory_or_child() {
     // Cancelling a run in flight (the TUI does so when the student quits) ends it at once,
     // and that leaves nothing either.
     let mut plan = Plan::new();
-    plan.push(Step::critical(Op::Sleep { millis: 10_000 }));
+    plan.push(Step::critical(TestSleep { millis: 10_000 }));
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let started = std::time::Instant::now();
     let run = std::thread::scope(|s| {

@@ -3,7 +3,7 @@
 //! with `sleep`.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant};
-use crate::engine::{Function, Op, Plan, Step, Val};
+use crate::engine::{DescriptorOp, Function, IpcOp, MapOp, Plan, Step, TouchOp, Val};
 use crate::flags;
 use crate::params::{FileKind, Key, Params};
 use nix::errno::Errno;
@@ -44,7 +44,7 @@ fn defaults(page: u64) -> Params {
 
 fn build(p: &Params, _page: u64) -> Plan {
     let mut plan = Plan::new();
-    let map = plan.push(Step::critical(Op::Mmap {
+    let map = plan.push(Step::critical(MapOp::Mmap {
         addr: Val::Lit(0),
         length: p.length,
         prot: p.prot,
@@ -54,24 +54,24 @@ fn build(p: &Params, _page: u64) -> Plan {
     }));
     plan.mapping_step = Some(map);
     plan.mapping_len = p.length;
-    plan.push(Step::optional(Op::Maps));
-    let pipe = plan.push(Step::critical(Op::Pipe));
-    let pid = plan.push(Step::critical(Op::Fork));
+    plan.push(Step::optional(MapOp::Maps));
+    let pipe = plan.push(Step::critical(DescriptorOp::Pipe));
+    let pid = plan.push(Step::critical(IpcOp::Fork));
     // After the fork, the parent writes *then* wakes the child: the pipe orders the two.
-    plan.push(Step::critical(Op::WriteText {
+    plan.push(Step::critical(TouchOp::WriteText {
         addr: Val::Ret(map),
         text: MESSAGE,
     }));
-    plan.push(Step::critical(Op::PipeWrite { fd: Val::Aux(pipe) }));
-    plan.push(Step::critical(Op::PipeRead { fd: Val::Ret(pipe) }).in_child());
+    plan.push(Step::critical(IpcOp::PipeWrite { fd: Val::Aux(pipe) }));
+    plan.push(Step::critical(IpcOp::PipeRead { fd: Val::Ret(pipe) }).in_child());
     plan.push(
-        Step::critical(Op::ReadText {
+        Step::critical(TouchOp::ReadText {
             addr: Val::Ret(map),
             len: MESSAGE.len() as u64,
         })
         .in_child(),
     );
-    plan.push(Step::critical(Op::Exit).in_child());
-    plan.push(Step::critical(Op::Waitpid { pid: Val::Ret(pid) }));
+    plan.push(Step::critical(IpcOp::Exit).in_child());
+    plan.push(Step::critical(IpcOp::Waitpid { pid: Val::Ret(pid) }));
     plan
 }

@@ -2,7 +2,7 @@
 //! byte, and time it beside plain `read`/`write` and `copy_file_range` on the same file.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant};
-use crate::engine::{FileSpec, Op, Plan, Purpose, Step, Val};
+use crate::engine::{CopyOp, DescriptorOp, FileSpec, Plan, Purpose, Step, Val};
 use crate::experiment::round_up;
 use crate::params::{Key, Params};
 use crate::plan_path;
@@ -76,7 +76,7 @@ fn build(p: &Params, page: u64) -> Plan {
         size,
     });
     let open = |plan: &mut Plan, name: &str, flags: i32| {
-        Val::Ret(plan.push(Step::critical(Op::Open {
+        Val::Ret(plan.push(Step::critical(DescriptorOp::Open {
             path: plan_path(name),
             flags,
         })))
@@ -87,9 +87,9 @@ fn build(p: &Params, page: u64) -> Plan {
     let dst = open(&mut plan, "copy-mmap", libc::O_RDWR | create);
     // The destination must be as long as the source before it is mapped: pages past its end
     // would raise SIGBUS (see empty-new-file).
-    plan.push(Step::critical(Op::Ftruncate { fd: dst, size }));
+    plan.push(Step::critical(DescriptorOp::Ftruncate { fd: dst, size }));
     plan.push(
-        Step::critical(Op::CopyMmap {
+        Step::critical(CopyOp::Mmap {
             src,
             dst,
             size,
@@ -97,7 +97,7 @@ fn build(p: &Params, page: u64) -> Plan {
         })
         .because(Purpose::Copy),
     );
-    plan.push(Step::critical(Op::Compare {
+    plan.push(Step::critical(CopyOp::Compare {
         a: src,
         b: dst,
         size,
@@ -106,7 +106,7 @@ fn build(p: &Params, page: u64) -> Plan {
 
     let rw = open(&mut plan, "copy-read-write", libc::O_WRONLY | create);
     plan.push(
-        Step::critical(Op::CopyReadWrite {
+        Step::critical(CopyOp::ReadWrite {
             src,
             dst: rw,
             size,
@@ -119,7 +119,7 @@ fn build(p: &Params, page: u64) -> Plan {
     let src2 = open(&mut plan, "source", libc::O_RDONLY);
     let cfr = open(&mut plan, "copy-file-range", libc::O_WRONLY | create);
     plan.push(
-        Step::critical(Op::CopyFileRange {
+        Step::critical(CopyOp::FileRange {
             src: src2,
             dst: cfr,
             size,

@@ -5,12 +5,14 @@
 //! - the preview before a run (`blame::describe_calls`), with placeholder names (`fd`, `ptr`,
 //!   `fds[1]`) for results not known yet.
 //!
-//! The caller names the values ([`ValueNames`]); this module gives every call its shape. The
-//! call comes in pieces, the arguments tagged with what they are ([`Arg`]), so that a screen
-//! can highlight one; [`Call::text`] joins them.
+//! The C program (`cprog.rs`) prints the same call, its values named by printf conversions.
+//!
+//! The caller names the values ([`ValueNames`]); each step's family (`engine/ops/`) gives its
+//! calls their shape. The call comes in pieces, the arguments tagged with what they are
+//! ([`Arg`]), so that a screen can highlight one; [`Call::text`] joins them. The pieces are C,
+//! never words: the record keeps them without a language.
 
 use super::plan::{Limit, Op, Val};
-use crate::flags;
 
 /// What an argument is, so that a caller can tie it to what produced it. Unqualified names are
 /// mmap's arguments.
@@ -91,10 +93,11 @@ pub trait ValueNames {
 }
 
 /// Builds a call `head(arg, arg, …)` piece by piece.
-struct Args(Vec<Part>);
+pub(crate) struct Args(Vec<Part>);
 
 impl Args {
-    fn new(head: &str) -> Args {
+    /// `head(`.
+    pub(crate) fn new(head: &str) -> Args {
         Args(vec![Part {
             text: format!("{head}("),
             arg: None,
@@ -102,12 +105,12 @@ impl Args {
     }
 
     /// An argument no caller singles out.
-    fn arg(self, text: impl Into<String>) -> Args {
+    pub(crate) fn arg(self, text: impl Into<String>) -> Args {
         self.push(text.into(), None)
     }
 
     /// An argument tagged with what it is.
-    fn tagged(self, text: impl Into<String>, arg: Arg) -> Args {
+    pub(crate) fn tagged(self, text: impl Into<String>, arg: Arg) -> Args {
         self.push(text.into(), Some(arg))
     }
 
@@ -123,7 +126,8 @@ impl Args {
         self
     }
 
-    fn close(mut self) -> Call {
+    /// `)`: the finished call.
+    pub(crate) fn close(mut self) -> Call {
         self.0.push(Part {
             text: ")".to_string(),
             arg: None,
@@ -132,202 +136,35 @@ impl Args {
     }
 }
 
-/// A whole statement in one piece.
-fn single(text: String, arg: Option<Arg>) -> Call {
-    Call {
-        parts: vec![Part { text, arg }],
+impl Call {
+    /// A whole statement in one piece.
+    pub(crate) fn single(text: String, arg: Option<Arg>) -> Call {
+        Call {
+            parts: vec![Part { text, arg }],
+        }
+    }
+
+    /// A statement of several pieces, some tagged.
+    pub(crate) fn pieces(parts: Vec<(String, Option<Arg>)>) -> Call {
+        Call {
+            parts: parts
+                .into_iter()
+                .map(|(text, arg)| Part { text, arg })
+                .collect(),
+        }
     }
 }
 
-/// `op` as the call it makes, its values named by `names`.
+/// `op` as the call it makes, its values named by `names`. The shape of each call is its
+/// family's (see [`super::ops`]).
 pub fn call(op: &Op, names: &dyn ValueNames) -> Call {
-    match op {
-        Op::SetRlimit { limit, bytes } => Args::new("setrlimit")
-            .arg(limit.name())
-            .tagged(
-                format!("&(struct rlimit){{{bytes}, {bytes}}}"),
-                Arg::Rlimit(*limit),
-            )
-            .close(),
-        Op::ExhaustMapCount { page } => single(
-            format!(
-                "for (i = 1; ; i += 2) mprotect(base + i*{page}, {page}, PROT_READ)  \
-                     /* → vm.max_map_count */"
-            ),
-            Some(Arg::ExhaustMapCount),
-        ),
-        Op::Open { path, flags: f } => {
-            let args = Args::new("open")
-                .tagged(format!("{:?}", path.to_string_lossy()), Arg::OpenPath)
-                .tagged(flags::open_name(*f), Arg::OpenFlags);
-            // The mode only matters, and is only shown, when open may create the file.
-            let args = if f & nix::libc::O_CREAT != 0 {
-                args.arg("0600")
-            } else {
-                args
-            };
-            args.close()
-        }
-        Op::Pipe => Args::new("pipe").arg("fds").close(),
-        Op::SealedMemfd { size } => single(
-            format!(
-                "memfd_create(\"mmap-lab\", MFD_ALLOW_SEALING); ftruncate(fd, {size}); \
-                 fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE)"
-            ),
-            Some(Arg::Memfd),
-        ),
-        Op::Ftruncate { fd, size } => Args::new("ftruncate")
-            .arg(names.num(*fd))
-            .tagged(size.to_string(), Arg::TruncateSize)
-            .close(),
-        Op::LseekWrite { fd, size } => {
-            let fd = names.num(*fd);
-            single(
-                format!(
-                    "lseek({fd}, {}, SEEK_SET); write({fd}, \"\", 1)",
-                    size.saturating_sub(1)
-                ),
-                Some(Arg::Grow),
-            )
-        }
-        Op::Mmap {
-            addr,
-            length,
-            prot,
-            flags: f,
-            fd,
-            offset,
-        } => Args::new("mmap")
-            .tagged(names.addr(*addr), Arg::Addr)
-            .tagged(length.to_string(), Arg::Length)
-            .tagged(flags::prot_name(*prot), Arg::Prot)
-            .tagged(flags::map_name(*f), Arg::Flags)
-            .tagged(names.num(*fd), Arg::Fd)
-            .tagged(offset.to_string(), Arg::Offset)
-            .close(),
-        Op::Munmap { addr, length } => Args::new("munmap")
-            .tagged(names.addr(*addr), Arg::MunmapAddr)
-            .tagged(length.to_string(), Arg::MunmapLength)
-            .close(),
-        Op::Mprotect { addr, length, prot } => Args::new("mprotect")
-            .arg(names.addr(*addr))
-            .arg(length.to_string())
-            .tagged(flags::prot_name(*prot), Arg::MprotectProt)
-            .close(),
-        Op::Close { fd } => Args::new("close")
-            .tagged(names.num(*fd), Arg::CloseFd)
-            .close(),
-        Op::Touch { addr, write, value } => {
-            let at = names.addr(*addr);
-            let cell = match at.strip_prefix("ptr + ") {
-                Some(n) => format!("ptr[{n}]"),
-                None if at == "ptr" => "ptr[0]".to_string(),
-                // The address may be an expression (`p3 + 8`, `ptr - 1`): the cast must
-                // enclose it, or C would read `*(char *)ptr - 1` as `(*ptr) - 1`.
-                None => format!("*(char *)({at})"),
-            };
-            let text = if *write {
-                format!("{cell} = {value:#04x}")
-            } else {
-                format!("c = {cell}")
-            };
-            single(text, Some(Arg::Access))
-        }
-        Op::ReadFileByte { path, offset } => single(
-            format!(
-                "pread(open({:?}, O_RDONLY), &c, 1, {offset})",
-                path.to_string_lossy()
-            ),
-            None,
-        ),
-        Op::Maps => single("read(\"/proc/self/maps\")".to_string(), None),
-        Op::Fork => single("fork()".to_string(), None),
-        Op::WriteText { addr, text } => Args::new("strcpy")
-            .arg(names.addr(*addr))
-            .arg(format!("{text:?}"))
-            .close(),
-        Op::PipeRead { fd } => Args::new("read")
-            .arg(names.num(*fd))
-            .arg("&c")
-            .arg("1")
-            .close(),
-        Op::PipeWrite { fd } => Args::new("write")
-            .arg(names.num(*fd))
-            .arg("\"x\"")
-            .arg("1")
-            .close(),
-        Op::ReadText { addr, len } => {
-            let addr = names.addr(*addr);
-            // The text read is the step's result, so the call reads as printing it.
-            let text = format!("printf(\"%.{len}s\", {addr})");
-            single(text, None)
-        }
-        Op::Exit => single("_exit(0)".to_string(), None),
-        Op::Waitpid { pid } => Args::new("waitpid")
-            .arg(names.num(*pid))
-            .arg("&status")
-            .arg("0")
-            .close(),
-        Op::CopyMmap {
-            src,
-            dst,
-            size,
-            window,
-        } => {
-            let part = |text: String, arg: Option<Arg>| Part { text, arg };
-            Call {
-                parts: vec![
-                    part("for each ".to_string(), None),
-                    part(window.to_string(), Some(Arg::CopyWindow)),
-                    part("-byte window of ".to_string(), None),
-                    part(size.to_string(), Some(Arg::CopySize)),
-                    part(
-                        format!(
-                            ": mmap({}) + mmap({}) + memcpy + munmap",
-                            names.num(*src),
-                            names.num(*dst)
-                        ),
-                        None,
-                    ),
-                ],
-            }
-        }
-        Op::CopyReadWrite {
-            src,
-            dst,
-            size,
-            buf_len,
-        } => single(
-            format!(
-                "while (n = read({}, buf, {buf_len})) write({}, buf, n)  /* {size} bytes */",
-                names.num(*src),
-                names.num(*dst)
-            ),
-            None,
-        ),
-        Op::CopyFileRange { src, dst, size } => Args::new("copy_file_range")
-            .arg(names.num(*src))
-            .arg("NULL")
-            .arg(names.num(*dst))
-            .arg("NULL")
-            .tagged(size.to_string(), Arg::CopySize)
-            .arg("0")
-            .close(),
-        Op::Compare { a, b, size, .. } => single(
-            format!(
-                "memcmp(mmap({}), mmap({}), {size})",
-                names.num(*a),
-                names.num(*b)
-            ),
-            None,
-        ),
-        Op::Sleep { millis } => single(format!("usleep({})", millis * 1000), None),
-    }
+    op.family().call(names)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::plan::{MapOp, TouchOp};
 
     /// Names as a record shows them: step 0 is the mapping, anything else a number.
     struct Names;
@@ -353,14 +190,14 @@ mod tests {
     #[test]
     fn mmap_arguments_are_tagged_with_their_role() {
         let c = call(
-            &Op::Mmap {
+            &Op::from(MapOp::Mmap {
                 addr: Val::Lit(0),
                 length: 4096,
                 prot: nix::libc::PROT_READ,
                 flags: nix::libc::MAP_SHARED,
                 fd: Val::Ret(1),
                 offset: 1000,
-            },
+            }),
             &Names,
         );
         assert_eq!(c.text(), "mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3, 1000)");
@@ -377,11 +214,11 @@ mod tests {
     fn a_touch_below_the_pointer_casts_the_whole_expression() {
         let touch = |d: i64| {
             call(
-                &Op::Touch {
+                &Op::from(TouchOp::Byte {
                     addr: Val::RetPlus(0, d),
                     write: false,
                     value: 0,
-                },
+                }),
                 &Names,
             )
             .text()

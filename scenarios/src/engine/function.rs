@@ -43,8 +43,6 @@ functions! {
     Write = "write",
     /// `read(2)`.
     Read = "read",
-    /// `pread(2)`.
-    Pread = "pread",
     /// `mmap(2)`.
     Mmap = "mmap",
     /// `munmap(2)`.
@@ -61,10 +59,6 @@ functions! {
     Strcpy = "strcpy",
     /// `memcpy(3)`.
     Memcpy = "memcpy",
-    /// `strnlen(3)`.
-    Strnlen = "strnlen",
-    /// `printf(3)`.
-    Printf = "printf",
     /// `_exit(2)`.
     Exit = "_exit",
     /// `waitpid(2)`.
@@ -73,8 +67,8 @@ functions! {
     CopyFileRange = "copy_file_range",
     /// `memcmp(3)`.
     Memcmp = "memcmp",
-    /// `usleep(3)`, for tests of the deadline only.
-    Usleep = "usleep",
+    /// `nanosleep(2)`, for tests of the deadline only.
+    Nanosleep = "nanosleep",
 }
 
 impl Function {

@@ -10,12 +10,16 @@
 pub mod calls;
 mod child;
 pub mod function;
+pub mod ops;
 pub mod plan;
 pub mod record;
 pub mod wire;
 
 pub use function::Function;
-pub use plan::{FileSpec, Limit, Op, Plan, Purpose, Side, Step, Val};
+pub use plan::{
+    CopyOp, DescriptorOp, FileSpec, IpcOp, Limit, LimitOp, MapOp, Op, Plan, Purpose, Side, Step,
+    TestSleep, TouchOp, Val,
+};
 pub use record::{FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput};
 
 use nix::errno::Errno;
@@ -129,10 +133,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     let scratch_len = plan
         .steps
         .iter()
-        .map(|s| match s.op {
-            Op::CopyReadWrite { buf_len, .. } => buf_len as usize,
-            _ => 0,
-        })
+        .map(|s| s.op.family().scratch_len())
         .max()
         .unwrap_or(0);
     let mut scratch = vec![0u8; scratch_len];
@@ -282,28 +283,6 @@ fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
             Ok(n) => into.extend_from_slice(&buf[..n]),
             Err(Errno::EINTR) => continue,
             Err(_) => return false,
-        }
-    }
-}
-
-impl Op {
-    /// The arguments that refer to other steps' results.
-    pub fn vals(&self) -> Vec<Val> {
-        match *self {
-            Op::Ftruncate { fd, .. } | Op::LseekWrite { fd, .. } | Op::Close { fd } => vec![fd],
-            Op::Mmap { addr, fd, .. } => vec![addr, fd],
-            Op::Munmap { addr, .. }
-            | Op::Mprotect { addr, .. }
-            | Op::Touch { addr, .. }
-            | Op::WriteText { addr, .. }
-            | Op::ReadText { addr, .. } => vec![addr],
-            Op::PipeRead { fd } | Op::PipeWrite { fd } => vec![fd],
-            Op::Waitpid { pid } => vec![pid],
-            Op::CopyMmap { src, dst, .. }
-            | Op::CopyReadWrite { src, dst, .. }
-            | Op::CopyFileRange { src, dst, .. } => vec![src, dst],
-            Op::Compare { a, b, .. } => vec![a, b],
-            _ => Vec::new(),
         }
     }
 }

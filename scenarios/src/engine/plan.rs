@@ -4,6 +4,7 @@
 //! Everything a step needs (paths as `CString`s, buffers) is built here, before the fork, so
 //! that the child only reads the plan and never allocates.
 
+pub use super::ops::{CopyOp, DescriptorOp, IpcOp, LimitOp, MapOp, Op, TestSleep, TouchOp};
 use std::ffi::CString;
 use std::time::Duration;
 
@@ -69,88 +70,6 @@ pub enum Side {
     Child,
 }
 
-/// One thing the child does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Op {
-    /// `setrlimit(resource, {bytes, bytes})`.
-    SetRlimit { limit: Limit, bytes: u64 },
-    /// Split a fresh reservation with `mprotect` until the kernel refuses: the process then
-    /// sits at `vm.max_map_count`. Returns how many splits succeeded.
-    ExhaustMapCount { page: u64 },
-    /// `open(path, flags, 0600)`.
-    Open { path: CString, flags: i32 },
-    /// `pipe(fds)`: returns the read end, aux the write end.
-    Pipe,
-    /// `memfd_create` + `ftruncate(size)` + `fcntl(F_ADD_SEALS, F_SEAL_WRITE)`.
-    SealedMemfd { size: u64 },
-    /// `ftruncate(fd, size)`.
-    Ftruncate { fd: Val, size: u64 },
-    /// `lseek(fd, size - 1, SEEK_SET)` then `write(fd, "", 1)`.
-    LseekWrite { fd: Val, size: u64 },
-    /// `mmap(addr, length, prot, flags, fd, offset)`.
-    Mmap {
-        addr: Val,
-        length: u64,
-        prot: i32,
-        flags: i32,
-        fd: Val,
-        offset: i64,
-    },
-    /// `munmap(addr, length)`.
-    Munmap { addr: Val, length: u64 },
-    /// `mprotect(addr, length, prot)`.
-    Mprotect { addr: Val, length: u64, prot: i32 },
-    /// `close(fd)`.
-    Close { fd: Val },
-    /// Read or write one byte at `addr`. Returns the byte read, or the byte written.
-    Touch { addr: Val, write: bool, value: u8 },
-    /// Open `path` afresh, `pread` one byte at `offset`, close. Returns the byte.
-    ReadFileByte { path: CString, offset: u64 },
-    /// Copy `/proc/self/maps` into the record.
-    Maps,
-    /// `fork()`: returns the child's pid in the parent.
-    Fork,
-    /// `memcpy(addr, text, len)`.
-    WriteText { addr: Val, text: &'static str },
-    /// `read(fd, &c, 1)`: wait for the other side.
-    PipeRead { fd: Val },
-    /// `write(fd, "x", 1)`: wake the other side.
-    PipeWrite { fd: Val },
-    /// Copy `len` bytes from `addr` into the record (as text).
-    ReadText { addr: Val, len: u64 },
-    /// `_exit(0)`: the forked child stops here.
-    Exit,
-    /// `waitpid(pid, &status, 0)`.
-    Waitpid { pid: Val },
-    /// Copy `size` bytes from `src` to `dst` (already `size` long) through two mappings, one
-    /// `window` at a time. Returns the bytes copied; the record gets the time taken.
-    CopyMmap {
-        src: Val,
-        dst: Val,
-        size: u64,
-        window: u64,
-    },
-    /// Copy with `read`/`write` through a buffer of `buf_len` bytes (allocated before fork).
-    CopyReadWrite {
-        src: Val,
-        dst: Val,
-        size: u64,
-        buf_len: u64,
-    },
-    /// Copy with `copy_file_range`.
-    CopyFileRange { src: Val, dst: Val, size: u64 },
-    /// Compare two files through mappings, `window` at a time. Returns 0 when identical, else
-    /// the offset of the first difference plus one.
-    Compare {
-        a: Val,
-        b: Val,
-        size: u64,
-        window: u64,
-    },
-    /// `nanosleep`: only for tests of the deadline.
-    Sleep { millis: u64 },
-}
-
 /// A step: what to do, whether its failure decides the outcome, and which process runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -185,9 +104,9 @@ pub enum Purpose {
 
 impl Step {
     /// A step whose failure is the outcome.
-    pub fn critical(op: Op) -> Step {
+    pub fn critical(op: impl Into<Op>) -> Step {
         Step {
-            op,
+            op: op.into(),
             critical: true,
             side: Side::Parent,
             purpose: None,
@@ -195,7 +114,7 @@ impl Step {
     }
 
     /// A step whose failure is only recorded.
-    pub fn optional(op: Op) -> Step {
+    pub fn optional(op: impl Into<Op>) -> Step {
         Step {
             critical: false,
             ..Step::critical(op)

@@ -6,7 +6,8 @@
 
 use super::calls::{self, ValueNames};
 use super::function::Function;
-use super::plan::{Limit, Op, Plan, Purpose, Side, Val};
+use super::ops::{self, CopyOp, Ended, LimitOp, MapOp, TouchOp};
+use super::plan::{DescriptorOp, Limit, Op, Plan, Purpose, Side, Val};
 use super::wire::{Kind, Report};
 use crate::{errnos, flags};
 use nix::errno::Errno;
@@ -411,7 +412,12 @@ pub(crate) fn build(
         };
         match s.end {
             Some((ret, aux, e)) => {
-                rec.result = namer.result(&step.op, ret, aux, e, &s.payload);
+                rec.result = step.op.family().result(&Ended {
+                    ret,
+                    aux,
+                    errno: e,
+                    payload: &s.payload,
+                });
                 if e != 0 {
                     let errno = Errno::from_raw(e);
                     rec.errno = Some(errno);
@@ -437,11 +443,11 @@ pub(crate) fn build(
                 }
             }
         }
-        if let Op::Maps = step.op {
+        if let Op::Map(MapOp::Maps) = step.op {
             let after = plan.steps[..i]
                 .iter()
                 .rev()
-                .find(|s| !matches!(s.op, Op::Maps))
+                .find(|s| !matches!(s.op, Op::Map(MapOp::Maps)))
                 .map_or("start", |s| s.op.function().name());
             maps.push(MapsSnapshot {
                 after: after.to_string(),
@@ -468,7 +474,7 @@ pub(crate) fn build(
         .steps
         .iter()
         .zip(&results)
-        .find_map(|(st, r)| matches!(st.op, Op::Compare { .. }).then_some(*r))
+        .find_map(|(st, r)| matches!(st.op, Op::Copy(CopyOp::Compare { .. })).then_some(*r))
         .flatten()
         .map(|r| r.0);
 
@@ -481,15 +487,15 @@ pub(crate) fn build(
             .and_then(|(r, _)| (r != -1).then_some(r as u64)),
         file_check: file_check(plan, &results),
         child_read: plan.steps.iter().zip(&seen).find_map(|(st, s)| {
-            matches!(st.op, Op::ReadText { .. })
+            matches!(st.op, Op::Touch(TouchOp::ReadText { .. }))
                 .then(|| s.end.is_some().then(|| text_of(&s.payload)))
                 .flatten()
         }),
         copy_identical: compared.map(|r| r == 0),
         copy_differs_at: compared.filter(|&r| r > 0).map(|r| r as u64 - 1),
         locks_memory: plan.steps.iter().any(|st| match st.op {
-            Op::Mmap { flags, .. } => flags & flags::MAP_LOCKED != 0,
-            Op::SetRlimit { limit, .. } => limit == Limit::Memlock,
+            Op::Map(MapOp::Mmap { flags, .. }) => flags & flags::MAP_LOCKED != 0,
+            Op::Limit(LimitOp::SetRlimit { limit, .. }) => limit == Limit::Memlock,
             _ => false,
         }),
         throughput: throughput(plan, &seen),
@@ -502,7 +508,7 @@ pub(crate) fn build(
 }
 
 /// The text in a payload up to its first NUL.
-fn text_of(payload: &[u8]) -> String {
+pub(crate) fn text_of(payload: &[u8]) -> String {
     let end = payload
         .iter()
         .position(|&b| b == 0)
@@ -517,7 +523,7 @@ fn file_check(plan: &Plan, results: &[Option<(i64, i64)>]) -> Option<FileCheck> 
         .iter()
         .enumerate()
         .find_map(|(i, s)| match s.op {
-            Op::ReadFileByte { offset, .. } => Some((i, offset)),
+            Op::Descriptor(DescriptorOp::ReadFileByte { offset, .. }) => Some((i, offset)),
             _ => None,
         })?;
     let in_file = results.get(check_at).copied().flatten()?.0;
@@ -525,9 +531,9 @@ fn file_check(plan: &Plan, results: &[Option<(i64, i64)>]) -> Option<FileCheck> 
         .iter()
         .zip(results)
         .find_map(|(s, r)| match s.op {
-            Op::Touch {
+            Op::Touch(TouchOp::Byte {
                 write: true, value, ..
-            } => r.map(|_| value),
+            }) => r.map(|_| value),
             _ => None,
         })?;
     (in_file >= 0).then_some(FileCheck {
@@ -549,9 +555,9 @@ fn throughput(plan: &Plan, seen: &[Seen]) -> Option<Throughput> {
         })
     };
     Some(Throughput {
-        mmap: rate(|o| matches!(o, Op::CopyMmap { .. }))?,
-        read_write: rate(|o| matches!(o, Op::CopyReadWrite { .. }))?,
-        copy_file_range: rate(|o| matches!(o, Op::CopyFileRange { .. }))?,
+        mmap: rate(|o| matches!(o, Op::Copy(CopyOp::Mmap { .. })))?,
+        read_write: rate(|o| matches!(o, Op::Copy(CopyOp::ReadWrite { .. })))?,
+        copy_file_range: rate(|o| matches!(o, Op::Copy(CopyOp::FileRange { .. })))?,
     })
 }
 
@@ -566,32 +572,6 @@ impl Namer<'_> {
         self.results.get(i).copied().flatten()
     }
 
-    fn result(&self, op: &Op, ret: i64, aux: i64, errno: i32, payload: &[u8]) -> String {
-        if errno != 0 {
-            return match op {
-                Op::Mmap { .. } => "MAP_FAILED".to_string(),
-                Op::ExhaustMapCount { .. } => format!("{ret} splits, then -1"),
-                _ => "-1".to_string(),
-            };
-        }
-        match op {
-            Op::Mmap { .. } => format!("{:#x}", ret as u64),
-            Op::Pipe => format!("0, fds = {{{ret}, {aux}}}"),
-            Op::Touch { .. } | Op::ReadFileByte { .. } => byte_text(ret),
-            Op::Fork | Op::Waitpid { .. } if ret > 0 => {
-                if let Op::Waitpid { .. } = op {
-                    format!("{ret}, status {aux:#x}")
-                } else {
-                    ret.to_string()
-                }
-            }
-            Op::ReadText { .. } => format!("{:?}", text_of(payload)),
-            Op::ExhaustMapCount { .. } => format!("{ret} splits"),
-            Op::Compare { .. } => ret.to_string(),
-            _ => ret.to_string(),
-        }
-    }
-
     /// The lines of `/proc/self/maps` that overlap the neighbourhood of the mapping.
     fn maps_lines(&self, payload: &[u8], page: u64, plan: &Plan) -> Vec<String> {
         let Some(addr) = plan
@@ -601,16 +581,7 @@ impl Namer<'_> {
         else {
             return Vec::new();
         };
-        let reach = plan
-            .steps
-            .iter()
-            .fold(plan.mapping_len, |acc, s| match s.op {
-                Op::Munmap {
-                    addr: Val::RetPlus(_, d),
-                    length,
-                } => acc.max((d.max(0) as u64).saturating_add(length)),
-                _ => acc,
-            });
+        let reach = ops::map::reach(plan);
         let lo = addr.saturating_sub(2 * page);
         let hi = addr
             .saturating_add(reach.div_ceil(page.max(1)).saturating_mul(page))
@@ -674,48 +645,6 @@ impl ValueNames for Namer<'_> {
                 .ret(i)
                 .map_or("?".to_string(), |r| r.0.wrapping_add(d).to_string()),
             Val::Aux(i) => self.ret(i).map_or("?".to_string(), |r| r.1.to_string()),
-        }
-    }
-}
-
-/// `0x41 'A'` for a printable byte, `0x00` otherwise.
-fn byte_text(b: i64) -> String {
-    let b = b as u8;
-    if b.is_ascii_graphic() {
-        format!("{b:#04x} '{}'", b as char)
-    } else {
-        format!("{b:#04x}")
-    }
-}
-
-impl Op {
-    /// The C function this step calls (the main one, for composite steps).
-    pub fn function(&self) -> Function {
-        match self {
-            Op::SetRlimit { .. } => Function::Setrlimit,
-            Op::ExhaustMapCount { .. } | Op::Mprotect { .. } => Function::Mprotect,
-            Op::Open { .. } | Op::ReadFileByte { .. } | Op::Maps => Function::Open,
-            Op::Pipe => Function::Pipe,
-            Op::SealedMemfd { .. } => Function::MemfdCreate,
-            Op::Ftruncate { .. } => Function::Ftruncate,
-            Op::LseekWrite { .. } => Function::Write,
-            Op::Mmap { .. } => Function::Mmap,
-            Op::Munmap { .. } => Function::Munmap,
-            Op::Close { .. } => Function::Close,
-            Op::Touch { write: true, .. } => Function::Store,
-            Op::Touch { .. } => Function::Load,
-            Op::Fork => Function::Fork,
-            Op::WriteText { .. } => Function::Strcpy,
-            Op::PipeRead { .. } => Function::Read,
-            Op::PipeWrite { .. } => Function::Write,
-            Op::ReadText { .. } => Function::Strnlen,
-            Op::Exit => Function::Exit,
-            Op::Waitpid { .. } => Function::Waitpid,
-            Op::CopyMmap { .. } => Function::Mmap,
-            Op::CopyReadWrite { .. } => Function::Read,
-            Op::CopyFileRange { .. } => Function::CopyFileRange,
-            Op::Compare { .. } => Function::Memcmp,
-            Op::Sleep { .. } => Function::Usleep,
         }
     }
 }

@@ -1,0 +1,225 @@
+//! The ipc family: the experiment forks, and the two processes take turns through a pipe
+//! (one writes a byte to wake the other, which waits reading it); the forked child ends with
+//! `_exit`, the parent reaps it with `waitpid`.
+
+use super::{CType, Ended, Family};
+use crate::cprog::{CStep, Mode};
+use crate::engine::calls::{Args, Call, ValueNames};
+use crate::engine::child::{checked, errno, exit_now, failed, ok, ok2, Done, Exec};
+use crate::engine::function::Function;
+use crate::engine::plan::Val;
+use crate::texts::Text;
+use crate::Lang;
+use nix::libc;
+
+/// An operation between the experiment's two processes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IpcOp {
+    /// `fork()`: returns the child's pid in the parent. The steps marked `in_child` after it
+    /// run in the child.
+    Fork,
+    /// `read(fd, &c, 1)`: wait for the other side.
+    PipeRead {
+        /// The pipe's read end.
+        fd: Val,
+    },
+    /// `write(fd, "x", 1)`: wake the other side.
+    PipeWrite {
+        /// The pipe's write end.
+        fd: Val,
+    },
+    /// `_exit(0)`: the forked child stops here.
+    Exit,
+    /// `waitpid(pid, &status, 0)`.
+    Waitpid {
+        /// The child.
+        pid: Val,
+    },
+}
+
+impl Family for IpcOp {
+    fn vals(&self) -> Vec<Val> {
+        match *self {
+            Self::PipeRead { fd } | Self::PipeWrite { fd } => vec![fd],
+            Self::Waitpid { pid } => vec![pid],
+            Self::Fork | Self::Exit => Vec::new(),
+        }
+    }
+
+    fn function(&self) -> Function {
+        match self {
+            Self::Fork => Function::Fork,
+            Self::PipeRead { .. } => Function::Read,
+            Self::PipeWrite { .. } => Function::Write,
+            Self::Exit => Function::Exit,
+            Self::Waitpid { .. } => Function::Waitpid,
+        }
+    }
+
+    fn call(&self, names: &dyn ValueNames) -> Call {
+        match self {
+            Self::Fork => Call::single("fork()".to_string(), None),
+            Self::PipeRead { fd } => Args::new("read")
+                .arg(names.num(*fd))
+                .arg("&c")
+                .arg("1")
+                .close(),
+            Self::PipeWrite { fd } => Args::new("write")
+                .arg(names.num(*fd))
+                .arg("\"x\"")
+                .arg("1")
+                .close(),
+            Self::Exit => Call::single("_exit(0)".to_string(), None),
+            Self::Waitpid { pid } => Args::new("waitpid")
+                .arg(names.num(*pid))
+                .arg("&status")
+                .arg("0")
+                .close(),
+        }
+    }
+
+    fn result(&self, end: &Ended<'_>) -> String {
+        match self {
+            _ if end.errno != 0 => "-1".to_string(),
+            Self::Waitpid { .. } if end.ret > 0 => format!("{}, status {:#x}", end.ret, end.aux),
+            _ => end.ret.to_string(),
+        }
+    }
+
+    fn execute(&self, cx: &mut Exec<'_>) -> Done {
+        match *self {
+            Self::Fork => fork(),
+            Self::PipeRead { fd } => {
+                let mut c = 0u8;
+                loop {
+                    // SAFETY: reads one byte into a local.
+                    let n = unsafe { libc::read(cx.v(fd) as i32, (&mut c as *mut u8).cast(), 1) };
+                    if n == -1 && errno() == libc::EINTR {
+                        continue;
+                    }
+                    return checked(n as i64);
+                }
+            }
+            Self::PipeWrite { fd } => {
+                // SAFETY: writes one byte from a static.
+                checked(unsafe { libc::write(cx.v(fd) as i32, c"x".as_ptr().cast(), 1) } as i64)
+            }
+            Self::Exit => cx.end_and_exit(),
+            Self::Waitpid { pid } => {
+                let mut status = 0;
+                loop {
+                    // SAFETY: waits for our own child, status into a local.
+                    let r = unsafe { libc::waitpid(cx.v(pid) as i32, &mut status, 0) };
+                    if r == -1 && errno() == libc::EINTR {
+                        continue;
+                    }
+                    if r == -1 {
+                        return failed(-1, 0);
+                    }
+                    return ok2(r.into(), status.into());
+                }
+            }
+        }
+    }
+
+    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+        match self {
+            Self::Fork => {
+                c.keep();
+                let n = c.var();
+                let crit = c.crit();
+                c.line(&format!("{n} = fork();"));
+                c.needs(&["become_child", "check"]);
+                match c.mode() {
+                    Mode::Parent => {
+                        c.line(&format!("if ({n} == 0) {{"));
+                        c.indent(1);
+                        c.comment(Text::CForkBlock);
+                        c.line("become_child();");
+                        c.child_steps();
+                        c.indent(-1);
+                        c.line("}");
+                        c.line(&format!("check({n}, {crit});"));
+                    }
+                    Mode::Child => {
+                        c.line(&format!("if ({n} == 0)"));
+                        c.line("    become_child();");
+                        c.line("else");
+                        c.line(&format!("    check({n}, {crit});"));
+                    }
+                }
+            }
+            Self::PipeRead { fd } => {
+                let fd = c.int(*fd);
+                c.check("check", &format!("read_one({fd})"));
+                c.needs(&["read_one"]);
+            }
+            Self::PipeWrite { fd } => {
+                let fd = c.int(*fd);
+                c.check("check", &format!("write({fd}, \"x\", 1)"));
+            }
+            Self::Exit => {
+                c.line("done();");
+                c.needs(&["done"]);
+                match c.mode() {
+                    Mode::Child => c.line("_exit(0);"),
+                    Mode::Parent => c.line("finish(0);"),
+                }
+                return false;
+            }
+            Self::Waitpid { pid } => {
+                c.keep();
+                let pid = c.int(*pid);
+                let status = c.aux_var();
+                c.check(
+                    "check_wait",
+                    &format!("waitpid({pid}, &{status}, 0), &{status}"),
+                );
+            }
+        }
+        true
+    }
+
+    fn what(&self, _: bool, lang: Lang) -> String {
+        let text = match self {
+            Self::Fork => Text::OpFork,
+            Self::PipeRead { .. } => Text::OpPipeRead,
+            Self::PipeWrite { .. } => Text::OpPipeWrite,
+            Self::Exit => Text::OpExit,
+            Self::Waitpid { .. } => Text::OpWaitpid,
+        };
+        text.get(lang).to_string()
+    }
+
+    fn c_type(&self) -> CType {
+        match self {
+            Self::Fork => CType::Pid,
+            Self::Waitpid { .. } => CType::Wait,
+            _ => CType::Long,
+        }
+    }
+}
+
+/// `fork()`. In the new process, make sure it dies with its parent, so that no process
+/// outlives a run, and say that it is the child.
+fn fork() -> Done {
+    // SAFETY: getpid has no preconditions.
+    let parent = unsafe { libc::getpid() };
+    // SAFETY: fork in this single-threaded child process.
+    let pid = unsafe { libc::fork() };
+    if pid != 0 {
+        return checked(pid.into());
+    }
+    // SAFETY: prctl with integer arguments only sets a flag of this process.
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
+    // The parent may already be gone (killed by a signal right after the fork, before the flag
+    // was set): then no signal will come, so leave now.
+    // SAFETY: getppid has no preconditions.
+    if unsafe { libc::getppid() } != parent {
+        exit_now();
+    }
+    Done {
+        became_child: true,
+        ..ok(0)
+    }
+}

@@ -1,0 +1,231 @@
+//! The sentences the library writes for a reader, each in English and Chinese: the comments
+//! and headers of the C program (`mmap-lab c`), what each step does and why the engine added
+//! it. One table, so that no text exists in one language only and none is written inline in
+//! the code that uses it. The program's own strings table (`src/strings.rs`) may read it too.
+//!
+//! A text may hold numbered holes, `{0}`, `{1}`, filled by [`Text::fill`].
+
+use crate::engine::Purpose;
+use crate::Lang;
+
+/// Defines [`Text`], its English and Chinese sides and the list of all texts, in one place.
+macro_rules! texts {
+    ($($(#[$doc:meta])* $name:ident => ($en:expr, $zh:expr),)*) => {
+        /// A sentence the library writes for a reader.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Text {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Text {
+            /// Every text, in the order of the table.
+            pub const ALL: &'static [Text] = &[$(Text::$name,)*];
+
+            /// The English and the Chinese side.
+            pub fn pair(self) -> (&'static str, &'static str) {
+                match self {
+                    $(Text::$name => ($en, $zh),)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    // The C program's frame.
+    /// The header comment's line when no parameter is set.
+    CParamsDefault => ("Parameters: the scenario's defaults.", "参数：使用场景的默认值。"),
+    /// The header comment's line with the parameters set: `{0}`.
+    CParamsSet => ("Parameters: {0}", "参数：{0}"),
+    /// Above the calls that create the experiment's files.
+    CFiles => (
+        "The experiment's files, filled with the lab's pattern.",
+        "实验用到的文件，填满 mmap-lab 的固定图案。"
+    ),
+    /// Above the variables' declarations.
+    CVars => (
+        "What the steps return, named after the step that returns it.",
+        "各步骤的返回值，变量名里的数字就是返回它的那一步的编号。"
+    ),
+    /// A step's comment: step `{0}` does `{1}`.
+    CStep => ("Step {0}: {1}", "步骤 {0}：{1}"),
+    /// A step's comment, for a step the forked child runs.
+    CStepChild => ("Step {0} (child): {1}", "步骤 {0}（子进程）：{1}"),
+    /// Appended to the comment of an optional step.
+    COptional => (
+        " Optional: a failure is printed, not the outcome.",
+        "这一步是可选的：失败只会打印出来，不算作实验结果。"
+    ),
+    /// Inside the block the forked child runs.
+    CForkBlock => (
+        "Only the child runs this block; the parent goes on after it.",
+        "只有子进程执行这个代码块；父进程跳过它，接着往下执行。"
+    ),
+
+    // Why the engine added a step (`Purpose`).
+    /// [`Purpose::GuardReserve`].
+    PurposeGuardReserve => (
+        "reserve room for the mapping plus one guard page above it, so that a touch past its \
+         end meets nothing instead of a neighbour.",
+        "预留出映射所需的空间，再在它上方多留一个保护页：这样越过映射末尾的访问碰到的是\
+         一片空白，而不是相邻的内存。"
+    ),
+    /// [`Purpose::GuardRelease`].
+    PurposeGuardRelease => (
+        "give back all of the reservation but the guard page: the mapping lands just below it.",
+        "把预留的空间还回去，只留下保护页：映射就会落在保护页的正下方。"
+    ),
+    /// [`Purpose::CheckFile`].
+    PurposeCheckFile => (
+        "read the file back: did the write reach it?",
+        "把文件重新读一遍：刚才的写入到达文件了吗？"
+    ),
+    /// [`Purpose::Existing`].
+    PurposeExisting => (
+        "a mapping made only so that addr=existing has something to hit.",
+        "这个映射只是为了让 addr=existing 有一个可以撞上的目标。"
+    ),
+    /// [`Purpose::ExhaustMapCount`].
+    PurposeExhaustMapCount => (
+        "fill the process up to vm.max_map_count.",
+        "让进程的映射个数涨到 vm.max_map_count 的上限。"
+    ),
+    /// [`Purpose::Copy`].
+    PurposeCopy => ("part of the copy benchmark (timed).", "复制速度测试的一部分（会计时）。"),
+
+    // What a step does, by family.
+    /// `setrlimit` of `{0}`.
+    OpSetRlimit => ("lower {0} before mmap.", "在 mmap 之前调低 {0}。"),
+    /// `open` with `O_CREAT` of `{0}`.
+    OpCreate => (
+        "create \"{0}\" (O_CREAT: a new file is empty).",
+        "创建文件 \"{0}\"（O_CREAT：新建的文件是空的，大小为 0）。"
+    ),
+    /// `open` of `{0}`.
+    OpOpen => ("open \"{0}\".", "打开文件 \"{0}\"。"),
+    /// `pipe`.
+    OpPipe => ("make a pipe.", "创建一个管道。"),
+    /// The sealed memfd.
+    OpSealedMemfd => (
+        "a memfd sealed against writing (F_SEAL_WRITE).",
+        "一个用 F_SEAL_WRITE 封住、不许再写入的 memfd。"
+    ),
+    /// `ftruncate` to `{0}` bytes.
+    OpFtruncate => ("set the file's size to {0} bytes.", "把文件大小设为 {0} 字节。"),
+    /// `lseek` + `write` to `{0}` bytes.
+    OpLseekWrite => (
+        "grow the file to {0} bytes by writing its last byte.",
+        "写入文件的最后一个字节，把文件扩大到 {0} 字节。"
+    ),
+    /// The `mmap` the experiment is about.
+    OpMmapTheMapping => ("the mapping this experiment is about.", "建立本实验要研究的那个映射。"),
+    /// Any other `mmap`.
+    OpMmap => ("map.", "建立映射。"),
+    /// `munmap`.
+    OpMunmap => ("unmap.", "解除映射。"),
+    /// `mprotect`.
+    OpMprotect => ("change the mapping's protection.", "修改映射的保护属性。"),
+    /// `close`.
+    OpClose => ("close the descriptor.", "关闭文件描述符。"),
+    /// A one-byte store.
+    OpStore => ("write one byte through the mapping.", "通过映射写入一个字节。"),
+    /// A one-byte load.
+    OpLoad => ("read one byte of the mapping.", "读取映射中的一个字节。"),
+    /// The file read back.
+    OpReadFileByte => ("read one byte of the file itself.", "直接从文件本身读取一个字节。"),
+    /// The `/proc/self/maps` capture.
+    OpMaps => (
+        "the lines of /proc/self/maps around the mapping.",
+        "显示 /proc/self/maps 中映射附近的几行。"
+    ),
+    /// `fork`.
+    OpFork => ("fork: the child inherits the mapping.", "fork：子进程会继承这个映射。"),
+    /// The text written.
+    OpWriteText => ("write a message into the mapping.", "往映射里写入一条消息。"),
+    /// The pipe read.
+    OpPipeRead => ("wait for the other process.", "等待另一个进程。"),
+    /// The pipe write.
+    OpPipeWrite => ("wake the other process.", "唤醒另一个进程。"),
+    /// The text read back.
+    OpReadText => ("read the message from the mapping.", "从映射中读出这条消息。"),
+    /// `_exit`.
+    OpExit => ("this process ends here.", "这个进程到此结束。"),
+    /// `waitpid`.
+    OpWaitpid => ("wait for the child.", "等待子进程结束。"),
+    /// The copy through mappings.
+    OpCopyMmap => ("copy through two mappings.", "通过两个映射复制文件。"),
+    /// The copy with read and write.
+    OpCopyReadWrite => ("copy with read and write.", "用 read 和 write 复制文件。"),
+    /// The copy with copy_file_range.
+    OpCopyFileRange => ("copy with copy_file_range.", "用 copy_file_range 复制文件。"),
+    /// The comparison of the copy with its source.
+    OpCompare => (
+        "compare the copy with the source (0: identical).",
+        "把副本和源文件逐字节比较（0 表示完全相同）。"
+    ),
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (en, zh) = self.pair();
+        match lang {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// The text in `lang` with its holes `{0}`, `{1}`, … filled by `args`, in order.
+    pub fn fill(self, lang: Lang, args: &[&str]) -> String {
+        let mut out = self.get(lang).to_string();
+        for (i, a) in args.iter().enumerate() {
+            out = out.replace(&format!("{{{i}}}"), a);
+        }
+        out
+    }
+
+    /// Why the engine added a step.
+    pub fn purpose(p: Purpose) -> Text {
+        match p {
+            Purpose::GuardReserve => Text::PurposeGuardReserve,
+            Purpose::GuardRelease => Text::PurposeGuardRelease,
+            Purpose::CheckFile => Text::PurposeCheckFile,
+            Purpose::Existing => Text::PurposeExisting,
+            Purpose::ExhaustMapCount => Text::PurposeExhaustMapCount,
+            Purpose::Copy => Text::PurposeCopy,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The holes of a text, `{0}` … `{9}`.
+    fn holes(s: &str) -> Vec<usize> {
+        (0..10)
+            .filter(|i| s.contains(&format!("{{{i}}}")))
+            .collect()
+    }
+
+    #[test]
+    fn every_text_has_both_sides_with_the_same_holes() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for &t in Text::ALL {
+            let (en, zh) = t.pair();
+            assert!(!en.is_empty() && !zh.is_empty(), "{t:?}");
+            assert!(en.is_ascii(), "{t:?}: the English side is not ASCII");
+            assert!(chinese(zh), "{t:?}: the Chinese side has no Chinese");
+            assert_eq!(holes(en), holes(zh), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn holes_are_filled_in_order() {
+        assert_eq!(Text::CStep.fill(Lang::Zh, &["3", "fork"]), "步骤 3：fork");
+        assert_eq!(
+            Text::OpSetRlimit.fill(Lang::En, &["RLIMIT_AS"]),
+            "lower RLIMIT_AS before mmap."
+        );
+    }
+}

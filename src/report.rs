@@ -95,9 +95,11 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
         } else {
             t(S::FileUnchanged, lang)
         };
+        // A full-width bracket brings its own space in Chinese.
+        let sep = lang.pick(" ", "");
         out.push(format!(
-            "{what} (byte {}: {:#04x} '{}')",
-            check.offset, check.in_file, check.in_file as char
+            "{what}{sep}{}",
+            strings::file_byte(check.offset, check.in_file, lang)
         ));
     }
     if let Some(text) = &run.child_read {

@@ -437,6 +437,19 @@ pub fn not_a_knob(key: Key, lang: Lang) -> String {
     }
 }
 
+/// The byte a file holds at an offset, as read back: `(byte 0: 0x41 'A')`.
+pub fn file_byte(offset: u64, byte: u8, lang: Lang) -> String {
+    let shown = if byte.is_ascii_graphic() {
+        format!("{byte:#04x} '{}'", byte as char)
+    } else {
+        format!("{byte:#04x}")
+    };
+    match lang {
+        Lang::En => format!("(byte {offset}: {shown})"),
+        Lang::Zh => format!("（第 {offset} 字节：{shown}）"),
+    }
+}
+
 /// The terminal is smaller than the smallest layout.
 pub fn too_small(need: (u16, u16), have: (u16, u16), lang: Lang) -> String {
     let ((nw, nh), (w, h)) = (need, have);

@@ -34,6 +34,8 @@
 use crate::engine::calls::{Call, ValueNames};
 use crate::engine::ops::{map, CType};
 use crate::engine::plan::{Plan, Side, Val};
+use crate::errnos;
+use crate::lesson::{char_width, width as text_width};
 use crate::texts::Text;
 use crate::Lang;
 use std::cell::RefCell;
@@ -41,50 +43,6 @@ use std::collections::BTreeSet;
 
 /// The program's fixed part, with its placeholders.
 const TEMPLATE: &str = include_str!("../../assets/c/template.c");
-
-/// The errno names the program knows, in the order of their numbers. Aliases with the same
-/// number on Linux (`EWOULDBLOCK`, `ENOTSUP`, `EDEADLOCK`) are left out: a `switch` may not
-/// name a value twice, and the engine shows the first name.
-const ERRNOS: &[&str] = &[
-    "EPERM",
-    "ENOENT",
-    "ESRCH",
-    "EINTR",
-    "EIO",
-    "ENXIO",
-    "E2BIG",
-    "ENOEXEC",
-    "EBADF",
-    "ECHILD",
-    "EAGAIN",
-    "ENOMEM",
-    "EACCES",
-    "EFAULT",
-    "EBUSY",
-    "EEXIST",
-    "EXDEV",
-    "ENODEV",
-    "ENOTDIR",
-    "EISDIR",
-    "EINVAL",
-    "ENFILE",
-    "EMFILE",
-    "ENOTTY",
-    "ETXTBSY",
-    "EFBIG",
-    "ENOSPC",
-    "ESPIPE",
-    "EROFS",
-    "EMLINK",
-    "EPIPE",
-    "ERANGE",
-    "ENAMETOOLONG",
-    "ENOSYS",
-    "ELOOP",
-    "EOVERFLOW",
-    "EOPNOTSUPP",
-    "EDQUOT",
-];
 
 /// A complete C program that performs `plan`'s calls and prints their results, ending with
 /// `outcome: ok`, `outcome: errno NAME`, `outcome: signal NAME` or `outcome: timeout`.
@@ -119,9 +77,11 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
             ));
         }
     }
-    let errno_cases = ERRNOS
+    // The program names the errnos of the lab's one table (aliases with the same number,
+    // which a `switch` may not name twice, are not in it).
+    let errno_cases = errnos::ERRNOS
         .iter()
-        .map(|e| format!("    case {e}: return \"{e}\";\n"))
+        .map(|e| format!("    case {0}: return \"{0}\";\n", e.name))
         .collect::<String>();
 
     let id: String = scenario_id
@@ -771,28 +731,6 @@ impl CStep<'_, '_> {
     pub(crate) fn maps_window(&self) -> (String, u64, u64) {
         self.gen.maps_window()
     }
-}
-
-/// How many columns `c` takes on a terminal: two for Chinese characters and full-width forms.
-fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 => 2,
-        _ => 1,
-    }
-}
-
-fn text_width(text: &str) -> usize {
-    text.chars().map(char_width).sum()
 }
 
 /// Punctuation that may not begin a line.

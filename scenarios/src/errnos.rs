@@ -24,7 +24,9 @@ const fn e(errno: Errno, name: &'static str, zh: &'static str) -> ErrnoInfo {
     ErrnoInfo { errno, name, zh }
 }
 
-/// Every errno the lab names, in the order of their numbers on Linux.
+/// Every errno the lab names, in the order of their numbers on Linux. Aliases with the same
+/// number (`EWOULDBLOCK`, `ENOTSUP`, `EDEADLOCK`) are left out: the engine shows the first
+/// name, and the C program's `switch` may not name a value twice.
 pub const ERRNOS: &[ErrnoInfo] = &[
     e(Errno::EPERM, "EPERM", "操作不被允许（例如文件被封印）"),
     e(Errno::ENOENT, "ENOENT", "文件不存在"),

@@ -8,6 +8,8 @@
 //! - [`variant`] declares what a scenario's lesson suggests trying and what the kernel answers.
 //! - [`texts`] holds the library's sentences for a reader, in English and Chinese.
 
+#![warn(missing_docs)]
+
 pub mod blame;
 pub mod catalog;
 pub mod cprog;

@@ -46,7 +46,12 @@ pub enum EngineError {
     Files(#[from] io::Error),
     /// A system call of the engine itself failed.
     #[error("{what} failed: {errno}")]
-    Sys { what: &'static str, errno: Errno },
+    Sys {
+        /// The call, e.g. `fork`.
+        what: &'static str,
+        /// What it said.
+        errno: Errno,
+    },
     /// The plan refers to a step that has not run yet, or has too many steps.
     #[error("invalid plan: {0}")]
     Plan(String),

@@ -281,8 +281,11 @@ pub struct FileCheck {
 /// Speed of the three copies in `mmap-copy`, MiB per second.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Throughput {
+    /// Through two mappings, a window at a time.
     pub mmap: f64,
+    /// With `read` and `write` through a buffer.
     pub read_write: f64,
+    /// With `copy_file_range`, in the kernel.
     pub copy_file_range: f64,
 }
 

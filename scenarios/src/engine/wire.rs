@@ -35,11 +35,17 @@ impl Kind {
 /// One report's header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {
+    /// A [`Kind`] as its number.
     pub kind: u32,
+    /// The plan step it is about.
     pub step: u32,
+    /// The step's return value (or, for [`Kind::Nanos`], the time it took).
     pub ret: i64,
+    /// A second value (the write end of a pipe, a wait status).
     pub aux: i64,
+    /// The errno, 0 when the call succeeded.
     pub errno: i32,
+    /// Bytes of payload after the header.
     pub len: u32,
 }
 
@@ -87,8 +93,11 @@ impl Header {
 /// One decoded report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
+    /// What it reports.
     pub kind: Kind,
+    /// The header as sent.
     pub header: Header,
+    /// The bytes after it (maps lines, text read).
     pub payload: Vec<u8>,
 }
 

@@ -169,10 +169,7 @@ impl Text {
     /// The text in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
         let (en, zh) = self.pair();
-        match lang {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
+        lang.pick(en, zh)
     }
 
     /// The text in `lang` with its holes `{0}`, `{1}`, … filled by `args`, in order.

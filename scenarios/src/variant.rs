@@ -211,6 +211,7 @@ mod tests {
             signal: Signal::SIGBUS.into(),
             step: 1,
             call: "ptr[0] = 0x2a".into(),
+            detail: None,
         };
         let e = Expect::errno(Function::Mmap, Errno::EINVAL);
         assert!(e.matches(&einval));

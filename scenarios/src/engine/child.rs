@@ -18,6 +18,7 @@ use super::plan::{Plan, Side, Val, MAX_STEPS};
 use super::wire::{Header, Kind, HEADER_LEN, MAX_PAYLOAD};
 use nix::libc;
 use std::ffi::CStr;
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
 /// What the child needs besides the plan: all of it prepared by the parent.
 pub(crate) struct ChildSetup<'a> {
@@ -29,6 +30,8 @@ pub(crate) struct ChildSetup<'a> {
     pub dir: &'a CStr,
     /// Scratch memory for `read`/`write` copies.
     pub scratch: &'a mut [u8],
+    /// The code the child runs (the lab's and the C library's), to map before the first step.
+    pub code: &'a [(usize, usize)],
 }
 
 /// Run the plan and `_exit`. Never returns.
@@ -37,6 +40,10 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     let report = Reporter {
         fd: private_descriptors(setup.report_fd),
     };
+    REPORT.store(report.fd, Ordering::Relaxed);
+    report_faults();
+    prefault_stack();
+    prefault_code(setup.code);
     let scratch = setup.scratch;
     let mut results = [(0i64, 0i64); MAX_STEPS];
     let mut me = Side::Parent;
@@ -45,6 +52,8 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
             continue;
         }
         report.send(Kind::Begin, index, 0, 0, 0, &[]);
+        CURRENT_STEP.store(index as u32, Ordering::Relaxed);
+        let before = faults();
         let done = step.op.family().execute(&mut Exec {
             index,
             results: &results,
@@ -59,6 +68,15 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
             }
             continue;
         }
+        let after = faults();
+        report.send(
+            Kind::Faults,
+            index,
+            after.0.wrapping_sub(before.0),
+            after.1.wrapping_sub(before.1),
+            0,
+            &[],
+        );
         report.send(Kind::End, index, done.ret, done.aux, done.errno, &[]);
         if let Some(slot) = results.get_mut(index) {
             *slot = (done.ret, done.aux);
@@ -113,6 +131,111 @@ fn prepare_process(setup: &ChildSetup<'_>) {
 
 /// Where the report pipe moves to, out of the way of the experiment's own descriptors.
 const REPORT_FD: i32 = 1000;
+
+/// The step running now, for the fault handler (a plain store: the handler runs on this
+/// thread, between two instructions of the step).
+static CURRENT_STEP: AtomicU32 = AtomicU32::new(0);
+
+/// The report pipe's descriptor, for the fault handler.
+static REPORT: AtomicI32 = AtomicI32::new(REPORT_FD);
+
+/// Write to the stack pages the steps will use, once, before the first step. After `fork` every
+/// page is shared copy-on-write with the lab, so the first write to each of them is a page
+/// fault; without this, those faults of the lab's own bookkeeping would be counted against
+/// whichever step first grew the stack, and `mmap` would seem to touch a page.
+#[inline(never)]
+fn prefault_stack() {
+    let mut pages = [0u8; 64 * 1024];
+    let mut i = 0;
+    while i < pages.len() {
+        if let Some(b) = pages.get_mut(i) {
+            // SAFETY: a volatile write to a live local byte, so it is not optimised away.
+            unsafe { std::ptr::write_volatile(b, 1) };
+        }
+        i = i.wrapping_add(4096);
+    }
+    std::hint::black_box(&pages);
+}
+
+/// Map the code the steps will run before the first one. `fork` copies no page-table entries
+/// of file-backed mappings (the kernel lets them fault back in), so the first time the child
+/// runs each page of code, that is a page fault: it would be counted against the step, and the
+/// first `mmap` would seem to fault a page in. `MADV_POPULATE_READ` (Linux 5.14) maps the
+/// pages at once; on older kernels it fails and the counts keep that noise.
+fn prefault_code(ranges: &[(usize, usize)]) {
+    const MADV_POPULATE_READ: i32 = 22;
+    for &(start, len) in ranges {
+        // SAFETY: populating (not changing) existing read-only mappings of our own code.
+        unsafe { libc::madvise(start as *mut libc::c_void, len, MADV_POPULATE_READ) };
+    }
+}
+
+/// Minor and major page faults of this process so far (`getrusage`, async-signal-safe).
+fn faults() -> (i64, i64) {
+    // SAFETY: rusage is plain old data; an all-zero value is valid.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into a local struct.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    (usage.ru_minflt, usage.ru_majflt)
+}
+
+/// Catch `SIGSEGV` and `SIGBUS` once, to report what the kernel said about them (`si_code`:
+/// `SEGV_MAPERR`, `SEGV_ACCERR`, `BUS_ADRERR` …, and the faulting address), then let the
+/// signal kill the child exactly as it would have: the handler is reset on entry
+/// (`SA_RESETHAND`) and re-raises the signal, so the outcome is the same signal, from the same
+/// step. It runs on the thread's alternate signal stack when there is one (`SA_ONSTACK`), so
+/// that a fault caused by a damaged stack is still reported, and writes one fixed-size report:
+/// `write` is async-signal-safe.
+fn report_faults() {
+    // SAFETY: sigaction with a zeroed, then filled, local struct; the handler only makes
+    // async-signal-safe calls.
+    unsafe {
+        let mut act: libc::sigaction = std::mem::zeroed();
+        act.sa_sigaction = on_fault as *const () as usize;
+        act.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_RESETHAND;
+        libc::sigemptyset(&mut act.sa_mask);
+        for sig in [libc::SIGSEGV, libc::SIGBUS] {
+            libc::sigaction(sig, &act, std::ptr::null_mut());
+        }
+    }
+}
+
+/// The fault handler: one report, then the signal again with its default action.
+extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    let (addr, code) = if info.is_null() {
+        (0, 0)
+    } else {
+        // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers; si_addr is the
+        // field it fills for SIGSEGV and SIGBUS.
+        unsafe {
+            (
+                (*info).si_addr() as usize as i64,
+                i64::from((*info).si_code),
+            )
+        }
+    };
+    let header = Header {
+        kind: Kind::Fault as u32,
+        step: CURRENT_STEP.load(Ordering::Relaxed),
+        ret: addr,
+        aux: code,
+        errno: sig,
+        len: 0,
+    };
+    let mut buf = [0u8; HEADER_LEN];
+    header.encode(&mut buf);
+    // SAFETY: write and raise are async-signal-safe; the buffer is a live local.
+    unsafe {
+        libc::write(
+            REPORT.load(Ordering::Relaxed),
+            buf.as_ptr().cast(),
+            buf.len(),
+        );
+        // The handler was reset on entry: this delivery, once the handler returns, kills the
+        // process with `sig` (a real fault would also repeat when the instruction re-runs).
+        libc::raise(sig);
+    }
+}
 
 /// Give the experiment the descriptor table a fresh C program would have: only 0, 1 and 2,
 /// so its first `open` returns 3 as the lessons say, whatever the lab had open (a terminal,

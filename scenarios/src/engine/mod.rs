@@ -9,10 +9,12 @@
 
 pub mod calls;
 mod child;
+pub mod environment;
 pub mod function;
 pub mod ops;
 pub mod plan;
 pub mod record;
+pub mod signals;
 pub mod wire;
 
 pub use function::Function;
@@ -72,10 +74,33 @@ pub fn page_size() -> u64 {
         .unwrap_or_else(|| unsafe { libc::getauxval(libc::AT_PAGESZ) })
 }
 
-/// Whether this process runs as root, which changes some answers (`CAP_IPC_LOCK` lets
-/// `MAP_LOCKED` past `RLIMIT_MEMLOCK`, for one).
+/// Whether this process holds `CAP_IPC_LOCK`, which lets `MAP_LOCKED` past
+/// `RLIMIT_MEMLOCK` (root usually holds it; a container's root may not, and a normal user
+/// does not). Read from the process's capabilities, not assumed from its user id.
 pub fn privileged() -> bool {
-    nix::unistd::geteuid().is_root()
+    environment::current().has(environment::Capability::IpcLock)
+}
+
+/// The executable mappings holding the code the child runs: the lab's own (where `run` is)
+/// and the C library's (where `mmap` is). Read once from `/proc/self/maps`.
+fn code_ranges() -> &'static [(usize, usize)] {
+    static RANGES: std::sync::OnceLock<Vec<(usize, usize)>> = std::sync::OnceLock::new();
+    RANGES.get_or_init(|| {
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+        let wanted = [run as *const () as usize, libc::mmap as *const () as usize];
+        maps.lines()
+            .filter_map(|l| {
+                let (range, rest) = l.split_once(' ')?;
+                let (a, b) = range.split_once('-')?;
+                let (a, b) = (
+                    usize::from_str_radix(a, 16).ok()?,
+                    usize::from_str_radix(b, 16).ok()?,
+                );
+                (rest.starts_with("r-x") && wanted.iter().any(|w| (a..b).contains(w)))
+                    .then_some((a, b - a))
+            })
+            .collect()
+    })
 }
 
 /// Check that every argument refers to an earlier step, so the child never reads a result
@@ -155,6 +180,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
                 other_fd: read_end.as_raw_fd(),
                 dir: &dir_c,
                 scratch: &mut scratch,
+                code: code_ranges(),
             },
         ),
         ForkResult::Parent { child } => child,
@@ -163,7 +189,14 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     let (bytes, exit, child_max_rss_kib) = collect(pid, read_end, plan.deadline, cancel);
     let elapsed_us = started.elapsed().as_micros() as u64;
     let reports = wire::decode_all(&bytes);
-    let mut run = record::build(plan, reports, exit, page, privileged(), elapsed_us);
+    let mut run = record::build(
+        plan,
+        reports,
+        exit,
+        page,
+        environment::current(),
+        elapsed_us,
+    );
     run.child_max_rss_kib = child_max_rss_kib;
     drop(dir);
     Ok(run)

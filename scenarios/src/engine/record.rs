@@ -5,9 +5,11 @@
 //! decides the outcome: a signal that killed the child, else the first failing critical step.
 
 use super::calls::{self, ValueNames};
+use super::environment::{Capability, Environment};
 use super::function::Function;
 use super::ops::{self, CopyOp, Ended, LimitOp, MapOp, TouchOp};
 use super::plan::{DescriptorOp, Limit, Op, Plan, Purpose, Side, Val};
+use super::signals::{self, Hit, SignalDetail};
 use super::wire::{Kind, Report};
 use crate::{errnos, flags};
 use nix::errno::Errno;
@@ -27,6 +29,10 @@ pub struct StepRecord {
     /// The errno's number when the call failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
+    /// Page faults during the step (`getrusage` in the child around it): demand paging made
+    /// visible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<Faults>,
     /// The signal that struck during this step (its name in JSON).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "signal_name")]
     pub signal: Option<SignalNo>,
@@ -68,6 +74,8 @@ pub enum Outcome {
         step: usize,
         /// That step's call.
         call: String,
+        /// What the kernel said about a fault signal (`si_code`, address, what was there).
+        detail: Option<SignalDetail>,
     },
     /// The child ran past its deadline and was killed.
     Timeout {
@@ -160,6 +168,18 @@ pub enum OutcomeJson {
         step: usize,
         /// That step's call.
         call: String,
+        /// `si_code` by name: `SEGV_MAPERR`, `SEGV_ACCERR`, `BUS_ADRERR` …
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        /// The faulting address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        addr: Option<u64>,
+        /// The faulting address counted from the mapping (`ptr + N`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ptr_offset: Option<i64>,
+        /// What the child's maps say was at the address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hit: Option<Hit>,
     },
     /// See [`Outcome::Timeout`].
     Timeout {
@@ -178,11 +198,22 @@ impl From<Outcome> for OutcomeJson {
                 code: errno as i32,
                 message: errnos::message(errno),
             },
-            Outcome::Signal { signal, step, call } => OutcomeJson::Signal {
+            Outcome::Signal {
+                signal,
+                step,
+                call,
+                detail,
+            } => OutcomeJson::Signal {
                 signal: signal.name(),
                 number: signal.0,
                 step,
                 call,
+                code: detail
+                    .as_ref()
+                    .map(|d| signals::code_name(signal.0, d.code)),
+                addr: detail.as_ref().map(|d| d.addr),
+                ptr_offset: detail.as_ref().and_then(|d| d.ptr_offset),
+                hit: detail.and_then(|d| d.hit),
             },
             Outcome::Timeout { after_ms } => OutcomeJson::Timeout { after_ms },
         }
@@ -200,11 +231,27 @@ impl TryFrom<OutcomeJson> for Outcome {
                 errno: Errno::from_raw(code),
             },
             OutcomeJson::Signal {
-                number, step, call, ..
+                number,
+                step,
+                call,
+                code,
+                addr,
+                ptr_offset,
+                hit,
+                ..
             } => Outcome::Signal {
                 signal: SignalNo(number),
                 step,
                 call,
+                detail: match (code, addr) {
+                    (Some(code), Some(addr)) => Some(SignalDetail {
+                        code: signals::code_from_name(number, &code).unwrap_or(0),
+                        addr,
+                        ptr_offset,
+                        hit,
+                    }),
+                    _ => None,
+                },
             },
             OutcomeJson::Timeout { after_ms } => Outcome::Timeout { after_ms },
         })
@@ -294,8 +341,17 @@ pub struct Throughput {
 pub struct Run {
     /// `sysconf(_SC_PAGESIZE)`.
     pub page_size: u64,
-    /// Whether the lab ran as root: some answers (MAP_LOCKED beyond RLIMIT_MEMLOCK) differ.
+    /// Whether a capability the process holds may have changed this run's answer (see
+    /// `privileged_by`): then a normal user's answer can differ.
     pub privileged: bool,
+    /// The capabilities held that matter to this run: `CAP_IPC_LOCK` when it locks memory,
+    /// `CAP_SYS_RESOURCE` when it sets a resource limit, `CAP_SYS_RAWIO` when it maps at a
+    /// fixed address below `vm.mmap_min_addr`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub privileged_by: Vec<Capability>,
+    /// Where the run happened: kernel, architecture, C library, limits, capabilities.
+    #[serde(default)]
+    pub environment: Environment,
     /// The steps that started, in order.
     pub steps: Vec<StepRecord>,
     /// How it ended.
@@ -337,6 +393,15 @@ pub struct Run {
     pub child_max_rss_kib: u64,
 }
 
+/// Page faults during one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Faults {
+    /// Served from memory (a page already in the page cache, or a fresh zero page).
+    pub minor: u64,
+    /// Needed I/O (the page had to be read from the disk).
+    pub major: u64,
+}
+
 /// What the parent learned about one plan step.
 #[derive(Debug, Default, Clone)]
 struct Seen {
@@ -344,6 +409,7 @@ struct Seen {
     end: Option<(i64, i64, i32)>,
     payload: Vec<u8>,
     nanos: Option<u64>,
+    faults: Option<Faults>,
 }
 
 /// How the child process ended.
@@ -360,21 +426,58 @@ pub(crate) fn build(
     reports: Vec<Report>,
     exit: Exit,
     page_size: u64,
-    privileged: bool,
+    env: &Environment,
     elapsed_us: u64,
 ) -> Run {
     let mut seen = vec![Seen::default(); plan.steps.len()];
+    // The fault the child's handler reported: (step, signal, si_code, address).
+    let mut fault = None;
     for r in reports {
-        let Some(s) = seen.get_mut(r.header.step as usize) else {
+        let h = r.header;
+        let Some(s) = seen.get_mut(h.step as usize) else {
             continue;
         };
         match r.kind {
             Kind::Begin => s.begun = true,
-            Kind::End => s.end = Some((r.header.ret, r.header.aux, r.header.errno)),
+            Kind::End => s.end = Some((h.ret, h.aux, h.errno)),
             Kind::Payload => s.payload.extend_from_slice(&r.payload),
-            Kind::Nanos => s.nanos = Some(r.header.ret.max(0) as u64),
+            Kind::Nanos => s.nanos = Some(h.ret.max(0) as u64),
+            Kind::Faults => {
+                s.faults = Some(Faults {
+                    minor: h.ret.max(0) as u64,
+                    major: h.aux.max(0) as u64,
+                })
+            }
+            Kind::Fault => fault = Some((h.step as usize, h.errno, h.aux as i32, h.ret as u64)),
         }
     }
+    let mapping_addr = plan
+        .mapping_step
+        .and_then(|i| seen.get(i)?.end)
+        .and_then(|(r, _, e)| (e == 0 && r != -1).then_some(r as u64));
+    // The fault in full, for the signal that ended the run: what the handler saw, and what
+    // the last maps the child captured before that step say was at the address.
+    let detail = |sig: i32| -> Option<SignalDetail> {
+        let (at, _, code, addr) = fault.filter(|f| f.1 == sig)?;
+        let maps = plan.steps[..at.min(plan.steps.len())]
+            .iter()
+            .zip(&seen)
+            .rev()
+            .find(|(st, s)| matches!(st.op, Op::Map(MapOp::Maps)) && s.end.is_some())
+            .map(|(_, s)| String::from_utf8_lossy(&s.payload).into_owned());
+        let page = page_size.max(1);
+        let mapping = mapping_addr.map(|a| (a, plan.mapping_len.div_ceil(page) * page));
+        let guard = plan
+            .steps
+            .iter()
+            .any(|st| st.purpose == Some(Purpose::GuardReserve));
+        Some(SignalDetail {
+            code,
+            addr,
+            ptr_offset: mapping_addr.map(|m| addr.wrapping_sub(m) as i64),
+            hit: maps.map(|m| signals::classify(&m, addr, mapping, guard)),
+        })
+    };
     let results: Vec<Option<(i64, i64)>> =
         seen.iter().map(|s| s.end.map(|(r, a, _)| (r, a))).collect();
     let namer = Namer {
@@ -410,6 +513,7 @@ pub(crate) fn build(
             process: (step.side == Side::Child).then(|| "child".to_string()),
             purpose: step.purpose,
             nanos: s.nanos,
+            faults: s.faults,
             function: step.op.function(),
             ret: s.end.map(|e| e.0),
         };
@@ -441,6 +545,7 @@ pub(crate) fn build(
                             signal: SignalNo(sig),
                             step: steps.len(),
                             call: rec.call.clone(),
+                            detail: detail(sig),
                         });
                     }
                 }
@@ -468,6 +573,7 @@ pub(crate) fn build(
             signal: SignalNo(sig),
             step: steps.len().saturating_sub(1),
             call: steps.last().map(|s| s.call.clone()).unwrap_or_default(),
+            detail: detail(sig),
         },
         _ => outcome.unwrap_or(Outcome::Ok),
     };
@@ -481,13 +587,13 @@ pub(crate) fn build(
         .flatten()
         .map(|r| r.0);
 
+    let privileged_by = capabilities_at_stake(plan, env);
     Run {
         page_size,
-        privileged,
-        mapping_addr: plan
-            .mapping_step
-            .and_then(|i| results.get(i).copied().flatten())
-            .and_then(|(r, _)| (r != -1).then_some(r as u64)),
+        privileged: !privileged_by.is_empty(),
+        privileged_by,
+        environment: env.clone(),
+        mapping_addr,
         file_check: file_check(plan, &results),
         child_read: plan.steps.iter().zip(&seen).find_map(|(st, s)| {
             matches!(st.op, Op::Touch(TouchOp::ReadText { .. }))
@@ -508,6 +614,39 @@ pub(crate) fn build(
         elapsed_us,
         child_max_rss_kib: 0,
     }
+}
+
+/// The capabilities the process holds that could change this plan's answers.
+fn capabilities_at_stake(plan: &Plan, env: &Environment) -> Vec<Capability> {
+    let min_addr = env.sysctl.get("vm.mmap_min_addr").copied().unwrap_or(0);
+    let needs = |cap: Capability| {
+        plan.steps.iter().any(|st| match (&st.op, cap) {
+            (Op::Map(MapOp::Mmap { flags, .. }), Capability::IpcLock) => {
+                flags & flags::MAP_LOCKED != 0
+            }
+            (Op::Limit(LimitOp::SetRlimit { limit, .. }), Capability::IpcLock) => {
+                *limit == Limit::Memlock
+            }
+            // Raising a limit above its hard limit needs CAP_SYS_RESOURCE.
+            (Op::Limit(LimitOp::SetRlimit { .. }), Capability::SysResource) => true,
+            (
+                Op::Map(MapOp::Mmap {
+                    addr: Val::Lit(a),
+                    flags,
+                    ..
+                }),
+                Capability::SysRawio,
+            ) => {
+                flags & (flags::MAP_FIXED | flags::MAP_FIXED_NOREPLACE) != 0
+                    && (*a as u64) < min_addr
+            }
+            _ => false,
+        })
+    };
+    Capability::ALL
+        .into_iter()
+        .filter(|c| env.has(*c) && needs(*c))
+        .collect()
 }
 
 /// The text in a payload up to its first NUL.

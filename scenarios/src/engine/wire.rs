@@ -18,6 +18,11 @@ pub enum Kind {
     Payload = 3,
     /// Nanoseconds the step took, in `ret`.
     Nanos = 4,
+    /// Page faults the step caused: minor in `ret`, major in `aux`.
+    Faults = 5,
+    /// A fault signal arrived during the step: the signal in `errno`, its `si_code` in `aux`,
+    /// the faulting address in `ret`.
+    Fault = 6,
 }
 
 impl Kind {
@@ -27,6 +32,8 @@ impl Kind {
             2 => Kind::End,
             3 => Kind::Payload,
             4 => Kind::Nanos,
+            5 => Kind::Faults,
+            6 => Kind::Fault,
             _ => return None,
         })
     }

@@ -1,0 +1,139 @@
+//! What the kernel said about a fault signal, beyond its number: the `si_code` (why: the page
+//! is not mapped, the protection refused the access, the page lies past the end of the file),
+//! the faulting address, that address as `ptr + N`, and what the child's own
+//! `/proc/self/maps` says was there.
+
+use serde::{Deserialize, Serialize};
+
+/// A fault signal in full, as the child's handler reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalDetail {
+    /// `si_code`.
+    pub code: i32,
+    /// `si_addr`: the address the access faulted at.
+    pub addr: u64,
+    /// `addr` counted from the experiment's mapping, when there is one.
+    pub ptr_offset: Option<i64>,
+    /// What was at `addr`, from the last `/proc/self/maps` the child captured.
+    pub hit: Option<Hit>,
+}
+
+/// What a faulting address hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    /// The kind of place.
+    pub kind: HitKind,
+    /// The `/proc/self/maps` line of the place, when something was mapped there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
+}
+
+/// The kinds of place a fault can hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HitKind {
+    /// The experiment's own mapping.
+    Mapping,
+    /// A guard page the experiment reserved above its mapping.
+    Guard,
+    /// Some other mapping of the process (its name is in the line).
+    Other,
+    /// Nothing is mapped there.
+    NotMapped,
+}
+
+/// The name of `si_code` for signal `signo`, as `<signal.h>` spells it.
+pub fn code_name(signo: i32, code: i32) -> String {
+    use nix::libc::{SIGBUS, SIGSEGV};
+    let name = match (signo, code) {
+        (SIGSEGV, 1) => "SEGV_MAPERR",
+        (SIGSEGV, 2) => "SEGV_ACCERR",
+        (SIGSEGV, 3) => "SEGV_BNDERR",
+        (SIGSEGV, 4) => "SEGV_PKUERR",
+        (SIGBUS, 1) => "BUS_ADRALN",
+        (SIGBUS, 2) => "BUS_ADRERR",
+        (SIGBUS, 3) => "BUS_OBJERR",
+        (SIGBUS, 4) => "BUS_MCEERR_AR",
+        (SIGBUS, 5) => "BUS_MCEERR_AO",
+        (_, 0) => "SI_USER",
+        (_, 0x80) => "SI_KERNEL",
+        (_, -6) => "SI_TKILL",
+        _ => return format!("{code}"),
+    };
+    name.to_string()
+}
+
+/// The `si_code` called `name` (the inverse of [`code_name`], for records read back).
+pub fn code_from_name(signo: i32, name: &str) -> Option<i32> {
+    (-8..=0x80).find(|c| code_name(signo, *c) == name)
+}
+
+/// Classify `addr` against a `/proc/self/maps` text: the experiment's mapping
+/// (`mapping`, `len` bytes from it, whole pages), a guard page (a `---p` anonymous region
+/// right above the mapping, when the experiment made one), another mapping, or nothing.
+pub fn classify(maps: &str, addr: u64, mapping: Option<(u64, u64)>, guard: bool) -> Hit {
+    let line = maps
+        .lines()
+        .find(|l| range(l).is_some_and(|(lo, hi)| lo <= addr && addr < hi));
+    let in_mapping = mapping.is_some_and(|(start, len)| addr >= start && addr - start < len);
+    let kind = match line {
+        _ if in_mapping => HitKind::Mapping,
+        None => HitKind::NotMapped,
+        Some(l) => {
+            let above = mapping.is_some_and(|(start, len)| {
+                range(l).is_some_and(|(lo, _)| lo == start.saturating_add(len))
+            });
+            let no_access = l.split_whitespace().nth(1) == Some("---p");
+            if guard && above && no_access {
+                HitKind::Guard
+            } else {
+                HitKind::Other
+            }
+        }
+    };
+    Hit {
+        kind,
+        line: line.map(str::to_string),
+    }
+}
+
+/// The address range of a maps line.
+fn range(line: &str) -> Option<(u64, u64)> {
+    let (range, _) = line.split_once(' ')?;
+    let (a, b) = range.split_once('-')?;
+    Some((
+        u64::from_str_radix(a, 16).ok()?,
+        u64::from_str_radix(b, 16).ok()?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAPS: &str = "7f0000000000-7f0000001000 rw-s 00000000 00:1f 42 /tmp/mmap-lab-x/data\n\
+                        7f0000001000-7f0000002000 ---p 00000000 00:00 0 \n\
+                        7f0000005000-7f0000006000 rw-p 00000000 00:00 0 [heap]\n";
+
+    #[test]
+    fn addresses_are_classified_by_the_maps() {
+        let map = Some((0x7f00_0000_0000, 0x1000));
+        let hit = |a| classify(MAPS, a, map, true).kind;
+        assert_eq!(hit(0x7f00_0000_0010), HitKind::Mapping);
+        assert_eq!(hit(0x7f00_0000_1000), HitKind::Guard);
+        assert_eq!(hit(0x7f00_0000_5008), HitKind::Other);
+        assert_eq!(hit(0x7f00_0000_3000), HitKind::NotMapped);
+        assert_eq!(
+            classify(MAPS, 0x7f00_0000_1000, map, false).kind,
+            HitKind::Other
+        );
+    }
+
+    #[test]
+    fn codes_have_their_c_names() {
+        assert_eq!(code_name(nix::libc::SIGSEGV, 1), "SEGV_MAPERR");
+        assert_eq!(code_name(nix::libc::SIGSEGV, 2), "SEGV_ACCERR");
+        assert_eq!(code_name(nix::libc::SIGBUS, 2), "BUS_ADRERR");
+        assert_eq!(code_from_name(nix::libc::SIGBUS, "BUS_ADRERR"), Some(2));
+    }
+}

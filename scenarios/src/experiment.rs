@@ -3,7 +3,7 @@
 //! their own defaults; the others build their plan by hand.
 
 use crate::engine::{
-    DescriptorOp, FileSpec, Limit, LimitOp, MapOp, Plan, Purpose, Step, TouchOp, Val,
+    DescriptorOp, FileSpec, Limit, LimitOp, MapOp, Plan, Purpose, Step, TouchOp, Val, Via,
 };
 use crate::flags;
 use crate::params::{Access, Addr, FileKind, Grow, Params};
@@ -63,6 +63,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
                     flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS,
                     fd: Val::Lit(-1),
                     offset: 0,
+                    via: Via::Libc,
                 })
                 .because(Purpose::Existing),
             );
@@ -85,6 +86,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
                     flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS | flags::MAP_NORESERVE,
                     fd: Val::Lit(-1),
                     offset: 0,
+                    via: Via::Libc,
                 })
                 .because(Purpose::GuardReserve),
             );
@@ -92,6 +94,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
                 Step::optional(MapOp::Munmap {
                     addr: Val::Ret(reserve),
                     length: len,
+                    via: Via::Libc,
                 })
                 .because(Purpose::GuardRelease),
             );
@@ -105,6 +108,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         flags: p.flags,
         fd,
         offset: p.offset,
+        via: p.via,
     }));
     plan.mapping_step = Some(map);
     plan.mapping_len = p.length;
@@ -120,6 +124,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
             addr: Val::Ret(map),
             length: p.length,
             prot,
+            via: p.via,
         }));
     }
     if let Some(at) = p.access.offset() {
@@ -144,6 +149,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         plan.push(Step::critical(MapOp::Munmap {
             addr: Val::RetPlus(map, p.munmap_shift),
             length: p.munmap_len(),
+            via: p.via,
         }));
         plan.push(Step::optional(MapOp::Maps));
     }

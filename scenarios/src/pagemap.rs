@@ -144,7 +144,7 @@ impl PageMap {
                         access.get_or_insert((d as u64, write));
                     }
                 }
-                Op::Map(MapOp::Munmap { addr, length }) => {
+                Op::Map(MapOp::Munmap { addr, length, .. }) => {
                     if let Some(d) = on_map(addr) {
                         munmap.get_or_insert((d, length));
                     }

@@ -13,7 +13,7 @@
 //! plus wherever the experiment uses it.
 
 use crate::engine::calls::Arg;
-use crate::engine::Limit;
+use crate::engine::{Limit, Via};
 use crate::flags::{self, FlagSet, MapType};
 use crate::lesson::Lang;
 use serde::Serialize;
@@ -373,6 +373,18 @@ knobs! {
         off: None, max: Some(MAX_FILE), playground: false, shows: &[Arg::CopySize],
         parse: number, read: |p| Value::Number(p.copy_size.into()),
         write: |p, v| { p.copy_size = size(v, MAX_FILE)?; Some(()) },
+    }
+    /// How mmap, munmap and mprotect reach the kernel.
+    Via {
+        name: "via", kind: KeyKind::Choice(Via::NAMES),
+        doc: (
+            "call mmap/munmap/mprotect through the C library, or as raw system calls",
+            "通过 C 库调用 mmap/munmap/mprotect，还是直接发起系统调用",
+        ),
+        off: None, max: None, playground: true, shows: &[Arg::Via],
+        parse: |t| Via::parse(t).map(|v| Value::Word(v.name())),
+        read: |p| Value::Word(p.via.name()),
+        write: |p, v| { p.via = Via::parse(word(v)?)?; Some(()) },
     }
     /// The copy's window.
     Window {
@@ -919,6 +931,8 @@ pub struct Params {
     pub grow: Grow,
     pub copy_size: u64,
     pub window: u64,
+    /// How mmap, munmap and mprotect reach the kernel.
+    pub via: Via,
 }
 
 impl Params {
@@ -946,6 +960,7 @@ impl Params {
             grow: Grow::None,
             copy_size: 64 << 20,
             window: 8 << 20,
+            via: Via::Libc,
         }
     }
 

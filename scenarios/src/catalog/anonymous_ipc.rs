@@ -3,7 +3,7 @@
 //! with `sleep`.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant};
-use crate::engine::{DescriptorOp, Function, IpcOp, MapOp, Plan, Step, TouchOp, Val};
+use crate::engine::{DescriptorOp, Function, IpcOp, MapOp, Plan, Step, TouchOp, Val, Via};
 use crate::flags;
 use crate::params::{FileKind, Key, Params};
 use nix::errno::Errno;
@@ -51,6 +51,7 @@ fn build(p: &Params, _page: u64) -> Plan {
         flags: p.flags,
         fd: Val::Lit(-1),
         offset: 0,
+        via: Via::Libc,
     }));
     plan.mapping_step = Some(map);
     plan.mapping_len = p.length;

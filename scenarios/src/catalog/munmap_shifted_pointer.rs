@@ -11,7 +11,7 @@ use nix::errno::Errno;
 pub const SCENARIO: Scenario = Scenario {
     id: "munmap-shifted-pointer",
     topic: Topic::Arguments,
-    keys: &[Key::MunmapShift, Key::MunmapLength, Key::Length, Key::File],
+    keys: &[Key::MunmapShift, Key::MunmapLength, Key::Length, Key::File, Key::Via],
     context: CALL_KEYS,
     defaults,
     build,

@@ -10,12 +10,18 @@ use nix::errno::Errno;
 pub const SCENARIO: Scenario = Scenario {
     id: "unaligned-offset",
     topic: Topic::Arguments,
-    keys: &[Key::Offset, Key::Length, Key::FileSize],
+    keys: &[Key::Offset, Key::Length, Key::FileSize, Key::Via],
     context: CALL_KEYS,
     defaults,
     build,
     expect: Expect::errno(Function::Mmap, Errno::EINVAL),
     variants: &[
+        // The raw system call: the kernel's own check refuses the offset (the C library's
+        // wrapper refused it before the kernel was asked).
+        Variant {
+            sets: &["via=syscall"],
+            expect: Expect::errno(Function::Mmap, Errno::EINVAL),
+        },
         Variant {
             sets: &["offset={page}"],
             expect: Expect::Ok,

@@ -11,7 +11,7 @@ use nix::errno::Errno;
 pub const SCENARIO: Scenario = Scenario {
     id: "zero-length",
     topic: Topic::Arguments,
-    keys: &[Key::Length, Key::File, Key::Prot, Key::Flags],
+    keys: &[Key::Length, Key::File, Key::Prot, Key::Flags, Key::Via],
     context: CALL_KEYS,
     defaults,
     build,

@@ -56,6 +56,8 @@ pub enum Arg {
     Access,
     /// The window of a copy through mappings.
     CopyWindow,
+    /// The whole head of a call made as a raw system call (`syscall(SYS_mmap, `).
+    Via,
     /// The number of bytes a copy moves.
     CopySize,
 }
@@ -101,6 +103,15 @@ impl Args {
         Args(vec![Part {
             text: format!("{head}("),
             arg: None,
+        }])
+    }
+
+    /// A call whose opening text is given whole, `syscall(SYS_mmap, ` for instance, tagged
+    /// when a knob chose it.
+    pub(crate) fn open(opening: &str, arg: Option<Arg>) -> Args {
+        Args(vec![Part {
+            text: opening.to_string(),
+            arg,
         }])
     }
 
@@ -197,6 +208,7 @@ mod tests {
                 flags: nix::libc::MAP_SHARED,
                 fd: Val::Ret(1),
                 offset: 1000,
+                via: crate::engine::Via::Libc,
             }),
             &Names,
         );

@@ -20,7 +20,7 @@ pub mod wire;
 pub use function::Function;
 pub use plan::{
     CopyOp, DescriptorOp, FileSpec, IpcOp, Limit, LimitOp, MapOp, Op, Plan, Purpose, Side, Step,
-    TestSleep, TouchOp, Val,
+    TestSleep, TouchOp, Val, Via,
 };
 pub use record::{FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput};
 

@@ -4,7 +4,7 @@
 //! Everything a step needs (paths as `CString`s, buffers) is built here, before the fork, so
 //! that the child only reads the plan and never allocates.
 
-pub use super::ops::{CopyOp, DescriptorOp, IpcOp, LimitOp, MapOp, Op, TestSleep, TouchOp};
+pub use super::ops::{CopyOp, DescriptorOp, IpcOp, LimitOp, MapOp, Op, TestSleep, TouchOp, Via};
 use std::ffi::CString;
 use std::time::Duration;
 

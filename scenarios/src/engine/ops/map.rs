@@ -30,6 +30,8 @@ pub enum MapOp {
         fd: Val,
         /// The offset in the file.
         offset: i64,
+        /// Through the C library's wrapper, or the raw system call.
+        via: Via,
     },
     /// `munmap(addr, length)`.
     Munmap {
@@ -37,6 +39,8 @@ pub enum MapOp {
         addr: Val,
         /// The length.
         length: u64,
+        /// Through the C library's wrapper, or the raw system call.
+        via: Via,
     },
     /// `mprotect(addr, length, prot)`.
     Mprotect {
@@ -46,9 +50,54 @@ pub enum MapOp {
         length: u64,
         /// The new `PROT_*`.
         prot: i32,
+        /// Through the C library's wrapper, or the raw system call.
+        via: Via,
     },
     /// Copy `/proc/self/maps` into the record.
     Maps,
+}
+
+/// How a call reaches the kernel: through the C library's function (what a C program calling
+/// `mmap()` does: glibc and musl check some arguments themselves first, e.g. an offset that is
+/// not page-aligned, and answer `EINVAL` without asking the kernel), or as the raw system call
+/// `syscall(SYS_mmap, …)`, which only the kernel answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Via {
+    /// The C library's wrapper.
+    #[default]
+    Libc,
+    /// `syscall(SYS_…)`.
+    Syscall,
+}
+
+impl Via {
+    /// The words `--set via=` takes.
+    pub const NAMES: &'static [&'static str] = &["libc", "syscall"];
+
+    /// The word for this one.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// The one called `name`.
+    pub fn parse(name: &str) -> Option<Via> {
+        [Via::Libc, Via::Syscall]
+            .into_iter()
+            .find(|v| v.name() == name)
+    }
+
+    /// The tag of the call's head: the `via` knob shows there when it asked for the raw call.
+    fn tag(self) -> Option<Arg> {
+        (self == Via::Syscall).then_some(Arg::Via)
+    }
+
+    /// The call's head: `mmap(` or `syscall(SYS_mmap, `.
+    fn head(self, function: &str) -> String {
+        match self {
+            Via::Libc => format!("{function}("),
+            Via::Syscall => format!("syscall(SYS_{function}, "),
+        }
+    }
 }
 
 /// How far above the mapping's start the plan maps or unmaps: the mapping's length, or more
@@ -61,6 +110,7 @@ pub(crate) fn reach(plan: &Plan) -> u64 {
             Op::Map(MapOp::Munmap {
                 addr: Val::RetPlus(_, d),
                 length,
+                ..
             }) => acc.max((d.max(0) as u64).saturating_add(length)),
             _ => acc,
         })
@@ -93,7 +143,8 @@ impl Family for MapOp {
                 flags: f,
                 fd,
                 offset,
-            } => Args::new("mmap")
+                via,
+            } => Args::open(&via.head("mmap"), via.tag())
                 .tagged(names.addr(*addr), Arg::Addr)
                 .tagged(length.to_string(), Arg::Length)
                 .tagged(flags::prot_name(*prot), Arg::Prot)
@@ -101,11 +152,16 @@ impl Family for MapOp {
                 .tagged(names.num(*fd), Arg::Fd)
                 .tagged(offset.to_string(), Arg::Offset)
                 .close(),
-            Self::Munmap { addr, length } => Args::new("munmap")
+            Self::Munmap { addr, length, via } => Args::open(&via.head("munmap"), via.tag())
                 .tagged(names.addr(*addr), Arg::MunmapAddr)
                 .tagged(length.to_string(), Arg::MunmapLength)
                 .close(),
-            Self::Mprotect { addr, length, prot } => Args::new("mprotect")
+            Self::Mprotect {
+                addr,
+                length,
+                prot,
+                via,
+            } => Args::open(&via.head("mprotect"), via.tag())
                 .arg(names.addr(*addr))
                 .arg(length.to_string())
                 .tagged(flags::prot_name(*prot), Arg::MprotectProt)
@@ -132,19 +188,28 @@ impl Family for MapOp {
                 flags,
                 fd,
                 offset,
+                via,
             } => {
+                let (at, fd) = (cx.v(addr) as usize as *mut c_void, cx.v(fd) as i32);
                 // SAFETY: mmap with any arguments either fails or creates a new mapping; it
                 // cannot touch existing memory except with MAP_FIXED, which the student asked
-                // for, in this throw-away process.
+                // for, in this throw-away process. The raw system call takes the same
+                // arguments and returns the address or -1 with errno set.
                 let p = unsafe {
-                    libc::mmap(
-                        cx.v(addr) as usize as *mut c_void,
-                        length as usize,
-                        prot,
-                        flags,
-                        cx.v(fd) as i32,
-                        offset as libc::off_t,
-                    )
+                    match via {
+                        Via::Libc => {
+                            libc::mmap(at, length as usize, prot, flags, fd, offset as libc::off_t)
+                        }
+                        Via::Syscall => libc::syscall(
+                            libc::SYS_mmap,
+                            at,
+                            length as usize,
+                            prot,
+                            flags,
+                            fd,
+                            offset as libc::off_t,
+                        ) as usize as *mut c_void,
+                    }
                 };
                 if p == libc::MAP_FAILED {
                     failed(-1, 0)
@@ -152,18 +217,33 @@ impl Family for MapOp {
                     ok(p as i64)
                 }
             }
-            Self::Munmap { addr, length } => {
+            Self::Munmap { addr, length, via } => {
+                let at = cx.v(addr) as usize as *mut c_void;
                 // SAFETY: unmapping may remove memory this process uses; that is the
                 // experiment, and its worst case is a signal that kills this child only.
-                checked(
-                    unsafe { libc::munmap(cx.v(addr) as usize as *mut c_void, length as usize) }
-                        .into(),
-                )
+                checked(unsafe {
+                    match via {
+                        Via::Libc => libc::munmap(at, length as usize).into(),
+                        Via::Syscall => libc::syscall(libc::SYS_munmap, at, length as usize),
+                    }
+                })
             }
-            Self::Mprotect { addr, length, prot } => {
+            Self::Mprotect {
+                addr,
+                length,
+                prot,
+                via,
+            } => {
                 let at = cx.v(addr) as usize as *mut c_void;
                 // SAFETY: as for munmap: only this throw-away process is affected.
-                checked(unsafe { libc::mprotect(at, length as usize, prot) }.into())
+                checked(unsafe {
+                    match via {
+                        Via::Libc => libc::mprotect(at, length as usize, prot).into(),
+                        Via::Syscall => {
+                            libc::syscall(libc::SYS_mprotect, at, length as usize, prot)
+                        }
+                    }
+                })
             }
             Self::Maps => copy_maps(cx),
         }
@@ -178,11 +258,17 @@ impl Family for MapOp {
                 flags,
                 fd,
                 offset,
+                via,
             } => {
                 let addr = c.addr(*addr);
                 let fd = c.int(*fd);
+                // syscall() returns a long: -1 on failure, which is MAP_FAILED as a pointer.
+                let head = match via {
+                    Via::Libc => "mmap(".to_string(),
+                    Via::Syscall => "(void *)syscall(SYS_mmap, ".to_string(),
+                };
                 let call = format!(
-                    "mmap({addr}, {}, {}, {}, {fd}, {})",
+                    "{head}{addr}, {}, {}, {}, {fd}, {})",
                     unsigned(*length),
                     flags::prot_name(*prot),
                     flags::map_name(*flags),
@@ -190,14 +276,21 @@ impl Family for MapOp {
                 );
                 c.check("check_map", &call);
             }
-            Self::Munmap { addr, length } => {
+            Self::Munmap { addr, length, via } => {
                 let addr = c.addr(*addr);
-                c.check("check", &format!("munmap({addr}, {})", unsigned(*length)));
+                let head = via.head("munmap");
+                c.check("check", &format!("{head}{addr}, {})", unsigned(*length)));
             }
-            Self::Mprotect { addr, length, prot } => {
+            Self::Mprotect {
+                addr,
+                length,
+                prot,
+                via,
+            } => {
                 let addr = c.addr(*addr);
+                let head = via.head("mprotect");
                 let call = format!(
-                    "mprotect({addr}, {}, {})",
+                    "{head}{addr}, {}, {})",
                     unsigned(*length),
                     flags::prot_name(*prot)
                 );

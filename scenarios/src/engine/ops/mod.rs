@@ -20,7 +20,7 @@ pub use copy::CopyOp;
 pub use descriptor::DescriptorOp;
 pub use ipc::IpcOp;
 pub use limits::LimitOp;
-pub use map::MapOp;
+pub use map::{MapOp, Via};
 pub use touch::TouchOp;
 
 use super::calls::{Call, ValueNames};

@@ -32,6 +32,8 @@ pub(crate) struct ChildSetup<'a> {
     pub scratch: &'a mut [u8],
     /// The code the child runs (the lab's and the C library's), to map before the first step.
     pub code: &'a [(usize, usize)],
+    /// The witness's seccomp filter, when the run is traced (see `witness.rs`).
+    pub filter: Option<&'a [libc::sock_filter]>,
 }
 
 /// Run the plan and `_exit`. Never returns.
@@ -41,9 +43,14 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
         fd: private_descriptors(setup.report_fd),
     };
     REPORT.store(report.fd, Ordering::Relaxed);
+    let traced = setup.filter.is_some_and(|_| ask_to_be_traced(&report));
     report_faults();
     prefault_stack();
     prefault_code(setup.code);
+    // Last of the set-up, so that only the plan's own calls meet the filter.
+    if let (true, Some(filter)) = (traced, setup.filter) {
+        install_filter(filter, &report);
+    }
     let scratch = setup.scratch;
     let mut results = [(0i64, 0i64); MAX_STEPS];
     let mut me = Side::Parent;
@@ -88,6 +95,50 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     exit_now()
 }
 
+/// Ask the engine's thread to trace this process: its own process group (so the tracer can
+/// wait for it and what it forks, and nothing else), `PTRACE_TRACEME`, then a stop that lets
+/// the tracer set its options before anything else happens. On refusal, say why and go on
+/// untraced. The flight recorder must be at its usual descriptor, which the filter lets by.
+fn ask_to_be_traced(report: &Reporter) -> bool {
+    // SAFETY: setpgid, ptrace(TRACEME) and raise are async-signal-safe calls on this process.
+    unsafe {
+        libc::setpgid(0, 0);
+        if report.fd != REPORT_FD {
+            report.send(Kind::Witness, 0, 0, 0, libc::EBADF, &[]);
+            return false;
+        }
+        if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) != 0 {
+            report.send(Kind::Witness, 0, 0, 0, errno(), &[]);
+            return false;
+        }
+        libc::raise(libc::SIGSTOP);
+    }
+    true
+}
+
+/// Install the witness's seccomp filter (after `PR_SET_NO_NEW_PRIVS`, which a filter needs
+/// without privilege; this process never executes a program, so it changes nothing else).
+fn install_filter(filter: &[libc::sock_filter], report: &Reporter) {
+    let prog = libc::sock_fprog {
+        len: filter.len() as u16,
+        filter: filter.as_ptr() as *mut libc::sock_filter,
+    };
+    // SAFETY: prctl with integers; seccomp reads `prog`, which points at the plan's filter,
+    // alive for the whole child.
+    unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        let r = libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER,
+            0,
+            &prog as *const libc::sock_fprog,
+        );
+        if r != 0 {
+            report.send(Kind::Witness, 0, 1, 0, errno(), &[]);
+        }
+    }
+}
+
 /// Leave without running any of the parent's exit handlers or flushing its buffers.
 pub(crate) fn exit_now() -> ! {
     // SAFETY: _exit is async-signal-safe and ends the process immediately.
@@ -130,7 +181,7 @@ fn prepare_process(setup: &ChildSetup<'_>) {
 }
 
 /// Where the report pipe moves to, out of the way of the experiment's own descriptors.
-const REPORT_FD: i32 = 1000;
+const REPORT_FD: i32 = super::witness::REPORT_FD;
 
 /// The step running now, for the fault handler (a plain store: the handler runs on this
 /// thread, between two instructions of the step).

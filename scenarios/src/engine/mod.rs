@@ -16,6 +16,7 @@ pub mod plan;
 pub mod record;
 pub mod signals;
 pub mod wire;
+pub mod witness;
 
 pub use function::Function;
 pub use plan::{
@@ -168,6 +169,8 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
         .unwrap_or(0);
     let mut scratch = vec![0u8; scratch_len];
     let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe2"))?;
+    let wanted = witness::wanted();
+    let filter = wanted.is_ok().then(|| witness::filter(plan));
     let started = Instant::now();
 
     // SAFETY: the child runs `run_child`, which only makes async-signal-safe calls and
@@ -181,14 +184,36 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
                 dir: &dir_c,
                 scratch: &mut scratch,
                 code: code_ranges(),
+                filter: filter.as_deref(),
             },
         ),
         ForkResult::Parent { child } => child,
     };
     drop(write_end);
-    let (bytes, exit, child_max_rss_kib) = collect(pid, read_end, plan.deadline, cancel);
+    let (bytes, exit, child_max_rss_kib, seen) = match wanted {
+        Ok(()) => {
+            let t = witness::trace(pid.as_raw(), read_end, plan, plan.deadline, cancel);
+            (t.bytes, t.exit, t.rss, Some((t.calls, t.traced)))
+        }
+        Err(_) => {
+            let (bytes, exit, rss) = collect(pid, read_end, plan.deadline, cancel);
+            (bytes, exit, rss, None)
+        }
+    };
     let elapsed_us = started.elapsed().as_micros() as u64;
     let reports = wire::decode_all(&bytes);
+    // The witness is on when the child was traced and no stage of it was refused.
+    let refused = reports
+        .iter()
+        .find(|r| r.kind == wire::Kind::Witness)
+        .map(|r| witness::refusal(r.header.errno, r.header.ret));
+    let (calls, witness) = match (wanted, seen, refused) {
+        (Err(why), _, _) => (None, format!("off: {why}")),
+        (_, _, Some(why)) => (None, format!("off: {why}")),
+        (_, Some((_, false)), None) => (None, "off: the child did not stop for the tracer".into()),
+        (_, Some((calls, true)), None) => (Some(calls), "on".to_string()),
+        (_, None, None) => (None, "off".to_string()),
+    };
     let mut run = record::build(
         plan,
         reports,
@@ -196,7 +221,9 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
         page,
         environment::current(),
         elapsed_us,
+        calls.as_deref(),
     );
+    run.witness = witness;
     run.child_max_rss_kib = child_max_rss_kib;
     drop(dir);
     Ok(run)

@@ -11,6 +11,7 @@ use super::ops::{self, CopyOp, Ended, LimitOp, MapOp, TouchOp};
 use super::plan::{DescriptorOp, Limit, Op, Plan, Purpose, Side, Val};
 use super::signals::{self, Hit, SignalDetail};
 use super::wire::{Kind, Report};
+use super::witness::{self, AnsweredBy, Syscall};
 use crate::{errnos, flags};
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
@@ -29,6 +30,14 @@ pub struct StepRecord {
     /// The errno's number when the call failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
+    /// The system calls the step made, as the kernel saw them (the witness; absent when it
+    /// was off or the step was not traced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syscalls: Option<Vec<Syscall>>,
+    /// Who answered: the kernel (a system call was seen), the C library (it failed without
+    /// one), or nobody (not a call). Absent when the witness could not tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<AnsweredBy>,
     /// Page faults during the step (`getrusage` in the child around it): demand paging made
     /// visible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,6 +361,10 @@ pub struct Run {
     /// Where the run happened: kernel, architecture, C library, limits, capabilities.
     #[serde(default)]
     pub environment: Environment,
+    /// `on` when every traced step's system calls are in `steps[].syscalls`, else
+    /// `off: <why>`.
+    #[serde(default)]
+    pub witness: String,
     /// The steps that started, in order.
     pub steps: Vec<StepRecord>,
     /// How it ended.
@@ -428,6 +441,7 @@ pub(crate) fn build(
     page_size: u64,
     env: &Environment,
     elapsed_us: u64,
+    calls: Option<&[witness::Seen]>,
 ) -> Run {
     let mut seen = vec![Seen::default(); plan.steps.len()];
     // The fault the child's handler reported: (step, signal, si_code, address).
@@ -449,6 +463,7 @@ pub(crate) fn build(
                 })
             }
             Kind::Fault => fault = Some((h.step as usize, h.errno, h.aux as i32, h.ret as u64)),
+            Kind::Witness => {}
         }
     }
     let mapping_addr = plan
@@ -514,6 +529,8 @@ pub(crate) fn build(
             purpose: step.purpose,
             nanos: s.nanos,
             faults: s.faults,
+            syscalls: None,
+            answered_by: None,
             function: step.op.function(),
             ret: s.end.map(|e| e.0),
         };
@@ -549,6 +566,27 @@ pub(crate) fn build(
                         });
                     }
                 }
+            }
+        }
+        if let (Some(calls), true) = (calls, witness::traces(plan, i)) {
+            let made: Vec<Syscall> = calls
+                .iter()
+                .filter(|c| c.step == i)
+                .map(|c| c.call.clone())
+                .collect();
+            let failed = s.end.is_some_and(|e| e.2 != 0);
+            rec.answered_by = Some(if !made.is_empty() {
+                AnsweredBy::Kernel
+            } else if failed {
+                AnsweredBy::Libc
+            } else {
+                AnsweredBy::None
+            });
+            let bookkeeping = matches!(step.op, Op::Map(MapOp::Maps));
+            if !bookkeeping {
+                rec.syscalls = Some(made);
+            } else {
+                rec.answered_by = None;
             }
         }
         if let Op::Map(MapOp::Maps) = step.op {
@@ -593,6 +631,7 @@ pub(crate) fn build(
         privileged: !privileged_by.is_empty(),
         privileged_by,
         environment: env.clone(),
+        witness: String::new(),
         mapping_addr,
         file_check: file_check(plan, &results),
         child_read: plan.steps.iter().zip(&seen).find_map(|(st, s)| {

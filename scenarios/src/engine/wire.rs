@@ -23,6 +23,9 @@ pub enum Kind {
     /// A fault signal arrived during the step: the signal in `errno`, its `si_code` in `aux`,
     /// the faulting address in `ret`.
     Fault = 6,
+    /// The child could not be traced: the stage in `ret` (0 `ptrace`, 1 `seccomp`), the errno
+    /// in `errno`.
+    Witness = 7,
 }
 
 impl Kind {
@@ -34,6 +37,7 @@ impl Kind {
             4 => Kind::Nanos,
             5 => Kind::Faults,
             6 => Kind::Fault,
+            7 => Kind::Witness,
             _ => return None,
         })
     }
@@ -79,7 +83,8 @@ impl Header {
         }
     }
 
-    fn decode(buf: &[u8; HEADER_LEN]) -> Header {
+    /// Read a header written by [`Header::encode`].
+    pub fn decode(buf: &[u8; HEADER_LEN]) -> Header {
         let u32_at = |i: usize| u32::from_ne_bytes([buf[i], buf[i + 1], buf[i + 2], buf[i + 3]]);
         let i64_at = |i: usize| {
             let mut b = [0u8; 8];

@@ -1,0 +1,607 @@
+//! The witness: every system call the experiment makes, as the kernel saw it.
+//!
+//! The lab says the kernel answered; the witness lets it show *what the kernel was asked*. The
+//! engine's waiting thread traces its experiment child with `ptrace`: the child asks for it
+//! (`PTRACE_TRACEME`, then stops so the tracer can set its options) and installs a seccomp
+//! filter that returns `SECCOMP_RET_TRACE` for the system calls experiments make, so only those
+//! stop the child, and only while the plan runs (the child's own set-up is done by then). Each
+//! such call stops twice: at entry (its number and arguments) and at exit (its result). Forks
+//! are followed (`anonymous-ipc`'s second process is traced too), and `PTRACE_O_EXITKILL` makes
+//! sure no tracee outlives the tracer.
+//!
+//! Why not run `strace` on the child: it would be a second program to find, start and parse,
+//! with its own output format per version; it would trace everything, the lab's bookkeeping
+//! included, at a stop per call; and it would see the lab's own process too. The tracer here
+//! is the thread that forked (ptrace belongs to it), knows which step is running, and stops the
+//! child only for the calls the lesson is about.
+//!
+//! What the witness leaves out, on purpose: the writes of the flight recorder (filtered by
+//! descriptor), the `/proc/self/maps` captures (the lab's bookkeeping, dropped by step), and
+//! the timed loops of `mmap-copy` (`read`/`write`/`copy_file_range` are not traced in a plan
+//! that times them, so a stop per call cannot slow what is measured), and the thousands of
+//! `mprotect` splits that fill up `vm.max_map_count`. Those steps say they were not traced.
+//!
+//! If tracing is refused (Yama's `ptrace_scope`, a seccomp policy, the lab itself run under a
+//! debugger or `strace`), the run goes on untraced and the record says why.
+
+use super::plan::{CopyOp, LimitOp, Op, Plan, Side};
+use super::record::Exit;
+use super::wire::{self, Kind, HEADER_LEN};
+use nix::errno::Errno;
+use nix::libc;
+use serde::{Deserialize, Serialize};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One system call as the kernel saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Syscall {
+    /// Its name (`mmap`, `openat`, `clone`).
+    pub name: String,
+    /// Its six raw arguments (as many as the call takes are meaningful).
+    pub args: Vec<u64>,
+    /// What it returned: a value, or `-errno`.
+    pub ret: i64,
+    /// The errno, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errno: Option<String>,
+}
+
+/// Who answered a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnsweredBy {
+    /// A system call the witness saw.
+    Kernel,
+    /// The C library refused the call itself: it failed, and no system call was made.
+    Libc,
+    /// Not a call at all (a load or store through a pointer, a copy in memory).
+    None,
+}
+
+/// The descriptor the child's flight recorder moves to, out of the way of the experiment's
+/// own (see `child.rs`): the filter lets its writes by, they are the lab's.
+pub(crate) const REPORT_FD: i32 = 1000;
+
+/// `AUDIT_ARCH_*` of this machine, for the filter's first check.
+#[cfg(target_arch = "x86_64")]
+const AUDIT_ARCH: u32 = 0xC000_003E;
+#[cfg(target_arch = "aarch64")]
+const AUDIT_ARCH: u32 = 0xC000_00B7;
+
+/// The system calls experiments make, with their names on this architecture.
+fn table() -> Vec<(i64, &'static str)> {
+    let mut t = vec![
+        (libc::SYS_openat, "openat"),
+        (libc::SYS_close, "close"),
+        (libc::SYS_pipe2, "pipe2"),
+        (libc::SYS_memfd_create, "memfd_create"),
+        (libc::SYS_ftruncate, "ftruncate"),
+        (libc::SYS_fcntl, "fcntl"),
+        (libc::SYS_lseek, "lseek"),
+        (libc::SYS_write, "write"),
+        (libc::SYS_read, "read"),
+        (libc::SYS_pread64, "pread64"),
+        (libc::SYS_mmap, "mmap"),
+        (libc::SYS_munmap, "munmap"),
+        (libc::SYS_mprotect, "mprotect"),
+        (libc::SYS_mremap, "mremap"),
+        (libc::SYS_msync, "msync"),
+        (libc::SYS_madvise, "madvise"),
+        (libc::SYS_clone, "clone"),
+        (libc::SYS_clone3, "clone3"),
+        (libc::SYS_wait4, "wait4"),
+        (libc::SYS_copy_file_range, "copy_file_range"),
+        (libc::SYS_prlimit64, "prlimit64"),
+        (libc::SYS_setrlimit, "setrlimit"),
+        (libc::SYS_exit_group, "exit_group"),
+    ];
+    #[cfg(target_arch = "x86_64")]
+    t.extend([
+        (libc::SYS_open, "open"),
+        (libc::SYS_pipe, "pipe"),
+        (libc::SYS_fork, "fork"),
+        (libc::SYS_vfork, "vfork"),
+    ]);
+    t
+}
+
+/// The name of system call `nr`, as far as the witness traces it.
+fn name_of(nr: i64) -> String {
+    table()
+        .into_iter()
+        .find(|(n, _)| *n == nr)
+        .map_or_else(|| format!("syscall {nr}"), |(_, name)| name.to_string())
+}
+
+/// The calls not to trace in `plan`: those only its timed or filler steps make.
+fn untraced(plan: &Plan) -> Vec<i64> {
+    let mut out = Vec::new();
+    for step in &plan.steps {
+        match step.op {
+            Op::Copy(CopyOp::ReadWrite { .. }) => out.extend([libc::SYS_read, libc::SYS_write]),
+            Op::Copy(CopyOp::FileRange { .. }) => out.push(libc::SYS_copy_file_range),
+            Op::Limit(LimitOp::ExhaustMapCount { .. }) => out.push(libc::SYS_mprotect),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the witness traces `step` of `plan` (false for timed copies and the map-count
+/// filler, whose calls it lets through without a stop).
+pub(crate) fn traces(plan: &Plan, step: usize) -> bool {
+    let skipped = untraced(plan);
+    match plan.steps.get(step).map(|s| &s.op) {
+        Some(Op::Copy(CopyOp::ReadWrite { .. })) | Some(Op::Copy(CopyOp::FileRange { .. })) => {
+            false
+        }
+        Some(Op::Limit(LimitOp::ExhaustMapCount { .. })) => false,
+        Some(Op::Map(super::plan::MapOp::Mprotect { .. })) => {
+            !skipped.contains(&libc::SYS_mprotect)
+        }
+        _ => true,
+    }
+}
+
+/// The seccomp filter for `plan`, built before the fork: trace the experiment's calls, let
+/// everything else (and the flight recorder's writes) through.
+pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
+    const LD_W_ABS: u16 = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
+    const JEQ_K: u16 = (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16;
+    const RET_K: u16 = (libc::BPF_RET | libc::BPF_K) as u16;
+    let stmt = |code: u16, k: u32| libc::sock_filter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    };
+    let skip = untraced(plan);
+    let nrs: Vec<i64> = table()
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| !skip.contains(n) && *n != libc::SYS_write)
+        .collect();
+    let trace_write = !skip.contains(&libc::SYS_write);
+    // Layout: arch check, load nr, [write: load fd, decide], one JEQ per call, ALLOW, TRACE.
+    let head = 4 + if trace_write { 3 } else { 0 };
+    let allow = head + nrs.len();
+    let trace = allow + 1;
+    let mut prog = vec![
+        stmt(LD_W_ABS, 4),
+        libc::sock_filter {
+            code: JEQ_K,
+            jt: 1,
+            jf: 0,
+            k: AUDIT_ARCH,
+        },
+        stmt(RET_K, libc::SECCOMP_RET_ALLOW),
+        stmt(LD_W_ABS, 0),
+    ];
+    if trace_write {
+        let at = prog.len();
+        prog.push(libc::sock_filter {
+            code: JEQ_K,
+            jt: 0,
+            jf: 2,
+            k: libc::SYS_write as u32,
+        });
+        prog.push(stmt(LD_W_ABS, 16));
+        prog.push(libc::sock_filter {
+            code: JEQ_K,
+            jt: (allow - (at + 3)) as u8,
+            jf: (trace - (at + 3)) as u8,
+            k: REPORT_FD as u32,
+        });
+    }
+    for nr in nrs {
+        let at = prog.len();
+        prog.push(libc::sock_filter {
+            code: JEQ_K,
+            jt: (trace - (at + 1)) as u8,
+            jf: 0,
+            k: nr as u32,
+        });
+    }
+    prog.push(stmt(RET_K, libc::SECCOMP_RET_ALLOW));
+    prog.push(stmt(RET_K, libc::SECCOMP_RET_TRACE));
+    prog
+}
+
+/// A system call the tracer saw, and where: which process side and which plan step.
+#[derive(Debug, Clone)]
+pub(crate) struct Seen {
+    /// The step that was running.
+    pub step: usize,
+    /// The call.
+    pub call: Syscall,
+}
+
+/// What tracing a run gave: the flight recorder's bytes, how the child ended, its peak
+/// memory, and the calls.
+pub(crate) struct Traced {
+    pub bytes: Vec<u8>,
+    pub exit: Exit,
+    pub rss: u64,
+    pub calls: Vec<Seen>,
+    /// Whether the child was traced at all.
+    pub traced: bool,
+}
+
+/// The flight recorder's bytes, read by two threads in turn: the reader (so a full pipe never
+/// blocks the child while the tracer waits) and the tracer (at each stop, to know the step).
+struct Recorder {
+    fd: OwnedFd,
+    bytes: Vec<u8>,
+}
+
+impl Recorder {
+    /// Read what is in the pipe now (it is non-blocking).
+    fn drain(&mut self) {
+        let mut buf = [0u8; 65536];
+        loop {
+            match nix::unistd::read(&self.fd, &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => self.bytes.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+}
+
+/// Run the child `pid` to its end under the tracer, within `deadline` (or until `cancel`).
+/// The child has asked to be traced and stops itself first; if it could not (tracing is
+/// refused), this still collects its reports and its exit, untraced.
+pub(crate) fn trace(
+    pid: i32,
+    read_end: OwnedFd,
+    plan: &Plan,
+    deadline: Duration,
+    cancel: Option<&AtomicBool>,
+) -> Traced {
+    // The child puts itself in its own process group; so do we, before waiting on it, so that
+    // the wait below (for the group: the child and what it forks) cannot miss it.
+    // SAFETY: setpgid on our own child.
+    unsafe { libc::setpgid(pid, pid) };
+    let _ = nix::fcntl::fcntl(
+        &read_end,
+        nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_NONBLOCK),
+    );
+    let recorder = Mutex::new(Recorder {
+        fd: read_end,
+        bytes: Vec::new(),
+    });
+    let finished = AtomicBool::new(false);
+    let killed = AtomicBool::new(false);
+    let start = Instant::now();
+    let mut tracer = Tracer {
+        pid,
+        plan,
+        recorder: &recorder,
+        cursor: 0,
+        current: [None, None],
+        pending: Vec::new(),
+        calls: Vec::new(),
+        traced: false,
+    };
+    let (exit, rss) = std::thread::scope(|scope| {
+        // The reader: keeps the pipe drained (a full pipe must never block the child while
+        // the tracer waits for it) and enforces the deadline and the cancel flag by killing
+        // the experiment's process group, which ends the tracer's wait.
+        let reader = std::thread::Builder::new()
+            .name("mmap-lab-witness".to_string())
+            .spawn_scoped(scope, || {
+                while !finished.load(Ordering::Relaxed) {
+                    let fd = recorder.lock().map(|r| r.fd.as_raw_fd()).unwrap_or(-1);
+                    let mut pfd = libc::pollfd {
+                        fd,
+                        events: libc::POLLIN,
+                        revents: 0,
+                    };
+                    // SAFETY: poll on one local pollfd, for at most 20 ms.
+                    unsafe { libc::poll(&mut pfd, 1, 20) };
+                    if let Ok(mut r) = recorder.lock() {
+                        r.drain();
+                    }
+                    let late = start.elapsed() >= deadline;
+                    let cancelled = cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+                    if (late || cancelled) && !killed.swap(true, Ordering::Relaxed) {
+                        // SAFETY: kill the experiment's process group (the child and what
+                        // it forked); the tracer's wait then sees them die.
+                        unsafe { libc::kill(-pid, libc::SIGKILL) };
+                    }
+                }
+            });
+        let ended = tracer.run();
+        finished.store(true, Ordering::Relaxed);
+        if let Ok(r) = reader {
+            let _ = r.join();
+        }
+        ended
+    });
+    let (calls, traced) = (std::mem::take(&mut tracer.calls), tracer.traced);
+    let bytes = match recorder.lock() {
+        Ok(mut r) => {
+            r.drain();
+            std::mem::take(&mut r.bytes)
+        }
+        Err(_) => Vec::new(),
+    };
+    let exit = if killed.load(Ordering::Relaxed) {
+        Exit::Timeout
+    } else {
+        exit
+    };
+    Traced {
+        bytes,
+        exit,
+        rss,
+        calls,
+        traced,
+    }
+}
+
+struct Tracer<'a> {
+    pid: i32,
+    plan: &'a Plan,
+    recorder: &'a Mutex<Recorder>,
+    /// How far the recorder's bytes are decoded.
+    cursor: usize,
+    /// The step each side is running, from the `Begin` reports: `[parent, child]`.
+    current: [Option<usize>; 2],
+    /// Calls that entered and have not returned: (tid, step, nr, args).
+    pending: Vec<(i32, Option<usize>, i64, [u64; 6])>,
+    calls: Vec<Seen>,
+    traced: bool,
+}
+
+impl Tracer<'_> {
+    /// Wait for the experiment's processes until none is left. Returns how the child ended
+    /// and its peak resident memory.
+    fn run(&mut self) -> (Exit, u64) {
+        let mut exit = Exit::Normal;
+        let mut rss = 0;
+        loop {
+            let mut status = 0;
+            // SAFETY: rusage is plain old data; an all-zero value is valid.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: waits for the experiment's process group (our child and the processes
+            // it forked, which we trace), writing into locals.
+            let tid = unsafe { libc::wait4(-self.pid, &mut status, libc::__WALL, &mut usage) };
+            if tid == -1 {
+                match Errno::last() {
+                    Errno::EINTR => continue,
+                    _ => break,
+                }
+            }
+            if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
+                if tid == self.pid {
+                    rss = usage.ru_maxrss.max(0) as u64;
+                    if libc::WIFSIGNALED(status) {
+                        exit = Exit::Signal(libc::WTERMSIG(status));
+                    }
+                }
+                continue;
+            }
+            if !libc::WIFSTOPPED(status) {
+                continue;
+            }
+            self.stopped(tid, status);
+        }
+        (exit, rss)
+    }
+
+    /// Handle one stop of tracee `tid`, then let it go on.
+    fn stopped(&mut self, tid: i32, status: i32) {
+        let sig = libc::WSTOPSIG(status);
+        let event = status >> 16;
+        let resume = |request: u32, sig: i32| {
+            // SAFETY: resuming our own stopped tracee.
+            unsafe { libc::ptrace(request, tid, 0, sig as libc::c_long) };
+        };
+        if tid == self.pid && !self.traced && sig == libc::SIGSTOP {
+            // The child stopped itself after PTRACE_TRACEME: set the options, go on.
+            self.traced = true;
+            let options = libc::PTRACE_O_EXITKILL
+                | libc::PTRACE_O_TRACESECCOMP
+                | libc::PTRACE_O_TRACESYSGOOD
+                | libc::PTRACE_O_TRACEFORK
+                | libc::PTRACE_O_TRACEVFORK
+                | libc::PTRACE_O_TRACECLONE;
+            // SAFETY: setting options on our stopped tracee.
+            unsafe { libc::ptrace(libc::PTRACE_SETOPTIONS, tid, 0, options as libc::c_long) };
+            return resume(libc::PTRACE_CONT, 0);
+        }
+        if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_SECCOMP {
+            let (nr, args) = regs(tid).map_or((-1, [0; 6]), |r| (r.nr, r.args));
+            let step = self.step_of(tid);
+            // A call of this tracee that never showed its exit is over (it cannot be inside
+            // two calls at once).
+            self.pending.retain(|p| p.0 != tid);
+            if nr == libc::SYS_exit_group {
+                // It never returns: record it now, and only for a plan's own `_exit` step
+                // (the child leaves the same way when its plan is done).
+                let own = step
+                    .and_then(|s| self.plan.steps.get(s))
+                    .is_some_and(|s| matches!(s.op, Op::Ipc(super::plan::IpcOp::Exit)));
+                if let (true, Some(step)) = (own, step) {
+                    self.record(step, nr, args, 0);
+                }
+                return resume(libc::PTRACE_CONT, 0);
+            }
+            self.pending.push((tid, step, nr, args));
+            // On to the exit of this call, where its result is.
+            return resume(libc::PTRACE_SYSCALL, 0);
+        }
+        if sig == libc::SIGTRAP | 0x80 {
+            if let Some(at) = self.pending.iter().position(|p| p.0 == tid) {
+                let (_, step, nr, args) = self.pending.remove(at);
+                let ret = regs(tid).map_or(0, |r| r.ret);
+                if let Some(step) = step {
+                    self.record(step, nr, args, ret);
+                }
+            }
+            return resume(libc::PTRACE_CONT, 0);
+        }
+        if sig == libc::SIGTRAP && event != 0 {
+            // A fork, vfork or clone event inside the call: the new process is traced from
+            // its start; the call's own exit is still to come.
+            let inside = self.pending.iter().any(|p| p.0 == tid);
+            let request = if inside {
+                libc::PTRACE_SYSCALL
+            } else {
+                libc::PTRACE_CONT
+            };
+            return resume(request, 0);
+        }
+        if sig == libc::SIGSTOP {
+            // A new tracee's first stop (or a stop we did not ask for): swallow it.
+            return resume(libc::PTRACE_CONT, 0);
+        }
+        // A signal on its way to the tracee (SIGSEGV, SIGBUS, SIGCHLD …): deliver it.
+        resume(libc::PTRACE_CONT, sig)
+    }
+
+    /// Record a finished call, unless it belongs to the lab's bookkeeping.
+    fn record(&mut self, step: usize, nr: i64, args: [u64; 6], ret: i64) {
+        let bookkeeping = matches!(
+            self.plan.steps.get(step).map(|s| &s.op),
+            Some(Op::Map(super::plan::MapOp::Maps))
+        );
+        if bookkeeping {
+            return;
+        }
+        let errno = (-4095..0)
+            .contains(&ret)
+            .then(|| crate::errnos::name(Errno::from_raw(-ret as i32)));
+        self.calls.push(Seen {
+            step,
+            call: Syscall {
+                name: name_of(nr),
+                args: args.to_vec(),
+                ret,
+                errno,
+            },
+        });
+    }
+
+    /// The step tracee `tid` is running: the last `Begin` its side reported. Everything it
+    /// wrote before this stop is in the pipe, so reading the pipe now is enough.
+    fn step_of(&mut self, tid: i32) -> Option<usize> {
+        if let Ok(mut r) = self.recorder.lock() {
+            r.drain();
+            let bytes = &r.bytes;
+            while bytes.len() >= self.cursor + HEADER_LEN {
+                let mut head = [0u8; HEADER_LEN];
+                head.copy_from_slice(&bytes[self.cursor..self.cursor + HEADER_LEN]);
+                let h = wire::Header::decode(&head);
+                let end = self.cursor + HEADER_LEN + h.len as usize;
+                if end > bytes.len() {
+                    break;
+                }
+                if h.kind == Kind::Begin as u32 {
+                    let step = h.step as usize;
+                    if let Some(s) = self.plan.steps.get(step) {
+                        let side = usize::from(s.side == Side::Child);
+                        self.current[side] = Some(step);
+                    }
+                }
+                self.cursor = end;
+            }
+        }
+        self.current[usize::from(tid != self.pid)]
+    }
+}
+
+/// A tracee's registers at a stop, as far as the witness needs them.
+struct Regs {
+    nr: i64,
+    args: [u64; 6],
+    ret: i64,
+}
+
+#[cfg(target_arch = "x86_64")]
+fn regs(tid: i32) -> Option<Regs> {
+    // SAFETY: user_regs_struct is plain old data; PTRACE_GETREGS fills it for our tracee.
+    let mut r: libc::user_regs_struct = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    let ok = unsafe { libc::ptrace(libc::PTRACE_GETREGS, tid, 0, &mut r as *mut _) } == 0;
+    ok.then_some(Regs {
+        nr: r.orig_rax as i64,
+        args: [r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9],
+        ret: r.rax as i64,
+    })
+}
+
+#[cfg(target_arch = "aarch64")]
+fn regs(tid: i32) -> Option<Regs> {
+    // SAFETY: user_regs_struct is plain old data; PTRACE_GETREGSET fills it for our tracee.
+    let mut r: libc::user_regs_struct = unsafe { std::mem::zeroed() };
+    let mut iov = libc::iovec {
+        iov_base: &mut r as *mut _ as *mut libc::c_void,
+        iov_len: std::mem::size_of::<libc::user_regs_struct>(),
+    };
+    // SAFETY: as above; NT_PRSTATUS is the general registers.
+    let ok = unsafe {
+        libc::ptrace(
+            libc::PTRACE_GETREGSET,
+            tid,
+            libc::NT_PRSTATUS as usize,
+            &mut iov as *mut _,
+        )
+    } == 0;
+    ok.then_some(Regs {
+        nr: r.regs[8] as i64,
+        args: [
+            r.regs[0], r.regs[1], r.regs[2], r.regs[3], r.regs[4], r.regs[5],
+        ],
+        ret: r.regs[0] as i64,
+    })
+}
+
+/// Whether the witness is wanted: on unless `MMAP_LAB_WITNESS=off` (for tests and for
+/// comparing runs with and without it).
+pub(crate) fn wanted() -> Result<(), String> {
+    match std::env::var("MMAP_LAB_WITNESS").as_deref() {
+        Ok("off") | Ok("0") => Err("MMAP_LAB_WITNESS=off".to_string()),
+        _ => Ok(()),
+    }
+}
+
+/// Why the child could not be traced, from its `Witness` report, in words for the record.
+pub(crate) fn refusal(errno: i32, stage: i64) -> String {
+    let what = if stage == 0 {
+        "ptrace(PTRACE_TRACEME)"
+    } else {
+        "seccomp(SECCOMP_SET_MODE_FILTER)"
+    };
+    let e = Errno::from_raw(errno);
+    let hint = match (stage, e) {
+        (0, Errno::EPERM) => {
+            ": the lab is already traced (a debugger, strace) or ptrace is not allowed"
+        }
+        (1, _) => ": system call filters are not allowed here",
+        _ => "",
+    };
+    format!("{what} failed with {}{hint}", crate::errnos::name(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_ends_in_allow_and_trace_and_every_jump_lands_inside() {
+        let plan = Plan::new();
+        let prog = filter(&plan);
+        let n = prog.len();
+        assert_eq!(prog[n - 1].k, libc::SECCOMP_RET_TRACE);
+        assert_eq!(prog[n - 2].k, libc::SECCOMP_RET_ALLOW);
+        let jeq = (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16;
+        for (i, ins) in prog.iter().enumerate().filter(|(_, ins)| ins.code == jeq) {
+            assert!(i + 1 + (ins.jt as usize) < n && i + 1 + (ins.jf as usize) < n);
+        }
+        assert_eq!(name_of(libc::SYS_mmap), "mmap");
+    }
+}

@@ -77,8 +77,8 @@ pub fn classify(maps: &str, addr: u64, mapping: Option<(u64, u64)>, guard: bool)
         .find(|l| range(l).is_some_and(|(lo, hi)| lo <= addr && addr < hi));
     let in_mapping = mapping.is_some_and(|(start, len)| addr >= start && addr - start < len);
     let kind = match line {
-        _ if in_mapping => HitKind::Mapping,
         None => HitKind::NotMapped,
+        Some(_) if in_mapping => HitKind::Mapping,
         Some(l) => {
             let above = mapping.is_some_and(|(start, len)| {
                 range(l).is_some_and(|(lo, _)| lo == start.saturating_add(len))

@@ -132,7 +132,7 @@ fn untraced(plan: &Plan) -> Vec<i64> {
 
 /// Whether the witness traces `step` of `plan` (false for timed copies and the map-count
 /// filler, whose calls it lets through without a stop).
-pub(crate) fn traces(plan: &Plan, step: usize) -> bool {
+pub fn traces(plan: &Plan, step: usize) -> bool {
     let skipped = untraced(plan);
     match plan.steps.get(step).map(|s| &s.op) {
         Some(Op::Copy(CopyOp::ReadWrite { .. })) | Some(Op::Copy(CopyOp::FileRange { .. })) => {

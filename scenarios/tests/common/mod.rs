@@ -36,3 +36,27 @@ pub fn dump(record: &Record) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Every scenario's defaults and every variant it declares: `(label, scenario, --set texts,
+/// the declared outcome)`, with page-sized values for this kernel.
+pub fn catalogue_cases() -> Vec<(
+    String,
+    &'static scenarios::Scenario,
+    Vec<String>,
+    scenarios::catalog::Expect,
+)> {
+    let page = scenarios::engine::page_size();
+    let mut out = Vec::new();
+    for s in catalog::all() {
+        out.push((
+            format!("mmap-lab run {} (defaults)", s.id),
+            s,
+            Vec::new(),
+            s.expect,
+        ));
+        for v in s.variants {
+            out.push((v.command(s.id, page), s, v.sets(page), v.expect));
+        }
+    }
+    out
+}

@@ -1,0 +1,31 @@
+//! With the witness forced off (`MMAP_LAB_WITNESS=off`), every scenario's defaults and
+//! variants still give their declared outcomes: the witness observes, it never decides.
+//! One test in its own binary, because it sets the environment for the whole process.
+
+mod common;
+
+use common::{catalogue_cases, describe};
+
+#[test]
+fn outcomes_are_the_same_without_the_witness() {
+    std::env::set_var("MMAP_LAB_WITNESS", "off");
+    let mut failures = Vec::new();
+    for (label, s, sets, want) in catalogue_cases() {
+        let Ok(params) = scenarios::prepare(s, &sets) else {
+            continue;
+        };
+        let record = scenarios::run_scenario(s, &params).unwrap();
+        assert_eq!(record.run.witness, "off: MMAP_LAB_WITNESS=off", "{label}");
+        assert!(
+            record.run.steps.iter().all(|st| st.syscalls.is_none()),
+            "{label}"
+        );
+        if !want.matches(&record.run.outcome) {
+            failures.push(format!(
+                "{label}: declared {want}, got {}",
+                describe(&record)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,189 @@
+//! The witness seen from outside, through the real binary: page faults per step (demand
+//! paging, `MAP_POPULATE`), and the system calls it records against what `strace` sees of the
+//! same experiment (skipped, with the reason, where strace is absent).
+
+use serde_json::Value;
+use std::process::Command;
+
+fn lab() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmap-lab"));
+    cmd.env_remove("MMAP_LAB_WITNESS").env("LANG", "C.UTF-8");
+    cmd
+}
+
+fn run(id: &str, sets: &[String]) -> Value {
+    let mut cmd = lab();
+    cmd.args(["run", id, "--json"]);
+    for s in sets {
+        cmd.args(["--set", s]);
+    }
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn faults(record: &Value, function: &str) -> u64 {
+    let step = record["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["function"] == function)
+        .unwrap_or_else(|| panic!("{function}: {record}"));
+    step["faults"]["minor"].as_u64().unwrap() + step["faults"]["major"].as_u64().unwrap()
+}
+
+#[test]
+fn page_faults_are_counted_per_step() {
+    let sets = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // mmap itself touches no page; the first access faults one in.
+    let r = run("playground", &sets(&["access=read@0"]));
+    assert_eq!(faults(&r, "mmap"), 0, "{r}");
+    assert!(faults(&r, "load") >= 1, "{r}");
+    // MAP_POPULATE faults the pages in during mmap: the touch then costs none.
+    let r = run(
+        "playground",
+        &sets(&["access=read@0", "flags=MAP_SHARED|MAP_POPULATE"]),
+    );
+    assert!(faults(&r, "mmap") >= 1, "{r}");
+    assert_eq!(faults(&r, "load"), 0, "{r}");
+}
+
+/// One system call as compared: its name and its errno (addresses, descriptors of other
+/// processes and pids change from run to run).
+type Call = (String, Option<String>);
+
+/// The experiment's calls in one process's `strace` output (one file of `strace -ff`): the
+/// calls of each plan step (the step is the one the process's last flight-recorder `Begin`
+/// report named: kind 1, the step in bytes 4..8), leaving out the recorder's own writes, the
+/// steps the witness does not trace or keeps as the lab's bookkeeping (`skip`), and the final
+/// `exit_group`. `None` when the process is not an experiment process.
+fn experiment_calls(out: &str, skip: &[usize]) -> Option<Vec<Call>> {
+    let mut step: Option<usize> = None;
+    let mut calls = Vec::new();
+    for line in out.lines() {
+        if let Some(data) = line.strip_prefix("write(1000, \"") {
+            let bytes: Vec<u8> = data
+                .split("\\x")
+                .skip(1)
+                .take(8)
+                .filter_map(|b| b.get(..2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                .collect();
+            if bytes.len() == 8 && bytes[..4] == [1, 0, 0, 0] {
+                step = Some(u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize);
+            }
+            continue;
+        }
+        let Some(at) = step else { continue };
+        if skip.contains(&at) || line.starts_with("+++") || line.starts_with("---") {
+            continue;
+        }
+        let Some((name, _)) = line.split_once('(') else {
+            continue;
+        };
+        if name == "exit_group" {
+            continue;
+        }
+        let ret = line.rsplit_once(" = ").map(|(_, r)| r).unwrap_or("");
+        let errno = ret
+            .split_whitespace()
+            .nth(1)
+            .filter(|e| e.starts_with('E'))
+            .map(str::to_string);
+        calls.push((name.to_string(), errno));
+    }
+    step.map(|_| calls)
+}
+
+#[test]
+fn the_witness_sees_what_strace_sees() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        eprintln!("skipped: no strace on this machine");
+        return;
+    }
+    let names = "openat,close,pipe2,memfd_create,ftruncate,fcntl,lseek,write,read,pread64,\
+                 mmap,munmap,mprotect,mremap,msync,madvise,clone,clone3,wait4,\
+                 copy_file_range,prlimit64,exit_group";
+    let page = scenarios::engine::page_size();
+    let mut cases: Vec<(&str, Vec<String>)> = Vec::new();
+    for s in scenarios::catalog::all() {
+        // mmap-copy's timed loops are not traced by design (and it copies 64 MiB a run).
+        if s.id == "mmap-copy" {
+            continue;
+        }
+        cases.push((s.id, Vec::new()));
+        cases.extend(s.variants.iter().map(|v| (s.id, v.sets(page))));
+    }
+    let mut compared = 0;
+    for (id, sets) in &cases {
+        let id = *id;
+        let witnessed = run(id, sets);
+        let scenario = scenarios::catalog::find(id).unwrap();
+        let params = scenarios::prepare(scenario, sets).unwrap();
+        let plan = (scenario.build)(&params, page);
+        let skip: Vec<usize> = (0..plan.steps.len())
+            .filter(|&i| {
+                let maps = matches!(
+                    plan.steps[i].op,
+                    scenarios::engine::Op::Map(scenarios::engine::MapOp::Maps)
+                );
+                maps || !scenarios::engine::witness::traces(&plan, i)
+            })
+            .collect();
+        if witnessed["witness"] != "on" {
+            eprintln!("skipped: witness {}", witnessed["witness"]);
+            return;
+        }
+        // The witness's calls, per process: the experiment's, and its forked child's.
+        let mut ours: [Vec<Call>; 2] = Default::default();
+        for st in witnessed["steps"].as_array().unwrap() {
+            let side = usize::from(st["process"] == "child");
+            for c in st["syscalls"].as_array().into_iter().flatten() {
+                let name = c["name"].as_str().unwrap().to_string();
+                if name != "exit_group" {
+                    ours[side].push((name, c["errno"].as_str().map(str::to_string)));
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().join("trace");
+        let out = Command::new("strace")
+            .args(["-ff", "-qq", "-xx", "-s", "16", "-e"])
+            .arg(format!("trace={names}"))
+            .arg("-o")
+            .arg(&prefix)
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .args(["run", id, "--json"])
+            .args(sets.iter().flat_map(|s| ["--set", s.as_str()]))
+            .env("LANG", "C.UTF-8")
+            .output()
+            .expect("strace runs");
+        assert!(out.status.success(), "{id} {sets:?}");
+        // strace's processes in pid order: the experiment child forks its own child later.
+        let mut files: Vec<(u32, String)> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| {
+                let e = e.ok()?;
+                let pid = e.file_name().to_str()?.rsplit('.').next()?.parse().ok()?;
+                Some((pid, std::fs::read_to_string(e.path()).ok()?))
+            })
+            .collect();
+        files.sort();
+        let theirs: Vec<Vec<Call>> = files
+            .iter()
+            .filter_map(|(_, text)| experiment_calls(text, &skip))
+            .collect();
+        let theirs_main = theirs.first().cloned().unwrap_or_default();
+        let theirs_child = theirs.get(1).cloned().unwrap_or_default();
+        assert_eq!(
+            ours[0], theirs_main,
+            "{id} {sets:?}: the experiment's process"
+        );
+        assert_eq!(ours[1], theirs_child, "{id} {sets:?}: its forked child");
+        compared += 1;
+    }
+    assert!(compared >= 40, "only {compared} runs compared");
+}

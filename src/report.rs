@@ -85,6 +85,16 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
     }
 }
 
+/// The run's warnings ("OK, but…"), one sentence each in `lang`.
+pub fn warnings(record: &Record, lang: Lang) -> Vec<String> {
+    record
+        .run
+        .warnings
+        .iter()
+        .map(|w| w.sentence(lang))
+        .collect()
+}
+
 /// Facts the run established beyond the outcome (file read back, child read, copy check).
 pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
     let run = &record.run;
@@ -191,12 +201,15 @@ pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: 
         }
         let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(
-        out,
-        "\n{}: {}",
-        t(S::Outcome, lang),
-        outcome_line(&run.outcome, lang)
-    );
+    let warned = warnings(record, lang);
+    let outcome = match (&run.outcome, warned.is_empty()) {
+        (Outcome::Ok, false) => format!("⚠ {}", t(S::OkBut, lang)),
+        _ => outcome_line(&run.outcome, lang),
+    };
+    let _ = writeln!(out, "\n{}: {outcome}", t(S::Outcome, lang));
+    for w in warned {
+        let _ = writeln!(out, "  ⚠ {w}");
+    }
     for finding in findings(record, lang) {
         let _ = writeln!(out, "  • {finding}");
     }

@@ -18,6 +18,7 @@ pub enum S {
     Privileged,
     PrivilegedNote,
     OkWord,
+    OkBut,
     From,
     KilledBy,
     During,
@@ -149,6 +150,7 @@ impl S {
                  普通用户得到 EAGAIN，root 凭 CAP_IPC_LOCK 能成功）",
             ),
             S::OkWord => ("OK", "成功"),
+            S::OkBut => ("OK, but…", "成功，但…"),
             S::From => ("from", "来自"),
             S::KilledBy => ("killed by", "被信号杀死："),
             S::During => ("during step", "发生在步骤"),
@@ -322,6 +324,7 @@ pub fn topic(topic: Topic, lang: Lang) -> &'static str {
         Topic::Arguments => ("Arguments", "参数"),
         Topic::TheFile => ("The file behind", "映射背后的文件"),
         Topic::Uses => ("Putting it to work", "实际应用"),
+        Topic::Beyond => ("Beyond the notes", "课程笔记之外"),
         Topic::Free => ("Free play", "自由实验"),
     };
     lang.pick(en, zh)

@@ -309,13 +309,26 @@ fn map_locked_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let out = std::process::Command::new(setpriv)
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(&bin)
-        .args(sets)
-        .env("TMPDIR", dir.path())
-        .output()
-        .expect("setpriv runs");
+    // A process forked by another test thread while the copy was open for writing holds that
+    // descriptor until it exits: executing the copy meanwhile fails with ETXTBSY. Wait it out.
+    let out = (0..50)
+        .map(|_| {
+            std::process::Command::new(&setpriv)
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(&bin)
+                .args(sets)
+                .env("TMPDIR", dir.path())
+                .output()
+                .expect("setpriv runs")
+        })
+        .find(|out| {
+            let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
+            if busy {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            !busy
+        })
+        .expect("the copy becomes executable");
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -245,7 +245,14 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
         Outcome::Signal { signal, .. } => match signal.known() {
             // A mapped page wholly past the end of the file: the touch, and the file's size
             // (or how a new file was grown).
-            Some(Signal::SIGBUS) => keys.extend([Key::Access, Key::FileSize, Key::Grow]),
+            Some(Signal::SIGBUS) => {
+                keys.push(Key::Access);
+                // Another process shrank the file: how far is the first suspect.
+                if params.truncate_to.is_some() {
+                    keys.push(Key::TruncateTo);
+                }
+                keys.extend([Key::FileSize, Key::Grow]);
+            }
             Some(Signal::SIGSEGV) => {
                 keys.push(Key::Access);
                 let writes = matches!(params.access, Access::Write(_));

@@ -32,8 +32,9 @@
 //! so that the two cannot differ.
 
 use crate::engine::calls::{Call, ValueNames};
+use crate::engine::ops::MapOp;
 use crate::engine::ops::{map, CType};
-use crate::engine::plan::{Plan, Side, Val};
+use crate::engine::plan::{Op, Plan, Side, Val};
 use crate::errnos;
 use crate::lesson::{char_width, width as text_width};
 use crate::texts::Text;
@@ -519,12 +520,20 @@ impl<'a> Gen<'a> {
 
     /// The mapping and how far below and above its start `/proc/self/maps` lines are kept:
     /// two pages either side of everything the plan maps or unmaps, as the lab shows.
-    fn maps_window(&self) -> (String, u64, u64) {
+    /// Before the mapping is made, around the address it will be asked for when an earlier
+    /// step returned that (a `MAP_FIXED` over an existing mapping), as the lab does.
+    fn maps_window(&self, at: usize) -> (String, u64, u64) {
         let Some(m) = self.plan.mapping_step.filter(|&m| self.exists(m)) else {
             return ("NULL".to_string(), 0, 0);
         };
         let page = self.page;
-        let (expr, _) = self.addr_arg(Val::Ret(m));
+        let target = match self.plan.steps.get(m).map(|s| &s.op) {
+            Some(Op::Map(MapOp::Mmap {
+                addr: Val::Ret(j), ..
+            })) if at < m && *j < at => Val::Ret(*j),
+            _ => Val::Ret(m),
+        };
+        let (expr, _) = self.addr_arg(target);
         let after = map::reach(self.plan)
             .div_ceil(page)
             .saturating_mul(page)
@@ -729,7 +738,7 @@ impl CStep<'_, '_> {
 
     /// The mapping's expression and how far below and above it `/proc/self/maps` is kept.
     pub(crate) fn maps_window(&self) -> (String, u64, u64) {
-        self.gen.maps_window()
+        self.gen.maps_window(self.i)
     }
 }
 

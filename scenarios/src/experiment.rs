@@ -3,7 +3,7 @@
 //! their own defaults; the others build their plan by hand.
 
 use crate::engine::{
-    DescriptorOp, FileSpec, Limit, LimitOp, MapOp, Plan, Purpose, Step, TouchOp, Val, Via,
+    DescriptorOp, FileSpec, IpcOp, Limit, LimitOp, MapOp, Plan, Purpose, Step, TouchOp, Val, Via,
 };
 use crate::flags;
 use crate::params::{Access, Addr, FileKind, Grow, Params};
@@ -101,6 +101,13 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         }
     }
 
+    // A MAP_FIXED over the existing mapping replaces it: capture the maps first, so that the
+    // run's own evidence shows what was there (and the record can warn about it).
+    let fixed = p.flags & flags::MAP_FIXED != 0 && p.flags & flags::MAP_FIXED_NOREPLACE == 0;
+    if fixed && p.addr == Addr::Existing {
+        plan.push(Step::optional(MapOp::Maps));
+    }
+
     let map = plan.push(Step::critical(MapOp::Mmap {
         addr,
         length: p.length,
@@ -126,6 +133,9 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
             prot,
             via: p.via,
         }));
+    }
+    if let (Some(size), Val::Ret(_)) = (p.truncate_to, fd) {
+        truncate_elsewhere(&mut plan, fd, size, p.grow_back.then_some(p.file_size));
     }
     if let Some(at) = p.access.offset() {
         let write = matches!(p.access, Access::Write(_));
@@ -154,6 +164,20 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         plan.push(Step::optional(MapOp::Maps));
     }
     plan
+}
+
+/// Another process changes the mapped file's size: fork, the child `ftruncate`s the shared
+/// descriptor to `size` (and, with `back`, to that size again) and ends, the parent waits for
+/// it and captures its maps: the mapping is still there, whatever became of the file.
+pub fn truncate_elsewhere(plan: &mut Plan, fd: Val, size: u64, back: Option<u64>) {
+    let pid = plan.push(Step::critical(IpcOp::Fork));
+    plan.push(Step::critical(DescriptorOp::Ftruncate { fd, size }).in_child());
+    if let Some(back) = back {
+        plan.push(Step::critical(DescriptorOp::Ftruncate { fd, size: back }).in_child());
+    }
+    plan.push(Step::critical(IpcOp::Exit).in_child());
+    plan.push(Step::critical(IpcOp::Waitpid { pid: Val::Ret(pid) }));
+    plan.push(Step::optional(MapOp::Maps));
 }
 
 /// The steps that produce the descriptor, and the descriptor argument for mmap.

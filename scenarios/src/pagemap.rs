@@ -110,8 +110,14 @@ impl PageMap {
             return None;
         };
         let from_offset = |size: u64| size.saturating_sub((*offset).max(0) as u64);
+        // The file as it is when the mapping is first touched: another process may have
+        // truncated it after the mmap (truncate-after-mmap).
+        let touched = steps[map + 1..]
+            .iter()
+            .position(|s| matches!(s.op, Op::Touch(_)))
+            .map_or(steps.len(), |n| map + 1 + n);
         let backing = match *fd {
-            Val::Ret(i) => match file_size_before(plan, i, map) {
+            Val::Ret(i) => match file_size_before(plan, i, touched) {
                 Some(size) => Backing::File {
                     bytes: from_offset(size),
                 },

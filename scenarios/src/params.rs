@@ -366,6 +366,59 @@ knobs! {
         read: |p| Value::Word(p.grow.name()),
         write: |p, v| { p.grow = Grow::parse(word(v)?)?; Some(()) },
     }
+    /// Another process shrinks (or grows) the file after mmap.
+    TruncateTo {
+        name: "truncate_to", kind: NUMBER,
+        doc: (
+            "after mmap, a forked child ftruncates the file to this size",
+            "mmap 之后，由 fork 出的子进程用 ftruncate 把文件改成这个大小"
+        ),
+        off: Some("none"), max: Some(MAX_FILE), playground: true, shows: &[],
+        parse: |t| match t {
+            "none" | "" => Some(Value::Off("none")),
+            _ => number(t),
+        },
+        read: |p| p.truncate_to.map_or(Value::Off("none"), |v| Value::Number(v.into())),
+        write: |p, v| {
+            p.truncate_to = match v { Value::Off(_) => None, v => Some(size(v, MAX_FILE)?) };
+            Some(())
+        },
+    }
+    /// After truncating, the same child grows the file back to `file_size`.
+    GrowBack {
+        name: "grow_back", kind: KeyKind::Bool,
+        doc: (
+            "after truncate_to, the child grows the file back to file_size",
+            "truncate_to 之后，子进程再把文件恢复到 file_size 大小"
+        ),
+        off: None, max: None, playground: true, shows: &[],
+        parse: boolean, read: |p| Value::Bool(p.grow_back),
+        write: |p, v| { p.grow_back = yes(v)?; Some(()) },
+    }
+    /// Who writes through a mapping shared with a forked child, and when.
+    Writer {
+        name: "writer", kind: KeyKind::Choice(Writer::NAMES),
+        doc: (
+            "who writes: the child, the parent after the fork, or the parent before it",
+            "谁来写：子进程、fork 之后的父进程，还是 fork 之前的父进程"
+        ),
+        off: None, max: None, playground: false, shows: &[],
+        parse: |t| Writer::parse(t).map(|w| Value::Word(w.name())),
+        read: |p| Value::Word(p.writer.name()),
+        write: |p, v| { p.writer = Writer::parse(word(v)?)?; Some(()) },
+    }
+    /// The order of write(2) on the file and the touches through the mapping.
+    Order {
+        name: "order", kind: KeyKind::Choice(Order::NAMES),
+        doc: (
+            "the order of write(2) to the file and the touches through the mapping",
+            "write(2) 写文件与通过映射访问的先后顺序"
+        ),
+        off: None, max: None, playground: false, shows: &[],
+        parse: |t| Order::parse(t).map(|o| Value::Word(o.name())),
+        read: |p| Value::Word(p.order.name()),
+        write: |p, v| { p.order = Order::parse(word(v)?)?; Some(()) },
+    }
     /// The size of the file mmap-copy copies.
     CopySize {
         name: "copy_size", kind: NUMBER,
@@ -840,6 +893,66 @@ impl Grow {
     }
 }
 
+/// Who writes through a mapping that a forked child inherits, and when (`private-cow-fork`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Writer {
+    /// The child, after the fork; the parent reads once the child has ended.
+    Child,
+    /// The parent, after the fork; the child reads once the parent has written.
+    Parent,
+    /// The parent, before the fork; both read afterwards.
+    BeforeFork,
+}
+
+impl Writer {
+    /// Every choice's name.
+    pub const NAMES: &'static [&'static str] = &["child", "parent", "before-fork"];
+
+    /// The name as typed.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    fn parse(text: &str) -> Option<Writer> {
+        [Writer::Child, Writer::Parent, Writer::BeforeFork]
+            .into_iter()
+            .find(|w| w.name() == text)
+    }
+}
+
+/// The order of a `write(2)` to the mapped file and the touches through the mapping
+/// (`write-vs-mapping`). Each ends by reading the written bytes through the mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Order {
+    /// `write(2)`, then read through the mapping.
+    WriteRead,
+    /// Read through the mapping, `write(2)`, read again: a load copies nothing.
+    ReadWriteRead,
+    /// Store through the mapping, `write(2)`, read: a store to a `MAP_PRIVATE` page copies it.
+    StoreWriteRead,
+}
+
+impl Order {
+    /// Every choice's name.
+    pub const NAMES: &'static [&'static str] =
+        &["write-read", "read-write-read", "store-write-read"];
+
+    /// The name as typed.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    fn parse(text: &str) -> Option<Order> {
+        [
+            Order::WriteRead,
+            Order::ReadWriteRead,
+            Order::StoreWriteRead,
+        ]
+        .into_iter()
+        .find(|o| o.name() == text)
+    }
+}
+
 /// Touch one byte of the mapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -933,6 +1046,11 @@ pub struct Params {
     pub window: u64,
     /// How mmap, munmap and mprotect reach the kernel.
     pub via: Via,
+    /// `None`: no other process touches the file's size.
+    pub truncate_to: Option<u64>,
+    pub grow_back: bool,
+    pub writer: Writer,
+    pub order: Order,
 }
 
 impl Params {
@@ -961,6 +1079,10 @@ impl Params {
             copy_size: 64 << 20,
             window: 8 << 20,
             via: Via::Libc,
+            truncate_to: None,
+            grow_back: false,
+            writer: Writer::Child,
+            order: Order::WriteRead,
         }
     }
 

@@ -125,6 +125,11 @@ texts! {
     OpMunmap => ("unmap.", "解除映射。"),
     /// `mprotect`.
     OpMprotect => ("change the mapping's protection.", "修改映射的保护属性。"),
+    /// `write(2)` of `{0}` to the mapped file.
+    OpWriteFile => (
+        "write \"{0}\" into the file with write(2), not through the mapping.",
+        "用 write(2) 把 \"{0}\" 写进文件（不经过映射）。"
+    ),
     /// `close`.
     OpClose => ("close the descriptor.", "关闭文件描述符。"),
     /// A one-byte store.
@@ -158,6 +163,18 @@ texts! {
     OpCopyReadWrite => ("copy with read and write.", "用 read 和 write 复制文件。"),
     /// The copy with copy_file_range.
     OpCopyFileRange => ("copy with copy_file_range.", "用 copy_file_range 复制文件。"),
+    // Warnings: what a run did besides its outcome ("OK, but…").
+    /// A `MAP_FIXED` mmap replaced `{0}` pages at `{1}` that held `{2}`.
+    WarnMapFixedReplaced => (
+        "mmap with MAP_FIXED replaced {0} page(s) at {1} that were already mapped ({2}): \
+         whatever they held is gone, and the kernel said nothing.",
+        "带 MAP_FIXED 的 mmap 把 {1} 处已经映射的 {0} 页换掉了（原来是{2}）：\
+         那里原有的内容全没了，内核却一声不吭。"
+    ),
+    /// What a replaced mapping was: file `{0}`.
+    WarnReplacedFile => ("the file {0}", "文件 {0} 的映射"),
+    /// What a replaced mapping was: anonymous memory.
+    WarnReplacedAnon => ("anonymous memory", "匿名内存"),
     /// The comparison of the copy with its source.
     OpCompare => (
         "compare the copy with the source (0: identical).",

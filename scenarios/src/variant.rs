@@ -4,7 +4,7 @@
 //! compares, the C agreement test compiles and runs them, and the lesson test checks that
 //! every command of "Try next" is one of them, so lessons, variants and tests cannot drift.
 
-use crate::engine::{self, Function, Outcome};
+use crate::engine::{self, Function, Outcome, Run, WarningKind};
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use std::fmt;
@@ -43,6 +43,10 @@ impl Variant {
 pub enum Expect {
     /// Every critical step succeeds and no signal strikes.
     Ok,
+    /// "OK, but…": every critical step succeeds, and the run's evidence shows a warning of this
+    /// kind (a `MAP_FIXED` that replaced mapped pages). The outcome alone is `ok`
+    /// ([`Expect::matches`]); [`Expect::matches_run`] also checks the warning.
+    OkWarned(WarningKind),
     /// This call fails with this errno.
     Errno {
         /// The function that fails (`mmap`, `munmap`, `mprotect` …).
@@ -77,7 +81,7 @@ impl Expect {
     /// compared with an expectation, so a change of `Outcome` is adapted here alone.
     pub fn matches(&self, outcome: &Outcome) -> bool {
         match (self, outcome) {
-            (Expect::Ok, Outcome::Ok) => true,
+            (Expect::Ok | Expect::OkWarned(_), Outcome::Ok) => true,
             (Expect::Errno { call, errno }, Outcome::Errno { call: c, errno: e }) => {
                 c == call && e == errno
             }
@@ -93,6 +97,30 @@ impl Expect {
             }
             (Expect::DependsOnLayout(any), _) => any.iter().any(|e| e.matches(outcome)),
             _ => false,
+        }
+    }
+
+    /// Whether the whole run is this answer: its outcome ([`Expect::matches`]) and its
+    /// warnings, which must be exactly the declared one (none for every other expectation).
+    pub fn matches_run(&self, run: &Run) -> bool {
+        let kinds: Vec<WarningKind> = run.warnings.iter().map(|w| w.kind).collect();
+        self.matches(&run.outcome) && self.warning(&run.outcome).into_iter().eq(kinds)
+    }
+
+    /// The warning this answer declares for `outcome`, following a privileged or layout
+    /// choice to the answer that matched.
+    fn warning(&self, outcome: &Outcome) -> Option<WarningKind> {
+        match self {
+            Expect::OkWarned(kind) => Some(*kind),
+            Expect::Privileged { user, root } => {
+                let pick = if engine::privileged() { root } else { user };
+                pick.warning(outcome)
+            }
+            Expect::DependsOnLayout(any) => any
+                .iter()
+                .find(|e| e.matches(outcome))
+                .and_then(|e| e.warning(outcome)),
+            _ => None,
         }
     }
 
@@ -112,6 +140,7 @@ impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Expect::Ok => f.write_str("ok"),
+            Expect::OkWarned(kind) => write!(f, "ok with the warning {}", kind.name()),
             Expect::Errno { call, errno } => {
                 write!(f, "errno {} from {call}", crate::errnos::name(*errno))
             }

@@ -299,3 +299,271 @@ fn page_size_comes_from_the_kernel() {
         "playground maps one page by default"
     );
 }
+
+/// The warnings a run carries are exactly the ones its scenario declares: every case whose plan
+/// has an mmap given an address (where a `MAP_FIXED`, the only step that can warn today, may
+/// replace something), and every case that declares a warning, is run, and its warnings
+/// compared with the declaration.
+#[test]
+fn every_declared_warning_and_no_other() {
+    use scenarios::engine::{MapOp, Op, Val};
+    use scenarios::variant::Expect;
+    let page = engine::page_size();
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for s in catalog::all() {
+        let defaults = (None, s.expect);
+        let variants = s.variants.iter().map(|v| (Some(v), v.expect));
+        for (variant, want) in std::iter::once(defaults).chain(variants) {
+            let sets = variant.map(|v| v.sets(page)).unwrap_or_default();
+            let Ok(params) = prepare(s, &sets) else {
+                continue;
+            };
+            let plan = (s.build)(&params, page);
+            // An mmap given an address (a hint, MAP_FIXED or MAP_FIXED_NOREPLACE).
+            let fixed = plan.steps.iter().any(
+                |st| matches!(st.op, Op::Map(MapOp::Mmap { addr, .. }) if addr != Val::Lit(0)),
+            );
+            if !fixed && !matches!(want, Expect::OkWarned(_)) {
+                continue;
+            }
+            let label =
+                variant.map_or_else(|| format!("{} (defaults)", s.id), |v| v.command(s.id, page));
+            let record = run_scenario(s, &params).unwrap_or_else(|e| panic!("{label}: {e}"));
+            runs += 1;
+            if !want.matches_run(&record.run) {
+                failures.push(format!(
+                    "{label}: declared {want}, the run has {} with warnings {:?}",
+                    describe(&record),
+                    record.run.warnings
+                ));
+            }
+        }
+    }
+    assert!(runs >= 8, "only {runs} runs");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The results of the steps calling `function`, in order (`None` for a step a signal ended).
+fn results(record: &scenarios::Record, function: &str) -> Vec<Option<i64>> {
+    record
+        .run
+        .steps
+        .iter()
+        .filter(|s| s.function == function)
+        .map(|s| s.ret)
+        .collect()
+}
+
+/// The maps captured after the step calling `after`, the last such capture.
+fn maps_after<'r>(record: &'r scenarios::Record, after: &str) -> &'r [String] {
+    &record
+        .run
+        .maps
+        .iter()
+        .rev()
+        .find(|m| m.after == after)
+        .unwrap_or_else(|| panic!("no maps after {after}: {:?}", record.run.maps))
+        .lines
+}
+
+#[test]
+fn truncate_after_mmap_keeps_the_mapping_and_sigbus_past_the_new_end() {
+    let page = engine::page_size();
+    let r = expect("truncate-after-mmap", &[], "signal SIGBUS at load");
+    // Another process truncated: the ftruncate ran in the forked child, and succeeded.
+    let cut = r
+        .run
+        .steps
+        .iter()
+        .find(|s| s.function == "ftruncate")
+        .expect("an ftruncate step");
+    assert_eq!(
+        (cut.process.as_deref(), cut.ret),
+        (Some("child"), Some(0)),
+        "{}",
+        dump(&r)
+    );
+    // The mapping is still there, both pages, still the file's.
+    let addr = r.run.mapping_addr.expect("mmap succeeded");
+    let line = format!("{:x}-{:x} ", addr, addr + 2 * page);
+    assert!(
+        maps_after(&r, "waitpid")
+            .iter()
+            .any(|l| l.starts_with(&line) && l.ends_with("/data")),
+        "{:?}",
+        r.run.maps
+    );
+    let r = expect(
+        "truncate-after-mmap",
+        &[&format!("access=read@{}", page - 1)],
+        "ok",
+    );
+    let want = scenarios::engine::plan::pattern_byte(page - 1) as i64;
+    assert_eq!(results(&r, "load"), [Some(want)], "the file's own byte");
+    // Grown back: the page is there again, but its data is gone.
+    let r = expect("truncate-after-mmap", &["grow_back=true"], "ok");
+    assert_eq!(results(&r, "ftruncate"), [Some(0), Some(0)]);
+    assert_eq!(results(&r, "load"), [Some(0)]);
+    // The tail of the page the new end falls in was zeroed.
+    let r = expect(
+        "truncate-after-mmap",
+        &["truncate_to=100", "access=read@200"],
+        "ok",
+    );
+    assert_eq!(results(&r, "load"), [Some(0)]);
+    expect(
+        "truncate-after-mmap",
+        &["truncate_to=0", "access=read@0"],
+        "signal SIGBUS at load",
+    );
+    expect(
+        "truncate-after-mmap",
+        &["flags=MAP_PRIVATE"],
+        "signal SIGBUS at load",
+    );
+    let r = expect("truncate-after-mmap", &["truncate_to=none"], "ok");
+    assert!(results(&r, "ftruncate").is_empty(), "nobody truncates");
+}
+
+#[test]
+fn map_fixed_clobber_replaces_silently_noreplace_refuses_a_hint_moves() {
+    use scenarios::engine::WarningKind;
+    let page = engine::page_size();
+    let r = expect("map-fixed-clobber", &[], "ok");
+    let maps = results(&r, "mmap");
+    let old = maps[0].expect("the old mapping");
+    assert_eq!(maps[1], Some(old), "MAP_FIXED returns exactly addr");
+    // The old mapping's byte before (the file's A), the new memory's after.
+    assert_eq!(results(&r, "load"), [Some(b'A' as i64), Some(0)]);
+    let at = format!("{old:x}-{:x} ", old as u64 + page);
+    let line = |after: &[String]| after.iter().find(|l| l.starts_with(&at)).cloned();
+    let [before, after] = &r.run.maps[..] else {
+        panic!("maps before and after: {:?}", r.run.maps)
+    };
+    let before = line(&before.lines).expect("a line at the address before");
+    assert!(before.ends_with("/data"), "{before}");
+    let after = line(&after.lines).expect("a line at the address after");
+    assert!(!after.contains("/data"), "{after}");
+    // The warning, from that evidence.
+    let [w] = r.run.warnings.as_slice() else {
+        panic!("one warning: {:?}", r.run.warnings)
+    };
+    assert_eq!(w.kind, WarningKind::MapFixedReplaced);
+    assert_eq!((w.addr, w.bytes), (old as u64, page));
+    assert_eq!(w.replaced.as_deref(), Some("data"));
+    assert!(r.run.steps[w.step].call.contains("MAP_FIXED"), "{w:?}");
+    // In JSON it is outcome.warnings, and it reads back.
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["outcome"]["kind"], "ok");
+    assert_eq!(json["outcome"]["warnings"][0]["kind"], "map-fixed-replaced");
+    assert!(json["outcome"]["warnings"][0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("MAP_FIXED")));
+    let back: scenarios::Record = serde_json::from_value(json).unwrap();
+    assert_eq!(back.run.warnings, r.run.warnings);
+
+    let r = expect(
+        "map-fixed-clobber",
+        &["flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE"],
+        "errno EEXIST from mmap",
+    );
+    assert!(r.run.warnings.is_empty());
+    assert_eq!(results(&r, "load"), [Some(b'A' as i64)]);
+    expect(
+        "map-fixed-clobber",
+        &["flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED|MAP_FIXED_NOREPLACE"],
+        "errno EEXIST from mmap",
+    );
+    // Only a hint: another address, and the old byte survives.
+    let r = expect(
+        "map-fixed-clobber",
+        &["flags=MAP_PRIVATE|MAP_ANONYMOUS"],
+        "ok",
+    );
+    let maps = results(&r, "mmap");
+    assert_ne!(maps[1], maps[0], "a hint that is taken moves the mapping");
+    assert_eq!(results(&r, "load"), [Some(b'A' as i64), Some(b'A' as i64)]);
+    assert!(r.run.warnings.is_empty());
+    let r = expect(
+        "map-fixed-clobber",
+        &[&format!("length={}", 2 * page)],
+        "ok",
+    );
+    assert_eq!(r.run.warnings.first().map(|w| w.bytes), Some(2 * page));
+}
+
+#[test]
+fn private_cow_fork_each_process_keeps_its_writes() {
+    let (a, star) = (Some(b'A' as i64), Some(b'*' as i64));
+    /// The bytes the child and the parent read, and whether the file got the write.
+    type Seen = ([Option<i64>; 2], bool);
+    let cases: [(&[&str], Seen); 6] = [
+        (&[], ([star, a], false)),
+        (&["flags=MAP_SHARED"], ([star, star], true)),
+        (&["writer=before-fork"], ([star, star], false)),
+        (&["writer=parent"], ([a, star], false)),
+        (&["writer=parent", "flags=MAP_SHARED"], ([star, star], true)),
+        (
+            &["writer=before-fork", "flags=MAP_SHARED"],
+            ([star, star], true),
+        ),
+    ];
+    for (sets, (loads, reached)) in cases {
+        let r = expect("private-cow-fork", sets, "ok");
+        assert_eq!(results(&r, "store").len(), 1, "{sets:?}\n{}", dump(&r));
+        let child: Vec<_> = r
+            .run
+            .steps
+            .iter()
+            .filter(|s| s.function == "load" && s.process.is_some())
+            .map(|s| s.ret)
+            .collect();
+        let parent: Vec<_> = r
+            .run
+            .steps
+            .iter()
+            .filter(|s| s.function == "load" && s.process.is_none())
+            .map(|s| s.ret)
+            .collect();
+        assert_eq!(
+            [child, parent],
+            [vec![loads[0]], vec![loads[1]]],
+            "{sets:?}"
+        );
+        let check = r.run.file_check.expect("the file read back");
+        assert_eq!(check.reached_file, reached, "{sets:?}: {check:?}");
+    }
+}
+
+#[test]
+fn write_vs_mapping_shared_sees_the_write_private_until_stored() {
+    for (sets, texts) in [
+        (&[][..], &["\"NEW\""][..]),
+        (&["flags=MAP_PRIVATE"], &["\"NEW\""]),
+        (
+            &["flags=MAP_PRIVATE", "order=store-write-read"],
+            &["\"*BC\""],
+        ),
+        (
+            &["flags=MAP_PRIVATE", "order=read-write-read"],
+            &["\"ABC\"", "\"NEW\""],
+        ),
+        (&["order=store-write-read"], &["\"NEW\""]),
+    ] {
+        let r = expect("write-vs-mapping", sets, "ok");
+        assert_eq!(results(&r, "write"), [Some(3)], "{sets:?}");
+        let read: Vec<&str> = r
+            .run
+            .steps
+            .iter()
+            .filter(|s| s.function == "memcpy")
+            .map(|s| s.result.as_str())
+            .collect();
+        assert_eq!(read, texts, "{sets:?}\n{}", dump(&r));
+        assert_eq!(
+            r.run.child_read, None,
+            "the process's own read is no child's"
+        );
+    }
+}

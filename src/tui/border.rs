@@ -51,6 +51,8 @@ pub struct Glyphs {
     pub arrow: &'static str,
     /// Points from the outcome to the knob to look at.
     pub points_to: &'static str,
+    /// Before a warning: the run succeeded, but… .
+    pub warning: &'static str,
     /// Page map: pages left out of the drawing.
     pub gap: &'static str,
     /// The spinner while a run goes on.
@@ -81,6 +83,7 @@ impl Glyphs {
                 mapped: '=',
                 arrow: "^",
                 points_to: "->",
+                warning: "!",
                 gap: "..",
                 spinner: &["|", "/", "-", "\\"],
                 rule: "-",
@@ -103,6 +106,7 @@ impl Glyphs {
                 mapped: '═',
                 arrow: "↑",
                 points_to: "→",
+                warning: "⚠",
                 gap: "…",
                 spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
                 rule: "─",

@@ -1,7 +1,7 @@
 //! Every knob free: whatever the kernel says.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
-use crate::engine::{Function, Plan};
+use crate::engine::{Function, Plan, WarningKind};
 use crate::experiment::{self, Shape};
 use crate::params::{self, Params};
 use nix::errno::Errno;
@@ -52,10 +52,16 @@ pub const SCENARIO: Scenario = Scenario {
             sets: &["addr=existing", "flags=MAP_SHARED|MAP_FIXED_NOREPLACE"],
             expect: Expect::errno(Function::Mmap, Errno::EEXIST),
         },
-        // MAP_FIXED replaces the existing mapping silently.
+        // MAP_FIXED replaces the existing mapping silently: OK, but the maps captured
+        // before it show what was lost.
         Variant {
             sets: &["addr=existing", "flags=MAP_SHARED|MAP_FIXED"],
-            expect: Expect::Ok,
+            expect: Expect::OkWarned(WarningKind::MapFixedReplaced),
+        },
+        // Another process shrinks the file under the mapping: the touch past its new end.
+        Variant {
+            sets: &["truncate_to=0", "access=read@0"],
+            expect: Expect::Signal(Signal::SIGBUS),
         },
         Variant {
             sets: &["file=directory", "prot=PROT_READ"],

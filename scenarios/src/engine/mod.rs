@@ -23,7 +23,9 @@ pub use plan::{
     CopyOp, DescriptorOp, FileSpec, IpcOp, Limit, LimitOp, MapOp, Op, Plan, Purpose, Side, Step,
     TestSleep, TouchOp, Val, Via,
 };
-pub use record::{FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput};
+pub use record::{
+    FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput, Warning, WarningKind,
+};
 
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};

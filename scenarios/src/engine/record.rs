@@ -1,8 +1,9 @@
 //! What a run produced, in the shape DESIGN.md's JSON contract fixes: every step with its real
 //! call and result, the outcome, and the `/proc/self/maps` lines around the mapping.
 //!
-//! Everything here is read off the child's reports. The only judgement made is which report
-//! decides the outcome: a signal that killed the child, else the first failing critical step.
+//! Everything here is read off the child's reports. The only judgements made are which report
+//! decides the outcome (a signal that killed the child, else the first failing critical step)
+//! and which *warnings* the run's own evidence supports (see [`Warning`]).
 
 use super::calls::{self, ValueNames};
 use super::environment::{Capability, Environment};
@@ -346,7 +347,13 @@ pub struct Throughput {
 }
 
 /// A whole run.
+///
+/// In JSON the warnings sit inside the outcome object (`outcome.warnings`, DESIGN.md), while
+/// here they are a field of their own, so that [`Outcome`] stays the kernel's answer alone.
+/// The derive is `remote = "Self"`: it makes `Run::serialize` / `Run::deserialize` for every
+/// other field, and the `Serialize` / `Deserialize` impls below add the outcome object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Run {
     /// `sysconf(_SC_PAGESIZE)`.
     pub page_size: u64,
@@ -367,8 +374,13 @@ pub struct Run {
     pub witness: String,
     /// The steps that started, in order.
     pub steps: Vec<StepRecord>,
-    /// How it ended.
+    /// How it ended (in JSON: `outcome`, written by the impls below).
+    #[serde(skip, default = "no_outcome")]
     pub outcome: Outcome,
+    /// What the run's evidence shows beside its outcome: "OK, but…" (in JSON:
+    /// `outcome.warnings`).
+    #[serde(skip)]
+    pub warnings: Vec<Warning>,
     /// `/proc/self/maps` captures.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maps: Vec<MapsSnapshot>,
@@ -413,6 +425,204 @@ pub struct Faults {
     pub minor: u64,
     /// Needed I/O (the page had to be read from the disk).
     pub major: u64,
+}
+
+/// The placeholder the derive needs for the skipped field; the impls below always set it.
+fn no_outcome() -> Outcome {
+    Outcome::Ok
+}
+
+/// The outcome object of the JSON: the outcome's fields and, when there are any, `warnings`.
+#[derive(Serialize, Deserialize)]
+struct OutcomeObject {
+    #[serde(flatten)]
+    outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<Warning>,
+}
+
+/// A run in JSON: every field of [`Run`], and the outcome object.
+#[derive(Serialize, Deserialize)]
+struct RunJson {
+    #[serde(flatten, with = "Run")]
+    run: Run,
+    outcome: OutcomeObject,
+}
+
+impl Serialize for Run {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        RunJson {
+            run: self.clone(),
+            outcome: OutcomeObject {
+                outcome: self.outcome.clone(),
+                warnings: self.warnings.clone(),
+            },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Run {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Run, D::Error> {
+        let json = RunJson::deserialize(d)?;
+        let mut warnings = json.outcome.warnings;
+        // The sentence is made from the fields, never trusted from the file.
+        for w in &mut warnings {
+            w.text = w.sentence(crate::Lang::En);
+        }
+        Ok(Run {
+            outcome: json.outcome.outcome,
+            warnings,
+            ..json.run
+        })
+    }
+}
+
+/// What a warning is about. A run with a warning still has its outcome (usually `ok`): the
+/// warning says what the kernel did besides, silently, as the run's own evidence shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// An `mmap` with `MAP_FIXED` succeeded where pages were already mapped: the kernel
+    /// unmapped them first, without a word. Evidence: the `/proc/self/maps` captured before
+    /// the call shows a mapping in the range the call returned.
+    MapFixedReplaced,
+}
+
+impl WarningKind {
+    /// The name in JSON (`map-fixed-replaced`).
+    pub fn name(self) -> &'static str {
+        match self {
+            WarningKind::MapFixedReplaced => "map-fixed-replaced",
+        }
+    }
+}
+
+/// An "OK, but…": something the run did that its outcome does not say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// What it is about.
+    pub kind: WarningKind,
+    /// The sentence, in English (the screen builds its own in the student's language from the
+    /// fields below; this one is for JSON readers and is ignored when a record is read back).
+    #[serde(default, skip_deserializing)]
+    pub text: String,
+    /// Index (in `steps`) of the step that did it.
+    pub step: usize,
+    /// Where the replaced range starts.
+    pub addr: u64,
+    /// How many bytes that were mapped before the step are mapped anew by it.
+    pub bytes: u64,
+    /// What was mapped there: the last part of the maps line's path (`data`), `None` for
+    /// anonymous memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<String>,
+}
+
+impl Warning {
+    /// The sentence in `lang`, from the library's texts.
+    pub fn sentence(&self, lang: crate::Lang) -> String {
+        use crate::texts::Text;
+        match self.kind {
+            WarningKind::MapFixedReplaced => {
+                let what = match &self.replaced {
+                    Some(name) => Text::WarnReplacedFile.fill(lang, &[name]),
+                    None => Text::WarnReplacedAnon.get(lang).to_string(),
+                };
+                let page = crate::engine::page_size().max(1);
+                Text::WarnMapFixedReplaced.fill(
+                    lang,
+                    &[
+                        &self.bytes.div_ceil(page).to_string(),
+                        &format!("{:#x}", self.addr),
+                        &what,
+                    ],
+                )
+            }
+        }
+    }
+}
+
+/// The warnings the run's evidence supports. For now one kind: a `MAP_FIXED` mmap (without
+/// `MAP_FIXED_NOREPLACE`, which refuses instead) that succeeded over pages the process had
+/// mapped. The evidence is the child's own `/proc/self/maps`, captured after the last step
+/// that changed the address space before the mmap: the lines that overlap the range the mmap
+/// returned are the pages it replaced. Without such a capture there is no evidence, and no
+/// warning: nothing is assumed from the parameters.
+fn warnings(plan: &Plan, seen: &[Seen], record_index: &[Option<usize>]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (i, step) in plan.steps.iter().enumerate() {
+        let Op::Map(MapOp::Mmap { length, flags, .. }) = step.op else {
+            continue;
+        };
+        if flags & flags::MAP_FIXED == 0 || flags & flags::MAP_FIXED_NOREPLACE != 0 {
+            continue;
+        }
+        let Some((ret, _, 0)) = seen.get(i).and_then(|s| s.end) else {
+            continue;
+        };
+        // The capture before it, if nothing mapped or unmapped memory in between.
+        let before = plan.steps[..i].iter().enumerate().rev().find(|(_, s)| {
+            matches!(
+                s.op,
+                Op::Map(MapOp::Maps | MapOp::Mmap { .. } | MapOp::Munmap { .. })
+            ) && s.side == step.side
+        });
+        let Some((j, _)) = before.filter(|(_, s)| matches!(s.op, Op::Map(MapOp::Maps))) else {
+            continue;
+        };
+        let Some(maps) = seen.get(j).filter(|s| s.end.is_some()) else {
+            continue;
+        };
+        let lo = ret as u64;
+        let hi = lo.saturating_add(length);
+        let mut bytes = 0u64;
+        let mut replaced = None;
+        for line in String::from_utf8_lossy(&maps.payload).lines() {
+            let Some((a, b)) = maps_range(line) else {
+                continue;
+            };
+            let (from, to) = (a.max(lo), b.min(hi));
+            if from < to {
+                bytes = bytes.saturating_add(to - from);
+                if replaced.is_none() {
+                    replaced = Some(maps_name(line));
+                }
+            }
+        }
+        if bytes == 0 {
+            continue;
+        }
+        let mut w = Warning {
+            kind: WarningKind::MapFixedReplaced,
+            text: String::new(),
+            step: record_index.get(i).copied().flatten().unwrap_or(0),
+            addr: lo,
+            bytes,
+            replaced: replaced.flatten(),
+        };
+        w.text = w.sentence(crate::Lang::En);
+        out.push(w);
+    }
+    out
+}
+
+/// The address range of a `/proc/self/maps` line.
+fn maps_range(line: &str) -> Option<(u64, u64)> {
+    let (range, _) = line.split_once(' ')?;
+    let (a, b) = range.split_once('-')?;
+    Some((
+        u64::from_str_radix(a, 16).ok()?,
+        u64::from_str_radix(b, 16).ok()?,
+    ))
+}
+
+/// The last part of a maps line's path (`data` for `/tmp/mmap-lab-…/data`), `None` when the
+/// line names no file (anonymous memory).
+fn maps_name(line: &str) -> Option<String> {
+    let path = line.split_whitespace().nth(5)?;
+    path.starts_with('/')
+        .then(|| path.rsplit('/').next().unwrap_or(path).to_string())
 }
 
 /// What the parent learned about one plan step.
@@ -515,10 +725,12 @@ pub(crate) fn build(
     let mut steps = Vec::new();
     let mut maps = Vec::new();
     let mut outcome = None;
+    let mut record_index = vec![None; plan.steps.len()];
     for (i, (step, s)) in plan.steps.iter().zip(&seen).enumerate() {
         if !s.begun {
             continue;
         }
+        record_index[i] = Some(steps.len());
         let mut rec = StepRecord {
             call: calls::call(&step.op, &namer).text(),
             result: "—".to_string(),
@@ -634,8 +846,10 @@ pub(crate) fn build(
         witness: String::new(),
         mapping_addr,
         file_check: file_check(plan, &results),
+        // Only the forked child's reading is "the child read": the experiment's own process
+        // may read text through its mapping too (write-vs-mapping), and that is a step result.
         child_read: plan.steps.iter().zip(&seen).find_map(|(st, s)| {
-            matches!(st.op, Op::Touch(TouchOp::ReadText { .. }))
+            (matches!(st.op, Op::Touch(TouchOp::ReadText { .. })) && st.side == Side::Child)
                 .then(|| s.end.is_some().then(|| text_of(&s.payload)))
                 .flatten()
         }),
@@ -647,6 +861,7 @@ pub(crate) fn build(
             _ => false,
         }),
         throughput: throughput(plan, &seen),
+        warnings: warnings(plan, &seen, &record_index),
         steps,
         outcome,
         maps,
@@ -753,13 +968,18 @@ impl Namer<'_> {
         self.results.get(i).copied().flatten()
     }
 
-    /// The lines of `/proc/self/maps` that overlap the neighbourhood of the mapping.
+    /// The lines of `/proc/self/maps` that overlap the neighbourhood of the mapping: where it
+    /// was made or, when the mmap failed, where it was asked for at an address an earlier step
+    /// returned (`MAP_FIXED_NOREPLACE` over an existing mapping).
     fn maps_lines(&self, payload: &[u8], page: u64, plan: &Plan) -> Vec<String> {
-        let Some(addr) = plan
-            .mapping_step
-            .and_then(|i| self.ret(i))
-            .and_then(|(r, _)| (r != -1).then_some(r as u64))
-        else {
+        let made = |i: usize| self.ret(i).and_then(|(r, _)| (r != -1).then_some(r as u64));
+        let asked = |i: usize| match plan.steps.get(i).map(|s| &s.op) {
+            Some(Op::Map(MapOp::Mmap {
+                addr: Val::Ret(j), ..
+            })) => made(*j),
+            _ => None,
+        };
+        let Some(addr) = plan.mapping_step.and_then(|i| made(i).or_else(|| asked(i))) else {
             return Vec::new();
         };
         let reach = ops::map::reach(plan);

@@ -17,6 +17,18 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let lang = app.lang;
     let mut raw: Vec<(Line<'static>, usize)> = Vec::new();
     raw.push((call::outcome_summary(app), 2));
+    // "OK, but…": each warning's sentence right under the outcome it qualifies.
+    if let Some(record) = app.record() {
+        for w in report::warnings(record, lang) {
+            raw.push((
+                Line::from(Span::styled(
+                    format!("{} {w}", app.glyphs.warning),
+                    th.message,
+                )),
+                2,
+            ));
+        }
+    }
     if let Some(b) = call::blame_line(app) {
         raw.push((b, 2));
     }

@@ -45,6 +45,14 @@ pub enum DescriptorOp {
         /// The size the file grows to.
         size: u64,
     },
+    /// `write(fd, text, strlen(text))`: new bytes written into the file at the descriptor's
+    /// offset, beside whatever maps the file.
+    WriteText {
+        /// The descriptor.
+        fd: Val,
+        /// The bytes (without a terminating NUL).
+        text: &'static str,
+    },
     /// `close(fd)`.
     Close {
         /// The descriptor.
@@ -95,9 +103,10 @@ pub(crate) fn byte_text(b: i64) -> String {
 impl Family for DescriptorOp {
     fn vals(&self) -> Vec<Val> {
         match *self {
-            Self::Ftruncate { fd, .. } | Self::LseekWrite { fd, .. } | Self::Close { fd } => {
-                vec![fd]
-            }
+            Self::Ftruncate { fd, .. }
+            | Self::LseekWrite { fd, .. }
+            | Self::WriteText { fd, .. }
+            | Self::Close { fd } => vec![fd],
             Self::Open { .. } | Self::Pipe | Self::SealedMemfd { .. } => Vec::new(),
             Self::ReadFileByte { .. } => Vec::new(),
         }
@@ -109,7 +118,7 @@ impl Family for DescriptorOp {
             Self::Pipe => Function::Pipe,
             Self::SealedMemfd { .. } => Function::MemfdCreate,
             Self::Ftruncate { .. } => Function::Ftruncate,
-            Self::LseekWrite { .. } => Function::Write,
+            Self::LseekWrite { .. } | Self::WriteText { .. } => Function::Write,
             Self::Close { .. } => Function::Close,
         }
     }
@@ -147,6 +156,11 @@ impl Family for DescriptorOp {
                     Some(Arg::Grow),
                 )
             }
+            Self::WriteText { fd, text } => Args::new("write")
+                .arg(names.num(*fd))
+                .arg(format!("{text:?}"))
+                .arg(text.len().to_string())
+                .close(),
             Self::Close { fd } => Args::new("close")
                 .tagged(names.num(*fd), Arg::CloseFd)
                 .close(),
@@ -199,6 +213,13 @@ impl Family for DescriptorOp {
                     checked(libc::write(fd, c"".as_ptr().cast(), 1) as i64)
                 }
             }
+            Self::WriteText { fd, text } => {
+                // SAFETY: write reads `text.len()` bytes from a static string.
+                checked(
+                    unsafe { libc::write(cx.v(fd) as i32, text.as_ptr().cast(), text.len()) }
+                        as i64,
+                )
+            }
             Self::Close { fd } => {
                 // SAFETY: closing a descriptor number.
                 checked(unsafe { libc::close(cx.v(fd) as i32) }.into())
@@ -241,6 +262,11 @@ impl Family for DescriptorOp {
                     &format!("lseek({fd}, {at}, SEEK_SET) == -1 ? -1 : write({fd}, \"\", 1)"),
                 );
             }
+            Self::WriteText { fd, text } => {
+                let fd = c.int(*fd);
+                let call = format!("write({fd}, {}, {})", c_string(text), text.len());
+                c.check("check", &call);
+            }
             Self::Close { fd } => {
                 let fd = c.int(*fd);
                 c.check("check", &format!("close({fd})"));
@@ -268,6 +294,7 @@ impl Family for DescriptorOp {
             Self::SealedMemfd { .. } => Text::OpSealedMemfd.get(lang).to_string(),
             Self::Ftruncate { size, .. } => Text::OpFtruncate.fill(lang, &[&size.to_string()]),
             Self::LseekWrite { size, .. } => Text::OpLseekWrite.fill(lang, &[&size.to_string()]),
+            Self::WriteText { text, .. } => Text::OpWriteFile.fill(lang, &[text]),
             Self::Close { .. } => Text::OpClose.get(lang).to_string(),
             Self::ReadFileByte { .. } => Text::OpReadFileByte.get(lang).to_string(),
         }

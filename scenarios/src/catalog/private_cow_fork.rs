@@ -1,0 +1,122 @@
+//! `MAP_PRIVATE` and `fork`: the child inherits the mapping, but each process's writes after
+//! the fork go to its own copy of the page; neither the other process nor the file sees them.
+//! A write made before the fork is in the page both start from. With `MAP_SHARED` both
+//! processes and the file see every write.
+
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
+use crate::engine::{DescriptorOp, FileSpec, IpcOp, MapOp, Plan, Purpose, Step, TouchOp, Val, Via};
+use crate::experiment::{DATA, WRITTEN_BYTE};
+use crate::flags;
+use crate::params::{Key, Params, Writer};
+use crate::plan_path;
+
+/// The scenario.
+pub const SCENARIO: Scenario = Scenario {
+    id: "private-cow-fork",
+    topic: Topic::Beyond,
+    keys: &[Key::Writer, Key::Flags],
+    context: CALL_KEYS,
+    defaults,
+    build,
+    expect: Expect::Ok,
+    // Every one succeeds: what differs is what each process reads and what the file holds
+    // (checked in tests/defaults.rs).
+    variants: &[
+        // Shared: the parent reads the child's byte, and the file has it.
+        Variant {
+            sets: &["flags=MAP_SHARED"],
+            expect: Expect::Ok,
+        },
+        // Written before the fork: both processes start from that page.
+        Variant {
+            sets: &["writer=before-fork"],
+            expect: Expect::Ok,
+        },
+        // The parent writes after the fork: the child keeps reading the file's byte.
+        Variant {
+            sets: &["writer=parent"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["writer=parent", "flags=MAP_SHARED"],
+            expect: Expect::Ok,
+        },
+        Variant {
+            sets: &["writer=before-fork", "flags=MAP_SHARED"],
+            expect: Expect::Ok,
+        },
+    ],
+};
+
+fn defaults(page: u64) -> Params {
+    Params {
+        file_size: page,
+        flags: flags::MAP_PRIVATE,
+        ..Params::base(page)
+    }
+}
+
+/// Map, maybe write before the fork, fork; then the writer stores `*` at byte 0, and each
+/// process loads byte 0 once the other is done with it (the pipe orders a parent that writes
+/// after the fork; waitpid a child that writes); last, the file's own byte 0.
+fn build(p: &Params, _page: u64) -> Plan {
+    let mut plan = Plan::new();
+    plan.files.push(FileSpec {
+        name: DATA,
+        size: p.file_size,
+    });
+    let fd = plan.push(Step::critical(DescriptorOp::Open {
+        path: plan_path(DATA),
+        flags: p.open,
+    }));
+    let map = plan.push(Step::critical(MapOp::Mmap {
+        addr: Val::Lit(0),
+        length: p.length,
+        prot: p.prot,
+        flags: p.flags,
+        fd: Val::Ret(fd),
+        offset: 0,
+        via: Via::Libc,
+    }));
+    plan.mapping_step = Some(map);
+    plan.mapping_len = p.length;
+    plan.push(Step::optional(MapOp::Maps));
+    let store = || TouchOp::Byte {
+        addr: Val::Ret(map),
+        write: true,
+        value: WRITTEN_BYTE,
+    };
+    let load = || TouchOp::Byte {
+        addr: Val::Ret(map),
+        write: false,
+        value: 0,
+    };
+    if p.writer == Writer::BeforeFork {
+        plan.push(Step::critical(store()));
+    }
+    let pipe = (p.writer == Writer::Parent).then(|| plan.push(Step::critical(DescriptorOp::Pipe)));
+    let pid = plan.push(Step::critical(IpcOp::Fork));
+    match (p.writer, pipe) {
+        (Writer::Parent, Some(pipe)) => {
+            plan.push(Step::critical(store()));
+            plan.push(Step::critical(IpcOp::PipeWrite { fd: Val::Aux(pipe) }));
+            plan.push(Step::critical(IpcOp::PipeRead { fd: Val::Ret(pipe) }).in_child());
+        }
+        (Writer::Child, _) => {
+            plan.push(Step::critical(store()).in_child());
+        }
+        _ => {}
+    }
+    plan.push(Step::critical(load()).in_child());
+    plan.push(Step::critical(IpcOp::Exit).in_child());
+    plan.push(Step::critical(IpcOp::Waitpid { pid: Val::Ret(pid) }));
+    plan.push(Step::critical(load()));
+    plan.push(
+        Step::optional(DescriptorOp::ReadFileByte {
+            path: plan_path(DATA),
+            offset: 0,
+        })
+        .because(Purpose::CheckFile),
+    );
+    plan
+}

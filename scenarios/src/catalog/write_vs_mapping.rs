@@ -1,0 +1,106 @@
+//! `write(2)` to a file that is mapped: a `MAP_SHARED` mapping *is* the file's page cache, so
+//! the new bytes are visible through it at once. A `MAP_PRIVATE` mapping sees them too, until
+//! the process stores into the page: from then on it has a copy of its own, which no later
+//! write to the file reaches.
+
+use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
+use crate::engine::{DescriptorOp, FileSpec, MapOp, Plan, Step, TouchOp, Val, Via};
+use crate::experiment::{DATA, WRITTEN_BYTE};
+use crate::flags;
+use crate::params::{Key, Order, Params};
+use crate::plan_path;
+
+/// What `write(2)` puts at the start of the file (over its `ABC`).
+pub const NEW_BYTES: &str = "NEW";
+
+/// The scenario.
+pub const SCENARIO: Scenario = Scenario {
+    id: "write-vs-mapping",
+    topic: Topic::Beyond,
+    keys: &[Key::Flags, Key::Order],
+    context: CALL_KEYS,
+    defaults,
+    build,
+    expect: Expect::Ok,
+    // Every one succeeds: what differs is what the mapping reads back (checked in
+    // tests/defaults.rs).
+    variants: &[
+        // Private, but not written yet: it still reads the page cache.
+        Variant {
+            sets: &["flags=MAP_PRIVATE"],
+            expect: Expect::Ok,
+        },
+        // Private and stored into first: its own copy, which the write does not reach.
+        Variant {
+            sets: &["flags=MAP_PRIVATE", "order=store-write-read"],
+            expect: Expect::Ok,
+        },
+        // A load copies nothing: the private mapping still sees the write.
+        Variant {
+            sets: &["flags=MAP_PRIVATE", "order=read-write-read"],
+            expect: Expect::Ok,
+        },
+        // Shared: the store went into the file, the write over it.
+        Variant {
+            sets: &["order=store-write-read"],
+            expect: Expect::Ok,
+        },
+    ],
+};
+
+fn defaults(page: u64) -> Params {
+    Params {
+        file_size: page,
+        flags: flags::MAP_SHARED,
+        ..Params::base(page)
+    }
+}
+
+/// Map the file, touch it as `order` says, `write(2)` new bytes at its start through the
+/// descriptor, and read the first bytes back through the mapping.
+fn build(p: &Params, _page: u64) -> Plan {
+    let mut plan = Plan::new();
+    plan.files.push(FileSpec {
+        name: DATA,
+        size: p.file_size,
+    });
+    let fd = plan.push(Step::critical(DescriptorOp::Open {
+        path: plan_path(DATA),
+        flags: p.open,
+    }));
+    let map = plan.push(Step::critical(MapOp::Mmap {
+        addr: Val::Lit(0),
+        length: p.length,
+        prot: p.prot,
+        flags: p.flags,
+        fd: Val::Ret(fd),
+        offset: 0,
+        via: Via::Libc,
+    }));
+    plan.mapping_step = Some(map);
+    plan.mapping_len = p.length;
+    plan.push(Step::optional(MapOp::Maps));
+    let read = || TouchOp::ReadText {
+        addr: Val::Ret(map),
+        len: NEW_BYTES.len() as u64,
+    };
+    match p.order {
+        Order::WriteRead => {}
+        Order::ReadWriteRead => {
+            plan.push(Step::critical(read()));
+        }
+        Order::StoreWriteRead => {
+            plan.push(Step::critical(TouchOp::Byte {
+                addr: Val::Ret(map),
+                write: true,
+                value: WRITTEN_BYTE,
+            }));
+        }
+    }
+    plan.push(Step::critical(DescriptorOp::WriteText {
+        fd: Val::Ret(fd),
+        text: NEW_BYTES,
+    }));
+    plan.push(Step::critical(read()));
+    plan
+}

@@ -322,6 +322,7 @@ pub fn topic(topic: Topic, lang: Lang) -> &'static str {
         Topic::Arguments => ("Arguments", "参数"),
         Topic::TheFile => ("The file behind", "映射背后的文件"),
         Topic::Uses => ("Putting it to work", "实际应用"),
+        Topic::Beyond => ("Beyond the notes", "课程笔记之外"),
         Topic::Free => ("Free play", "自由实验"),
     };
     lang.pick(en, zh)
@@ -351,6 +352,22 @@ pub fn purpose(p: Purpose, lang: Lang) -> &'static str {
             "把进程的映射数量填到 vm.max_map_count 上限",
         ),
         Purpose::Copy => ("timed copy", "计时的拷贝"),
+        Purpose::Hole => (
+            "unmap the guard page: nothing is mapped right after the mapping",
+            "解除保护页：映射后面紧挨着的那一页什么都没有",
+        ),
+        Purpose::NeighbourReserve => (
+            "reserve room for the mapping and a neighbour right after it",
+            "为映射和紧挨在它后面的邻居预留空间",
+        ),
+        Purpose::Marker => (
+            "a byte to follow: after a move it is at the new address",
+            "写一个字节作记号：搬家之后它在新地址上",
+        ),
+        Purpose::Neighbour => (
+            "a neighbour right after the mapping: no room to grow in place",
+            "紧挨在映射后面的邻居：映射没有原地变大的余地",
+        ),
     };
     lang.pick(en, zh)
 }

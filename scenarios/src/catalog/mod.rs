@@ -21,6 +21,10 @@ pub const ORDER: &[&str] = &[
     "out-of-bounds",
     "mmap-copy",
     "anonymous-ipc",
+    "msync-flags",
+    "mprotect-upgrade",
+    "mremap-grow",
+    "madvise-dontneed",
     "playground",
 ];
 
@@ -36,6 +40,8 @@ pub enum Topic {
     TheFile,
     /// Putting mappings to work: copying, sharing.
     Uses,
+    /// Beyond the course notes: more ways mmap surprises people.
+    Beyond,
     /// Every knob free.
     Free,
 }

@@ -353,8 +353,8 @@ pub fn purpose(p: Purpose, lang: Lang) -> &'static str {
         ),
         Purpose::Copy => ("timed copy", "计时的拷贝"),
         Purpose::Hole => (
-            "unmap the guard page: nothing is mapped right after the mapping",
-            "解除保护页：映射后面紧挨着的那一页什么都没有",
+            "unmap the page right after the mapping: nothing is mapped there now",
+            "解除映射后面紧挨着的那一页：那里现在什么都没有映射",
         ),
         Purpose::NeighbourReserve => (
             "reserve room for the mapping and a neighbour right after it",

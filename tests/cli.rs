@@ -387,6 +387,7 @@ proptest! {
         key in prop::sample::select(vec![
             "file", "file_size", "open", "addr", "length", "offset", "prot", "flags", "close_fd",
             "access", "mprotect", "munmap_shift", "munmap_length", "rlimit_as", "guard", "nope", "",
+            "msync_flags", "advice", "mremap_flags", "new_length", "mprotect_length",
         ]),
         value in "[^\\x00]{0,24}",
     ) {

@@ -446,6 +446,17 @@ knobs! {
         parse: boolean, read: |p| Value::Bool(p.touch_old),
         write: |p, v| { p.touch_old = yes(v)?; Some(()) },
     }
+    /// mremap-grow: a neighbour right after the mapping, or a free page.
+    Neighbour {
+        name: "neighbour", kind: KeyKind::Bool,
+        doc: (
+            "map a neighbour right after the mapping (false: leave that page free)",
+            "在映射后面紧挨着放一个邻居（false：让那一页空着）",
+        ),
+        off: None, max: None, playground: false, shows: &[],
+        parse: boolean, read: |p| Value::Bool(p.neighbour),
+        write: |p, v| { p.neighbour = yes(v)?; Some(()) },
+    }
     /// RLIMIT_AS.
     RlimitAs {
         name: "rlimit_as", kind: NUMBER,
@@ -1073,6 +1084,7 @@ pub struct Params {
     pub mremap_flags: Option<i32>,
     pub new_length: u64,
     pub touch_old: bool,
+    pub neighbour: bool,
     /// `None`: the same as `length`.
     pub munmap_length: Option<u64>,
     pub rlimit_as: Option<u64>,
@@ -1112,6 +1124,7 @@ impl Params {
             mremap_flags: None,
             new_length: 2 * page,
             touch_old: false,
+            neighbour: true,
             rlimit_as: None,
             rlimit_data: None,
             rlimit_memlock: None,

@@ -94,8 +94,8 @@ texts! {
     PurposeCopy => ("part of the copy benchmark (timed).", "复制速度测试的一部分（会计时）。"),
     /// [`Purpose::Hole`].
     PurposeHole => (
-        "unmap the guard page again: now nothing at all is mapped right after the mapping.",
-        "再把保护页解除映射：这样紧跟在映射后面的那一页什么都没有映射。"
+        "unmap the page right after the mapping: now nothing at all is mapped there.",
+        "解除紧跟在映射后面的那一页：现在那里什么都没有映射。"
     ),
     /// [`Purpose::NeighbourReserve`].
     PurposeNeighbourReserve => (

@@ -16,7 +16,13 @@ use nix::sys::signal::Signal;
 pub const SCENARIO: Scenario = Scenario {
     id: "mremap-grow",
     topic: Topic::Beyond,
-    keys: &[Key::MremapFlags, Key::NewLength, Key::TouchOld, Key::Length],
+    keys: &[
+        Key::MremapFlags,
+        Key::NewLength,
+        Key::TouchOld,
+        Key::Neighbour,
+        Key::Length,
+    ],
     context: &[Key::File, Key::Prot, Key::Flags],
     defaults,
     build,
@@ -25,6 +31,11 @@ pub const SCENARIO: Scenario = Scenario {
         // Moved: a new address, the byte written before the move is there.
         Variant {
             sets: &["mremap_flags=MREMAP_MAYMOVE"],
+            expect: Expect::Ok,
+        },
+        // The page after the mapping is free: it grows where it is, same address.
+        Variant {
+            sets: &["neighbour=false"],
             expect: Expect::Ok,
         },
         // The old pointer now points at nothing.
@@ -105,18 +116,30 @@ fn build(p: &Params, page: u64) -> Plan {
     }));
     plan.mapping_step = Some(map);
     plan.mapping_len = p.length;
-    // Read-only, unlike the mapping, so that the kernel cannot merge the two into one.
-    plan.push(
-        Step::critical(MapOp::Mmap {
-            addr: Val::RetPlus(reserve, len as i64),
-            length: page,
-            prot: libc::PROT_READ,
-            flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS | flags::MAP_FIXED,
-            fd: Val::Lit(-1),
-            offset: 0,
-        })
-        .because(Purpose::Neighbour),
-    );
+    let after = Val::RetPlus(reserve, len as i64);
+    if p.neighbour {
+        // Read-only, unlike the mapping, so that the kernel cannot merge the two into one.
+        plan.push(
+            Step::critical(MapOp::Mmap {
+                addr: after,
+                length: page,
+                prot: libc::PROT_READ,
+                flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS | flags::MAP_FIXED,
+                fd: Val::Lit(-1),
+                offset: 0,
+            })
+            .because(Purpose::Neighbour),
+        );
+    } else {
+        // Give the reservation's last page back: one free page to grow into.
+        plan.push(
+            Step::critical(MapOp::Munmap {
+                addr: after,
+                length: page,
+            })
+            .because(Purpose::Hole),
+        );
+    }
     plan.push(Step::optional(MapOp::Maps));
     // A byte to follow: after a move it is found at the new address.
     plan.push(

@@ -100,8 +100,8 @@ pub enum Purpose {
     ExhaustMapCount,
     /// Part of the copy benchmark.
     Copy,
-    /// Unmap the guard page again: the page right after the mapping is then a hole, so a
-    /// range reaching past the mapping meets nothing at all.
+    /// Unmap the page right after the mapping (a guard page, or the last page of a
+    /// reservation): a range reaching past the mapping then meets nothing at all.
     Hole,
     /// Reserve room for the mapping and the neighbour right after it.
     NeighbourReserve,

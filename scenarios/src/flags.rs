@@ -396,5 +396,30 @@ mod tests {
         assert_eq!(parse_open("O_RDONLY|O_WRONLY"), None);
         assert_eq!(parse_open("O_APPEND"), None);
         assert_eq!(parse_prot("PROT_BOGUS"), None);
+        assert_eq!(
+            msync_name(parse_msync("MS_SYNC|MS_INVALIDATE").unwrap()),
+            "MS_SYNC|MS_INVALIDATE"
+        );
+        assert_eq!(msync_name(MS_SYNC | 0x8), "MS_SYNC|0x8");
+        assert_eq!(mremap_name(0), "0");
+        assert_eq!(
+            mremap_name(parse_mremap("MREMAP_MAYMOVE|MREMAP_DONTUNMAP").unwrap()),
+            "MREMAP_MAYMOVE|MREMAP_DONTUNMAP"
+        );
+        assert_eq!(
+            advice_name(parse_advice("MADV_DONTNEED").unwrap()),
+            "MADV_DONTNEED"
+        );
+        assert_eq!(advice_name(999), "999");
+    }
+
+    #[test]
+    fn every_advice_offered_by_name_is_known_and_allowed() {
+        for name in ADVICE_CHOICES.iter().filter(|n| **n != "none") {
+            let value = parse_advice(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(advice_name(value), *name);
+            assert!(advice_allowed(value), "{name}");
+        }
+        assert!(!advice_allowed(100) && !advice_allowed(101));
     }
 }

@@ -270,8 +270,12 @@ impl Family for MapOp {
                 advice,
             } => {
                 let at = cx.v(addr) as usize as *mut c_void;
-                // The knob refuses these, and the plan is checked again here, in the one
-                // place that calls the kernel: as root they would poison a real page.
+                // The `advice` knob refuses MADV_HWPOISON and MADV_SOFT_OFFLINE, so no
+                // scenario or setting builds such a step; a hand-made plan is stopped here, in
+                // the one place that calls the kernel, because as root the call would take a
+                // real page of the machine out of service. This EPERM is the lab's answer, not
+                // the kernel's (the kernel's to a normal user is EPERM too, or EINVAL without
+                // CONFIG_MEMORY_FAILURE).
                 if !flags::advice_allowed(advice) {
                     return with_errno(-1, 0, libc::EPERM);
                 }

@@ -17,7 +17,7 @@ fn main() {
     divan::main();
 }
 
-#[divan::bench(args = ["unaligned-offset", "empty-new-file", "out-of-bounds", "close-after-mmap", "anonymous-ipc", "playground"])]
+#[divan::bench(args = ["unaligned-offset", "empty-new-file", "out-of-bounds", "close-after-mmap", "anonymous-ipc", "msync-flags", "mremap-grow", "madvise-dontneed", "playground"])]
 fn one_experiment(bencher: divan::Bencher, id: &str) {
     let scenario = catalog::find(id).expect("scenario exists");
     let params = (scenario.defaults)(engine::page_size());

@@ -354,6 +354,22 @@ pub fn purpose(p: Purpose, lang: Lang) -> &'static str {
             "把进程的映射数量填到 vm.max_map_count 上限",
         ),
         Purpose::Copy => ("timed copy", "计时的拷贝"),
+        Purpose::Hole => (
+            "unmap the page right after the mapping: nothing is mapped there now",
+            "解除映射后面紧挨着的那一页：那里现在什么都没有映射",
+        ),
+        Purpose::NeighbourReserve => (
+            "reserve room for the mapping and a neighbour right after it",
+            "为映射和紧挨在它后面的邻居预留空间",
+        ),
+        Purpose::Marker => (
+            "a byte to follow: after a move it is at the new address",
+            "写一个字节作记号：搬家之后它在新地址上",
+        ),
+        Purpose::Neighbour => (
+            "a neighbour right after the mapping: no room to grow in place",
+            "紧挨在映射后面的邻居：映射没有原地变大的余地",
+        ),
     };
     lang.pick(en, zh)
 }

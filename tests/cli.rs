@@ -295,10 +295,53 @@ fn map_locked_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
         me["outcome"]["kind"], "ok",
         "root's CAP_IPC_LOCK lets it through: {me}"
     );
-    let Ok(setpriv) = which("setpriv") else {
+    let Some(r) = as_nobody(&sets) else {
         eprintln!("skipped the unprivileged half: no setpriv");
         return;
     };
+    assert_eq!(r["privileged"], false);
+    assert_eq!(r["outcome"]["errno"], "EAGAIN", "{r}");
+}
+
+/// The same for mremap: growing locked memory past RLIMIT_MEMLOCK is EAGAIN for a normal
+/// user, and works as root.
+#[test]
+fn mremap_of_locked_memory_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
+    let sets = [
+        "run",
+        "playground",
+        "--set",
+        "file=anonymous",
+        "--set",
+        "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED",
+        "--set",
+        "rlimit_memlock=4096",
+        "--set",
+        "mremap_flags=MREMAP_MAYMOVE",
+        "--set",
+        "new_length=8192",
+        "--json",
+    ];
+    let me = json(&sets);
+    if me["privileged"] != true {
+        assert_eq!(me["outcome"]["errno"], "EAGAIN", "{me}");
+        assert_eq!(me["outcome"]["call"], "mremap", "{me}");
+        return;
+    }
+    assert_eq!(me["outcome"]["kind"], "ok", "root's CAP_IPC_LOCK: {me}");
+    let Some(r) = as_nobody(&sets) else {
+        eprintln!("skipped the unprivileged half: no setpriv");
+        return;
+    };
+    assert_eq!(r["privileged"], false);
+    assert_eq!(r["outcome"]["errno"], "EAGAIN", "{r}");
+    assert_eq!(r["outcome"]["call"], "mremap", "{r}");
+}
+
+/// Run the binary with `args` as `nobody` (uid and gid 65534) and read its JSON; `None`
+/// without `setpriv`.
+fn as_nobody(args: &[&str]) -> Option<Value> {
+    let setpriv = which("setpriv").ok()?;
     // Copy the binary where `nobody` can execute it, with a temp dir it can write.
     let dir = tempfile::Builder::new()
         .prefix("mmap-lab-test-")
@@ -316,7 +359,7 @@ fn map_locked_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
             std::process::Command::new(&setpriv)
                 .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
                 .arg(&bin)
-                .args(sets)
+                .args(args)
                 .env("TMPDIR", dir.path())
                 .output()
                 .expect("setpriv runs")
@@ -335,9 +378,7 @@ fn map_locked_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(r["privileged"], false);
-    assert_eq!(r["outcome"]["errno"], "EAGAIN", "{r}");
+    Some(serde_json::from_slice(&out.stdout).expect("JSON"))
 }
 
 fn which(name: &str) -> Result<std::path::PathBuf, ()> {
@@ -359,6 +400,7 @@ proptest! {
         key in prop::sample::select(vec![
             "file", "file_size", "open", "addr", "length", "offset", "prot", "flags", "close_fd",
             "access", "mprotect", "munmap_shift", "munmap_length", "rlimit_as", "guard", "nope", "",
+            "msync_flags", "advice", "mremap_flags", "new_length", "mprotect_length",
         ]),
         value in "[^\\x00]{0,24}",
     ) {

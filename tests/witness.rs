@@ -38,18 +38,23 @@ fn faults(record: &Value, function: &str) -> u64 {
 
 #[test]
 fn page_faults_are_counted_per_step() {
-    let sets = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // The fewest faults of three runs: alone, the counts are the same run after run, but
+    // under load (other tests running beside this one) a stray fault can land on any step;
+    // noise only ever adds one.
+    let fewest = |sets: &[&str], function: &str| {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        (0..3)
+            .map(|_| faults(&run("playground", &sets), function))
+            .min()
+            .unwrap()
+    };
     // mmap itself touches no page; the first access faults one in.
-    let r = run("playground", &sets(&["access=read@0"]));
-    assert_eq!(faults(&r, "mmap"), 0, "{r}");
-    assert!(faults(&r, "load") >= 1, "{r}");
+    assert_eq!(fewest(&["access=read@0"], "mmap"), 0);
+    assert!(fewest(&["access=read@0"], "load") >= 1);
     // MAP_POPULATE faults the pages in during mmap: the touch then costs none.
-    let r = run(
-        "playground",
-        &sets(&["access=read@0", "flags=MAP_SHARED|MAP_POPULATE"]),
-    );
-    assert!(faults(&r, "mmap") >= 1, "{r}");
-    assert_eq!(faults(&r, "load"), 0, "{r}");
+    let populate = ["access=read@0", "flags=MAP_SHARED|MAP_POPULATE"];
+    assert!(fewest(&populate, "mmap") >= 1);
+    assert_eq!(fewest(&populate, "load"), 0);
 }
 
 /// One system call as compared: its name and its errno (addresses, descriptors of other

@@ -86,8 +86,11 @@ impl Names<'_> {
             Op::Map(MapOp::Mmap { .. }) => match step.purpose {
                 Some(Purpose::GuardReserve) => "guard".to_string(),
                 Some(Purpose::Existing) => "existing".to_string(),
+                Some(Purpose::NeighbourReserve) => "reserve".to_string(),
+                Some(Purpose::Neighbour) => "neighbour".to_string(),
                 _ => format!("p{i}"),
             },
+            Op::Map(MapOp::Mremap { .. }) => "new_ptr".to_string(),
             Op::Ipc(IpcOp::Fork) => "pid".to_string(),
             _ => format!("r{i}"),
         }
@@ -212,6 +215,46 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
             (Function::Mprotect, Errno::EACCES) => {
                 keys.extend([Key::Mprotect, Key::Open, Key::Flags])
             }
+            (Function::Mprotect, Errno::EINVAL) => {
+                if params.mprotect_shift.rem_euclid(page as i64) != 0 {
+                    keys.push(Key::MprotectShift);
+                } else {
+                    keys.push(Key::Mprotect);
+                }
+            }
+            (Function::Mprotect, Errno::ENOMEM) => {
+                keys.extend([Key::MprotectLength, Key::MprotectShift]);
+                if params.exhaust_map_count {
+                    keys.push(Key::ExhaustMapCount);
+                }
+            }
+            (Function::Msync, Errno::EINVAL) => {
+                if params.msync_shift.rem_euclid(page as i64) != 0 {
+                    keys.push(Key::MsyncShift);
+                } else {
+                    keys.push(Key::MsyncFlags);
+                }
+            }
+            (Function::Msync, Errno::ENOMEM) => keys.extend([Key::MsyncLength, Key::MsyncShift]),
+            (Function::Msync, Errno::EBUSY) => keys.extend([Key::MsyncFlags, Key::Flags]),
+            (Function::Madvise, Errno::ENOMEM) => keys.push(Key::MadviseLength),
+            (Function::Madvise, Errno::EACCES | Errno::EINVAL) => {
+                keys.extend([Key::Advice, Key::Flags])
+            }
+            (Function::Madvise, Errno::EFAULT) => {
+                keys.extend([Key::Advice, Key::FileSize, Key::Length])
+            }
+            (Function::Mremap, Errno::ENOMEM) => keys.extend([Key::MremapFlags, Key::NewLength]),
+            (Function::Mremap, Errno::EINVAL) => {
+                if params.new_length == 0 {
+                    keys.push(Key::NewLength);
+                }
+                keys.push(Key::MremapFlags);
+            }
+            (Function::Mremap, Errno::EFAULT) => keys.extend([Key::Length, Key::MprotectLength]),
+            (Function::Mremap, Errno::EAGAIN) => {
+                keys.extend([Key::MremapFlags, Key::NewLength, Key::RlimitMemlock])
+            }
             // A pipe or a directory cannot be mapped at all: the descriptor is the cause.
             (_, Errno::EACCES) if matches!(params.file, FileKind::Pipe | FileKind::Directory) => {
                 keys.push(Key::File)
@@ -252,6 +295,10 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
                     keys.push(Key::TruncateTo);
                 }
                 keys.extend([Key::FileSize, Key::Grow]);
+            }
+            // The old pointer after mremap moved the mapping away.
+            Some(Signal::SIGSEGV) if params.touch_old && params.mremap_flags.is_some() => {
+                keys.extend([Key::TouchOld, Key::MremapFlags])
             }
             Some(Signal::SIGSEGV) => {
                 keys.push(Key::Access);

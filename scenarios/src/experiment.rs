@@ -24,11 +24,25 @@ pub struct Shape {
     pub munmap: bool,
     /// Read the file back after a write, to show whether the write reached it.
     pub check_file: bool,
+    /// Leave the page right after the mapping unmapped (a guard page, unmapped again once the
+    /// mapping is in place), so that a range reaching past the mapping meets nothing: then
+    /// msync, mprotect and madvise answer `ENOMEM`, whatever the process has mapped elsewhere.
+    pub hole: bool,
 }
 
 /// `n` rounded up to whole pages.
 pub fn round_up(n: u64, page: u64) -> u64 {
     n.div_ceil(page.max(1)).saturating_mul(page.max(1))
+}
+
+/// The mapping's pointer moved by `shift` bytes: `ptr` itself when the shift is 0, so that
+/// the call reads `mprotect(ptr, …)`, not `mprotect(ptr + 0, …)`.
+fn shifted(map: usize, shift: i64) -> Val {
+    if shift == 0 {
+        Val::Ret(map)
+    } else {
+        Val::RetPlus(map, shift)
+    }
 }
 
 /// Build the standard plan.
@@ -75,7 +89,8 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     // neighbour: new mappings are placed right below older ones, so without it the page after
     // the mapping is usually somebody else's memory. Reserve mapping + one page, give back all
     // but the top page; the kernel then places the mapping in the hole just under the guard.
-    if p.guard && p.addr == Addr::Null && p.length > 0 {
+    let mut guard = None;
+    if (p.guard || shape.hole) && p.addr == Addr::Null && p.length > 0 {
         let len = round_up(p.length, page);
         if let Some(total) = len.checked_add(page) {
             let reserve = plan.push(
@@ -98,6 +113,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
                 })
                 .because(Purpose::GuardRelease),
             );
+            guard = Some((reserve, len));
         }
     }
 
@@ -119,6 +135,16 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     }));
     plan.mapping_step = Some(map);
     plan.mapping_len = p.length;
+    if let (true, Some((reserve, len))) = (shape.hole, guard) {
+        plan.push(
+            Step::optional(MapOp::Munmap {
+                addr: Val::RetPlus(reserve, len as i64),
+                length: page,
+                via: Via::Libc,
+            })
+            .because(Purpose::Hole),
+        );
+    }
     plan.push(Step::optional(MapOp::Maps));
 
     if p.close_fd {
@@ -128,8 +154,8 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     }
     if let Some(prot) = p.mprotect {
         plan.push(Step::critical(MapOp::Mprotect {
-            addr: Val::Ret(map),
-            length: p.length,
+            addr: shifted(map, p.mprotect_shift),
+            length: p.mprotect_len(),
             prot,
             via: p.via,
         }));
@@ -144,6 +170,18 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
             write,
             value: WRITTEN_BYTE,
         }));
+    }
+    // msync between the write and the read of the file: "the data is in the file" then
+    // follows the call that put it there.
+    if let Some(flags) = p.msync_flags {
+        plan.push(Step::critical(MapOp::Msync {
+            addr: shifted(map, p.msync_shift),
+            length: p.msync_len(),
+            flags,
+        }));
+    }
+    if let Some(at) = p.access.offset() {
+        let write = matches!(p.access, Access::Write(_));
         let file_backed = matches!(p.file, FileKind::Regular | FileKind::New);
         if write && shape.check_file && file_backed {
             plan.push(
@@ -153,6 +191,37 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
                 })
                 .because(Purpose::CheckFile),
             );
+        }
+    }
+    if let Some(advice) = p.advice {
+        plan.push(Step::critical(MapOp::Madvise {
+            addr: Val::Ret(map),
+            length: p.madvise_len(),
+            advice,
+        }));
+        // What the touched byte reads as now: the lesson of MADV_DONTNEED.
+        if let Some(at) = p.access.offset() {
+            plan.push(Step::critical(TouchOp::Byte {
+                addr: Val::RetPlus(map, at as i64),
+                write: false,
+                value: 0,
+            }));
+        }
+    }
+    if let Some(flags) = p.mremap_flags {
+        plan.push(Step::critical(MapOp::Mremap {
+            addr: Val::Ret(map),
+            old_length: p.length,
+            new_length: p.new_length,
+            flags,
+        }));
+        plan.push(Step::optional(MapOp::Maps));
+        if p.touch_old {
+            plan.push(Step::critical(TouchOp::Byte {
+                addr: Val::Ret(map),
+                write: false,
+                value: 0,
+            }));
         }
     }
     if shape.munmap {

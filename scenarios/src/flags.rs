@@ -47,6 +47,84 @@ pub const MAP_POPULATE: i32 = libc::MAP_POPULATE;
 /// `MAP_SYNC` (only meaningful with `MAP_SHARED_VALIDATE` on DAX files).
 pub const MAP_SYNC: i32 = libc::MAP_SYNC;
 
+/// `MS_ASYNC`.
+pub const MS_ASYNC: i32 = libc::MS_ASYNC;
+/// `MS_SYNC`.
+pub const MS_SYNC: i32 = libc::MS_SYNC;
+/// `MS_INVALIDATE`.
+pub const MS_INVALIDATE: i32 = libc::MS_INVALIDATE;
+/// `MREMAP_MAYMOVE`.
+pub const MREMAP_MAYMOVE: i32 = libc::MREMAP_MAYMOVE;
+/// `MREMAP_FIXED`.
+pub const MREMAP_FIXED: i32 = libc::MREMAP_FIXED;
+/// `MREMAP_DONTUNMAP` (Linux 5.7).
+pub const MREMAP_DONTUNMAP: i32 = 4;
+/// `MADV_DONTNEED`.
+pub const MADV_DONTNEED: i32 = libc::MADV_DONTNEED;
+
+/// msync's flags, in display order.
+pub const MSYNC_FLAGS: &[FlagSet] = &[
+    f("MS_ASYNC", MS_ASYNC),
+    f("MS_SYNC", MS_SYNC),
+    f("MS_INVALIDATE", MS_INVALIDATE),
+];
+
+/// mremap's flags, in display order.
+pub const MREMAP_FLAGS: &[FlagSet] = &[
+    f("MREMAP_MAYMOVE", MREMAP_MAYMOVE),
+    f("MREMAP_FIXED", MREMAP_FIXED),
+    f("MREMAP_DONTUNMAP", MREMAP_DONTUNMAP),
+];
+
+/// The `madvise` advice values the lab offers by name, in the order of their numbers. Not a
+/// bit set: one value per call. `MADV_HWPOISON` (100) and `MADV_SOFT_OFFLINE` (101) are left
+/// out on purpose and refused by number too (see [`advice_allowed`]).
+pub const ADVICE: &[FlagSet] = &[
+    f("MADV_NORMAL", libc::MADV_NORMAL),
+    f("MADV_RANDOM", libc::MADV_RANDOM),
+    f("MADV_SEQUENTIAL", libc::MADV_SEQUENTIAL),
+    f("MADV_WILLNEED", libc::MADV_WILLNEED),
+    f("MADV_DONTNEED", libc::MADV_DONTNEED),
+    f("MADV_FREE", libc::MADV_FREE),
+    f("MADV_REMOVE", libc::MADV_REMOVE),
+    f("MADV_DONTFORK", libc::MADV_DONTFORK),
+    f("MADV_DOFORK", libc::MADV_DOFORK),
+    f("MADV_MERGEABLE", libc::MADV_MERGEABLE),
+    f("MADV_UNMERGEABLE", libc::MADV_UNMERGEABLE),
+    f("MADV_HUGEPAGE", libc::MADV_HUGEPAGE),
+    f("MADV_NOHUGEPAGE", libc::MADV_NOHUGEPAGE),
+    f("MADV_DONTDUMP", libc::MADV_DONTDUMP),
+    f("MADV_DODUMP", libc::MADV_DODUMP),
+    f("MADV_WIPEONFORK", 18),
+    f("MADV_KEEPONFORK", 19),
+    f("MADV_COLD", 20),
+    f("MADV_PAGEOUT", 21),
+    f("MADV_POPULATE_READ", 22),
+    f("MADV_POPULATE_WRITE", 23),
+];
+
+/// The advice a student steps through with ←/→ (any other name of [`ADVICE`], or a number,
+/// can be typed): `none` (no madvise call), then the ones the lessons are about.
+pub const ADVICE_CHOICES: &[&str] = &[
+    "none",
+    "MADV_NORMAL",
+    "MADV_WILLNEED",
+    "MADV_DONTNEED",
+    "MADV_FREE",
+    "MADV_REMOVE",
+    "MADV_COLD",
+    "MADV_PAGEOUT",
+    "MADV_POPULATE_READ",
+    "MADV_POPULATE_WRITE",
+];
+
+/// Whether the lab passes this advice to the kernel. `MADV_HWPOISON` and `MADV_SOFT_OFFLINE`
+/// are refused: with `CAP_SYS_ADMIN` (root) the kernel really takes a physical page of the
+/// machine out of service, which no experiment may do.
+pub fn advice_allowed(advice: i32) -> bool {
+    !matches!(advice, 100 | 101)
+}
+
 /// The protection bits, in display order.
 pub const PROT_FLAGS: &[FlagSet] = &[
     f("PROT_READ", PROT_READ),
@@ -208,6 +286,58 @@ pub fn map_name(flags: i32) -> String {
     }
 }
 
+/// `MS_SYNC|MS_INVALIDATE`, unknown bits in hex; `0` when nothing is set.
+pub fn msync_name(flags: i32) -> String {
+    bits_or_zero(flags, MSYNC_FLAGS)
+}
+
+/// `MREMAP_MAYMOVE`, unknown bits in hex; `0` when nothing is set.
+pub fn mremap_name(flags: i32) -> String {
+    bits_or_zero(flags, MREMAP_FLAGS)
+}
+
+/// `MADV_DONTNEED`, or the number for an advice the lab has no name for.
+pub fn advice_name(advice: i32) -> String {
+    ADVICE
+        .iter()
+        .find(|a| a.value == advice)
+        .map_or_else(|| advice.to_string(), |a| a.name.to_string())
+}
+
+/// Parse `MS_SYNC|MS_INVALIDATE`, a number, or a mix of both.
+pub fn parse_msync(text: &str) -> Option<i32> {
+    match text.trim() {
+        "" => None,
+        t => parse_joined(t, MSYNC_FLAGS, true),
+    }
+}
+
+/// Parse `MREMAP_MAYMOVE|…`, a number, or a mix of both.
+pub fn parse_mremap(text: &str) -> Option<i32> {
+    match text.trim() {
+        "" => None,
+        t => parse_joined(t, MREMAP_FLAGS, true),
+    }
+}
+
+/// Parse one advice: its name or a number (an unknown number is a lesson: `EINVAL`).
+pub fn parse_advice(text: &str) -> Option<i32> {
+    let t = text.trim();
+    ADVICE
+        .iter()
+        .find(|a| a.name == t)
+        .map(|a| a.value)
+        .or_else(|| parse_int(t))
+}
+
+fn bits_or_zero(value: i32, table: &[FlagSet]) -> String {
+    if value == 0 {
+        "0".to_string()
+    } else {
+        join_bits(value, table)
+    }
+}
+
 /// `O_RDWR|O_APPEND` and so on.
 pub fn open_name(open: i32) -> String {
     let mut name = match open & libc::O_ACCMODE {
@@ -266,5 +396,30 @@ mod tests {
         assert_eq!(parse_open("O_RDONLY|O_WRONLY"), None);
         assert_eq!(parse_open("O_APPEND"), None);
         assert_eq!(parse_prot("PROT_BOGUS"), None);
+        assert_eq!(
+            msync_name(parse_msync("MS_SYNC|MS_INVALIDATE").unwrap()),
+            "MS_SYNC|MS_INVALIDATE"
+        );
+        assert_eq!(msync_name(MS_SYNC | 0x8), "MS_SYNC|0x8");
+        assert_eq!(mremap_name(0), "0");
+        assert_eq!(
+            mremap_name(parse_mremap("MREMAP_MAYMOVE|MREMAP_DONTUNMAP").unwrap()),
+            "MREMAP_MAYMOVE|MREMAP_DONTUNMAP"
+        );
+        assert_eq!(
+            advice_name(parse_advice("MADV_DONTNEED").unwrap()),
+            "MADV_DONTNEED"
+        );
+        assert_eq!(advice_name(999), "999");
+    }
+
+    #[test]
+    fn every_advice_offered_by_name_is_known_and_allowed() {
+        for name in ADVICE_CHOICES.iter().filter(|n| **n != "none") {
+            let value = parse_advice(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(advice_name(value), *name);
+            assert!(advice_allowed(value), "{name}");
+        }
+        assert!(!advice_allowed(100) && !advice_allowed(101));
     }
 }

@@ -93,6 +93,12 @@ pub enum Value {
     Access(Access),
     /// mmap's `addr`.
     Addr(Addr),
+    /// msync's flags.
+    Msync(i32),
+    /// mremap's flags.
+    Mremap(i32),
+    /// madvise's advice.
+    Advice(i32),
     /// The knob is off; the word says so (`none`, `unlimited`).
     Off(&'static str),
 }
@@ -108,6 +114,9 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Access(a) => write!(f, "{a}"),
             Value::Addr(a) => write!(f, "{a}"),
+            Value::Msync(m) => f.write_str(&flags::msync_name(m)),
+            Value::Mremap(m) => f.write_str(&flags::mremap_name(m)),
+            Value::Advice(a) => f.write_str(&flags::advice_name(a)),
         }
     }
 }
@@ -117,7 +126,12 @@ impl Value {
     pub fn number(self) -> Option<i128> {
         match self {
             Value::Number(n) => Some(n),
-            Value::Open(v) | Value::Prot(v) | Value::Map(v) => Some(v.into()),
+            Value::Open(v)
+            | Value::Prot(v)
+            | Value::Map(v)
+            | Value::Msync(v)
+            | Value::Mremap(v)
+            | Value::Advice(v) => Some(v.into()),
             Value::Addr(Addr::At(a)) => Some(a.into()),
             Value::Addr(Addr::Null) => Some(0),
             _ => None,
@@ -315,6 +329,133 @@ knobs! {
         off: None, max: None, playground: true, shows: &[Arg::MunmapLength],
         parse: number, read: |p| Value::Number(p.munmap_len().into()),
         write: |p, v| { p.munmap_length = Some(size(v, u64::MAX)?); Some(()) },
+    }
+    /// The pointer shift passed to mprotect.
+    MprotectShift {
+        name: "mprotect_shift", kind: SIGNED,
+        doc: ("bytes added to the pointer passed to mprotect", "传给 mprotect 的指针加上的字节数"),
+        off: None, max: None, playground: true, shows: &[Arg::MprotectAddr],
+        parse: signed, read: |p| Value::Number(p.mprotect_shift.into()),
+        write: |p, v| { p.mprotect_shift = int(v)?; Some(()) },
+    }
+    /// The length passed to mprotect.
+    MprotectLength {
+        name: "mprotect_length", kind: NUMBER,
+        doc: ("length passed to mprotect", "传给 mprotect 的长度"),
+        off: None, max: None, playground: true, shows: &[Arg::MprotectLength],
+        parse: number, read: |p| Value::Number(p.mprotect_len().into()),
+        write: |p, v| { p.mprotect_length = Some(size(v, u64::MAX)?); Some(()) },
+    }
+    /// msync after the touch.
+    MsyncFlags {
+        name: "msync_flags", kind: KeyKind::Flags(flags::MSYNC_FLAGS),
+        doc: ("call msync with these flags after the touch", "访问之后用这些标志调用 msync"),
+        off: Some("none"), max: None, playground: true, shows: &[Arg::MsyncFlags],
+        parse: |t| match t {
+            "none" => Some(Value::Off("none")),
+            _ => flags::parse_msync(t).map(Value::Msync),
+        },
+        read: |p| p.msync_flags.map_or(Value::Off("none"), Value::Msync),
+        write: |p, v| {
+            p.msync_flags = match v {
+                Value::Off(_) => None,
+                Value::Msync(m) => Some(m),
+                _ => return None,
+            };
+            Some(())
+        },
+    }
+    /// The pointer shift passed to msync.
+    MsyncShift {
+        name: "msync_shift", kind: SIGNED,
+        doc: ("bytes added to the pointer passed to msync", "传给 msync 的指针加上的字节数"),
+        off: None, max: None, playground: true, shows: &[Arg::MsyncAddr],
+        parse: signed, read: |p| Value::Number(p.msync_shift.into()),
+        write: |p, v| { p.msync_shift = int(v)?; Some(()) },
+    }
+    /// The length passed to msync.
+    MsyncLength {
+        name: "msync_length", kind: NUMBER,
+        doc: ("length passed to msync", "传给 msync 的长度"),
+        off: None, max: None, playground: true, shows: &[Arg::MsyncLength],
+        parse: number, read: |p| Value::Number(p.msync_len().into()),
+        write: |p, v| { p.msync_length = Some(size(v, u64::MAX)?); Some(()) },
+    }
+    /// madvise after the touch.
+    Advice {
+        name: "advice", kind: KeyKind::Choice(flags::ADVICE_CHOICES),
+        doc: (
+            "call madvise with this advice, then read the byte again",
+            "用这个建议调用 madvise，然后再读一次那个字节",
+        ),
+        off: Some("none"), max: None, playground: true, shows: &[Arg::Advice],
+        parse: |t| match t {
+            "none" => Some(Value::Off("none")),
+            _ => flags::parse_advice(t).map(Value::Advice),
+        },
+        read: |p| p.advice.map_or(Value::Off("none"), Value::Advice),
+        write: |p, v| {
+            p.advice = match v {
+                Value::Off(_) => None,
+                Value::Advice(a) if flags::advice_allowed(a) => Some(a),
+                _ => return None,
+            };
+            Some(())
+        },
+    }
+    /// The length passed to madvise.
+    MadviseLength {
+        name: "madvise_length", kind: NUMBER,
+        doc: ("length passed to madvise", "传给 madvise 的长度"),
+        off: None, max: None, playground: true, shows: &[Arg::MadviseLength],
+        parse: number, read: |p| Value::Number(p.madvise_len().into()),
+        write: |p, v| { p.madvise_length = Some(size(v, u64::MAX)?); Some(()) },
+    }
+    /// mremap at the end.
+    MremapFlags {
+        name: "mremap_flags", kind: KeyKind::Flags(flags::MREMAP_FLAGS),
+        doc: ("call mremap with these flags (0: grow in place only)", "用这些标志调用 mremap（0：只能原地变大）"),
+        off: Some("none"), max: None, playground: true, shows: &[Arg::MremapFlags],
+        parse: |t| match t {
+            "none" => Some(Value::Off("none")),
+            _ => flags::parse_mremap(t).map(Value::Mremap),
+        },
+        read: |p| p.mremap_flags.map_or(Value::Off("none"), Value::Mremap),
+        write: |p, v| {
+            p.mremap_flags = match v {
+                Value::Off(_) => None,
+                Value::Mremap(m) => Some(m),
+                _ => return None,
+            };
+            Some(())
+        },
+    }
+    /// mremap's new length.
+    NewLength {
+        name: "new_length", kind: NUMBER,
+        doc: ("the length mremap asks for", "mremap 要求的新长度"),
+        off: None, max: None, playground: true, shows: &[Arg::MremapNewLength],
+        parse: number, read: |p| Value::Number(p.new_length.into()),
+        write: |p, v| { p.new_length = size(v, u64::MAX)?; Some(()) },
+    }
+    /// Touch the old pointer after mremap.
+    TouchOld {
+        name: "touch_old", kind: KeyKind::Bool,
+        doc: ("after mremap, read through the old pointer", "mremap 之后通过旧指针读一个字节"),
+        off: None, max: None, playground: true, shows: &[],
+        parse: boolean, read: |p| Value::Bool(p.touch_old),
+        write: |p, v| { p.touch_old = yes(v)?; Some(()) },
+    }
+    /// mremap-grow: a neighbour right after the mapping, or a free page.
+    Neighbour {
+        name: "neighbour", kind: KeyKind::Bool,
+        doc: (
+            "map a neighbour right after the mapping (false: leave that page free)",
+            "在映射后面紧挨着放一个邻居（false：让那一页空着）",
+        ),
+        off: None, max: None, playground: false, shows: &[],
+        parse: boolean, read: |p| Value::Bool(p.neighbour),
+        write: |p, v| { p.neighbour = yes(v)?; Some(()) },
     }
     /// RLIMIT_AS.
     RlimitAs {
@@ -592,6 +733,15 @@ impl Key {
         let knob = self.knob();
         let zh = lang == Lang::Zh;
         let text = match knob.kind {
+            // Advice also takes any other MADV_ name or a number (an unknown one is EINVAL).
+            KeyKind::Choice(words) if self == Key::Advice => {
+                let words = words.join(", ");
+                if zh {
+                    format!("以下之一：{words}，或其他 MADV_ 名字，或一个数字")
+                } else {
+                    format!("one of {words}, another MADV_ name, or a number")
+                }
+            }
             KeyKind::Choice(words) => {
                 let words = words.join(", ");
                 if zh {
@@ -605,11 +755,18 @@ impl Key {
                 let names = names.join(", ");
                 // mmap's flags take raw numbers too (an unknown bit is a lesson); protections
                 // take PROT_NONE, which is no bit at all.
-                match (self == Key::Flags, zh) {
-                    (true, false) => format!("{names} joined by | or a number"),
-                    (true, true) => format!("用 | 连接的 {names}，或一个数字"),
-                    (false, false) => format!("PROT_NONE, or {names} joined by |"),
-                    (false, true) => format!("PROT_NONE，或用 | 连接的 {names}"),
+                // msync's and mremap's flags may also be 0, or none (no call at all).
+                match (self, zh) {
+                    (Key::Flags, false) => format!("{names} joined by | or a number"),
+                    (Key::Flags, true) => format!("用 | 连接的 {names}，或一个数字"),
+                    (Key::MsyncFlags | Key::MremapFlags, false) => {
+                        format!("none (no call), or {names} joined by | or a number (0 too)")
+                    }
+                    (Key::MsyncFlags | Key::MremapFlags, true) => {
+                        format!("none（不调用），或用 | 连接的 {names}，或一个数字（也可以是 0）")
+                    }
+                    (_, false) => format!("PROT_NONE, or {names} joined by |"),
+                    (_, true) => format!("PROT_NONE，或用 | 连接的 {names}"),
                 }
             }
             KeyKind::Number { signed } => {
@@ -729,6 +886,8 @@ impl Key {
                 let bits = now.number().unwrap_or(0) as i32;
                 Some(match self {
                     Key::Flags => Value::Map(toggle_map_flag(bits, flag)),
+                    Key::MsyncFlags => Value::Msync(bits ^ flag),
+                    Key::MremapFlags => Value::Mremap(bits ^ flag),
                     _ => Value::Prot(bits ^ flag),
                 })
             }
@@ -1034,6 +1193,23 @@ pub struct Params {
     pub access: Access,
     pub mprotect: Option<i32>,
     pub munmap_shift: i64,
+    pub mprotect_shift: i64,
+    /// `None`: the same as `length`.
+    pub mprotect_length: Option<u64>,
+    /// `None`: no msync call.
+    pub msync_flags: Option<i32>,
+    pub msync_shift: i64,
+    /// `None`: the same as `length`.
+    pub msync_length: Option<u64>,
+    /// `None`: no madvise call.
+    pub advice: Option<i32>,
+    /// `None`: the same as `length`.
+    pub madvise_length: Option<u64>,
+    /// `None`: no mremap call.
+    pub mremap_flags: Option<i32>,
+    pub new_length: u64,
+    pub touch_old: bool,
+    pub neighbour: bool,
     /// `None`: the same as `length`.
     pub munmap_length: Option<u64>,
     pub rlimit_as: Option<u64>,
@@ -1070,6 +1246,17 @@ impl Params {
             mprotect: None,
             munmap_shift: 0,
             munmap_length: None,
+            mprotect_shift: 0,
+            mprotect_length: None,
+            msync_flags: None,
+            msync_shift: 0,
+            msync_length: None,
+            advice: None,
+            madvise_length: None,
+            mremap_flags: None,
+            new_length: 2 * page,
+            touch_old: false,
+            neighbour: true,
             rlimit_as: None,
             rlimit_data: None,
             rlimit_memlock: None,
@@ -1089,6 +1276,21 @@ impl Params {
     /// The length passed to munmap.
     pub fn munmap_len(&self) -> u64 {
         self.munmap_length.unwrap_or(self.length)
+    }
+
+    /// The length passed to mprotect.
+    pub fn mprotect_len(&self) -> u64 {
+        self.mprotect_length.unwrap_or(self.length)
+    }
+
+    /// The length passed to msync.
+    pub fn msync_len(&self) -> u64 {
+        self.msync_length.unwrap_or(self.length)
+    }
+
+    /// The length passed to madvise.
+    pub fn madvise_len(&self) -> u64 {
+        self.madvise_length.unwrap_or(self.length)
     }
 
     /// The mapping type `flags` asks for (`None` when its field is 0).

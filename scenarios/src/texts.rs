@@ -92,6 +92,28 @@ texts! {
     ),
     /// [`Purpose::Copy`].
     PurposeCopy => ("part of the copy benchmark (timed).", "复制速度测试的一部分（会计时）。"),
+    /// [`Purpose::Hole`].
+    PurposeHole => (
+        "unmap the page right after the mapping: now nothing at all is mapped there.",
+        "解除紧跟在映射后面的那一页：现在那里什么都没有映射。"
+    ),
+    /// [`Purpose::NeighbourReserve`].
+    PurposeNeighbourReserve => (
+        "reserve room for the mapping and one page right after it, so that both can be \
+         placed side by side with MAP_FIXED.",
+        "预留出映射和紧跟其后一页的空间，好用 MAP_FIXED 把两者紧挨着放进去。"
+    ),
+    /// [`Purpose::Marker`].
+    PurposeMarker => (
+        "write a byte to follow: if the mapping moves, the byte is found at its new address.",
+        "写入一个字节作为记号：如果映射搬了家，在新地址上还能找到它。"
+    ),
+    /// [`Purpose::Neighbour`].
+    PurposeNeighbour => (
+        "take the page right after the mapping (MAP_FIXED inside the reservation): the \
+         mapping now has no room to grow in place.",
+        "占用紧跟在映射后面的那一页（在预留空间里用 MAP_FIXED）：映射再也没有原地变大的余地。"
+    ),
 
     // What a step does, by family.
     /// `setrlimit` of `{0}`.
@@ -130,6 +152,18 @@ texts! {
         "write \"{0}\" into the file with write(2), not through the mapping.",
         "用 write(2) 把 \"{0}\" 写进文件（不经过映射）。"
     ),
+    /// `msync`.
+    OpMsync => (
+        "write the mapping's dirty pages back to the file.",
+        "把映射里被改过的页写回文件。"
+    ),
+    /// `madvise`.
+    OpMadvise => (
+        "tell the kernel how the mapping will be used.",
+        "告诉内核这段映射接下来会怎样被使用。"
+    ),
+    /// `mremap`.
+    OpMremap => ("resize the mapping (maybe moving it).", "改变映射的大小（可能会搬到别处）。"),
     /// `close`.
     OpClose => ("close the descriptor.", "关闭文件描述符。"),
     /// A one-byte store.
@@ -207,6 +241,10 @@ impl Text {
             Purpose::Existing => Text::PurposeExisting,
             Purpose::ExhaustMapCount => Text::PurposeExhaustMapCount,
             Purpose::Copy => Text::PurposeCopy,
+            Purpose::Hole => Text::PurposeHole,
+            Purpose::NeighbourReserve => Text::PurposeNeighbourReserve,
+            Purpose::Neighbour => Text::PurposeNeighbour,
+            Purpose::Marker => Text::PurposeMarker,
         }
     }
 }

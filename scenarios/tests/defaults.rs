@@ -210,6 +210,114 @@ fn anonymous_ipc_shared_is_seen_private_is_not() {
     assert_eq!(r.run.child_read.as_deref(), Some(""));
 }
 
+/// The raw value of the run's last one-byte load: what the memory held at the end.
+fn last_load(r: &scenarios::Record) -> Option<i64> {
+    r.run
+        .steps
+        .iter()
+        .rev()
+        .find(|s| s.function == "load")
+        .and_then(|s| s.ret)
+}
+
+/// The raw value returned by the run's call of `function`.
+fn ret_of(r: &scenarios::Record, function: &str) -> Option<i64> {
+    r.run
+        .steps
+        .iter()
+        .find(|s| s.function == function)
+        .and_then(|s| s.ret)
+}
+
+#[test]
+fn msync_puts_the_byte_in_the_file_and_a_private_mapping_has_nothing_to_write() {
+    let r = expect("msync-flags", &[], "ok");
+    assert!(r.run.file_check.expect("read back").reached_file);
+    assert_eq!(ret_of(&r, "msync"), Some(0));
+    let r = expect("msync-flags", &["flags=MAP_PRIVATE"], "ok");
+    assert!(!r.run.file_check.expect("read back").reached_file);
+}
+
+#[test]
+fn mprotect_upgrade_is_refused_shared_and_copies_on_write_private() {
+    expect("mprotect-upgrade", &[], "errno EACCES from mprotect");
+    let r = expect("mprotect-upgrade", &["flags=MAP_PRIVATE"], "ok");
+    let check = r.run.file_check.expect("read back");
+    assert!(!check.reached_file, "{check:?}");
+    assert_eq!(check.in_file, b'A');
+    let r = expect("mprotect-upgrade", &["open=O_RDWR"], "ok");
+    assert!(r.run.file_check.expect("read back").reached_file);
+}
+
+#[test]
+fn mremap_cannot_grow_into_its_neighbour_moves_with_maymove_and_grows_into_room() {
+    let page = engine::page_size();
+    let r = expect("mremap-grow", &[], "errno ENOMEM from mremap");
+    // The two mappings are side by side, as the plan arranged.
+    let addr = r.run.mapping_addr.expect("mapped");
+    let lines = &r.run.maps.first().expect("maps after mmap").lines;
+    let mapping = format!("{:x}-{:x} rw-p", addr, addr + page);
+    let neighbour = format!("{:x}-{:x} r--p", addr + page, addr + 2 * page);
+    assert!(
+        lines.iter().any(|l| l.starts_with(&mapping))
+            && lines.iter().any(|l| l.starts_with(&neighbour)),
+        "{lines:?}"
+    );
+    // Moved: another address, and the byte written before the move is there.
+    let r = expect("mremap-grow", &["mremap_flags=MREMAP_MAYMOVE"], "ok");
+    let moved = ret_of(&r, "mremap").expect("mremap returned");
+    assert_ne!(moved as u64, r.run.mapping_addr.expect("mapped"));
+    assert_eq!(last_load(&r), Some(i64::from(b'*')));
+    expect(
+        "mremap-grow",
+        &["mremap_flags=MREMAP_MAYMOVE", "touch_old=true"],
+        "signal SIGSEGV at load",
+    );
+    // With the next page free it grows where it is.
+    let r = expect("mremap-grow", &["neighbour=false"], "ok");
+    let grown = ret_of(&r, "mremap").expect("mremap returned");
+    assert_eq!(grown as u64, r.run.mapping_addr.expect("mapped"));
+    // MREMAP_DONTUNMAP leaves the old range mapped and empty.
+    let r = expect(
+        "mremap-grow",
+        &[
+            "mremap_flags=MREMAP_MAYMOVE|MREMAP_DONTUNMAP",
+            &format!("new_length={page}"),
+            "touch_old=true",
+        ],
+        "ok",
+    );
+    assert_eq!(last_load(&r), Some(0));
+}
+
+#[test]
+fn madvise_dontneed_zeroes_private_anonymous_memory_and_rereads_files() {
+    let r = expect("madvise-dontneed", &[], "ok");
+    assert_eq!(last_load(&r), Some(0), "private anonymous: zeros");
+    let r = expect(
+        "madvise-dontneed",
+        &["file=regular", "flags=MAP_SHARED"],
+        "ok",
+    );
+    assert_eq!(
+        last_load(&r),
+        Some(i64::from(b'*')),
+        "the page cache kept the write"
+    );
+    let r = expect(
+        "madvise-dontneed",
+        &["file=regular", "flags=MAP_PRIVATE"],
+        "ok",
+    );
+    assert_eq!(last_load(&r), Some(i64::from(b'A')), "the file's own byte");
+    let r = expect(
+        "madvise-dontneed",
+        &["file=regular", "flags=MAP_SHARED", "advice=MADV_REMOVE"],
+        "ok",
+    );
+    assert_eq!(last_load(&r), Some(0), "a hole punched in the file");
+}
+
 #[test]
 fn playground_defaults_map_and_unmap() {
     let r = expect("playground", &[], "ok");

@@ -291,3 +291,180 @@ fn extreme_numbers_are_answers_not_panics() {
     );
     case(&["length=0xffffffffffffffff"], "errno ENOMEM from mmap");
 }
+
+/// Run scenario `id` with these settings and check the outcome (the errnos that need the hole
+/// after the mapping, or the two adjacent mappings, that only the scenarios arrange).
+fn scenario_case(id: &str, sets: &[&str], want: &str) {
+    let record = run(id, sets);
+    assert_eq!(describe(&record), want, "{id} {sets:?}\n{}", dump(&record));
+}
+
+#[test]
+fn msync_errnos() {
+    case(&["msync_flags=MS_SYNC", "access=write@0"], "ok");
+    case(&["msync_flags=MS_ASYNC|MS_SYNC"], "errno EINVAL from msync");
+    case(&["msync_flags=0x8"], "errno EINVAL from msync");
+    case(
+        &["msync_flags=MS_SYNC", "msync_shift=1"],
+        "errno EINVAL from msync",
+    );
+    // Locked pages cannot be invalidated (a normal user may lock one page: RLIMIT_MEMLOCK).
+    case(
+        &["flags=MAP_SHARED|MAP_LOCKED", "msync_flags=MS_INVALIDATE"],
+        "errno EBUSY from msync",
+    );
+    let page = engine::page_size();
+    scenario_case(
+        "msync-flags",
+        &[&format!("msync_length={}", 2 * page)],
+        "errno ENOMEM from msync",
+    );
+}
+
+#[test]
+fn mprotect_errnos() {
+    case(
+        &["mprotect=PROT_READ", "mprotect_shift=1"],
+        "errno EINVAL from mprotect",
+    );
+    case(&["mprotect=0x10"], "errno EINVAL from mprotect");
+    // PROT_GROWSDOWN and PROT_GROWSUP together.
+    case(&["mprotect=0x3000001"], "errno EINVAL from mprotect");
+    let page = engine::page_size();
+    scenario_case(
+        "mprotect-upgrade",
+        &[
+            "flags=MAP_PRIVATE",
+            &format!("mprotect_length={}", 2 * page),
+        ],
+        "errno ENOMEM from mprotect",
+    );
+    scenario_case("mprotect-upgrade", &[], "errno EACCES from mprotect");
+}
+
+#[test]
+fn mprotect_enomem_at_max_map_count() {
+    let page = engine::page_size();
+    let record = run(
+        "playground",
+        &[
+            "exhaust_map_count=true",
+            &format!("length={}", 3 * page),
+            "mprotect=PROT_READ",
+            &format!("mprotect_shift={page}"),
+            &format!("mprotect_length={page}"),
+        ],
+    );
+    if record.run.steps[0].errno == Some(scenarios::Errno::E2BIG) {
+        eprintln!("skipped: vm.max_map_count is too high to reach quickly here");
+        return;
+    }
+    // Either the mmap no longer fits, or the split into three mappings is refused.
+    let got = describe(&record);
+    assert!(
+        got == "errno ENOMEM from mprotect" || got == "errno ENOMEM from mmap",
+        "{got}\n{}",
+        dump(&record)
+    );
+}
+
+#[test]
+fn mremap_errnos() {
+    let page = engine::page_size();
+    case(
+        &["guard=true", "mremap_flags=0"],
+        "errno ENOMEM from mremap",
+    );
+    case(
+        &["mremap_flags=0", "new_length=0"],
+        "errno EINVAL from mremap",
+    );
+    case(&["mremap_flags=MREMAP_FIXED"], "errno EINVAL from mremap");
+    case(&["mremap_flags=0x8"], "errno EINVAL from mremap");
+    case(
+        &[
+            &format!("length={}", 2 * page),
+            "mprotect=PROT_READ",
+            &format!("mprotect_length={page}"),
+            "mremap_flags=MREMAP_MAYMOVE",
+            &format!("new_length={}", 4 * page),
+        ],
+        "errno EFAULT from mremap",
+    );
+    case(
+        &[
+            "guard=true",
+            "mremap_flags=MREMAP_MAYMOVE",
+            "touch_old=true",
+        ],
+        "signal SIGSEGV at load",
+    );
+    scenario_case("mremap-grow", &[], "errno ENOMEM from mremap");
+}
+
+#[test]
+fn mremap_eagain_depends_on_privilege() {
+    let page = engine::page_size();
+    let record = run(
+        "playground",
+        &[
+            "file=anonymous",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED",
+            &format!("rlimit_memlock={page}"),
+            "mremap_flags=MREMAP_MAYMOVE",
+        ],
+    );
+    // Root's CAP_IPC_LOCK ignores RLIMIT_MEMLOCK; tests/cli.rs checks the normal user's answer
+    // by running the lab as `nobody`.
+    let want = if record.run.privileged {
+        "ok"
+    } else {
+        "errno EAGAIN from mremap"
+    };
+    assert_eq!(describe(&record), want, "{}", dump(&record));
+}
+
+#[test]
+fn madvise_errnos() {
+    let page = engine::page_size();
+    case(&["advice=999"], "errno EINVAL from madvise");
+    case(&["advice=MADV_FREE"], "errno EINVAL from madvise");
+    case(
+        &["flags=MAP_PRIVATE", "advice=MADV_REMOVE"],
+        "errno EACCES from madvise",
+    );
+    case(
+        &[
+            "file_size=100",
+            &format!("length={}", 2 * page),
+            "advice=MADV_POPULATE_READ",
+        ],
+        "errno EFAULT from madvise",
+    );
+    case(
+        &["prot=PROT_READ", "advice=MADV_POPULATE_WRITE"],
+        "errno EINVAL from madvise",
+    );
+    scenario_case(
+        "madvise-dontneed",
+        &[&format!("madvise_length={}", 2 * page)],
+        "errno ENOMEM from madvise",
+    );
+    scenario_case(
+        "madvise-dontneed",
+        &["advice=MADV_REMOVE"],
+        "errno EINVAL from madvise",
+    );
+}
+
+#[test]
+fn madvise_refuses_the_advice_that_damages_memory() {
+    let scenario = scenarios::catalog::find("playground").expect("playground");
+    for advice in ["100", "101"] {
+        let sets = vec![format!("advice={advice}")];
+        assert!(
+            scenarios::prepare(scenario, &sets).is_err(),
+            "advice={advice} must be refused"
+        );
+    }
+}

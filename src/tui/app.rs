@@ -22,7 +22,8 @@ pub enum Effect {
     /// Nothing.
     Nothing,
     /// Start a run on a worker thread; its result comes back as [`AppEvent::RunFinished`].
-    StartRun(RunRequest),
+    /// Boxed: the parameters are much larger than the other effects.
+    StartRun(Box<RunRequest>),
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
     /// Leave the lab.
@@ -549,11 +550,11 @@ impl App {
             started: Instant::now(),
             elapsed: Duration::ZERO,
         });
-        Effect::StartRun(RunRequest {
+        Effect::StartRun(Box::new(RunRequest {
             ticket,
             scenario: self.scenario(),
             params,
-        })
+        }))
     }
 
     fn copy(&mut self) -> Effect {

@@ -205,7 +205,7 @@ fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
                 Effect::Nothing => {}
                 Effect::StartRun(req) => {
                     workers.retain(|w| !w.is_finished());
-                    workers.extend(start_worker(req, tx.clone(), cancel.clone()));
+                    workers.extend(start_worker(*req, tx.clone(), cancel.clone()));
                 }
                 Effect::Copy(text) => {
                     // OSC 52: silently ignored by some terminals; the message says so.

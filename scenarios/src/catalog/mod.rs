@@ -25,6 +25,10 @@ pub const ORDER: &[&str] = &[
     "map-fixed-clobber",
     "private-cow-fork",
     "write-vs-mapping",
+    "msync-flags",
+    "mprotect-upgrade",
+    "mremap-grow",
+    "madvise-dontneed",
     "playground",
 ];
 

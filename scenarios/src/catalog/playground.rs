@@ -138,6 +138,77 @@ pub const SCENARIO: Scenario = Scenario {
             sets: &["flags=MAP_PRIVATE", "access=write@0"],
             expect: Expect::Ok,
         },
+        // msync, mprotect, mremap and madvise: their errnos beyond those of their scenarios.
+        Variant {
+            sets: &["msync_flags=MS_ASYNC|MS_SYNC"],
+            expect: Expect::errno(Function::Msync, Errno::EINVAL),
+        },
+        Variant {
+            sets: &["flags=MAP_SHARED|MAP_LOCKED", "msync_flags=MS_INVALIDATE"],
+            expect: Expect::errno(Function::Msync, Errno::EBUSY),
+        },
+        Variant {
+            sets: &["mprotect=PROT_READ", "mprotect_shift=1"],
+            expect: Expect::errno(Function::Mprotect, Errno::EINVAL),
+        },
+        // The guard page above the mapping leaves no room to grow in place.
+        Variant {
+            sets: &["guard=true", "mremap_flags=0"],
+            expect: Expect::errno(Function::Mremap, Errno::ENOMEM),
+        },
+        // With room to move, the old pointer is left pointing at nothing.
+        Variant {
+            sets: &["guard=true", "mremap_flags=MREMAP_MAYMOVE", "touch_old=true"],
+            expect: Expect::Signal(Signal::SIGSEGV),
+        },
+        // mprotect split the mapping in two: the old range spans two mappings.
+        Variant {
+            sets: &[
+                "length={2*page}",
+                "mprotect=PROT_READ",
+                "mprotect_length={page}",
+                "mremap_flags=MREMAP_MAYMOVE",
+                "new_length={4*page}",
+            ],
+            expect: Expect::errno(Function::Mremap, Errno::EFAULT),
+        },
+        Variant {
+            sets: &["mremap_flags=0", "new_length=0"],
+            expect: Expect::errno(Function::Mremap, Errno::EINVAL),
+        },
+        // Growing locked memory past RLIMIT_MEMLOCK; root's CAP_IPC_LOCK ignores the limit.
+        Variant {
+            sets: &[
+                "file=anonymous",
+                "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED",
+                "rlimit_memlock={page}",
+                "mremap_flags=MREMAP_MAYMOVE",
+            ],
+            expect: Expect::Privileged {
+                user: &Expect::Errno {
+                    call: Function::Mremap,
+                    errno: Errno::EAGAIN,
+                },
+                root: &Expect::Ok,
+            },
+        },
+        Variant {
+            sets: &["advice=999"],
+            expect: Expect::errno(Function::Madvise, Errno::EINVAL),
+        },
+        Variant {
+            sets: &["flags=MAP_PRIVATE", "advice=MADV_REMOVE"],
+            expect: Expect::errno(Function::Madvise, Errno::EACCES),
+        },
+        // Populating a page wholly past the end of the file would be a SIGBUS.
+        Variant {
+            sets: &[
+                "file_size=100",
+                "length={2*page}",
+                "advice=MADV_POPULATE_READ",
+            ],
+            expect: Expect::errno(Function::Madvise, Errno::EFAULT),
+        },
     ],
 };
 
@@ -152,6 +223,7 @@ fn build(params: &Params, page: u64) -> Plan {
         Shape {
             munmap: true,
             check_file: true,
+            hole: false,
         },
     )
 }

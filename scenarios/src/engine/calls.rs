@@ -50,6 +50,24 @@ pub enum Arg {
     MunmapLength,
     /// mprotect's protection.
     MprotectProt,
+    /// mprotect's address.
+    MprotectAddr,
+    /// mprotect's length.
+    MprotectLength,
+    /// msync's address.
+    MsyncAddr,
+    /// msync's length.
+    MsyncLength,
+    /// msync's flags.
+    MsyncFlags,
+    /// madvise's length.
+    MadviseLength,
+    /// madvise's advice.
+    Advice,
+    /// mremap's new length.
+    MremapNewLength,
+    /// mremap's flags.
+    MremapFlags,
     /// close's descriptor.
     CloseFd,
     /// The whole one-byte load or store.

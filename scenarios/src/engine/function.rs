@@ -47,6 +47,12 @@ functions! {
     Mmap = "mmap",
     /// `munmap(2)`.
     Munmap = "munmap",
+    /// `msync(2)`.
+    Msync = "msync",
+    /// `mremap(2)`.
+    Mremap = "mremap",
+    /// `madvise(2)`.
+    Madvise = "madvise",
     /// `close(2)`.
     Close = "close",
     /// A one-byte store through a pointer.

@@ -100,6 +100,15 @@ pub enum Purpose {
     ExhaustMapCount,
     /// Part of the copy benchmark.
     Copy,
+    /// Unmap the page right after the mapping (a guard page, or the last page of a
+    /// reservation): a range reaching past the mapping then meets nothing at all.
+    Hole,
+    /// Reserve room for the mapping and the neighbour right after it.
+    NeighbourReserve,
+    /// Map the page right after the mapping, so that the mapping cannot grow in place.
+    Neighbour,
+    /// Write a byte to follow: after a move it is found at the mapping's new address.
+    Marker,
 }
 
 impl Step {

@@ -802,10 +802,12 @@ pub(crate) fn build(
             }
         }
         if let Op::Map(MapOp::Maps) = step.op {
+            // Named after the last call the student asked for: a step the engine added just
+            // before the capture (the hole after a mapping) is not what it shows.
             let after = plan.steps[..i]
                 .iter()
                 .rev()
-                .find(|s| !matches!(s.op, Op::Map(MapOp::Maps)))
+                .find(|s| !matches!(s.op, Op::Map(MapOp::Maps)) && s.purpose.is_none())
                 .map_or("start", |s| s.op.function().name());
             maps.push(MapsSnapshot {
                 after: after.to_string(),
@@ -983,10 +985,22 @@ impl Namer<'_> {
             return Vec::new();
         };
         let reach = ops::map::reach(plan);
-        let lo = addr.saturating_sub(2 * page);
-        let hi = addr
-            .saturating_add(reach.div_ceil(page.max(1)).saturating_mul(page))
-            .saturating_add(2 * page);
+        let window = |addr: u64, reach: u64| {
+            let lo = addr.saturating_sub(2 * page);
+            let hi = addr
+                .saturating_add(reach.div_ceil(page.max(1)).saturating_mul(page))
+                .saturating_add(2 * page);
+            (lo, hi)
+        };
+        let mut windows = vec![window(addr, reach)];
+        // A mapping mremap moved lives somewhere else now: keep the lines there too.
+        for (i, step) in plan.steps.iter().enumerate() {
+            if let Op::Map(MapOp::Mremap { new_length, .. }) = step.op {
+                if let Some((r, _)) = self.ret(i).filter(|&(r, _)| r != -1) {
+                    windows.push(window(r as u64, new_length));
+                }
+            }
+        }
         String::from_utf8_lossy(payload)
             .lines()
             .filter(|line| {
@@ -997,7 +1011,7 @@ impl Namer<'_> {
                     return false;
                 };
                 match (u64::from_str_radix(a, 16), u64::from_str_radix(b, 16)) {
-                    (Ok(a), Ok(b)) => a < hi && b > lo,
+                    (Ok(a), Ok(b)) => windows.iter().any(|&(lo, hi)| a < hi && b > lo),
                     _ => false,
                 }
             })

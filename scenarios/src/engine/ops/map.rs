@@ -1,10 +1,10 @@
-//! The map family: mmap, munmap and mprotect, the calls the lessons are about, and the capture
-//! of `/proc/self/maps` that shows what they did.
+//! The map family: mmap, munmap, mprotect, msync, madvise and mremap, the calls the lessons
+//! are about, and the capture of `/proc/self/maps` that shows what they did.
 
 use super::{CType, Ended, Family};
 use crate::cprog::{signed, unsigned, CStep};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
-use crate::engine::child::{checked, failed, ok, Done, Exec};
+use crate::engine::child::{checked, failed, ok, with_errno, Done, Exec};
 use crate::engine::function::Function;
 use crate::engine::plan::{Op, Plan, Val};
 use crate::engine::wire::MAX_PAYLOAD;
@@ -53,6 +53,36 @@ pub enum MapOp {
         /// Through the C library's wrapper, or the raw system call.
         via: Via,
     },
+    /// `msync(addr, length, flags)`.
+    Msync {
+        /// The address.
+        addr: Val,
+        /// The length.
+        length: u64,
+        /// `MS_*`.
+        flags: i32,
+    },
+    /// `madvise(addr, length, advice)`.
+    Madvise {
+        /// The address.
+        addr: Val,
+        /// The length.
+        length: u64,
+        /// `MADV_*`: one value, not a bit set.
+        advice: i32,
+    },
+    /// `mremap(addr, old_length, new_length, flags)`; with `MREMAP_FIXED`, a fifth argument
+    /// `NULL` (the lab offers no target address: the flag is there to show its rules).
+    Mremap {
+        /// The old address.
+        addr: Val,
+        /// The old length.
+        old_length: u64,
+        /// The new length.
+        new_length: u64,
+        /// `MREMAP_*`.
+        flags: i32,
+    },
     /// Copy `/proc/self/maps` into the record.
     Maps,
 }
@@ -100,27 +130,47 @@ impl Via {
     }
 }
 
+/// mremap's fifth argument, `new_address`, is read only with `MREMAP_FIXED`: then the call
+/// passes `NULL` and shows it.
+fn mremap_fixed(flags: i32) -> bool {
+    flags & flags::MREMAP_FIXED != 0
+}
+
 /// How far above the mapping's start the plan maps or unmaps: the mapping's length, or more
 /// when a `munmap` reaches past it. `/proc/self/maps` lines are kept up to there (plus two
 /// pages), in the record and in the C program alike.
 pub(crate) fn reach(plan: &Plan) -> u64 {
-    plan.steps
-        .iter()
-        .fold(plan.mapping_len, |acc, s| match s.op {
-            Op::Map(MapOp::Munmap {
-                addr: Val::RetPlus(_, d),
-                length,
-                ..
-            }) => acc.max((d.max(0) as u64).saturating_add(length)),
+    plan.steps.iter().fold(plan.mapping_len, |acc, s| {
+        let (addr, length) = match s.op {
+            Op::Map(
+                MapOp::Munmap { addr, length, .. }
+                | MapOp::Mprotect { addr, length, .. }
+                | MapOp::Msync { addr, length, .. }
+                | MapOp::Madvise { addr, length, .. },
+            ) => (addr, length),
+            // Grown in place, the mapping reaches up to its new length.
+            Op::Map(MapOp::Mremap {
+                addr, new_length, ..
+            }) => (addr, new_length),
+            _ => return acc,
+        };
+        match addr {
+            Val::RetPlus(_, d) => acc.max((d.max(0) as u64).saturating_add(length)),
+            Val::Ret(_) => acc.max(length),
             _ => acc,
-        })
+        }
+    })
 }
 
 impl Family for MapOp {
     fn vals(&self) -> Vec<Val> {
         match *self {
             Self::Mmap { addr, fd, .. } => vec![addr, fd],
-            Self::Munmap { addr, .. } | Self::Mprotect { addr, .. } => vec![addr],
+            Self::Munmap { addr, .. }
+            | Self::Mprotect { addr, .. }
+            | Self::Msync { addr, .. }
+            | Self::Madvise { addr, .. }
+            | Self::Mremap { addr, .. } => vec![addr],
             Self::Maps => Vec::new(),
         }
     }
@@ -130,6 +180,9 @@ impl Family for MapOp {
             Self::Mmap { .. } => Function::Mmap,
             Self::Munmap { .. } => Function::Munmap,
             Self::Mprotect { .. } => Function::Mprotect,
+            Self::Msync { .. } => Function::Msync,
+            Self::Madvise { .. } => Function::Madvise,
+            Self::Mremap { .. } => Function::Mremap,
             Self::Maps => Function::Open,
         }
     }
@@ -162,18 +215,53 @@ impl Family for MapOp {
                 prot,
                 via,
             } => Args::open(&via.head("mprotect"), via.tag())
-                .arg(names.addr(*addr))
-                .arg(length.to_string())
+                .tagged(names.addr(*addr), Arg::MprotectAddr)
+                .tagged(length.to_string(), Arg::MprotectLength)
                 .tagged(flags::prot_name(*prot), Arg::MprotectProt)
                 .close(),
+            Self::Msync {
+                addr,
+                length,
+                flags: f,
+            } => Args::new("msync")
+                .tagged(names.addr(*addr), Arg::MsyncAddr)
+                .tagged(length.to_string(), Arg::MsyncLength)
+                .tagged(flags::msync_name(*f), Arg::MsyncFlags)
+                .close(),
+            Self::Madvise {
+                addr,
+                length,
+                advice,
+            } => Args::new("madvise")
+                .arg(names.addr(*addr))
+                .tagged(length.to_string(), Arg::MadviseLength)
+                .tagged(flags::advice_name(*advice), Arg::Advice)
+                .close(),
+            Self::Mremap {
+                addr,
+                old_length,
+                new_length,
+                flags: f,
+            } => {
+                let call = Args::new("mremap")
+                    .arg(names.addr(*addr))
+                    .arg(old_length.to_string())
+                    .tagged(new_length.to_string(), Arg::MremapNewLength)
+                    .tagged(flags::mremap_name(*f), Arg::MremapFlags);
+                if mremap_fixed(*f) {
+                    call.arg("NULL").close()
+                } else {
+                    call.close()
+                }
+            }
             Self::Maps => Call::single("read(\"/proc/self/maps\")".to_string(), None),
         }
     }
 
     fn result(&self, end: &Ended<'_>) -> String {
         match self {
-            Self::Mmap { .. } if end.errno != 0 => "MAP_FAILED".to_string(),
-            Self::Mmap { .. } => format!("{:#x}", end.ret as u64),
+            Self::Mmap { .. } | Self::Mremap { .. } if end.errno != 0 => "MAP_FAILED".to_string(),
+            Self::Mmap { .. } | Self::Mremap { .. } => format!("{:#x}", end.ret as u64),
             _ if end.errno != 0 => "-1".to_string(),
             _ => end.ret.to_string(),
         }
@@ -245,6 +333,60 @@ impl Family for MapOp {
                     }
                 })
             }
+            Self::Msync {
+                addr,
+                length,
+                flags,
+            } => {
+                let at = cx.v(addr) as usize as *mut c_void;
+                // SAFETY: msync only reads the page tables and writes dirty pages back to
+                // their file; a bad range is an errno, never a fault in this process.
+                checked(unsafe { libc::msync(at, length as usize, flags) }.into())
+            }
+            Self::Madvise {
+                addr,
+                length,
+                advice,
+            } => {
+                let at = cx.v(addr) as usize as *mut c_void;
+                // The `advice` knob refuses MADV_HWPOISON and MADV_SOFT_OFFLINE, so no
+                // scenario or setting builds such a step; a hand-made plan is stopped here, in
+                // the one place that calls the kernel, because as root the call would take a
+                // real page of the machine out of service. This EPERM is the lab's answer, not
+                // the kernel's (the kernel's to a normal user is EPERM too, or EINVAL without
+                // CONFIG_MEMORY_FAILURE).
+                if !flags::advice_allowed(advice) {
+                    return with_errno(-1, 0, libc::EPERM);
+                }
+                // SAFETY: madvise may drop this process's pages (MADV_DONTNEED reads back
+                // zeros): that is the experiment, in this throw-away process.
+                checked(unsafe { libc::madvise(at, length as usize, advice) }.into())
+            }
+            Self::Mremap {
+                addr,
+                old_length,
+                new_length,
+                flags,
+            } => {
+                let at = cx.v(addr) as usize as *mut c_void;
+                // SAFETY: mremap moves or resizes mappings of this throw-away process only;
+                // the fifth argument is read by the C library only with MREMAP_FIXED, and is
+                // NULL then, as the call shows.
+                let p = unsafe {
+                    libc::mremap(
+                        at,
+                        old_length as usize,
+                        new_length as usize,
+                        flags,
+                        std::ptr::null_mut::<c_void>(),
+                    )
+                };
+                if p == libc::MAP_FAILED {
+                    failed(-1, 0)
+                } else {
+                    ok(p as i64)
+                }
+            }
             Self::Maps => copy_maps(cx),
         }
     }
@@ -296,6 +438,48 @@ impl Family for MapOp {
                 );
                 c.check("check", &call);
             }
+            Self::Msync {
+                addr,
+                length,
+                flags,
+            } => {
+                let addr = c.addr(*addr);
+                let call = format!(
+                    "msync({addr}, {}, {})",
+                    unsigned(*length),
+                    flags::msync_name(*flags)
+                );
+                c.check("check", &call);
+            }
+            Self::Madvise {
+                addr,
+                length,
+                advice,
+            } => {
+                let addr = c.addr(*addr);
+                let call = format!(
+                    "madvise({addr}, {}, {})",
+                    unsigned(*length),
+                    flags::advice_name(*advice)
+                );
+                c.check("check", &call);
+            }
+            Self::Mremap {
+                addr,
+                old_length,
+                new_length,
+                flags,
+            } => {
+                let addr = c.addr(*addr);
+                let fixed = if mremap_fixed(*flags) { ", NULL" } else { "" };
+                let call = format!(
+                    "mremap({addr}, {}, {}, {}{fixed})",
+                    unsigned(*old_length),
+                    unsigned(*new_length),
+                    flags::mremap_name(*flags)
+                );
+                c.check("check_map", &call);
+            }
             Self::Maps => {
                 let (mapping, before, after) = c.maps_window();
                 let call = format!(
@@ -317,6 +501,9 @@ impl Family for MapOp {
             Self::Mmap { .. } => Text::OpMmap,
             Self::Munmap { .. } => Text::OpMunmap,
             Self::Mprotect { .. } => Text::OpMprotect,
+            Self::Msync { .. } => Text::OpMsync,
+            Self::Madvise { .. } => Text::OpMadvise,
+            Self::Mremap { .. } => Text::OpMremap,
             Self::Maps => Text::OpMaps,
         };
         text.get(lang).to_string()
@@ -324,7 +511,7 @@ impl Family for MapOp {
 
     fn c_type(&self) -> CType {
         match self {
-            Self::Mmap { .. } => CType::Ptr,
+            Self::Mmap { .. } | Self::Mremap { .. } => CType::Ptr,
             _ => CType::Long,
         }
     }

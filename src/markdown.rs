@@ -18,11 +18,11 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
     let mut out = String::new();
     let _ = writeln!(out, "## {} · {}\n", code(scenario.id), lesson.title);
 
-    if let Some((heading, body)) = lesson.sections.first() {
-        let _ = writeln!(out, "> **{}** ({heading})", t(S::Question, lang));
+    if let Some((_, body)) = lesson.sections.first() {
+        let _ = writeln!(out, "> **{}**", t(S::Question, lang));
         let _ = writeln!(out, ">");
         for line in body.trim().lines() {
-            let _ = writeln!(out, "> {line}");
+            let _ = writeln!(out, "{}", format!("> {line}").trim_end());
         }
         let _ = writeln!(out);
     }
@@ -112,22 +112,24 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
     }
 
     for snap in &run.maps {
-        let _ = writeln!(out, "### {}\n", report::maps_heading(&snap.after, lang));
+        let heading = report::maps_heading(&snap.after, lang);
+        let _ = writeln!(out, "### {}\n", heading.trim_end_matches([':', '：']));
         if snap.lines.is_empty() {
             let _ = writeln!(out, "*{}*\n", t(S::NoMapsLines, lang));
             continue;
         }
         let _ = writeln!(out, "```text");
         for line in &snap.lines {
-            let _ = writeln!(out, "{line}");
+            let _ = writeln!(out, "{}", line.trim_end());
         }
         let _ = writeln!(out, "```\n");
     }
 
     let _ = writeln!(
         out,
-        "<sub>{} mmap-lab {} · {}: {} · `mmap-lab run {}`</sub>",
+        "<sub>{}{}mmap-lab {} · {}: {} · `mmap-lab run {}`</sub>",
         t(S::MdProducedBy, lang),
+        lang.pick(" ", ""),
         env!("CARGO_PKG_VERSION"),
         t(S::Elapsed, lang),
         report::duration_text(run.elapsed_us.saturating_mul(1000)),

@@ -172,16 +172,28 @@ pub fn record_text_fit(
     for line in step_lines(record, lang, width) {
         let _ = writeln!(out, "{line}");
     }
+    // Sentences wrap at the terminal's width, their later lines indented by two.
+    let prose = |text: String| match width {
+        Some(w) => wrap_text(&text, w, 2),
+        None => text,
+    };
     let _ = writeln!(
         out,
-        "\n{}: {}",
-        t(S::Outcome, lang),
-        outcome_line_marked(&run.outcome, lang, marks)
+        "\n{}",
+        prose(format!(
+            "{}: {}",
+            t(S::Outcome, lang),
+            outcome_line_marked(&run.outcome, lang, marks)
+        ))
     );
     for finding in findings(record, lang) {
-        let _ = writeln!(out, "  • {finding}");
+        let _ = writeln!(out, "{}", prose(format!("  • {finding}")));
     }
-    let _ = writeln!(out, "{}: {}", t(S::Rule, lang), lesson.rule);
+    let _ = writeln!(
+        out,
+        "{}",
+        prose(format!("{}: {}", t(S::Rule, lang), lesson.rule))
+    );
     let _ = writeln!(
         out,
         "{}: {}",
@@ -194,10 +206,49 @@ pub fn record_text_fit(
             let _ = writeln!(out, "  {}", t(S::NoMapsLines, lang));
         }
         for line in &snap.lines {
-            let _ = writeln!(out, "  {line}");
+            // The kernel pads an anonymous mapping's line with a space where a path would be.
+            let _ = writeln!(out, "  {}", line.trim_end());
         }
     }
     out
+}
+
+/// `text` in lines of at most `width` columns, breaking after a space or beside a wide (CJK)
+/// character, later lines indented by `indent`. A word longer than a line stays whole.
+pub fn wrap_text(text: &str, width: usize, indent: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0;
+    // Byte index in `line` after which it may break, and the width up to there.
+    let mut brk: Option<(usize, usize)> = None;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if cw == 2 {
+            brk = Some((line.len(), line_width));
+        }
+        if line_width + cw > width && line_width > indent {
+            if let Some((at, at_width)) = brk.filter(|(at, _)| *at > 0) {
+                let rest = line.split_off(at);
+                lines.push(line.trim_end().to_string());
+                let rest = rest.trim_start().to_string();
+                line_width = indent + width_of(&rest);
+                let _ = at_width;
+                line = format!("{}{rest}", " ".repeat(indent));
+                brk = None;
+            }
+        }
+        line.push(c);
+        line_width += cw;
+        if c == ' ' || cw == 2 {
+            brk = Some((line.len(), line_width));
+        }
+    }
+    lines.push(line);
+    lines.join("\n")
+}
+
+fn width_of(s: &str) -> usize {
+    scenarios::lesson::width(s)
 }
 
 /// The keys whose values are byte counts, shown also in KiB/MiB/GiB.
@@ -378,7 +429,8 @@ pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Ve
                 match width_limit {
                     Some(w) if width(&text) + 3 + width(&comment) > w => {
                         out.push(text);
-                        text = format!("{}{comment}", " ".repeat(NUMBER));
+                        let line = format!("{}{comment}", " ".repeat(NUMBER));
+                        text = wrap_text(&line, w, NUMBER + 3);
                     }
                     _ => text = format!("{text}   {comment}"),
                 }
@@ -410,7 +462,7 @@ fn wrap_call(call: &str, room: usize, indent: usize) -> Vec<String> {
     let mut start = 0;
     for (i, c) in call.char_indices() {
         let end = i + c.len_utf8();
-        let brk = (c == ' ' && call[..i].ends_with(',')) || c == '|';
+        let brk = (c == ' ' && call[..i].ends_with([',', ';', '{'])) || c == '|';
         if brk {
             pieces.push(&call[start..end]);
             start = end;

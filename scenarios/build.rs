@@ -13,7 +13,7 @@ use std::{env, fs};
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let catalog = root.join("src/catalog");
-    let lessons = root.join("../assets/lessons");
+    let lessons = root.join("assets/lessons");
     println!("cargo:rerun-if-changed={}", catalog.display());
     println!("cargo:rerun-if-changed={}", lessons.display());
 

@@ -4,23 +4,77 @@
 //! Exit codes (DESIGN.md): 0 whenever the experiment ran, whatever it answered; 2 for a usage
 //! error or a bad `--set`; 1 when the lab itself failed.
 
-use crate::report;
+use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
+use crate::{markdown, schema, suggest};
 use scenarios::{catalog, engine, Lang, Scenario};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// Exit code for usage errors and bad `--set` values.
 pub const USAGE: u8 = 2;
 
-/// Find a scenario or explain which ones exist.
+/// How `run` prints a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Text for people (`run`).
+    Text,
+    /// The Markdown report (`--format md`).
+    Markdown,
+    /// DESIGN.md's JSON (`--json`, `--format json`).
+    Json,
+}
+
+/// How text output is written: its language, and ASCII marks (`--ascii`) or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    /// The language.
+    pub lang: Lang,
+    /// `v x ! ~` instead of `✔ ✘ ⚡ ⌛`, for terminals that draw those at the wrong width.
+    pub ascii: bool,
+}
+
+impl Text {
+    fn marks(self) -> Marks {
+        if self.ascii {
+            Marks {
+                ok: "v",
+                errno: "x",
+                signal: "!",
+                timeout: "~",
+            }
+        } else {
+            Marks::UNICODE
+        }
+    }
+}
+
+/// The scenario with this id, or with this lesson number (`run 3`).
+pub fn find(id: &str) -> Option<&'static Scenario> {
+    catalog::find(id).or_else(|| {
+        let n: u32 = id.parse().ok()?;
+        catalog::all().into_iter().find(|s| s.order() == n)
+    })
+}
+
+/// Find a scenario (by id or lesson number) or explain which ones exist, suggesting the
+/// closest id.
 pub fn scenario(id: &str, lang: Lang) -> Result<&'static Scenario, ExitCode> {
-    catalog::find(id).ok_or_else(|| {
+    find(id).ok_or_else(|| {
         let known: Vec<&str> = catalog::all().iter().map(|s| s.id).collect();
+        let space = lang.pick(" ", "");
+        let hint = suggest::closest(id, known.iter().copied()).map_or_else(String::new, |s| {
+            format!("{space}{}", strings::did_you_mean(s, lang))
+        });
+        let semi = lang.pick(";", "；");
+        let colon = lang.pick(": ", "：");
         eprintln!(
-            "mmap-lab: {} `{id}`; {}: {}",
+            "mmap-lab: {} `{id}`{semi}{hint}{space}{}{colon}{} ({} 1–{})",
             t(S::UnknownScenario, lang),
             t(S::KnownScenarios, lang),
-            known.join(", ")
+            known.join(", "),
+            t(S::OrLessonNumber, lang),
+            known.len()
         );
         ExitCode::from(USAGE)
     })
@@ -29,10 +83,11 @@ pub fn scenario(id: &str, lang: Lang) -> Result<&'static Scenario, ExitCode> {
 /// The scenario's parameters with the `--set`s applied, or a usage error.
 fn params(scenario: &Scenario, sets: &[String], lang: Lang) -> Result<scenarios::Params, ExitCode> {
     scenarios::prepare(scenario, sets).map_err(|err| {
+        let hint = suggest::for_param_error(&err);
         eprintln!(
             "mmap-lab: {}: {}",
             t(S::BadSet, lang),
-            strings::param_error(&err, lang)
+            strings::param_error_with(&err, hint.as_deref(), lang)
         );
         ExitCode::from(USAGE)
     })
@@ -45,12 +100,12 @@ pub fn list(json: bool, lang: Lang) -> ExitCode {
         let items: Vec<serde_json::Value> = all
             .iter()
             .map(|s| {
-                serde_json::json!({
+                schema::stamp(serde_json::json!({
                     "id": s.id,
                     "title": s.title(lang),
                     "topic": s.topic,
                     "keys": s.keys.iter().map(|k| k.name()).collect::<Vec<_>>(),
-                })
+                }))
             })
             .collect();
         println!("{}", serde_json::Value::Array(items));
@@ -64,6 +119,13 @@ pub fn list(json: bool, lang: Lang) -> ExitCode {
 
 /// `mmap-lab run ID`.
 pub fn run_one(id: &str, sets: &[String], json: bool, lang: Lang) -> ExitCode {
+    let format = if json { Format::Json } else { Format::Text };
+    run_one_as(id, sets, format, Text { lang, ascii: false })
+}
+
+/// `mmap-lab run ID` in the given format.
+pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> ExitCode {
+    let lang = text.lang;
     let scenario = match scenario(id, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -74,10 +136,12 @@ pub fn run_one(id: &str, sets: &[String], json: bool, lang: Lang) -> ExitCode {
     };
     match scenarios::run_scenario(scenario, &params) {
         Ok(record) => {
-            if json {
-                println!("{}", to_json(&record));
-            } else {
-                print!("{}", report::record_text(scenario, &params, &record, lang));
+            match format {
+                Format::Json => println!("{}", to_json(&record)),
+                Format::Markdown => {
+                    print!("{}", markdown::report(scenario, &params, &record, lang))
+                }
+                Format::Text => print!("{}", human(scenario, &params, &record, text)),
             }
             ExitCode::SUCCESS
         }
@@ -85,27 +149,80 @@ pub fn run_one(id: &str, sets: &[String], json: bool, lang: Lang) -> ExitCode {
     }
 }
 
+/// The text of a run, fitted to the terminal when stdout is one.
+fn human(
+    scenario: &Scenario,
+    params: &scenarios::Params,
+    record: &scenarios::Record,
+    text: Text,
+) -> String {
+    report::record_text_fit(
+        scenario,
+        params,
+        record,
+        text.lang,
+        terminal_width(),
+        text.marks(),
+    )
+}
+
+/// The terminal's width when stdout is a terminal: there, output is fitted to it; in a file
+/// or a pipe nothing is wrapped.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .filter(|w| *w >= 20)
+}
+
 /// `mmap-lab run --all`.
 pub fn run_all(json: bool, lang: Lang) -> ExitCode {
+    let format = if json { Format::Json } else { Format::Text };
+    run_all_as(format, Text { lang, ascii: false })
+}
+
+/// `mmap-lab run --all` in the given format.
+pub fn run_all_as(format: Format, text: Text) -> ExitCode {
+    let lang = text.lang;
     let mut records = Vec::new();
+    let mut reports = Vec::new();
     for scenario in catalog::all() {
         let params = (scenario.defaults)(engine::page_size());
         match scenarios::run_scenario(scenario, &params) {
             Ok(record) => {
-                if !json {
-                    print!("{}", report::record_text(scenario, &params, &record, lang));
-                    println!("{}", "─".repeat(60));
+                match format {
+                    Format::Text => {
+                        print!("{}", human(scenario, &params, &record, text));
+                        let rule = if text.ascii { "-" } else { "─" };
+                        println!("{}", rule.repeat(terminal_width().unwrap_or(60).min(60)));
+                    }
+                    Format::Markdown => {
+                        reports.push(markdown::report(scenario, &params, &record, lang));
+                    }
+                    Format::Json => {}
                 }
                 records.push(record);
             }
             Err(err) => return internal(&err, lang),
         }
     }
-    if json {
-        match serde_json::to_string(&records) {
-            Ok(text) => println!("{text}"),
-            Err(err) => return internal(&err, lang),
+    match format {
+        Format::Json => {
+            let values: Result<Vec<serde_json::Value>, _> = records
+                .iter()
+                .map(|r| serde_json::to_value(r).map(schema::stamp))
+                .collect();
+            match values {
+                Ok(values) => println!("{}", serde_json::Value::Array(values)),
+                Err(err) => return internal(&err, lang),
+            }
         }
+        Format::Markdown => print!("{}", markdown::join(&reports)),
+        Format::Text => {}
     }
     ExitCode::SUCCESS
 }
@@ -149,7 +266,14 @@ pub fn c_program(id: &str, sets: &[String], lang: Lang) -> ExitCode {
 }
 
 fn to_json(record: &scenarios::Record) -> String {
-    serde_json::to_string(record).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
+    serde_json::to_value(record)
+        .map(|v| schema::stamp(v).to_string())
+        .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
+}
+
+/// Writing the output failed (a closed pipe, a full disk).
+pub fn io_error(err: &std::io::Error, lang: Lang) -> ExitCode {
+    internal(err, lang)
 }
 
 fn internal(err: &dyn std::fmt::Display, lang: Lang) -> ExitCode {

@@ -1,11 +1,18 @@
-//! mmap-lab's program: the command line (`cli`), text output (`report`), the interactive lab
-//! (`tui`) and every string a user reads (`strings`). It asks the `scenarios` crate for every
+//! mmap-lab's program: the command line (`cli`), text output (`report`, `markdown`), the
+//! interactive lab (`tui`), settings (`config`), the manual and completions (`man`), the JSON
+//! contract's types (`schema`), typo suggestions (`suggest`) and every string a user reads
+//! (`strings`). It asks the `scenarios` crate for every
 //! experiment and never makes a system call of its own.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod config;
+pub mod man;
+pub mod markdown;
 pub mod report;
+pub mod schema;
 pub mod strings;
+pub mod suggest;
 pub mod tui;

@@ -7,8 +7,9 @@
 #![forbid(unsafe_code)]
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use mmap_lab::config::{Config, Flags};
 use mmap_lab::strings::{t, S};
-use mmap_lab::{cli, tui};
+use mmap_lab::{cli, man, tui};
 use scenarios::Lang;
 use std::process::ExitCode;
 
@@ -23,13 +24,15 @@ pub struct Cli {
     scenario: Option<String>,
     #[arg(long, global = true, value_enum)]
     lang: Option<LangArg>,
-    #[arg(long)]
+    // Global, so that `mmap-lab run X --ascii` parses: each subcommand then uses or refuses
+    // them itself (see `lab_only`), with a message better than clap's `use '-- --ascii'`.
+    #[arg(long, global = true)]
     presenter: bool,
-    #[arg(long, value_enum)]
+    #[arg(long, global = true, value_enum)]
     theme: Option<ThemeArg>,
-    #[arg(long)]
+    #[arg(long, global = true)]
     ascii: bool,
-    #[arg(long)]
+    #[arg(long, global = true)]
     mouse: bool,
 }
 
@@ -47,8 +50,10 @@ enum Command {
         all: bool,
         #[arg(long = "set", value_name = "KEY=VALUE", conflicts_with = "all")]
         sets: Vec<String>,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
     },
     Explain {
         id: String,
@@ -58,6 +63,20 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
     },
+    Man,
+    Completions {
+        #[arg(value_enum)]
+        shell: man::Shell,
+    },
+    Config,
+}
+
+/// `run --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Md,
+    Json,
 }
 
 /// `--lang`.
@@ -75,20 +94,19 @@ enum ThemeArg {
     Mono,
 }
 
-/// The language: `--lang`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
-fn resolve_lang(arg: Option<LangArg>) -> Lang {
-    if let Some(arg) = arg {
-        return match arg {
-            LangArg::En => Lang::En,
-            LangArg::Zh => Lang::Zh,
-        };
+fn lang_of(arg: LangArg) -> Lang {
+    match arg {
+        LangArg::En => Lang::En,
+        LangArg::Zh => Lang::Zh,
     }
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .and_then(|v| Lang::parse(&v))
-        .unwrap_or(Lang::En)
+}
+
+fn theme_of(arg: ThemeArg) -> tui::ThemeName {
+    match arg {
+        ThemeArg::Dark => tui::ThemeName::Dark,
+        ThemeArg::Light => tui::ThemeName::Light,
+        ThemeArg::Mono => tui::ThemeName::Mono,
+    }
 }
 
 /// The language asked for before the arguments are parsed (`--lang zh`, `--lang=zh`), so
@@ -106,6 +124,12 @@ fn early_lang() -> Option<LangArg> {
 /// The command line's definition with its help texts in `lang`, all from the strings table
 /// (clap's own frame, headings and flags, too, in Chinese).
 fn command(lang: Lang) -> clap::Command {
+    command_for(lang, None)
+}
+
+/// [`command`], with `run --help` and `c --help` listing the keys of `scenario` (the one
+/// named on the command line, if any) instead of every key.
+fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Command {
     let cmd = Cli::command();
     let arg = |cmd: clap::Command, id: &str, s: S| cmd.mut_arg(id, |a| a.help(t(s, lang)));
     let cmd = cmd.about(t(S::HelpAbout, lang));
@@ -114,7 +138,7 @@ fn command(lang: Lang) -> clap::Command {
         ("lang", S::HelpLang),
         ("presenter", S::HelpPresenter),
         ("theme", S::HelpTheme),
-        ("ascii", S::HelpAscii),
+        ("ascii", S::HelpAsciiText),
         ("mouse", S::HelpMouse),
     ]
     .into_iter()
@@ -128,7 +152,8 @@ fn command(lang: Lang) -> clap::Command {
             let c = arg(c, "id", S::HelpId);
             let c = arg(c, "all", S::HelpAll);
             let c = arg(c, "sets", S::HelpSet);
-            arg(c, "json", S::HelpJson)
+            let c = arg(c, "format", S::HelpFormat);
+            arg(c, "json", S::HelpJson).after_help(man::run_after_help(scenario, lang))
         })
         .mut_subcommand("explain", |c| {
             arg(c.about(t(S::HelpExplain, lang)), "id", S::HelpId)
@@ -136,8 +161,13 @@ fn command(lang: Lang) -> clap::Command {
         .mut_subcommand("c", |c| {
             let c = c.about(t(S::HelpC, lang));
             let c = arg(c, "id", S::HelpId);
-            arg(c, "sets", S::HelpSet)
-        });
+            arg(c, "sets", S::HelpSet).after_help(man::run_after_help(scenario, lang))
+        })
+        .mut_subcommand("man", |c| c.about(t(S::HelpMan, lang)))
+        .mut_subcommand("completions", |c| {
+            arg(c.about(t(S::HelpCompletions, lang)), "shell", S::HelpShell)
+        })
+        .mut_subcommand("config", |c| c.about(t(S::HelpConfig, lang)));
     match lang {
         // clap's own frame is English already.
         Lang::En => cmd,
@@ -193,14 +223,82 @@ fn localize_frame(cmd: clap::Command, lang: Lang) -> clap::Command {
     cmd
 }
 
+/// The scenario named after `run` or `c` on the command line, for its `--help`.
+fn scenario_in_args(args: &[String]) -> Option<&'static scenarios::Scenario> {
+    let sub = args.iter().position(|a| a == "run" || a == "c")?;
+    let mut rest = args[sub + 1..].iter();
+    while let Some(a) = rest.next() {
+        if matches!(a.as_str(), "--set" | "--lang" | "--theme" | "--format") {
+            rest.next();
+        } else if !a.starts_with('-') {
+            return cli::find(a);
+        }
+    }
+    None
+}
+
+/// The lab's own options given to a subcommand that has no use for them: refused by name,
+/// with what they are for. `--ascii` is the lab's and `run`'s (ASCII marks in the text).
+fn lab_only(cli: &Cli, command: &str, lang: Lang) -> Result<(), ExitCode> {
+    let given = [
+        ("--presenter", cli.presenter),
+        ("--theme", cli.theme.is_some()),
+        ("--mouse", cli.mouse),
+        ("--ascii", cli.ascii && command != "run"),
+    ];
+    match given.iter().find(|(_, on)| *on) {
+        Some((flag, _)) => {
+            eprintln!(
+                "mmap-lab: {}",
+                mmap_lab::strings::only_in_lab(flag, command, lang)
+            );
+            Err(ExitCode::from(cli::USAGE))
+        }
+        None => Ok(()),
+    }
+}
+
 fn main() -> ExitCode {
-    let early = resolve_lang(early_lang());
-    let matches = command(early).get_matches();
+    let args: Vec<String> = std::env::args().collect();
+    // The language before parsing, so that `--help` and usage errors already speak it: the
+    // command line's `--lang`, else the environment, the file, the locale.
+    let early = Config::load(&Flags {
+        lang: early_lang().map(lang_of),
+        ..Flags::default()
+    });
+    let matches = command_for(early.lang.value, scenario_in_args(&args)).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),
     };
-    let lang = resolve_lang(cli.lang);
+    let config = Config::load(&Flags {
+        lang: cli.lang.map(lang_of),
+        theme: cli.theme.map(theme_of),
+        ascii: cli.ascii,
+        mouse: cli.mouse,
+        presenter: cli.presenter,
+    });
+    config.report_problems();
+    let lang = config.lang.value;
+    let name = match &cli.command {
+        None => None,
+        Some(Command::List { .. }) => Some("list"),
+        Some(Command::Run { .. }) => Some("run"),
+        Some(Command::Explain { .. }) => Some("explain"),
+        Some(Command::C { .. }) => Some("c"),
+        Some(Command::Man) => Some("man"),
+        Some(Command::Completions { .. }) => Some("completions"),
+        Some(Command::Config) => Some("config"),
+    };
+    if let Some(name) = name {
+        if let Err(code) = lab_only(&cli, name, lang) {
+            return code;
+        }
+    }
+    let text = cli::Text {
+        lang,
+        ascii: config.ascii.value,
+    };
     match cli.command {
         Some(Command::List { json }) => cli::list(json, lang),
         Some(Command::Run {
@@ -208,30 +306,54 @@ fn main() -> ExitCode {
             all,
             sets,
             json,
+            format,
         }) => {
+            let format = match (json, format) {
+                (true, _) | (_, Some(Format::Json)) => cli::Format::Json,
+                (_, Some(Format::Md)) => cli::Format::Markdown,
+                _ => cli::Format::Text,
+            };
             if all {
-                cli::run_all(json, lang)
+                cli::run_all_as(format, text)
             } else {
-                cli::run_one(id.as_deref().unwrap_or_default(), &sets, json, lang)
+                cli::run_one_as(id.as_deref().unwrap_or_default(), &sets, format, text)
             }
         }
         Some(Command::Explain { id }) => cli::explain(&id, lang),
         Some(Command::C { id, sets }) => cli::c_program(&id, &sets, lang),
+        Some(Command::Man) => {
+            let mut out = std::io::stdout().lock();
+            match man::write_man(command(lang), lang, &mut out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => cli::io_error(&err, lang),
+            }
+        }
+        Some(Command::Completions { shell }) => {
+            man::write_completions(command(lang), shell, &mut std::io::stdout().lock());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Config) => {
+            print!("{}", config.describe());
+            ExitCode::SUCCESS
+        }
         None => {
-            let theme = match cli.theme {
-                Some(ThemeArg::Dark) => Some(tui::ThemeName::Dark),
-                Some(ThemeArg::Light) => Some(tui::ThemeName::Light),
-                Some(ThemeArg::Mono) => Some(tui::ThemeName::Mono),
+            // `--scenario 3` is the third lesson: the lab is given its id.
+            let scenario = match cli.scenario.as_deref().map(|id| cli::scenario(id, lang)) {
+                Some(Ok(s)) => Some(s.id.to_string()),
+                Some(Err(code)) => return code,
                 None => None,
             };
-            tui::main(tui::Options {
-                scenario: cli.scenario,
-                lang,
-                presenter: cli.presenter,
-                theme,
-                ascii: cli.ascii,
-                mouse: cli.mouse,
-            })
+            tui::main_with(
+                tui::Options {
+                    scenario,
+                    lang,
+                    presenter: config.presenter.value,
+                    theme: config.theme.value,
+                    ascii: config.ascii.value,
+                    mouse: config.mouse.value,
+                },
+                config.copy.value,
+            )
         }
     }
 }

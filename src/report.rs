@@ -148,8 +148,22 @@ pub fn privilege_matters(record: &Record) -> bool {
     record.run.locks_memory
 }
 
-/// The whole run as text.
+/// The whole run as text, not fitted to any width (files, pipes, the clipboard).
 pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: Lang) -> String {
+    record_text_fit(scenario, params, record, lang, None, Marks::UNICODE)
+}
+
+/// The whole run as text. With a `width` (stdout is a terminal that wide), long calls wrap
+/// under themselves and results stay beside their call; without one nothing wraps and the
+/// columns are only as wide as their contents.
+pub fn record_text_fit(
+    scenario: &Scenario,
+    params: &Params,
+    record: &Record,
+    lang: Lang,
+    width: Option<usize>,
+    marks: Marks,
+) -> String {
     let lesson = scenario.lesson(lang);
     let run = &record.run;
     let mut out = String::new();
@@ -161,69 +175,329 @@ pub fn record_text(scenario: &Scenario, params: &Params, record: &Record, lang: 
         run.page_size
     );
     let _ = writeln!(out, "{}", t(S::Parameters, lang));
-    for key in scenario.shown_keys() {
-        let (sym, hex, dec) = param_line(params, key);
-        let line = format!("  {:<15} {:<28} {:<12} {}", key.name(), sym, hex, dec);
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    let _ = writeln!(out, "\n{}", t(S::Steps, lang));
-    let who = |step: &scenarios::engine::StepRecord| {
-        if step.process.is_some() {
-            format!("[{}] {}", t(S::Child, lang), step.call)
-        } else {
-            step.call.clone()
-        }
-    };
-    let width = run
-        .steps
-        .iter()
-        .map(|s| scenarios::lesson::width(&who(s)))
-        .max()
-        .unwrap_or(0)
-        .min(72);
-    for (i, step) in run.steps.iter().enumerate() {
-        let call = who(step);
-        let pad = width.saturating_sub(scenarios::lesson::width(&call));
-        let mut line = format!(
-            "  {:>2}  {call}{} = {}",
-            i + 1,
-            " ".repeat(pad),
-            step.result
-        );
-        if let Some(errno) = step.errno {
-            let _ = write!(line, "  {} ({})", errnos::name(errno), errno as i32);
-        }
-        if let Some(sig) = &step.signal {
-            let _ = write!(line, "  ⚡ {sig} {}", t(S::Interrupted, lang));
-        }
-        if let Some(p) = step.purpose {
-            let _ = write!(line, "   // {}", strings::purpose(p, lang));
-        }
+    for line in param_lines(scenario, params) {
         let _ = writeln!(out, "{line}");
     }
+    let _ = writeln!(out, "\n{}", t(S::Steps, lang));
+    for line in step_lines(record, lang, width) {
+        let _ = writeln!(out, "{line}");
+    }
+    // Sentences wrap at the terminal's width, their later lines indented by two.
+    let prose = |text: String| match width {
+        Some(w) => wrap_text(&text, w, 2),
+        None => text,
+    };
     let warned = warnings(record, lang);
     let outcome = match (&run.outcome, warned.is_empty()) {
         (Outcome::Ok, false) => format!("⚠ {}", t(S::OkBut, lang)),
-        _ => outcome_line(&run.outcome, lang),
+        _ => outcome_line_marked(&run.outcome, lang, marks),
     };
-    let _ = writeln!(out, "\n{}: {outcome}", t(S::Outcome, lang));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        prose(format!("{}: {outcome}", t(S::Outcome, lang)))
+    );
     for w in warned {
-        let _ = writeln!(out, "  ⚠ {w}");
+        let _ = writeln!(out, "{}", prose(format!("  ⚠ {w}")));
     }
     for finding in findings(record, lang) {
-        let _ = writeln!(out, "  • {finding}");
+        let _ = writeln!(out, "{}", prose(format!("  • {finding}")));
     }
-    let _ = writeln!(out, "{}: {}", t(S::Rule, lang), lesson.rule);
+    let _ = writeln!(
+        out,
+        "{}",
+        prose(format!("{}: {}", t(S::Rule, lang), lesson.rule))
+    );
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        t(S::Elapsed, lang),
+        duration_text(run.elapsed_us.saturating_mul(1000))
+    );
     for snap in &run.maps {
         let _ = writeln!(out, "\n{}", maps_heading(&snap.after, lang));
         if snap.lines.is_empty() {
             let _ = writeln!(out, "  {}", t(S::NoMapsLines, lang));
         }
         for line in &snap.lines {
-            let _ = writeln!(out, "  {line}");
+            // The kernel pads an anonymous mapping's line with a space where a path would be.
+            let _ = writeln!(out, "  {}", line.trim_end());
         }
     }
     out
+}
+
+/// `text` in lines of at most `width` columns, breaking after a space or beside a wide (CJK)
+/// character, later lines indented by `indent`. A word longer than a line stays whole.
+pub fn wrap_text(text: &str, width: usize, indent: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0;
+    // Byte index in `line` after which it may break, and the width up to there.
+    let mut brk: Option<(usize, usize)> = None;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if cw == 2 {
+            brk = Some((line.len(), line_width));
+        }
+        if line_width + cw > width && line_width > indent {
+            if let Some((at, at_width)) = brk.filter(|(at, _)| *at > 0) {
+                let rest = line.split_off(at);
+                lines.push(line.trim_end().to_string());
+                let rest = rest.trim_start().to_string();
+                line_width = indent + width_of(&rest);
+                let _ = at_width;
+                line = format!("{}{rest}", " ".repeat(indent));
+                brk = None;
+            }
+        }
+        line.push(c);
+        line_width += cw;
+        if c == ' ' || cw == 2 {
+            brk = Some((line.len(), line_width));
+        }
+    }
+    lines.push(line);
+    lines.join("\n")
+}
+
+fn width_of(s: &str) -> usize {
+    scenarios::lesson::width(s)
+}
+
+/// The keys whose values are byte counts, shown also in KiB/MiB/GiB.
+pub const BYTE_KEYS: &[Key] = &[
+    Key::FileSize,
+    Key::Length,
+    Key::Offset,
+    Key::MunmapShift,
+    Key::MunmapLength,
+    Key::RlimitAs,
+    Key::RlimitData,
+    Key::RlimitMemlock,
+    Key::CopySize,
+    Key::Window,
+];
+
+/// `67108864 (64 MiB)` for a byte count of 1 KiB or more, the value as it is otherwise.
+pub fn value_text(params: &Params, key: Key) -> String {
+    let symbolic = params.get(key);
+    match params.number(key) {
+        Some(n) if BYTE_KEYS.contains(&key) => match bytes_text(n) {
+            Some(human) => format!("{symbolic} ({human})"),
+            None => symbolic,
+        },
+        _ => symbolic,
+    }
+}
+
+/// `64 MiB`, `1.5 KiB`, `-4 KiB`: a byte count in binary units, or `None` below 1 KiB.
+pub fn bytes_text(n: i128) -> Option<String> {
+    let abs = n.unsigned_abs();
+    let sign = if n < 0 { "-" } else { "" };
+    let (unit, name) = [
+        (1u128 << 40, "TiB"),
+        (1 << 30, "GiB"),
+        (1 << 20, "MiB"),
+        (1 << 10, "KiB"),
+    ]
+    .into_iter()
+    .find(|(unit, _)| abs >= *unit)?;
+    if abs.is_multiple_of(unit) {
+        Some(format!("{sign}{} {name}", abs / unit))
+    } else {
+        Some(format!("{sign}{:.1} {name}", abs as f64 / unit as f64))
+    }
+}
+
+/// `468 ms`, `93 µs`, `1.25 s`: a duration in the unit that keeps it short.
+pub fn duration_text(nanos: u64) -> String {
+    let n = nanos as f64;
+    let (value, unit) = match nanos {
+        0..=999 => return format!("{nanos} ns"),
+        1_000..=999_999 => (n / 1e3, "µs"),
+        1_000_000..=999_999_999 => (n / 1e6, "ms"),
+        _ => (n / 1e9, "s"),
+    };
+    if value >= 10.0 {
+        format!("{value:.0} {unit}")
+    } else {
+        format!("{value:.2} {unit}")
+    }
+}
+
+/// The parameter block: name, value (with human units), hex, decimal, each column as wide
+/// as its widest entry.
+fn param_lines(scenario: &Scenario, params: &Params) -> Vec<String> {
+    let rows: Vec<(String, String, String, String)> = scenario
+        .shown_keys()
+        .into_iter()
+        .map(|key| {
+            let (_, hex, dec) = param_line(params, key);
+            (key.name().to_string(), value_text(params, key), hex, dec)
+        })
+        .collect();
+    let w = |f: fn(&(String, String, String, String)) -> &String| {
+        rows.iter().map(|r| width(f(r))).max().unwrap_or(0)
+    };
+    let (w0, w1, w2) = (w(|r| &r.0), w(|r| &r.1), w(|r| &r.2));
+    rows.iter()
+        .map(|(name, value, hex, dec)| {
+            let line = format!(
+                "  {}  {}  {}  {dec}",
+                pad(name, w0),
+                pad(value, w1),
+                pad(hex, w2)
+            );
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+fn width(s: &str) -> usize {
+    scenarios::lesson::width(s)
+}
+
+fn pad(s: &str, to: usize) -> String {
+    format!("{s}{}", " ".repeat(to.saturating_sub(width(s))))
+}
+
+/// What follows a step's call on its line: ` = result  EINVAL (22)  ⚡ SIGBUS (interrupted)`.
+fn step_tail(step: &scenarios::engine::StepRecord, lang: Lang) -> String {
+    let mut tail = format!(" = {}", step.result);
+    if let Some(errno) = step.errno {
+        let _ = write!(tail, "  {} ({})", errnos::name(errno), errno as i32);
+    }
+    if let Some(sig) = &step.signal {
+        let _ = write!(tail, "  ⚡ {sig} {}", t(S::Interrupted, lang));
+    }
+    if let Some(nanos) = step.nanos {
+        let _ = write!(tail, "  ({} {})", t(S::Took, lang), duration_text(nanos));
+    }
+    tail
+}
+
+/// The numbered steps. Results line up in one column, as far as the widest call allows
+/// (at most 72 columns without a width, so one long call does not push every result away).
+/// With a width, a call too long for it wraps after a `, ` or a `|`, continuing under the
+/// call's first argument, and its result follows its last line.
+pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Vec<String> {
+    const NUMBER: usize = 6; // "  12  "
+    let steps = &record.run.steps;
+    let calls: Vec<String> = steps
+        .iter()
+        .map(|step| {
+            if step.process.is_some() {
+                format!("[{}] {}", t(S::Child, lang), step.call)
+            } else {
+                step.call.clone()
+            }
+        })
+        .collect();
+    let tails: Vec<String> = steps.iter().map(|s| step_tail(s, lang)).collect();
+    let wrapped: Vec<Vec<String>> = calls
+        .iter()
+        .zip(&tails)
+        .map(|(call, tail)| match width_limit {
+            Some(w) => wrap_call(
+                call,
+                w.saturating_sub(NUMBER + width(tail)).max(24),
+                continuation_indent(call, width_limit),
+            ),
+            None => vec![call.clone()],
+        })
+        .collect();
+    let last_width = |lines: &Vec<String>| lines.last().map_or(0, |l| width(l));
+    let cap = match width_limit {
+        Some(w) => {
+            let widest_tail = tails.iter().map(|t| width(t)).max().unwrap_or(0);
+            w.saturating_sub(NUMBER + widest_tail)
+        }
+        None => 72,
+    };
+    let column = wrapped
+        .iter()
+        .map(last_width)
+        .filter(|w| *w <= cap)
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for (i, ((lines, tail), step)) in wrapped.iter().zip(&tails).zip(steps).enumerate() {
+        let indent = continuation_indent(&calls[i], width_limit);
+        for (n, line) in lines.iter().enumerate() {
+            let lead = if n == 0 {
+                format!("  {:>2}  ", i + 1)
+            } else {
+                " ".repeat(NUMBER + indent)
+            };
+            if n + 1 < lines.len() {
+                out.push(format!("{lead}{line}").trim_end().to_string());
+                continue;
+            }
+            let used = width(&lead) + width(line);
+            let target = NUMBER + column;
+            let padding = " ".repeat(target.saturating_sub(used));
+            let mut text = format!("{lead}{line}{padding}{tail}");
+            if let Some(p) = step.purpose {
+                let comment = format!("// {}", strings::purpose(p, lang));
+                match width_limit {
+                    Some(w) if width(&text) + 3 + width(&comment) > w => {
+                        out.push(text);
+                        let line = format!("{}{comment}", " ".repeat(NUMBER));
+                        text = wrap_text(&line, w, NUMBER + 3);
+                    }
+                    _ => text = format!("{text}   {comment}"),
+                }
+            }
+            out.push(text);
+        }
+    }
+    out
+}
+
+/// Where a wrapped call's later lines start, counted from the call's first column: under its
+/// first argument, unless that leaves too little room.
+fn continuation_indent(call: &str, width_limit: Option<usize>) -> usize {
+    let open = call.find('(').map_or(0, |i| width(&call[..=i]));
+    match width_limit {
+        Some(w) if open <= w / 3 => open,
+        _ => 4,
+    }
+}
+
+/// Split `call` into lines of at most `room` columns, the later ones indented by `indent`
+/// (so they have that much less room); breaks after `, ` or `|`, never inside a word.
+fn wrap_call(call: &str, room: usize, indent: usize) -> Vec<String> {
+    if width(call) <= room {
+        return vec![call.to_string()];
+    }
+    // Pieces that may not be split: up to and including each ", " or "|".
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in call.char_indices() {
+        let end = i + c.len_utf8();
+        let brk = (c == ' ' && call[..i].ends_with([',', ';', '{'])) || c == '|';
+        if brk {
+            pieces.push(&call[start..end]);
+            start = end;
+        }
+    }
+    pieces.push(&call[start..]);
+    let mut lines: Vec<String> = vec![String::new()];
+    for piece in pieces {
+        let limit = if lines.len() == 1 {
+            room
+        } else {
+            room.saturating_sub(indent).max(12)
+        };
+        let current = lines.last_mut().expect("one line at least");
+        if !current.is_empty() && width(current) + width(piece.trim_end()) > limit {
+            lines.push(piece.to_string());
+        } else {
+            current.push_str(piece);
+        }
+    }
+    lines.iter().map(|l| l.trim_end().to_string()).collect()
 }
 
 /// `/proc/self/maps after munmap:` in the student's language.

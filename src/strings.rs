@@ -66,6 +66,62 @@ pub enum S {
     HelpCommands,
     HelpHelp,
     HelpVersion,
+    // Installing, configuring, reporting (issue 12).
+    HelpMan,
+    HelpCompletions,
+    HelpShell,
+    HelpConfig,
+    HelpFormat,
+    HelpKeysHeading,
+    HelpKeysHint,
+    HelpScenarioKeys,
+    HelpExamples,
+    HelpExampleRun,
+    HelpExampleMd,
+    HelpExampleC,
+    HelpDefault,
+    HelpEnvironment,
+    HelpFiles,
+    HelpExitStatus,
+    HelpExit0,
+    HelpExit1,
+    HelpExit2,
+    HelpEnvLang,
+    HelpEnvTheme,
+    HelpEnvAscii,
+    HelpFileConfig,
+    HelpAsciiText,
+    OnlyInLab,
+    DidYouMean,
+    OrLessonNumber,
+    CfgFile,
+    CfgFound,
+    CfgNotFound,
+    CfgEnvironment,
+    CfgInForce,
+    CfgPrecedence,
+    CfgSet,
+    CfgUnset,
+    CfgBadValue,
+    CfgUnknownKey,
+    CfgUnreadable,
+    CfgUsingDefault,
+    CfgUsingDefaults,
+    CfgExample,
+    SrcCommandLine,
+    SrcEnvironment,
+    SrcFile,
+    SrcLocale,
+    SrcDefault,
+    Question,
+    MdKey,
+    MdValue,
+    MdHex,
+    MdDecimal,
+    MdCall,
+    MdResult,
+    MdProducedBy,
+    Elapsed,
     // The interactive lab.
     Scenarios,
     TheCall,
@@ -240,6 +296,100 @@ impl S {
             S::HelpCommands => ("Commands", "命令"),
             S::HelpHelp => ("Print help", "显示帮助"),
             S::HelpVersion => ("Print version", "显示版本"),
+            S::HelpMan => (
+                "Print the manual page (roff: read it with `mmap-lab man | man -l -`)",
+                "输出手册页（roff 格式：用 `mmap-lab man | man -l -` 阅读）",
+            ),
+            S::HelpCompletions => (
+                "Print a shell completion script: scenario ids, --set keys and their values",
+                "输出 shell 补全脚本：场景 id、--set 参数名及其取值",
+            ),
+            S::HelpShell => ("The shell: bash, zsh or fish", "shell 类型：bash、zsh 或 fish"),
+            S::HelpConfig => (
+                "Show where the settings are read from and which are in force",
+                "显示设置从哪里读取，以及当前生效的设置",
+            ),
+            S::HelpFormat => (
+                "Output format: text (the default), md (a Markdown report) or json",
+                "输出格式：text（默认）、md（Markdown 报告）或 json",
+            ),
+            S::HelpKeysHeading => ("Keys (--set KEY=VALUE):", "参数（--set 参数名=值）："),
+            S::HelpKeysHint => (
+                "`mmap-lab run ID --help` lists the keys of scenario ID with their values and defaults.",
+                "`mmap-lab run ID --help` 列出场景 ID 可设置的参数、取值和默认值。",
+            ),
+            S::HelpScenarioKeys => ("Keys of", "可设置的参数："),
+            S::HelpExamples => ("Examples:", "示例："),
+            S::HelpExampleRun => ("run it with another offset", "换一个偏移量再运行"),
+            S::HelpExampleMd => ("a Markdown report for your notes", "生成 Markdown 报告，放进实验报告"),
+            S::HelpExampleC => ("the same experiment in C", "同一个实验的 C 程序"),
+            S::HelpDefault => ("default", "默认"),
+            S::HelpEnvironment => ("ENVIRONMENT", "环境变量"),
+            S::HelpFiles => ("FILES", "文件"),
+            S::HelpExitStatus => ("EXIT STATUS", "退出码"),
+            S::HelpExit0 => (
+                "the command did its work (for run: the experiment ran, whatever the kernel answered)",
+                "命令完成了工作（对 run 而言：实验运行了，不论内核如何回答）",
+            ),
+            S::HelpExit1 => ("the lab itself failed", "实验室程序自身出错"),
+            S::HelpExit2 => (
+                "a usage error, a bad --set value, or no terminal for the interactive lab",
+                "用法错误、--set 的值有误，或交互式实验室没有终端",
+            ),
+            S::HelpEnvLang => (
+                "en or zh: the language (else the config file, else LC_ALL, LC_MESSAGES, LANG)",
+                "en 或 zh：界面语言（未设置时看配置文件，再看 LC_ALL、LC_MESSAGES、LANG）",
+            ),
+            S::HelpEnvTheme => ("dark, light or mono: the lab's colours", "dark、light 或 mono：实验室的配色"),
+            S::HelpEnvAscii => (
+                "1 or 0 (true/false, yes/no): borders and marks in plain ASCII",
+                "1 或 0（true/false、yes/no）：边框和标记只用 ASCII 字符",
+            ),
+            S::HelpFileConfig => (
+                "settings: lang, theme, ascii, mouse, presenter, copy (markdown or text); `mmap-lab config` shows them",
+                "设置项：lang、theme、ascii、mouse、presenter、copy（markdown 或 text）；`mmap-lab config` 可查看",
+            ),
+            S::HelpAsciiText => (
+                "Plain ASCII: + - | borders in the lab, v x ! ~ for ✔ ✘ ⚡ ⌛ (the lab and run's text)",
+                "只用 ASCII：实验室用 + - | 画边框，实验室和 run 的文本用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
+            ),
+            S::OnlyInLab => (
+                "only applies to the interactive lab (mmap-lab without a subcommand)",
+                "只用于交互式实验室（不带子命令的 mmap-lab）",
+            ),
+            S::DidYouMean => ("did you mean", "你是不是想输入"),
+            S::OrLessonNumber => ("or a lesson number", "或课程序号"),
+            S::CfgFile => ("config file", "配置文件"),
+            S::CfgFound => ("found", "已找到"),
+            S::CfgNotFound => ("not found", "不存在"),
+            S::CfgEnvironment => ("environment", "环境变量"),
+            S::CfgInForce => ("in force", "当前生效"),
+            S::CfgPrecedence => (
+                "the command line wins over the environment, which wins over the file",
+                "命令行优先于环境变量，环境变量优先于配置文件",
+            ),
+            S::CfgSet => ("set", "已设置"),
+            S::CfgUnset => ("not set", "未设置"),
+            S::CfgBadValue => ("bad value", "无效的值"),
+            S::CfgUnknownKey => ("unknown key", "未知的设置项"),
+            S::CfgUnreadable => ("not valid TOML", "不是有效的 TOML"),
+            S::CfgUsingDefault => ("using the default", "改用默认值"),
+            S::CfgUsingDefaults => ("using the defaults", "全部改用默认值"),
+            S::CfgExample => ("an example file", "配置文件示例"),
+            S::SrcCommandLine => ("command line", "命令行"),
+            S::SrcEnvironment => ("environment", "环境变量"),
+            S::SrcFile => ("config file", "配置文件"),
+            S::SrcLocale => ("locale", "区域设置"),
+            S::SrcDefault => ("default", "默认值"),
+            S::Question => ("Question", "问题"),
+            S::MdKey => ("key", "参数"),
+            S::MdValue => ("value", "值"),
+            S::MdHex => ("hex", "十六进制"),
+            S::MdDecimal => ("decimal", "十进制"),
+            S::MdCall => ("call", "调用"),
+            S::MdResult => ("result", "结果"),
+            S::MdProducedBy => ("Produced by", "生成工具："),
+            S::Elapsed => ("elapsed", "用时"),
             S::Scenarios => ("Scenarios", "场景"),
             S::TheCall => ("The call", "调用"),
             S::PageMap => ("Page map", "页面图"),
@@ -392,11 +542,18 @@ pub fn signal_text(signal: Option<Signal>, lang: Lang) -> &'static str {
 
 /// A bad `--set`, explained in `lang`.
 pub fn param_error(err: &ParamError, lang: Lang) -> String {
+    param_error_with(err, None, lang)
+}
+
+/// [`param_error`] with a "did you mean" for `suggestion` (a key, or a whole `KEY=VALUE`),
+/// placed right after what was wrong, before the list of what is accepted.
+pub fn param_error_with(err: &ParamError, suggestion: Option<&str>, lang: Lang) -> String {
+    let hint = suggestion.map_or_else(String::new, |s| format!("{} ", did_you_mean(s, lang)));
     match err {
         ParamError::NotKeyValue(text) => format!("{} `{text}`", t(S::NotKeyValue, lang)),
         ParamError::UnknownKey { key, known } => {
             format!(
-                "{} `{key}`; {}: {known}",
+                "{} `{key}`; {hint}{}: {known}",
                 t(S::UnknownKey, lang),
                 t(S::Accepted, lang)
             )
@@ -407,11 +564,11 @@ pub fn param_error(err: &ParamError, lang: Lang) -> String {
             accepted,
         } => match lang {
             Lang::En => format!(
-                "scenario `{scenario}` does not take `{key}`; {}: {accepted}",
+                "scenario `{scenario}` does not take `{key}`; {hint}{}: {accepted}",
                 t(S::ScenarioTakes, lang)
             ),
             Lang::Zh => format!(
-                "场景 `{scenario}` 不接受参数 `{key}`；{}：{accepted}",
+                "场景 `{scenario}` 不接受参数 `{key}`；{hint}{}：{accepted}",
                 t(S::ScenarioTakes, lang)
             ),
         },
@@ -422,9 +579,16 @@ pub fn param_error(err: &ParamError, lang: Lang) -> String {
         } => {
             let expected =
                 Key::from_name(key).map_or_else(|| expected.clone(), |k| k.expected_in(lang));
+            let hint = hint.trim_end();
             match lang {
-                Lang::En => format!("bad value `{value}` for `{key}`: expected {expected}"),
-                Lang::Zh => format!("参数 `{key}` 的值 `{value}` 无效：应为{expected}"),
+                Lang::En if hint.is_empty() => {
+                    format!("bad value `{value}` for `{key}`: expected {expected}")
+                }
+                Lang::En => format!("bad value `{value}` for `{key}`: {hint} expected {expected}"),
+                Lang::Zh if hint.is_empty() => {
+                    format!("参数 `{key}` 的值 `{value}` 无效：应为{expected}")
+                }
+                Lang::Zh => format!("参数 `{key}` 的值 `{value}` 无效：{hint}应为{expected}"),
             }
         }
     }
@@ -522,6 +686,81 @@ pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
         Lang::En => format!("length {bytes} → {pages} page(s)"),
         Lang::Zh => format!("长度 {bytes} → {pages} 页"),
     }
+}
+
+/// `did you mean `x`?` after a message about something unknown.
+pub fn did_you_mean(candidate: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{} `{candidate}`?", t(S::DidYouMean, lang)),
+        Lang::Zh => format!("{} `{candidate}`？", t(S::DidYouMean, lang)),
+    }
+}
+
+/// A lab-only option given to a subcommand: `--theme only applies to the interactive lab …`.
+pub fn only_in_lab(flag: &str, command: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "`{flag}` is not an option of `{command}`: it {}",
+            t(S::OnlyInLab, lang)
+        ),
+        Lang::Zh => format!(
+            "`{flag}` 不是 `{command}` 的选项：它{}",
+            t(S::OnlyInLab, lang)
+        ),
+    }
+}
+
+/// A bad setting, in one line: where it is (`file:line`, or the environment variable), what
+/// was found, what is accepted, and that the default is used instead.
+pub fn bad_setting(place: &str, key: &str, value: &str, accepted: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "{place}: {} `{value}` for `{key}`; {}: {accepted}; {}",
+            t(S::CfgBadValue, lang),
+            t(S::Accepted, lang),
+            t(S::CfgUsingDefault, lang)
+        ),
+        Lang::Zh => format!(
+            "{place}：`{key}` 的值 `{value}` 无效；{}：{accepted}；{}",
+            t(S::Accepted, lang),
+            t(S::CfgUsingDefault, lang)
+        ),
+    }
+}
+
+/// A key the configuration file does not know, with the keys it does.
+pub fn unknown_setting(
+    place: &str,
+    key: &str,
+    known: &str,
+    hint: Option<String>,
+    lang: Lang,
+) -> String {
+    let hint = hint.map_or_else(String::new, |h| lang.pick(format!(" {h}"), h));
+    match lang {
+        Lang::En => format!(
+            "{place}: {} `{key}`;{hint} {}: {known}",
+            t(S::CfgUnknownKey, lang),
+            t(S::Accepted, lang)
+        ),
+        Lang::Zh => format!(
+            "{place}：{} `{key}`；{hint}{}：{known}",
+            t(S::CfgUnknownKey, lang),
+            t(S::Accepted, lang)
+        ),
+    }
+}
+
+/// A configuration file that is not TOML: where, what the parser said, and that every
+/// setting falls back to its default.
+pub fn unreadable_config(place: &str, why: &str, lang: Lang) -> String {
+    let sep = lang.pick(": ", "：");
+    let semi = lang.pick("; ", "；");
+    format!(
+        "{place}{sep}{}{sep}{why}{semi}{}",
+        t(S::CfgUnreadable, lang),
+        t(S::CfgUsingDefaults, lang)
+    )
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// The program's fixed part, with its placeholders.
-const TEMPLATE: &str = include_str!("../../assets/c/template.c");
+const TEMPLATE: &str = include_str!("../assets/c/template.c");
 
 /// A complete C program that performs `plan`'s calls and prints their results, ending with
 /// `outcome: ok`, `outcome: errno NAME`, `outcome: signal NAME` or `outcome: timeout`.

@@ -958,7 +958,7 @@ fn page_step(n: i128, page: i128, forward: bool) -> i128 {
 /// `1G`, `64M`, `4K` or bytes: a cap as a student would type it.
 fn size_text(bytes: u64) -> String {
     for (shift, suffix) in [(30, "G"), (20, "M"), (10, "K")] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{}{suffix}", bytes >> shift);
         }
     }

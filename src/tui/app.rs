@@ -118,6 +118,8 @@ pub struct View {
 /// The whole state of the lab.
 #[derive(Debug)]
 pub struct App {
+    /// What `y` copies: the Markdown report (the default) or the plain text.
+    pub copy_format: crate::config::CopyFormat,
     /// Every scenario, in lesson order.
     pub scenarios: Vec<&'static Scenario>,
     /// Their lessons, parsed once: `[English, Chinese]`.
@@ -210,6 +212,7 @@ impl App {
             Focus::List
         };
         let mut app = App {
+            copy_format: crate::config::CopyFormat::default(),
             view: View {
                 keys: Vec::new(),
                 calls: Vec::new(),
@@ -563,7 +566,14 @@ impl App {
             Some(RunResult {
                 params,
                 outcome: Ok(record),
-            }) => report::record_text(scenario, params, record, self.lang),
+            }) => match self.copy_format {
+                crate::config::CopyFormat::Markdown => {
+                    crate::markdown::report(scenario, params, record, self.lang)
+                }
+                crate::config::CopyFormat::Text => {
+                    report::record_text(scenario, params, record, self.lang)
+                }
+            },
             _ => {
                 self.message = Some(Message::NothingToCopy);
                 return Effect::Nothing;

@@ -60,7 +60,12 @@ const WORKER: &str = "mmap-lab-run";
 
 /// Start the lab. Exit codes: 0 on quit, 2 without a terminal or for an unknown scenario,
 /// 1 when the terminal failed, 128 + N after signal N.
-pub fn main(mut opts: Options) -> ExitCode {
+pub fn main(opts: Options) -> ExitCode {
+    main_with(opts, crate::config::CopyFormat::default())
+}
+
+/// [`main`], with what `y` copies (the configuration's `copy`).
+pub fn main_with(mut opts: Options, copy: crate::config::CopyFormat) -> ExitCode {
     // Refuse a bad id before touching the terminal, with the list of known ones.
     if let Some(id) = &opts.scenario {
         if let Err(code) = crate::cli::scenario(id, opts.lang) {
@@ -79,7 +84,7 @@ pub fn main(mut opts: Options) -> ExitCode {
     }
     let lang = opts.lang;
     let signal = Arc::new(AtomicUsize::new(0));
-    match run(opts, Arc::clone(&signal)) {
+    match run(opts, copy, Arc::clone(&signal)) {
         Ok(code) => code,
         Err(err) => {
             restore();
@@ -138,7 +143,11 @@ fn install_panic_hook() {
     }));
 }
 
-fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
+fn run(
+    opts: Options,
+    copy: crate::config::CopyFormat,
+    signal: Arc<AtomicUsize>,
+) -> io::Result<ExitCode> {
     // crossterm does not catch SIGTERM: a flag the loop checks every tick does.
     for sig in [
         signal_hook::consts::SIGTERM,
@@ -166,6 +175,7 @@ fn run(opts: Options, signal: Arc<AtomicUsize>) -> io::Result<ExitCode> {
         scenarios::engine::page_size(),
         (size.width, size.height),
     );
+    app.copy_format = copy;
     let (tx, rx) = mpsc::channel::<AppEvent>();
     // Runs in flight, and the flag that cancels them: quitting cancels and joins them, so
     // that no experiment child or temporary directory outlives the lab.

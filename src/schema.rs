@@ -1,0 +1,390 @@
+//! The JSON contract as types: what `mmap-lab list --json` and `mmap-lab run --json` print,
+//! field by field, from which the committed JSON Schema (`docs/schema/`) is generated with
+//! schemars. Every field is documented here; `docs/json.md` says the same for readers.
+//!
+//! The records themselves are serialised by the `scenarios` crate (its `Record`); these
+//! types describe that output rather than produce it, so that the engine stays free of
+//! schema code. They deny unknown fields on purpose: `tests/json_schema.rs` validates real
+//! output against the schema, so a field added to a record fails that test until it is
+//! described here too, and the committed schema is regenerated with
+//!
+//! ```sh
+//! MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema
+//! ```
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the JSON shape, in every record as `"schema"`. It grows when a field
+/// changes meaning or goes away; added fields do not change it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The lab's version, in every record as `"lab_version"`.
+pub const LAB_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// One scenario of `mmap-lab list --json` (the output is an array of these).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "mmap-lab list --json item")]
+pub struct ListItem {
+    /// The version of this JSON shape: 1.
+    pub schema: u32,
+    /// The lab that printed it (`0.1.0`).
+    pub lab_version: String,
+    /// The scenario's id, as `run`, `explain` and `c` take it.
+    pub id: String,
+    /// Its title, in the language chosen (`--lang`).
+    pub title: String,
+    /// Its group in the lesson order.
+    pub topic: Topic,
+    /// The `--set` keys it accepts, in the knob table's order.
+    pub keys: Vec<String>,
+}
+
+/// A scenario's group.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Topic {
+    /// What mmap and munmap accept as arguments.
+    Arguments,
+    /// The file behind a mapping.
+    TheFile,
+    /// Copying, sharing.
+    Uses,
+    /// Beyond the course notes: more ways mmap surprises people.
+    Beyond,
+    /// Every knob free.
+    Free,
+}
+
+/// One run of `mmap-lab run ID --json` (`run --all --json`: an array of these).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "mmap-lab run --json record")]
+pub struct RunRecord {
+    /// The version of this JSON shape: 1.
+    pub schema: u32,
+    /// The lab that produced the record (`0.1.0`).
+    pub lab_version: String,
+    /// The scenario's id.
+    pub scenario: String,
+    /// The parameters it ran with: every key the scenario shows, numbers as numbers, the
+    /// rest as the text `--set` accepts back (`"PROT_READ|PROT_WRITE"`, `"read@0"`).
+    pub params: BTreeMap<String, ParamValue>,
+    /// `sysconf(_SC_PAGESIZE)` in the run.
+    pub page_size: u64,
+    /// Whether a capability the lab holds may have changed this run's answer (see
+    /// `privileged_by`): a normal user's answer can then differ.
+    pub privileged: bool,
+    /// The capabilities held that matter to this run: `CAP_IPC_LOCK` (it locks memory),
+    /// `CAP_SYS_RESOURCE` (it sets a resource limit), `CAP_SYS_RAWIO` (it maps at a fixed
+    /// address below `vm.mmap_min_addr`). Absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileged_by: Option<Vec<String>>,
+    /// Where the run happened.
+    pub environment: Environment,
+    /// `on` when every traced step lists the system calls the kernel saw, else `off: <why>`.
+    pub witness: String,
+    /// Every step that started, in order.
+    pub steps: Vec<Step>,
+    /// How the experiment ended.
+    pub outcome: Outcome,
+    /// `/proc/self/maps` lines near the mapping, captured by the child after mmap (and after
+    /// munmap in the munmap scenarios). Absent when nothing was captured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maps: Option<Vec<MapsSnapshot>>,
+    /// The address mmap returned, when it succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping_addr: Option<u64>,
+    /// A write through the mapping read back from the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_check: Option<FileCheck>,
+    /// What the forked child read from the shared memory (`anonymous-ipc`); empty when it
+    /// read nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_read: Option<String>,
+    /// Whether the copy matched the source byte for byte (`mmap-copy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_identical: Option<bool>,
+    /// The offset of the first byte that differs, when a copy differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_differs_at: Option<u64>,
+    /// Present (and `true`) when the experiment locks memory, where root's
+    /// `CAP_IPC_LOCK` changes the kernel's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locks_memory: Option<bool>,
+    /// MiB per second of each way of copying the same file in the same run (`mmap-copy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput_mib_s: Option<Throughput>,
+    /// Wall time of the experiment's child, in microseconds.
+    pub elapsed_us: u64,
+    /// The child's peak resident memory in KiB (`wait4`'s `ru_maxrss`).
+    pub child_max_rss_kib: u64,
+}
+
+/// A parameter's value: a number for numeric keys, `true`/`false` for yes/no keys, text for
+/// the rest.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// A number (`length`, `offset`, …).
+    Number(i64),
+    /// A number beyond `i64` (a large unsigned `length`).
+    Unsigned(u64),
+    /// A yes/no knob (`close_fd`, `guard`, …).
+    Bool(bool),
+    /// Anything else, as `--set` takes it.
+    Text(String),
+}
+
+/// One step as it ran.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The C-like call with its real arguments: `mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3, 1000)`.
+    pub call: String,
+    /// The return value as C shows it (`3`, `0x7f…`, `MAP_FAILED`, `-1`), or `—` when a
+    /// signal struck during the step.
+    pub result: String,
+    /// The errno's name when the call failed (`EINVAL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errno: Option<String>,
+    /// The errno's number when the call failed (22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The signal that struck during the step (`SIGBUS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    /// `child` for a step run by a process the experiment forked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
+    /// Why the engine added the step when the student did not ask for it: `guard-reserve`,
+    /// `guard-release`, `check-file`, `existing`, `exhaust-map-count`, `copy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// How long a timed step took, in nanoseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nanos: Option<u64>,
+    /// The function called (`open`, `mmap`, `munmap`, `load`, `store`, `fork`, …).
+    pub function: String,
+    /// The raw return value, when the step finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ret: Option<i64>,
+    /// The system calls the step made, as the kernel saw them (the witness). Absent when
+    /// the witness was off, for the lab's own bookkeeping and for untraced timed loops.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syscalls: Option<Vec<Syscall>>,
+    /// Who answered: `kernel` (a system call was seen), `libc` (the C library failed the
+    /// call without one), `none` (not a call: a load, a store, a copy in memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+    /// Page faults during the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<Faults>,
+}
+
+/// One system call as the kernel saw it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Syscall {
+    /// Its name (`mmap`, `openat`, `clone`).
+    pub name: String,
+    /// Its six raw arguments.
+    pub args: Vec<u64>,
+    /// What it returned: a value, or `-errno`.
+    pub ret: i64,
+    /// The errno's name when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errno: Option<String>,
+}
+
+/// Page faults during one step.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Faults {
+    /// Served from memory.
+    pub minor: u64,
+    /// Needed I/O.
+    pub major: u64,
+}
+
+/// Where a run happened.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// The kernel release (`uname -r`).
+    pub kernel: String,
+    /// The machine (`x86_64`, `aarch64`).
+    pub arch: String,
+    /// The C library and its version (`glibc 2.36`).
+    pub libc: String,
+    /// `sysconf(_SC_PAGESIZE)`.
+    pub page_size: u64,
+    /// The effective capabilities among `CAP_IPC_LOCK`, `CAP_SYS_RESOURCE`, `CAP_SYS_RAWIO`.
+    pub capabilities: Vec<String>,
+    /// `RLIMIT_AS`, `RLIMIT_DATA`, `RLIMIT_MEMLOCK`, `RLIMIT_NOFILE` in force.
+    pub limits: BTreeMap<String, LimitValue>,
+    /// `vm.max_map_count`, `vm.overcommit_memory`, `vm.mmap_min_addr`, when readable.
+    pub sysctl: BTreeMap<String, u64>,
+}
+
+/// A resource limit: soft and hard, `null` for unlimited.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimitValue {
+    /// The limit a process meets.
+    pub soft: Option<u64>,
+    /// How far an unprivileged process may raise it.
+    pub hard: Option<u64>,
+}
+
+/// An "OK, but…": what a run did that its outcome does not say.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Warning {
+    /// What it is about (`map-fixed-replaced`).
+    pub kind: String,
+    /// The sentence, in English.
+    pub text: String,
+    /// Index in `steps` of the step that did it.
+    pub step: u64,
+    /// Where the affected range starts.
+    pub addr: u64,
+    /// How many bytes it affected.
+    pub bytes: u64,
+    /// What was there: the file's name, absent for anonymous memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<String>,
+}
+
+/// What a faulting address hit, from the child's own `/proc/self/maps`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hit {
+    /// `mapping`, `guard`, `other` or `not-mapped`.
+    pub kind: String,
+    /// The maps line of the place, when something was mapped there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
+}
+
+/// How the experiment ended, by `kind`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Outcome {
+    /// Every critical step succeeded and no signal struck.
+    Ok {
+        /// What the run did besides, silently ("OK, but…").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        warnings: Option<Vec<Warning>>,
+    },
+    /// A critical call failed.
+    Errno {
+        /// The function that failed (`mmap`).
+        call: String,
+        /// The errno's name (`EINVAL`).
+        errno: String,
+        /// Its number (22).
+        code: i32,
+        /// The C library's `strerror` text (`Invalid argument`).
+        message: String,
+    },
+    /// A signal killed the experiment's process.
+    Signal {
+        /// Its name (`SIGBUS`, `SIGSEGV`).
+        signal: String,
+        /// Its number.
+        number: i32,
+        /// The index in `steps` of the step it interrupted.
+        step: u64,
+        /// That step's call.
+        call: String,
+        /// `si_code` by name (`SEGV_MAPERR`, `SEGV_ACCERR`, `BUS_ADRERR` …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        /// The faulting address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        addr: Option<u64>,
+        /// The faulting address counted from the mapping (`ptr + N`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ptr_offset: Option<i64>,
+        /// What was at the address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hit: Option<Hit>,
+    },
+    /// The child ran past its deadline and was killed.
+    Timeout {
+        /// The deadline, in milliseconds.
+        after_ms: u64,
+    },
+}
+
+/// `/proc/self/maps` lines captured after a step.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MapsSnapshot {
+    /// The function of the step just before the capture (`mmap`, `munmap`).
+    pub after: String,
+    /// The lines whose range lies near the mapping, as the kernel wrote them.
+    pub lines: Vec<String>,
+}
+
+/// A write through the mapping, read back from the file with a fresh `pread`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileCheck {
+    /// The byte offset in the file.
+    pub offset: u64,
+    /// The byte written through the mapping.
+    pub written: u8,
+    /// The byte the file holds afterwards.
+    pub in_file: u8,
+    /// Whether the write reached the file.
+    pub reached_file: bool,
+}
+
+/// MiB per second of each copy in `mmap-copy`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Throughput {
+    /// Through two mappings, a window at a time.
+    pub mmap: f64,
+    /// With `read` and `write` through a buffer.
+    pub read_write: f64,
+    /// With `copy_file_range`, in the kernel.
+    pub copy_file_range: f64,
+}
+
+/// The schemas as committed: `docs/schema/run.schema.json` and `docs/schema/list.schema.json`
+/// (file name, schema), pretty-printed with a final newline.
+pub fn files() -> Vec<(&'static str, String)> {
+    let pretty = |schema: schemars::Schema| {
+        let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        text.push('\n');
+        text
+    };
+    vec![
+        ("run.schema.json", pretty(schemars::schema_for!(RunRecord))),
+        ("list.schema.json", pretty(schemars::schema_for!(ListItem))),
+    ]
+}
+
+/// `value` (a record's or a list item's JSON object) with `schema` and `lab_version` first.
+pub fn stamp(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(fields) => {
+            let mut out = serde_json::Map::new();
+            out.insert("schema".into(), SCHEMA_VERSION.into());
+            out.insert("lab_version".into(), LAB_VERSION.into());
+            for (k, v) in fields {
+                // The engine may one day stamp records itself; ours are the same values.
+                if k != "schema" && k != "lab_version" {
+                    out.insert(k, v);
+                }
+            }
+            serde_json::Value::Object(out)
+        }
+        other => other,
+    }
+}

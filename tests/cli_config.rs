@@ -1,0 +1,247 @@
+//! Configuration through the real binary: the file, the environment and the command line,
+//! in that order of weight, for every command that speaks; bad input is one line and the
+//! defaults, never a failure.
+
+use assert_cmd::Command;
+
+fn lab(config: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("mmap-lab").expect("the binary is built");
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("MMAP_LAB_LANG")
+        .env_remove("MMAP_LAB_THEME")
+        .env_remove("MMAP_LAB_ASCII")
+        .env("LANG", "C.UTF-8")
+        .env("XDG_CONFIG_HOME", config);
+    cmd
+}
+
+fn with_file(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir_all(dir.path().join("mmap-lab")).expect("mkdir");
+    std::fs::write(dir.path().join("mmap-lab/config.toml"), text).expect("write");
+    dir
+}
+
+fn text(out: &[u8]) -> String {
+    String::from_utf8_lossy(out).into_owned()
+}
+
+#[test]
+fn the_file_sets_the_language_of_run_explain_and_help() {
+    let dir = with_file("lang = \"zh\"\n");
+    let run = lab(dir.path())
+        .args(["run", "zero-length"])
+        .output()
+        .expect("runs");
+    assert!(text(&run.stdout).contains("参数"), "{}", text(&run.stdout));
+    let explain = lab(dir.path())
+        .args(["explain", "3"])
+        .output()
+        .expect("runs");
+    assert!(text(&explain.stdout).contains("## 规则"));
+    let help = lab(dir.path()).args(["--help"]).output().expect("runs");
+    assert!(text(&help.stdout).contains("用法"));
+    // The environment wins over the file, the command line over both.
+    let env = lab(dir.path())
+        .env("MMAP_LAB_LANG", "en")
+        .args(["run", "zero-length"])
+        .output()
+        .expect("runs");
+    assert!(text(&env.stdout).contains("Parameters"));
+    let flag = lab(dir.path())
+        .env("MMAP_LAB_LANG", "zh")
+        .args(["run", "zero-length", "--lang", "en"])
+        .output()
+        .expect("runs");
+    assert!(text(&flag.stdout).contains("Parameters"));
+}
+
+#[test]
+fn a_bad_file_is_one_line_with_the_file_and_line_then_the_defaults() {
+    for (file, line, expect) in [
+        (
+            "lang = \"zh\"\ntheme = \"purple\"\n",
+            ":2",
+            "dark, light, mono",
+        ),
+        ("lang = \n", ":1", "TOML"),
+        ("\n\nasci = true\n", ":3", "ascii"),
+    ] {
+        let dir = with_file(file);
+        let out = lab(dir.path())
+            .args(["--lang", "en", "run", "zero-length"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{file:?}");
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{file:?}: {err}");
+        assert!(
+            err.contains("config.toml") && err.contains(line),
+            "{file:?}: {err}"
+        );
+        assert!(err.contains(expect), "{file:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let dir = with_file("");
+    let out = lab(dir.path())
+        .env("MMAP_LAB_THEME", "neon")
+        .args(["config"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("MMAP_LAB_THEME"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("theme      dark"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn config_says_where_it_looks_and_what_is_in_force() {
+    let dir = with_file("ascii = true\n");
+    let out = lab(dir.path())
+        .env("MMAP_LAB_LANG", "zh")
+        .args(["config", "--lang", "en"])
+        .output()
+        .expect("runs");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains(
+        &dir.path()
+            .join("mmap-lab/config.toml")
+            .display()
+            .to_string()
+    ));
+    assert!(stdout.contains("(found)"), "{stdout}");
+    assert!(
+        stdout.contains("lang       en        command line"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ascii      true      config file"),
+        "{stdout}"
+    );
+    // ASCII from the file reaches run's text too.
+    let run = lab(dir.path())
+        .args(["run", "zero-length"])
+        .output()
+        .expect("runs");
+    assert!(
+        text(&run.stdout).contains("Outcome: x EINVAL"),
+        "{}",
+        text(&run.stdout)
+    );
+}
+
+#[test]
+fn lab_options_are_refused_by_subcommands_by_name_and_accepted_by_the_lab() {
+    let dir = with_file("");
+    let out = lab(dir.path())
+        .args(["run", "zero-length", "--theme", "light"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("`--theme`") && text(&out.stderr).contains("interactive lab")
+    );
+    let out = lab(dir.path())
+        .args(["run", "zero-length", "--ascii"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The lab itself takes them (and then says it needs a terminal).
+    let out = lab(dir.path())
+        .args(["--ascii", "--theme", "light", "--scenario", "3"])
+        .write_stdin("")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("terminal"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn suggestions_and_lesson_numbers() {
+    let dir = with_file("");
+    let out = lab(dir.path())
+        .args(["run", "unaligned-ofset"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean `unaligned-offset`?"));
+    let out = lab(dir.path())
+        .args(["run", "unaligned-ofset", "--lang", "zh"])
+        .output()
+        .expect("runs");
+    assert!(text(&out.stderr).contains("你是不是想输入 `unaligned-offset`"));
+    let out = lab(dir.path())
+        .args(["run", "3", "--set", "ofset=4096"])
+        .output()
+        .expect("runs");
+    assert!(
+        text(&out.stderr).contains("did you mean `offset`?"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = lab(dir.path())
+        .args(["run", "playground", "--set", "flags=MAP_SHRED"])
+        .output()
+        .expect("runs");
+    assert!(
+        text(&out.stderr).contains("`flags=MAP_SHARED`"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = lab(dir.path())
+        .args(["run", "3", "--json"])
+        .output()
+        .expect("runs");
+    assert!(text(&out.stdout).contains("\"scenario\":\"unaligned-offset\""));
+}
+
+#[test]
+fn man_completions_and_scenario_help() {
+    let dir = with_file("");
+    let man = lab(dir.path()).args(["man"]).output().expect("runs");
+    assert!(text(&man.stdout).starts_with(".ie") || text(&man.stdout).contains(".TH"));
+    assert!(text(&man.stdout).contains("MMAP_LAB_LANG"));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = lab(dir.path())
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        let script = text(&out.stdout);
+        assert!(
+            script.contains("unaligned-offset") && script.contains("flags=MAP_SHARED"),
+            "{shell}"
+        );
+    }
+    let help = lab(dir.path())
+        .args(["run", "unaligned-offset", "--help"])
+        .output()
+        .expect("runs");
+    let help = text(&help.stdout);
+    assert!(help.contains("Keys of unaligned-offset"), "{help}");
+    assert!(
+        help.contains("offset") && help.contains("mmap-lab run unaligned-offset --set"),
+        "{help}"
+    );
+    let md = lab(dir.path())
+        .args(["run", "3", "--format", "md"])
+        .output()
+        .expect("runs");
+    assert!(
+        text(&md.stdout).starts_with("## `unaligned-offset`"),
+        "{}",
+        text(&md.stdout)
+    );
+}

@@ -1,0 +1,255 @@
+//! The JSON contract in the repository: `docs/schema/*.schema.json` are generated from the
+//! types of `mmap_lab::schema`, and the real binary's `list --json` and `run --json` output
+//! must validate against them. Either failing names what to do:
+//!
+//! ```sh
+//! MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema   # regenerate docs/schema/
+//! ```
+//!
+//! The validator below covers what schemars emits (`$ref` into `$defs`, `type`, `properties`,
+//! `required`, `additionalProperties`, `items`, `enum`, `const`, `oneOf`/`anyOf`, numeric
+//! `minimum`); a general JSON Schema crate would pull in far more than this test needs.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn schema_dir() -> PathBuf {
+    [env!("CARGO_MANIFEST_DIR"), "docs", "schema"]
+        .iter()
+        .collect()
+}
+
+#[test]
+fn the_committed_schema_is_the_one_the_types_generate() {
+    let update = std::env::var_os("MMAP_LAB_UPDATE_SCHEMA").is_some_and(|v| !v.is_empty());
+    let mut stale = Vec::new();
+    for (name, text) in mmap_lab::schema::files() {
+        let path = schema_dir().join(name);
+        if update {
+            std::fs::create_dir_all(schema_dir()).expect("docs/schema can be made");
+            std::fs::write(&path, &text).expect("docs/schema is writable");
+            continue;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != text {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale JSON Schema: {}\nregenerate with: MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema",
+        stale.join(", ")
+    );
+}
+
+fn lab(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("mmap-lab")
+        .expect("the binary is built")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .args(args)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{args:?}");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The committed schema; while regenerating, the generated one (the file may be being written
+/// by the test above).
+fn schema(name: &str) -> Value {
+    let text = if std::env::var_os("MMAP_LAB_UPDATE_SCHEMA").is_some_and(|v| !v.is_empty()) {
+        mmap_lab::schema::files()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| text)
+            .expect("a generated schema")
+    } else {
+        std::fs::read_to_string(schema_dir().join(name)).expect("a committed schema")
+    };
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+#[test]
+fn every_json_output_validates_against_the_committed_schema() {
+    let run = schema("run.schema.json");
+    let list = schema("list.schema.json");
+    let mut problems = Vec::new();
+    for (i, item) in lab(&["list", "--json"])
+        .as_array()
+        .expect("an array")
+        .iter()
+        .enumerate()
+    {
+        validate(&list, &list, item, &format!("list[{i}]"), &mut problems);
+    }
+    let all = lab(&["run", "--all", "--json"]);
+    for (i, record) in all.as_array().expect("an array").iter().enumerate() {
+        validate(
+            &run,
+            &run,
+            record,
+            &format!("run --all [{i}]"),
+            &mut problems,
+        );
+    }
+    // The contract checker's runs: a success, a signal, a copy, a private mapping, no access.
+    for args in [
+        &["run", "unaligned-offset", "--set", "offset=4096", "--json"][..],
+        &["run", "empty-new-file", "--json"],
+        &["run", "mmap-copy", "--set", "copy_size=1M", "--json"],
+        &[
+            "run",
+            "anonymous-ipc",
+            "--set",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS",
+            "--json",
+        ],
+        &[
+            "run",
+            "playground",
+            "--set",
+            "file=anonymous",
+            "--set",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS",
+            "--set",
+            "prot=PROT_NONE",
+            "--set",
+            "access=read@0",
+            "--json",
+        ],
+        &["run", "3", "--format", "json"],
+    ] {
+        let record = lab(args);
+        assert_eq!(record["schema"], 1, "{args:?}");
+        assert_eq!(record["lab_version"], env!("CARGO_PKG_VERSION"), "{args:?}");
+        validate(&run, &run, &record, &args.join(" "), &mut problems);
+    }
+    assert!(
+        problems.is_empty(),
+        "output and docs/schema disagree (describe new fields in src/schema.rs, then \
+         MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema):\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The validator can fail: a record with an extra field, a missing one, a wrong type.
+#[test]
+fn the_validator_rejects_what_the_schema_does_not_allow() {
+    let run = schema("run.schema.json");
+    let mut record = lab(&["run", "zero-length", "--json"]);
+    let mut problems = Vec::new();
+    validate(&run, &run, &record, "ok", &mut problems);
+    assert!(problems.is_empty(), "{problems:?}");
+    record["surprise"] = 1.into();
+    record["page_size"] = "4096".into();
+    record.as_object_mut().expect("object").remove("steps");
+    record["outcome"]["kind"] = "maybe".into();
+    validate(&run, &run, &record, "bad", &mut problems);
+    let text = problems.join("\n");
+    for what in ["surprise", "page_size", "steps", "outcome"] {
+        assert!(text.contains(what), "{what} not reported: {text}");
+    }
+}
+
+/// Check `value` against `schema` (resolving `$ref` in `root`), pushing one line per problem.
+fn validate(root: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
+    let schema = resolve(root, schema);
+    if schema == &Value::Bool(true) {
+        return;
+    }
+    if let Some(options) = schema.get("oneOf").or_else(|| schema.get("anyOf")) {
+        let fits = options.as_array().into_iter().flatten().any(|option| {
+            let mut inner = Vec::new();
+            validate(root, option, value, at, &mut inner);
+            inner.is_empty()
+        });
+        if !fits {
+            problems.push(format!("{at}: {value} matches none of the alternatives"));
+        }
+    }
+    if let Some(expected) = schema.get("const") {
+        if expected != value {
+            problems.push(format!("{at}: {value} is not {expected}"));
+        }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        if !allowed.contains(value) {
+            problems.push(format!("{at}: {value} is not one of {allowed:?}"));
+        }
+    }
+    if let Some(ty) = schema.get("type") {
+        let types: Vec<&str> = match ty {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if !types.iter().any(|t| has_type(value, t)) {
+            problems.push(format!("{at}: {value} is not of type {types:?}"));
+            return;
+        }
+    }
+    if let (Some(min), Some(n)) = (
+        schema.get("minimum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) {
+        if n < min {
+            problems.push(format!("{at}: {n} is below {min}"));
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !object.contains_key(name) {
+                problems.push(format!("{at}: required field `{name}` is missing"));
+            }
+        }
+        for (name, field) in object {
+            let here = format!("{at}.{name}");
+            match properties.and_then(|p| p.get(name)) {
+                Some(sub) => validate(root, sub, field, &here, problems),
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => {
+                        problems.push(format!("{here}: field `{name}` is not in the schema"))
+                    }
+                    Some(extra @ Value::Object(_)) => validate(root, extra, field, &here, problems),
+                    _ => {}
+                },
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in array.iter().enumerate() {
+            validate(root, items, item, &format!("{at}[{i}]"), problems);
+        }
+    }
+}
+
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let pointer = r.trim_start_matches('#');
+            resolve(root, root.pointer(pointer).unwrap_or(&Value::Bool(true)))
+        }
+        None => schema,
+    }
+}
+
+fn has_type(value: &Value, ty: &str) -> bool {
+    match ty {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        _ => true,
+    }
+}

@@ -143,7 +143,9 @@ fn files_read(crate_name: &str, marker: &str) -> Vec<PathBuf> {
                 None => e.path(),
             })
             .filter(|p| {
-                std::fs::read_to_string(p).is_ok_and(|t| t.contains(must))
+                // Clippy's dep-info lists the manifest as an input of its own: not the build's.
+                std::fs::read_to_string(p)
+                    .is_ok_and(|t| t.contains(must) && !t.contains("env-dep:CLIPPY_ARGS"))
                     && (file.is_some() || p.extension().is_some_and(|x| x == "d"))
             })
             .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))

@@ -488,8 +488,8 @@ pub fn purpose(p: Purpose, lang: Lang) -> &'static str {
             "先占好映射的位置，上方留一页保护页",
         ),
         Purpose::GuardRelease => (
-            "give back all but the guard page: the mapping lands just below it",
-            "只保留保护页，其余还回去：映射会落在保护页正下方",
+            "give back all but the guard page; the mapping is then asked for at this address",
+            "只保留保护页，其余还回去；随后在这个地址上请求映射",
         ),
         Purpose::CheckFile => (
             "read the file back to see whether the write reached it",

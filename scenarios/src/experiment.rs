@@ -88,7 +88,11 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     // A guard page above the mapping, so that a touch past its end meets nothing instead of a
     // neighbour: new mappings are placed right below older ones, so without it the page after
     // the mapping is usually somebody else's memory. Reserve mapping + one page, give back all
-    // but the top page; the kernel then places the mapping in the hole just under the guard.
+    // but the top page, and ask for the mapping at the reservation's address: a hint the
+    // kernel honours whenever the range is free, which it now is. (With `NULL` the kernel
+    // would take the highest hole that fits, and a process with holes above the reservation,
+    // such as the TUI with its threads' freed stacks, would get its mapping elsewhere. The
+    // hint, not `MAP_FIXED`, keeps the student's flags exactly as they chose them.)
     let mut guard = None;
     if (p.guard || shape.hole) && p.addr == Addr::Null && p.length > 0 {
         let len = round_up(p.length, page);
@@ -124,6 +128,10 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         plan.push(Step::optional(MapOp::Maps));
     }
 
+    let addr = match guard {
+        Some((reserve, _)) => Val::Ret(reserve),
+        None => addr,
+    };
     let map = plan.push(Step::critical(MapOp::Mmap {
         addr,
         length: p.length,

@@ -72,8 +72,8 @@ texts! {
     ),
     /// [`Purpose::GuardRelease`].
     PurposeGuardRelease => (
-        "give back all of the reservation but the guard page: the mapping lands just below it.",
-        "把预留的空间还回去，只留下保护页：映射就会落在保护页的正下方。"
+        "give back all of the reservation but the guard page; the mapping is then asked for at its address, just below the guard.",
+        "把预留的空间还回去，只留下保护页；随后就在这个地址上请求映射，正好在保护页下方。"
     ),
     /// [`Purpose::CheckFile`].
     PurposeCheckFile => (

@@ -451,8 +451,44 @@ pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Ve
             }
             out.push(text);
         }
+        if let Some(line) = witness_line(step, &record.run.environment.libc, lang) {
+            let line = format!("{}↳ {line}", " ".repeat(NUMBER + 2));
+            out.push(match width_limit {
+                Some(w) => wrap_text(&line, w, NUMBER + 4),
+                None => line,
+            });
+        }
     }
     out
+}
+
+/// What the witness saw of a step, in one line: the system calls the kernel was asked (raw
+/// arguments, as the kernel got them) and what it returned, or that the C library refused the
+/// call itself, or that the step was no call at all; with the page faults it caused. `None`
+/// when the witness did not watch the step.
+pub fn witness_line(
+    step: &scenarios::engine::StepRecord,
+    libc: &str,
+    lang: Lang,
+) -> Option<String> {
+    use scenarios::engine::witness::AnsweredBy;
+    let faults = step.faults.map(|f| strings::faults(f.minor, f.major, lang));
+    let what = match step.answered_by? {
+        AnsweredBy::Libc => {
+            let who = libc.split_whitespace().next().unwrap_or("libc");
+            strings::libc_refused(who, lang)
+        }
+        AnsweredBy::None => t(S::WitnessNoCall, lang).to_string(),
+        AnsweredBy::Kernel => {
+            let calls: Vec<String> = step.syscalls.iter().flatten().map(|c| c.shown()).collect();
+            let colon = lang.pick(": ", "：");
+            format!("{}{colon}{}", t(S::WitnessKernel, lang), calls.join("; "))
+        }
+    };
+    Some(match faults {
+        Some(f) => format!("{what} · {f}"),
+        None => what,
+    })
 }
 
 /// Where a wrapped call's later lines start, counted from the call's first column: under its

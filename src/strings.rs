@@ -186,6 +186,8 @@ pub enum S {
     PmPtr,
     PmWindow,
     PmGap,
+    WitnessKernel,
+    WitnessNoCall,
 }
 
 impl S {
@@ -453,6 +455,11 @@ impl S {
             S::PmPtr => ("ptr", "ptr"),
             S::PmWindow => ("one copy window", "一个拷贝窗口"),
             S::PmGap => ("pages not drawn", "未画出的页"),
+            S::WitnessKernel => ("the kernel was asked", "内核收到的是"),
+            S::WitnessNoCall => (
+                "not a call: the CPU touched memory, no system call",
+                "不是调用：CPU 直接访问内存，没有系统调用",
+            ),
         }
     }
 
@@ -630,6 +637,47 @@ pub fn file_byte(offset: u64, byte: u8, lang: Lang) -> String {
     match lang {
         Lang::En => format!("(byte {offset}: {shown})"),
         Lang::Zh => format!("（第 {offset} 字节：{shown}）"),
+    }
+}
+
+/// The page faults a step caused: `no page fault`, `1 page fault`, `3 page faults (1 from
+/// disk)`.
+pub fn faults(minor: u64, major: u64, lang: Lang) -> String {
+    let n = minor + major;
+    match lang {
+        Lang::En => {
+            let count = match n {
+                0 => "no page fault".to_string(),
+                1 => "1 page fault".to_string(),
+                n => format!("{n} page faults"),
+            };
+            if major > 0 {
+                format!("{count} ({major} from disk)")
+            } else {
+                count
+            }
+        }
+        Lang::Zh => {
+            let count = if n == 0 {
+                "没有缺页".to_string()
+            } else {
+                format!("缺页 {n} 次")
+            };
+            if major > 0 {
+                format!("{count}（其中 {major} 次要读盘）")
+            } else {
+                count
+            }
+        }
+    }
+}
+
+/// The C library answered a call itself: `glibc refused this itself; the kernel never saw the
+/// call`.
+pub fn libc_refused(who: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{who} refused this itself; the kernel never saw the call"),
+        Lang::Zh => format!("{who} 自己拒绝了这次调用，内核根本没有收到"),
     }
 }
 

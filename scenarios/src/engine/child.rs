@@ -208,10 +208,11 @@ fn prefault_stack() {
     std::hint::black_box(&pages);
 }
 
-/// Map the code the steps will run before the first one. `fork` copies no page-table entries
-/// of file-backed mappings (the kernel lets them fault back in), so the first time the child
-/// runs each page of code, that is a page fault: it would be counted against the step, and the
-/// first `mmap` would seem to fault a page in. `MADV_POPULATE_READ` (Linux 5.14) maps the
+/// Map the code the steps will run, and the read-only data it reads (jump tables, constants),
+/// before the first step. `fork` copies no page-table entries of file-backed mappings (the
+/// kernel lets them fault back in), so the first time the child touches each such page, that
+/// is a page fault: it would be counted against the step, and the first `mmap` would seem to
+/// fault a page in. `MADV_POPULATE_READ` (Linux 5.14) maps the
 /// pages at once; on older kernels it fails and the counts keep that noise.
 fn prefault_code(ranges: &[(usize, usize)]) {
     const MADV_POPULATE_READ: i32 = 22;

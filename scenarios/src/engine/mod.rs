@@ -84,24 +84,38 @@ pub fn privileged() -> bool {
     environment::current().has(environment::Capability::IpcLock)
 }
 
-/// The executable mappings holding the code the child runs: the lab's own (where `run` is)
-/// and the C library's (where `mmap` is). Read once from `/proc/self/maps`.
+/// The mappings of the lab's own binary (where `run` is) and of the C library (where `mmap`
+/// is) that the child reads: their code and their read-only data (jump tables, string
+/// constants). Read once from `/proc/self/maps`.
 fn code_ranges() -> &'static [(usize, usize)] {
     static RANGES: std::sync::OnceLock<Vec<(usize, usize)>> = std::sync::OnceLock::new();
     RANGES.get_or_init(|| {
         let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
         let wanted = [run as *const () as usize, libc::mmap as *const () as usize];
-        maps.lines()
-            .filter_map(|l| {
-                let (range, rest) = l.split_once(' ')?;
-                let (a, b) = range.split_once('-')?;
-                let (a, b) = (
-                    usize::from_str_radix(a, 16).ok()?,
-                    usize::from_str_radix(b, 16).ok()?,
-                );
-                (rest.starts_with("r-x") && wanted.iter().any(|w| (a..b).contains(w)))
-                    .then_some((a, b - a))
+        let parse = |l: &str| -> Option<(usize, usize, String, String)> {
+            let mut f = l.split_whitespace();
+            let (a, b) = f.next()?.split_once('-')?;
+            let perms = f.next()?.to_string();
+            let path = f.nth(3).unwrap_or("").to_string();
+            Some((
+                usize::from_str_radix(a, 16).ok()?,
+                usize::from_str_radix(b, 16).ok()?,
+                perms,
+                path,
+            ))
+        };
+        let lines: Vec<_> = maps.lines().filter_map(parse).collect();
+        let files: Vec<String> = lines
+            .iter()
+            .filter(|(a, b, _, path)| {
+                !path.is_empty() && wanted.iter().any(|w| (*a..*b).contains(w))
             })
+            .map(|(_, _, _, path)| path.clone())
+            .collect();
+        lines
+            .into_iter()
+            .filter(|(_, _, perms, path)| perms.starts_with("r-") && files.contains(path))
+            .map(|(a, b, _, _)| (a, b - a))
             .collect()
     })
 }

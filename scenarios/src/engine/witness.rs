@@ -49,6 +49,48 @@ pub struct Syscall {
     pub errno: Option<String>,
 }
 
+impl Syscall {
+    /// The call as the kernel got it: its arguments raw, in hex (as many as it takes), and
+    /// its result: `mmap(0, 0x1000, 0x1, 0x1, 0x3, 0x3e8) = -EINVAL`.
+    pub fn shown(&self) -> String {
+        let n = arity(&self.name).min(self.args.len());
+        let args: Vec<String> = self.args[..n].iter().map(|a| arg_text(*a)).collect();
+        let ret = match &self.errno {
+            Some(e) => format!("-{e}"),
+            None if self.ret > 0xffff => format!("{:#x}", self.ret),
+            None => self.ret.to_string(),
+        };
+        format!("{}({}) = {ret}", self.name, args.join(", "))
+    }
+}
+
+/// A raw argument as a reader takes it in: small numbers in decimal, a 32-bit negative
+/// number (a descriptor of -1, `AT_FDCWD`) as negative, anything else (addresses, flags) in
+/// hex.
+fn arg_text(a: u64) -> String {
+    if a < 0x10000 {
+        a.to_string()
+    } else if a >> 32 == 0 && a & 0x8000_0000 != 0 {
+        (a as u32 as i32).to_string()
+    } else {
+        format!("{a:#x}")
+    }
+}
+
+/// How many arguments the system call `name` takes (the kernel passes six registers; the
+/// rest are whatever was in them).
+fn arity(name: &str) -> usize {
+    match name {
+        "close" | "exit_group" | "pipe" => 1,
+        "munmap" | "ftruncate" | "pipe2" | "memfd_create" | "setrlimit" => 2,
+        "mprotect" | "read" | "write" | "lseek" | "msync" | "madvise" | "fcntl" | "open" => 3,
+        "openat" | "pread64" | "wait4" | "prlimit64" => 4,
+        "mremap" | "clone" => 5,
+        "fork" | "vfork" => 0,
+        _ => 6,
+    }
+}
+
 /// Who answered a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -170,10 +170,11 @@ pub fn record_text_fit(
     let _ = writeln!(out, "{} · {}", scenario.id, lesson.title);
     let _ = writeln!(
         out,
-        "{}: {} (sysconf(_SC_PAGESIZE))\n",
+        "{}: {} (sysconf(_SC_PAGESIZE))",
         t(S::PageSize, lang),
         run.page_size
     );
+    let _ = writeln!(out, "{}\n", strings::ran_on(run, lang));
     let _ = writeln!(out, "{}", t(S::Parameters, lang));
     for line in param_lines(scenario, params) {
         let _ = writeln!(out, "{line}");

@@ -640,6 +640,36 @@ pub fn file_byte(offset: u64, byte: u8, lang: Lang) -> String {
     }
 }
 
+/// Where a run happened and whether the witness watched it, in one line: `ran on Linux
+/// 6.18.44 x86_64, glibc 2.36 · capabilities: CAP_IPC_LOCK · witness on`.
+pub fn ran_on(run: &scenarios::Run, lang: Lang) -> String {
+    let env = &run.environment;
+    let caps: Vec<&str> = env.capabilities.iter().map(|c| c.name()).collect();
+    let caps = if caps.is_empty() {
+        lang.pick("none", "无").to_string()
+    } else {
+        caps.join(", ")
+    };
+    let witness = match run.witness.strip_prefix("off: ") {
+        None if run.witness == "on" => lang.pick("witness on", "系统调用追踪：开").to_string(),
+        Some(why) => match lang {
+            Lang::En => format!("witness off ({why})"),
+            Lang::Zh => format!("系统调用追踪：关（{why}）"),
+        },
+        None => run.witness.clone(),
+    };
+    match lang {
+        Lang::En => format!(
+            "ran on Linux {} {}, {} · capabilities: {caps} · {witness}",
+            env.kernel, env.arch, env.libc
+        ),
+        Lang::Zh => format!(
+            "运行环境：Linux {} {}，{} · 能力：{caps} · {witness}",
+            env.kernel, env.arch, env.libc
+        ),
+    }
+}
+
 /// The page faults a step caused: `no page fault`, `1 page fault`, `3 page faults (1 from
 /// disk)`.
 pub fn faults(minor: u64, major: u64, lang: Lang) -> String {

@@ -174,7 +174,10 @@ pub fn record_text_fit(
         t(S::PageSize, lang),
         run.page_size
     );
-    let _ = writeln!(out, "{}\n", strings::ran_on(run, lang));
+    if let Some(line) = strings::ran_on(run, lang) {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out);
     let _ = writeln!(out, "{}", t(S::Parameters, lang));
     for line in param_lines(scenario, params) {
         let _ = writeln!(out, "{line}");

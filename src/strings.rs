@@ -642,8 +642,12 @@ pub fn file_byte(offset: u64, byte: u8, lang: Lang) -> String {
 
 /// Where a run happened and whether the witness watched it, in one line: `ran on Linux
 /// 6.18.44 x86_64, glibc 2.36 · capabilities: CAP_IPC_LOCK · witness on`.
-pub fn ran_on(run: &scenarios::Run, lang: Lang) -> String {
+/// `None` for a record that does not say (one recorded before records carried it).
+pub fn ran_on(run: &scenarios::Run, lang: Lang) -> Option<String> {
     let env = &run.environment;
+    if env.kernel.is_empty() {
+        return None;
+    }
     let caps: Vec<&str> = env.capabilities.iter().map(|c| c.name()).collect();
     let caps = if caps.is_empty() {
         lang.pick("none", "无").to_string()
@@ -658,7 +662,7 @@ pub fn ran_on(run: &scenarios::Run, lang: Lang) -> String {
         },
         None => run.witness.clone(),
     };
-    match lang {
+    Some(match lang {
         Lang::En => format!(
             "ran on Linux {} {}, {} · capabilities: {caps} · {witness}",
             env.kernel, env.arch, env.libc
@@ -667,7 +671,7 @@ pub fn ran_on(run: &scenarios::Run, lang: Lang) -> String {
             "运行环境：Linux {} {}，{} · 能力：{caps} · {witness}",
             env.kernel, env.arch, env.libc
         ),
-    }
+    })
 }
 
 /// The page faults a step caused: `no page fault`, `1 page fault`, `3 page faults (1 from

@@ -315,6 +315,10 @@ pub(crate) fn trace(
         bytes: Vec::new(),
     });
     let finished = AtomicBool::new(false);
+    // The tracer's word to the reader that it is done: a pipe, so that the reader's poll
+    // wakes at once (a negative descriptor, if none could be made, is ignored by poll).
+    let wake = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).ok();
+    let wake_fd = wake.as_ref().map_or(-1, |(r, _)| r.as_raw_fd());
     let killed = AtomicBool::new(false);
     let start = Instant::now();
     let mut tracer = Tracer {
@@ -334,15 +338,28 @@ pub(crate) fn trace(
         let reader = std::thread::Builder::new()
             .name("mmap-lab-witness".to_string())
             .spawn_scoped(scope, || {
+                let fd = recorder.lock().map(|r| r.fd.as_raw_fd()).unwrap_or(-1);
+                let mut hung_up = false;
                 while !finished.load(Ordering::Relaxed) {
-                    let fd = recorder.lock().map(|r| r.fd.as_raw_fd()).unwrap_or(-1);
-                    let mut pfd = libc::pollfd {
-                        fd,
-                        events: libc::POLLIN,
-                        revents: 0,
-                    };
-                    // SAFETY: poll on one local pollfd, for at most 20 ms.
-                    unsafe { libc::poll(&mut pfd, 1, 20) };
+                    // The pipe, and the tracer's word that it is done (so joining costs no
+                    // wait); once the pipe has hung up (every writer gone), only the latter.
+                    let mut fds = [
+                        libc::pollfd {
+                            fd: wake_fd,
+                            events: libc::POLLIN,
+                            revents: 0,
+                        },
+                        libc::pollfd {
+                            fd,
+                            events: libc::POLLIN,
+                            revents: 0,
+                        },
+                    ];
+                    let n = if hung_up { 1 } else { 2 };
+                    // SAFETY: poll on local pollfds, for at most 20 ms (the cancel flag and
+                    // the deadline are checked that often).
+                    unsafe { libc::poll(fds.as_mut_ptr(), n, 20) };
+                    hung_up |= fds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0;
                     if let Ok(mut r) = recorder.lock() {
                         r.drain();
                     }
@@ -357,6 +374,9 @@ pub(crate) fn trace(
             });
         let ended = tracer.run();
         finished.store(true, Ordering::Relaxed);
+        if let Some((_, tx)) = &wake {
+            let _ = nix::unistd::write(tx, b"x");
+        }
         if let Ok(r) = reader {
             let _ = r.join();
         }

@@ -108,8 +108,8 @@ fn the_check_names_what_a_bare_scenario_lacks() {
     };
     let found = lacks(&bare);
     let text = found.join("\n");
-    // Five sections in each language, a variant, a fixture, the snapshots.
-    assert_eq!(found.len(), 13, "{text}");
+    // Six sections in each language, a variant, a fixture, the snapshots.
+    assert_eq!(found.len(), 15, "{text}");
     assert!(
         text.contains("`## Try next` in assets/lessons/en/no-such-scenario.md"),
         "{text}"

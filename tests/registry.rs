@@ -1,6 +1,6 @@
 //! The registry check (after rustlings' `dev check`): every scenario of the catalogue has what
 //! the lab and its tests need, and the failure says which scenario lacks what: both lessons
-//! with their five sections, at least one declared variant, a recorded run for the TUI tests
+//! with their six sections, at least one declared variant, a recorded run for the TUI tests
 //! and every TUI snapshot. The lesson order and the lesson files themselves are checked when
 //! `scenarios` is built (`scenarios/build.rs`).
 
@@ -108,8 +108,8 @@ fn the_check_names_what_a_bare_scenario_lacks() {
     };
     let found = lacks(&bare);
     let text = found.join("\n");
-    // Five sections in each language, a variant, a fixture, the snapshots.
-    assert_eq!(found.len(), 13, "{text}");
+    // Six sections in each language, a variant, a fixture, the snapshots.
+    assert_eq!(found.len(), 15, "{text}");
     assert!(
         text.contains("`## Try next` in assets/lessons/en/no-such-scenario.md"),
         "{text}"

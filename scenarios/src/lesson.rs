@@ -145,18 +145,28 @@ pub fn is_wide(c: char) -> bool {
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 
-/// The sections every lesson has, in this order, as headed in `lang`. The last one, "Try
-/// next", quotes commands that must each be one of the scenario's declared variants.
-pub fn headings(lang: Lang) -> [&'static str; 5] {
+/// The sections every lesson has, in this order, as headed in `lang`. The third, "Where the
+/// kernel decides", names the kernel functions (and the C library's check, if any) that produce
+/// the lesson's errno or signal. The last one, "Try next", quotes commands that must each be
+/// one of the scenario's declared variants.
+pub fn headings(lang: Lang) -> [&'static str; 6] {
     match lang {
         Lang::En => [
             "The question",
             "The rule",
+            "Where the kernel decides",
             "What this experiment shows",
             "Man page",
             "Try next",
         ],
-        Lang::Zh => ["问题", "规则", "实验展示了什么", "手册", "接下来试试"],
+        Lang::Zh => [
+            "问题",
+            "规则",
+            "内核在哪里做决定",
+            "实验展示了什么",
+            "手册",
+            "接下来试试",
+        ],
     }
 }
 

@@ -348,6 +348,7 @@ fn every_scenario_is_registered_with_both_lessons_and_working_defaults() {
             [
                 "The question",
                 "The rule",
+                "Where the kernel decides",
                 "What this experiment shows",
                 "Man page",
                 "Try next",
@@ -355,7 +356,14 @@ fn every_scenario_is_registered_with_both_lessons_and_working_defaults() {
         ),
         (
             Lang::Zh,
-            ["问题", "规则", "实验展示了什么", "手册", "接下来试试"],
+            [
+                "问题",
+                "规则",
+                "内核在哪里做决定",
+                "实验展示了什么",
+                "手册",
+                "接下来试试",
+            ],
         ),
     ];
     let page = engine::page_size();

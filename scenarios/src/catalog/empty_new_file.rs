@@ -35,6 +35,16 @@ pub const SCENARIO: Scenario = Scenario {
             sets: &["length=0"],
             expect: Expect::errno(Function::Mmap, Errno::EINVAL),
         },
+        // Demand paging: mmap faults nothing in, the first load does.
+        Variant {
+            sets: &["grow=ftruncate", "access=read@0"],
+            expect: Expect::Ok,
+        },
+        // MAP_POPULATE: mmap takes the fault, the load takes none.
+        Variant {
+            sets: &["grow=ftruncate", "access=read@0", "flags=MAP_SHARED|MAP_POPULATE"],
+            expect: Expect::Ok,
+        },
         // Grown to a single byte: the page holding it is there.
         Variant {
             sets: &["grow=lseek-write", "file_size=1"],

@@ -26,6 +26,11 @@ pub const SCENARIO: Scenario = Scenario {
             sets: &["file=anonymous"],
             expect: Expect::errno(Function::Mmap, Errno::EINVAL),
         },
+        // The descriptor is looked up before the length is checked.
+        Variant {
+            sets: &["file=bad-fd"],
+            expect: Expect::errno(Function::Mmap, Errno::EBADF),
+        },
         // Five pages of a four-page file: mmap does not check the file size.
         Variant {
             sets: &["length={4*page+1}"],

@@ -186,12 +186,15 @@ pub enum S {
     PmPtr,
     PmWindow,
     PmGap,
+    /// The course's texts (issue 10), in their own table below.
+    Course(C),
 }
 
 impl S {
     /// `(English, Chinese)`.
     fn pair(self) -> (&'static str, &'static str) {
         match self {
+            S::Course(c) => c.pair(),
             S::PageSize => ("page size", "页大小"),
             S::Parameters => ("Parameters", "参数"),
             S::Steps => ("Steps", "步骤"),
@@ -430,7 +433,10 @@ impl S {
             S::NothingToCopy => ("nothing to copy yet: run the scenario first (r)", "还没有可复制的结果：先按 r 运行"),
             S::ImeHint => ("that key came from an input method: switch it to English letters (often Shift) to use the keys", "这个按键来自中文输入法：请切换到英文字母（通常按 Shift）再使用快捷键"),
             S::ResetDone => ("parameters back to the scenario's defaults", "参数已恢复为本场景的默认值"),
-            S::EditHint => ("Enter applies, Esc cancels", "Enter 确定，Esc 取消"),
+            S::EditHint => (
+                "type to replace, Enter applies, Esc cancels",
+                "直接输入即替换，Enter 确定，Esc 取消",
+            ),
             S::PressE => ("press e to type a value", "按 e 输入数值"),
             S::LookAt => ("look at", "请看"),
             S::Fixed => ("fixed", "固定"),
@@ -761,6 +767,23 @@ pub fn unreadable_config(place: &str, why: &str, lang: Lang) -> String {
         t(S::CfgUnreadable, lang),
         t(S::CfgUsingDefaults, lang)
     )
+}
+
+/// The course's texts (issue 10): editing, variants, progress, predictions, demos. A table of
+/// its own so the course's rows do not interleave with the rest of [`S`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant is documented by its row in `C::pair`
+pub enum C {
+    CmdClear,
+}
+
+impl C {
+    /// `(English, Chinese)`.
+    fn pair(self) -> (&'static str, &'static str) {
+        match self {
+            C::CmdClear => ("clear", "清空"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -72,8 +72,22 @@ pub struct Editor {
     pub key: Key,
     /// The text so far.
     pub text: String,
+    /// Whether the text is the old value, selected: the first key typed replaces it, the
+    /// first Backspace clears it (what a student expects from every text box).
+    pub selected: bool,
     /// Why the last Enter was refused.
     pub error: Option<ParamError>,
+}
+
+impl Editor {
+    /// Drop the selected old value, if it is still selected; says whether it was.
+    fn replace_selection(&mut self) -> bool {
+        let was = std::mem::take(&mut self.selected);
+        if was {
+            self.text.clear();
+        }
+        was
+    }
 }
 
 /// A message in the status line. Kept as data, not text, so `L` translates it too.
@@ -450,6 +464,7 @@ impl App {
             Action::Quit => return Effect::Quit,
             Action::EditChar(c) => {
                 if let Some(ed) = &mut self.editor {
+                    ed.replace_selection();
                     if ed.text.chars().count() < EDITOR_MAX && !c.is_control() {
                         ed.text.push(c);
                     }
@@ -457,7 +472,15 @@ impl App {
             }
             Action::EditBackspace => {
                 if let Some(ed) = &mut self.editor {
-                    ed.text.pop();
+                    if !ed.replace_selection() {
+                        ed.text.pop();
+                    }
+                }
+            }
+            Action::EditClear => {
+                if let Some(ed) = &mut self.editor {
+                    ed.text.clear();
+                    ed.selected = false;
                 }
             }
             Action::EditApply => self.apply_editor(),
@@ -654,6 +677,7 @@ impl App {
         self.editor = Some(Editor {
             key,
             text: self.params[self.current].get(key),
+            selected: true,
             error: None,
         });
     }
@@ -663,10 +687,12 @@ impl App {
         // The editor only opens on a knob the scenario takes (`editable`): parse and store.
         match self.params[self.current].set(ed.key, &ed.text) {
             Ok(()) => self.flag_cursor = self.cursor_start(),
-            // Refused in place: the editor stays open with the text and the reason.
+            // Refused in place: the editor stays open with the text and the reason, the text
+            // no longer selected, so the student corrects it rather than retyping it.
             Err(err) => {
                 self.editor = Some(Editor {
                     error: Some(err),
+                    selected: false,
                     ..ed
                 })
             }
@@ -767,6 +793,39 @@ mod tests {
         assert!(a.editor.is_none());
         assert_eq!(a.current_params().offset, 4096);
         assert!(a.view.calls.iter().any(|c| c.text().ends_with("fd, 4096)")));
+    }
+
+    #[test]
+    fn the_old_value_is_selected_typing_replaces_it_and_ctrl_u_clears() {
+        let mut a = app("unaligned-offset");
+        select_key(&mut a, Key::Offset);
+        a.apply(Action::Edit);
+        assert!(a.editor.as_ref().is_some_and(|e| e.selected));
+        a.apply(Action::EditChar('4'));
+        assert_eq!(a.editor.as_ref().map(|e| e.text.as_str()), Some("4"));
+        a.apply(Action::EditChar('K'));
+        a.apply(Action::EditClear);
+        assert_eq!(a.editor.as_ref().map(|e| e.text.as_str()), Some(""));
+        a.apply(Action::EditChar('8'));
+        a.apply(Action::EditCancel);
+        assert!(a.editor.is_none());
+        assert_eq!(a.current_params().offset, 1000, "Esc applies nothing");
+        // Backspace on the selection clears it; a refused value stays, unselected.
+        a.apply(Action::Edit);
+        a.apply(Action::EditBackspace);
+        assert_eq!(a.editor.as_ref().map(|e| e.text.as_str()), Some(""));
+        for c in "4x".chars() {
+            a.apply(Action::EditChar(c));
+        }
+        a.apply(Action::EditApply);
+        let ed = a.editor.as_ref().expect("refused: the editor stays open");
+        assert_eq!((ed.text.as_str(), ed.selected), ("4x", false));
+        assert!(ed.error.is_some());
+        a.apply(Action::EditBackspace);
+        a.apply(Action::EditChar('K'));
+        a.apply(Action::EditApply);
+        assert!(a.editor.is_none());
+        assert_eq!(a.current_params().offset, 4096);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! [`action_for`] is a pure function of a key and the context (focused pane, editor open,
 //! help open): unit-tested here, without a terminal.
 
-use crate::strings::S;
+use crate::strings::{C, S};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -67,6 +67,8 @@ pub enum Action {
     EditChar(char),
     /// Erase the editor's last character.
     EditBackspace,
+    /// Clear the editor's text (Ctrl-U).
+    EditClear,
     /// Apply the editor's text.
     EditApply,
     /// Close the editor without applying.
@@ -237,6 +239,18 @@ pub const COMMANDS: &[Command] = &[
         ascii_keys: "Backspace",
         text: S::CmdErase,
         bindings: &[key(KeyCode::Backspace, Action::EditBackspace)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Editor,
+        keys: "Ctrl-U",
+        ascii_keys: "Ctrl-U",
+        text: S::Course(C::CmdClear),
+        bindings: &[Binding {
+            code: KeyCode::Char('u'),
+            ctrl: true,
+            action: Action::EditClear,
+        }],
         footer: ALL_PANES,
     },
     Command {
@@ -675,6 +689,14 @@ mod tests {
         assert_eq!(
             action_for(press(KeyCode::Esc), Mode::Editing, Focus::Params),
             Some(Action::EditCancel)
+        );
+        assert_eq!(
+            action_for(
+                KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+                Mode::Editing,
+                Focus::Params
+            ),
+            Some(Action::EditClear)
         );
     }
 

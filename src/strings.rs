@@ -775,6 +775,15 @@ pub fn unreadable_config(place: &str, why: &str, lang: Lang) -> String {
 #[allow(missing_docs)] // each variant is documented by its row in `C::pair`
 pub enum C {
     CmdClear,
+    CmdVariant,
+    NoVariants,
+    TryNext,
+    MarksHeading,
+    MarkDone,
+    MarkInProgress,
+    MarkNotStarted,
+    MarkOutcomes,
+    Defaults,
 }
 
 impl C {
@@ -782,7 +791,61 @@ impl C {
     fn pair(self) -> (&'static str, &'static str) {
         match self {
             C::CmdClear => ("clear", "清空"),
+            C::CmdVariant => (
+                "try next variant (or that one)",
+                "试下一个变体（或指定的那个）",
+            ),
+            C::NoVariants => (
+                "this scenario declares no variants: change a knob yourself",
+                "这个场景没有预设变体：请自己调整参数",
+            ),
+            C::Defaults => ("the defaults", "默认参数"),
+            C::TryNext => ("Try next (v, 1–9)", "接下来试试（v、1–9）"),
+            C::MarksHeading => ("Marks in the list", "列表中的标记"),
+            C::MarkDone => (
+                "done: the defaults and every variant ran",
+                "已完成：默认参数和所有变体都运行过",
+            ),
+            C::MarkInProgress => ("in progress: something ran", "进行中：运行过一部分"),
+            C::MarkNotStarted => ("not started", "尚未开始"),
+            C::MarkOutcomes => (
+                "then the last run: ✔ OK, ✘ errno, ⚡ signal, ⌛ timeout, · not run",
+                "其后是上次运行的结果：✔ 成功，✘ errno，⚡ 信号，⌛ 超时，· 未运行",
+            ),
         }
+    }
+
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (en, zh) = self.pair();
+        lang.pick(en, zh)
+    }
+}
+
+/// The status line after `v` or `1`–`9`: which variant, and which knobs it changed.
+pub fn variant_applied(n: usize, total: usize, changed: &[Key], lang: Lang) -> String {
+    let names: Vec<&str> = changed.iter().map(|k| k.name()).collect();
+    match (lang, names.is_empty()) {
+        (Lang::En, false) => format!(
+            "variant {n}/{total}: changed {}; predict, then press r",
+            names.join(", ")
+        ),
+        (Lang::En, true) => {
+            format!("variant {n}/{total}: the parameters were already these; press r")
+        }
+        (Lang::Zh, false) => format!(
+            "变体 {n}/{total}：改变了 {}；先预测，再按 r",
+            names.join("、")
+        ),
+        (Lang::Zh, true) => format!("变体 {n}/{total}：参数本来就是这样；按 r 运行"),
+    }
+}
+
+/// `1`–`9` beyond the scenario's variants.
+pub fn no_such_variant(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("this scenario has no variant {n}"),
+        Lang::Zh => format!("这个场景没有第 {n} 个变体"),
     }
 }
 

@@ -109,6 +109,8 @@ pub enum Message {
     PressE,
     /// A value was refused.
     Refused(ParamError),
+    /// A message of the course (variants, predictions, demos).
+    Course(super::course::Note),
 }
 
 /// What the screen shows that follows from the state: recomputed by [`App::refresh`] after
@@ -184,6 +186,8 @@ pub struct App {
     pub frame: usize,
     /// The status line's message.
     pub message: Option<Message>,
+    /// Variants, progress and predictions (issue 10).
+    pub course: super::course::Course,
     /// Derived from the state.
     pub view: View,
     /// How the drawing side measures the screen (injected, so this module imports no
@@ -211,7 +215,8 @@ impl App {
         let current = opts
             .scenario
             .as_deref()
-            .and_then(|id| scenarios.iter().position(|s| s.id == id))
+            .and_then(crate::cli::find)
+            .and_then(|found| scenarios.iter().position(|s| s.id == found.id))
             .unwrap_or(0);
         let params = scenarios.iter().map(|s| (s.defaults)(page)).collect();
         let lessons = scenarios
@@ -219,6 +224,7 @@ impl App {
             .map(|s| [s.lesson(Lang::En), s.lesson(Lang::Zh)])
             .collect();
         let results = vec![None; scenarios.len()];
+        let n = scenarios.len();
         let theme = opts.theme.unwrap_or(ThemeName::Dark);
         let focus = if opts.presenter {
             Focus::Params
@@ -261,6 +267,7 @@ impl App {
             size,
             frame: 0,
             message: None,
+            course: super::course::Course::new(n),
         };
         app.refresh();
         app
@@ -398,6 +405,9 @@ impl App {
         let Some(running) = self.running.take_if(|r| r.ticket == ticket) else {
             return;
         };
+        if result.is_ok() {
+            self.record_course_run(running.scenario, &running.params);
+        }
         if running.scenario == self.current {
             self.outcome_scroll = 0;
             self.bottom = Focus::Outcome;
@@ -495,6 +505,8 @@ impl App {
                 self.step(if down { 3 } else { -3 });
             }
             Action::ImeHint => self.message = Some(Message::Ime),
+            Action::NextVariant => self.apply_variant(None),
+            Action::Variant(n) => self.apply_variant(Some(usize::from(n))),
         }
         Effect::Nothing
     }

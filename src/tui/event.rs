@@ -91,6 +91,10 @@ pub enum Action {
     },
     /// A key came from an input method (a Chinese character): say how to switch it off.
     ImeHint,
+    /// Apply the scenario's next declared variant (without running).
+    NextVariant,
+    /// Apply variant N (1-based) of the scenario.
+    Variant(u8),
 }
 
 /// Everything the main loop feeds the app: terminal events and the lab's own.
@@ -418,6 +422,25 @@ pub const COMMANDS: &[Command] = &[
         text: S::CmdScenario,
         bindings: &[ch('n', Action::NextScenario), ch('b', Action::PrevScenario)],
         footer: &[List, Lesson],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "v 1-9",
+        ascii_keys: "v 1-9",
+        text: S::Course(C::CmdVariant),
+        bindings: &[
+            ch('v', Action::NextVariant),
+            ch('1', Action::Variant(1)),
+            ch('2', Action::Variant(2)),
+            ch('3', Action::Variant(3)),
+            ch('4', Action::Variant(4)),
+            ch('5', Action::Variant(5)),
+            ch('6', Action::Variant(6)),
+            ch('7', Action::Variant(7)),
+            ch('8', Action::Variant(8)),
+            ch('9', Action::Variant(9)),
+        ],
+        footer: &[List, Params],
     },
     Command {
         scope: Scope::Global,

@@ -16,6 +16,7 @@
 
 pub mod app;
 pub mod border;
+pub mod course;
 pub mod event;
 pub mod pagemap;
 pub mod state;

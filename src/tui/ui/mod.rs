@@ -8,6 +8,7 @@
 //! - below that, a centred "too small" in the current language.
 
 mod call;
+mod course;
 mod help;
 mod lesson;
 mod list;
@@ -174,7 +175,8 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
         }
         Shape::Compact => {
-            let list_w = 26;
+            // 27: the longest id beside the cursor, the progress mark and the outcome mark.
+            let list_w = 27;
             a.list = Some(Rect::new(body.x, body.y, list_w, body.height));
             let main = Rect::new(body.x + list_w, body.y, body.width - list_w, body.height);
             let keys = app.view.keys.len() as u16;
@@ -521,6 +523,7 @@ pub fn message_text(app: &App, m: &Message) -> String {
         Message::AlreadyRunning => t(S::AlreadyRunning, lang).to_string(),
         Message::PressE => t(S::PressE, lang).to_string(),
         Message::Refused(err) => strings::param_error(err, lang),
+        Message::Course(note) => crate::tui::course::note_text(note, lang),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod man;
 pub mod markdown;
+pub mod progress;
 pub mod report;
 pub mod schema;
 pub mod strings;

@@ -8,7 +8,7 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use mmap_lab::config::{Config, Flags};
-use mmap_lab::strings::{t, S};
+use mmap_lab::strings::{t, C, S};
 use mmap_lab::{cli, man, tui};
 use scenarios::Lang;
 use std::process::ExitCode;
@@ -34,6 +34,10 @@ pub struct Cli {
     ascii: bool,
     #[arg(long, global = true)]
     mouse: bool,
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_state")]
+    state: Option<std::path::PathBuf>,
+    #[arg(long, global = true)]
+    no_state: bool,
 }
 
 /// The subcommands (their help texts: see [`command`]).
@@ -69,6 +73,12 @@ enum Command {
         shell: man::Shell,
     },
     Config,
+    Progress {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, conflicts_with = "json")]
+        reset: bool,
+    },
 }
 
 /// `run --format`.
@@ -140,6 +150,8 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
         ("theme", S::HelpTheme),
         ("ascii", S::HelpAsciiText),
         ("mouse", S::HelpMouse),
+        ("state", S::Course(C::HelpState)),
+        ("no_state", S::Course(C::HelpNoState)),
     ]
     .into_iter()
     .fold(cmd, |c, (id, s)| arg(c, id, s));
@@ -167,7 +179,12 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
         .mut_subcommand("completions", |c| {
             arg(c.about(t(S::HelpCompletions, lang)), "shell", S::HelpShell)
         })
-        .mut_subcommand("config", |c| c.about(t(S::HelpConfig, lang)));
+        .mut_subcommand("config", |c| c.about(t(S::HelpConfig, lang)))
+        .mut_subcommand("progress", |c| {
+            let c = c.about(t(S::Course(C::HelpProgress), lang));
+            let c = arg(c, "json", S::Course(C::HelpProgressJson));
+            arg(c, "reset", S::Course(C::HelpProgressReset))
+        });
     match lang {
         // clap's own frame is English already.
         Lang::En => cmd,
@@ -289,12 +306,14 @@ fn main() -> ExitCode {
         Some(Command::Man) => Some("man"),
         Some(Command::Completions { .. }) => Some("completions"),
         Some(Command::Config) => Some("config"),
+        Some(Command::Progress { .. }) => Some("progress"),
     };
     if let Some(name) = name {
         if let Err(code) = lab_only(&cli, name, lang) {
             return code;
         }
     }
+    let state = mmap_lab::progress::path(cli.state.as_deref(), cli.no_state);
     let text = cli::Text {
         lang,
         ascii: config.ascii.value,
@@ -336,6 +355,14 @@ fn main() -> ExitCode {
             print!("{}", config.describe());
             ExitCode::SUCCESS
         }
+        Some(Command::Progress { json, reset }) => {
+            let store = state.map(mmap_lab::progress::Store::at);
+            if reset {
+                mmap_lab::progress::reset(store, lang)
+            } else {
+                mmap_lab::progress::print(store, json, lang)
+            }
+        }
         None => {
             // `--scenario 3` is the third lesson: the lab is given its id.
             let scenario = match cli.scenario.as_deref().map(|id| cli::scenario(id, lang)) {
@@ -343,6 +370,12 @@ fn main() -> ExitCode {
                 Some(Err(code)) => return code,
                 None => None,
             };
+            tui::course::setup(tui::course::Setup {
+                state,
+                scenario_given: scenario.is_some(),
+                lang_given: cli.lang.is_some(),
+                theme_given: cli.theme.is_some(),
+            });
             tui::main_with(
                 tui::Options {
                     scenario,

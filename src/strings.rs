@@ -784,6 +784,14 @@ pub enum C {
     MarkNotStarted,
     MarkOutcomes,
     Defaults,
+    StateOff,
+    ResetKept,
+    ResetDone,
+    HelpState,
+    HelpNoState,
+    HelpProgress,
+    HelpProgressJson,
+    HelpProgressReset,
 }
 
 impl C {
@@ -800,6 +808,20 @@ impl C {
                 "这个场景没有预设变体：请自己调整参数",
             ),
             C::Defaults => ("the defaults", "默认参数"),
+            C::StateOff => (
+                "no state file: --no-state is given, or no home directory is known (use --state FILE)",
+                "没有状态文件：指定了 --no-state，或者找不到主目录（请用 --state FILE）",
+            ),
+            C::ResetKept => ("nothing was changed", "没有做任何改动"),
+            C::ResetDone => ("progress cleared", "进度已清除"),
+            C::HelpState => (
+                "where to keep progress (default $XDG_STATE_HOME/mmap-lab/state.json; also MMAP_LAB_STATE)",
+                "进度保存在哪个文件（默认 $XDG_STATE_HOME/mmap-lab/state.json；也可用 MMAP_LAB_STATE）",
+            ),
+            C::HelpNoState => ("remember nothing: read and write no state file", "不记录任何东西：不读也不写状态文件"),
+            C::HelpProgress => ("show the progress kept in the state file", "显示状态文件中保存的进度"),
+            C::HelpProgressJson => ("print it as JSON", "以 JSON 输出"),
+            C::HelpProgressReset => ("clear the progress (asks first)", "清除进度（会先询问）"),
             C::TryNext => ("Try next (v, 1–9)", "接下来试试（v、1–9）"),
             C::MarksHeading => ("Marks in the list", "列表中的标记"),
             C::MarkDone => (
@@ -838,6 +860,72 @@ pub fn variant_applied(n: usize, total: usize, changed: &[Key], lang: Lang) -> S
             names.join("、")
         ),
         (Lang::Zh, true) => format!("变体 {n}/{total}：参数本来就是这样；按 r 运行"),
+    }
+}
+
+/// A state file the lab could not use, in one line.
+pub fn state_set_aside(path: &str, why: &str, backup: Option<&str>, lang: Lang) -> String {
+    match (lang, backup) {
+        (Lang::En, Some(b)) => {
+            format!("state file {path} not used ({why}); a copy is in {b}; starting fresh")
+        }
+        (Lang::En, None) => format!(
+            "state file {path} not used ({why}); it could not be copied, so it is left alone and \
+             nothing is saved this time"
+        ),
+        (Lang::Zh, Some(b)) => format!("未使用状态文件 {path}（{why}）；副本保存在 {b}；从头开始"),
+        (Lang::Zh, None) => {
+            format!("未使用状态文件 {path}（{why}）；无法复制它，因此不动它，本次也不保存进度")
+        }
+    }
+}
+
+/// Why a state file from a newer lab is not read.
+pub fn state_newer(found: u32, known: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("written by a newer mmap-lab: version {found}, this one reads {known}"),
+        Lang::Zh => format!("由更新版本的 mmap-lab 写入：版本 {found}，本程序只能读取 {known}"),
+    }
+}
+
+/// The first line of `mmap-lab progress`.
+pub fn state_file_line(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("progress in {path} (● done, ◐ in progress, ○ not started)"),
+        Lang::Zh => format!("进度文件 {path}（● 已完成，◐ 进行中，○ 尚未开始）"),
+    }
+}
+
+/// One scenario's row of `mmap-lab progress`.
+pub fn progress_row(runs: u32, default: bool, done: usize, total: usize, lang: Lang) -> String {
+    let d = if default { "✔" } else { "·" };
+    match lang {
+        Lang::En => format!("{runs} runs, defaults {d}, variants {done}/{total}"),
+        Lang::Zh => format!("运行 {runs} 次，默认参数 {d}，变体 {done}/{total}"),
+    }
+}
+
+/// The last line of `mmap-lab progress`.
+pub fn progress_total(done: usize, all: usize, right: u32, total: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{done}/{all} scenarios done · predictions {right}/{total}"),
+        Lang::Zh => format!("已完成 {done}/{all} 个场景 · 预测 {right}/{total}"),
+    }
+}
+
+/// `progress --reset`'s question.
+pub fn reset_question(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Clear all progress in {path}? [y/N]"),
+        Lang::Zh => format!("清除 {path} 中的全部进度？[y/N]"),
+    }
+}
+
+/// The state file could not be written.
+pub fn not_saved(why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("progress not saved: {why}"),
+        Lang::Zh => format!("进度未能保存：{why}"),
     }
 }
 

@@ -396,6 +396,9 @@ impl App {
             }
             AppEvent::Terminate => Effect::Quit,
         };
+        if matches!(effect, Effect::Quit) {
+            self.persist();
+        }
         self.refresh();
         effect
     }
@@ -408,6 +411,7 @@ impl App {
         if result.is_ok() {
             self.record_course_run(running.scenario, &running.params);
         }
+        let persist = result.is_ok();
         if running.scenario == self.current {
             self.outcome_scroll = 0;
             self.bottom = Focus::Outcome;
@@ -416,6 +420,9 @@ impl App {
             params: running.params,
             outcome: result,
         });
+        if persist {
+            self.persist();
+        }
     }
 
     /// Carry out one action. The one place the state changes.

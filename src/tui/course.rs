@@ -4,10 +4,14 @@
 //! stores between sessions.
 
 use super::app::{App, Message};
+use super::theme::ThemeName;
+use crate::progress::{SetAside, State, Store};
 use crate::strings::{self, C};
 use scenarios::params::{Key, Params};
 use scenarios::{Lang, Scenario};
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// What a student did with one scenario. Serialised as is into the state file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +84,10 @@ pub enum Note {
     NoVariants,
     /// There is no variant with this number.
     NoSuchVariant(usize),
+    /// The state file could not be used.
+    SetAside(SetAside),
+    /// The state file could not be written (where, and why).
+    NotSaved(String),
 }
 
 /// The parameters of `scenario`'s variant: its defaults with the variant's `--set`s applied.
@@ -128,6 +136,10 @@ pub struct Course {
     pub tracks: Vec<Track>,
     /// The variant each scenario last applied with `v` (where the next `v` continues).
     pub variant_at: Vec<Option<usize>>,
+    /// Where progress is kept (`None`: `--no-state`, or a test).
+    pub store: Option<Store>,
+    /// Whether a failed write was already reported (once is enough).
+    pub save_failed: bool,
 }
 
 impl Course {
@@ -136,8 +148,47 @@ impl Course {
         Course {
             tracks: vec![Track::default(); n],
             variant_at: vec![None; n],
+            store: None,
+            save_failed: false,
         }
     }
+}
+
+/// What the command line asked of the course. `main` sets it once before the lab starts and
+/// the lab reads it when it starts ([`App::start_course`]): a global rather than new fields of
+/// the shared `Options`, which every test and branch constructs, so adding the course's
+/// options touches none of them.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// The state file (`None`: `--no-state`).
+    pub state: Option<PathBuf>,
+    /// Whether `--scenario` was given (else the state's last scenario is opened).
+    pub scenario_given: bool,
+    /// Whether `--lang` was given (else the state's language wins over the locale).
+    pub lang_given: bool,
+    /// Whether `--theme` was given.
+    pub theme_given: bool,
+}
+
+static SETUP: OnceLock<Setup> = OnceLock::new();
+
+/// Set what the command line asked of the course (once; later calls are ignored).
+pub fn setup(setup: Setup) {
+    let _ = SETUP.set(setup);
+}
+
+fn theme_name(name: ThemeName) -> &'static str {
+    match name {
+        ThemeName::Dark => "dark",
+        ThemeName::Light => "light",
+        ThemeName::Mono => "mono",
+    }
+}
+
+fn theme_named(name: &str) -> Option<ThemeName> {
+    [ThemeName::Dark, ThemeName::Light, ThemeName::Mono]
+        .into_iter()
+        .find(|t| theme_name(*t) == name)
 }
 
 impl App {
@@ -191,6 +242,91 @@ impl App {
         track.last_params = param_sets(scenario, params);
     }
 
+    /// Start the course as the command line asked ([`setup`]): read the state file and
+    /// resume from it. Without a setup (tests), nothing is read or written.
+    pub fn start_course(&mut self) {
+        let Some(setup) = SETUP.get() else { return };
+        let Some(path) = setup.state.clone() else {
+            return;
+        };
+        let mut store = Store::at(path);
+        let (state, aside) = store.load();
+        self.course.store = Some(store);
+        if let Some(aside) = aside {
+            self.message = Some(Message::Course(Note::SetAside(aside)));
+        }
+        self.resume(&state, setup);
+    }
+
+    /// Take over what `state` remembers.
+    pub fn resume(&mut self, state: &State, setup: &Setup) {
+        for (i, scenario) in self.scenarios.iter().enumerate() {
+            let Some(track) = state.scenarios.get(scenario.id) else {
+                continue;
+            };
+            self.course.tracks[i] = track.clone();
+            if let Some(p) = params_from_sets(scenario, &track.last_params, self.page) {
+                self.params[i] = p;
+            }
+        }
+        if !setup.lang_given {
+            if let Some(lang) = state.lang.as_deref().and_then(Lang::parse) {
+                self.lang = lang;
+            }
+        }
+        if !setup.theme_given {
+            if let Some(name) = state.theme.as_deref().and_then(theme_named) {
+                self.theme = super::theme::Theme::named(name);
+            }
+        }
+        if !setup.scenario_given {
+            let last = state.last_scenario.as_deref();
+            if let Some(i) = self.scenarios.iter().position(|s| Some(s.id) == last) {
+                self.select(i);
+            }
+        }
+        self.refresh();
+    }
+
+    /// What the state file should say now.
+    pub fn state(&self) -> State {
+        let mut state = State {
+            last_scenario: Some(self.scenario().id.to_string()),
+            lang: Some(self.lang.code().to_string()),
+            theme: Some(theme_name(self.theme.name).to_string()),
+            ..State::default()
+        };
+        for (i, scenario) in self.scenarios.iter().enumerate() {
+            let mut track = self.course.tracks[i].clone();
+            // The parameters as they are now, run or not: the lab reopens with them.
+            track.last_params = if self.params[i] == (scenario.defaults)(self.page) {
+                Vec::new()
+            } else {
+                param_sets(scenario, &self.params[i])
+            };
+            if track != Track::default() {
+                state.scenarios.insert(scenario.id.to_string(), track);
+            }
+        }
+        state
+    }
+
+    /// Write the state file, if there is one; a failure is said once in the status line.
+    pub fn persist(&mut self) {
+        let Some(store) = &self.course.store else {
+            return;
+        };
+        if let Err(err) = store.save(&self.state()) {
+            if !self.course.save_failed {
+                self.course.save_failed = true;
+                self.message = Some(Message::Course(Note::NotSaved(format!(
+                    "{}: {err}",
+                    store.path.display()
+                ))));
+            }
+        }
+    }
+
     /// Scenario `i`'s stage.
     pub fn stage(&self, i: usize) -> Stage {
         self.course.tracks[i].stage(self.scenarios[i].variants.len())
@@ -210,6 +346,8 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
         Note::Variant { n, total, changed } => strings::variant_applied(*n, *total, changed, lang),
         Note::NoVariants => C::NoVariants.get(lang).to_string(),
         Note::NoSuchVariant(n) => strings::no_such_variant(*n, lang),
+        Note::SetAside(aside) => aside.message(lang),
+        Note::NotSaved(why) => strings::not_saved(why, lang),
     }
 }
 

@@ -177,6 +177,7 @@ fn run(
         (size.width, size.height),
     );
     app.copy_format = copy;
+    app.start_course();
     let (tx, rx) = mpsc::channel::<AppEvent>();
     // Runs in flight, and the flag that cancels them: quitting cancels and joins them, so
     // that no experiment child or temporary directory outlives the lab.

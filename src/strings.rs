@@ -792,6 +792,9 @@ pub enum C {
     HelpProgress,
     HelpProgressJson,
     HelpProgressReset,
+    PickerTitle,
+    CmdPredict,
+    CmdChoose,
 }
 
 impl C {
@@ -808,6 +811,9 @@ impl C {
                 "这个场景没有预设变体：请自己调整参数",
             ),
             C::Defaults => ("the defaults", "默认参数"),
+            C::PickerTitle => ("Your prediction", "你的预测"),
+            C::CmdPredict => ("predict", "预测"),
+            C::CmdChoose => ("choose", "选定"),
             C::StateOff => (
                 "no state file: --no-state is given, or no home directory is known (use --state FILE)",
                 "没有状态文件：指定了 --no-state，或者找不到主目录（请用 --state FILE）",
@@ -918,6 +924,32 @@ pub fn reset_question(path: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("Clear all progress in {path}? [y/N]"),
         Lang::Zh => format!("清除 {path} 中的全部进度？[y/N]"),
+    }
+}
+
+/// The verdict on a prediction after its run.
+pub fn verdict(predicted: &str, right: bool, said: &str, lang: Lang) -> String {
+    match (lang, right) {
+        (Lang::En, true) => format!("you predicted {predicted}: right"),
+        (Lang::En, false) => format!("you predicted {predicted}: the kernel said {said}"),
+        (Lang::Zh, true) => format!("你预测的是 {predicted}：猜对了"),
+        (Lang::Zh, false) => format!("你预测的是 {predicted}：内核的回答是 {said}"),
+    }
+}
+
+/// The status line after a prediction is chosen.
+pub fn predicted(answer: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("prediction: {answer}; now press r"),
+        Lang::Zh => format!("预测：{answer}；现在按 r 运行"),
+    }
+}
+
+/// The header's score.
+pub fn score(right: u32, total: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("predictions {right}/{total}"),
+        Lang::Zh => format!("预测 {right}/{total}"),
     }
 }
 

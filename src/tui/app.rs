@@ -188,6 +188,8 @@ pub struct App {
     pub message: Option<Message>,
     /// Variants, progress and predictions (issue 10).
     pub course: super::course::Course,
+    /// The prediction picker and the verdicts (issue 10).
+    pub predictions: super::predict::Predictions,
     /// Derived from the state.
     pub view: View,
     /// How the drawing side measures the screen (injected, so this module imports no
@@ -268,6 +270,7 @@ impl App {
             frame: 0,
             message: None,
             course: super::course::Course::new(n),
+            predictions: super::predict::Predictions::default(),
         };
         app.refresh();
         app
@@ -321,6 +324,8 @@ impl App {
             Mode::Help
         } else if self.editor.is_some() {
             Mode::Editing
+        } else if self.predictions.picker.is_some() {
+            Mode::Picking
         } else {
             Mode::Normal
         }
@@ -408,7 +413,8 @@ impl App {
         let Some(running) = self.running.take_if(|r| r.ticket == ticket) else {
             return;
         };
-        if result.is_ok() {
+        if let Ok(record) = &result {
+            self.judge(running.scenario, record);
             self.record_course_run(running.scenario, &running.params);
         }
         let persist = result.is_ok();
@@ -514,6 +520,9 @@ impl App {
             Action::ImeHint => self.message = Some(Message::Ime),
             Action::NextVariant => self.apply_variant(None),
             Action::Variant(n) => self.apply_variant(Some(usize::from(n))),
+            Action::Predict => self.open_picker(),
+            Action::PickerChoose => self.choose_prediction(),
+            Action::PickerCancel => self.close_picker(),
         }
         Effect::Nothing
     }
@@ -525,6 +534,10 @@ impl App {
             return;
         }
         if self.editor.is_some() {
+            return;
+        }
+        if self.predictions.picker.is_some() {
+            self.move_picker(delta);
             return;
         }
         match self.focus {

@@ -88,6 +88,8 @@ pub enum Note {
     SetAside(SetAside),
     /// The state file could not be written (where, and why).
     NotSaved(String),
+    /// A prediction was recorded for the next run.
+    Predicted(super::predict::Answer),
 }
 
 /// The parameters of `scenario`'s variant: its defaults with the variant's `--set`s applied.
@@ -348,6 +350,7 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
         Note::NoSuchVariant(n) => strings::no_such_variant(*n, lang),
         Note::SetAside(aside) => aside.message(lang),
         Note::NotSaved(why) => strings::not_saved(why, lang),
+        Note::Predicted(a) => super::predict::predicted_text(*a, lang),
     }
 }
 

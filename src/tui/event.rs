@@ -95,6 +95,12 @@ pub enum Action {
     NextVariant,
     /// Apply variant N (1-based) of the scenario.
     Variant(u8),
+    /// Open the prediction picker.
+    Predict,
+    /// Record the highlighted prediction.
+    PickerChoose,
+    /// Close the picker without predicting.
+    PickerCancel,
 }
 
 /// Everything the main loop feeds the app: terminal events and the lab's own.
@@ -141,6 +147,8 @@ pub enum Mode {
     Editing,
     /// The help overlay.
     Help,
+    /// The prediction picker.
+    Picking,
 }
 
 /// Where a command applies.
@@ -154,6 +162,8 @@ pub enum Scope {
     Editor,
     /// While the help overlay is open.
     Help,
+    /// While the prediction picker is open.
+    Picker,
 }
 
 /// One key that triggers an action.
@@ -263,6 +273,42 @@ pub const COMMANDS: &[Command] = &[
         ascii_keys: "0-9 x K M G -",
         text: S::CmdTypeChars,
         bindings: &[],
+        footer: ALL_PANES,
+    },
+    // The prediction picker.
+    Command {
+        scope: Scope::Picker,
+        keys: "↑↓ jk",
+        ascii_keys: "Up/Down j/k",
+        text: S::CmdMove,
+        bindings: &[
+            key(KeyCode::Up, Action::Up),
+            ch('k', Action::Up),
+            key(KeyCode::Down, Action::Down),
+            ch('j', Action::Down),
+            key(KeyCode::PageUp, Action::PageUp),
+            key(KeyCode::PageDown, Action::PageDown),
+        ],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Picker,
+        keys: "Enter",
+        ascii_keys: "Enter",
+        text: S::Course(C::CmdChoose),
+        bindings: &[key(KeyCode::Enter, Action::PickerChoose)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Picker,
+        keys: "Esc g",
+        ascii_keys: "Esc g",
+        text: S::CmdCancel,
+        bindings: &[
+            key(KeyCode::Esc, Action::PickerCancel),
+            ch('g', Action::PickerCancel),
+            ch('q', Action::PickerCancel),
+        ],
         footer: ALL_PANES,
     },
     // The help overlay.
@@ -425,6 +471,14 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Global,
+        keys: "g",
+        ascii_keys: "g",
+        text: S::Course(C::CmdPredict),
+        bindings: &[ch('g', Action::Predict)],
+        footer: &[Params],
+    },
+    Command {
+        scope: Scope::Global,
         keys: "v 1-9",
         ascii_keys: "v 1-9",
         text: S::Course(C::CmdVariant),
@@ -440,7 +494,7 @@ pub const COMMANDS: &[Command] = &[
             ch('8', Action::Variant(8)),
             ch('9', Action::Variant(9)),
         ],
-        footer: &[List, Params],
+        footer: &[List, Lesson],
     },
     Command {
         scope: Scope::Global,
@@ -538,6 +592,7 @@ pub fn halfwidth(c: char) -> char {
 fn scopes(mode: Mode, focus: Focus) -> [Option<Scope>; 2] {
     match mode {
         Mode::Editing => [Some(Scope::Editor), None],
+        Mode::Picking => [Some(Scope::Picker), None],
         Mode::Help => [Some(Scope::Help), Some(Scope::Global)],
         Mode::Normal => [Some(Scope::Pane(focus)), Some(Scope::Global)],
     }
@@ -598,6 +653,10 @@ pub fn footer(mode: Mode, focus: Focus) -> Vec<&'static Command> {
             .filter(|c| c.scope == Scope::Editor)
             .collect(),
         Mode::Help => COMMANDS.iter().filter(|c| c.scope == Scope::Help).collect(),
+        Mode::Picking => COMMANDS
+            .iter()
+            .filter(|c| c.scope == Scope::Picker)
+            .collect(),
         Mode::Normal => COMMANDS
             .iter()
             .filter(|c| {
@@ -739,6 +798,7 @@ mod tests {
             let (mode, focus) = match c.scope {
                 Scope::Editor => (Mode::Editing, Focus::Params),
                 Scope::Help => (Mode::Help, Focus::List),
+                Scope::Picker => (Mode::Picking, Focus::Params),
                 Scope::Pane(f) => (Mode::Normal, f),
                 Scope::Global => (Mode::Normal, Focus::Outcome),
             };

@@ -19,6 +19,7 @@ pub mod border;
 pub mod course;
 pub mod event;
 pub mod pagemap;
+pub mod predict;
 pub mod state;
 pub mod theme;
 pub mod ui;

@@ -1,13 +1,16 @@
 //! What the course adds to the screen (issue 10): the progress mark of a scenario in the list,
 //! the "try next" list of its declared variants with their check marks, and the help's
-//! explanation of every mark.
+//! explanation of every mark; the prediction picker, its verdict and the header's score.
 
 use super::text;
 use crate::strings::{t, C, S};
 use crate::tui::app::App;
 use crate::tui::course::Stage;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Widget};
 
 /// The progress mark of scenario `i` (one cell), apart from its last outcome: `●` done, `◐`
 /// in progress, `○` not started (`#`, `+`, `-` with `--ascii`).
@@ -97,4 +100,74 @@ pub fn marks_help(app: &App) -> Vec<Line<'static>> {
             t(S::Course(C::MarkOutcomes), lang)
         ))),
     ]
+}
+
+/// The verdict on the prediction, for the top of the outcome pane.
+pub fn verdict_line(app: &App) -> Option<Line<'static>> {
+    let v = app.verdict()?;
+    let (glyph, style) = if v.right {
+        (app.glyphs.ok, app.theme.ok)
+    } else {
+        (app.glyphs.errno, app.theme.errno)
+    };
+    Some(Line::from(Span::styled(
+        format!("{glyph} {}", v.text(app.lang)),
+        style,
+    )))
+}
+
+/// The header's course part: the prediction score once there is one (`predictions 5/7`).
+pub fn header_extra(app: &App) -> String {
+    let (right, total) = app.score();
+    if total == 0 {
+        return String::new();
+    }
+    format!("{} · ", crate::strings::score(right, total, app.lang))
+}
+
+/// The prediction picker: a small popup over the form, its answers around the cursor.
+pub fn render_picker(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(p) = &app.predictions.picker else {
+        return;
+    };
+    let th = &app.theme;
+    let w = area.width.min(28);
+    let h = area.height.min(p.answers.len() as u16 + 2).min(14);
+    if w < 8 || h < 3 {
+        return;
+    }
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(r, buf);
+    let block = Block::bordered()
+        .border_set(app.glyphs.border)
+        .border_style(th.focus)
+        .title(Line::from(format!(" {} ", crate::tui::predict::title(app.lang))).style(th.focus));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    buf.set_style(inner, th.text);
+    let rows = inner.height as usize;
+    // Keep the cursor in view.
+    let skip = (p.cursor + 1).saturating_sub(rows);
+    for (n, (i, a)) in p
+        .answers
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(rows)
+        .enumerate()
+    {
+        let selected = i == p.cursor;
+        let style = if selected { th.selected } else { th.text };
+        let cursor = if selected { app.glyphs.cursor } else { " " };
+        let line = Line::from(vec![
+            Span::styled(cursor, th.focus),
+            Span::styled(format!(" {}", a.label(app.lang)), style),
+        ]);
+        buf.set_line(inner.x, inner.y + n as u16, &line, inner.width);
+    }
 }

@@ -455,6 +455,7 @@ impl App {
             render_message(self, r, buf);
         }
         render_footer(self, a.footer, a.status.is_none(), buf);
+        course::render_picker(self, area, buf);
         if self.help.is_some() {
             help::render(self, area, buf);
         }
@@ -472,7 +473,8 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         super::ThemeName::Mono => S::ThemeMono,
     };
     let right = format!(
-        " {} · {} {} · {} · {} ",
+        " {}{} · {} {} · {} · {} ",
+        course::header_extra(app),
         strings::run_count(done, app.scenarios.len(), app.lang),
         t(S::PageSize, app.lang),
         app.page,

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod man;
 pub mod markdown;
 pub mod progress;

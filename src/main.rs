@@ -38,6 +38,10 @@ pub struct Cli {
     state: Option<std::path::PathBuf>,
     #[arg(long, global = true)]
     no_state: bool,
+    #[arg(long, value_name = "FILE|NAME")]
+    demo: Option<String>,
+    #[arg(long = "set", value_name = "KEY=VALUE", requires = "scenario")]
+    lab_sets: Vec<String>,
 }
 
 /// The subcommands (their help texts: see [`command`]).
@@ -152,6 +156,8 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
         ("mouse", S::HelpMouse),
         ("state", S::Course(C::HelpState)),
         ("no_state", S::Course(C::HelpNoState)),
+        ("demo", S::Course(C::HelpDemo)),
+        ("lab_sets", S::Course(C::HelpLabSet)),
     ]
     .into_iter()
     .fold(cmd, |c, (id, s)| arg(c, id, s));
@@ -370,9 +376,37 @@ fn main() -> ExitCode {
                 Some(Err(code)) => return code,
                 None => None,
             };
+            // A playlist and `--set`s are checked before the screen opens (exit 2).
+            let page = scenarios::engine::page_size();
+            let demo = match cli
+                .demo
+                .as_deref()
+                .map(|d| mmap_lab::demo::load(d, page, lang))
+            {
+                Some(Ok(p)) => Some(p),
+                Some(Err(line)) => {
+                    eprintln!("mmap-lab: {line}");
+                    return ExitCode::from(cli::USAGE);
+                }
+                None => None,
+            };
+            let params = match scenario.as_deref().and_then(cli::find) {
+                Some(s) if !cli.lab_sets.is_empty() => {
+                    match mmap_lab::demo::lab_params(s, &cli.lab_sets, lang) {
+                        Ok(p) => Some(p),
+                        Err(line) => {
+                            eprintln!("mmap-lab: {line}");
+                            return ExitCode::from(cli::USAGE);
+                        }
+                    }
+                }
+                _ => None,
+            };
             tui::course::setup(tui::course::Setup {
                 state,
-                scenario_given: scenario.is_some(),
+                params,
+                scenario_given: scenario.is_some() || demo.is_some(),
+                demo,
                 lang_given: cli.lang.is_some(),
                 theme_given: cli.theme.is_some(),
             });

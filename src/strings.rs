@@ -795,6 +795,12 @@ pub enum C {
     PickerTitle,
     CmdPredict,
     CmdChoose,
+    PlaylistAccepts,
+    PlaylistEmpty,
+    CmdDemo,
+    HelpDemo,
+    HelpLabSet,
+    NoDemo,
 }
 
 impl C {
@@ -814,6 +820,26 @@ impl C {
             C::PickerTitle => ("Your prediction", "你的预测"),
             C::CmdPredict => ("predict", "预测"),
             C::CmdChoose => ("choose", "选定"),
+            C::PlaylistAccepts => (
+                "a playlist accepts `title = \"…\"` and [[step]] tables with `scenario` (an id or a \
+                 lesson number), `set = [\"KEY=VALUE\", …]` and `note = \"…\"`",
+                "播放列表接受 `title = \"…\"` 和 [[step]] 表，表中有 `scenario`（场景 id 或课号）、\
+                 `set = [\"KEY=VALUE\", …]` 和 `note = \"…\"`",
+            ),
+            C::PlaylistEmpty => ("the playlist has no [[step]]", "播放列表里没有任何 [[step]]"),
+            C::NoDemo => (
+                "no demo is playing: start the lab with --demo FILE or --demo course-notes",
+                "没有正在播放的演示：请用 --demo FILE 或 --demo course-notes 启动",
+            ),
+            C::CmdDemo => ("demo: next / previous step", "演示：下一步 / 上一步"),
+            C::HelpDemo => (
+                "play a demo: a TOML playlist file, or a shipped one by name (course-notes, course-notes-en)",
+                "播放演示：TOML 播放列表文件，或按名称使用自带的（course-notes、course-notes-en）",
+            ),
+            C::HelpLabSet => (
+                "with --scenario: open the lab with this parameter set (as run --set)",
+                "与 --scenario 一起使用：打开界面时设置这个参数（规则同 run --set）",
+            ),
             C::StateOff => (
                 "no state file: --no-state is given, or no home directory is known (use --state FILE)",
                 "没有状态文件：指定了 --no-state，或者找不到主目录（请用 --state FILE）",
@@ -924,6 +950,30 @@ pub fn reset_question(path: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("Clear all progress in {path}? [y/N]"),
         Lang::Zh => format!("清除 {path} 中的全部进度？[y/N]"),
+    }
+}
+
+/// `--demo NAME` that is neither a file nor a shipped playlist.
+pub fn no_playlist(name: &str, shipped: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("no playlist `{name}`: neither a file nor a shipped one ({shipped})"),
+        Lang::Zh => format!("找不到播放列表 `{name}`：既不是文件，也不是自带的（{shipped}）"),
+    }
+}
+
+/// A playlist step naming an unknown scenario.
+pub fn playlist_unknown_scenario(id: &str, known: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("unknown scenario `{id}`; known: {known} (or a lesson number)"),
+        Lang::Zh => format!("未知场景 `{id}`；已有的场景：{known}（或课号）"),
+    }
+}
+
+/// The header's demo position.
+pub fn demo_position(n: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("demo {n}/{total}"),
+        Lang::Zh => format!("演示 {n}/{total}"),
     }
 }
 

@@ -435,3 +435,26 @@ fn progress_lasts_a_run_is_marked_and_the_lab_reopens_where_it_was() {
         0
     );
 }
+
+#[test]
+fn a_demo_step_sets_the_parameters_on_screen_without_running() {
+    let mut s = Session::start(&["--demo", "course-notes-en", "--no-state"], &[], 100, 30);
+    s.wait_for("the first step", |sc| {
+        sc.lines().next().is_some_and(|l| l.contains("demo 1/15"))
+    });
+    s.send("]");
+    let page = scenarios::engine::page_size().to_string();
+    let screen = s.wait_for("the second step", |sc| {
+        sc.lines().next().is_some_and(|l| l.contains("demo 2/15"))
+    });
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("munmap_shift") && l.contains(&page)),
+        "the step's setting is on screen:\n{screen}"
+    );
+    assert!(screen.contains("not run yet"), "nothing ran:\n{screen}");
+    assert!(screen.contains("0/18 run"), "nothing ran:\n{screen}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}

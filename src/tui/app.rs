@@ -523,6 +523,8 @@ impl App {
             Action::Predict => self.open_picker(),
             Action::PickerChoose => self.choose_prediction(),
             Action::PickerCancel => self.close_picker(),
+            Action::DemoNext => self.demo_step(1),
+            Action::DemoPrev => self.demo_step(-1),
         }
         Effect::Nothing
     }

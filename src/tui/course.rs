@@ -90,6 +90,17 @@ pub enum Note {
     NotSaved(String),
     /// A prediction was recorded for the next run.
     Predicted(super::predict::Answer),
+    /// A demo step was set: its number, the steps, its note.
+    DemoStep {
+        /// 1-based.
+        n: usize,
+        /// How many steps.
+        total: usize,
+        /// The instructor's note.
+        note: Option<String>,
+    },
+    /// `]` / `[` without `--demo`.
+    NoDemo,
 }
 
 /// The parameters of `scenario`'s variant: its defaults with the variant's `--set`s applied.
@@ -142,6 +153,8 @@ pub struct Course {
     pub store: Option<Store>,
     /// Whether a failed write was already reported (once is enough).
     pub save_failed: bool,
+    /// The demo being played, and the step shown (0-based).
+    pub demo: Option<(crate::demo::Playlist, usize)>,
 }
 
 impl Course {
@@ -152,6 +165,7 @@ impl Course {
             variant_at: vec![None; n],
             store: None,
             save_failed: false,
+            demo: None,
         }
     }
 }
@@ -170,6 +184,10 @@ pub struct Setup {
     pub lang_given: bool,
     /// Whether `--theme` was given.
     pub theme_given: bool,
+    /// `--scenario ID --set K=V…`: the scenario's parameters, checked before the screen opened.
+    pub params: Option<Params>,
+    /// `--demo`: the playlist, checked before the screen opened.
+    pub demo: Option<crate::demo::Playlist>,
 }
 
 static SETUP: OnceLock<Setup> = OnceLock::new();
@@ -248,16 +266,62 @@ impl App {
     /// resume from it. Without a setup (tests), nothing is read or written.
     pub fn start_course(&mut self) {
         let Some(setup) = SETUP.get() else { return };
-        let Some(path) = setup.state.clone() else {
+        self.start_with(setup);
+    }
+
+    /// [`App::start_course`] for this setup.
+    pub fn start_with(&mut self, setup: &Setup) {
+        if let Some(path) = setup.state.clone() {
+            let mut store = Store::at(path);
+            let (state, aside) = store.load();
+            self.course.store = Some(store);
+            if let Some(aside) = aside {
+                self.message = Some(Message::Course(Note::SetAside(aside)));
+            }
+            self.resume(&state, setup);
+        }
+        if let Some(params) = &setup.params {
+            self.params[self.current] = params.clone();
+        }
+        if let Some(playlist) = &setup.demo {
+            self.course.demo = Some((playlist.clone(), 0));
+            self.demo_step(0);
+        }
+        self.refresh();
+    }
+
+    /// `]` (`+1`) / `[` (`-1`): the demo's next or previous step; sets the scenario and its
+    /// parameters without running, so the class predicts first.
+    pub fn demo_step(&mut self, delta: i32) {
+        let Some((playlist, at)) = &self.course.demo else {
+            self.message = Some(Message::Course(Note::NoDemo));
             return;
         };
-        let mut store = Store::at(path);
-        let (state, aside) = store.load();
-        self.course.store = Some(store);
-        if let Some(aside) = aside {
-            self.message = Some(Message::Course(Note::SetAside(aside)));
+        let total = playlist.steps.len();
+        let to = (*at as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize;
+        let step = playlist.steps[to].clone();
+        if let Some((_, at)) = &mut self.course.demo {
+            *at = to;
         }
-        self.resume(&state, setup);
+        if let Some(i) = self.scenarios.iter().position(|s| s.id == step.scenario.id) {
+            self.select(i);
+            self.params[i] = step.params;
+        }
+        self.editor = None;
+        self.predictions.picker = None;
+        self.message = Some(Message::Course(Note::DemoStep {
+            n: to + 1,
+            total,
+            note: step.note,
+        }));
+    }
+
+    /// The demo's position, `(step, steps)`, 1-based.
+    pub fn demo_position(&self) -> Option<(usize, usize)> {
+        self.course
+            .demo
+            .as_ref()
+            .map(|(p, at)| (at + 1, p.steps.len()))
     }
 
     /// Take over what `state` remembers.
@@ -351,6 +415,14 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
         Note::SetAside(aside) => aside.message(lang),
         Note::NotSaved(why) => strings::not_saved(why, lang),
         Note::Predicted(a) => super::predict::predicted_text(*a, lang),
+        Note::DemoStep { n, total, note } => {
+            let pos = strings::demo_position(*n, *total, lang);
+            match note {
+                Some(note) => format!("{pos}{}{note}", lang.pick(": ", "：")),
+                None => pos,
+            }
+        }
+        Note::NoDemo => C::NoDemo.get(lang).to_string(),
     }
 }
 
@@ -416,6 +488,53 @@ mod tests {
         a.apply(Action::Variant(9));
         assert_eq!(a.message, Some(Message::Course(Note::NoSuchVariant(9))));
         assert_eq!(a.current_params(), &variant_params(s, 2, 4096).unwrap());
+    }
+
+    #[test]
+    fn demo_steps_set_scenario_and_parameters_without_running() {
+        let mut a = app("zero-length");
+        a.apply(Action::DemoNext);
+        assert_eq!(a.message, Some(Message::Course(Note::NoDemo)));
+        let playlist = crate::demo::load("course-notes-en", 4096, Lang::En).unwrap();
+        let setup = Setup {
+            demo: Some(playlist),
+            ..Setup::default()
+        };
+        a.start_with(&setup);
+        assert_eq!(a.demo_position(), Some((1, 15)));
+        assert_eq!(a.scenario().id, "munmap-shifted-pointer");
+        a.apply(Action::DemoNext);
+        assert_eq!(a.demo_position(), Some((2, 15)));
+        assert_eq!(a.current_params().get(Key::MunmapShift), "4096");
+        assert!(a.running.is_none());
+        a.apply(Action::DemoPrev);
+        a.apply(Action::DemoPrev);
+        assert_eq!(a.demo_position(), Some((1, 15)));
+        assert_eq!(a.current_params().get(Key::MunmapShift), "1");
+    }
+
+    #[test]
+    fn state_resumes_tracks_parameters_scenario_and_language() {
+        let mut a = app("zero-length");
+        a.apply(Action::Variant(1));
+        finish(&mut a);
+        a.lang = Lang::Zh;
+        let state = a.state();
+        let mut b = app("playground");
+        b.resume(&state, &Setup::default());
+        assert_eq!(b.scenario().id, "zero-length");
+        assert_eq!(b.current_params(), a.current_params());
+        assert_eq!(b.course.tracks[b.current], a.course.tracks[a.current]);
+        assert_eq!(b.lang, Lang::Zh);
+        // What the command line says wins.
+        let mut c = app("playground");
+        let given = Setup {
+            scenario_given: true,
+            lang_given: true,
+            ..Setup::default()
+        };
+        c.resume(&state, &given);
+        assert_eq!((c.scenario().id, c.lang), ("playground", Lang::En));
     }
 
     #[test]

@@ -101,6 +101,10 @@ pub enum Action {
     PickerChoose,
     /// Close the picker without predicting.
     PickerCancel,
+    /// The demo's next step.
+    DemoNext,
+    /// The demo's previous step.
+    DemoPrev,
 }
 
 /// Everything the main loop feeds the app: terminal events and the lab's own.
@@ -476,6 +480,14 @@ pub const COMMANDS: &[Command] = &[
         text: S::Course(C::CmdPredict),
         bindings: &[ch('g', Action::Predict)],
         footer: &[Params],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "] [",
+        ascii_keys: "] [",
+        text: S::Course(C::CmdDemo),
+        bindings: &[ch(']', Action::DemoNext), ch('[', Action::DemoPrev)],
+        footer: &[],
     },
     Command {
         scope: Scope::Global,

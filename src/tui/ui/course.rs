@@ -116,13 +116,20 @@ pub fn verdict_line(app: &App) -> Option<Line<'static>> {
     )))
 }
 
-/// The header's course part: the prediction score once there is one (`predictions 5/7`).
+/// The header's course part: the demo's step (`demo 3/12`) while one plays, the prediction
+/// score once there is one (`predictions 5/7`).
 pub fn header_extra(app: &App) -> String {
-    let (right, total) = app.score();
-    if total == 0 {
-        return String::new();
+    let mut out = String::new();
+    if let Some((n, total)) = app.demo_position() {
+        out.push_str(&crate::strings::demo_position(n, total, app.lang));
+        out.push_str(" · ");
     }
-    format!("{} · ", crate::strings::score(right, total, app.lang))
+    let (right, total) = app.score();
+    if total > 0 {
+        out.push_str(&crate::strings::score(right, total, app.lang));
+        out.push_str(" · ");
+    }
+    out
 }
 
 /// The prediction picker: a small popup over the form, its answers around the cursor.

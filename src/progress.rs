@@ -444,6 +444,40 @@ mod tests {
     }
 
     #[test]
+    fn two_labs_writing_at_once_leave_one_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let writers: Vec<_> = (0..2u32)
+            .map(|n| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let s = Store::at(path);
+                    for runs in 0..50 {
+                        let mut state = State::default();
+                        state.scenarios.insert(
+                            format!("lab-{n}"),
+                            Track {
+                                runs,
+                                ..Track::default()
+                            },
+                        );
+                        s.save(&state).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        // The last writer wins, with a whole file: it parses, and nothing else is left.
+        let (state, aside) = Store::at(path).load();
+        assert_eq!(aside, None);
+        assert_eq!(state.scenarios.len(), 1);
+        assert_eq!(state.scenarios.values().next().map(|t| t.runs), Some(49));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
     fn no_state_means_no_path() {
         assert_eq!(path(Some(Path::new("/x/s.json")), true), None);
         assert_eq!(

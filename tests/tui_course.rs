@@ -57,3 +57,22 @@ fn a_variant_run_gets_its_check_mark_in_the_try_next_list() {
         .lines()
         .any(|l| l.contains("◐") && l.contains("unaligned-offset")));
 }
+
+#[test]
+fn the_picker_draws_at_every_size_and_in_presenter_mode() {
+    for (w, h) in [(20, 6), (30, 8), (40, 12), (60, 18), (80, 24), (160, 44)] {
+        for presenter in [false, true] {
+            let mut a = app("map-fixed-clobber", Lang::Zh, (w, h));
+            if presenter {
+                a.apply(Action::TogglePresenter);
+            }
+            a.apply(Action::Predict);
+            for _ in 0..60 {
+                a.apply(Action::Down);
+            }
+            let _ = text(&a);
+            a.apply(Action::PickerChoose);
+            assert!(a.predictions.pending.is_some());
+        }
+    }
+}

@@ -9,8 +9,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod man;
 pub mod markdown;
+pub mod progress;
 pub mod report;
 pub mod schema;
 pub mod strings;

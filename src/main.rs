@@ -8,7 +8,7 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use mmap_lab::config::{Config, Flags};
-use mmap_lab::strings::{t, S};
+use mmap_lab::strings::{t, C, S};
 use mmap_lab::{cli, man, tui};
 use scenarios::Lang;
 use std::process::ExitCode;
@@ -34,6 +34,14 @@ pub struct Cli {
     ascii: bool,
     #[arg(long, global = true)]
     mouse: bool,
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_state")]
+    state: Option<std::path::PathBuf>,
+    #[arg(long, global = true)]
+    no_state: bool,
+    #[arg(long, value_name = "FILE|NAME")]
+    demo: Option<String>,
+    #[arg(long = "set", value_name = "KEY=VALUE", requires = "scenario")]
+    lab_sets: Vec<String>,
 }
 
 /// The subcommands (their help texts: see [`command`]).
@@ -69,6 +77,12 @@ enum Command {
         shell: man::Shell,
     },
     Config,
+    Progress {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, conflicts_with = "json")]
+        reset: bool,
+    },
 }
 
 /// `run --format`.
@@ -140,6 +154,10 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
         ("theme", S::HelpTheme),
         ("ascii", S::HelpAsciiText),
         ("mouse", S::HelpMouse),
+        ("state", S::Course(C::HelpState)),
+        ("no_state", S::Course(C::HelpNoState)),
+        ("demo", S::Course(C::HelpDemo)),
+        ("lab_sets", S::Course(C::HelpLabSet)),
     ]
     .into_iter()
     .fold(cmd, |c, (id, s)| arg(c, id, s));
@@ -167,7 +185,12 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
         .mut_subcommand("completions", |c| {
             arg(c.about(t(S::HelpCompletions, lang)), "shell", S::HelpShell)
         })
-        .mut_subcommand("config", |c| c.about(t(S::HelpConfig, lang)));
+        .mut_subcommand("config", |c| c.about(t(S::HelpConfig, lang)))
+        .mut_subcommand("progress", |c| {
+            let c = c.about(t(S::Course(C::HelpProgress), lang));
+            let c = arg(c, "json", S::Course(C::HelpProgressJson));
+            arg(c, "reset", S::Course(C::HelpProgressReset))
+        });
     match lang {
         // clap's own frame is English already.
         Lang::En => cmd,
@@ -289,12 +312,14 @@ fn main() -> ExitCode {
         Some(Command::Man) => Some("man"),
         Some(Command::Completions { .. }) => Some("completions"),
         Some(Command::Config) => Some("config"),
+        Some(Command::Progress { .. }) => Some("progress"),
     };
     if let Some(name) = name {
         if let Err(code) = lab_only(&cli, name, lang) {
             return code;
         }
     }
+    let state = mmap_lab::progress::path(cli.state.as_deref(), cli.no_state);
     let text = cli::Text {
         lang,
         ascii: config.ascii.value,
@@ -336,6 +361,14 @@ fn main() -> ExitCode {
             print!("{}", config.describe());
             ExitCode::SUCCESS
         }
+        Some(Command::Progress { json, reset }) => {
+            let store = state.map(mmap_lab::progress::Store::at);
+            if reset {
+                mmap_lab::progress::reset(store, lang)
+            } else {
+                mmap_lab::progress::print(store, json, lang)
+            }
+        }
         None => {
             // `--scenario 3` is the third lesson: the lab is given its id.
             let scenario = match cli.scenario.as_deref().map(|id| cli::scenario(id, lang)) {
@@ -343,6 +376,40 @@ fn main() -> ExitCode {
                 Some(Err(code)) => return code,
                 None => None,
             };
+            // A playlist and `--set`s are checked before the screen opens (exit 2).
+            let page = scenarios::engine::page_size();
+            let demo = match cli
+                .demo
+                .as_deref()
+                .map(|d| mmap_lab::demo::load(d, page, lang))
+            {
+                Some(Ok(p)) => Some(p),
+                Some(Err(line)) => {
+                    eprintln!("mmap-lab: {line}");
+                    return ExitCode::from(cli::USAGE);
+                }
+                None => None,
+            };
+            let params = match scenario.as_deref().and_then(cli::find) {
+                Some(s) if !cli.lab_sets.is_empty() => {
+                    match mmap_lab::demo::lab_params(s, &cli.lab_sets, lang) {
+                        Ok(p) => Some(p),
+                        Err(line) => {
+                            eprintln!("mmap-lab: {line}");
+                            return ExitCode::from(cli::USAGE);
+                        }
+                    }
+                }
+                _ => None,
+            };
+            tui::course::setup(tui::course::Setup {
+                state,
+                params,
+                scenario_given: scenario.is_some() || demo.is_some(),
+                demo,
+                lang_given: cli.lang.is_some(),
+                theme_given: cli.theme.is_some(),
+            });
             tui::main_with(
                 tui::Options {
                     scenario,

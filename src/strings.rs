@@ -188,12 +188,15 @@ pub enum S {
     PmGap,
     WitnessKernel,
     WitnessNoCall,
+    /// The course's texts (issue 10), in their own table below.
+    Course(C),
 }
 
 impl S {
     /// `(English, Chinese)`.
     fn pair(self) -> (&'static str, &'static str) {
         match self {
+            S::Course(c) => c.pair(),
             S::PageSize => ("page size", "页大小"),
             S::Parameters => ("Parameters", "参数"),
             S::Steps => ("Steps", "步骤"),
@@ -432,7 +435,10 @@ impl S {
             S::NothingToCopy => ("nothing to copy yet: run the scenario first (r)", "还没有可复制的结果：先按 r 运行"),
             S::ImeHint => ("that key came from an input method: switch it to English letters (often Shift) to use the keys", "这个按键来自中文输入法：请切换到英文字母（通常按 Shift）再使用快捷键"),
             S::ResetDone => ("parameters back to the scenario's defaults", "参数已恢复为本场景的默认值"),
-            S::EditHint => ("Enter applies, Esc cancels", "Enter 确定，Esc 取消"),
+            S::EditHint => (
+                "type to replace, Enter applies, Esc cancels",
+                "直接输入即替换，Enter 确定，Esc 取消",
+            ),
             S::PressE => ("press e to type a value", "按 e 输入数值"),
             S::LookAt => ("look at", "请看"),
             S::Fixed => ("fixed", "固定"),
@@ -843,6 +849,256 @@ pub fn unreadable_config(place: &str, why: &str, lang: Lang) -> String {
         t(S::CfgUnreadable, lang),
         t(S::CfgUsingDefaults, lang)
     )
+}
+
+/// The course's texts (issue 10): editing, variants, progress, predictions, demos. A table of
+/// its own so the course's rows do not interleave with the rest of [`S`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant is documented by its row in `C::pair`
+pub enum C {
+    CmdClear,
+    CmdVariant,
+    NoVariants,
+    TryNext,
+    MarksHeading,
+    MarkDone,
+    MarkInProgress,
+    MarkNotStarted,
+    MarkOutcomes,
+    Defaults,
+    StateOff,
+    ResetKept,
+    ResetDone,
+    HelpState,
+    HelpNoState,
+    HelpProgress,
+    HelpProgressJson,
+    HelpProgressReset,
+    PickerTitle,
+    CmdPredict,
+    CmdChoose,
+    PlaylistAccepts,
+    PlaylistEmpty,
+    CmdDemo,
+    HelpDemo,
+    HelpLabSet,
+    NoDemo,
+}
+
+impl C {
+    /// `(English, Chinese)`.
+    fn pair(self) -> (&'static str, &'static str) {
+        match self {
+            C::CmdClear => ("clear", "清空"),
+            C::CmdVariant => (
+                "try next variant (or that one)",
+                "试下一个变体（或指定的那个）",
+            ),
+            C::NoVariants => (
+                "this scenario declares no variants: change a knob yourself",
+                "这个场景没有预设变体：请自己调整参数",
+            ),
+            C::Defaults => ("the defaults", "默认参数"),
+            C::PickerTitle => ("Your prediction", "你的预测"),
+            C::CmdPredict => ("predict", "预测"),
+            C::CmdChoose => ("choose", "选定"),
+            C::PlaylistAccepts => (
+                "a playlist accepts `title = \"…\"` and [[step]] tables with `scenario` (an id or a \
+                 lesson number), `set = [\"KEY=VALUE\", …]` and `note = \"…\"`",
+                "播放列表接受 `title = \"…\"` 和 [[step]] 表，表中有 `scenario`（场景 id 或课号）、\
+                 `set = [\"KEY=VALUE\", …]` 和 `note = \"…\"`",
+            ),
+            C::PlaylistEmpty => ("the playlist has no [[step]]", "播放列表里没有任何 [[step]]"),
+            C::NoDemo => (
+                "no demo is playing: start the lab with --demo FILE or --demo course-notes",
+                "没有正在播放的演示：请用 --demo FILE 或 --demo course-notes 启动",
+            ),
+            C::CmdDemo => ("demo: next / previous step", "演示：下一步 / 上一步"),
+            C::HelpDemo => (
+                "play a demo: a TOML playlist file, or a shipped one by name (course-notes, course-notes-en)",
+                "播放演示：TOML 播放列表文件，或按名称使用自带的（course-notes、course-notes-en）",
+            ),
+            C::HelpLabSet => (
+                "with --scenario: open the lab with this parameter set (as run --set)",
+                "与 --scenario 一起使用：打开界面时设置这个参数（规则同 run --set）",
+            ),
+            C::StateOff => (
+                "no state file: --no-state is given, or no home directory is known (use --state FILE)",
+                "没有状态文件：指定了 --no-state，或者找不到主目录（请用 --state FILE）",
+            ),
+            C::ResetKept => ("nothing was changed", "没有做任何改动"),
+            C::ResetDone => ("progress cleared", "进度已清除"),
+            C::HelpState => (
+                "where to keep progress (default $XDG_STATE_HOME/mmap-lab/state.json; also MMAP_LAB_STATE)",
+                "进度保存在哪个文件（默认 $XDG_STATE_HOME/mmap-lab/state.json；也可用 MMAP_LAB_STATE）",
+            ),
+            C::HelpNoState => ("remember nothing: read and write no state file", "不记录任何东西：不读也不写状态文件"),
+            C::HelpProgress => ("show the progress kept in the state file", "显示状态文件中保存的进度"),
+            C::HelpProgressJson => ("print it as JSON", "以 JSON 输出"),
+            C::HelpProgressReset => ("clear the progress (asks first)", "清除进度（会先询问）"),
+            C::TryNext => ("Try next (v, 1–9)", "接下来试试（v、1–9）"),
+            C::MarksHeading => ("Marks in the list", "列表中的标记"),
+            C::MarkDone => (
+                "done: the defaults and every variant ran",
+                "已完成：默认参数和所有变体都运行过",
+            ),
+            C::MarkInProgress => ("in progress: something ran", "进行中：运行过一部分"),
+            C::MarkNotStarted => ("not started", "尚未开始"),
+            C::MarkOutcomes => (
+                "then the last run: ✔ OK, ✘ errno, ⚡ signal, ⌛ timeout, · not run",
+                "其后是上次运行的结果：✔ 成功，✘ errno，⚡ 信号，⌛ 超时，· 未运行",
+            ),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (en, zh) = self.pair();
+        lang.pick(en, zh)
+    }
+}
+
+/// The status line after `v` or `1`–`9`: which variant, and which knobs it changed.
+pub fn variant_applied(n: usize, total: usize, changed: &[Key], lang: Lang) -> String {
+    let names: Vec<&str> = changed.iter().map(|k| k.name()).collect();
+    match (lang, names.is_empty()) {
+        (Lang::En, false) => format!(
+            "variant {n}/{total}: changed {}; predict, then press r",
+            names.join(", ")
+        ),
+        (Lang::En, true) => {
+            format!("variant {n}/{total}: the parameters were already these; press r")
+        }
+        (Lang::Zh, false) => format!(
+            "变体 {n}/{total}：改变了 {}；先预测，再按 r",
+            names.join("、")
+        ),
+        (Lang::Zh, true) => format!("变体 {n}/{total}：参数本来就是这样；按 r 运行"),
+    }
+}
+
+/// A state file the lab could not use, in one line.
+pub fn state_set_aside(path: &str, why: &str, backup: Option<&str>, lang: Lang) -> String {
+    match (lang, backup) {
+        (Lang::En, Some(b)) => {
+            format!("state file {path} not used ({why}); a copy is in {b}; starting fresh")
+        }
+        (Lang::En, None) => format!(
+            "state file {path} not used ({why}); it could not be copied, so it is left alone and \
+             nothing is saved this time"
+        ),
+        (Lang::Zh, Some(b)) => format!("未使用状态文件 {path}（{why}）；副本保存在 {b}；从头开始"),
+        (Lang::Zh, None) => {
+            format!("未使用状态文件 {path}（{why}）；无法复制它，因此不动它，本次也不保存进度")
+        }
+    }
+}
+
+/// Why a state file from a newer lab is not read.
+pub fn state_newer(found: u32, known: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("written by a newer mmap-lab: version {found}, this one reads {known}"),
+        Lang::Zh => format!("由更新版本的 mmap-lab 写入：版本 {found}，本程序只能读取 {known}"),
+    }
+}
+
+/// The first line of `mmap-lab progress`.
+pub fn state_file_line(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("progress in {path} (● done, ◐ in progress, ○ not started)"),
+        Lang::Zh => format!("进度文件 {path}（● 已完成，◐ 进行中，○ 尚未开始）"),
+    }
+}
+
+/// One scenario's row of `mmap-lab progress`.
+pub fn progress_row(runs: u32, default: bool, done: usize, total: usize, lang: Lang) -> String {
+    let d = if default { "✔" } else { "·" };
+    match lang {
+        Lang::En => format!("{runs} runs, defaults {d}, variants {done}/{total}"),
+        Lang::Zh => format!("运行 {runs} 次，默认参数 {d}，变体 {done}/{total}"),
+    }
+}
+
+/// The last line of `mmap-lab progress`.
+pub fn progress_total(done: usize, all: usize, right: u32, total: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{done}/{all} scenarios done · predictions {right}/{total}"),
+        Lang::Zh => format!("已完成 {done}/{all} 个场景 · 预测 {right}/{total}"),
+    }
+}
+
+/// `progress --reset`'s question.
+pub fn reset_question(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Clear all progress in {path}? [y/N]"),
+        Lang::Zh => format!("清除 {path} 中的全部进度？[y/N]"),
+    }
+}
+
+/// `--demo NAME` that is neither a file nor a shipped playlist.
+pub fn no_playlist(name: &str, shipped: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("no playlist `{name}`: neither a file nor a shipped one ({shipped})"),
+        Lang::Zh => format!("找不到播放列表 `{name}`：既不是文件，也不是自带的（{shipped}）"),
+    }
+}
+
+/// A playlist step naming an unknown scenario.
+pub fn playlist_unknown_scenario(id: &str, known: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("unknown scenario `{id}`; known: {known} (or a lesson number)"),
+        Lang::Zh => format!("未知场景 `{id}`；已有的场景：{known}（或课号）"),
+    }
+}
+
+/// The header's demo position.
+pub fn demo_position(n: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("demo {n}/{total}"),
+        Lang::Zh => format!("演示 {n}/{total}"),
+    }
+}
+
+/// The verdict on a prediction after its run.
+pub fn verdict(predicted: &str, right: bool, said: &str, lang: Lang) -> String {
+    match (lang, right) {
+        (Lang::En, true) => format!("you predicted {predicted}: right"),
+        (Lang::En, false) => format!("you predicted {predicted}: the kernel said {said}"),
+        (Lang::Zh, true) => format!("你预测的是 {predicted}：猜对了"),
+        (Lang::Zh, false) => format!("你预测的是 {predicted}：内核的回答是 {said}"),
+    }
+}
+
+/// The status line after a prediction is chosen.
+pub fn predicted(answer: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("prediction: {answer}; now press r"),
+        Lang::Zh => format!("预测：{answer}；现在按 r 运行"),
+    }
+}
+
+/// The header's score.
+pub fn score(right: u32, total: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("predictions {right}/{total}"),
+        Lang::Zh => format!("预测 {right}/{total}"),
+    }
+}
+
+/// The state file could not be written.
+pub fn not_saved(why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("progress not saved: {why}"),
+        Lang::Zh => format!("进度未能保存：{why}"),
+    }
+}
+
+/// `1`–`9` beyond the scenario's variants.
+pub fn no_such_variant(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("this scenario has no variant {n}"),
+        Lang::Zh => format!("这个场景没有第 {n} 个变体"),
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ struct Session {
     /// Tells the reader thread to let go of its end of the pty after its next read.
     stop: Arc<AtomicBool>,
     reader: Option<std::thread::JoinHandle<()>>,
+    /// Where this session keeps its state file, unless the test names one: a session never
+    /// reads another's progress (nor the user's).
+    _state: tempfile::TempDir,
 }
 
 fn nz(n: u16) -> NonZeroU16 {
@@ -54,6 +57,9 @@ impl Session {
         }
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
+        let state = tempfile::tempdir().expect("a state directory");
+        cmd.env_remove("MMAP_LAB_STATE");
+        cmd.env("XDG_STATE_HOME", state.path());
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -86,6 +92,7 @@ impl Session {
             seen,
             stop,
             reader: Some(reader),
+            _state: state,
         }
     }
 
@@ -373,4 +380,81 @@ fn quitting_during_a_run_leaves_no_temporary_directory() {
         .map(|d| d.flatten().map(|e| e.file_name()).collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn progress_lasts_a_run_is_marked_and_the_lab_reopens_where_it_was() {
+    let dir = tempfile::tempdir().expect("a state directory");
+    let home = dir.path().to_str().expect("a UTF-8 path");
+    let env = [("XDG_STATE_HOME", home)];
+    let mut s = Session::start(&["--scenario", "zero-length"], &env, 100, 30);
+    s.wait_text("not run yet");
+    // The first variant, `length=1`: set without running.
+    s.send("1");
+    s.wait_text("variant 1/");
+    s.send("r");
+    s.wait_text("1/18 run");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+    let file = dir.path().join("mmap-lab").join("state.json");
+    let text = std::fs::read_to_string(&file).expect("the state file");
+    assert!(
+        text.contains("zero-length") && text.contains("length=1"),
+        "{text}"
+    );
+
+    // Reopened without --scenario: on zero-length, its length 1, marked in progress.
+    let mut s = Session::start(&[], &env, 100, 30);
+    let screen = s.wait_for("zero-length with length 1", |sc| {
+        sc.lines().next().is_some_and(|l| l.contains("zero-length"))
+            && sc
+                .lines()
+                .any(|l| l.contains("length") && l.contains(" 1 "))
+    });
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("◐") && l.contains("zero-length")),
+        "marked in progress:\n{screen}"
+    );
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+
+    // --no-state writes nothing.
+    let empty = tempfile::tempdir().expect("a state directory");
+    let env = [("XDG_STATE_HOME", empty.path().to_str().expect("UTF-8"))];
+    let mut s = Session::start(&["--no-state", "--scenario", "zero-length"], &env, 100, 30);
+    s.wait_text("not run yet");
+    s.send("r");
+    s.wait_text("1/18 run");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    assert_eq!(
+        std::fs::read_dir(empty.path()).expect("readable").count(),
+        0
+    );
+}
+
+#[test]
+fn a_demo_step_sets_the_parameters_on_screen_without_running() {
+    let mut s = Session::start(&["--demo", "course-notes-en", "--no-state"], &[], 100, 30);
+    s.wait_for("the first step", |sc| {
+        sc.lines().next().is_some_and(|l| l.contains("demo 1/15"))
+    });
+    s.send("]");
+    let page = scenarios::engine::page_size().to_string();
+    let screen = s.wait_for("the second step", |sc| {
+        sc.lines().next().is_some_and(|l| l.contains("demo 2/15"))
+    });
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("munmap_shift") && l.contains(&page)),
+        "the step's setting is on screen:\n{screen}"
+    );
+    assert!(screen.contains("not run yet"), "nothing ran:\n{screen}");
+    assert!(screen.contains("0/18 run"), "nothing ran:\n{screen}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
 }

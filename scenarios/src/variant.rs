@@ -164,7 +164,7 @@ impl fmt::Display for Expect {
 
 /// Replace each `{…}` placeholder of `text` with its value for pages of `page` bytes. A
 /// placeholder it cannot read is left as written, so `--set` refuses it and names it.
-fn substitute(text: &str, page: u64) -> String {
+pub fn substitute(text: &str, page: u64) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(open) = rest.find('{') {

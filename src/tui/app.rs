@@ -72,8 +72,22 @@ pub struct Editor {
     pub key: Key,
     /// The text so far.
     pub text: String,
+    /// Whether the text is the old value, selected: the first key typed replaces it, the
+    /// first Backspace clears it (what a student expects from every text box).
+    pub selected: bool,
     /// Why the last Enter was refused.
     pub error: Option<ParamError>,
+}
+
+impl Editor {
+    /// Drop the selected old value, if it is still selected; says whether it was.
+    fn replace_selection(&mut self) -> bool {
+        let was = std::mem::take(&mut self.selected);
+        if was {
+            self.text.clear();
+        }
+        was
+    }
 }
 
 /// A message in the status line. Kept as data, not text, so `L` translates it too.
@@ -95,6 +109,8 @@ pub enum Message {
     PressE,
     /// A value was refused.
     Refused(ParamError),
+    /// A message of the course (variants, predictions, demos).
+    Course(super::course::Note),
 }
 
 /// What the screen shows that follows from the state: recomputed by [`App::refresh`] after
@@ -170,6 +186,10 @@ pub struct App {
     pub frame: usize,
     /// The status line's message.
     pub message: Option<Message>,
+    /// Variants, progress and predictions (issue 10).
+    pub course: super::course::Course,
+    /// The prediction picker and the verdicts (issue 10).
+    pub predictions: super::predict::Predictions,
     /// Derived from the state.
     pub view: View,
     /// How the drawing side measures the screen (injected, so this module imports no
@@ -197,7 +217,8 @@ impl App {
         let current = opts
             .scenario
             .as_deref()
-            .and_then(|id| scenarios.iter().position(|s| s.id == id))
+            .and_then(crate::cli::find)
+            .and_then(|found| scenarios.iter().position(|s| s.id == found.id))
             .unwrap_or(0);
         let params = scenarios.iter().map(|s| (s.defaults)(page)).collect();
         let lessons = scenarios
@@ -205,6 +226,7 @@ impl App {
             .map(|s| [s.lesson(Lang::En), s.lesson(Lang::Zh)])
             .collect();
         let results = vec![None; scenarios.len()];
+        let n = scenarios.len();
         let theme = opts.theme.unwrap_or(ThemeName::Dark);
         let focus = if opts.presenter {
             Focus::Params
@@ -247,6 +269,8 @@ impl App {
             size,
             frame: 0,
             message: None,
+            course: super::course::Course::new(n),
+            predictions: super::predict::Predictions::default(),
         };
         app.refresh();
         app
@@ -300,6 +324,8 @@ impl App {
             Mode::Help
         } else if self.editor.is_some() {
             Mode::Editing
+        } else if self.predictions.picker.is_some() {
+            Mode::Picking
         } else {
             Mode::Normal
         }
@@ -375,6 +401,9 @@ impl App {
             }
             AppEvent::Terminate => Effect::Quit,
         };
+        if matches!(effect, Effect::Quit) {
+            self.persist();
+        }
         self.refresh();
         effect
     }
@@ -384,6 +413,11 @@ impl App {
         let Some(running) = self.running.take_if(|r| r.ticket == ticket) else {
             return;
         };
+        if let Ok(record) = &result {
+            self.judge(running.scenario, record);
+            self.record_course_run(running.scenario, &running.params);
+        }
+        let persist = result.is_ok();
         if running.scenario == self.current {
             self.outcome_scroll = 0;
             self.bottom = Focus::Outcome;
@@ -392,6 +426,9 @@ impl App {
             params: running.params,
             outcome: result,
         });
+        if persist {
+            self.persist();
+        }
     }
 
     /// Carry out one action. The one place the state changes.
@@ -450,6 +487,7 @@ impl App {
             Action::Quit => return Effect::Quit,
             Action::EditChar(c) => {
                 if let Some(ed) = &mut self.editor {
+                    ed.replace_selection();
                     if ed.text.chars().count() < EDITOR_MAX && !c.is_control() {
                         ed.text.push(c);
                     }
@@ -457,7 +495,15 @@ impl App {
             }
             Action::EditBackspace => {
                 if let Some(ed) = &mut self.editor {
-                    ed.text.pop();
+                    if !ed.replace_selection() {
+                        ed.text.pop();
+                    }
+                }
+            }
+            Action::EditClear => {
+                if let Some(ed) = &mut self.editor {
+                    ed.text.clear();
+                    ed.selected = false;
                 }
             }
             Action::EditApply => self.apply_editor(),
@@ -472,6 +518,13 @@ impl App {
                 self.step(if down { 3 } else { -3 });
             }
             Action::ImeHint => self.message = Some(Message::Ime),
+            Action::NextVariant => self.apply_variant(None),
+            Action::Variant(n) => self.apply_variant(Some(usize::from(n))),
+            Action::Predict => self.open_picker(),
+            Action::PickerChoose => self.choose_prediction(),
+            Action::PickerCancel => self.close_picker(),
+            Action::DemoNext => self.demo_step(1),
+            Action::DemoPrev => self.demo_step(-1),
         }
         Effect::Nothing
     }
@@ -483,6 +536,10 @@ impl App {
             return;
         }
         if self.editor.is_some() {
+            return;
+        }
+        if self.predictions.picker.is_some() {
+            self.move_picker(delta);
             return;
         }
         match self.focus {
@@ -654,6 +711,7 @@ impl App {
         self.editor = Some(Editor {
             key,
             text: self.params[self.current].get(key),
+            selected: true,
             error: None,
         });
     }
@@ -663,10 +721,12 @@ impl App {
         // The editor only opens on a knob the scenario takes (`editable`): parse and store.
         match self.params[self.current].set(ed.key, &ed.text) {
             Ok(()) => self.flag_cursor = self.cursor_start(),
-            // Refused in place: the editor stays open with the text and the reason.
+            // Refused in place: the editor stays open with the text and the reason, the text
+            // no longer selected, so the student corrects it rather than retyping it.
             Err(err) => {
                 self.editor = Some(Editor {
                     error: Some(err),
+                    selected: false,
                     ..ed
                 })
             }
@@ -767,6 +827,39 @@ mod tests {
         assert!(a.editor.is_none());
         assert_eq!(a.current_params().offset, 4096);
         assert!(a.view.calls.iter().any(|c| c.text().ends_with("fd, 4096)")));
+    }
+
+    #[test]
+    fn the_old_value_is_selected_typing_replaces_it_and_ctrl_u_clears() {
+        let mut a = app("unaligned-offset");
+        select_key(&mut a, Key::Offset);
+        a.apply(Action::Edit);
+        assert!(a.editor.as_ref().is_some_and(|e| e.selected));
+        a.apply(Action::EditChar('4'));
+        assert_eq!(a.editor.as_ref().map(|e| e.text.as_str()), Some("4"));
+        a.apply(Action::EditChar('K'));
+        a.apply(Action::EditClear);
+        assert_eq!(a.editor.as_ref().map(|e| e.text.as_str()), Some(""));
+        a.apply(Action::EditChar('8'));
+        a.apply(Action::EditCancel);
+        assert!(a.editor.is_none());
+        assert_eq!(a.current_params().offset, 1000, "Esc applies nothing");
+        // Backspace on the selection clears it; a refused value stays, unselected.
+        a.apply(Action::Edit);
+        a.apply(Action::EditBackspace);
+        assert_eq!(a.editor.as_ref().map(|e| e.text.as_str()), Some(""));
+        for c in "4x".chars() {
+            a.apply(Action::EditChar(c));
+        }
+        a.apply(Action::EditApply);
+        let ed = a.editor.as_ref().expect("refused: the editor stays open");
+        assert_eq!((ed.text.as_str(), ed.selected), ("4x", false));
+        assert!(ed.error.is_some());
+        a.apply(Action::EditBackspace);
+        a.apply(Action::EditChar('K'));
+        a.apply(Action::EditApply);
+        assert!(a.editor.is_none());
+        assert_eq!(a.current_params().offset, 4096);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! [`action_for`] is a pure function of a key and the context (focused pane, editor open,
 //! help open): unit-tested here, without a terminal.
 
-use crate::strings::S;
+use crate::strings::{C, S};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -67,6 +67,8 @@ pub enum Action {
     EditChar(char),
     /// Erase the editor's last character.
     EditBackspace,
+    /// Clear the editor's text (Ctrl-U).
+    EditClear,
     /// Apply the editor's text.
     EditApply,
     /// Close the editor without applying.
@@ -89,6 +91,20 @@ pub enum Action {
     },
     /// A key came from an input method (a Chinese character): say how to switch it off.
     ImeHint,
+    /// Apply the scenario's next declared variant (without running).
+    NextVariant,
+    /// Apply variant N (1-based) of the scenario.
+    Variant(u8),
+    /// Open the prediction picker.
+    Predict,
+    /// Record the highlighted prediction.
+    PickerChoose,
+    /// Close the picker without predicting.
+    PickerCancel,
+    /// The demo's next step.
+    DemoNext,
+    /// The demo's previous step.
+    DemoPrev,
 }
 
 /// Everything the main loop feeds the app: terminal events and the lab's own.
@@ -135,6 +151,8 @@ pub enum Mode {
     Editing,
     /// The help overlay.
     Help,
+    /// The prediction picker.
+    Picking,
 }
 
 /// Where a command applies.
@@ -148,6 +166,8 @@ pub enum Scope {
     Editor,
     /// While the help overlay is open.
     Help,
+    /// While the prediction picker is open.
+    Picker,
 }
 
 /// One key that triggers an action.
@@ -241,10 +261,58 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Editor,
+        keys: "Ctrl-U",
+        ascii_keys: "Ctrl-U",
+        text: S::Course(C::CmdClear),
+        bindings: &[Binding {
+            code: KeyCode::Char('u'),
+            ctrl: true,
+            action: Action::EditClear,
+        }],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Editor,
         keys: "0-9 x K M G -",
         ascii_keys: "0-9 x K M G -",
         text: S::CmdTypeChars,
         bindings: &[],
+        footer: ALL_PANES,
+    },
+    // The prediction picker.
+    Command {
+        scope: Scope::Picker,
+        keys: "↑↓ jk",
+        ascii_keys: "Up/Down j/k",
+        text: S::CmdMove,
+        bindings: &[
+            key(KeyCode::Up, Action::Up),
+            ch('k', Action::Up),
+            key(KeyCode::Down, Action::Down),
+            ch('j', Action::Down),
+            key(KeyCode::PageUp, Action::PageUp),
+            key(KeyCode::PageDown, Action::PageDown),
+        ],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Picker,
+        keys: "Enter",
+        ascii_keys: "Enter",
+        text: S::Course(C::CmdChoose),
+        bindings: &[key(KeyCode::Enter, Action::PickerChoose)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Picker,
+        keys: "Esc g",
+        ascii_keys: "Esc g",
+        text: S::CmdCancel,
+        bindings: &[
+            key(KeyCode::Esc, Action::PickerCancel),
+            ch('g', Action::PickerCancel),
+            ch('q', Action::PickerCancel),
+        ],
         footer: ALL_PANES,
     },
     // The help overlay.
@@ -407,6 +475,41 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Global,
+        keys: "g",
+        ascii_keys: "g",
+        text: S::Course(C::CmdPredict),
+        bindings: &[ch('g', Action::Predict)],
+        footer: &[Params],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "] [",
+        ascii_keys: "] [",
+        text: S::Course(C::CmdDemo),
+        bindings: &[ch(']', Action::DemoNext), ch('[', Action::DemoPrev)],
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "v 1-9",
+        ascii_keys: "v 1-9",
+        text: S::Course(C::CmdVariant),
+        bindings: &[
+            ch('v', Action::NextVariant),
+            ch('1', Action::Variant(1)),
+            ch('2', Action::Variant(2)),
+            ch('3', Action::Variant(3)),
+            ch('4', Action::Variant(4)),
+            ch('5', Action::Variant(5)),
+            ch('6', Action::Variant(6)),
+            ch('7', Action::Variant(7)),
+            ch('8', Action::Variant(8)),
+            ch('9', Action::Variant(9)),
+        ],
+        footer: &[List, Lesson],
+    },
+    Command {
+        scope: Scope::Global,
         keys: "d",
         ascii_keys: "d",
         text: S::CmdReset,
@@ -501,6 +604,7 @@ pub fn halfwidth(c: char) -> char {
 fn scopes(mode: Mode, focus: Focus) -> [Option<Scope>; 2] {
     match mode {
         Mode::Editing => [Some(Scope::Editor), None],
+        Mode::Picking => [Some(Scope::Picker), None],
         Mode::Help => [Some(Scope::Help), Some(Scope::Global)],
         Mode::Normal => [Some(Scope::Pane(focus)), Some(Scope::Global)],
     }
@@ -561,6 +665,10 @@ pub fn footer(mode: Mode, focus: Focus) -> Vec<&'static Command> {
             .filter(|c| c.scope == Scope::Editor)
             .collect(),
         Mode::Help => COMMANDS.iter().filter(|c| c.scope == Scope::Help).collect(),
+        Mode::Picking => COMMANDS
+            .iter()
+            .filter(|c| c.scope == Scope::Picker)
+            .collect(),
         Mode::Normal => COMMANDS
             .iter()
             .filter(|c| {
@@ -676,6 +784,14 @@ mod tests {
             action_for(press(KeyCode::Esc), Mode::Editing, Focus::Params),
             Some(Action::EditCancel)
         );
+        assert_eq!(
+            action_for(
+                KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+                Mode::Editing,
+                Focus::Params
+            ),
+            Some(Action::EditClear)
+        );
     }
 
     #[test]
@@ -694,6 +810,7 @@ mod tests {
             let (mode, focus) = match c.scope {
                 Scope::Editor => (Mode::Editing, Focus::Params),
                 Scope::Help => (Mode::Help, Focus::List),
+                Scope::Picker => (Mode::Picking, Focus::Params),
                 Scope::Pane(f) => (Mode::Normal, f),
                 Scope::Global => (Mode::Normal, Focus::Outcome),
             };

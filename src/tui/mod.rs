@@ -16,8 +16,10 @@
 
 pub mod app;
 pub mod border;
+pub mod course;
 pub mod event;
 pub mod pagemap;
+pub mod predict;
 pub mod state;
 pub mod theme;
 pub mod ui;
@@ -176,6 +178,7 @@ fn run(
         (size.width, size.height),
     );
     app.copy_format = copy;
+    app.start_course();
     let (tx, rx) = mpsc::channel::<AppEvent>();
     // Runs in flight, and the flag that cancels them: quitting cancels and joins them, so
     // that no experiment child or temporary directory outlives the lab.

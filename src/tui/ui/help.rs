@@ -48,6 +48,7 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         th.heading,
     )));
     out.extend(global.iter().flat_map(|c| row(c)));
+    out.extend(super::course::marks_help(app));
     out.push(Line::default());
     out.push(Line::from(Span::styled(t(S::HelpClose, lang), th.dim)));
     out

@@ -46,6 +46,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         &mut out,
     );
     push(inline(&lesson.rule, th.call, th.call), 2, &mut out);
+    out.extend(super::course::try_next(app, width));
 
     // Paragraphs: runs of lines up to a blank line, a list item or a heading.
     let mut para: Vec<&str> = Vec::new();

@@ -1,4 +1,5 @@
-//! The scenario list: lesson order, grouped by topic, each scenario marked by its last run
+//! The scenario list: lesson order, grouped by topic, each scenario marked by its progress
+//! (`●` done, `◐` in progress, `○` not started: `ui::course`) and by its last run
 //! with a glyph *and* a colour (`✔`, `✘`, `⚡`, `⌛`; `·` not run yet).
 
 use super::text;
@@ -85,8 +86,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     (true, false) => app.theme.selected_idle,
                     _ => app.theme.text,
                 };
+                let (progress, progress_style) = super::course::progress_mark(app, i);
                 Line::from(vec![
                     Span::styled(cursor, app.theme.focus),
+                    Span::styled(progress, progress_style),
                     Span::styled(glyph, style),
                     Span::styled(app.scenarios[i].id, id_style),
                 ])

@@ -8,6 +8,7 @@
 //! - below that, a centred "too small" in the current language.
 
 mod call;
+mod course;
 mod help;
 mod lesson;
 mod list;
@@ -174,7 +175,8 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
         }
         Shape::Compact => {
-            let list_w = 26;
+            // 27: the longest id beside the cursor, the progress mark and the outcome mark.
+            let list_w = 27;
             a.list = Some(Rect::new(body.x, body.y, list_w, body.height));
             let main = Rect::new(body.x + list_w, body.y, body.width - list_w, body.height);
             let keys = app.view.keys.len() as u16;
@@ -453,6 +455,7 @@ impl App {
             render_message(self, r, buf);
         }
         render_footer(self, a.footer, a.status.is_none(), buf);
+        course::render_picker(self, area, buf);
         if self.help.is_some() {
             help::render(self, area, buf);
         }
@@ -470,7 +473,8 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         super::ThemeName::Mono => S::ThemeMono,
     };
     let right = format!(
-        " {} · {} {} · {} · {} ",
+        " {}{} · {} {} · {} · {} ",
+        course::header_extra(app),
         strings::run_count(done, app.scenarios.len(), app.lang),
         t(S::PageSize, app.lang),
         app.page,
@@ -521,6 +525,7 @@ pub fn message_text(app: &App, m: &Message) -> String {
         Message::AlreadyRunning => t(S::AlreadyRunning, lang).to_string(),
         Message::PressE => t(S::PressE, lang).to_string(),
         Message::Refused(err) => strings::param_error(err, lang),
+        Message::Course(note) => crate::tui::course::note_text(note, lang),
     }
 }
 

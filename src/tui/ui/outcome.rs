@@ -17,6 +17,9 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let lang = app.lang;
     let mut raw: Vec<(Line<'static>, usize)> = Vec::new();
     raw.push((call::outcome_summary(app), 2));
+    if let Some(v) = super::course::verdict_line(app) {
+        raw.push((v, 2));
+    }
     // "OK, but…": each warning's sentence right under the outcome it qualifies.
     if let Some(record) = app.record() {
         for w in report::warnings(record, lang) {

@@ -74,7 +74,17 @@ fn detail(app: &App, key: Key, width: usize, indent: usize, doc_shown: bool) -> 
     };
     if let Some(ed) = app.editor.as_ref().filter(|e| e.key == key) {
         let input = Line::from(vec![
-            Span::styled(format!("{}▏", ed.text), th.editor),
+            // The old value shows selected (reversed, underlined): typing replaces it.
+            if ed.selected {
+                Span::styled(
+                    format!("{}▏", ed.text),
+                    th.editor.add_modifier(
+                        ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::UNDERLINED,
+                    ),
+                )
+            } else {
+                Span::styled(format!("{}▏", ed.text), th.editor)
+            },
             Span::styled(format!("  {}", t(S::EditHint, lang)), th.dim),
         ]);
         push_wrapped(input, &mut out);

@@ -1,0 +1,561 @@
+//! The course (issue 10): each scenario's declared variants one key away (`v`, `1`–`9`),
+//! which of them ran, and whether a scenario is done. Kept apart from [`super::app`] so that
+//! file only carries the dispatch lines; the state here is plain data that `progress.rs`
+//! stores between sessions.
+
+use super::app::{App, Message};
+use super::theme::ThemeName;
+use crate::progress::{SetAside, State, Store};
+use crate::strings::{self, C};
+use scenarios::params::{Key, Params};
+use scenarios::{Lang, Scenario};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// What a student did with one scenario. Serialised as is into the state file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Track {
+    /// How many runs finished.
+    pub runs: u32,
+    /// Whether the defaults ran.
+    pub default_done: bool,
+    /// Which declared variants ran, by index (shorter than the variants when the catalogue
+    /// grew since the state was written: missing means not run).
+    pub variants_done: Vec<bool>,
+    /// Predictions that were right.
+    pub right: u32,
+    /// Predictions that were wrong.
+    pub wrong: u32,
+    /// The last parameters, as `KEY=VALUE` texts of the keys the scenario takes.
+    pub last_params: Vec<String>,
+}
+
+/// How far a student got with a scenario: shown in the list apart from the last outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Nothing ran.
+    NotStarted,
+    /// Something ran, but not the defaults and every variant.
+    InProgress,
+    /// The defaults and every variant ran.
+    Done,
+}
+
+impl Track {
+    /// Whether variant `i` ran.
+    pub fn variant_done(&self, i: usize) -> bool {
+        self.variants_done.get(i).copied().unwrap_or(false)
+    }
+
+    /// The stage, for a scenario with `variants` declared variants.
+    pub fn stage(&self, variants: usize) -> Stage {
+        if self.default_done && (0..variants).all(|i| self.variant_done(i)) {
+            Stage::Done
+        } else if self.runs > 0 {
+            Stage::InProgress
+        } else {
+            Stage::NotStarted
+        }
+    }
+
+    fn mark_variant(&mut self, i: usize) {
+        if self.variants_done.len() <= i {
+            self.variants_done.resize(i + 1, false);
+        }
+        self.variants_done[i] = true;
+    }
+}
+
+/// A status message of the course's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// Variant `n` (1-based) of `total` applied; these knobs changed.
+    Variant {
+        /// Its number.
+        n: usize,
+        /// How many the scenario declares.
+        total: usize,
+        /// The knobs it changed (none: the parameters were already these).
+        changed: Vec<Key>,
+    },
+    /// The scenario declares no variants.
+    NoVariants,
+    /// There is no variant with this number.
+    NoSuchVariant(usize),
+    /// The state file could not be used.
+    SetAside(SetAside),
+    /// The state file could not be written (where, and why).
+    NotSaved(String),
+    /// A prediction was recorded for the next run.
+    Predicted(super::predict::Answer),
+    /// A demo step was set: its number, the steps, its note.
+    DemoStep {
+        /// 1-based.
+        n: usize,
+        /// How many steps.
+        total: usize,
+        /// The instructor's note.
+        note: Option<String>,
+    },
+    /// `]` / `[` without `--demo`.
+    NoDemo,
+}
+
+/// The parameters of `scenario`'s variant: its defaults with the variant's `--set`s applied.
+/// `None` only if a declaration were wrong, which the catalogue's tests rule out.
+pub fn variant_params(scenario: &Scenario, index: usize, page: u64) -> Option<Params> {
+    let v = scenario.variants.get(index)?;
+    let mut params = (scenario.defaults)(page);
+    for set in v.sets(page) {
+        scenarios::session::apply(scenario, &mut params, &set).ok()?;
+    }
+    Some(params)
+}
+
+/// The keys whose values differ between `a` and `b`, in the order the form shows them.
+pub fn changed_keys(scenario: &Scenario, a: &Params, b: &Params) -> Vec<Key> {
+    scenario
+        .shown_keys()
+        .into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect()
+}
+
+/// The parameters as `KEY=VALUE` texts of the keys the scenario takes, for the state file.
+pub fn param_sets(scenario: &Scenario, params: &Params) -> Vec<String> {
+    scenario
+        .keys
+        .iter()
+        .map(|k| format!("{}={}", k.name(), params.get(*k)))
+        .collect()
+}
+
+/// The defaults with `sets` applied; `None` when one is refused (a state file from another
+/// version): the caller keeps the defaults then.
+pub fn params_from_sets(scenario: &Scenario, sets: &[String], page: u64) -> Option<Params> {
+    let mut params = (scenario.defaults)(page);
+    for set in sets {
+        scenarios::session::apply(scenario, &mut params, set).ok()?;
+    }
+    Some(params)
+}
+
+/// The course's part of the lab's state.
+#[derive(Debug, Clone, Default)]
+pub struct Course {
+    /// One track per scenario, in lesson order.
+    pub tracks: Vec<Track>,
+    /// The variant each scenario last applied with `v` (where the next `v` continues).
+    pub variant_at: Vec<Option<usize>>,
+    /// Where progress is kept (`None`: `--no-state`, or a test).
+    pub store: Option<Store>,
+    /// Whether a failed write was already reported (once is enough).
+    pub save_failed: bool,
+    /// The demo being played, and the step shown (0-based).
+    pub demo: Option<(crate::demo::Playlist, usize)>,
+}
+
+impl Course {
+    /// Empty tracks for `n` scenarios.
+    pub fn new(n: usize) -> Course {
+        Course {
+            tracks: vec![Track::default(); n],
+            variant_at: vec![None; n],
+            store: None,
+            save_failed: false,
+            demo: None,
+        }
+    }
+}
+
+/// What the command line asked of the course. `main` sets it once before the lab starts and
+/// the lab reads it when it starts ([`App::start_course`]): a global rather than new fields of
+/// the shared `Options`, which every test and branch constructs, so adding the course's
+/// options touches none of them.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// The state file (`None`: `--no-state`).
+    pub state: Option<PathBuf>,
+    /// Whether `--scenario` was given (else the state's last scenario is opened).
+    pub scenario_given: bool,
+    /// Whether `--lang` was given (else the state's language wins over the locale).
+    pub lang_given: bool,
+    /// Whether `--theme` was given.
+    pub theme_given: bool,
+    /// `--scenario ID --set K=V…`: the scenario's parameters, checked before the screen opened.
+    pub params: Option<Params>,
+    /// `--demo`: the playlist, checked before the screen opened.
+    pub demo: Option<crate::demo::Playlist>,
+}
+
+static SETUP: OnceLock<Setup> = OnceLock::new();
+
+/// Set what the command line asked of the course (once; later calls are ignored).
+pub fn setup(setup: Setup) {
+    let _ = SETUP.set(setup);
+}
+
+fn theme_name(name: ThemeName) -> &'static str {
+    match name {
+        ThemeName::Dark => "dark",
+        ThemeName::Light => "light",
+        ThemeName::Mono => "mono",
+    }
+}
+
+fn theme_named(name: &str) -> Option<ThemeName> {
+    [ThemeName::Dark, ThemeName::Light, ThemeName::Mono]
+        .into_iter()
+        .find(|t| theme_name(*t) == name)
+}
+
+impl App {
+    /// `v`: apply the variant after the one applied last (the first, the first time); `1`–`9`
+    /// (`Some(n)`, 1-based): that one. Sets the parameters without running, so the student
+    /// predicts first, and says which knobs changed.
+    pub fn apply_variant(&mut self, number: Option<usize>) {
+        let scenario = self.scenario();
+        let total = scenario.variants.len();
+        if total == 0 {
+            self.message = Some(Message::Course(Note::NoVariants));
+            return;
+        }
+        let index = match number {
+            Some(n) if (1..=total).contains(&n) => n - 1,
+            Some(n) => {
+                self.message = Some(Message::Course(Note::NoSuchVariant(n)));
+                return;
+            }
+            None => self.course.variant_at[self.current].map_or(0, |i| (i + 1) % total),
+        };
+        let Some(params) = variant_params(scenario, index, self.page) else {
+            return;
+        };
+        let changed = changed_keys(scenario, &self.params[self.current], &params);
+        self.params[self.current] = params;
+        self.course.variant_at[self.current] = Some(index);
+        self.editor = None;
+        self.message = Some(Message::Course(Note::Variant {
+            n: index + 1,
+            total,
+            changed,
+        }));
+    }
+
+    /// Count a finished run of scenario `i` with `params`: the defaults or a variant get
+    /// their check mark.
+    pub fn record_course_run(&mut self, i: usize, params: &Params) {
+        let scenario = self.scenarios[i];
+        let page = self.page;
+        let track = &mut self.course.tracks[i];
+        track.runs = track.runs.saturating_add(1);
+        if *params == (scenario.defaults)(page) {
+            track.default_done = true;
+        }
+        for v in 0..scenario.variants.len() {
+            if variant_params(scenario, v, page).as_ref() == Some(params) {
+                track.mark_variant(v);
+            }
+        }
+        track.last_params = param_sets(scenario, params);
+    }
+
+    /// Start the course as the command line asked ([`setup`]): read the state file and
+    /// resume from it. Without a setup (tests), nothing is read or written.
+    pub fn start_course(&mut self) {
+        let Some(setup) = SETUP.get() else { return };
+        self.start_with(setup);
+    }
+
+    /// [`App::start_course`] for this setup.
+    pub fn start_with(&mut self, setup: &Setup) {
+        if let Some(path) = setup.state.clone() {
+            let mut store = Store::at(path);
+            let (state, aside) = store.load();
+            self.course.store = Some(store);
+            if let Some(aside) = aside {
+                self.message = Some(Message::Course(Note::SetAside(aside)));
+            }
+            self.resume(&state, setup);
+        }
+        if let Some(params) = &setup.params {
+            self.params[self.current] = params.clone();
+        }
+        if let Some(playlist) = &setup.demo {
+            self.course.demo = Some((playlist.clone(), 0));
+            self.demo_step(0);
+        }
+        self.refresh();
+    }
+
+    /// `]` (`+1`) / `[` (`-1`): the demo's next or previous step; sets the scenario and its
+    /// parameters without running, so the class predicts first.
+    pub fn demo_step(&mut self, delta: i32) {
+        let Some((playlist, at)) = &self.course.demo else {
+            self.message = Some(Message::Course(Note::NoDemo));
+            return;
+        };
+        let total = playlist.steps.len();
+        let to = (*at as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize;
+        let step = playlist.steps[to].clone();
+        if let Some((_, at)) = &mut self.course.demo {
+            *at = to;
+        }
+        if let Some(i) = self.scenarios.iter().position(|s| s.id == step.scenario.id) {
+            self.select(i);
+            self.params[i] = step.params;
+        }
+        self.editor = None;
+        self.predictions.picker = None;
+        self.message = Some(Message::Course(Note::DemoStep {
+            n: to + 1,
+            total,
+            note: step.note,
+        }));
+    }
+
+    /// The demo's position, `(step, steps)`, 1-based.
+    pub fn demo_position(&self) -> Option<(usize, usize)> {
+        self.course
+            .demo
+            .as_ref()
+            .map(|(p, at)| (at + 1, p.steps.len()))
+    }
+
+    /// Take over what `state` remembers.
+    pub fn resume(&mut self, state: &State, setup: &Setup) {
+        for (i, scenario) in self.scenarios.iter().enumerate() {
+            let Some(track) = state.scenarios.get(scenario.id) else {
+                continue;
+            };
+            self.course.tracks[i] = track.clone();
+            if let Some(p) = params_from_sets(scenario, &track.last_params, self.page) {
+                self.params[i] = p;
+            }
+        }
+        if !setup.lang_given {
+            if let Some(lang) = state.lang.as_deref().and_then(Lang::parse) {
+                self.lang = lang;
+            }
+        }
+        if !setup.theme_given {
+            if let Some(name) = state.theme.as_deref().and_then(theme_named) {
+                self.theme = super::theme::Theme::named(name);
+            }
+        }
+        if !setup.scenario_given {
+            let last = state.last_scenario.as_deref();
+            if let Some(i) = self.scenarios.iter().position(|s| Some(s.id) == last) {
+                self.select(i);
+            }
+        }
+        self.refresh();
+    }
+
+    /// What the state file should say now.
+    pub fn state(&self) -> State {
+        let mut state = State {
+            last_scenario: Some(self.scenario().id.to_string()),
+            lang: Some(self.lang.code().to_string()),
+            theme: Some(theme_name(self.theme.name).to_string()),
+            ..State::default()
+        };
+        for (i, scenario) in self.scenarios.iter().enumerate() {
+            let mut track = self.course.tracks[i].clone();
+            // The parameters as they are now, run or not: the lab reopens with them.
+            track.last_params = if self.params[i] == (scenario.defaults)(self.page) {
+                Vec::new()
+            } else {
+                param_sets(scenario, &self.params[i])
+            };
+            if track != Track::default() {
+                state.scenarios.insert(scenario.id.to_string(), track);
+            }
+        }
+        state
+    }
+
+    /// Write the state file, if there is one; a failure is said once in the status line.
+    pub fn persist(&mut self) {
+        let Some(store) = &self.course.store else {
+            return;
+        };
+        if let Err(err) = store.save(&self.state()) {
+            if !self.course.save_failed {
+                self.course.save_failed = true;
+                self.message = Some(Message::Course(Note::NotSaved(format!(
+                    "{}: {err}",
+                    store.path.display()
+                ))));
+            }
+        }
+    }
+
+    /// Scenario `i`'s stage.
+    pub fn stage(&self, i: usize) -> Stage {
+        self.course.tracks[i].stage(self.scenarios[i].variants.len())
+    }
+
+    /// How many scenarios are done.
+    pub fn done_count(&self) -> usize {
+        (0..self.scenarios.len())
+            .filter(|i| self.stage(*i) == Stage::Done)
+            .count()
+    }
+}
+
+/// A course message as text.
+pub fn note_text(note: &Note, lang: Lang) -> String {
+    match note {
+        Note::Variant { n, total, changed } => strings::variant_applied(*n, *total, changed, lang),
+        Note::NoVariants => C::NoVariants.get(lang).to_string(),
+        Note::NoSuchVariant(n) => strings::no_such_variant(*n, lang),
+        Note::SetAside(aside) => aside.message(lang),
+        Note::NotSaved(why) => strings::not_saved(why, lang),
+        Note::Predicted(a) => super::predict::predicted_text(*a, lang),
+        Note::DemoStep { n, total, note } => {
+            let pos = strings::demo_position(*n, *total, lang);
+            match note {
+                Some(note) => format!("{pos}{}{note}", lang.pick(": ", "：")),
+                None => pos,
+            }
+        }
+        Note::NoDemo => C::NoDemo.get(lang).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::event::Action;
+    use crate::tui::state::Options;
+
+    fn app(id: &str) -> App {
+        App::new(
+            &Options {
+                scenario: Some(id.to_string()),
+                lang: Lang::En,
+                presenter: false,
+                theme: None,
+                ascii: false,
+                mouse: false,
+            },
+            4096,
+            (100, 30),
+        )
+    }
+
+    fn finish(a: &mut App) {
+        let params = a.current_params().clone();
+        let i = a.current;
+        a.record_course_run(i, &params);
+    }
+
+    #[test]
+    fn v_applies_the_variants_in_turn_without_running_and_says_what_changed() {
+        let mut a = app("unaligned-offset");
+        let s = a.scenario();
+        let total = s.variants.len();
+        assert!(total >= 3);
+        let effect = a.apply(Action::NextVariant);
+        assert!(matches!(effect, crate::tui::app::Effect::Nothing));
+        assert!(a.running.is_none());
+        let want = variant_params(s, 0, 4096).unwrap();
+        assert_eq!(a.current_params(), &want);
+        let defaults = (s.defaults)(4096);
+        assert_eq!(
+            a.message,
+            Some(Message::Course(Note::Variant {
+                n: 1,
+                total,
+                changed: changed_keys(s, &defaults, &want),
+            }))
+        );
+        a.apply(Action::NextVariant);
+        assert_eq!(a.current_params(), &variant_params(s, 1, 4096).unwrap());
+        // `offset=4096`, the variant the lesson quotes first, changes exactly that knob.
+        a.apply(Action::Reset);
+        a.apply(Action::Variant(2));
+        assert_eq!(a.current_params().offset, 4096);
+        assert!(matches!(
+            &a.message,
+            Some(Message::Course(Note::Variant { n: 2, changed, .. })) if changed == &[Key::Offset]
+        ));
+        a.apply(Action::Variant(3));
+        assert_eq!(a.current_params(), &variant_params(s, 2, 4096).unwrap());
+        a.apply(Action::Variant(9));
+        assert_eq!(a.message, Some(Message::Course(Note::NoSuchVariant(9))));
+        assert_eq!(a.current_params(), &variant_params(s, 2, 4096).unwrap());
+    }
+
+    #[test]
+    fn demo_steps_set_scenario_and_parameters_without_running() {
+        let mut a = app("zero-length");
+        a.apply(Action::DemoNext);
+        assert_eq!(a.message, Some(Message::Course(Note::NoDemo)));
+        let playlist = crate::demo::load("course-notes-en", 4096, Lang::En).unwrap();
+        let setup = Setup {
+            demo: Some(playlist),
+            ..Setup::default()
+        };
+        a.start_with(&setup);
+        assert_eq!(a.demo_position(), Some((1, 15)));
+        assert_eq!(a.scenario().id, "munmap-shifted-pointer");
+        a.apply(Action::DemoNext);
+        assert_eq!(a.demo_position(), Some((2, 15)));
+        assert_eq!(a.current_params().get(Key::MunmapShift), "4096");
+        assert!(a.running.is_none());
+        a.apply(Action::DemoPrev);
+        a.apply(Action::DemoPrev);
+        assert_eq!(a.demo_position(), Some((1, 15)));
+        assert_eq!(a.current_params().get(Key::MunmapShift), "1");
+    }
+
+    #[test]
+    fn state_resumes_tracks_parameters_scenario_and_language() {
+        let mut a = app("zero-length");
+        a.apply(Action::Variant(1));
+        finish(&mut a);
+        a.lang = Lang::Zh;
+        let state = a.state();
+        let mut b = app("playground");
+        b.resume(&state, &Setup::default());
+        assert_eq!(b.scenario().id, "zero-length");
+        assert_eq!(b.current_params(), a.current_params());
+        assert_eq!(b.course.tracks[b.current], a.course.tracks[a.current]);
+        assert_eq!(b.lang, Lang::Zh);
+        // What the command line says wins.
+        let mut c = app("playground");
+        let given = Setup {
+            scenario_given: true,
+            lang_given: true,
+            ..Setup::default()
+        };
+        c.resume(&state, &given);
+        assert_eq!((c.scenario().id, c.lang), ("playground", Lang::En));
+    }
+
+    #[test]
+    fn a_scenario_is_done_when_its_default_and_every_variant_ran() {
+        let mut a = app("unaligned-offset");
+        let i = a.current;
+        assert_eq!(a.stage(i), Stage::NotStarted);
+        a.apply(Action::NextVariant);
+        finish(&mut a);
+        assert_eq!(a.stage(i), Stage::InProgress);
+        assert!(a.course.tracks[i].variant_done(0));
+        assert!(!a.course.tracks[i].default_done);
+        a.apply(Action::Reset);
+        finish(&mut a);
+        assert!(a.course.tracks[i].default_done);
+        for n in 2..=a.scenario().variants.len() as u8 {
+            assert_eq!(a.stage(i), Stage::InProgress);
+            a.apply(Action::Variant(n));
+            finish(&mut a);
+        }
+        assert_eq!(a.stage(i), Stage::Done);
+        assert_eq!(a.done_count(), 1);
+    }
+}

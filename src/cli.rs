@@ -6,7 +6,7 @@
 
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
-use crate::{markdown, output, schema, suggest};
+use crate::{markdown, output, schema, signals, suggest};
 use scenarios::{catalog, engine, Lang, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -135,7 +135,13 @@ pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> Exit
         Ok(p) => p,
         Err(code) => return code,
     };
-    match scenarios::run_scenario(scenario, &params) {
+    let interrupt = signals::interrupt();
+    let result = scenarios::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
+    // Interrupted: the engine has removed everything; nothing more is said.
+    if let Some(code) = interrupt.caught() {
+        return code;
+    }
+    match result {
         Ok(record) => {
             let shown = match format {
                 Format::Json => format!("{}\n", to_json(&record)),
@@ -189,9 +195,14 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
     let lang = text.lang;
     let mut records = Vec::new();
     let mut reports = Vec::new();
+    let interrupt = signals::interrupt();
     for scenario in catalog::all() {
         let params = (scenario.defaults)(engine::page_size());
-        match scenarios::run_scenario(scenario, &params) {
+        let result = scenarios::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
+        if let Some(code) = interrupt.caught() {
+            return code;
+        }
+        match result {
             Ok(record) => {
                 match format {
                     Format::Text => {

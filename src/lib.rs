@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod output;
 pub mod report;
 pub mod schema;
+pub mod signals;
 pub mod strings;
 pub mod suggest;
 pub mod tui;

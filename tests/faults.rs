@@ -173,3 +173,62 @@ fn scenario_with_a_subcommand_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--scenario"));
 }
+
+/// Start `run mmap-copy` with a 256 MiB source in a private TMPDIR, wait until `ready` says
+/// so about the directory, send `signal`, and check the exit status and that nothing is left.
+fn interrupt_a_copy(signal: (&str, i32), ready: fn(&std::path::Path) -> bool) {
+    let tmp = tempfile::tempdir().expect("private TMPDIR");
+    let mut child = lab()
+        .args(["run", "mmap-copy", "--set", "copy_size=256M"])
+        .env("TMPDIR", tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let start = std::time::Instant::now();
+    let dir = loop {
+        let found = std::fs::read_dir(tmp.path())
+            .expect("readable")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("mmap-lab-"))
+            });
+        if let Some(dir) = found.filter(|d| ready(d)) {
+            break dir;
+        }
+        assert!(start.elapsed().as_secs() < 120, "the run never got there");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let status = Command::new("kill")
+        .args([&format!("-{}", signal.0), &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("ends");
+    no_panic(&out.stderr, signal.0);
+    assert_eq!(out.status.code(), Some(128 + signal.1), "{}", signal.0);
+    assert!(!dir.exists(), "{}: {} left behind", signal.0, dir.display());
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("readable").collect();
+    assert!(left.is_empty(), "{}: {left:?}", signal.0);
+}
+
+#[test]
+fn a_signal_while_the_source_is_generated_leaves_nothing() {
+    for signal in [("INT", 2), ("TERM", 15), ("HUP", 1)] {
+        interrupt_a_copy(signal, |_| true);
+    }
+}
+
+#[test]
+fn a_signal_during_the_copy_leaves_nothing() {
+    // The source is complete: the experiment child is running (or about to).
+    interrupt_a_copy(("TERM", 15), |dir| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| e.metadata().is_ok_and(|m| m.len() >= 256 << 20))
+        })
+    });
+}

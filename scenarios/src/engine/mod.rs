@@ -60,6 +60,13 @@ pub enum EngineError {
     /// The plan refers to a step that has not run yet, or has too many steps.
     #[error("invalid plan: {0}")]
     Plan(String),
+    /// The run was cancelled before its experiment started (while its files were made);
+    /// they are removed.
+    #[error("cancelled")]
+    Cancelled,
+    /// A buffer of the engine could not be allocated (`ulimit -v`, an exhausted machine).
+    #[error("out of memory: a buffer of {0} bytes could not be allocated")]
+    Memory(u64),
 }
 
 fn sys(what: &'static str) -> impl FnOnce(Errno) -> EngineError {
@@ -130,13 +137,21 @@ fn validate(plan: &Plan) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// Create `path` with `size` bytes of the lab's pattern, a chunk at a time.
-fn write_pattern(path: &Path, size: u64) -> io::Result<()> {
+/// Create `path` with `size` bytes of the lab's pattern, a chunk at a time, checking `cancel`
+/// between chunks: a 1 GiB source takes seconds on a slow disk, and quitting must not wait
+/// for it (nor leave it: the caller's temporary directory goes when this returns).
+fn write_pattern(path: &Path, size: u64, cancel: Option<&AtomicBool>) -> Result<(), EngineError> {
     const CHUNK: u64 = 1 << 20;
     let mut file = File::create(path)?;
-    let mut buf = Vec::with_capacity(CHUNK.min(size) as usize);
+    // Fallible: under `ulimit -v` the buffer is an error to report, not an abort.
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(CHUNK.min(size) as usize)
+        .map_err(|_| EngineError::Memory(CHUNK.min(size)))?;
     let mut off = 0;
     while off < size {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(EngineError::Cancelled);
+        }
         let n = CHUNK.min(size - off);
         buf.clear();
         buf.extend((off..off + n).map(plan::pattern_byte));
@@ -159,7 +174,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     let page = page_size();
     let dir = tempfile::Builder::new().prefix("mmap-lab-").tempdir()?;
     for f in &plan.files {
-        write_pattern(&dir.path().join(f.name), f.size)?;
+        write_pattern(&dir.path().join(f.name), f.size, cancel)?;
     }
     let dir_c = CString::new(dir.path().as_os_str().as_bytes())
         .map_err(|e| EngineError::Files(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
@@ -169,7 +184,11 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
         .map(|s| s.op.family().scratch_len())
         .max()
         .unwrap_or(0);
-    let mut scratch = vec![0u8; scratch_len];
+    let mut scratch = Vec::new();
+    scratch
+        .try_reserve_exact(scratch_len)
+        .map_err(|_| EngineError::Memory(scratch_len as u64))?;
+    scratch.resize(scratch_len, 0);
     let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe2"))?;
     let wanted = witness::wanted();
     let filter = wanted.is_ok().then(|| witness::filter(plan));

@@ -178,7 +178,7 @@ fn scenario_with_a_subcommand_is_a_usage_error() {
 /// so about the directory, send `signal`, and check the exit status and that nothing is left.
 fn interrupt_a_copy(signal: (&str, i32), ready: fn(&std::path::Path) -> bool) {
     let tmp = tempfile::tempdir().expect("private TMPDIR");
-    let mut child = lab()
+    let child = lab()
         .args(["run", "mmap-copy", "--set", "copy_size=256M"])
         .env("TMPDIR", tmp.path())
         .stdout(Stdio::null())

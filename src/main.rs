@@ -312,6 +312,10 @@ fn main() -> ExitCode {
             return code;
         }
     }
+    // Before anything that makes a temporary directory: what a `kill -9` left goes.
+    if matches!(cli.command, None | Some(Command::Run { .. })) {
+        mmap_lab::leftovers::sweep(lang);
+    }
     let text = cli::Text {
         lang,
         ascii: config.ascii.value,

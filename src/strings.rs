@@ -46,6 +46,7 @@ pub enum S {
     OutputFailed,
     NotUtf8,
     ScenarioWithCommand,
+    RemovedLeftovers,
     ClapError,
     ClapInvalidValue,
     ClapUnknownArgument,
@@ -269,6 +270,10 @@ impl S {
             S::ScenarioWithCommand => (
                 "`--scenario` opens the lab at a lesson; it cannot go with a subcommand (use `run ID` or `explain ID`)",
                 "`--scenario` 用于在某一课打开实验室，不能与子命令一起使用（请用 `run ID` 或 `explain ID`）",
+            ),
+            S::RemovedLeftovers => (
+                "removed {n} temporary directory(ies) left in {dir} by runs that ended abruptly: {names}",
+                "已删除异常结束的运行在 {dir} 中留下的 {n} 个临时目录：{names}",
             ),
             // clap's error messages; `{arg}`, `{value}`, `{other}` are filled in.
             S::ClapError => ("error: ", "错误："),

@@ -232,3 +232,108 @@ fn a_signal_during_the_copy_leaves_nothing() {
         })
     });
 }
+
+#[test]
+fn what_a_kill_9_left_is_removed_by_the_next_start_and_a_live_run_is_not() {
+    let tmp = tempfile::tempdir().expect("private TMPDIR");
+    let start_copy = || {
+        lab()
+            .args(["run", "mmap-copy", "--set", "copy_size=256M"])
+            .env("TMPDIR", tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts")
+    };
+    // The directory of a run, once its source file exists.
+    let dir_of = |skip: &[std::path::PathBuf]| loop {
+        let found = std::fs::read_dir(tmp.path())
+            .expect("readable")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                !skip.contains(p) && std::fs::read_dir(p).is_ok_and(|mut d| d.next().is_some())
+            });
+        if let Some(dir) = found {
+            return dir;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let mut crashed = start_copy();
+    let left = dir_of(&[]);
+    crashed.kill().expect("SIGKILL");
+    crashed.wait().expect("reaped");
+    assert!(left.exists(), "SIGKILL leaves the directory");
+
+    let out = lab()
+        .args(["run", "zero-length"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("removed 1"), "{err}");
+    assert!(!left.exists(), "the leftover is removed");
+
+    // A run in flight: its directory survives the next start's sweep.
+    let mut live = start_copy();
+    let live_dir = dir_of(&[]);
+    let out = lab()
+        .args(["--lang", "zh", "run", "zero-length"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .expect("runs");
+    assert!(out.stderr.is_empty(), "nothing to remove");
+    assert!(live_dir.exists(), "a live run's directory stays");
+    live.kill().expect("SIGKILL");
+    live.wait().expect("reaped");
+    let out = lab()
+        .args(["--lang", "zh", "run", "zero-length"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已删除"));
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("readable").collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_buffer_that_cannot_be_allocated_is_an_error_not_an_abort() {
+    let tmp = tempfile::tempdir().expect("private TMPDIR");
+    let mut reported = false;
+    // Where the limit falls between the program's start and its 1 MiB buffers depends on the
+    // build, so a range of limits is tried.
+    for kib in (6000..40000).step_by(400) {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {kib} && exec \"$0\" run mmap-copy --set copy_size=1M"
+            ))
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .env("TMPDIR", tmp.path())
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains("memory allocation of 1048576 bytes failed"),
+            "{kib} KiB: {err}"
+        );
+        if err.contains("1048576 bytes could not be allocated") {
+            assert_eq!(out.status.code(), Some(1), "{kib} KiB: {err}");
+            reported = true;
+        }
+        if out.status.code() == Some(0) {
+            break;
+        }
+    }
+    assert!(reported, "no limit reached the buffers");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("readable").collect();
+    assert!(
+        left.iter()
+            .all(|e| e.as_ref().is_ok_and(|e| !e.path().join("source").exists())),
+        "{left:?}"
+    );
+}

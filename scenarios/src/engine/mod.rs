@@ -15,6 +15,7 @@ pub mod ops;
 pub mod plan;
 pub mod record;
 pub mod signals;
+pub mod tempdir;
 pub mod wire;
 pub mod witness;
 
@@ -172,7 +173,9 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
 pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, EngineError> {
     validate(plan)?;
     let page = page_size();
-    let dir = tempfile::Builder::new().prefix("mmap-lab-").tempdir()?;
+    // Locked for its lifetime, so that a later start can tell a crashed run's directory
+    // from a live one (see `tempdir`).
+    let dir = tempdir::LabDir::create()?;
     for f in &plan.files {
         write_pattern(&dir.path().join(f.name), f.size, cancel)?;
     }

@@ -6,7 +6,7 @@
 
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
-use crate::{markdown, output, schema, signals, suggest};
+use crate::{fault, markdown, output, schema, signals, suggest};
 use scenarios::{catalog, engine, Lang, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -150,7 +150,7 @@ pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> Exit
             };
             output::finish(&shown, lang)
         }
-        Err(err) => internal(&err, lang),
+        Err(err) => fault::engine_failed(&err, lang),
     }
 }
 
@@ -223,7 +223,7 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
                 }
                 records.push(record);
             }
-            Err(err) => return internal(&err, lang),
+            Err(err) => return fault::engine_failed(&err, lang),
         }
     }
     match format {

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod fault;
 pub mod leftovers;
 pub mod man;
 pub mod markdown;

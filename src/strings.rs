@@ -47,6 +47,12 @@ pub enum S {
     NotUtf8,
     ScenarioWithCommand,
     RemovedLeftovers,
+    EnvironmentError,
+    EnvTmpdirUnusable,
+    EnvTmpdirFull,
+    EnvTooManyFiles,
+    EnvNoProcess,
+    EnvNoMemory,
     ClapError,
     ClapInvalidValue,
     ClapUnknownArgument,
@@ -274,6 +280,27 @@ impl S {
             S::RemovedLeftovers => (
                 "removed {n} temporary directory(ies) left in {dir} by runs that ended abruptly: {names}",
                 "已删除异常结束的运行在 {dir} 中留下的 {n} 个临时目录：{names}",
+            ),
+            S::EnvironmentError => ("environment", "环境问题"),
+            S::EnvTmpdirUnusable => (
+                "TMPDIR={dir} is not a writable directory: point TMPDIR at one",
+                "TMPDIR={dir} 不是可写的目录：请把 TMPDIR 指向一个可写的目录",
+            ),
+            S::EnvTmpdirFull => (
+                "no space left in TMPDIR ({dir}): free some space there or point TMPDIR at a larger disk",
+                "TMPDIR（{dir}）没有剩余空间：请腾出空间，或把 TMPDIR 指向更大的磁盘",
+            ),
+            S::EnvTooManyFiles => (
+                "too many open files (limit {n}): raise the limit with `ulimit -n`",
+                "打开的文件太多（上限 {n}）：请用 `ulimit -n` 调高上限",
+            ),
+            S::EnvNoProcess => (
+                "cannot start a process: limit reached; end some processes or raise `ulimit -u`",
+                "无法创建进程：已达上限；请结束一些进程，或用 `ulimit -u` 调高上限",
+            ),
+            S::EnvNoMemory => (
+                "out of memory: a buffer of {n} bytes could not be allocated; raise `ulimit -v` or free some memory",
+                "内存不足：无法分配 {n} 字节的缓冲区；请调高 `ulimit -v` 或释放一些内存",
             ),
             // clap's error messages; `{arg}`, `{value}`, `{other}` are filled in.
             S::ClapError => ("error: ", "错误："),

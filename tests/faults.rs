@@ -337,3 +337,110 @@ fn a_buffer_that_cannot_be_allocated_is_an_error_not_an_abort() {
         "{left:?}"
     );
 }
+
+/// Run `args` with `TMPDIR` set and check it is an environment error (exit 1) naming what to
+/// do, in both languages.
+fn environment_error(tmpdir: &std::path::Path, args: &[&str], en: &str, zh: &str) {
+    for (lang, wanted, word) in [("en", en, "environment: "), ("zh", zh, "环境问题：")] {
+        let out = lab()
+            .args(["--lang", lang])
+            .args(args)
+            .env("TMPDIR", tmpdir)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{tmpdir:?} {lang}: {err}");
+        assert!(
+            err.contains(word) && err.contains(wanted),
+            "{tmpdir:?} {lang}: {err}"
+        );
+        assert!(!err.contains("internal") && !err.contains("内部"), "{err}");
+    }
+}
+
+#[test]
+fn a_missing_or_non_directory_tmpdir_is_an_environment_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, b"").expect("write");
+    for dir in [tmp.path().join("missing"), file] {
+        environment_error(
+            &dir,
+            &["run", "zero-length"],
+            "point TMPDIR at one",
+            "请把 TMPDIR 指向",
+        );
+    }
+}
+
+/// A small tmpfs at a fresh mount point, unmounted when dropped; `None` (with the reason
+/// printed) where mounting is not allowed.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(options: &str) -> Option<Tmpfs> {
+        let point = tempfile::tempdir().expect("mount point");
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(point.path())
+            .stderr(Stdio::null())
+            .status();
+        if status.is_ok_and(|s| s.success()) {
+            Some(Tmpfs(point))
+        } else {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
+            None
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_read_only_or_full_tmpdir_is_an_environment_error() {
+    if let Some(ro) = Tmpfs::mount("ro,size=1m") {
+        environment_error(
+            ro.0.path(),
+            &["run", "zero-length"],
+            "point TMPDIR at one",
+            "请把 TMPDIR 指向",
+        );
+    }
+    if let Some(small) = Tmpfs::mount("size=1m") {
+        environment_error(
+            small.0.path(),
+            &["run", "mmap-copy", "--set", "copy_size=4M"],
+            "no space left in TMPDIR",
+            "没有剩余空间",
+        );
+        let left: Vec<_> = std::fs::read_dir(small.0.path())
+            .expect("readable")
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
+#[test]
+fn too_few_descriptors_is_an_environment_error() {
+    for (lang, wanted) in [
+        ("en", "too many open files (limit 5)"),
+        ("zh", "打开的文件太多（上限 5）"),
+    ] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -n 5 && exec \"$0\" --lang {lang} run zero-length"
+            ))
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(wanted), "{err}");
+    }
+}

@@ -10,6 +10,7 @@
 pub mod calls;
 mod child;
 pub mod environment;
+pub mod faults;
 pub mod function;
 pub mod ops;
 pub mod plan;

@@ -126,6 +126,18 @@ pub fn run_one(id: &str, sets: &[String], json: bool, lang: Lang) -> ExitCode {
 
 /// `mmap-lab run ID` in the given format.
 pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> ExitCode {
+    run_one_within(id, sets, format, text, false)
+}
+
+/// [`run_one_as`]; `allow_large` (`--allow-large`) lifts the limit of
+/// [`scenarios::bounds::LARGE`] on what the experiment may take at once.
+pub fn run_one_within(
+    id: &str,
+    sets: &[String],
+    format: Format,
+    text: Text,
+    allow_large: bool,
+) -> ExitCode {
     let lang = text.lang;
     let scenario = match scenario(id, lang) {
         Ok(s) => s,
@@ -135,6 +147,16 @@ pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> Exit
         Ok(p) => p,
         Err(code) => return code,
     };
+    if !allow_large {
+        if let Some(big) = scenarios::bounds::check(scenario, &params, scenarios::bounds::LARGE) {
+            output::err_line(&format!(
+                "mmap-lab: {}: {}",
+                t(S::BadSet, lang),
+                strings::too_large(&big, lang)
+            ));
+            return ExitCode::from(USAGE);
+        }
+    }
     let interrupt = signals::interrupt();
     let result = scenarios::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
     // Interrupted: the engine has removed everything; nothing more is said.

@@ -54,6 +54,8 @@ enum Command {
         json: bool,
         #[arg(long, value_enum)]
         format: Option<Format>,
+        #[arg(long)]
+        allow_large: bool,
     },
     Explain {
         id: String,
@@ -152,6 +154,7 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
             let c = arg(c, "all", S::HelpAll);
             let c = arg(c, "sets", S::HelpSet);
             let c = arg(c, "format", S::HelpFormat);
+            let c = arg(c, "allow_large", S::HelpAllowLarge);
             arg(c, "json", S::HelpJson).after_help(man::run_after_help(scenario, lang))
         })
         .mut_subcommand("explain", |c| {
@@ -328,6 +331,7 @@ fn main() -> ExitCode {
             sets,
             json,
             format,
+            allow_large,
         }) => {
             let format = match (json, format) {
                 (true, _) | (_, Some(Format::Json)) => cli::Format::Json,
@@ -337,7 +341,8 @@ fn main() -> ExitCode {
             if all {
                 cli::run_all_as(format, text)
             } else {
-                cli::run_one_as(id.as_deref().unwrap_or_default(), &sets, format, text)
+                let id = id.as_deref().unwrap_or_default();
+                cli::run_one_within(id, &sets, format, text, allow_large)
             }
         }
         Some(Command::Explain { id }) => cli::explain(&id, lang),

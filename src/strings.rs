@@ -47,6 +47,9 @@ pub enum S {
     NotUtf8,
     ScenarioWithCommand,
     RemovedLeftovers,
+    HelpAllowLarge,
+    TooLargeWith,
+    TooLargeCopy,
     EnvironmentError,
     EnvTmpdirUnusable,
     EnvTmpdirFull,
@@ -280,6 +283,18 @@ impl S {
             S::RemovedLeftovers => (
                 "removed {n} temporary directory(ies) left in {dir} by runs that ended abruptly: {names}",
                 "已删除异常结束的运行在 {dir} 中留下的 {n} 个临时目录：{names}",
+            ),
+            S::HelpAllowLarge => (
+                "Lift the 1 GiB limit on MAP_POPULATE and MAP_LOCKED lengths and on mmap-copy's size",
+                "解除 1 GiB 的限制（MAP_POPULATE、MAP_LOCKED 的长度和 mmap-copy 的大小）",
+            ),
+            S::TooLargeWith => (
+                "`{key}={value}` with {flag} is above the limit of 1 GiB: it would take that much memory at once; add `--allow-large` to run it anyway",
+                "`{key}={value}` 配合 {flag} 超过了 1 GiB 的限制：它会一次占用这么多内存；确实要运行请加 `--allow-large`",
+            ),
+            S::TooLargeCopy => (
+                "`{key}={value}` is above the limit of 1 GiB: the copy writes twice that to TMPDIR; add `--allow-large` to run it anyway",
+                "`{key}={value}` 超过了 1 GiB 的限制：拷贝会向 TMPDIR 写入两倍于此的数据；确实要运行请加 `--allow-large`",
             ),
             S::EnvironmentError => ("environment", "环境问题"),
             S::EnvTmpdirUnusable => (
@@ -530,6 +545,17 @@ impl S {
         let (en, zh) = self.pair();
         lang.pick(en, zh)
     }
+}
+
+/// Why a size is refused (issue 11's limit on what an experiment may take at once).
+pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
+    let text = match big.flag {
+        Some(_) => t(S::TooLargeWith, lang),
+        None => t(S::TooLargeCopy, lang),
+    };
+    text.replace("{key}", big.key.name())
+        .replace("{value}", &big.value.to_string())
+        .replace("{flag}", big.flag.unwrap_or_default())
 }
 
 /// Shorthand for [`S::get`].

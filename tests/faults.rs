@@ -444,3 +444,53 @@ fn too_few_descriptors_is_an_environment_error() {
         assert!(err.contains(wanted), "{err}");
     }
 }
+
+#[test]
+fn populate_and_locked_refuse_more_than_1_gib_unless_allowed() {
+    for flag in ["MAP_POPULATE", "MAP_LOCKED"] {
+        let flags = format!("flags=MAP_PRIVATE|MAP_ANONYMOUS|{flag}");
+        let args = [
+            "run",
+            "playground",
+            "--set",
+            "file=anonymous",
+            "--set",
+            &flags,
+        ];
+        let out = lab()
+            .args(args)
+            .args(["--set", "length=2G"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag) && err.contains("--allow-large"), "{err}");
+        let out = lab()
+            .args(["--lang", "zh"])
+            .args(args)
+            .args(["--set", "length=2G"])
+            .output()
+            .expect("runs");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("超过了 1 GiB 的限制"));
+        // 1 GiB itself is allowed; with `--allow-large`, 2 GiB runs (an address-space limit
+        // makes it fail fast instead of taking the memory).
+        let out = lab()
+            .args(args)
+            .args([
+                "--set",
+                "length=2G",
+                "--set",
+                "rlimit_as=1G",
+                "--allow-large",
+                "--json",
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -18,6 +18,11 @@ use std::time::{Duration, SystemTime};
 /// The prefix of every directory the lab makes in TMPDIR.
 pub const PREFIX: &str = "mmap-lab-";
 
+/// The length of the random part of a locked directory's name. Builds before the lock made
+/// `mmap-lab-XXXXXX` (tempfile's default of six) without one, and a sweep must never take such
+/// a build's live run for a leftover: so only names with this many characters are swept.
+pub const RANDOM_LEN: usize = 10;
+
 /// How young an empty, unlocked directory may be and still belong to a run that has made it
 /// but not yet locked it (the moment between `mkdir` and `flock`): such a one is left alone.
 const JUST_MADE: Duration = Duration::from_secs(5);
@@ -34,7 +39,10 @@ pub struct LabDir {
 impl LabDir {
     /// Make a fresh directory in TMPDIR and lock it.
     pub fn create() -> io::Result<LabDir> {
-        let dir = tempfile::Builder::new().prefix(PREFIX).tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix(PREFIX)
+            .rand_bytes(RANDOM_LEN)
+            .tempdir()?;
         let lock = File::open(dir.path())?;
         try_lock(&lock)?;
         Ok(LabDir { dir, _lock: lock })
@@ -73,10 +81,17 @@ pub fn sweep_in(tmpdir: &Path) -> Vec<PathBuf> {
     let uid = nix::unistd::geteuid().as_raw();
     entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(PREFIX))
+        .filter(|e| ours(&e.file_name().to_string_lossy()))
         .map(|e| e.path())
         .filter(|path| leftover(path, uid))
         .collect()
+}
+
+/// Whether `name` is of the naming of [`LabDir`].
+fn ours(name: &str) -> bool {
+    name.strip_prefix(PREFIX).is_some_and(|rest| {
+        rest.len() == RANDOM_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// Whether `path` is a leftover of this user's, and if so remove it (while holding its lock,
@@ -123,27 +138,31 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tmp");
         // A live run: made and locked by this process (another descriptor, as another
         // process would hold it: flock locks belong to the open file).
-        let live = tmp.path().join("mmap-lab-live");
+        let live = tmp.path().join("mmap-lab-live012345");
         std::fs::create_dir(&live).expect("mkdir");
         std::fs::write(live.join("data"), b"x").expect("write");
         let held = File::open(&live).expect("open");
         try_lock(&held).expect("lock");
         // What a `kill -9` left: files, no lock.
-        let dead = tmp.path().join("mmap-lab-dead");
+        let dead = tmp.path().join("mmap-lab-dead012345");
         std::fs::create_dir(&dead).expect("mkdir");
         std::fs::write(dead.join("data"), b"x").expect("write");
-        // Not ours by name.
+        // Not ours by name (`mmap-lab-XXXXXX` is an older build's, which takes no lock).
+        let old = tmp.path().join("mmap-lab-Ab3dE9");
+        std::fs::create_dir(&old).expect("mkdir");
+        std::fs::write(old.join("data"), b"x").expect("write");
         let other = tmp.path().join("other-dir");
         std::fs::create_dir(&other).expect("mkdir");
         // A symbolic link of our naming to a directory of someone else's.
-        std::os::unix::fs::symlink(&other, tmp.path().join("mmap-lab-link")).expect("ln");
+        std::os::unix::fs::symlink(&other, tmp.path().join("mmap-lab-link012345")).expect("ln");
 
         let removed = sweep_in(tmp.path());
         assert_eq!(removed, vec![dead.clone()]);
         assert!(live.join("data").exists());
         assert!(!dead.exists());
         assert!(other.exists());
-        assert!(tmp.path().join("mmap-lab-link").exists());
+        assert!(old.join("data").exists());
+        assert!(tmp.path().join("mmap-lab-link012345").exists());
         drop(held);
         assert_eq!(sweep_in(tmp.path()), vec![live]);
     }

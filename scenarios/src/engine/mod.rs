@@ -35,12 +35,9 @@ use nix::libc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::{fork, pipe2, ForkResult, Pid};
-use std::ffi::CString;
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -142,9 +139,26 @@ fn validate(plan: &Plan) -> Result<(), EngineError> {
 /// Create `path` with `size` bytes of the lab's pattern, a chunk at a time, checking `cancel`
 /// between chunks: a 1 GiB source takes seconds on a slow disk, and quitting must not wait
 /// for it (nor leave it: the caller's temporary directory goes when this returns).
-fn write_pattern(path: &Path, size: u64, cancel: Option<&AtomicBool>) -> Result<(), EngineError> {
+fn write_pattern(
+    dir: &tempdir::LabDir,
+    name: &str,
+    size: u64,
+    cancel: Option<&AtomicBool>,
+) -> Result<(), EngineError> {
     const CHUNK: u64 = 1 << 20;
-    let mut file = File::create(path)?;
+    // Through the directory's descriptor, not its path: should someone rename the path and
+    // plant a symbolic link there, the file still lands in our directory; O_NOFOLLOW refuses
+    // a link in its place.
+    let flags =
+        OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_TRUNC | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    let fd = nix::fcntl::openat(
+        dir.fd(),
+        name,
+        flags,
+        nix::sys::stat::Mode::from_bits_truncate(0o600),
+    )
+    .map_err(|e| EngineError::Files(io::Error::from(e)))?;
+    let mut file = File::from(fd);
     // Fallible: under `ulimit -v` the buffer is an error to report, not an abort.
     let mut buf = Vec::new();
     buf.try_reserve_exact(CHUNK.min(size) as usize)
@@ -178,10 +192,8 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     // from a live one (see `tempdir`).
     let dir = tempdir::LabDir::create()?;
     for f in &plan.files {
-        write_pattern(&dir.path().join(f.name), f.size, cancel)?;
+        write_pattern(&dir, f.name, f.size, cancel)?;
     }
-    let dir_c = CString::new(dir.path().as_os_str().as_bytes())
-        .map_err(|e| EngineError::Files(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
     let scratch_len = plan
         .steps
         .iter()
@@ -206,7 +218,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
             child::ChildSetup {
                 report_fd: write_end.as_raw_fd(),
                 other_fd: read_end.as_raw_fd(),
-                dir: &dir_c,
+                dir_fd: dir.fd().as_raw_fd(),
                 scratch: &mut scratch,
                 code: code_ranges(),
                 filter: filter.as_deref(),
@@ -374,5 +386,32 @@ fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
             Err(Errno::EINTR) => continue,
             Err(_) => return false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The swap of issue 11, made deterministic: the directory's path is renamed away and a
+    /// symbolic link to another directory planted in its place before the files are made.
+    /// Made through the directory's descriptor, they still land in our directory.
+    #[test]
+    fn files_are_made_through_the_directory_not_its_path() {
+        let dir = tempdir::LabDir::create().expect("dir");
+        let outside = tempfile::tempdir().expect("outside");
+        let path = dir.path().to_path_buf();
+        let moved = path.with_extension("moved");
+        std::fs::rename(&path, &moved).expect("rename");
+        std::os::unix::fs::symlink(outside.path(), &path).expect("plant");
+        write_pattern(&dir, "data", 4096, None).expect("written");
+        assert!(!outside.path().join("data").exists(), "written outside");
+        assert_eq!(
+            std::fs::metadata(moved.join("data")).expect("inside").len(),
+            4096
+        );
+        // Clean up: the link first, then our directory back where the drop removes it.
+        std::fs::remove_file(&path).expect("unlink");
+        std::fs::rename(&moved, &path).expect("rename back");
     }
 }

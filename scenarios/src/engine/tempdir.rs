@@ -33,7 +33,9 @@ const JUST_MADE: Duration = Duration::from_secs(5);
 pub struct LabDir {
     // Field order is drop order: removed while still locked.
     dir: tempfile::TempDir,
-    _lock: File,
+    /// The directory itself, open: it holds the lock, and every file of the run is made
+    /// through it (`openat`, `fchdir`), so a rename of the path cannot redirect them.
+    handle: File,
 }
 
 impl LabDir {
@@ -45,12 +47,18 @@ impl LabDir {
             .tempdir()?;
         let lock = File::open(dir.path())?;
         try_lock(&lock)?;
-        Ok(LabDir { dir, _lock: lock })
+        Ok(LabDir { dir, handle: lock })
     }
 
-    /// Where it is.
+    /// Where it is (for messages; files are made through [`LabDir::fd`]).
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The open directory.
+    pub fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        use std::os::fd::AsFd;
+        self.handle.as_fd()
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
-use crate::{markdown, schema, suggest};
+use crate::{fault, markdown, output, schema, signals, suggest};
 use scenarios::{catalog, engine, Lang, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -68,14 +68,14 @@ pub fn scenario(id: &str, lang: Lang) -> Result<&'static Scenario, ExitCode> {
         });
         let semi = lang.pick(";", "；");
         let colon = lang.pick(": ", "：");
-        eprintln!(
+        output::err_line(&format!(
             "mmap-lab: {} `{id}`{semi}{hint}{space}{}{colon}{} ({} 1–{})",
             t(S::UnknownScenario, lang),
             t(S::KnownScenarios, lang),
             known.join(", "),
             t(S::OrLessonNumber, lang),
             known.len()
-        );
+        ));
         ExitCode::from(USAGE)
     })
 }
@@ -84,11 +84,11 @@ pub fn scenario(id: &str, lang: Lang) -> Result<&'static Scenario, ExitCode> {
 fn params(scenario: &Scenario, sets: &[String], lang: Lang) -> Result<scenarios::Params, ExitCode> {
     scenarios::prepare(scenario, sets).map_err(|err| {
         let hint = suggest::for_param_error(&err);
-        eprintln!(
+        output::err_line(&format!(
             "mmap-lab: {}: {}",
             t(S::BadSet, lang),
             strings::param_error_with(&err, hint.as_deref(), lang)
-        );
+        ));
         ExitCode::from(USAGE)
     })
 }
@@ -108,13 +108,14 @@ pub fn list(json: bool, lang: Lang) -> ExitCode {
                 }))
             })
             .collect();
-        println!("{}", serde_json::Value::Array(items));
+        output::finish(&format!("{}\n", serde_json::Value::Array(items)), lang)
     } else {
-        for s in all {
-            println!("{:>2}  {:<24} {}", s.order(), s.id, s.title(lang));
-        }
+        let lines: String = all
+            .iter()
+            .map(|s| format!("{:>2}  {:<24} {}\n", s.order(), s.id, s.title(lang)))
+            .collect();
+        output::finish(&lines, lang)
     }
-    ExitCode::SUCCESS
 }
 
 /// `mmap-lab run ID`.
@@ -125,6 +126,18 @@ pub fn run_one(id: &str, sets: &[String], json: bool, lang: Lang) -> ExitCode {
 
 /// `mmap-lab run ID` in the given format.
 pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> ExitCode {
+    run_one_within(id, sets, format, text, false)
+}
+
+/// [`run_one_as`]; `allow_large` (`--allow-large`) lifts the limit of
+/// [`scenarios::bounds::LARGE`] on what the experiment may take at once.
+pub fn run_one_within(
+    id: &str,
+    sets: &[String],
+    format: Format,
+    text: Text,
+    allow_large: bool,
+) -> ExitCode {
     let lang = text.lang;
     let scenario = match scenario(id, lang) {
         Ok(s) => s,
@@ -134,18 +147,32 @@ pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> Exit
         Ok(p) => p,
         Err(code) => return code,
     };
-    match scenarios::run_scenario(scenario, &params) {
-        Ok(record) => {
-            match format {
-                Format::Json => println!("{}", to_json(&record)),
-                Format::Markdown => {
-                    print!("{}", markdown::report(scenario, &params, &record, lang))
-                }
-                Format::Text => print!("{}", human(scenario, &params, &record, text)),
-            }
-            ExitCode::SUCCESS
+    if !allow_large {
+        if let Some(big) = scenarios::bounds::check(scenario, &params, scenarios::bounds::LARGE) {
+            output::err_line(&format!(
+                "mmap-lab: {}: {}",
+                t(S::BadSet, lang),
+                strings::too_large(&big, lang)
+            ));
+            return ExitCode::from(USAGE);
         }
-        Err(err) => internal(&err, lang),
+    }
+    let interrupt = signals::interrupt();
+    let result = scenarios::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
+    // Interrupted: the engine has removed everything; nothing more is said.
+    if let Some(code) = interrupt.caught() {
+        return code;
+    }
+    match result {
+        Ok(record) => {
+            let shown = match format {
+                Format::Json => format!("{}\n", to_json(&record)),
+                Format::Markdown => markdown::report(scenario, &params, &record, lang),
+                Format::Text => human(scenario, &params, &record, text),
+            };
+            output::finish(&shown, lang)
+        }
+        Err(err) => fault::engine_failed(&err, lang),
     }
 }
 
@@ -190,15 +217,26 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
     let lang = text.lang;
     let mut records = Vec::new();
     let mut reports = Vec::new();
+    let interrupt = signals::interrupt();
     for scenario in catalog::all() {
         let params = (scenario.defaults)(engine::page_size());
-        match scenarios::run_scenario(scenario, &params) {
+        let result = scenarios::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
+        if let Some(code) = interrupt.caught() {
+            return code;
+        }
+        match result {
             Ok(record) => {
                 match format {
                     Format::Text => {
-                        print!("{}", human(scenario, &params, &record, text));
                         let rule = if text.ascii { "-" } else { "─" };
-                        println!("{}", rule.repeat(terminal_width().unwrap_or(60).min(60)));
+                        let shown = format!(
+                            "{}{}\n",
+                            human(scenario, &params, &record, text),
+                            rule.repeat(terminal_width().unwrap_or(60).min(60))
+                        );
+                        if let Err(code) = output::out(&shown, lang) {
+                            return code;
+                        }
                     }
                     Format::Markdown => {
                         reports.push(markdown::report(scenario, &params, &record, lang));
@@ -207,7 +245,7 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
                 }
                 records.push(record);
             }
-            Err(err) => return internal(&err, lang),
+            Err(err) => return fault::engine_failed(&err, lang),
         }
     }
     match format {
@@ -217,23 +255,21 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
                 .map(|r| serde_json::to_value(r).map(schema::stamp))
                 .collect();
             match values {
-                Ok(values) => println!("{}", serde_json::Value::Array(values)),
-                Err(err) => return internal(&err, lang),
+                Ok(values) => {
+                    output::finish(&format!("{}\n", serde_json::Value::Array(values)), lang)
+                }
+                Err(err) => internal(&err, lang),
             }
         }
-        Format::Markdown => print!("{}", markdown::join(&reports)),
-        Format::Text => {}
+        Format::Markdown => output::finish(&markdown::join(&reports), lang),
+        Format::Text => ExitCode::SUCCESS,
     }
-    ExitCode::SUCCESS
 }
 
 /// `mmap-lab explain ID`.
 pub fn explain(id: &str, lang: Lang) -> ExitCode {
     match scenario(id, lang) {
-        Ok(s) => {
-            print!("{}", s.lesson(lang).text);
-            ExitCode::SUCCESS
-        }
+        Ok(s) => output::finish(s.lesson(lang).text, lang),
         Err(code) => code,
     }
 }
@@ -258,11 +294,10 @@ pub fn c_program(id: &str, sets: &[String], lang: Lang) -> ExitCode {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    print!(
-        "{}",
-        scenarios::cprog::program(scenario.id, &line, &plan, page, lang)
-    );
-    ExitCode::SUCCESS
+    output::finish(
+        &scenarios::cprog::program(scenario.id, &line, &plan, page, lang),
+        lang,
+    )
 }
 
 fn to_json(record: &scenarios::Record) -> String {
@@ -273,10 +308,10 @@ fn to_json(record: &scenarios::Record) -> String {
 
 /// Writing the output failed (a closed pipe, a full disk).
 pub fn io_error(err: &std::io::Error, lang: Lang) -> ExitCode {
-    internal(err, lang)
+    output::write_failed(err, lang)
 }
 
 fn internal(err: &dyn std::fmt::Display, lang: Lang) -> ExitCode {
-    eprintln!("mmap-lab: {}: {err}", t(S::InternalError, lang));
+    output::err_line(&format!("mmap-lab: {}: {err}", t(S::InternalError, lang)));
     ExitCode::FAILURE
 }

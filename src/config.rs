@@ -346,7 +346,7 @@ impl Config {
     /// Print every problem, one line each, in the language in force.
     pub fn report_problems(&self) {
         for p in &self.problems {
-            eprintln!("mmap-lab: {}", p.text(self.lang.value));
+            crate::output::err_line(&format!("mmap-lab: {}", p.text(self.lang.value)));
         }
     }
 

@@ -10,11 +10,16 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod fault;
+pub mod leftovers;
 pub mod man;
 pub mod markdown;
+pub mod output;
 pub mod progress;
 pub mod report;
 pub mod schema;
+pub mod signals;
 pub mod strings;
 pub mod suggest;
 pub mod tui;
+pub mod usage;

@@ -9,7 +9,7 @@
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use mmap_lab::config::{Config, Flags};
 use mmap_lab::strings::{t, C, S};
-use mmap_lab::{cli, man, tui};
+use mmap_lab::{cli, man, output, tui, usage};
 use scenarios::Lang;
 use std::process::ExitCode;
 
@@ -62,6 +62,8 @@ enum Command {
         json: bool,
         #[arg(long, value_enum)]
         format: Option<Format>,
+        #[arg(long)]
+        allow_large: bool,
     },
     Explain {
         id: String,
@@ -125,8 +127,7 @@ fn theme_of(arg: ThemeArg) -> tui::ThemeName {
 
 /// The language asked for before the arguments are parsed (`--lang zh`, `--lang=zh`), so
 /// that `--help` and usage errors can already speak it.
-fn early_lang() -> Option<LangArg> {
-    let args: Vec<String> = std::env::args().collect();
+fn early_lang(args: &[String]) -> Option<LangArg> {
     let value = args.iter().enumerate().find_map(|(i, a)| {
         a.strip_prefix("--lang=")
             .map(str::to_string)
@@ -171,6 +172,7 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
             let c = arg(c, "all", S::HelpAll);
             let c = arg(c, "sets", S::HelpSet);
             let c = arg(c, "format", S::HelpFormat);
+            let c = arg(c, "allow_large", S::HelpAllowLarge);
             arg(c, "json", S::HelpJson).after_help(man::run_after_help(scenario, lang))
         })
         .mut_subcommand("explain", |c| {
@@ -271,10 +273,10 @@ fn lab_only(cli: &Cli, command: &str, lang: Lang) -> Result<(), ExitCode> {
     ];
     match given.iter().find(|(_, on)| *on) {
         Some((flag, _)) => {
-            eprintln!(
+            output::err_line(&format!(
                 "mmap-lab: {}",
                 mmap_lab::strings::only_in_lab(flag, command, lang)
-            );
+            ));
             Err(ExitCode::from(cli::USAGE))
         }
         None => Ok(()),
@@ -282,17 +284,31 @@ fn lab_only(cli: &Cli, command: &str, lang: Lang) -> Result<(), ExitCode> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
+    // Read as `OsString`: `std::env::args` panics on an argument that is not UTF-8.
+    let args_os: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lossy: Vec<String> = args_os
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     // The language before parsing, so that `--help` and usage errors already speak it: the
     // command line's `--lang`, else the environment, the file, the locale.
     let early = Config::load(&Flags {
-        lang: early_lang().map(lang_of),
+        lang: early_lang(&lossy).map(lang_of),
         ..Flags::default()
     });
-    let matches = command_for(early.lang.value, scenario_in_args(&args)).get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
+    let early_lang = early.lang.value;
+    if let Some(bad) = args_os.iter().find(|a| a.to_str().is_none()) {
+        // `{:?}` shows the bytes that are not UTF-8 escaped (`"\xFF"`).
+        output::err_line(&format!("mmap-lab: {}: {bad:?}", t(S::NotUtf8, early_lang)));
+        return ExitCode::from(cli::USAGE);
+    }
+    let args = lossy;
+    let parsed = command_for(early_lang, scenario_in_args(&args))
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(err) => err.exit(),
+        Err(err) => return usage::clap_error(&err, early_lang),
     };
     let config = Config::load(&Flags {
         lang: cli.lang.map(lang_of),
@@ -303,6 +319,10 @@ fn main() -> ExitCode {
     });
     config.report_problems();
     let lang = config.lang.value;
+    if cli.scenario.is_some() && cli.command.is_some() {
+        output::err_line(&format!("mmap-lab: {}", t(S::ScenarioWithCommand, lang)));
+        return ExitCode::from(cli::USAGE);
+    }
     let name = match &cli.command {
         None => None,
         Some(Command::List { .. }) => Some("list"),
@@ -320,6 +340,10 @@ fn main() -> ExitCode {
         }
     }
     let state = mmap_lab::progress::path(cli.state.as_deref(), cli.no_state);
+    // Before anything that makes a temporary directory: what a `kill -9` left goes.
+    if matches!(cli.command, None | Some(Command::Run { .. })) {
+        mmap_lab::leftovers::sweep(lang);
+    }
     let text = cli::Text {
         lang,
         ascii: config.ascii.value,
@@ -332,6 +356,7 @@ fn main() -> ExitCode {
             sets,
             json,
             format,
+            allow_large,
         }) => {
             let format = match (json, format) {
                 (true, _) | (_, Some(Format::Json)) => cli::Format::Json,
@@ -341,25 +366,31 @@ fn main() -> ExitCode {
             if all {
                 cli::run_all_as(format, text)
             } else {
-                cli::run_one_as(id.as_deref().unwrap_or_default(), &sets, format, text)
+                let id = id.as_deref().unwrap_or_default();
+                cli::run_one_within(id, &sets, format, text, allow_large)
             }
         }
         Some(Command::Explain { id }) => cli::explain(&id, lang),
         Some(Command::C { id, sets }) => cli::c_program(&id, &sets, lang),
+        // Written to memory first, then out through `output`: the generators panic or give
+        // up on a failing writer.
         Some(Command::Man) => {
-            let mut out = std::io::stdout().lock();
-            match man::write_man(command(lang), lang, &mut out) {
-                Ok(()) => ExitCode::SUCCESS,
+            let mut page = Vec::new();
+            match man::write_man(command(lang), lang, &mut page) {
+                Ok(()) => match output::out_bytes(&page, lang) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(code) => code,
+                },
                 Err(err) => cli::io_error(&err, lang),
             }
         }
         Some(Command::Completions { shell }) => {
-            man::write_completions(command(lang), shell, &mut std::io::stdout().lock());
-            ExitCode::SUCCESS
-        }
-        Some(Command::Config) => {
-            print!("{}", config.describe());
-            ExitCode::SUCCESS
+            let mut script = Vec::new();
+            man::write_completions(command(lang), shell, &mut script);
+            match output::out_bytes(&script, lang) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
         }
         Some(Command::Progress { json, reset }) => {
             let store = state.map(mmap_lab::progress::Store::at);
@@ -369,6 +400,7 @@ fn main() -> ExitCode {
                 mmap_lab::progress::print(store, json, lang)
             }
         }
+        Some(Command::Config) => output::finish(&config.describe(), lang),
         None => {
             // `--scenario 3` is the third lesson: the lab is given its id.
             let scenario = match cli.scenario.as_deref().map(|id| cli::scenario(id, lang)) {
@@ -385,7 +417,7 @@ fn main() -> ExitCode {
             {
                 Some(Ok(p)) => Some(p),
                 Some(Err(line)) => {
-                    eprintln!("mmap-lab: {line}");
+                    output::err_line(&format!("mmap-lab: {line}"));
                     return ExitCode::from(cli::USAGE);
                 }
                 None => None,
@@ -395,7 +427,7 @@ fn main() -> ExitCode {
                     match mmap_lab::demo::lab_params(s, &cli.lab_sets, lang) {
                         Ok(p) => Some(p),
                         Err(line) => {
-                            eprintln!("mmap-lab: {line}");
+                            output::err_line(&format!("mmap-lab: {line}"));
                             return ExitCode::from(cli::USAGE);
                         }
                     }

@@ -215,14 +215,15 @@ impl Store {
 /// `mmap-lab progress [--json]`: each scenario's progress.
 pub fn print(store: Option<Store>, json: bool, lang: Lang) -> std::process::ExitCode {
     let Some(mut store) = store else {
-        eprintln!("mmap-lab: {}", C::StateOff.get(lang));
+        crate::output::err_line(&format!("mmap-lab: {}", C::StateOff.get(lang)));
         return std::process::ExitCode::from(crate::cli::USAGE);
     };
     let (state, aside) = store.load();
     if let Some(a) = &aside {
-        eprintln!("mmap-lab: {}", a.message(lang));
+        crate::output::err_line(&format!("mmap-lab: {}", a.message(lang)));
     }
     let all = scenarios::catalog::all();
+    let mut text = String::new();
     if json {
         let items: Vec<serde_json::Value> = all
             .iter()
@@ -248,12 +249,13 @@ pub fn print(store: Option<Store>, json: bool, lang: Lang) -> std::process::Exit
             "last_scenario": state.last_scenario,
             "scenarios": items,
         });
-        println!("{out:#}");
+        text = format!("{out:#}\n");
     } else {
-        println!(
-            "{}",
-            strings::state_file_line(&store.path.display().to_string(), lang)
-        );
+        text.push_str(&strings::state_file_line(
+            &store.path.display().to_string(),
+            lang,
+        ));
+        text.push('\n');
         let (mut done, mut right, mut total) = (0, 0, 0);
         for s in &all {
             let track = state.scenarios.get(s.id).cloned().unwrap_or_default();
@@ -265,36 +267,41 @@ pub fn print(store: Option<Store>, json: bool, lang: Lang) -> std::process::Exit
             right += track.right;
             total += track.right + track.wrong;
             let vdone = (0..n).filter(|i| track.variant_done(*i)).count();
-            println!(
-                "{:>2}  {} {:<24} {}",
+            text.push_str(&format!(
+                "{:>2}  {} {:<24} {}\n",
                 s.order(),
                 stage_glyph(stage),
                 s.id,
                 strings::progress_row(track.runs, track.default_done, vdone, n, lang)
-            );
+            ));
         }
-        println!(
-            "{}",
-            strings::progress_total(done, all.len(), right, total, lang)
-        );
+        text.push_str(&strings::progress_total(
+            done,
+            all.len(),
+            right,
+            total,
+            lang,
+        ));
+        text.push('\n');
     }
-    std::process::ExitCode::SUCCESS
+    // Through the one writer: a closed pipe or a full disk ends the command cleanly.
+    crate::output::finish(&text, lang)
 }
 
 /// `mmap-lab progress --reset`: asks on stdin, then removes the file.
 pub fn reset(store: Option<Store>, lang: Lang) -> std::process::ExitCode {
     let Some(store) = store else {
-        eprintln!("mmap-lab: {}", C::StateOff.get(lang));
+        crate::output::err_line(&format!("mmap-lab: {}", C::StateOff.get(lang)));
         return std::process::ExitCode::from(crate::cli::USAGE);
     };
     let shown = store.path.display().to_string();
-    eprint!("{} ", strings::reset_question(&shown, lang));
+    let _ = write!(io::stderr(), "{} ", strings::reset_question(&shown, lang));
     let _ = io::stderr().flush();
     let mut answer = String::new();
     let _ = io::stdin().read_line(&mut answer);
     let yes = matches!(answer.trim(), "y" | "Y" | "yes" | "是" | "ｙ");
     if !yes {
-        eprintln!("{}", C::ResetKept.get(lang));
+        crate::output::err_line(C::ResetKept.get(lang));
         return std::process::ExitCode::SUCCESS;
     }
     match std::fs::remove_file(&store.path) {
@@ -302,7 +309,7 @@ pub fn reset(store: Option<Store>, lang: Lang) -> std::process::ExitCode {
         Err(err) if err.kind() == io::ErrorKind::NotFound => {}
         Err(err) => return crate::cli::io_error(&err, lang),
     }
-    eprintln!("{}", C::ResetDone.get(lang));
+    crate::output::err_line(C::ResetDone.get(lang));
     std::process::ExitCode::SUCCESS
 }
 

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod blame;
+pub mod bounds;
 pub mod catalog;
 pub mod cprog;
 pub mod engine;

@@ -18,6 +18,7 @@ pub mod app;
 pub mod border;
 pub mod course;
 pub mod event;
+pub mod lifecycle;
 pub mod pagemap;
 pub mod predict;
 pub mod state;
@@ -158,7 +159,7 @@ fn run(
     ] {
         signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)?;
     }
-    watch_for_a_stuck_loop(Arc::clone(&signal));
+    let life = lifecycle::Lifecycle::install(opts.mouse)?;
     install_panic_hook();
     let _restorer = Restorer;
     enable_raw_mode()?;
@@ -183,11 +184,13 @@ fn run(
     // Runs in flight, and the flag that cancels them: quitting cancels and joins them, so
     // that no experiment child or temporary directory outlives the lab.
     let cancel = Arc::new(AtomicBool::new(false));
+    watch_for_a_stuck_loop(Arc::clone(&signal), Arc::clone(&cancel));
     let mut workers: Vec<std::thread::JoinHandle<()>> = Vec::new();
 
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
         let mut effects = Vec::new();
+        let mut suspend = false;
         let tick = if app.running.is_some() {
             TICK_RUNNING
         } else {
@@ -196,13 +199,21 @@ fn run(
         if crossterm::event::poll(tick)? {
             // Take everything already typed before drawing again (pasted text, key repeat).
             loop {
-                if let Some(ev) = AppEvent::from_terminal(crossterm::event::read()?) {
+                let raw = crossterm::event::read()?;
+                suspend |= is_ctrl_z(&raw);
+                if let Some(ev) = AppEvent::from_terminal(raw) {
                     effects.push(app.handle(ev));
                 }
                 if !crossterm::event::poll(Duration::ZERO)? {
                     break;
                 }
             }
+        }
+        if life.step(suspend)? {
+            // A full redraw at the size of now (the window may have changed meanwhile).
+            // `resize`, not `clear`: `clear` asks the terminal where its cursor is.
+            let size = terminal.size()?;
+            terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
         }
         while let Ok(ev) = rx.try_recv() {
             effects.push(app.handle(ev));
@@ -246,24 +257,43 @@ fn run(
     }
 }
 
-/// How long the loop has to notice a signal before the watchdog ends the process.
-const SIGNAL_GRACE: Duration = Duration::from_secs(2);
+/// How long the loop has to notice a signal before the watchdog ends the process; and how
+/// long the engines get to clean up once the terminal is gone.
+const SIGNAL_GRACE: Duration = Duration::from_millis(200);
+/// How long a loop that is not known to be stuck gets after a signal.
+const STUCK_GRACE: Duration = Duration::from_secs(2);
+/// How often the watchdog looks at the signal flag and the terminal.
+const WATCH: Duration = Duration::from_millis(50);
+
+/// Ctrl-Z typed in raw mode: suspend, as other full-screen programs do.
+fn is_ctrl_z(ev: &crossterm::event::Event) -> bool {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+    matches!(ev, Event::Key(k) if k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL)
+        && k.kind == KeyEventKind::Press)
+}
 
 /// The loop notices a signal within a tick. But when the terminal hangs up (the window is
 /// closed, the ssh connection drops), crossterm 0.29 spins forever inside `poll` on the
 /// dead tty (it retries reads that return 0 or EIO) and the loop never gets control back. A
-/// watchdog thread ends the process if the loop has not done so shortly after a signal.
-fn watch_for_a_stuck_loop(signal: Arc<AtomicUsize>) {
+/// watchdog thread ends the process if the loop has not done so shortly after a signal, or
+/// as soon as the terminal is gone (without SIGHUP: a shell that ignores it, a killed tmux
+/// pane), after cancelling the runs in flight so that their engines clean up.
+fn watch_for_a_stuck_loop(signal: Arc<AtomicUsize>, cancel: Arc<AtomicBool>) {
     let spawned = std::thread::Builder::new()
         .name("mmap-lab-watchdog".to_string())
         .spawn(move || loop {
             let sig = signal.load(Ordering::Relaxed);
-            if sig != 0 {
-                std::thread::sleep(SIGNAL_GRACE);
+            let gone = !lifecycle::terminal_alive();
+            if sig != 0 || gone {
+                cancel.store(true, Ordering::Relaxed);
+                // A loop that still runs (the terminal is there) quits by itself, joining the
+                // runs; the longer wait only matters should it be stuck after all.
+                std::thread::sleep(if gone { SIGNAL_GRACE } else { STUCK_GRACE });
                 restore();
-                std::process::exit(128 + sig as i32);
+                std::process::exit(if sig != 0 { 128 + sig as i32 } else { 1 });
             }
-            std::thread::sleep(TICK_IDLE);
+            std::thread::sleep(WATCH);
         });
     // Without the watchdog the lab still works; only a hung-up terminal is handled worse.
     drop(spawned);

@@ -17,7 +17,6 @@
 use super::plan::{Plan, Side, Val, MAX_STEPS};
 use super::wire::{Header, Kind, HEADER_LEN, MAX_PAYLOAD};
 use nix::libc;
-use std::ffi::CStr;
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
 /// What the child needs besides the plan: all of it prepared by the parent.
@@ -26,8 +25,9 @@ pub(crate) struct ChildSetup<'a> {
     pub report_fd: i32,
     /// The read end, to close in the child.
     pub other_fd: i32,
-    /// The temporary directory to work in.
-    pub dir: &'a CStr,
+    /// The temporary directory to work in, open (entered with `fchdir`: its path could have
+    /// been swapped for a symbolic link since it was made).
+    pub dir_fd: i32,
     /// Scratch memory for `read`/`write` copies.
     pub scratch: &'a mut [u8],
     /// The code the child runs (the lab's and the C library's), to map before the first step.
@@ -174,7 +174,7 @@ fn prepare_process(setup: &ChildSetup<'_>) {
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         // If the lab itself is killed, its experiment must not live on without it.
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
-        if libc::chdir(setup.dir.as_ptr()) != 0 {
+        if libc::fchdir(setup.dir_fd) != 0 {
             exit_now();
         }
     }

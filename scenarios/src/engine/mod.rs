@@ -10,11 +10,13 @@
 pub mod calls;
 mod child;
 pub mod environment;
+pub mod faults;
 pub mod function;
 pub mod ops;
 pub mod plan;
 pub mod record;
 pub mod signals;
+pub mod tempdir;
 pub mod wire;
 pub mod witness;
 
@@ -33,12 +35,9 @@ use nix::libc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::{fork, pipe2, ForkResult, Pid};
-use std::ffi::CString;
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -60,6 +59,13 @@ pub enum EngineError {
     /// The plan refers to a step that has not run yet, or has too many steps.
     #[error("invalid plan: {0}")]
     Plan(String),
+    /// The run was cancelled before its experiment started (while its files were made);
+    /// they are removed.
+    #[error("cancelled")]
+    Cancelled,
+    /// A buffer of the engine could not be allocated (`ulimit -v`, an exhausted machine).
+    #[error("out of memory: a buffer of {0} bytes could not be allocated")]
+    Memory(u64),
 }
 
 fn sys(what: &'static str) -> impl FnOnce(Errno) -> EngineError {
@@ -144,13 +150,38 @@ fn validate(plan: &Plan) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// Create `path` with `size` bytes of the lab's pattern, a chunk at a time.
-fn write_pattern(path: &Path, size: u64) -> io::Result<()> {
+/// Create `path` with `size` bytes of the lab's pattern, a chunk at a time, checking `cancel`
+/// between chunks: a 1 GiB source takes seconds on a slow disk, and quitting must not wait
+/// for it (nor leave it: the caller's temporary directory goes when this returns).
+fn write_pattern(
+    dir: &tempdir::LabDir,
+    name: &str,
+    size: u64,
+    cancel: Option<&AtomicBool>,
+) -> Result<(), EngineError> {
     const CHUNK: u64 = 1 << 20;
-    let mut file = File::create(path)?;
-    let mut buf = Vec::with_capacity(CHUNK.min(size) as usize);
+    // Through the directory's descriptor, not its path: should someone rename the path and
+    // plant a symbolic link there, the file still lands in our directory; O_NOFOLLOW refuses
+    // a link in its place.
+    let flags =
+        OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_TRUNC | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    let fd = nix::fcntl::openat(
+        dir.fd(),
+        name,
+        flags,
+        nix::sys::stat::Mode::from_bits_truncate(0o600),
+    )
+    .map_err(|e| EngineError::Files(io::Error::from(e)))?;
+    let mut file = File::from(fd);
+    // Fallible: under `ulimit -v` the buffer is an error to report, not an abort.
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(CHUNK.min(size) as usize)
+        .map_err(|_| EngineError::Memory(CHUNK.min(size)))?;
     let mut off = 0;
     while off < size {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(EngineError::Cancelled);
+        }
         let n = CHUNK.min(size - off);
         buf.clear();
         buf.extend((off..off + n).map(plan::pattern_byte));
@@ -171,19 +202,23 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
 pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, EngineError> {
     validate(plan)?;
     let page = page_size();
-    let dir = tempfile::Builder::new().prefix("mmap-lab-").tempdir()?;
+    // Locked for its lifetime, so that a later start can tell a crashed run's directory
+    // from a live one (see `tempdir`).
+    let dir = tempdir::LabDir::create()?;
     for f in &plan.files {
-        write_pattern(&dir.path().join(f.name), f.size)?;
+        write_pattern(&dir, f.name, f.size, cancel)?;
     }
-    let dir_c = CString::new(dir.path().as_os_str().as_bytes())
-        .map_err(|e| EngineError::Files(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
     let scratch_len = plan
         .steps
         .iter()
         .map(|s| s.op.family().scratch_len())
         .max()
         .unwrap_or(0);
-    let mut scratch = vec![0u8; scratch_len];
+    let mut scratch = Vec::new();
+    scratch
+        .try_reserve_exact(scratch_len)
+        .map_err(|_| EngineError::Memory(scratch_len as u64))?;
+    scratch.resize(scratch_len, 0);
     let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe2"))?;
     let wanted = witness::wanted();
     let filter = wanted.is_ok().then(|| witness::filter(plan));
@@ -197,7 +232,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
             child::ChildSetup {
                 report_fd: write_end.as_raw_fd(),
                 other_fd: read_end.as_raw_fd(),
-                dir: &dir_c,
+                dir_fd: dir.fd().as_raw_fd(),
                 scratch: &mut scratch,
                 code: code_ranges(),
                 filter: filter.as_deref(),
@@ -365,5 +400,32 @@ fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
             Err(Errno::EINTR) => continue,
             Err(_) => return false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The swap of issue 11, made deterministic: the directory's path is renamed away and a
+    /// symbolic link to another directory planted in its place before the files are made.
+    /// Made through the directory's descriptor, they still land in our directory.
+    #[test]
+    fn files_are_made_through_the_directory_not_its_path() {
+        let dir = tempdir::LabDir::create().expect("dir");
+        let outside = tempfile::tempdir().expect("outside");
+        let path = dir.path().to_path_buf();
+        let moved = path.with_extension("moved");
+        std::fs::rename(&path, &moved).expect("rename");
+        std::os::unix::fs::symlink(outside.path(), &path).expect("plant");
+        write_pattern(&dir, "data", 4096, None).expect("written");
+        assert!(!outside.path().join("data").exists(), "written outside");
+        assert_eq!(
+            std::fs::metadata(moved.join("data")).expect("inside").len(),
+            4096
+        );
+        // Clean up: the link first, then our directory back where the drop removes it.
+        std::fs::remove_file(&path).expect("unlink");
+        std::fs::rename(&moved, &path).expect("rename back");
     }
 }

@@ -1,0 +1,109 @@
+//! Which failures of a run are the environment's (issue 11): a TMPDIR that is missing,
+//! read-only or full, no descriptors or processes left, no memory. Those are not bugs of the
+//! lab and the user can fix them, so the program names them apart from internal errors.
+
+use super::EngineError;
+use nix::errno::Errno;
+use nix::sys::resource::{getrlimit, Resource};
+
+/// A failure of the environment, with what is needed to say how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvFault {
+    /// TMPDIR is missing, not a directory, or not writable.
+    TmpdirUnusable,
+    /// TMPDIR's filesystem is full (or the user's quota is).
+    TmpdirFull,
+    /// The process is out of file descriptors; the soft limit, when known.
+    TooManyFiles(Option<u64>),
+    /// `fork` failed: the process limit (`ulimit -u`) or the machine's.
+    NoProcess,
+    /// A buffer could not be allocated (`ulimit -v`, or the machine is out of memory).
+    NoMemory(u64),
+}
+
+/// The environment fault behind `err`, if it is one.
+pub fn classify(err: &EngineError) -> Option<EnvFault> {
+    let errno = match err {
+        EngineError::Files(io) => match os_error(io) {
+            Some(raw) => Errno::from_raw(raw),
+            None => return by_kind(io.kind()),
+        },
+        EngineError::Sys {
+            what: "fork",
+            errno,
+        } => return matches!(errno, Errno::EAGAIN | Errno::ENOMEM).then_some(EnvFault::NoProcess),
+        EngineError::Sys { errno, .. } => *errno,
+        EngineError::Memory(n) => return Some(EnvFault::NoMemory(*n)),
+        _ => return None,
+    };
+    match errno {
+        Errno::EMFILE | Errno::ENFILE => Some(EnvFault::TooManyFiles(open_files_limit())),
+        Errno::ENOSPC | Errno::EDQUOT => Some(EnvFault::TmpdirFull),
+        Errno::ENOENT | Errno::ENOTDIR | Errno::EACCES | Errno::EPERM | Errno::EROFS
+            if matches!(err, EngineError::Files(_)) =>
+        {
+            Some(EnvFault::TmpdirUnusable)
+        }
+        _ => None,
+    }
+}
+
+/// The errno of `err`, when it carries one (tempfile wraps its own errors with the path,
+/// hiding the errno: see [`by_kind`]).
+fn os_error(err: &std::io::Error) -> Option<i32> {
+    err.raw_os_error()
+}
+
+/// A file error without an errno, by its kind.
+fn by_kind(kind: std::io::ErrorKind) -> Option<EnvFault> {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound | K::NotADirectory | K::PermissionDenied | K::ReadOnlyFilesystem => {
+            Some(EnvFault::TmpdirUnusable)
+        }
+        K::StorageFull | K::QuotaExceeded => Some(EnvFault::TmpdirFull),
+        _ => None,
+    }
+}
+
+/// The soft limit on open descriptors (`ulimit -n`).
+pub fn open_files_limit() -> Option<u64> {
+    getrlimit(Resource::RLIMIT_NOFILE)
+        .ok()
+        .map(|(soft, _)| soft)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_faults_are_told_from_internal_ones() {
+        let files = |e: Errno| EngineError::Files(std::io::Error::from_raw_os_error(e as i32));
+        assert_eq!(
+            classify(&files(Errno::ENOENT)),
+            Some(EnvFault::TmpdirUnusable)
+        );
+        assert_eq!(
+            classify(&files(Errno::EROFS)),
+            Some(EnvFault::TmpdirUnusable)
+        );
+        assert_eq!(classify(&files(Errno::ENOSPC)), Some(EnvFault::TmpdirFull));
+        assert!(matches!(
+            classify(&files(Errno::EMFILE)),
+            Some(EnvFault::TooManyFiles(_))
+        ));
+        let fork = EngineError::Sys {
+            what: "fork",
+            errno: Errno::EAGAIN,
+        };
+        assert_eq!(classify(&fork), Some(EnvFault::NoProcess));
+        let pipe = EngineError::Sys {
+            what: "pipe2",
+            errno: Errno::EMFILE,
+        };
+        assert!(matches!(classify(&pipe), Some(EnvFault::TooManyFiles(_))));
+        assert_eq!(classify(&EngineError::Plan("x".into())), None);
+        assert_eq!(classify(&files(Errno::EIO)), None);
+    }
+}

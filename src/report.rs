@@ -116,7 +116,12 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
         if text.is_empty() {
             out.push(t(S::ChildReadNothing, lang).to_string());
         } else {
-            out.push(format!("{}: {text:?}", t(S::ChildRead, lang)));
+            // A Chinese sentence takes the full-width colon.
+            out.push(format!(
+                "{}{}{text:?}",
+                t(S::ChildRead, lang),
+                lang.pick(": ", "：")
+            ));
         }
     }
     if let Some(identical) = run.copy_identical {
@@ -138,6 +143,54 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
     }
     if run.privileged && privilege_matters(record) {
         out.push(t(S::PrivilegedNote, lang).to_string());
+    }
+    out
+}
+
+/// What the witness and the fault handler showed, one line each: a step the C library
+/// answered itself (`answered_by: libc`), and for a fault signal its `si_code`, where it
+/// struck (`ptr + N`) and what was there. The screen shows these beside the outcome, because
+/// they are the evidence that explains it.
+pub fn witness_lines(record: &Record, lang: Lang) -> Vec<String> {
+    use scenarios::engine::signals::{code_name, HitKind};
+    use scenarios::engine::witness::AnsweredBy;
+    let run = &record.run;
+    let mut out = Vec::new();
+    if let Some(step) = run
+        .steps
+        .iter()
+        .find(|s| s.answered_by == Some(AnsweredBy::Libc) && s.errno.is_some())
+    {
+        out.push(format!(
+            "{}: {}",
+            step.function.name(),
+            t(S::LibcRefused, lang)
+        ));
+    }
+    if let Outcome::Signal {
+        signal,
+        detail: Some(d),
+        ..
+    } = &run.outcome
+    {
+        let at = match d.ptr_offset {
+            Some(n) if n < 0 => format!("ptr - {}", n.unsigned_abs()),
+            Some(n) => format!("ptr + {n}"),
+            None => format!("{:#x}", d.addr),
+        };
+        let hit = match d.hit.as_ref().map(|h| h.kind) {
+            Some(HitKind::Mapping) => t(S::HitMapping, lang),
+            Some(HitKind::Guard) => t(S::HitGuard, lang),
+            Some(HitKind::Other) => t(S::HitOther, lang),
+            Some(HitKind::NotMapped) | None => t(S::HitNothing, lang),
+        };
+        out.push(
+            t(S::SignalAt, lang)
+                .replace("{0}", &signal.name())
+                .replace("{1}", &code_name(signal.0, d.code))
+                .replace("{2}", &at)
+                .replace("{3}", hit),
+        );
     }
     out
 }

@@ -186,6 +186,12 @@ pub enum S {
     PmPtr,
     PmWindow,
     PmGap,
+    LibcRefused,
+    SignalAt,
+    HitMapping,
+    HitGuard,
+    HitOther,
+    HitNothing,
 }
 
 impl S {
@@ -207,6 +213,19 @@ impl S {
             ),
             S::OkWord => ("OK", "成功"),
             S::OkBut => ("OK, but…", "成功，但…"),
+            S::LibcRefused => (
+                "glibc refused this itself; the kernel never saw the call",
+                "glibc 自己拒绝了这次调用，内核根本没有收到",
+            ),
+            // `{0}` signal, `{1}` si_code, `{2}` `ptr + N` or the address, `{3}` what was there.
+            S::SignalAt => ("{0} {1} at {2}: {3}", "{0} {1}，地址 {2}：{3}"),
+            S::HitMapping => ("inside your mapping", "落在你的映射里"),
+            S::HitGuard => (
+                "the guard page just above your mapping",
+                "落在映射正上方的保护页上",
+            ),
+            S::HitOther => ("another mapping of the process", "落在进程的另一个映射里"),
+            S::HitNothing => ("nothing is mapped there", "那里什么都没有映射"),
             S::From => ("from", "来自"),
             S::KilledBy => ("killed by", "被信号杀死："),
             S::During => ("during step", "发生在步骤"),

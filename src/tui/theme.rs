@@ -36,6 +36,9 @@ pub struct Theme {
     pub signal: Style,
     /// A timeout, or a run that could not happen.
     pub timeout: Style,
+    /// "OK, but…": every call succeeded, and the run did something not meant (its own
+    /// colour: neither the green of OK nor the red of an errno).
+    pub warning: Style,
     /// The argument the rule points at, after a run.
     pub blame: Style,
     /// The mmap call itself in the call pane.
@@ -64,6 +67,8 @@ pub struct Theme {
     pub big_signal: Style,
     /// Before any run, in presenter mode.
     pub big_idle: Style,
+    /// Presenter mode's huge "OK, BUT".
+    pub big_warning: Style,
 }
 
 impl Theme {
@@ -98,6 +103,8 @@ impl Theme {
             errno: fg(Color::LightRed).add_modifier(Modifier::BOLD),
             signal: fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
             timeout: fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            // Orange: apart from the green OK, the red errno and the magenta signal.
+            warning: fg(Color::Rgb(255, 160, 40)).add_modifier(Modifier::BOLD),
             blame: Style::new()
                 .fg(Color::Black)
                 .bg(Color::LightRed)
@@ -118,6 +125,7 @@ impl Theme {
             big_errno: fg(Color::LightRed).add_modifier(Modifier::BOLD),
             big_signal: fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
             big_idle: fg(Color::White).add_modifier(Modifier::BOLD),
+            big_warning: fg(Color::Rgb(255, 160, 40)).add_modifier(Modifier::BOLD),
         }
     }
 
@@ -143,6 +151,8 @@ impl Theme {
             errno: fg(Color::Red).add_modifier(Modifier::BOLD),
             signal: fg(Color::Magenta).add_modifier(Modifier::BOLD),
             timeout: fg(Color::Blue).add_modifier(Modifier::BOLD),
+            // Dark orange: readable on white, unlike yellow.
+            warning: fg(Color::Rgb(160, 70, 0)).add_modifier(Modifier::BOLD),
             blame: Style::new()
                 .fg(Color::White)
                 .bg(Color::Red)
@@ -163,6 +173,7 @@ impl Theme {
             big_errno: fg(Color::Red).add_modifier(Modifier::BOLD),
             big_signal: fg(Color::Magenta).add_modifier(Modifier::BOLD),
             big_idle: fg(Color::Black).add_modifier(Modifier::BOLD),
+            big_warning: fg(Color::Rgb(160, 70, 0)).add_modifier(Modifier::BOLD),
         }
     }
 
@@ -183,6 +194,7 @@ impl Theme {
             errno: m(Modifier::BOLD | Modifier::REVERSED),
             signal: m(Modifier::BOLD | Modifier::UNDERLINED),
             timeout: m(Modifier::BOLD),
+            warning: m(Modifier::BOLD | Modifier::ITALIC),
             blame: m(Modifier::REVERSED | Modifier::UNDERLINED | Modifier::BOLD),
             call: m(Modifier::BOLD),
             key: m(Modifier::BOLD),
@@ -197,6 +209,7 @@ impl Theme {
             big_errno: m(Modifier::BOLD),
             big_signal: m(Modifier::BOLD),
             big_idle: m(Modifier::BOLD),
+            big_warning: m(Modifier::BOLD | Modifier::REVERSED),
         }
     }
 }
@@ -243,6 +256,8 @@ mod tests {
             t.errno,
             t.signal,
             t.timeout,
+            t.warning,
+            t.big_warning,
             t.blame,
             t.call,
             t.key,

@@ -12,9 +12,62 @@ use ratatui::text::{Line, Span};
 use scenarios::blame::Call;
 use scenarios::engine::{Purpose, Side};
 
-/// Rows the pane would like: one per call, the outcome, and the blame line.
-pub fn wanted_rows(app: &App) -> usize {
+/// Rows the pane would like at `width`: one per call, the outcome, the findings (outside
+/// presenter mode, which shows them under its big word), and the blame line.
+pub fn wanted_rows(app: &App, width: u16) -> usize {
+    let findings = if app.presenter {
+        0
+    } else {
+        finding_rows(app, width)
+    };
+    call_rows(app) + findings
+}
+
+/// Rows of the calls, the outcome line and the blame line.
+pub fn call_rows(app: &App) -> usize {
     app.view.calls.len() + 1 + usize::from(!app.view.blame.is_empty())
+}
+
+/// Rows the findings take at `width`, wrapped.
+pub fn finding_rows(app: &App, width: u16) -> usize {
+    let width = width.max(1) as usize;
+    finding_lines(app)
+        .iter()
+        .map(|l| text::wrap_indent(l, width, 2).len())
+        .sum()
+}
+
+/// What this run showed, from its record, one to a few lines: the "OK, but…" warnings, the
+/// findings (the child's read, the file read back, the copy check) and the witness's
+/// essentials (a call the C library refused itself, where a fault struck). They are the
+/// evidence a lesson is about, so they sit right under the outcome line, never below the
+/// fold; only for a run of the current parameters (an older answer would mislead).
+pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let lang = app.lang;
+    let Some(record) = app
+        .record()
+        .filter(|_| app.view.fresh && !app.running_here())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for w in report::warnings(record, lang) {
+        out.push(Line::from(Span::styled(
+            format!("{} {w}", app.glyphs.warning),
+            th.warning,
+        )));
+    }
+    for f in report::findings(record, lang)
+        .into_iter()
+        .chain(report::witness_lines(record, lang))
+    {
+        out.push(Line::from(vec![
+            Span::styled(format!("{} ", app.glyphs.points_to), th.heading),
+            Span::styled(f, th.text),
+        ]));
+    }
+    out
 }
 
 /// One call as a styled line.
@@ -69,6 +122,15 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
         return Line::from(Span::styled(t(S::NotRunYet, lang), th.dim));
     };
     let mut spans = match &result.outcome {
+        // Every call succeeded, but the evidence shows more: its own glyph, word and colour.
+        Ok(record)
+            if record.run.outcome == scenarios::Outcome::Ok && !record.run.warnings.is_empty() =>
+        {
+            vec![Span::styled(
+                format!("{} {}", app.glyphs.warning, t(S::OkBut, lang)),
+                th.warning,
+            )]
+        }
         Ok(record) => vec![Span::styled(
             report::outcome_line_marked(
                 &record.run.outcome,
@@ -164,6 +226,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let width = area.width as usize;
     let mut tail: Vec<Line<'static>> = text::wrap_indent(&outcome_summary(app), width, 2);
     tail.truncate(2);
+    if !app.presenter {
+        for l in finding_lines(app) {
+            tail.extend(text::wrap_indent(&l, width, 2));
+        }
+    }
     if let Some(b) = blame_line(app) {
         tail.extend(text::wrap(&b, width).into_iter().take(1));
     }

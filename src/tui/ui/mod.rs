@@ -85,6 +85,9 @@ pub struct Areas {
     pub lesson: Option<Rect>,
     /// Presenter mode's huge outcome word.
     pub big: Option<Rect>,
+    /// Presenter mode's findings, under the big word (other layouts show them in the call
+    /// pane).
+    pub findings: Option<Rect>,
 }
 
 /// Share `total` rows between sections: each gets its minimum, then extra up to its
@@ -136,7 +139,9 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         a.status = Some(Rect::new(area.x, area.bottom() - 2, area.width, 1));
         body.height -= 1;
     }
-    let calls = call::wanted_rows(app) as u16;
+    let calls = call::call_rows(app) as u16;
+    // The findings always get their rows in the call pane: they are what the run showed.
+    let found = |w: u16| call::finding_rows(app, w) as u16;
     if app.presenter {
         return presenter::areas(app, a, body);
     }
@@ -159,11 +164,12 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             );
             let keys = app.view.keys.len() as u16;
             let big_map = if body.height >= 40 { 10 } else { 8 };
+            let f = found(main.width.saturating_sub(2));
             let h = allocate(
                 main.height,
                 &[
                     (5, keys + 3),
-                    (4, (calls + 3).min(12)),
+                    (4 + f, (calls + 3).min(12) + f),
                     (7, big_map),
                     (6, 6),
                 ],
@@ -186,9 +192,15 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             } else {
                 (keys + 2).min(11)
             };
+            let f = found(main.width);
             let h = allocate(
                 main.height,
-                &[(3, params_pref), (3, (calls + 1).min(7)), (4, 6), (3, 3)],
+                &[
+                    (3, params_pref),
+                    (3 + f, (calls + 1).min(7) + f),
+                    (4, 6),
+                    (3, 3),
+                ],
                 &[1, 2, 0],
                 3,
             );
@@ -204,7 +216,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             let h = allocate(
                 body.height,
                 &[
-                    (2, calls.min(5) + 2),
+                    (2 + found(body.width), calls.min(5) + 2 + found(body.width)),
                     (3, 3),
                     (0, if focused_map { 5 } else { 0 }),
                 ],
@@ -448,6 +460,9 @@ impl App {
         }
         if let Some(r) = a.big {
             presenter::render_big(self, r, buf);
+        }
+        if let Some(r) = a.findings {
+            presenter::render_findings(self, r, buf);
         }
         if let Some(r) = a.status {
             render_message(self, r, buf);

@@ -192,6 +192,11 @@ pub enum S {
     HitGuard,
     HitOther,
     HitNothing,
+    Changed,
+    LastRun,
+    TheQuestion,
+    FoldedHint,
+    CmdUnfold,
 }
 
 impl S {
@@ -226,6 +231,17 @@ impl S {
             ),
             S::HitOther => ("another mapping of the process", "落在进程的另一个映射里"),
             S::HitNothing => ("nothing is mapped there", "那里什么都没有映射"),
+            S::Changed => (
+                "? the parameters changed: predict the answer, then press r",
+                "？参数改过了：先预测结果，再按 r",
+            ),
+            S::LastRun => ("last run", "上次运行"),
+            S::TheQuestion => ("The question", "问题"),
+            S::FoldedHint => (
+                "The rest of the lesson unfolds after the first run (or press Space here).",
+                "其余的课文在第一次运行之后展开（也可以在这里按空格键）。",
+            ),
+            S::CmdUnfold => ("show the whole lesson", "展开整篇课文"),
             S::From => ("from", "来自"),
             S::KilledBy => ("killed by", "被信号杀死："),
             S::During => ("during step", "发生在步骤"),

@@ -458,6 +458,14 @@ pub const COMMANDS: &[Command] = &[
         footer: &[],
     },
     Command {
+        scope: Scope::Pane(Lesson),
+        keys: "Space",
+        ascii_keys: "Space",
+        text: S::CmdUnfold,
+        bindings: &[ch(' ', Action::Toggle)],
+        footer: &[Lesson],
+    },
+    Command {
         scope: Scope::Global,
         keys: "q Esc",
         ascii_keys: "q Esc",

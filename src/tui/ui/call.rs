@@ -119,9 +119,21 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
         ));
     }
     let Some(result) = app.result() else {
-        return Line::from(Span::styled(t(S::NotRunYet, lang), th.dim));
+        return Line::from(Span::styled(t(S::NotRunYet, lang), th.message));
     };
-    let mut spans = match &result.outcome {
+    // A knob turned since the run: the answer is cleared back to a question, so the class
+    // predicts the new one; the old answer stays, small, as "last run".
+    if !app.view.fresh {
+        let last = match &result.outcome {
+            Ok(record) => short_outcome(app, record),
+            Err(_) => t(S::RunFailed, lang).to_string(),
+        };
+        return Line::from(vec![
+            Span::styled(t(S::Changed, lang), th.message),
+            Span::styled(format!(" · {}: {last}", t(S::LastRun, lang)), th.dim),
+        ]);
+    }
+    let spans = match &result.outcome {
         // Every call succeeded, but the evidence shows more: its own glyph, word and colour.
         Ok(record)
             if record.run.outcome == scenarios::Outcome::Ok && !record.run.warnings.is_empty() =>
@@ -149,10 +161,25 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             th.timeout,
         )],
     };
-    if !app.view.fresh {
-        spans.push(Span::styled(format!(" · {}", t(S::Stale, lang)), th.dim));
-    }
     Line::from(spans)
+}
+
+/// The outcome in a word or two (`✘ EINVAL`, `⚡ SIGBUS`, `⚠ OK, but…`), for "last run".
+fn short_outcome(app: &App, record: &scenarios::Record) -> String {
+    let g = &app.glyphs;
+    match &record.run.outcome {
+        scenarios::Outcome::Ok if !record.run.warnings.is_empty() => {
+            format!("{} {}", g.warning, t(S::OkBut, app.lang))
+        }
+        scenarios::Outcome::Ok => format!("{} {}", g.ok, t(S::OkWord, app.lang)),
+        scenarios::Outcome::Errno { errno, .. } => {
+            format!("{} {}", g.errno, scenarios::errnos::name(*errno))
+        }
+        scenarios::Outcome::Signal { signal, .. } => format!("{} {signal}", g.signal),
+        scenarios::Outcome::Timeout { .. } => {
+            format!("{} {}", g.timeout, t(S::TimeoutWord, app.lang))
+        }
+    }
 }
 
 /// `→ look at: offset`, when a fresh run's outcome points at knobs.

@@ -17,6 +17,22 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let lang = app.lang;
     let mut raw: Vec<(Line<'static>, usize)> = Vec::new();
     raw.push((call::outcome_summary(app), 2));
+    // No answer for these parameters yet (never run, or a knob turned since): the question,
+    // and nothing that tells the answer.
+    if !app.view.fresh && !app.running_here() {
+        raw.push((Line::default(), 0));
+        raw.push((
+            Line::from(Span::styled(t(S::TheQuestion, lang), th.heading)),
+            0,
+        ));
+        for p in super::lesson::question(app) {
+            raw.push((super::lesson::inline(&p, th.text, th.call), 0));
+        }
+        return raw
+            .iter()
+            .flat_map(|(l, indent)| text::wrap_indent(l, width, *indent))
+            .collect();
+    }
     // "OK, but…": each warning's sentence right under the outcome it qualifies.
     if let Some(record) = app.record() {
         for w in report::warnings(record, lang) {

@@ -57,7 +57,8 @@ fn big_word(app: &App) -> (&'static str, Style) {
     if app.running_here() {
         return ("...", th.big_idle);
     }
-    let Some(result) = app.result() else {
+    // No answer for the current parameters: the class predicts it.
+    let Some(result) = app.result().filter(|_| app.view.fresh) else {
         return ("?", th.big_idle);
     };
     // The widget keeps its text for its lifetime: the word is a static name from the errno
@@ -79,8 +80,6 @@ fn big_word(app: &App) -> (&'static str, Style) {
             Outcome::Timeout { .. } => ("TIMEOUT", th.big_errno),
         },
     };
-    // A result for other parameters than the current ones is shown, but faded.
-    let style = if app.view.fresh { style } else { th.dim };
     (word, style)
 }
 

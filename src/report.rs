@@ -60,22 +60,34 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
     match outcome {
         Outcome::Ok => format!("{} {}", marks.ok, t(S::OkWord, lang)),
         Outcome::Errno { call, errno } => format!(
-            "{} {} ({}) {} {call}: {}",
+            "{} {} ({}) {} {call}{}{}",
             marks.errno,
             errnos::name(*errno),
             *errno as i32,
             t(S::From, lang),
+            // Chinese takes the full-width colon.
+            lang.pick(": ", "："),
             errnos::explain(*errno, lang)
         ),
         Outcome::Signal {
             signal, step, call, ..
-        } => format!(
-            "{} {signal} {} {} ({call}): {}",
-            marks.signal,
-            t(S::During, lang),
-            step + 1,
-            strings::signal_text(signal.known(), lang)
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{} {signal} {} {} ({call}): {}",
+                marks.signal,
+                t(S::During, lang),
+                step + 1,
+                strings::signal_text(signal.known(), lang)
+            ),
+            // Full-width brackets and colon in a Chinese sentence.
+            Lang::Zh => format!(
+                "{} {signal} {} {}（{call}）：{}",
+                marks.signal,
+                t(S::During, lang),
+                step + 1,
+                strings::signal_text(signal.known(), lang)
+            ),
+        },
         Outcome::Timeout { after_ms } => format!(
             "{} {} — {} {after_ms} ms",
             marks.timeout,
@@ -134,8 +146,9 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
     }
     if let Some(tp) = run.throughput {
         out.push(format!(
-            "{}: mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+            "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
             t(S::Throughput, lang),
+            lang.pick(": ", "："),
             tp.mmap,
             tp.read_write,
             tp.copy_file_range

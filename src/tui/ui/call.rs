@@ -188,7 +188,13 @@ pub fn blame_line(app: &App) -> Option<Line<'static>> {
         return None;
     }
     let mut spans = vec![Span::styled(
-        format!("{} {}: ", app.glyphs.points_to, t(S::LookAt, app.lang)),
+        // Chinese takes the full-width colon.
+        format!(
+            "{} {}{}",
+            app.glyphs.points_to,
+            t(S::LookAt, app.lang),
+            app.lang.pick(": ", "：")
+        ),
         app.theme.dim,
     )];
     for (i, k) in app.view.blame.iter().enumerate() {

@@ -108,7 +108,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             raw.push((Line::default(), 0));
             raw.push((
                 Line::from(Span::styled(
-                    format!("{} {}:", t(S::MapsAfter, lang), snap.after),
+                    report::maps_heading(&snap.after, lang),
                     th.heading,
                 )),
                 0,
@@ -126,7 +126,11 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         raw.push((Line::default(), 0));
         raw.push((
             Line::from(Span::styled(
-                format!("{} {} µs", t(S::Took, lang), run.elapsed_us),
+                format!(
+                    "{} {}",
+                    t(S::Took, lang),
+                    report::duration_text(run.elapsed_us.saturating_mul(1000))
+                ),
                 th.dim,
             )),
             0,

@@ -197,6 +197,8 @@ pub enum S {
     TheQuestion,
     FoldedHint,
     CmdUnfold,
+    NotRun,
+    More,
 }
 
 impl S {
@@ -242,6 +244,9 @@ impl S {
                 "其余的课文在第一次运行之后展开（也可以在这里按空格键）。",
             ),
             S::CmdUnfold => ("show the whole lesson", "展开整篇课文"),
+            S::NotRun => ("did not run", "没有执行"),
+            // `{0}`: how many rows are below the pane's last one.
+            S::More => ("↓ {0} more", "↓ 还有 {0} 项"),
             S::From => ("from", "来自"),
             S::KilledBy => ("killed by", "被信号杀死："),
             S::During => ("during step", "发生在步骤"),

@@ -70,17 +70,27 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-/// One call as a styled line.
+/// Whether the current parameters' run never reached this call (an earlier step failed or
+/// a signal struck). The record lists the steps that started, in plan order, so a call whose
+/// step index is past the record's last step did not run.
+fn did_not_run(app: &App, call: &Call) -> bool {
+    app.view.fresh && app.record().is_some_and(|r| call.step >= r.run.steps.len())
+}
+
+/// One call as a styled line, numbered as the steps of the record are (so `SIGBUS during
+/// step 4` points at a number on screen).
 fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
     let th = &app.theme;
-    let mut spans = Vec::with_capacity(call.parts.len() + 2);
+    let mut spans = Vec::with_capacity(call.parts.len() + 3);
+    let skipped = did_not_run(app, call);
+    spans.push(Span::styled(format!("{:>2} ", call.step + 1), th.dim));
     if call.side == Side::Child {
         spans.push(Span::styled(
             format!("[{}] ", t(S::Child, app.lang)),
             th.dim,
         ));
     }
-    let base = if incidental(call) {
+    let base = if skipped || incidental(call) {
         th.dim
     } else if call.is_mapping {
         th.call
@@ -94,7 +104,13 @@ fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
         };
         spans.push(Span::styled(part.text.clone(), style));
     }
-    if let (true, Some(p)) = (with_purpose, call.purpose) {
+    if skipped {
+        // Dimmed, and said in words: dim alone is lost on a projector.
+        spans.push(Span::styled(
+            format!("  {} {}", app.glyphs.not_run, t(S::NotRun, app.lang)),
+            th.dim,
+        ));
+    } else if let (true, Some(p)) = (with_purpose, call.purpose) {
         spans.push(Span::styled(
             format!("  // {}", strings::purpose(p, app.lang)),
             th.dim,
@@ -239,7 +255,7 @@ pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
             .iter()
             .enumerate()
             .filter(|(i, c)| keep(level, *i, c))
-            .flat_map(|(_, c)| text::wrap_indent(&call_line(app, c, level == 0), width, 4))
+            .flat_map(|(_, c)| text::wrap_indent(&call_line(app, c, level == 0), width, 7))
             .collect();
         let fits = lines.len() <= rows;
         best = lines;

@@ -639,6 +639,26 @@ pub fn outcome_style(app: &App, o: &scenarios::Outcome) -> Style {
     }
 }
 
+/// Draw `lines` into `area` from row `scroll` on; when more rows follow than fit, the last
+/// row says how many (`↓ 3 more`), so nobody misses what is below the fold.
+fn render_scrolled(app: &App, lines: &[Line<'_>], scroll: u16, area: Rect, buf: &mut Buffer) {
+    let h = area.height as usize;
+    let below = lines.len().saturating_sub(scroll as usize + h);
+    if below == 0 || h < 2 {
+        render_lines(lines, scroll, area, buf);
+        return;
+    }
+    let shown = Rect::new(area.x, area.y, area.width, area.height - 1);
+    render_lines(lines, scroll, shown, buf);
+    let more = t(S::More, app.lang).replace("{0}", &(below + 1).to_string());
+    buf.set_line(
+        area.x,
+        area.bottom() - 1,
+        &Line::from(Span::styled(more, app.theme.key)),
+        area.width,
+    );
+}
+
 /// Draw `lines` into `area` from row `scroll` on.
 fn render_lines(lines: &[Line<'_>], scroll: u16, area: Rect, buf: &mut Buffer) {
     for (i, line) in lines

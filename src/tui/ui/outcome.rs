@@ -156,5 +156,5 @@ fn rule_line(app: &App) -> Line<'static> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = lines(app, area.width);
     let max = lines.len().saturating_sub(area.height as usize) as u16;
-    super::render_lines(&lines, app.outcome_scroll.min(max), area, buf);
+    super::render_scrolled(app, &lines, app.outcome_scroll.min(max), area, buf);
 }

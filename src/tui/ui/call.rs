@@ -37,6 +37,26 @@ pub fn finding_rows(app: &App, width: u16) -> usize {
         .sum()
 }
 
+/// Rows the pane needs at `width` beyond one per call and one for the outcome: the findings
+/// (outside presenter mode), and the rows that wrapping the calls and the outcome line adds.
+/// The layout gives them room, so a long outcome line does not push the calls off the pane.
+pub fn extra_rows(app: &App, width: u16) -> usize {
+    let w = width.max(1) as usize;
+    let findings = if app.presenter {
+        0
+    } else {
+        finding_rows(app, width)
+    };
+    let summary = text::wrap_indent(&outcome_summary(app), w, 2).len().min(2);
+    let calls: usize = app
+        .view
+        .calls
+        .iter()
+        .map(|c| text::wrap_indent(&call_line(app, c, true), w, 7).len())
+        .sum();
+    findings + summary.saturating_sub(1) + calls.saturating_sub(app.view.calls.len())
+}
+
 /// What this run showed, from its record, one to a few lines: the "OK, but…" warnings, the
 /// findings (the child's read, the file read back, the copy check) and the witness's
 /// essentials (a call the C library refused itself, where a fault struck). They are the

@@ -141,7 +141,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     }
     let calls = call::call_rows(app) as u16;
     // The findings always get their rows in the call pane: they are what the run showed.
-    let found = |w: u16| call::finding_rows(app, w) as u16;
+    let found = |w: u16| call::extra_rows(app, w) as u16;
     if app.presenter {
         return presenter::areas(app, a, body);
     }

@@ -585,23 +585,33 @@ fn render_footer(app: &App, area: Rect, with_message: bool, buf: &mut Buffer) {
     let mut used = 1;
     let commands = footer(mode, app.focus);
     let last = commands.len().saturating_sub(1);
+    let width_of = |c: &super::event::Command| {
+        text::width(key_label(app, c)) + 1 + text::width(t(c.text, app.lang)) + 2
+    };
+    // Keep `? help` and `r run` whatever happens: drop the other hints that do not fit.
+    let kept = |i: usize| {
+        i == last
+            || commands[i]
+                .bindings
+                .iter()
+                .any(|b| b.action == super::event::Action::Run)
+    };
+    let mut reserved: usize = (0..commands.len())
+        .filter(|&i| kept(i))
+        .map(|i| width_of(commands[i]))
+        .sum();
     for (i, c) in commands.iter().enumerate() {
-        let keys = key_label(app, c);
-        let label = t(c.text, app.lang);
-        let w = text::width(keys) + 1 + text::width(label) + 2;
-        // Keep `? help` whatever happens: drop the hints before it that do not fit.
-        let help_w = if i < last {
-            commands.last().map_or(0, |h| {
-                text::width(key_label(app, h)) + text::width(t(h.text, app.lang)) + 3
-            })
-        } else {
-            0
-        };
-        if used + w + help_w > area.width as usize && i < last {
+        let w = width_of(c);
+        if kept(i) {
+            reserved = reserved.saturating_sub(w);
+        } else if used + w + reserved > area.width as usize {
             continue;
         }
-        spans.push(Span::styled(keys.to_string(), app.theme.key));
-        spans.push(Span::styled(format!(" {label}  "), app.theme.dim));
+        spans.push(Span::styled(key_label(app, c).to_string(), app.theme.key));
+        spans.push(Span::styled(
+            format!(" {}  ", t(c.text, app.lang)),
+            app.theme.dim,
+        ));
         used += w;
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);

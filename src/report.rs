@@ -60,22 +60,34 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
     match outcome {
         Outcome::Ok => format!("{} {}", marks.ok, t(S::OkWord, lang)),
         Outcome::Errno { call, errno } => format!(
-            "{} {} ({}) {} {call}: {}",
+            "{} {} ({}) {} {call}{}{}",
             marks.errno,
             errnos::name(*errno),
             *errno as i32,
             t(S::From, lang),
+            // Chinese takes the full-width colon.
+            lang.pick(": ", "："),
             errnos::explain(*errno, lang)
         ),
         Outcome::Signal {
             signal, step, call, ..
-        } => format!(
-            "{} {signal} {} {} ({call}): {}",
-            marks.signal,
-            t(S::During, lang),
-            step + 1,
-            strings::signal_text(signal.known(), lang)
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{} {signal} {} {} ({call}): {}",
+                marks.signal,
+                t(S::During, lang),
+                step + 1,
+                strings::signal_text(signal.known(), lang)
+            ),
+            // Full-width brackets and colon in a Chinese sentence.
+            Lang::Zh => format!(
+                "{} {signal} {} {}（{call}）：{}",
+                marks.signal,
+                t(S::During, lang),
+                step + 1,
+                strings::signal_text(signal.known(), lang)
+            ),
+        },
         Outcome::Timeout { after_ms } => format!(
             "{} {} — {} {after_ms} ms",
             marks.timeout,
@@ -116,7 +128,12 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
         if text.is_empty() {
             out.push(t(S::ChildReadNothing, lang).to_string());
         } else {
-            out.push(format!("{}: {text:?}", t(S::ChildRead, lang)));
+            // A Chinese sentence takes the full-width colon.
+            out.push(format!(
+                "{}{}{text:?}",
+                t(S::ChildRead, lang),
+                lang.pick(": ", "：")
+            ));
         }
     }
     if let Some(identical) = run.copy_identical {
@@ -129,8 +146,9 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
     }
     if let Some(tp) = run.throughput {
         out.push(format!(
-            "{}: mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+            "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
             t(S::Throughput, lang),
+            lang.pick(": ", "："),
             tp.mmap,
             tp.read_write,
             tp.copy_file_range
@@ -138,6 +156,54 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
     }
     if run.privileged && privilege_matters(record) {
         out.push(t(S::PrivilegedNote, lang).to_string());
+    }
+    out
+}
+
+/// What the witness and the fault handler showed, one line each: a step the C library
+/// answered itself (`answered_by: libc`), and for a fault signal its `si_code`, where it
+/// struck (`ptr + N`) and what was there. The screen shows these beside the outcome, because
+/// they are the evidence that explains it.
+pub fn witness_lines(record: &Record, lang: Lang) -> Vec<String> {
+    use scenarios::engine::signals::{code_name, HitKind};
+    use scenarios::engine::witness::AnsweredBy;
+    let run = &record.run;
+    let mut out = Vec::new();
+    if let Some(step) = run
+        .steps
+        .iter()
+        .find(|s| s.answered_by == Some(AnsweredBy::Libc) && s.errno.is_some())
+    {
+        out.push(format!(
+            "{}: {}",
+            step.function.name(),
+            t(S::LibcRefused, lang)
+        ));
+    }
+    if let Outcome::Signal {
+        signal,
+        detail: Some(d),
+        ..
+    } = &run.outcome
+    {
+        let at = match d.ptr_offset {
+            Some(n) if n < 0 => format!("ptr - {}", n.unsigned_abs()),
+            Some(n) => format!("ptr + {n}"),
+            None => format!("{:#x}", d.addr),
+        };
+        let hit = match d.hit.as_ref().map(|h| h.kind) {
+            Some(HitKind::Mapping) => t(S::HitMapping, lang),
+            Some(HitKind::Guard) => t(S::HitGuard, lang),
+            Some(HitKind::Other) => t(S::HitOther, lang),
+            Some(HitKind::NotMapped) | None => t(S::HitNothing, lang),
+        };
+        out.push(
+            t(S::SignalAt, lang)
+                .replace("{0}", &signal.name())
+                .replace("{1}", &code_name(signal.0, d.code))
+                .replace("{2}", &at)
+                .replace("{3}", hit),
+        );
     }
     out
 }

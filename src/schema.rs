@@ -243,7 +243,7 @@ pub struct LimitValue {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Warning {
-    /// What it is about (`map-fixed-replaced`).
+    /// What it is about (`map-fixed-replaced`, `munmap-missed`).
     pub kind: String,
     /// The sentence, in English.
     pub text: String,
@@ -256,6 +256,9 @@ pub struct Warning {
     /// What was there: the file's name, absent for anonymous memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaced: Option<String>,
+    /// For `munmap-missed`: how many bytes of the mapping are still mapped after the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_mapped: Option<u64>,
 }
 
 /// What a faulting address hit, from the child's own `/proc/self/maps`.

@@ -217,6 +217,19 @@ pub enum S {
     WitnessNoCall,
     /// The course's texts (issue 10), in their own table below.
     Course(C),
+    LibcRefused,
+    SignalAt,
+    HitMapping,
+    HitGuard,
+    HitOther,
+    HitNothing,
+    Changed,
+    LastRun,
+    TheQuestion,
+    FoldedHint,
+    CmdUnfold,
+    NotRun,
+    More,
 }
 
 impl S {
@@ -239,6 +252,33 @@ impl S {
             ),
             S::OkWord => ("OK", "成功"),
             S::OkBut => ("OK, but…", "成功，但…"),
+            S::LibcRefused => (
+                "glibc refused this itself; the kernel never saw the call",
+                "glibc 自己拒绝了这次调用，内核根本没有收到",
+            ),
+            // `{0}` signal, `{1}` si_code, `{2}` `ptr + N` or the address, `{3}` what was there.
+            S::SignalAt => ("{0} {1} at {2}: {3}", "{0} {1}，地址 {2}：{3}"),
+            S::HitMapping => ("inside your mapping", "落在你的映射里"),
+            S::HitGuard => (
+                "the guard page just above your mapping",
+                "落在映射正上方的保护页上",
+            ),
+            S::HitOther => ("another mapping of the process", "落在进程的另一个映射里"),
+            S::HitNothing => ("nothing is mapped there", "那里什么都没有映射"),
+            S::Changed => (
+                "? the parameters changed: predict the answer, then press r",
+                "？参数改过了：先预测结果，再按 r",
+            ),
+            S::LastRun => ("last run", "上次运行"),
+            S::TheQuestion => ("The question", "问题"),
+            S::FoldedHint => (
+                "The rest of the lesson unfolds after the first run (or press Space here).",
+                "其余的课文在第一次运行之后展开（也可以在这里按空格键）。",
+            ),
+            S::CmdUnfold => ("show the whole lesson", "展开整篇课文"),
+            S::NotRun => ("did not run", "没有执行"),
+            // `{0}`: how many rows are below the pane's last one.
+            S::More => ("↓ {0} more", "↓ 还有 {0} 项"),
             S::From => ("from", "来自"),
             S::KilledBy => ("killed by", "被信号杀死："),
             S::During => ("during step", "发生在步骤"),

@@ -458,3 +458,82 @@ fn a_demo_step_sets_the_parameters_on_screen_without_running() {
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }
+/// Presenter mode at 80×24 in Chinese, as a class sees it: the finding that proves the
+/// lesson is on the first screen, and it differs between MAP_SHARED and MAP_PRIVATE.
+#[test]
+fn presenter_shows_the_childs_read_for_shared_and_private() {
+    let mut s = Session::start(
+        &["--presenter", "--lang", "zh", "--scenario", "anonymous-ipc"],
+        &[],
+        80,
+        24,
+    );
+    s.wait_text("还没有运行");
+    s.send("r");
+    let screen = s.wait_text("子进程读到：\"hello, world\"");
+    assert!(screen.contains("MAP_SHARED"), "{screen}");
+    // flags is the lesson's knob, the selected row: move the flag cursor to MAP_PRIVATE and
+    // set it (it replaces MAP_SHARED), then run again.
+    s.send("\x1b[C");
+    s.send(" ");
+    s.wait_text("MAP_PRIVATE|MAP_ANONYMOUS");
+    // Before the new run the old answer is cleared.
+    let screen = s.wait_text("参数改过了");
+    assert!(!screen.contains("hello, world"), "{screen}");
+    s.send("r");
+    s.wait_text("子进程什么也没读到");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+/// munmap(ptr + 4096) returns 0: the screen says "OK, but…" and what went wrong.
+#[test]
+fn a_whole_page_shift_shows_the_warning() {
+    let mut s = Session::start(
+        &[
+            "--presenter",
+            "--lang",
+            "zh",
+            "--scenario",
+            "munmap-shifted-pointer",
+        ],
+        &[],
+        80,
+        24,
+    );
+    s.wait_text("munmap_shift");
+    // munmap_shift is the selected row: type 4096 over its value.
+    s.send("e");
+    s.send("\x7f");
+    s.send("4096");
+    s.send("\r");
+    s.wait_text("munmap(ptr + 4096");
+    s.send("r");
+    let screen = s.wait_text("成功，但…");
+    assert!(screen.contains("不属于你的"), "{screen}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+/// Before zero-length has run, nothing on screen gives its answer away.
+#[test]
+fn no_einval_on_screen_before_the_first_run_of_zero_length() {
+    for (lang, size, presenter) in [("zh", (80, 24), true), ("en", (120, 34), false)] {
+        let mut args = vec!["--lang", lang, "--scenario", "zero-length"];
+        if presenter {
+            args.push("--presenter");
+        }
+        let mut s = Session::start(&args, &[], size.0, size.1);
+        s.wait_text("zero-length");
+        // Every pane in turn, the lesson included.
+        for _ in 0..4 {
+            let screen = s.wait_text("zero-length");
+            assert!(!screen.contains("EINVAL"), "{lang}:\n{screen}");
+            s.send("\t");
+        }
+        s.send("r");
+        s.wait_text("EINVAL");
+        s.send("q");
+        assert_eq!(s.exit_code(), 0);
+    }
+}

@@ -152,11 +152,21 @@ fn variants_after_a_run() {
                 "munmap-shifted-pointer",
                 "munmap-shifted-pointer--shift-4096",
             ),
+            ("anonymous-ipc", "anonymous-ipc--flags-private"),
         ] {
             let mut a = app(id, Lang::En, (100, 30));
             replay(&mut a, fixture(fx));
             a.apply(Action::NextPane);
             insta::assert_snapshot!(format!("variant__{fx}"), backend(&a));
+            // The findings and the outcome line fit the first screen at 80×24, in Chinese
+            // too, and in presenter mode.
+            for presenter in [false, true] {
+                let mut a = app(id, Lang::Zh, (80, 24));
+                a.presenter = presenter;
+                replay(&mut a, fixture(fx));
+                let mode = if presenter { "presenter_" } else { "" };
+                insta::assert_snapshot!(format!("variant__{fx}__{mode}zh_80x24"), backend(&a));
+            }
         }
     });
 }

@@ -205,6 +205,23 @@ texts! {
         "带 MAP_FIXED 的 mmap 把 {1} 处已经映射的 {0} 页换掉了（原来是{2}）：\
          那里原有的内容全没了，内核却一声不吭。"
     ),
+    /// A munmap left `{0}` pages of the mapping and removed `{1}` pages at `{2}` holding `{3}`.
+    WarnMunmapBoth => (
+        "munmap returned 0, but {0} page(s) of your mapping are still mapped, and {1} page(s) \
+         at {2}, which were not yours ({3}), are gone.",
+        "munmap 返回了 0，但你的映射还有 {0} 页没有解除，而 {2} 处不属于你的 {1} 页（{3}）却被解除了。"
+    ),
+    /// A munmap left `{0}` pages of the mapping mapped.
+    WarnMunmapLeft => (
+        "munmap returned 0, but {0} page(s) of your mapping are still mapped: they stay until \
+         the process ends.",
+        "munmap 返回了 0，但你的映射还有 {0} 页没有解除：它们会一直占着，直到进程结束。"
+    ),
+    /// A munmap removed `{0}` pages at `{1}` holding `{2}`, outside the mapping.
+    WarnMunmapOutside => (
+        "munmap returned 0, but it also removed {0} page(s) at {1}, which were not yours ({2}).",
+        "munmap 返回了 0，但它还解除了 {1} 处不属于你的 {0} 页（{2}）。"
+    ),
     /// What a replaced mapping was: file `{0}`.
     WarnReplacedFile => ("the file {0}", "文件 {0} 的映射"),
     /// What a replaced mapping was: anonymous memory.

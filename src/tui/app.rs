@@ -166,6 +166,9 @@ pub struct App {
     pub outcome_scroll: u16,
     /// Scroll of the lesson pane.
     pub lesson_scroll: u16,
+    /// Scenarios whose whole lesson the student unfolded before running them (Space in the
+    /// lesson pane); a run unfolds it too.
+    pub unfolded: Vec<bool>,
     /// The language of everything shown.
     pub lang: Lang,
     /// The colours.
@@ -227,6 +230,7 @@ impl App {
             .collect();
         let results = vec![None; scenarios.len()];
         let n = scenarios.len();
+        let unfolded = vec![false; scenarios.len()];
         let theme = opts.theme.unwrap_or(ThemeName::Dark);
         let focus = if opts.presenter {
             Focus::Params
@@ -259,6 +263,7 @@ impl App {
             help: None,
             outcome_scroll: 0,
             lesson_scroll: 0,
+            unfolded,
             lang: opts.lang,
             theme: Theme::named(theme),
             glyphs: Glyphs::new(opts.ascii),
@@ -273,6 +278,7 @@ impl App {
             predictions: super::predict::Predictions::default(),
         };
         app.refresh();
+        app.flag_cursor = app.cursor_start();
         app
     }
 
@@ -346,6 +352,15 @@ impl App {
         let params = &self.params[self.current];
         let plan = (scenario.build)(params, self.page);
         self.view.keys = scenario.shown_keys();
+        // The knob the lesson is about comes first: the selected row when the scenario
+        // opens, and visible at every layout.
+        if let Some(i) = scenario
+            .lesson_key()
+            .and_then(|k| self.view.keys.iter().position(|&s| s == k))
+        {
+            let k = self.view.keys.remove(i);
+            self.view.keys.insert(0, k);
+        }
         self.view.calls = blame::describe_calls(&plan);
         self.view.pagemap = PageMap::from_plan(&plan, self.page);
         let result = self.results[self.current].as_ref();
@@ -458,8 +473,15 @@ impl App {
                 self.editor = None;
                 self.message = Some(Message::Reset);
             }
-            Action::NextScenario => self.select(self.current.saturating_add(1)),
-            Action::PrevScenario => self.select(self.current.saturating_sub(1)),
+            // The next scenario opens with its knobs in hand, never with its answer focused.
+            Action::NextScenario => {
+                self.select(self.current.saturating_add(1));
+                self.focus = Focus::Params;
+            }
+            Action::PrevScenario => {
+                self.select(self.current.saturating_sub(1));
+                self.focus = Focus::Params;
+            }
             Action::ToggleLang => self.lang = self.lang.other(),
             Action::CycleTheme => self.theme = Theme::named(self.theme.name.next()),
             Action::TogglePresenter => {
@@ -581,15 +603,22 @@ impl App {
         }
     }
 
+    /// Whether the selected scenario's lesson shows only its question: until it has run in
+    /// this session (or the student unfolds it), the rule would give the answer away.
+    pub fn lesson_folded(&self) -> bool {
+        self.results[self.current].is_none()
+            && !self.unfolded.get(self.current).copied().unwrap_or(false)
+    }
+
     /// Select scenario `i` (clamped), keeping its own parameters.
     pub fn select(&mut self, i: usize) {
         let i = i.min(self.scenarios.len().saturating_sub(1));
         if i != self.current {
             self.current = i;
-            self.param_row = 0;
             self.editor = None;
             self.outcome_scroll = 0;
             self.lesson_scroll = 0;
+            self.param_row = 0;
             self.refresh();
             self.flag_cursor = self.cursor_start();
         }
@@ -694,6 +723,12 @@ impl App {
 
     /// Space on the selected parameter.
     fn toggle(&mut self) {
+        if self.focus == Focus::Lesson {
+            if let Some(u) = self.unfolded.get_mut(self.current) {
+                *u = true;
+            }
+            return;
+        }
         let Some(key) = self.editable() else { return };
         match key.toggle(&self.params[self.current], self.flag_cursor) {
             Some(value) => {

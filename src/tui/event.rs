@@ -471,7 +471,9 @@ pub const COMMANDS: &[Command] = &[
         ascii_keys: "n b",
         text: S::CmdScenario,
         bindings: &[ch('n', Action::NextScenario), ch('b', Action::PrevScenario)],
-        footer: &[List, Lesson],
+        // Not in the lesson's footer, which needs its room for unfolding and the variants;
+        // the help lists it everywhere.
+        footer: &[List],
     },
     Command {
         scope: Scope::Global,
@@ -559,6 +561,14 @@ pub const COMMANDS: &[Command] = &[
         bindings: &[ch('?', Action::Help), key(KeyCode::F(1), Action::Help)],
         // Always last in every footer, added by `footer` itself.
         footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(Lesson),
+        keys: "Space",
+        ascii_keys: "Space",
+        text: S::CmdUnfold,
+        bindings: &[ch(' ', Action::Toggle)],
+        footer: &[Lesson],
     },
     Command {
         scope: Scope::Global,

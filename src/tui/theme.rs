@@ -36,6 +36,9 @@ pub struct Theme {
     pub signal: Style,
     /// A timeout, or a run that could not happen.
     pub timeout: Style,
+    /// "OK, but…": every call succeeded, and the run did something not meant (its own
+    /// colour: neither the green of OK nor the red of an errno).
+    pub warning: Style,
     /// The argument the rule points at, after a run.
     pub blame: Style,
     /// The mmap call itself in the call pane.
@@ -64,6 +67,8 @@ pub struct Theme {
     pub big_signal: Style,
     /// Before any run, in presenter mode.
     pub big_idle: Style,
+    /// Presenter mode's huge "OK, BUT".
+    pub big_warning: Style,
 }
 
 impl Theme {
@@ -76,97 +81,110 @@ impl Theme {
         }
     }
 
+    /// For a dark room or terminal: light text on a near-black background the theme paints
+    /// itself, so a projector shows the same contrast whatever the terminal's own colours.
+    /// Every colour is RGB, so its contrast can be computed (see the tests: at least 4.5:1).
     fn dark() -> Theme {
-        let fg = |c: Color| Style::new().fg(c);
+        const BG: Color = Color::Rgb(28, 28, 28);
+        const TEXT: Color = Color::Rgb(228, 228, 228);
+        const GREY: Color = Color::Rgb(168, 168, 168);
+        const RULE: Color = Color::Rgb(138, 138, 138);
+        const CYAN: Color = Color::Rgb(95, 215, 255);
+        const YELLOW: Color = Color::Rgb(255, 215, 95);
+        const GREEN: Color = Color::Rgb(95, 215, 95);
+        const RED: Color = Color::Rgb(255, 110, 110);
+        const MAGENTA: Color = Color::Rgb(255, 135, 255);
+        const ORANGE: Color = Color::Rgb(255, 160, 40);
+        const WHITE: Color = Color::Rgb(255, 255, 255);
+        const BLACK: Color = Color::Rgb(0, 0, 0);
+        let fg = |c: Color| Style::new().fg(c).bg(BG);
+        let on = |f: Color, b: Color| Style::new().fg(f).bg(b).add_modifier(Modifier::BOLD);
+        let bold = Modifier::BOLD;
         Theme {
             name: ThemeName::Dark,
-            text: Style::new(),
-            dim: fg(Color::DarkGray),
-            title: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
-            border: fg(Color::DarkGray),
-            focus: fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            selected: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
-            selected_idle: Style::new().add_modifier(Modifier::REVERSED),
-            heading: fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ok: fg(Color::LightGreen).add_modifier(Modifier::BOLD),
-            errno: fg(Color::LightRed).add_modifier(Modifier::BOLD),
-            signal: fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
-            timeout: fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            blame: Style::new()
-                .fg(Color::Black)
-                .bg(Color::LightRed)
-                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            call: fg(Color::White).add_modifier(Modifier::BOLD),
-            key: fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            message: fg(Color::Yellow),
-            editor: Style::new()
-                .fg(Color::Black)
-                .bg(Color::White)
-                .add_modifier(Modifier::BOLD),
-            error: fg(Color::LightRed).add_modifier(Modifier::BOLD),
-            zone_ok: fg(Color::Green),
-            zone_bus: fg(Color::LightMagenta),
-            zone_segv: fg(Color::LightRed),
-            pointer: fg(Color::White).add_modifier(Modifier::BOLD),
-            big_ok: fg(Color::LightGreen).add_modifier(Modifier::BOLD),
-            big_errno: fg(Color::LightRed).add_modifier(Modifier::BOLD),
-            big_signal: fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
-            big_idle: fg(Color::White).add_modifier(Modifier::BOLD),
+            text: fg(TEXT),
+            dim: fg(GREY),
+            title: on(BLACK, CYAN),
+            border: fg(RULE),
+            focus: fg(CYAN).add_modifier(bold),
+            selected: on(BLACK, CYAN),
+            selected_idle: on(BG, TEXT),
+            heading: fg(YELLOW).add_modifier(bold),
+            ok: fg(GREEN).add_modifier(bold),
+            errno: fg(RED).add_modifier(bold),
+            signal: fg(MAGENTA).add_modifier(bold),
+            timeout: fg(YELLOW).add_modifier(bold),
+            // Orange: apart from the green OK, the red errno and the magenta signal.
+            warning: fg(ORANGE).add_modifier(bold),
+            blame: on(BLACK, RED).add_modifier(Modifier::UNDERLINED),
+            call: fg(WHITE).add_modifier(bold),
+            key: fg(CYAN).add_modifier(bold),
+            message: fg(YELLOW),
+            editor: on(BLACK, TEXT),
+            error: fg(RED).add_modifier(bold),
+            zone_ok: fg(GREEN),
+            zone_bus: fg(MAGENTA),
+            zone_segv: fg(RED),
+            pointer: fg(WHITE).add_modifier(bold),
+            big_ok: fg(GREEN).add_modifier(bold),
+            big_errno: fg(RED).add_modifier(bold),
+            big_signal: fg(MAGENTA).add_modifier(bold),
+            big_idle: fg(WHITE).add_modifier(bold),
+            big_warning: fg(ORANGE).add_modifier(bold),
         }
     }
 
+    /// For a light room: dark text on white the theme paints itself (a light theme on a dark
+    /// terminal would otherwise be black on black). No yellow or cyan, which wash out on
+    /// white; every colour at least 4.5:1 against white.
     fn light() -> Theme {
-        let fg = |c: Color| Style::new().fg(c);
+        const BG: Color = Color::Rgb(255, 255, 255);
+        const TEXT: Color = Color::Rgb(28, 28, 28);
+        const GREY: Color = Color::Rgb(88, 88, 88);
+        const RULE: Color = Color::Rgb(110, 110, 110);
+        const BLUE: Color = Color::Rgb(0, 60, 160);
+        const MAGENTA: Color = Color::Rgb(135, 0, 135);
+        const GREEN: Color = Color::Rgb(0, 120, 0);
+        const RED: Color = Color::Rgb(175, 0, 0);
+        const ORANGE: Color = Color::Rgb(160, 70, 0);
+        const BLACK: Color = Color::Rgb(0, 0, 0);
+        let fg = |c: Color| Style::new().fg(c).bg(BG);
+        let on = |f: Color, b: Color| Style::new().fg(f).bg(b).add_modifier(Modifier::BOLD);
+        let bold = Modifier::BOLD;
         Theme {
             name: ThemeName::Light,
-            text: fg(Color::Black),
-            dim: fg(Color::DarkGray),
-            title: Style::new()
-                .fg(Color::White)
-                .bg(Color::Blue)
-                .add_modifier(Modifier::BOLD),
-            border: fg(Color::Gray),
-            focus: fg(Color::Blue).add_modifier(Modifier::BOLD),
-            selected: Style::new()
-                .fg(Color::White)
-                .bg(Color::Blue)
-                .add_modifier(Modifier::BOLD),
-            selected_idle: Style::new().add_modifier(Modifier::REVERSED),
-            heading: fg(Color::Magenta).add_modifier(Modifier::BOLD),
-            ok: fg(Color::Green).add_modifier(Modifier::BOLD),
-            errno: fg(Color::Red).add_modifier(Modifier::BOLD),
-            signal: fg(Color::Magenta).add_modifier(Modifier::BOLD),
-            timeout: fg(Color::Blue).add_modifier(Modifier::BOLD),
-            blame: Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            call: fg(Color::Black).add_modifier(Modifier::BOLD),
-            key: fg(Color::Blue).add_modifier(Modifier::BOLD),
-            message: fg(Color::Magenta),
-            editor: Style::new()
-                .fg(Color::White)
-                .bg(Color::Black)
-                .add_modifier(Modifier::BOLD),
-            error: fg(Color::Red).add_modifier(Modifier::BOLD),
-            zone_ok: fg(Color::Green),
-            zone_bus: fg(Color::Magenta),
-            zone_segv: fg(Color::Red),
-            pointer: fg(Color::Black).add_modifier(Modifier::BOLD),
-            big_ok: fg(Color::Green).add_modifier(Modifier::BOLD),
-            big_errno: fg(Color::Red).add_modifier(Modifier::BOLD),
-            big_signal: fg(Color::Magenta).add_modifier(Modifier::BOLD),
-            big_idle: fg(Color::Black).add_modifier(Modifier::BOLD),
+            text: fg(TEXT),
+            dim: fg(GREY),
+            title: on(BG, BLUE),
+            border: fg(RULE),
+            focus: fg(BLUE).add_modifier(bold),
+            selected: on(BG, BLUE),
+            selected_idle: on(BG, TEXT),
+            heading: fg(MAGENTA).add_modifier(bold),
+            ok: fg(GREEN).add_modifier(bold),
+            errno: fg(RED).add_modifier(bold),
+            signal: fg(MAGENTA).add_modifier(bold),
+            timeout: fg(BLUE).add_modifier(bold),
+            // Dark orange: readable on white, unlike yellow.
+            warning: fg(ORANGE).add_modifier(bold),
+            blame: on(BG, RED).add_modifier(Modifier::UNDERLINED),
+            call: fg(BLACK).add_modifier(bold),
+            key: fg(BLUE).add_modifier(bold),
+            message: fg(MAGENTA),
+            editor: on(BG, TEXT),
+            error: fg(RED).add_modifier(bold),
+            zone_ok: fg(GREEN),
+            zone_bus: fg(MAGENTA),
+            zone_segv: fg(RED),
+            pointer: fg(BLACK).add_modifier(bold),
+            big_ok: fg(GREEN).add_modifier(bold),
+            big_errno: fg(RED).add_modifier(bold),
+            big_signal: fg(MAGENTA).add_modifier(bold),
+            big_idle: fg(BLACK).add_modifier(bold),
+            big_warning: fg(ORANGE).add_modifier(bold),
         }
     }
 
-    /// No colour anywhere: `fg` and `bg` stay `Reset`, only modifiers mark things.
     fn mono() -> Theme {
         let m = |m: Modifier| Style::new().add_modifier(m);
         Theme {
@@ -183,6 +201,7 @@ impl Theme {
             errno: m(Modifier::BOLD | Modifier::REVERSED),
             signal: m(Modifier::BOLD | Modifier::UNDERLINED),
             timeout: m(Modifier::BOLD),
+            warning: m(Modifier::BOLD | Modifier::ITALIC),
             blame: m(Modifier::REVERSED | Modifier::UNDERLINED | Modifier::BOLD),
             call: m(Modifier::BOLD),
             key: m(Modifier::BOLD),
@@ -197,6 +216,7 @@ impl Theme {
             big_errno: m(Modifier::BOLD),
             big_signal: m(Modifier::BOLD),
             big_idle: m(Modifier::BOLD),
+            big_warning: m(Modifier::BOLD | Modifier::REVERSED),
         }
     }
 }
@@ -243,6 +263,8 @@ mod tests {
             t.errno,
             t.signal,
             t.timeout,
+            t.warning,
+            t.big_warning,
             t.blame,
             t.call,
             t.key,
@@ -272,5 +294,74 @@ mod tests {
         t = t.next();
         assert_eq!(t, ThemeName::Mono);
         assert_eq!(t.next(), ThemeName::Dark);
+    }
+
+    /// The WCAG relative luminance of an RGB colour.
+    fn luminance(c: Color) -> f64 {
+        let Color::Rgb(r, g, b) = c else {
+            panic!("{c:?} is not RGB: its contrast cannot be computed");
+        };
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    /// The WCAG contrast ratio of two colours.
+    fn contrast(a: Color, b: Color) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn dark_and_light_paint_their_background_and_every_text_style_is_readable() {
+        for name in [ThemeName::Dark, ThemeName::Light] {
+            let t = Theme::named(name);
+            let bg = t.text.bg.expect("the theme paints its background");
+            let styles = [
+                ("text", t.text),
+                ("dim", t.dim),
+                ("title", t.title),
+                ("border", t.border),
+                ("focus", t.focus),
+                ("selected", t.selected),
+                ("selected_idle", t.selected_idle),
+                ("heading", t.heading),
+                ("ok", t.ok),
+                ("errno", t.errno),
+                ("signal", t.signal),
+                ("timeout", t.timeout),
+                ("warning", t.warning),
+                ("blame", t.blame),
+                ("call", t.call),
+                ("key", t.key),
+                ("message", t.message),
+                ("editor", t.editor),
+                ("error", t.error),
+                ("zone_ok", t.zone_ok),
+                ("zone_bus", t.zone_bus),
+                ("zone_segv", t.zone_segv),
+                ("pointer", t.pointer),
+                ("big_ok", t.big_ok),
+                ("big_errno", t.big_errno),
+                ("big_signal", t.big_signal),
+                ("big_idle", t.big_idle),
+                ("big_warning", t.big_warning),
+            ];
+            for (what, s) in styles {
+                let fg = s.fg.unwrap_or_else(|| panic!("{name:?} {what}: no colour"));
+                let ratio = contrast(fg, s.bg.unwrap_or(bg));
+                assert!(ratio >= 4.5, "{name:?} {what}: {ratio:.2}:1");
+                assert!(
+                    !s.add_modifier.contains(Modifier::DIM),
+                    "{name:?} {what}: dim text washes out on a projector"
+                );
+            }
+        }
     }
 }

@@ -127,6 +127,17 @@ impl Scenario {
         self.keys.contains(&key)
     }
 
+    /// The knob the lesson is about: the one a student turns first. Usually the first of
+    /// `keys`; two lessons list their knobs in another order for the command line's sake
+    /// (rdonly-prot-write is about `flags`, mmap-copy about `window`).
+    pub fn lesson_key(&self) -> Option<Key> {
+        match self.id {
+            "rdonly-prot-write" => Some(Key::Flags),
+            "mmap-copy" => Some(Key::Window),
+            _ => self.keys.first().copied(),
+        }
+    }
+
     /// The keys to show for this scenario, in [`Key::ALL`] order.
     pub fn shown_keys(&self) -> Vec<Key> {
         Key::ALL

@@ -487,6 +487,10 @@ pub enum WarningKind {
     /// unmapped them first, without a word. Evidence: the `/proc/self/maps` captured before
     /// the call shows a mapping in the range the call returned.
     MapFixedReplaced,
+    /// A `munmap` succeeded but its range was not the mapping's: part of the mapping is still
+    /// mapped (leaked until the process ends), or pages outside it, which were not the
+    /// mapping's, are gone. Evidence: the `/proc/self/maps` captured before and after the call.
+    MunmapMissed,
 }
 
 impl WarningKind {
@@ -494,6 +498,7 @@ impl WarningKind {
     pub fn name(self) -> &'static str {
         match self {
             WarningKind::MapFixedReplaced => "map-fixed-replaced",
+            WarningKind::MunmapMissed => "munmap-missed",
         }
     }
 }
@@ -517,6 +522,9 @@ pub struct Warning {
     /// anonymous memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaced: Option<String>,
+    /// For `munmap-missed`: how many bytes of the mapping are still mapped after the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_mapped: Option<u64>,
 }
 
 impl Warning {
@@ -538,6 +546,21 @@ impl Warning {
                         &what,
                     ],
                 )
+            }
+            WarningKind::MunmapMissed => {
+                let page = crate::engine::page_size().max(1);
+                let left = self.left_mapped.unwrap_or(0).div_ceil(page).to_string();
+                let gone = self.bytes.div_ceil(page).to_string();
+                let what = match &self.replaced {
+                    Some(name) => Text::WarnReplacedFile.fill(lang, &[name]),
+                    None => Text::WarnReplacedAnon.get(lang).to_string(),
+                };
+                let at = format!("{:#x}", self.addr);
+                match (self.left_mapped.unwrap_or(0) > 0, self.bytes > 0) {
+                    (true, true) => Text::WarnMunmapBoth.fill(lang, &[&left, &gone, &at, &what]),
+                    (true, false) => Text::WarnMunmapLeft.fill(lang, &[&left]),
+                    _ => Text::WarnMunmapOutside.fill(lang, &[&gone, &at, &what]),
+                }
             }
         }
     }
@@ -600,6 +623,121 @@ fn warnings(plan: &Plan, seen: &[Seen], record_index: &[Option<usize>]) -> Vec<W
             addr: lo,
             bytes,
             replaced: replaced.flatten(),
+            left_mapped: None,
+        };
+        w.text = w.sentence(crate::Lang::En);
+        out.push(w);
+    }
+    out.extend(munmap_missed(plan, seen, record_index));
+    out
+}
+
+/// The value a plan argument had when the child ran, from the steps' results.
+fn resolved(v: Val, seen: &[Seen]) -> Option<i64> {
+    let end = |i: usize| seen.get(i).and_then(|s| s.end);
+    match v {
+        Val::Lit(n) => Some(n),
+        Val::Ret(i) => end(i).map(|e| e.0),
+        Val::RetPlus(i, off) => end(i).map(|e| e.0.wrapping_add(off)),
+        Val::Aux(i) => end(i).map(|e| e.1),
+    }
+}
+
+/// Bytes of `lo..hi` that the maps listing `text` covers.
+fn covered(text: &str, lo: u64, hi: u64) -> u64 {
+    text.lines()
+        .filter_map(maps_range)
+        .map(|(a, b)| b.min(hi).saturating_sub(a.max(lo)))
+        .sum()
+}
+
+/// A successful `munmap` whose range was not the mapping's (`munmap-missed`). The evidence is
+/// the child's `/proc/self/maps` captured right before and right after the call (nothing else
+/// mapping or unmapping in between): the mapping's bytes still listed after it, and the bytes
+/// outside the mapping but inside the munmap's range that were listed before and are gone
+/// after. Without both captures there is no warning.
+fn munmap_missed(plan: &Plan, seen: &[Seen], record_index: &[Option<usize>]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let page = crate::engine::page_size().max(1);
+    let Some(m) = plan
+        .mapping_step
+        .and_then(|i| seen.get(i)?.end)
+        .and_then(|(r, _, e)| (e == 0 && r != -1).then_some(r as u64))
+    else {
+        return out;
+    };
+    let m_hi = m.saturating_add(plan.mapping_len.div_ceil(page) * page);
+    let changes = |s: &super::plan::Step| {
+        matches!(
+            s.op,
+            Op::Map(MapOp::Maps | MapOp::Mmap { .. } | MapOp::Munmap { .. })
+        )
+    };
+    for (i, step) in plan.steps.iter().enumerate() {
+        let Op::Map(MapOp::Munmap { addr, length, .. }) = step.op else {
+            continue;
+        };
+        let Some((_, _, 0)) = seen.get(i).and_then(|s| s.end) else {
+            continue;
+        };
+        let Some(lo) = resolved(addr, seen).map(|a| a as u64) else {
+            continue;
+        };
+        let hi = lo.saturating_add(length.div_ceil(page) * page);
+        if (lo, hi) == (m, m_hi) {
+            continue;
+        }
+        // The captures right before and right after, on the same side.
+        let capture = |j: usize| {
+            let st = &plan.steps[j];
+            (matches!(st.op, Op::Map(MapOp::Maps)) && st.side == step.side)
+                .then(|| seen.get(j).filter(|s| s.end.is_some()))
+                .flatten()
+                .map(|s| String::from_utf8_lossy(&s.payload).into_owned())
+        };
+        let before = (0..i)
+            .rev()
+            .find(|&j| changes(&plan.steps[j]) && plan.steps[j].side == step.side)
+            .and_then(capture);
+        let after = (i + 1..plan.steps.len())
+            .find(|&j| changes(&plan.steps[j]) && plan.steps[j].side == step.side)
+            .and_then(capture);
+        let (Some(before), Some(after)) = (before, after) else {
+            continue;
+        };
+        let left = covered(&after, m, m_hi);
+        // The parts of the munmap's range outside the mapping: below it and above it.
+        let outside = [(lo, hi.min(m)), (lo.max(m_hi), hi)];
+        let mut gone = 0u64;
+        let mut first = None;
+        let mut what = None;
+        for (a, b) in outside.into_iter().filter(|(a, b)| a < b) {
+            let g = covered(&before, a, b).saturating_sub(covered(&after, a, b));
+            if g > 0 {
+                gone += g;
+                // The first line the call took away names what was there.
+                if first.is_none() {
+                    if let Some(line) = before
+                        .lines()
+                        .find(|l| maps_range(l).is_some_and(|(x, y)| x.max(a) < y.min(b)))
+                    {
+                        first = maps_range(line).map(|(x, _)| x.max(a));
+                        what = Some(maps_name(line));
+                    }
+                }
+            }
+        }
+        if left == 0 && gone == 0 {
+            continue;
+        }
+        let mut w = Warning {
+            kind: WarningKind::MunmapMissed,
+            text: String::new(),
+            step: record_index.get(i).copied().flatten().unwrap_or(0),
+            addr: first.unwrap_or(m),
+            bytes: gone,
+            replaced: what.flatten(),
+            left_mapped: (left > 0).then_some(left),
         };
         w.text = w.sentence(crate::Lang::En);
         out.push(w);

@@ -12,22 +12,105 @@ use ratatui::text::{Line, Span};
 use scenarios::blame::Call;
 use scenarios::engine::{Purpose, Side};
 
-/// Rows the pane would like: one per call, the outcome, and the blame line.
-pub fn wanted_rows(app: &App) -> usize {
+/// Rows the pane would like at `width`: one per call, the outcome, the findings (outside
+/// presenter mode, which shows them under its big word), and the blame line.
+pub fn wanted_rows(app: &App, width: u16) -> usize {
+    let findings = if app.presenter {
+        0
+    } else {
+        finding_rows(app, width)
+    };
+    call_rows(app) + findings
+}
+
+/// Rows of the calls, the outcome line and the blame line.
+pub fn call_rows(app: &App) -> usize {
     app.view.calls.len() + 1 + usize::from(!app.view.blame.is_empty())
 }
 
-/// One call as a styled line.
+/// Rows the findings take at `width`, wrapped.
+pub fn finding_rows(app: &App, width: u16) -> usize {
+    let width = width.max(1) as usize;
+    finding_lines(app)
+        .iter()
+        .map(|l| text::wrap_indent(l, width, 2).len())
+        .sum()
+}
+
+/// Rows the pane needs at `width` beyond one per call and one for the outcome: the findings
+/// (outside presenter mode), and the rows that wrapping the calls and the outcome line adds.
+/// The layout gives them room, so a long outcome line does not push the calls off the pane.
+pub fn extra_rows(app: &App, width: u16) -> usize {
+    let w = width.max(1) as usize;
+    let findings = if app.presenter {
+        0
+    } else {
+        finding_rows(app, width)
+    };
+    let summary = text::wrap_indent(&outcome_summary(app), w, 2).len().min(2);
+    let calls: usize = app
+        .view
+        .calls
+        .iter()
+        .map(|c| text::wrap_indent(&call_line(app, c, true), w, 7).len())
+        .sum();
+    findings + summary.saturating_sub(1) + calls.saturating_sub(app.view.calls.len())
+}
+
+/// What this run showed, from its record, one to a few lines: the "OK, but…" warnings, the
+/// findings (the child's read, the file read back, the copy check) and the witness's
+/// essentials (a call the C library refused itself, where a fault struck). They are the
+/// evidence a lesson is about, so they sit right under the outcome line, never below the
+/// fold; only for a run of the current parameters (an older answer would mislead).
+pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let lang = app.lang;
+    let Some(record) = app
+        .record()
+        .filter(|_| app.view.fresh && !app.running_here())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for w in report::warnings(record, lang) {
+        out.push(Line::from(Span::styled(
+            format!("{} {w}", app.glyphs.warning),
+            th.warning,
+        )));
+    }
+    for f in report::findings(record, lang)
+        .into_iter()
+        .chain(report::witness_lines(record, lang))
+    {
+        out.push(Line::from(vec![
+            Span::styled(format!("{} ", app.glyphs.points_to), th.heading),
+            Span::styled(f, th.text),
+        ]));
+    }
+    out
+}
+
+/// Whether the current parameters' run never reached this call (an earlier step failed or
+/// a signal struck). The record lists the steps that started, in plan order, so a call whose
+/// step index is past the record's last step did not run.
+fn did_not_run(app: &App, call: &Call) -> bool {
+    app.view.fresh && app.record().is_some_and(|r| call.step >= r.run.steps.len())
+}
+
+/// One call as a styled line, numbered as the steps of the record are (so `SIGBUS during
+/// step 4` points at a number on screen).
 fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
     let th = &app.theme;
-    let mut spans = Vec::with_capacity(call.parts.len() + 2);
+    let mut spans = Vec::with_capacity(call.parts.len() + 3);
+    let skipped = did_not_run(app, call);
+    spans.push(Span::styled(format!("{:>2} ", call.step + 1), th.dim));
     if call.side == Side::Child {
         spans.push(Span::styled(
             format!("[{}] ", t(S::Child, app.lang)),
             th.dim,
         ));
     }
-    let base = if incidental(call) {
+    let base = if skipped || incidental(call) {
         th.dim
     } else if call.is_mapping {
         th.call
@@ -41,7 +124,13 @@ fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
         };
         spans.push(Span::styled(part.text.clone(), style));
     }
-    if let (true, Some(p)) = (with_purpose, call.purpose) {
+    if skipped {
+        // Dimmed, and said in words: dim alone is lost on a projector.
+        spans.push(Span::styled(
+            format!("  {} {}", app.glyphs.not_run, t(S::NotRun, app.lang)),
+            th.dim,
+        ));
+    } else if let (true, Some(p)) = (with_purpose, call.purpose) {
         spans.push(Span::styled(
             format!("  // {}", strings::purpose(p, app.lang)),
             th.dim,
@@ -66,9 +155,30 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
         ));
     }
     let Some(result) = app.result() else {
-        return Line::from(Span::styled(t(S::NotRunYet, lang), th.dim));
+        return Line::from(Span::styled(t(S::NotRunYet, lang), th.message));
     };
-    let mut spans = match &result.outcome {
+    // A knob turned since the run: the answer is cleared back to a question, so the class
+    // predicts the new one; the old answer stays, small, as "last run".
+    if !app.view.fresh {
+        let last = match &result.outcome {
+            Ok(record) => short_outcome(app, record),
+            Err(_) => t(S::RunFailed, lang).to_string(),
+        };
+        return Line::from(vec![
+            Span::styled(t(S::Changed, lang), th.message),
+            Span::styled(format!(" · {}: {last}", t(S::LastRun, lang)), th.dim),
+        ]);
+    }
+    let spans = match &result.outcome {
+        // Every call succeeded, but the evidence shows more: its own glyph, word and colour.
+        Ok(record)
+            if record.run.outcome == scenarios::Outcome::Ok && !record.run.warnings.is_empty() =>
+        {
+            vec![Span::styled(
+                format!("{} {}", app.glyphs.warning, t(S::OkBut, lang)),
+                th.warning,
+            )]
+        }
         Ok(record) => vec![Span::styled(
             report::outcome_line_marked(
                 &record.run.outcome,
@@ -87,10 +197,25 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             th.timeout,
         )],
     };
-    if !app.view.fresh {
-        spans.push(Span::styled(format!(" · {}", t(S::Stale, lang)), th.dim));
-    }
     Line::from(spans)
+}
+
+/// The outcome in a word or two (`✘ EINVAL`, `⚡ SIGBUS`, `⚠ OK, but…`), for "last run".
+fn short_outcome(app: &App, record: &scenarios::Record) -> String {
+    let g = &app.glyphs;
+    match &record.run.outcome {
+        scenarios::Outcome::Ok if !record.run.warnings.is_empty() => {
+            format!("{} {}", g.warning, t(S::OkBut, app.lang))
+        }
+        scenarios::Outcome::Ok => format!("{} {}", g.ok, t(S::OkWord, app.lang)),
+        scenarios::Outcome::Errno { errno, .. } => {
+            format!("{} {}", g.errno, scenarios::errnos::name(*errno))
+        }
+        scenarios::Outcome::Signal { signal, .. } => format!("{} {signal}", g.signal),
+        scenarios::Outcome::Timeout { .. } => {
+            format!("{} {}", g.timeout, t(S::TimeoutWord, app.lang))
+        }
+    }
 }
 
 /// `→ look at: offset`, when a fresh run's outcome points at knobs.
@@ -99,7 +224,13 @@ pub fn blame_line(app: &App) -> Option<Line<'static>> {
         return None;
     }
     let mut spans = vec![Span::styled(
-        format!("{} {}: ", app.glyphs.points_to, t(S::LookAt, app.lang)),
+        // Chinese takes the full-width colon.
+        format!(
+            "{} {}{}",
+            app.glyphs.points_to,
+            t(S::LookAt, app.lang),
+            app.lang.pick(": ", "：")
+        ),
         app.theme.dim,
     )];
     for (i, k) in app.view.blame.iter().enumerate() {
@@ -144,7 +275,7 @@ pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
             .iter()
             .enumerate()
             .filter(|(i, c)| keep(level, *i, c))
-            .flat_map(|(_, c)| text::wrap_indent(&call_line(app, c, level == 0), width, 4))
+            .flat_map(|(_, c)| text::wrap_indent(&call_line(app, c, level == 0), width, 7))
             .collect();
         let fits = lines.len() <= rows;
         best = lines;
@@ -164,6 +295,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let width = area.width as usize;
     let mut tail: Vec<Line<'static>> = text::wrap_indent(&outcome_summary(app), width, 2);
     tail.truncate(2);
+    if !app.presenter {
+        for l in finding_lines(app) {
+            tail.extend(text::wrap_indent(&l, width, 2));
+        }
+    }
     if let Some(b) = blame_line(app) {
         tail.extend(text::wrap(&b, width).into_iter().take(1));
     }

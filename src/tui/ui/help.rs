@@ -85,6 +85,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     Clear.render(r, buf);
+    // Clear resets the cells to the terminal's colours: paint the theme's again.
+    buf.set_style(r, app.theme.text);
     let block = Block::bordered()
         .border_set(app.glyphs.border)
         .border_style(app.theme.focus)

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use scenarios::lesson::unwrap_paragraph;
 
 /// A paragraph's text as spans: `code` in `code`, the rest in `plain`.
-fn inline(textline: &str, plain: Style, code: Style) -> Line<'static> {
+pub(super) fn inline(textline: &str, plain: Style, code: Style) -> Line<'static> {
     let mut spans = Vec::new();
     for (i, piece) in textline.split('`').enumerate() {
         if piece.is_empty() {
@@ -45,8 +45,14 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         0,
         &mut out,
     );
-    push(inline(&lesson.rule, th.call, th.call), 2, &mut out);
+    // Before the first run only the question: the rule line and the sections after the
+    // question would tell the answer the student is about to predict.
+    let folded = app.lesson_folded();
+    if !folded {
+        push(inline(&lesson.rule, th.call, th.call), 2, &mut out);
+    }
     out.extend(super::course::try_next(app, width));
+    let mut headings = 0;
 
     // Paragraphs: runs of lines up to a blank line, a list item or a heading.
     let mut para: Vec<&str> = Vec::new();
@@ -99,6 +105,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         }
         if let Some(h) = raw.strip_prefix("## ") {
             flush(&mut para, &mut item, &mut prev, &mut out);
+            headings += 1;
+            if folded && headings > 1 {
+                break;
+            }
             out.push(Line::default());
             push(
                 Line::from(Span::styled(h.trim().to_string(), th.heading)),
@@ -119,12 +129,34 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         para.push(raw);
     }
     flush(&mut para, &mut item, &mut prev, &mut out);
+    if folded {
+        out.push(Line::default());
+        push(
+            Line::from(Span::styled(
+                crate::strings::t(crate::strings::S::FoldedHint, app.lang),
+                th.message,
+            )),
+            0,
+            &mut out,
+        );
+    }
     out
+}
+
+/// The lesson's question (its first section), as one paragraph per blank-line block.
+pub fn question(app: &App) -> Vec<String> {
+    let Some((_, body)) = app.lesson().sections.first() else {
+        return Vec::new();
+    };
+    body.split("\n\n")
+        .map(|p| unwrap_paragraph(&p.lines().collect::<Vec<_>>()))
+        .filter(|p| !p.trim().is_empty())
+        .collect()
 }
 
 /// Draw the pane from its scroll position.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = lines(app, area.width);
     let max = lines.len().saturating_sub(area.height as usize) as u16;
-    super::render_lines(&lines, app.lesson_scroll.min(max), area, buf);
+    super::render_scrolled(app, &lines, app.lesson_scroll.min(max), area, buf);
 }

@@ -86,6 +86,9 @@ pub struct Areas {
     pub lesson: Option<Rect>,
     /// Presenter mode's huge outcome word.
     pub big: Option<Rect>,
+    /// Presenter mode's findings, under the big word (other layouts show them in the call
+    /// pane).
+    pub findings: Option<Rect>,
 }
 
 /// Share `total` rows between sections: each gets its minimum, then extra up to its
@@ -137,7 +140,9 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         a.status = Some(Rect::new(area.x, area.bottom() - 2, area.width, 1));
         body.height -= 1;
     }
-    let calls = call::wanted_rows(app) as u16;
+    let calls = call::call_rows(app) as u16;
+    // The findings always get their rows in the call pane: they are what the run showed.
+    let found = |w: u16| call::extra_rows(app, w) as u16;
     if app.presenter {
         return presenter::areas(app, a, body);
     }
@@ -160,11 +165,12 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             );
             let keys = app.view.keys.len() as u16;
             let big_map = if body.height >= 40 { 10 } else { 8 };
+            let f = found(main.width.saturating_sub(2));
             let h = allocate(
                 main.height,
                 &[
                     (5, keys + 3),
-                    (4, (calls + 3).min(12)),
+                    (4 + f, (calls + 3).min(12) + f),
                     (7, big_map),
                     (6, 6),
                 ],
@@ -188,9 +194,15 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             } else {
                 (keys + 2).min(11)
             };
+            let f = found(main.width);
             let h = allocate(
                 main.height,
-                &[(3, params_pref), (3, (calls + 1).min(7)), (4, 6), (3, 3)],
+                &[
+                    (3, params_pref),
+                    (3 + f, (calls + 1).min(7) + f),
+                    (4, 6),
+                    (3, 3),
+                ],
                 &[1, 2, 0],
                 3,
             );
@@ -206,7 +218,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             let h = allocate(
                 body.height,
                 &[
-                    (2, calls.min(5) + 2),
+                    (2 + found(body.width), calls.min(5) + 2 + found(body.width)),
                     (3, 3),
                     (0, if focused_map { 5 } else { 0 }),
                 ],
@@ -451,6 +463,9 @@ impl App {
         if let Some(r) = a.big {
             presenter::render_big(self, r, buf);
         }
+        if let Some(r) = a.findings {
+            presenter::render_findings(self, r, buf);
+        }
         if let Some(r) = a.status {
             render_message(self, r, buf);
         }
@@ -575,23 +590,33 @@ fn render_footer(app: &App, area: Rect, with_message: bool, buf: &mut Buffer) {
     let mut used = 1;
     let commands = footer(mode, app.focus);
     let last = commands.len().saturating_sub(1);
+    let width_of = |c: &super::event::Command| {
+        text::width(key_label(app, c)) + 1 + text::width(t(c.text, app.lang)) + 2
+    };
+    // Keep `? help` and `r run` whatever happens: drop the other hints that do not fit.
+    let kept = |i: usize| {
+        i == last
+            || commands[i]
+                .bindings
+                .iter()
+                .any(|b| b.action == super::event::Action::Run)
+    };
+    let mut reserved: usize = (0..commands.len())
+        .filter(|&i| kept(i))
+        .map(|i| width_of(commands[i]))
+        .sum();
     for (i, c) in commands.iter().enumerate() {
-        let keys = key_label(app, c);
-        let label = t(c.text, app.lang);
-        let w = text::width(keys) + 1 + text::width(label) + 2;
-        // Keep `? help` whatever happens: drop the hints before it that do not fit.
-        let help_w = if i < last {
-            commands.last().map_or(0, |h| {
-                text::width(key_label(app, h)) + text::width(t(h.text, app.lang)) + 3
-            })
-        } else {
-            0
-        };
-        if used + w + help_w > area.width as usize && i < last {
+        let w = width_of(c);
+        if kept(i) {
+            reserved = reserved.saturating_sub(w);
+        } else if used + w + reserved > area.width as usize {
             continue;
         }
-        spans.push(Span::styled(keys.to_string(), app.theme.key));
-        spans.push(Span::styled(format!(" {label}  "), app.theme.dim));
+        spans.push(Span::styled(key_label(app, c).to_string(), app.theme.key));
+        spans.push(Span::styled(
+            format!(" {}  ", t(c.text, app.lang)),
+            app.theme.dim,
+        ));
         used += w;
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
@@ -627,6 +652,26 @@ pub fn outcome_style(app: &App, o: &scenarios::Outcome) -> Style {
         scenarios::Outcome::Signal { .. } => app.theme.signal,
         scenarios::Outcome::Timeout { .. } => app.theme.timeout,
     }
+}
+
+/// Draw `lines` into `area` from row `scroll` on; when more rows follow than fit, the last
+/// row says how many (`↓ 3 more`), so nobody misses what is below the fold.
+fn render_scrolled(app: &App, lines: &[Line<'_>], scroll: u16, area: Rect, buf: &mut Buffer) {
+    let h = area.height as usize;
+    let below = lines.len().saturating_sub(scroll as usize + h);
+    if below == 0 || h < 2 {
+        render_lines(lines, scroll, area, buf);
+        return;
+    }
+    let shown = Rect::new(area.x, area.y, area.width, area.height - 1);
+    render_lines(lines, scroll, shown, buf);
+    let more = t(S::More, app.lang).replace("{0}", &(below + 1).to_string());
+    buf.set_line(
+        area.x,
+        area.bottom() - 1,
+        &Line::from(Span::styled(more, app.theme.key)),
+        area.width,
+    );
 }
 
 /// Draw `lines` into `area` from row `scroll` on.

@@ -20,6 +20,22 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     if let Some(v) = super::course::verdict_line(app) {
         raw.push((v, 2));
     }
+    // No answer for these parameters yet (never run, or a knob turned since): the question,
+    // and nothing that tells the answer.
+    if !app.view.fresh && !app.running_here() {
+        raw.push((Line::default(), 0));
+        raw.push((
+            Line::from(Span::styled(t(S::TheQuestion, lang), th.heading)),
+            0,
+        ));
+        for p in super::lesson::question(app) {
+            raw.push((super::lesson::inline(&p, th.text, th.call), 0));
+        }
+        return raw
+            .iter()
+            .flat_map(|(l, indent)| text::wrap_indent(l, width, *indent))
+            .collect();
+    }
     // "OK, but…": each warning's sentence right under the outcome it qualifies.
     if let Some(record) = app.record() {
         for w in report::warnings(record, lang) {
@@ -95,7 +111,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             raw.push((Line::default(), 0));
             raw.push((
                 Line::from(Span::styled(
-                    format!("{} {}:", t(S::MapsAfter, lang), snap.after),
+                    report::maps_heading(&snap.after, lang),
                     th.heading,
                 )),
                 0,
@@ -113,7 +129,11 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         raw.push((Line::default(), 0));
         raw.push((
             Line::from(Span::styled(
-                format!("{} {} µs", t(S::Took, lang), run.elapsed_us),
+                format!(
+                    "{} {}",
+                    t(S::Took, lang),
+                    report::duration_text(run.elapsed_us.saturating_mul(1000))
+                ),
                 th.dim,
             )),
             0,
@@ -139,5 +159,5 @@ fn rule_line(app: &App) -> Line<'static> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = lines(app, area.width);
     let max = lines.len().saturating_sub(area.height as usize) as u16;
-    super::render_lines(&lines, app.outcome_scroll.min(max), area, buf);
+    super::render_scrolled(app, &lines, app.outcome_scroll.min(max), area, buf);
 }

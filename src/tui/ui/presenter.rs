@@ -17,25 +17,36 @@ use tui_big_text::{BigText, PixelSize};
 /// The layout of presenter mode inside `body`.
 pub fn areas(app: &App, mut a: Areas, body: Rect) -> Areas {
     let word = big_word(app).0;
-    let calls = call::wanted_rows(app) as u16;
+    let calls = call::wanted_rows(app, body.width) as u16;
     let map = if body.height >= 36 { 7 } else { 0 };
-    // Reserve the call and a few rows of the form first; the word takes what it can use.
-    let fixed = (calls + 1).min(5) + 4 + map;
+    // The findings line sits right under the big word: what the room must read. At most
+    // four rows, so the word keeps its size.
+    let found = (call::finding_rows(app, body.width) as u16).min(4);
+    // Reserve the call, the findings and a few rows of the form first; the word takes what
+    // it can use.
+    let fixed = (calls + 1).min(5) + found + 4 + map;
     let room = body.height.saturating_sub(fixed);
     let big_h = pixel_size(app, word, body.width, room).map_or(1, |(_, _, h)| h);
     let h = allocate(
         body.height,
-        &[(2, (calls + 1).min(5)), (1, big_h), (0, map), (3, 3)],
-        &[0, 1, 2],
-        3,
+        &[
+            (2, (calls + 1).min(5)),
+            (found, found),
+            (1, big_h),
+            (0, map),
+            (3, 3),
+        ],
+        &[0, 2, 3],
+        4,
     );
     let s = stack(body, &h);
     a.call = s[0];
-    a.big = s[1];
-    a.pagemap = s[2];
+    a.big = s[2];
+    a.findings = s[1];
+    a.pagemap = s[3];
     match app.focus {
-        Focus::Outcome => a.outcome = s[3],
-        _ => a.params = s[3],
+        Focus::Outcome => a.outcome = s[4],
+        _ => a.params = s[4],
     }
     a
 }
@@ -46,7 +57,8 @@ fn big_word(app: &App) -> (&'static str, Style) {
     if app.running_here() {
         return ("...", th.big_idle);
     }
-    let Some(result) = app.result() else {
+    // No answer for the current parameters: the class predicts it.
+    let Some(result) = app.result().filter(|_| app.view.fresh) else {
         return ("?", th.big_idle);
     };
     // The widget keeps its text for its lifetime: the word is a static name from the errno
@@ -54,6 +66,8 @@ fn big_word(app: &App) -> (&'static str, Style) {
     let (word, style): (&'static str, Style) = match &result.outcome {
         Err(_) => ("ERROR", th.big_errno),
         Ok(record) => match &record.run.outcome {
+            // "OK, but…": not the plain green OK a class would read as "all fine".
+            Outcome::Ok if !record.run.warnings.is_empty() => ("OK, BUT", th.big_warning),
             Outcome::Ok => ("OK", th.big_ok),
             Outcome::Errno { errno, .. } => (
                 errnos::info(*errno).map_or("ERRNO", |i| i.name),
@@ -66,8 +80,6 @@ fn big_word(app: &App) -> (&'static str, Style) {
             Outcome::Timeout { .. } => ("TIMEOUT", th.big_errno),
         },
     };
-    // A result for other parameters than the current ones is shown, but faded.
-    let style = if app.view.fresh { style } else { th.dim };
     (word, style)
 }
 
@@ -88,6 +100,15 @@ fn pixel_size(app: &App, word: &str, width: u16, height: u16) -> Option<(PixelSi
         .iter()
         .copied()
         .find(|(_, w, h)| n * w <= width && *h <= height)
+}
+
+/// Draw the findings under the big word, wrapped, as many as fit.
+pub fn render_findings(app: &App, area: Rect, buf: &mut Buffer) {
+    let lines: Vec<Line<'static>> = call::finding_lines(app)
+        .iter()
+        .flat_map(|l| super::text::wrap_indent(l, area.width as usize, 2))
+        .collect();
+    super::render_lines(&lines, 0, area, buf);
 }
 
 /// Draw the huge word, centred; plain bold text when even the smallest size does not fit.

@@ -214,6 +214,7 @@ pub enum S {
     PmWindow,
     PmGap,
     WitnessKernel,
+    HelpMachine,
     WitnessNoCall,
     /// The course's texts (issue 10), in their own table below.
     Course(C),
@@ -586,6 +587,7 @@ impl S {
             S::PmWindow => ("one copy window", "一个拷贝窗口"),
             S::PmGap => ("pages not drawn", "未画出的页"),
             S::WitnessKernel => ("the kernel was asked", "内核收到的是"),
+            S::HelpMachine => ("Where this lab runs", "本实验运行的环境"),
             S::WitnessNoCall => (
                 "not a call: the CPU touched memory, no system call",
                 "不是调用：CPU 直接访问内存，没有系统调用",
@@ -813,6 +815,43 @@ pub fn ran_on(run: &scenarios::Run, lang: Lang) -> Option<String> {
             env.kernel, env.arch, env.libc
         ),
     })
+}
+
+/// Where the lab runs, for the help: the kernel and machine, the C library and page size, the
+/// capabilities and the limits that change answers.
+pub fn machine_lines(env: &scenarios::engine::environment::Environment, lang: Lang) -> Vec<String> {
+    let caps: Vec<&str> = env.capabilities.iter().map(|c| c.name()).collect();
+    let caps = if caps.is_empty() {
+        lang.pick("none", "无").to_string()
+    } else {
+        caps.join(", ")
+    };
+    let memlock = env.soft_limit("RLIMIT_MEMLOCK").map_or_else(
+        || lang.pick("unlimited", "不限").to_string(),
+        |b| format!("{} KiB", b >> 10),
+    );
+    let max_maps = env
+        .sysctl
+        .get("vm.max_map_count")
+        .map_or_else(|| "?".to_string(), |n| n.to_string());
+    match lang {
+        Lang::En => vec![
+            format!(
+                "Linux {} on {}, {}, page size {}",
+                env.kernel, env.arch, env.libc, env.page_size
+            ),
+            format!(
+                "capabilities: {caps} · RLIMIT_MEMLOCK {memlock} · vm.max_map_count {max_maps}"
+            ),
+        ],
+        Lang::Zh => vec![
+            format!(
+                "Linux {}（{}），{}，页大小 {}",
+                env.kernel, env.arch, env.libc, env.page_size
+            ),
+            format!("能力：{caps} · RLIMIT_MEMLOCK {memlock} · vm.max_map_count {max_maps}"),
+        ],
+    }
 }
 
 /// The page faults a step caused: `no page fault`, `1 page fault`, `3 page faults (1 from

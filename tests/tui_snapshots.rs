@@ -21,6 +21,15 @@ use tui_support::{app, backend, fixture, replay, SIZES};
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.add_filter(r"0x7f[0-9a-f]+", "[addr]");
+    // The help names the machine it runs on: mask what differs between machines and users.
+    s.add_filter(
+        r"Linux \S+ (on|（)[^,，]+[,，] [^,，]+[,，] (page size|页大小) \d+",
+        "[machine]",
+    );
+    s.add_filter(
+        r"(capabilities|能力)(: |：)[^·]+· RLIMIT_MEMLOCK [^·]+· vm\.max_map_count \d+",
+        "[limits]",
+    );
     s.add_filter(r"\b7f[0-9a-f]{8,}-7f[0-9a-f]{8,}\b", "[range]");
     s.add_filter(r"/tmp/mmap-lab-\w+", "[tmpdir]");
     s.add_filter(r"(fork\(\) = )\d+", "$1[pid]");

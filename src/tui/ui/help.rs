@@ -2,7 +2,7 @@
 //! that work everywhere, all from the one command table. Clamped to the frame at any size.
 
 use super::{key_label, text};
-use crate::strings::{t, S};
+use crate::strings::{self, t, S};
 use crate::tui::app::App;
 use crate::tui::event::{help, Command, Mode};
 use ratatui::buffer::Buffer;
@@ -49,6 +49,19 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     )));
     out.extend(global.iter().flat_map(|c| row(c)));
     out.extend(super::course::marks_help(app));
+    // Where the answers come from: they depend on the kernel, the machine and the C library.
+    out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        t(S::HelpMachine, lang),
+        th.heading,
+    )));
+    for line in strings::machine_lines(scenarios::engine::environment::current(), lang) {
+        out.extend(text::wrap_indent(
+            &Line::from(format!("  {line}")),
+            width,
+            4,
+        ));
+    }
     out.push(Line::default());
     out.push(Line::from(Span::styled(t(S::HelpClose, lang), th.dim)));
     out

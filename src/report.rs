@@ -174,10 +174,18 @@ pub fn witness_lines(record: &Record, lang: Lang) -> Vec<String> {
         .iter()
         .find(|s| s.answered_by == Some(AnsweredBy::Libc) && s.errno.is_some())
     {
+        // Named after the run's own C library (`glibc 2.36` → `glibc`).
+        let who = run
+            .environment
+            .libc
+            .split_whitespace()
+            .next()
+            .unwrap_or("glibc");
         out.push(format!(
-            "{}: {}",
+            "{}{}{}",
             step.function.name(),
-            t(S::LibcRefused, lang)
+            lang.pick(": ", "："),
+            strings::libc_refused(who, lang)
         ));
     }
     if let Outcome::Signal {

@@ -218,7 +218,6 @@ pub enum S {
     WitnessNoCall,
     /// The course's texts (issue 10), in their own table below.
     Course(C),
-    LibcRefused,
     SignalAt,
     HitMapping,
     HitGuard,
@@ -253,10 +252,6 @@ impl S {
             ),
             S::OkWord => ("OK", "成功"),
             S::OkBut => ("OK, but…", "成功，但…"),
-            S::LibcRefused => (
-                "glibc refused this itself; the kernel never saw the call",
-                "glibc 自己拒绝了这次调用，内核根本没有收到",
-            ),
             // `{0}` signal, `{1}` si_code, `{2}` `ptr + N` or the address, `{3}` what was there.
             S::SignalAt => ("{0} {1} at {2}: {3}", "{0} {1}，地址 {2}：{3}"),
             S::HitMapping => ("inside your mapping", "落在你的映射里"),

@@ -804,25 +804,29 @@ fn add(value: u16, delta: i32) -> u16 {
     (i32::from(value) + delta).clamp(0, i32::from(u16::MAX)) as u16
 }
 
-/// Toggle one flag of `key`. The mapping type (the low two bits of `flags`: SHARED,
-/// PRIVATE, SHARED_VALIDATE) is one field, not three bits: choosing a type replaces the
+/// A lab on scenario `id`, in English at 100×30, for the unit tests of the TUI's modules.
+#[cfg(test)]
+pub(crate) fn test_app(id: &str) -> App {
+    App::new(
+        &Options {
+            scenario: Some(id.to_string()),
+            lang: Lang::En,
+            presenter: false,
+            theme: None,
+            ascii: false,
+            mouse: false,
+        },
+        4096,
+        (100, 30),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn app(id: &str) -> App {
-        App::new(
-            &Options {
-                scenario: Some(id.to_string()),
-                lang: Lang::En,
-                presenter: false,
-                theme: None,
-                ascii: false,
-                mouse: false,
-            },
-            4096,
-            (100, 30),
-        )
+        test_app(id)
     }
 
     fn select_key(app: &mut App, key: Key) {

@@ -244,21 +244,9 @@ pub fn title(lang: Lang) -> &'static str {
 mod tests {
     use super::*;
     use crate::tui::event::Action;
-    use crate::tui::state::Options;
 
     fn app(id: &str) -> App {
-        App::new(
-            &Options {
-                scenario: Some(id.to_string()),
-                lang: Lang::En,
-                presenter: false,
-                theme: None,
-                ascii: false,
-                mouse: false,
-            },
-            4096,
-            (100, 30),
-        )
+        crate::tui::app::test_app(id)
     }
 
     fn record(outcome: &str) -> Record {

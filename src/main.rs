@@ -139,13 +139,37 @@ fn early_lang(args: &[String]) -> Option<LangArg> {
 /// The command line's definition with its help texts in `lang`, all from the strings table
 /// (clap's own frame, headings and flags, too, in Chinese).
 fn command(lang: Lang) -> clap::Command {
-    command_for(lang, None)
+    command_for(lang, KeysHelp::Every)
 }
 
-/// [`command`], with `run --help` and `c --help` listing the keys of `scenario` (the one
-/// named on the command line, if any) instead of every key.
-fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Command {
+/// What `run --help` and `c --help` list after their options.
+#[derive(Clone, Copy)]
+enum KeysHelp {
+    /// The keys of this scenario (the one named on the command line).
+    Of(&'static scenarios::Scenario),
+    /// Every key of the knob table.
+    Every,
+    /// Nothing: no help is asked for, and that text (every key, its words, its default) is
+    /// the dearest part of building the command line, paid on every run.
+    Omitted,
+}
+
+/// Whether `args` ask for a help text (`-h`, `--help`, `help`): the only time clap shows an
+/// after-help.
+fn asks_for_help(args: &[String]) -> bool {
+    args.iter()
+        .skip(1)
+        .any(|a| matches!(a.as_str(), "-h" | "--help" | "help"))
+}
+
+/// [`command`], with `run --help` and `c --help` listing the keys `keys` says.
+fn command_for(lang: Lang, keys: KeysHelp) -> clap::Command {
     let cmd = Cli::command();
+    let after_help = |c: clap::Command| match keys {
+        KeysHelp::Of(s) => c.after_help(man::run_after_help(Some(s), lang)),
+        KeysHelp::Every => c.after_help(man::run_after_help(None, lang)),
+        KeysHelp::Omitted => c,
+    };
     let arg = |cmd: clap::Command, id: &str, s: S| cmd.mut_arg(id, |a| a.help(t(s, lang)));
     let cmd = cmd.about(t(S::HelpAbout, lang));
     let cmd = [
@@ -173,7 +197,7 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
             let c = arg(c, "sets", S::HelpSet);
             let c = arg(c, "format", S::HelpFormat);
             let c = arg(c, "allow_large", S::HelpAllowLarge);
-            arg(c, "json", S::HelpJson).after_help(man::run_after_help(scenario, lang))
+            after_help(arg(c, "json", S::HelpJson))
         })
         .mut_subcommand("explain", |c| {
             arg(c.about(t(S::HelpExplain, lang)), "id", S::HelpId)
@@ -181,7 +205,7 @@ fn command_for(lang: Lang, scenario: Option<&scenarios::Scenario>) -> clap::Comm
         .mut_subcommand("c", |c| {
             let c = c.about(t(S::HelpC, lang));
             let c = arg(c, "id", S::HelpId);
-            arg(c, "sets", S::HelpSet).after_help(man::run_after_help(scenario, lang))
+            after_help(arg(c, "sets", S::HelpSet))
         })
         .mut_subcommand("man", |c| c.about(t(S::HelpMan, lang)))
         .mut_subcommand("completions", |c| {
@@ -303,7 +327,12 @@ fn main() -> ExitCode {
         return ExitCode::from(cli::USAGE);
     }
     let args = lossy;
-    let parsed = command_for(early_lang, scenario_in_args(&args))
+    let keys = match (asks_for_help(&args), scenario_in_args(&args)) {
+        (false, _) => KeysHelp::Omitted,
+        (true, Some(s)) => KeysHelp::Of(s),
+        (true, None) => KeysHelp::Every,
+    };
+    let parsed = command_for(early_lang, keys)
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {

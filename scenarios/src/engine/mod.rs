@@ -222,6 +222,9 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe2"))?;
     let wanted = witness::wanted();
     let filter = wanted.is_ok().then(|| witness::filter(plan));
+    // Read here, in the lab: the child may not allocate or read files before its steps
+    // (and a value cached in the child would be lost with it).
+    let code = code_ranges();
     let started = Instant::now();
 
     // SAFETY: the child runs `run_child`, which only makes async-signal-safe calls and
@@ -234,7 +237,8 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
                 other_fd: read_end.as_raw_fd(),
                 dir_fd: dir.fd().as_raw_fd(),
                 scratch: &mut scratch,
-                code: code_ranges(),
+                code,
+                page: page as usize,
                 filter: filter.as_deref(),
             },
         ),

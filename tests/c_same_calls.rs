@@ -1,0 +1,354 @@
+//! `mmap-lab c` is the same experiment (issue 9): the compiled C program makes the same system
+//! calls, in the same order and with the same errors, for the experiment's steps, as the lab's
+//! own experiment child. Both are watched from outside by `strace`: the lab's child through
+//! its witness record (itself checked against strace in `tests/witness.rs`), the C program
+//! directly. Every scenario's defaults and variants are compared, and a few hundred parameter
+//! sets generated from the playground's knobs; the agreement rate is printed and must be 100%.
+//!
+//! Skipped, with the reason printed, where `strace` or `cc` is missing. mmap-copy is left out:
+//! its timed copy loops are untraced by design (see the witness).
+
+use scenarios::engine::{self, witness, MapOp, Op};
+use scenarios::params::{Direction, Key, Value, PLAYGROUND_KEYS};
+use scenarios::{catalog, prepare, Params};
+use serde_json::Value as Json;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+
+/// The calls compared: those the witness traces (see `witness.rs`), and `alarm`, which ends
+/// the C program's set-up.
+const TRACED: &str = "openat,close,pipe2,memfd_create,ftruncate,fcntl,lseek,write,read,pread64,\
+                      mmap,munmap,mprotect,mremap,msync,madvise,clone,clone3,wait4,\
+                      copy_file_range,prlimit64,exit_group,alarm";
+
+/// One system call as compared: its name and its errno, if it failed (addresses, descriptors
+/// and pids change from run to run).
+type Call = (String, Option<String>);
+
+/// The calls of each compared step of one process, in order.
+type Steps = Vec<Vec<Call>>;
+
+fn lab() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmap-lab"));
+    cmd.env_remove("MMAP_LAB_WITNESS").env("LANG", "C.UTF-8");
+    cmd
+}
+
+/// The steps compared: traced by the witness and not the lab's reading of its own maps.
+fn compared_steps(id: &str, sets: &[String], page: u64) -> Vec<bool> {
+    let scenario = catalog::find(id).expect("scenario");
+    let params = prepare(scenario, sets).expect("valid");
+    let plan = (scenario.build)(&params, page);
+    (0..plan.steps.len())
+        .map(|i| {
+            let maps = matches!(plan.steps[i].op, Op::Map(MapOp::Maps));
+            !maps && witness::traces(&plan, i)
+        })
+        .collect()
+}
+
+/// The lab's side: the witness's calls of each compared step, per process (the experiment's,
+/// then its forked child's). `None` when the witness is off here.
+fn lab_calls(id: &str, sets: &[String], compared: &[bool]) -> Option<[Steps; 2]> {
+    let out = lab()
+        .args(["run", id, "--json"])
+        .args(sets.iter().flat_map(|s| ["--set", s.as_str()]))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{id} {sets:?}");
+    let record: Json = serde_json::from_slice(&out.stdout).expect("JSON");
+    if record["witness"] != "on" {
+        return None;
+    }
+    let mut sides: [Steps; 2] = Default::default();
+    for (i, st) in record["steps"].as_array()?.iter().enumerate() {
+        // A step that did not run has no result and is not in the C program's output.
+        if !compared.get(i).copied().unwrap_or(false) || st["result"].is_null() {
+            continue;
+        }
+        let side = usize::from(st["process"] == "child");
+        let calls = st["syscalls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["name"] != "exit_group")
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap_or("?").to_string(),
+                    c["errno"].as_str().map(str::to_string),
+                )
+            })
+            .collect();
+        sides[side].push(calls);
+    }
+    Some(sides)
+}
+
+/// The bytes of a `write` line of `strace -xx` (`write(1, "\x6f\x70…", 25) = 25`).
+fn written(line: &str) -> Option<Vec<u8>> {
+    let data = line.strip_prefix("write(1, \"")?;
+    let data = data.split('"').next()?;
+    Some(
+        data.split("\\x")
+            .skip(1)
+            .filter_map(|h| u8::from_str_radix(h.get(..2)?, 16).ok())
+            .collect(),
+    )
+}
+
+/// Whether a line the C program printed is a step's: `call = result`, `call  (done)`, or the
+/// signal handler's `call  <- SIGSEGV`. The others are a maps listing (indented), the text
+/// a step read (`process read: …`), `note:` and `outcome:`.
+fn is_step_line(line: &str) -> bool {
+    !line.starts_with(' ')
+        && !line.starts_with("note:")
+        && !line.starts_with("outcome:")
+        && (line.contains(" = ") || line.ends_with("(done)") || line.contains("  <- "))
+}
+
+/// The C program's side, from one process's strace file: its calls, cut into steps at the
+/// lines it prints (each executed step prints one line once its call returns; its output is
+/// unbuffered, but a line may come in several writes). The parent's steps begin after its
+/// `alarm` (the end of its set-up); a forked child's at once. `executed` says, for each of
+/// this process's steps in order, whether it is compared.
+fn c_calls(trace: &str, is_child: bool, executed: &[bool]) -> Steps {
+    let mut started = is_child;
+    let mut step = 0usize;
+    let mut steps = Vec::new();
+    let mut current = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    for line in trace.lines() {
+        if line.starts_with("+++") || line.starts_with("---") {
+            continue;
+        }
+        let Some((name, _)) = line.split_once('(') else {
+            continue;
+        };
+        if !started {
+            started = name == "alarm";
+            continue;
+        }
+        if let Some(bytes) = written(line) {
+            pending.extend(bytes);
+            while let Some(at) = pending.iter().position(|&b| b == b'\n') {
+                let text: Vec<u8> = pending.drain(..=at).collect();
+                if !is_step_line(String::from_utf8_lossy(&text).trim_end()) {
+                    continue;
+                }
+                if executed.get(step).copied().unwrap_or(false) {
+                    steps.push(std::mem::take(&mut current));
+                } else {
+                    current.clear();
+                }
+                step += 1;
+            }
+            continue;
+        }
+        if name == "exit_group" || name == "alarm" {
+            continue;
+        }
+        let ret = line.rsplit_once(" = ").map(|(_, r)| r).unwrap_or("");
+        let errno = ret
+            .split_whitespace()
+            .nth(1)
+            .filter(|e| e.starts_with('E'))
+            .map(str::to_string);
+        current.push((name.to_string(), errno));
+    }
+    steps
+}
+
+/// Compile the C program of `id` with `sets` and trace it. `None` when `cc` is missing.
+fn c_traces(id: &str, sets: &[String], dir: &Path) -> Option<Vec<(u32, String)>> {
+    let out = lab()
+        .args(["c", id])
+        .args(sets.iter().flat_map(|s| ["--set", s.as_str()]))
+        .output()
+        .expect("c runs");
+    assert!(out.status.success(), "c {id} {sets:?}");
+    let source = dir.join("exp.c");
+    std::fs::write(&source, &out.stdout).expect("write");
+    let exe = dir.join("exp");
+    let cc = Command::new("cc")
+        .args(["-O0", "-o"])
+        .arg(&exe)
+        .arg(&source)
+        .output()
+        .ok()?;
+    assert!(
+        cc.status.success(),
+        "{id} {sets:?}: {}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let traces = dir.join("trace");
+    std::fs::create_dir(&traces).expect("mkdir");
+    let tmp = dir.join("tmp");
+    std::fs::create_dir(&tmp).expect("mkdir");
+    Command::new("strace")
+        .args(["-ff", "-qq", "-xx", "-s", "4096", "-e"])
+        .arg(format!("trace={TRACED}"))
+        .arg("-o")
+        .arg(traces.join("t"))
+        .arg(&exe)
+        .env("TMPDIR", &tmp)
+        .output()
+        .expect("strace runs");
+    let mut files: Vec<(u32, String)> = std::fs::read_dir(&traces)
+        .expect("traces")
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let pid = e.file_name().to_str()?.rsplit('.').next()?.parse().ok()?;
+            Some((pid, std::fs::read_to_string(e.path()).ok()?))
+        })
+        .collect();
+    files.sort();
+    Some(files)
+}
+
+/// A small deterministic generator (xorshift), so a failure names a case that comes back.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// `count` playground parameter sets: from the defaults, a few knobs turned the ways a
+/// student turns them (← / →, Space on a flag), written as `--set` texts.
+fn generated(count: usize, page: u64) -> Vec<Vec<String>> {
+    let scenario = catalog::find("playground").expect("playground");
+    let defaults: Params = (scenario.defaults)(page);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut out = Vec::new();
+    while out.len() < count {
+        let mut p = defaults.clone();
+        for _ in 0..1 + rng.below(4) {
+            let key: Key = PLAYGROUND_KEYS[rng.below(PLAYGROUND_KEYS.len())];
+            let value: Option<Value> = match rng.below(3) {
+                0 => key.step(&p, Direction::Next, page),
+                1 => key.step(&p, Direction::Previous, page),
+                _ => key.toggle(&p, rng.below(6)),
+            };
+            if let Some(v) = value {
+                let _ = p.assign(key, v);
+            }
+        }
+        let sets: Vec<String> = PLAYGROUND_KEYS
+            .iter()
+            .filter(|k| p.get(**k) != defaults.get(**k))
+            .map(|k| format!("{}={}", k.name(), p.get(*k)))
+            .collect();
+        // The CLI's own bounds (sizes over 1 GiB need --allow-large) are not this test's.
+        if prepare(scenario, &sets).is_ok()
+            && scenarios::bounds::check(scenario, &p, scenarios::bounds::LARGE).is_none()
+        {
+            out.push(sets);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_c_program_makes_the_same_calls_as_the_lab() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        eprintln!("skipped: no strace on this machine");
+        return;
+    }
+    if Command::new("cc").arg("--version").output().is_err() {
+        eprintln!("skipped: no C compiler (cc) on this machine");
+        return;
+    }
+    let page = engine::page_size();
+    let mut cases: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for s in catalog::all() {
+        if s.id == "mmap-copy" {
+            continue;
+        }
+        cases.push((s.id, Vec::new()));
+        cases.extend(s.variants.iter().map(|v| (s.id, v.sets(page))));
+    }
+    // How many generated sets (`MMAP_LAB_GENERATED=N` to try more, or fewer).
+    let count = std::env::var("MMAP_LAB_GENERATED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    cases.extend(generated(count, page).into_iter().map(|s| ("playground", s)));
+    let total = cases.len();
+    let queue = Mutex::new(cases);
+    let failures = Mutex::new(Vec::new());
+    let skipped = Mutex::new(None::<String>);
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let Some((id, sets)) = queue.lock().unwrap().pop() else {
+                    return;
+                };
+                let compared = compared_steps(id, &sets, page);
+                let Some(ours) = lab_calls(id, &sets, &compared) else {
+                    *skipped.lock().unwrap() = Some("the witness is off here".into());
+                    return;
+                };
+                let dir = tempfile::tempdir().expect("tmp");
+                let Some(files) = c_traces(id, &sets, dir.path()) else {
+                    *skipped.lock().unwrap() = Some("cc failed to start".into());
+                    return;
+                };
+                // The steps each process ran, as the lab's record has them.
+                let scenario = catalog::find(id).expect("scenario");
+                let plan = (scenario.build)(&prepare(scenario, &sets).expect("valid"), page);
+                let executed = |child: bool| -> Vec<bool> {
+                    plan.steps
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| (s.side == engine::Side::Child) == child)
+                        .map(|(i, _)| compared[i])
+                        .collect()
+                };
+                let theirs_main = files
+                    .first()
+                    .map(|(_, t)| c_calls(t, false, &executed(false)))
+                    .unwrap_or_default();
+                let theirs_child = files
+                    .get(1)
+                    .map(|(_, t)| c_calls(t, true, &executed(true)))
+                    .unwrap_or_default();
+                let agree = |ours: &Steps, theirs: &Steps| {
+                    // The C program stops printing at the step that ends it; compare what both
+                    // ran.
+                    ours.len() == theirs.len() && ours == theirs
+                };
+                if !agree(&ours[0], &theirs_main) || !agree(&ours[1], &theirs_child) {
+                    failures.lock().unwrap().push(format!(
+                        "{id} {sets:?}:\n  lab: {:?} / {:?}\n  C:   {:?} / {:?}",
+                        ours[0], ours[1], theirs_main, theirs_child
+                    ));
+                }
+            });
+        }
+    });
+    if let Some(why) = skipped.into_inner().unwrap() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let failures = failures.into_inner().unwrap();
+    let agreed = total - failures.len();
+    eprintln!(
+        "C program and lab: the same calls in {agreed} of {total} cases ({:.1}%)",
+        100.0 * agreed as f64 / total as f64
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {total} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -414,8 +414,9 @@ fn a_read_only_or_full_tmpdir_is_an_environment_error() {
         environment_error(
             small.0.path(),
             &["run", "mmap-copy", "--set", "copy_size=4M"],
-            "no space left in TMPDIR",
-            "没有剩余空间",
+            // And what it needs: the source and three copies.
+            "): a 4 MiB copy needs 16 MiB free",
+            "没有剩余空间：4 MiB 的拷贝需要 16 MiB 的可用空间",
         );
         let left: Vec<_> = std::fs::read_dir(small.0.path())
             .expect("readable")

@@ -86,13 +86,15 @@ impl LabDir {
                 return Err(e);
             }
         };
-        try_lock(handle.as_fd())?;
-        Ok(LabDir {
+        let dir = LabDir {
             handle,
             parent,
             path: tmpdir.join(&name),
             name,
-        })
+        };
+        // Should the lock fail, dropping `dir` removes what was made.
+        try_lock(dir.fd())?;
+        Ok(dir)
     }
 
     /// Where it is (for messages; files are made through [`LabDir::fd`]).

@@ -172,7 +172,11 @@ pub fn run_one_within(
             };
             output::finish(&shown, lang)
         }
-        Err(err) => fault::engine_failed(&err, lang),
+        Err(err) => fault::engine_failed(
+            &err,
+            lang,
+            scenarios::bounds::tmpdir_need(scenario, &params),
+        ),
     }
 }
 
@@ -245,7 +249,10 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
                 }
                 records.push(record);
             }
-            Err(err) => return fault::engine_failed(&err, lang),
+            Err(err) => {
+                let need = scenarios::bounds::tmpdir_need(scenario, &params);
+                return fault::engine_failed(&err, lang, need);
+            }
         }
     }
     match format {

@@ -53,6 +53,7 @@ pub enum S {
     EnvironmentError,
     EnvTmpdirUnusable,
     EnvTmpdirFull,
+    EnvTmpdirFullCopy,
     EnvTooManyFiles,
     EnvNoProcess,
     EnvNoMemory,
@@ -334,8 +335,8 @@ impl S {
                 "`{key}={value}` 配合 {flag} 超过了 1 GiB 的限制：它会一次占用这么多内存；确实要运行请加 `--allow-large`",
             ),
             S::TooLargeCopy => (
-                "`{key}={value}` is above the limit of 1 GiB: the copy writes twice that to TMPDIR; add `--allow-large` to run it anyway",
-                "`{key}={value}` 超过了 1 GiB 的限制：拷贝会向 TMPDIR 写入两倍于此的数据；确实要运行请加 `--allow-large`",
+                "`{key}={value}` is above the limit of 1 GiB: the copy keeps four times that in TMPDIR (the source and three copies); add `--allow-large` to run it anyway",
+                "`{key}={value}` 超过了 1 GiB 的限制：拷贝会在 TMPDIR 中占用四倍于此的空间（源文件和三份拷贝）；确实要运行请加 `--allow-large`",
             ),
             S::EnvironmentError => ("environment", "环境问题"),
             S::EnvTmpdirUnusable => (
@@ -345,6 +346,10 @@ impl S {
             S::EnvTmpdirFull => (
                 "no space left in TMPDIR ({dir}): free some space there or point TMPDIR at a larger disk",
                 "TMPDIR（{dir}）没有剩余空间：请腾出空间，或把 TMPDIR 指向更大的磁盘",
+            ),
+            S::EnvTmpdirFullCopy => (
+                "no space left in TMPDIR ({dir}): a {size} copy needs {need} free (the source and three copies); free some space there, point TMPDIR at a larger disk or make `copy_size` smaller",
+                "TMPDIR（{dir}）没有剩余空间：{size} 的拷贝需要 {need} 的可用空间（源文件和三份拷贝）；请腾出空间、把 TMPDIR 指向更大的磁盘，或调小 `copy_size`",
             ),
             S::EnvTooManyFiles => (
                 "too many open files (limit {n}): raise the limit with `ulimit -n`",

@@ -414,8 +414,9 @@ fn a_read_only_or_full_tmpdir_is_an_environment_error() {
         environment_error(
             small.0.path(),
             &["run", "mmap-copy", "--set", "copy_size=4M"],
-            "no space left in TMPDIR",
-            "没有剩余空间",
+            // And what it needs: the source and three copies.
+            "): a 4 MiB copy needs 16 MiB free",
+            "没有剩余空间：4 MiB 的拷贝需要 16 MiB 的可用空间",
         );
         let left: Vec<_> = std::fs::read_dir(small.0.path())
             .expect("readable")
@@ -443,6 +444,82 @@ fn too_few_descriptors_is_an_environment_error() {
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(err.contains(wanted), "{err}");
     }
+}
+
+/// `fork` failing with `EAGAIN` (the process limit, `ulimit -u`): an environment error.
+/// RLIMIT_NPROC does not bind root, so as root the lab runs as `nobody` (a copy of the
+/// binary it can execute, a TMPDIR it can write); as a normal user, as that user. The limit
+/// is 1: the user's processes, the lab included, already reach it.
+#[test]
+fn a_process_limit_is_an_environment_error() {
+    let tool = |name: &str| {
+        ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]
+            .iter()
+            .map(|d| std::path::Path::new(d).join(name))
+            .find(|p| p.exists())
+    };
+    let Some(prlimit) = tool("prlimit") else {
+        eprintln!("skipped: no prlimit (util-linux)");
+        return;
+    };
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let bin = dir.path().join("mmap-lab");
+    std::fs::copy(env!("CARGO_BIN_EXE_mmap-lab"), &bin).expect("copy");
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut cmd: Vec<std::ffi::OsString> = Vec::new();
+    if root {
+        let Some(setpriv) = tool("setpriv") else {
+            eprintln!("skipped: root without setpriv cannot be limited");
+            return;
+        };
+        cmd.extend([setpriv.into_os_string()]);
+        cmd.extend(["--reuid=65534", "--regid=65534", "--clear-groups", "--"].map(Into::into));
+    }
+    cmd.extend([
+        prlimit.into_os_string(),
+        "--nproc=1".into(),
+        bin.into_os_string(),
+    ]);
+    for (lang, wanted) in [
+        ("en", "environment: cannot start a process: limit reached"),
+        ("zh", "环境问题：无法创建进程：已达上限"),
+    ] {
+        // A copy just written may be busy for a moment (another test's fork holds it open).
+        let out = (0..50)
+            .map(|_| {
+                Command::new(&cmd[0])
+                    .args(&cmd[1..])
+                    .args(["--lang", lang, "run", "zero-length"])
+                    .env("TMPDIR", dir.path())
+                    .stdin(Stdio::null())
+                    .output()
+                    .expect("runs")
+            })
+            .find(|out| {
+                let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
+                if busy {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                !busy
+            })
+            .expect("the copy becomes executable");
+        let err = String::from_utf8_lossy(&out.stderr);
+        no_panic(&out.stderr, lang);
+        assert_eq!(out.status.code(), Some(1), "{lang}: {err}");
+        assert!(err.contains(wanted), "{lang}: {err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("readable")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("mmap-lab-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

@@ -42,6 +42,17 @@ fn nz(n: u16) -> NonZeroU16 {
 
 impl Session {
     fn start(args: &[&str], envs: &[(&str, &str)], cols: u16, rows: u16) -> Session {
+        Session::start_program(BIN, args, envs, cols, rows)
+    }
+
+    /// [`Session::start`] with another program (a shell that sets a limit and execs the lab).
+    fn start_program(
+        program: &str,
+        args: &[&str],
+        envs: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -50,7 +61,7 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         for var in ["LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR"] {
             cmd.env_remove(var);
@@ -232,6 +243,28 @@ impl Session {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    /// The pty's line discipline as `stty -a` prints it (`icanon`, `-icanon`, ...): the modes
+    /// the program left, read through the terminal's own name while our end is open.
+    fn stty(&self) -> String {
+        let tty = self
+            .master
+            .as_ref()
+            .and_then(|m| m.tty_name())
+            .expect("the pty's name");
+        let out = std::process::Command::new("stty")
+            .arg("-F")
+            .arg(&tty)
+            .arg("-a")
+            .output()
+            .expect("stty runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+/// Whether `stty -a` output shows the cooked mode a shell expects: lines, echo, signals.
+fn cooked(stty: &str) -> bool {
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    ["icanon", "echo", "isig"].iter().all(|w| words.contains(w))
 }
 
 impl Drop for Session {
@@ -536,4 +569,123 @@ fn no_einval_on_screen_before_the_first_run_of_zero_length() {
         s.send("q");
         assert_eq!(s.exit_code(), 0);
     }
+}
+
+/// `q`, Ctrl-C, SIGTERM, SIGHUP and SIGINT while mmap-copy writes its 1 GiB source: the lab
+/// quits at once (the product's promise is 200 ms; asserted generously, the time is
+/// printed) with 0 for a key and 128 + N for a signal, and the source is gone, as is its
+/// directory.
+#[test]
+fn quitting_while_the_source_is_generated_is_prompt_and_leaves_no_file() {
+    // (what, a key to type or a signal to send, the exit code)
+    let ways: [(&str, &str, u32); 5] = [
+        ("q", "q", 0),
+        ("Ctrl-C", "\x03", 0),
+        ("SIGTERM", "TERM", 128 + 15),
+        ("SIGHUP", "HUP", 128 + 1),
+        ("SIGINT", "INT", 128 + 2),
+    ];
+    for (name, how, want) in ways {
+        let tmp = tempfile::tempdir().expect("a private TMPDIR");
+        let dir = tmp.path().to_string_lossy().into_owned();
+        let mut s = Session::start(
+            &["--scenario", "mmap-copy", "--set", "copy_size=1G"],
+            &[("TMPDIR", dir.as_str())],
+            100,
+            30,
+        );
+        s.wait_text("mmap-copy");
+        s.send("r");
+        // Generation is under way once the source exists and is not yet complete.
+        let deadline = Instant::now() + PATIENCE;
+        let source = loop {
+            let found = std::fs::read_dir(tmp.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path().join("source"))
+                .find(|p| p.metadata().is_ok_and(|m| m.len() > 0 && m.len() < 1 << 30));
+            if let Some(source) = found {
+                break source;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{name}: never saw the source being written"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let sent = Instant::now();
+        if name.starts_with("SIG") {
+            let pid = s.child.process_id().expect("pid");
+            let killed = std::process::Command::new("kill")
+                .args([&format!("-{how}"), &pid.to_string()])
+                .status()
+                .expect("kill");
+            assert!(killed.success());
+        } else {
+            s.send(how);
+        }
+        // Polled finely, to measure (`exit_code` polls every 50 ms).
+        while sent.elapsed() < PATIENCE && s.child.try_wait().ok().flatten().is_none() {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let took = sent.elapsed();
+        let code = s.exit_code();
+        eprintln!("{name} during generation: the lab exited after {took:?}");
+        assert_eq!(code, want, "{name}");
+        // 2 s: the bound of a frozen screen (32 s before the fix), not a speed test.
+        assert!(
+            took < Duration::from_secs(2),
+            "{name}: quitting took {took:?}"
+        );
+        s.assert_restored();
+        assert!(!source.exists(), "{name}: {} left", source.display());
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .map(|d| d.flatten().map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{name}: left behind: {left:?}");
+    }
+}
+
+/// SIGQUIT: the lab gives the terminal back (cooked modes, normal screen, cursor shown)
+/// before the signal's default action ends it.
+#[test]
+fn sigquit_restores_the_terminal_before_the_default_action() {
+    // No core file: the default action of SIGQUIT would write one in the working directory.
+    let mut s = Session::start_program(
+        "sh",
+        &[
+            "-c",
+            "ulimit -c 0; exec \"$0\" \"$@\"",
+            BIN,
+            "--scenario",
+            "zero-length",
+        ],
+        &[],
+        100,
+        30,
+    );
+    s.wait_text("zero-length");
+    // The lab took the terminal raw: the check below can tell.
+    assert!(!cooked(&s.stty()), "the lab runs in raw mode: {}", s.stty());
+    let pid = s.child.process_id().expect("pid");
+    let sent = std::process::Command::new("kill")
+        .args(["-QUIT", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = s.child.try_wait().expect("try_wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the lab did not end on SIGQUIT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Ended by the signal itself (its default action), not by an exit of its own.
+    let signal = status.signal().unwrap_or_default().to_string();
+    assert!(signal.starts_with("Quit"), "{status:?}");
+    let modes = s.stty();
+    assert!(cooked(&modes), "terminal left raw: {modes}");
+    s.assert_restored();
 }

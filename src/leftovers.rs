@@ -20,6 +20,15 @@ pub fn sweep(lang: Lang) {
         .collect();
     let line = t(S::RemovedLeftovers, lang)
         .replace("{n}", &removed.len().to_string())
+        // English only: the Chinese sentence has no plural.
+        .replace(
+            "{directories}",
+            if removed.len() == 1 {
+                "directory"
+            } else {
+                "directories"
+            },
+        )
         .replace("{dir}", &std::env::temp_dir().display().to_string())
         .replace("{names}", &names.join(", "));
     output::err_line(&format!("mmap-lab: {line}"));

@@ -323,7 +323,7 @@ impl S {
                 "`--scenario` 用于在某一课打开实验室，不能与子命令一起使用（请用 `run ID` 或 `explain ID`）",
             ),
             S::RemovedLeftovers => (
-                "removed {n} temporary directory(ies) left in {dir} by runs that ended abruptly: {names}",
+                "removed {n} temporary {directories} left in {dir} by runs that ended abruptly: {names}",
                 "已删除异常结束的运行在 {dir} 中留下的 {n} 个临时目录：{names}",
             ),
             S::HelpAllowLarge => (

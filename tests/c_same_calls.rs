@@ -281,11 +281,16 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    cases.extend(generated(count, page).into_iter().map(|s| ("playground", s)));
+    cases.extend(
+        generated(count, page)
+            .into_iter()
+            .map(|s| ("playground", s)),
+    );
     let total = cases.len();
     let queue = Mutex::new(cases);
     let failures = Mutex::new(Vec::new());
     let skipped = Mutex::new(None::<String>);
+    let layout_dependent = Mutex::new(0usize);
     std::thread::scope(|scope| {
         for _ in 0..2 {
             scope.spawn(|| loop {
@@ -321,10 +326,27 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
                     .get(1)
                     .map(|(_, t)| c_calls(t, true, &executed(true)))
                     .unwrap_or_default();
+                // Filled up to vm.max_map_count, the process is exactly at the limit: whether
+                // a later mapping fits depends on whether it merges with a neighbour, and the
+                // two processes have other neighbours. The lab says so (the knob's text and the
+                // playground lesson); here the calls must still be the same, their errors may
+                // differ.
+                let layout = sets.iter().any(|s| s == "exhaust_map_count=true");
+                if layout {
+                    *layout_dependent.lock().unwrap() += 1;
+                }
+                let names = |steps: &Steps| -> Vec<Vec<String>> {
+                    steps
+                        .iter()
+                        .map(|calls| calls.iter().map(|(n, _)| n.clone()).collect())
+                        .collect()
+                };
                 let agree = |ours: &Steps, theirs: &Steps| {
-                    // The C program stops printing at the step that ends it; compare what both
-                    // ran.
-                    ours.len() == theirs.len() && ours == theirs
+                    if layout {
+                        names(ours) == names(theirs)
+                    } else {
+                        ours == theirs
+                    }
                 };
                 if !agree(&ours[0], &theirs_main) || !agree(&ours[1], &theirs_child) {
                     failures.lock().unwrap().push(format!(
@@ -342,8 +364,10 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
     let failures = failures.into_inner().unwrap();
     let agreed = total - failures.len();
     eprintln!(
-        "C program and lab: the same calls in {agreed} of {total} cases ({:.1}%)",
-        100.0 * agreed as f64 / total as f64
+        "C program and lab: the same calls in {agreed} of {total} cases ({:.1}%); {} of them \
+         filled to vm.max_map_count, where only the calls are compared",
+        100.0 * agreed as f64 / total as f64,
+        layout_dependent.into_inner().unwrap()
     );
     assert!(
         failures.is_empty(),

@@ -242,7 +242,10 @@ knobs! {
     /// mmap's address.
     Addr {
         name: "addr", kind: KeyKind::Text,
-        doc: ("address hint (NULL: the kernel chooses)", "地址提示（NULL：由内核选择）"),
+        doc: (
+            "address: NULL lets the kernel choose; any other is only a hint unless the flags have MAP_FIXED or MAP_FIXED_NOREPLACE; existing: the address of a mapping made just before",
+            "地址：NULL 表示由内核选择；其他地址只是提示，除非 flags 带 MAP_FIXED 或 MAP_FIXED_NOREPLACE；existing：刚刚建立的另一个映射的地址",
+        ),
         off: None, max: None, playground: true, shows: &[Arg::Addr],
         parse: |t| parse_addr(t).map(Value::Addr),
         read: |p| Value::Addr(p.addr),
@@ -485,7 +488,10 @@ knobs! {
     /// Fill vm.max_map_count first.
     ExhaustMapCount {
         name: "exhaust_map_count", kind: KeyKind::Bool,
-        doc: ("first fill up vm.max_map_count", "先把映射数量填满到 vm.max_map_count"),
+        doc: (
+            "first fill up vm.max_map_count (then whether a new mapping fits depends on whether it merges with a neighbour: the answer can depend on the process's layout)",
+            "先把映射数量填满到 vm.max_map_count（此后新映射能否放下，取决于它能否与相邻映射合并：答案可能随进程的内存布局而变）",
+        ),
         off: None, max: None, playground: true, shows: &[Arg::ExhaustMapCount],
         parse: boolean, read: |p| Value::Bool(p.exhaust_map_count),
         write: |p, v| { p.exhaust_map_count = yes(v)?; Some(()) },
@@ -493,7 +499,10 @@ knobs! {
     /// A guard page above the mapping.
     Guard {
         name: "guard", kind: KeyKind::Bool,
-        doc: ("keep a guard page above the mapping", "在映射上方留一页保护页"),
+        doc: (
+            "keep a guard page above the mapping (only with addr=NULL: a given address is used as it is)",
+            "在映射上方留一页保护页（仅当 addr=NULL 时；给定的地址按原样使用）",
+        ),
         off: None, max: None, playground: true, shows: &[],
         parse: boolean, read: |p| Value::Bool(p.guard),
         write: |p, v| { p.guard = yes(v)?; Some(()) },
@@ -586,9 +595,12 @@ knobs! {
         doc: ("bytes mapped at a time while copying", "拷贝时每次映射的字节数"),
         off: None, max: None, playground: false, shows: &[Arg::CopyWindow],
         parse: number, read: |p| Value::Number(p.window.into()),
+        // Each window is mapped at an offset that is a multiple of the window, and mmap takes
+        // only page-aligned offsets: a window that is not whole pages is refused, not rounded
+        // behind the student's back.
         write: |p, v| {
             let w = size(v, u64::MAX)?;
-            if w == 0 {
+            if w == 0 || w % crate::engine::page_size() != 0 {
                 return None;
             }
             p.window = w;
@@ -768,6 +780,13 @@ impl Key {
                     (_, false) => format!("PROT_NONE, or {names} joined by |"),
                     (_, true) => format!("PROT_NONE，或用 | 连接的 {names}"),
                 }
+            }
+            KeyKind::Number { .. } if self == Key::Window => {
+                let page = crate::engine::page_size();
+                lang.pick(
+                    format!("a multiple of the page size ({page}), such as 64K or 8M"),
+                    format!("页大小（{page}）的整数倍，如 64K 或 8M"),
+                )
             }
             KeyKind::Number { signed } => {
                 let cap = knob.max.map(size_text);
@@ -1514,6 +1533,16 @@ mod tests {
     fn limits_are_checked_when_a_typed_value_is_stored() {
         let mut p = Params::base(4096);
         assert!(p.assign(Key::Window, Value::Number(0)).is_err());
+        // Not whole pages: refused, with what is accepted, never rounded silently.
+        let page = crate::engine::page_size();
+        let mut q = p.clone();
+        let refused = q.set(Key::Window, &(page + 1000).to_string()).unwrap_err();
+        assert!(
+            refused.to_string().contains("multiple of the page size"),
+            "{refused}"
+        );
+        assert!(q.set(Key::Window, &(2 * page).to_string()).is_ok());
+        assert_eq!(q.window, 2 * page);
         assert!(p
             .assign(Key::CopySize, Value::Number((MAX_FILE + 1).into()))
             .is_err());

@@ -106,7 +106,7 @@ fn compile_only_cases(page: u64) -> Vec<Case> {
     cases.extend([
         other("empty-new-file", &["grow=lseek-write", "file_size=0"]),
         other("empty-new-file", &["grow=ftruncate", "file_size=1G"]),
-        other("mmap-copy", &["copy_size=1", "window=1"]),
+        other("mmap-copy", &["copy_size=1", "window=4K"]),
         other("mmap-copy", &["copy_size=1G", "window=1G"]),
         other("anonymous-ipc", &["flags=0", "prot=PROT_NONE"]),
         other(

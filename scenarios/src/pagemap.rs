@@ -269,6 +269,185 @@ impl PageMap {
     }
 }
 
+/// What a page holds once the run is over, as the child's own `/proc/self/maps` says: the
+/// last capture, compared with the first one that shows the mapping. The plan says what the
+/// student meant; this says what the kernel left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterPage {
+    /// A page of the mapping, still mapped (the run did not unmap the mapping).
+    Mapped,
+    /// A page of the mapping, still mapped after a `munmap` that was meant to remove the
+    /// mapping: leaked until the process ends.
+    Leaked,
+    /// A page of the mapping, unmapped.
+    Unmapped,
+    /// Not the mapping's: something else was mapped there, and the run unmapped it.
+    OtherGone,
+    /// Not the mapping's: something else is mapped there.
+    Other,
+    /// Nothing mapped there, before or after.
+    Free,
+}
+
+/// The pages the run left, from the maps captures of its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AfterRun {
+    /// `sysconf(_SC_PAGESIZE)`.
+    pub page: u64,
+    /// Where the mapping was made (page 0 of the drawing).
+    pub addr: u64,
+    /// Pages the mapping covered when it was made, from the capture.
+    pub pages: u64,
+    /// Whether the last capture comes after a `munmap`: then a page of the mapping still
+    /// mapped is a leak, not the mapping at work.
+    pub after_munmap: bool,
+    /// Address ranges listed in the first capture that shows the mapping, and in the last.
+    before: Vec<(u64, u64)>,
+    after: Vec<(u64, u64)>,
+}
+
+impl AfterRun {
+    /// What `run` left around its mapping: `None` without a mapping (the mmap failed, a copy
+    /// maps windows) or without a capture that shows it.
+    pub fn from_run(run: &crate::engine::Run) -> Option<AfterRun> {
+        let addr = run.mapping_addr?;
+        let page = run.page_size.max(1);
+        let ranges = |lines: &[String]| -> Vec<(u64, u64)> {
+            lines
+                .iter()
+                .filter_map(|l| crate::engine::record::maps_range(l))
+                .collect()
+        };
+        let shows = |r: &[(u64, u64)]| r.iter().any(|&(a, b)| a <= addr && addr < b);
+        let first = run.maps.iter().find(|s| shows(&ranges(&s.lines)))?;
+        let last = run.maps.last()?;
+        let before = ranges(&first.lines);
+        // The mapping's extent is the line that holds `addr` (the kernel rounds up to pages;
+        // neighbouring mappings with the same attributes may be merged in, so cap it at the
+        // line's end).
+        let end = before
+            .iter()
+            .find(|&&(a, b)| a <= addr && addr < b)
+            .map_or(addr, |&(_, b)| b);
+        Some(AfterRun {
+            page,
+            addr,
+            pages: (end - addr).div_ceil(page),
+            after_munmap: last.after == "munmap",
+            before,
+            after: ranges(&last.lines),
+        })
+    }
+
+    /// The pages of the mapping, from the plan when it knows them (a merged neighbour makes
+    /// the capture's line longer than the mapping).
+    pub fn with_plan_pages(mut self, map: &PageMap) -> AfterRun {
+        if !map.copy_window && map.map_pages() > 0 {
+            self.pages = self.pages.min(map.map_pages());
+        }
+        self
+    }
+
+    /// What page `n` (counted from the pointer; negative: before it) holds after the run.
+    pub fn page_at(&self, n: i64) -> AfterPage {
+        let lo = (self.addr as i128 + n as i128 * self.page as i128).max(0) as u64;
+        let hi = lo.saturating_add(self.page);
+        let listed = |r: &[(u64, u64)]| r.iter().any(|&(a, b)| a < hi && lo < b);
+        let ours = n >= 0 && (n as u64) < self.pages;
+        match (ours, listed(&self.before), listed(&self.after)) {
+            (true, _, true) if self.after_munmap => AfterPage::Leaked,
+            (true, _, true) => AfterPage::Mapped,
+            (true, _, false) => AfterPage::Unmapped,
+            (false, true, false) => AfterPage::OtherGone,
+            (false, _, true) => AfterPage::Other,
+            (false, false, false) => AfterPage::Free,
+        }
+    }
+}
+
+/// One line of the difference between two `/proc/self/maps` captures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MapsChange {
+    /// Listed in both, unchanged.
+    Same(String),
+    /// Listed before, gone after.
+    Removed(String),
+    /// Listed after only.
+    Added(String),
+    /// The same mapping (same start, or same end and same file) with another extent or
+    /// protection: the line after, and the one before.
+    Changed {
+        /// The line in the later capture.
+        after: String,
+        /// The line in the earlier capture.
+        before: String,
+    },
+}
+
+impl MapsChange {
+    /// The line as it reads in the later capture (or, removed, in the earlier).
+    pub fn line(&self) -> &str {
+        match self {
+            MapsChange::Same(l) | MapsChange::Removed(l) | MapsChange::Added(l) => l,
+            MapsChange::Changed { after, .. } => after,
+        }
+    }
+}
+
+/// What changed from the maps lines `before` to the lines `after`, in address order: a line
+/// in both is the same; a line whose start (or end and file) matches one of the other list
+/// changed; the rest were removed or added.
+pub fn maps_diff(before: &[String], after: &[String]) -> Vec<MapsChange> {
+    use crate::engine::record::maps_range;
+    let path = |l: &str| l.split_whitespace().nth(5).map(str::to_string);
+    let start = |l: &str| maps_range(l).map_or(0, |(a, _)| a);
+    let mut used = vec![false; after.len()];
+    let mut out: Vec<(u64, MapsChange)> = Vec::new();
+    for b in before {
+        let exact = after
+            .iter()
+            .enumerate()
+            .position(|(i, a)| !used[i] && a.trim_end() == b.trim_end());
+        if let Some(i) = exact {
+            used[i] = true;
+            out.push((start(b), MapsChange::Same(b.clone())));
+            continue;
+        }
+        let rb = maps_range(b);
+        let kin = after.iter().enumerate().position(|(i, a)| {
+            let ra = maps_range(a);
+            !used[i]
+                && match (ra, rb) {
+                    (Some((sa, ea)), Some((sb, eb))) => {
+                        sa == sb || (ea == eb && path(a) == path(b))
+                    }
+                    _ => false,
+                }
+        });
+        match kin {
+            Some(i) => {
+                used[i] = true;
+                out.push((
+                    start(&after[i]),
+                    MapsChange::Changed {
+                        after: after[i].clone(),
+                        before: b.clone(),
+                    },
+                ));
+            }
+            None => out.push((start(b), MapsChange::Removed(b.clone()))),
+        }
+    }
+    for (i, a) in after.iter().enumerate() {
+        if !used[i] {
+            out.push((start(a), MapsChange::Added(a.clone())));
+        }
+    }
+    // Stable: a removed line stays before the line added at the same address.
+    out.sort_by_key(|(a, _)| *a);
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
 /// The size of the file behind descriptor step `fd` when step `until` runs: created with the
 /// plan's files, emptied by `O_TRUNC`, grown by `ftruncate` or `lseek` + `write` in between.
 /// `None` when the descriptor has no pages to map (a pipe, a directory, `/dev/null`).
@@ -423,5 +602,83 @@ mod tests {
         assert_eq!(m.backing, Backing::Anonymous);
         let m = map("playground", &[(Key::File, "sealed-memfd")]);
         assert_eq!(m.file_pages(), Some(4));
+    }
+    /// The captures of `munmap(ptr + 4096, 8192)` on a two-page mapping, as a child
+    /// recorded them (`tests/fixtures/munmap-shifted-pointer--shift-4096.json`): the engine
+    /// put a `PROT_NONE` page right after the mapping, and munmap took it.
+    const BEFORE: [&str; 3] = [
+        "7f2a53982000-7f2a53984000 rw-s 00000000 fe:00 10166626   /tmp/mmap-lab-aSv2wZ/data",
+        "7f2a53984000-7f2a53985000 ---p 00000000 00:00 0 ",
+        "7f2a53985000-7f2a53987000 rw-p 00000000 00:00 0 ",
+    ];
+    const AFTER: [&str; 2] = [
+        "7f2a53982000-7f2a53983000 rw-s 00000000 fe:00 10166626   /tmp/mmap-lab-aSv2wZ/data",
+        "7f2a53985000-7f2a53987000 rw-p 00000000 00:00 0 ",
+    ];
+
+    fn run_with(addr: u64, snaps: &[(&str, &[&str])]) -> crate::engine::Run {
+        let json = r#"{"page_size": 4096, "privileged": false, "steps": [],
+            "elapsed_us": 0, "outcome": {"kind": "ok"}}"#;
+        let mut run: crate::engine::Run = serde_json::from_str(json).unwrap();
+        run.mapping_addr = Some(addr);
+        run.maps = snaps
+            .iter()
+            .map(|(after, lines)| crate::engine::MapsSnapshot {
+                after: after.to_string(),
+                lines: lines.iter().map(|l| l.to_string()).collect(),
+            })
+            .collect();
+        run
+    }
+
+    #[test]
+    fn a_shifted_munmap_leaves_page_0_leaked_and_takes_the_page_after() {
+        let run = run_with(0x7f2a53982000, &[("mmap", &BEFORE), ("munmap", &AFTER)]);
+        let after = AfterRun::from_run(&run).unwrap();
+        assert_eq!(after.pages, 2);
+        assert_eq!(after.page_at(0), AfterPage::Leaked);
+        assert_eq!(after.page_at(1), AfterPage::Unmapped);
+        assert_eq!(after.page_at(2), AfterPage::OtherGone);
+        assert_eq!(after.page_at(3), AfterPage::Other);
+        assert_eq!(after.page_at(-1), AfterPage::Free);
+    }
+
+    #[test]
+    fn a_whole_munmap_leaves_nothing_and_no_munmap_leaves_the_mapping() {
+        let gone = [BEFORE[1], BEFORE[2]];
+        let run = run_with(0x7f2a53982000, &[("mmap", &BEFORE), ("munmap", &gone)]);
+        let after = AfterRun::from_run(&run).unwrap();
+        assert_eq!(after.page_at(0), AfterPage::Unmapped);
+        assert_eq!(after.page_at(1), AfterPage::Unmapped);
+        assert_eq!(after.page_at(2), AfterPage::Other);
+        let run = run_with(0x7f2a53982000, &[("mmap", &BEFORE)]);
+        let after = AfterRun::from_run(&run).unwrap();
+        assert_eq!(after.page_at(1), AfterPage::Mapped);
+        // No capture shows the address: nothing to say.
+        let run = run_with(0x1000, &[("mmap", &BEFORE)]);
+        assert_eq!(AfterRun::from_run(&run), None);
+    }
+
+    #[test]
+    fn the_maps_difference_marks_removed_changed_and_added_lines() {
+        let before: Vec<String> = BEFORE.iter().map(|l| l.to_string()).collect();
+        let mut after: Vec<String> = AFTER.iter().map(|l| l.to_string()).collect();
+        after.push("7f2a53990000-7f2a53991000 r--p 00000000 00:00 0 ".to_string());
+        let d = maps_diff(&before, &after);
+        assert_eq!(
+            d,
+            [
+                MapsChange::Changed {
+                    after: after[0].clone(),
+                    before: before[0].clone()
+                },
+                MapsChange::Removed(before[1].clone()),
+                MapsChange::Same(before[2].clone()),
+                MapsChange::Added(after[2].clone()),
+            ]
+        );
+        assert!(maps_diff(&before, &before)
+            .iter()
+            .all(|c| matches!(c, MapsChange::Same(_))));
     }
 }

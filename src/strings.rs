@@ -213,6 +213,9 @@ pub enum S {
     PmPtr,
     PmWindow,
     PmGap,
+    PmAfter,
+    MapsChanges,
+    MapsWas,
     WitnessKernel,
     HelpMachine,
     WitnessNoCall,
@@ -581,6 +584,12 @@ impl S {
             S::PmPtr => ("ptr", "ptr"),
             S::PmWindow => ("one copy window", "一个拷贝窗口"),
             S::PmGap => ("pages not drawn", "未画出的页"),
+            S::PmAfter => ("after", "运行后"),
+            S::MapsChanges => (
+                "- removed, + added, ~ changed",
+                "- 被移除，+ 新出现，~ 有变化",
+            ),
+            S::MapsWas => ("was", "原为"),
             S::WitnessKernel => ("the kernel was asked", "内核收到的是"),
             S::HelpMachine => ("Where this lab runs", "本实验运行的环境"),
             S::WitnessNoCall => (
@@ -606,6 +615,21 @@ pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
     text.replace("{key}", big.key.name())
         .replace("{value}", &big.value.to_string())
         .replace("{flag}", big.flag.unwrap_or_default())
+}
+
+/// What a page holds after the run, for the page map's "after" row: the word, and a short
+/// one (four cells at most) for narrow columns.
+pub fn after_page(page: scenarios::pagemap::AfterPage, lang: Lang) -> (&'static str, &'static str) {
+    use scenarios::pagemap::AfterPage;
+    let (en, zh) = match page {
+        AfterPage::Mapped => (("mapped", "map"), ("仍映射", "映射")),
+        AfterPage::Leaked => (("leaked", "LEAK"), ("泄漏：仍映射", "泄漏")),
+        AfterPage::Unmapped => (("unmapped", "gone"), ("已解除", "解除")),
+        AfterPage::OtherGone => (("other's, gone", "LOST"), ("他人页被解除", "误删")),
+        AfterPage::Other => (("other's", "used"), ("别人的", "他用")),
+        AfterPage::Free => (("·", "·"), ("·", "·")),
+    };
+    lang.pick(en, zh)
 }
 
 /// Shorthand for [`S::get`].

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 use scenarios::lesson::width;
-use scenarios::pagemap::{Backing, Column, PageMap, Zone};
+use scenarios::pagemap::{AfterPage, AfterRun, Backing, Column, PageMap, Zone};
 use scenarios::params::Key;
 use scenarios::Lang;
 
@@ -19,6 +19,8 @@ use scenarios::Lang;
 pub struct PageMapWidget<'a> {
     /// The model.
     pub map: &'a PageMap,
+    /// What the run left, after a run of these parameters: drawn as its own row.
+    pub after: Option<&'a AfterRun>,
     /// Styles.
     pub theme: &'a Theme,
     /// Symbols.
@@ -36,6 +38,7 @@ enum Row {
     Zones,
     Pointer,
     Munmap,
+    After,
     Notes,
     Legend,
 }
@@ -48,14 +51,17 @@ const MAX_COL: u16 = 16;
 impl PageMapWidget<'_> {
     /// Rows to draw in `height` lines, the most telling first kept.
     fn rows(&self, height: u16) -> Vec<Row> {
-        let mut wanted = vec![
-            Row::Mapping,
-            Row::Zones,
-            Row::Pointer,
-            Row::File,
-            Row::Ruler,
-        ];
-        if self.map.munmap.is_some() {
+        let mut wanted = vec![Row::Mapping];
+        // After a run, what it left is the answer: right after the mapping it changed, with
+        // the munmap range that did it.
+        if self.after.is_some() {
+            wanted.push(Row::After);
+            if self.map.munmap.is_some() {
+                wanted.push(Row::Munmap);
+            }
+        }
+        wanted.extend([Row::Zones, Row::Pointer, Row::File, Row::Ruler]);
+        if self.map.munmap.is_some() && self.after.is_none() {
             wanted.push(Row::Munmap);
         }
         wanted.push(Row::Notes);
@@ -68,6 +74,7 @@ impl PageMapWidget<'_> {
             Row::Zones,
             Row::Pointer,
             Row::Munmap,
+            Row::After,
             Row::Notes,
             Row::Legend,
         ];
@@ -82,6 +89,7 @@ impl PageMapWidget<'_> {
             Row::Zones => t(S::PmTouch, self.lang),
             Row::Pointer | Row::Notes | Row::Legend => "",
             Row::Munmap => "munmap",
+            Row::After => t(S::PmAfter, self.lang),
         }
     }
 }
@@ -98,11 +106,18 @@ impl Widget for PageMapWidget<'_> {
         let g = self.glyphs;
         let map = self.map;
         let rows = self.rows(area.height);
-        let label_w = [Row::Ruler, Row::File, Row::Mapping, Row::Zones, Row::Munmap]
-            .iter()
-            .map(|r| width(self.label(*r)) as u16)
-            .max()
-            .unwrap_or(0)
+        let label_w = [
+            Row::Ruler,
+            Row::File,
+            Row::Mapping,
+            Row::Zones,
+            Row::Munmap,
+            Row::After,
+        ]
+        .iter()
+        .map(|r| width(self.label(*r)) as u16)
+        .max()
+        .unwrap_or(0)
             + 1;
         let label_w = label_w.min(area.width / 3);
         let x0 = area.x + label_w;
@@ -305,6 +320,17 @@ impl Widget for PageMapWidget<'_> {
                         }
                     }
                 }
+                Row::After => {
+                    let Some(after) = self.after else { continue };
+                    for (c, x, w) in &placed {
+                        let Column::Page(n) = c else { continue };
+                        let page = after.page_at(i64::try_from(*n).unwrap_or(i64::MAX));
+                        let (word, short) = strings::after_page(page, self.lang);
+                        let room = w.saturating_sub(1) as usize;
+                        let text = if width(word) <= room { word } else { short };
+                        buf.set_stringn(*x, y, text, room.max(1), after_style(theme, page));
+                    }
+                }
                 Row::Notes => {
                     let mut notes = Vec::new();
                     if let Some(pages) = map.file_pages() {
@@ -359,6 +385,17 @@ fn placed_before_end(placed: &Placed, x: u16, pages: u64) -> bool {
             _ => None,
         })
         .unwrap_or(false)
+}
+
+/// The style of what a page holds after the run: a page that was not the mapping's and is
+/// gone is the alarm; a leaked page the warning.
+pub fn after_style(theme: &Theme, page: AfterPage) -> Style {
+    match page {
+        AfterPage::Mapped => theme.zone_ok,
+        AfterPage::Leaked => theme.warning,
+        AfterPage::OtherGone => theme.errno,
+        AfterPage::Unmapped | AfterPage::Other | AfterPage::Free => theme.text,
+    }
 }
 
 /// The style of a zone's word.
@@ -418,6 +455,7 @@ mod tests {
                         let mut buf = Buffer::empty(area);
                         PageMapWidget {
                             map: m,
+                            after: None,
                             theme: &theme,
                             glyphs: &glyphs,
                             lang: Lang::Zh,

@@ -164,7 +164,9 @@ pub fn areas(app: &App, area: Rect) -> Areas {
                 body.height,
             );
             let keys = app.view.keys.len() as u16;
-            let big_map = if body.height >= 40 { 10 } else { 8 };
+            // After a run the map has a row more: what the run left.
+            let after = u16::from(app.view.after.is_some());
+            let big_map = if body.height >= 40 { 10 } else { 8 } + after;
             let f = found(main.width.saturating_sub(2));
             let h = allocate(
                 main.height,
@@ -441,6 +443,7 @@ impl App {
             if let Some(map) = &self.view.pagemap {
                 super::pagemap::PageMapWidget {
                     map,
+                    after: self.view.after.as_ref(),
                     theme: &self.theme,
                     glyphs: &self.glyphs,
                     lang: self.lang,

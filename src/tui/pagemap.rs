@@ -52,17 +52,21 @@ impl PageMapWidget<'_> {
     /// Rows to draw in `height` lines, the most telling first kept.
     fn rows(&self, height: u16) -> Vec<Row> {
         let mut wanted = vec![Row::Mapping];
-        // After a run, what it left is the answer: right after the mapping it changed, with
-        // the munmap range that did it.
         if self.after.is_some() {
+            // After a run, what it left is the answer: right after the mapping it changed,
+            // with the munmap range that did it and the page numbers to name the pages by.
             wanted.push(Row::After);
             if self.map.munmap.is_some() {
                 wanted.push(Row::Munmap);
             }
-        }
-        wanted.extend([Row::Zones, Row::Pointer, Row::File, Row::Ruler]);
-        if self.map.munmap.is_some() && self.after.is_none() {
-            wanted.push(Row::Munmap);
+            wanted.extend([Row::Zones, Row::Ruler, Row::File, Row::Pointer]);
+        } else {
+            // Before a run: the range munmap is asked to remove is what a munmap lesson is
+            // about, right under the mapping.
+            if self.map.munmap.is_some() {
+                wanted.push(Row::Munmap);
+            }
+            wanted.extend([Row::Zones, Row::Pointer, Row::File, Row::Ruler]);
         }
         wanted.push(Row::Notes);
         wanted.push(Row::Legend);

@@ -430,7 +430,20 @@ impl App {
             block.render(r, buf);
             call::render(self, inner, buf);
         }
-        if let Some(r) = a.pagemap {
+        if let (Some(r), true) = (a.pagemap, self.presenter) {
+            // Presenter mode's strip has no frame: its rows are the mapping as planned and
+            // what the run left.
+            if let Some(map) = &self.view.pagemap {
+                super::pagemap::PageMapWidget {
+                    map,
+                    after: self.view.after.as_ref(),
+                    theme: &self.theme,
+                    glyphs: &self.glyphs,
+                    lang: self.lang,
+                }
+                .render(r, buf);
+            }
+        } else if let Some(r) = a.pagemap {
             let title = Line::from(format!(
                 " {} · {} {} ",
                 t(S::PageMap, self.lang),
@@ -483,7 +496,6 @@ impl App {
 /// The title bar: where we are in the lessons, and the lab's settings.
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, app.theme.title);
-    let s = app.scenario();
     let done = app.results.iter().filter(|r| r.is_some()).count();
     let theme = match app.theme.name {
         super::ThemeName::Dark => S::ThemeDark,
@@ -499,15 +511,8 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         t(S::LangName, app.lang),
         t(theme, app.lang),
     );
-    let left = format!(
-        " mmap-lab · {}/{} {} · {}",
-        s.order(),
-        app.scenarios.len(),
-        s.id,
-        app.lesson().title
-    );
+    let (left, show_right) = header_left(app, area.width, text::width(&right));
     let rw = text::width(&right) as u16;
-    let show_right = area.width >= rw + 30;
     let left_w = if show_right {
         area.width - rw
     } else {
@@ -529,6 +534,37 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             app.theme.title,
         );
     }
+}
+
+/// The left of the title bar, and whether the settings on the right fit beside it (when 30
+/// cells are left for the title, as always). When room is short the id is shortened, then
+/// left out; the scenario's number and title stay (a class reads the title, not the id), and
+/// only a title that does not fit alone is truncated, never while the id is shown.
+fn header_left(app: &App, width: u16, right: usize) -> (String, bool) {
+    let s = app.scenario();
+    let title = &app.lesson().title;
+    let number = format!("{}/{}", s.order(), app.scenarios.len());
+    let with_id = |id: &str| format!(" mmap-lab · {number} {id} · {title}");
+    let show_right = width as usize >= right + 30;
+    let room = if show_right {
+        width as usize - right
+    } else {
+        width as usize
+    };
+    let full = with_id(s.id);
+    if text::width(&full) <= room {
+        return (full, show_right);
+    }
+    // The id shortened to what the rest leaves (at least four letters and `…`).
+    let keep = room.saturating_sub(text::width(&with_id("")));
+    if keep >= 5 {
+        return (with_id(&text::truncate(s.id, keep)), show_right);
+    }
+    let bare = format!(" mmap-lab · {number} {title}");
+    if text::width(&bare) <= room {
+        return (bare, show_right);
+    }
+    (format!(" {number} {title}"), show_right)
 }
 
 /// The status message as text in the current language.

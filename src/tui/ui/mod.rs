@@ -537,34 +537,37 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// The left of the title bar, and whether the settings on the right fit beside it (when 30
-/// cells are left for the title, as always). When room is short the id is shortened, then
-/// left out; the scenario's number and title stay (a class reads the title, not the id), and
-/// only a title that does not fit alone is truncated, never while the id is shown.
+/// cells are left for the title, as always). When room is short the lab's name goes first,
+/// then the id is shortened, then left out; the scenario's number and title stay (a class
+/// reads the title), and only a title that does not fit alone is truncated, never while the
+/// id is shown.
 fn header_left(app: &App, width: u16, right: usize) -> (String, bool) {
     let s = app.scenario();
     let title = &app.lesson().title;
     let number = format!("{}/{}", s.order(), app.scenarios.len());
-    let with_id = |id: &str| format!(" mmap-lab · {number} {id} · {title}");
     let show_right = width as usize >= right + 30;
     let room = if show_right {
         width as usize - right
     } else {
         width as usize
     };
-    let full = with_id(s.id);
-    if text::width(&full) <= room {
-        return (full, show_right);
-    }
-    // The id shortened to what the rest leaves (at least four letters and `…`).
+    let with_id = |id: &str| format!(" {number} {id} · {title}");
     let keep = room.saturating_sub(text::width(&with_id("")));
-    if keep >= 5 {
-        return (with_id(&text::truncate(s.id, keep)), show_right);
-    }
-    let bare = format!(" mmap-lab · {number} {title}");
-    if text::width(&bare) <= room {
-        return (bare, show_right);
-    }
-    (format!(" {number} {title}"), show_right)
+    let candidates = [
+        Some(format!(" mmap-lab · {number} {} · {title}", s.id)),
+        Some(with_id(s.id)),
+        // The id shortened to what the rest leaves (at least four letters and `…`).
+        (keep >= 5).then(|| with_id(&text::truncate(s.id, keep))),
+        Some(format!(" {number} {title}")),
+    ];
+    let fits = candidates
+        .into_iter()
+        .flatten()
+        .find(|c| text::width(c) <= room);
+    (
+        fits.unwrap_or_else(|| format!(" {number} {title}")),
+        show_right,
+    )
 }
 
 /// The status message as text in the current language.

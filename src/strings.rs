@@ -214,6 +214,8 @@ pub enum S {
     PmWindow,
     PmGap,
     PmAfter,
+    PmRefused,
+    PmAsk,
     MapsChanges,
     MapsWas,
     WitnessKernel,
@@ -585,6 +587,14 @@ impl S {
             S::PmWindow => ("one copy window", "一个拷贝窗口"),
             S::PmGap => ("pages not drawn", "未画出的页"),
             S::PmAfter => ("after", "运行后"),
+            S::PmRefused => (
+                "none: mmap refused the call, nothing is mapped",
+                "没有：mmap 拒绝了这次调用，什么都没有映射",
+            ),
+            S::PmAsk => (
+                "? the offset is not a multiple of the page size: what will mmap do?",
+                "？偏移不是页大小的整数倍：mmap 会怎么做？",
+            ),
             S::MapsChanges => (
                 "- removed, + added, ~ changed",
                 "- 被移除，+ 新出现，~ 有变化",

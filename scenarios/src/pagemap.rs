@@ -44,8 +44,9 @@ pub enum Zone {
 /// One column of the drawing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
-    /// Page `n` counted from the pointer (page 0 starts at `ptr`).
-    Page(u64),
+    /// Page `n` counted from the pointer (page 0 starts at `ptr`; negative: before it, where
+    /// a munmap with a negative shift starts).
+    Page(i64),
     /// Pages left out because they look like their neighbours.
     Gap,
 }
@@ -184,9 +185,27 @@ impl PageMap {
         }
     }
 
+    /// Whether mmap refuses the mapping outright: its offset is not a multiple of the page
+    /// size (the kernel checks this before anything else, for files and anonymous memory).
+    pub fn refused(&self) -> bool {
+        !self.copy_window && self.offset.rem_euclid(self.page as i64) != 0
+    }
+
+    /// Pages the drawing shows before the pointer: as far back as a munmap with a negative
+    /// shift reaches.
+    pub fn before(&self) -> u64 {
+        match self.munmap {
+            Some((shift, _)) if shift < 0 => shift.unsigned_abs().div_ceil(self.page),
+            _ => 0,
+        }
+    }
+
     /// What a touch in page `n` (counted from the pointer) gets.
-    pub fn zone(&self, n: u64) -> Zone {
-        if n >= self.map_pages() || self.backing == Backing::Nothing {
+    pub fn zone(&self, n: i64) -> Zone {
+        let Ok(n) = u64::try_from(n) else {
+            return Zone::NotMapped;
+        };
+        if n >= self.map_pages() || self.backing == Backing::Nothing || self.refused() {
             return Zone::NotMapped;
         }
         if !self.allows_touch() {
@@ -208,12 +227,11 @@ impl PageMap {
         }
     }
 
-    /// The page the munmap range ends in (exclusive), clamped to the drawing's start.
-    fn munmap_end_page(&self) -> u64 {
+    /// The page the munmap range ends in (exclusive), counted from the pointer.
+    fn munmap_end_page(&self) -> i64 {
         self.munmap.map_or(0, |(shift, len)| {
-            (shift.max(0) as u64)
-                .saturating_add(len)
-                .div_ceil(self.page)
+            let end = (shift as i128 + len as i128).max(0) as u128;
+            i64::try_from(end.div_ceil(self.page as u128)).unwrap_or(i64::MAX)
         })
     }
 
@@ -224,38 +242,40 @@ impl PageMap {
         self.map_pages()
             .saturating_add(1)
             .max(access)
-            .max(self.munmap_end_page())
+            .max(self.munmap_end_page().max(0) as u64)
     }
 
     /// The columns to draw when at most `fit` pages fit: every page when they all do, else
     /// the pages where something changes (the ends of the file and the mapping, the access,
-    /// the munmap range) with gaps between them.
+    /// the munmap range) with gaps between them. Pages before the pointer come first.
     pub fn columns(&self, fit: usize) -> Vec<Column> {
-        let span = self.span();
-        let fit = fit.max(1) as u64;
-        if span <= fit {
-            return (0..span).map(Column::Page).collect();
+        let lo = -i64::try_from(self.before()).unwrap_or(i64::MAX);
+        let hi = i64::try_from(self.span()).unwrap_or(i64::MAX);
+        let total = (hi as i128 - lo as i128) as u128;
+        if total <= fit.max(1) as u128 {
+            return (lo..hi).map(Column::Page).collect();
         }
         // Each boundary with the page on either side of it.
-        let mut marks: Vec<u64> = vec![0, span - 1];
-        let mut boundaries = vec![self.map_pages()];
-        boundaries.extend(self.file_pages());
+        let mut marks: Vec<i64> = vec![lo, 0, hi - 1];
+        let as_page = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let mut boundaries = vec![as_page(self.map_pages())];
+        boundaries.extend(self.file_pages().map(as_page));
         if let Some((n, _)) = self.access {
-            marks.push(n / self.page);
+            marks.push(as_page(n / self.page));
         }
         if let Some((shift, _)) = self.munmap {
-            marks.push(shift.max(0) as u64 / self.page);
+            marks.push(shift.div_euclid(self.page as i64));
             boundaries.push(self.munmap_end_page());
         }
         for b in boundaries {
             marks.push(b.saturating_sub(1));
             marks.push(b);
         }
-        marks.retain(|&m| m < span);
+        marks.retain(|&m| lo <= m && m < hi);
         marks.sort_unstable();
         marks.dedup();
         let mut out = Vec::new();
-        let mut last: Option<u64> = None;
+        let mut last: Option<i64> = None;
         for m in marks {
             if let Some(l) = last {
                 if m > l + 1 {
@@ -560,6 +580,40 @@ mod tests {
         let m = map("zero-length", &[]);
         assert_eq!(m.map_pages(), 0);
         assert_eq!(m.zone(0), Zone::NotMapped);
+    }
+
+    #[test]
+    fn a_negative_shift_draws_the_page_before_the_pointer() {
+        let m = map("munmap-shifted-pointer", &[(Key::MunmapShift, "-4096")]);
+        assert_eq!(m.before(), 1);
+        assert_eq!(m.zone(-1), Zone::NotMapped);
+        assert_eq!(
+            m.columns(10),
+            [
+                Column::Page(-1),
+                Column::Page(0),
+                Column::Page(1),
+                Column::Page(2)
+            ]
+        );
+        // The most negative shift a student can type: drawn with a gap, no overflow.
+        let m = map(
+            "munmap-shifted-pointer",
+            &[(Key::MunmapShift, "-9223372036854775808")],
+        );
+        let cols = m.columns(8);
+        assert_eq!(cols.first(), Some(&Column::Page(-(1 << 51))));
+        assert!(cols.contains(&Column::Gap) && cols.contains(&Column::Page(0)));
+    }
+
+    #[test]
+    fn an_unaligned_offset_maps_nothing() {
+        let m = map("unaligned-offset", &[]);
+        assert!(m.refused());
+        assert_eq!(m.zone(0), Zone::NotMapped);
+        let m = map("unaligned-offset", &[(Key::Offset, "4096")]);
+        assert!(!m.refused());
+        assert_eq!(m.zone(0), Zone::Ok);
     }
 
     #[test]

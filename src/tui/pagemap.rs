@@ -21,6 +21,9 @@ pub struct PageMapWidget<'a> {
     pub map: &'a PageMap,
     /// What the run left, after a run of these parameters: drawn as its own row.
     pub after: Option<&'a AfterRun>,
+    /// Whether these parameters have run: before that, what mmap does with an unaligned
+    /// offset is the class's to predict, and the map says `?` there.
+    pub answered: bool,
     /// Styles.
     pub theme: &'a Theme,
     /// Symbols.
@@ -146,17 +149,21 @@ impl Widget for PageMapWidget<'_> {
             x += w;
         }
         let end_x = x;
-        // The x of byte `b` counted from the pointer, when its page is drawn.
-        let byte_x = |b: u64| -> Option<u16> {
-            let p = b / map.page;
+        let page = map.page as i128;
+        // The x of byte `b` counted from the pointer (negative: before it), when its page is
+        // drawn.
+        let byte_x = |b: i128| -> Option<u16> {
+            let p = b.div_euclid(page);
             placed.iter().find_map(|(c, x, w)| match c {
-                Column::Page(n) if *n == p => {
-                    let within = (b % map.page) as u128 * *w as u128 / map.page as u128;
+                Column::Page(n) if *n as i128 == p => {
+                    let within = b.rem_euclid(page) * *w as i128 / page;
                     Some(x + within as u16)
                 }
                 _ => None,
             })
         };
+        // Page `n` of the mapping, when it is one.
+        let ours = |n: i64, pages: u64| u64::try_from(n).is_ok_and(|n| n < pages);
 
         for (i, row) in rows.iter().enumerate() {
             let y = area.y + i as u16;
@@ -184,12 +191,11 @@ impl Widget for PageMapWidget<'_> {
                             match c {
                                 Column::Page(n) => {
                                     for dx in 0..*w {
-                                        let within =
-                                            (dx as u128 * map.page as u128 / *w as u128) as u64;
-                                        let b = n.saturating_mul(map.page).saturating_add(within);
-                                        let (ch, style) = if b < bytes {
+                                        let within = dx as i128 * page / *w as i128;
+                                        let b = *n as i128 * page + within;
+                                        let (ch, style) = if (0..bytes as i128).contains(&b) {
                                             (g.file_data, theme.zone_ok)
-                                        } else if *n < file_pages {
+                                        } else if ours(*n, file_pages) {
                                             (g.file_tail, theme.zone_ok)
                                         } else {
                                             (g.no_file, theme.dim)
@@ -226,6 +232,17 @@ impl Widget for PageMapWidget<'_> {
                 },
                 Row::Mapping => {
                     let pages = map.map_pages();
+                    if map.refused() {
+                        // mmap refuses an unaligned offset: nothing is mapped. Before a run
+                        // that is the question, not something to give away.
+                        let (text, style) = if self.answered {
+                            (t(S::PmRefused, self.lang), theme.errno)
+                        } else {
+                            (t(S::PmAsk, self.lang), theme.text)
+                        };
+                        buf.set_stringn(x0, y, text, avail as usize, style);
+                        continue;
+                    }
                     if pages == 0 {
                         buf.set_stringn(
                             x0,
@@ -238,7 +255,7 @@ impl Widget for PageMapWidget<'_> {
                     }
                     for (c, x, w) in &placed {
                         match c {
-                            Column::Page(n) if *n < pages => {
+                            Column::Page(n) if ours(*n, pages) => {
                                 for dx in 0..*w {
                                     let ch = if dx == 0 {
                                         if *n == 0 {
@@ -246,7 +263,7 @@ impl Widget for PageMapWidget<'_> {
                                         } else {
                                             '|'
                                         }
-                                    } else if *n + 1 == pages && dx + 1 == *w {
+                                    } else if *n as u64 + 1 == pages && dx + 1 == *w {
                                         ']'
                                     } else {
                                         g.mapped
@@ -268,6 +285,7 @@ impl Widget for PageMapWidget<'_> {
                         let Column::Page(n) = c else { continue };
                         let zone = map.zone(*n);
                         let (word, short) = match zone {
+                            _ if map.refused() && !self.answered => ("?", "?"),
                             Zone::Ok => (t(S::PmOk, self.lang), t(S::PmOk, self.lang)),
                             Zone::PastEof => ("SIGBUS", "BUS"),
                             Zone::NoAccess | Zone::NotMapped => ("SIGSEGV", "SEGV"),
@@ -279,16 +297,21 @@ impl Widget for PageMapWidget<'_> {
                     }
                 }
                 Row::Pointer => {
+                    // Under page 0, which is not the first column when pages before the
+                    // pointer are drawn.
+                    let ptr_x = byte_x(0).unwrap_or(x0);
                     let (px, _) = buf.set_stringn(
-                        x0,
+                        ptr_x,
                         y,
                         format!("{}{}", g.arrow, t(S::PmPtr, self.lang)),
-                        avail as usize,
+                        area.right().saturating_sub(ptr_x) as usize,
                         theme.pointer,
                     );
                     // The access arrow sits where the byte lands, but never over the pointer's
                     // own label (an access at byte 0 reads `↑ptr ↑write@0`).
-                    let access = map.access.and_then(|(n, w)| Some((n, w, byte_x(n)?)));
+                    let access = map
+                        .access
+                        .and_then(|(n, w)| Some((n, w, byte_x(n as i128)?)));
                     if let Some((n, write, ax)) = access {
                         let what = if write { "write" } else { "read" };
                         let ax = ax.max(px + 1);
@@ -307,8 +330,8 @@ impl Widget for PageMapWidget<'_> {
                     let Some((shift, len)) = map.munmap else {
                         continue;
                     };
-                    let start = shift.max(0) as u64;
-                    let last = start.saturating_add(len.max(1)) - 1;
+                    let start = shift as i128;
+                    let last = start + len.max(1) as i128 - 1;
                     let from = byte_x(start).unwrap_or(x0);
                     let to = byte_x(last).unwrap_or(end_x.saturating_sub(1)).max(from);
                     for xx in from..=to.min(area.right().saturating_sub(1)) {
@@ -328,7 +351,7 @@ impl Widget for PageMapWidget<'_> {
                     let Some(after) = self.after else { continue };
                     for (c, x, w) in &placed {
                         let Column::Page(n) = c else { continue };
-                        let page = after.page_at(i64::try_from(*n).unwrap_or(i64::MAX));
+                        let page = after.page_at(*n);
                         let (word, short) = strings::after_page(page, self.lang);
                         let room = w.saturating_sub(1) as usize;
                         let text = if width(word) <= room { word } else { short };
@@ -385,7 +408,7 @@ fn placed_before_end(placed: &Placed, x: u16, pages: u64) -> bool {
         .iter()
         .rev()
         .find_map(|(c, cx, _)| match c {
-            Column::Page(n) if *cx < x => Some(*n + 1 < pages),
+            Column::Page(n) if *cx < x => Some(u64::try_from(*n).is_ok_and(|n| n + 1 < pages)),
             _ => None,
         })
         .unwrap_or(false)
@@ -460,6 +483,7 @@ mod tests {
                         PageMapWidget {
                             map: m,
                             after: None,
+                            answered: true,
                             theme: &theme,
                             glyphs: &glyphs,
                             lang: Lang::Zh,

@@ -437,6 +437,7 @@ impl App {
                 super::pagemap::PageMapWidget {
                     map,
                     after: self.view.after.as_ref(),
+                    answered: self.view.fresh,
                     theme: &self.theme,
                     glyphs: &self.glyphs,
                     lang: self.lang,
@@ -457,6 +458,7 @@ impl App {
                 super::pagemap::PageMapWidget {
                     map,
                     after: self.view.after.as_ref(),
+                    answered: self.view.fresh,
                     theme: &self.theme,
                     glyphs: &self.glyphs,
                     lang: self.lang,

@@ -211,7 +211,6 @@ pub enum S {
     PmNoPages,
     PmEmpty,
     PmPtr,
-    PmWindow,
     PmGap,
     PmAfter,
     PmRefused,
@@ -584,7 +583,6 @@ impl S {
             S::PmNoPages => ("this descriptor has no pages to map", "这个描述符没有可映射的页面"),
             S::PmEmpty => ("length 0: nothing to map", "长度为 0：没有可映射的内容"),
             S::PmPtr => ("ptr", "ptr"),
-            S::PmWindow => ("one copy window", "一个拷贝窗口"),
             S::PmGap => ("pages not drawn", "未画出的页"),
             S::PmAfter => ("after", "运行后"),
             S::PmRefused => (
@@ -976,6 +974,16 @@ pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
         Lang::En => format!("length {bytes} → {pages} page(s)"),
         Lang::Zh => format!("长度 {bytes} → {pages} 页"),
+    }
+}
+
+/// The page map's note for a copy through mappings: how many windows, how big.
+pub fn copy_windows(count: u64, window: u64, pages: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => {
+            format!("{count} window(s) of {window} B ({pages} page(s)), mapped one after the other")
+        }
+        Lang::Zh => format!("{count} 个窗口，每个 {window} 字节（{pages} 页），依次映射"),
     }
 }
 

@@ -68,16 +68,17 @@ pub struct PageMap {
     pub access: Option<(u64, bool)>,
     /// The `munmap` request: byte shift from the pointer, and length.
     pub munmap: Option<(i64, u64)>,
-    /// The mapping is one window of a copy (`mmap-copy`), not a single mapping.
-    pub copy_window: bool,
+    /// For a copy through mappings (`mmap-copy`): the window, in bytes. The source is
+    /// mapped one window at a time, so `length` is the whole file, covered window by window.
+    pub copy_window: Option<u64>,
 }
 
 impl PageMap {
     /// The page map of `plan`: what its mapping step maps, what backs it (the file as the
     /// plan's earlier steps leave it: created, truncated, grown), the protection when the touch
     /// happens, where the touch lands and what munmap is asked to remove. A copy through
-    /// mappings is drawn as one of its windows over the file. `None` when the plan makes no
-    /// mapping to draw.
+    /// mappings is drawn as its windows over the file. `None` when the plan makes no mapping
+    /// to draw.
     pub fn from_plan(plan: &Plan, page: u64) -> Option<PageMap> {
         let page = page.max(1);
         let steps = &plan.steps;
@@ -86,16 +87,16 @@ impl PageMap {
             .map(|s| &s.op)
             .find(|op| matches!(op, Op::Copy(CopyOp::Mmap { .. })))
         {
-            // A copy maps the source one window at a time: draw one window over the file.
+            // A copy maps the source one window at a time: the windows cover the file.
             return Some(PageMap {
                 page,
                 backing: Backing::File { bytes: *size },
-                length: *window,
+                length: *size,
                 offset: 0,
                 prot: flags::PROT_READ,
                 access: None,
                 munmap: None,
-                copy_window: true,
+                copy_window: Some((*window).max(1)),
             });
         }
         let map = plan.mapping_step?;
@@ -167,13 +168,25 @@ impl PageMap {
             prot: prot_now,
             access,
             munmap,
-            copy_window: false,
+            copy_window: None,
         })
     }
 
     /// Pages the mapping covers: its length rounded up to whole pages.
     pub fn map_pages(&self) -> u64 {
         self.length.div_ceil(self.page)
+    }
+
+    /// How many windows a copy maps, one after the other (1 for a plain mapping).
+    pub fn windows(&self) -> u64 {
+        self.copy_window
+            .map_or(1, |w| self.length.div_ceil(w).max(1))
+    }
+
+    /// Whether page `n` of a copy's source starts a window.
+    pub fn window_starts(&self, n: u64) -> bool {
+        self.copy_window
+            .is_some_and(|w| n.saturating_mul(self.page).is_multiple_of(w))
     }
 
     /// Pages of the mapping that hold file data (the last one may be partly past the end of
@@ -188,7 +201,7 @@ impl PageMap {
     /// Whether mmap refuses the mapping outright: its offset is not a multiple of the page
     /// size (the kernel checks this before anything else, for files and anonymous memory).
     pub fn refused(&self) -> bool {
-        !self.copy_window && self.offset.rem_euclid(self.page as i64) != 0
+        self.copy_window.is_none() && self.offset.rem_euclid(self.page as i64) != 0
     }
 
     /// Pages the drawing shows before the pointer: as far back as a munmap with a negative
@@ -266,6 +279,12 @@ impl PageMap {
         if let Some((shift, _)) = self.munmap {
             marks.push(shift.div_euclid(self.page as i64));
             boundaries.push(self.munmap_end_page());
+        }
+        if let Some(w) = self.copy_window {
+            // Where the first window ends and the last begins.
+            boundaries.push(as_page(w.div_ceil(self.page)));
+            let last = self.windows().saturating_sub(1).saturating_mul(w);
+            marks.push(as_page(last / self.page));
         }
         for b in boundaries {
             marks.push(b.saturating_sub(1));
@@ -362,7 +381,7 @@ impl AfterRun {
     /// The pages of the mapping, from the plan when it knows them (a merged neighbour makes
     /// the capture's line longer than the mapping).
     pub fn with_plan_pages(mut self, map: &PageMap) -> AfterRun {
-        if !map.copy_window && map.map_pages() > 0 {
+        if map.copy_window.is_none() && map.map_pages() > 0 {
             self.pages = self.pages.min(map.map_pages());
         }
         self
@@ -614,6 +633,17 @@ mod tests {
         let m = map("unaligned-offset", &[(Key::Offset, "4096")]);
         assert!(!m.refused());
         assert_eq!(m.zone(0), Zone::Ok);
+    }
+
+    #[test]
+    fn a_copy_is_drawn_as_its_windows_over_the_file() {
+        let m = map("mmap-copy", &[(Key::Window, "8M")]);
+        let size = m.length;
+        assert_eq!(m.copy_window, Some(8 << 20));
+        assert_eq!(m.windows(), size.div_ceil(8 << 20));
+        assert!(m.window_starts(0) && m.window_starts(2048) && !m.window_starts(1));
+        let cols = m.columns(14);
+        assert!(cols.contains(&Column::Page(2047)) && cols.contains(&Column::Page(2048)));
     }
 
     #[test]

@@ -386,7 +386,7 @@ impl App {
                     ..
                 }),
                 Some(map),
-            ) if self.view.fresh && !map.copy_window => {
+            ) if self.view.fresh && map.copy_window.is_none() => {
                 AfterRun::from_run(&record.run).map(|a| a.with_plan_pages(map))
             }
             _ => None,

@@ -257,13 +257,17 @@ impl Widget for PageMapWidget<'_> {
                         match c {
                             Column::Page(n) if ours(*n, pages) => {
                                 for dx in 0..*w {
+                                    // A copy's windows each get their brackets.
+                                    let n = *n as u64;
+                                    let window_end =
+                                        map.copy_window.is_some() && map.window_starts(n + 1);
                                     let ch = if dx == 0 {
-                                        if *n == 0 {
+                                        if n == 0 || map.window_starts(n) {
                                             '['
                                         } else {
                                             '|'
                                         }
-                                    } else if *n as u64 + 1 == pages && dx + 1 == *w {
+                                    } else if (n + 1 == pages || window_end) && dx + 1 == *w {
                                         ']'
                                     } else {
                                         g.mapped
@@ -369,15 +373,19 @@ impl Widget for PageMapWidget<'_> {
                             ));
                         }
                     }
-                    let what = if map.copy_window {
-                        t(S::PmWindow, self.lang)
-                    } else {
-                        t(S::PmMapping, self.lang)
-                    };
-                    notes.push(format!(
-                        "{what}: {}",
-                        strings::map_extent(map.length, map.map_pages(), self.lang)
-                    ));
+                    match map.copy_window {
+                        Some(w) => notes.push(strings::copy_windows(
+                            map.windows(),
+                            w,
+                            w.div_ceil(map.page),
+                            self.lang,
+                        )),
+                        None => notes.push(format!(
+                            "{}: {}",
+                            t(S::PmMapping, self.lang),
+                            strings::map_extent(map.length, map.map_pages(), self.lang)
+                        )),
+                    }
                     if map.offset.rem_euclid(map.page as i64) != 0 {
                         notes.push(strings::unaligned(
                             Key::Offset,

@@ -212,8 +212,12 @@ pub enum S {
     PmNoPages,
     PmEmpty,
     PmPtr,
-    PmWindow,
     PmGap,
+    PmAfter,
+    PmRefused,
+    PmAsk,
+    MapsChanges,
+    MapsWas,
     WitnessKernel,
     HelpMachine,
     WitnessNoCall,
@@ -584,8 +588,21 @@ impl S {
             S::PmNoPages => ("this descriptor has no pages to map", "这个描述符没有可映射的页面"),
             S::PmEmpty => ("length 0: nothing to map", "长度为 0：没有可映射的内容"),
             S::PmPtr => ("ptr", "ptr"),
-            S::PmWindow => ("one copy window", "一个拷贝窗口"),
             S::PmGap => ("pages not drawn", "未画出的页"),
+            S::PmAfter => ("after", "运行后"),
+            S::PmRefused => (
+                "none: mmap refused the call, nothing is mapped",
+                "没有：mmap 拒绝了这次调用，什么都没有映射",
+            ),
+            S::PmAsk => (
+                "? the offset is not a multiple of the page size: what will mmap do?",
+                "？偏移不是页大小的整数倍：mmap 会怎么做？",
+            ),
+            S::MapsChanges => (
+                "- removed, + added, ~ changed",
+                "- 被移除，+ 新出现，~ 有变化",
+            ),
+            S::MapsWas => ("was", "原为"),
             S::WitnessKernel => ("the kernel was asked", "内核收到的是"),
             S::HelpMachine => ("Where this lab runs", "本实验运行的环境"),
             S::WitnessNoCall => (
@@ -611,6 +628,21 @@ pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
     text.replace("{key}", big.key.name())
         .replace("{value}", &big.value.to_string())
         .replace("{flag}", big.flag.unwrap_or_default())
+}
+
+/// What a page holds after the run, for the page map's "after" row: the word, and a short
+/// one (four cells at most) for narrow columns.
+pub fn after_page(page: scenarios::pagemap::AfterPage, lang: Lang) -> (&'static str, &'static str) {
+    use scenarios::pagemap::AfterPage;
+    let (en, zh) = match page {
+        AfterPage::Mapped => (("mapped", "map"), ("仍映射", "映射")),
+        AfterPage::Leaked => (("leaked", "LEAK"), ("泄漏：仍映射", "泄漏")),
+        AfterPage::Unmapped => (("unmapped", "gone"), ("已解除", "解除")),
+        AfterPage::OtherGone => (("other's, gone", "LOST"), ("他人页被解除", "误删")),
+        AfterPage::Other => (("other's", "used"), ("别人的", "他用")),
+        AfterPage::Free => (("·", "·"), ("·", "·")),
+    };
+    lang.pick(en, zh)
 }
 
 /// Shorthand for [`S::get`].
@@ -947,6 +979,16 @@ pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
         Lang::En => format!("length {bytes} → {pages} page(s)"),
         Lang::Zh => format!("长度 {bytes} → {pages} 页"),
+    }
+}
+
+/// The page map's note for a copy through mappings: how many windows, how big.
+pub fn copy_windows(count: u64, window: u64, pages: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => {
+            format!("{count} window(s) of {window} B ({pages} page(s)), mapped one after the other")
+        }
+        Lang::Zh => format!("{count} 个窗口，每个 {window} 字节（{pages} 页），依次映射"),
     }
 }
 

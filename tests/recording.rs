@@ -59,7 +59,15 @@ fn record_the_demo() {
         .expect("openpty");
     let config = tempfile::tempdir().expect("an empty config directory");
     let mut cmd = CommandBuilder::new(BIN);
-    cmd.args(["--scenario", "unaligned-offset"]);
+    // The case the screen has most to show for: munmap(ptr + 4096) returns 0 and unmaps a
+    // page that was not the mapping's (the warning, the changed argument, the page map's
+    // "after" row).
+    cmd.args([
+        "--scenario",
+        "munmap-shifted-pointer",
+        "--set",
+        "munmap_shift=4096",
+    ]);
     for var in [
         "LC_ALL",
         "LC_MESSAGES",
@@ -74,6 +82,9 @@ fn record_the_demo() {
     cmd.env("LANG", "C.UTF-8");
     // The defaults, whatever the recording machine's own configuration says.
     cmd.env("XDG_CONFIG_HOME", config.path());
+    // A fresh start (0/18 run), and the recording never writes the user's progress.
+    cmd.env_remove("MMAP_LAB_STATE");
+    cmd.env("XDG_STATE_HOME", config.path());
     let mut child = pair.slave.spawn_command(cmd).expect("spawn mmap-lab");
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -102,17 +113,19 @@ fn record_the_demo() {
         keys.flush().expect("flush");
     };
 
-    wait_for(&tape, "unaligned-offset");
+    wait_for(&tape, "munmap-shifted-pointer");
     press("r", 1500);
-    wait_for(&tape, "EINVAL (22) from mmap");
+    wait_for(&tape, "other's, gone");
     std::thread::sleep(Duration::from_millis(300));
     let capture = screen(&tape);
     press("L", 2500);
-    wait_for(&tape, "偏移量");
+    wait_for(&tape, "他人页被解除");
     press("L", 2500);
     press("n", 1500);
     press("r", 1000);
-    wait_for(&tape, "zero-length");
+    wait_for(&tape, "EACCES");
+    press("P", 2500);
+    wait_for(&tape, "The call");
     press("q", 2500);
     let _ = child.wait();
     drop(keys);

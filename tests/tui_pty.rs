@@ -307,13 +307,14 @@ fn run_switch_language_help_resize_and_quit_in_a_real_terminal() {
     s.wait_for("the help to close", |sc| !sc.contains("全局按键"));
 
     s.resize(40, 12);
-    // The minimal layout: the call section right under the title bar, no side list.
+    // The minimal layout: the call section right under the title bar, no side list. At 40
+    // columns the title bar keeps the scenario's number and whole title, and shortens the id.
     s.wait_for("the minimal layout", |sc| {
         let lines: Vec<&str> = sc.lines().collect();
         lines.len() <= 12
-            && lines
-                .first()
-                .is_some_and(|l| l.contains("unaligned-offset"))
+            && lines.first().is_some_and(|l| {
+                l.contains("3/18 unalig") && l.contains("偏移量不是页大小的整数倍")
+            })
             && lines.get(1).is_some_and(|l| l.contains("调用"))
     });
     s.resize(100, 30);
@@ -544,6 +545,11 @@ fn a_whole_page_shift_shows_the_warning() {
     s.send("r");
     let screen = s.wait_text("成功，但…");
     assert!(screen.contains("不属于你的"), "{screen}");
+    // The strip under the findings shows what the run left: page 0 leaked, the page after
+    // the mapping (not ours) gone; and the header keeps the whole title.
+    let screen = s.wait_text("他人页被解除");
+    assert!(screen.contains("泄漏"), "{screen}");
+    assert!(screen.contains("munmap 传入移动过的指针"), "{screen}");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }
@@ -688,4 +694,23 @@ fn sigquit_restores_the_terminal_before_the_default_action() {
     let modes = s.stty();
     assert!(cooked(&modes), "terminal left raw: {modes}");
     s.assert_restored();
+}
+
+/// At 120×34 every scenario opens with the knob its lesson is about on screen, as the
+/// selected row of the form: no key press needed to find it.
+#[test]
+fn every_lesson_knob_is_visible_when_its_scenario_opens() {
+    for sc in scenarios::catalog::all() {
+        let Some(key) = sc.lesson_key() else {
+            continue;
+        };
+        let mut s = Session::start(&["--scenario", sc.id], &[], 120, 34);
+        let row = format!("▸ {} ", key.name());
+        let screen = s.wait_for(&row, |screen| {
+            screen.contains(sc.id) && screen.lines().any(|l| l.contains(&row))
+        });
+        assert!(screen.contains("not run yet"), "{}:\n{screen}", sc.id);
+        s.send("q");
+        assert_eq!(s.exit_code(), 0, "{}", sc.id);
+    }
 }

@@ -267,3 +267,57 @@ fn roomy_layout() {
         }
     });
 }
+
+/// After a run: the page map's "after" row (page 0 leaked, the page after the mapping, not
+/// ours, gone) and the two maps captures as a difference (`~` the mapping shrunk, `-` the
+/// page after it removed), with the changed argument in the call; both languages.
+#[test]
+fn after_the_run_and_the_maps_difference() {
+    settings().bind(|| {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut a = app("munmap-shifted-pointer", lang, (160, 44));
+            replay(&mut a, fixture("munmap-shifted-pointer--shift-4096"));
+            a.apply(Action::NextPane);
+            a.apply(Action::NextPane);
+            assert_eq!(a.focus, Focus::Outcome);
+            // Scrolled to the end: the captures are the last thing the pane lists.
+            a.outcome_scroll = a.view.layout.max_outcome;
+            insta::assert_snapshot!(
+                format!(
+                    "after_run__munmap-shifted-pointer_{}_160x44",
+                    lang_code(lang)
+                ),
+                backend(&a)
+            );
+        }
+    });
+}
+
+/// Presenter mode at 80×24 and 100×30 in both languages, before and after the run that
+/// leaves a warning: the numbered calls with the changed argument, the big word (bigger at
+/// 100×30), the findings right under it, the before/after strip, and a header that keeps
+/// the title whole.
+#[test]
+fn presenter_mode_before_and_after_a_warning() {
+    settings().bind(|| {
+        for lang in [Lang::En, Lang::Zh] {
+            for size in [(80, 24), (100, 30)] {
+                let fx = "munmap-shifted-pointer--shift-4096";
+                let mut a = app("munmap-shifted-pointer", lang, size);
+                a.apply(Action::TogglePresenter);
+                let name = format!("presenter__{fx}_{}_{}x{}", lang_code(lang), size.0, size.1);
+                let record = fixture(fx);
+                // The knob set as the run has it, before the run: `?`, and the argument marked.
+                let mut before = app("munmap-shifted-pointer", lang, size);
+                before.apply(Action::TogglePresenter);
+                before.params[before.current]
+                    .set(scenarios::Key::MunmapShift, "4096")
+                    .expect("a shift");
+                before.refresh();
+                insta::assert_snapshot!(format!("{name}_before"), backend(&before));
+                replay(&mut a, record);
+                insta::assert_snapshot!(format!("{name}_after"), backend(&a));
+            }
+        }
+    });
+}

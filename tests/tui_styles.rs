@@ -89,6 +89,50 @@ fn the_blamed_argument_is_highlighted_after_a_run() {
     assert_ne!(offset.bg, fd.bg);
 }
 
+/// The argument a knob changed from the scenario's defaults stands out in every theme, with
+/// an underline besides its colour (mono has only the underline and bold); an argument left
+/// at its default does not.
+#[test]
+fn the_argument_a_knob_changed_is_highlighted() {
+    use ratatui::style::Modifier;
+    for theme in [ThemeName::Dark, ThemeName::Light, ThemeName::Mono] {
+        for presenter in [false, true] {
+            let mut a = app_with(
+                "munmap-shifted-pointer",
+                theme,
+                (100, 30),
+                "munmap-shifted-pointer--shift-4096",
+            );
+            a.presenter = presenter;
+            a.refresh();
+            let buf = buffer(&a);
+            let (x, y) = find(&buf, "munmap(ptr + 4096, 8192)")
+                .unwrap_or_else(|| panic!("{theme:?} {presenter}: the call is not on screen"));
+            let shifted = buf[(x + 7, y)].style();
+            let length = buf[(x + 20, y)].style();
+            let or_reset = |c: Option<Color>| Some(c.unwrap_or(Color::Reset));
+            assert_eq!(shifted.fg, or_reset(a.theme.changed.fg), "{theme:?}");
+            assert_eq!(shifted.bg, or_reset(a.theme.changed.bg), "{theme:?}");
+            assert!(
+                shifted.add_modifier.contains(Modifier::UNDERLINED),
+                "{theme:?} {shifted:?}"
+            );
+            assert!(!length.add_modifier.contains(Modifier::UNDERLINED));
+        }
+        // At its defaults nothing is marked as changed.
+        let mut opts = options("munmap-shifted-pointer", Lang::En);
+        opts.theme = Some(theme);
+        let a = App::new(&opts, PAGE, (100, 30));
+        let buf = buffer(&a);
+        // The default shift is one byte (`ptr++`).
+        let (x, y) = find(&buf, "munmap(ptr + 1, 8192)").expect("the call is on screen");
+        assert!(!buf[(x + 7, y)]
+            .style()
+            .add_modifier
+            .contains(Modifier::UNDERLINED));
+    }
+}
+
 #[test]
 fn mono_uses_no_colour_anywhere() {
     let sizes = [(100, 30), (80, 24), (60, 18), (200, 60), (30, 8)];

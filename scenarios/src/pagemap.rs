@@ -44,8 +44,9 @@ pub enum Zone {
 /// One column of the drawing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
-    /// Page `n` counted from the pointer (page 0 starts at `ptr`).
-    Page(u64),
+    /// Page `n` counted from the pointer (page 0 starts at `ptr`; negative: before it, where
+    /// a munmap with a negative shift starts).
+    Page(i64),
     /// Pages left out because they look like their neighbours.
     Gap,
 }
@@ -67,16 +68,17 @@ pub struct PageMap {
     pub access: Option<(u64, bool)>,
     /// The `munmap` request: byte shift from the pointer, and length.
     pub munmap: Option<(i64, u64)>,
-    /// The mapping is one window of a copy (`mmap-copy`), not a single mapping.
-    pub copy_window: bool,
+    /// For a copy through mappings (`mmap-copy`): the window, in bytes. The source is
+    /// mapped one window at a time, so `length` is the whole file, covered window by window.
+    pub copy_window: Option<u64>,
 }
 
 impl PageMap {
     /// The page map of `plan`: what its mapping step maps, what backs it (the file as the
     /// plan's earlier steps leave it: created, truncated, grown), the protection when the touch
     /// happens, where the touch lands and what munmap is asked to remove. A copy through
-    /// mappings is drawn as one of its windows over the file. `None` when the plan makes no
-    /// mapping to draw.
+    /// mappings is drawn as its windows over the file. `None` when the plan makes no mapping
+    /// to draw.
     pub fn from_plan(plan: &Plan, page: u64) -> Option<PageMap> {
         let page = page.max(1);
         let steps = &plan.steps;
@@ -85,16 +87,16 @@ impl PageMap {
             .map(|s| &s.op)
             .find(|op| matches!(op, Op::Copy(CopyOp::Mmap { .. })))
         {
-            // A copy maps the source one window at a time: draw one window over the file.
+            // A copy maps the source one window at a time: the windows cover the file.
             return Some(PageMap {
                 page,
                 backing: Backing::File { bytes: *size },
-                length: *window,
+                length: *size,
                 offset: 0,
                 prot: flags::PROT_READ,
                 access: None,
                 munmap: None,
-                copy_window: true,
+                copy_window: Some((*window).max(1)),
             });
         }
         let map = plan.mapping_step?;
@@ -166,13 +168,25 @@ impl PageMap {
             prot: prot_now,
             access,
             munmap,
-            copy_window: false,
+            copy_window: None,
         })
     }
 
     /// Pages the mapping covers: its length rounded up to whole pages.
     pub fn map_pages(&self) -> u64 {
         self.length.div_ceil(self.page)
+    }
+
+    /// How many windows a copy maps, one after the other (1 for a plain mapping).
+    pub fn windows(&self) -> u64 {
+        self.copy_window
+            .map_or(1, |w| self.length.div_ceil(w).max(1))
+    }
+
+    /// Whether page `n` of a copy's source starts a window.
+    pub fn window_starts(&self, n: u64) -> bool {
+        self.copy_window
+            .is_some_and(|w| n.saturating_mul(self.page).is_multiple_of(w))
     }
 
     /// Pages of the mapping that hold file data (the last one may be partly past the end of
@@ -184,9 +198,27 @@ impl PageMap {
         }
     }
 
+    /// Whether mmap refuses the mapping outright: its offset is not a multiple of the page
+    /// size (the kernel checks this before anything else, for files and anonymous memory).
+    pub fn refused(&self) -> bool {
+        self.copy_window.is_none() && self.offset.rem_euclid(self.page as i64) != 0
+    }
+
+    /// Pages the drawing shows before the pointer: as far back as a munmap with a negative
+    /// shift reaches.
+    pub fn before(&self) -> u64 {
+        match self.munmap {
+            Some((shift, _)) if shift < 0 => shift.unsigned_abs().div_ceil(self.page),
+            _ => 0,
+        }
+    }
+
     /// What a touch in page `n` (counted from the pointer) gets.
-    pub fn zone(&self, n: u64) -> Zone {
-        if n >= self.map_pages() || self.backing == Backing::Nothing {
+    pub fn zone(&self, n: i64) -> Zone {
+        let Ok(n) = u64::try_from(n) else {
+            return Zone::NotMapped;
+        };
+        if n >= self.map_pages() || self.backing == Backing::Nothing || self.refused() {
             return Zone::NotMapped;
         }
         if !self.allows_touch() {
@@ -208,12 +240,11 @@ impl PageMap {
         }
     }
 
-    /// The page the munmap range ends in (exclusive), clamped to the drawing's start.
-    fn munmap_end_page(&self) -> u64 {
+    /// The page the munmap range ends in (exclusive), counted from the pointer.
+    fn munmap_end_page(&self) -> i64 {
         self.munmap.map_or(0, |(shift, len)| {
-            (shift.max(0) as u64)
-                .saturating_add(len)
-                .div_ceil(self.page)
+            let end = (shift as i128 + len as i128).max(0) as u128;
+            i64::try_from(end.div_ceil(self.page as u128)).unwrap_or(i64::MAX)
         })
     }
 
@@ -224,38 +255,46 @@ impl PageMap {
         self.map_pages()
             .saturating_add(1)
             .max(access)
-            .max(self.munmap_end_page())
+            .max(self.munmap_end_page().max(0) as u64)
     }
 
     /// The columns to draw when at most `fit` pages fit: every page when they all do, else
     /// the pages where something changes (the ends of the file and the mapping, the access,
-    /// the munmap range) with gaps between them.
+    /// the munmap range) with gaps between them. Pages before the pointer come first.
     pub fn columns(&self, fit: usize) -> Vec<Column> {
-        let span = self.span();
-        let fit = fit.max(1) as u64;
-        if span <= fit {
-            return (0..span).map(Column::Page).collect();
+        let lo = -i64::try_from(self.before()).unwrap_or(i64::MAX);
+        let hi = i64::try_from(self.span()).unwrap_or(i64::MAX);
+        let total = (hi as i128 - lo as i128) as u128;
+        if total <= fit.max(1) as u128 {
+            return (lo..hi).map(Column::Page).collect();
         }
         // Each boundary with the page on either side of it.
-        let mut marks: Vec<u64> = vec![0, span - 1];
-        let mut boundaries = vec![self.map_pages()];
-        boundaries.extend(self.file_pages());
+        let mut marks: Vec<i64> = vec![lo, 0, hi - 1];
+        let as_page = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let mut boundaries = vec![as_page(self.map_pages())];
+        boundaries.extend(self.file_pages().map(as_page));
         if let Some((n, _)) = self.access {
-            marks.push(n / self.page);
+            marks.push(as_page(n / self.page));
         }
         if let Some((shift, _)) = self.munmap {
-            marks.push(shift.max(0) as u64 / self.page);
+            marks.push(shift.div_euclid(self.page as i64));
             boundaries.push(self.munmap_end_page());
+        }
+        if let Some(w) = self.copy_window {
+            // Where the first window ends and the last begins.
+            boundaries.push(as_page(w.div_ceil(self.page)));
+            let last = self.windows().saturating_sub(1).saturating_mul(w);
+            marks.push(as_page(last / self.page));
         }
         for b in boundaries {
             marks.push(b.saturating_sub(1));
             marks.push(b);
         }
-        marks.retain(|&m| m < span);
+        marks.retain(|&m| lo <= m && m < hi);
         marks.sort_unstable();
         marks.dedup();
         let mut out = Vec::new();
-        let mut last: Option<u64> = None;
+        let mut last: Option<i64> = None;
         for m in marks {
             if let Some(l) = last {
                 if m > l + 1 {
@@ -267,6 +306,185 @@ impl PageMap {
         }
         out
     }
+}
+
+/// What a page holds once the run is over, as the child's own `/proc/self/maps` says: the
+/// last capture, compared with the first one that shows the mapping. The plan says what the
+/// student meant; this says what the kernel left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterPage {
+    /// A page of the mapping, still mapped (the run did not unmap the mapping).
+    Mapped,
+    /// A page of the mapping, still mapped after a `munmap` that was meant to remove the
+    /// mapping: leaked until the process ends.
+    Leaked,
+    /// A page of the mapping, unmapped.
+    Unmapped,
+    /// Not the mapping's: something else was mapped there, and the run unmapped it.
+    OtherGone,
+    /// Not the mapping's: something else is mapped there.
+    Other,
+    /// Nothing mapped there, before or after.
+    Free,
+}
+
+/// The pages the run left, from the maps captures of its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AfterRun {
+    /// `sysconf(_SC_PAGESIZE)`.
+    pub page: u64,
+    /// Where the mapping was made (page 0 of the drawing).
+    pub addr: u64,
+    /// Pages the mapping covered when it was made, from the capture.
+    pub pages: u64,
+    /// Whether the last capture comes after a `munmap`: then a page of the mapping still
+    /// mapped is a leak, not the mapping at work.
+    pub after_munmap: bool,
+    /// Address ranges listed in the first capture that shows the mapping, and in the last.
+    before: Vec<(u64, u64)>,
+    after: Vec<(u64, u64)>,
+}
+
+impl AfterRun {
+    /// What `run` left around its mapping: `None` without a mapping (the mmap failed, a copy
+    /// maps windows) or without a capture that shows it.
+    pub fn from_run(run: &crate::engine::Run) -> Option<AfterRun> {
+        let addr = run.mapping_addr?;
+        let page = run.page_size.max(1);
+        let ranges = |lines: &[String]| -> Vec<(u64, u64)> {
+            lines
+                .iter()
+                .filter_map(|l| crate::engine::record::maps_range(l))
+                .collect()
+        };
+        let shows = |r: &[(u64, u64)]| r.iter().any(|&(a, b)| a <= addr && addr < b);
+        let first = run.maps.iter().find(|s| shows(&ranges(&s.lines)))?;
+        let last = run.maps.last()?;
+        let before = ranges(&first.lines);
+        // The mapping's extent is the line that holds `addr` (the kernel rounds up to pages;
+        // neighbouring mappings with the same attributes may be merged in, so cap it at the
+        // line's end).
+        let end = before
+            .iter()
+            .find(|&&(a, b)| a <= addr && addr < b)
+            .map_or(addr, |&(_, b)| b);
+        Some(AfterRun {
+            page,
+            addr,
+            pages: (end - addr).div_ceil(page),
+            after_munmap: last.after == "munmap",
+            before,
+            after: ranges(&last.lines),
+        })
+    }
+
+    /// The pages of the mapping, from the plan when it knows them (a merged neighbour makes
+    /// the capture's line longer than the mapping).
+    pub fn with_plan_pages(mut self, map: &PageMap) -> AfterRun {
+        if map.copy_window.is_none() && map.map_pages() > 0 {
+            self.pages = self.pages.min(map.map_pages());
+        }
+        self
+    }
+
+    /// What page `n` (counted from the pointer; negative: before it) holds after the run.
+    pub fn page_at(&self, n: i64) -> AfterPage {
+        let lo = (self.addr as i128 + n as i128 * self.page as i128).max(0) as u64;
+        let hi = lo.saturating_add(self.page);
+        let listed = |r: &[(u64, u64)]| r.iter().any(|&(a, b)| a < hi && lo < b);
+        let ours = n >= 0 && (n as u64) < self.pages;
+        match (ours, listed(&self.before), listed(&self.after)) {
+            (true, _, true) if self.after_munmap => AfterPage::Leaked,
+            (true, _, true) => AfterPage::Mapped,
+            (true, _, false) => AfterPage::Unmapped,
+            (false, true, false) => AfterPage::OtherGone,
+            (false, _, true) => AfterPage::Other,
+            (false, false, false) => AfterPage::Free,
+        }
+    }
+}
+
+/// One line of the difference between two `/proc/self/maps` captures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MapsChange {
+    /// Listed in both, unchanged.
+    Same(String),
+    /// Listed before, gone after.
+    Removed(String),
+    /// Listed after only.
+    Added(String),
+    /// The same mapping (same start, or same end and same file) with another extent or
+    /// protection: the line after, and the one before.
+    Changed {
+        /// The line in the later capture.
+        after: String,
+        /// The line in the earlier capture.
+        before: String,
+    },
+}
+
+impl MapsChange {
+    /// The line as it reads in the later capture (or, removed, in the earlier).
+    pub fn line(&self) -> &str {
+        match self {
+            MapsChange::Same(l) | MapsChange::Removed(l) | MapsChange::Added(l) => l,
+            MapsChange::Changed { after, .. } => after,
+        }
+    }
+}
+
+/// What changed from the maps lines `before` to the lines `after`, in address order: a line
+/// in both is the same; a line whose start (or end and file) matches one of the other list
+/// changed; the rest were removed or added.
+pub fn maps_diff(before: &[String], after: &[String]) -> Vec<MapsChange> {
+    use crate::engine::record::maps_range;
+    let path = |l: &str| l.split_whitespace().nth(5).map(str::to_string);
+    let start = |l: &str| maps_range(l).map_or(0, |(a, _)| a);
+    let mut used = vec![false; after.len()];
+    let mut out: Vec<(u64, MapsChange)> = Vec::new();
+    for b in before {
+        let exact = after
+            .iter()
+            .enumerate()
+            .position(|(i, a)| !used[i] && a.trim_end() == b.trim_end());
+        if let Some(i) = exact {
+            used[i] = true;
+            out.push((start(b), MapsChange::Same(b.clone())));
+            continue;
+        }
+        let rb = maps_range(b);
+        let kin = after.iter().enumerate().position(|(i, a)| {
+            let ra = maps_range(a);
+            !used[i]
+                && match (ra, rb) {
+                    (Some((sa, ea)), Some((sb, eb))) => {
+                        sa == sb || (ea == eb && path(a) == path(b))
+                    }
+                    _ => false,
+                }
+        });
+        match kin {
+            Some(i) => {
+                used[i] = true;
+                out.push((
+                    start(&after[i]),
+                    MapsChange::Changed {
+                        after: after[i].clone(),
+                        before: b.clone(),
+                    },
+                ));
+            }
+            None => out.push((start(b), MapsChange::Removed(b.clone()))),
+        }
+    }
+    for (i, a) in after.iter().enumerate() {
+        if !used[i] {
+            out.push((start(a), MapsChange::Added(a.clone())));
+        }
+    }
+    // Stable: a removed line stays before the line added at the same address.
+    out.sort_by_key(|(a, _)| *a);
+    out.into_iter().map(|(_, c)| c).collect()
 }
 
 /// The size of the file behind descriptor step `fd` when step `until` runs: created with the
@@ -384,6 +602,51 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_shift_draws_the_page_before_the_pointer() {
+        let m = map("munmap-shifted-pointer", &[(Key::MunmapShift, "-4096")]);
+        assert_eq!(m.before(), 1);
+        assert_eq!(m.zone(-1), Zone::NotMapped);
+        assert_eq!(
+            m.columns(10),
+            [
+                Column::Page(-1),
+                Column::Page(0),
+                Column::Page(1),
+                Column::Page(2)
+            ]
+        );
+        // The most negative shift a student can type: drawn with a gap, no overflow.
+        let m = map(
+            "munmap-shifted-pointer",
+            &[(Key::MunmapShift, "-9223372036854775808")],
+        );
+        let cols = m.columns(8);
+        assert_eq!(cols.first(), Some(&Column::Page(-(1 << 51))));
+        assert!(cols.contains(&Column::Gap) && cols.contains(&Column::Page(0)));
+    }
+
+    #[test]
+    fn an_unaligned_offset_maps_nothing() {
+        let m = map("unaligned-offset", &[]);
+        assert!(m.refused());
+        assert_eq!(m.zone(0), Zone::NotMapped);
+        let m = map("unaligned-offset", &[(Key::Offset, "4096")]);
+        assert!(!m.refused());
+        assert_eq!(m.zone(0), Zone::Ok);
+    }
+
+    #[test]
+    fn a_copy_is_drawn_as_its_windows_over_the_file() {
+        let m = map("mmap-copy", &[(Key::Window, "8M")]);
+        let size = m.length;
+        assert_eq!(m.copy_window, Some(8 << 20));
+        assert_eq!(m.windows(), size.div_ceil(8 << 20));
+        assert!(m.window_starts(0) && m.window_starts(2048) && !m.window_starts(1));
+        let cols = m.columns(14);
+        assert!(cols.contains(&Column::Page(2047)) && cols.contains(&Column::Page(2048)));
+    }
+
+    #[test]
     fn huge_spans_are_drawn_with_gaps_around_the_interesting_pages() {
         let m = map("mmap-copy", &[]);
         assert!(m.span() > 1000);
@@ -423,5 +686,83 @@ mod tests {
         assert_eq!(m.backing, Backing::Anonymous);
         let m = map("playground", &[(Key::File, "sealed-memfd")]);
         assert_eq!(m.file_pages(), Some(4));
+    }
+    /// The captures of `munmap(ptr + 4096, 8192)` on a two-page mapping, as a child
+    /// recorded them (`tests/fixtures/munmap-shifted-pointer--shift-4096.json`): the engine
+    /// put a `PROT_NONE` page right after the mapping, and munmap took it.
+    const BEFORE: [&str; 3] = [
+        "7f2a53982000-7f2a53984000 rw-s 00000000 fe:00 10166626   /tmp/mmap-lab-aSv2wZ/data",
+        "7f2a53984000-7f2a53985000 ---p 00000000 00:00 0 ",
+        "7f2a53985000-7f2a53987000 rw-p 00000000 00:00 0 ",
+    ];
+    const AFTER: [&str; 2] = [
+        "7f2a53982000-7f2a53983000 rw-s 00000000 fe:00 10166626   /tmp/mmap-lab-aSv2wZ/data",
+        "7f2a53985000-7f2a53987000 rw-p 00000000 00:00 0 ",
+    ];
+
+    fn run_with(addr: u64, snaps: &[(&str, &[&str])]) -> crate::engine::Run {
+        let json = r#"{"page_size": 4096, "privileged": false, "steps": [],
+            "elapsed_us": 0, "outcome": {"kind": "ok"}}"#;
+        let mut run: crate::engine::Run = serde_json::from_str(json).unwrap();
+        run.mapping_addr = Some(addr);
+        run.maps = snaps
+            .iter()
+            .map(|(after, lines)| crate::engine::MapsSnapshot {
+                after: after.to_string(),
+                lines: lines.iter().map(|l| l.to_string()).collect(),
+            })
+            .collect();
+        run
+    }
+
+    #[test]
+    fn a_shifted_munmap_leaves_page_0_leaked_and_takes_the_page_after() {
+        let run = run_with(0x7f2a53982000, &[("mmap", &BEFORE), ("munmap", &AFTER)]);
+        let after = AfterRun::from_run(&run).unwrap();
+        assert_eq!(after.pages, 2);
+        assert_eq!(after.page_at(0), AfterPage::Leaked);
+        assert_eq!(after.page_at(1), AfterPage::Unmapped);
+        assert_eq!(after.page_at(2), AfterPage::OtherGone);
+        assert_eq!(after.page_at(3), AfterPage::Other);
+        assert_eq!(after.page_at(-1), AfterPage::Free);
+    }
+
+    #[test]
+    fn a_whole_munmap_leaves_nothing_and_no_munmap_leaves_the_mapping() {
+        let gone = [BEFORE[1], BEFORE[2]];
+        let run = run_with(0x7f2a53982000, &[("mmap", &BEFORE), ("munmap", &gone)]);
+        let after = AfterRun::from_run(&run).unwrap();
+        assert_eq!(after.page_at(0), AfterPage::Unmapped);
+        assert_eq!(after.page_at(1), AfterPage::Unmapped);
+        assert_eq!(after.page_at(2), AfterPage::Other);
+        let run = run_with(0x7f2a53982000, &[("mmap", &BEFORE)]);
+        let after = AfterRun::from_run(&run).unwrap();
+        assert_eq!(after.page_at(1), AfterPage::Mapped);
+        // No capture shows the address: nothing to say.
+        let run = run_with(0x1000, &[("mmap", &BEFORE)]);
+        assert_eq!(AfterRun::from_run(&run), None);
+    }
+
+    #[test]
+    fn the_maps_difference_marks_removed_changed_and_added_lines() {
+        let before: Vec<String> = BEFORE.iter().map(|l| l.to_string()).collect();
+        let mut after: Vec<String> = AFTER.iter().map(|l| l.to_string()).collect();
+        after.push("7f2a53990000-7f2a53991000 r--p 00000000 00:00 0 ".to_string());
+        let d = maps_diff(&before, &after);
+        assert_eq!(
+            d,
+            [
+                MapsChange::Changed {
+                    after: after[0].clone(),
+                    before: before[0].clone()
+                },
+                MapsChange::Removed(before[1].clone()),
+                MapsChange::Same(before[2].clone()),
+                MapsChange::Added(after[2].clone()),
+            ]
+        );
+        assert!(maps_diff(&before, &before)
+            .iter()
+            .all(|c| matches!(c, MapsChange::Same(_))));
     }
 }

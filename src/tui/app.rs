@@ -11,7 +11,7 @@ use super::theme::ThemeName;
 use crate::report;
 use crossterm::event::KeyEventKind;
 use scenarios::blame::{self, Call};
-use scenarios::pagemap::PageMap;
+use scenarios::pagemap::{AfterRun, PageMap};
 use scenarios::params::{Direction, Key, KeyKind, ParamError, Params, Value};
 use scenarios::{catalog, Lang, Lesson, Record, Scenario};
 use std::time::{Duration, Instant};
@@ -123,6 +123,12 @@ pub struct View {
     pub calls: Vec<Call>,
     /// The page map, when the experiment makes a mapping to draw.
     pub pagemap: Option<PageMap>,
+    /// What the run of the current parameters left around its mapping, from the child's
+    /// maps captures (`None` before a run, after a knob turns, or without a mapping).
+    pub after: Option<AfterRun>,
+    /// The knobs whose value differs from the scenario's defaults: their call arguments are
+    /// highlighted, so the class sees what was changed.
+    pub changed: Vec<Key>,
     /// Knobs the last run's outcome points at (empty when stale).
     pub blame: Vec<Key>,
     /// Whether the shown result ran with the current parameters.
@@ -243,6 +249,8 @@ impl App {
                 keys: Vec::new(),
                 calls: Vec::new(),
                 pagemap: None,
+                after: None,
+                changed: Vec::new(),
                 blame: Vec::new(),
                 fresh: false,
                 layout: Layout::default(),
@@ -363,8 +371,26 @@ impl App {
         }
         self.view.calls = blame::describe_calls(&plan);
         self.view.pagemap = PageMap::from_plan(&plan, self.page);
+        let defaults = (scenario.defaults)(self.page);
+        self.view.changed = scenario
+            .shown_keys()
+            .into_iter()
+            .filter(|&k| params.value(k) != defaults.value(k))
+            .collect();
         let result = self.results[self.current].as_ref();
         self.view.fresh = result.is_some_and(|r| &r.params == params);
+        self.view.after = match (result, &self.view.pagemap) {
+            (
+                Some(RunResult {
+                    outcome: Ok(record),
+                    ..
+                }),
+                Some(map),
+            ) if self.view.fresh && map.copy_window.is_none() => {
+                AfterRun::from_run(&record.run).map(|a| a.with_plan_pages(map))
+            }
+            _ => None,
+        };
         self.view.blame = match result {
             Some(RunResult {
                 params: ran,

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 use scenarios::lesson::width;
-use scenarios::pagemap::{Backing, Column, PageMap, Zone};
+use scenarios::pagemap::{AfterPage, AfterRun, Backing, Column, PageMap, Zone};
 use scenarios::params::Key;
 use scenarios::Lang;
 
@@ -19,6 +19,11 @@ use scenarios::Lang;
 pub struct PageMapWidget<'a> {
     /// The model.
     pub map: &'a PageMap,
+    /// What the run left, after a run of these parameters: drawn as its own row.
+    pub after: Option<&'a AfterRun>,
+    /// Whether these parameters have run: before that, what mmap does with an unaligned
+    /// offset is the class's to predict, and the map says `?` there.
+    pub answered: bool,
     /// Styles.
     pub theme: &'a Theme,
     /// Symbols.
@@ -36,6 +41,7 @@ enum Row {
     Zones,
     Pointer,
     Munmap,
+    After,
     Notes,
     Legend,
 }
@@ -48,15 +54,22 @@ const MAX_COL: u16 = 16;
 impl PageMapWidget<'_> {
     /// Rows to draw in `height` lines, the most telling first kept.
     fn rows(&self, height: u16) -> Vec<Row> {
-        let mut wanted = vec![
-            Row::Mapping,
-            Row::Zones,
-            Row::Pointer,
-            Row::File,
-            Row::Ruler,
-        ];
-        if self.map.munmap.is_some() {
-            wanted.push(Row::Munmap);
+        let mut wanted = vec![Row::Mapping];
+        if self.after.is_some() {
+            // After a run, what it left is the answer: right after the mapping it changed,
+            // with the munmap range that did it and the page numbers to name the pages by.
+            wanted.push(Row::After);
+            if self.map.munmap.is_some() {
+                wanted.push(Row::Munmap);
+            }
+            wanted.extend([Row::Zones, Row::Ruler, Row::File, Row::Pointer]);
+        } else {
+            // Before a run: the range munmap is asked to remove is what a munmap lesson is
+            // about, right under the mapping.
+            if self.map.munmap.is_some() {
+                wanted.push(Row::Munmap);
+            }
+            wanted.extend([Row::Zones, Row::Pointer, Row::File, Row::Ruler]);
         }
         wanted.push(Row::Notes);
         wanted.push(Row::Legend);
@@ -68,6 +81,7 @@ impl PageMapWidget<'_> {
             Row::Zones,
             Row::Pointer,
             Row::Munmap,
+            Row::After,
             Row::Notes,
             Row::Legend,
         ];
@@ -82,6 +96,7 @@ impl PageMapWidget<'_> {
             Row::Zones => t(S::PmTouch, self.lang),
             Row::Pointer | Row::Notes | Row::Legend => "",
             Row::Munmap => "munmap",
+            Row::After => t(S::PmAfter, self.lang),
         }
     }
 }
@@ -98,11 +113,18 @@ impl Widget for PageMapWidget<'_> {
         let g = self.glyphs;
         let map = self.map;
         let rows = self.rows(area.height);
-        let label_w = [Row::Ruler, Row::File, Row::Mapping, Row::Zones, Row::Munmap]
-            .iter()
-            .map(|r| width(self.label(*r)) as u16)
-            .max()
-            .unwrap_or(0)
+        let label_w = [
+            Row::Ruler,
+            Row::File,
+            Row::Mapping,
+            Row::Zones,
+            Row::Munmap,
+            Row::After,
+        ]
+        .iter()
+        .map(|r| width(self.label(*r)) as u16)
+        .max()
+        .unwrap_or(0)
             + 1;
         let label_w = label_w.min(area.width / 3);
         let x0 = area.x + label_w;
@@ -127,17 +149,21 @@ impl Widget for PageMapWidget<'_> {
             x += w;
         }
         let end_x = x;
-        // The x of byte `b` counted from the pointer, when its page is drawn.
-        let byte_x = |b: u64| -> Option<u16> {
-            let p = b / map.page;
+        let page = map.page as i128;
+        // The x of byte `b` counted from the pointer (negative: before it), when its page is
+        // drawn.
+        let byte_x = |b: i128| -> Option<u16> {
+            let p = b.div_euclid(page);
             placed.iter().find_map(|(c, x, w)| match c {
-                Column::Page(n) if *n == p => {
-                    let within = (b % map.page) as u128 * *w as u128 / map.page as u128;
+                Column::Page(n) if *n as i128 == p => {
+                    let within = b.rem_euclid(page) * *w as i128 / page;
                     Some(x + within as u16)
                 }
                 _ => None,
             })
         };
+        // Page `n` of the mapping, when it is one.
+        let ours = |n: i64, pages: u64| u64::try_from(n).is_ok_and(|n| n < pages);
 
         for (i, row) in rows.iter().enumerate() {
             let y = area.y + i as u16;
@@ -165,12 +191,11 @@ impl Widget for PageMapWidget<'_> {
                             match c {
                                 Column::Page(n) => {
                                     for dx in 0..*w {
-                                        let within =
-                                            (dx as u128 * map.page as u128 / *w as u128) as u64;
-                                        let b = n.saturating_mul(map.page).saturating_add(within);
-                                        let (ch, style) = if b < bytes {
+                                        let within = dx as i128 * page / *w as i128;
+                                        let b = *n as i128 * page + within;
+                                        let (ch, style) = if (0..bytes as i128).contains(&b) {
                                             (g.file_data, theme.zone_ok)
-                                        } else if *n < file_pages {
+                                        } else if ours(*n, file_pages) {
                                             (g.file_tail, theme.zone_ok)
                                         } else {
                                             (g.no_file, theme.dim)
@@ -207,6 +232,17 @@ impl Widget for PageMapWidget<'_> {
                 },
                 Row::Mapping => {
                     let pages = map.map_pages();
+                    if map.refused() {
+                        // mmap refuses an unaligned offset: nothing is mapped. Before a run
+                        // that is the question, not something to give away.
+                        let (text, style) = if self.answered {
+                            (t(S::PmRefused, self.lang), theme.errno)
+                        } else {
+                            (t(S::PmAsk, self.lang), theme.text)
+                        };
+                        buf.set_stringn(x0, y, text, avail as usize, style);
+                        continue;
+                    }
                     if pages == 0 {
                         buf.set_stringn(
                             x0,
@@ -219,15 +255,19 @@ impl Widget for PageMapWidget<'_> {
                     }
                     for (c, x, w) in &placed {
                         match c {
-                            Column::Page(n) if *n < pages => {
+                            Column::Page(n) if ours(*n, pages) => {
                                 for dx in 0..*w {
+                                    // A copy's windows each get their brackets.
+                                    let n = *n as u64;
+                                    let window_end =
+                                        map.copy_window.is_some() && map.window_starts(n + 1);
                                     let ch = if dx == 0 {
-                                        if *n == 0 {
+                                        if n == 0 || map.window_starts(n) {
                                             '['
                                         } else {
                                             '|'
                                         }
-                                    } else if *n + 1 == pages && dx + 1 == *w {
+                                    } else if (n + 1 == pages || window_end) && dx + 1 == *w {
                                         ']'
                                     } else {
                                         g.mapped
@@ -249,6 +289,7 @@ impl Widget for PageMapWidget<'_> {
                         let Column::Page(n) = c else { continue };
                         let zone = map.zone(*n);
                         let (word, short) = match zone {
+                            _ if map.refused() && !self.answered => ("?", "?"),
                             Zone::Ok => (t(S::PmOk, self.lang), t(S::PmOk, self.lang)),
                             Zone::PastEof => ("SIGBUS", "BUS"),
                             Zone::NoAccess | Zone::NotMapped => ("SIGSEGV", "SEGV"),
@@ -260,16 +301,21 @@ impl Widget for PageMapWidget<'_> {
                     }
                 }
                 Row::Pointer => {
+                    // Under page 0, which is not the first column when pages before the
+                    // pointer are drawn.
+                    let ptr_x = byte_x(0).unwrap_or(x0);
                     let (px, _) = buf.set_stringn(
-                        x0,
+                        ptr_x,
                         y,
                         format!("{}{}", g.arrow, t(S::PmPtr, self.lang)),
-                        avail as usize,
+                        area.right().saturating_sub(ptr_x) as usize,
                         theme.pointer,
                     );
                     // The access arrow sits where the byte lands, but never over the pointer's
                     // own label (an access at byte 0 reads `↑ptr ↑write@0`).
-                    let access = map.access.and_then(|(n, w)| Some((n, w, byte_x(n)?)));
+                    let access = map
+                        .access
+                        .and_then(|(n, w)| Some((n, w, byte_x(n as i128)?)));
                     if let Some((n, write, ax)) = access {
                         let what = if write { "write" } else { "read" };
                         let ax = ax.max(px + 1);
@@ -288,8 +334,8 @@ impl Widget for PageMapWidget<'_> {
                     let Some((shift, len)) = map.munmap else {
                         continue;
                     };
-                    let start = shift.max(0) as u64;
-                    let last = start.saturating_add(len.max(1)) - 1;
+                    let start = shift as i128;
+                    let last = start + len.max(1) as i128 - 1;
                     let from = byte_x(start).unwrap_or(x0);
                     let to = byte_x(last).unwrap_or(end_x.saturating_sub(1)).max(from);
                     for xx in from..=to.min(area.right().saturating_sub(1)) {
@@ -305,6 +351,17 @@ impl Widget for PageMapWidget<'_> {
                         }
                     }
                 }
+                Row::After => {
+                    let Some(after) = self.after else { continue };
+                    for (c, x, w) in &placed {
+                        let Column::Page(n) = c else { continue };
+                        let page = after.page_at(*n);
+                        let (word, short) = strings::after_page(page, self.lang);
+                        let room = w.saturating_sub(1) as usize;
+                        let text = if width(word) <= room { word } else { short };
+                        buf.set_stringn(*x, y, text, room.max(1), after_style(theme, page));
+                    }
+                }
                 Row::Notes => {
                     let mut notes = Vec::new();
                     if let Some(pages) = map.file_pages() {
@@ -316,15 +373,19 @@ impl Widget for PageMapWidget<'_> {
                             ));
                         }
                     }
-                    let what = if map.copy_window {
-                        t(S::PmWindow, self.lang)
-                    } else {
-                        t(S::PmMapping, self.lang)
-                    };
-                    notes.push(format!(
-                        "{what}: {}",
-                        strings::map_extent(map.length, map.map_pages(), self.lang)
-                    ));
+                    match map.copy_window {
+                        Some(w) => notes.push(strings::copy_windows(
+                            map.windows(),
+                            w,
+                            w.div_ceil(map.page),
+                            self.lang,
+                        )),
+                        None => notes.push(format!(
+                            "{}: {}",
+                            t(S::PmMapping, self.lang),
+                            strings::map_extent(map.length, map.map_pages(), self.lang)
+                        )),
+                    }
                     if map.offset.rem_euclid(map.page as i64) != 0 {
                         notes.push(strings::unaligned(
                             Key::Offset,
@@ -355,10 +416,21 @@ fn placed_before_end(placed: &Placed, x: u16, pages: u64) -> bool {
         .iter()
         .rev()
         .find_map(|(c, cx, _)| match c {
-            Column::Page(n) if *cx < x => Some(*n + 1 < pages),
+            Column::Page(n) if *cx < x => Some(u64::try_from(*n).is_ok_and(|n| n + 1 < pages)),
             _ => None,
         })
         .unwrap_or(false)
+}
+
+/// The style of what a page holds after the run: a page that was not the mapping's and is
+/// gone is the alarm; a leaked page the warning.
+pub fn after_style(theme: &Theme, page: AfterPage) -> Style {
+    match page {
+        AfterPage::Mapped => theme.zone_ok,
+        AfterPage::Leaked => theme.warning,
+        AfterPage::OtherGone => theme.errno,
+        AfterPage::Unmapped | AfterPage::Other | AfterPage::Free => theme.text,
+    }
 }
 
 /// The style of a zone's word.
@@ -418,6 +490,8 @@ mod tests {
                         let mut buf = Buffer::empty(area);
                         PageMapWidget {
                             map: m,
+                            after: None,
+                            answered: true,
                             theme: &theme,
                             glyphs: &glyphs,
                             lang: Lang::Zh,

@@ -41,6 +41,9 @@ pub struct Theme {
     pub warning: Style,
     /// The argument the rule points at, after a run.
     pub blame: Style,
+    /// A call argument a knob changed from the scenario's defaults (underlined too, so it
+    /// shows without colour).
+    pub changed: Style,
     /// The mmap call itself in the call pane.
     pub call: Style,
     /// Key caps in the footer and the help.
@@ -117,6 +120,7 @@ impl Theme {
             // Orange: apart from the green OK, the red errno and the magenta signal.
             warning: fg(ORANGE).add_modifier(bold),
             blame: on(BLACK, RED).add_modifier(Modifier::UNDERLINED),
+            changed: on(BLACK, YELLOW).add_modifier(Modifier::UNDERLINED),
             call: fg(WHITE).add_modifier(bold),
             key: fg(CYAN).add_modifier(bold),
             message: fg(YELLOW),
@@ -168,6 +172,7 @@ impl Theme {
             // Dark orange: readable on white, unlike yellow.
             warning: fg(ORANGE).add_modifier(bold),
             blame: on(BG, RED).add_modifier(Modifier::UNDERLINED),
+            changed: on(BG, ORANGE).add_modifier(Modifier::UNDERLINED),
             call: fg(BLACK).add_modifier(bold),
             key: fg(BLUE).add_modifier(bold),
             message: fg(MAGENTA),
@@ -203,6 +208,7 @@ impl Theme {
             timeout: m(Modifier::BOLD),
             warning: m(Modifier::BOLD | Modifier::ITALIC),
             blame: m(Modifier::REVERSED | Modifier::UNDERLINED | Modifier::BOLD),
+            changed: m(Modifier::UNDERLINED | Modifier::BOLD),
             call: m(Modifier::BOLD),
             key: m(Modifier::BOLD),
             message: m(Modifier::BOLD),
@@ -266,6 +272,7 @@ mod tests {
             t.warning,
             t.big_warning,
             t.blame,
+            t.changed,
             t.call,
             t.key,
             t.message,
@@ -338,6 +345,7 @@ mod tests {
                 ("timeout", t.timeout),
                 ("warning", t.warning),
                 ("blame", t.blame),
+                ("changed", t.changed),
                 ("call", t.call),
                 ("key", t.key),
                 ("message", t.message),

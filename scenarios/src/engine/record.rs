@@ -746,7 +746,7 @@ fn munmap_missed(plan: &Plan, seen: &[Seen], record_index: &[Option<usize>]) -> 
 }
 
 /// The address range of a `/proc/self/maps` line.
-fn maps_range(line: &str) -> Option<(u64, u64)> {
+pub(crate) fn maps_range(line: &str) -> Option<(u64, u64)> {
     let (range, _) = line.split_once(' ')?;
     let (a, b) = range.split_once('-')?;
     Some((

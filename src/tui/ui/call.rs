@@ -120,6 +120,9 @@ fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
     for part in &call.parts {
         let style = match part.key {
             Some(k) if app.view.blame.contains(&k) => th.blame,
+            // What the class changed stands out, before the run too (not in a call that
+            // never ran: that one is dimmed and says so).
+            Some(k) if app.view.changed.contains(&k) && !skipped => th.changed,
             _ => base,
         };
         spans.push(Span::styled(part.text.clone(), style));

@@ -164,7 +164,9 @@ pub fn areas(app: &App, area: Rect) -> Areas {
                 body.height,
             );
             let keys = app.view.keys.len() as u16;
-            let big_map = if body.height >= 40 { 10 } else { 8 };
+            // After a run the map has a row more: what the run left.
+            let after = u16::from(app.view.after.is_some());
+            let big_map = if body.height >= 40 { 10 } else { 8 } + after;
             let f = found(main.width.saturating_sub(2));
             let h = allocate(
                 main.height,
@@ -428,7 +430,21 @@ impl App {
             block.render(r, buf);
             call::render(self, inner, buf);
         }
-        if let Some(r) = a.pagemap {
+        if let (Some(r), true) = (a.pagemap, self.presenter) {
+            // Presenter mode's strip has no frame: its rows are the mapping as planned and
+            // what the run left.
+            if let Some(map) = &self.view.pagemap {
+                super::pagemap::PageMapWidget {
+                    map,
+                    after: self.view.after.as_ref(),
+                    answered: self.view.fresh,
+                    theme: &self.theme,
+                    glyphs: &self.glyphs,
+                    lang: self.lang,
+                }
+                .render(r, buf);
+            }
+        } else if let Some(r) = a.pagemap {
             let title = Line::from(format!(
                 " {} · {} {} ",
                 t(S::PageMap, self.lang),
@@ -441,6 +457,8 @@ impl App {
             if let Some(map) = &self.view.pagemap {
                 super::pagemap::PageMapWidget {
                     map,
+                    after: self.view.after.as_ref(),
+                    answered: self.view.fresh,
                     theme: &self.theme,
                     glyphs: &self.glyphs,
                     lang: self.lang,
@@ -480,7 +498,6 @@ impl App {
 /// The title bar: where we are in the lessons, and the lab's settings.
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, app.theme.title);
-    let s = app.scenario();
     let done = app.results.iter().filter(|r| r.is_some()).count();
     let theme = match app.theme.name {
         super::ThemeName::Dark => S::ThemeDark,
@@ -496,15 +513,8 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         t(S::LangName, app.lang),
         t(theme, app.lang),
     );
-    let left = format!(
-        " mmap-lab · {}/{} {} · {}",
-        s.order(),
-        app.scenarios.len(),
-        s.id,
-        app.lesson().title
-    );
+    let (left, show_right) = header_left(app, area.width, text::width(&right));
     let rw = text::width(&right) as u16;
-    let show_right = area.width >= rw + 30;
     let left_w = if show_right {
         area.width - rw
     } else {
@@ -526,6 +536,40 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             app.theme.title,
         );
     }
+}
+
+/// The left of the title bar, and whether the settings on the right fit beside it (when 30
+/// cells are left for the title, as always). When room is short the lab's name goes first,
+/// then the id is shortened, then left out; the scenario's number and title stay (a class
+/// reads the title), and only a title that does not fit alone is truncated, never while the
+/// id is shown.
+fn header_left(app: &App, width: u16, right: usize) -> (String, bool) {
+    let s = app.scenario();
+    let title = &app.lesson().title;
+    let number = format!("{}/{}", s.order(), app.scenarios.len());
+    let show_right = width as usize >= right + 30;
+    let room = if show_right {
+        width as usize - right
+    } else {
+        width as usize
+    };
+    let with_id = |id: &str| format!(" {number} {id} · {title}");
+    let keep = room.saturating_sub(text::width(&with_id("")));
+    let candidates = [
+        Some(format!(" mmap-lab · {number} {} · {title}", s.id)),
+        Some(with_id(s.id)),
+        // The id shortened to what the rest leaves (at least four letters and `…`).
+        (keep >= 5).then(|| with_id(&text::truncate(s.id, keep))),
+        Some(format!(" {number} {title}")),
+    ];
+    let fits = candidates
+        .into_iter()
+        .flatten()
+        .find(|c| text::width(c) <= room);
+    (
+        fits.unwrap_or_else(|| format!(" {number} {title}")),
+        show_right,
+    )
 }
 
 /// The status message as text in the current language.

@@ -8,7 +8,9 @@ use crate::tui::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use scenarios::engine::MapsSnapshot;
 use scenarios::errnos;
+use scenarios::pagemap::{self, MapsChange};
 
 /// Every line of the pane, wrapped to `width`.
 pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
@@ -107,25 +109,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         }
         raw.push((Line::default(), 0));
         raw.push((rule_line(app), 2));
-        for snap in &run.maps {
-            raw.push((Line::default(), 0));
-            raw.push((
-                Line::from(Span::styled(
-                    report::maps_heading(&snap.after, lang),
-                    th.heading,
-                )),
-                0,
-            ));
-            if snap.lines.is_empty() {
-                raw.push((Line::from(Span::styled(t(S::NoMapsLines, lang), th.dim)), 2));
-            }
-            for l in &snap.lines {
-                raw.push((
-                    Line::from(Span::styled(l.trim_end().to_string(), th.dim)),
-                    2,
-                ));
-            }
-        }
+        raw.extend(maps_lines(app, &run.maps));
         raw.push((Line::default(), 0));
         raw.push((
             Line::from(Span::styled(
@@ -145,6 +129,68 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     raw.iter()
         .flat_map(|(l, indent)| text::wrap_indent(l, width, *indent))
         .collect()
+}
+
+/// The `/proc/self/maps` captures: the first in full, each later one as what changed since
+/// the one before, every line marked with a glyph besides its colour (`-` removed, `+`
+/// added, `~` changed, a space for the same), so the difference reads on a projector and in
+/// mono too.
+fn maps_lines(app: &App, snaps: &[MapsSnapshot]) -> Vec<(Line<'static>, usize)> {
+    let th = &app.theme;
+    let lang = app.lang;
+    // What the difference is about: the range, the permissions, the offset when there is
+    // one, the file's name. The device and inode only make the lines wrap.
+    let squeeze = |l: &str| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let mut out: Vec<&str> = f.iter().take(2).copied().collect();
+        if let Some(off) = f.get(2).filter(|o| !o.trim_start_matches('0').is_empty()) {
+            out.push(off);
+        }
+        if let Some(path) = f.get(5) {
+            out.push(path.rsplit('/').next().unwrap_or(path));
+        }
+        out.join(" ")
+    };
+    let mut raw = Vec::new();
+    let mut previous: Option<&MapsSnapshot> = None;
+    for snap in snaps {
+        raw.push((Line::default(), 0));
+        let heading = report::maps_heading(&snap.after, lang);
+        let mut head = vec![Span::styled(heading, th.heading)];
+        if previous.is_some() {
+            head.push(Span::styled(
+                format!(" {}", t(S::MapsChanges, lang)),
+                th.text,
+            ));
+        }
+        raw.push((Line::from(head), 0));
+        if snap.lines.is_empty() && previous.is_none_or(|p| p.lines.is_empty()) {
+            raw.push((Line::from(Span::styled(t(S::NoMapsLines, lang), th.dim)), 2));
+        }
+        let changes = match previous {
+            Some(p) => pagemap::maps_diff(&p.lines, &snap.lines),
+            None => snap.lines.iter().cloned().map(MapsChange::Same).collect(),
+        };
+        for c in changes {
+            let (mark, style) = match &c {
+                MapsChange::Same(_) => (" ", th.text),
+                MapsChange::Removed(_) => ("-", th.errno),
+                MapsChange::Added(_) => ("+", th.ok),
+                MapsChange::Changed { .. } => ("~", th.warning),
+            };
+            let mut spans = vec![Span::styled(format!("{mark} {}", squeeze(c.line())), style)];
+            if let MapsChange::Changed { before, .. } = &c {
+                let range = before.split_whitespace().next().unwrap_or_default();
+                spans.push(Span::styled(
+                    format!(" ({} {range})", t(S::MapsWas, lang)),
+                    th.text,
+                ));
+            }
+            raw.push((Line::from(spans), 4));
+        }
+        previous = Some(snap);
+    }
+    raw
 }
 
 /// `Rule: …` from the lesson.

@@ -14,35 +14,38 @@ use ratatui::widgets::{Paragraph, Widget};
 use scenarios::{errnos, Outcome};
 use tui_big_text::{BigText, PixelSize};
 
-/// The layout of presenter mode inside `body`.
+/// The layout of presenter mode inside `body`, top to bottom: the numbered calls, the big
+/// word, the findings right under it (what the room must read), a small before/after page
+/// strip, and the form. The word takes the rows the others leave, so it grows with the
+/// window; the calls get more rows on a taller one.
 pub fn areas(app: &App, mut a: Areas, body: Rect) -> Areas {
     let word = big_word(app).0;
     let calls = call::wanted_rows(app, body.width) as u16;
-    let map = if body.height >= 36 { 7 } else { 0 };
-    // The findings line sits right under the big word: what the room must read. At most
-    // four rows, so the word keeps its size.
+    let calls = (calls + 1).min(5.max(body.height / 4));
+    let map = match body.height {
+        _ if app.view.pagemap.is_none() => 0,
+        36.. => 7,
+        28.. => 3,
+        20.. => 2,
+        _ => 0,
+    };
+    // At most four rows of findings, so the word keeps its size.
     let found = (call::finding_rows(app, body.width) as u16).min(4);
-    // Reserve the call, the findings and a few rows of the form first; the word takes what
-    // it can use.
-    let fixed = (calls + 1).min(5) + found + 4 + map;
+    // Reserve the calls, the findings, the strip and a few rows of the form first; the word
+    // takes what it can use.
+    let fixed = calls + found + 4 + map;
     let room = body.height.saturating_sub(fixed);
-    let big_h = pixel_size(app, word, body.width, room).map_or(1, |(_, _, h)| h);
+    let big_h = word_size(app, word, body.width, room).map_or(1, |(_, h)| h);
     let h = allocate(
         body.height,
-        &[
-            (2, (calls + 1).min(5)),
-            (found, found),
-            (1, big_h),
-            (0, map),
-            (3, 3),
-        ],
-        &[0, 2, 3],
+        &[(2, calls), (1, big_h), (found, found), (0, map), (3, 3)],
+        &[0, 1, 3],
         4,
     );
     let s = stack(body, &h);
     a.call = s[0];
-    a.big = s[2];
-    a.findings = s[1];
+    a.big = s[1];
+    a.findings = s[2];
     a.pagemap = s[3];
     match app.focus {
         Focus::Outcome => a.outcome = s[4],
@@ -83,10 +86,29 @@ fn big_word(app: &App) -> (&'static str, Style) {
     (word, style)
 }
 
-/// The largest pixel size that fits `word` in `width`×`height`: `(size, cell width, rows)`.
-/// With `--ascii` only full-size pixels (drawn as `#`) are used.
-fn pixel_size(app: &App, word: &str, width: u16, height: u16) -> Option<(PixelSize, u16, u16)> {
-    let n = word.chars().count() as u16;
+/// How the big word is drawn: one of tui-big-text's own pixel sizes, or its full-size font
+/// scaled up so that each letter is this many rows tall (and as many cells wide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Size {
+    Font(PixelSize),
+    Scaled(u16),
+}
+
+/// Letters more than this many rows tall only push the rest off a big screen.
+const MAX_LETTER: u16 = 24;
+
+/// The largest size that fits `word` in `width`×`height`, and the rows it takes. With
+/// `--ascii` only whole-cell pixels (drawn as `#`) are used.
+fn word_size(app: &App, word: &str, width: u16, height: u16) -> Option<(Size, u16)> {
+    let n = (word.chars().count() as u16).max(1);
+    // Bigger than the font's 8×8 cells: as tall as the rows allow, a letter as wide as it
+    // is tall (a cell is about twice as tall as wide, like the font's own pixels).
+    // Only from half as big again: a letter one row taller than the font repeats one row of
+    // pixels and looks uneven for nothing.
+    let scaled = height.min(width / n).min(MAX_LETTER);
+    if scaled >= 12 {
+        return Some((Size::Scaled(scaled), scaled));
+    }
     let sizes: &[(PixelSize, u16, u16)] = if app.ascii {
         &[(PixelSize::Full, 8, 8)]
     } else {
@@ -100,6 +122,7 @@ fn pixel_size(app: &App, word: &str, width: u16, height: u16) -> Option<(PixelSi
         .iter()
         .copied()
         .find(|(_, w, h)| n * w <= width && *h <= height)
+        .map(|(size, _, h)| (Size::Font(size), h))
 }
 
 /// Draw the findings under the big word, wrapped, as many as fit.
@@ -114,7 +137,7 @@ pub fn render_findings(app: &App, area: Rect, buf: &mut Buffer) {
 /// Draw the huge word, centred; plain bold text when even the smallest size does not fit.
 pub fn render_big(app: &App, area: Rect, buf: &mut Buffer) {
     let (word, style) = big_word(app);
-    let Some((size, _, rows)) = pixel_size(app, word, area.width, area.height) else {
+    let Some((size, rows)) = word_size(app, word, area.width, area.height) else {
         let y = area.y + area.height.saturating_sub(1) / 2;
         Paragraph::new(Line::from(word))
             .style(style)
@@ -124,13 +147,10 @@ pub fn render_big(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let top = area.y + (area.height - rows) / 2;
     let r = Rect::new(area.x, top, area.width, rows);
-    BigText::builder()
-        .pixel_size(size)
-        .style(style)
-        .lines(vec![Line::from(word)])
-        .centered()
-        .build()
-        .render(r, buf);
+    match size {
+        Size::Font(size) => big_text(word, size, style).render(r, buf),
+        Size::Scaled(letter) => render_scaled(word, letter, style, r, buf),
+    }
     if let Some(pixel) = app.glyphs.big_pixel {
         // `█` is ambiguous width: with --ascii every lit pixel becomes `#`.
         for y in r.top()..r.bottom() {
@@ -139,6 +159,39 @@ pub fn render_big(app: &App, area: Rect, buf: &mut Buffer) {
                     if cell.symbol() != " " {
                         cell.set_symbol(pixel);
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The word in tui-big-text's font at `size`, centred.
+fn big_text(word: &'static str, size: PixelSize, style: Style) -> BigText<'static> {
+    BigText::builder()
+        .pixel_size(size)
+        .style(style)
+        .lines(vec![Line::from(word)])
+        .centered()
+        .build()
+}
+
+/// The word in the full-size font (8×8 cells a letter), scaled to `letter`×`letter` cells a
+/// letter by repeating pixels, centred in `r`.
+fn render_scaled(word: &'static str, letter: u16, style: Style, r: Rect, buf: &mut Buffer) {
+    let n = word.chars().count() as u16;
+    let src = Rect::new(0, 0, n * 8, 8);
+    let mut font = Buffer::empty(src);
+    big_text(word, PixelSize::Full, style).render(src, &mut font);
+    let w = n * letter;
+    let x0 = r.x + r.width.saturating_sub(w) / 2;
+    for dy in 0..letter.min(r.height) {
+        for dx in 0..w.min(r.width) {
+            // The source pixel this cell shows (nearest neighbour).
+            let sx = (dx / letter) * 8 + (dx % letter) * 8 / letter;
+            let sy = dy * 8 / letter;
+            if font[(sx, sy)].symbol() != " " {
+                if let Some(cell) = buf.cell_mut((x0 + dx, r.y + dy)) {
+                    cell.set_symbol("█").set_style(style);
                 }
             }
         }

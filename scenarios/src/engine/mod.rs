@@ -15,6 +15,7 @@ pub mod function;
 pub mod ops;
 pub mod plan;
 pub mod record;
+pub mod regions;
 pub mod signals;
 pub mod tempdir;
 pub mod wire;

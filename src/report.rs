@@ -117,9 +117,36 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
 /// damaged itself (its own code crashed because of an earlier step, or a step clobbered its
 /// memory), that said with the step that caused it.
 pub fn outcome_line_run(run: &scenarios::engine::Run, lang: Lang, marks: Marks) -> String {
-    match run.self_damage(lang) {
-        Some(text) => format!("{} {text}", marks.signal),
-        None => outcome_line_marked(&run.outcome, lang, marks),
+    use scenarios::explain::{explain, Explanation};
+    if let Some(text) = run.self_damage(lang) {
+        return format!("{} {text}", marks.signal);
+    }
+    match (&run.outcome, explain(run)) {
+        // The signal's usual sentence says "past the end of the file": not when the page
+        // lies inside it.
+        (
+            Outcome::Signal {
+                signal, step, call, ..
+            },
+            Some(e @ Explanation::SigbusNoPage { .. }),
+        ) => {
+            let why = e.sentence(run.page_size, lang);
+            match lang {
+                Lang::En => format!(
+                    "{} {signal} {} {} ({call}): {why}",
+                    marks.signal,
+                    t(S::During, lang),
+                    step + 1
+                ),
+                Lang::Zh => format!(
+                    "{} {signal} {} {}（{call}）：{why}",
+                    marks.signal,
+                    t(S::During, lang),
+                    step + 1
+                ),
+            }
+        }
+        _ => outcome_line_marked(&run.outcome, lang, marks),
     }
 }
 

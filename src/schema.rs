@@ -102,6 +102,15 @@ pub struct RunRecord {
     /// page, its stack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub own_regions: Option<Vec<OwnRegion>>,
+    /// The mapped file's size when the run ended, when the mapping is of a file the plan
+    /// opened in the experiment's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size_after: Option<u64>,
+    /// The bytes free on the filesystem of the experiment's files when the run ended
+    /// (`fstatvfs`): with the file's size, what tells a `SIGBUS` past the end of the file from
+    /// one of a full filesystem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fs_free_bytes: Option<u64>,
     /// A write through the mapping read back from the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_check: Option<FileCheck>,

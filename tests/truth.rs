@@ -267,3 +267,89 @@ fn the_filler_enomem_under_rlimit_as_is_named_on_mmap() {
         "{zh}"
     );
 }
+
+/// Run the lab three times (`--json`, English, Chinese) with `args`, its experiment's files
+/// on a 64 KiB tmpfs filled up to the last byte, in a private mount namespace (`unshare -m`,
+/// so nothing outside sees the mount, and it goes with the shell). `None`, with the reason
+/// printed, where mounting is not allowed.
+fn on_a_full_filesystem(args: &[&str]) -> Option<(Value, String, String)> {
+    let bin = assert_cmd::cargo::cargo_bin("mmap-lab");
+    let args = args.join(" ");
+    let script = format!(
+        "set -e; mount --make-rprivate / 2>/dev/null || true; D=$(mktemp -d); \
+         trap 'umount \"$D\" 2>/dev/null; rmdir \"$D\"' EXIT; \
+         mount -t tmpfs -o size=64k tmpfs \"$D\" || exit 77; \
+         dd if=/dev/zero of=\"$D/fill\" bs=4096 2>/dev/null || true; \
+         for l in '--json' '--lang en' '--lang zh'; do \
+           TMPDIR=\"$D\" LANG=C.UTF-8 {bin} run {args} $l; echo '@@@'; done",
+        bin = bin.display()
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .output();
+    let out = match out {
+        Ok(o) if o.status.success() => o,
+        Ok(o) => {
+            eprintln!(
+                "skipped: no private tmpfs here (unshare -m / mount: {}, {})",
+                o.status,
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+            return None;
+        }
+        Err(e) => {
+            eprintln!("skipped: unshare cannot run: {e}");
+            return None;
+        }
+    };
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let parts: Vec<&str> = text.split("@@@\n").collect();
+    let json = serde_json::from_str(parts[0]).expect("JSON");
+    Some((json, parts[1].to_string(), parts[2].to_string()))
+}
+
+#[test]
+fn enospc_is_named_on_the_write_that_got_it() {
+    let Some((r, en, zh)) = on_a_full_filesystem(&["empty-new-file", "--set", "grow=lseek-write"])
+    else {
+        return;
+    };
+    let o = &r["outcome"];
+    assert_eq!(o["errno"], "ENOSPC", "{r}");
+    assert_eq!(o["call"], "write", "{o}");
+    assert_eq!(r["fs_free_bytes"], 0, "{r}");
+    assert!(
+        en.contains("ENOSPC (28) from write")
+            && rule(&en) == "not this lesson's case: write failed with ENOSPC: the filesystem of the experiment's files is full",
+        "{en}"
+    );
+    assert!(
+        rule(&zh).contains("write 以 ENOSPC 失败：实验文件所在的文件系统已满"),
+        "{zh}"
+    );
+}
+
+#[test]
+fn sigbus_inside_the_file_on_a_full_filesystem_is_not_past_its_end() {
+    let Some((r, en, zh)) = on_a_full_filesystem(&["empty-new-file", "--set", "grow=ftruncate"])
+    else {
+        return;
+    };
+    let o = &r["outcome"];
+    assert_eq!(o["kind"], "signal", "{r}");
+    assert_eq!(o["signal"], "SIGBUS");
+    assert_eq!(o["ptr_offset"], 0);
+    // The file was grown to a page: the page is inside it.
+    assert_eq!(r["file_size_after"], r["page_size"], "{r}");
+    assert!(
+        en.contains("the page lies inside the file's")
+            && en.contains("the filesystem could not provide it (0 bytes free)")
+            && !en.contains("past the end of the file"),
+        "{en}"
+    );
+    assert!(rule(&en).starts_with("not this lesson's case: "), "{en}");
+    assert!(
+        zh.contains("并不在文件末尾之后：文件系统无法提供这一页"),
+        "{zh}"
+    );
+}

@@ -44,6 +44,20 @@ pub enum Explanation {
     },
     /// The map-count filler's reservation `mmap` failed with `ENOMEM` before any `mprotect`.
     FillerMmapEnomem,
+    /// `SIGBUS` inside the file's size: the filesystem could not provide the page.
+    SigbusNoPage {
+        /// The file's size.
+        size: u64,
+        /// The bytes free on its filesystem.
+        free: u64,
+    },
+    /// `SIGBUS` at a page wholly past the end of the file.
+    SigbusPastEnd {
+        /// The page's offset in the file.
+        offset: u64,
+        /// The file's size.
+        size: u64,
+    },
     /// `ENOSPC`, from the call the witness saw get it.
     NoSpace {
         /// That call.
@@ -52,6 +66,17 @@ pub enum Explanation {
 }
 
 impl Explanation {
+    /// Whether the cause is the machine, not an argument (a full filesystem, a resource
+    /// limit that stopped the lab's filler): never the case a lesson is about.
+    pub fn from_the_machine(&self) -> bool {
+        matches!(
+            self,
+            Explanation::SigbusNoPage { .. }
+                | Explanation::NoSpace { .. }
+                | Explanation::FillerMmapEnomem
+        )
+    }
+
     /// The sentence in `lang`.
     pub fn sentence(&self, page: u64, lang: Lang) -> String {
         let hex = |v: u64| format!("{v:#x}");
@@ -74,6 +99,12 @@ impl Explanation {
             }
             Explanation::FillerMmapEnomem => Text::ExplainFillerMmapEnomem.get(lang).to_string(),
             Explanation::NoSpace { call } => Text::ExplainNoSpace.fill(lang, &[call]),
+            Explanation::SigbusNoPage { size, free } => {
+                Text::ExplainSigbusNoPage.fill(lang, &[&size.to_string(), &free.to_string()])
+            }
+            Explanation::SigbusPastEnd { offset, size } => {
+                Text::ExplainSigbusPastEnd.fill(lang, &[&offset.to_string(), &size.to_string()])
+            }
         }
     }
 }
@@ -108,6 +139,14 @@ pub fn explain(run: &Run) -> Option<Explanation> {
         // A count of -1 is the reservation's mmap failing: a refused split returns the
         // splits made so far, 0 or more.
         return Some(Explanation::FillerMmapEnomem);
+    }
+    if let Outcome::Signal {
+        signal,
+        detail: Some(d),
+        ..
+    } = &run.outcome
+    {
+        return sigbus(run, *signal, d.ptr_offset?);
     }
     let Outcome::Errno { call, errno } = &run.outcome else {
         return None;
@@ -159,13 +198,44 @@ pub fn explain(run: &Run) -> Option<Explanation> {
     }
 }
 
+/// A `SIGBUS` at `ptr + at` of a file mapping: past the end of the file, or inside it (the
+/// filesystem could not provide the page), from the file's size after the run and the
+/// mapping's offset the kernel got.
+fn sigbus(run: &Run, signal: crate::engine::SignalNo, at: i64) -> Option<Explanation> {
+    if signal.known() != Some(nix::sys::signal::Signal::SIGBUS) || at < 0 {
+        return None;
+    }
+    let page = run.page_size.max(1);
+    let addr = run.mapping_addr?;
+    let mmap = run
+        .steps
+        .iter()
+        .find(|s| s.function == Function::Mmap && s.ret == Some(addr as i64))?;
+    if arg(mmap, "mmap", 4).is_some_and(|fd| fd as i32 == -1) {
+        return None;
+    }
+    let offset = arg(mmap, "mmap", 5)?.saturating_add(at as u64 / page * page);
+    let size = run.file_size_after?;
+    Some(if offset < size {
+        Explanation::SigbusNoPage {
+            size,
+            free: run.fs_free_bytes.unwrap_or(0),
+        }
+    } else {
+        Explanation::SigbusPastEnd { offset, size }
+    })
+}
+
 /// The line after a run, in `lang`: the explanation of the outcome that happened, prefixed
 /// with "not this lesson's case" when the scenario's lesson is about another outcome; the
 /// lesson's own rule when no rule applies and the outcome is the lesson's.
 pub fn rule_line(scenario: &Scenario, run: &Run, lesson_rule: &str, lang: Lang) -> String {
-    let lessons_case = scenario.topic == Topic::Free || scenario.expect.matches(&run.outcome);
+    let free = scenario.topic == Topic::Free;
+    let lessons_case = free || scenario.expect.matches(&run.outcome);
     match explain(run) {
-        Some(e) if lessons_case => e.sentence(run.page_size, lang),
+        Some(e) if free || (lessons_case && !e.from_the_machine()) => {
+            e.sentence(run.page_size, lang)
+        }
         Some(e) => Text::NotLessonCase.fill(lang, &[&e.sentence(run.page_size, lang)]),
         None => lesson_rule.to_string(),
     }

@@ -460,6 +460,14 @@ pub struct Run {
     /// its thread-local storage, signal stack (and its guard page), stack.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub own_regions: Vec<OwnRegion>,
+    /// The size of the mapped file when the run ended (`fstatat` in the experiment's
+    /// directory), when the mapping is of a file the plan opened there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size_after: Option<u64>,
+    /// The bytes free for an unprivileged writer on the filesystem of the experiment's files
+    /// when the run ended (`fstatvfs`: `f_bavail * f_frsize`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fs_free_bytes: Option<u64>,
     /// The mapping's address, when mmap succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping_addr: Option<u64>,
@@ -1304,6 +1312,8 @@ pub(crate) fn build(
         outcome,
         maps,
         own_regions: own,
+        file_size_after: None,
+        fs_free_bytes: None,
         elapsed_us,
         child_max_rss_kib: 0,
     }

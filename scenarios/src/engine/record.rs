@@ -1038,9 +1038,32 @@ pub(crate) fn build(
             .map(|(_, s)| String::from_utf8_lossy(&s.payload).into_owned())
     };
     let experiment_before = |at: usize| experiment_ranges(plan, &seen, at, page_size);
+    // Steps whose own system call the witness saw succeed, though the step did not get to
+    // report its end (a signal struck right after the call returned).
+    // Without the witness, a fault during such a step at an address inside the range it
+    // takes away says the same: a system call faults on no address of its arguments (it
+    // fails with EFAULT), so the call had returned and the memory there was gone.
+    let returned: Vec<bool> = (0..plan.steps.len())
+        .map(|i| {
+            let name = plan.steps[i].op.function().name();
+            let witnessed = calls
+                .into_iter()
+                .flatten()
+                .any(|c| c.step == i && c.call.name == name && c.call.ret >= 0);
+            let faulted_inside = fault.is_some_and(|(at, _, _, addr)| {
+                at == i
+                    && ops::map::takes_away(&plan.steps[i].op, |v| resolved(v, &seen).unwrap_or(0))
+                        .is_some_and(|(lo, len, _)| {
+                            let page = page_size.max(1);
+                            lo <= addr && addr < lo.saturating_add(len.div_ceil(page) * page)
+                        })
+            });
+            witnessed || faulted_inside
+        })
+        .collect();
     // What step `i` touched, unmapped or replaced, part by part (see `regions`).
     let touched = |i: usize| -> Vec<Touched> {
-        let Some(((lo, hi), removes)) = reach_of(plan, &seen, i, page_size) else {
+        let Some(((lo, hi), removes)) = reach_of(plan, &seen, &returned, i, page_size) else {
             return Vec::new();
         };
         let maps = capture_before(i);
@@ -1089,7 +1112,7 @@ pub(crate) fn build(
         let caused_by = (0..=at.min(plan.steps.len().saturating_sub(1)))
             .rev()
             .find(|&j| {
-                reach_of(plan, &seen, j, page_size)
+                reach_of(plan, &seen, &returned, j, page_size)
                     .is_some_and(|((lo, hi), removes)| removes && lo <= addr && addr < hi)
             });
         let gone_own = caused_by.is_some_and(|j| {
@@ -1364,12 +1387,21 @@ fn touch_range(plan: &Plan, seen: &[Seen], i: usize) -> Option<(u64, u64)> {
 
 /// What step `i` reached, and whether it took it away: the bytes a touch touched, or the
 /// whole pages a successful `munmap` removed or `MAP_FIXED` replaced.
-fn reach_of(plan: &Plan, seen: &[Seen], i: usize, page: u64) -> Option<((u64, u64), bool)> {
+fn reach_of(
+    plan: &Plan,
+    seen: &[Seen],
+    returned: &[bool],
+    i: usize,
+    page: u64,
+) -> Option<((u64, u64), bool)> {
     if let Some(r) = touch_range(plan, seen, i) {
         return Some((r, false));
     }
-    let (_, _, e) = seen.get(i)?.end?;
-    if e != 0 {
+    let succeeded = match seen.get(i)?.end {
+        Some((_, _, e)) => e == 0,
+        None => returned.get(i).copied().unwrap_or(false),
+    };
+    if !succeeded {
         return None;
     }
     let (addr, len, _) =

@@ -98,9 +98,14 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
     let _ = writeln!(
         out,
         "**{}**\n",
-        report::outcome_line_marked(&run.outcome, lang, Marks::UNICODE)
+        report::outcome_line_run(run, lang, Marks::UNICODE)
     );
-    let _ = writeln!(out, "{}: {}\n", t(S::Rule, lang), lesson.rule);
+    let _ = writeln!(
+        out,
+        "{}: {}\n",
+        t(S::Rule, lang),
+        scenarios::explain::rule_line(scenario, run, &lesson.rule, lang)
+    );
 
     let findings = report::findings(record, lang);
     if !findings.is_empty() {

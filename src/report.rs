@@ -94,7 +94,65 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
             t(S::TimeoutWord, lang),
             t(S::TimeoutAfter, lang)
         ),
+        Outcome::Clobbered { step, call, .. } => match lang {
+            Lang::En => format!(
+                "{} {} {} {} ({call})",
+                marks.signal,
+                t(S::ClobberedWord, lang),
+                t(S::During, lang),
+                step + 1
+            ),
+            Lang::Zh => format!(
+                "{} {} {} {}（{call}）",
+                marks.signal,
+                t(S::ClobberedWord, lang),
+                t(S::During, lang),
+                step + 1
+            ),
+        },
     }
+}
+
+/// The outcome of a whole run in one line: [`outcome_line_marked`], or, when the process
+/// damaged itself (its own code crashed because of an earlier step, or a step clobbered its
+/// memory), that said with the step that caused it.
+pub fn outcome_line_run(run: &scenarios::engine::Run, lang: Lang, marks: Marks) -> String {
+    use scenarios::explain::{explain, Explanation};
+    if let Some(text) = run.self_damage(lang) {
+        return format!("{} {text}", marks.signal);
+    }
+    match (&run.outcome, explain(run)) {
+        // The signal's usual sentence says "past the end of the file": not when the page
+        // lies inside it.
+        (
+            Outcome::Signal {
+                signal, step, call, ..
+            },
+            Some(e @ Explanation::SigbusNoPage { .. }),
+        ) => {
+            let why = e.sentence(run.page_size, lang);
+            match lang {
+                Lang::En => format!(
+                    "{} {signal} {} {} ({call}): {why}",
+                    marks.signal,
+                    t(S::During, lang),
+                    step + 1
+                ),
+                Lang::Zh => format!(
+                    "{} {signal} {} {}（{call}）：{why}",
+                    marks.signal,
+                    t(S::During, lang),
+                    step + 1
+                ),
+            }
+        }
+        _ => outcome_line_marked(&run.outcome, lang, marks),
+    }
+}
+
+/// What the steps touched of the process's own pages, one sentence each in `lang`.
+pub fn touched(record: &Record, lang: Lang) -> Vec<String> {
+    record.run.touched_sentences(lang)
 }
 
 /// The run's warnings ("OK, but…"), one sentence each in `lang`.
@@ -268,7 +326,7 @@ pub fn record_text_fit(
     let warned = warnings(record, lang);
     let outcome = match (&run.outcome, warned.is_empty()) {
         (Outcome::Ok, false) => format!("⚠ {}", t(S::OkBut, lang)),
-        _ => outcome_line_marked(&run.outcome, lang, marks),
+        _ => outcome_line_run(run, lang, marks),
     };
     let _ = writeln!(
         out,
@@ -278,13 +336,20 @@ pub fn record_text_fit(
     for w in warned {
         let _ = writeln!(out, "{}", prose(format!("  ⚠ {w}")));
     }
+    for line in touched(record, lang) {
+        let _ = writeln!(out, "{}", prose(format!("  ⚠ {line}")));
+    }
     for finding in findings(record, lang) {
         let _ = writeln!(out, "{}", prose(format!("  • {finding}")));
     }
     let _ = writeln!(
         out,
         "{}",
-        prose(format!("{}: {}", t(S::Rule, lang), lesson.rule))
+        prose(format!(
+            "{}: {}",
+            t(S::Rule, lang),
+            scenarios::explain::rule_line(scenario, run, &lesson.rule, lang)
+        ))
     );
     let _ = writeln!(
         out,

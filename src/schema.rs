@@ -97,6 +97,20 @@ pub struct RunRecord {
     /// The address mmap returned, when it succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping_addr: Option<u64>,
+    /// The process's own regions the experiment's child reported at its start (page-rounded):
+    /// the lab's plan, its thread-local storage, its signal stack and that stack's guard
+    /// page, its stack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_regions: Option<Vec<OwnRegion>>,
+    /// The mapped file's size when the run ended, when the mapping is of a file the plan
+    /// opened in the experiment's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size_after: Option<u64>,
+    /// The bytes free on the filesystem of the experiment's files when the run ended
+    /// (`fstatvfs`): with the file's size, what tells a `SIGBUS` past the end of the file from
+    /// one of a full filesystem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fs_free_bytes: Option<u64>,
     /// A write through the mapping read back from the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_check: Option<FileCheck>,
@@ -182,6 +196,40 @@ pub struct Step {
     /// Page faults during the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faults: Option<Faults>,
+    /// What the addresses the step touched (a load, a store), unmapped (a successful munmap)
+    /// or replaced (a successful mmap with `MAP_FIXED`) were, part by part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touched: Option<Vec<Touched>>,
+}
+
+/// One of the process's own regions.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnRegion {
+    /// `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `vdso`, `vvar`, `library`, `anonymous`; or `not-mapped`.
+    pub what: String,
+    /// Its first byte.
+    pub start: u64,
+    /// One past its last byte.
+    pub end: u64,
+}
+
+/// A part of a range a step touched, unmapped or replaced, and what was there.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Touched {
+    /// Its first byte.
+    pub start: u64,
+    /// One past its last byte.
+    pub end: u64,
+    /// What was there: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `vdso`, `vvar`, `library`, `anonymous`; or `not-mapped`.
+    pub what: String,
+    /// The file's name, for a `library`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `/proc/self/maps` line (captured before the step) that covered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
 }
 
 /// One system call as the kernel saw it.
@@ -270,6 +318,12 @@ pub struct Hit {
     /// The maps line of the place, when something was mapped there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
+    /// What the place is, named: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `vdso`, `vvar`, `library`, `anonymous`; or `not-mapped`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what: Option<String>,
+    /// The file's name, when `what` is `library`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// How the experiment ended, by `kind`.
@@ -315,11 +369,35 @@ pub enum Outcome {
         /// What was at the address.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hit: Option<Hit>,
+        /// Present (and `true`) when the signal came from the process's own code (the lab's,
+        /// the C library's) at its own pages, not from the step's own access: the step's
+        /// system call had returned.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_lab_code: Option<bool>,
+        /// The index in `steps` of the step that took away the memory the fault hit (a
+        /// `munmap`, an `mmap` with `MAP_FIXED`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caused_by_step: Option<u64>,
     },
     /// The child ran past its deadline and was killed.
     Timeout {
         /// The deadline, in milliseconds.
         after_ms: u64,
+    },
+    /// A step replaced or removed memory the experiment's process itself runs on (the lab's
+    /// plan, its TLS, its stack): the kernel's answer to that step is real, and the child
+    /// stopped right after it, since what would follow is not the kernel's answer.
+    Clobbered {
+        /// The index in `steps` of the step that did it.
+        step: u64,
+        /// That step's call.
+        call: String,
+        /// The first of the process's own regions it hit (`plan`, `thread-local-storage` …).
+        what: String,
+        /// Where it starts to hit it.
+        addr: u64,
+        /// How many bytes of the process's own memory the step took away, all regions.
+        bytes: u64,
     },
 }
 

@@ -23,6 +23,7 @@ pub enum S {
     KilledBy,
     During,
     TimeoutWord,
+    ClobberedWord,
     TimeoutAfter,
     FileUnchanged,
     FileChanged,
@@ -284,6 +285,7 @@ impl S {
             S::KilledBy => ("killed by", "被信号杀死："),
             S::During => ("during step", "发生在步骤"),
             S::TimeoutWord => ("TIMEOUT", "超时"),
+            S::ClobberedWord => ("CLOBBERED", "自我破坏"),
             S::TimeoutAfter => (
                 "the experiment did not finish and was killed after",
                 "实验没有结束，已在此时间后被终止：",

@@ -186,6 +186,8 @@ pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
     let mut keys = Vec::new();
     match outcome {
         Outcome::Ok | Outcome::Timeout { .. } => {}
+        // The step took away the process's own memory: where it asked, and how much.
+        Outcome::Clobbered { .. } => keys.extend([Key::Addr, Key::Length, Key::Flags]),
         Outcome::Errno { call, errno } => match (*call, *errno) {
             (Function::Mmap, Errno::EINVAL) => {
                 if params.offset.rem_euclid(page as i64) != 0 {

@@ -17,6 +17,7 @@ pub mod cprog;
 pub mod engine;
 pub mod errnos;
 pub mod experiment;
+pub mod explain;
 pub mod flags;
 pub mod lesson;
 pub mod pagemap;

@@ -226,11 +226,153 @@ texts! {
     WarnReplacedFile => ("the file {0}", "文件 {0} 的映射"),
     /// What a replaced mapping was: anonymous memory.
     WarnReplacedAnon => ("anonymous memory", "匿名内存"),
+    // What a place in the experiment's address space is (`regions::Region`).
+    /// The experiment's mapping.
+    RegionMapping => ("your mapping", "你的映射"),
+    /// The guard page the experiment reserved.
+    RegionGuard => ("the guard page the experiment reserved", "实验预留的保护页"),
+    /// Another mapping the experiment made.
+    RegionExperiment => ("another mapping of the experiment", "实验的另一个映射"),
+    /// The plan the lab's child executes.
+    RegionPlan => (
+        "the lab's plan (the steps its child executes)",
+        "mmap-lab 的执行计划（子进程正在执行的步骤）"
+    ),
+    /// Thread-local storage.
+    RegionTls => ("the process's thread-local storage", "进程的线程局部存储（TLS）"),
+    /// The lab's signal stack.
+    RegionSignalStack => ("the lab's own signal stack", "mmap-lab 自己的信号栈"),
+    /// The guard page below it.
+    RegionSignalStackGuard => (
+        "the guard page of the lab's own signal stack",
+        "mmap-lab 自己信号栈的保护页"
+    ),
+    /// The thread's stack.
+    RegionStack => ("the process's stack", "进程的栈"),
+    /// The heap.
+    RegionHeap => ("the process's heap", "进程的堆"),
+    /// The vDSO.
+    RegionVdso => ("the kernel's vDSO page", "内核提供的 vDSO 页"),
+    /// The vvar page.
+    RegionVvar => ("the kernel's [vvar] data page", "内核的 [vvar] 数据页"),
+    /// A library, file `{0}`.
+    RegionLibrary => ("the library {0}", "库 {0}"),
+    /// Anonymous memory the lab cannot name.
+    RegionAnonymous => ("anonymous memory of the process", "进程自己的匿名内存"),
+    /// Nothing mapped.
+    RegionNotMapped => ("an address where nothing is mapped", "一个没有任何映射的地址"),
+    /// A store outside the mapping, in `{0}`.
+    TouchedOwnWrite => (
+        "this write landed in {0}, not in your mapping",
+        "这次写入落在了{0}里，而不是你的映射里"
+    ),
+    /// A load outside the mapping, in `{0}`.
+    TouchedOwnRead => (
+        "this read landed in {0}, not in your mapping",
+        "这次读取落在了{0}里，而不是你的映射里"
+    ),
+    /// A munmap that removed `{0}` pages of `{1}`.
+    UnmappedOwn => ("munmap also removed {0} page(s) of {1}", "munmap 还移除了{1}的 {0} 页"),
+    /// A MAP_FIXED that replaced `{0}` pages of `{1}`.
+    ReplacedOwn => (
+        "mmap with MAP_FIXED also replaced {0} page(s) of {1}",
+        "带 MAP_FIXED 的 mmap 还替换了{1}的 {0} 页"
+    ),
+    /// Signal `{0}` in the process's own code; step `{1}`'s `{2}` removed `{3}`.
+    CrashCausedBy => (
+        "{0} in the process's own code: step {1}'s {2} removed {3}",
+        "{0} 发生在进程自己的代码里：第 {1} 步的 {2} 移除了{3}"
+    ),
+    /// Signal `{0}` in the process's own code, at `{1}`, during step `{2}`.
+    CrashInOwnCode => (
+        "{0} in the process's own code, at {1} (during step {2}): not the step's own access",
+        "{0} 发生在进程自己的代码里，地址位于{1}（第 {2} 步期间）：不是这一步自己的访问"
+    ),
+    /// Step `{0}`'s `{1}` took away `{2}` pages of the process's memory, first `{3}`.
+    ClobberedLine => (
+        "step {0}'s {1} took away {2} page(s) of the process's own memory, starting with {3}: the lab stopped the experiment there, because what would follow is not the kernel's answer but the lab running on destroyed memory",
+        "第 {0} 步的 {1} 夺走了进程自己的 {2} 页内存，首先是{3}：mmap-lab 在这里停止了实验，因为之后发生的不再是内核的回答，而是程序在被破坏的内存上运行"
+    ),
+    // Explanations of the outcome that happened (`explain`).
+    /// Prefix when the outcome is not the lesson's case: `{0}` is the explanation.
+    NotLessonCase => ("not this lesson's case: {0}", "不是本课讲的情况：{0}"),
+    /// EBADF from mmap, whatever the length.
+    ExplainDescriptorFirst => (
+        "the kernel checked the descriptor before the length: fd {0} is not open, so mmap fails with EBADF before it looks at anything else",
+        "内核先检查文件描述符，再检查长度：fd {0} 没有打开，所以 mmap 在检查其他参数之前就以 EBADF 失败"
+    ),
+    /// EINVAL from mmap with length 0.
+    ExplainZeroLength => (
+        "mmap's length is 0: the kernel refuses an empty mapping with EINVAL",
+        "mmap 的长度是 0：内核以 EINVAL 拒绝空映射"
+    ),
+    /// EINVAL from mmap with an offset that is not a multiple of the page size `{1}`.
+    ExplainUnalignedOffset => (
+        "the offset {0} is not a multiple of the page size {1}: EINVAL",
+        "偏移量 {0} 不是页大小 {1} 的整数倍：EINVAL"
+    ),
+    /// EINVAL from munmap with length 0.
+    ExplainMunmapZeroLength => (
+        "munmap's length is 0: the kernel refuses an empty range with EINVAL (the address {0} is aligned; alignment is not the reason)",
+        "munmap 的长度是 0：内核以 EINVAL 拒绝空范围（地址 {0} 是对齐的，原因不在对齐）"
+    ),
+    /// EINVAL from munmap with an unaligned address.
+    ExplainMunmapUnaligned => (
+        "munmap's address {0} is not a multiple of the page size {1}: EINVAL",
+        "munmap 的地址 {0} 不是页大小 {1} 的整数倍：EINVAL"
+    ),
+    /// EINVAL from munmap: the range runs past the end of the address space.
+    ExplainMunmapTooLong => (
+        "the address {0} is aligned, but {0} + {1} runs past the end of the process's address space: the kernel refuses such a range with EINVAL",
+        "地址 {0} 是对齐的，但 {0} + {1} 超出了进程地址空间的末尾：内核以 EINVAL 拒绝这样的范围"
+    ),
+    /// ENOMEM from the filler's reservation mmap, not mprotect.
+    ExplainFillerMmapEnomem => (
+        "the ENOMEM came from mmap, not mprotect: the filler's reservation (vm.max_map_count + 64 pages) does not fit under RLIMIT_AS, so no mprotect split ran and the map count was never reached",
+        "ENOMEM 来自 mmap，而不是 mprotect：填充步骤的预留区（vm.max_map_count + 64 页）超出了 RLIMIT_AS，所以一次 mprotect 拆分都没有执行，也从未达到映射数量上限"
+    ),
+    /// ENOSPC from the call `{0}`.
+    ExplainNoSpace => (
+        "{0} failed with ENOSPC: the filesystem of the experiment's files is full",
+        "{0} 以 ENOSPC 失败：实验文件所在的文件系统已满"
+    ),
+    /// SIGBUS inside the file's size.
+    ExplainSigbusNoPage => (
+        "the page lies inside the file's {0} bytes, not past its end: the filesystem could not provide it ({1} bytes free), so the kernel raised SIGBUS",
+        "这一页位于文件的 {0} 字节之内，并不在文件末尾之后：文件系统无法提供这一页（剩余 {1} 字节），所以内核发出了 SIGBUS"
+    ),
+    /// SIGBUS past the end of the file.
+    ExplainSigbusPastEnd => (
+        "the page starts at byte {0} of the file, past its end ({1} bytes): SIGBUS",
+        "这一页从文件的第 {0} 字节开始，位于文件末尾（{1} 字节）之后：SIGBUS"
+    ),
     /// The comparison of the copy with its source.
     OpCompare => (
         "compare the copy with the source (0: identical).",
         "把副本和源文件逐字节比较（0 表示完全相同）。"
     ),
+}
+
+/// What a place is, in `lang` (`name`: a library's file name).
+pub fn region(what: crate::engine::regions::Region, name: Option<&str>, lang: Lang) -> String {
+    use crate::engine::regions::Region as R;
+    let text = match what {
+        R::Mapping => Text::RegionMapping,
+        R::Guard => Text::RegionGuard,
+        R::Experiment => Text::RegionExperiment,
+        R::Plan => Text::RegionPlan,
+        R::ThreadLocalStorage => Text::RegionTls,
+        R::SignalStack => Text::RegionSignalStack,
+        R::SignalStackGuard => Text::RegionSignalStackGuard,
+        R::Stack => Text::RegionStack,
+        R::Heap => Text::RegionHeap,
+        R::Vdso => Text::RegionVdso,
+        R::Vvar => Text::RegionVvar,
+        R::Library => Text::RegionLibrary,
+        R::Anonymous => Text::RegionAnonymous,
+        R::NotMapped => Text::RegionNotMapped,
+    };
+    text.fill(lang, &[name.unwrap_or("?")])
 }
 
 impl Text {

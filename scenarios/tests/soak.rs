@@ -183,6 +183,7 @@ fn ten_thousand_random_playground_runs_leave_nothing() {
                     }
                     Outcome::Signal { signal, .. } => format!("signal {signal}"),
                     Outcome::Timeout { .. } => "timeout".to_string(),
+                    Outcome::Clobbered { .. } => "clobbered".to_string(),
                 },
                 Err(e) => format!("engine error: {e}"),
             }

@@ -57,6 +57,9 @@ pub fn said(record: &Record, lang: Lang) -> String {
         Outcome::Timeout { .. } => {
             crate::strings::t(crate::strings::S::TimeoutWord, lang).to_string()
         }
+        Outcome::Clobbered { .. } => {
+            crate::strings::t(crate::strings::S::ClobberedWord, lang).to_string()
+        }
     }
 }
 

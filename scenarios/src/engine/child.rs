@@ -14,7 +14,8 @@
 //! Each step is reported *before* it runs (a flight recorder over a pipe), so a signal that
 //! kills the child is pinned to the step that was running.
 
-use super::plan::{Plan, Side, Val, MAX_STEPS};
+use super::plan::{Plan, Side, Step, Val, MAX_STEPS};
+use super::regions::Landmark;
 use super::wire::{Header, Kind, HEADER_LEN, MAX_PAYLOAD};
 use nix::libc;
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
@@ -45,6 +46,10 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
         fd: private_descriptors(setup.report_fd),
     };
     REPORT.store(report.fd, Ordering::Relaxed);
+    let own = own_memory(plan, setup.scratch);
+    for (id, addr, len) in own {
+        report.send(Kind::Landmark, id as usize, addr as i64, len as i64, 0, &[]);
+    }
     let traced = setup.filter.is_some_and(|_| ask_to_be_traced(&report));
     report_faults();
     prefault_stack();
@@ -62,6 +67,9 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
         }
         report.send(Kind::Begin, index, 0, 0, 0, &[]);
         CURRENT_STEP.store(index as u32, Ordering::Relaxed);
+        // Decided before the step, from the plan, which the step may be about to destroy.
+        let lost = super::ops::map::takes_away(&step.op, |v| resolve(&results, v))
+            .and_then(|(addr, len, replaces)| hits_own(&own, addr, len, replaces));
         let before = faults();
         let done = step.op.family().execute(&mut Exec {
             index,
@@ -87,6 +95,12 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
             &[],
         );
         report.send(Kind::End, index, done.ret, done.aux, done.errno, &[]);
+        if let (Some((at, id)), 0) = (lost, done.errno) {
+            // The kernel's answer to this step is real; anything after it would run on the
+            // memory it just replaced or removed, and be no answer of the kernel's.
+            report.send(Kind::Clobbered, index, at as i64, id as i64, 0, &[]);
+            exit_now();
+        }
         if let Some(slot) = results.get_mut(index) {
             *slot = (done.ret, done.aux);
         }
@@ -95,6 +109,76 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
         }
     }
     exit_now()
+}
+
+/// Where the child's own memory is, as `(landmark, address, length)`: the plan it executes
+/// and its buffers, this thread's TLS (from its `errno` to its control block), its signal
+/// stack, and the stack pages the steps run on. Only reads of this process's own state, all
+/// async-signal-safe. The parent names what the steps touch with these; the loop stops a run
+/// whose step replaced or removed the plan (see [`hits_own`]).
+fn own_memory(plan: &Plan, scratch: &[u8]) -> [(Landmark, usize, usize); 6] {
+    let here = 0u8;
+    let sp = std::hint::black_box(&here) as *const u8 as usize;
+    // SAFETY: both only read the thread register: the address of this thread's errno, and
+    // (glibc, musl) its control block.
+    let (errno_at, tcb) = unsafe { (libc::__errno_location() as usize, libc::pthread_self()) };
+    let tcb = tcb as usize;
+    // SAFETY: stack_t is plain old data; an all-zero value is valid.
+    let mut ss: libc::stack_t = unsafe { std::mem::zeroed() };
+    // SAFETY: sigaltstack with a null new stack only writes the current one into a local.
+    unsafe { libc::sigaltstack(std::ptr::null(), &mut ss) };
+    let signal_stack = if ss.ss_flags & libc::SS_DISABLE == 0 {
+        (ss.ss_sp as usize, ss.ss_size)
+    } else {
+        (0, 0)
+    };
+    // SAFETY: getauxval reads the auxiliary vector; no preconditions.
+    let page = unsafe { libc::getauxval(libc::AT_PAGESZ) } as usize;
+    let (tls_lo, tls_hi) = (errno_at.min(tcb), errno_at.max(tcb).wrapping_add(1));
+    // The 64 KiB `prefault_stack` uses below here, and the page above.
+    let stack_lo = sp.saturating_sub(64 * 1024);
+    [
+        (
+            Landmark::Plan,
+            plan as *const Plan as usize,
+            std::mem::size_of::<Plan>(),
+        ),
+        (
+            Landmark::Steps,
+            plan.steps.as_ptr() as usize,
+            plan.steps.len().wrapping_mul(std::mem::size_of::<Step>()),
+        ),
+        (Landmark::Scratch, scratch.as_ptr() as usize, scratch.len()),
+        (Landmark::Tls, tls_lo, tls_hi.wrapping_sub(tls_lo)),
+        (Landmark::SignalStack, signal_stack.0, signal_stack.1),
+        (
+            Landmark::Stack,
+            stack_lo,
+            sp.wrapping_sub(stack_lo).wrapping_add(page),
+        ),
+    ]
+}
+
+/// The first of the child's own regions that a step taking away `addr..addr+len` (whole
+/// pages) hits, with the address where it starts to: any of them when the step replaces
+/// memory (`MAP_FIXED` zeroes it silently), only the plan and its buffers when it removes
+/// memory (a removed TLS or stack crashes, and that crash is reported for what it is).
+fn hits_own(
+    own: &[(Landmark, usize, usize)],
+    addr: u64,
+    len: u64,
+    replaces: bool,
+) -> Option<(u64, Landmark)> {
+    // SAFETY: getauxval reads the auxiliary vector; no preconditions.
+    let page = (unsafe { libc::getauxval(libc::AT_PAGESZ) } as u64).max(1);
+    let hi = addr.saturating_add(len.div_ceil(page).saturating_mul(page));
+    own.iter()
+        .filter(|(l, a, n)| *a != 0 && *n != 0 && (replaces || l.guarded_from_munmap()))
+        .find(|(_, a, n)| {
+            let (lo2, hi2) = (*a as u64, (*a as u64).saturating_add(*n as u64));
+            addr < hi2 && lo2 < hi
+        })
+        .map(|(l, a, _)| (addr.max(*a as u64), *l))
 }
 
 /// Ask the engine's thread to trace this process: its own process group (so the tracer can
@@ -286,11 +370,15 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, _: *mut libc::c_voi
     };
     let mut buf = [0u8; HEADER_LEN];
     header.encode(&mut buf);
-    // SAFETY: write and raise are async-signal-safe; the buffer is a live local.
+    // SAFETY: write and raise are async-signal-safe; the buffer is a live local. The write
+    // is the raw system call: the C library's `write` reads the thread's control block
+    // (is the process multi-threaded?), which a step may have unmapped: that is the fault
+    // being reported.
     unsafe {
-        libc::write(
+        libc::syscall(
+            libc::SYS_write,
             REPORT.load(Ordering::Relaxed),
-            buf.as_ptr().cast(),
+            buf.as_ptr(),
             buf.len(),
         );
         // The handler was reset on entry: this delivery, once the handler returns, kills the
@@ -462,13 +550,7 @@ pub(crate) struct Exec<'a> {
 impl Exec<'_> {
     /// The value of an argument.
     pub(crate) fn v(&self, v: Val) -> i64 {
-        let get = |i: usize| self.results.get(i).copied().unwrap_or((-1, -1));
-        match v {
-            Val::Lit(x) => x,
-            Val::Ret(i) => get(i).0,
-            Val::RetPlus(i, d) => get(i).0.wrapping_add(d),
-            Val::Aux(i) => get(i).1,
-        }
+        resolve(self.results, v)
     }
 
     /// Send a payload (text read, `/proc/self/maps`) for this step.
@@ -490,6 +572,17 @@ impl Exec<'_> {
     pub(crate) fn end_and_exit(&self) -> ! {
         self.report.send(Kind::End, self.index, 0, 0, 0, &[]);
         exit_now()
+    }
+}
+
+/// The value of an argument, from the results of the steps so far.
+fn resolve(results: &[(i64, i64); MAX_STEPS], v: Val) -> i64 {
+    let get = |i: usize| results.get(i).copied().unwrap_or((-1, -1));
+    match v {
+        Val::Lit(x) => x,
+        Val::Ret(i) => get(i).0,
+        Val::RetPlus(i, d) => get(i).0.wrapping_add(d),
+        Val::Aux(i) => get(i).1,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod function;
 pub mod ops;
 pub mod plan;
 pub mod record;
+pub mod regions;
 pub mod signals;
 pub mod tempdir;
 pub mod wire;
@@ -280,8 +281,40 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     );
     run.witness = witness;
     run.child_max_rss_kib = child_max_rss_kib;
+    let (size, free) = file_and_space(plan, &dir);
+    run.file_size_after = size;
+    run.fs_free_bytes = free;
     drop(dir);
     Ok(run)
+}
+
+/// The mapped file's size and the free space of its filesystem, once the child is done:
+/// the evidence that tells a `SIGBUS` past the end of the file from one the filesystem
+/// raised because it could not provide a page (full).
+fn file_and_space(plan: &Plan, dir: &tempdir::LabDir) -> (Option<u64>, Option<u64>) {
+    let raw = dir.fd().as_raw_fd();
+    // SAFETY: statvfs is plain old data; an all-zero value is valid.
+    let mut vfs: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatvfs on our own directory's descriptor, writing into a local.
+    let free = (unsafe { libc::fstatvfs(raw, &mut vfs) } == 0)
+        .then(|| (vfs.f_bavail as u64).saturating_mul(vfs.f_frsize as u64));
+    let path = plan.mapping_step.and_then(|i| match plan.steps.get(i)?.op {
+        Op::Map(MapOp::Mmap {
+            fd: Val::Ret(j), ..
+        }) => match &plan.steps.get(j)?.op {
+            Op::Descriptor(DescriptorOp::Open { path, .. }) => Some(path.clone()),
+            _ => None,
+        },
+        _ => None,
+    });
+    let size = path.and_then(|p| {
+        // SAFETY: stat is plain old data; an all-zero value is valid.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: fstatat relative to our own directory, a NUL-terminated path, a local.
+        let r = unsafe { libc::fstatat(raw, p.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) };
+        (r == 0).then_some(st.st_size as u64)
+    });
+    (size, free)
 }
 
 /// Read the child's reports until it exits or the deadline passes, then reap it.

@@ -10,6 +10,7 @@ use super::environment::{Capability, Environment};
 use super::function::Function;
 use super::ops::{self, CopyOp, Ended, LimitOp, MapOp, TouchOp};
 use super::plan::{DescriptorOp, Limit, Op, Plan, Purpose, Side, Val};
+use super::regions::{self, Landmark, Layout, OwnRegion, Region, Touched};
 use super::signals::{self, Hit, SignalDetail};
 use super::wire::{Kind, Report};
 use super::witness::{self, AnsweredBy, Syscall};
@@ -60,6 +61,10 @@ pub struct StepRecord {
     /// The raw return value, if the step finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ret: Option<i64>,
+    /// What the addresses the step touched, unmapped or replaced were, part by part: the
+    /// experiment's mapping, its guard page, or the process's own pages, named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub touched: Vec<Touched>,
 }
 
 /// How the experiment ended. In JSON: DESIGN.md's `outcome` object (`kind` plus the fields of
@@ -91,6 +96,22 @@ pub enum Outcome {
     Timeout {
         /// The deadline, in milliseconds.
         after_ms: u64,
+    },
+    /// A step replaced or removed memory the experiment's process itself runs on (the plan
+    /// the lab's child executes, its TLS, its stack): the kernel answered that step, and the
+    /// child stopped right after it, because whatever followed would not be the kernel's
+    /// answer but the lab running on destroyed memory.
+    Clobbered {
+        /// Index (in `steps`) of the step that did it.
+        step: usize,
+        /// That step's call.
+        call: String,
+        /// The first of the process's regions it hit.
+        what: Region,
+        /// Where it starts to hit it.
+        addr: u64,
+        /// How many bytes of the process's own memory the step took away, all regions.
+        bytes: u64,
     },
 }
 
@@ -190,11 +211,30 @@ pub enum OutcomeJson {
         /// What the child's maps say was at the address.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hit: Option<Hit>,
+        /// The process's own code faulted (not the step's own access), at its own pages.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        in_lab_code: bool,
+        /// Index (in `steps`) of the step that took away the memory the fault hit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caused_by_step: Option<usize>,
     },
     /// See [`Outcome::Timeout`].
     Timeout {
         /// The deadline, in milliseconds.
         after_ms: u64,
+    },
+    /// See [`Outcome::Clobbered`].
+    Clobbered {
+        /// Index (in `steps`) of the step that did it.
+        step: usize,
+        /// That step's call.
+        call: String,
+        /// The first of the process's own regions it hit (`plan`, `thread-local-storage` …).
+        what: Region,
+        /// Where.
+        addr: u64,
+        /// Bytes of the process's own memory taken away.
+        bytes: u64,
     },
 }
 
@@ -223,9 +263,24 @@ impl From<Outcome> for OutcomeJson {
                     .map(|d| signals::code_name(signal.0, d.code)),
                 addr: detail.as_ref().map(|d| d.addr),
                 ptr_offset: detail.as_ref().and_then(|d| d.ptr_offset),
+                in_lab_code: detail.as_ref().is_some_and(|d| d.in_lab_code),
+                caused_by_step: detail.as_ref().and_then(|d| d.caused_by),
                 hit: detail.and_then(|d| d.hit),
             },
             Outcome::Timeout { after_ms } => OutcomeJson::Timeout { after_ms },
+            Outcome::Clobbered {
+                step,
+                call,
+                what,
+                addr,
+                bytes,
+            } => OutcomeJson::Clobbered {
+                step,
+                call,
+                what,
+                addr,
+                bytes,
+            },
         }
     }
 }
@@ -248,6 +303,8 @@ impl TryFrom<OutcomeJson> for Outcome {
                 addr,
                 ptr_offset,
                 hit,
+                in_lab_code,
+                caused_by_step,
                 ..
             } => Outcome::Signal {
                 signal: SignalNo(number),
@@ -259,11 +316,26 @@ impl TryFrom<OutcomeJson> for Outcome {
                         addr,
                         ptr_offset,
                         hit,
+                        in_lab_code,
+                        caused_by: caused_by_step,
                     }),
                     _ => None,
                 },
             },
             OutcomeJson::Timeout { after_ms } => Outcome::Timeout { after_ms },
+            OutcomeJson::Clobbered {
+                step,
+                call,
+                what,
+                addr,
+                bytes,
+            } => Outcome::Clobbered {
+                step,
+                call,
+                what,
+                addr,
+                bytes,
+            },
         })
     }
 }
@@ -384,6 +456,18 @@ pub struct Run {
     /// `/proc/self/maps` captures.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maps: Vec<MapsSnapshot>,
+    /// The process's own regions, as the child reported them at its start: the lab's plan,
+    /// its thread-local storage, signal stack (and its guard page), stack.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub own_regions: Vec<OwnRegion>,
+    /// The size of the mapped file when the run ended (`fstatat` in the experiment's
+    /// directory), when the mapping is of a file the plan opened there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size_after: Option<u64>,
+    /// The bytes free for an unprivileged writer on the filesystem of the experiment's files
+    /// when the run ended (`fstatvfs`: `f_bavail * f_frsize`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fs_free_bytes: Option<u64>,
     /// The mapping's address, when mmap succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping_addr: Option<u64>,
@@ -416,6 +500,116 @@ pub struct Run {
     /// start from the parent's size, so this includes what the parent had resident.
     #[serde(default)]
     pub child_max_rss_kib: u64,
+}
+
+impl Run {
+    /// One sentence per step that touched, unmapped or replaced the process's own pages, in
+    /// `lang`: "this write landed in the lab's own signal stack, not in your mapping".
+    pub fn touched_sentences(&self, lang: crate::Lang) -> Vec<String> {
+        use crate::texts::{region, Text};
+        let page = self.page_size.max(1);
+        let mut out = Vec::new();
+        for step in &self.steps {
+            let own: Vec<&Touched> = step.touched.iter().filter(|t| t.what.own()).collect();
+            let Some(first) = own.first() else {
+                continue;
+            };
+            let text = match step.function {
+                Function::Munmap => Text::UnmappedOwn,
+                Function::Mmap => Text::ReplacedOwn,
+                Function::Load => {
+                    out.push(
+                        Text::TouchedOwnRead
+                            .fill(lang, &[&region(first.what, first.name.as_deref(), lang)]),
+                    );
+                    continue;
+                }
+                _ => {
+                    out.push(
+                        Text::TouchedOwnWrite
+                            .fill(lang, &[&region(first.what, first.name.as_deref(), lang)]),
+                    );
+                    continue;
+                }
+            };
+            // One sentence per kind of region, its pages summed.
+            let mut kinds: Vec<(Region, Option<String>, u64)> = Vec::new();
+            for t in own {
+                let pages = (t.end - t.start).div_ceil(page);
+                match kinds.iter_mut().find(|k| k.0 == t.what && k.1 == t.name) {
+                    Some(k) => k.2 += pages,
+                    None => kinds.push((t.what, t.name.clone(), pages)),
+                }
+            }
+            for (what, name, pages) in kinds {
+                out.push(text.fill(
+                    lang,
+                    &[&pages.to_string(), &region(what, name.as_deref(), lang)],
+                ));
+            }
+        }
+        out
+    }
+
+    /// The outcome in words when the process damaged itself: a crash of its own code (and
+    /// the step that caused it), or a step that clobbered its memory. `None` otherwise.
+    pub fn self_damage(&self, lang: crate::Lang) -> Option<String> {
+        use crate::texts::{region, Text};
+        match &self.outcome {
+            Outcome::Signal {
+                signal,
+                step,
+                detail: Some(d),
+                ..
+            } if d.in_lab_code => {
+                let at = d.hit.as_ref().and_then(|h| h.what);
+                match d.caused_by.and_then(|j| Some((j, self.steps.get(j)?))) {
+                    Some((j, cause)) => {
+                        // What the causing step took away at the address.
+                        let gone = cause
+                            .touched
+                            .iter()
+                            .find(|t| t.start <= d.addr && d.addr < t.end)
+                            .map(|t| region(t.what, t.name.as_deref(), lang))
+                            .or_else(|| at.map(|w| region(w, None, lang)))
+                            .unwrap_or_default();
+                        Some(Text::CrashCausedBy.fill(
+                            lang,
+                            &[
+                                &signal.name(),
+                                &(j + 1).to_string(),
+                                cause.function.name(),
+                                &gone,
+                            ],
+                        ))
+                    }
+                    None => Some(Text::CrashInOwnCode.fill(
+                        lang,
+                        &[
+                            &signal.name(),
+                            &at.map(|w| region(w, None, lang)).unwrap_or_default(),
+                            &(step + 1).to_string(),
+                        ],
+                    )),
+                }
+            }
+            Outcome::Clobbered {
+                step, what, bytes, ..
+            } => {
+                let function = self.steps.get(*step).map_or("?", |s| s.function.name());
+                Some(Text::ClobberedLine.fill(
+                    lang,
+                    &[
+                        &(step + 1).to_string(),
+                        function,
+                        &bytes.div_ceil(self.page_size.max(1)).to_string(),
+                        &region(*what, None, lang),
+                    ],
+                ))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Page faults during one step.
@@ -794,8 +988,23 @@ pub(crate) fn build(
     let mut seen = vec![Seen::default(); plan.steps.len()];
     // The fault the child's handler reported: (step, signal, si_code, address).
     let mut fault = None;
+    // The child's landmarks, `(id, addr, len)`, and the step that clobbered one of them:
+    // `(step, first byte, landmark)`.
+    let mut landmarks = Vec::new();
+    let mut clobbered = None;
     for r in reports {
         let h = r.header;
+        match r.kind {
+            Kind::Landmark => {
+                landmarks.push((h.step, h.ret as u64, h.aux as u64));
+                continue;
+            }
+            Kind::Clobbered => {
+                clobbered = Some((h.step as usize, h.ret as u64, h.aux as u32));
+                continue;
+            }
+            _ => {}
+        }
         let Some(s) = seen.get_mut(h.step as usize) else {
             continue;
         };
@@ -811,34 +1020,114 @@ pub(crate) fn build(
                 })
             }
             Kind::Fault => fault = Some((h.step as usize, h.errno, h.aux as i32, h.ret as u64)),
-            Kind::Witness => {}
+            Kind::Witness | Kind::Landmark | Kind::Clobbered => {}
         }
     }
     let mapping_addr = plan
         .mapping_step
         .and_then(|i| seen.get(i)?.end)
         .and_then(|(r, _, e)| (e == 0 && r != -1).then_some(r as u64));
-    // The fault in full, for the signal that ended the run: what the handler saw, and what
-    // the last maps the child captured before that step say was at the address.
-    let detail = |sig: i32| -> Option<SignalDetail> {
-        let (at, _, code, addr) = fault.filter(|f| f.1 == sig)?;
-        let maps = plan.steps[..at.min(plan.steps.len())]
+    let own = regions::own_regions(&landmarks, page_size);
+    // The last maps the child captured before step `at`.
+    let capture_before = |at: usize| {
+        plan.steps[..at.min(plan.steps.len())]
             .iter()
             .zip(&seen)
             .rev()
             .find(|(st, s)| matches!(st.op, Op::Map(MapOp::Maps)) && s.end.is_some())
-            .map(|(_, s)| String::from_utf8_lossy(&s.payload).into_owned());
+            .map(|(_, s)| String::from_utf8_lossy(&s.payload).into_owned())
+    };
+    let experiment_before = |at: usize| experiment_ranges(plan, &seen, at, page_size);
+    // Steps whose own system call the witness saw succeed, though the step did not get to
+    // report its end (a signal struck right after the call returned).
+    // Without the witness, a fault during such a step at an address inside the range it
+    // takes away says the same: a system call faults on no address of its arguments (it
+    // fails with EFAULT), so the call had returned and the memory there was gone.
+    let returned: Vec<bool> = (0..plan.steps.len())
+        .map(|i| {
+            let name = plan.steps[i].op.function().name();
+            let witnessed = calls
+                .into_iter()
+                .flatten()
+                .any(|c| c.step == i && c.call.name == name && c.call.ret >= 0);
+            let faulted_inside = fault.is_some_and(|(at, _, _, addr)| {
+                at == i
+                    && ops::map::takes_away(&plan.steps[i].op, |v| resolved(v, &seen).unwrap_or(0))
+                        .is_some_and(|(lo, len, _)| {
+                            let page = page_size.max(1);
+                            lo <= addr && addr < lo.saturating_add(len.div_ceil(page) * page)
+                        })
+            });
+            witnessed || faulted_inside
+        })
+        .collect();
+    // What step `i` touched, unmapped or replaced, part by part (see `regions`).
+    let touched = |i: usize| -> Vec<Touched> {
+        let Some(((lo, hi), removes)) = reach_of(plan, &seen, &returned, i, page_size) else {
+            return Vec::new();
+        };
+        let maps = capture_before(i);
+        let experiment = experiment_before(i);
+        let layout = Layout {
+            own: &own,
+            experiment: &experiment,
+            maps: maps.as_deref(),
+        };
+        let mut parts = layout.split(lo, hi);
+        if removes {
+            parts.retain(|t| t.what != Region::NotMapped);
+        }
+        parts
+    };
+    // The fault in full, for the signal that ended the run: what the handler saw, and what
+    // the last maps the child captured before that step say was at the address.
+    let detail = |sig: i32| -> Option<SignalDetail> {
+        let (at, _, code, addr) = fault.filter(|f| f.1 == sig)?;
+        let maps = capture_before(at);
         let page = page_size.max(1);
         let mapping = mapping_addr.map(|a| (a, plan.mapping_len.div_ceil(page) * page));
         let guard = plan
             .steps
             .iter()
             .any(|st| st.purpose == Some(Purpose::GuardReserve));
+        let experiment = experiment_before(at);
+        let layout = Layout {
+            own: &own,
+            experiment: &experiment,
+            maps: maps.as_deref(),
+        };
+        let named = layout.what_at(addr);
+        let mut hit = maps
+            .as_deref()
+            .map(|m| signals::classify(m, addr, mapping, guard));
+        if let (Some(h), Some((what, name, _))) = (hit.as_mut(), &named) {
+            h.what = Some(*what);
+            h.name.clone_from(name);
+        }
+        // The step's own access is the touch of its own range; any other fault at the
+        // process's own pages comes from the code around the step (the lab's, the C
+        // library's), running after the step's system call returned.
+        let targeted = touch_range(plan, &seen, at).is_some_and(|(lo, hi)| lo <= addr && addr < hi);
+        // The step that took away the memory at the address (this one: its call returned).
+        let caused_by = (0..=at.min(plan.steps.len().saturating_sub(1)))
+            .rev()
+            .find(|&j| {
+                reach_of(plan, &seen, &returned, j, page_size)
+                    .is_some_and(|((lo, hi), removes)| removes && lo <= addr && addr < hi)
+            });
+        let gone_own = caused_by.is_some_and(|j| {
+            touched(j)
+                .iter()
+                .any(|t| t.what.own() && t.start <= addr && addr < t.end)
+        });
+        let own_hit = named.as_ref().is_some_and(|(w, _, _)| w.own()) || gone_own;
         Some(SignalDetail {
             code,
             addr,
             ptr_offset: mapping_addr.map(|m| addr.wrapping_sub(m) as i64),
-            hit: maps.map(|m| signals::classify(&m, addr, mapping, guard)),
+            hit,
+            in_lab_code: own_hit && !targeted,
+            caused_by: caused_by.filter(|_| own_hit && !targeted),
         })
     };
     let results: Vec<Option<(i64, i64)>> =
@@ -883,6 +1172,7 @@ pub(crate) fn build(
             answered_by: None,
             function: step.op.function(),
             ret: s.end.map(|e| e.0),
+            touched: if s.begun { touched(i) } else { Vec::new() },
         };
         match s.end {
             Some((ret, aux, e)) => {
@@ -897,8 +1187,15 @@ pub(crate) fn build(
                     rec.errno = Some(errno);
                     rec.code = Some(e);
                     if step.critical && outcome.is_none() {
+                        // The call that got the errno, as the witness saw it (a step may
+                        // make several: a read/write copy, an lseek then a write).
+                        let got_it = calls
+                            .into_iter()
+                            .flatten()
+                            .filter(|c| c.step == i && c.call.ret == -i64::from(e))
+                            .find_map(|c| Function::from_name(&c.call.name));
                         outcome = Some(Outcome::Errno {
-                            call: step.op.function(),
+                            call: got_it.unwrap_or(step.op.function()),
                             errno,
                         });
                     }
@@ -955,7 +1252,34 @@ pub(crate) fn build(
         steps.push(rec);
     }
 
+    // The signal detail names the step that caused a fault by its index in the plan: in the
+    // record, steps are counted among those that ran.
+    if let Some(Outcome::Signal {
+        detail: Some(d), ..
+    }) = outcome.as_mut()
+    {
+        d.caused_by = d
+            .caused_by
+            .and_then(|j| record_index.get(j).copied().flatten());
+    }
+    let clobbered = clobbered.and_then(|(i, addr, id)| {
+        let at = record_index.get(i).copied().flatten()?;
+        let rec = steps.get(at)?;
+        Some(Outcome::Clobbered {
+            step: at,
+            call: rec.call.clone(),
+            what: Landmark::from_u32(id).map_or(Region::Plan, Landmark::region),
+            addr,
+            bytes: rec
+                .touched
+                .iter()
+                .filter(|t| t.what.own())
+                .map(|t| t.end - t.start)
+                .sum(),
+        })
+    });
     let outcome = match exit {
+        _ if clobbered.is_some() => clobbered.unwrap_or(Outcome::Ok),
         Exit::Timeout => Outcome::Timeout {
             after_ms: plan.deadline.as_millis() as u64,
         },
@@ -963,7 +1287,12 @@ pub(crate) fn build(
             signal: SignalNo(sig),
             step: steps.len().saturating_sub(1),
             call: steps.last().map(|s| s.call.clone()).unwrap_or_default(),
-            detail: detail(sig),
+            detail: detail(sig).map(|mut d| {
+                d.caused_by = d
+                    .caused_by
+                    .and_then(|j| record_index.get(j).copied().flatten());
+                d
+            }),
         },
         _ => outcome.unwrap_or(Outcome::Ok),
     };
@@ -1005,9 +1334,80 @@ pub(crate) fn build(
         steps,
         outcome,
         maps,
+        own_regions: own,
+        file_size_after: None,
+        fs_free_bytes: None,
         elapsed_us,
         child_max_rss_kib: 0,
     }
+}
+
+/// The experiment's own mappings made before step `at`, most specific first: the mapping,
+/// the guard reservation around it, the others (reservations, neighbours, `existing`).
+fn experiment_ranges(plan: &Plan, seen: &[Seen], at: usize, page: u64) -> Vec<(u64, u64, Region)> {
+    let page = page.max(1);
+    let mut out: Vec<(u64, u64, Region)> = Vec::new();
+    for (j, st) in plan.steps.iter().enumerate().take(at) {
+        let Op::Map(MapOp::Mmap { length, .. }) = st.op else {
+            continue;
+        };
+        let Some((ret, _, 0)) = seen.get(j).and_then(|s| s.end) else {
+            continue;
+        };
+        let lo = ret as u64;
+        let hi = lo.saturating_add(length.div_ceil(page) * page);
+        let what = if Some(j) == plan.mapping_step {
+            Region::Mapping
+        } else if st.purpose == Some(Purpose::GuardReserve) {
+            Region::Guard
+        } else {
+            Region::Experiment
+        };
+        out.push((lo, hi, what));
+    }
+    out.sort_by_key(|r| match r.2 {
+        Region::Mapping => 0,
+        Region::Guard => 1,
+        _ => 2,
+    });
+    out
+}
+
+/// The bytes a touch step reads or writes, from the values its arguments had.
+fn touch_range(plan: &Plan, seen: &[Seen], i: usize) -> Option<(u64, u64)> {
+    let (addr, len) = match plan.steps.get(i)?.op {
+        Op::Touch(TouchOp::Byte { addr, .. }) => (addr, 1),
+        Op::Touch(TouchOp::WriteText { addr, text }) => (addr, text.len() as u64 + 1),
+        Op::Touch(TouchOp::ReadText { addr, len }) => (addr, len),
+        _ => return None,
+    };
+    let a = resolved(addr, seen)? as u64;
+    Some((a, a.saturating_add(len.max(1))))
+}
+
+/// What step `i` reached, and whether it took it away: the bytes a touch touched, or the
+/// whole pages a successful `munmap` removed or `MAP_FIXED` replaced.
+fn reach_of(
+    plan: &Plan,
+    seen: &[Seen],
+    returned: &[bool],
+    i: usize,
+    page: u64,
+) -> Option<((u64, u64), bool)> {
+    if let Some(r) = touch_range(plan, seen, i) {
+        return Some((r, false));
+    }
+    let succeeded = match seen.get(i)?.end {
+        Some((_, _, e)) => e == 0,
+        None => returned.get(i).copied().unwrap_or(false),
+    };
+    if !succeeded {
+        return None;
+    }
+    let (addr, len, _) =
+        ops::map::takes_away(&plan.steps.get(i)?.op, |v| resolved(v, seen).unwrap_or(0))?;
+    let page = page.max(1);
+    Some(((addr, addr.saturating_add(len.div_ceil(page) * page)), true))
 }
 
 /// The capabilities the process holds that could change this plan's answers.

@@ -16,6 +16,12 @@ pub struct SignalDetail {
     pub ptr_offset: Option<i64>,
     /// What was at `addr`, from the last `/proc/self/maps` the child captured.
     pub hit: Option<Hit>,
+    /// The fault came from the process's own code (the lab's, the C library's), not from the
+    /// step's own access: the address is none the step touched, and is the process's own.
+    pub in_lab_code: bool,
+    /// Index (in `steps`) of the step that took away the memory at `addr` (a `munmap`, an
+    /// `mmap` with `MAP_FIXED`), when one did.
+    pub caused_by: Option<usize>,
 }
 
 /// What a faulting address hit.
@@ -26,6 +32,13 @@ pub struct Hit {
     /// The `/proc/self/maps` line of the place, when something was mapped there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
+    /// What the place is, named (the lab's signal stack, its TLS, a library …), when the lab
+    /// can tell: see `regions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what: Option<super::regions::Region>,
+    /// The library's file name, when `what` is `library`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The kinds of place a fault can hit.
@@ -94,6 +107,8 @@ pub fn classify(maps: &str, addr: u64, mapping: Option<(u64, u64)>, guard: bool)
     Hit {
         kind,
         line: line.map(str::to_string),
+        what: None,
+        name: None,
     }
 }
 

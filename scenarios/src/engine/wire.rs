@@ -26,6 +26,12 @@ pub enum Kind {
     /// The child could not be traced: the stage in `ret` (0 `ptrace`, 1 `seccomp`), the errno
     /// in `errno`.
     Witness = 7,
+    /// One of the child's own regions, reported at its start: the landmark's id in `step`
+    /// (see `regions::Landmark`), its address in `ret`, its length in `aux`.
+    Landmark = 8,
+    /// The step just ended replaced or removed memory the child itself runs on (its plan,
+    /// its TLS …): the child stops here. The first byte hit in `ret`, the landmark in `aux`.
+    Clobbered = 9,
 }
 
 impl Kind {
@@ -38,6 +44,8 @@ impl Kind {
             5 => Kind::Faults,
             6 => Kind::Fault,
             7 => Kind::Witness,
+            8 => Kind::Landmark,
+            9 => Kind::Clobbered,
             _ => return None,
         })
     }

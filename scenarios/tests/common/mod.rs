@@ -23,6 +23,10 @@ pub fn describe(record: &Record) -> String {
             format!("signal {signal} at {function}")
         }
         Outcome::Timeout { .. } => "timeout".to_string(),
+        Outcome::Clobbered { step, .. } => {
+            let function = &record.run.steps[*step].function;
+            format!("clobbered at {function}")
+        }
     }
 }
 

@@ -183,8 +183,8 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             )]
         }
         Ok(record) => vec![Span::styled(
-            report::outcome_line_marked(
-                &record.run.outcome,
+            report::outcome_line_run(
+                &record.run,
                 lang,
                 report::Marks {
                     ok: app.glyphs.ok,
@@ -217,6 +217,9 @@ fn short_outcome(app: &App, record: &scenarios::Record) -> String {
         scenarios::Outcome::Signal { signal, .. } => format!("{} {signal}", g.signal),
         scenarios::Outcome::Timeout { .. } => {
             format!("{} {}", g.timeout, t(S::TimeoutWord, app.lang))
+        }
+        scenarios::Outcome::Clobbered { .. } => {
+            format!("{} {}", g.signal, t(S::ClobberedWord, app.lang))
         }
     }
 }

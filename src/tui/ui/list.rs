@@ -57,7 +57,7 @@ fn mark(app: &App, i: usize) -> (&'static str, Style) {
             Outcome::Ok if !rec.run.warnings.is_empty() => (g.warning, th.warning),
             Outcome::Ok => (g.ok, th.ok),
             Outcome::Errno { .. } => (g.errno, th.errno),
-            Outcome::Signal { .. } => (g.signal, th.signal),
+            Outcome::Signal { .. } | Outcome::Clobbered { .. } => (g.signal, th.signal),
             Outcome::Timeout { .. } => (g.timeout, th.timeout),
         },
     }

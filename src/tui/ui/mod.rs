@@ -693,7 +693,9 @@ pub fn outcome_style(app: &App, o: &scenarios::Outcome) -> Style {
     match o {
         scenarios::Outcome::Ok => app.theme.ok,
         scenarios::Outcome::Errno { .. } => app.theme.errno,
-        scenarios::Outcome::Signal { .. } => app.theme.signal,
+        scenarios::Outcome::Signal { .. } | scenarios::Outcome::Clobbered { .. } => {
+            app.theme.signal
+        }
         scenarios::Outcome::Timeout { .. } => app.theme.timeout,
     }
 }

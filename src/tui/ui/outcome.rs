@@ -50,6 +50,18 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             ));
         }
     }
+    // What the steps touched of the process's own pages.
+    if let Some(record) = app.record() {
+        for w in report::touched(record, lang) {
+            raw.push((
+                Line::from(Span::styled(
+                    format!("{} {w}", app.glyphs.warning),
+                    th.message,
+                )),
+                2,
+            ));
+        }
+    }
     if let Some(b) = call::blame_line(app) {
         raw.push((b, 2));
     }
@@ -193,11 +205,18 @@ fn maps_lines(app: &App, snaps: &[MapsSnapshot]) -> Vec<(Line<'static>, usize)> 
     raw
 }
 
-/// `Rule: …` from the lesson.
+/// `Rule: …`: after a run, why its outcome happened (`explain`); before, the lesson's rule.
 fn rule_line(app: &App) -> Line<'static> {
+    let lesson = app.lesson().rule.clone();
+    let text = match app.record() {
+        Some(record) => {
+            scenarios::explain::rule_line(app.scenario(), &record.run, &lesson, app.lang)
+        }
+        None => lesson,
+    };
     Line::from(vec![
         Span::styled(format!("{}: ", t(S::Rule, app.lang)), app.theme.heading),
-        Span::raw(app.lesson().rule.clone()),
+        Span::raw(text),
     ])
 }
 

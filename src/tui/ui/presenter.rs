@@ -81,6 +81,7 @@ fn big_word(app: &App) -> (&'static str, Style) {
                 th.big_signal,
             ),
             Outcome::Timeout { .. } => ("TIMEOUT", th.big_errno),
+            Outcome::Clobbered { .. } => ("CLOBBERED", th.big_signal),
         },
     };
     (word, style)

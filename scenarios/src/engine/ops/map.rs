@@ -162,6 +162,26 @@ pub(crate) fn reach(plan: &Plan) -> u64 {
     })
 }
 
+/// What a step takes away from the address space, as `(addr, length, replaces)`, given the
+/// value of its arguments: a `munmap` removes its range, an `mmap` with `MAP_FIXED` (without
+/// `MAP_FIXED_NOREPLACE`, which refuses instead) replaces it. Used by the child, to stop
+/// before running on memory it just lost, and by the record, to name what was there: one
+/// definition for both. Pure arithmetic, so the child may call it.
+pub(crate) fn takes_away(op: &Op, value: impl Fn(Val) -> i64) -> Option<(u64, u64, bool)> {
+    match *op {
+        Op::Map(MapOp::Munmap { addr, length, .. }) => Some((value(addr) as u64, length, false)),
+        Op::Map(MapOp::Mmap {
+            addr,
+            length,
+            flags,
+            ..
+        }) if flags & flags::MAP_FIXED != 0 && flags & flags::MAP_FIXED_NOREPLACE == 0 => {
+            Some((value(addr) as u64, length, true))
+        }
+        _ => None,
+    }
+}
+
 impl Family for MapOp {
     fn vals(&self) -> Vec<Val> {
         match *self {

@@ -281,8 +281,8 @@ pub fn explain(id: &str, lang: Lang) -> ExitCode {
     }
 }
 
-/// `mmap-lab c ID`.
-pub fn c_program(id: &str, sets: &[String], lang: Lang) -> ExitCode {
+/// `mmap-lab c ID [--minimal]`: the full program, or with `minimal` the shortest one.
+pub fn c_program(id: &str, sets: &[String], minimal: bool, lang: Lang) -> ExitCode {
     let scenario = match scenario(id, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -301,10 +301,12 @@ pub fn c_program(id: &str, sets: &[String], lang: Lang) -> ExitCode {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    output::finish(
-        &scenarios::cprog::program(scenario.id, &line, &plan, page, lang),
-        lang,
-    )
+    let write = if minimal {
+        scenarios::cprog::minimal
+    } else {
+        scenarios::cprog::program
+    };
+    output::finish(&write(scenario.id, &line, &plan, page, lang), lang)
 }
 
 fn to_json(record: &scenarios::Record) -> String {

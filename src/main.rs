@@ -72,6 +72,8 @@ enum Command {
         id: String,
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
+        #[arg(long)]
+        minimal: bool,
     },
     Man,
     Completions {
@@ -205,6 +207,7 @@ fn command_for(lang: Lang, keys: KeysHelp) -> clap::Command {
         .mut_subcommand("c", |c| {
             let c = c.about(t(S::HelpC, lang));
             let c = arg(c, "id", S::HelpId);
+            let c = arg(c, "minimal", S::HelpCMinimal);
             after_help(arg(c, "sets", S::HelpSet))
         })
         .mut_subcommand("man", |c| c.about(t(S::HelpMan, lang)))
@@ -400,7 +403,7 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Explain { id }) => cli::explain(&id, lang),
-        Some(Command::C { id, sets }) => cli::c_program(&id, &sets, lang),
+        Some(Command::C { id, sets, minimal }) => cli::c_program(&id, &sets, minimal, lang),
         // Written to memory first, then out through `output`: the generators panic or give
         // up on a failing writer.
         Some(Command::Man) => {

@@ -84,6 +84,7 @@ pub enum S {
     HelpRun,
     HelpExplain,
     HelpC,
+    HelpCMinimal,
     HelpId,
     HelpAll,
     HelpSet,
@@ -418,6 +419,12 @@ impl S {
             ),
             S::HelpExplain => ("Print a scenario's lesson", "打印一个场景的讲解"),
             S::HelpC => ("Print an equivalent C program", "打印一个等价的 C 程序"),
+            S::HelpCMinimal => (
+                "The shortest C program making the same calls (no harness, at most 60 lines, \
+                 for notes): same last line; where the lab reports a signal, it dies of it",
+                "打印做同样调用的最短 C 程序（没有测试框架，不超过 60 行，适合抄进笔记）：\
+                 最后一行相同；如果 mmap-lab 报告的是信号，程序就直接被它杀死",
+            ),
             S::HelpId => ("The scenario id (see `list`)", "场景 id（见 `list`）"),
             S::HelpAll => ("Run every scenario with its defaults", "用默认参数运行所有场景"),
             S::HelpSet => (

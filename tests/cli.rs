@@ -268,6 +268,83 @@ fn c_subcommand_prints_a_program() {
     assert!(text.contains("mmap("), "{text}");
 }
 
+/// The C comments of a program, in order.
+fn c_comments(c: &str) -> Vec<&str> {
+    c.split("/*")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("*/").map(|(body, _)| body))
+        .collect()
+}
+
+/// `mmap-lab c ID --minimal`: the short program, no helper of the full one, the same code in
+/// both languages with comments in the one asked for; the compile-and-run agreement is
+/// `scenarios/tests/c_agreement.rs`.
+#[test]
+fn c_minimal_prints_a_short_program_with_comments_in_the_language() {
+    let program = |extra: &[&str]| {
+        let out = lab()
+            .args(["c", "zero-length", "--minimal"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let en = program(&[]);
+    assert!(en.lines().count() <= 60, "{en}");
+    assert!(en.contains("int main(void)"), "{en}");
+    assert!(
+        en.contains("mmap(NULL, 0, PROT_READ, MAP_SHARED, fd0, 0)"),
+        "{en}"
+    );
+    assert!(en.contains("perror(\"mmap\")"), "{en}");
+    assert!(en.contains("mkdtemp("), "{en}");
+    for helper in ["begin(", "check_map(", "finish(", "on_signal"] {
+        assert!(!en.contains(helper), "{helper} in\n{en}");
+    }
+    assert!(en.is_ascii(), "{en}");
+
+    let zh = program(&["--lang", "zh"]);
+    let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let comments = c_comments(&zh);
+    assert!(!comments.is_empty(), "{zh}");
+    for body in comments {
+        assert!(chinese(body), "an English comment: /*{body}*/ in\n{zh}");
+    }
+    // Only the comments differ.
+    let code = |c: &str| {
+        c_comments(c)
+            .iter()
+            .fold(c.to_string(), |c, body| {
+                c.replace(&format!("/*{body}*/"), "")
+            })
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(code(&en), code(&zh));
+    // The full program is another, longer one.
+    let full = lab().args(["c", "zero-length"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&full.stdout).lines().count() > 60);
+}
+
+#[test]
+fn c_help_documents_minimal_in_both_languages() {
+    for (lang, word) in [("en", "shortest"), ("zh", "最短")] {
+        let out = lab()
+            .args(["--lang", lang, "c", "--help"])
+            .output()
+            .expect("runs");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("--minimal"), "{help}");
+        assert!(help.contains(word), "{help}");
+    }
+}
+
 /// As root the lab gets through MAP_LOCKED beyond RLIMIT_MEMLOCK; a normal user gets EAGAIN.
 /// Run the binary as `nobody` to see the unprivileged answer (skipped when not root or
 /// without `setpriv`).

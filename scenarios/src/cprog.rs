@@ -42,6 +42,9 @@ use crate::Lang;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
+mod minimal;
+pub use minimal::minimal;
+
 /// The program's fixed part, with its placeholders.
 const TEMPLATE: &str = include_str!("../assets/c/template.c");
 
@@ -258,6 +261,8 @@ struct Gen<'a> {
     convs: RefCell<Vec<(&'static str, String)>>,
     /// Template sections the steps use.
     needs: BTreeSet<&'static str>,
+    /// Writing the minimal program (see [`minimal`]) rather than the full one.
+    minimal: Option<minimal::Frame>,
 }
 
 /// Fences the step number of a `name = value;` line, dropped unless the step's result is read.
@@ -292,6 +297,7 @@ impl<'a> Gen<'a> {
             structural: RefCell::default(),
             convs: RefCell::default(),
             needs: BTreeSet::new(),
+            minimal: None,
         }
     }
 
@@ -311,9 +317,19 @@ impl<'a> Gen<'a> {
     }
 
     fn line(&mut self, s: &str) {
-        for _ in 0..self.indent {
-            self.out.push_str("    ");
+        let indent = "    ".repeat(self.indent);
+        // The minimal program's step comment goes after the step's first line when both fit
+        // in 100 columns, else on a line of its own above it.
+        if let Some(comment) = self.minimal.as_mut().and_then(|f| f.pending.take()) {
+            let joined = format!("{indent}{s} {comment}");
+            if !s.starts_with("/*") && text_width(&joined) <= 100 {
+                self.out.push_str(&joined);
+                self.out.push('\n');
+                return;
+            }
+            self.out.push_str(&format!("{indent}{comment}\n"));
         }
+        self.out.push_str(&indent);
         self.out.push_str(s);
         self.out.push('\n');
     }
@@ -501,6 +517,9 @@ impl<'a> Gen<'a> {
             return false;
         };
         let family = step.op.family();
+        if self.minimal.is_some() {
+            return self.minimal_step(i, mode);
+        }
         if !family.in_c_program() {
             return true;
         }
@@ -669,9 +688,84 @@ impl CStep<'_, '_> {
 
     /// `name = helper(args, CRITICAL);`: the call checked by the template's `helper` (`check`,
     /// `check_map`, …), its result kept in the step's variable if anything reads it.
+    ///
+    /// In the minimal program there are no helpers: the call itself, its result compared with
+    /// what the helper takes for a failure (`-1`, or `MAP_FAILED` for `check_map`).
     pub(crate) fn check(&mut self, helper: &'static str, args: &str) {
+        if self.minimal() {
+            let failed = if helper == "check_map" {
+                "MAP_FAILED"
+            } else {
+                "-1"
+            };
+            self.plain_check(args, failed);
+            return;
+        }
         let a = assign_marker(self.i);
         self.checked(&a, helper, args);
+    }
+
+    /// Whether this is the minimal program (`mmap-lab c ID --minimal`): no template, no
+    /// helpers, the calls as a student writes them. A family whose full C uses a template
+    /// helper writes its minimal form beside it.
+    pub(crate) fn minimal(&self) -> bool {
+        self.gen.minimal.is_some()
+    }
+
+    /// Minimal program: `type name = call;` (when a later step reads the result) and the test
+    /// of its result against `failed`, with what a failure does ([`CStep::on_failure`]).
+    pub(crate) fn plain_check(&mut self, call: &str, failed: &str) {
+        let on_failure = self.on_failure();
+        let tested = if self.gen.minimal_reads(self.i) {
+            let n = self.var();
+            let ty = match self.gen.ty(self.i) {
+                CType::Ptr => "char *",
+                CType::Int => "int ",
+                CType::Pid => "pid_t ",
+                CType::Pipe | CType::Wait | CType::Long => "long ",
+            };
+            self.line(&format!("{ty}{n} = {call};"));
+            n
+        } else if call.contains(" ? ") {
+            format!("({call})")
+        } else {
+            call.to_string()
+        };
+        self.if_line(&format!("{tested} == {failed}"), &on_failure);
+    }
+
+    /// Minimal program: `if (cond) then`, on one line if it fits in 100 columns.
+    pub(crate) fn if_line(&mut self, cond: &str, then: &str) {
+        self.gen.if_line(cond, then);
+    }
+
+    /// Minimal program: what a failure of this step does. `perror` names the function; a
+    /// critical failure then keeps its errno in `e` and ends the experiment (the forked child
+    /// leaves with it as exit status, for the parent's `waitpid`); an optional one is only
+    /// printed.
+    pub(crate) fn on_failure(&mut self) -> String {
+        let function = self
+            .gen
+            .plan
+            .steps
+            .get(self.i)
+            .map_or("", |s| s.op.function().name());
+        self.on_failure_of(function)
+    }
+
+    /// [`CStep::on_failure`], `perror` naming `function`.
+    pub(crate) fn on_failure_of(&mut self, function: &str) -> String {
+        let perror = format!("perror({});", c_string(function));
+        if !self.critical {
+            return perror;
+        }
+        match self.mode {
+            Mode::Child => format!("{{ e = errno; {perror} _exit(e); }}"),
+            Mode::Parent => {
+                let label = self.gen.failure_label();
+                format!("{{ e = errno; {perror} goto {label}; }}")
+            }
+        }
     }
 
     /// `helper(args, CRITICAL);`, the result not kept: for a step whose variable its call
@@ -688,6 +782,13 @@ impl CStep<'_, '_> {
 
     /// `name = value;` for a step that cannot fail, kept only if its result is read.
     pub(crate) fn value(&mut self, value: &str) {
+        if self.minimal() {
+            if self.gen.minimal_reads(self.i) {
+                let n = self.var();
+                self.line(&format!("long {n} = {value};"));
+            }
+            return;
+        }
         self.gen.value_line(self.i, value);
     }
 
@@ -1061,6 +1162,54 @@ mod tests {
             wrap_comment("read the file back: did the write reach it?", 100),
             vec!["/* read the file back: did the write reach it? */"]
         );
+    }
+
+    #[test]
+    fn minimal_programs_hold_the_same_code_in_both_languages() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for (id, plan) in sample_plans() {
+            let en = minimal(id, "--set a=b", &plan, 4096, Lang::En);
+            let zh = minimal(id, "--set a=b", &plan, 4096, Lang::Zh);
+            assert_eq!(code_only(&en), code_only(&zh), "{id}");
+            assert!(en.is_ascii(), "{id}: Chinese in the English program:\n{en}");
+            for body in comments(&zh) {
+                assert!(chinese(body), "{id}: an English comment: /*{body}*/");
+            }
+            for c in [&en, &zh] {
+                assert!(c.lines().count() <= 60, "{id}: too long:\n{c}");
+                assert!(c.contains("mmap-lab c "), "{c}");
+                assert!(c.contains("strerrorname_np(e)"), "{c}");
+                // No helper of the full program, no signal handler.
+                for helper in ["begin(", "check(", "check_map(", "finish(", "signal("] {
+                    assert!(!c.contains(helper), "{id}: {helper} in\n{c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_minimal_copy_is_the_course_notes_copy() {
+        let plan = plan_of("mmap-copy", &["copy_size=1M"]);
+        let c = minimal("mmap-copy", "--set copy_size=1M", &plan, 4096, Lang::Zh);
+        for part in [
+            "1. 对原始的文件进行内存映射",
+            "3. 把新文件的数据映射到内存中",
+            "4. 通过内存拷贝将第一个文件的内存数据拷贝到新的文件内存中",
+            "5. 释放资源",
+            "memcpy(d, s, n);",
+            "ftruncate(fd1, 1048576)",
+        ] {
+            assert!(c.contains(part), "{part} not in\n{c}");
+        }
+        // The benchmark's other copies and their descriptors are left out.
+        for left_out in [
+            "copy-read-write",
+            "copy_file_range",
+            "copy-file-range",
+            "计时",
+        ] {
+            assert!(!c.contains(left_out), "{left_out} in\n{c}");
+        }
     }
 
     #[test]

@@ -56,11 +56,61 @@ texts! {
         " Optional: a failure is printed, not the outcome.",
         "这一步是可选的：失败只会打印出来，不算作实验结果。"
     ),
+    /// Inside the block the forked child runs, in the minimal program.
+    CMinimalForkBlock => ("Only the child runs this block.", "只有子进程执行这个代码块。"),
     /// Inside the block the forked child runs.
     CForkBlock => (
         "Only the child runs this block; the parent goes on after it.",
         "只有子进程执行这个代码块；父进程跳过它，接着往下执行。"
     ),
+
+    // The minimal C program's frame (`mmap-lab c ID --minimal`).
+    /// Its header comment: the command line `{0}` that prints it, the page size `{1}`, the
+    /// program's name `{2}`.
+    CMinimalHead => (
+        "{0}: the calls only, for {1}-byte pages. Ends with the lab's outcome line, or dies of \
+         its signal. cc -Wall -Wextra -Werror {2}.c",
+        "{0}：只做实验的调用，按 {1} 字节的页计算。最后一行即 mmap-lab 的结果行，\
+         或被同一个信号杀死。cc -Wall -Wextra -Werror {2}.c"
+    ),
+    /// Above the temporary directory's creation.
+    CMinimalDir => (
+        "Our own fresh directory, under $TMPDIR.",
+        "本程序自己的新目录，建在 $TMPDIR 下。"
+    ),
+    /// Above the creation of file `{0}` of `{1}` bytes.
+    CMinimalFile => ("The experiment's file: {0} bytes of zeros.", "实验用的文件：{0} 字节，全是 0。"),
+    /// Above the descriptor opened to read file `{0}` back later.
+    CMinimalReopen => ("To read the file itself later.", "留着稍后直接读取文件本身。"),
+    /// Above the spare pages mapped before the experiment.
+    CMinimalRoom => (
+        "Spare pages of our own first, so that a call reaching past the mapping meets them, not \
+         the C library's memory.",
+        "先映射一些自己的备用页：越过映射末尾的调用碰到的是它们，而不是 C 库的内存。"
+    ),
+    /// Above the removal of the names.
+    CMinimalClean => (
+        "Remove the names now: descriptors and mappings keep the files; a signal leaves nothing.",
+        "现在就删掉文件名：描述符和映射会让文件继续存在，被信号杀死也不留下任何东西。"
+    ),
+    /// The mmap copy, as the course notes' question 8 puts it: map the source.
+    CCopyMapSource => (
+        "1. Map the source file (one window at a time).",
+        "1. 对原始的文件进行内存映射（每次映射一个窗口）。"
+    ),
+    /// The mmap copy: map the new file (created and extended by the steps before).
+    CCopyMapCopy => (
+        "3. Map the new file's data into memory (step 2, creating and extending it, came \
+         before the loop).",
+        "3. 把新文件的数据映射到内存中（第 2 步“创建并拓展新文件”在循环之前）。"
+    ),
+    /// The mmap copy: the copy itself.
+    CCopyMemcpy => (
+        "4. Copy the first file's memory into the new file's memory.",
+        "4. 通过内存拷贝将第一个文件的内存数据拷贝到新的文件内存中。"
+    ),
+    /// The mmap copy: unmap.
+    CCopyRelease => ("5. Release the resources.", "5. 释放资源。"),
 
     // Why the engine added a step (`Purpose`).
     /// [`Purpose::GuardReserve`].

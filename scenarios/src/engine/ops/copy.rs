@@ -171,6 +171,19 @@ impl Family for CopyOp {
     }
 
     fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+        if let (
+            true,
+            Self::Mmap {
+                src,
+                dst,
+                size,
+                window,
+            },
+        ) = (c.minimal(), self)
+        {
+            c_minimal_copy(c, *src, *dst, *size, *window);
+            return true;
+        }
         let (helper, x, y, rest, needs): (_, _, _, _, &[&'static str]) = match *self {
             Self::Mmap {
                 src,
@@ -230,12 +243,52 @@ impl Family for CopyOp {
         text.get(lang).to_string()
     }
 
+    /// The minimal program is the copy the course notes ask for: the other copies and the
+    /// comparison only time and check it.
+    fn in_minimal(&self) -> bool {
+        matches!(self, Self::Mmap { .. })
+    }
+
     fn scratch_len(&self) -> usize {
         match *self {
             Self::ReadWrite { buf_len, .. } => buf_len as usize,
             _ => 0,
         }
     }
+}
+
+/// The minimal program's copy, the program the course notes' question 8 asks for: a window at
+/// a time, map the source, map the new file (already created and extended), `memcpy`, unmap,
+/// each part under the notes' own words. Without `MAP_POPULATE` and the advice: a student's
+/// copy, not the benchmark's.
+fn c_minimal_copy(c: &mut CStep<'_, '_>, src: Val, dst: Val, size: u64, window: u64) {
+    let (src, dst) = (c.int(src), c.int(dst));
+    let (size, window) = (unsigned(size), unsigned(window));
+    let on_failure = c.on_failure();
+    c.line(&format!(
+        "for (long off = 0; off < {size}; off += {window}) {{"
+    ));
+    c.indent(1);
+    c.line(&format!(
+        "size_t n = {size} - off < {window} ? (size_t)({size} - off) : {window};"
+    ));
+    c.comment(Text::CCopyMapSource);
+    c.line(&format!(
+        "char *s = mmap(NULL, n, PROT_READ, MAP_SHARED, {src}, off);"
+    ));
+    c.if_line("s == MAP_FAILED", &on_failure);
+    c.comment(Text::CCopyMapCopy);
+    c.line(&format!(
+        "char *d = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, {dst}, off);"
+    ));
+    c.if_line("d == MAP_FAILED", &on_failure);
+    c.comment(Text::CCopyMemcpy);
+    c.line("memcpy(d, s, n);");
+    c.comment(Text::CCopyRelease);
+    c.line("munmap(s, n);");
+    c.line("munmap(d, n);");
+    c.indent(-1);
+    c.line("}");
 }
 
 /// Map `n` bytes of `fd` at `off`. `MAP_POPULATE` faults the pages in with one call instead

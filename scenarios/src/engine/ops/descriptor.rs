@@ -100,6 +100,55 @@ pub(crate) fn byte_text(b: i64) -> String {
     }
 }
 
+impl DescriptorOp {
+    /// The minimal program's form of the steps whose full C uses a helper of the template;
+    /// false for the others, whose call is the same in both programs.
+    fn c_minimal(&self, c: &mut CStep<'_, '_>) -> bool {
+        match self {
+            Self::Pipe => {
+                let n = c.var();
+                c.line(&format!("int {n}[2];"));
+                let on_failure = c.on_failure();
+                c.if_line(&format!("pipe({n}) == -1"), &on_failure);
+            }
+            Self::SealedMemfd { size } => {
+                let n = c.var();
+                c.line(&format!(
+                    "int {n} = memfd_create(\"mmap-lab\", MFD_ALLOW_SEALING);"
+                ));
+                let on_failure = c.on_failure();
+                let size = unsigned(*size);
+                c.if_line(
+                    &format!(
+                        "{n} == -1 || ftruncate({n}, {size}) == -1 || \
+                         fcntl({n}, F_ADD_SEALS, F_SEAL_WRITE) == -1"
+                    ),
+                    &on_failure,
+                );
+            }
+            // Through the descriptor opened before the names were removed: the file itself,
+            // not the mapping.
+            Self::ReadFileByte { path, offset } => {
+                let fd = c.reread_fd();
+                let byte = fd.replace("file", "byte");
+                c.line(&format!("unsigned char {byte} = 0;"));
+                let on_failure = c.on_failure_of("pread");
+                let offset = unsigned(*offset);
+                c.if_line(
+                    &format!("pread({fd}, &{byte}, 1, {offset}) == -1"),
+                    &on_failure,
+                );
+                let shown = path.to_string_lossy().replace(['"', '\\', '%'], "_");
+                c.line(&format!(
+                    "printf(\"{shown}[{offset}] = 0x%02x\\n\", {byte});"
+                ));
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
 impl Family for DescriptorOp {
     fn vals(&self) -> Vec<Val> {
         match *self {
@@ -229,6 +278,9 @@ impl Family for DescriptorOp {
     }
 
     fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+        if c.minimal() && self.c_minimal(c) {
+            return true;
+        }
         match self {
             Self::Open { path, flags } => {
                 let call = format!(
@@ -305,6 +357,14 @@ impl Family for DescriptorOp {
             Self::Open { .. } | Self::SealedMemfd { .. } => CType::Int,
             Self::Pipe => CType::Pipe,
             _ => CType::Long,
+        }
+    }
+
+    fn named_path(&self) -> Option<(String, bool)> {
+        match self {
+            Self::Open { path, .. } => Some((path.to_string_lossy().into_owned(), false)),
+            Self::ReadFileByte { path, .. } => Some((path.to_string_lossy().into_owned(), true)),
+            _ => None,
         }
     }
 

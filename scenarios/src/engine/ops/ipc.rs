@@ -37,6 +37,53 @@ pub enum IpcOp {
     },
 }
 
+impl IpcOp {
+    /// The minimal program's form of the steps whose full C uses a helper of the template
+    /// (with whether the process goes on after the step); `None` for the pipe's write, the
+    /// same call in both programs.
+    fn c_minimal(&self, c: &mut CStep<'_, '_>) -> Option<bool> {
+        match self {
+            Self::Fork => {
+                let n = c.var();
+                c.line(&format!("pid_t {n} = fork();"));
+                let on_failure = c.on_failure();
+                c.if_line(&format!("{n} == -1"), &on_failure);
+                c.trailing_comment(Text::CMinimalForkBlock);
+                c.line(&format!("if ({n} == 0) {{"));
+                c.indent(1);
+                // Die with the parent: a child left waiting on the pipe would never end.
+                c.line("prctl(PR_SET_PDEATHSIG, SIGKILL);");
+                c.child_steps();
+                c.indent(-1);
+                c.line("}");
+            }
+            Self::PipeRead { fd } => {
+                let fd = c.int(*fd);
+                c.plain_check(&format!("read({fd}, &(char){{0}}, 1)"), "-1");
+            }
+            Self::Exit => {
+                let end = c.end_here();
+                c.line(&end);
+                return Some(false);
+            }
+            Self::Waitpid { pid } => {
+                let pid = c.int(*pid);
+                let status = format!("status{}", c.var().trim_start_matches('r'));
+                c.line(&format!("int {status} = 0;"));
+                let on_failure = c.on_failure();
+                c.if_line(&format!("waitpid({pid}, &{status}, 0) == -1"), &on_failure);
+                // The child left with its errno as exit status: that is the outcome.
+                c.if_line(
+                    &format!("WIFEXITED({status}) && WEXITSTATUS({status}) != 0"),
+                    &format!("e = WEXITSTATUS({status});"),
+                );
+            }
+            Self::PipeWrite { .. } => return None,
+        }
+        Some(true)
+    }
+}
+
 impl Family for IpcOp {
     fn vals(&self) -> Vec<Val> {
         match *self {
@@ -123,6 +170,11 @@ impl Family for IpcOp {
     }
 
     fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+        if c.minimal() {
+            if let Some(goes_on) = self.c_minimal(c) {
+                return goes_on;
+            }
+        }
         match self {
             Self::Fork => {
                 c.keep();

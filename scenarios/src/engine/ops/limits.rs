@@ -98,6 +98,7 @@ impl Family for LimitOp {
                 let call = format!("setrlimit({}, &(struct rlimit){{{b}, {b}}})", limit.name());
                 c.check("check", &call);
             }
+            Self::ExhaustMapCount { page } if c.minimal() => c_minimal_exhaust(c, *page),
             Self::ExhaustMapCount { page } => {
                 c.check("check", &format!("exhaust_map_count({})", unsigned(*page)));
                 c.line("show_splits();");
@@ -113,6 +114,29 @@ impl Family for LimitOp {
             Self::ExhaustMapCount { .. } => Text::PurposeExhaustMapCount.get(lang).to_string(),
         }
     }
+}
+
+/// The minimal program's filling up to `vm.max_map_count`: the same reservation and the same
+/// splits as the engine's, the loop written out.
+fn c_minimal_exhaust(c: &mut CStep<'_, '_>, page: u64) {
+    let page = unsigned(page);
+    c.line("long limit = 65530, k = 1;");
+    c.line("FILE *max = fopen(\"/proc/sys/vm/max_map_count\", \"r\");");
+    c.line("if (max != NULL && fscanf(max, \"%ld\", &limit) != 1)");
+    c.line("    limit = 65530;");
+    c.line("if (max != NULL)");
+    c.line("    fclose(max);");
+    c.line(&format!(
+        "char *base = mmap(NULL, (size_t)(limit + 64) * {page}, PROT_NONE, \
+         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);"
+    ));
+    c.line(&format!(
+        "while (base != MAP_FAILED && k < limit + 64 && \
+         mprotect(base + k * {page}, {page}, PROT_READ) == 0)"
+    ));
+    c.line("    k += 2;");
+    let on_failure = c.on_failure();
+    c.if_line("base == MAP_FAILED || k < limit + 64", &on_failure);
 }
 
 /// Read a small decimal number from a file such as `/proc/sys/vm/max_map_count`.

@@ -182,6 +182,16 @@ pub(crate) fn takes_away(op: &Op, value: impl Fn(Val) -> i64) -> Option<(u64, u6
     }
 }
 
+/// Whether the plan's calls reach past its mapping's last page (a `munmap` longer than it):
+/// then what lies right above the mapping matters, and the minimal C program first maps
+/// spare pages of its own there, as the full program and the lab's process have memory of
+/// their own there.
+pub(crate) fn reaches_past(plan: &Plan, page: u64) -> bool {
+    let page = page.max(1);
+    plan.mapping_step.is_some()
+        && reach(plan) > plan.mapping_len.div_ceil(page).saturating_mul(page)
+}
+
 impl Family for MapOp {
     fn vals(&self) -> Vec<Val> {
         match *self {
@@ -527,6 +537,11 @@ impl Family for MapOp {
             Self::Maps => Text::OpMaps,
         };
         text.get(lang).to_string()
+    }
+
+    /// The capture of `/proc/self/maps` only shows what the calls did.
+    fn in_minimal(&self) -> bool {
+        !matches!(self, Self::Maps)
     }
 
     fn c_type(&self) -> CType {

@@ -157,6 +157,20 @@ pub(crate) trait Family {
     fn in_c_program(&self) -> bool {
         true
     }
+
+    /// The name this step opens in the experiment's directory, with whether it only reads
+    /// the file back (then the minimal program opens it before it removes the names).
+    fn named_path(&self) -> Option<(String, bool)> {
+        None
+    }
+
+    /// Whether the minimal C program (`mmap-lab c ID --minimal`) has this step: every step of
+    /// the full program but those that only show or time what happened (the
+    /// `/proc/self/maps` capture, the copy benchmark's other copies), which never decide the
+    /// outcome of a scenario's defaults or variants.
+    fn in_minimal(&self) -> bool {
+        self.in_c_program()
+    }
 }
 
 impl Op {

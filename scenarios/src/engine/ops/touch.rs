@@ -41,6 +41,45 @@ pub enum TouchOp {
     },
 }
 
+/// The byte at address `at` as C writes it: `ptr[8]`, or `*(char *)(expr)`.
+fn cell(at: &str) -> String {
+    match at.strip_prefix("ptr + ") {
+        Some(n) => format!("ptr[{n}]"),
+        None if at == "ptr" => "ptr[0]".to_string(),
+        // The address may be an expression (`p3 + 8`, `ptr - 1`): the cast must enclose it,
+        // or C would read `*(char *)ptr - 1` as `(*ptr) - 1`.
+        None => format!("*(char *)({at})"),
+    }
+}
+
+impl TouchOp {
+    /// The minimal program's form: the access itself, as a student writes it. A load prints
+    /// the byte (so that it really is read); a text read back is printed up to its length.
+    fn c_minimal(&self, c: &mut CStep<'_, '_>) {
+        match self {
+            Self::Byte { addr, write, value } => {
+                let cell = cell(&c.addr(*addr));
+                if *write {
+                    c.line(&format!("{cell} = {value:#04x};"));
+                    c.value(&format!("{value:#04x}"));
+                } else {
+                    c.line(&format!("printf(\"{cell} = %d\\n\", {cell});"));
+                }
+            }
+            Self::WriteText { addr, text } => {
+                let at = c.addr(*addr);
+                c.line(&format!("strcpy({at}, {});", c_string(text)));
+                c.value(&text.len().to_string());
+            }
+            Self::ReadText { addr, len } => {
+                let at = c.addr(*addr);
+                let len = (*len).min(MAX_PAYLOAD as u64);
+                c.line(&format!("printf(\"%.{len}s\\n\", {at});"));
+            }
+        }
+    }
+}
+
 impl Family for TouchOp {
     fn vals(&self) -> Vec<Val> {
         match *self {
@@ -64,14 +103,7 @@ impl Family for TouchOp {
     fn call(&self, names: &dyn ValueNames) -> Call {
         match self {
             Self::Byte { addr, write, value } => {
-                let at = names.addr(*addr);
-                let cell = match at.strip_prefix("ptr + ") {
-                    Some(n) => format!("ptr[{n}]"),
-                    None if at == "ptr" => "ptr[0]".to_string(),
-                    // The address may be an expression (`p3 + 8`, `ptr - 1`): the cast must
-                    // enclose it, or C would read `*(char *)ptr - 1` as `(*ptr) - 1`.
-                    None => format!("*(char *)({at})"),
-                };
+                let cell = cell(&names.addr(*addr));
                 let text = if *write {
                     format!("{cell} = {value:#04x}")
                 } else {
@@ -143,6 +175,10 @@ impl Family for TouchOp {
     }
 
     fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+        if c.minimal() {
+            self.c_minimal(c);
+            return true;
+        }
         match self {
             Self::Byte { addr, write, value } => {
                 let at = c.addr(*addr);

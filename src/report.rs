@@ -144,20 +144,24 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
             out.push(format!("{} {at}", t(S::CopyDiffers, lang)));
         }
     }
-    if let Some(tp) = run.throughput {
-        out.push(format!(
-            "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
-            t(S::Throughput, lang),
-            lang.pick(": ", "："),
-            tp.mmap,
-            tp.read_write,
-            tp.copy_file_range
-        ));
-    }
+    out.extend(throughput_line(record, lang));
     if run.privileged && privilege_matters(record) {
         out.push(t(S::PrivilegedNote, lang).to_string());
     }
     out
+}
+
+/// mmap-copy's speeds in one line (each method's median run), when the run measured them.
+pub fn throughput_line(record: &Record, lang: Lang) -> Option<String> {
+    let tp = record.run.throughput?;
+    Some(format!(
+        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+        t(S::Throughput, lang),
+        lang.pick(": ", "："),
+        tp.mmap,
+        tp.read_write,
+        tp.copy_file_range
+    ))
 }
 
 /// What the witness and the fault handler showed, one line each: a step the C library

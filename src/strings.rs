@@ -31,6 +31,7 @@ pub enum S {
     CopyIdentical,
     CopyDiffers,
     Throughput,
+    CopyChart,
     Child,
     NeedsTerminal,
     UnknownScenario,
@@ -299,6 +300,10 @@ impl S {
             ),
             S::CopyDiffers => ("the copy differs at byte", "副本与原文件不同，位置："),
             S::Throughput => ("Throughput (MiB/s)", "吞吐量（MiB/s）"),
+            S::CopyChart => (
+                "MiB/s, median of {n} runs · min–max",
+                "MiB/s，{n} 次运行的中位数 · 最小–最大",
+            ),
             S::Child => ("child", "子进程"),
             S::NeedsTerminal => (
                 "mmap-lab's interactive lab needs a terminal (stdin and stdout must be a TTY). \

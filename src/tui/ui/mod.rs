@@ -8,6 +8,7 @@
 //! - below that, a centred "too small" in the current language.
 
 mod call;
+mod chart;
 mod course;
 mod help;
 mod lesson;
@@ -165,14 +166,24 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             );
             let keys = app.view.keys.len() as u16;
             let big_map = if body.height >= 40 { 10 } else { 8 };
+            // mmap-copy's chart after a run: its rows, a row of text and the borders.
+            let outcome = if chart::wanted(app) {
+                (chart::ROWS + 3).max(6)
+            } else {
+                6
+            };
             let f = found(main.width.saturating_sub(2));
             let h = allocate(
                 main.height,
                 &[
                     (5, keys + 3),
-                    (4 + f, (calls + 3).min(12) + f),
+                    // The outcome pane keeps its rows: the call pane gives up its last ones.
+                    (
+                        (4 + f).min(main.height.saturating_sub(5 + 7 + outcome)),
+                        (calls + 3).min(12) + f,
+                    ),
                     (7, big_map),
-                    (6, 6),
+                    (outcome, outcome),
                 ],
                 &[1, 2, 0],
                 3,
@@ -195,13 +206,23 @@ pub fn areas(app: &App, area: Rect) -> Areas {
                 (keys + 2).min(11)
             };
             let f = found(main.width);
+            // mmap-copy's chart after a run: its rows and the top rule.
+            let bottom = if chart::wanted(app) {
+                chart::ROWS + 1
+            } else {
+                3
+            };
             let h = allocate(
                 main.height,
                 &[
                     (3, params_pref),
-                    (3 + f, (calls + 1).min(7) + f),
+                    // The bottom pane keeps its rows: the call pane gives up its last ones.
+                    (
+                        (3 + f).min(main.height.saturating_sub(3 + 4 + bottom)),
+                        (calls + 1).min(7) + f,
+                    ),
                     (4, 6),
-                    (3, 3),
+                    (bottom, bottom),
                 ],
                 &[1, 2, 0],
                 3,
@@ -344,8 +365,12 @@ fn section<'a>(app: &App, shape: Shape, title: Line<'a>, focused: bool) -> Block
 
 /// The frame of a focusable pane.
 fn pane_block(app: &App, shape: Shape, pane: Focus) -> Block<'static> {
-    let title = Line::from(format!(" {} ", pane_title(pane, app.lang)));
-    let block = section(app, shape, title, app.focus == pane);
+    let title = match chart::caption(app).filter(|_| pane == Focus::Outcome) {
+        // mmap-copy's chart has no row of its own for what its bars mean.
+        Some(caption) => format!(" {} · {caption} ", pane_title(pane, app.lang)),
+        None => format!(" {} ", pane_title(pane, app.lang)),
+    };
+    let block = section(app, shape, Line::from(title), app.focus == pane);
     // In the compact layout the list sits left of a vertical rule.
     if pane == Focus::List && shape == Shape::Compact {
         return block.borders(Borders::TOP | Borders::RIGHT);

@@ -179,6 +179,7 @@ pub enum S {
     CmdCopy,
     CmdQuit,
     CmdClose,
+    CmdEscape,
     CmdApply,
     CmdCancel,
     CmdErase,
@@ -547,6 +548,10 @@ impl S {
             S::CmdHelp => ("help", "帮助"),
             S::CmdCopy => ("copy the run", "复制运行结果"),
             S::CmdQuit => ("quit", "退出"),
+            S::CmdEscape => (
+                "close the help or the editor (never quits)",
+                "关闭帮助或编辑框（不会退出）",
+            ),
             S::CmdClose => ("close", "关闭"),
             S::CmdApply => ("apply", "确定"),
             S::CmdCancel => ("cancel", "取消"),

@@ -412,7 +412,8 @@ fn ascii_stand_in(symbol: &str) -> Option<&'static str> {
         "←" => "<",
         "↑" => "^",
         "↓" => "v",
-        "⇄" | "↔" => "=",
+        // Not `=`: "English = 中文" reads as if the two were the same.
+        "⇄" | "↔" => "/",
         "—" | "–" | "─" => "-",
         "×" => "x",
         "“" | "”" => "\"",
@@ -669,6 +670,27 @@ fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
         .render(r, buf);
 }
 
+/// Make room for an overlay (the help, the picker) at `r`: blank it in the theme's colours,
+/// and blank a wide character just left of it. Such a character's right half lies under the
+/// overlay's left border; the terminal would draw it whole over the border (ratatui skips
+/// the cell behind a wide character), and the border would vanish where Chinese text is
+/// behind the box.
+pub fn clear_for_overlay(app: &App, r: Rect, buf: &mut Buffer) {
+    use ratatui::widgets::Clear;
+    Clear.render(r, buf);
+    // Clear resets the cells to the terminal's colours: paint the theme's again.
+    buf.set_style(r, app.theme.text);
+    if r.x == 0 {
+        return;
+    }
+    for y in r.top()..r.bottom() {
+        let cell = &mut buf[(r.x - 1, y)];
+        if text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 /// The style of an outcome, by kind.
 pub fn outcome_style(app: &App, o: &scenarios::Outcome) -> Style {
     match o {
@@ -726,6 +748,19 @@ mod tests {
             [2, 2, 1]
         );
         assert_eq!(allocate(0, &[(2, 5)], &[0], 0), [0]);
+    }
+
+    #[test]
+    fn an_overlay_blanks_the_wide_character_behind_its_left_border() {
+        let app = crate::tui::app::test_app("unaligned-offset");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 2));
+        // "映" takes cells 2 and 3; the overlay starts at 3.
+        buf.set_string(0, 0, "ab映射", Style::default());
+        buf.set_string(0, 1, "abcdef", Style::default());
+        clear_for_overlay(&app, Rect::new(3, 0, 5, 2), &mut buf);
+        assert_eq!(buf[(2, 0)].symbol(), " ", "the wide character is gone");
+        assert_eq!(buf[(2, 1)].symbol(), "c", "narrow ones stay");
+        assert_eq!(buf[(1, 0)].symbol(), "b");
     }
 
     #[test]

@@ -55,8 +55,9 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
     }
     let _ = writeln!(
         out,
-        "\n{}: {} (`sysconf(_SC_PAGESIZE)`)\n",
+        "\n{}{}{} (`sysconf(_SC_PAGESIZE)`)\n",
         t(S::PageSize, lang),
+        lang.pick(": ", "："),
         run.page_size
     );
 
@@ -100,7 +101,13 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
         "**{}**\n",
         report::outcome_line_marked(&run.outcome, lang, Marks::UNICODE)
     );
-    let _ = writeln!(out, "{}: {}\n", t(S::Rule, lang), lesson.rule);
+    let _ = writeln!(
+        out,
+        "{}{}{}\n",
+        t(S::Rule, lang),
+        lang.pick(": ", "："),
+        lesson.rule
+    );
 
     let findings = report::findings(record, lang);
     if !findings.is_empty() {
@@ -127,11 +134,12 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
 
     let _ = writeln!(
         out,
-        "<sub>{}{}mmap-lab {} · {}: {} · `mmap-lab run {}`</sub>",
+        "<sub>{}{}mmap-lab {} · {}{}{} · `mmap-lab run {}`</sub>",
         t(S::MdProducedBy, lang),
         lang.pick(" ", ""),
         env!("CARGO_PKG_VERSION"),
         t(S::Elapsed, lang),
+        lang.pick(": ", "："),
         report::duration_text(run.elapsed_us.saturating_mul(1000)),
         scenario.id
     );

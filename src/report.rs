@@ -14,6 +14,10 @@ pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
     let Some(n) = params.number(key) else {
         return (symbolic, String::new(), String::new());
     };
+    // A count (copy_runs) reads as it is: no hex, no unit.
+    if matches!(key.kind(), KeyKind::Number { .. }) && !BYTE_KEYS.contains(&key) {
+        return (symbolic, String::new(), String::new());
+    }
     let hex = if n < 0 {
         format!("-{:#x}", n.unsigned_abs())
     } else {
@@ -24,6 +28,17 @@ pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
         _ => n.to_string(),
     };
     (symbolic, hex, dec)
+}
+
+/// [`param_line`] for the TUI's form: a byte count's last column is its size in units
+/// (`64 MiB`, `4 KiB`), where the report has its own column of [`value_text`].
+pub fn form_line(params: &Params, key: Key) -> (String, String, String) {
+    let (symbolic, hex, dec) = param_line(params, key);
+    let units = params
+        .number(key)
+        .filter(|_| BYTE_KEYS.contains(&key))
+        .and_then(bytes_text);
+    (symbolic, hex, units.unwrap_or(dec))
 }
 
 /// The marks before an outcome: success, errno, signal, timeout.
@@ -248,11 +263,17 @@ pub fn record_text_fit(
     let _ = writeln!(out, "{} · {}", scenario.id, lesson.title);
     let _ = writeln!(
         out,
-        "{}: {} (sysconf(_SC_PAGESIZE))",
+        "{}{}{} (sysconf(_SC_PAGESIZE))",
         t(S::PageSize, lang),
+        lang.pick(": ", "："),
         run.page_size
     );
     if let Some(line) = strings::ran_on(run, lang) {
+        // A long kernel release and the capabilities of root make it wider than a terminal.
+        let line = match width {
+            Some(w) => wrap_text(&line, w, 2),
+            None => line,
+        };
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out);
@@ -277,7 +298,11 @@ pub fn record_text_fit(
     let _ = writeln!(
         out,
         "\n{}",
-        prose(format!("{}: {outcome}", t(S::Outcome, lang)))
+        prose(format!(
+            "{}{}{outcome}",
+            t(S::Outcome, lang),
+            lang.pick(": ", "：")
+        ))
     );
     for w in warned {
         let _ = writeln!(out, "{}", prose(format!("  ⚠ {w}")));
@@ -288,12 +313,18 @@ pub fn record_text_fit(
     let _ = writeln!(
         out,
         "{}",
-        prose(format!("{}: {}", t(S::Rule, lang), lesson.rule))
+        prose(format!(
+            "{}{}{}",
+            t(S::Rule, lang),
+            lang.pick(": ", "："),
+            lesson.rule
+        ))
     );
     let _ = writeln!(
         out,
-        "{}: {}",
+        "{}{}{}",
         t(S::Elapsed, lang),
+        lang.pick(": ", "："),
         duration_text(run.elapsed_us.saturating_mul(1000))
     );
     for snap in &run.maps {
@@ -354,9 +385,16 @@ pub const BYTE_KEYS: &[Key] = &[
     Key::Offset,
     Key::MunmapShift,
     Key::MunmapLength,
+    Key::MprotectShift,
+    Key::MprotectLength,
+    Key::MsyncShift,
+    Key::MsyncLength,
+    Key::MadviseLength,
+    Key::NewLength,
     Key::RlimitAs,
     Key::RlimitData,
     Key::RlimitMemlock,
+    Key::TruncateTo,
     Key::CopySize,
     Key::Window,
 ];
@@ -370,6 +408,15 @@ pub fn value_text(params: &Params, key: Key) -> String {
             None => symbolic,
         },
         _ => symbolic,
+    }
+}
+
+/// `67108864 (64 MiB)`: a byte count as the kernel takes it, then in units when it is 1 KiB
+/// or more (`4000` stays `4000`).
+pub fn with_units(n: i128) -> String {
+    match bytes_text(n) {
+        Some(human) => format!("{n} ({human})"),
+        None => n.to_string(),
     }
 }
 

@@ -571,7 +571,8 @@ impl S {
             ),
             S::PressE => ("press e to type a value", "按 e 输入数值"),
             S::LookAt => ("look at", "请看"),
-            S::Fixed => ("fixed", "固定"),
+            // Not "constant": this scenario keeps the knob at its value (playground frees it).
+            S::Fixed => ("(fixed here) ", "（本场景固定）"),
             S::ThemeDark => ("dark", "深色"),
             S::ThemeLight => ("light", "浅色"),
             S::ThemeMono => ("mono", "单色"),
@@ -942,16 +943,28 @@ pub fn running_for(elapsed_ms: u128, lang: Lang) -> String {
 /// The file's size in the page map: `file 100 B = 1 page` (pages from the offset).
 pub fn file_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("{bytes} B from the offset = {pages} page(s)"),
-        Lang::Zh => format!("从偏移起 {bytes} 字节 = {pages} 页"),
+        Lang::En => format!(
+            "{} B from the offset = {pages} page(s)",
+            crate::report::with_units(bytes.into())
+        ),
+        Lang::Zh => format!(
+            "从偏移起 {} 字节 = {pages} 页",
+            crate::report::with_units(bytes.into())
+        ),
     }
 }
 
 /// The mapping's size in the page map.
 pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("length {bytes} → {pages} page(s)"),
-        Lang::Zh => format!("长度 {bytes} → {pages} 页"),
+        Lang::En => format!(
+            "length {} → {pages} page(s)",
+            crate::report::with_units(bytes.into())
+        ),
+        Lang::Zh => format!(
+            "长度 {} → {pages} 页",
+            crate::report::with_units(bytes.into())
+        ),
     }
 }
 

@@ -310,8 +310,9 @@ impl Widget for PageMapWidget<'_> {
                     if let Some(pages) = map.file_pages() {
                         if let Backing::File { bytes } = map.backing {
                             notes.push(format!(
-                                "{}: {}",
+                                "{}{}{}",
                                 t(S::PmFile, self.lang),
+                                self.lang.pick(": ", "："),
                                 strings::file_extent(bytes, pages, self.lang)
                             ));
                         }
@@ -322,7 +323,8 @@ impl Widget for PageMapWidget<'_> {
                         t(S::PmMapping, self.lang)
                     };
                     notes.push(format!(
-                        "{what}: {}",
+                        "{what}{}{}",
+                        self.lang.pick(": ", "："),
                         strings::map_extent(map.length, map.map_pages(), self.lang)
                     ));
                     if map.offset.rem_euclid(map.page as i64) != 0 {

@@ -412,7 +412,7 @@ pub fn value_text(params: &Params, key: Key) -> String {
 }
 
 /// `67108864 (64 MiB)`: a byte count as the kernel takes it, then in units when it is 1 KiB
-/// or more (`4000` stays `4000`).
+/// or more (`1000` stays `1000`).
 pub fn with_units(n: i128) -> String {
     match bytes_text(n) {
         Some(human) => format!("{n} ({human})"),
@@ -670,5 +670,44 @@ pub fn maps_heading(after: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("{} {after}:", t(S::MapsAfter, lang)),
         Lang::Zh => format!("{after} {}", t(S::MapsAfter, lang)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_counts_read_in_binary_units_beside_the_raw_number() {
+        assert_eq!(bytes_text(64 << 20).as_deref(), Some("64 MiB"));
+        assert_eq!(bytes_text(1536).as_deref(), Some("1.5 KiB"));
+        assert_eq!(bytes_text(-4096).as_deref(), Some("-4 KiB"));
+        assert_eq!(bytes_text(1 << 30).as_deref(), Some("1 GiB"));
+        assert_eq!(bytes_text(1000), None, "below 1 KiB the number says it all");
+        assert_eq!(with_units(67_108_864), "67108864 (64 MiB)");
+        assert_eq!(with_units(4000), "4000 (3.9 KiB)");
+        assert_eq!(with_units(1000), "1000");
+    }
+
+    #[test]
+    fn durations_take_the_unit_that_keeps_them_short() {
+        assert_eq!(duration_text(4_605_970_000), "4.61 s");
+        assert_eq!(duration_text(468_000_000), "468 ms");
+        assert_eq!(duration_text(93_000), "93 µs");
+        assert_eq!(duration_text(12), "12 ns");
+    }
+
+    #[test]
+    fn the_form_shows_a_size_in_units_and_a_count_as_it_is() {
+        let mut p = Params::base(4096);
+        p.copy_size = 64 << 20;
+        assert_eq!(form_line(&p, Key::CopySize).2, "64 MiB");
+        assert_eq!(form_line(&p, Key::CopySize).1, "0x4000000");
+        assert_eq!(
+            form_line(&p, Key::CopyRuns),
+            ("5".to_string(), String::new(), String::new())
+        );
+        // Flags keep their number in the last column.
+        assert_eq!(form_line(&p, Key::Prot).2, "3");
     }
 }

@@ -627,7 +627,8 @@ pub fn t(s: S, lang: Lang) -> &'static str {
 /// A topic's name.
 pub fn topic(topic: Topic, lang: Lang) -> &'static str {
     let (en, zh) = match topic {
-        Topic::Arguments => ("Arguments", "参数"),
+        // Not 参数: that is the parameter pane's name beside it.
+        Topic::Arguments => ("Arguments", "调用的实参"),
         Topic::TheFile => ("The file behind", "映射背后的文件"),
         Topic::Uses => ("Putting it to work", "实际应用"),
         Topic::Beyond => ("Beyond the notes", "课程笔记之外"),

@@ -16,10 +16,16 @@ fn main() {
 
 /// A recorded run of `out-of-bounds` (SIGBUS), from the test fixtures.
 const RECORD: &str = include_str!("../tests/fixtures/out-of-bounds--length-8192.json");
+/// A recorded run of `mmap-copy`: the outcome pane draws its bar chart.
+const COPY_RECORD: &str = include_str!("../tests/fixtures/mmap-copy.json");
 
 fn options(lang: Lang) -> Options {
+    options_for("out-of-bounds", lang)
+}
+
+fn options_for(id: &str, lang: Lang) -> Options {
     Options {
-        scenario: Some("out-of-bounds".to_string()),
+        scenario: Some(id.to_string()),
         lang,
         presenter: false,
         theme: Some(ThemeName::Dark),
@@ -32,6 +38,7 @@ fn options(lang: Lang) -> Options {
 fn app_after_run(lang: Lang, (w, h): (u16, u16)) -> App {
     let mut app = App::new(&options(lang), 4096, (w, h));
     let record: Record = serde_json::from_str(RECORD).expect("fixture");
+    // The knob that makes the fixture's run: length 8192 (three pages down the form).
     app.apply(Action::NextPane);
     app.apply(Action::Down);
     app.apply(Action::Down);
@@ -66,11 +73,27 @@ fn full_frame_chinese_200x60(bencher: divan::Bencher) {
     bencher.bench_local(|| frame(&app, area, &mut buf));
 }
 
-#[divan::bench]
-fn presenter_200x60(bencher: divan::Bencher) {
-    let mut app = app_after_run(Lang::En, (200, 60));
+#[divan::bench(args = [(200, 60), (80, 24)])]
+fn presenter(bencher: divan::Bencher, (w, h): (u16, u16)) {
+    let mut app = app_after_run(Lang::En, (w, h));
     app.apply(Action::TogglePresenter);
-    let area = Rect::new(0, 0, 200, 60);
+    let area = Rect::new(0, 0, w, h);
+    let mut buf = Buffer::empty(area);
+    bencher.bench_local(|| frame(&app, area, &mut buf));
+}
+
+/// mmap-copy after its run, with the bar chart of its three speeds in the outcome pane.
+#[divan::bench(args = [(200, 60), (80, 24)])]
+fn copy_chart(bencher: divan::Bencher, (w, h): (u16, u16)) {
+    let mut app = App::new(&options_for("mmap-copy", Lang::Zh), 4096, (w, h));
+    let record: Record = serde_json::from_str(COPY_RECORD).expect("fixture");
+    if let Effect::StartRun(req) = app.apply(Action::Run) {
+        app.handle(AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Ok(Box::new(record)),
+        });
+    }
+    let area = Rect::new(0, 0, w, h);
     let mut buf = Buffer::empty(area);
     bencher.bench_local(|| frame(&app, area, &mut buf));
 }

@@ -55,8 +55,9 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
     }
     let _ = writeln!(
         out,
-        "\n{}: {} (`sysconf(_SC_PAGESIZE)`)\n",
+        "\n{}{}{} (`sysconf(_SC_PAGESIZE)`)\n",
         t(S::PageSize, lang),
+        lang.pick(": ", "："),
         run.page_size
     );
 
@@ -102,8 +103,9 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
     );
     let _ = writeln!(
         out,
-        "{}: {}\n",
+        "{}{}{}\n",
         t(S::Rule, lang),
+        lang.pick(": ", "："),
         scenarios::explain::rule_line(scenario, run, &lesson.rule, lang)
     );
 
@@ -132,11 +134,12 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
 
     let _ = writeln!(
         out,
-        "<sub>{}{}mmap-lab {} · {}: {} · `mmap-lab run {}`</sub>",
+        "<sub>{}{}mmap-lab {} · {}{}{} · `mmap-lab run {}`</sub>",
         t(S::MdProducedBy, lang),
         lang.pick(" ", ""),
         env!("CARGO_PKG_VERSION"),
         t(S::Elapsed, lang),
+        lang.pick(": ", "："),
         report::duration_text(run.elapsed_us.saturating_mul(1000)),
         scenario.id
     );

@@ -14,6 +14,10 @@ pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
     let Some(n) = params.number(key) else {
         return (symbolic, String::new(), String::new());
     };
+    // A count (copy_runs) reads as it is: no hex, no unit.
+    if matches!(key.kind(), KeyKind::Number { .. }) && !BYTE_KEYS.contains(&key) {
+        return (symbolic, String::new(), String::new());
+    }
     let hex = if n < 0 {
         format!("-{:#x}", n.unsigned_abs())
     } else {
@@ -24,6 +28,17 @@ pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
         _ => n.to_string(),
     };
     (symbolic, hex, dec)
+}
+
+/// [`param_line`] for the TUI's form: a byte count's last column is its size in units
+/// (`64 MiB`, `4 KiB`), where the report has its own column of [`value_text`].
+pub fn form_line(params: &Params, key: Key) -> (String, String, String) {
+    let (symbolic, hex, dec) = param_line(params, key);
+    let units = params
+        .number(key)
+        .filter(|_| BYTE_KEYS.contains(&key))
+        .and_then(bytes_text);
+    (symbolic, hex, units.unwrap_or(dec))
 }
 
 /// The marks before an outcome: success, errno, signal, timeout.
@@ -202,20 +217,24 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
             out.push(format!("{} {at}", t(S::CopyDiffers, lang)));
         }
     }
-    if let Some(tp) = run.throughput {
-        out.push(format!(
-            "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
-            t(S::Throughput, lang),
-            lang.pick(": ", "："),
-            tp.mmap,
-            tp.read_write,
-            tp.copy_file_range
-        ));
-    }
+    out.extend(throughput_line(record, lang));
     if run.privileged && privilege_matters(record) {
         out.push(t(S::PrivilegedNote, lang).to_string());
     }
     out
+}
+
+/// mmap-copy's speeds in one line (each method's median run), when the run measured them.
+pub fn throughput_line(record: &Record, lang: Lang) -> Option<String> {
+    let tp = record.run.throughput?;
+    Some(format!(
+        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+        t(S::Throughput, lang),
+        lang.pick(": ", "："),
+        tp.mmap,
+        tp.read_write,
+        tp.copy_file_range
+    ))
 }
 
 /// What the witness and the fault handler showed, one line each: a step the C library
@@ -302,11 +321,17 @@ pub fn record_text_fit(
     let _ = writeln!(out, "{} · {}", scenario.id, lesson.title);
     let _ = writeln!(
         out,
-        "{}: {} (sysconf(_SC_PAGESIZE))",
+        "{}{}{} (sysconf(_SC_PAGESIZE))",
         t(S::PageSize, lang),
+        lang.pick(": ", "："),
         run.page_size
     );
     if let Some(line) = strings::ran_on(run, lang) {
+        // A long kernel release and the capabilities of root make it wider than a terminal.
+        let line = match width {
+            Some(w) => wrap_text(&line, w, 2),
+            None => line,
+        };
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out);
@@ -331,7 +356,11 @@ pub fn record_text_fit(
     let _ = writeln!(
         out,
         "\n{}",
-        prose(format!("{}: {outcome}", t(S::Outcome, lang)))
+        prose(format!(
+            "{}{}{outcome}",
+            t(S::Outcome, lang),
+            lang.pick(": ", "：")
+        ))
     );
     for w in warned {
         let _ = writeln!(out, "{}", prose(format!("  ⚠ {w}")));
@@ -346,15 +375,17 @@ pub fn record_text_fit(
         out,
         "{}",
         prose(format!(
-            "{}: {}",
+            "{}{}{}",
             t(S::Rule, lang),
+            lang.pick(": ", "："),
             scenarios::explain::rule_line(scenario, run, &lesson.rule, lang)
         ))
     );
     let _ = writeln!(
         out,
-        "{}: {}",
+        "{}{}{}",
         t(S::Elapsed, lang),
+        lang.pick(": ", "："),
         duration_text(run.elapsed_us.saturating_mul(1000))
     );
     for snap in &run.maps {
@@ -415,9 +446,16 @@ pub const BYTE_KEYS: &[Key] = &[
     Key::Offset,
     Key::MunmapShift,
     Key::MunmapLength,
+    Key::MprotectShift,
+    Key::MprotectLength,
+    Key::MsyncShift,
+    Key::MsyncLength,
+    Key::MadviseLength,
+    Key::NewLength,
     Key::RlimitAs,
     Key::RlimitData,
     Key::RlimitMemlock,
+    Key::TruncateTo,
     Key::CopySize,
     Key::Window,
 ];
@@ -431,6 +469,15 @@ pub fn value_text(params: &Params, key: Key) -> String {
             None => symbolic,
         },
         _ => symbolic,
+    }
+}
+
+/// `67108864 (64 MiB)`: a byte count as the kernel takes it, then in units when it is 1 KiB
+/// or more (`1000` stays `1000`).
+pub fn with_units(n: i128) -> String {
+    match bytes_text(n) {
+        Some(human) => format!("{n} ({human})"),
+        None => n.to_string(),
     }
 }
 
@@ -684,5 +731,44 @@ pub fn maps_heading(after: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("{} {after}:", t(S::MapsAfter, lang)),
         Lang::Zh => format!("{after} {}", t(S::MapsAfter, lang)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_counts_read_in_binary_units_beside_the_raw_number() {
+        assert_eq!(bytes_text(64 << 20).as_deref(), Some("64 MiB"));
+        assert_eq!(bytes_text(1536).as_deref(), Some("1.5 KiB"));
+        assert_eq!(bytes_text(-4096).as_deref(), Some("-4 KiB"));
+        assert_eq!(bytes_text(1 << 30).as_deref(), Some("1 GiB"));
+        assert_eq!(bytes_text(1000), None, "below 1 KiB the number says it all");
+        assert_eq!(with_units(67_108_864), "67108864 (64 MiB)");
+        assert_eq!(with_units(4000), "4000 (3.9 KiB)");
+        assert_eq!(with_units(1000), "1000");
+    }
+
+    #[test]
+    fn durations_take_the_unit_that_keeps_them_short() {
+        assert_eq!(duration_text(4_605_970_000), "4.61 s");
+        assert_eq!(duration_text(468_000_000), "468 ms");
+        assert_eq!(duration_text(93_000), "93 µs");
+        assert_eq!(duration_text(12), "12 ns");
+    }
+
+    #[test]
+    fn the_form_shows_a_size_in_units_and_a_count_as_it_is() {
+        let mut p = Params::base(4096);
+        p.copy_size = 64 << 20;
+        assert_eq!(form_line(&p, Key::CopySize).2, "64 MiB");
+        assert_eq!(form_line(&p, Key::CopySize).1, "0x4000000");
+        assert_eq!(
+            form_line(&p, Key::CopyRuns),
+            ("5".to_string(), String::new(), String::new())
+        );
+        // Flags keep their number in the last column.
+        assert_eq!(form_line(&p, Key::Prot).2, "3");
     }
 }

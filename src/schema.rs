@@ -128,9 +128,13 @@ pub struct RunRecord {
     /// `CAP_IPC_LOCK` changes the kernel's answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locks_memory: Option<bool>,
-    /// MiB per second of each way of copying the same file in the same run (`mmap-copy`).
+    /// MiB per second of each way of copying the same file in the same run (`mmap-copy`):
+    /// the median of its runs (`copy_runs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput_mib_s: Option<Throughput>,
+    /// MiB per second of every run of each way of copying, in the order run (`mmap-copy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput_runs_mib_s: Option<ThroughputRuns>,
     /// Wall time of the experiment's child, in microseconds.
     pub elapsed_us: u64,
     /// The child's peak resident memory in KiB (`wait4`'s `ru_maxrss`).
@@ -177,9 +181,12 @@ pub struct Step {
     /// `guard-release`, `check-file`, `existing`, `exhaust-map-count`, `copy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// How long a timed step took, in nanoseconds.
+    /// How long a timed step took, in nanoseconds (a step run several times: its median run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nanos: Option<u64>,
+    /// Each run's nanoseconds, in order, for a timed step run several times (`copy_runs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_nanos: Option<Vec<u64>>,
     /// The function called (`open`, `mmap`, `munmap`, `load`, `store`, `fork`, …).
     pub function: String,
     /// The raw return value, when the step finished.
@@ -425,7 +432,7 @@ pub struct FileCheck {
     pub reached_file: bool,
 }
 
-/// MiB per second of each copy in `mmap-copy`.
+/// MiB per second of each copy in `mmap-copy`: the median of its runs.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Throughput {
@@ -435,6 +442,18 @@ pub struct Throughput {
     pub read_write: f64,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: f64,
+}
+
+/// MiB per second of each run of each copy in `mmap-copy`, in the order run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThroughputRuns {
+    /// Through two mappings, a window at a time.
+    pub mmap: Vec<f64>,
+    /// With `read` and `write` through a buffer.
+    pub read_write: Vec<f64>,
+    /// With `copy_file_range`, in the kernel.
+    pub copy_file_range: Vec<f64>,
 }
 
 /// The schemas as committed: `docs/schema/run.schema.json` and `docs/schema/list.schema.json`

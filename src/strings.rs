@@ -32,6 +32,7 @@ pub enum S {
     CopyIdentical,
     CopyDiffers,
     Throughput,
+    CopyChart,
     Child,
     NeedsTerminal,
     UnknownScenario,
@@ -181,6 +182,7 @@ pub enum S {
     CmdCopy,
     CmdQuit,
     CmdClose,
+    CmdEscape,
     CmdApply,
     CmdCancel,
     CmdErase,
@@ -307,6 +309,10 @@ impl S {
             ),
             S::CopyDiffers => ("the copy differs at byte", "副本与原文件不同，位置："),
             S::Throughput => ("Throughput (MiB/s)", "吞吐量（MiB/s）"),
+            S::CopyChart => (
+                "MiB/s, median of {n} runs · min–max",
+                "MiB/s，{n} 次运行的中位数 · 最小–最大",
+            ),
             S::Child => ("child", "子进程"),
             S::NeedsTerminal => (
                 "mmap-lab's interactive lab needs a terminal (stdin and stdout must be a TTY). \
@@ -560,6 +566,10 @@ impl S {
             S::CmdHelp => ("help", "帮助"),
             S::CmdCopy => ("copy the run", "复制运行结果"),
             S::CmdQuit => ("quit", "退出"),
+            S::CmdEscape => (
+                "close the help or the editor (never quits)",
+                "关闭帮助或编辑框（不会退出）",
+            ),
             S::CmdClose => ("close", "关闭"),
             S::CmdApply => ("apply", "确定"),
             S::CmdCancel => ("cancel", "取消"),
@@ -579,7 +589,8 @@ impl S {
             ),
             S::PressE => ("press e to type a value", "按 e 输入数值"),
             S::LookAt => ("look at", "请看"),
-            S::Fixed => ("fixed", "固定"),
+            // Not "constant": this scenario keeps the knob at its value (playground frees it).
+            S::Fixed => ("(fixed here) ", "（本场景固定）"),
             S::ThemeDark => ("dark", "深色"),
             S::ThemeLight => ("light", "浅色"),
             S::ThemeMono => ("mono", "单色"),
@@ -662,7 +673,8 @@ pub fn t(s: S, lang: Lang) -> &'static str {
 /// A topic's name.
 pub fn topic(topic: Topic, lang: Lang) -> &'static str {
     let (en, zh) = match topic {
-        Topic::Arguments => ("Arguments", "参数"),
+        // Not 参数: that is the parameter pane's name beside it.
+        Topic::Arguments => ("Arguments", "调用的实参"),
         Topic::TheFile => ("The file behind", "映射背后的文件"),
         Topic::Uses => ("Putting it to work", "实际应用"),
         Topic::Beyond => ("Beyond the notes", "课程笔记之外"),
@@ -978,16 +990,28 @@ pub fn running_for(elapsed_ms: u128, lang: Lang) -> String {
 /// The file's size in the page map: `file 100 B = 1 page` (pages from the offset).
 pub fn file_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("{bytes} B from the offset = {pages} page(s)"),
-        Lang::Zh => format!("从偏移起 {bytes} 字节 = {pages} 页"),
+        Lang::En => format!(
+            "{} B from the offset = {pages} page(s)",
+            crate::report::with_units(bytes.into())
+        ),
+        Lang::Zh => format!(
+            "从偏移起 {} 字节 = {pages} 页",
+            crate::report::with_units(bytes.into())
+        ),
     }
 }
 
 /// The mapping's size in the page map.
 pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("length {bytes} → {pages} page(s)"),
-        Lang::Zh => format!("长度 {bytes} → {pages} 页"),
+        Lang::En => format!(
+            "length {} → {pages} page(s)",
+            crate::report::with_units(bytes.into())
+        ),
+        Lang::Zh => format!(
+            "长度 {} → {pages} 页",
+            crate::report::with_units(bytes.into())
+        ),
     }
 }
 

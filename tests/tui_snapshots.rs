@@ -321,3 +321,43 @@ fn presenter_mode_before_and_after_a_warning() {
         }
     });
 }
+
+/// mmap-copy after a run: the three speeds as bars in the outcome pane, each with the spread
+/// of its runs, at the two sizes a class uses, in both languages.
+#[test]
+fn copy_chart() {
+    let record = fixture("mmap-copy");
+    let runs = record
+        .run
+        .throughput_runs
+        .clone()
+        .expect("the fixture has every run's figure");
+    settings().bind(|| {
+        for lang in [Lang::En, Lang::Zh] {
+            for size in [(80, 24), (120, 34)] {
+                let mut a = app("mmap-copy", lang, size);
+                replay(&mut a, record.clone());
+                let screen = tui_support::text(&a);
+                let caption = mmap_lab::strings::t(mmap_lab::strings::S::CopyChart, lang)
+                    .replace("{n}", &runs.mmap.len().to_string());
+                assert!(screen.contains(&caption), "no caption in\n{screen}");
+                for (name, figures) in ["mmap", "read/write", "copy_file_range"]
+                    .into_iter()
+                    .zip(runs.methods())
+                {
+                    let (lo, hi) = scenarios::engine::spread(figures).expect("runs");
+                    let spread = format!("{lo:.0}–{hi:.0}");
+                    let row = screen
+                        .lines()
+                        .find(|l| l.contains(&spread))
+                        .unwrap_or_else(|| panic!("no spread {spread} in\n{screen}"));
+                    assert!(row.contains(name) && row.contains('█'), "{row}");
+                }
+                insta::assert_snapshot!(
+                    format!("copy_chart__{}_{}x{}", lang_code(lang), size.0, size.1),
+                    backend(&a)
+                );
+            }
+        }
+    });
+}

@@ -203,3 +203,31 @@ fn ascii_frames_hold_only_ascii_and_wide_characters() {
         }
     }
 }
+
+/// `--ascii` spells the keys out (`Up/Down`, `Shift-Tab`), which makes the footer longer: at
+/// 80 columns the run key still has its place in every pane, in both languages, and the
+/// language switch does not read as an equation.
+#[test]
+fn ascii_footer_keeps_the_run_key_at_80_columns() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut opts = options("unaligned-offset", lang);
+        opts.ascii = true;
+        let mut a = App::new(&opts, PAGE, (80, 24));
+        for _ in 0..4 {
+            let buf = buffer(&a);
+            // Without spaces: the cell behind a wide character is blank.
+            let footer: String = (0..buf.area.width)
+                .map(|x| buf[(x, buf.area.height - 1)].symbol().to_string())
+                .filter(|s| s.trim() != "")
+                .collect();
+            let run = mmap_lab::strings::t(mmap_lab::strings::S::CmdRun, lang);
+            assert!(
+                footer.contains(&format!("r{run}")),
+                "{lang:?} {:?}: {footer}",
+                a.focus
+            );
+            assert!(!footer.contains("English="), "{footer}");
+            a.apply(Action::NextPane);
+        }
+    }
+}

@@ -665,20 +665,42 @@ static double seconds(void)
 }
 
 /*@EN@*/
-/* Speed of the last copy, in MiB per second. */
+/* The copy runs several times (copy_runs): each run's result and time, kept until the step's
+ * line is printed. */
 /*@ZH@*/
-/* 上一次复制的速度，单位是 MiB/s。 */
+/* 复制会运行好几次（copy_runs）：记下每次运行的结果和用时，等这一步的那行打印出来之后再显示。 */
 /*@END_LANG@*/
-static void show_speed(void)
+static long copy_ret;
+static long run_bytes[20];
+static double run_seconds[20];
+static int runs_kept;
+
+static void keep_speed(void)
 {
-    if (copied > 0 && copy_seconds > 0)
+    if (runs_kept < 20) {
+        run_bytes[runs_kept] = copied;
+        run_seconds[runs_kept] = copy_seconds;
+        runs_kept++;
+    }
+}
+
 /*@EN@*/
-        printf("    %ld bytes in %.3f ms: %.1f MiB/s\n", copied, copy_seconds * 1e3,
-               (double)copied / (1 << 20) / copy_seconds);
+/* Speed of each run of the last copy, in MiB per second. */
 /*@ZH@*/
-        printf("    %ld 字节，用时 %.3f 毫秒：%.1f MiB/s\n", copied, copy_seconds * 1e3,
-               (double)copied / (1 << 20) / copy_seconds);
+/* 上一次复制每次运行的速度，单位是 MiB/s。 */
 /*@END_LANG@*/
+static void show_speeds(void)
+{
+    for (int i = 0; i < runs_kept; i++)
+        if (run_bytes[i] > 0 && run_seconds[i] > 0)
+/*@EN@*/
+            printf("    run %d: %ld bytes in %.3f ms: %.1f MiB/s\n", i + 1, run_bytes[i],
+                   run_seconds[i] * 1e3, (double)run_bytes[i] / (1 << 20) / run_seconds[i]);
+/*@ZH@*/
+            printf("    第 %d 次：%ld 字节，用时 %.3f 毫秒：%.1f MiB/s\n", i + 1, run_bytes[i],
+                   run_seconds[i] * 1e3, (double)run_bytes[i] / (1 << 20) / run_seconds[i]);
+/*@END_LANG@*/
+    runs_kept = 0;
 }
 /*@END timing@*/
 
@@ -740,6 +762,15 @@ static long copy_read_write(int src, int dst, long size, size_t buf_len)
     char *buf = malloc(buf_len);
     if (buf == NULL && buf_len > 0)
         return -1;
+/*@EN@*/
+    /* Each run starts at offset 0: the run before left both descriptors at the end. */
+/*@ZH@*/
+    /* 每次运行都从偏移 0 开始：上一次运行把两个文件描述符都留在了文件末尾。 */
+/*@END_LANG@*/
+    if (lseek(src, 0, SEEK_SET) < 0 || lseek(dst, 0, SEEK_SET) < 0) {
+        free(buf);
+        return -1;
+    }
     double start = seconds();
     long done = 0;
     copied = 0;
@@ -770,17 +801,20 @@ static long copy_read_write(int src, int dst, long size, size_t buf_len)
 
 /*@IF copy_file_range@*/
 /*@EN@*/
-/* Copy inside the kernel, using both descriptors' offsets. */
+/* Copy inside the kernel, through two offsets of our own that start at 0 (the descriptors'
+ * offsets are neither used nor moved), so every run copies the whole file. */
 /*@ZH@*/
-/* 在内核内部复制，使用两个文件描述符各自的文件偏移。 */
+/* 在内核内部复制，使用我们自己的两个从 0 开始的偏移（不使用、也不移动文件描述符的
+ * 偏移），所以每次运行都复制整个文件。 */
 /*@END_LANG@*/
 static long copy_range(int src, int dst, long size)
 {
+    off_t off_in = 0, off_out = 0;
     double start = seconds();
     long done = 0;
     copied = 0;
     while (done < size) {
-        ssize_t n = copy_file_range(src, NULL, dst, NULL, (size_t)(size - done), 0);
+        ssize_t n = copy_file_range(src, &off_in, dst, &off_out, (size_t)(size - done), 0);
         if (n < 0)
             return -1;
         if (n == 0)

@@ -137,7 +137,7 @@ fn knob(arg: Arg, own: bool) -> Option<Key> {
     match arg {
         // These knobs exist only as steps the engine adds (the map-count filler, the copies):
         // such a step is the knob's whole effect, so it shows the knob all the same.
-        Arg::ExhaustMapCount | Arg::CopyWindow | Arg::CopySize => Some(key),
+        Arg::ExhaustMapCount | Arg::CopyWindow | Arg::CopySize | Arg::CopyRuns => Some(key),
         // Steps the engine added (a guard, a check) show no knob: turning one does not
         // change them the way the student expects.
         _ => own.then_some(key),

@@ -127,7 +127,9 @@ pub fn message(errno: Errno) -> String {
 pub fn explain(errno: Errno, lang: Lang) -> String {
     let message = message(errno);
     match (lang, info(errno)) {
-        (Lang::Zh, Some(i)) => format!("{}（{message}）", i.zh),
+        // The C library's words quoted, as the program's output they are (what perror
+        // prints), after the Chinese sentence: not a second bracket after the first.
+        (Lang::Zh, Some(i)) => format!("{}；perror 打印 \"{message}\"", i.zh),
         _ => message,
     }
 }
@@ -157,6 +159,7 @@ mod tests {
         // glibc and musl agree on these two; nix's own table says "Bad file number".
         assert_eq!(message(Errno::EINVAL), "Invalid argument");
         assert_eq!(message(Errno::EBADF), "Bad file descriptor");
-        assert!(explain(Errno::EBADF, Lang::Zh).contains("Bad file descriptor"));
+        assert!(explain(Errno::EBADF, Lang::Zh).contains("\"Bad file descriptor\""));
+        assert!(!explain(Errno::EACCES, Lang::Zh).contains("）（"));
     }
 }

@@ -104,7 +104,10 @@ impl Lesson {
 }
 
 /// Join hard-wrapped lines into paragraphs: a space between English words, nothing between
-/// Chinese characters (the Chinese lessons are wrapped between characters).
+/// Chinese characters (the Chinese lessons are wrapped between characters). Between a
+/// Chinese character and a Latin word the lessons write a space (`第 n 页`, `从 2.6.12 开始`),
+/// so a line break there is one too; full-width punctuation brings its own room and takes
+/// none (`返回：EINVAL`).
 pub fn unwrap_paragraph(lines: &[&str]) -> String {
     let mut out = String::new();
     for line in lines {
@@ -114,7 +117,12 @@ pub fn unwrap_paragraph(lines: &[&str]) -> String {
         }
         let glue = match (out.chars().last(), line.chars().next()) {
             (None, _) => false,
-            (Some(a), Some(b)) => !(is_wide(a) || is_wide(b)),
+            (Some(a), Some(b)) => {
+                let tight = (is_wide(a) && is_wide(b))
+                    || is_fullwidth_punctuation(a)
+                    || is_fullwidth_punctuation(b);
+                !tight
+            }
             _ => true,
         };
         if glue {
@@ -135,6 +143,12 @@ pub fn char_width(c: char) -> usize {
 /// Cells a text takes in a terminal: the sum of [`char_width`].
 pub fn width(text: &str) -> usize {
     text.chars().map(char_width).sum()
+}
+
+/// Chinese punctuation (`，。：（）「」…`): no space on either side of it.
+pub fn is_fullwidth_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40
+        | 0xFF5B..=0xFF65 | 0x2018..=0x201F | 0x2026)
 }
 
 /// CJK characters and fullwidth punctuation: no spaces around them when joining lines.
@@ -177,5 +191,42 @@ impl Lesson {
             .iter()
             .find(|(h, _)| h == heading)
             .map(|(_, body)| body.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unwrap_paragraph;
+
+    #[test]
+    fn a_line_break_between_chinese_and_latin_is_a_space() {
+        assert_eq!(
+            unwrap_paragraph(&["内核把映射的第 n", "页对应到第 n 页"]),
+            "内核把映射的第 n 页对应到第 n 页"
+        );
+        assert_eq!(
+            unwrap_paragraph(&["Linux 从 2.6.12", "开始照此执行"]),
+            "Linux 从 2.6.12 开始照此执行"
+        );
+        assert_eq!(
+            unwrap_paragraph(&["只写的描述符得到", "`EACCES`。"]),
+            "只写的描述符得到 `EACCES`。"
+        );
+    }
+
+    #[test]
+    fn chinese_joins_tight_and_english_with_a_space() {
+        assert_eq!(
+            unwrap_paragraph(&["偏移量必须是", "页大小的整数倍"]),
+            "偏移量必须是页大小的整数倍"
+        );
+        assert_eq!(
+            unwrap_paragraph(&["the offset", "must be"]),
+            "the offset must be"
+        );
+        // Full-width punctuation brings its own room.
+        assert_eq!(unwrap_paragraph(&["返回：", "EINVAL"]), "返回：EINVAL");
+        assert_eq!(unwrap_paragraph(&["EINVAL", "。下一句"]), "EINVAL。下一句");
+        assert_eq!(unwrap_paragraph(&["（见", "mmap(2)）"]), "（见 mmap(2)）");
     }
 }

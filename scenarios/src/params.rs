@@ -607,6 +607,24 @@ knobs! {
             Some(())
         },
     }
+    /// How many times mmap-copy runs each copy method.
+    CopyRuns {
+        name: "copy_runs", kind: NUMBER,
+        doc: (
+            "times each copy method runs (the lab shows the median and the spread)",
+            "每种拷贝方法运行的次数（实验显示中位数和波动范围）",
+        ),
+        off: None, max: Some(MAX_COPY_RUNS), playground: false, shows: &[Arg::CopyRuns],
+        parse: number, read: |p| Value::Number(p.copy_runs.into()),
+        write: |p, v| {
+            let n = size(v, MAX_COPY_RUNS)?;
+            if n == 0 {
+                return None;
+            }
+            p.copy_runs = n as u32;
+            Some(())
+        },
+    }
 }
 
 /// Every key `playground` offers, in [`Key::ALL`] order: the knobs its standard experiment
@@ -865,6 +883,10 @@ impl Key {
                 self.parse(words[to]).ok()
             }
             (KeyKind::Bool, Value::Bool(b)) => Some(Value::Bool(!b)),
+            // A count, not a size: one more run or one fewer.
+            (KeyKind::Number { .. }, Value::Number(n)) if self == Key::CopyRuns => {
+                Some(Value::Number(if forward { n + 1 } else { (n - 1).max(1) }))
+            }
             (KeyKind::Number { signed }, Value::Number(n)) => {
                 let to = page_step(n, i128::from(page), forward);
                 Some(Value::Number(if signed { to } else { to.max(0) }))
@@ -1239,6 +1261,8 @@ pub struct Params {
     pub grow: Grow,
     pub copy_size: u64,
     pub window: u64,
+    /// How many times each copy of mmap-copy runs (1 ..= [`MAX_COPY_RUNS`]).
+    pub copy_runs: u32,
     /// How mmap, munmap and mprotect reach the kernel.
     pub via: Via,
     /// `None`: no other process touches the file's size.
@@ -1284,6 +1308,7 @@ impl Params {
             grow: Grow::None,
             copy_size: 64 << 20,
             window: 8 << 20,
+            copy_runs: 5,
             via: Via::Libc,
             truncate_to: None,
             grow_back: false,
@@ -1368,6 +1393,10 @@ impl Params {
 /// The largest file the lab will write into its temporary directory (`file_size`,
 /// `copy_size`): a typo must not fill the disk.
 pub const MAX_FILE: u64 = 1 << 30;
+
+/// The most runs of each copy `copy_runs` allows: enough for a steady median, few enough that
+/// a 1 GiB copy still ends within the run's deadline.
+pub const MAX_COPY_RUNS: u64 = 20;
 
 fn parse_bool(text: &str) -> Option<bool> {
     match text.to_ascii_lowercase().as_str() {

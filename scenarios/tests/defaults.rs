@@ -203,6 +203,39 @@ fn mmap_copy_is_identical_and_measures_three_methods() {
 }
 
 #[test]
+fn mmap_copy_runs_each_method_copy_runs_times_and_reports_the_median() {
+    for runs in [1usize, 4, 7] {
+        let r = expect(
+            "mmap-copy",
+            &["copy_size=2M", "window=1M", &format!("copy_runs={runs}")],
+            "ok",
+        );
+        assert_eq!(r.run.copy_identical, Some(true));
+        let tp = r.run.throughput.expect("three medians");
+        let per_run = r.run.throughput_runs.as_ref().expect("every run's figure");
+        let medians = [tp.mmap, tp.read_write, tp.copy_file_range];
+        for (median, figures) in medians.into_iter().zip(per_run.methods()) {
+            // One timed run per run asked for: the child reported each one.
+            assert_eq!(figures.len(), runs, "{per_run:?}");
+            let (min, max) = scenarios::engine::spread(figures).expect("runs");
+            assert!(min > 0.0, "{figures:?}");
+            assert!(
+                min <= median && median <= max,
+                "median {median} outside {min}..={max}"
+            );
+        }
+        // The copy is one step each, folded: the runs are in the step, not beside it.
+        let copies: Vec<_> = r.run.steps.iter().filter(|s| s.nanos.is_some()).collect();
+        assert_eq!(copies.len(), 3, "{copies:?}");
+        for step in copies {
+            assert!(step.call.ends_with(&format!("×{runs}")), "{}", step.call);
+            let expected = if runs > 1 { runs } else { 0 };
+            assert_eq!(step.run_nanos.len(), expected, "{step:?}");
+        }
+    }
+}
+
+#[test]
 fn anonymous_ipc_shared_is_seen_private_is_not() {
     let r = expect("anonymous-ipc", &[], "ok");
     assert_eq!(r.run.child_read.as_deref(), Some("hello, world"));

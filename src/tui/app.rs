@@ -532,6 +532,10 @@ impl App {
                     return Effect::Quit;
                 }
             }
+            Action::Close => {
+                self.help = None;
+                self.editor = None;
+            }
             Action::Quit => return Effect::Quit,
             Action::EditChar(c) => {
                 if let Some(ed) = &mut self.editor {
@@ -987,6 +991,17 @@ mod tests {
         });
         assert!(a.running.is_none());
         assert!(a.result().is_some());
+    }
+
+    #[test]
+    fn esc_closes_the_help_and_never_quits() {
+        let mut a = app("unaligned-offset");
+        a.apply(Action::Help);
+        assert!(matches!(a.apply(Action::Close), Effect::Nothing));
+        assert!(a.help.is_none());
+        // Once more, and again: the main screen stays.
+        assert!(matches!(a.apply(Action::Close), Effect::Nothing));
+        assert!(matches!(a.apply(Action::Close), Effect::Nothing));
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct Glyphs {
     pub rule: &'static str,
     /// The big-text pixel, for presenter mode (`None`: tui-big-text's own blocks).
     pub big_pixel: Option<&'static str>,
+    /// One cell of a bar in a bar chart (mmap-copy's speeds).
+    pub bar: &'static str,
 }
 
 impl Glyphs {
@@ -88,6 +90,7 @@ impl Glyphs {
                 spinner: &["|", "/", "-", "\\"],
                 rule: "-",
                 big_pixel: Some("#"),
+                bar: "#",
             }
         } else {
             Glyphs {
@@ -111,6 +114,7 @@ impl Glyphs {
                 spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
                 rule: "─",
                 big_pixel: None,
+                bar: "█",
             }
         }
     }

@@ -59,8 +59,11 @@ pub enum Action {
     Help,
     /// Copy the current run as text (OSC 52).
     Copy,
-    /// Close the overlay or the editor; else quit.
+    /// Close the overlay or the editor; else quit (`q`).
     Back,
+    /// Close the overlay or the editor; never quits (`Esc`: one press too many in front of
+    /// a class must not end the lab).
+    Close,
     /// Quit at once (Ctrl-C).
     Quit,
     /// A character typed into the value editor.
@@ -572,10 +575,18 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Global,
-        keys: "q Esc",
-        ascii_keys: "q Esc",
+        keys: "q",
+        ascii_keys: "q",
         text: S::CmdQuit,
-        bindings: &[ch('q', Action::Back), key(KeyCode::Esc, Action::Back)],
+        bindings: &[ch('q', Action::Back)],
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Global,
+        keys: "Esc",
+        ascii_keys: "Esc",
+        text: S::CmdEscape,
+        bindings: &[key(KeyCode::Esc, Action::Close)],
         footer: &[],
     },
     Command {
@@ -741,7 +752,8 @@ mod tests {
         assert_eq!(normal(KeyCode::F(1), f), Some(Action::Help));
         assert_eq!(normal(KeyCode::Char('y'), f), Some(Action::Copy));
         assert_eq!(normal(KeyCode::Char('q'), f), Some(Action::Back));
-        assert_eq!(normal(KeyCode::Esc, f), Some(Action::Back));
+        // Esc never quits from the main screen: it only closes.
+        assert_eq!(normal(KeyCode::Esc, f), Some(Action::Close));
         let p = Focus::Params;
         assert_eq!(normal(KeyCode::Left, p), Some(Action::Left));
         assert_eq!(normal(KeyCode::Right, p), Some(Action::Right));

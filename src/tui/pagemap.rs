@@ -367,8 +367,9 @@ impl Widget for PageMapWidget<'_> {
                     if let Some(pages) = map.file_pages() {
                         if let Backing::File { bytes } = map.backing {
                             notes.push(format!(
-                                "{}: {}",
+                                "{}{}{}",
                                 t(S::PmFile, self.lang),
+                                self.lang.pick(": ", "："),
                                 strings::file_extent(bytes, pages, self.lang)
                             ));
                         }
@@ -381,8 +382,9 @@ impl Widget for PageMapWidget<'_> {
                             self.lang,
                         )),
                         None => notes.push(format!(
-                            "{}: {}",
+                            "{}{}{}",
                             t(S::PmMapping, self.lang),
+                            self.lang.pick(": ", "："),
                             strings::map_extent(map.length, map.map_pages(), self.lang)
                         )),
                     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 pub const SCENARIO: Scenario = Scenario {
     id: "mmap-copy",
     topic: Topic::Uses,
-    keys: &[Key::CopySize, Key::Window],
+    keys: &[Key::CopySize, Key::Window, Key::CopyRuns],
     context: &[],
     defaults,
     build,
@@ -69,8 +69,9 @@ fn build(p: &Params, page: u64) -> Plan {
     // Windows must start on page boundaries: round the window up to whole pages.
     let window = round_up(p.window.max(1), page);
     let mut plan = Plan::new();
-    // A generous deadline: about 10 s plus 1 s per 32 MiB, even for slow disks.
-    plan.deadline = Duration::from_secs(10 + size / (32 << 20));
+    let runs = p.copy_runs.max(1);
+    // A generous deadline: about 10 s plus 1 s per 32 MiB of each run, even for slow disks.
+    plan.deadline = Duration::from_secs(10 + u64::from(runs) * size / (32 << 20));
     plan.files.push(FileSpec {
         name: "source",
         size,
@@ -94,6 +95,7 @@ fn build(p: &Params, page: u64) -> Plan {
             dst,
             size,
             window,
+            runs,
         })
         .because(Purpose::Copy),
     );
@@ -111,11 +113,12 @@ fn build(p: &Params, page: u64) -> Plan {
             dst: rw,
             size,
             buf_len: BUFFER,
+            runs,
         })
         .because(Purpose::Copy),
     );
 
-    // A fresh descriptor: the read/write copy left the first one at end of file.
+    // Descriptors of its own, as each copy has: no copy starts from another one's state.
     let src2 = open(&mut plan, "source", libc::O_RDONLY);
     let cfr = open(&mut plan, "copy-file-range", libc::O_WRONLY | create);
     plan.push(
@@ -123,6 +126,7 @@ fn build(p: &Params, page: u64) -> Plan {
             src: src2,
             dst: cfr,
             size,
+            runs,
         })
         .because(Purpose::Copy),
     );

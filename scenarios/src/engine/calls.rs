@@ -78,6 +78,8 @@ pub enum Arg {
     Via,
     /// The number of bytes a copy moves.
     CopySize,
+    /// How many times a timed copy runs (`×5`).
+    CopyRuns,
 }
 
 /// One piece of a call's text.

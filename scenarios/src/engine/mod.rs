@@ -27,7 +27,8 @@ pub use plan::{
     TestSleep, TouchOp, Val, Via,
 };
 pub use record::{
-    FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput, Warning, WarningKind,
+    median, spread, FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput,
+    ThroughputRuns, Warning, WarningKind,
 };
 
 use nix::errno::Errno;

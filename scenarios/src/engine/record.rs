@@ -53,9 +53,12 @@ pub struct StepRecord {
     /// Why the engine added this step, when the student did not ask for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<Purpose>,
-    /// How long the step took, for timed steps.
+    /// How long the step took, for timed steps (a repeated copy: its median run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nanos: Option<u64>,
+    /// For a timed step run several times (`copy_runs`): each run's time, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub run_nanos: Vec<u64>,
     /// The function (`mmap`, `munmap`, …).
     pub function: Function,
     /// The raw return value, if the step finished.
@@ -407,7 +410,7 @@ pub struct FileCheck {
     pub reached_file: bool,
 }
 
-/// Speed of the three copies in `mmap-copy`, MiB per second.
+/// Speed of the three copies in `mmap-copy`, MiB per second: each method's median run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Throughput {
     /// Through two mappings, a window at a time.
@@ -416,6 +419,44 @@ pub struct Throughput {
     pub read_write: f64,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: f64,
+}
+
+/// Every run's speed of the three copies in `mmap-copy`, MiB per second, in the order run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThroughputRuns {
+    /// Through two mappings, a window at a time.
+    pub mmap: Vec<f64>,
+    /// With `read` and `write` through a buffer.
+    pub read_write: Vec<f64>,
+    /// With `copy_file_range`, in the kernel.
+    pub copy_file_range: Vec<f64>,
+}
+
+impl ThroughputRuns {
+    /// The three methods' runs, in the order [`Throughput`] lists them.
+    pub fn methods(&self) -> [&[f64]; 3] {
+        [&self.mmap, &self.read_write, &self.copy_file_range]
+    }
+}
+
+/// The middle value of `xs` (the mean of the two middle ones for an even count); `None` when
+/// empty.
+pub fn median(xs: &[f64]) -> Option<f64> {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => v.get(n / 2).copied(),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+    }
+}
+
+/// The smallest and largest of `xs`; `None` when empty.
+pub fn spread(xs: &[f64]) -> Option<(f64, f64)> {
+    let min = xs.iter().copied().reduce(f64::min)?;
+    let max = xs.iter().copied().reduce(f64::max)?;
+    Some((min, max))
 }
 
 /// A whole run.
@@ -494,6 +535,13 @@ pub struct Run {
         skip_serializing_if = "Option::is_none"
     )]
     pub throughput: Option<Throughput>,
+    /// For copies: MiB/s of each run of each method (`throughput_mib_s` holds their medians).
+    #[serde(
+        default,
+        rename = "throughput_runs_mib_s",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub throughput_runs: Option<ThroughputRuns>,
     /// Wall time of the child, microseconds.
     pub elapsed_us: u64,
     /// The child's peak resident memory in KiB (`wait4`'s `ru_maxrss`). Forked children
@@ -963,7 +1011,8 @@ struct Seen {
     begun: bool,
     end: Option<(i64, i64, i32)>,
     payload: Vec<u8>,
-    nanos: Option<u64>,
+    /// Each timed run's nanoseconds, in order.
+    nanos: Vec<u64>,
     faults: Option<Faults>,
 }
 
@@ -1012,7 +1061,7 @@ pub(crate) fn build(
             Kind::Begin => s.begun = true,
             Kind::End => s.end = Some((h.ret, h.aux, h.errno)),
             Kind::Payload => s.payload.extend_from_slice(&r.payload),
-            Kind::Nanos => s.nanos = Some(h.ret.max(0) as u64),
+            Kind::Nanos => s.nanos.push(h.ret.max(0) as u64),
             Kind::Faults => {
                 s.faults = Some(Faults {
                     minor: h.ret.max(0) as u64,
@@ -1166,7 +1215,12 @@ pub(crate) fn build(
             signal: None,
             process: (step.side == Side::Child).then(|| "child".to_string()),
             purpose: step.purpose,
-            nanos: s.nanos,
+            nanos: median_nanos(&s.nanos),
+            run_nanos: if s.nanos.len() > 1 {
+                s.nanos.clone()
+            } else {
+                Vec::new()
+            },
             faults: s.faults,
             syscalls: None,
             answered_by: None,
@@ -1329,7 +1383,15 @@ pub(crate) fn build(
             Op::Limit(LimitOp::SetRlimit { limit, .. }) => limit == Limit::Memlock,
             _ => false,
         }),
-        throughput: throughput(plan, &seen),
+        throughput_runs: throughput_runs(plan, &seen),
+        throughput: throughput_runs(plan, &seen).and_then(|r| {
+            let [mmap, read_write, copy_file_range] = r.methods().map(median);
+            Some(Throughput {
+                mmap: round1(mmap?),
+                read_write: round1(read_write?),
+                copy_file_range: round1(copy_file_range?),
+            })
+        }),
         warnings: warnings(plan, &seen, &record_index),
         steps,
         outcome,
@@ -1480,20 +1542,37 @@ fn file_check(plan: &Plan, results: &[Option<(i64, i64)>]) -> Option<FileCheck> 
     })
 }
 
-fn throughput(plan: &Plan, seen: &[Seen]) -> Option<Throughput> {
-    let rate = |want: fn(&Op) -> bool| {
+/// MiB/s to one decimal, as the record stores them.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A timed step's median run (the upper middle one for an even count: a time that was
+/// really measured).
+fn median_nanos(runs: &[u64]) -> Option<u64> {
+    let mut v = runs.to_vec();
+    v.sort_unstable();
+    v.get(v.len() / 2).copied()
+}
+
+/// Each run's speed of each copy, from the bytes the step copied and each run's time: only
+/// when all three copies finished and copied something.
+fn throughput_runs(plan: &Plan, seen: &[Seen]) -> Option<ThroughputRuns> {
+    let rates = |want: fn(&Op) -> bool| {
         plan.steps.iter().zip(seen).find_map(|(st, s)| {
             let (ret, _, e) = s.end?;
-            (want(&st.op) && e == 0 && ret > 0).then(|| {
-                let secs = s.nanos.unwrap_or(1).max(1) as f64 / 1e9;
-                (ret as f64 / (1u64 << 20) as f64 / secs * 10.0).round() / 10.0
+            (want(&st.op) && e == 0 && ret > 0 && !s.nanos.is_empty()).then(|| {
+                s.nanos
+                    .iter()
+                    .map(|&ns| round1(ret as f64 / (1u64 << 20) as f64 / (ns.max(1) as f64 / 1e9)))
+                    .collect::<Vec<f64>>()
             })
         })
     };
-    Some(Throughput {
-        mmap: rate(|o| matches!(o, Op::Copy(CopyOp::Mmap { .. })))?,
-        read_write: rate(|o| matches!(o, Op::Copy(CopyOp::ReadWrite { .. })))?,
-        copy_file_range: rate(|o| matches!(o, Op::Copy(CopyOp::FileRange { .. })))?,
+    Some(ThroughputRuns {
+        mmap: rates(|o| matches!(o, Op::Copy(CopyOp::Mmap { .. })))?,
+        read_write: rates(|o| matches!(o, Op::Copy(CopyOp::ReadWrite { .. })))?,
+        copy_file_range: rates(|o| matches!(o, Op::Copy(CopyOp::FileRange { .. })))?,
     })
 }
 

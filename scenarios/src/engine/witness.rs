@@ -166,7 +166,10 @@ fn untraced(plan: &Plan) -> Vec<i64> {
     let mut out = Vec::new();
     for step in &plan.steps {
         match step.op {
-            Op::Copy(CopyOp::ReadWrite { .. }) => out.extend([libc::SYS_read, libc::SYS_write]),
+            // Each run of the read/write copy starts with two lseeks back to offset 0.
+            Op::Copy(CopyOp::ReadWrite { .. }) => {
+                out.extend([libc::SYS_read, libc::SYS_write, libc::SYS_lseek])
+            }
             Op::Copy(CopyOp::FileRange { .. }) => out.push(libc::SYS_copy_file_range),
             Op::Limit(LimitOp::ExhaustMapCount { .. }) => out.push(libc::SYS_mprotect),
             _ => {}

@@ -78,7 +78,7 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
             th.warning,
         )));
     }
-    for f in report::findings(record, lang)
+    for f in super::chart::findings(app, record)
         .into_iter()
         .chain(report::witness_lines(record, lang))
     {

@@ -10,7 +10,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Widget};
 
 /// The progress mark of scenario `i` (one cell), apart from its last outcome: `●` done, `◐`
 /// in progress, `○` not started (`#`, `+`, `-` with `--ascii`).
@@ -149,7 +149,7 @@ pub fn render_picker(app: &App, area: Rect, buf: &mut Buffer) {
         w,
         h,
     );
-    Clear.render(r, buf);
+    super::clear_for_overlay(app, r, buf);
     let block = Block::bordered()
         .border_set(app.glyphs.border)
         .border_style(th.focus)

@@ -8,7 +8,7 @@ use crate::tui::event::{help, Command, Mode};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Widget};
 
 fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let th = &app.theme;
@@ -97,9 +97,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if r.width == 0 || r.height == 0 {
         return;
     }
-    Clear.render(r, buf);
-    // Clear resets the cells to the terminal's colours: paint the theme's again.
-    buf.set_style(r, app.theme.text);
+    super::clear_for_overlay(app, r, buf);
     let block = Block::bordered()
         .border_set(app.glyphs.border)
         .border_style(app.theme.focus)

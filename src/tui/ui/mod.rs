@@ -8,6 +8,7 @@
 //! - below that, a centred "too small" in the current language.
 
 mod call;
+mod chart;
 mod course;
 mod help;
 mod lesson;
@@ -167,14 +168,24 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             // After a run the map has a row more: what the run left.
             let after = u16::from(app.view.after.is_some());
             let big_map = if body.height >= 40 { 10 } else { 8 } + after;
+            // mmap-copy's chart after a run: its rows, a row of text and the borders.
+            let outcome = if chart::wanted(app) {
+                (chart::ROWS + 3).max(6)
+            } else {
+                6
+            };
             let f = found(main.width.saturating_sub(2));
             let h = allocate(
                 main.height,
                 &[
                     (5, keys + 3),
-                    (4 + f, (calls + 3).min(12) + f),
+                    // The outcome pane keeps its rows: the call pane gives up its last ones.
+                    (
+                        (4 + f).min(main.height.saturating_sub(5 + 7 + outcome)),
+                        (calls + 3).min(12) + f,
+                    ),
                     (7, big_map),
-                    (6, 6),
+                    (outcome, outcome),
                 ],
                 &[1, 2, 0],
                 3,
@@ -197,13 +208,23 @@ pub fn areas(app: &App, area: Rect) -> Areas {
                 (keys + 2).min(11)
             };
             let f = found(main.width);
+            // mmap-copy's chart after a run: its rows and the top rule.
+            let bottom = if chart::wanted(app) {
+                chart::ROWS + 1
+            } else {
+                3
+            };
             let h = allocate(
                 main.height,
                 &[
                     (3, params_pref),
-                    (3 + f, (calls + 1).min(7) + f),
+                    // The bottom pane keeps its rows: the call pane gives up its last ones.
+                    (
+                        (3 + f).min(main.height.saturating_sub(3 + 4 + bottom)),
+                        (calls + 1).min(7) + f,
+                    ),
                     (4, 6),
-                    (3, 3),
+                    (bottom, bottom),
                 ],
                 &[1, 2, 0],
                 3,
@@ -346,8 +367,12 @@ fn section<'a>(app: &App, shape: Shape, title: Line<'a>, focused: bool) -> Block
 
 /// The frame of a focusable pane.
 fn pane_block(app: &App, shape: Shape, pane: Focus) -> Block<'static> {
-    let title = Line::from(format!(" {} ", pane_title(pane, app.lang)));
-    let block = section(app, shape, title, app.focus == pane);
+    let title = match chart::caption(app).filter(|_| pane == Focus::Outcome) {
+        // mmap-copy's chart has no row of its own for what its bars mean.
+        Some(caption) => format!(" {} · {caption} ", pane_title(pane, app.lang)),
+        None => format!(" {} ", pane_title(pane, app.lang)),
+    };
+    let block = section(app, shape, Line::from(title), app.focus == pane);
     // In the compact layout the list sits left of a vertical rule.
     if pane == Focus::List && shape == Shape::Compact {
         return block.borders(Borders::TOP | Borders::RIGHT);
@@ -389,7 +414,8 @@ fn ascii_stand_in(symbol: &str) -> Option<&'static str> {
         "←" => "<",
         "↑" => "^",
         "↓" => "v",
-        "⇄" | "↔" => "=",
+        // Not `=`: "English = 中文" reads as if the two were the same.
+        "⇄" | "↔" => "/",
         "—" | "–" | "─" => "-",
         "×" => "x",
         "“" | "”" => "\"",
@@ -688,6 +714,27 @@ fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
         .render(r, buf);
 }
 
+/// Make room for an overlay (the help, the picker) at `r`: blank it in the theme's colours,
+/// and blank a wide character just left of it. Such a character's right half lies under the
+/// overlay's left border; the terminal would draw it whole over the border (ratatui skips
+/// the cell behind a wide character), and the border would vanish where Chinese text is
+/// behind the box.
+pub fn clear_for_overlay(app: &App, r: Rect, buf: &mut Buffer) {
+    use ratatui::widgets::Clear;
+    Clear.render(r, buf);
+    // Clear resets the cells to the terminal's colours: paint the theme's again.
+    buf.set_style(r, app.theme.text);
+    if r.x == 0 {
+        return;
+    }
+    for y in r.top()..r.bottom() {
+        let cell = &mut buf[(r.x - 1, y)];
+        if text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 /// The style of an outcome, by kind.
 pub fn outcome_style(app: &App, o: &scenarios::Outcome) -> Style {
     match o {
@@ -747,6 +794,19 @@ mod tests {
             [2, 2, 1]
         );
         assert_eq!(allocate(0, &[(2, 5)], &[0], 0), [0]);
+    }
+
+    #[test]
+    fn an_overlay_blanks_the_wide_character_behind_its_left_border() {
+        let app = crate::tui::app::test_app("unaligned-offset");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 2));
+        // "映" takes cells 2 and 3; the overlay starts at 3.
+        buf.set_string(0, 0, "ab映射", Style::default());
+        buf.set_string(0, 1, "abcdef", Style::default());
+        clear_for_overlay(&app, Rect::new(3, 0, 5, 2), &mut buf);
+        assert_eq!(buf[(2, 0)].symbol(), " ", "the wide character is gone");
+        assert_eq!(buf[(2, 1)].symbol(), "c", "narrow ones stay");
+        assert_eq!(buf[(1, 0)].symbol(), "b");
     }
 
     #[test]

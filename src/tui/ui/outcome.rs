@@ -18,6 +18,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let th = &app.theme;
     let lang = app.lang;
     let mut raw: Vec<(Line<'static>, usize)> = Vec::new();
+    // The rows mmap-copy's chart is drawn in.
+    for _ in 0..super::chart::rows(app, width as u16) {
+        raw.push((Line::default(), 0));
+    }
     raw.push((call::outcome_summary(app), 2));
     if let Some(v) = super::course::verdict_line(app) {
         raw.push((v, 2));
@@ -220,9 +224,19 @@ fn rule_line(app: &App) -> Line<'static> {
     ])
 }
 
-/// Draw the pane from its scroll position.
+/// Draw the pane from its scroll position: mmap-copy's chart in the rows held for it, then
+/// the text.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = lines(app, area.width);
     let max = lines.len().saturating_sub(area.height as usize) as u16;
-    super::render_scrolled(app, &lines, app.outcome_scroll.min(max), area, buf);
+    let scroll = app.outcome_scroll.min(max);
+    let chart = super::chart::render(app, area, scroll, buf);
+    // The text under the chart's rows in view, from the first row that is not the chart's.
+    let text = Rect {
+        y: area.y + chart,
+        height: area.height - chart,
+        ..area
+    };
+    let held = super::chart::rows(app, area.width);
+    super::render_scrolled(app, &lines, scroll.max(held), text, buf);
 }

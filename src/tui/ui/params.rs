@@ -34,7 +34,7 @@ fn columns(app: &App, width: usize) -> Columns {
         doc: 0,
     };
     for key in &app.view.keys {
-        let (sym, hex, dec) = report::param_line(params, *key);
+        let (sym, hex, dec) = report::form_line(params, *key);
         c.name = c.name.max(key.name().len());
         c.value = c.value.max(text::width(&sym));
         c.hex = c.hex.max(hex.len());
@@ -100,7 +100,7 @@ fn detail(app: &App, key: Key, width: usize, indent: usize, doc_shown: bool) -> 
             return out;
         }
         let line = Line::from(Span::styled(
-            format!("({}) {}", t(S::Fixed, lang), key.doc(lang)),
+            format!("{}{}", t(S::Fixed, lang), key.doc(lang)),
             th.dim,
         ));
         push_wrapped(line, &mut out);
@@ -180,7 +180,7 @@ fn lines(app: &App, width: usize) -> (Vec<Line<'static>>, usize, usize) {
         let key = *key;
         let fixed = !app.scenario().accepts(key);
         let selected = i == app.param_row;
-        let (sym, hex, dec) = report::param_line(params, key);
+        let (sym, hex, dec) = report::form_line(params, key);
         let base = if fixed { th.dim } else { th.text };
         let name_style = match (selected, focused) {
             (true, true) => th.selected,
@@ -215,7 +215,7 @@ fn lines(app: &App, width: usize) -> (Vec<Line<'static>>, usize, usize) {
         }
         if cols.doc > 0 {
             let doc = if fixed {
-                format!("({}) {}", t(S::Fixed, app.lang), key.doc(app.lang))
+                format!("{}{}", t(S::Fixed, app.lang), key.doc(app.lang))
             } else {
                 key.doc(app.lang).to_string()
             };

@@ -30,6 +30,11 @@ fn closing(c: char) -> bool {
     )
 }
 
+/// Punctuation that must not end a line: it belongs to what it opens.
+fn opening(c: char) -> bool {
+    matches!(c, '（' | '「' | '『' | '《' | '【' | '“' | '‘')
+}
+
 /// Builds lines out of styled characters, merging runs of one style into one span.
 struct Builder {
     lines: Vec<Line<'static>>,
@@ -119,17 +124,21 @@ pub fn wrap_indent(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'st
             i += 1;
             continue;
         }
-        let mut end = if is_wide(c) {
-            i + 1
-        } else {
-            chars[i..]
-                .iter()
-                .position(|(c, _)| *c == ' ' || is_wide(*c))
-                .map_or(chars.len(), |n| i + n)
-        };
-        // Closing punctuation never starts a line: it stays with what it closes.
-        while end < chars.len() && closing(chars[end].0) {
-            end += 1;
+        // A token: one wide character or a word, then the closing punctuation after it
+        // (which never starts a line: it stays with what it closes); after opening
+        // punctuation, the next token too (a line never ends with what opens).
+        let mut end = i;
+        loop {
+            end = token_end(&chars, end);
+            while end < chars.len() && closing(chars[end].0) {
+                end += 1;
+            }
+            let opens = chars
+                .get(end.wrapping_sub(1))
+                .is_some_and(|(c, _)| opening(*c));
+            if !opens || end >= chars.len() || chars[end].0 == ' ' {
+                break;
+            }
         }
         let token = &chars[i..end];
         let tw: usize = token.iter().map(|(c, _)| cell_width(*c)).sum();
@@ -153,6 +162,21 @@ pub fn wrap_indent(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'st
         i = end;
     }
     b.finish()
+}
+
+/// Where the token starting at `i` ends: after one wide character, or after a run of
+/// narrow non-space characters (a word; an opening quote such as `“` is narrow, and a word
+/// ends before a wide character).
+fn token_end(chars: &[(char, Style)], i: usize) -> usize {
+    match chars.get(i) {
+        None => i,
+        Some((c, _)) if is_wide(*c) => i + 1,
+        Some(_) => chars[i..]
+            .iter()
+            .position(|(c, _)| *c == ' ' || is_wide(*c))
+            .map_or(chars.len(), |n| i + n)
+            .max(i + 1),
+    }
 }
 
 /// Wrap without a hanging indent.
@@ -226,6 +250,54 @@ mod tests {
         let l = Line::from("更危险。下一句");
         let out = texts(&wrap(&l, 6));
         assert!(out.iter().all(|l| !l.starts_with('。')), "{out:?}");
+    }
+
+    /// Every way of wrapping `text` at widths 6 to 40 (narrower, a character with its
+    /// punctuation, `能”。`, may not fit a line and is cut like a long word).
+    fn all_wraps(text: &str) -> Vec<Vec<String>> {
+        (6..=40)
+            .map(|w| texts(&wrap(&Line::from(text), w)))
+            .collect()
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_or_ends_with_opening_punctuation() {
+        let text =
+            "课程笔记第 8 题：“使用内存映射实现文件拷贝的功能”。笔记给出的思路（见「讲解」，\
+                    以及《手册》）是：先映射、再拷贝；对吗？对！";
+        for (w, lines) in (6..).zip(all_wraps(text)) {
+            for l in &lines {
+                let first = l.trim_start().chars().next();
+                let last = l.trim_end().chars().last();
+                assert!(
+                    !first.is_some_and(closing),
+                    "width {w}: {l:?} starts with closing punctuation in {lines:?}"
+                );
+                assert!(
+                    !last.is_some_and(opening) || l.trim().chars().count() == 1,
+                    "width {w}: {l:?} ends with opening punctuation in {lines:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wrapping_keeps_the_spaces_between_chinese_and_latin_words() {
+        let text = "内核把映射的第 n 页对应到文件的第 n 页，只写的描述符得到 EACCES 错误";
+        for (w, lines) in (6..).zip(all_wraps(text)) {
+            // Where a line breaks, a space of the source may go; every other space stays:
+            // joining the lines back with a space at each break where the source had one
+            // gives the source.
+            let mut back = String::new();
+            for l in &lines {
+                let l = l.trim();
+                if !back.is_empty() && text[back.len()..].starts_with(' ') {
+                    back.push(' ');
+                }
+                back.push_str(l);
+            }
+            assert_eq!(back, text, "width {w}: {lines:?}");
+        }
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! The copy family (`mmap-copy`): one file copied three ways, each timed (through two
 //! mappings a window at a time, with `read`/`write`, with `copy_file_range`), and the copy
 //! compared with its source.
+//!
+//! Each copy runs `runs` times in one step (the `copy_runs` knob): one run's speed depends on
+//! what else the machine is doing, so the record keeps every run's time and the screen shows
+//! the median with its spread. The step is shown once, folded (`×5`), because it is one
+//! loop of the same calls.
 
 use super::Family;
 use crate::cprog::{unsigned, CStep};
-use crate::engine::calls::{Arg, Args, Call, ValueNames};
+use crate::engine::calls::{Arg, Call, ValueNames};
 use crate::engine::child::{failed, ok, Done, Exec};
 use crate::engine::function::Function;
 use crate::engine::plan::Val;
@@ -26,6 +31,8 @@ pub enum CopyOp {
         size: u64,
         /// Bytes mapped at a time.
         window: u64,
+        /// How many times the copy runs, each run timed.
+        runs: u32,
     },
     /// Copy with `read`/`write` through a buffer of `buf_len` bytes (allocated before fork).
     ReadWrite {
@@ -37,6 +44,8 @@ pub enum CopyOp {
         size: u64,
         /// The buffer's size.
         buf_len: u64,
+        /// How many times the copy runs, each from offset 0, each run timed.
+        runs: u32,
     },
     /// Copy with `copy_file_range`.
     FileRange {
@@ -46,6 +55,9 @@ pub enum CopyOp {
         dst: Val,
         /// Bytes to copy.
         size: u64,
+        /// How many times the copy runs, each from offset 0 (offsets of its own, not the
+        /// descriptors'), each run timed.
+        runs: u32,
     },
     /// Compare two files through mappings, `window` at a time. Returns 0 when identical, else
     /// the offset of the first difference plus one.
@@ -88,42 +100,66 @@ impl Family for CopyOp {
                 dst,
                 size,
                 window,
-            } => Call::pieces(vec![
-                ("for (off = 0; off < ".to_string(), None),
-                (size.to_string(), Some(Arg::CopySize)),
-                ("; off += ".to_string(), None),
-                (window.to_string(), Some(Arg::CopyWindow)),
-                (
-                    format!(
-                        ") {{ mmap({}, off); mmap({}, off); memcpy; munmap; }}",
-                        names.num(*src),
-                        names.num(*dst)
+                runs,
+            } => folded(
+                vec![
+                    ("for (off = 0; off < ".to_string(), None),
+                    (size.to_string(), Some(Arg::CopySize)),
+                    ("; off += ".to_string(), None),
+                    (window.to_string(), Some(Arg::CopyWindow)),
+                    (
+                        format!(
+                            ") {{ mmap({}, off); mmap({}, off); memcpy; munmap; }}",
+                            names.num(*src),
+                            names.num(*dst)
+                        ),
+                        None,
                     ),
-                    None,
-                ),
-            ]),
+                ],
+                *runs,
+            ),
             Self::ReadWrite {
                 src,
                 dst,
                 size,
                 buf_len,
-            } => Call::single(
-                format!(
-                    "while (done < {size} && (n = read({}, buf, {buf_len})) > 0) \
-                     done += write({}, buf, n)",
-                    names.num(*src),
-                    names.num(*dst)
-                ),
-                None,
-            ),
-            Self::FileRange { src, dst, size } => Args::new("copy_file_range")
-                .arg(names.num(*src))
-                .arg("NULL")
-                .arg(names.num(*dst))
-                .arg("NULL")
-                .tagged(size.to_string(), Arg::CopySize)
-                .arg("0")
-                .close(),
+                runs,
+            } => {
+                let (s, d) = (names.num(*src), names.num(*dst));
+                folded(
+                    vec![
+                        (rewind_text(&s, &d), None),
+                        (
+                            format!(
+                                "while (done < {size} && (n = read({s}, buf, {buf_len})) > 0) \
+                                 done += write({d}, buf, n)"
+                            ),
+                            None,
+                        ),
+                    ],
+                    *runs,
+                )
+            }
+            // Offsets of its own, from 0 each run: the descriptors' offsets are not used.
+            Self::FileRange {
+                src,
+                dst,
+                size,
+                runs,
+            } => {
+                let (s, d) = (names.num(*src), names.num(*dst));
+                folded(
+                    vec![
+                        (
+                            format!("copy_file_range({s}, &(off_t){{0}}, {d}, &(off_t){{0}}, "),
+                            None,
+                        ),
+                        (size.to_string(), Some(Arg::CopySize)),
+                        (", 0)".to_string(), None),
+                    ],
+                    *runs,
+                )
+            }
             Self::Compare { a, b, size, .. } => Call::single(
                 format!(
                     "memcmp(mmap({}), mmap({}), {size})",
@@ -142,27 +178,37 @@ impl Family for CopyOp {
                 dst,
                 size,
                 window,
+                runs,
             } => {
                 let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
-                cx.timed(|| copy_mmap(src, dst, size, window))
+                repeat(runs, || cx.timed(|| copy_mmap(src, dst, size, window)))
             }
             Self::ReadWrite {
                 src,
                 dst,
                 size,
                 buf_len,
+                runs,
             } => {
                 let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
                 let len = (buf_len as usize).min(cx.scratch.len());
                 let scratch = std::mem::take(&mut cx.scratch);
                 let buf = scratch.get_mut(..len).unwrap_or(&mut []);
-                let done = cx.timed(|| copy_read_write(src, dst, size, buf));
+                let done = repeat(runs, || {
+                    rewind(src, dst)
+                        .unwrap_or_else(|| cx.timed(|| copy_read_write(src, dst, size, &mut *buf)))
+                });
                 cx.scratch = scratch;
                 done
             }
-            Self::FileRange { src, dst, size } => {
+            Self::FileRange {
+                src,
+                dst,
+                size,
+                runs,
+            } => {
                 let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
-                cx.timed(|| copy_file_range(src, dst, size))
+                repeat(runs, || cx.timed(|| copy_file_range(src, dst, size)))
             }
             Self::Compare { a, b, size, window } => {
                 compare(cx.v(a) as i32, cx.v(b) as i32, size, window)
@@ -178,6 +224,7 @@ impl Family for CopyOp {
                 dst,
                 size,
                 window,
+                ..
             },
         ) = (c.minimal(), self)
         {
@@ -190,6 +237,7 @@ impl Family for CopyOp {
                 dst,
                 size,
                 window,
+                ..
             } => (
                 "copy_mmap",
                 src,
@@ -202,6 +250,7 @@ impl Family for CopyOp {
                 dst,
                 size,
                 buf_len,
+                ..
             } => (
                 "copy_read_write",
                 src,
@@ -209,7 +258,7 @@ impl Family for CopyOp {
                 format!("{}, {}", unsigned(size), unsigned(buf_len)),
                 &["copy_read_write", "timing"],
             ),
-            Self::FileRange { src, dst, size } => (
+            Self::FileRange { src, dst, size, .. } => (
                 "copy_range",
                 src,
                 dst,
@@ -225,9 +274,26 @@ impl Family for CopyOp {
             ),
         };
         let (x, y) = (c.int(x), c.int(y));
-        c.check("check", &format!("{helper}({x}, {y}, {rest})"));
-        if !matches!(self, Self::Compare { .. }) {
-            c.line("show_speed();");
+        let call = format!("{helper}({x}, {y}, {rest})");
+        match *self {
+            Self::Mmap { runs, .. }
+            | Self::ReadWrite { runs, .. }
+            | Self::FileRange { runs, .. } => {
+                // The same loop as the lab's: every run timed, stopping at a failure; the
+                // step's line shows the last run's result, then each run's speed.
+                c.line(&format!(
+                    "for (int run = 0; run < {}; run++) {{",
+                    runs.max(1)
+                ));
+                c.line(&format!("    copy_ret = {call};"));
+                c.line("    if (copy_ret < 0)");
+                c.line("        break;");
+                c.line("    keep_speed();");
+                c.line("}");
+                c.check("check", "copy_ret");
+                c.line("show_speeds();");
+            }
+            Self::Compare { .. } => c.check("check", &call),
         }
         c.needs(needs);
         true
@@ -289,6 +355,43 @@ fn c_minimal_copy(c: &mut CStep<'_, '_>, src: Val, dst: Val, size: u64, window: 
     c.line("munmap(d, n);");
     c.indent(-1);
     c.line("}");
+}
+
+/// `call` as the step shows it: the loop body once, then how many times it ran (`  ×5`).
+fn folded(mut parts: Vec<(String, Option<Arg>)>, runs: u32) -> Call {
+    parts.push(("  ×".to_string(), None));
+    parts.push((runs.to_string(), Some(Arg::CopyRuns)));
+    Call::pieces(parts)
+}
+
+/// The two `lseek` calls that start each run of the `read`/`write` copy at offset 0: the run
+/// before left both descriptors at the end of the file.
+fn rewind_text(src: &str, dst: &str) -> String {
+    format!("lseek({src}, 0, SEEK_SET); lseek({dst}, 0, SEEK_SET); ")
+}
+
+/// Put both descriptors back at offset 0; `Some(failure)` when the kernel refused.
+fn rewind(src: i32, dst: i32) -> Option<Done> {
+    for (fd, part) in [(src, 3), (dst, 4)] {
+        // SAFETY: lseek on our own descriptor changes only its file offset.
+        if unsafe { libc::lseek(fd, 0, libc::SEEK_SET) } < 0 {
+            return Some(failed(-1, part));
+        }
+    }
+    None
+}
+
+/// Run `once` `runs` times (at least once), stopping at the first failure; the last run's
+/// result is the step's.
+fn repeat(runs: u32, mut once: impl FnMut() -> Done) -> Done {
+    let mut done = once();
+    for _ in 1..runs.max(1) {
+        if done.errno != 0 || done.ret < 0 {
+            break;
+        }
+        done = once();
+    }
+    done
 }
 
 /// Map `n` bytes of `fd` at `off`. `MAP_POPULATE` faults the pages in with one call instead
@@ -374,14 +477,17 @@ fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8]) -> Done {
 
 fn copy_file_range(src: i32, dst: i32, size: u64) -> Done {
     let mut done = 0u64;
+    // Offsets of our own, which the kernel advances: every run starts at 0 whatever the
+    // descriptors' offsets are.
+    let (mut off_in, mut off_out): (libc::off64_t, libc::off64_t) = (0, 0);
     while done < size {
-        // SAFETY: kernel-side copy between two of our descriptors, using their offsets.
+        // SAFETY: kernel-side copy between two of our descriptors, through two local offsets.
         let n = unsafe {
             libc::copy_file_range(
                 src,
-                std::ptr::null_mut(),
+                &mut off_in,
                 dst,
-                std::ptr::null_mut(),
+                &mut off_out,
                 size.wrapping_sub(done) as usize,
                 0,
             )

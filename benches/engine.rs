@@ -1,6 +1,7 @@
 //! Speed of the engine, child process included (`cargo bench --bench engine`).
 //!
-//! - one experiment per scenario: the target is a median of at most 2 ms;
+//! - one experiment per scenario: the target is a median of at most 2 ms; the same with the
+//!   witness off, for what the witness costs;
 //! - every scenario but mmap-copy's big file, one after another: under 100 ms;
 //! - mmap-copy on 256 MiB (printed before divan's table): the mmap copy's time against
 //!   `copy_file_range` on the same file in the same run (target: at most 1.3x), and the peak
@@ -22,6 +23,18 @@ fn one_experiment(bencher: divan::Bencher, id: &str) {
     let scenario = catalog::find(id).expect("scenario exists");
     let params = (scenario.defaults)(engine::page_size());
     bencher.bench(|| run_scenario(scenario, &params).expect("runs"));
+}
+
+/// The same experiments with the witness off (`MMAP_LAB_WITNESS=off`): the difference is what
+/// the witness costs a run (the tracer thread, the stops at each traced call).
+#[divan::bench(args = ["unaligned-offset", "out-of-bounds", "anonymous-ipc", "msync-flags"])]
+fn one_experiment_without_the_witness(bencher: divan::Bencher, id: &str) {
+    let scenario = catalog::find(id).expect("scenario exists");
+    let params = (scenario.defaults)(engine::page_size());
+    // The benchmarks run one after another on this thread: nothing else reads the variable.
+    std::env::set_var("MMAP_LAB_WITNESS", "off");
+    bencher.bench(|| run_scenario(scenario, &params).expect("runs"));
+    std::env::remove_var("MMAP_LAB_WITNESS");
 }
 
 #[divan::bench(sample_count = 30)]

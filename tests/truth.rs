@@ -185,7 +185,7 @@ fn rule(text: &str) -> &str {
     text.lines()
         .find_map(|l| {
             l.strip_prefix("Rule: ")
-                .or_else(|| l.strip_prefix("规则: "))
+                .or_else(|| l.strip_prefix("规则："))
         })
         .unwrap_or("")
 }

@@ -557,7 +557,11 @@ impl<'a> Gen<'a> {
             .div_ceil(page)
             .saturating_mul(page)
             .saturating_add(2 * page);
-        (expr, 2 * page, after)
+        let before = map::reach_below(self.plan)
+            .div_ceil(page)
+            .saturating_mul(page)
+            .saturating_add(2 * page);
+        (expr, before, after)
     }
 
     /// The generated steps with every `name = ` marker resolved.

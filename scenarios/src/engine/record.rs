@@ -1602,8 +1602,11 @@ impl Namer<'_> {
             return Vec::new();
         };
         let reach = ops::map::reach(plan);
+        let below = ops::map::reach_below(plan)
+            .div_ceil(page.max(1))
+            .saturating_mul(page);
         let window = |addr: u64, reach: u64| {
-            let lo = addr.saturating_sub(2 * page);
+            let lo = addr.saturating_sub(below).saturating_sub(2 * page);
             let hi = addr
                 .saturating_add(reach.div_ceil(page.max(1)).saturating_mul(page))
                 .saturating_add(2 * page);

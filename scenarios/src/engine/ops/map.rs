@@ -162,6 +162,24 @@ pub(crate) fn reach(plan: &Plan) -> u64 {
     })
 }
 
+/// How far below the mapping's start the plan maps or unmaps (a negative shift of a `munmap`,
+/// `mprotect` …): `/proc/self/maps` lines are kept down to there (plus two pages), in the
+/// record and in the C program alike, so that what the run did below the mapping is seen.
+pub(crate) fn reach_below(plan: &Plan) -> u64 {
+    plan.steps.iter().fold(0, |acc, s| match s.op {
+        Op::Map(
+            MapOp::Munmap { addr, .. }
+            | MapOp::Mprotect { addr, .. }
+            | MapOp::Msync { addr, .. }
+            | MapOp::Madvise { addr, .. },
+        ) => match addr {
+            Val::RetPlus(_, d) if d < 0 => acc.max(d.unsigned_abs()),
+            _ => acc,
+        },
+        _ => acc,
+    })
+}
+
 /// What a step takes away from the address space, as `(addr, length, replaces)`, given the
 /// value of its arguments: a `munmap` removes its range, an `mmap` with `MAP_FIXED` (without
 /// `MAP_FIXED_NOREPLACE`, which refuses instead) replaces it. Used by the child, to stop

@@ -571,62 +571,27 @@ impl Family for MapOp {
 }
 
 /// Send `/proc/self/maps` in chunks; the parent keeps the lines near the mapping.
-///
-/// The capture is the lab's bookkeeping, not the experiment: it is read with calls the
-/// witness's filter lets through without a stop (`openat2`, `readv`, `close_range`, none of
-/// them an experiment's call), so that each capture does not cost a dozen round trips to the
-/// tracer. On a kernel without them (before 5.6 and 5.9), the usual calls, traced and then
-/// set aside as the lab's.
 fn copy_maps(cx: &Exec<'_>) -> Done {
     let mut buf = [0u8; MAX_PAYLOAD];
     let mut total: i64 = 0;
-    // SAFETY: openat2/readv/close_range (or open/read/close) with a local buffer, a local
-    // `open_how` and a descriptor of our own.
+    // SAFETY: open/read/close with a local buffer.
     unsafe {
-        let how = OpenHow {
-            flags: (libc::O_RDONLY | libc::O_CLOEXEC) as u64,
-            mode: 0,
-            resolve: 0,
-        };
-        let mut fd = libc::syscall(
-            libc::SYS_openat2,
-            libc::AT_FDCWD,
+        let fd = libc::open(
             c"/proc/self/maps".as_ptr(),
-            &how as *const OpenHow,
-            std::mem::size_of::<OpenHow>(),
-        ) as i32;
-        if fd < 0 {
-            fd = libc::open(
-                c"/proc/self/maps".as_ptr(),
-                libc::O_RDONLY | libc::O_CLOEXEC,
-            );
-        }
+            libc::O_RDONLY | libc::O_CLOEXEC,
+        );
         if fd < 0 {
             return failed(-1, 0);
         }
         loop {
-            let iov = libc::iovec {
-                iov_base: buf.as_mut_ptr().cast(),
-                iov_len: buf.len(),
-            };
-            let n = libc::readv(fd, &iov, 1);
+            let n = libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
             if n <= 0 {
                 break;
             }
             cx.payload(buf.get(..n as usize).unwrap_or(&[]));
             total = total.wrapping_add(n as i64);
         }
-        if libc::syscall(libc::SYS_close_range, fd as u32, fd as u32, 0) != 0 {
-            libc::close(fd);
-        }
+        libc::close(fd);
     }
     ok(total)
-}
-
-/// The kernel's `struct open_how`, for `openat2(2)`.
-#[repr(C)]
-struct OpenHow {
-    flags: u64,
-    mode: u64,
-    resolve: u64,
 }

@@ -35,6 +35,9 @@ pub(crate) struct ChildSetup<'a> {
     pub code: &'a [(usize, usize)],
     /// The page size, for [`prefault_code`].
     pub page: usize,
+    /// The C library's restartable-sequences area of this thread, if registered (see
+    /// [`forget_rseq`]).
+    pub rseq: Option<(isize, u32)>,
     /// The witness's seccomp filter, when the run is traced (see `witness.rs`).
     pub filter: Option<&'a [libc::sock_filter]>,
 }
@@ -42,6 +45,7 @@ pub(crate) struct ChildSetup<'a> {
 /// Run the plan and `_exit`. Never returns.
 pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     prepare_process(&setup);
+    forget_rseq(setup.rseq);
     let report = Reporter {
         fd: private_descriptors(setup.report_fd),
     };
@@ -264,6 +268,53 @@ fn prepare_process(setup: &ChildSetup<'_>) {
             exit_now();
         }
     }
+}
+
+/// Unregister the thread's restartable-sequences area (glibc registers one per thread, at
+/// `__rseq_offset` from the thread pointer, inside the thread's control block). The kernel
+/// writes to that area on its own, on the way back to user space after the process was
+/// stopped or moved (after every stop of the witness, for one). When an experiment unmaps the
+/// thread-local storage, that write fails and the kernel kills the process with a `SIGSEGV`
+/// that no handler sees: the lab could then not say which step caused it. Unregistered, the
+/// crash comes from the process's own code touching its lost memory, and is reported. The
+/// experiment's calls are untouched (nothing in them uses rseq). A failure changes nothing.
+fn forget_rseq(area: Option<(isize, u32)>) {
+    const RSEQ_FLAG_UNREGISTER: libc::c_int = 1;
+    #[cfg(target_arch = "x86_64")]
+    const RSEQ_SIG: u32 = 0x5305_3053;
+    #[cfg(target_arch = "aarch64")]
+    const RSEQ_SIG: u32 = 0xd428_bc00;
+    let Some((offset, size)) = area else {
+        return;
+    };
+    let at = thread_pointer().wrapping_add_signed(offset);
+    // The length must be the one registered: glibc's `__rseq_size`, or the 32 bytes of
+    // `struct rseq` older glibc versions register while reporting less.
+    for len in [size, 32] {
+        // SAFETY: rseq(2) unregistering this thread's own area: the kernel only checks the
+        // arguments against its registration and forgets it.
+        let r = unsafe { libc::syscall(libc::SYS_rseq, at, len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) };
+        if r == 0 {
+            return;
+        }
+    }
+}
+
+/// The thread pointer (what `%fs` / `tpidr_el0` points at).
+fn thread_pointer() -> usize {
+    let tp: usize;
+    // SAFETY: reads the thread pointer; no memory but the thread's own control block, whose
+    // first word points at itself (x86_64), and no side effect.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::asm!("mov {}, fs:0", out(reg) tp, options(nostack, readonly, preserves_flags))
+    };
+    // SAFETY: reads a system register; no memory, no side effect.
+    #[cfg(target_arch = "aarch64")]
+    unsafe {
+        std::arch::asm!("mrs {}, tpidr_el0", out(reg) tp, options(nomem, nostack, preserves_flags))
+    };
+    tp
 }
 
 /// Where the report pipe moves to, out of the way of the experiment's own descriptors.

@@ -128,6 +128,28 @@ fn code_ranges() -> &'static [(usize, usize)] {
     })
 }
 
+/// Where the C library keeps each thread's restartable-sequences area (offset from the thread
+/// pointer, size), when it registered one: glibc 2.35 and later export `__rseq_offset` and
+/// `__rseq_size` (0: not registered). Looked up at run time, so that an older C library
+/// simply has none. See `child::forget_rseq` for why the child lets it go.
+fn rseq_area() -> Option<(isize, u32)> {
+    static AREA: std::sync::OnceLock<Option<(isize, u32)>> = std::sync::OnceLock::new();
+    *AREA.get_or_init(|| {
+        // SAFETY: dlsym on the global scope (glibc's RTLD_DEFAULT is a null handle) with
+        // NUL-terminated names; when found, the symbols are glibc's constant `ptrdiff_t` and
+        // `unsigned int`, read once.
+        unsafe {
+            let offset = libc::dlsym(std::ptr::null_mut(), c"__rseq_offset".as_ptr());
+            let size = libc::dlsym(std::ptr::null_mut(), c"__rseq_size".as_ptr());
+            if offset.is_null() || size.is_null() {
+                return None;
+            }
+            let size = *(size as *const u32);
+            (size > 0).then(|| (*(offset as *const isize), size))
+        }
+    })
+}
+
 /// Check that every argument refers to an earlier step, so the child never reads a result
 /// that does not exist.
 fn validate(plan: &Plan) -> Result<(), EngineError> {
@@ -227,6 +249,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     // Read here, in the lab: the child may not allocate or read files before its steps
     // (and a value cached in the child would be lost with it).
     let code = code_ranges();
+    let rseq = rseq_area();
     let started = Instant::now();
 
     // SAFETY: the child runs `run_child`, which only makes async-signal-safe calls and
@@ -241,6 +264,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
                 scratch: &mut scratch,
                 code,
                 page: page as usize,
+                rseq,
                 filter: filter.as_deref(),
             },
         ),

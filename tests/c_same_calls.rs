@@ -22,9 +22,9 @@ const TRACED: &str = "openat,close,pipe2,memfd_create,ftruncate,fcntl,lseek,writ
                       mmap,munmap,mprotect,mremap,msync,madvise,clone,clone3,wait4,\
                       copy_file_range,prlimit64,exit_group,alarm";
 
-/// One system call as compared: its name and its errno, if it failed (addresses, descriptors
-/// and pids change from run to run).
-type Call = (String, Option<String>);
+mod strace_support;
+
+use strace_support::Call;
 
 /// The calls of each compared step of one process, in order.
 type Steps = Vec<Vec<Call>>;
@@ -148,13 +148,7 @@ fn c_calls(trace: &str, is_child: bool, executed: &[bool]) -> Steps {
         if name == "exit_group" || name == "alarm" {
             continue;
         }
-        let ret = line.rsplit_once(" = ").map(|(_, r)| r).unwrap_or("");
-        let errno = ret
-            .split_whitespace()
-            .nth(1)
-            .filter(|e| e.starts_with('E'))
-            .map(str::to_string);
-        current.push((name.to_string(), errno));
+        current.extend(strace_support::call(line));
     }
     steps
 }

@@ -57,9 +57,9 @@ fn page_faults_are_counted_per_step() {
     assert_eq!(fewest(&populate, "load"), 0);
 }
 
-/// One system call as compared: its name and its errno (addresses, descriptors of other
-/// processes and pids change from run to run).
-type Call = (String, Option<String>);
+mod strace_support;
+
+use strace_support::Call;
 
 /// The experiment's calls in one process's `strace` output (one file of `strace -ff`): the
 /// calls of each plan step (the step is the one the process's last flight-recorder `Begin`
@@ -86,19 +86,13 @@ fn experiment_calls(out: &str, skip: &[usize]) -> Option<Vec<Call>> {
         if skip.contains(&at) || line.starts_with("+++") || line.starts_with("---") {
             continue;
         }
-        let Some((name, _)) = line.split_once('(') else {
+        let Some(call) = strace_support::call(line) else {
             continue;
         };
-        if name == "exit_group" {
+        if call.0 == "exit_group" {
             continue;
         }
-        let ret = line.rsplit_once(" = ").map(|(_, r)| r).unwrap_or("");
-        let errno = ret
-            .split_whitespace()
-            .nth(1)
-            .filter(|e| e.starts_with('E'))
-            .map(str::to_string);
-        calls.push((name.to_string(), errno));
+        calls.push(call);
     }
     step.map(|_| calls)
 }

@@ -175,6 +175,15 @@ fn untraced(plan: &Plan) -> Vec<i64> {
             _ => {}
         }
     }
+    // The child's own way out is the lab's, not a step: `exit_group` is worth a stop only
+    // when a plan's `_exit` step makes it.
+    if !plan
+        .steps
+        .iter()
+        .any(|s| matches!(s.op, Op::Ipc(super::plan::IpcOp::Exit)))
+    {
+        out.push(libc::SYS_exit_group);
+    }
     out
 }
 

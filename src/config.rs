@@ -151,6 +151,39 @@ pub fn accepted(key: &str) -> &'static str {
     }
 }
 
+/// What the settings are made from, read once: the file, the environment, the locale.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    path: Option<PathBuf>,
+    text: Option<String>,
+    env: Vec<(&'static str, String)>,
+    locale: Option<Lang>,
+}
+
+impl Sources {
+    /// The configuration file (if there is one), the `MMAP_LAB_*` variables and the locale.
+    pub fn read() -> Sources {
+        let var = |name: &str| std::env::var(name).ok();
+        let path = path_from(var("XDG_CONFIG_HOME").as_deref(), var("HOME").as_deref());
+        let text = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
+        let env = ENV_VARS
+            .iter()
+            .filter_map(|(name, _)| var(name).filter(|v| !v.is_empty()).map(|v| (*name, v)))
+            .collect();
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| var(v))
+            .find(|v| !v.is_empty())
+            .and_then(|v| Lang::parse(&v));
+        Sources {
+            path,
+            text,
+            env,
+            locale,
+        }
+    }
+}
+
 /// Every setting in force, with its source, plus what could not be used.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -195,24 +228,20 @@ pub const ENV_VARS: [(&str, &str); 3] = [
 type Raw = BTreeMap<&'static str, (String, String)>;
 
 impl Config {
-    /// Read the file and the environment of this process and merge them under `flags`.
-    pub fn load(flags: &Flags) -> Config {
-        let var = |name: &str| std::env::var(name).ok();
-        let path = path_from(var("XDG_CONFIG_HOME").as_deref(), var("HOME").as_deref());
-        let text = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
-        let env: Vec<(&str, String)> = ENV_VARS
-            .iter()
-            .filter_map(|(name, _)| var(name).filter(|v| !v.is_empty()).map(|v| (*name, v)))
-            .collect();
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .filter_map(|v| var(v))
-            .find(|v| !v.is_empty())
-            .and_then(|v| Lang::parse(&v));
-        Config::merge(flags, path, text.as_deref(), &env, locale)
+    /// The settings in force: `sources` merged under `flags`. The command line is parsed in two passes
+    /// (the language first, for clap's own messages), and the file and the environment are
+    /// read once for both.
+    pub fn from_sources(sources: &Sources, flags: &Flags) -> Config {
+        Config::merge(
+            flags,
+            sources.path.clone(),
+            sources.text.as_deref(),
+            &sources.env,
+            sources.locale,
+        )
     }
 
-    /// [`Config::load`] from given inputs, so tests need no real home or environment.
+    /// [`Config::from_sources`] from given inputs, so tests need no real home or environment.
     pub fn merge(
         flags: &Flags,
         path: Option<PathBuf>,

@@ -7,7 +7,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use mmap_lab::config::{Config, Flags};
+use mmap_lab::config::{Config, Flags, Sources};
 use mmap_lab::strings::{t, C, S};
 use mmap_lab::{cli, man, output, tui, usage};
 use scenarios::Lang;
@@ -319,10 +319,14 @@ fn main() -> ExitCode {
         .collect();
     // The language before parsing, so that `--help` and usage errors already speak it: the
     // command line's `--lang`, else the environment, the file, the locale.
-    let early = Config::load(&Flags {
-        lang: early_lang(&lossy).map(lang_of),
-        ..Flags::default()
-    });
+    let sources = Sources::read();
+    let early = Config::from_sources(
+        &sources,
+        &Flags {
+            lang: early_lang(&lossy).map(lang_of),
+            ..Flags::default()
+        },
+    );
     let early_lang = early.lang.value;
     if let Some(bad) = args_os.iter().find(|a| a.to_str().is_none()) {
         // `{:?}` shows the bytes that are not UTF-8 escaped (`"\xFF"`).
@@ -342,13 +346,16 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return usage::clap_error(&err, early_lang),
     };
-    let config = Config::load(&Flags {
-        lang: cli.lang.map(lang_of),
-        theme: cli.theme.map(theme_of),
-        ascii: cli.ascii,
-        mouse: cli.mouse,
-        presenter: cli.presenter,
-    });
+    let config = Config::from_sources(
+        &sources,
+        &Flags {
+            lang: cli.lang.map(lang_of),
+            theme: cli.theme.map(theme_of),
+            ascii: cli.ascii,
+            mouse: cli.mouse,
+            presenter: cli.presenter,
+        },
+    );
     config.report_problems();
     let lang = config.lang.value;
     if cli.scenario.is_some() && cli.command.is_some() {

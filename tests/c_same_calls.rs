@@ -18,9 +18,12 @@ use std::sync::Mutex;
 
 /// The calls compared: those the witness traces (see `witness.rs`), and `alarm`, which ends
 /// the C program's set-up.
-const TRACED: &str = "openat,close,pipe2,memfd_create,ftruncate,fcntl,lseek,write,read,pread64,\
-                      mmap,munmap,mprotect,mremap,msync,madvise,clone,clone3,wait4,\
-                      copy_file_range,prlimit64,exit_group,alarm";
+fn traced() -> String {
+    witness::names()
+        .chain(["alarm"])
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 mod strace_support;
 
@@ -181,7 +184,7 @@ fn c_traces(id: &str, sets: &[String], dir: &Path) -> Option<Vec<(u32, String)>>
     std::fs::create_dir(&tmp).expect("mkdir");
     Command::new("strace")
         .args(["-ff", "-qq", "-xx", "-s", "4096", "-e"])
-        .arg(format!("trace={TRACED}"))
+        .arg(format!("trace={}", traced()))
         .arg("-o")
         .arg(traces.join("t"))
         .arg(&exe)

@@ -103,9 +103,9 @@ fn the_witness_sees_what_strace_sees() {
         eprintln!("skipped: no strace on this machine");
         return;
     }
-    let names = "openat,close,pipe2,memfd_create,ftruncate,fcntl,lseek,write,read,pread64,\
-                 mmap,munmap,mprotect,mremap,msync,madvise,clone,clone3,wait4,\
-                 copy_file_range,prlimit64,exit_group";
+    let names = scenarios::engine::witness::names()
+        .collect::<Vec<_>>()
+        .join(",");
     let page = scenarios::engine::page_size();
     let mut cases: Vec<(&str, Vec<String>)> = Vec::new();
     for s in scenarios::catalog::all() {

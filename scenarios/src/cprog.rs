@@ -553,14 +553,7 @@ impl<'a> Gen<'a> {
             _ => Val::Ret(m),
         };
         let (expr, _) = self.addr_arg(target);
-        let after = map::reach(self.plan)
-            .div_ceil(page)
-            .saturating_mul(page)
-            .saturating_add(2 * page);
-        let before = map::reach_below(self.plan)
-            .div_ceil(page)
-            .saturating_mul(page)
-            .saturating_add(2 * page);
+        let (before, after) = map::capture_window(self.plan, page);
         (expr, before, after)
     }
 

@@ -17,6 +17,34 @@ pub const DATA: &str = "data";
 /// file's letter pattern.
 pub const WRITTEN_BYTE: u8 = b'*';
 
+/// The start of the plans built by hand around one file mapping: the data file, `open` it,
+/// `mmap` it as `p` says (the mapping the experiment is about), then capture the maps.
+/// Returns the plan and the steps of the descriptor and of the mapping.
+pub fn open_and_map(p: &Params) -> (Plan, usize, usize) {
+    let mut plan = Plan::new();
+    plan.files.push(FileSpec {
+        name: DATA,
+        size: p.file_size,
+    });
+    let fd = plan.push(Step::critical(DescriptorOp::Open {
+        path: plan_path(DATA),
+        flags: p.open,
+    }));
+    let map = plan.push(Step::critical(MapOp::Mmap {
+        addr: Val::Lit(0),
+        length: p.length,
+        prot: p.prot,
+        flags: p.flags,
+        fd: Val::Ret(fd),
+        offset: 0,
+        via: Via::Libc,
+    }));
+    plan.mapping_step = Some(map);
+    plan.mapping_len = p.length;
+    plan.push(Step::optional(MapOp::Maps));
+    (plan, fd, map)
+}
+
 /// What the standard plan does besides the mmap.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Shape {

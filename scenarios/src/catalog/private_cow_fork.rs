@@ -4,8 +4,8 @@
 //! processes and the file see every write.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
-use crate::engine::{DescriptorOp, FileSpec, IpcOp, MapOp, Plan, Purpose, Step, TouchOp, Val, Via};
-use crate::experiment::{DATA, WRITTEN_BYTE};
+use crate::engine::{DescriptorOp, IpcOp, Plan, Purpose, Step, TouchOp, Val};
+use crate::experiment::{open_and_map, DATA, WRITTEN_BYTE};
 use crate::flags;
 use crate::params::{Key, Params, Writer};
 use crate::plan_path;
@@ -60,27 +60,7 @@ fn defaults(page: u64) -> Params {
 /// process loads byte 0 once the other is done with it (the pipe orders a parent that writes
 /// after the fork; waitpid a child that writes); last, the file's own byte 0.
 fn build(p: &Params, _page: u64) -> Plan {
-    let mut plan = Plan::new();
-    plan.files.push(FileSpec {
-        name: DATA,
-        size: p.file_size,
-    });
-    let fd = plan.push(Step::critical(DescriptorOp::Open {
-        path: plan_path(DATA),
-        flags: p.open,
-    }));
-    let map = plan.push(Step::critical(MapOp::Mmap {
-        addr: Val::Lit(0),
-        length: p.length,
-        prot: p.prot,
-        flags: p.flags,
-        fd: Val::Ret(fd),
-        offset: 0,
-        via: Via::Libc,
-    }));
-    plan.mapping_step = Some(map);
-    plan.mapping_len = p.length;
-    plan.push(Step::optional(MapOp::Maps));
+    let (mut plan, _, map) = open_and_map(p);
     let store = || TouchOp::Byte {
         addr: Val::Ret(map),
         write: true,

@@ -4,11 +4,10 @@
 //! write to the file reaches.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
-use crate::engine::{DescriptorOp, FileSpec, MapOp, Plan, Step, TouchOp, Val, Via};
-use crate::experiment::{DATA, WRITTEN_BYTE};
+use crate::engine::{DescriptorOp, Plan, Step, TouchOp, Val};
+use crate::experiment::{open_and_map, WRITTEN_BYTE};
 use crate::flags;
 use crate::params::{Key, Order, Params};
-use crate::plan_path;
 
 /// What `write(2)` puts at the start of the file (over its `ABC`).
 pub const NEW_BYTES: &str = "NEW";
@@ -59,27 +58,7 @@ fn defaults(page: u64) -> Params {
 /// Map the file, touch it as `order` says, `write(2)` new bytes at its start through the
 /// descriptor, and read the first bytes back through the mapping.
 fn build(p: &Params, _page: u64) -> Plan {
-    let mut plan = Plan::new();
-    plan.files.push(FileSpec {
-        name: DATA,
-        size: p.file_size,
-    });
-    let fd = plan.push(Step::critical(DescriptorOp::Open {
-        path: plan_path(DATA),
-        flags: p.open,
-    }));
-    let map = plan.push(Step::critical(MapOp::Mmap {
-        addr: Val::Lit(0),
-        length: p.length,
-        prot: p.prot,
-        flags: p.flags,
-        fd: Val::Ret(fd),
-        offset: 0,
-        via: Via::Libc,
-    }));
-    plan.mapping_step = Some(map);
-    plan.mapping_len = p.length;
-    plan.push(Step::optional(MapOp::Maps));
+    let (mut plan, fd, map) = open_and_map(p);
     let read = || TouchOp::ReadText {
         addr: Val::Ret(map),
         len: NEW_BYTES.len() as u64,

@@ -1601,39 +1601,23 @@ impl Namer<'_> {
         let Some(addr) = plan.mapping_step.and_then(|i| made(i).or_else(|| asked(i))) else {
             return Vec::new();
         };
-        let reach = ops::map::reach(plan);
-        let below = ops::map::reach_below(plan)
-            .div_ceil(page.max(1))
-            .saturating_mul(page);
-        let window = |addr: u64, reach: u64| {
-            let lo = addr.saturating_sub(below).saturating_sub(2 * page);
-            let hi = addr
-                .saturating_add(reach.div_ceil(page.max(1)).saturating_mul(page))
-                .saturating_add(2 * page);
-            (lo, hi)
-        };
-        let mut windows = vec![window(addr, reach)];
+        let (below, above) = ops::map::capture_window(plan, page);
+        let window =
+            |addr: u64, above: u64| (addr.saturating_sub(below), addr.saturating_add(above));
+        let mut windows = vec![window(addr, above)];
         // A mapping mremap moved lives somewhere else now: keep the lines there too.
         for (i, step) in plan.steps.iter().enumerate() {
             if let Op::Map(MapOp::Mremap { new_length, .. }) = step.op {
                 if let Some((r, _)) = self.ret(i).filter(|&(r, _)| r != -1) {
-                    windows.push(window(r as u64, new_length));
+                    windows.push(window(r as u64, ops::map::capture_margin(new_length, page)));
                 }
             }
         }
         String::from_utf8_lossy(payload)
             .lines()
             .filter(|line| {
-                let Some((range, _)) = line.split_once(' ') else {
-                    return false;
-                };
-                let Some((a, b)) = range.split_once('-') else {
-                    return false;
-                };
-                match (u64::from_str_radix(a, 16), u64::from_str_radix(b, 16)) {
-                    (Ok(a), Ok(b)) => windows.iter().any(|&(lo, hi)| a < hi && b > lo),
-                    _ => false,
-                }
+                maps_range(line)
+                    .is_some_and(|(a, b)| windows.iter().any(|&(lo, hi)| a < hi && b > lo))
             })
             .map(str::to_string)
             .collect()

@@ -10,6 +10,7 @@
 //! against them, the experiment's own mappings and the `/proc/self/maps` captured before the
 //! step ([`Layout`]).
 
+use super::record::maps_range;
 use serde::{Deserialize, Serialize};
 
 /// A kind of place in the experiment's address space.
@@ -182,7 +183,7 @@ impl Layout<'_> {
     fn line(&self, addr: u64) -> Option<&str> {
         self.maps?
             .lines()
-            .find(|l| range(l).is_some_and(|(a, b)| a <= addr && addr < b))
+            .find(|l| maps_range(l).is_some_and(|(a, b)| a <= addr && addr < b))
     }
 
     /// What is at `addr`: the region, the name of a library, the maps line. `None` when
@@ -211,7 +212,7 @@ impl Layout<'_> {
                 .find(|o| within(o.start, o.end))
                 .map(|o| (o.what, None, None));
         };
-        let (lo, hi) = range(&l).unwrap_or((0, 0));
+        let (lo, hi) = maps_range(&l).unwrap_or((0, 0));
         let path = l.split_whitespace().nth(5).unwrap_or("");
         let region = if self
             .own
@@ -255,7 +256,7 @@ impl Layout<'_> {
         for o in self.own {
             cut(o.start, o.end);
         }
-        for (a, b) in self.maps.unwrap_or("").lines().filter_map(range) {
+        for (a, b) in self.maps.unwrap_or("").lines().filter_map(maps_range) {
             cut(a, b);
         }
         cuts.sort_unstable();
@@ -279,16 +280,6 @@ impl Layout<'_> {
         }
         out
     }
-}
-
-/// The address range of a maps line.
-pub(crate) fn range(line: &str) -> Option<(u64, u64)> {
-    let (range, _) = line.split_once(' ')?;
-    let (a, b) = range.split_once('-')?;
-    Some((
-        u64::from_str_radix(a, 16).ok()?,
-        u64::from_str_radix(b, 16).ok()?,
-    ))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the faulting address, that address as `ptr + N`, and what the child's own
 //! `/proc/self/maps` says was there.
 
+use super::record::maps_range;
 use serde::{Deserialize, Serialize};
 
 /// A fault signal in full, as the child's handler reported it.
@@ -87,14 +88,14 @@ pub fn code_from_name(signo: i32, name: &str) -> Option<i32> {
 pub fn classify(maps: &str, addr: u64, mapping: Option<(u64, u64)>, guard: bool) -> Hit {
     let line = maps
         .lines()
-        .find(|l| range(l).is_some_and(|(lo, hi)| lo <= addr && addr < hi));
+        .find(|l| maps_range(l).is_some_and(|(lo, hi)| lo <= addr && addr < hi));
     let in_mapping = mapping.is_some_and(|(start, len)| addr >= start && addr - start < len);
     let kind = match line {
         None => HitKind::NotMapped,
         Some(_) if in_mapping => HitKind::Mapping,
         Some(l) => {
             let above = mapping.is_some_and(|(start, len)| {
-                range(l).is_some_and(|(lo, _)| lo == start.saturating_add(len))
+                maps_range(l).is_some_and(|(lo, _)| lo == start.saturating_add(len))
             });
             let no_access = l.split_whitespace().nth(1) == Some("---p");
             if guard && above && no_access {
@@ -110,16 +111,6 @@ pub fn classify(maps: &str, addr: u64, mapping: Option<(u64, u64)>, guard: bool)
         what: None,
         name: None,
     }
-}
-
-/// The address range of a maps line.
-fn range(line: &str) -> Option<(u64, u64)> {
-    let (range, _) = line.split_once(' ')?;
-    let (a, b) = range.split_once('-')?;
-    Some((
-        u64::from_str_radix(a, 16).ok()?,
-        u64::from_str_radix(b, 16).ok()?,
-    ))
 }
 
 #[cfg(test)]

@@ -113,50 +113,58 @@ const AUDIT_ARCH: u32 = 0xC000_003E;
 #[cfg(target_arch = "aarch64")]
 const AUDIT_ARCH: u32 = 0xC000_00B7;
 
+/// The system calls experiments make, with their names, on every architecture.
+const COMMON: [(i64, &str); 23] = [
+    (libc::SYS_openat, "openat"),
+    (libc::SYS_close, "close"),
+    (libc::SYS_pipe2, "pipe2"),
+    (libc::SYS_memfd_create, "memfd_create"),
+    (libc::SYS_ftruncate, "ftruncate"),
+    (libc::SYS_fcntl, "fcntl"),
+    (libc::SYS_lseek, "lseek"),
+    (libc::SYS_write, "write"),
+    (libc::SYS_read, "read"),
+    (libc::SYS_pread64, "pread64"),
+    (libc::SYS_mmap, "mmap"),
+    (libc::SYS_munmap, "munmap"),
+    (libc::SYS_mprotect, "mprotect"),
+    (libc::SYS_mremap, "mremap"),
+    (libc::SYS_msync, "msync"),
+    (libc::SYS_madvise, "madvise"),
+    (libc::SYS_clone, "clone"),
+    (libc::SYS_clone3, "clone3"),
+    (libc::SYS_wait4, "wait4"),
+    (libc::SYS_copy_file_range, "copy_file_range"),
+    (libc::SYS_prlimit64, "prlimit64"),
+    (libc::SYS_setrlimit, "setrlimit"),
+    (libc::SYS_exit_group, "exit_group"),
+];
+
+/// The older calls that only some architectures still have (aarch64 has none of them).
+#[cfg(target_arch = "x86_64")]
+const LEGACY: [(i64, &str); 4] = [
+    (libc::SYS_open, "open"),
+    (libc::SYS_pipe, "pipe"),
+    (libc::SYS_fork, "fork"),
+    (libc::SYS_vfork, "vfork"),
+];
+#[cfg(not(target_arch = "x86_64"))]
+const LEGACY: [(i64, &str); 0] = [];
+
 /// The system calls experiments make, with their names on this architecture.
-fn table() -> Vec<(i64, &'static str)> {
-    let common = [
-        (libc::SYS_openat, "openat"),
-        (libc::SYS_close, "close"),
-        (libc::SYS_pipe2, "pipe2"),
-        (libc::SYS_memfd_create, "memfd_create"),
-        (libc::SYS_ftruncate, "ftruncate"),
-        (libc::SYS_fcntl, "fcntl"),
-        (libc::SYS_lseek, "lseek"),
-        (libc::SYS_write, "write"),
-        (libc::SYS_read, "read"),
-        (libc::SYS_pread64, "pread64"),
-        (libc::SYS_mmap, "mmap"),
-        (libc::SYS_munmap, "munmap"),
-        (libc::SYS_mprotect, "mprotect"),
-        (libc::SYS_mremap, "mremap"),
-        (libc::SYS_msync, "msync"),
-        (libc::SYS_madvise, "madvise"),
-        (libc::SYS_clone, "clone"),
-        (libc::SYS_clone3, "clone3"),
-        (libc::SYS_wait4, "wait4"),
-        (libc::SYS_copy_file_range, "copy_file_range"),
-        (libc::SYS_prlimit64, "prlimit64"),
-        (libc::SYS_setrlimit, "setrlimit"),
-        (libc::SYS_exit_group, "exit_group"),
-    ];
-    // The older calls that only some architectures still have (aarch64 has none of them).
-    #[cfg(target_arch = "x86_64")]
-    let legacy = [
-        (libc::SYS_open, "open"),
-        (libc::SYS_pipe, "pipe"),
-        (libc::SYS_fork, "fork"),
-        (libc::SYS_vfork, "vfork"),
-    ];
-    #[cfg(not(target_arch = "x86_64"))]
-    let legacy: [(i64, &'static str); 0] = [];
-    common.into_iter().chain(legacy).collect()
+fn table() -> impl Iterator<Item = (i64, &'static str)> {
+    COMMON.into_iter().chain(LEGACY)
+}
+
+/// The names of the calls the witness can trace (for `strace -e trace=…` in the tests that
+/// compare with it).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    table().map(|(_, name)| name)
 }
 
 /// The name of system call `nr`, as far as the witness traces it.
 fn name_of(nr: i64) -> String {
     table()
-        .into_iter()
         .find(|(n, _)| *n == nr)
         .map_or_else(|| format!("syscall {nr}"), |(_, name)| name.to_string())
 }
@@ -217,7 +225,6 @@ pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
     };
     let skip = untraced(plan);
     let nrs: Vec<i64> = table()
-        .into_iter()
         .map(|(n, _)| n)
         .filter(|n| !skip.contains(n) && *n != libc::SYS_write)
         .collect();

@@ -136,48 +136,55 @@ fn mremap_fixed(flags: i32) -> bool {
     flags & flags::MREMAP_FIXED != 0
 }
 
-/// How far above the mapping's start the plan maps or unmaps: the mapping's length, or more
-/// when a `munmap` reaches past it. `/proc/self/maps` lines are kept up to there (plus two
-/// pages), in the record and in the C program alike.
-pub(crate) fn reach(plan: &Plan) -> u64 {
-    plan.steps.iter().fold(plan.mapping_len, |acc, s| {
-        let (addr, length) = match s.op {
-            Op::Map(
-                MapOp::Munmap { addr, length, .. }
-                | MapOp::Mprotect { addr, length, .. }
-                | MapOp::Msync { addr, length, .. }
-                | MapOp::Madvise { addr, length, .. },
-            ) => (addr, length),
-            // Grown in place, the mapping reaches up to its new length.
-            Op::Map(MapOp::Mremap {
-                addr, new_length, ..
-            }) => (addr, new_length),
-            _ => return acc,
-        };
-        match addr {
-            Val::RetPlus(_, d) => acc.max((d.max(0) as u64).saturating_add(length)),
-            Val::Ret(_) => acc.max(length),
-            _ => acc,
-        }
-    })
+/// How far below and above the mapping's start the plan maps or unmaps: the mapping's
+/// length, or more when a `munmap` (`mprotect` …) reaches past it, and as far down as a
+/// negative shift goes.
+fn extent(plan: &Plan) -> (u64, u64) {
+    plan.steps
+        .iter()
+        .fold((0, plan.mapping_len), |(below, above), s| {
+            let (addr, length) = match s.op {
+                Op::Map(
+                    MapOp::Munmap { addr, length, .. }
+                    | MapOp::Mprotect { addr, length, .. }
+                    | MapOp::Msync { addr, length, .. }
+                    | MapOp::Madvise { addr, length, .. },
+                ) => (addr, length),
+                // Grown in place, the mapping reaches up to its new length.
+                Op::Map(MapOp::Mremap {
+                    addr, new_length, ..
+                }) => (addr, new_length),
+                _ => return (below, above),
+            };
+            match addr {
+                Val::RetPlus(_, d) if d < 0 => (below.max(d.unsigned_abs()), above.max(length)),
+                Val::RetPlus(_, d) => (below, above.max((d as u64).saturating_add(length))),
+                Val::Ret(_) => (below, above.max(length)),
+                _ => (below, above),
+            }
+        })
 }
 
-/// How far below the mapping's start the plan maps or unmaps (a negative shift of a `munmap`,
-/// `mprotect` …): `/proc/self/maps` lines are kept down to there (plus two pages), in the
-/// record and in the C program alike, so that what the run did below the mapping is seen.
-pub(crate) fn reach_below(plan: &Plan) -> u64 {
-    plan.steps.iter().fold(0, |acc, s| match s.op {
-        Op::Map(
-            MapOp::Munmap { addr, .. }
-            | MapOp::Mprotect { addr, .. }
-            | MapOp::Msync { addr, .. }
-            | MapOp::Madvise { addr, .. },
-        ) => match addr {
-            Val::RetPlus(_, d) if d < 0 => acc.max(d.unsigned_abs()),
-            _ => acc,
-        },
-        _ => acc,
-    })
+/// How far above the mapping's start the plan maps or unmaps (see [`extent`]).
+pub(crate) fn reach(plan: &Plan) -> u64 {
+    extent(plan).1
+}
+
+/// The bytes below and above a mapping's start whose `/proc/self/maps` lines a capture keeps:
+/// what the plan reaches, in whole pages, plus two pages each side. One definition for the
+/// record and the C program, so both show the same lines.
+pub(crate) fn capture_window(plan: &Plan, page: u64) -> (u64, u64) {
+    let (below, above) = extent(plan);
+    (capture_margin(below, page), capture_margin(above, page))
+}
+
+/// `bytes` in whole pages, plus the two pages a capture keeps beyond what a plan reaches.
+pub(crate) fn capture_margin(bytes: u64, page: u64) -> u64 {
+    let page = page.max(1);
+    bytes
+        .div_ceil(page)
+        .saturating_mul(page)
+        .saturating_add(2 * page)
 }
 
 /// What a step takes away from the address space, as `(addr, length, replaces)`, given the

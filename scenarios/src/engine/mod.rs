@@ -215,6 +215,10 @@ fn write_pattern(
     Ok(())
 }
 
+/// How much the report pipe holds, if the system allows it (`/proc/sys/fs/pipe-max-size`
+/// is 1 MiB by default): a run with a maps capture of a thousand lines writes about 100 KiB.
+const REPORT_PIPE_BYTES: i32 = 1 << 20;
+
 /// Run one experiment in a child process and record what the kernel said.
 pub fn run(plan: &Plan) -> Result<Run, EngineError> {
     run_until(plan, None)
@@ -244,6 +248,10 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
         .map_err(|_| EngineError::Memory(scratch_len as u64))?;
     scratch.resize(scratch_len, 0);
     let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe2"))?;
+    // Room for a whole run's reports, so that the lab need not wake for each one (see
+    // `witness::trace`); where the system allows less, the pipe keeps its size and the lab
+    // drains it more often than it fills.
+    let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETPIPE_SZ(REPORT_PIPE_BYTES));
     let wanted = witness::wanted();
     let filter = wanted.is_ok().then(|| witness::filter(plan));
     // Read here, in the lab: the child may not allocate or read files before its steps

@@ -16,7 +16,8 @@
 //! child only for the calls the lesson is about.
 //!
 //! What the witness leaves out, on purpose: the writes of the flight recorder (filtered by
-//! descriptor), the `/proc/self/maps` captures (the lab's bookkeeping, dropped by step), and
+//! descriptor), the `/proc/self/maps` captures (the lab's bookkeeping: read through a
+//! descriptor the filter lets by, or, in a process the experiment forked, dropped by step), and
 //! the timed loops of `mmap-copy` (`read`/`write`/`copy_file_range` are not traced in a plan
 //! that times them, so a stop per call cannot slow what is measured), and the thousands of
 //! `mprotect` splits that fill up `vm.max_map_count`. Those steps say they were not traced.
@@ -106,6 +107,15 @@ pub enum AnsweredBy {
 /// The descriptor the child's flight recorder moves to, out of the way of the experiment's
 /// own (see `child.rs`): the filter lets its writes by, they are the lab's.
 pub(crate) const REPORT_FD: i32 = 1000;
+
+/// The descriptor the child keeps `/proc/self/maps` open at, for the lab's captures (read
+/// with `pread` from offset 0, which makes the kernel list the mappings afresh): the filter
+/// lets those reads by, so a capture costs the experiment no stop of the witness.
+pub(crate) const MAPS_FD: i32 = 1001;
+
+/// The lab's own calls the filter lets by, by their first argument: the flight recorder's
+/// writes and the maps captures' reads. The same calls on any other descriptor are traced.
+const LAB_CALLS: [(i64, i32); 2] = [(libc::SYS_write, REPORT_FD), (libc::SYS_pread64, MAPS_FD)];
 
 /// `AUDIT_ARCH_*` of this machine, for the filter's first check.
 #[cfg(target_arch = "x86_64")]
@@ -212,62 +222,58 @@ pub fn traces(plan: &Plan, step: usize) -> bool {
 }
 
 /// The seccomp filter for `plan`, built before the fork: trace the experiment's calls, let
-/// everything else (and the flight recorder's writes) through.
+/// everything else (and the lab's own calls on its descriptors, [`LAB_CALLS`]) through.
 pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
     const LD_W_ABS: u16 = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
     const JEQ_K: u16 = (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16;
     const RET_K: u16 = (libc::BPF_RET | libc::BPF_K) as u16;
+    // Offsets in `struct seccomp_data`: the call's number, the architecture, and the low
+    // word of the first argument (little-endian on both architectures).
+    const NR: u32 = 0;
+    const ARCH: u32 = 4;
+    const ARG0: u32 = 16;
     let stmt = |code: u16, k: u32| libc::sock_filter {
         code,
         jt: 0,
         jf: 0,
         k,
     };
+    let jeq = |k: u32, jt: usize, jf: usize| libc::sock_filter {
+        code: JEQ_K,
+        jt: jt as u8,
+        jf: jf as u8,
+        k,
+    };
     let skip = untraced(plan);
+    let by_fd: Vec<(i64, i32)> = LAB_CALLS
+        .into_iter()
+        .filter(|(n, _)| !skip.contains(n))
+        .collect();
     let nrs: Vec<i64> = table()
         .map(|(n, _)| n)
-        .filter(|n| !skip.contains(n) && *n != libc::SYS_write)
+        .filter(|n| !skip.contains(n) && !by_fd.iter().any(|(m, _)| m == n))
         .collect();
-    let trace_write = !skip.contains(&libc::SYS_write);
-    // Layout: arch check, load nr, [write: load fd, decide], one JEQ per call, ALLOW, TRACE.
-    let head = 4 + if trace_write { 3 } else { 0 };
+    // Layout: arch check, load nr, for each lab call [is it? load fd, decide], one JEQ per
+    // other call, ALLOW, TRACE.
+    let head = 4 + 3 * by_fd.len();
     let allow = head + nrs.len();
     let trace = allow + 1;
     let mut prog = vec![
-        stmt(LD_W_ABS, 4),
-        libc::sock_filter {
-            code: JEQ_K,
-            jt: 1,
-            jf: 0,
-            k: AUDIT_ARCH,
-        },
+        stmt(LD_W_ABS, ARCH),
+        jeq(AUDIT_ARCH, 1, 0),
         stmt(RET_K, libc::SECCOMP_RET_ALLOW),
-        stmt(LD_W_ABS, 0),
+        stmt(LD_W_ABS, NR),
     ];
-    if trace_write {
+    for (nr, fd) in by_fd {
+        // A jump counts from the next instruction.
         let at = prog.len();
-        prog.push(libc::sock_filter {
-            code: JEQ_K,
-            jt: 0,
-            jf: 2,
-            k: libc::SYS_write as u32,
-        });
-        prog.push(stmt(LD_W_ABS, 16));
-        prog.push(libc::sock_filter {
-            code: JEQ_K,
-            jt: (allow - (at + 3)) as u8,
-            jf: (trace - (at + 3)) as u8,
-            k: REPORT_FD as u32,
-        });
+        prog.push(jeq(nr as u32, 0, 2));
+        prog.push(stmt(LD_W_ABS, ARG0));
+        prog.push(jeq(fd as u32, allow - (at + 3), trace - (at + 3)));
     }
     for nr in nrs {
         let at = prog.len();
-        prog.push(libc::sock_filter {
-            code: JEQ_K,
-            jt: (trace - (at + 1)) as u8,
-            jf: 0,
-            k: nr as u32,
-        });
+        prog.push(jeq(nr as u32, trace - (at + 1), 0));
     }
     prog.push(stmt(RET_K, libc::SECCOMP_RET_ALLOW));
     prog.push(stmt(RET_K, libc::SECCOMP_RET_TRACE));
@@ -384,6 +390,15 @@ pub(crate) fn trace(
                     hung_up |= fds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0;
                     if let Ok(mut r) = recorder.lock() {
                         r.drain();
+                    }
+                    // Then a pause that only the tracer's word cuts short: the child's
+                    // reports gather in the pipe (which holds a run's worth, see
+                    // `REPORT_PIPE_BYTES`) instead of waking this thread one by one, and the
+                    // tracer reads them at its next stop anyway.
+                    if !hung_up {
+                        let mut wake = [fds[0]];
+                        // SAFETY: poll on a local pollfd, for at most 1 ms.
+                        unsafe { libc::poll(wake.as_mut_ptr(), 1, 1) };
                     }
                     let late = start.elapsed() >= deadline;
                     let cancelled = cancel.is_some_and(|c| c.load(Ordering::Relaxed));
@@ -687,5 +702,58 @@ mod tests {
             assert!(i + 1 + (ins.jt as usize) < n && i + 1 + (ins.jf as usize) < n);
         }
         assert_eq!(name_of(libc::SYS_mmap), "mmap");
+    }
+
+    /// What the filter answers for a call, by running its instructions (the three kinds it
+    /// is made of) on a `seccomp_data` of that number, architecture and first argument.
+    fn verdict(prog: &[libc::sock_filter], arch: u32, nr: i64, fd: i32) -> u32 {
+        let mut data = [0u8; 64];
+        data[0..4].copy_from_slice(&(nr as u32).to_le_bytes());
+        data[4..8].copy_from_slice(&arch.to_le_bytes());
+        data[16..24].copy_from_slice(&(fd as i64 as u64).to_le_bytes());
+        let (mut pc, mut a) = (0usize, 0u32);
+        loop {
+            let ins = prog[pc];
+            let k = ins.k as usize;
+            match ins.code as u32 {
+                c if c == libc::BPF_LD | libc::BPF_W | libc::BPF_ABS => {
+                    a = u32::from_le_bytes(data[k..k + 4].try_into().unwrap());
+                    pc += 1;
+                }
+                c if c == libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K => {
+                    let jump = if a == ins.k { ins.jt } else { ins.jf };
+                    pc += 1 + jump as usize;
+                }
+                c if c == libc::BPF_RET | libc::BPF_K => return ins.k,
+                other => panic!("instruction {other:#x} at {pc}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_filter_traces_the_experiments_calls_and_lets_the_labs_by() {
+        let prog = filter(&Plan::new());
+        let (trace, allow) = (libc::SECCOMP_RET_TRACE, libc::SECCOMP_RET_ALLOW);
+        let cases = [
+            (libc::SYS_mmap, 3, trace),
+            (libc::SYS_openat, -100, trace),
+            (libc::SYS_write, 3, trace),
+            (libc::SYS_write, REPORT_FD, allow),
+            (libc::SYS_pread64, 3, trace),
+            (libc::SYS_pread64, MAPS_FD, allow),
+            (libc::SYS_read, MAPS_FD, trace),
+            (libc::SYS_getpid, 0, allow),
+            (libc::SYS_getrusage, 0, allow),
+        ];
+        for (nr, fd, want) in cases {
+            assert_eq!(
+                verdict(&prog, AUDIT_ARCH, nr, fd),
+                want,
+                "{} on {fd}",
+                name_of(nr)
+            );
+        }
+        // Another architecture's numbers mean other calls: let them by.
+        assert_eq!(verdict(&prog, 0x4000_0003, libc::SYS_mmap, 3), allow);
     }
 }

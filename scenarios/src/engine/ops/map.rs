@@ -577,28 +577,40 @@ impl Family for MapOp {
     }
 }
 
-/// Send `/proc/self/maps` in chunks; the parent keeps the lines near the mapping.
+/// Send `/proc/self/maps` in chunks; the parent keeps the lines near the mapping. Read from
+/// the descriptor the child keeps open for it, with `pread` from offset 0 (the kernel lists
+/// the mappings afresh), which the witness lets by: a capture is the lab's, not the
+/// experiment's. A forked experiment process has none of its own and opens the file.
 fn copy_maps(cx: &Exec<'_>) -> Done {
     let mut buf = [0u8; MAX_PAYLOAD];
     let mut total: i64 = 0;
-    // SAFETY: open/read/close with a local buffer.
+    let kept = crate::engine::child::maps_fd();
+    // SAFETY: open/pread/read/close with a local buffer.
     unsafe {
-        let fd = libc::open(
-            c"/proc/self/maps".as_ptr(),
-            libc::O_RDONLY | libc::O_CLOEXEC,
-        );
+        let fd = match kept {
+            Some(fd) => fd,
+            None => libc::open(
+                c"/proc/self/maps".as_ptr(),
+                libc::O_RDONLY | libc::O_CLOEXEC,
+            ),
+        };
         if fd < 0 {
             return failed(-1, 0);
         }
         loop {
-            let n = libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
+            let n = match kept {
+                Some(_) => libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), total),
+                None => libc::read(fd, buf.as_mut_ptr().cast(), buf.len()),
+            };
             if n <= 0 {
                 break;
             }
             cx.payload(buf.get(..n as usize).unwrap_or(&[]));
             total = total.wrapping_add(n as i64);
         }
-        libc::close(fd);
+        if kept.is_none() {
+            libc::close(fd);
+        }
     }
     ok(total)
 }

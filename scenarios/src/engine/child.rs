@@ -49,7 +49,6 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     let report = Reporter {
         fd: private_descriptors(setup.report_fd),
     };
-    open_maps();
     REPORT.store(report.fd, Ordering::Relaxed);
     let own = own_memory(plan, setup.scratch);
     for (id, addr, len) in own {
@@ -321,9 +320,6 @@ fn thread_pointer() -> usize {
 /// Where the report pipe moves to, out of the way of the experiment's own descriptors.
 const REPORT_FD: i32 = super::witness::REPORT_FD;
 
-/// Where the child keeps `/proc/self/maps` open for the captures.
-const MAPS_FD: i32 = super::witness::MAPS_FD;
-
 /// The step running now, for the fault handler (a plain store: the handler runs on this
 /// thread, between two instructions of the step).
 static CURRENT_STEP: AtomicU32 = AtomicU32::new(0);
@@ -477,38 +473,6 @@ fn private_descriptors(report_fd: i32) -> i32 {
         }
         fd
     }
-}
-
-/// The process whose `/proc/self/maps` is open at [`MAPS_FD`] (0: none).
-static MAPS_OWNER: AtomicI32 = AtomicI32::new(0);
-
-/// Open `/proc/self/maps` at [`MAPS_FD`] for the captures, during the set-up: the open is the
-/// lab's, and no step's descriptor number changes (they are all below it).
-fn open_maps() {
-    // SAFETY: open/dup3/close/getpid on this process's own descriptors.
-    unsafe {
-        let fd = libc::open(
-            c"/proc/self/maps".as_ptr(),
-            libc::O_RDONLY | libc::O_CLOEXEC,
-        );
-        if fd < 0 {
-            return;
-        }
-        let at = libc::dup3(fd, MAPS_FD, libc::O_CLOEXEC);
-        libc::close(fd);
-        if at == MAPS_FD {
-            MAPS_OWNER.store(libc::getpid(), Ordering::Relaxed);
-        }
-    }
-}
-
-/// This process's own `/proc/self/maps`, when it is open at [`MAPS_FD`]. A process the
-/// experiment forked inherits the descriptor, but it lists the mappings of the process that
-/// opened it: the fork's child has none of its own.
-pub(crate) fn maps_fd() -> Option<i32> {
-    let owner = MAPS_OWNER.load(Ordering::Relaxed);
-    // SAFETY: getpid has no preconditions.
-    (owner != 0 && owner == unsafe { libc::getpid() }).then_some(MAPS_FD)
 }
 
 /// The child's end of the flight recorder.

@@ -286,7 +286,7 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
         }
         Err(_) => {
             let (bytes, exit, rss) = collect(pid, read_end, plan.deadline, cancel);
-            (bytes, exit, rss, None)
+            (bytes, exit, Some(rss), None)
         }
     };
     let elapsed_us = started.elapsed().as_micros() as u64;
@@ -313,11 +313,13 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
         calls.as_deref(),
     );
     run.witness = witness;
-    run.child_max_rss_kib = child_max_rss_kib;
     let (size, free) = file_and_space(plan, &dir);
     run.file_size_after = size;
     run.fs_free_bytes = free;
+    // Removed before the child is reaped: what the child still holds (its working directory,
+    // its mapping of the file) is then freed by its own exit, on its own processor.
     drop(dir);
+    run.child_max_rss_kib = child_max_rss_kib.unwrap_or_else(|| witness::reap_exited(pid.as_raw()));
     Ok(run)
 }
 
@@ -460,15 +462,24 @@ fn reap(pid: Pid, nohang: bool) -> Reaped {
     }
 }
 
-/// Read what is in the pipe now. Returns true at end of file.
-fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
-    let mut buf = [0u8; 65536];
+/// Read what is in the pipe now, straight into `into` (no buffer on the stack: the witness's
+/// reader thread runs on a small one). Returns true at end of file.
+pub(crate) fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
+    const CHUNK: usize = 16 * 1024;
     loop {
-        match nix::unistd::read(fd, &mut buf) {
-            Ok(0) => return true,
-            Ok(n) => into.extend_from_slice(&buf[..n]),
-            Err(Errno::EINTR) => continue,
-            Err(_) => return false,
+        into.reserve(CHUNK);
+        let spare = into.spare_capacity_mut();
+        // SAFETY: read writes at most `spare.len()` bytes into the vector's reserved, unused
+        // capacity; only the bytes it reports written are then counted as the vector's.
+        let n = unsafe { libc::read(fd.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len()) };
+        match n {
+            0 => return true,
+            n if n > 0 => {
+                // SAFETY: the first `n` bytes past the old length were just written by read.
+                unsafe { into.set_len(into.len() + n as usize) }
+            }
+            _ if Errno::last() == Errno::EINTR => continue,
+            _ => return false,
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::engine::child::{checked, failed, ok, with_errno, Done, Exec};
 use crate::engine::function::Function;
 use crate::engine::plan::{Op, Plan, Val};
 use crate::engine::wire::MAX_PAYLOAD;
+use crate::engine::witness::{LAB_OPEN_FLAGS, MAPS_FD};
 use crate::flags;
 use crate::texts::Text;
 use crate::Lang;
@@ -577,40 +578,36 @@ impl Family for MapOp {
     }
 }
 
-/// Send `/proc/self/maps` in chunks; the parent keeps the lines near the mapping. Read from
-/// the descriptor the child keeps open for it, with `pread` from offset 0 (the kernel lists
-/// the mappings afresh), which the witness lets by: a capture is the lab's, not the
-/// experiment's. A forked experiment process has none of its own and opens the file.
+/// Send `/proc/self/maps` in chunks; the parent keeps the lines near the mapping.
+///
+/// The calls are the C library's `open`, `read` and `close`, as in the C program (so that a
+/// process whose thread-local storage a step removed fails here as that program would), made
+/// so that the witness lets them by: the file is opened with the lab's own flags
+/// ([`LAB_OPEN_FLAGS`]) and read and closed at the lab's descriptor ([`MAPS_FD`]). A
+/// capture is the lab's, not the experiment's; it costs the experiment no stop.
 fn copy_maps(cx: &Exec<'_>) -> Done {
     let mut buf = [0u8; MAX_PAYLOAD];
     let mut total: i64 = 0;
-    let kept = crate::engine::child::maps_fd();
-    // SAFETY: open/pread/read/close with a local buffer.
+    // SAFETY: open/dup3/close_range/read/close on descriptors of this process, with a local
+    // buffer.
     unsafe {
-        let fd = match kept {
-            Some(fd) => fd,
-            None => libc::open(
-                c"/proc/self/maps".as_ptr(),
-                libc::O_RDONLY | libc::O_CLOEXEC,
-            ),
-        };
+        let mut fd = libc::open(c"/proc/self/maps".as_ptr(), LAB_OPEN_FLAGS);
         if fd < 0 {
             return failed(-1, 0);
         }
+        if libc::dup3(fd, MAPS_FD, libc::O_CLOEXEC) == MAPS_FD {
+            libc::syscall(libc::SYS_close_range, fd, fd, 0);
+            fd = MAPS_FD;
+        }
         loop {
-            let n = match kept {
-                Some(_) => libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), total),
-                None => libc::read(fd, buf.as_mut_ptr().cast(), buf.len()),
-            };
+            let n = libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
             if n <= 0 {
                 break;
             }
             cx.payload(buf.get(..n as usize).unwrap_or(&[]));
             total = total.wrapping_add(n as i64);
         }
-        if kept.is_none() {
-            libc::close(fd);
-        }
+        libc::close(fd);
     }
     ok(total)
 }

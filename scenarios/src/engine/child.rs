@@ -514,8 +514,14 @@ impl Reporter {
         let mut sent = 0usize;
         while sent < total {
             let rest = buf.get(sent..total).unwrap_or(&[]);
-            // SAFETY: writes from a live local buffer of `rest.len()` bytes.
-            let n = unsafe { libc::write(self.fd, rest.as_ptr().cast(), rest.len()) };
+            // SAFETY: writes from a live local buffer of `rest.len()` bytes. The raw system
+            // call, as in the fault handler: in a process that ever had a second thread (the
+            // lab's screen, a test harness), the C library's `write` reads the thread's
+            // control block, which a step may just have unmapped; the report of that step's
+            // end must not be what crashes, or the crash would depend on the lab's threads.
+            let n = unsafe {
+                libc::syscall(libc::SYS_write, self.fd, rest.as_ptr(), rest.len()) as isize
+            };
             if n <= 0 {
                 if n < 0 && errno() == libc::EINTR {
                     continue;

@@ -94,38 +94,69 @@ pub fn privileged() -> bool {
 
 /// The mappings of the lab's own binary (where `run` is) and of the C library (where `mmap`
 /// is) that the child reads: their code and their read-only data (jump tables, string
-/// constants). Read once from `/proc/self/maps`.
+/// constants). Found once, from their program headers (their writable segments need nothing:
+/// `fork` copies the page tables of the memory they were written into).
 fn code_ranges() -> &'static [(usize, usize)] {
     static RANGES: std::sync::OnceLock<Vec<(usize, usize)>> = std::sync::OnceLock::new();
     RANGES.get_or_init(|| {
-        let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
-        let wanted = [run as *const () as usize, libc::mmap as *const () as usize];
-        let parse = |l: &str| -> Option<(usize, usize, String, String)> {
-            let mut f = l.split_whitespace();
-            let (a, b) = f.next()?.split_once('-')?;
-            let perms = f.next()?.to_string();
-            let path = f.nth(3).unwrap_or("").to_string();
-            Some((
-                usize::from_str_radix(a, 16).ok()?,
-                usize::from_str_radix(b, 16).ok()?,
-                perms,
-                path,
-            ))
+        let mut found = Objects {
+            wanted: [run as *const () as usize, libc::mmap as *const () as usize],
+            ranges: Vec::new(),
         };
-        let lines: Vec<_> = maps.lines().filter_map(parse).collect();
-        let files: Vec<String> = lines
-            .iter()
-            .filter(|(a, b, _, path)| {
-                !path.is_empty() && wanted.iter().any(|w| (*a..*b).contains(w))
-            })
-            .map(|(_, _, _, path)| path.clone())
-            .collect();
-        lines
-            .into_iter()
-            .filter(|(_, _, perms, path)| perms.starts_with("r-") && files.contains(path))
-            .map(|(a, b, _, _)| (a, b - a))
-            .collect()
+        // SAFETY: the callback only reads the program headers the C library hands it and
+        // writes into `found`, which outlives the call.
+        unsafe { libc::dl_iterate_phdr(Some(read_only_segments), (&raw mut found).cast()) };
+        found.ranges
     })
+}
+
+/// What [`code_ranges`] looks for among the loaded objects, and what it found.
+struct Objects {
+    /// Addresses inside the objects wanted: the lab's code and the C library's.
+    wanted: [usize; 2],
+    /// Their read-only segments (code, constants): `(start, length)`.
+    ranges: Vec<(usize, usize)>,
+}
+
+/// `dl_iterate_phdr`'s callback: the read-only loaded segments of an object that holds one of
+/// the wanted addresses. Read from the program headers in memory: no file to open, no text
+/// to parse, before each fork.
+unsafe extern "C" fn read_only_segments(
+    info: *mut libc::dl_phdr_info,
+    _size: libc::size_t,
+    data: *mut libc::c_void,
+) -> libc::c_int {
+    // SAFETY: the C library passes a valid `dl_phdr_info` and our `Objects` back.
+    let (info, found) = unsafe { (&*info, &mut *data.cast::<Objects>()) };
+    if info.dlpi_phdr.is_null() {
+        return 0;
+    }
+    // SAFETY: `dlpi_phdr` points at the object's `dlpi_phnum` program headers.
+    let headers = unsafe { std::slice::from_raw_parts(info.dlpi_phdr, info.dlpi_phnum.into()) };
+    let base = info.dlpi_addr as usize;
+    let loads = headers
+        .iter()
+        .filter(|h| h.p_type == libc::PT_LOAD)
+        .map(|h| {
+            let start = base.wrapping_add(h.p_vaddr as usize);
+            (start, h.p_memsz as usize, h.p_flags)
+        });
+    let holds = |&(start, len, _): &(usize, usize, u32)| {
+        found
+            .wanted
+            .iter()
+            .any(|w| (start..start.saturating_add(len)).contains(w))
+    };
+    if loads.clone().any(|l| holds(&l)) {
+        let page = page_size() as usize;
+        for (start, len, flags) in loads {
+            if flags & libc::PF_R != 0 && flags & libc::PF_W == 0 {
+                let lo = start & !(page - 1);
+                found.ranges.push((lo, start + len - lo));
+            }
+        }
+    }
+    0
 }
 
 /// Where the C library keeps each thread's restartable-sequences area (offset from the thread

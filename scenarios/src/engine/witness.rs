@@ -19,13 +19,14 @@
 //! descriptor), the `/proc/self/maps` captures (the lab's bookkeeping: marked by their flags
 //! and descriptor, which the filter lets by; dropped by step where the marking failed), and
 //! the timed loops of `mmap-copy` (`read`/`write`/`copy_file_range` are not traced in a plan
-//! that times them, so a stop per call cannot slow what is measured), and the thousands of
+//! that times them, nor the mmap copy's and its comparison's `mmap`/`madvise`/`munmap` of
+//! each window, so a stop per call cannot slow what is measured), and the thousands of
 //! `mprotect` splits that fill up `vm.max_map_count`. Those steps say they were not traced.
 //!
 //! If tracing is refused (Yama's `ptrace_scope`, a seccomp policy, the lab itself run under a
 //! debugger or `strace`), the run goes on untraced and the record says why.
 
-use super::plan::{CopyOp, LimitOp, Op, Plan, Side};
+use super::plan::{CopyOp, LimitOp, MapOp, Op, Plan, Side};
 use super::record::Exit;
 use super::wire::{self, Kind, HEADER_LEN};
 use nix::errno::Errno;
@@ -199,6 +200,11 @@ fn untraced(plan: &Plan) -> Vec<i64> {
                 out.extend([libc::SYS_read, libc::SYS_write, libc::SYS_lseek])
             }
             Op::Copy(CopyOp::FileRange { .. }) => out.push(libc::SYS_copy_file_range),
+            // The mmap copy maps, advises and unmaps a window at a time, hundreds of times a
+            // run; the comparison after it does the same, untimed, to check the copy.
+            Op::Copy(CopyOp::Mmap { .. } | CopyOp::Compare { .. }) => {
+                out.extend([libc::SYS_mmap, libc::SYS_munmap, libc::SYS_madvise])
+            }
             Op::Limit(LimitOp::ExhaustMapCount { .. }) => out.push(libc::SYS_mprotect),
             _ => {}
         }
@@ -215,18 +221,27 @@ fn untraced(plan: &Plan) -> Vec<i64> {
     out
 }
 
-/// Whether the witness traces `step` of `plan` (false for timed copies and the map-count
-/// filler, whose calls it lets through without a stop).
+/// The system call a mapping step makes (whichever way it asks: the C library's wrapper or
+/// the raw call), for [`traces`].
+fn call_of(op: &MapOp) -> Option<i64> {
+    match op {
+        MapOp::Mmap { .. } => Some(libc::SYS_mmap),
+        MapOp::Munmap { .. } => Some(libc::SYS_munmap),
+        MapOp::Mprotect { .. } => Some(libc::SYS_mprotect),
+        MapOp::Msync { .. } => Some(libc::SYS_msync),
+        MapOp::Madvise { .. } => Some(libc::SYS_madvise),
+        MapOp::Mremap { .. } => Some(libc::SYS_mremap),
+        MapOp::Maps => None,
+    }
+}
+
+/// Whether the witness traces `step` of `plan`: not the timed copies, the comparison of
+/// their result and the map-count filler, whose calls it lets through without a stop, nor a
+/// mapping step whose call the plan leaves untraced for them.
 pub fn traces(plan: &Plan, step: usize) -> bool {
-    let skipped = untraced(plan);
     match plan.steps.get(step).map(|s| &s.op) {
-        Some(Op::Copy(CopyOp::ReadWrite { .. })) | Some(Op::Copy(CopyOp::FileRange { .. })) => {
-            false
-        }
-        Some(Op::Limit(LimitOp::ExhaustMapCount { .. })) => false,
-        Some(Op::Map(super::plan::MapOp::Mprotect { .. })) => {
-            !skipped.contains(&libc::SYS_mprotect)
-        }
+        Some(Op::Copy(_)) | Some(Op::Limit(LimitOp::ExhaustMapCount { .. })) => false,
+        Some(Op::Map(op)) => call_of(op).is_none_or(|nr| !untraced(plan).contains(&nr)),
         _ => true,
     }
 }
@@ -894,6 +909,29 @@ mod tests {
                 other => panic!("instruction {other:#x} at {pc}"),
             }
         }
+    }
+
+    #[test]
+    fn the_timed_copies_make_no_stop() {
+        let copy = crate::catalog::find("mmap-copy").expect("mmap-copy");
+        let page = crate::engine::page_size();
+        let plan = (copy.build)(&(copy.defaults)(page), page);
+        let prog = filter(&plan);
+        for nr in [
+            libc::SYS_mmap,
+            libc::SYS_munmap,
+            libc::SYS_madvise,
+            libc::SYS_read,
+        ] {
+            let verdict = verdict(&prog, AUDIT_ARCH, nr, [3, 0, 0]);
+            assert_eq!(verdict, libc::SECCOMP_RET_ALLOW, "{}", name_of(nr));
+        }
+        for (i, step) in plan.steps.iter().enumerate() {
+            let copies = matches!(step.op, Op::Copy(_));
+            assert_eq!(traces(&plan, i), !copies, "step {i}: {:?}", step.op);
+        }
+        let opens = verdict(&prog, AUDIT_ARCH, libc::SYS_openat, [-100, 0, 0]);
+        assert_eq!(opens, libc::SECCOMP_RET_TRACE);
     }
 
     #[test]

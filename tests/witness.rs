@@ -186,3 +186,46 @@ fn the_witness_sees_what_strace_sees() {
     }
     assert!(compared >= 40, "only {compared} runs compared");
 }
+
+/// The maps captures are the lab's calls, and the witness's filter knows them by their marks
+/// (`witness::LAB_CALLS`): opened with `O_NOCTTY`, moved to descriptor 1001, read and closed
+/// there. Checked from outside, with strace: if the capture lost a mark, the filter would stop
+/// the experiment for the lab's own bookkeeping again.
+#[test]
+fn the_maps_captures_carry_the_marks_the_filter_lets_by() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        eprintln!("skipped: no strace on this machine");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("trace");
+    // One file per process (-ff), so that no call is split between two lines.
+    let status = Command::new("strace")
+        .args(["-ff", "-qq", "-e", "trace=openat,dup3,read,close", "-o"])
+        .arg(&prefix)
+        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+        .args(["run", "out-of-bounds", "--json"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("strace runs");
+    assert!(status.success());
+    let marked = |l: &&str| l.contains("\"/proc/self/maps\"") && l.contains("O_NOCTTY");
+    let text = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .find(|t| t.lines().any(|l| marked(&l)))
+        .expect("a process opened the maps with the lab's mark");
+    let lines: Vec<&str> = text.lines().collect();
+    let open = lines.iter().position(marked).unwrap();
+    let fd = lines[open].rsplit(" = ").next().unwrap().trim();
+    let after: Vec<&str> = lines[open + 1..].iter().copied().take(4).collect();
+    assert!(
+        after[0].starts_with(&format!("dup3({fd}, 1001")),
+        "{after:?}"
+    );
+    assert!(after[1].starts_with("read(1001, "), "{after:?}");
+    assert!(
+        after.iter().any(|l| l.starts_with("close(1001)")),
+        "{after:?}"
+    );
+}

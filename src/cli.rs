@@ -6,7 +6,7 @@
 
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
-use crate::{fault, markdown, output, schema, signals, suggest};
+use crate::{fault, leftovers, markdown, output, schema, signals, suggest};
 use scenarios::{catalog, engine, Lang, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -158,7 +158,14 @@ pub fn run_one_within(
         }
     }
     let interrupt = signals::interrupt();
-    let result = scenarios::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
+    let sweep = leftovers::Beside::new(lang);
+    let result = scenarios::run_scenario_beside(
+        scenario,
+        &params,
+        Some(interrupt.cancel()),
+        Some(sweep.job()),
+    );
+    sweep.finish();
     // Interrupted: the engine has removed everything; nothing more is said.
     if let Some(code) = interrupt.caught() {
         return code;

@@ -9,7 +9,47 @@ use scenarios::Lang;
 
 /// Remove the leftovers and say so on stderr when there were any.
 pub fn sweep(lang: Lang) {
-    let removed = tempdir::sweep();
+    say(&tempdir::sweep(), lang);
+}
+
+/// A [`sweep`] done while a run's experiment runs, on the engine's waiting thread (reading a
+/// large TMPDIR takes a good part of a millisecond, and the run does not need it done first:
+/// a leftover's lock is free, a run's own directory is locked, a fresh one is left alone
+/// while it is young). Give [`Beside::job`] to the run, then call [`Beside::finish`].
+pub struct Beside {
+    removed: std::sync::Arc<std::sync::Mutex<Option<Vec<std::path::PathBuf>>>>,
+    lang: Lang,
+}
+
+impl Beside {
+    /// A sweep to do beside a run.
+    pub fn new(lang: Lang) -> Beside {
+        Beside {
+            removed: Default::default(),
+            lang,
+        }
+    }
+
+    /// The work for the engine's thread.
+    pub fn job(&self) -> scenarios::engine::Beside<'static> {
+        let removed = std::sync::Arc::clone(&self.removed);
+        Box::new(move || {
+            let found = tempdir::sweep();
+            if let Ok(mut slot) = removed.lock() {
+                *slot = Some(found);
+            }
+        })
+    }
+
+    /// Say what was removed (sweeping now if the run never got as far as its experiment).
+    pub fn finish(self) {
+        let found = self.removed.lock().ok().and_then(|mut s| s.take());
+        say(&found.unwrap_or_else(tempdir::sweep), self.lang);
+    }
+}
+
+/// The one line that says what a sweep removed; nothing when it removed nothing.
+fn say(removed: &[std::path::PathBuf], lang: Lang) {
     if removed.is_empty() {
         return;
     }

@@ -379,8 +379,9 @@ fn main() -> ExitCode {
         }
     }
     let state = mmap_lab::progress::path(cli.state.as_deref(), cli.no_state);
-    // Before anything that makes a temporary directory: what a `kill -9` left goes.
-    if matches!(cli.command, None | Some(Command::Run { .. })) {
+    // What a `kill -9` left goes: before the screen opens or the runs of `run --all` start,
+    // and beside the experiment of a single run.
+    if matches!(cli.command, None | Some(Command::Run { all: true, .. })) {
         mmap_lab::leftovers::sweep(lang);
     }
     let text = cli::Text {

@@ -75,9 +75,19 @@ pub fn run_scenario_until(
     params: &Params,
     cancel: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Record, EngineError> {
+    run_scenario_beside(scenario, params, cancel, None)
+}
+
+/// [`run_scenario_until`], doing `beside` while the experiment runs (see [`engine::Beside`]).
+pub fn run_scenario_beside(
+    scenario: &'static Scenario,
+    params: &Params,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+    beside: Option<engine::Beside<'_>>,
+) -> Result<Record, EngineError> {
     let page = engine::page_size();
     let plan = (scenario.build)(params, page);
-    let run = engine::run_until(&plan, cancel)?;
+    let run = engine::run_beside(&plan, cancel, beside)?;
     Ok(Record {
         scenario: scenario.id.to_string(),
         params: params_json(scenario, params),

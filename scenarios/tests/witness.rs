@@ -199,3 +199,36 @@ fn every_record_says_where_it_ran() {
     // Nothing of this run needs a capability, so it is not privileged, even as root.
     assert!(!r.run.privileged);
 }
+
+/// The work a caller gives to do beside the run (the command line's sweep of TMPDIR) is done
+/// once, on the witness's thread while the child runs, and changes nothing in the record.
+#[test]
+fn work_beside_a_run_is_done_once_and_leaves_the_record_alone() {
+    let s = scenarios::catalog::find("out-of-bounds").unwrap();
+    let params = scenarios::prepare(s, &[]).unwrap();
+    let done = std::sync::atomic::AtomicU32::new(0);
+    let job = Box::new(|| {
+        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    let with = scenarios::run_scenario_beside(s, &params, None, Some(job)).unwrap();
+    assert_eq!(done.into_inner(), 1);
+    let without = scenarios::run_scenario(s, &params).unwrap();
+    // The same kind of outcome (its addresses may differ from one run to the next).
+    assert_eq!(
+        std::mem::discriminant(&with.run.outcome),
+        std::mem::discriminant(&without.run.outcome)
+    );
+    assert_eq!(with.run.witness, without.run.witness);
+    let calls = |r: &scenarios::Record| -> Vec<Option<Vec<String>>> {
+        r.run
+            .steps
+            .iter()
+            .map(|st| {
+                st.syscalls
+                    .as_ref()
+                    .map(|c| c.iter().map(|c| c.name.clone()).collect())
+            })
+            .collect()
+    };
+    assert_eq!(calls(&with), calls(&without));
+}

@@ -14,7 +14,13 @@ fn outcomes_are_the_same_without_the_witness() {
         let Ok(params) = scenarios::prepare(s, &sets) else {
             continue;
         };
-        let record = scenarios::run_scenario(s, &params).unwrap();
+        // The work beside the run is done once without the witness's thread too.
+        let done = std::sync::atomic::AtomicU32::new(0);
+        let job = Box::new(|| {
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        let record = scenarios::run_scenario_beside(s, &params, None, Some(job)).unwrap();
+        assert_eq!(done.into_inner(), 1, "{label}");
         assert_eq!(record.run.witness, "off: MMAP_LAB_WITNESS=off", "{label}");
         assert!(
             record.run.steps.iter().all(|st| st.syscalls.is_none()),

@@ -259,6 +259,20 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
 /// the temporary directory removed, as at the deadline (the outcome is then `timeout`). The
 /// TUI cancels its run in flight when the student quits, so nothing outlives the lab.
 pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, EngineError> {
+    run_beside(plan, cancel, None)
+}
+
+/// Work for the lab to do while the experiment runs, on the witness's thread (which mostly
+/// waits): the command line sweeps TMPDIR's leftovers there, so that a run does not wait for
+/// it. It runs once the child is forked, or not at all if the run fails before that.
+pub type Beside<'a> = Box<dyn FnOnce() + Send + 'a>;
+
+/// [`run_until`], doing `beside` meanwhile (see [`Beside`]).
+pub fn run_beside(
+    plan: &Plan,
+    cancel: Option<&AtomicBool>,
+    beside: Option<Beside<'_>>,
+) -> Result<Run, EngineError> {
     validate(plan)?;
     let page = page_size();
     // Locked for its lifetime, so that a later start can tell a crashed run's directory
@@ -312,10 +326,14 @@ pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, Engine
     drop(write_end);
     let (bytes, exit, child_max_rss_kib, seen) = match wanted {
         Ok(()) => {
-            let t = witness::trace(pid.as_raw(), read_end, plan, plan.deadline, cancel);
+            let t = witness::trace(pid.as_raw(), read_end, plan, plan.deadline, cancel, beside);
             (t.bytes, t.exit, t.rss, Some((t.calls, t.traced)))
         }
         Err(_) => {
+            // No second thread here: done now, while the child runs on its own.
+            if let Some(job) = beside {
+                job();
+            }
             let (bytes, exit, rss) = collect(pid, read_end, plan.deadline, cancel);
             (bytes, exit, Some(rss), None)
         }

@@ -468,6 +468,7 @@ pub(crate) fn trace(
     plan: &Plan,
     deadline: Duration,
     cancel: Option<&AtomicBool>,
+    beside: Option<super::Beside<'_>>,
 ) -> Traced {
     // The child puts itself in its own process group; so do we, before waiting on it, so that
     // the wait below (for the group: the child and what it forks) cannot miss it.
@@ -513,6 +514,11 @@ pub(crate) fn trace(
             // quicker to set up and tear down than the default 2 MiB, run after run.
             .stack_size(READER_STACK)
             .spawn_scoped(scope, || {
+                // The caller's own work first (the pipe holds what the child reports
+                // meanwhile, and the tracer reads it at every stop).
+                if let Some(job) = beside {
+                    job();
+                }
                 let fd = recorder.lock().map(|r| r.fd.as_raw_fd()).unwrap_or(-1);
                 let mut hung_up = false;
                 while !finished.load(Ordering::Relaxed) {

@@ -158,14 +158,9 @@ pub fn run_one_within(
         }
     }
     let interrupt = signals::interrupt();
-    let sweep = leftovers::Beside::new(lang);
-    let result = scenarios::run_scenario_beside(
-        scenario,
-        &params,
-        Some(interrupt.cancel()),
-        Some(sweep.job()),
-    );
-    sweep.finish();
+    let result = leftovers::sweep_beside(lang, |job| {
+        scenarios::run_scenario_beside(scenario, &params, Some(interrupt.cancel()), Some(job))
+    });
     // Interrupted: the engine has removed everything; nothing more is said.
     if let Some(code) = interrupt.caught() {
         return code;

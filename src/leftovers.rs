@@ -15,37 +15,19 @@ pub fn sweep(lang: Lang) {
 /// A [`sweep`] done while a run's experiment runs, on the engine's waiting thread (reading a
 /// large TMPDIR takes a good part of a millisecond, and the run does not need it done first:
 /// a leftover's lock is free, a run's own directory is locked, a fresh one is left alone
-/// while it is young). Give [`Beside::job`] to the run, then call [`Beside::finish`].
-pub struct Beside {
-    removed: std::sync::Arc<std::sync::Mutex<Option<Vec<std::path::PathBuf>>>>,
-    lang: Lang,
-}
-
-impl Beside {
-    /// A sweep to do beside a run.
-    pub fn new(lang: Lang) -> Beside {
-        Beside {
-            removed: Default::default(),
-            lang,
+/// while it is young). `run` gets the work to hand to the engine; what was removed is said
+/// when it returns (swept then, if the run never got as far as its experiment).
+pub fn sweep_beside<R>(lang: Lang, run: impl FnOnce(scenarios::engine::Beside<'_>) -> R) -> R {
+    let found = std::sync::Mutex::new(None);
+    let result = run(Box::new(|| {
+        let removed = tempdir::sweep();
+        if let Ok(mut slot) = found.lock() {
+            *slot = Some(removed);
         }
-    }
-
-    /// The work for the engine's thread.
-    pub fn job(&self) -> scenarios::engine::Beside<'static> {
-        let removed = std::sync::Arc::clone(&self.removed);
-        Box::new(move || {
-            let found = tempdir::sweep();
-            if let Ok(mut slot) = removed.lock() {
-                *slot = Some(found);
-            }
-        })
-    }
-
-    /// Say what was removed (sweeping now if the run never got as far as its experiment).
-    pub fn finish(self) {
-        let found = self.removed.lock().ok().and_then(|mut s| s.take());
-        say(&found.unwrap_or_else(tempdir::sweep), self.lang);
-    }
+    }));
+    let found = found.into_inner().ok().flatten();
+    say(&found.unwrap_or_else(tempdir::sweep), lang);
+    result
 }
 
 /// The one line that says what a sweep removed; nothing when it removed nothing.

@@ -86,46 +86,53 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
         ),
         Outcome::Signal {
             signal, step, call, ..
-        } => match lang {
-            Lang::En => format!(
-                "{} {signal} {} {} ({call}): {}",
-                marks.signal,
-                t(S::During, lang),
-                step + 1,
-                strings::signal_text(signal.known(), lang)
-            ),
-            // Full-width brackets and colon in a Chinese sentence.
-            Lang::Zh => format!(
-                "{} {signal} {} {}（{call}）：{}",
-                marks.signal,
-                t(S::During, lang),
-                step + 1,
-                strings::signal_text(signal.known(), lang)
-            ),
-        },
+        } => during_step(
+            marks.signal,
+            &signal.to_string(),
+            *step,
+            call,
+            Some(strings::signal_text(signal.known(), lang)),
+            lang,
+        ),
         Outcome::Timeout { after_ms } => format!(
             "{} {} — {} {after_ms} ms",
             marks.timeout,
             t(S::TimeoutWord, lang),
             t(S::TimeoutAfter, lang)
         ),
-        Outcome::Clobbered { step, call, .. } => match lang {
-            Lang::En => format!(
-                "{} {} {} {} ({call})",
-                marks.signal,
-                t(S::ClobberedWord, lang),
-                t(S::During, lang),
-                step + 1
-            ),
-            Lang::Zh => format!(
-                "{} {} {} {}（{call}）",
-                marks.signal,
-                t(S::ClobberedWord, lang),
-                t(S::During, lang),
-                step + 1
-            ),
-        },
+        Outcome::Clobbered { step, call, .. } => during_step(
+            marks.signal,
+            t(S::ClobberedWord, lang),
+            *step,
+            call,
+            None,
+            lang,
+        ),
     }
+}
+
+/// `⚡ SIGSEGV during step 4 (call): why`: what happened, at which step, and why if said;
+/// full-width brackets and colon in a Chinese sentence.
+fn during_step(
+    mark: &str,
+    what: &str,
+    step: usize,
+    call: &str,
+    why: Option<&str>,
+    lang: Lang,
+) -> String {
+    let mut line = format!(
+        "{mark} {what} {} {}{}{call}{}",
+        t(S::During, lang),
+        step + 1,
+        lang.pick(" (", "（"),
+        lang.pick(")", "）")
+    );
+    if let Some(why) = why {
+        line.push_str(lang.pick(": ", "："));
+        line.push_str(why);
+    }
+    line
 }
 
 /// The outcome of a whole run in one line: [`outcome_line_marked`], or, when the process
@@ -146,20 +153,14 @@ pub fn outcome_line_run(run: &scenarios::engine::Run, lang: Lang, marks: Marks) 
             Some(e @ Explanation::SigbusNoPage { .. }),
         ) => {
             let why = e.sentence(run.page_size, lang);
-            match lang {
-                Lang::En => format!(
-                    "{} {signal} {} {} ({call}): {why}",
-                    marks.signal,
-                    t(S::During, lang),
-                    step + 1
-                ),
-                Lang::Zh => format!(
-                    "{} {signal} {} {}（{call}）：{why}",
-                    marks.signal,
-                    t(S::During, lang),
-                    step + 1
-                ),
-            }
+            during_step(
+                marks.signal,
+                &signal.to_string(),
+                *step,
+                call,
+                Some(&why),
+                lang,
+            )
         }
         _ => outcome_line_marked(&run.outcome, lang, marks),
     }

@@ -191,16 +191,7 @@ fn c_traces(id: &str, sets: &[String], dir: &Path) -> Option<Vec<(u32, String)>>
         .env("TMPDIR", &tmp)
         .output()
         .expect("strace runs");
-    let mut files: Vec<(u32, String)> = std::fs::read_dir(&traces)
-        .expect("traces")
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let pid = e.file_name().to_str()?.rsplit('.').next()?.parse().ok()?;
-            Some((pid, std::fs::read_to_string(e.path()).ok()?))
-        })
-        .collect();
-    files.sort();
-    Some(files)
+    Some(strace_support::traces_by_pid(&traces))
 }
 
 /// A small deterministic generator (xorshift), so a failure names a case that comes back.
@@ -256,8 +247,7 @@ fn generated(count: usize, page: u64) -> Vec<Vec<String>> {
 
 #[test]
 fn the_c_program_makes_the_same_calls_as_the_lab() {
-    if Command::new("strace").arg("-V").output().is_err() {
-        eprintln!("skipped: no strace on this machine");
+    if strace_support::missing() {
         return;
     }
     if Command::new("cc").arg("--version").output().is_err() {

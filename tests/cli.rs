@@ -5,6 +5,8 @@ use assert_cmd::Command;
 use proptest::prelude::*;
 use serde_json::Value;
 
+mod nobody_support;
+
 fn lab() -> Command {
     let mut cmd = Command::cargo_bin("mmap-lab").expect("the binary is built");
     cmd.env_remove("LC_ALL")
@@ -418,37 +420,17 @@ fn mremap_of_locked_memory_beyond_rlimit_memlock_is_eagain_for_a_normal_user() {
 /// Run the binary with `args` as `nobody` (uid and gid 65534) and read its JSON; `None`
 /// without `setpriv`.
 fn as_nobody(args: &[&str]) -> Option<Value> {
-    let setpriv = which("setpriv").ok()?;
-    // Copy the binary where `nobody` can execute it, with a temp dir it can write.
-    let dir = tempfile::Builder::new()
-        .prefix("mmap-lab-test-")
-        .tempdir()
-        .expect("tempdir");
-    let bin = dir.path().join("mmap-lab");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("mmap-lab"), &bin).expect("copy");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
-    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    // A process forked by another test thread while the copy was open for writing holds that
-    // descriptor until it exits: executing the copy meanwhile fails with ETXTBSY. Wait it out.
-    let out = (0..50)
-        .map(|_| {
-            std::process::Command::new(&setpriv)
-                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-                .arg(&bin)
-                .args(args)
-                .env("TMPDIR", dir.path())
-                .output()
-                .expect("setpriv runs")
-        })
-        .find(|out| {
-            let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
-            if busy {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            !busy
-        })
-        .expect("the copy becomes executable");
+    let setpriv = nobody_support::program("setpriv")?;
+    // A copy of the binary where `nobody` can execute it, with a temp dir it can write.
+    let (dir, bin) = nobody_support::copy_for_anyone(&assert_cmd::cargo::cargo_bin("mmap-lab"));
+    let out = nobody_support::output_once_not_busy(|| {
+        let mut run = std::process::Command::new(&setpriv);
+        run.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin)
+            .args(args)
+            .env("TMPDIR", dir.path());
+        run
+    });
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -456,15 +438,6 @@ fn as_nobody(args: &[&str]) -> Option<Value> {
         String::from_utf8_lossy(&out.stderr)
     );
     Some(serde_json::from_slice(&out.stdout).expect("JSON"))
-}
-
-fn which(name: &str) -> Result<std::path::PathBuf, ()> {
-    std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-        .ok_or(())
 }
 
 proptest! {

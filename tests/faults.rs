@@ -5,6 +5,8 @@
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Stdio};
 
+mod nobody_support;
+
 fn lab() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmap-lab"));
     cmd.env_remove("LC_ALL")
@@ -452,13 +454,7 @@ fn too_few_descriptors_is_an_environment_error() {
 /// is 1: the user's processes, the lab included, already reach it.
 #[test]
 fn a_process_limit_is_an_environment_error() {
-    let tool = |name: &str| {
-        ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]
-            .iter()
-            .map(|d| std::path::Path::new(d).join(name))
-            .find(|p| p.exists())
-    };
-    let Some(prlimit) = tool("prlimit") else {
+    let Some(prlimit) = nobody_support::program("prlimit") else {
         eprintln!("skipped: no prlimit (util-linux)");
         return;
     };
@@ -466,15 +462,10 @@ fn a_process_limit_is_an_environment_error() {
         use std::os::unix::fs::MetadataExt;
         m.uid() == 0
     });
-    let dir = tempfile::tempdir().expect("tmp");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
-    let bin = dir.path().join("mmap-lab");
-    std::fs::copy(env!("CARGO_BIN_EXE_mmap-lab"), &bin).expect("copy");
-    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let (dir, bin) = nobody_support::copy_for_anyone(env!("CARGO_BIN_EXE_mmap-lab").as_ref());
     let mut cmd: Vec<std::ffi::OsString> = Vec::new();
     if root {
-        let Some(setpriv) = tool("setpriv") else {
+        let Some(setpriv) = nobody_support::program("setpriv") else {
             eprintln!("skipped: root without setpriv cannot be limited");
             return;
         };
@@ -490,25 +481,14 @@ fn a_process_limit_is_an_environment_error() {
         ("en", "environment: cannot start a process: limit reached"),
         ("zh", "环境问题：无法创建进程：已达上限"),
     ] {
-        // A copy just written may be busy for a moment (another test's fork holds it open).
-        let out = (0..50)
-            .map(|_| {
-                Command::new(&cmd[0])
-                    .args(&cmd[1..])
-                    .args(["--lang", lang, "run", "zero-length"])
-                    .env("TMPDIR", dir.path())
-                    .stdin(Stdio::null())
-                    .output()
-                    .expect("runs")
-            })
-            .find(|out| {
-                let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
-                if busy {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                !busy
-            })
-            .expect("the copy becomes executable");
+        let out = nobody_support::output_once_not_busy(|| {
+            let mut run = Command::new(&cmd[0]);
+            run.args(&cmd[1..])
+                .args(["--lang", lang, "run", "zero-length"])
+                .env("TMPDIR", dir.path())
+                .stdin(Stdio::null());
+            run
+        });
         let err = String::from_utf8_lossy(&out.stderr);
         no_panic(&out.stderr, lang);
         assert_eq!(out.status.code(), Some(1), "{lang}: {err}");

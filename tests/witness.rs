@@ -99,8 +99,7 @@ fn experiment_calls(out: &str, skip: &[usize]) -> Option<Vec<Call>> {
 
 #[test]
 fn the_witness_sees_what_strace_sees() {
-    if Command::new("strace").arg("-V").output().is_err() {
-        eprintln!("skipped: no strace on this machine");
+    if strace_support::missing() {
         return;
     }
     let names = scenarios::engine::witness::names()
@@ -161,16 +160,7 @@ fn the_witness_sees_what_strace_sees() {
             .output()
             .expect("strace runs");
         assert!(out.status.success(), "{id} {sets:?}");
-        // strace's processes in pid order: the experiment child forks its own child later.
-        let mut files: Vec<(u32, String)> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| {
-                let e = e.ok()?;
-                let pid = e.file_name().to_str()?.rsplit('.').next()?.parse().ok()?;
-                Some((pid, std::fs::read_to_string(e.path()).ok()?))
-            })
-            .collect();
-        files.sort();
+        let files = strace_support::traces_by_pid(dir.path());
         let theirs: Vec<Vec<Call>> = files
             .iter()
             .filter_map(|(_, text)| experiment_calls(text, &skip))
@@ -193,8 +183,7 @@ fn the_witness_sees_what_strace_sees() {
 /// the experiment for the lab's own bookkeeping again.
 #[test]
 fn the_maps_captures_carry_the_marks_the_filter_lets_by() {
-    if Command::new("strace").arg("-V").output().is_err() {
-        eprintln!("skipped: no strace on this machine");
+    if strace_support::missing() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -210,10 +199,9 @@ fn the_maps_captures_carry_the_marks_the_filter_lets_by() {
         .expect("strace runs");
     assert!(status.success());
     let marked = |l: &&str| l.contains("\"/proc/self/maps\"") && l.contains("O_NOCTTY");
-    let text = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
-        .find(|t| t.lines().any(|l| marked(&l)))
+    let (_, text) = strace_support::traces_by_pid(dir.path())
+        .into_iter()
+        .find(|(_, t)| t.lines().any(|l| marked(&l)))
         .expect("a process opened the maps with the lab's mark");
     let lines: Vec<&str> = text.lines().collect();
     let open = lines.iter().position(marked).unwrap();

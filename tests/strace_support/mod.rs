@@ -18,3 +18,30 @@ pub fn call(line: &str) -> Option<Call> {
         .map(str::to_string);
     Some((name.to_string(), errno))
 }
+
+/// Whether `strace` can be run here; when not, says that the test is skipped and why.
+pub fn missing() -> bool {
+    let missing = std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err();
+    if missing {
+        eprintln!("skipped: no strace on this machine");
+    }
+    missing
+}
+
+/// The files `strace -ff -o DIR/PREFIX` wrote, one per process, as `(pid, text)` in pid
+/// order (the experiment's child forks its own child after it).
+pub fn traces_by_pid(dir: &std::path::Path) -> Vec<(u32, String)> {
+    let mut files: Vec<(u32, String)> = std::fs::read_dir(dir)
+        .expect("traces")
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let pid = e.file_name().to_str()?.rsplit('.').next()?.parse().ok()?;
+            Some((pid, std::fs::read_to_string(e.path()).ok()?))
+        })
+        .collect();
+    files.sort();
+    files
+}

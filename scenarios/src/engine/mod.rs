@@ -368,7 +368,10 @@ pub fn run_beside(
     // Removed before the child is reaped: what the child still holds (its working directory,
     // its mapping of the file) is then freed by its own exit, on its own processor.
     drop(dir);
-    run.child_max_rss_kib = child_max_rss_kib.unwrap_or_else(|| witness::reap_exited(pid.as_raw()));
+    run.child_max_rss_kib = child_max_rss_kib.unwrap_or_else(|| match reap(pid, false) {
+        Reaped::Exited(rss) | Reaped::Signaled(_, rss) => rss,
+        Reaped::Alive => 0,
+    });
     Ok(run)
 }
 

@@ -405,7 +405,7 @@ pub(crate) struct Traced {
     pub exit: Exit,
     /// The child's peak resident memory (KiB), or `None` when the child was left to finish
     /// its exit: it had nothing more to say (see [`Tracer::run`]), and the caller reaps it
-    /// with [`reap_exited`] once the record is built.
+    /// once the record is built (it has no stop left: the next wait is its end).
     pub rss: Option<u64>,
     pub calls: Vec<Seen>,
     /// Whether the child was traced at all.
@@ -432,27 +432,6 @@ fn exit_of(status: i32) -> Exit {
         Exit::Signal(libc::WTERMSIG(status))
     } else {
         Exit::Normal
-    }
-}
-
-/// Reap the child a trace left to finish its exit ([`Traced::rss`] `None`), and return its
-/// peak resident memory (KiB). It has no more stops: the next wait is its end.
-pub(crate) fn reap_exited(pid: i32) -> u64 {
-    loop {
-        let mut status = 0;
-        // SAFETY: rusage is plain old data; an all-zero value is valid.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: waits for our own child, writing into locals.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::__WALL, &mut usage) };
-        if r == -1 && Errno::last() == Errno::EINTR {
-            continue;
-        }
-        if r == pid && libc::WIFSTOPPED(status) {
-            // SAFETY: resuming our own stopped tracee (a stop it should not have had).
-            unsafe { libc::ptrace(libc::PTRACE_CONT, pid, 0, 0) };
-            continue;
-        }
-        return usage.ru_maxrss.max(0) as u64;
     }
 }
 

@@ -427,6 +427,21 @@ fn ascii_stand_in(symbol: &str) -> Option<&'static str> {
 }
 
 impl App {
+    /// The page map of the current plan (and what the run left of it), if there is one.
+    fn pagemap_widget(&self) -> Option<super::pagemap::PageMapWidget<'_>> {
+        self.view
+            .pagemap
+            .as_ref()
+            .map(|map| super::pagemap::PageMapWidget {
+                map,
+                after: self.view.after.as_ref(),
+                answered: self.view.fresh,
+                theme: &self.theme,
+                glyphs: &self.glyphs,
+                lang: self.lang,
+            })
+    }
+
     /// Everything a frame shows, in the glyphs of the chosen set.
     fn render_frame(&self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.text);
@@ -459,16 +474,8 @@ impl App {
         if let (Some(r), true) = (a.pagemap, self.presenter) {
             // Presenter mode's strip has no frame: its rows are the mapping as planned and
             // what the run left.
-            if let Some(map) = &self.view.pagemap {
-                super::pagemap::PageMapWidget {
-                    map,
-                    after: self.view.after.as_ref(),
-                    answered: self.view.fresh,
-                    theme: &self.theme,
-                    glyphs: &self.glyphs,
-                    lang: self.lang,
-                }
-                .render(r, buf);
+            if let Some(map) = self.pagemap_widget() {
+                map.render(r, buf);
             }
         } else if let Some(r) = a.pagemap {
             let title = Line::from(format!(
@@ -480,16 +487,8 @@ impl App {
             let block = section(self, shape, title, false);
             let inner = block.inner(r);
             block.render(r, buf);
-            if let Some(map) = &self.view.pagemap {
-                super::pagemap::PageMapWidget {
-                    map,
-                    after: self.view.after.as_ref(),
-                    answered: self.view.fresh,
-                    theme: &self.theme,
-                    glyphs: &self.glyphs,
-                    lang: self.lang,
-                }
-                .render(inner, buf);
+            if let Some(map) = self.pagemap_widget() {
+                map.render(inner, buf);
             }
         }
         if let Some(r) = a.outcome {

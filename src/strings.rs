@@ -56,6 +56,8 @@ pub enum S {
     EnvTmpdirUnusable,
     EnvTmpdirFull,
     EnvTmpdirFullCopy,
+    EnvNoRoom,
+    EnvNoRoomKnob,
     EnvTooManyFiles,
     EnvNoProcess,
     EnvNoMemory,
@@ -344,12 +346,12 @@ impl S {
                 "解除 1 GiB 的限制（MAP_POPULATE、MAP_LOCKED 的长度和 mmap-copy 的大小）",
             ),
             S::TooLargeWith => (
-                "`{key}={value}` with {flag} is above the limit of 1 GiB: it would take that much memory at once; add `--allow-large` to run it anyway",
-                "`{key}={value}` 配合 {flag} 超过了 1 GiB 的限制：它会一次占用这么多内存；确实要运行请加 `--allow-large`",
+                "`{key}={value}` ({size}) with {flag} would take that much memory at once, and the kernel accepts a mapping this long: above the lab's limit of 1 GiB; add `--allow-large` to run it anyway (a length the kernel refuses by itself runs without it, to show the kernel's answer)",
+                "`{key}={value}`（{size}）配合 {flag} 会一次占用这么多内存，而内核接受这么长的映射：超过了本实验室 1 GiB 的限制；确实要运行请加 `--allow-large`（内核自己会拒绝的长度无需此选项，照常运行并显示内核的回答）",
             ),
             S::TooLargeCopy => (
-                "`{key}={value}` is above the limit of 1 GiB: the copy keeps four times that in TMPDIR (the source and three copies); add `--allow-large` to run it anyway",
-                "`{key}={value}` 超过了 1 GiB 的限制：拷贝会在 TMPDIR 中占用四倍于此的空间（源文件和三份拷贝）；确实要运行请加 `--allow-large`",
+                "`{key}={value}` ({size}) is above the lab's limit of 1 GiB for a copy: it would write four times that to TMPDIR (the source and three copies); add `--allow-large` to run it anyway",
+                "`{key}={value}`（{size}）超过了本实验室对拷贝 1 GiB 的限制：它会向 TMPDIR 写入四倍于此的数据（源文件和三份拷贝）；确实要运行请加 `--allow-large`",
             ),
             S::EnvironmentError => ("environment", "环境问题"),
             S::EnvTmpdirUnusable => (
@@ -363,6 +365,14 @@ impl S {
             S::EnvTmpdirFullCopy => (
                 "no space left in TMPDIR ({dir}): a {size} copy needs {need} free (the source and three copies); free some space there, point TMPDIR at a larger disk or make `copy_size` smaller",
                 "TMPDIR（{dir}）没有剩余空间：{size} 的拷贝需要 {need} 的可用空间（源文件和三份拷贝）；请腾出空间、把 TMPDIR 指向更大的磁盘，或调小 `copy_size`",
+            ),
+            S::EnvNoRoom => (
+                "the run would write {need} to TMPDIR ({dir}), which has {free} free: nothing was written; free some space there or point TMPDIR at a larger disk",
+                "这次运行要向 TMPDIR（{dir}）写入 {need}，但那里只剩 {free}：什么都没有写；请腾出空间，或把 TMPDIR 指向更大的磁盘",
+            ),
+            S::EnvNoRoomKnob => (
+                "`{key}={value}` ({size}) would write {need} to TMPDIR ({dir}), which has {free} free: nothing was written; make `{key}` smaller, free some space there or point TMPDIR at a larger disk",
+                "`{key}={value}`（{size}）要向 TMPDIR（{dir}）写入 {need}，但那里只剩 {free}：什么都没有写；请调小 `{key}`、腾出空间，或把 TMPDIR 指向更大的磁盘",
             ),
             S::EnvTooManyFiles => (
                 "too many open files (limit {n}): raise the limit with `ulimit -n`",
@@ -645,8 +655,11 @@ pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
         Some(_) => t(S::TooLargeWith, lang),
         None => t(S::TooLargeCopy, lang),
     };
+    let size =
+        crate::report::bytes_text(big.value.into()).unwrap_or_else(|| format!("{} B", big.value));
     text.replace("{key}", big.key.name())
         .replace("{value}", &big.value.to_string())
+        .replace("{size}", &size)
         .replace("{flag}", big.flag.unwrap_or_default())
 }
 

@@ -416,14 +416,68 @@ fn a_read_only_or_full_tmpdir_is_an_environment_error() {
         environment_error(
             small.0.path(),
             &["run", "mmap-copy", "--set", "copy_size=4M"],
-            // And what it needs: the source and three copies.
-            "): a 4 MiB copy needs 16 MiB free",
-            "没有剩余空间：4 MiB 的拷贝需要 16 MiB 的可用空间",
+            // And what it needs (the source and three copies), before writing anything.
+            "`copy_size=4194304` (4 MiB) would write 16 MiB to TMPDIR",
+            "`copy_size=4194304`（4 MiB）要向 TMPDIR",
         );
         let left: Vec<_> = std::fs::read_dir(small.0.path())
             .expect("readable")
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+}
+
+/// The bytes a run writes are counted before it writes any: a mapping's length reaches the
+/// kernel without making a file that long (the kernel's own ENOMEM is the outcome), and a copy
+/// that cannot fit is refused with the knob, the sizes and what to do, with nothing written
+/// (never a SIGBUS or an ENOSPC taught as the lesson's outcome).
+#[test]
+fn a_small_tmpfs_is_never_filled() {
+    let Some(fs) = Tmpfs::mount("size=64m") else {
+        return;
+    };
+    let empty = |what: &str| {
+        let left: Vec<_> = std::fs::read_dir(fs.0.path()).expect("readable").collect();
+        assert!(left.is_empty(), "{what}: {left:?}");
+    };
+    for (length, mmap) in [("0x800000000000", "ENOMEM"), ("0x100000000", "")] {
+        let out = lab()
+            .args(["run", "map-fixed-clobber", "--json", "--set"])
+            .arg(format!("length={length}"))
+            .env("TMPDIR", fs.0.path())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "length={length}: {err}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(
+            json["outcome"]["errno"].as_str().unwrap_or(""),
+            mmap,
+            "{json}"
+        );
+        empty(length);
+    }
+    let Some(small) = Tmpfs::mount("size=8m") else {
+        return;
+    };
+    for size in ["3M", "6M"] {
+        let out = lab()
+            .args(["run", "mmap-copy", "--set"])
+            .arg(format!("copy_size={size}"))
+            .env("TMPDIR", small.0.path())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{size}: {err}");
+        assert!(
+            err.contains("which has 8 MiB free: nothing was written; make `copy_size` smaller"),
+            "{size}: {err}"
+        );
+        assert!(!err.contains("SIGBUS") && !err.contains("ENOSPC"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(small.0.path())
+            .expect("readable")
+            .collect();
+        assert!(left.is_empty(), "{size}: {left:?}");
     }
 }
 
@@ -528,7 +582,7 @@ fn populate_and_locked_refuse_more_than_1_gib_unless_allowed() {
             .args(["--set", "length=2G"])
             .output()
             .expect("runs");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("超过了 1 GiB 的限制"));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("超过了本实验室 1 GiB 的限制"));
         // 1 GiB itself is allowed; with `--allow-large`, 2 GiB runs (an address-space limit
         // makes it fail fast instead of taking the memory).
         let out = lab()

@@ -13,6 +13,13 @@ pub enum EnvFault {
     TmpdirUnusable,
     /// TMPDIR's filesystem is full (or the user's quota is).
     TmpdirFull,
+    /// TMPDIR has less free space than the run would write, found before writing.
+    NoRoom {
+        /// The bytes the run would write.
+        need: u64,
+        /// The bytes free.
+        free: u64,
+    },
     /// The process is out of file descriptors; the soft limit, when known.
     TooManyFiles(Option<u64>),
     /// `fork` failed: the process limit (`ulimit -u`) or the machine's.
@@ -34,6 +41,12 @@ pub fn classify(err: &EngineError) -> Option<EnvFault> {
         } => return matches!(errno, Errno::EAGAIN | Errno::ENOMEM).then_some(EnvFault::NoProcess),
         EngineError::Sys { errno, .. } => *errno,
         EngineError::Memory(n) => return Some(EnvFault::NoMemory(*n)),
+        EngineError::NoRoom { need, free } => {
+            return Some(EnvFault::NoRoom {
+                need: *need,
+                free: *free,
+            })
+        }
         _ => return None,
     };
     match errno {

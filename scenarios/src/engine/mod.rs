@@ -68,6 +68,15 @@ pub enum EngineError {
     /// A buffer of the engine could not be allocated (`ulimit -v`, an exhausted machine).
     #[error("out of memory: a buffer of {0} bytes could not be allocated")]
     Memory(u64),
+    /// TMPDIR has less free space than the run would write (see `bounds::tmpdir_bytes`):
+    /// refused before a byte is written.
+    #[error("the run needs {need} bytes free in TMPDIR, which has {free}")]
+    NoRoom {
+        /// The bytes the run would write at its peak.
+        need: u64,
+        /// The bytes free there.
+        free: u64,
+    },
 }
 
 fn sys(what: &'static str) -> impl FnOnce(Errno) -> EngineError {
@@ -278,6 +287,12 @@ pub fn run_beside(
     // Locked for its lifetime, so that a later start can tell a crashed run's directory
     // from a live one (see `tempdir`).
     let dir = tempdir::LabDir::create()?;
+    if let Some((block, free)) = space(&dir) {
+        let need = crate::bounds::tmpdir_bytes(plan, block);
+        if need > free {
+            return Err(EngineError::NoRoom { need, free });
+        }
+    }
     for f in &plan.files {
         write_pattern(&dir, f.name, f.size, cancel)?;
     }
@@ -375,16 +390,25 @@ pub fn run_beside(
     Ok(run)
 }
 
+/// The block size and the free bytes of the filesystem of the run's directory (`None` when
+/// `fstatvfs` fails: then the writes themselves say whether there is room).
+fn space(dir: &tempdir::LabDir) -> Option<(u64, u64)> {
+    // SAFETY: statvfs is plain old data; an all-zero value is valid.
+    let mut vfs: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatvfs on our own directory's descriptor, writing into a local.
+    let r = unsafe { libc::fstatvfs(dir.fd().as_raw_fd(), &mut vfs) };
+    (r == 0).then(|| {
+        let block = vfs.f_frsize as u64;
+        (block, (vfs.f_bavail as u64).saturating_mul(block))
+    })
+}
+
 /// The mapped file's size and the free space of its filesystem, once the child is done:
 /// the evidence that tells a `SIGBUS` past the end of the file from one the filesystem
 /// raised because it could not provide a page (full).
 fn file_and_space(plan: &Plan, dir: &tempdir::LabDir) -> (Option<u64>, Option<u64>) {
     let raw = dir.fd().as_raw_fd();
-    // SAFETY: statvfs is plain old data; an all-zero value is valid.
-    let mut vfs: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: fstatvfs on our own directory's descriptor, writing into a local.
-    let free = (unsafe { libc::fstatvfs(raw, &mut vfs) } == 0)
-        .then(|| (vfs.f_bavail as u64).saturating_mul(vfs.f_frsize as u64));
+    let free = space(dir).map(|(_, free)| free);
     let path = plan.mapping_step.and_then(|i| match plan.steps.get(i)?.op {
         Op::Map(MapOp::Mmap {
             fd: Val::Ret(j), ..

@@ -1113,6 +1113,22 @@ pub fn unreadable_config(place: &str, why: &str, lang: Lang) -> String {
     )
 }
 
+/// How many more problems of the configuration were not printed.
+pub fn more_problems(n: usize, path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{n} more problems in {path} not shown"),
+        Lang::Zh => format!("{path} 中还有 {n} 个问题未显示"),
+    }
+}
+
+/// The configuration file could not be read at all.
+pub fn config_not_read(place: &str, why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{place}: not read ({why}); using the defaults"),
+        Lang::Zh => format!("{place}：未读取（{why}）；全部改用默认值"),
+    }
+}
+
 /// The course's texts (issue 10): editing, variants, progress, predictions, demos. A table of
 /// its own so the course's rows do not interleave with the rest of [`S`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1253,6 +1269,37 @@ pub fn state_set_aside(path: &str, why: &str, backup: Option<&str>, lang: Lang) 
         (Lang::Zh, None) => {
             format!("未使用状态文件 {path}（{why}）；无法复制它，因此不动它，本次也不保存进度")
         }
+    }
+}
+
+/// A file the user named does not exist.
+pub fn input_missing(lang: Lang) -> String {
+    lang.pick("it does not exist", "文件不存在").to_string()
+}
+
+/// A file the user named is not a regular text file: `kind` as `crate::input` names it.
+pub fn input_not_regular(kind: &str, lang: Lang) -> String {
+    let (en, zh) = match kind {
+        "directory" => ("a directory", "目录"),
+        "fifo" => ("a FIFO (named pipe)", "FIFO（命名管道）"),
+        "char" => ("a character device", "字符设备"),
+        "block" => ("a block device", "块设备"),
+        "socket" => ("a socket", "套接字"),
+        "binary" => ("a binary file", "二进制文件"),
+        _ => ("a special file", "特殊文件"),
+    };
+    match lang {
+        Lang::En => format!("it is {en}, not a regular text file"),
+        Lang::Zh => format!("它是{zh}，不是普通的文本文件"),
+    }
+}
+
+/// A file the user named is larger than the lab reads.
+pub fn input_too_big(size: u64, cap: u64, lang: Lang) -> String {
+    let mib = cap >> 20;
+    match lang {
+        Lang::En => format!("it is {size} bytes, above the limit of {mib} MiB for this file"),
+        Lang::Zh => format!("它有 {size} 字节，超过了此类文件 {mib} MiB 的上限"),
     }
 }
 

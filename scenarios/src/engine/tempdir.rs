@@ -176,6 +176,21 @@ fn try_lock(fd: BorrowedFd<'_>) -> io::Result<()> {
     }
 }
 
+/// Take the exclusive lock on `fd`, waiting for whoever holds it (the lab's state file is
+/// saved under such a lock, so that two labs merge their progress instead of overwriting it).
+/// Released when the descriptor is closed.
+pub fn lock(fd: BorrowedFd<'_>) -> io::Result<()> {
+    loop {
+        // SAFETY: flock takes a descriptor we borrow (open for the call's duration) and flags.
+        let r = unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_EX) };
+        match r {
+            0 => return Ok(()),
+            _ if Errno::last() == Errno::EINTR => continue,
+            _ => return Err(io::Error::from(Errno::last())),
+        }
+    }
+}
+
 /// The names in the open directory `dir` (not `.` nor `..`), with their types when the
 /// file system tells them.
 fn entries(dir: BorrowedFd<'_>) -> io::Result<Vec<(std::ffi::CString, Option<Type>)>> {

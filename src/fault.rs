@@ -59,6 +59,18 @@ pub fn describe(fault: &EnvFault, lang: Lang, need: Option<Need>) -> String {
             &limit.map_or_else(|| "?".to_string(), |n| n.to_string()),
         ),
         EnvFault::NoProcess => t(S::EnvNoProcess, lang).to_string(),
-        EnvFault::NoMemory(n) => t(S::EnvNoMemory, lang).replace("{n}", &n.to_string()),
+        EnvFault::NoMemory(n, limit) => {
+            use scenarios::engine::faults::MemoryLimit;
+            let (text, limit) = match limit {
+                Some(MemoryLimit::Data(l)) => (S::EnvNoMemoryData, *l),
+                Some(MemoryLimit::AddressSpace(l)) => (S::EnvNoMemoryAs, *l),
+                None => (S::EnvNoMemory, 0),
+            };
+            t(text, lang)
+                .replace("{n}", &n.to_string())
+                .replace("{limit}", &bytes(limit))
+        }
+        EnvFault::FileTooLarge(limit) => t(S::EnvFileTooLarge, lang)
+            .replace("{limit}", &limit.map_or_else(|| "?".to_string(), bytes)),
     }
 }

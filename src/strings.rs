@@ -61,6 +61,9 @@ pub enum S {
     EnvTooManyFiles,
     EnvNoProcess,
     EnvNoMemory,
+    EnvNoMemoryData,
+    EnvNoMemoryAs,
+    EnvFileTooLarge,
     ClapError,
     ClapInvalidValue,
     ClapUnknownArgument,
@@ -383,8 +386,20 @@ impl S {
                 "无法创建进程：已达上限；请结束一些进程，或用 `ulimit -u` 调高上限",
             ),
             S::EnvNoMemory => (
-                "out of memory: a buffer of {n} bytes could not be allocated; raise `ulimit -v` or free some memory",
-                "内存不足：无法分配 {n} 字节的缓冲区；请调高 `ulimit -v` 或释放一些内存",
+                "out of memory: a buffer of {n} bytes could not be allocated; free some memory",
+                "内存不足：无法分配 {n} 字节的缓冲区；请释放一些内存",
+            ),
+            S::EnvNoMemoryData => (
+                "out of memory: a buffer of {n} bytes could not be allocated under the data limit of {limit} (`ulimit -d`); raise it",
+                "内存不足：在数据段上限 {limit}（`ulimit -d`）之下无法分配 {n} 字节的缓冲区；请调高该上限",
+            ),
+            S::EnvNoMemoryAs => (
+                "out of memory: a buffer of {n} bytes could not be allocated under the address space limit of {limit} (`ulimit -v`); raise it",
+                "内存不足：在地址空间上限 {limit}（`ulimit -v`）之下无法分配 {n} 字节的缓冲区；请调高该上限",
+            ),
+            S::EnvFileTooLarge => (
+                "a file of the run would be larger than the file size limit of {limit} (`ulimit -f`): raise the limit or make the run's files smaller",
+                "运行要写的文件会超过文件大小上限 {limit}（`ulimit -f`）：请调高上限，或调小运行的文件",
             ),
             // clap's error messages; `{arg}`, `{value}`, `{other}` are filled in.
             S::ClapError => ("error: ", "错误："),

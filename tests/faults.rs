@@ -325,6 +325,11 @@ fn a_buffer_that_cannot_be_allocated_is_an_error_not_an_abort() {
         );
         if err.contains("1048576 bytes could not be allocated") {
             assert_eq!(out.status.code(), Some(1), "{kib} KiB: {err}");
+            // The limit in force is named: this one is `ulimit -v`'s.
+            assert!(
+                err.contains("address space limit") && err.contains("`ulimit -v`"),
+                "{err}"
+            );
             reported = true;
         }
         if out.status.code() == Some(0) {
@@ -604,4 +609,84 @@ fn populate_and_locked_refuse_more_than_1_gib_unless_allowed() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// A small stack limit: the program runs on a thread with a stack of its own (at 16 KiB the
+/// main thread's overflowed while parsing the command line, an abort).
+#[test]
+fn a_small_stack_limit_does_not_abort() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -s 16 && exec \"$0\" run zero-length --json")
+        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON");
+}
+
+/// `prlimit --fsize`: the write past the limit fails with `EFBIG` (SIGXFSZ is ignored) and
+/// is an environment error naming the limit, in both languages; the lab died of the signal
+/// (exit 153) before.
+#[test]
+fn a_file_size_limit_is_an_environment_error() {
+    let Some(prlimit) = nobody_support::program("prlimit") else {
+        eprintln!("skipped: no prlimit (util-linux)");
+        return;
+    };
+    for (lang, wanted) in [
+        (
+            "en",
+            "larger than the file size limit of 4 KiB (`ulimit -f`)",
+        ),
+        ("zh", "文件大小上限 4 KiB（`ulimit -f`）"),
+    ] {
+        let out = Command::new(&prlimit)
+            .arg("--fsize=4096")
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .args(["--lang", lang, "run", "zero-length"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{lang}: {err}");
+        assert!(err.contains(wanted), "{lang}: {err}");
+    }
+}
+
+/// Under `prlimit --data` the message names that limit (`ulimit -d`), not `ulimit -v`.
+#[test]
+fn a_data_limit_is_named_for_what_it_is() {
+    let Some(prlimit) = nobody_support::program("prlimit") else {
+        eprintln!("skipped: no prlimit (util-linux)");
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("private TMPDIR");
+    let mut reported = false;
+    // Where the limit falls between the program's start and its 1 MiB buffers depends on the
+    // build, so a range of limits is tried.
+    for bytes in (400_000..1_400_000).step_by(100_000) {
+        let out = Command::new(&prlimit)
+            .arg(format!("--data={bytes}"))
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .args(["run", "mmap-copy", "--set", "copy_size=1M"])
+            .env("TMPDIR", tmp.path())
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("ulimit -v"), "{bytes}: {err}");
+        if err.contains("could not be allocated") {
+            assert!(
+                err.contains("data limit") && err.contains("`ulimit -d`"),
+                "{err}"
+            );
+            reported = true;
+        }
+    }
+    assert!(reported, "no limit reached the buffers");
 }

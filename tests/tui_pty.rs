@@ -801,3 +801,72 @@ fn two_windows_keep_each_others_progress_and_a_reset() {
         "only the run after the reset"
     );
 }
+
+/// Under `prlimit --fsize=4096` the run's file is larger than the limit: the write fails with
+/// `EFBIG` and the lab says so and goes on (it died of `SIGXFSZ`, exit 153, the terminal raw).
+#[test]
+fn a_file_size_limit_is_reported_and_the_terminal_restored() {
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no prlimit (util-linux)");
+        return;
+    }
+    let mut s = Session::start_program(
+        "prlimit",
+        &["--fsize=4096", BIN, "--scenario", "zero-length"],
+        &[],
+        100,
+        30,
+    );
+    s.wait_text("not run yet");
+    s.send("r");
+    s.wait_text("File too large");
+    assert!(!cooked(&s.stty()), "still the lab's raw terminal");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    assert!(cooked(&s.stty()), "terminal left raw: {}", s.stty());
+    s.assert_restored();
+}
+
+/// An abort (what a failed allocation or a stack overflow ends in) unwinds nothing: the
+/// handler puts the terminal back before the default action, which still ends the process.
+#[test]
+fn an_abort_restores_the_terminal() {
+    let mut s = Session::start_program(
+        "sh",
+        &[
+            "-c",
+            "ulimit -c 0; exec \"$0\" \"$@\"",
+            BIN,
+            "--scenario",
+            "zero-length",
+        ],
+        &[],
+        100,
+        30,
+    );
+    s.wait_text("zero-length");
+    assert!(!cooked(&s.stty()), "the lab runs in raw mode: {}", s.stty());
+    let pid = s.child.process_id().expect("pid");
+    let sent = std::process::Command::new("kill")
+        .args(["-ABRT", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = s.child.try_wait().expect("try_wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the lab did not end on SIGABRT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let signal = status.signal().unwrap_or_default().to_string();
+    assert!(signal.starts_with("Abort"), "{status:?}");
+    let modes = s.stty();
+    assert!(cooked(&modes), "terminal left raw: {modes}");
+    s.assert_restored();
+}

@@ -111,6 +111,7 @@ pub fn main_with(mut opts: Options, copy: crate::config::CopyFormat) -> ExitCode
 /// Put the terminal back as it was: raw mode off, main screen, mouse released, cursor shown.
 /// Safe to call more than once.
 fn restore() {
+    scenarios::process::terminal_restored();
     let _ = disable_raw_mode();
     let mut out = io::stdout();
     let _ = execute!(
@@ -162,6 +163,9 @@ fn run(
     let life = lifecycle::Lifecycle::install(opts.mouse)?;
     install_panic_hook();
     let _restorer = Restorer;
+    // An abort (no memory left, a stack overflow) unwinds nothing: a signal handler then puts
+    // back the settings kept here, before raw mode.
+    scenarios::process::rescue_terminal_on_abort();
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
     if opts.mouse {

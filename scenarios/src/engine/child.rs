@@ -236,7 +236,7 @@ pub(crate) fn exit_now() -> ! {
 }
 
 /// Put the child in a known state: default signal actions (the parent's runtime may have
-/// installed handlers for SIGSEGV/SIGBUS), nothing blocked, no core dumps (a core file would
+/// installed handlers for SIGSEGV/SIGBUS, the lab its own for SIGXFSZ and SIGABRT), nothing blocked, no core dumps (a core file would
 /// be slow and land somewhere), death with the parent, and the temporary directory as working
 /// directory.
 fn prepare_process(setup: &ChildSetup<'_>) {
@@ -250,6 +250,9 @@ fn prepare_process(setup: &ChildSetup<'_>) {
             libc::SIGPIPE,
             libc::SIGINT,
             libc::SIGTERM,
+            // The lab ignores SIGXFSZ and catches SIGABRT for itself (see `process`).
+            libc::SIGXFSZ,
+            libc::SIGABRT,
         ] {
             libc::signal(sig, libc::SIG_DFL);
         }

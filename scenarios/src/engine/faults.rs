@@ -24,8 +24,11 @@ pub enum EnvFault {
     TooManyFiles(Option<u64>),
     /// `fork` failed: the process limit (`ulimit -u`) or the machine's.
     NoProcess,
-    /// A buffer could not be allocated (`ulimit -v`, or the machine is out of memory).
-    NoMemory(u64),
+    /// A buffer could not be allocated: its size, and the limit in force, if any.
+    NoMemory(u64, Option<MemoryLimit>),
+    /// A file of the run is larger than the file size limit (`ulimit -f`): the limit in
+    /// bytes, when known.
+    FileTooLarge(Option<u64>),
 }
 
 /// The environment fault behind `err`, if it is one.
@@ -40,7 +43,7 @@ pub fn classify(err: &EngineError) -> Option<EnvFault> {
             errno,
         } => return matches!(errno, Errno::EAGAIN | Errno::ENOMEM).then_some(EnvFault::NoProcess),
         EngineError::Sys { errno, .. } => *errno,
-        EngineError::Memory(n) => return Some(EnvFault::NoMemory(*n)),
+        EngineError::Memory(n) => return Some(EnvFault::NoMemory(*n, memory_limit())),
         EngineError::NoRoom { need, free } => {
             return Some(EnvFault::NoRoom {
                 need: *need,
@@ -52,6 +55,12 @@ pub fn classify(err: &EngineError) -> Option<EnvFault> {
     match errno {
         Errno::EMFILE | Errno::ENFILE => Some(EnvFault::TooManyFiles(open_files_limit())),
         Errno::ENOSPC | Errno::EDQUOT => Some(EnvFault::TmpdirFull),
+        Errno::EFBIG => Some(EnvFault::FileTooLarge(
+            getrlimit(Resource::RLIMIT_FSIZE)
+                .ok()
+                .map(|(soft, _)| soft)
+                .filter(|l| *l != nix::libc::RLIM_INFINITY),
+        )),
         Errno::ENOENT | Errno::ENOTDIR | Errno::EACCES | Errno::EPERM | Errno::EROFS
             if matches!(err, EngineError::Files(_)) =>
         {
@@ -77,6 +86,29 @@ fn by_kind(kind: std::io::ErrorKind) -> Option<EnvFault> {
         K::StorageFull | K::QuotaExceeded => Some(EnvFault::TmpdirFull),
         _ => None,
     }
+}
+
+/// A limit on the lab's memory, the one that refused a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryLimit {
+    /// `RLIMIT_DATA` (`ulimit -d`), in bytes.
+    Data(u64),
+    /// `RLIMIT_AS` (`ulimit -v`), in bytes.
+    AddressSpace(u64),
+}
+
+/// The memory limit in force, if any: `RLIMIT_DATA` first (what `malloc`'s memory counts
+/// against), then `RLIMIT_AS`. `None`: no limit, the machine itself is short of memory.
+pub fn memory_limit() -> Option<MemoryLimit> {
+    let soft = |r| {
+        getrlimit(r)
+            .ok()
+            .map(|(soft, _)| soft)
+            .filter(|l| *l != nix::libc::RLIM_INFINITY)
+    };
+    soft(Resource::RLIMIT_DATA)
+        .map(MemoryLimit::Data)
+        .or_else(|| soft(Resource::RLIMIT_AS).map(MemoryLimit::AddressSpace))
 }
 
 /// The soft limit on open descriptors (`ulimit -n`).

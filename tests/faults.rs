@@ -690,3 +690,25 @@ fn a_data_limit_is_named_for_what_it_is() {
     }
     assert!(reported, "no limit reached the buffers");
 }
+
+/// Below 1001 descriptors the witness cannot keep its recorder at descriptor 1000: the record
+/// says too many open files and the limit, not `PTRACE_TRACEME failed with EBADF`.
+#[test]
+fn a_low_descriptor_limit_turns_the_witness_off_saying_why() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 20 && exec \"$0\" run zero-length --json")
+        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let witness = json["witness"].as_str().unwrap_or_default();
+    assert!(
+        witness.contains("too many open files") && witness.contains("(20, `ulimit -n`)"),
+        "{witness}"
+    );
+    assert!(!witness.contains("EBADF"), "{witness}");
+}

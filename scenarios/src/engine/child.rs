@@ -194,7 +194,9 @@ fn ask_to_be_traced(report: &Reporter) -> bool {
     unsafe {
         libc::setpgid(0, 0);
         if report.fd != REPORT_FD {
-            report.send(Kind::Witness, 0, 0, 0, libc::EBADF, &[]);
+            // Stage 2: the recorder could not move to its descriptor, which is above the
+            // limit on open files (`dup2` answers EBADF for that).
+            report.send(Kind::Witness, 0, 2, 0, libc::EMFILE, &[]);
             return false;
         }
         if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) != 0 {

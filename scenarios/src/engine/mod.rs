@@ -318,6 +318,7 @@ pub fn run_beside(
     // (and a value cached in the child would be lost with it).
     let code = code_ranges();
     let rseq = rseq_area();
+    become_subreaper();
     let started = Instant::now();
 
     // SAFETY: the child runs `run_child`, which only makes async-signal-safe calls and
@@ -387,7 +388,37 @@ pub fn run_beside(
         Reaped::Exited(rss) | Reaped::Signaled(_, rss) => rss,
         Reaped::Alive => 0,
     });
+    reap_orphans(&run);
     Ok(run)
+}
+
+/// Have the experiment's own children come to the lab when the experiment dies before it
+/// reaps them (a signal in `anonymous-ipc`'s first process): otherwise they go to init, and
+/// an init that reaps nothing (a container's) keeps them as zombies for good.
+fn become_subreaper() {
+    // SAFETY: prctl with integer arguments only sets a flag of this process.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+}
+
+/// Reap what the experiment forked and left to the lab (see [`become_subreaper`]): the
+/// processes its `fork` steps returned that are now the lab's children. One still alive is
+/// killed first (it dies with its parent anyway: `PR_SET_DEATHSIG`). A process that is not
+/// the lab's child (reaped by the experiment, the normal case) is left alone.
+fn reap_orphans(run: &Run) {
+    let forked = run
+        .steps
+        .iter()
+        .filter(|s| s.function == function::Function::Fork && s.process.is_none())
+        .filter_map(|s| s.ret)
+        .filter(|&pid| pid > 0 && pid <= i64::from(i32::MAX));
+    for pid in forked {
+        let pid = Pid::from_raw(pid as i32);
+        if let Reaped::Alive = reap(pid, true) {
+            // Still alive and ours (the wait did not say ECHILD): end it, then reap it.
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            reap(pid, false);
+        }
+    }
 }
 
 /// The block size and the free bytes of the filesystem of the run's directory (`None` when

@@ -240,19 +240,31 @@ fn remove_contents(dir: BorrowedFd<'_>) -> io::Result<()> {
     first_error
 }
 
-/// Remove the (emptied) directory `dir` from `parent`, where it is called `name`, only if
-/// that name still is `dir`: had someone renamed it away and put something else there, that
-/// something is left alone (and ours stays, empty, where they moved it).
+/// Remove the (emptied) directory `dir` from `parent`, where it is called `name` if that name
+/// still is `dir`: had someone renamed it away and put something else there, that something
+/// is left alone, and ours is found where they moved it in `parent` (by its device and inode)
+/// and removed there.
 fn remove_entry(parent: BorrowedFd<'_>, name: &str, dir: BorrowedFd<'_>) -> bool {
-    let (Ok(there), Ok(ours)) = (
-        fstatat(parent, name, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW),
-        fstat(dir),
-    ) else {
+    let Ok(ours) = fstat(dir) else {
         return false;
     };
-    there.st_dev == ours.st_dev
-        && there.st_ino == ours.st_ino
-        && unlinkat(parent, name, UnlinkatFlags::RemoveDir).is_ok()
+    let same = |entry: &str| {
+        fstatat(parent, entry, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW)
+            .is_ok_and(|there| there.st_dev == ours.st_dev && there.st_ino == ours.st_ino)
+    };
+    if same(name) {
+        return unlinkat(parent, name, UnlinkatFlags::RemoveDir).is_ok();
+    }
+    // Moved away under another name in TMPDIR (the swap race): found by its identity and
+    // removed there. Only an empty directory can go (RemoveDir), never through a link.
+    let Ok(names) = entries(parent) else {
+        return false;
+    };
+    names
+        .into_iter()
+        .filter_map(|(entry, _)| entry.into_string().ok())
+        .find(|entry| same(entry))
+        .is_some_and(|entry| unlinkat(parent, entry.as_str(), UnlinkatFlags::RemoveDir).is_ok())
 }
 
 /// Remove what crashed runs left in TMPDIR: the directories named `mmap-lab-*`, owned by this

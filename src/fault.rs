@@ -14,16 +14,22 @@ use std::process::ExitCode;
 /// and the knob behind it, when the message can say more than "free some space" (see
 /// `scenarios::bounds::tmpdir_need`).
 pub fn engine_failed(err: &EngineError, lang: Lang, need: Option<Need>) -> ExitCode {
+    output::err_line(&format!("mmap-lab: {}", text(err, lang, need)));
+    ExitCode::FAILURE
+}
+
+/// What the lab says of `err` (after `mmap-lab: `): the environment's fault with what to do,
+/// or the lab's own, in `lang`. The TUI shows it where the outcome would be.
+pub fn text(err: &EngineError, lang: Lang, need: Option<Need>) -> String {
     match classify(err) {
-        Some(fault) => output::err_line(&format!(
-            "mmap-lab: {}{}{}",
+        Some(fault) => format!(
+            "{}{}{}",
             t(S::EnvironmentError, lang),
             lang.pick(": ", "："),
             describe(&fault, lang, need)
-        )),
-        None => output::err_line(&format!("mmap-lab: {}: {err}", t(S::InternalError, lang))),
+        ),
+        None => format!("{}: {err}", t(S::InternalError, lang)),
     }
-    ExitCode::FAILURE
 }
 
 /// What is wrong and what to do.

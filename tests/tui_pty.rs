@@ -803,7 +803,8 @@ fn two_windows_keep_each_others_progress_and_a_reset() {
 }
 
 /// Under `prlimit --fsize=4096` the run's file is larger than the limit: the write fails with
-/// `EFBIG` and the lab says so and goes on (it died of `SIGXFSZ`, exit 153, the terminal raw).
+/// `EFBIG` and the lab names the limit and goes on (it died of `SIGXFSZ`, exit 153, the
+/// terminal raw).
 #[test]
 fn a_file_size_limit_is_reported_and_the_terminal_restored() {
     if std::process::Command::new("prlimit")
@@ -823,7 +824,7 @@ fn a_file_size_limit_is_reported_and_the_terminal_restored() {
     );
     s.wait_text("not run yet");
     s.send("r");
-    s.wait_text("File too large");
+    s.wait_text("file size limit");
     assert!(!cooked(&s.stty()), "still the lab's raw terminal");
     s.send("q");
     assert_eq!(s.exit_code(), 0);

@@ -317,7 +317,10 @@ fn start_worker(
             let result = std::panic::catch_unwind(|| {
                 scenarios::run_scenario_until(req.scenario, &req.params, Some(&cancel))
                     .map(Box::new)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| {
+                        let need = scenarios::bounds::tmpdir_need(req.scenario, &req.params);
+                        crate::fault::text(&e, req.lang, need)
+                    })
             })
             .unwrap_or_else(|payload| {
                 let what = payload

@@ -97,6 +97,13 @@ pub struct Flags {
 /// A setting that could not be used, to be printed as one line in the language in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    /// The file could not be read at all (not a regular file, too large, a symlink loop).
+    NotRead {
+        /// The file.
+        place: String,
+        /// Why.
+        why: crate::input::Refused,
+    },
     /// The file is not TOML.
     Unreadable {
         /// `path:line`.
@@ -126,6 +133,9 @@ impl Problem {
     /// The one line to print (without the `mmap-lab: ` prefix).
     pub fn text(&self, lang: Lang) -> String {
         match self {
+            Problem::NotRead { place, why } => {
+                strings::config_not_read(place, &why.text(lang), lang)
+            }
             Problem::Unreadable { place, why } => strings::unreadable_config(place, why, lang),
             Problem::UnknownKey { place, key } => strings::unknown_setting(
                 place,
@@ -140,6 +150,9 @@ impl Problem {
         }
     }
 }
+
+/// How many problems of the settings are printed; the rest are counted.
+pub const SHOWN: usize = 20;
 
 /// What a key accepts, as the messages and `mmap-lab config` say it.
 pub fn accepted(key: &str) -> &'static str {
@@ -156,6 +169,7 @@ pub fn accepted(key: &str) -> &'static str {
 pub struct Sources {
     path: Option<PathBuf>,
     text: Option<String>,
+    refused: Option<crate::input::Refused>,
     env: Vec<(&'static str, String)>,
     locale: Option<Lang>,
 }
@@ -165,7 +179,12 @@ impl Sources {
     pub fn read() -> Sources {
         let var = |name: &str| std::env::var(name).ok();
         let path = path_from(var("XDG_CONFIG_HOME").as_deref(), var("HOME").as_deref());
-        let text = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
+        // Bounded and never blocking: every command reads this file, `list` included.
+        let (text, refused) = match path.as_deref().map(crate::input::read_text) {
+            None | Some(Err(crate::input::Refused::Missing)) => (None, None),
+            Some(Ok(text)) => (Some(text), None),
+            Some(Err(why)) => (None, Some(why)),
+        };
         let env = ENV_VARS
             .iter()
             .filter_map(|(name, _)| var(name).filter(|v| !v.is_empty()).map(|v| (*name, v)))
@@ -178,6 +197,7 @@ impl Sources {
         Sources {
             path,
             text,
+            refused,
             env,
             locale,
         }
@@ -232,13 +252,24 @@ impl Config {
     /// (the language first, for clap's own messages), and the file and the environment are
     /// read once for both.
     pub fn from_sources(sources: &Sources, flags: &Flags) -> Config {
-        Config::merge(
+        let mut config = Config::merge(
             flags,
             sources.path.clone(),
             sources.text.as_deref(),
             &sources.env,
             sources.locale,
-        )
+        );
+        if let (Some(why), Some(path)) = (&sources.refused, &sources.path) {
+            config.found = true;
+            config.problems.insert(
+                0,
+                Problem::NotRead {
+                    place: path.display().to_string(),
+                    why: why.clone(),
+                },
+            );
+        }
+        config
     }
 
     /// [`Config::from_sources`] from given inputs, so tests need no real home or environment.
@@ -351,6 +382,7 @@ impl Config {
         };
         // In the file's order, whatever step found them.
         problems.sort_by_key(|p| match p {
+            Problem::NotRead { .. } => 0,
             Problem::Unreadable { place, .. }
             | Problem::UnknownKey { place, .. }
             | Problem::BadValue { place, .. } => place
@@ -372,10 +404,24 @@ impl Config {
         }
     }
 
-    /// Print every problem, one line each, in the language in force.
+    /// Print the problems, one line each, in the language in force: the first [`SHOWN`],
+    /// then how many more (a file of a hundred thousand unknown keys is one screen, not a
+    /// hundred thousand lines).
     pub fn report_problems(&self) {
-        for p in &self.problems {
-            crate::output::err_line(&format!("mmap-lab: {}", p.text(self.lang.value)));
+        let lang = self.lang.value;
+        for p in self.problems.iter().take(SHOWN) {
+            crate::output::err_line(&format!("mmap-lab: {}", p.text(lang)));
+        }
+        let more = self.problems.len().saturating_sub(SHOWN);
+        if more > 0 {
+            let path = self
+                .path
+                .as_ref()
+                .map_or_else(|| "config.toml".to_string(), |p| p.display().to_string());
+            crate::output::err_line(&format!(
+                "mmap-lab: {}",
+                strings::more_problems(more, &path, lang)
+            ));
         }
     }
 
@@ -447,7 +493,7 @@ impl Config {
 
 /// The keys and values of the file, each with `path:line`; problems for what cannot be read.
 fn read_file(shown: &str, text: &str, problems: &mut Vec<Problem>) -> Raw {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let line_of = crate::input::line_numbers(text);
     let table: BTreeMap<String, toml::Spanned<toml::Value>> = match toml::from_str(text) {
         Ok(t) => t,
         Err(err) => {

@@ -75,8 +75,12 @@ struct RawStep {
 /// Find the playlist `arg` (a file, else a shipped name) and check it; the error is one
 /// line (`file:line: what; what is accepted`).
 pub fn load(arg: &str, page: u64, lang: Lang) -> Result<Playlist, String> {
-    if Path::new(arg).is_file() {
-        let text = std::fs::read_to_string(arg).map_err(|e| format!("{arg}: {e}"))?;
+    // A path that exists is read as a file, with limits: a FIFO, a device or a file over
+    // the cap is one message, never a hang or all memory.
+    let shipped = SHIPPED.iter().any(|(n, _)| *n == arg);
+    if std::fs::symlink_metadata(arg).is_ok() && (!shipped || Path::new(arg).is_file()) {
+        let text = crate::input::read_text(Path::new(arg))
+            .map_err(|why| format!("{arg}: {}", why.text(lang)))?;
         return parse(arg, &text, page, lang);
     }
     if let Some((name, text)) = SHIPPED.iter().find(|(n, _)| *n == arg) {
@@ -88,7 +92,7 @@ pub fn load(arg: &str, page: u64, lang: Lang) -> Result<Playlist, String> {
 
 /// Check a playlist's text; `source` names it in messages.
 pub fn parse(source: &str, text: &str, page: u64, lang: Lang) -> Result<Playlist, String> {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let line_of = crate::input::line_numbers(text);
     let raw: RawPlaylist = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |s| line_of(s.start));
         let why = err.message().lines().next().unwrap_or_default().to_string();

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod fault;
+pub mod input;
 pub mod leftovers;
 pub mod man;
 pub mod markdown;

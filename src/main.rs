@@ -310,7 +310,25 @@ fn lab_only(cli: &Cli, command: &str, lang: Lang) -> Result<(), ExitCode> {
     }
 }
 
+/// The stack the program runs on: its own thread's, whatever `ulimit -s` says (a limit of
+/// 16 KiB overflowed the main thread's while parsing the command line).
+const STACK: usize = 8 << 20;
+
 fn main() -> ExitCode {
+    // A write past `ulimit -f` fails with EFBIG and is reported, instead of killing the lab.
+    scenarios::process::ignore_sigxfsz();
+    match std::thread::Builder::new()
+        .name("mmap-lab".into())
+        .stack_size(STACK)
+        .spawn(lab_main)
+    {
+        Ok(main) => main.join().unwrap_or(ExitCode::FAILURE),
+        // No thread to be had (a process limit): the main thread's stack, as it is.
+        Err(_) => lab_main(),
+    }
+}
+
+fn lab_main() -> ExitCode {
     // Read as `OsString`: `std::env::args` panics on an argument that is not UTF-8.
     let args_os: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lossy: Vec<String> = args_os

@@ -56,9 +56,14 @@ pub enum S {
     EnvTmpdirUnusable,
     EnvTmpdirFull,
     EnvTmpdirFullCopy,
+    EnvNoRoom,
+    EnvNoRoomKnob,
     EnvTooManyFiles,
     EnvNoProcess,
     EnvNoMemory,
+    EnvNoMemoryData,
+    EnvNoMemoryAs,
+    EnvFileTooLarge,
     ClapError,
     ClapInvalidValue,
     ClapUnknownArgument,
@@ -344,12 +349,12 @@ impl S {
                 "解除 1 GiB 的限制（MAP_POPULATE、MAP_LOCKED 的长度和 mmap-copy 的大小）",
             ),
             S::TooLargeWith => (
-                "`{key}={value}` with {flag} is above the limit of 1 GiB: it would take that much memory at once; add `--allow-large` to run it anyway",
-                "`{key}={value}` 配合 {flag} 超过了 1 GiB 的限制：它会一次占用这么多内存；确实要运行请加 `--allow-large`",
+                "`{key}={value}` ({size}) with {flag} would take that much memory at once, and the kernel accepts a mapping this long: above the lab's limit of 1 GiB; add `--allow-large` to run it anyway (a length the kernel refuses by itself runs without it, to show the kernel's answer)",
+                "`{key}={value}`（{size}）配合 {flag} 会一次占用这么多内存，而内核接受这么长的映射：超过了本实验室 1 GiB 的限制；确实要运行请加 `--allow-large`（内核自己会拒绝的长度无需此选项，照常运行并显示内核的回答）",
             ),
             S::TooLargeCopy => (
-                "`{key}={value}` is above the limit of 1 GiB: the copy keeps four times that in TMPDIR (the source and three copies); add `--allow-large` to run it anyway",
-                "`{key}={value}` 超过了 1 GiB 的限制：拷贝会在 TMPDIR 中占用四倍于此的空间（源文件和三份拷贝）；确实要运行请加 `--allow-large`",
+                "`{key}={value}` ({size}) is above the lab's limit of 1 GiB for a copy: it would write four times that to TMPDIR (the source and three copies); add `--allow-large` to run it anyway",
+                "`{key}={value}`（{size}）超过了本实验室对拷贝 1 GiB 的限制：它会向 TMPDIR 写入四倍于此的数据（源文件和三份拷贝）；确实要运行请加 `--allow-large`",
             ),
             S::EnvironmentError => ("environment", "环境问题"),
             S::EnvTmpdirUnusable => (
@@ -364,6 +369,14 @@ impl S {
                 "no space left in TMPDIR ({dir}): a {size} copy needs {need} free (the source and three copies); free some space there, point TMPDIR at a larger disk or make `copy_size` smaller",
                 "TMPDIR（{dir}）没有剩余空间：{size} 的拷贝需要 {need} 的可用空间（源文件和三份拷贝）；请腾出空间、把 TMPDIR 指向更大的磁盘，或调小 `copy_size`",
             ),
+            S::EnvNoRoom => (
+                "the run would write {need} to TMPDIR ({dir}), which has {free} free: nothing was written; free some space there or point TMPDIR at a larger disk",
+                "这次运行要向 TMPDIR（{dir}）写入 {need}，但那里只剩 {free}：什么都没有写；请腾出空间，或把 TMPDIR 指向更大的磁盘",
+            ),
+            S::EnvNoRoomKnob => (
+                "`{key}={value}` ({size}) would write {need} to TMPDIR ({dir}), which has {free} free: nothing was written; make `{key}` smaller, free some space there or point TMPDIR at a larger disk",
+                "`{key}={value}`（{size}）要向 TMPDIR（{dir}）写入 {need}，但那里只剩 {free}：什么都没有写；请调小 `{key}`、腾出空间，或把 TMPDIR 指向更大的磁盘",
+            ),
             S::EnvTooManyFiles => (
                 "too many open files (limit {n}): raise the limit with `ulimit -n`",
                 "打开的文件太多（上限 {n}）：请用 `ulimit -n` 调高上限",
@@ -373,8 +386,20 @@ impl S {
                 "无法创建进程：已达上限；请结束一些进程，或用 `ulimit -u` 调高上限",
             ),
             S::EnvNoMemory => (
-                "out of memory: a buffer of {n} bytes could not be allocated; raise `ulimit -v` or free some memory",
-                "内存不足：无法分配 {n} 字节的缓冲区；请调高 `ulimit -v` 或释放一些内存",
+                "out of memory: a buffer of {n} bytes could not be allocated; free some memory",
+                "内存不足：无法分配 {n} 字节的缓冲区；请释放一些内存",
+            ),
+            S::EnvNoMemoryData => (
+                "out of memory: a buffer of {n} bytes could not be allocated under the data limit of {limit} (`ulimit -d`); raise it",
+                "内存不足：在数据段上限 {limit}（`ulimit -d`）之下无法分配 {n} 字节的缓冲区；请调高该上限",
+            ),
+            S::EnvNoMemoryAs => (
+                "out of memory: a buffer of {n} bytes could not be allocated under the address space limit of {limit} (`ulimit -v`); raise it",
+                "内存不足：在地址空间上限 {limit}（`ulimit -v`）之下无法分配 {n} 字节的缓冲区；请调高该上限",
+            ),
+            S::EnvFileTooLarge => (
+                "a file of the run would be larger than the file size limit of {limit} (`ulimit -f`): raise the limit or make the run's files smaller",
+                "运行要写的文件会超过文件大小上限 {limit}（`ulimit -f`）：请调高上限，或调小运行的文件",
             ),
             // clap's error messages; `{arg}`, `{value}`, `{other}` are filled in.
             S::ClapError => ("error: ", "错误："),
@@ -645,8 +670,11 @@ pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
         Some(_) => t(S::TooLargeWith, lang),
         None => t(S::TooLargeCopy, lang),
     };
+    let size =
+        crate::report::bytes_text(big.value.into()).unwrap_or_else(|| format!("{} B", big.value));
     text.replace("{key}", big.key.name())
         .replace("{value}", &big.value.to_string())
+        .replace("{size}", &size)
         .replace("{flag}", big.flag.unwrap_or_default())
 }
 
@@ -1100,6 +1128,22 @@ pub fn unreadable_config(place: &str, why: &str, lang: Lang) -> String {
     )
 }
 
+/// How many more problems of the configuration were not printed.
+pub fn more_problems(n: usize, path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{n} more problems in {path} not shown"),
+        Lang::Zh => format!("{path} 中还有 {n} 个问题未显示"),
+    }
+}
+
+/// The configuration file could not be read at all.
+pub fn config_not_read(place: &str, why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{place}: not read ({why}); using the defaults"),
+        Lang::Zh => format!("{place}：未读取（{why}）；全部改用默认值"),
+    }
+}
+
 /// The course's texts (issue 10): editing, variants, progress, predictions, demos. A table of
 /// its own so the course's rows do not interleave with the rest of [`S`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1240,6 +1284,37 @@ pub fn state_set_aside(path: &str, why: &str, backup: Option<&str>, lang: Lang) 
         (Lang::Zh, None) => {
             format!("未使用状态文件 {path}（{why}）；无法复制它，因此不动它，本次也不保存进度")
         }
+    }
+}
+
+/// A file the user named does not exist.
+pub fn input_missing(lang: Lang) -> String {
+    lang.pick("it does not exist", "文件不存在").to_string()
+}
+
+/// A file the user named is not a regular text file: `kind` as `crate::input` names it.
+pub fn input_not_regular(kind: &str, lang: Lang) -> String {
+    let (en, zh) = match kind {
+        "directory" => ("a directory", "目录"),
+        "fifo" => ("a FIFO (named pipe)", "FIFO（命名管道）"),
+        "char" => ("a character device", "字符设备"),
+        "block" => ("a block device", "块设备"),
+        "socket" => ("a socket", "套接字"),
+        "binary" => ("a binary file", "二进制文件"),
+        _ => ("a special file", "特殊文件"),
+    };
+    match lang {
+        Lang::En => format!("it is {en}, not a regular text file"),
+        Lang::Zh => format!("它是{zh}，不是普通的文本文件"),
+    }
+}
+
+/// A file the user named is larger than the lab reads.
+pub fn input_too_big(size: u64, cap: u64, lang: Lang) -> String {
+    let mib = cap >> 20;
+    match lang {
+        Lang::En => format!("it is {size} bytes, above the limit of {mib} MiB for this file"),
+        Lang::Zh => format!("它有 {size} 字节，超过了此类文件 {mib} MiB 的上限"),
     }
 }
 

@@ -245,3 +245,105 @@ fn man_completions_and_scenario_help() {
         text(&md.stdout)
     );
 }
+
+/// A config that is not a small regular text file is one line naming it and what it is, and
+/// the command goes on with the defaults: `/dev/zero` is not read to the end of memory, a FIFO
+/// without a writer does not hang the lab (the timeout only stops a hang the test would
+/// otherwise wait for), a directory, a binary file and a loop of links are each said.
+#[test]
+fn a_config_that_is_not_a_small_text_file_is_said_and_never_read_whole() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let sub = dir.path().join("mmap-lab");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    let file = sub.join("config.toml");
+    let cases: [(&str, &dyn Fn(), &str); 6] = [
+        (
+            "/dev/zero",
+            &|| std::os::unix::fs::symlink("/dev/zero", &file).unwrap(),
+            "a character device",
+        ),
+        (
+            "fifo",
+            &|| {
+                assert!(std::process::Command::new("mkfifo")
+                    .arg(&file)
+                    .status()
+                    .unwrap()
+                    .success())
+            },
+            "a FIFO",
+        ),
+        (
+            "directory",
+            &|| std::fs::create_dir(&file).unwrap(),
+            "a directory",
+        ),
+        (
+            "binary",
+            &|| std::fs::write(&file, b"\x00\xff\xfe\x01").unwrap(),
+            "a binary file",
+        ),
+        (
+            "loop",
+            &|| {
+                std::os::unix::fs::symlink(sub.join("other"), &file).unwrap();
+                std::os::unix::fs::symlink(&file, sub.join("other")).unwrap();
+            },
+            "symbolic links",
+        ),
+        (
+            "large",
+            &|| std::fs::write(&file, "# padding\n".repeat(120_000)).unwrap(),
+            "above the limit of 1 MiB",
+        ),
+    ];
+    for (what, make, said) in cases {
+        let _ = std::fs::remove_dir(&file);
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_file(sub.join("other"));
+        make();
+        let out = lab(dir.path())
+            .arg("list")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .expect("runs");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{what}: {err}");
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        assert!(
+            err.contains("config.toml: not read (") && err.contains(said),
+            "{what}: {err}"
+        );
+    }
+    let out = lab(dir.path())
+        .args(["--lang", "zh", "list"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert!(
+        text(&out.stderr).contains("未读取（"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Forty thousand unknown keys: the first 20 are said, then how many more, not 40,000 lines.
+#[test]
+fn warnings_are_capped_at_twenty_and_a_count() {
+    let keys: String = (0..40_000).map(|i| format!("k{i} = 1\n")).collect();
+    let dir = with_file(&keys);
+    let out = lab(dir.path()).arg("list").output().expect("runs");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 21, "{err}");
+    assert!(
+        lines[0].contains("config.toml:1: unknown key `k0`"),
+        "{err}"
+    );
+    assert!(
+        lines[19].contains("config.toml:20: unknown key `k19`"),
+        "{err}"
+    );
+    assert!(lines[20].contains("39980 more problems"), "{err}");
+}

@@ -29,6 +29,37 @@ fn a_playlist_with_a_bad_key_fails_with_file_line_and_exit_2() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// A playlist path that is a device, a FIFO or larger than the cap is one line, exit 2: never
+/// all memory, never a hang (the timeout only stops a hang the test would otherwise wait for).
+#[test]
+fn a_playlist_that_is_not_a_small_text_file_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "# padding\n".repeat(120_000)).unwrap();
+    for (path, said) in [
+        (std::path::PathBuf::from("/dev/zero"), "a character device"),
+        (fifo, "a FIFO"),
+        (big, "above the limit of 1 MiB"),
+    ] {
+        let out = lab()
+            .arg("--demo")
+            .arg(&path)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{path:?}: {err}");
+        assert!(err.contains(said), "{path:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
 #[test]
 fn an_unknown_playlist_name_lists_the_shipped_ones() {
     let out = lab()

@@ -325,6 +325,11 @@ fn a_buffer_that_cannot_be_allocated_is_an_error_not_an_abort() {
         );
         if err.contains("1048576 bytes could not be allocated") {
             assert_eq!(out.status.code(), Some(1), "{kib} KiB: {err}");
+            // The limit in force is named: this one is `ulimit -v`'s.
+            assert!(
+                err.contains("address space limit") && err.contains("`ulimit -v`"),
+                "{err}"
+            );
             reported = true;
         }
         if out.status.code() == Some(0) {
@@ -416,14 +421,68 @@ fn a_read_only_or_full_tmpdir_is_an_environment_error() {
         environment_error(
             small.0.path(),
             &["run", "mmap-copy", "--set", "copy_size=4M"],
-            // And what it needs: the source and three copies.
-            "): a 4 MiB copy needs 16 MiB free",
-            "没有剩余空间：4 MiB 的拷贝需要 16 MiB 的可用空间",
+            // And what it needs (the source and three copies), before writing anything.
+            "`copy_size=4194304` (4 MiB) would write 16 MiB to TMPDIR",
+            "`copy_size=4194304`（4 MiB）要向 TMPDIR",
         );
         let left: Vec<_> = std::fs::read_dir(small.0.path())
             .expect("readable")
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+}
+
+/// The bytes a run writes are counted before it writes any: a mapping's length reaches the
+/// kernel without making a file that long (the kernel's own ENOMEM is the outcome), and a copy
+/// that cannot fit is refused with the knob, the sizes and what to do, with nothing written
+/// (never a SIGBUS or an ENOSPC taught as the lesson's outcome).
+#[test]
+fn a_small_tmpfs_is_never_filled() {
+    let Some(fs) = Tmpfs::mount("size=64m") else {
+        return;
+    };
+    let empty = |what: &str| {
+        let left: Vec<_> = std::fs::read_dir(fs.0.path()).expect("readable").collect();
+        assert!(left.is_empty(), "{what}: {left:?}");
+    };
+    for (length, mmap) in [("0x800000000000", "ENOMEM"), ("0x100000000", "")] {
+        let out = lab()
+            .args(["run", "map-fixed-clobber", "--json", "--set"])
+            .arg(format!("length={length}"))
+            .env("TMPDIR", fs.0.path())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "length={length}: {err}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(
+            json["outcome"]["errno"].as_str().unwrap_or(""),
+            mmap,
+            "{json}"
+        );
+        empty(length);
+    }
+    let Some(small) = Tmpfs::mount("size=8m") else {
+        return;
+    };
+    for size in ["3M", "6M"] {
+        let out = lab()
+            .args(["run", "mmap-copy", "--set"])
+            .arg(format!("copy_size={size}"))
+            .env("TMPDIR", small.0.path())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{size}: {err}");
+        assert!(
+            err.contains("which has 8 MiB free: nothing was written; make `copy_size` smaller"),
+            "{size}: {err}"
+        );
+        assert!(!err.contains("SIGBUS") && !err.contains("ENOSPC"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(small.0.path())
+            .expect("readable")
+            .collect();
+        assert!(left.is_empty(), "{size}: {left:?}");
     }
 }
 
@@ -528,7 +587,7 @@ fn populate_and_locked_refuse_more_than_1_gib_unless_allowed() {
             .args(["--set", "length=2G"])
             .output()
             .expect("runs");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("超过了 1 GiB 的限制"));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("超过了本实验室 1 GiB 的限制"));
         // 1 GiB itself is allowed; with `--allow-large`, 2 GiB runs (an address-space limit
         // makes it fail fast instead of taking the memory).
         let out = lab()
@@ -550,4 +609,106 @@ fn populate_and_locked_refuse_more_than_1_gib_unless_allowed() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// A small stack limit: the program runs on a thread with a stack of its own (at 16 KiB the
+/// main thread's overflowed while parsing the command line, an abort).
+#[test]
+fn a_small_stack_limit_does_not_abort() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -s 16 && exec \"$0\" run zero-length --json")
+        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON");
+}
+
+/// `prlimit --fsize`: the write past the limit fails with `EFBIG` (SIGXFSZ is ignored) and
+/// is an environment error naming the limit, in both languages; the lab died of the signal
+/// (exit 153) before.
+#[test]
+fn a_file_size_limit_is_an_environment_error() {
+    let Some(prlimit) = nobody_support::program("prlimit") else {
+        eprintln!("skipped: no prlimit (util-linux)");
+        return;
+    };
+    for (lang, wanted) in [
+        (
+            "en",
+            "larger than the file size limit of 4 KiB (`ulimit -f`)",
+        ),
+        ("zh", "文件大小上限 4 KiB（`ulimit -f`）"),
+    ] {
+        let out = Command::new(&prlimit)
+            .arg("--fsize=4096")
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .args(["--lang", lang, "run", "zero-length"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{lang}: {err}");
+        assert!(err.contains(wanted), "{lang}: {err}");
+    }
+}
+
+/// Under `prlimit --data` the message names that limit (`ulimit -d`), not `ulimit -v`.
+#[test]
+fn a_data_limit_is_named_for_what_it_is() {
+    let Some(prlimit) = nobody_support::program("prlimit") else {
+        eprintln!("skipped: no prlimit (util-linux)");
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("private TMPDIR");
+    let mut reported = false;
+    // Where the limit falls between the program's start and its 1 MiB buffers depends on the
+    // build, so a range of limits is tried.
+    for bytes in (400_000..1_400_000).step_by(100_000) {
+        let out = Command::new(&prlimit)
+            .arg(format!("--data={bytes}"))
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .args(["run", "mmap-copy", "--set", "copy_size=1M"])
+            .env("TMPDIR", tmp.path())
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("ulimit -v"), "{bytes}: {err}");
+        if err.contains("could not be allocated") {
+            assert!(
+                err.contains("data limit") && err.contains("`ulimit -d`"),
+                "{err}"
+            );
+            reported = true;
+        }
+    }
+    assert!(reported, "no limit reached the buffers");
+}
+
+/// Below 1001 descriptors the witness cannot keep its recorder at descriptor 1000: the record
+/// says too many open files and the limit, not `PTRACE_TRACEME failed with EBADF`.
+#[test]
+fn a_low_descriptor_limit_turns_the_witness_off_saying_why() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 20 && exec \"$0\" run zero-length --json")
+        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let witness = json["witness"].as_str().unwrap_or_default();
+    assert!(
+        witness.contains("too many open files") && witness.contains("(20, `ulimit -n`)"),
+        "{witness}"
+    );
+    assert!(!witness.contains("EBADF"), "{witness}");
 }

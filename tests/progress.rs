@@ -59,6 +59,39 @@ fn a_corrupt_file_is_said_in_one_line_backed_up_and_not_fatal() {
     // `progress` only reads: the file is untouched, and its backup exists.
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "{not json");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    // Read again and again: the same backup is named, no new one is made.
+    for _ in 0..3 {
+        let again = lab(&file).arg("progress").output().unwrap();
+        assert_eq!(String::from_utf8(again.stderr).unwrap(), err);
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+/// A state path on a device or a FIFO is one line, not all memory and not a hang (the timeout
+/// only stops a hang the test would otherwise wait for), and the lab writes nothing there.
+#[test]
+fn a_state_file_on_a_device_or_a_fifo_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for (path, said) in [
+        (std::path::PathBuf::from("/dev/zero"), "a character device"),
+        (fifo, "a FIFO"),
+    ] {
+        let out = lab(&path)
+            .arg("progress")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{path:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(said), "{err}");
+    }
 }
 
 #[test]
@@ -79,7 +112,11 @@ fn reset_asks_first() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(!file.exists(), "yes: cleared");
+    // Cleared, and the reset recorded, so that a lab still open does not write back.
+    let text = std::fs::read_to_string(&file).expect("a fresh file");
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(v["scenarios"], serde_json::json!({}), "{text}");
+    assert_eq!(v["resets"], 1, "{text}");
 }
 
 #[test]

@@ -193,6 +193,23 @@ fn the_swap_race_writes_nothing_outside() {
             "the same user"
         }
     );
+    // A run that went on found its directory where the attacker moved it and removed it:
+    // what is left of ours (owned by the lab's user, not the attacker's links) is at most a
+    // directory per refused run (swapped between mkdir and open, so never ours to find).
+    let lab_uid = euid();
+    let ours_left = std::fs::read_dir(&tmpdir)
+        .expect("tmpdir")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            std::fs::symlink_metadata(e.path())
+                .is_ok_and(|m| m.is_dir() && (!root || m.uid() == lab_uid))
+        })
+        .count();
+    let refused = statuses.iter().filter(|s| **s == Some(1)).count();
+    assert!(
+        ours_left <= refused,
+        "{ours_left} of the lab's directories left by the race, {refused} runs refused"
+    );
     // Clean up what the attacker left (its links, our emptied directories it moved).
     for e in std::fs::read_dir(&tmpdir)
         .expect("tmpdir")

@@ -714,3 +714,160 @@ fn every_lesson_knob_is_visible_when_its_scenario_opens() {
         assert_eq!(s.exit_code(), 0, "{}", sc.id);
     }
 }
+
+/// The runs of `id` the state file at `file` holds (0 when none or no file).
+fn runs_in(file: &std::path::Path, id: &str) -> u64 {
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v["scenarios"][id]["runs"].as_u64())
+        .unwrap_or(0)
+}
+
+/// Wait until the state file says `id` ran `n` times.
+fn wait_runs(s: &Session, file: &std::path::Path, id: &str, n: u64) {
+    let deadline = Instant::now() + PATIENCE;
+    while runs_in(file, id) != n {
+        assert!(
+            Instant::now() < deadline,
+            "{id} never reached {n} runs: {}\nscreen:\n{}",
+            std::fs::read_to_string(file).unwrap_or_default(),
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Two labs open on one state file, run in turn: each save merges, so the file ends with
+/// both windows' runs (it held only the last writer's); a `progress --reset` while one is
+/// still open is not undone by its next save.
+#[test]
+fn two_windows_keep_each_others_progress_and_a_reset() {
+    let dir = tempfile::tempdir().expect("a state directory");
+    let home = dir.path().to_str().expect("a UTF-8 path");
+    let env = [("XDG_STATE_HOME", home)];
+    let file = dir.path().join("mmap-lab").join("state.json");
+    let mut a = Session::start(&["--scenario", "munmap-shifted-pointer"], &env, 100, 30);
+    let mut b = Session::start(&["--scenario", "zero-length"], &env, 100, 30);
+    a.wait_text("munmap-shifted-pointer");
+    b.wait_text("zero-length");
+    for (first, n) in [(true, 1), (false, 1), (true, 2), (false, 2), (true, 3)] {
+        let (s, id) = if first {
+            (&mut a, "munmap-shifted-pointer")
+        } else {
+            (&mut b, "zero-length")
+        };
+        s.send("r");
+        wait_runs(s, &file, id, n);
+    }
+    b.send("q");
+    assert_eq!(b.exit_code(), 0);
+    a.send("q");
+    assert_eq!(a.exit_code(), 0);
+    assert_eq!(runs_in(&file, "munmap-shifted-pointer"), 3);
+    assert_eq!(runs_in(&file, "zero-length"), 2);
+
+    // A reset while a lab is open: its next run is all the file holds afterwards (it wrote
+    // back its whole view: 3 and 3).
+    let mut a = Session::start(&["--scenario", "zero-length"], &env, 100, 30);
+    a.wait_text("zero-length");
+    let reset = std::process::Command::new(BIN)
+        .args(["progress", "--reset"])
+        .env("XDG_STATE_HOME", home)
+        .env_remove("MMAP_LAB_STATE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().expect("stdin").write_all(b"y\n")?;
+            c.wait()
+        })
+        .expect("progress --reset runs");
+    assert!(reset.success());
+    assert_eq!(runs_in(&file, "zero-length"), 0);
+    a.send("r");
+    wait_runs(&a, &file, "zero-length", 1);
+    a.send("q");
+    assert_eq!(a.exit_code(), 0);
+    assert_eq!(
+        runs_in(&file, "munmap-shifted-pointer"),
+        0,
+        "the reset stands"
+    );
+    assert_eq!(
+        runs_in(&file, "zero-length"),
+        1,
+        "only the run after the reset"
+    );
+}
+
+/// Under `prlimit --fsize=4096` the run's file is larger than the limit: the write fails with
+/// `EFBIG` and the lab names the limit and goes on (it died of `SIGXFSZ`, exit 153, the
+/// terminal raw).
+#[test]
+fn a_file_size_limit_is_reported_and_the_terminal_restored() {
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no prlimit (util-linux)");
+        return;
+    }
+    let mut s = Session::start_program(
+        "prlimit",
+        &["--fsize=4096", BIN, "--scenario", "zero-length"],
+        &[],
+        100,
+        30,
+    );
+    s.wait_text("not run yet");
+    s.send("r");
+    s.wait_text("file size limit");
+    assert!(!cooked(&s.stty()), "still the lab's raw terminal");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    assert!(cooked(&s.stty()), "terminal left raw: {}", s.stty());
+    s.assert_restored();
+}
+
+/// An abort (what a failed allocation or a stack overflow ends in) unwinds nothing: the
+/// handler puts the terminal back before the default action, which still ends the process.
+#[test]
+fn an_abort_restores_the_terminal() {
+    let mut s = Session::start_program(
+        "sh",
+        &[
+            "-c",
+            "ulimit -c 0; exec \"$0\" \"$@\"",
+            BIN,
+            "--scenario",
+            "zero-length",
+        ],
+        &[],
+        100,
+        30,
+    );
+    s.wait_text("zero-length");
+    assert!(!cooked(&s.stty()), "the lab runs in raw mode: {}", s.stty());
+    let pid = s.child.process_id().expect("pid");
+    let sent = std::process::Command::new("kill")
+        .args(["-ABRT", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = s.child.try_wait().expect("try_wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the lab did not end on SIGABRT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let signal = status.signal().unwrap_or_default().to_string();
+    assert!(signal.starts_with("Abort"), "{status:?}");
+    let modes = s.stty();
+    assert!(cooked(&modes), "terminal left raw: {modes}");
+    s.assert_restored();
+}

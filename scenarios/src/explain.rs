@@ -51,6 +51,12 @@ pub enum Explanation {
         /// The bytes free on its filesystem.
         free: u64,
     },
+    /// `SIGBUS` in a copy through mappings, whose destination was extended to its whole size
+    /// first: no page lies past its end, the filesystem could not provide one.
+    SigbusCopyNoPage {
+        /// The bytes free on the filesystem after the run.
+        free: u64,
+    },
     /// `SIGBUS` at a page wholly past the end of the file.
     SigbusPastEnd {
         /// The page's offset in the file.
@@ -72,6 +78,7 @@ impl Explanation {
         matches!(
             self,
             Explanation::SigbusNoPage { .. }
+                | Explanation::SigbusCopyNoPage { .. }
                 | Explanation::NoSpace { .. }
                 | Explanation::FillerMmapEnomem
         )
@@ -101,6 +108,9 @@ impl Explanation {
             Explanation::NoSpace { call } => Text::ExplainNoSpace.fill(lang, &[call]),
             Explanation::SigbusNoPage { size, free } => {
                 Text::ExplainSigbusNoPage.fill(lang, &[&size.to_string(), &free.to_string()])
+            }
+            Explanation::SigbusCopyNoPage { free } => {
+                Text::ExplainSigbusCopyNoPage.fill(lang, &[&free.to_string()])
             }
             Explanation::SigbusPastEnd { offset, size } => {
                 Text::ExplainSigbusPastEnd.fill(lang, &[&offset.to_string(), &size.to_string()])
@@ -139,6 +149,14 @@ pub fn explain(run: &Run) -> Option<Explanation> {
         // A count of -1 is the reservation's mmap failing: a refused split returns the
         // splits made so far, 0 or more.
         return Some(Explanation::FillerMmapEnomem);
+    }
+    if let Outcome::Signal { signal, step, .. } = &run.outcome {
+        let copying = run.steps.get(*step).and_then(|s| s.purpose) == Some(Purpose::Copy);
+        if copying && signal.known() == Some(nix::sys::signal::Signal::SIGBUS) {
+            return Some(Explanation::SigbusCopyNoPage {
+                free: run.fs_free_bytes.unwrap_or(0),
+            });
+        }
     }
     if let Outcome::Signal {
         signal,
@@ -238,5 +256,47 @@ pub fn rule_line(scenario: &Scenario, run: &Run, lesson_rule: &str, lang: Lang) 
         }
         Some(e) => Text::NotLessonCase.fill(lang, &[&e.sentence(run.page_size, lang)]),
         None => lesson_rule.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::SignalNo;
+
+    /// mmap-copy's recorded run, ended as a full filesystem ends it: the copy through
+    /// mappings (step 4) killed by SIGBUS, nothing free.
+    fn copy_killed_by_sigbus() -> Run {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/mmap-copy.json"
+        );
+        let text = std::fs::read_to_string(path).expect("the fixture");
+        let mut run: Run = serde_json::from_str(&text).expect("a run");
+        let step = run
+            .steps
+            .iter()
+            .position(|s| s.purpose == Some(Purpose::Copy))
+            .expect("a copy step");
+        run.outcome = Outcome::Signal {
+            signal: SignalNo(nix::libc::SIGBUS),
+            step,
+            call: run.steps[step].call.clone(),
+            detail: None,
+        };
+        run.fs_free_bytes = Some(0);
+        run
+    }
+
+    /// A SIGBUS in the copy is the full filesystem, never a page past the end of the file.
+    #[test]
+    fn a_sigbus_in_a_copy_is_a_full_filesystem() {
+        let run = copy_killed_by_sigbus();
+        let e = explain(&run).expect("explained");
+        assert_eq!(e, Explanation::SigbusCopyNoPage { free: 0 });
+        assert!(e.from_the_machine());
+        let en = e.sentence(run.page_size, Lang::En);
+        assert!(en.contains("filesystem is full") && !en.contains("past its end: SIGBUS"));
+        assert!(e.sentence(run.page_size, Lang::Zh).contains("文件系统已满"));
     }
 }

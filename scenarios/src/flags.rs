@@ -20,6 +20,10 @@ const fn f(name: &'static str, value: i32) -> FlagSet {
 pub const O_RDONLY: i32 = libc::O_RDONLY;
 /// `O_RDWR`.
 pub const O_RDWR: i32 = libc::O_RDWR;
+/// `O_NONBLOCK`: the lab opens the files a user names with it, so that a FIFO never blocks.
+pub const O_NONBLOCK: i32 = libc::O_NONBLOCK;
+/// `O_NOCTTY`: a terminal named as a file is never made the controlling one.
+pub const O_NOCTTY: i32 = libc::O_NOCTTY;
 /// `PROT_READ`.
 pub const PROT_READ: i32 = libc::PROT_READ;
 /// `PROT_WRITE`.

@@ -22,6 +22,7 @@ pub mod flags;
 pub mod lesson;
 pub mod pagemap;
 pub mod params;
+pub mod process;
 pub mod session;
 pub mod texts;
 pub mod variant;

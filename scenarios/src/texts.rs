@@ -386,6 +386,11 @@ texts! {
         "{0} failed with ENOSPC: the filesystem of the experiment's files is full",
         "{0} 以 ENOSPC 失败：实验文件所在的文件系统已满"
     ),
+    /// SIGBUS in a copy through mappings: the filesystem is full.
+    ExplainSigbusCopyNoPage => (
+        "the copy's destination was extended to its whole size before it was mapped, so no page lies past its end: the filesystem is full ({0} bytes free) and could not provide the page, so the kernel raised SIGBUS",
+        "拷贝的目标文件在映射之前已扩展到完整大小，没有哪一页位于文件末尾之后：文件系统已满（剩余 {0} 字节），无法提供这一页，所以内核发出了 SIGBUS"
+    ),
     /// SIGBUS inside the file's size.
     ExplainSigbusNoPage => (
         "the page lies inside the file's {0} bytes, not past its end: the filesystem could not provide it ({1} bytes free), so the kernel raised SIGBUS",

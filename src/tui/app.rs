@@ -39,6 +39,8 @@ pub struct RunRequest {
     pub scenario: &'static Scenario,
     /// Its parameters.
     pub params: Params,
+    /// The language a failure is said in.
+    pub lang: Lang,
 }
 
 /// A finished run of one scenario.
@@ -673,6 +675,7 @@ impl App {
             ticket,
             scenario: self.scenario(),
             params,
+            lang: self.lang,
         }))
     }
 

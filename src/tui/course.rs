@@ -377,18 +377,35 @@ impl App {
         state
     }
 
-    /// Write the state file, if there is one; a failure is said once in the status line.
+    /// Write the state file, if there is one, merged with what other labs wrote to it since
+    /// (see [`crate::progress::merge`]); the lab then shows the merged tracks. A failure is
+    /// said once in the status line.
     pub fn persist(&mut self) {
-        let Some(store) = &self.course.store else {
+        let now = self.state();
+        let Some(store) = &mut self.course.store else {
             return;
         };
-        if let Err(err) = store.save(&self.state()) {
-            if !self.course.save_failed {
-                self.course.save_failed = true;
-                self.message = Some(Message::Course(Note::NotSaved(format!(
-                    "{}: {err}",
-                    store.path.display()
-                ))));
+        match store.save(&now) {
+            Ok(merged) => {
+                for (i, scenario) in self.scenarios.iter().enumerate() {
+                    let mut track = merged
+                        .scenarios
+                        .get(scenario.id)
+                        .cloned()
+                        .unwrap_or_default();
+                    // The parameters on screen stay this lab's own.
+                    track.last_params = std::mem::take(&mut self.course.tracks[i].last_params);
+                    self.course.tracks[i] = track;
+                }
+            }
+            Err(err) => {
+                if !self.course.save_failed {
+                    self.course.save_failed = true;
+                    self.message = Some(Message::Course(Note::NotSaved(format!(
+                        "{}: {err}",
+                        store.path.display()
+                    ))));
+                }
             }
         }
     }

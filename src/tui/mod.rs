@@ -111,6 +111,7 @@ pub fn main_with(mut opts: Options, copy: crate::config::CopyFormat) -> ExitCode
 /// Put the terminal back as it was: raw mode off, main screen, mouse released, cursor shown.
 /// Safe to call more than once.
 fn restore() {
+    scenarios::process::terminal_restored();
     let _ = disable_raw_mode();
     let mut out = io::stdout();
     let _ = execute!(
@@ -162,6 +163,9 @@ fn run(
     let life = lifecycle::Lifecycle::install(opts.mouse)?;
     install_panic_hook();
     let _restorer = Restorer;
+    // An abort (no memory left, a stack overflow) unwinds nothing: a signal handler then puts
+    // back the settings kept here, before raw mode.
+    scenarios::process::rescue_terminal_on_abort();
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
     if opts.mouse {
@@ -313,7 +317,10 @@ fn start_worker(
             let result = std::panic::catch_unwind(|| {
                 scenarios::run_scenario_until(req.scenario, &req.params, Some(&cancel))
                     .map(Box::new)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| {
+                        let need = scenarios::bounds::tmpdir_need(req.scenario, &req.params);
+                        crate::fault::text(&e, req.lang, need)
+                    })
             })
             .unwrap_or_else(|payload| {
                 let what = payload

@@ -194,7 +194,9 @@ fn ask_to_be_traced(report: &Reporter) -> bool {
     unsafe {
         libc::setpgid(0, 0);
         if report.fd != REPORT_FD {
-            report.send(Kind::Witness, 0, 0, 0, libc::EBADF, &[]);
+            // Stage 2: the recorder could not move to its descriptor, which is above the
+            // limit on open files (`dup2` answers EBADF for that).
+            report.send(Kind::Witness, 0, 2, 0, libc::EMFILE, &[]);
             return false;
         }
         if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) != 0 {
@@ -236,7 +238,7 @@ pub(crate) fn exit_now() -> ! {
 }
 
 /// Put the child in a known state: default signal actions (the parent's runtime may have
-/// installed handlers for SIGSEGV/SIGBUS), nothing blocked, no core dumps (a core file would
+/// installed handlers for SIGSEGV/SIGBUS, the lab its own for SIGXFSZ and SIGABRT), nothing blocked, no core dumps (a core file would
 /// be slow and land somewhere), death with the parent, and the temporary directory as working
 /// directory.
 fn prepare_process(setup: &ChildSetup<'_>) {
@@ -250,6 +252,9 @@ fn prepare_process(setup: &ChildSetup<'_>) {
             libc::SIGPIPE,
             libc::SIGINT,
             libc::SIGTERM,
+            // The lab ignores SIGXFSZ and catches SIGABRT for itself (see `process`).
+            libc::SIGXFSZ,
+            libc::SIGABRT,
         ] {
             libc::signal(sig, libc::SIG_DFL);
         }

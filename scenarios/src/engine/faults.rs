@@ -13,12 +13,22 @@ pub enum EnvFault {
     TmpdirUnusable,
     /// TMPDIR's filesystem is full (or the user's quota is).
     TmpdirFull,
+    /// TMPDIR has less free space than the run would write, found before writing.
+    NoRoom {
+        /// The bytes the run would write.
+        need: u64,
+        /// The bytes free.
+        free: u64,
+    },
     /// The process is out of file descriptors; the soft limit, when known.
     TooManyFiles(Option<u64>),
     /// `fork` failed: the process limit (`ulimit -u`) or the machine's.
     NoProcess,
-    /// A buffer could not be allocated (`ulimit -v`, or the machine is out of memory).
-    NoMemory(u64),
+    /// A buffer could not be allocated: its size, and the limit in force, if any.
+    NoMemory(u64, Option<MemoryLimit>),
+    /// A file of the run is larger than the file size limit (`ulimit -f`): the limit in
+    /// bytes, when known.
+    FileTooLarge(Option<u64>),
 }
 
 /// The environment fault behind `err`, if it is one.
@@ -33,12 +43,24 @@ pub fn classify(err: &EngineError) -> Option<EnvFault> {
             errno,
         } => return matches!(errno, Errno::EAGAIN | Errno::ENOMEM).then_some(EnvFault::NoProcess),
         EngineError::Sys { errno, .. } => *errno,
-        EngineError::Memory(n) => return Some(EnvFault::NoMemory(*n)),
+        EngineError::Memory(n) => return Some(EnvFault::NoMemory(*n, memory_limit())),
+        EngineError::NoRoom { need, free } => {
+            return Some(EnvFault::NoRoom {
+                need: *need,
+                free: *free,
+            })
+        }
         _ => return None,
     };
     match errno {
         Errno::EMFILE | Errno::ENFILE => Some(EnvFault::TooManyFiles(open_files_limit())),
         Errno::ENOSPC | Errno::EDQUOT => Some(EnvFault::TmpdirFull),
+        Errno::EFBIG => Some(EnvFault::FileTooLarge(
+            getrlimit(Resource::RLIMIT_FSIZE)
+                .ok()
+                .map(|(soft, _)| soft)
+                .filter(|l| *l != nix::libc::RLIM_INFINITY),
+        )),
         Errno::ENOENT | Errno::ENOTDIR | Errno::EACCES | Errno::EPERM | Errno::EROFS
             if matches!(err, EngineError::Files(_)) =>
         {
@@ -64,6 +86,29 @@ fn by_kind(kind: std::io::ErrorKind) -> Option<EnvFault> {
         K::StorageFull | K::QuotaExceeded => Some(EnvFault::TmpdirFull),
         _ => None,
     }
+}
+
+/// A limit on the lab's memory, the one that refused a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryLimit {
+    /// `RLIMIT_DATA` (`ulimit -d`), in bytes.
+    Data(u64),
+    /// `RLIMIT_AS` (`ulimit -v`), in bytes.
+    AddressSpace(u64),
+}
+
+/// The memory limit in force, if any: `RLIMIT_DATA` first (what `malloc`'s memory counts
+/// against), then `RLIMIT_AS`. `None`: no limit, the machine itself is short of memory.
+pub fn memory_limit() -> Option<MemoryLimit> {
+    let soft = |r| {
+        getrlimit(r)
+            .ok()
+            .map(|(soft, _)| soft)
+            .filter(|l| *l != nix::libc::RLIM_INFINITY)
+    };
+    soft(Resource::RLIMIT_DATA)
+        .map(MemoryLimit::Data)
+        .or_else(|| soft(Resource::RLIMIT_AS).map(MemoryLimit::AddressSpace))
 }
 
 /// The soft limit on open descriptors (`ulimit -n`).

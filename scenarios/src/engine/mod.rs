@@ -68,6 +68,15 @@ pub enum EngineError {
     /// A buffer of the engine could not be allocated (`ulimit -v`, an exhausted machine).
     #[error("out of memory: a buffer of {0} bytes could not be allocated")]
     Memory(u64),
+    /// TMPDIR has less free space than the run would write (see `bounds::tmpdir_bytes`):
+    /// refused before a byte is written.
+    #[error("the run needs {need} bytes free in TMPDIR, which has {free}")]
+    NoRoom {
+        /// The bytes the run would write at its peak.
+        need: u64,
+        /// The bytes free there.
+        free: u64,
+    },
 }
 
 fn sys(what: &'static str) -> impl FnOnce(Errno) -> EngineError {
@@ -278,6 +287,12 @@ pub fn run_beside(
     // Locked for its lifetime, so that a later start can tell a crashed run's directory
     // from a live one (see `tempdir`).
     let dir = tempdir::LabDir::create()?;
+    if let Some((block, free)) = space(&dir) {
+        let need = crate::bounds::tmpdir_bytes(plan, block);
+        if need > free {
+            return Err(EngineError::NoRoom { need, free });
+        }
+    }
     for f in &plan.files {
         write_pattern(&dir, f.name, f.size, cancel)?;
     }
@@ -303,6 +318,7 @@ pub fn run_beside(
     // (and a value cached in the child would be lost with it).
     let code = code_ranges();
     let rseq = rseq_area();
+    become_subreaper();
     let started = Instant::now();
 
     // SAFETY: the child runs `run_child`, which only makes async-signal-safe calls and
@@ -372,7 +388,50 @@ pub fn run_beside(
         Reaped::Exited(rss) | Reaped::Signaled(_, rss) => rss,
         Reaped::Alive => 0,
     });
+    reap_orphans(&run);
     Ok(run)
+}
+
+/// Have the experiment's own children come to the lab when the experiment dies before it
+/// reaps them (a signal in `anonymous-ipc`'s first process): otherwise they go to init, and
+/// an init that reaps nothing (a container's) keeps them as zombies for good.
+fn become_subreaper() {
+    // SAFETY: prctl with integer arguments only sets a flag of this process.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+}
+
+/// Reap what the experiment forked and left to the lab (see [`become_subreaper`]): the
+/// processes its `fork` steps returned that are now the lab's children. One still alive is
+/// killed first (it dies with its parent anyway: `PR_SET_DEATHSIG`). A process that is not
+/// the lab's child (reaped by the experiment, the normal case) is left alone.
+fn reap_orphans(run: &Run) {
+    let forked = run
+        .steps
+        .iter()
+        .filter(|s| s.function == function::Function::Fork && s.process.is_none())
+        .filter_map(|s| s.ret)
+        .filter(|&pid| pid > 0 && pid <= i64::from(i32::MAX));
+    for pid in forked {
+        let pid = Pid::from_raw(pid as i32);
+        if let Reaped::Alive = reap(pid, true) {
+            // Still alive and ours (the wait did not say ECHILD): end it, then reap it.
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            reap(pid, false);
+        }
+    }
+}
+
+/// The block size and the free bytes of the filesystem of the run's directory (`None` when
+/// `fstatvfs` fails: then the writes themselves say whether there is room).
+fn space(dir: &tempdir::LabDir) -> Option<(u64, u64)> {
+    // SAFETY: statvfs is plain old data; an all-zero value is valid.
+    let mut vfs: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatvfs on our own directory's descriptor, writing into a local.
+    let r = unsafe { libc::fstatvfs(dir.fd().as_raw_fd(), &mut vfs) };
+    (r == 0).then(|| {
+        let block = vfs.f_frsize as u64;
+        (block, (vfs.f_bavail as u64).saturating_mul(block))
+    })
 }
 
 /// The mapped file's size and the free space of its filesystem, once the child is done:
@@ -380,11 +439,7 @@ pub fn run_beside(
 /// raised because it could not provide a page (full).
 fn file_and_space(plan: &Plan, dir: &tempdir::LabDir) -> (Option<u64>, Option<u64>) {
     let raw = dir.fd().as_raw_fd();
-    // SAFETY: statvfs is plain old data; an all-zero value is valid.
-    let mut vfs: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: fstatvfs on our own directory's descriptor, writing into a local.
-    let free = (unsafe { libc::fstatvfs(raw, &mut vfs) } == 0)
-        .then(|| (vfs.f_bavail as u64).saturating_mul(vfs.f_frsize as u64));
+    let free = space(dir).map(|(_, free)| free);
     let path = plan.mapping_step.and_then(|i| match plan.steps.get(i)?.op {
         Op::Map(MapOp::Mmap {
             fd: Val::Ret(j), ..

@@ -1249,7 +1249,7 @@ pub(crate) fn build(
                             .filter(|c| c.step == i && c.call.ret == -i64::from(e))
                             .find_map(|c| Function::from_name(&c.call.name));
                         outcome = Some(Outcome::Errno {
-                            call: got_it.unwrap_or(step.op.function()),
+                            call: got_it.unwrap_or(step.op.family().failed_function(aux)),
                             errno,
                         });
                     }

@@ -176,6 +176,21 @@ fn try_lock(fd: BorrowedFd<'_>) -> io::Result<()> {
     }
 }
 
+/// Take the exclusive lock on `fd`, waiting for whoever holds it (the lab's state file is
+/// saved under such a lock, so that two labs merge their progress instead of overwriting it).
+/// Released when the descriptor is closed.
+pub fn lock(fd: BorrowedFd<'_>) -> io::Result<()> {
+    loop {
+        // SAFETY: flock takes a descriptor we borrow (open for the call's duration) and flags.
+        let r = unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_EX) };
+        match r {
+            0 => return Ok(()),
+            _ if Errno::last() == Errno::EINTR => continue,
+            _ => return Err(io::Error::from(Errno::last())),
+        }
+    }
+}
+
 /// The names in the open directory `dir` (not `.` nor `..`), with their types when the
 /// file system tells them.
 fn entries(dir: BorrowedFd<'_>) -> io::Result<Vec<(std::ffi::CString, Option<Type>)>> {
@@ -225,19 +240,31 @@ fn remove_contents(dir: BorrowedFd<'_>) -> io::Result<()> {
     first_error
 }
 
-/// Remove the (emptied) directory `dir` from `parent`, where it is called `name`, only if
-/// that name still is `dir`: had someone renamed it away and put something else there, that
-/// something is left alone (and ours stays, empty, where they moved it).
+/// Remove the (emptied) directory `dir` from `parent`, where it is called `name` if that name
+/// still is `dir`: had someone renamed it away and put something else there, that something
+/// is left alone, and ours is found where they moved it in `parent` (by its device and inode)
+/// and removed there.
 fn remove_entry(parent: BorrowedFd<'_>, name: &str, dir: BorrowedFd<'_>) -> bool {
-    let (Ok(there), Ok(ours)) = (
-        fstatat(parent, name, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW),
-        fstat(dir),
-    ) else {
+    let Ok(ours) = fstat(dir) else {
         return false;
     };
-    there.st_dev == ours.st_dev
-        && there.st_ino == ours.st_ino
-        && unlinkat(parent, name, UnlinkatFlags::RemoveDir).is_ok()
+    let same = |entry: &str| {
+        fstatat(parent, entry, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW)
+            .is_ok_and(|there| there.st_dev == ours.st_dev && there.st_ino == ours.st_ino)
+    };
+    if same(name) {
+        return unlinkat(parent, name, UnlinkatFlags::RemoveDir).is_ok();
+    }
+    // Moved away under another name in TMPDIR (the swap race): found by its identity and
+    // removed there. Only an empty directory can go (RemoveDir), never through a link.
+    let Ok(names) = entries(parent) else {
+        return false;
+    };
+    names
+        .into_iter()
+        .filter_map(|(entry, _)| entry.into_string().ok())
+        .find(|entry| same(entry))
+        .is_some_and(|entry| unlinkat(parent, entry.as_str(), UnlinkatFlags::RemoveDir).is_ok())
 }
 
 /// Remove what crashed runs left in TMPDIR: the directories named `mmap-lab-*`, owned by this
@@ -353,7 +380,8 @@ mod tests {
 
     /// Removal goes through descriptors: a link inside is removed, not followed; and once the
     /// directory has been renamed away and a link planted at its name, neither the link nor
-    /// what it points at is touched, and our directory is emptied where it was moved.
+    /// what it points at is touched, and our directory is emptied and removed where it was
+    /// moved.
     #[test]
     fn removal_follows_no_link_and_no_swapped_name() {
         let tmp = tempfile::tempdir().expect("tmp");
@@ -370,7 +398,6 @@ mod tests {
         drop(dir);
         assert!(victim.path().join("precious").exists(), "followed a link");
         assert!(path.symlink_metadata().is_ok(), "removed the planted link");
-        let left: Vec<_> = std::fs::read_dir(&moved).expect("moved").collect();
-        assert!(left.is_empty(), "our directory was not emptied: {left:?}");
+        assert!(!moved.exists(), "our directory was left where it was moved");
     }
 }

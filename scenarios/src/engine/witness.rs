@@ -827,6 +827,14 @@ pub(crate) fn wanted() -> Result<(), String> {
 
 /// Why the child could not be traced, from its `Witness` report, in words for the record.
 pub(crate) fn refusal(errno: i32, stage: i64) -> String {
+    if stage == 2 {
+        let limit =
+            super::faults::open_files_limit().map_or_else(|| "?".to_string(), |n| n.to_string());
+        return format!(
+            "too many open files: the limit ({limit}, `ulimit -n`) is below descriptor \
+             {REPORT_FD}, where the witness keeps its flight recorder; raise it to 1024 or more"
+        );
+    }
     let what = if stage == 0 {
         "ptrace(PTRACE_TRACEME)"
     } else {
@@ -846,6 +854,14 @@ pub(crate) fn refusal(errno: i32, stage: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Out of descriptors is said as such, not as `PTRACE_TRACEME failed with EBADF`.
+    #[test]
+    fn a_recorder_above_the_descriptor_limit_is_too_many_open_files() {
+        let why = refusal(libc::EMFILE, 2);
+        assert!(why.starts_with("too many open files") && why.contains("ulimit -n"));
+        assert!(!why.contains("PTRACE_TRACEME"), "{why}");
+    }
 
     #[test]
     fn the_filter_ends_in_allow_and_trace_and_every_jump_lands_inside() {

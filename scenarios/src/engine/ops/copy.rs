@@ -92,6 +92,14 @@ impl Family for CopyOp {
         }
     }
 
+    fn failed_function(&self, aux: i64) -> Function {
+        match (self, aux) {
+            // `copy_read_write` fails with aux 2 when the write did.
+            (Self::ReadWrite { .. }, 2) => Function::Write,
+            _ => self.function(),
+        }
+    }
+
     fn call(&self, names: &dyn ValueNames) -> Call {
         match self {
             // A loop in C's words, not a sentence: the call is stored without a language.
@@ -545,4 +553,24 @@ fn compare(a: i32, b: i32, size: u64, window: u64) -> Done {
         off = off.wrapping_add(n as u64);
     }
     ok(0)
+}
+
+#[cfg(test)]
+mod failed_function_tests {
+    use super::*;
+
+    /// A read/write copy that failed in its write (aux 2) is named for the write: a full disk
+    /// is `ENOSPC from write`, not `from read`.
+    #[test]
+    fn a_read_write_copy_names_the_call_that_failed() {
+        let op = CopyOp::ReadWrite {
+            src: Val::Lit(3),
+            dst: Val::Lit(4),
+            size: 1,
+            buf_len: 1,
+            runs: 1,
+        };
+        assert_eq!(op.failed_function(1), Function::Read);
+        assert_eq!(op.failed_function(2), Function::Write);
+    }
 }

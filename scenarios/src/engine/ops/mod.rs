@@ -112,6 +112,14 @@ pub(crate) trait Family {
     /// The C function this step calls (the main one, for composite steps).
     fn function(&self) -> Function;
 
+    /// The function that failed, for a composite step whose `aux` says which of its calls it
+    /// was (a read/write copy: the write, when the disk is full). The default: [`function`].
+    ///
+    /// [`function`]: Family::function
+    fn failed_function(&self, _aux: i64) -> Function {
+        self.function()
+    }
+
     /// The C-like call, its values named by `names`: the screen, the record and the C program
     /// all print this.
     fn call(&self, names: &dyn ValueNames) -> Call;

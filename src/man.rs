@@ -207,61 +207,84 @@ fn examples() -> [(&'static str, S); 3] {
 
 /// What `run --help` (and `c --help`) says after the options: the keys of `scenario` with
 /// their values and defaults, or, without one, every key and how to see a scenario's own;
-/// then examples.
-pub fn run_after_help(scenario: Option<&Scenario>, lang: Lang) -> String {
+/// then examples. In lines of at most `width` columns (the help's width: clap would wrap a
+/// longer line again, losing its indent).
+pub fn run_after_help(scenario: Option<&Scenario>, lang: Lang, width: usize) -> String {
     let mut out = String::new();
+    let line = |out: &mut String, text: &str, indent: usize| {
+        out.push_str(&crate::report::wrap_text(text, width, indent));
+        out.push('\n');
+    };
     match scenario {
         Some(s) => {
             let page = engine::page_size();
             let defaults = (s.defaults)(page);
             let (sep, open, close, colon) =
                 lang.pick((" ", " (", "):", ": "), ("", "（", "）：", "："));
-            out.push_str(&format!(
-                "{}{sep}{}{open}{}{close}\n",
-                t(S::HelpScenarioKeys, lang),
-                s.id,
-                s.title(lang)
-            ));
-            let width = s.keys.iter().map(|k| k.name().len()).max().unwrap_or(0);
+            line(
+                &mut out,
+                &format!(
+                    "{}{sep}{}{open}{}{close}",
+                    t(S::HelpScenarioKeys, lang),
+                    s.id,
+                    s.title(lang)
+                ),
+                2,
+            );
+            let name_width = s.keys.iter().map(|k| k.name().len()).max().unwrap_or(0);
             for key in s.keys {
-                out.push_str(&format!(
-                    "  {:<width$}  {}{}{}{colon}{}{}\n  {:<width$}  {}\n",
-                    key.name(),
-                    key.doc(lang),
-                    lang.pick(" (", "（"),
-                    t(S::HelpDefault, lang),
-                    defaults.get(*key),
-                    lang.pick(")", "）"),
-                    "",
-                    key.expected_in(lang),
-                ));
+                let indent = 2 + name_width + 2;
+                line(
+                    &mut out,
+                    &format!(
+                        "  {:<name_width$}  {}{}{}{colon}{}{}",
+                        key.name(),
+                        key.doc(lang),
+                        lang.pick(" (", "（"),
+                        t(S::HelpDefault, lang),
+                        defaults.get(*key),
+                        lang.pick(")", "）"),
+                    ),
+                    indent,
+                );
+                line(
+                    &mut out,
+                    &format!("{}{}", " ".repeat(indent), key.expected_in(lang)),
+                    indent,
+                );
             }
         }
         None => {
-            out.push_str(t(S::HelpKeysHeading, lang));
-            out.push('\n');
+            line(&mut out, t(S::HelpKeysHeading, lang), 2);
             let names: Vec<&str> = Key::ALL.iter().map(|k| k.name()).collect();
-            out.push_str(&wrap_words(&names, 76, "  "));
-            out.push_str(t(S::HelpKeysHint, lang));
-            out.push('\n');
+            out.push_str(&wrap_words(&names, width, "  "));
+            line(&mut out, t(S::HelpKeysHint, lang), 0);
         }
     }
-    out.push('\n');
-    out.push_str(t(S::HelpExamples, lang));
-    out.push('\n');
+    line(&mut out, "", 0);
+    line(&mut out, t(S::HelpExamples, lang), 2);
     // The scenario's first lesson variant is the example: the knob its lesson turns first.
     let page = engine::page_size();
     let example = scenario
         .or_else(|| catalog::find("unaligned-offset"))
         .and_then(|s| s.variants.first().map(|v| v.command(s.id, page)));
-    if let Some(line) = example {
-        out.push_str(&format!("  {line}\n"));
+    if let Some(example) = example {
+        line(&mut out, &format!("  {example}"), 4);
     }
     let id = scenario.map_or("unaligned-offset", |s| s.id);
-    out.push_str(&format!(
-        "  mmap-lab run {id} --format md > report.md\n  mmap-lab run {} --json\n",
-        scenario.map_or_else(|| "3".to_string(), |s| s.order().to_string())
-    ));
+    line(
+        &mut out,
+        &format!("  mmap-lab run {id} --format md > report.md"),
+        4,
+    );
+    line(
+        &mut out,
+        &format!(
+            "  mmap-lab run {} --json",
+            scenario.map_or_else(|| "3".to_string(), |s| s.order().to_string())
+        ),
+        4,
+    );
     out
 }
 

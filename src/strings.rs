@@ -96,6 +96,9 @@ pub enum S {
     HelpArguments,
     HelpCommands,
     HelpHelp,
+    HelpHelpCommand,
+    HelpUsageOptions,
+    HelpUsageCommand,
     HelpVersion,
     // Installing, configuring, reporting (issue 12).
     HelpMan,
@@ -122,7 +125,9 @@ pub enum S {
     HelpEnvAscii,
     HelpFileConfig,
     HelpAsciiText,
+    HelpAsciiRun,
     OnlyInLab,
+    OnlyInLabOr,
     DidYouMean,
     OrLessonNumber,
     CfgFile,
@@ -444,6 +449,12 @@ impl S {
             S::HelpArguments => ("Arguments", "参数"),
             S::HelpCommands => ("Commands", "命令"),
             S::HelpHelp => ("Print help", "显示帮助"),
+            S::HelpHelpCommand => (
+                "Print this message or the help of the given subcommand(s)",
+                "显示这份帮助，或给定子命令的帮助",
+            ),
+            S::HelpUsageOptions => ("OPTIONS", "选项"),
+            S::HelpUsageCommand => ("COMMAND", "命令"),
             S::HelpVersion => ("Print version", "显示版本"),
             S::HelpMan => (
                 "Print the manual page (roff: read it with `mmap-lab man | man -l -`)",
@@ -502,9 +513,17 @@ impl S {
                 "Plain ASCII: + - | borders in the lab, v x ! ~ for ✔ ✘ ⚡ ⌛ (the lab and run's text)",
                 "只用 ASCII：实验室用 + - | 画边框，实验室和 run 的文本用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
             ),
+            S::HelpAsciiRun => (
+                "Plain ASCII marks: v x ! ~ for ✔ ✘ ⚡ ⌛",
+                "只用 ASCII 标记：用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
+            ),
             S::OnlyInLab => (
                 "only applies to the interactive lab (mmap-lab without a subcommand)",
                 "只用于交互式实验室（不带子命令的 mmap-lab）",
+            ),
+            S::OnlyInLabOr => (
+                "only applies to the interactive lab (mmap-lab without a subcommand) and to `{command}`",
+                "只用于交互式实验室（不带子命令的 mmap-lab）和 `{command}`",
             ),
             S::DidYouMean => ("did you mean", "你是不是想输入"),
             S::OrLessonNumber => ("or a lesson number", "或课程序号"),
@@ -1033,17 +1052,16 @@ pub fn did_you_mean(candidate: &str, lang: Lang) -> String {
     }
 }
 
-/// A lab-only option given to a subcommand: `--theme only applies to the interactive lab …`.
-pub fn only_in_lab(flag: &str, command: &str, lang: Lang) -> String {
+/// A lab-only option given to a subcommand: `--theme only applies to the interactive lab …`;
+/// `also`, the one subcommand that takes it too (`run --ascii`, `progress --state`).
+pub fn only_in_lab(flag: &str, command: &str, also: Option<&str>, lang: Lang) -> String {
+    let what = match also {
+        Some(other) => t(S::OnlyInLabOr, lang).replace("{command}", other),
+        None => t(S::OnlyInLab, lang).to_string(),
+    };
     match lang {
-        Lang::En => format!(
-            "`{flag}` is not an option of `{command}`: it {}",
-            t(S::OnlyInLab, lang)
-        ),
-        Lang::Zh => format!(
-            "`{flag}` 不是 `{command}` 的选项：它{}",
-            t(S::OnlyInLab, lang)
-        ),
+        Lang::En => format!("`{flag}` is not an option of `{command}`: it {what}"),
+        Lang::Zh => format!("`{flag}` 不是 `{command}` 的选项：它{what}"),
     }
 }
 

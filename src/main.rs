@@ -466,6 +466,16 @@ fn main() -> ExitCode {
         return ExitCode::from(cli::USAGE);
     }
     let args = lossy;
+    // What a completion script asks while a `--set` value is typed: not a command of its own
+    // (no help, no manual page lists it).
+    if args.get(1).map(String::as_str) == Some(man::COMPLETE_SET) {
+        let word = args.get(2).map_or("", String::as_str);
+        let lines: String = man::set_candidates(word)
+            .into_iter()
+            .map(|c| c + "\n")
+            .collect();
+        return output::finish(&lines, early_lang);
+    }
     let keys = match (asks_for_help(&args), scenario_in_args(&args)) {
         (false, _) => KeysHelp::Omitted,
         (true, Some(s)) => KeysHelp::Of(s),

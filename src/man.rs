@@ -140,19 +140,18 @@ pub fn write_completions(cmd: clap::Command, shell: Shell, out: &mut dyn Write) 
         .iter()
         .map(|s| PossibleValue::new(s.id).help(s.title(Lang::En)))
         .collect();
-    let sets = set_values();
+    // `--set` completes through `mmap-lab __complete-set` (see [`set_candidates`]); told
+    // `Other`, clap's scripts offer no file names there.
+    let sets = |a: clap::Arg| a.value_hint(clap::ValueHint::Other);
     let with_ids = |c: clap::Command, arg: &str| {
         let ids = ids.clone();
         c.mut_arg(arg, move |a| a.value_parser(ids))
     };
     let mut cmd = cmd
         .mut_arg("scenario", |a| a.value_parser(ids.clone()))
-        .mut_subcommand("run", |c| {
-            with_ids(c, "id").mut_arg("sets", |a| a.value_parser(sets.clone()))
-        })
-        .mut_subcommand("c", |c| {
-            with_ids(c, "id").mut_arg("sets", |a| a.value_parser(sets.clone()))
-        })
+        .mut_arg("lab_sets", sets)
+        .mut_subcommand("run", |c| with_ids(c, "id").mut_arg("sets", sets))
+        .mut_subcommand("c", |c| with_ids(c, "id").mut_arg("sets", sets))
         .mut_subcommand("explain", |c| with_ids(c, "id"));
     let which = match shell {
         Shell::Bash => clap_complete::Shell::Bash,
@@ -162,33 +161,150 @@ pub fn write_completions(cmd: clap::Command, shell: Shell, out: &mut dyn Write) 
     let mut script = Vec::new();
     clap_complete::generate(which, &mut cmd, "mmap-lab", &mut script);
     let mut script = String::from_utf8_lossy(&script).into_owned();
-    if shell == Shell::Bash {
-        // clap_complete 4.6 spells the subcommands' states of a hyphenated binary two ways
-        // (`mmap__lab__subcmd__run` where it walks the words, `mmap__subcmd__lab__subcmd__run`
-        // in the case labels), so nothing after the subcommand completes; one spelling fixes it.
-        script = script.replace("mmap__subcmd__lab", "mmap__lab");
+    match shell {
+        Shell::Bash => {
+            // clap_complete 4.6 spells the subcommands' states of a hyphenated binary two
+            // ways (`mmap__lab__subcmd__run` where it walks the words,
+            // `mmap__subcmd__lab__subcmd__run` in the case labels), so nothing after the
+            // subcommand completes; one spelling fixes it.
+            script = script.replace("mmap__subcmd__lab", "mmap__lab");
+            let at = script
+                .find("\nif [[ \"${BASH_VERSINFO")
+                .unwrap_or(script.len());
+            script.insert_str(at, BASH_SET);
+            script = script.replace("complete -F _mmap__lab ", "complete -F _mmap_lab ");
+        }
+        Shell::Zsh => {
+            script = script.replace(":KEY=VALUE:' \\", ":KEY=VALUE:_mmap_lab_set' \\");
+            let at = script
+                .find("\nif [ \"$funcstack[1]\"")
+                .unwrap_or(script.len());
+            script.insert_str(at, ZSH_SET);
+        }
+        Shell::Fish => {
+            script = script
+                .lines()
+                .map(|l| match l.contains(" -l set ") {
+                    true => format!("{l} -a \"(__fish_mmap_lab_set)\"\n"),
+                    false => format!("{l}\n"),
+                })
+                .collect();
+            script.push_str(FISH_SET);
+        }
     }
     let _ = out.write_all(script.as_bytes());
 }
 
-/// Every `--set` a completion offers: `key=word` for each word of a choice, yes/no and single
-/// flag, and `key=` for the keys that take a number or free text.
-fn set_values() -> Vec<PossibleValue> {
-    let mut out = Vec::new();
-    for key in Key::ALL {
-        let name = key.name();
-        let words: Vec<String> = match key.kind() {
-            KeyKind::Choice(words) => words.iter().map(|w| w.to_string()).collect(),
-            KeyKind::Flags(set) => set.iter().map(|f| f.name.to_string()).collect(),
-            KeyKind::Bool => vec!["true".into(), "false".into()],
-            KeyKind::Number { .. } | KeyKind::Text => vec![String::new()],
-        };
-        for word in words {
-            out.push(PossibleValue::new(format!("{name}={word}")).help(key.doc(Lang::En)));
-        }
+/// What completes `word`, a `--set` value being typed: the keys (`fl` → `flags=`), then the
+/// key's values (`flags=MAP_SH` → `flags=MAP_SHARED`), for a set of flags the next one after
+/// each `|` (`flags=MAP_SHARED|MAP_AN` → `flags=MAP_SHARED|MAP_ANONYMOUS`, a flag given once
+/// only). Nothing for a number or free text: no list could be right.
+pub fn set_candidates(word: &str) -> Vec<String> {
+    let Some((name, value)) = word.split_once('=') else {
+        return Key::ALL
+            .iter()
+            .map(|k| k.name())
+            .filter(|n| n.starts_with(word))
+            .map(|n| format!("{n}="))
+            .collect();
+    };
+    let Some(key) = Key::ALL.iter().find(|k| k.name() == name) else {
+        return Vec::new();
+    };
+    let (given, last) = match value.rsplit_once('|') {
+        Some((given, last)) => (format!("{given}|"), last),
+        None => (String::new(), value),
+    };
+    let words: Vec<&str> = match key.kind() {
+        KeyKind::Choice(words) => words.to_vec(),
+        KeyKind::Bool => vec!["true", "false"],
+        KeyKind::Flags(set) => set
+            .iter()
+            .map(|f| f.name)
+            .filter(|f| !given.split('|').any(|g| g == *f))
+            .collect(),
+        KeyKind::Number { .. } | KeyKind::Text => Vec::new(),
+    };
+    // Only a set of flags goes on after a `|`.
+    if !given.is_empty() && !matches!(key.kind(), KeyKind::Flags(_)) {
+        return Vec::new();
     }
-    out
+    words
+        .into_iter()
+        .filter(|w| w.starts_with(last))
+        .map(|w| format!("{name}={given}{w}"))
+        .collect()
 }
+
+/// The hidden command the scripts call for a `--set` value: `mmap-lab __complete-set WORD`
+/// prints [`set_candidates`] one a line.
+pub const COMPLETE_SET: &str = "__complete-set";
+
+/// bash: the word being typed is read from the line itself, because bash splits
+/// `flags=MAP_SHARED|MAP_P` at `=` and `|` (its `COMP_WORDBREAKS`); readline replaces only
+/// the text after the last of those, unless the word opened a quote (then all after it), so
+/// each candidate loses what comes before. Any other word goes to clap's function.
+const BASH_SET: &str = r#"
+_mmap_lab_set() {
+    local line=${COMP_LINE:0:COMP_POINT}
+    local word=${line##*[[:space:]]}
+    local before=${line%"$word"}
+    before=${before%"${before##*[![:space:]]}"}
+    local prev=${before##*[[:space:]]}
+    local set
+    if [[ $word == --set=* ]]; then
+        set=${word#--set=}
+    elif [[ $prev == --set ]]; then
+        set=$word
+    else
+        return 1
+    fi
+    local text=$set i
+    if [[ $set == [\"\']* ]]; then
+        set=${set:1}
+        text=$set
+    else
+        for ((i = ${#set} - 1; i >= 0; i--)); do
+            if [[ $COMP_WORDBREAKS == *"${set:i:1}"* ]]; then
+                text=${set:i+1}
+                break
+            fi
+        done
+    fi
+    local cut=$((${#set} - ${#text})) c
+    COMPREPLY=()
+    while IFS= read -r c; do
+        COMPREPLY+=("${c:cut}")
+    done < <("${COMP_WORDS[0]}" __complete-set "$set" 2>/dev/null)
+    if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then
+        compopt -o nospace 2>/dev/null
+    fi
+    return 0
+}
+
+_mmap_lab() {
+    _mmap_lab_set || _mmap__lab "$@"
+}
+"#;
+
+/// zsh: `_arguments` hands the `--set` value to this function.
+const ZSH_SET: &str = r#"
+(( $+functions[_mmap_lab_set] )) ||
+_mmap_lab_set() {
+    local -a words_
+    words_=(${(f)"$(${words[1]} __complete-set "$PREFIX" 2>/dev/null)"})
+    compadd -S '' -- ${(M)words_:#*=}
+    compadd -- ${words_:#*=}
+}
+"#;
+
+/// fish: the `--set` lines ask this function.
+const FISH_SET: &str = r#"
+function __fish_mmap_lab_set
+    set -l cmd (commandline -opc)
+    $cmd[1] __complete-set (commandline -ct)
+end
+"#;
 
 /// A few commands worth copying, with what each shows.
 fn examples() -> [(&'static str, S); 3] {

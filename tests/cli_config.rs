@@ -221,7 +221,7 @@ fn man_completions_and_scenario_help() {
         assert_eq!(out.status.code(), Some(0));
         let script = text(&out.stdout);
         assert!(
-            script.contains("unaligned-offset") && script.contains("flags=MAP_SHARED"),
+            script.contains("unaligned-offset") && script.contains("__complete-set"),
             "{shell}"
         );
     }
@@ -244,4 +244,78 @@ fn man_completions_and_scenario_help() {
         "{}",
         text(&md.stdout)
     );
+}
+
+/// Sources the script (`$1`) and calls its function as readline would for the line `$2`
+/// (the cursor at its end), then prints `COMPREPLY`.
+const DRIVE_BASH: &str = r#"source "$1"
+COMP_LINE=$2
+COMP_POINT=${#COMP_LINE}
+# The words as bash splits them: at blanks, and at each of COMP_WORDBREAKS outside quotes.
+COMP_WORDS=()
+w= q=
+for ((i = 0; i < ${#COMP_LINE}; i++)); do
+    c=${COMP_LINE:i:1}
+    if [[ -n $q ]]; then w+=$c; [[ $c == "$q" ]] && q=; continue; fi
+    case $c in
+        [[:space:]]) [[ -n $w ]] && COMP_WORDS+=("$w"); w= ;;
+        [\"\']) w+=$c; q=$c ;;
+        *) if [[ $COMP_WORDBREAKS == *"$c"* ]]; then
+               [[ -n $w ]] && COMP_WORDS+=("$w"); COMP_WORDS+=("$c"); w=
+           else w+=$c; fi ;;
+    esac
+done
+COMP_WORDS+=("$w")
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+_mmap_lab "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+"#;
+
+/// bash's completion function, driven as readline drives it (`COMP_LINE`, `COMP_POINT`, the
+/// words as bash splits them at its `COMP_WORDBREAKS`): `--set` completes keys, then a key's
+/// values, then the next flag after a `|`; scenario ids after `run`.
+#[test]
+fn bash_completes_set_keys_values_flags_and_scenario_ids() {
+    if Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("skipped: no bash");
+        return;
+    }
+    let dir = with_file("");
+    let script = lab(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let script_file = dir.path().join("mmap-lab.bash");
+    std::fs::write(&script_file, script).expect("write");
+    let bin = assert_cmd::cargo::cargo_bin("mmap-lab");
+    // Each line as typed, the cursor at its end; what readline would put in COMPREPLY.
+    let cases: [(&str, &[&str]); 7] = [
+        ("run 3 --set fl", &["flags="]),
+        (
+            "run 3 --set flags=MAP_SH",
+            &["MAP_SHARED", "MAP_SHARED_VALIDATE"],
+        ),
+        (
+            "run 3 --set 'flags=MAP_SHARED|MAP_AN",
+            &["flags=MAP_SHARED|MAP_ANONYMOUS"],
+        ),
+        ("c 3 --set=close_fd=", &["true", "false"]),
+        ("--scenario 3 --set prot=PROT_READ|PROT_W", &["PROT_WRITE"]),
+        ("run unaligned-o", &["unaligned-offset"]),
+        ("explain zero-l", &["zero-length"]),
+    ];
+    for (typed, want) in cases {
+        let line = format!("{} {typed}", bin.display());
+        let out = Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", DRIVE_BASH, "bash"])
+            .arg(&script_file)
+            .arg(&line)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .output()
+            .expect("bash runs");
+        let got = text(&out.stdout);
+        let got: Vec<&str> = got.lines().collect();
+        assert_eq!(got, want, "{typed}: {}", text(&out.stderr));
+    }
 }

@@ -638,7 +638,8 @@ fn main() -> ExitCode {
                 scenario_given: scenario.is_some() || demo.is_some(),
                 demo,
                 lang_given: cli.lang.is_some(),
-                theme_given: cli.theme.is_some(),
+                // Under NO_COLOR, a theme remembered from another session does not come back.
+                theme_given: cli.theme.is_some() || tui::theme::no_color(),
             });
             tui::main_with(
                 tui::Options {

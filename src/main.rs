@@ -174,7 +174,11 @@ fn asks_for_help(args: &[String]) -> bool {
 
 /// [`command`], with `run --help` and `c --help` listing the keys `keys` says.
 fn command_for(lang: Lang, keys: KeysHelp) -> clap::Command {
-    let width = usage::help_width();
+    command_at(lang, keys, usage::help_width())
+}
+
+/// [`command_for`], its help laid out for `width` columns.
+fn command_at(lang: Lang, keys: KeysHelp, width: usize) -> clap::Command {
     let cmd = Cli::command().term_width(width);
     let after_help = |c: clap::Command| match keys {
         KeysHelp::Of(s) => c.after_help(man::run_after_help(Some(s), lang, width)),
@@ -574,7 +578,9 @@ fn main() -> ExitCode {
         // up on a failing writer.
         Some(Command::Man) => {
             let mut page = Vec::new();
-            match man::write_man(command(lang), lang, &mut page) {
+            // Not broken into lines: man lays the page out to its reader's width.
+            let cmd = command_at(lang, KeysHelp::Every, usize::MAX / 2);
+            match man::write_man(cmd, lang, &mut page) {
                 Ok(()) => match output::out_bytes(&page, lang) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(code) => code,

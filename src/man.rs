@@ -83,40 +83,80 @@ pub fn write_man(cmd: clap::Command, lang: Lang, out: &mut dyn Write) -> io::Res
         ("MMAP_LAB_LANG", S::HelpEnvLang),
         ("MMAP_LAB_THEME", S::HelpEnvTheme),
         ("MMAP_LAB_ASCII", S::HelpEnvAscii),
+        ("MMAP_LAB_STATE", S::HelpEnvState),
+        ("NO_COLOR", S::HelpEnvNoColor),
+        ("COLORTERM, TERM", S::HelpEnvTerm),
+        ("COLUMNS", S::HelpEnvColumns),
+        ("LC_ALL, LC_MESSAGES, LANG", S::HelpEnvLocale),
+        ("XDG_CONFIG_HOME, XDG_STATE_HOME", S::HelpEnvXdg),
+        ("TMPDIR", S::HelpEnvTmpdir),
     ] {
         roff.control("TP", []);
         roff.text([bold(name)]);
         roff.text([roman(t(s, lang))]);
     }
     roff.control("SH", [t(S::HelpFiles, lang)]);
-    roff.control("TP", []);
-    roff.text([italic("$XDG_CONFIG_HOME/mmap-lab/config.toml")]);
-    roff.text([roman(format!(
-        "(~/.config/mmap-lab/config.toml) {}",
-        t(S::HelpFileConfig, lang)
-    ))]);
+    for (path, default, s) in [
+        (
+            "$XDG_CONFIG_HOME/mmap-lab/config.toml",
+            "~/.config/mmap-lab/config.toml",
+            S::HelpFileConfig,
+        ),
+        (
+            "$XDG_STATE_HOME/mmap-lab/state.json",
+            "~/.local/state/mmap-lab/state.json",
+            S::HelpFileState,
+        ),
+    ] {
+        roff.control("TP", []);
+        roff.text([italic(path)]);
+        roff.text([roman(format!("({default}) {}", t(s, lang)))]);
+    }
     roff.control("SH", [t(S::HelpExitStatus, lang)]);
     for (code, s) in [
         ("0", S::HelpExit0),
         ("1", S::HelpExit1),
         ("2", S::HelpExit2),
+        ("128+N", S::HelpExitSignal),
     ] {
         roff.control("TP", []);
         roff.text([bold(code)]);
         roff.text([roman(t(s, lang))]);
     }
-    roff.control(
-        "SH",
-        [t(S::HelpExamples, lang).trim_end_matches([':', '：'])],
-    );
+    let heading = t(S::HelpExamples, lang)
+        .trim_end_matches([':', '：'])
+        .to_uppercase();
+    roff.control("SH", [heading.as_str()]);
     for (line, s) in examples() {
         roff.control("TP", []);
         roff.text([bold(line)]);
         roff.text([roman(t(s, lang))]);
     }
+    roff.control("SH", [t(S::HelpSeeAlso, lang)]);
+    let pages = [
+        "mmap(2)",
+        "munmap(2)",
+        "mprotect(2)",
+        "mremap(2)",
+        "msync(2)",
+        "madvise(2)",
+        "proc(5)",
+        "strace(1)",
+    ];
+    let mut refs = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let (name, section) = page.split_once('(').unwrap_or((page, ""));
+        refs.push(bold(name.to_string()));
+        let sep = if i + 1 < pages.len() { ", " } else { "" };
+        refs.push(roman(format!("({section}{sep}")));
+    }
+    roff.text(refs);
+    roff.control("PP", []);
+    roff.text([roman(t(S::HelpSeeAlsoJson, lang))]);
+    roff.control("SH", [t(S::HelpAuthors, lang)]);
+    roff.text([roman(t(S::HelpAuthorsText, lang))]);
     roff.to_writer(out)?;
-    man.render_version_section(out)?;
-    man.render_authors_section(out)
+    man.render_version_section(out)
 }
 
 /// The shells `mmap-lab completions` writes for.

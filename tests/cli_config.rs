@@ -319,3 +319,54 @@ fn bash_completes_set_keys_values_flags_and_scenario_ids() {
         assert_eq!(got, want, "{typed}: {}", text(&out.stderr));
     }
 }
+
+/// The manual page has every section a reader looks for, filled, in both languages: the
+/// environment the lab reads, each exit status, where to look next, who wrote it.
+#[test]
+fn the_man_page_is_complete_in_both_languages() {
+    let dir = with_file("");
+    for (lang, headings) in [
+        (
+            "en",
+            ["ENVIRONMENT", "FILES", "EXIT STATUS", "SEE ALSO", "AUTHORS"],
+        ),
+        ("zh", ["环境变量", "文件", "退出码", "另请参阅", "作者"]),
+    ] {
+        let man = lab(dir.path())
+            .args(["man", "--lang", lang])
+            .output()
+            .expect("runs");
+        let page = text(&man.stdout);
+        let section = |name: &str| -> String {
+            let start = page
+                .find(&format!(".SH \"{name}\""))
+                .or_else(|| page.find(&format!(".SH {name}\n")))
+                .unwrap_or_else(|| panic!("{lang}: no section {name}"));
+            let rest = &page[start + 4..];
+            rest[..rest.find(".SH ").unwrap_or(rest.len())].to_string()
+        };
+        for heading in headings {
+            let body = section(heading);
+            assert!(
+                body.lines().count() > 2,
+                "{lang}: {heading} is empty: {body:?}"
+            );
+        }
+        let environment = section(headings[0]);
+        for name in [
+            "MMAP_LAB_STATE",
+            "NO_COLOR",
+            "COLORTERM",
+            "COLUMNS",
+            "TMPDIR",
+            "XDG_STATE_HOME",
+        ] {
+            assert!(
+                environment.contains(name),
+                "{lang}: {name} not in ENVIRONMENT"
+            );
+        }
+        assert!(section(headings[2]).contains("128+N"), "{lang}");
+        assert!(section(headings[3]).contains("mmap"), "{lang}");
+    }
+}

@@ -222,14 +222,36 @@ pub fn write_completions(cmd: clap::Command, shell: Shell, out: &mut dyn Write) 
             script.insert_str(at, ZSH_SET);
         }
         Shell::Fish => {
+            // clap's test for "no subcommand yet" fails while the lab's own `--set` waits
+            // for its value (`mmap-lab --scenario 3 --set <Tab>`): that line asks whether a
+            // subcommand was seen instead.
+            let subcommands: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+            let no_subcommand = format!(
+                "\"not __fish_seen_subcommand_from {}\"",
+                subcommands.join(" ")
+            );
             script = script
                 .lines()
                 .map(|l| match l.contains(" -l set ") {
-                    true => format!("{l} -a \"(__fish_mmap_lab_set)\"\n"),
+                    true => format!(
+                        "{} -a \"(__fish_mmap_lab_set)\"\n",
+                        l.replace("\"__fish_mmap_lab_needs_command\"", &no_subcommand)
+                    ),
                     false => format!("{l}\n"),
                 })
                 .collect();
             script.push_str(FISH_SET);
+            // clap writes no completion for a positional argument in fish: the ids here.
+            for sub in ["run", "c", "explain"] {
+                script.push_str(&format!(
+                    "complete -c mmap-lab -n \"__fish_mmap_lab_using_subcommand {sub}\" -f -a \"{}\"\n",
+                    catalog::all()
+                        .iter()
+                        .map(|s| format!("{}\\t'{}'", s.id, s.title(Lang::En).replace('\'', "\\'")))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ));
+            }
         }
     }
     let _ = out.write_all(script.as_bytes());
@@ -327,12 +349,13 @@ _mmap_lab() {
 }
 "#;
 
-/// zsh: `_arguments` hands the `--set` value to this function.
+/// zsh: `_arguments` hands the `--set` value to this function. The command is the line's
+/// first word: `$words` starts at the subcommand by then.
 const ZSH_SET: &str = r#"
 (( $+functions[_mmap_lab_set] )) ||
 _mmap_lab_set() {
     local -a words_
-    words_=(${(f)"$(${words[1]} __complete-set "$PREFIX" 2>/dev/null)"})
+    words_=(${(f)"$(${(Q)${(z)BUFFER}[1]} __complete-set "${(Q)PREFIX}" 2>/dev/null)"})
     compadd -S '' -- ${(M)words_:#*=}
     compadd -- ${words_:#*=}
 }
@@ -342,7 +365,9 @@ _mmap_lab_set() {
 const FISH_SET: &str = r#"
 function __fish_mmap_lab_set
     set -l cmd (commandline -opc)
-    $cmd[1] __complete-set (commandline -ct)
+    # The value as typed: without `--set=`, an opening quote or the backslash before a `|`.
+    set -l word (commandline -ct | string replace -r '^--set=' '' | string trim -l -c "'\"" | string replace -a '\\' '')
+    $cmd[1] __complete-set "$word"
 end
 "#;
 

@@ -370,3 +370,75 @@ fn the_man_page_is_complete_in_both_languages() {
         assert!(section(headings[3]).contains("mmap"), "{lang}");
     }
 }
+
+/// fish asks its completions with `complete -C LINE`: the same `--set` keys, values and
+/// flags after a `|` (quoted or escaped, and as `--set=`), and the scenario ids, which clap's
+/// fish script leaves out. Skipped without fish; zsh's script is only checked for syntax
+/// (its completion needs an interactive shell).
+#[test]
+fn fish_completes_set_and_ids_and_zsh_reads_its_script() {
+    let dir = with_file("");
+    let bin = assert_cmd::cargo::cargo_bin("mmap-lab");
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("target/debug").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    if Command::new("zsh").arg("--version").output().is_ok() {
+        let script = dir.path().join("_mmap-lab");
+        let out = lab(dir.path())
+            .args(["completions", "zsh"])
+            .output()
+            .expect("runs");
+        std::fs::write(&script, out.stdout).expect("write");
+        let check = Command::new("zsh")
+            .arg("-n")
+            .arg(&script)
+            .output()
+            .expect("zsh runs");
+        assert!(check.status.success(), "{}", text(&check.stderr));
+    } else {
+        eprintln!("skipped the zsh half: no zsh");
+    }
+    if Command::new("fish").arg("--version").output().is_err() {
+        eprintln!("skipped the fish half: no fish");
+        return;
+    }
+    let script = dir.path().join("mmap-lab.fish");
+    let out = lab(dir.path())
+        .args(["completions", "fish"])
+        .output()
+        .expect("runs");
+    std::fs::write(&script, out.stdout).expect("write");
+    let cases: [(&str, &[&str]); 6] = [
+        ("mmap-lab run 3 --set fl", &["flags="]),
+        ("mmap-lab run 3 --set=fl", &["--set=flags="]),
+        (
+            "mmap-lab run 3 --set 'flags=MAP_SHARED|MAP_AN",
+            &["flags=MAP_SHARED|MAP_ANONYMOUS"],
+        ),
+        (
+            "mmap-lab --scenario 3 --set prot=PROT_W",
+            &["prot=PROT_WRITE"],
+        ),
+        ("mmap-lab explain zero-l", &["zero-length"]),
+        ("mmap-lab c unaligned-o", &["unaligned-offset"]),
+    ];
+    for (line, want) in cases {
+        let out = Command::new("fish")
+            .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+            .arg(&script)
+            .arg(line)
+            .env("PATH", &path)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .output()
+            .expect("fish runs");
+        let got = text(&out.stdout);
+        let got: Vec<&str> = got
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or(l))
+            .collect();
+        assert_eq!(got, want, "{line}: {}", text(&out.stderr));
+    }
+}

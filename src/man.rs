@@ -14,11 +14,15 @@ use std::io::{self, Write};
 /// know about: the environment, the files, the exit status, examples.
 pub fn write_man(cmd: clap::Command, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let man = clap_mangen::Man::new(cmd.clone());
-    man.render_title(out)?;
-    man.render_name_section(out)?;
-    man.render_synopsis_section(out)?;
-    man.render_description_section(out)?;
-    man.render_options_section(out)?;
+    // clap_mangen names four of its sections in English whatever the command's language:
+    // its part of the page is written here, then its headings put in `lang`.
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    out.write_all(localized_headings(&page, lang).as_bytes())?;
 
     // The subcommands in this one page, with their own options, rather than clap_mangen's
     // references to `mmap-lab-run(1)` pages that nobody installs.
@@ -156,7 +160,23 @@ pub fn write_man(cmd: clap::Command, lang: Lang, out: &mut dyn Write) -> io::Res
     roff.control("SH", [t(S::HelpAuthors, lang)]);
     roff.text([roman(t(S::HelpAuthorsText, lang))]);
     roff.to_writer(out)?;
-    man.render_version_section(out)
+    let mut version = Vec::new();
+    man.render_version_section(&mut version)?;
+    out.write_all(localized_headings(&version, lang).as_bytes())
+}
+
+/// clap_mangen's section headings (`.SH NAME`…) in `lang`.
+fn localized_headings(page: &[u8], lang: Lang) -> String {
+    let mut text = String::from_utf8_lossy(page).into_owned();
+    for (en, s) in [
+        ("NAME", S::HelpManName),
+        ("SYNOPSIS", S::HelpManSynopsis),
+        ("DESCRIPTION", S::HelpManDescription),
+        ("VERSION", S::HelpManVersion),
+    ] {
+        text = text.replace(&format!(".SH {en}\n"), &format!(".SH {}\n", t(s, lang)));
+    }
+    text
 }
 
 /// The shells `mmap-lab completions` writes for.

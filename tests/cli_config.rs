@@ -345,6 +345,13 @@ fn the_man_page_is_complete_in_both_languages() {
             let rest = &page[start + 4..];
             rest[..rest.find(".SH ").unwrap_or(rest.len())].to_string()
         };
+        if lang == "zh" {
+            let english: Vec<&str> = page
+                .lines()
+                .filter(|l| l.starts_with(".SH ") && l.is_ascii())
+                .collect();
+            assert!(english.is_empty(), "English headings: {english:?}");
+        }
         for heading in headings {
             let body = section(heading);
             assert!(

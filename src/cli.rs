@@ -275,12 +275,74 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
     }
 }
 
-/// `mmap-lab explain ID`.
+/// `mmap-lab explain ID`: the lesson, its paragraphs fitted to the terminal when stdout is
+/// one; in a file or a pipe, the Markdown as written.
 pub fn explain(id: &str, lang: Lang) -> ExitCode {
     match scenario(id, lang) {
-        Ok(s) => output::finish(s.lesson(lang).text, lang),
+        Ok(s) => {
+            let text = s.lesson(lang).text;
+            match terminal_width() {
+                Some(width) => output::finish(&lesson_fitted(text, width), lang),
+                None => output::finish(text, lang),
+            }
+        }
         Err(code) => code,
     }
+}
+
+/// A lesson's Markdown in lines of at most `width` columns: each paragraph and list item
+/// joined (the lessons are hard-wrapped at about 90 columns, the Chinese ones between
+/// characters) and wrapped again, an item's later lines under its text; code blocks, tables
+/// and blank lines kept as written.
+pub fn lesson_fitted(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut para: Vec<&str> = Vec::new();
+    // The hanging indent of the paragraph being gathered (a list item's marker).
+    let mut hang = 0;
+    let flush = |para: &mut Vec<&str>, hang: usize, out: &mut String| {
+        if para.is_empty() {
+            return;
+        }
+        let joined = scenarios::lesson::unwrap_paragraph(para);
+        out.push_str(&report::wrap_text(&joined, width, hang));
+        out.push('\n');
+        para.clear();
+    };
+    let mut in_code = false;
+    for line in text.lines() {
+        let fence = line.trim_start().starts_with("```");
+        if fence || in_code || line.trim().is_empty() || line.starts_with('|') {
+            flush(&mut para, hang, &mut out);
+            if fence {
+                in_code = !in_code;
+            }
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        // A heading, the rule line and a list item start a paragraph of their own.
+        let marker = if line.starts_with('#') || line.starts_with("> ") {
+            Some(0)
+        } else if line.starts_with("- ") {
+            Some(2)
+        } else {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
+        };
+        if let Some(indent) = marker {
+            flush(&mut para, hang, &mut out);
+            hang = indent;
+        } else if para.is_empty() {
+            hang = 0;
+        }
+        para.push(line);
+        // A heading or the rule ends where its line ends.
+        if line.starts_with('#') || line.starts_with("> ") {
+            flush(&mut para, hang, &mut out);
+        }
+    }
+    flush(&mut para, hang, &mut out);
+    out
 }
 
 /// `mmap-lab c ID [--minimal]`: the full program, or with `minimal` the shortest one.
@@ -325,4 +387,47 @@ pub fn io_error(err: &std::io::Error, lang: Lang) -> ExitCode {
 fn internal(err: &dyn std::fmt::Display, lang: Lang) -> ExitCode {
     output::err_line(&format!("mmap-lab: {}: {err}", t(S::InternalError, lang)));
     ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every lesson in both languages, fitted to 60 and 80 columns: no line outside a code
+    /// block or a table is wider (unless it is one word with no place to break), and not a
+    /// character of the text is lost or added but the spaces.
+    #[test]
+    fn explain_fits_every_lesson_to_the_width() {
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        for scenario in catalog::all() {
+            for lang in [Lang::En, Lang::Zh] {
+                let text = scenario.lesson(lang).text;
+                // Unfitted, some line is wider than 80: the test has something to check.
+                let widest = text.lines().map(scenarios::lesson::width).max();
+                for width in [60, 80] {
+                    let fitted = lesson_fitted(text, width);
+                    assert_eq!(squeeze(&fitted), squeeze(text), "{} {lang:?}", scenario.id);
+                    let mut in_code = false;
+                    for line in fitted.lines() {
+                        if line.trim_start().starts_with("```") {
+                            in_code = !in_code;
+                        }
+                        if in_code || line.starts_with('|') {
+                            continue;
+                        }
+                        let w = scenarios::lesson::width(line);
+                        assert!(
+                            w <= width
+                                || !line
+                                    .trim()
+                                    .chars()
+                                    .any(|c| c == ' ' || scenarios::lesson::is_wide(c)),
+                            "{} {lang:?} at {width} (widest unfitted {widest:?}): {w} columns: {line}",
+                            scenario.id
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

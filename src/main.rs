@@ -24,19 +24,21 @@ pub struct Cli {
     scenario: Option<String>,
     #[arg(long, global = true, value_enum)]
     lang: Option<LangArg>,
-    // Global, so that `mmap-lab run X --ascii` parses: each subcommand then uses or refuses
-    // them itself (see `lab_only`), with a message better than clap's `use '-- --ascii'`.
-    #[arg(long, global = true)]
+    // The lab's own options are the top-level command's only: each subcommand's help lists
+    // what acts there, and one given where it does nothing is refused with what it is for
+    // (see `lab_only` and `misplaced`). `run` takes `--ascii` and `progress` the state file
+    // as options of their own.
+    #[arg(long)]
     presenter: bool,
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, value_enum)]
     theme: Option<ThemeArg>,
-    #[arg(long, global = true)]
+    #[arg(long)]
     ascii: bool,
-    #[arg(long, global = true)]
+    #[arg(long)]
     mouse: bool,
-    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_state")]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_state")]
     state: Option<std::path::PathBuf>,
-    #[arg(long, global = true)]
+    #[arg(long)]
     no_state: bool,
     #[arg(long, value_name = "FILE|NAME")]
     demo: Option<String>,
@@ -64,6 +66,8 @@ enum Command {
         format: Option<Format>,
         #[arg(long)]
         allow_large: bool,
+        #[arg(long)]
+        ascii: bool,
     },
     Explain {
         id: String,
@@ -86,6 +90,10 @@ enum Command {
         json: bool,
         #[arg(long, conflicts_with = "json")]
         reset: bool,
+        #[arg(long, value_name = "FILE", conflicts_with = "no_state")]
+        state: Option<std::path::PathBuf>,
+        #[arg(long)]
+        no_state: bool,
     },
 }
 
@@ -166,10 +174,15 @@ fn asks_for_help(args: &[String]) -> bool {
 
 /// [`command`], with `run --help` and `c --help` listing the keys `keys` says.
 fn command_for(lang: Lang, keys: KeysHelp) -> clap::Command {
-    let cmd = Cli::command();
+    command_at(lang, keys, usage::help_width())
+}
+
+/// [`command_for`], its help laid out for `width` columns.
+fn command_at(lang: Lang, keys: KeysHelp, width: usize) -> clap::Command {
+    let cmd = Cli::command().term_width(width);
     let after_help = |c: clap::Command| match keys {
-        KeysHelp::Of(s) => c.after_help(man::run_after_help(Some(s), lang)),
-        KeysHelp::Every => c.after_help(man::run_after_help(None, lang)),
+        KeysHelp::Of(s) => c.after_help(man::run_after_help(Some(s), lang, width)),
+        KeysHelp::Every => c.after_help(man::run_after_help(None, lang, width)),
         KeysHelp::Omitted => c,
     };
     let arg = |cmd: clap::Command, id: &str, s: S| cmd.mut_arg(id, |a| a.help(t(s, lang)));
@@ -199,6 +212,7 @@ fn command_for(lang: Lang, keys: KeysHelp) -> clap::Command {
             let c = arg(c, "sets", S::HelpSet);
             let c = arg(c, "format", S::HelpFormat);
             let c = arg(c, "allow_large", S::HelpAllowLarge);
+            let c = arg(c, "ascii", S::HelpAsciiRun);
             after_help(arg(c, "json", S::HelpJson))
         })
         .mut_subcommand("explain", |c| {
@@ -218,25 +232,89 @@ fn command_for(lang: Lang, keys: KeysHelp) -> clap::Command {
         .mut_subcommand("progress", |c| {
             let c = c.about(t(S::Course(C::HelpProgress), lang));
             let c = arg(c, "json", S::Course(C::HelpProgressJson));
+            let c = arg(c, "state", S::Course(C::HelpState));
+            let c = arg(c, "no_state", S::Course(C::HelpNoState));
             arg(c, "reset", S::Course(C::HelpProgressReset))
         });
     match lang {
         // clap's own frame is English already.
         Lang::En => cmd,
-        Lang::Zh => localize_frame(cmd, lang),
+        Lang::Zh => localize_built(localize_frame(cmd, lang, width), lang, width),
     }
 }
 
-/// clap's own words in `lang`: the headings, and the help and version flags (its
-/// `[possible values: …]` and error messages stay as clap writes them).
-fn localize_frame(cmd: clap::Command, lang: Lang) -> clap::Command {
+/// What clap only adds while it builds the command, in `lang`: the usage lines' `[OPTIONS]`
+/// and `[COMMAND]`, and the `help` subcommand's line. The command is built here, once, so
+/// that the lines can be read and replaced.
+fn localize_built(mut cmd: clap::Command, lang: Lang, width: usize) -> clap::Command {
+    cmd.build();
+    let words = [
+        (
+            t(S::HelpUsageOptions, Lang::En),
+            t(S::HelpUsageOptions, lang),
+        ),
+        (
+            t(S::HelpUsageCommand, Lang::En),
+            t(S::HelpUsageCommand, lang),
+        ),
+    ];
+    let usage = |c: &mut clap::Command| {
+        let mut line = c.render_usage().to_string();
+        line = line
+            .strip_prefix("Usage: ")
+            .map(str::to_string)
+            .unwrap_or(line);
+        for (en, local) in words {
+            line = line
+                .replace(&format!("[{en}]"), &format!("[{local}]"))
+                .replace(&format!("<{en}>"), &format!("<{local}>"));
+        }
+        line
+    };
+    let root = usage(&mut cmd);
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        let line = cmd.find_subcommand_mut(&name).map(usage);
+        cmd = cmd.mut_subcommand(&name, |c| match line {
+            Some(line) => c.override_usage(line),
+            None => c,
+        });
+    }
+    cmd.override_usage(root).mut_subcommand("help", |c| {
+        c.about(fit_help(t(S::HelpHelpCommand, lang), width))
+    })
+}
+
+/// The column where clap writes a help text under its option (`next_line_help`).
+const HELP_INDENT: usize = 10;
+
+/// A help text in lines that fit under its option at `width`: clap breaks lines at ASCII
+/// spaces only, which a Chinese sentence hardly has, so it is broken here, beside its wide
+/// characters too, and clap indents each line.
+fn fit_help(text: &str, width: usize) -> String {
+    mmap_lab::report::wrap_text(text, width.saturating_sub(HELP_INDENT).max(20), 0)
+}
+
+/// clap's own words in `lang`: the headings, the help and version flags and the possible
+/// values (its error messages: see `usage`). Every text goes on the line under its option,
+/// broken to fit `width` by [`fit_help`].
+fn localize_frame(cmd: clap::Command, lang: Lang, width: usize) -> clap::Command {
     let template = format!(
         "{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
         t(S::HelpUsage, lang)
     );
     let options = t(S::HelpOptions, lang);
     let arguments = t(S::HelpArguments, lang);
+    let about = cmd
+        .get_about()
+        .map(|a| fit_help(&a.to_string(), width))
+        .unwrap_or_default();
     let mut cmd = cmd
+        .about(about)
+        .next_line_help(true)
         .help_template(template)
         .subcommand_help_heading(t(S::HelpCommands, lang))
         .disable_help_flag(true)
@@ -246,7 +324,7 @@ fn localize_frame(cmd: clap::Command, lang: Lang) -> clap::Command {
                 .long("help")
                 .global(true)
                 .action(clap::ArgAction::Help)
-                .help(t(S::HelpHelp, lang)),
+                .help(fit_help(t(S::HelpHelp, lang), width)),
         );
     if cmd.get_name() == "mmap-lab" {
         cmd = cmd.disable_version_flag(true).arg(
@@ -254,7 +332,7 @@ fn localize_frame(cmd: clap::Command, lang: Lang) -> clap::Command {
                 .short('V')
                 .long("version")
                 .action(clap::ArgAction::Version)
-                .help(t(S::HelpVersion, lang)),
+                .help(fit_help(t(S::HelpVersion, lang), width)),
         );
     }
     let ids: Vec<(String, bool)> = cmd
@@ -263,14 +341,32 @@ fn localize_frame(cmd: clap::Command, lang: Lang) -> clap::Command {
         .collect();
     for (id, positional) in ids {
         let heading = if positional { arguments } else { options };
-        cmd = cmd.mut_arg(id, |a| a.help_heading(heading));
+        // clap's `[possible values: …]` is English: hidden, and written in `lang` instead.
+        cmd = cmd.mut_arg(id, |a| {
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let a = a.help_heading(heading);
+            if values.is_empty()
+                || !a.get_action().takes_values()
+                || a.is_hide_possible_values_set()
+            {
+                return a.help(fit_help(&help, width));
+            }
+            let help = format!("{help} {}{}]", t(S::ClapPossible, lang), values.join(", "));
+            a.hide_possible_values(true).help(fit_help(&help, width))
+        });
     }
     let names: Vec<String> = cmd
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect();
     for name in names {
-        cmd = cmd.mut_subcommand(name, |c| localize_frame(c, lang));
+        cmd = cmd.mut_subcommand(name, |c| localize_frame(c, lang, width));
     }
     cmd
 }
@@ -289,20 +385,35 @@ fn scenario_in_args(args: &[String]) -> Option<&'static scenarios::Scenario> {
     None
 }
 
-/// The lab's own options given to a subcommand that has no use for them: refused by name,
-/// with what they are for. `--ascii` is the lab's and `run`'s (ASCII marks in the text).
+/// The lab's own options, and the subcommand that takes each too (`None`: the lab alone).
+const LAB_OPTIONS: [(&str, Option<&str>); 6] = [
+    ("--presenter", None),
+    ("--theme", None),
+    ("--mouse", None),
+    ("--ascii", Some("run")),
+    ("--state", Some("progress")),
+    ("--no-state", Some("progress")),
+];
+
+/// The lab's own options given before a subcommand that has no use for them
+/// (`mmap-lab --presenter man`): refused by name, with what they are for.
 fn lab_only(cli: &Cli, command: &str, lang: Lang) -> Result<(), ExitCode> {
-    let given = [
-        ("--presenter", cli.presenter),
-        ("--theme", cli.theme.is_some()),
-        ("--mouse", cli.mouse),
-        ("--ascii", cli.ascii && command != "run"),
-    ];
-    match given.iter().find(|(_, on)| *on) {
-        Some((flag, _)) => {
+    let given = |flag: &str| match flag {
+        "--presenter" => cli.presenter,
+        "--theme" => cli.theme.is_some(),
+        "--mouse" => cli.mouse,
+        "--ascii" => cli.ascii,
+        "--state" => cli.state.is_some(),
+        _ => cli.no_state,
+    };
+    match LAB_OPTIONS
+        .iter()
+        .find(|(flag, also)| given(flag) && *also != Some(command))
+    {
+        Some((flag, also)) => {
             output::err_line(&format!(
                 "mmap-lab: {}",
-                mmap_lab::strings::only_in_lab(flag, command, lang)
+                mmap_lab::strings::only_in_lab(flag, command, *also, lang)
             ));
             Err(ExitCode::from(cli::USAGE))
         }
@@ -313,6 +424,31 @@ fn lab_only(cli: &Cli, command: &str, lang: Lang) -> Result<(), ExitCode> {
 /// The stack the program runs on: its own thread's, whatever `ulimit -s` says (a limit of
 /// 16 KiB overflowed the main thread's while parsing the command line).
 const STACK: usize = 8 << 20;
+
+/// clap's refusal of a lab option after a subcommand that does not take it
+/// (`mmap-lab man --presenter`), said as [`lab_only`] says it before one: the same words
+/// wherever the option is put.
+fn misplaced(err: &clap::Error, args: &[String], lang: Lang) -> Option<ExitCode> {
+    if err.kind() != clap::error::ErrorKind::UnknownArgument {
+        return None;
+    }
+    let clap::error::ContextValue::String(arg) = err.get(clap::error::ContextKind::InvalidArg)?
+    else {
+        return None;
+    };
+    let flag = arg.split('=').next()?;
+    let (_, also) = LAB_OPTIONS.iter().find(|(f, _)| *f == flag)?;
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let command = args.iter().skip(1).find(|a| names.contains(a))?;
+    output::err_line(&format!(
+        "mmap-lab: {}",
+        mmap_lab::strings::only_in_lab(flag, command, *also, lang)
+    ));
+    Some(ExitCode::from(cli::USAGE))
+}
 
 fn main() -> ExitCode {
     // A write past `ulimit -f` fails with EFBIG and is reported, instead of killing the lab.
@@ -352,6 +488,16 @@ fn lab_main() -> ExitCode {
         return ExitCode::from(cli::USAGE);
     }
     let args = lossy;
+    // What a completion script asks while a `--set` value is typed: not a command of its own
+    // (no help, no manual page lists it).
+    if args.get(1).map(String::as_str) == Some(man::COMPLETE_SET) {
+        let word = args.get(2).map_or("", String::as_str);
+        let lines: String = man::set_candidates(word)
+            .into_iter()
+            .map(|c| c + "\n")
+            .collect();
+        return output::finish(&lines, early_lang);
+    }
     let keys = match (asks_for_help(&args), scenario_in_args(&args)) {
         (false, _) => KeysHelp::Omitted,
         (true, Some(s)) => KeysHelp::Of(s),
@@ -362,14 +508,29 @@ fn lab_main() -> ExitCode {
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(err) => return usage::clap_error(&err, early_lang),
+        Err(err) => {
+            return misplaced(&err, &args, early_lang)
+                .unwrap_or_else(|| usage::clap_error(&err, early_lang))
+        }
+    };
+    // `run --ascii` and `progress --state FILE`: the subcommand's own, acting as the lab's.
+    let (ascii, state, no_state) = match &cli.command {
+        Some(Command::Run { ascii, .. }) => (cli.ascii || *ascii, cli.state.clone(), cli.no_state),
+        Some(Command::Progress {
+            state, no_state, ..
+        }) => (
+            cli.ascii,
+            state.clone().or_else(|| cli.state.clone()),
+            cli.no_state || *no_state,
+        ),
+        _ => (cli.ascii, cli.state.clone(), cli.no_state),
     };
     let config = Config::from_sources(
         &sources,
         &Flags {
             lang: cli.lang.map(lang_of),
             theme: cli.theme.map(theme_of),
-            ascii: cli.ascii,
+            ascii,
             mouse: cli.mouse,
             presenter: cli.presenter,
         },
@@ -396,7 +557,7 @@ fn lab_main() -> ExitCode {
             return code;
         }
     }
-    let state = mmap_lab::progress::path(cli.state.as_deref(), cli.no_state);
+    let state = mmap_lab::progress::path(state.as_deref(), no_state);
     // What a `kill -9` left goes: before the screen opens or the runs of `run --all` start,
     // and beside the experiment of a single run.
     if matches!(cli.command, None | Some(Command::Run { all: true, .. })) {
@@ -415,6 +576,7 @@ fn lab_main() -> ExitCode {
             json,
             format,
             allow_large,
+            ..
         }) => {
             let format = match (json, format) {
                 (true, _) | (_, Some(Format::Json)) => cli::Format::Json,
@@ -434,7 +596,9 @@ fn lab_main() -> ExitCode {
         // up on a failing writer.
         Some(Command::Man) => {
             let mut page = Vec::new();
-            match man::write_man(command(lang), lang, &mut page) {
+            // Not broken into lines: man lays the page out to its reader's width.
+            let cmd = command_at(lang, KeysHelp::Every, usize::MAX / 2);
+            match man::write_man(cmd, lang, &mut page) {
                 Ok(()) => match output::out_bytes(&page, lang) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(code) => code,
@@ -450,7 +614,7 @@ fn lab_main() -> ExitCode {
                 Err(code) => code,
             }
         }
-        Some(Command::Progress { json, reset }) => {
+        Some(Command::Progress { json, reset, .. }) => {
             let store = state.map(mmap_lab::progress::Store::at);
             if reset {
                 mmap_lab::progress::reset(store, lang)
@@ -498,7 +662,8 @@ fn lab_main() -> ExitCode {
                 scenario_given: scenario.is_some() || demo.is_some(),
                 demo,
                 lang_given: cli.lang.is_some(),
-                theme_given: cli.theme.is_some(),
+                // Under NO_COLOR, a theme remembered from another session does not come back.
+                theme_given: cli.theme.is_some() || tui::theme::no_color(),
             });
             tui::main_with(
                 tui::Options {

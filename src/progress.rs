@@ -459,11 +459,11 @@ pub fn print(store: Option<Store>, json: bool, lang: Lang) -> std::process::Exit
                 })
             })
             .collect();
-        let out = serde_json::json!({
+        let out = crate::schema::stamp(serde_json::json!({
             "state_file": store.path.display().to_string(),
             "last_scenario": state.last_scenario,
             "scenarios": items,
-        });
+        }));
         text = format!("{out:#}\n");
     } else {
         text.push_str(&strings::state_file_line(

@@ -42,6 +42,67 @@ pub struct ListItem {
     pub keys: Vec<String>,
 }
 
+/// What `mmap-lab list --json` prints: one array of every scenario, in lesson order.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+#[schemars(title = "mmap-lab list --json")]
+pub struct ListOutput(pub Vec<ListItem>);
+
+/// What `mmap-lab progress --json` prints: the state file and each scenario's progress.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "mmap-lab progress --json")]
+pub struct ProgressOutput {
+    /// The version of this JSON shape: 1.
+    pub schema: u32,
+    /// The lab that printed it (`0.1.0`).
+    pub lab_version: String,
+    /// The state file read.
+    pub state_file: String,
+    /// The scenario the lab showed last, if any.
+    pub last_scenario: Option<String>,
+    /// Every scenario, in lesson order.
+    pub scenarios: Vec<ProgressItem>,
+}
+
+/// One scenario's progress.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressItem {
+    /// The scenario's id.
+    pub id: String,
+    /// Its lesson number.
+    pub order: u32,
+    /// `done`, `in_progress` or `not_started`.
+    pub stage: Stage,
+    /// How many runs finished.
+    pub runs: u32,
+    /// Whether it ran with its defaults.
+    pub default_done: bool,
+    /// How many of its lesson's variants ran.
+    pub variants_done: u32,
+    /// How many variants its lesson has.
+    pub variants: u32,
+    /// Predictions that were right.
+    pub predictions_right: u32,
+    /// Predictions that were wrong.
+    pub predictions_wrong: u32,
+    /// The `--set`s of its last run, `KEY=VALUE`.
+    pub last_params: Vec<String>,
+}
+
+/// Where a scenario stands in the course.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Run with its defaults and every variant.
+    Done,
+    /// Run at least once.
+    InProgress,
+    /// Never run.
+    NotStarted,
+}
+
 /// A scenario's group.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -456,8 +517,8 @@ pub struct ThroughputRuns {
     pub copy_file_range: Vec<f64>,
 }
 
-/// The schemas as committed: `docs/schema/run.schema.json` and `docs/schema/list.schema.json`
-/// (file name, schema), pretty-printed with a final newline.
+/// The schemas as committed in `docs/schema/`, one for each `--json` output (file name,
+/// schema), pretty-printed with a final newline.
 pub fn files() -> Vec<(&'static str, String)> {
     let pretty = |schema: schemars::Schema| {
         let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
@@ -466,7 +527,14 @@ pub fn files() -> Vec<(&'static str, String)> {
     };
     vec![
         ("run.schema.json", pretty(schemars::schema_for!(RunRecord))),
-        ("list.schema.json", pretty(schemars::schema_for!(ListItem))),
+        (
+            "list.schema.json",
+            pretty(schemars::schema_for!(ListOutput)),
+        ),
+        (
+            "progress.schema.json",
+            pretty(schemars::schema_for!(ProgressOutput)),
+        ),
     ]
 }
 

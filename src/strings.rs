@@ -101,6 +101,9 @@ pub enum S {
     HelpArguments,
     HelpCommands,
     HelpHelp,
+    HelpHelpCommand,
+    HelpUsageOptions,
+    HelpUsageCommand,
     HelpVersion,
     // Installing, configuring, reporting (issue 12).
     HelpMan,
@@ -125,9 +128,28 @@ pub enum S {
     HelpEnvLang,
     HelpEnvTheme,
     HelpEnvAscii,
+    HelpEnvState,
+    HelpEnvNoColor,
+    HelpEnvTerm,
+    HelpEnvColumns,
+    HelpEnvLocale,
+    HelpEnvXdg,
+    HelpEnvTmpdir,
+    HelpFileState,
+    HelpExitSignal,
+    HelpAuthors,
+    HelpAuthorsText,
+    HelpManName,
+    HelpManSynopsis,
+    HelpManDescription,
+    HelpManVersion,
+    HelpSeeAlso,
+    HelpSeeAlsoJson,
     HelpFileConfig,
     HelpAsciiText,
+    HelpAsciiRun,
     OnlyInLab,
+    OnlyInLabOr,
     DidYouMean,
     OrLessonNumber,
     CfgFile,
@@ -174,6 +196,7 @@ pub enum S {
     CmdPage,
     CmdTopBottom,
     CmdNextPane,
+    CmdSidePane,
     CmdRun,
     CmdChange,
     CmdToggle,
@@ -469,6 +492,12 @@ impl S {
             S::HelpArguments => ("Arguments", "参数"),
             S::HelpCommands => ("Commands", "命令"),
             S::HelpHelp => ("Print help", "显示帮助"),
+            S::HelpHelpCommand => (
+                "Print this message or the help of the given subcommand(s)",
+                "显示这份帮助，或给定子命令的帮助",
+            ),
+            S::HelpUsageOptions => ("OPTIONS", "选项"),
+            S::HelpUsageCommand => ("COMMAND", "命令"),
             S::HelpVersion => ("Print version", "显示版本"),
             S::HelpMan => (
                 "Print the manual page (roff: read it with `mmap-lab man | man -l -`)",
@@ -519,6 +548,56 @@ impl S {
                 "1 or 0 (true/false, yes/no): borders and marks in plain ASCII",
                 "1 或 0（true/false、yes/no）：边框和标记只用 ASCII 字符",
             ),
+            S::HelpEnvState => (
+                "the state file, as --state FILE gives it",
+                "状态文件，与 --state FILE 相同",
+            ),
+            S::HelpEnvNoColor => (
+                "set and not empty: no colour at all, only bold, reverse and underline (the mono theme), unless a theme is named (--theme, MMAP_LAB_THEME, the config file)",
+                "设置且不为空：完全不用颜色，只用粗体、反显和下划线（mono 主题），除非指定了主题（--theme、MMAP_LAB_THEME 或配置文件）",
+            ),
+            S::HelpEnvTerm => (
+                "how many colours the terminal shows: COLORTERM=truecolor or 24bit for 24-bit colour, a TERM ending in -256color for 256, any other TERM for 16",
+                "终端能显示多少种颜色：COLORTERM=truecolor 或 24bit 为 24 位色，TERM 以 -256color 结尾为 256 色，其他 TERM 为 16 色",
+            ),
+            S::HelpEnvColumns => (
+                "the width of --help when the output is not a terminal (else 100 columns)",
+                "输出不是终端时 --help 的宽度（未设置时为 100 列）",
+            ),
+            S::HelpEnvLocale => (
+                "the language when neither --lang, MMAP_LAB_LANG nor the config file says: zh_* means Chinese",
+                "--lang、MMAP_LAB_LANG 和配置文件都没有指定时决定界面语言：zh_* 表示中文",
+            ),
+            S::HelpEnvXdg => (
+                "where the config file and the state file are (default ~/.config and ~/.local/state)",
+                "配置文件和状态文件所在的目录（默认 ~/.config 和 ~/.local/state）",
+            ),
+            S::HelpEnvTmpdir => (
+                "where each experiment makes its temporary directory (default /tmp); what a killed run left there is removed at the next start",
+                "每个实验在这里创建临时目录（默认 /tmp）；被杀死的运行留下的东西会在下次启动时删除",
+            ),
+            S::HelpFileState => (
+                "progress: runs, variants tried, predictions; `mmap-lab progress` shows it",
+                "进度：运行次数、试过的变体、预测结果；`mmap-lab progress` 可查看",
+            ),
+            S::HelpExitSignal => (
+                "ended by signal N (SIGINT, SIGTERM, SIGHUP), after removing what the run had made",
+                "被信号 N（SIGINT、SIGTERM、SIGHUP）结束，结束前已删除运行创建的东西",
+            ),
+            S::HelpAuthors => ("AUTHORS", "作者"),
+            S::HelpAuthorsText => (
+                "Written by the mmap-lab contributors; the source's history (git log) names each of them.",
+                "由 mmap-lab 的贡献者编写；源代码的提交历史（git log）列出了每一位。",
+            ),
+            S::HelpManName => ("NAME", "名称"),
+            S::HelpManSynopsis => ("SYNOPSIS", "用法"),
+            S::HelpManDescription => ("DESCRIPTION", "描述"),
+            S::HelpManVersion => ("VERSION", "版本"),
+            S::HelpSeeAlso => ("SEE ALSO", "另请参阅"),
+            S::HelpSeeAlsoJson => (
+                "docs/json.md and docs/schema/ in the source: every field of the --json output",
+                "源代码中的 docs/json.md 和 docs/schema/：--json 输出的每个字段",
+            ),
             S::HelpFileConfig => (
                 "settings: lang, theme, ascii, mouse, presenter, copy (markdown or text); `mmap-lab config` shows them",
                 "设置项：lang、theme、ascii、mouse、presenter、copy（markdown 或 text）；`mmap-lab config` 可查看",
@@ -527,9 +606,17 @@ impl S {
                 "Plain ASCII: + - | borders in the lab, v x ! ~ for ✔ ✘ ⚡ ⌛ (the lab and run's text)",
                 "只用 ASCII：实验室用 + - | 画边框，实验室和 run 的文本用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
             ),
+            S::HelpAsciiRun => (
+                "Plain ASCII marks: v x ! ~ for ✔ ✘ ⚡ ⌛",
+                "只用 ASCII 标记：用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
+            ),
             S::OnlyInLab => (
                 "only applies to the interactive lab (mmap-lab without a subcommand)",
                 "只用于交互式实验室（不带子命令的 mmap-lab）",
+            ),
+            S::OnlyInLabOr => (
+                "only applies to the interactive lab (mmap-lab without a subcommand) and to `{command}`",
+                "只用于交互式实验室（不带子命令的 mmap-lab）和 `{command}`",
             ),
             S::DidYouMean => ("did you mean", "你是不是想输入"),
             S::OrLessonNumber => ("or a lesson number", "或课程序号"),
@@ -579,6 +666,7 @@ impl S {
             S::CmdPage => ("page up / down", "翻页"),
             S::CmdTopBottom => ("top / bottom", "顶部 / 底部"),
             S::CmdNextPane => ("next / previous pane", "下一个 / 上一个窗格"),
+            S::CmdSidePane => ("previous / next pane", "上一个 / 下一个窗格"),
             S::CmdRun => ("run", "运行"),
             S::CmdChange => ("change", "修改"),
             S::CmdToggle => ("toggle", "切换"),
@@ -1061,17 +1149,16 @@ pub fn did_you_mean(candidate: &str, lang: Lang) -> String {
     }
 }
 
-/// A lab-only option given to a subcommand: `--theme only applies to the interactive lab …`.
-pub fn only_in_lab(flag: &str, command: &str, lang: Lang) -> String {
+/// A lab-only option given to a subcommand: `--theme only applies to the interactive lab …`;
+/// `also`, the one subcommand that takes it too (`run --ascii`, `progress --state`).
+pub fn only_in_lab(flag: &str, command: &str, also: Option<&str>, lang: Lang) -> String {
+    let what = match also {
+        Some(other) => t(S::OnlyInLabOr, lang).replace("{command}", other),
+        None => t(S::OnlyInLab, lang).to_string(),
+    };
     match lang {
-        Lang::En => format!(
-            "`{flag}` is not an option of `{command}`: it {}",
-            t(S::OnlyInLab, lang)
-        ),
-        Lang::Zh => format!(
-            "`{flag}` 不是 `{command}` 的选项：它{}",
-            t(S::OnlyInLab, lang)
-        ),
+        Lang::En => format!("`{flag}` is not an option of `{command}`: it {what}"),
+        Lang::Zh => format!("`{flag}` 不是 `{command}` 的选项：它{what}"),
     }
 }
 

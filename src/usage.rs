@@ -12,6 +12,23 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use scenarios::Lang;
 use std::process::ExitCode;
 
+/// The width help is laid out at: the terminal's when stdout or stderr is one, else
+/// `COLUMNS` when it is set, else 100 columns (a file, a pipe, a man page generator).
+pub fn help_width() -> usize {
+    use std::io::IsTerminal;
+    let terminal = std::io::stdout().is_terminal() || std::io::stderr().is_terminal();
+    terminal
+        .then(|| {
+            crossterm::terminal::size()
+                .ok()
+                .map(|(w, _)| usize::from(w))
+        })
+        .flatten()
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .filter(|w| *w > 0)
+        .unwrap_or(100)
+}
+
 /// Show `err` (an error, or `--help`/`--version`) and give the exit code clap would.
 pub fn clap_error(err: &clap::Error, lang: Lang) -> ExitCode {
     let code = ExitCode::from(err.exit_code().clamp(0, 255) as u8);

@@ -505,3 +505,125 @@ fn help_texts_come_from_one_table_in_both_languages() {
     assert!(zh.contains("输出一个 JSON 数组"), "{zh}");
     assert!(!en.contains("--all") && !zh.contains("--all"), "{en}\n{zh}");
 }
+
+/// Every help text, in both languages, fits 60 and 80 columns (`COLUMNS` when the output is
+/// no terminal, as in a pipe): clap's options, the keys and examples after them, and the
+/// Chinese frame (`[可选值：…]`, `[选项]`, the `help` subcommand's line) entirely in Chinese.
+#[test]
+fn help_fits_60_and_80_columns_in_both_languages() {
+    let helps: [&[&str]; 7] = [
+        &["--help"],
+        &["run", "--help"],
+        &["run", "unaligned-offset", "--help"],
+        &["c", "--help"],
+        &["progress", "--help"],
+        &["completions", "--help"],
+        &["list", "--help"],
+    ];
+    for width in [60, 80] {
+        for lang in ["en", "zh"] {
+            for args in helps {
+                let out = lab()
+                    .env("COLUMNS", width.to_string())
+                    .args(args)
+                    .args(["--lang", lang])
+                    .output()
+                    .expect("runs");
+                assert_eq!(out.status.code(), Some(0), "{args:?}");
+                let text = String::from_utf8_lossy(&out.stdout);
+                for line in text.lines() {
+                    let w = scenarios::lesson::width(line);
+                    assert!(
+                        w <= width,
+                        "{args:?} --lang {lang} at {width}: {w} columns: {line}\n{text}"
+                    );
+                }
+                if lang == "zh" {
+                    for english in ["possible values", "OPTIONS", "COMMAND", "Print this"] {
+                        assert!(!text.contains(english), "{args:?}: {english}\n{text}");
+                    }
+                }
+            }
+        }
+    }
+    // Without a terminal and without COLUMNS: 100 columns, the width of a man page reader.
+    let out = lab()
+        .env_remove("COLUMNS")
+        .args(["run", "--help"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let widest = text.lines().map(scenarios::lesson::width).max();
+    assert!(
+        widest.is_some_and(|w| w <= 100 && w > 80),
+        "{widest:?}\n{text}"
+    );
+}
+
+/// The lab's own options are listed where they act and refused elsewhere with one message,
+/// before or after the subcommand; `run` takes `--ascii`, `progress` the state file.
+#[test]
+fn lab_options_act_where_they_are_listed_and_nowhere_else() {
+    let run_help = lab().args(["run", "--help"]).output().expect("runs");
+    let run_help = String::from_utf8_lossy(&run_help.stdout);
+    for absent in ["--presenter", "--theme", "--mouse", "--state", "--no-state"] {
+        assert!(
+            !run_help.contains(absent),
+            "{absent} in run --help:\n{run_help}"
+        );
+    }
+    assert!(run_help.contains("--ascii"), "{run_help}");
+    let progress_help = lab().args(["progress", "--help"]).output().expect("runs");
+    let progress_help = String::from_utf8_lossy(&progress_help.stdout);
+    assert!(progress_help.contains("--state"), "{progress_help}");
+    assert!(!progress_help.contains("--presenter"), "{progress_help}");
+    for (args, flag, also) in [
+        (&["man", "--presenter"][..], "--presenter", None),
+        (&["--presenter", "man"], "--presenter", None),
+        (
+            &["run", "3", "--state", "x.json"],
+            "--state",
+            Some("progress"),
+        ),
+        (
+            &["--state", "x.json", "run", "3"],
+            "--state",
+            Some("progress"),
+        ),
+        (
+            &["explain", "3", "--no-state"],
+            "--no-state",
+            Some("progress"),
+        ),
+        (&["list", "--ascii"], "--ascii", Some("run")),
+    ] {
+        let out = lab().args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let command = args
+            .iter()
+            .find(|a| !a.starts_with('-') && !a.ends_with(".json"));
+        assert!(
+            err.contains(&format!(
+                "`{flag}` is not an option of `{}`",
+                command.unwrap()
+            )) && err.contains("interactive lab")
+                && also.is_none_or(|a| err.contains(&format!("`{a}`"))),
+            "{args:?}: {err}"
+        );
+    }
+    let state = tempfile::tempdir().expect("a temporary directory");
+    let file = state.path().join("state.json");
+    let file = file.to_str().expect("UTF-8");
+    for args in [
+        &["progress", "--state", file][..],
+        &["--state", file, "progress"],
+    ] {
+        let out = lab().args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(file),
+            "{args:?}"
+        );
+    }
+}

@@ -74,14 +74,31 @@ fn schema(name: &str) -> Value {
 fn every_json_output_validates_against_the_committed_schema() {
     let run = schema("run.schema.json");
     let list = schema("list.schema.json");
+    let progress = schema("progress.schema.json");
     let mut problems = Vec::new();
-    for (i, item) in lab(&["list", "--json"])
-        .as_array()
-        .expect("an array")
-        .iter()
-        .enumerate()
-    {
-        validate(&list, &list, item, &format!("list[{i}]"), &mut problems);
+    // The whole array, as printed: the schema describes the output, not one item of it.
+    validate(
+        &list,
+        &list,
+        &lab(&["list", "--json"]),
+        "list",
+        &mut problems,
+    );
+    let state = tempfile::tempdir().expect("a state directory");
+    let file = state.path().join("state.json");
+    let file = file.to_str().expect("UTF-8");
+    std::fs::write(
+        file,
+        r#"{"last_scenario": "zero-length", "scenarios": {"zero-length": {"runs": 2}}}"#,
+    )
+    .expect("a state file");
+    for args in [
+        &["progress", "--json", "--state", file][..],
+        &["progress", "--json", "--state", "/nonexistent/state.json"],
+    ] {
+        let out = lab(args);
+        assert_eq!(out["schema"], 1, "{args:?}");
+        validate(&progress, &progress, &out, &args.join(" "), &mut problems);
     }
     let all = lab(&["run", "--all", "--json"]);
     for (i, record) in all.as_array().expect("an array").iter().enumerate() {

@@ -385,13 +385,64 @@ fn no_color_draws_without_colours_but_with_emphasis() {
     assert_eq!(s.exit_code(), 0);
     s.assert_restored();
     let bytes = String::from_utf8_lossy(&s.bytes()).into_owned();
-    for colour in [
-        "\x1b[38;", "\x1b[48;", "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[91m",
-    ] {
-        assert!(!bytes.contains(colour), "colour {colour:?} under NO_COLOR");
-    }
+    // Not one colour parameter in any SGR sequence, not even a reset to the default colour.
+    let colours: Vec<&str> = sgr_params(&bytes)
+        .into_iter()
+        .filter(|p| p.split(';').any(is_colour))
+        .collect();
+    assert!(colours.is_empty(), "colours under NO_COLOR: {colours:?}");
     assert!(bytes.contains("\x1b[1m"), "bold is still used");
     assert!(bytes.contains("\x1b[7m"), "reverse is still used");
+}
+
+/// The parameters of every SGR sequence (`ESC [ params m`) in `bytes`.
+fn sgr_params(bytes: &str) -> Vec<&str> {
+    bytes
+        .split("\x1b[")
+        .skip(1)
+        .filter_map(|rest| {
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+            (rest[end..].starts_with('m')).then(|| &rest[..end])
+        })
+        .collect()
+}
+
+/// An SGR parameter that sets a colour (or resets one): 30–49, 58, 59, 90–107.
+fn is_colour(p: &str) -> bool {
+    matches!(p.parse::<u16>(), Ok(30..=49 | 58 | 59 | 90..=107))
+}
+
+/// A terminal that says it shows 16 colours (`TERM=xterm`, no `COLORTERM`) gets the 16 ANSI
+/// colours, never an RGB or 256-colour sequence.
+#[test]
+fn a_16_colour_terminal_gets_16_colours() {
+    let mut s = Session::start(
+        &["--scenario", "unaligned-offset"],
+        &[("TERM", "xterm"), ("COLORTERM", "")],
+        100,
+        30,
+    );
+    s.wait_text("unaligned-offset");
+    s.send("r");
+    s.wait_text("EINVAL");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+    let bytes = String::from_utf8_lossy(&s.bytes()).into_owned();
+    let params = sgr_params(&bytes);
+    assert!(
+        params.iter().any(|p| p.split(';').any(is_colour)),
+        "some colour: {params:?}"
+    );
+    for p in params {
+        let numbers: Vec<&str> = p.split(';').collect();
+        assert!(
+            !numbers
+                .windows(2)
+                .any(|w| matches!(w[0], "38" | "48" | "58") && matches!(w[1], "2" | "5")),
+            "an RGB or 256-colour sequence on a 16-colour terminal: {p}"
+        );
+    }
 }
 
 #[test]

@@ -10,6 +10,15 @@
 
 #![warn(missing_docs)]
 
+// The experiments are Linux's own calls and files (`mremap`, `MAP_FIXED_NOREPLACE`, ptrace,
+// `/proc/PID/maps` and `pagemap`): elsewhere the build would fail on a missing item deep in
+// the engine, so it stops here first, with a sentence in both languages.
+#[cfg(not(target_os = "linux"))]
+compile_error!(
+    "mmap-lab runs its experiments on the Linux kernel and builds only for Linux targets \
+     (mmap-lab 的实验运行在 Linux 内核上，只能为 Linux 目标构建)"
+);
+
 pub mod blame;
 pub mod bounds;
 pub mod catalog;

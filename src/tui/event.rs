@@ -229,9 +229,21 @@ const PAGING: &[Binding] = &[
     key(KeyCode::PageDown, Action::PageDown),
 ];
 
+/// `G` as in vi and less. Not `gg`: `g` records a prediction, at once.
 const ENDS: &[Binding] = &[
     key(KeyCode::Home, Action::Home),
     key(KeyCode::End, Action::End),
+    ch('G', Action::End),
+];
+
+/// ← → and `h` `l` in the panes where they change no value: to the pane beside. In the
+/// parameters they change the value, and `h` `l` are left out there: a vi user's reflex must
+/// not turn a knob.
+const SIDEWAYS: &[Binding] = &[
+    key(KeyCode::Left, Action::PrevPane),
+    ch('h', Action::PrevPane),
+    key(KeyCode::Right, Action::NextPane),
+    ch('l', Action::NextPane),
 ];
 
 /// Every command of the lab. The first match in the context's scopes wins: the editor, then
@@ -351,8 +363,16 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Pane(List),
-        keys: "Home End",
-        ascii_keys: "Home End",
+        keys: "←→ hl",
+        ascii_keys: "Left/Right h/l",
+        text: S::CmdSidePane,
+        bindings: SIDEWAYS,
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(List),
+        keys: "Home End G",
+        ascii_keys: "Home End G",
         text: S::CmdTopBottom,
         bindings: ENDS,
         footer: &[],
@@ -394,8 +414,8 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Pane(Params),
-        keys: "Home End",
-        ascii_keys: "Home End",
+        keys: "Home End G",
+        ascii_keys: "Home End G",
         text: S::CmdTopBottom,
         bindings: ENDS,
         footer: &[],
@@ -418,8 +438,16 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Pane(Outcome),
-        keys: "Home End",
-        ascii_keys: "Home End",
+        keys: "←→ hl",
+        ascii_keys: "Left/Right h/l",
+        text: S::CmdSidePane,
+        bindings: SIDEWAYS,
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(Outcome),
+        keys: "Home End G",
+        ascii_keys: "Home End G",
         text: S::CmdTopBottom,
         bindings: ENDS,
         footer: &[],
@@ -442,8 +470,16 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Pane(Lesson),
-        keys: "Home End",
-        ascii_keys: "Home End",
+        keys: "←→ hl",
+        ascii_keys: "Left/Right h/l",
+        text: S::CmdSidePane,
+        bindings: SIDEWAYS,
+        footer: &[],
+    },
+    Command {
+        scope: Scope::Pane(Lesson),
+        keys: "Home End G",
+        ascii_keys: "Home End G",
         text: S::CmdTopBottom,
         bindings: ENDS,
         footer: &[],
@@ -732,6 +768,32 @@ mod tests {
         action_for(press(code), Mode::Normal, focus)
     }
 
+    /// What users of vi, less and other TUIs reach for: `h` `l` beside the arrows where those
+    /// change no value, `G` and Home/End to the ends of every list.
+    #[test]
+    fn vi_keys_move_where_they_change_nothing() {
+        for f in [Focus::List, Focus::Outcome, Focus::Lesson] {
+            for (code, action) in [
+                (KeyCode::Char('h'), Action::PrevPane),
+                (KeyCode::Left, Action::PrevPane),
+                (KeyCode::Char('l'), Action::NextPane),
+                (KeyCode::Right, Action::NextPane),
+            ] {
+                assert_eq!(normal(code, f), Some(action), "{f:?} {code:?}");
+            }
+        }
+        for f in [Focus::List, Focus::Params, Focus::Outcome, Focus::Lesson] {
+            assert_eq!(normal(KeyCode::Char('G'), f), Some(Action::End), "{f:?}");
+            assert_eq!(normal(KeyCode::Home, f), Some(Action::Home), "{f:?}");
+            assert_eq!(normal(KeyCode::End, f), Some(Action::End), "{f:?}");
+        }
+        // `g` stays the prediction key.
+        assert_eq!(
+            normal(KeyCode::Char('g'), Focus::List),
+            Some(Action::Predict)
+        );
+    }
+
     #[test]
     fn the_documented_keys_do_what_the_readme_says() {
         let f = Focus::List;
@@ -757,6 +819,9 @@ mod tests {
         let p = Focus::Params;
         assert_eq!(normal(KeyCode::Left, p), Some(Action::Left));
         assert_eq!(normal(KeyCode::Right, p), Some(Action::Right));
+        // `h` `l` would turn a knob here: they do nothing.
+        assert_eq!(normal(KeyCode::Char('h'), p), None);
+        assert_eq!(normal(KeyCode::Char('l'), p), None);
         assert_eq!(normal(KeyCode::Char(' '), p), Some(Action::Toggle));
         assert_eq!(normal(KeyCode::Char('e'), p), Some(Action::Edit));
         assert_eq!(normal(KeyCode::Char('z'), p), None);

@@ -81,7 +81,7 @@ pub fn main_with(mut opts: Options, copy: crate::config::CopyFormat) -> ExitCode
     }
     // NO_COLOR means no colour: our own theme without any, and crossterm's filter (which
     // would also reset bold and reverse in 0.29) out of the way. `--theme` still wins.
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    if theme::no_color() {
         crossterm::style::force_color_output(true);
         opts.theme = opts.theme.or(Some(ThemeName::Mono));
     }
@@ -174,8 +174,16 @@ fn run(
     // Never dropped: ratatui's `Drop` shows the cursor and, if that fails (a hung-up
     // terminal), reports it with `eprintln!`, which panics when stderr is that terminal too.
     // `Restorer` shows the cursor instead, ignoring errors; the process ends right after.
-    let mut terminal =
-        std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
+    // Colours as the terminal can show them; under `NO_COLOR` none at all, unless a theme
+    // was asked for by name.
+    let depth = if theme::no_color() && opts.theme == Some(ThemeName::Mono) {
+        theme::Depth::None
+    } else {
+        theme::Depth::of_terminal()
+    };
+    let mut terminal = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(
+        theme::Palette::new(io::stdout(), depth),
+    ))?);
     let size = terminal.size()?;
     let mut app = App::new(
         &opts,

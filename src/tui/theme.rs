@@ -249,6 +249,227 @@ impl ThemeName {
     }
 }
 
+/// How many colours the terminal shows, read from the environment: `NO_COLOR` (none),
+/// `COLORTERM` (`truecolor`, `24bit`) and `TERM` (`*-256color`, `*-direct`; any other is
+/// taken for 16 colours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// No colour at all: only bold, reversed, underline…
+    None,
+    /// The 16 ANSI colours.
+    Ansi16,
+    /// The xterm 256-colour palette.
+    Ansi256,
+    /// 24-bit RGB, as the themes are written.
+    TrueColor,
+}
+
+/// Whether `NO_COLOR` is set (to anything but the empty string, as no-color.org says).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+impl Depth {
+    /// What the terminal says it shows (`COLORTERM`, `TERM`), `NO_COLOR` aside.
+    pub fn of_terminal() -> Depth {
+        let var = |name: &str| std::env::var(name).unwrap_or_default().to_ascii_lowercase();
+        if matches!(var("COLORTERM").as_str(), "truecolor" | "24bit") {
+            return Depth::TrueColor;
+        }
+        let term = var("TERM");
+        if term.ends_with("-direct") {
+            Depth::TrueColor
+        } else if term.contains("256color") {
+            Depth::Ansi256
+        } else if term == "dumb" {
+            Depth::None
+        } else {
+            Depth::Ansi16
+        }
+    }
+}
+
+/// The terminal's writer, with every colour of a frame brought to what the terminal shows:
+/// RGB to the nearest of 256 or 16 colours, or, for [`Depth::None`], no colour at all, not
+/// even the "default colour" resets ratatui writes after each frame (bold, reversed and
+/// underline stay). One place for every colour, whichever widget chose it. A frame is held
+/// until ratatui flushes it, so no escape sequence is cut in two.
+pub struct Palette<W: std::io::Write> {
+    inner: W,
+    depth: Depth,
+    frame: Vec<u8>,
+}
+
+impl<W: std::io::Write> Palette<W> {
+    /// `inner` at `depth`.
+    pub fn new(inner: W, depth: Depth) -> Self {
+        Palette {
+            inner,
+            depth,
+            frame: Vec::new(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Palette<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.depth == Depth::TrueColor {
+            return self.inner.write(buf);
+        }
+        self.frame.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.frame.is_empty() {
+            let frame = std::mem::take(&mut self.frame);
+            self.inner.write_all(&recolour(&frame, self.depth))?;
+        }
+        self.inner.flush()
+    }
+}
+
+/// `bytes` with each SGR sequence (`ESC [ … m`) rewritten by [`sgr_at`].
+pub fn recolour(bytes: &[u8], depth: Depth) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"\x1b[") {
+            let params = &bytes[i + 2..];
+            let len = params
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || **b == b';')
+                .count();
+            if params.get(len) == Some(&b'm') && len > 0 {
+                let text = String::from_utf8_lossy(&params[..len]);
+                if let Some(kept) = sgr_at(&text, depth) {
+                    out.extend_from_slice(format!("\x1b[{kept}m").as_bytes());
+                }
+                i += 2 + len + 1;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// An SGR's parameters at `depth`, or `None` when nothing is left of them (an empty
+/// `ESC[m` would reset bold and reversed too).
+fn sgr_at(params: &str, depth: Depth) -> Option<String> {
+    let p: Vec<u16> = params.split(';').map(|n| n.parse().unwrap_or(0)).collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        let n = p[i];
+        match n {
+            38 | 48 | 58 => {
+                let (rgb, used) = match p.get(i + 1) {
+                    Some(2) if i + 4 < p.len() => (Some((p[i + 2], p[i + 3], p[i + 4])), 5),
+                    Some(5) if i + 2 < p.len() => (Some(indexed_rgb(p[i + 2])), 3),
+                    _ => (None, 1),
+                };
+                i += used;
+                let Some((r, g, b)) = rgb else { continue };
+                let (r, g, b) = (r.min(255) as u8, g.min(255) as u8, b.min(255) as u8);
+                match depth {
+                    Depth::None => {}
+                    Depth::TrueColor => out.push(format!("{n};2;{r};{g};{b}")),
+                    Depth::Ansi256 => out.push(format!("{n};5;{}", nearest_256(r, g, b))),
+                    // No 16-colour form of an underline colour: the terminal's own is kept.
+                    Depth::Ansi16 if n == 58 => {}
+                    Depth::Ansi16 => {
+                        let k = nearest_16(r, g, b);
+                        let base = if n == 38 { 30 } else { 40 };
+                        out.push(if k < 8 { base + k } else { base + 60 + k - 8 }.to_string());
+                    }
+                }
+                continue;
+            }
+            30..=37 | 39 | 40..=47 | 49 | 59 | 90..=97 | 100..=107 if depth == Depth::None => {}
+            _ => out.push(n.to_string()),
+        }
+        i += 1;
+    }
+    (!out.is_empty()).then(|| out.join(";"))
+}
+
+/// The 16 ANSI colours as xterm draws them.
+const ANSI16: [(u8, u8, u8); 16] = [
+    (0, 0, 0),
+    (205, 0, 0),
+    (0, 205, 0),
+    (205, 205, 0),
+    (0, 0, 238),
+    (205, 0, 205),
+    (0, 205, 205),
+    (229, 229, 229),
+    (127, 127, 127),
+    (255, 0, 0),
+    (0, 255, 0),
+    (255, 255, 0),
+    (92, 92, 255),
+    (255, 0, 255),
+    (0, 255, 255),
+    (255, 255, 255),
+];
+
+/// The RGB of xterm's colour `n`.
+fn indexed_rgb(n: u16) -> (u16, u16, u16) {
+    let level = |v: u16| if v == 0 { 0 } else { 55 + 40 * v };
+    match n {
+        0..=15 => {
+            let (r, g, b) = ANSI16[usize::from(n)];
+            (r.into(), g.into(), b.into())
+        }
+        16..=231 => {
+            let n = n - 16;
+            (level(n / 36), level(n / 6 % 6), level(n % 6))
+        }
+        _ => {
+            let v = 8 + 10 * (n.min(255) - 232);
+            (v, v, v)
+        }
+    }
+}
+
+fn distance(a: (u8, u8, u8), b: (u16, u16, u16)) -> u32 {
+    let d = |x: u8, y: u16| (i32::from(x) - i32::from(y)).unsigned_abs().pow(2);
+    d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)
+}
+
+/// The xterm colour (16–255: the cube and the greys, which every 256-colour terminal draws
+/// alike) nearest to an RGB colour.
+fn nearest_256(r: u8, g: u8, b: u8) -> u16 {
+    (16..=255)
+        .min_by_key(|n| distance((r, g, b), indexed_rgb(*n)))
+        .unwrap_or(16)
+}
+
+/// The ANSI colour (0–15) of an RGB colour: by hue, not by distance (the nearest of 16 to
+/// a light red is a grey). A grey goes to black, grey, white or bright white by its
+/// lightness; a colour keeps the channels above 60% of its strongest, bright when that is
+/// above 200.
+fn nearest_16(r: u8, g: u8, b: u8) -> u16 {
+    let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+    if max - min < 30 {
+        return match max {
+            0..=63 => 0,
+            64..=159 => 8,
+            160..=223 => 7,
+            _ => 15,
+        };
+    }
+    let on = |c: u8| u16::from(u32::from(c) * 10 > u32::from(max) * 6);
+    let bits = on(r) | on(g) << 1 | on(b) << 2;
+    if max > 200 {
+        bits + 8
+    } else {
+        bits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,5 +592,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn colours_fall_back_to_what_the_terminal_shows() {
+        let frame = b"\x1b[38;2;255;110;110;48;2;28;28;28mE\x1b[1;7mX\x1b[39m\x1b[49m\x1b[0m";
+        let at = |d| String::from_utf8(recolour(frame, d)).unwrap();
+        assert_eq!(
+            at(Depth::TrueColor),
+            String::from_utf8(frame.to_vec()).unwrap()
+        );
+        assert_eq!(
+            at(Depth::Ansi256),
+            "\x1b[38;5;203;48;5;234mE\x1b[1;7mX\x1b[39m\x1b[49m\x1b[0m"
+        );
+        assert_eq!(
+            at(Depth::Ansi16),
+            "\x1b[91;40mE\x1b[1;7mX\x1b[39m\x1b[49m\x1b[0m"
+        );
+        // No colour: bold and reversed stay, colours and their resets go, and no bare
+        // `ESC[m` is left to reset the bold.
+        assert_eq!(at(Depth::None), "E\x1b[1;7mX\x1b[0m");
     }
 }

@@ -736,9 +736,18 @@ static long copy_mmap(int src, int dst, long size, long window)
         char *s = map_window(src, off, n, PROT_READ);
         if (s == MAP_FAILED)
             return -1;
-        char *d = map_window(dst, off, n, PROT_READ | PROT_WRITE);
+        char *d = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, dst, off);
         if (d == MAP_FAILED)
             return -1;
+/*@EN@*/
+        /* Fault the destination in writable in one call: MAP_POPULATE would map its pages
+         * read-only, and memcpy would then take one write fault per page. A kernel older
+         * than 5.14 refuses the advice; the copy then faults page by page. */
+/*@ZH@*/
+        /* 一次调用就把目标页以可写方式调入：MAP_POPULATE 只会把它们映射成只读，memcpy
+         * 随后会在每一页上再触发一次写缺页。5.14 之前的内核不认这个建议，复制就逐页缺页。 */
+/*@END_LANG@*/
+        madvise(d, n, MADV_POPULATE_WRITE);
         madvise(s, n, MADV_SEQUENTIAL);
         memcpy(d, s, n);
         munmap(s, n);

@@ -1408,16 +1408,49 @@ pub(crate) fn build(
 /// the guard reservation around it, the others (reservations, neighbours, `existing`).
 fn experiment_ranges(plan: &Plan, seen: &[Seen], at: usize, page: u64) -> Vec<(u64, u64, Region)> {
     let page = page.max(1);
+    let pages = |len: u64| len.div_ceil(page).saturating_mul(page);
     let mut out: Vec<(u64, u64, Region)> = Vec::new();
     for (j, st) in plan.steps.iter().enumerate().take(at) {
-        let Op::Map(MapOp::Mmap { length, .. }) = st.op else {
-            continue;
-        };
         let Some((ret, _, 0)) = seen.get(j).and_then(|s| s.end) else {
             continue;
         };
+        // A mapping mremap moved or resized is where mremap returned, as long as it asked
+        // for: reads after a move are of the mapping, not of whatever is left at its old
+        // address. With MREMAP_DONTUNMAP the old range stays the experiment's, emptied.
+        if let Op::Map(MapOp::Mremap {
+            addr,
+            new_length,
+            flags: how,
+            ..
+        }) = st.op
+        {
+            let Some(old) = resolved(addr, seen).map(|a| a as u64) else {
+                continue;
+            };
+            // The mapping itself when a reservation starts at the same address.
+            let found = out
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.0 == old)
+                .min_by_key(|(_, r)| r.2 != Region::Mapping)
+                .map(|(k, _)| k);
+            if let Some(k) = found {
+                let (lo, hi, what) = out[k];
+                if how & flags::MREMAP_DONTUNMAP != 0 {
+                    out[k] = (lo, hi, Region::Experiment);
+                } else {
+                    out.remove(k);
+                }
+                let new = ret as u64;
+                out.push((new, new.saturating_add(pages(new_length)), what));
+            }
+            continue;
+        }
+        let Op::Map(MapOp::Mmap { length, .. }) = st.op else {
+            continue;
+        };
         let lo = ret as u64;
-        let hi = lo.saturating_add(length.div_ceil(page) * page);
+        let hi = lo.saturating_add(pages(length));
         let what = if Some(j) == plan.mapping_step {
             Region::Mapping
         } else if st.purpose == Some(Purpose::GuardReserve) {

@@ -280,7 +280,7 @@ fn c_comments(c: &str) -> Vec<&str> {
 
 /// `mmap-lab c ID --minimal`: the short program, no helper of the full one, the same code in
 /// both languages with comments in the one asked for; the compile-and-run agreement is
-/// `scenarios/tests/c_agreement.rs`.
+/// `tests/agreement.rs`.
 #[test]
 fn c_minimal_prints_a_short_program_with_comments_in_the_language() {
     let program = |extra: &[&str]| {

@@ -79,7 +79,10 @@ texts! {
         "本程序自己的新目录，建在 $TMPDIR 下。"
     ),
     /// Above the creation of file `{0}` of `{1}` bytes.
-    CMinimalFile => ("The experiment's file: {0} bytes of zeros.", "实验用的文件：{0} 字节，全是 0。"),
+    CMinimalFile => (
+        "The experiment's file: {0} bytes of the lab's pattern.",
+        "实验用的文件：{0} 字节，mmap-lab 的固定图案。"
+    ),
     /// Above the descriptor opened to read file `{0}` back later.
     CMinimalReopen => ("To read the file itself later.", "留着稍后直接读取文件本身。"),
     /// Above the spare pages mapped before the experiment.

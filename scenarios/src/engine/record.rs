@@ -498,7 +498,8 @@ pub struct Run {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maps: Vec<MapsSnapshot>,
     /// The process's own regions, as the child reported them at its start: the lab's plan,
-    /// its thread-local storage, signal stack (and its guard page), stack.
+    /// its thread-local storage, signal stack (and its guard page), stack; and its image:
+    /// the program, the libraries (named after their files), the heap, the vDSO.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub own_regions: Vec<OwnRegion>,
     /// The size of the mapped file when the run ended (`fstatat` in the experiment's
@@ -645,13 +646,19 @@ impl Run {
                 step, what, bytes, ..
             } => {
                 let function = self.steps.get(*step).map_or("?", |s| s.function.name());
+                // A file's region is named with its file (`the C library (libc.so.6)`).
+                let name = self
+                    .steps
+                    .get(*step)
+                    .and_then(|s| s.touched.iter().find(|t| t.what == *what))
+                    .and_then(|t| t.name.as_deref());
                 Some(Text::ClobberedLine.fill(
                     lang,
                     &[
                         &(step + 1).to_string(),
                         function,
                         &bytes.div_ceil(self.page_size.max(1)).to_string(),
-                        &region(*what, None, lang),
+                        &region(*what, name, lang),
                     ],
                 ))
             }
@@ -1076,7 +1083,16 @@ pub(crate) fn build(
         .mapping_step
         .and_then(|i| seen.get(i)?.end)
         .and_then(|(r, _, e)| (e == 0 && r != -1).then_some(r as u64));
-    let own = regions::own_regions(&landmarks, page_size);
+    // The program's and the libraries' regions are named after their files.
+    let own: Vec<OwnRegion> = regions::own_regions(&landmarks, page_size)
+        .into_iter()
+        .map(|mut o| {
+            if matches!(o.what, Region::Program | Region::CLibrary | Region::Library) {
+                o.name = super::image_name(o.start);
+            }
+            o
+        })
+        .collect();
     // The last maps the child captured before step `at`.
     let capture_before = |at: usize| {
         plan.steps[..at.min(plan.steps.len())]
@@ -1330,6 +1346,30 @@ pub(crate) fn build(
                 .filter(|t| t.what.own())
                 .map(|t| t.end - t.start)
                 .sum(),
+        })
+    });
+    // The child stops itself after a step that took away its image, and says so; if that
+    // step took away what the child needed to say it (the C library's code, say), the record
+    // tells the same from what the step's range held.
+    let clobbered = clobbered.or_else(|| {
+        steps.iter().enumerate().find_map(|(at, rec)| {
+            if !matches!(rec.function, Function::Mmap | Function::Munmap) {
+                return None;
+            }
+            let image: Vec<&Touched> = rec.touched.iter().filter(|t| t.what.image()).collect();
+            let first = image.first()?;
+            Some(Outcome::Clobbered {
+                step: at,
+                call: rec.call.clone(),
+                what: first.what,
+                addr: first.start,
+                bytes: rec
+                    .touched
+                    .iter()
+                    .filter(|t| t.what.own())
+                    .map(|t| t.end - t.start)
+                    .sum(),
+            })
         })
     });
     let outcome = match exit {

@@ -389,7 +389,7 @@ static void become_child(void)
     self_pid = getpid();
     in_child = 1;
     line_open = 0;
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 /*@EN@*/
     /* The parent may have ended before prctl took effect: then nothing would end us. */
 /*@ZH@*/

@@ -1210,6 +1210,35 @@ mod tests {
     }
 
     #[test]
+    fn every_argument_the_kernel_reads_is_passed() {
+        // MREMAP_DONTUNMAP reads mremap's fifth argument: left out, it is whatever the
+        // register held, and the kernel answers EINVAL to an unaligned one.
+        let sets = [
+            "mremap_flags=MREMAP_MAYMOVE|MREMAP_DONTUNMAP",
+            "new_length=4096",
+        ];
+        let plan = plan_of("mremap-grow", &sets);
+        let call = "MREMAP_MAYMOVE|MREMAP_DONTUNMAP, NULL)";
+        for c in [
+            program("mremap-grow", "", &plan, 4096, Lang::En),
+            minimal("mremap-grow", "", &plan, 4096, Lang::En),
+        ] {
+            assert!(c.contains(call), "{c}");
+            assert!(!c.contains("PR_SET_PDEATHSIG, SIGKILL)"), "{c}");
+        }
+        let plan = plan_of("anonymous-ipc", &[]);
+        for c in [
+            program("anonymous-ipc", "", &plan, 4096, Lang::En),
+            minimal("anonymous-ipc", "", &plan, 4096, Lang::En),
+        ] {
+            assert!(
+                c.contains("prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);"),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
     fn the_test_only_sleep_never_reaches_the_program() {
         let mut plan = plan_of("unaligned-offset", &[]);
         let at = plan.steps.len();

@@ -488,6 +488,38 @@ fn help_speaks_the_chosen_language() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("List the scenarios in lesson order"));
 }
 
+/// Every example of every scenario's help can be pasted into a shell: a value with a `|` is
+/// quoted (unquoted, the shell makes a pipe of it), in both languages.
+#[test]
+fn help_examples_quote_every_pipe() {
+    for s in scenarios::catalog::all() {
+        for lang in ["en", "zh"] {
+            let out = lab()
+                .args(["--lang", lang, "run", s.id, "--help"])
+                .output()
+                .expect("runs");
+            let text = String::from_utf8_lossy(&out.stdout);
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("mmap-lab "))
+            {
+                let outside: String = line.split('\'').step_by(2).collect();
+                assert!(
+                    !outside.contains('|'),
+                    "{} {lang}: unquoted | in {line}",
+                    s.id
+                );
+            }
+        }
+    }
+    let out = lab()
+        .args(["run", "anonymous-ipc", "--help"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("mmap-lab run anonymous-ipc --set 'flags=MAP_PRIVATE|MAP_ANONYMOUS'"));
+}
+
 /// Both languages' help come from the one strings table, so they say the same thing: `list`
 /// has no `--all`, and neither help says it has.
 #[test]

@@ -418,6 +418,10 @@ fn minimal_evidence_agrees(stdout: &str, record: &Record) -> Result<usize, Strin
     Ok(printed.len())
 }
 
+/// The time spent rendering and comparing the records, for the test's report (the suite's
+/// time is watched: this is what the renderings add to the C programs' run).
+static RENDERING_MICROS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// A case with what the engine said, and its C program in one language.
 struct Prepared {
     label: String,
@@ -449,6 +453,7 @@ fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
     let record = scenarios::run_scenario(scenario, &params)
         .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
     let label = report::reproduce(scenario, &params, &record);
+    let rendering = Instant::now();
     let mut differences = Vec::new();
     let mut outputs = 1;
     let want = kind_of_record(&record);
@@ -501,6 +506,10 @@ fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
             ));
         }
     }
+    RENDERING_MICROS.fetch_add(
+        rendering.elapsed().as_micros() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     if !case.c_runs {
         return (Vec::new(), differences, outputs);
     }
@@ -806,10 +815,11 @@ fn every_output_gives_the_same_answer() {
     }
     outputs += prepared.len();
     eprintln!(
-        "{} cases compared, {outputs} outputs ({} C programs run); layout-dependent, their C \
-         programs only compiled: {} ({})",
+        "{} cases compared, {outputs} outputs ({} C programs run; the renderings took {:.1} s); \
+         layout-dependent, their C programs only compiled: {} ({})",
         cases.len(),
         prepared.len(),
+        RENDERING_MICROS.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6,
         LAYOUT_DEPENDENT.len(),
         LAYOUT_DEPENDENT
             .iter()

@@ -418,10 +418,6 @@ fn minimal_evidence_agrees(stdout: &str, record: &Record) -> Result<usize, Strin
     Ok(printed.len())
 }
 
-/// The time spent rendering and comparing the records, for the test's report (the suite's
-/// time is watched: this is what the renderings add to the C programs' run).
-static RENDERING_MICROS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
 /// A case with what the engine said, and its C program in one language.
 struct Prepared {
     label: String,
@@ -443,9 +439,19 @@ fn sources(case: &Case, params_line: &str, plan: &Plan, page: u64, lang: Lang) -
     ]
 }
 
-/// The case run once by the lab, its renderings compared (returned: each difference found,
-/// and how many outputs were compared), and its programs written in each language.
-fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
+/// A case the lab ran: its parameters, the plan and the record.
+struct Ran<'c> {
+    case: &'c Case,
+    scenario: &'static scenarios::Scenario,
+    params: scenarios::Params,
+    plan: Plan,
+    record: Record,
+    /// The command that reproduces it, which names it in every message.
+    label: String,
+}
+
+/// The case run once by the lab.
+fn run_case(case: &Case, page: u64) -> Ran<'_> {
     let scenario = catalog::find(case.id).unwrap_or_else(|| panic!("no scenario {}", case.id));
     let params = prepare(scenario, &case.sets)
         .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
@@ -453,11 +459,30 @@ fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
     let record = scenarios::run_scenario(scenario, &params)
         .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
     let label = report::reproduce(scenario, &params, &record);
-    let rendering = Instant::now();
+    Ran {
+        case,
+        scenario,
+        params,
+        plan,
+        record,
+        label,
+    }
+}
+
+/// Every rendering of the case's record compared with its JSON: each difference found, and
+/// how many outputs were compared.
+fn renderings_agree(ran: &Ran<'_>) -> (Vec<String>, usize) {
+    let (case, scenario, params, record, label) = (
+        ran.case,
+        ran.scenario,
+        &ran.params,
+        &ran.record,
+        ran.label.as_str(),
+    );
     let mut differences = Vec::new();
     let mut outputs = 1;
-    let want = kind_of_record(&record);
-    let (json_kind, json_warnings) = kind_of_json(&record);
+    let want = kind_of_record(record);
+    let (json_kind, json_warnings) = kind_of_json(record);
     if json_kind != want || json_warnings.len() != record.run.warnings.len() {
         differences.push(format!(
             "{label}: the record says {want} with {} warning(s), the JSON {json_kind} with \
@@ -466,10 +491,10 @@ fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
         ));
     }
     for lang in LANGS {
-        let notes = report::outcome_notes(&record, lang);
-        let text = report::record_text(scenario, &params, &record, lang);
-        let md = mmap_lab::markdown::report(scenario, &params, &record, lang);
-        let (screen_kinds, frame) = from_screen(case, &record, lang);
+        let notes = report::outcome_notes(record, lang);
+        let text = report::record_text(scenario, params, record, lang);
+        let md = mmap_lab::markdown::report(scenario, params, record, lang);
+        let (screen_kinds, frame) = from_screen(case, record, lang);
         outputs += 3;
         for (name, (kind, shown), whole) in [
             ("text", from_text(&text, lang), &text),
@@ -482,7 +507,7 @@ fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
                     lang.code()
                 ));
             }
-            if !whole.contains(&label) {
+            if !whole.contains(label) {
                 differences.push(format!(
                     "[{}] {label}: {name} lacks the command that reproduces it\n{whole}",
                     lang.code()
@@ -506,34 +531,33 @@ fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
             ));
         }
     }
-    RENDERING_MICROS.fetch_add(
-        rendering.elapsed().as_micros() as u64,
-        std::sync::atomic::Ordering::Relaxed,
-    );
-    if !case.c_runs {
-        return (Vec::new(), differences, outputs);
-    }
+    (differences, outputs)
+}
+
+/// The case's C programs, full and minimal, in each language.
+fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
+    let case = ran.case;
     let params_line = case
         .sets
         .iter()
         .map(|s| format!("--set {s}"))
         .collect::<Vec<_>>()
         .join(" ");
-    let expected = outcome_line(&record.run.outcome);
-    let signal = match record.run.outcome {
+    let expected = outcome_line(&ran.record.run.outcome);
+    let signal = match ran.record.run.outcome {
         Outcome::Signal { signal, .. } => Some(signal.0),
         _ => None,
     };
-    let record = std::sync::Arc::new(record);
-    let prepared = LANGS
+    let record = std::sync::Arc::new(ran.record.clone());
+    LANGS
         .iter()
         .flat_map(|&lang| {
-            let [full, minimal] = sources(case, &params_line, &plan, page, lang);
+            let [full, minimal] = sources(case, &params_line, &ran.plan, page, lang);
             [
                 Prepared {
                     source: full,
                     expected: expected.clone(),
-                    label: format!("[{}] {label}", lang.code()),
+                    label: format!("[{}] {}", lang.code(), ran.label),
                     minimal: false,
                     signal,
                     record: record.clone(),
@@ -541,15 +565,14 @@ fn prepare_case(case: &Case, page: u64) -> (Vec<Prepared>, Vec<String>, usize) {
                 Prepared {
                     source: minimal,
                     expected: expected.clone(),
-                    label: format!("[{} minimal] {label}", lang.code()),
+                    label: format!("[{} minimal] {}", lang.code(), ran.label),
                     minimal: true,
                     signal,
                     record: record.clone(),
                 },
             ]
         })
-        .collect();
-    (prepared, differences, outputs)
+        .collect()
 }
 
 /// Whether a minimal program is short enough.
@@ -770,17 +793,24 @@ fn every_output_gives_the_same_answer() {
         eprintln!("no C compiler (`cc --version` failed): the C programs are not compared");
     }
 
-    // The engine first, one experiment at a time, as the lab runs them, each record rendered
-    // every way at once.
-    let mut prepared = Vec::new();
+    // The engine first, one experiment at a time, as the lab runs them; then each record
+    // rendered every way and compared, several at once.
+    let ran: Vec<Ran<'_>> = cases.iter().map(|c| run_case(c, page)).collect();
+    // Timed for the test's report: the suite's time is watched, and this is what the
+    // renderings add to the C programs' run.
+    let rendering = Instant::now();
     let mut differences = Vec::new();
     let mut outputs = 0;
-    for case in &cases {
-        let (programs, diff, n) = prepare_case(case, page);
-        prepared.extend(programs.into_iter().filter(|_| cc));
+    for (diff, n) in parallel(&ran, renderings_agree) {
         differences.extend(diff);
         outputs += n;
     }
+    let rendering = rendering.elapsed();
+    let prepared: Vec<Prepared> = ran
+        .iter()
+        .filter(|r| cc && r.case.c_runs)
+        .flat_map(|r| programs(r, page))
+        .collect();
 
     // To read the programs: MMAP_LAB_C_DUMP=some/dir keeps each one there.
     if let Some(dir) = std::env::var_os("MMAP_LAB_C_DUMP") {
@@ -819,7 +849,7 @@ fn every_output_gives_the_same_answer() {
          layout-dependent, their C programs only compiled: {} ({})",
         cases.len(),
         prepared.len(),
-        RENDERING_MICROS.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6,
+        rendering.as_secs_f64(),
         LAYOUT_DEPENDENT.len(),
         LAYOUT_DEPENDENT
             .iter()

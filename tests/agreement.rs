@@ -865,6 +865,84 @@ fn every_output_gives_the_same_answer() {
     );
 }
 
+/// A `MAP_FIXED` over the lab's own program (aimed at this test's executable, which the
+/// experiment's child, a fork, shares): the record says `clobbered`, and the text, the
+/// Markdown and the screen say so, naming the region, in both languages.
+#[test]
+fn a_clobbered_run_names_the_region_everywhere() {
+    use scenarios::engine::{MapOp, Op, Val};
+    let page = engine::page_size();
+    let exe = std::fs::read_link("/proc/self/exe").expect("exe");
+    let exe = exe
+        .to_string_lossy()
+        .trim_end_matches(" (deleted)")
+        .to_string();
+    let maps = std::fs::read_to_string("/proc/self/maps").expect("maps");
+    let program = maps
+        .lines()
+        .find(|l| l.split_whitespace().nth(5) == Some(exe.as_str()))
+        .and_then(|l| u64::from_str_radix(l.split('-').next()?, 16).ok())
+        .expect("the executable is mapped");
+    let scenario = catalog::find("playground").expect("playground");
+    let sets: Vec<String> = [
+        "file=anonymous",
+        "flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let params = prepare(scenario, &sets).expect("valid");
+    let mut plan = (scenario.build)(&params, page);
+    let map = plan.mapping_step.expect("a mapping");
+    if let Op::Map(MapOp::Mmap { addr, length, .. }) = &mut plan.steps[map].op {
+        *addr = Val::Lit(program as i64);
+        *length = page;
+    }
+    let record = Record {
+        scenario: scenario.id.to_string(),
+        params: serde_json::Map::new(),
+        run: engine::run(&plan).expect("runs"),
+    };
+    assert_eq!(
+        kind_of_record(&record),
+        "clobbered",
+        "{:?}",
+        record.run.outcome
+    );
+    assert_eq!(kind_of_json(&record).0, "clobbered");
+    let name = exe.rsplit('/').next().unwrap_or_default();
+    let case = Case {
+        id: scenario.id,
+        sets,
+        c_runs: false,
+    };
+    for (lang, what, file) in [
+        (Lang::En, "the lab's own code", format!("({name})")),
+        (Lang::Zh, "mmap-lab 自己的代码", format!("（{name}）")),
+    ] {
+        let region = format!("{what} {file}").replace(" （", "（");
+        let text = report::record_text(scenario, &params, &record, lang);
+        let md = mmap_lab::markdown::report(scenario, &params, &record, lang);
+        let (kinds, frame) = from_screen(&case, &record, lang);
+        assert_eq!(
+            from_text(&text, lang).0.as_deref(),
+            Some("clobbered"),
+            "{text}"
+        );
+        assert_eq!(
+            from_markdown(&md, lang).0.as_deref(),
+            Some("clobbered"),
+            "{md}"
+        );
+        assert_eq!(kinds, ["clobbered"], "{frame}");
+        for (output, whole) in [("text", &text), ("Markdown", &md)] {
+            assert!(whole.contains(&region), "{output} lacks {region}:\n{whole}");
+        }
+        // On the screen the sentence wraps in its pane, maybe between the two.
+        assert!(frame.contains(what) && frame.contains(&file), "{frame}");
+    }
+}
+
 #[test]
 fn c_programs_compile_at_every_extreme() {
     if !cc_available() {

@@ -530,6 +530,39 @@ fn renderings_agree(ran: &Ran<'_>) -> (Vec<String>, usize) {
                 lang.code()
             ));
         }
+        // The evidence (the file read back, what the other process read, the copy's check)
+        // and the rule, in the same words on each: whole in text and Markdown, their start on
+        // the screen, where a pane may wrap them. The screen draws mmap-copy's speeds as a
+        // chart, not as the sentence; it keeps the findings under the outcome, never below
+        // the fold, but the rule may be (a long run's steps come first): it is compared
+        // where the screen shows it.
+        let lesson = scenario.lesson(lang);
+        let rule = scenarios::explain::rule_line(scenario, &record.run, &lesson.rule, lang);
+        let speeds = report::throughput_line(record, lang);
+        let rule_shown = frame.contains(&format!("{}: ", t(S::Rule, lang)));
+        let mut said: Vec<(String, bool)> = report::findings(record, lang)
+            .into_iter()
+            .map(|f| {
+                let on_screen = Some(&f) != speeds.as_ref();
+                (f, on_screen)
+            })
+            .collect();
+        said.push((rule, rule_shown));
+        for (sentence, on_screen) in &said {
+            let start: String = sentence.chars().take(24).collect();
+            for (name, whole) in [("text", &text), ("Markdown", &md), ("screen", &frame)] {
+                let found = match name {
+                    "screen" => !on_screen || whole.contains(&start),
+                    _ => whole.contains(sentence.as_str()),
+                };
+                if !found {
+                    differences.push(format!(
+                        "[{}] {label}: {name} lacks `{sentence}`\n--- {name} ---\n{whole}",
+                        lang.code()
+                    ));
+                }
+            }
+        }
     }
     (differences, outputs)
 }

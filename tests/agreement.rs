@@ -548,6 +548,23 @@ fn renderings_agree(ran: &Ran<'_>) -> (Vec<String>, usize) {
             })
             .collect();
         said.push((rule, rule_shown));
+        // Each step's call and what it returned, as the record has them (the screen's
+        // outcome pane lists them below the fold of a long run: the call pane and the JSON
+        // show the same record).
+        for step in &record.run.steps {
+            let line = format!("{} = {}", step.call, step.result);
+            let md_line = format!("`{}` → `{}`", step.call, step.result);
+            let in_text = text.lines().any(|l| {
+                l.contains(step.call.as_str()) && l.contains(&format!(" = {}", step.result))
+            });
+            if !in_text || !md.contains(&md_line) {
+                differences.push(format!(
+                    "[{}] {label}: the record's step `{line}` is not in {}",
+                    lang.code(),
+                    if in_text { "the Markdown" } else { "the text" }
+                ));
+            }
+        }
         for (sentence, on_screen) in &said {
             let start: String = sentence.chars().take(24).collect();
             for (name, whole) in [("text", &text), ("Markdown", &md), ("screen", &frame)] {

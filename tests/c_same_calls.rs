@@ -383,8 +383,8 @@ fn mmap_and_madvise(cmd: Command, dir: &Path) -> String {
             strace.env(k, v);
         }
     }
-    let status = strace.status().expect("strace runs");
-    assert!(status.success(), "{cmd:?} under strace: {status}");
+    let ran = strace.output().expect("strace runs");
+    assert!(ran.status.success(), "{cmd:?} under strace: {}", ran.status);
     std::fs::read_to_string(&out).expect("the trace")
 }
 

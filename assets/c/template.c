@@ -546,6 +546,36 @@ static long read_text(const char *p, size_t len)
 }
 
 /*@EN@*/
+/* For read_text: its result is the text read (up to its first NUL byte), quoted and escaped
+ * as the lab shows it. */
+/*@ZH@*/
+/* 用于 read_text：它的结果就是读到的文字（到第一个 NUL 字节为止），按 mmap-lab 显示的
+ * 样子加引号并转义。 */
+/*@END_LANG@*/
+static long check_text(long ret, int critical)
+{
+    static char shown[sizeof text_read * 6 + 3];
+    int err = ret == -1 ? errno : 0;
+    size_t k = 0;
+    shown[k++] = '"';
+    for (const char *s = text_read; ret != -1 && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            k += (size_t)sprintf(shown + k, "\\%c", c);
+        else if (c == '\n' || c == '\t' || c == '\r')
+            k += (size_t)sprintf(shown + k, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        else if (c < 0x20 || c == 0x7f)
+            k += (size_t)sprintf(shown + k, "\\u{%x}", c);
+        else
+            shown[k++] = (char)c;
+    }
+    shown[k++] = '"';
+    shown[k] = '\0';
+    end(ret == -1 ? "-1" : shown, err, critical);
+    return ret;
+}
+
+/*@EN@*/
 /* Print what was read, up to its first NUL byte. */
 /*@ZH@*/
 /* 打印读到的内容，直到第一个 NUL 字节为止。 */

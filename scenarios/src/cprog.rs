@@ -965,7 +965,7 @@ mod tests {
         );
         let fork = c.find("if (pid3 == 0) {").expect("a fork block");
         let read = c
-            .find("check(read_text(ptr, 12), CRITICAL);")
+            .find("check_text(read_text(ptr, 12), CRITICAL);")
             .expect("child reads");
         let write = c
             .find("strcpy(ptr, \"hello, world\");")

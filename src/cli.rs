@@ -37,12 +37,7 @@ pub struct Text {
 impl Text {
     fn marks(self) -> Marks {
         if self.ascii {
-            Marks {
-                ok: "v",
-                errno: "x",
-                signal: "!",
-                timeout: "~",
-            }
+            Marks::ASCII
         } else {
             Marks::UNICODE
         }

@@ -99,8 +99,15 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
     let _ = writeln!(
         out,
         "**{}**\n",
-        report::outcome_line_run(run, lang, Marks::UNICODE)
+        report::outcome_headline(run, lang, Marks::UNICODE)
     );
+    let notes = report::outcome_notes(record, lang);
+    for note in &notes {
+        let _ = writeln!(out, "- {} {note}", Marks::UNICODE.warning);
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out);
+    }
     let _ = writeln!(
         out,
         "{}{}{}\n",
@@ -134,14 +141,20 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
 
     let _ = writeln!(
         out,
-        "<sub>{}{}mmap-lab {} · {}{}{} · `mmap-lab run {}`</sub>",
+        "{}{}{}\n",
+        t(S::Reproduce, lang),
+        lang.pick(": ", "："),
+        code(&report::reproduce(scenario, params, record))
+    );
+    let _ = writeln!(
+        out,
+        "<sub>{}{}mmap-lab {} · {}{}{}</sub>",
         t(S::MdProducedBy, lang),
         lang.pick(" ", ""),
         env!("CARGO_PKG_VERSION"),
         t(S::Elapsed, lang),
         lang.pick(": ", "："),
         report::duration_text(run.elapsed_us.saturating_mul(1000)),
-        scenario.id
     );
     out
 }
@@ -179,6 +192,36 @@ fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_report_carries_the_warnings_and_the_command_that_reproduces_it() {
+        let scenario = scenarios::catalog::find("anonymous-ipc").expect("a scenario");
+        let sets = ["flags=MAP_PRIVATE|MAP_ANONYMOUS".to_string()];
+        let params = scenarios::prepare(scenario, &sets).expect("valid sets");
+        let record: Record = serde_json::from_str(
+            r#"{"scenario": "anonymous-ipc", "params": {}, "page_size": 4096,
+                "privileged": false, "steps": [], "elapsed_us": 1,
+                "outcome": {"kind": "ok", "warnings": [{"kind": "munmap-missed",
+                    "step": 0, "addr": 4096, "bytes": 4096, "left_mapped": 4096}]}}"#,
+        )
+        .expect("a record");
+        for lang in [Lang::En, Lang::Zh] {
+            let md = report(scenario, &params, &record, lang);
+            let text = report::record_text(scenario, &params, &record, lang);
+            let headline = format!("⚠ {}", t(S::OkBut, lang));
+            let warning = report::warnings(&record, lang).remove(0);
+            assert!(md.contains(&format!("**{headline}**")), "{md}");
+            assert!(md.contains(&format!("- ⚠ {warning}")), "{md}");
+            assert!(
+                text.contains(&headline) && text.contains(&warning),
+                "{text}"
+            );
+            // Pasted into a shell, the `|` stays inside the value.
+            let command = "mmap-lab run anonymous-ipc --set 'flags=MAP_PRIVATE|MAP_ANONYMOUS'";
+            assert!(md.contains(&format!("`{command}`")), "{md}");
+            assert!(text.contains(command), "{text}");
+        }
+    }
 
     #[test]
     fn code_spans_survive_backticks_and_pipes() {

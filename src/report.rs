@@ -52,15 +52,27 @@ pub struct Marks {
     pub signal: &'static str,
     /// Before a timeout.
     pub timeout: &'static str,
+    /// Before "OK, but…" and each of its sentences.
+    pub warning: &'static str,
 }
 
 impl Marks {
-    /// `✔ ✘ ⚡ ⌛`: the marks the command line prints.
+    /// `✔ ✘ ⚡ ⌛ ⚠`: the marks the command line prints.
     pub const UNICODE: Marks = Marks {
         ok: "✔",
         errno: "✘",
         signal: "⚡",
         timeout: "⌛",
+        warning: "⚠",
+    };
+
+    /// `v x ! ~ !`: for terminals that draw the symbols at the wrong width (`--ascii`).
+    pub const ASCII: Marks = Marks {
+        ok: "v",
+        errno: "x",
+        signal: "!",
+        timeout: "~",
+        warning: "!",
     };
 }
 
@@ -164,6 +176,31 @@ pub fn outcome_line_run(run: &scenarios::engine::Run, lang: Lang, marks: Marks) 
         }
         _ => outcome_line_marked(&run.outcome, lang, marks),
     }
+}
+
+/// The outcome's headline, the one every rendering shows (text, Markdown, the screen, the
+/// clipboard): [`outcome_line_run`], or `⚠ OK, but…` when every call succeeded and the run's
+/// evidence qualifies that (its sentences are [`outcome_notes`]).
+pub fn outcome_headline(run: &scenarios::engine::Run, lang: Lang, marks: Marks) -> String {
+    if run.outcome == Outcome::Ok && !run.warnings.is_empty() {
+        format!("{} {}", marks.warning, t(S::OkBut, lang))
+    } else {
+        outcome_line_run(run, lang, marks)
+    }
+}
+
+/// The sentences that go with the headline, each shown after a warning mark: the run's
+/// warnings, then what the steps touched of the process's own pages.
+pub fn outcome_notes(record: &Record, lang: Lang) -> Vec<String> {
+    let mut out = warnings(record, lang);
+    out.extend(touched(record, lang));
+    out
+}
+
+/// The command that runs this again: `mmap-lab run ID --set …` with every value that is not
+/// the scenario's default, quoted for a shell.
+pub fn reproduce(scenario: &Scenario, params: &Params, record: &Record) -> String {
+    scenarios::variant::reproduce(scenario, params, record.run.page_size)
 }
 
 /// What the steps touched of the process's own pages, one sentence each in `lang`.
@@ -349,25 +386,18 @@ pub fn record_text_fit(
         Some(w) => wrap_text(&text, w, 2),
         None => text,
     };
-    let warned = warnings(record, lang);
-    let outcome = match (&run.outcome, warned.is_empty()) {
-        (Outcome::Ok, false) => format!("⚠ {}", t(S::OkBut, lang)),
-        _ => outcome_line_run(run, lang, marks),
-    };
     let _ = writeln!(
         out,
         "\n{}",
         prose(format!(
-            "{}{}{outcome}",
+            "{}{}{}",
             t(S::Outcome, lang),
-            lang.pick(": ", "：")
+            lang.pick(": ", "："),
+            outcome_headline(run, lang, marks)
         ))
     );
-    for w in warned {
-        let _ = writeln!(out, "{}", prose(format!("  ⚠ {w}")));
-    }
-    for line in touched(record, lang) {
-        let _ = writeln!(out, "{}", prose(format!("  ⚠ {line}")));
+    for note in outcome_notes(record, lang) {
+        let _ = writeln!(out, "{}", prose(format!("  {} {note}", marks.warning)));
     }
     for finding in findings(record, lang) {
         let _ = writeln!(out, "{}", prose(format!("  • {finding}")));
@@ -388,6 +418,13 @@ pub fn record_text_fit(
         t(S::Elapsed, lang),
         lang.pick(": ", "："),
         duration_text(run.elapsed_us.saturating_mul(1000))
+    );
+    let _ = writeln!(
+        out,
+        "{}{}{}",
+        t(S::Reproduce, lang),
+        lang.pick(": ", "："),
+        reproduce(scenario, params, record)
     );
     for snap in &run.maps {
         let _ = writeln!(out, "\n{}", maps_heading(&snap.after, lang));

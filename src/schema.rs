@@ -160,7 +160,8 @@ pub struct RunRecord {
     pub mapping_addr: Option<u64>,
     /// The process's own regions the experiment's child reported at its start (page-rounded):
     /// the lab's plan, its thread-local storage, its signal stack and that stack's guard
-    /// page, its stack.
+    /// page, its stack; and its image as the lab found it before the fork: the program, the
+    /// C library and the other libraries (named), the heap, the vDSO and its data page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub own_regions: Option<Vec<OwnRegion>>,
     /// The mapped file's size when the run ended, when the mapping is of a file the plan
@@ -274,12 +275,15 @@ pub struct Step {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnRegion {
-    /// `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `vdso`, `vvar`, `library`, `anonymous`; or `not-mapped`.
+    /// `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
     pub what: String,
     /// Its first byte.
     pub start: u64,
     /// One past its last byte.
     pub end: u64,
+    /// The file's name, for the program and the libraries (`libc.so.6`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A part of a range a step touched, unmapped or replaced, and what was there.
@@ -290,7 +294,7 @@ pub struct Touched {
     pub start: u64,
     /// One past its last byte.
     pub end: u64,
-    /// What was there: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `vdso`, `vvar`, `library`, `anonymous`; or `not-mapped`.
+    /// What was there: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
     pub what: String,
     /// The file's name, for a `library`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,7 +390,7 @@ pub struct Hit {
     /// The maps line of the place, when something was mapped there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
-    /// What the place is, named: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `vdso`, `vvar`, `library`, `anonymous`; or `not-mapped`.
+    /// What the place is, named: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub what: Option<String>,
     /// The file's name, when `what` is `library`.

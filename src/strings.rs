@@ -180,6 +180,7 @@ pub enum S {
     MdResult,
     MdProducedBy,
     Elapsed,
+    Reproduce,
     // The interactive lab.
     Scenarios,
     TheCall,
@@ -651,6 +652,7 @@ impl S {
             S::MdResult => ("result", "结果"),
             S::MdProducedBy => ("Produced by", "生成工具："),
             S::Elapsed => ("elapsed", "用时"),
+            S::Reproduce => ("run again with", "重新运行"),
             S::Scenarios => ("Scenarios", "场景"),
             S::TheCall => ("The call", "调用"),
             S::PageMap => ("Page map", "页面图"),

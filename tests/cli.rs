@@ -280,7 +280,7 @@ fn c_comments(c: &str) -> Vec<&str> {
 
 /// `mmap-lab c ID --minimal`: the short program, no helper of the full one, the same code in
 /// both languages with comments in the one asked for; the compile-and-run agreement is
-/// `scenarios/tests/c_agreement.rs`.
+/// `tests/agreement.rs`.
 #[test]
 fn c_minimal_prints_a_short_program_with_comments_in_the_language() {
     let program = |extra: &[&str]| {
@@ -486,6 +486,38 @@ fn help_speaks_the_chosen_language() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("修改一个参数"));
     let out = lab().args(["--help"]).output().expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("List the scenarios in lesson order"));
+}
+
+/// Every example of every scenario's help can be pasted into a shell: a value with a `|` is
+/// quoted (unquoted, the shell makes a pipe of it), in both languages.
+#[test]
+fn help_examples_quote_every_pipe() {
+    for s in scenarios::catalog::all() {
+        for lang in ["en", "zh"] {
+            let out = lab()
+                .args(["--lang", lang, "run", s.id, "--help"])
+                .output()
+                .expect("runs");
+            let text = String::from_utf8_lossy(&out.stdout);
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("mmap-lab "))
+            {
+                let outside: String = line.split('\'').step_by(2).collect();
+                assert!(
+                    !outside.contains('|'),
+                    "{} {lang}: unquoted | in {line}",
+                    s.id
+                );
+            }
+        }
+    }
+    let out = lab()
+        .args(["run", "anonymous-ipc", "--help"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("mmap-lab run anonymous-ipc --set 'flags=MAP_PRIVATE|MAP_ANONYMOUS'"));
 }
 
 /// Both languages' help come from the one strings table, so they say the same thing: `list`

@@ -389,7 +389,7 @@ static void become_child(void)
     self_pid = getpid();
     in_child = 1;
     line_open = 0;
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 /*@EN@*/
     /* The parent may have ended before prctl took effect: then nothing would end us. */
 /*@ZH@*/
@@ -543,6 +543,36 @@ static long read_text(const char *p, size_t len)
         text_read[i] = ((const volatile char *)p)[i];
     text_read[len] = '\0';
     return (long)len;
+}
+
+/*@EN@*/
+/* For read_text: its result is the text read (up to its first NUL byte), quoted and escaped
+ * as the lab shows it. */
+/*@ZH@*/
+/* 用于 read_text：它的结果就是读到的文字（到第一个 NUL 字节为止），按 mmap-lab 显示的
+ * 样子加引号并转义。 */
+/*@END_LANG@*/
+static long check_text(long ret, int critical)
+{
+    static char shown[sizeof text_read * 6 + 3];
+    int err = ret == -1 ? errno : 0;
+    size_t k = 0;
+    shown[k++] = '"';
+    for (const char *s = text_read; ret != -1 && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            k += (size_t)sprintf(shown + k, "\\%c", c);
+        else if (c == '\n' || c == '\t' || c == '\r')
+            k += (size_t)sprintf(shown + k, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        else if (c < 0x20 || c == 0x7f)
+            k += (size_t)sprintf(shown + k, "\\u{%x}", c);
+        else
+            shown[k++] = (char)c;
+    }
+    shown[k++] = '"';
+    shown[k] = '\0';
+    end(ret == -1 ? "-1" : shown, err, critical);
+    return ret;
 }
 
 /*@EN@*/
@@ -736,9 +766,18 @@ static long copy_mmap(int src, int dst, long size, long window)
         char *s = map_window(src, off, n, PROT_READ);
         if (s == MAP_FAILED)
             return -1;
-        char *d = map_window(dst, off, n, PROT_READ | PROT_WRITE);
+        char *d = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, dst, off);
         if (d == MAP_FAILED)
             return -1;
+/*@EN@*/
+        /* Fault the destination in writable in one call: MAP_POPULATE would map its pages
+         * read-only, and memcpy would then take one write fault per page. A kernel older
+         * than 5.14 refuses the advice; the copy then faults page by page. */
+/*@ZH@*/
+        /* 一次调用就把目标页以可写方式调入：MAP_POPULATE 只会把它们映射成只读，memcpy
+         * 随后会在每一页上再触发一次写缺页。5.14 之前的内核不认这个建议，复制就逐页缺页。 */
+/*@END_LANG@*/
+        madvise(d, n, MADV_POPULATE_WRITE);
         madvise(s, n, MADV_SEQUENTIAL);
         memcpy(d, s, n);
         munmap(s, n);

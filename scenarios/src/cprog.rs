@@ -965,7 +965,7 @@ mod tests {
         );
         let fork = c.find("if (pid3 == 0) {").expect("a fork block");
         let read = c
-            .find("check(read_text(ptr, 12), CRITICAL);")
+            .find("check_text(read_text(ptr, 12), CRITICAL);")
             .expect("child reads");
         let write = c
             .find("strcpy(ptr, \"hello, world\");")
@@ -1206,6 +1206,35 @@ mod tests {
             "计时",
         ] {
             assert!(!c.contains(left_out), "{left_out} in\n{c}");
+        }
+    }
+
+    #[test]
+    fn every_argument_the_kernel_reads_is_passed() {
+        // MREMAP_DONTUNMAP reads mremap's fifth argument: left out, it is whatever the
+        // register held, and the kernel answers EINVAL to an unaligned one.
+        let sets = [
+            "mremap_flags=MREMAP_MAYMOVE|MREMAP_DONTUNMAP",
+            "new_length=4096",
+        ];
+        let plan = plan_of("mremap-grow", &sets);
+        let call = "MREMAP_MAYMOVE|MREMAP_DONTUNMAP, NULL)";
+        for c in [
+            program("mremap-grow", "", &plan, 4096, Lang::En),
+            minimal("mremap-grow", "", &plan, 4096, Lang::En),
+        ] {
+            assert!(c.contains(call), "{c}");
+            assert!(!c.contains("PR_SET_PDEATHSIG, SIGKILL)"), "{c}");
+        }
+        let plan = plan_of("anonymous-ipc", &[]);
+        for c in [
+            program("anonymous-ipc", "", &plan, 4096, Lang::En),
+            minimal("anonymous-ipc", "", &plan, 4096, Lang::En),
+        ] {
+            assert!(
+                c.contains("prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);"),
+                "{c}"
+            );
         }
     }
 

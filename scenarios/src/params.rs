@@ -763,13 +763,28 @@ impl Key {
         let knob = self.knob();
         let zh = lang == Lang::Zh;
         let text = match knob.kind {
-            // Advice also takes any other MADV_ name or a number (an unknown one is EINVAL).
+            // Advice also takes any other MADV_ name the lab knows, or a number (an unknown
+            // one is the kernel's EINVAL to show), but not the two that poison a page of the
+            // machine (`flags::advice_allowed`): the message names them all.
             KeyKind::Choice(words) if self == Key::Advice => {
-                let words = words.join(", ");
+                let others: Vec<&str> = flags::ADVICE
+                    .iter()
+                    .map(|a| a.name)
+                    .filter(|n| !words.contains(n))
+                    .collect();
+                let (words, others) = (words.join(", "), others.join(", "));
                 if zh {
-                    format!("以下之一：{words}，或其他 MADV_ 名字，或一个数字")
+                    format!(
+                        "以下之一：{words}；或其他 MADV_ 名字：{others}；或一个数字，\
+                         但不能是 100 和 101（MADV_HWPOISON、MADV_SOFT_OFFLINE 会让机器的\
+                         一个物理页停止服务）"
+                    )
                 } else {
-                    format!("one of {words}, another MADV_ name, or a number")
+                    format!(
+                        "one of {words}; another MADV_ name: {others}; or a number, except 100 \
+                         and 101 (MADV_HWPOISON and MADV_SOFT_OFFLINE take a page of the \
+                         machine out of service)"
+                    )
                 }
             }
             KeyKind::Choice(words) => {
@@ -1609,5 +1624,28 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("offset") && text.contains("12x") && text.contains("integer"));
         assert_eq!(p, before);
+    }
+
+    #[test]
+    fn the_advice_message_names_what_it_accepts_and_what_it_refuses() {
+        let mut p = Params::base(4096);
+        let refused = p.set(Key::Advice, "100").expect_err("100 poisons a page");
+        let message = refused.to_string();
+        // Everything the message offers is accepted, and what it excludes is refused.
+        for advice in flags::ADVICE {
+            assert!(
+                message.contains(advice.name),
+                "{} missing: {message}",
+                advice.name
+            );
+            assert!(p.set(Key::Advice, advice.name).is_ok(), "{}", advice.name);
+        }
+        assert!(p.set(Key::Advice, "999").is_ok(), "a number is accepted");
+        assert!(p.set(Key::Advice, "101").is_err());
+        for lang in [Lang::En, Lang::Zh] {
+            let text = Key::Advice.expected_in(lang);
+            assert!(text.contains("100") && text.contains("101"), "{text}");
+            assert!(text.contains("MADV_HWPOISON"), "{text}");
+        }
     }
 }

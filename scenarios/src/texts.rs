@@ -79,7 +79,10 @@ texts! {
         "本程序自己的新目录，建在 $TMPDIR 下。"
     ),
     /// Above the creation of file `{0}` of `{1}` bytes.
-    CMinimalFile => ("The experiment's file: {0} bytes of zeros.", "实验用的文件：{0} 字节，全是 0。"),
+    CMinimalFile => (
+        "The experiment's file: {0} bytes of the lab's pattern.",
+        "实验用的文件：{0} 字节，mmap-lab 的固定图案。"
+    ),
     /// Above the descriptor opened to read file `{0}` back later.
     CMinimalReopen => ("To read the file itself later.", "留着稍后直接读取文件本身。"),
     /// Above the spare pages mapped before the experiment.
@@ -305,6 +308,10 @@ texts! {
     RegionVdso => ("the kernel's vDSO page", "内核提供的 vDSO 页"),
     /// The vvar page.
     RegionVvar => ("the kernel's [vvar] data page", "内核的 [vvar] 数据页"),
+    /// The lab's executable, file `{0}`.
+    RegionProgram => ("the lab's own code ({0})", "mmap-lab 自己的代码（{0}）"),
+    /// The C library, file `{0}`.
+    RegionCLibrary => ("the C library ({0})", "C 库（{0}）"),
     /// A library, file `{0}`.
     RegionLibrary => ("the library {0}", "库 {0}"),
     /// Anonymous memory the lab cannot name.
@@ -421,6 +428,8 @@ pub fn region(what: crate::engine::regions::Region, name: Option<&str>, lang: La
         R::SignalStackGuard => Text::RegionSignalStackGuard,
         R::Stack => Text::RegionStack,
         R::Heap => Text::RegionHeap,
+        R::Program => Text::RegionProgram,
+        R::CLibrary => Text::RegionCLibrary,
         R::Vdso => Text::RegionVdso,
         R::Vvar => Text::RegionVvar,
         R::Library => Text::RegionLibrary,

@@ -29,13 +29,60 @@ impl Variant {
 
     /// The variant as a command line: `mmap-lab run ID --set …`, for messages.
     pub fn command(&self, id: &str, page: u64) -> String {
-        let mut line = format!("mmap-lab run {id}");
-        for set in self.sets(page) {
-            line.push_str(" --set ");
-            line.push_str(&set);
-        }
-        line
+        run_command(id, &self.sets(page))
     }
+}
+
+/// `mmap-lab run ID --set KEY=VALUE …`, each `KEY=VALUE` quoted for a POSIX shell when it
+/// holds anything a shell would read as its own (`MAP_PRIVATE|MAP_ANONYMOUS` is a pipe
+/// unquoted): the line can be pasted as it is.
+pub fn run_command(id: &str, sets: &[String]) -> String {
+    let mut line = format!("mmap-lab run {}", shell_word(id));
+    for set in sets {
+        line.push_str(" --set ");
+        line.push_str(&shell_word(set));
+    }
+    line
+}
+
+/// `word` as one word of a POSIX shell: as it is when every character is one no shell gives a
+/// meaning to, else in single quotes (a quote inside written `'\''`).
+pub fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-+=:,./@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The command that runs `scenario` again with `params`: a `--set` for every value the
+/// scenario takes that differs from its default (`page`: the page size the defaults are
+/// computed for), in the order of its keys.
+pub fn reproduce(scenario: &crate::Scenario, params: &crate::Params, page: u64) -> String {
+    // A length that follows another (`munmap_length` is `length` unless set) reads the same
+    // as its default until that other one is set: so the `--set`s are applied as they are
+    // found, and the keys gone over again until none differs.
+    let mut rebuilt = (scenario.defaults)(page);
+    let mut set: Vec<crate::Key> = Vec::new();
+    for _ in 0..scenario.keys.len() {
+        let before = set.len();
+        for &key in scenario.keys {
+            if rebuilt.get(key) != params.get(key) && rebuilt.set(key, &params.get(key)).is_ok() {
+                set.push(key);
+            }
+        }
+        if set.len() == before {
+            break;
+        }
+    }
+    let sets: Vec<String> = scenario
+        .keys
+        .iter()
+        .filter(|key| set.contains(key))
+        .map(|&key| format!("{}={}", key.name(), params.get(key)))
+        .collect();
+    run_command(scenario.id, &sets)
 }
 
 /// The kernel's answer to an experiment, as a scenario declares it.
@@ -212,6 +259,57 @@ fn placeholder(expr: &str, page: u64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words a POSIX shell makes of `line` (only the quoting [`shell_word`] writes).
+    fn shell_split(line: &str) -> Vec<String> {
+        let (mut words, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+        for c in line.chars() {
+            match c {
+                '\'' => (quoted, any) = (!quoted, true),
+                ' ' if !quoted => {
+                    if any || !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    any = false;
+                }
+                _ => word.push(c),
+            }
+        }
+        if any || !word.is_empty() {
+            words.push(word);
+        }
+        words
+    }
+
+    #[test]
+    fn the_reproduce_command_runs_the_same_parameters_from_a_shell() {
+        let page = 4096;
+        for scenario in crate::catalog::all() {
+            let variants = scenario.variants.iter().map(|v| v.sets(page));
+            for sets in std::iter::once(Vec::new()).chain(variants) {
+                let params = crate::prepare(scenario, &sets).expect("declared sets are valid");
+                let line = reproduce(scenario, &params, page);
+                let words = shell_split(&line);
+                assert_eq!(words[..3], ["mmap-lab", "run", scenario.id], "{line}");
+                let again: Vec<String> = words[3..]
+                    .chunks(2)
+                    .map(|pair| {
+                        assert_eq!(pair[0], "--set", "{line}");
+                        pair[1].clone()
+                    })
+                    .collect();
+                let back = crate::prepare(scenario, &again).expect("the command's own sets");
+                assert_eq!(back, params, "{} {sets:?}: {line}", scenario.id);
+                if sets.is_empty() {
+                    assert_eq!(line, format!("mmap-lab run {}", scenario.id));
+                }
+                if line.contains('|') {
+                    assert!(line.contains("'"), "an unquoted pipe: {line}");
+                }
+            }
+        }
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+    }
 
     #[test]
     fn placeholders_follow_the_page_size() {

@@ -301,6 +301,22 @@ fn mremap_cannot_grow_into_its_neighbour_moves_with_maymove_and_grows_into_room(
     let moved = ret_of(&r, "mremap").expect("mremap returned");
     assert_ne!(moved as u64, r.run.mapping_addr.expect("mapped"));
     assert_eq!(last_load(&r), Some(i64::from(b'*')));
+    // That read was of the mapping, where mremap put it: no warning of a stray read.
+    let read = r.run.steps.last().expect("the read");
+    let what: Vec<_> = read.touched.iter().map(|t| t.what).collect();
+    assert_eq!(
+        what,
+        [scenarios::engine::regions::Region::Mapping],
+        "{read:?}"
+    );
+    assert!(
+        r.run.touched_sentences(scenarios::Lang::En).is_empty(),
+        "{:?}",
+        r.run.touched_sentences(scenarios::Lang::En)
+    );
+    // `none` makes no mremap call at all.
+    let r = expect("mremap-grow", &["mremap_flags=none"], "ok");
+    assert_eq!(ret_of(&r, "mremap"), None, "{:?}", r.run.steps);
     expect(
         "mremap-grow",
         &["mremap_flags=MREMAP_MAYMOVE", "touch_old=true"],

@@ -2,7 +2,7 @@
 //! names a real scenario and `--set` values that scenario takes. And each suggestion, run,
 //! gives an outcome (the kernel decides which; the lesson text says what to expect). Each
 //! command of a lesson's "Try next" is one of the catalogue's variants of the scenario it
-//! names, so the outcome it promises is tested (`defaults.rs`, `c_agreement.rs`).
+//! names, so the outcome it promises is tested (`defaults.rs`, and the root crate's `tests/agreement.rs`).
 
 mod common;
 

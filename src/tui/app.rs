@@ -1084,6 +1084,47 @@ mod tests {
     }
 
     #[test]
+    fn the_copy_carries_the_warnings_and_the_command_that_reproduces_the_run() {
+        for format in [
+            crate::config::CopyFormat::Markdown,
+            crate::config::CopyFormat::Text,
+        ] {
+            let mut a = app("munmap-shifted-pointer");
+            a.copy_format = format;
+            let scenario = a.scenario();
+            a.params[a.current] =
+                scenarios::prepare(scenario, &["munmap_shift=4096".into()]).expect("a valid knob");
+            a.refresh();
+            let Effect::StartRun(req) = a.apply(Action::Run) else {
+                panic!("no run started");
+            };
+            let record: Record = serde_json::from_str(
+                r#"{"scenario": "munmap-shifted-pointer", "params": {}, "page_size": 4096,
+                    "privileged": false, "steps": [], "elapsed_us": 1,
+                    "outcome": {"kind": "ok", "warnings": [{"kind": "munmap-missed",
+                        "step": 0, "addr": 4096, "bytes": 4096, "left_mapped": 4096}]}}"#,
+            )
+            .expect("a record");
+            let warning = record.run.warnings[0].sentence(a.lang);
+            a.handle(AppEvent::RunFinished {
+                ticket: req.ticket,
+                result: Ok(Box::new(record)),
+            });
+            let Effect::Copy(text) = a.apply(Action::Copy) else {
+                panic!("nothing copied");
+            };
+            assert!(
+                text.contains("⚠ OK, but…") && text.contains(&warning),
+                "{text}"
+            );
+            assert!(
+                text.contains("mmap-lab run munmap-shifted-pointer --set munmap_shift=4096"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn presenter_mode_keeps_the_focus_on_a_visible_pane() {
         let mut a = app("out-of-bounds");
         assert_eq!(a.focus, Focus::List);

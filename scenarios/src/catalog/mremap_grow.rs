@@ -71,6 +71,11 @@ pub const SCENARIO: Scenario = Scenario {
             sets: &["mremap_flags=MREMAP_MAYMOVE|MREMAP_DONTUNMAP"],
             expect: Expect::errno(Function::Mremap, Errno::EINVAL),
         },
+        // `none`: no mremap at all, so nothing to refuse.
+        Variant {
+            sets: &["mremap_flags=none"],
+            expect: Expect::Ok,
+        },
         Variant {
             sets: &["mremap_flags=0x8"],
             expect: Expect::errno(Function::Mremap, Errno::EINVAL),
@@ -154,11 +159,16 @@ fn build(p: &Params, page: u64) -> Plan {
         })
         .because(Purpose::Marker),
     );
+    // `none` means no mremap call at all, as its documentation says: the plan stops at the
+    // marker, so the kernel's answer to the mapping alone is what the student sees.
+    let Some(mremap_flags) = p.mremap_flags else {
+        return plan;
+    };
     let moved = plan.push(Step::critical(MapOp::Mremap {
         addr: Val::Ret(map),
         old_length: p.length,
         new_length: p.new_length,
-        flags: p.mremap_flags.unwrap_or(0),
+        flags: mremap_flags,
     }));
     plan.push(Step::optional(MapOp::Maps));
     plan.push(Step::critical(TouchOp::Byte {

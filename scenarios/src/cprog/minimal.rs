@@ -179,15 +179,21 @@ pub fn minimal(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
         );
         gen.line("if (mkdtemp(dir) == NULL || chdir(dir) != 0) { perror(dir); return 1; }");
     }
+    // The files hold the bytes the lab writes (`engine::plan::pattern_byte`), not zeros: a
+    // byte read through the mapping is then the lab's byte, and a page replaced by zeros shows.
+    // Through stdio, so that 64 MiB is a few thousand writes, not one per byte.
     for (k, f) in plan.files.iter().enumerate() {
         let name = c_string(f.name);
         let size = unsigned(f.size);
         gen.trailing(&Text::CMinimalFile.fill(lang, &[&f.size.to_string()]));
-        gen.line(&format!(
-            "int f{k} = open({name}, O_WRONLY | O_CREAT | O_EXCL, 0600);"
-        ));
+        gen.line(&format!("FILE *f{k} = fopen({name}, \"wx\");"));
+        if f.size > 0 {
+            gen.line(&format!(
+                "for (size_t o = 0; f{k} && o < {size}; o++) putc('A' + (o ^ o >> 12) % 26, f{k});"
+            ));
+        }
         gen.if_line(
-            &format!("f{k} == -1 || ftruncate(f{k}, {size}) == -1 || close(f{k}) == -1"),
+            &format!("f{k} == NULL || ferror(f{k}) || fclose(f{k}) != 0"),
             &format!("{{ perror({name}); return 1; }}"),
         );
     }

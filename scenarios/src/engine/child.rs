@@ -40,6 +40,9 @@ pub(crate) struct ChildSetup<'a> {
     pub rseq: Option<(isize, u32)>,
     /// The witness's seccomp filter, when the run is traced (see `witness.rs`).
     pub filter: Option<&'a [libc::sock_filter]>,
+    /// The process's image, found by the lab before the fork: the program, the libraries,
+    /// the heap, the vDSO (see `regions::image_regions`).
+    pub image: &'a [(Landmark, usize, usize)],
 }
 
 /// Run the plan and `_exit`. Never returns.
@@ -51,7 +54,7 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     };
     REPORT.store(report.fd, Ordering::Relaxed);
     let own = own_memory(plan, setup.scratch);
-    for (id, addr, len) in own {
+    for &(id, addr, len) in own.iter().chain(setup.image) {
         report.send(Kind::Landmark, id as usize, addr as i64, len as i64, 0, &[]);
     }
     let traced = setup.filter.is_some_and(|_| ask_to_be_traced(&report));
@@ -72,8 +75,12 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
         report.send(Kind::Begin, index, 0, 0, 0, &[]);
         CURRENT_STEP.store(index as u32, Ordering::Relaxed);
         // Decided before the step, from the plan, which the step may be about to destroy.
-        let lost = super::ops::map::takes_away(&step.op, |v| resolve(&results, v))
-            .and_then(|(addr, len, replaces)| hits_own(&own, addr, len, replaces));
+        let lost = super::ops::map::takes_away(&step.op, |v| resolve(&results, v)).and_then(
+            |(addr, len, replaces)| {
+                hits_own(&own, addr, len, replaces)
+                    .or_else(|| hits_own(setup.image, addr, len, replaces))
+            },
+        );
         let before = faults();
         let done = step.op.family().execute(&mut Exec {
             index,

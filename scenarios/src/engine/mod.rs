@@ -37,6 +37,7 @@ use nix::libc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::{fork, pipe2, ForkResult, Pid};
+use regions::Landmark;
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
@@ -117,6 +118,50 @@ fn code_ranges() -> &'static [(usize, usize)] {
         unsafe { libc::dl_iterate_phdr(Some(read_only_segments), (&raw mut found).cast()) };
         found.ranges
     })
+}
+
+/// The process's image as the lab found it the first time it ran an experiment: the program,
+/// the libraries, the heap, the vDSO, named (see [`regions::image_regions`]). Read once: a
+/// library loaded later is not in it; the heap's end is the break at each fork
+/// ([`image_now`]).
+fn image() -> &'static [regions::ImageRegion] {
+    static IMAGE: std::sync::OnceLock<Vec<regions::ImageRegion>> = std::sync::OnceLock::new();
+    IMAGE.get_or_init(|| {
+        let exe = std::fs::read_link("/proc/self/exe")
+            .map(|p| {
+                p.to_string_lossy()
+                    .trim_end_matches(" (deleted)")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+        regions::image_regions(&maps, &exe)
+    })
+}
+
+/// [`image`] for the fork about to happen: `(landmark, start, length)`, the heap up to the
+/// current break (what the forked child has).
+fn image_now() -> Vec<(Landmark, usize, usize)> {
+    // SAFETY: sbrk(0) only returns the current break; it moves nothing.
+    let brk = unsafe { libc::sbrk(0) } as u64;
+    image()
+        .iter()
+        .map(|&(what, lo, hi, _)| {
+            let hi = match what {
+                Landmark::Heap if brk > lo => brk,
+                _ => hi,
+            };
+            (what, lo as usize, hi.saturating_sub(lo) as usize)
+        })
+        .collect()
+}
+
+/// The file name of the image region that starts at `start` (the program's, a library's).
+pub(crate) fn image_name(start: u64) -> Option<String> {
+    image()
+        .iter()
+        .find(|r| r.1 == start)
+        .and_then(|r| r.3.clone())
 }
 
 /// What [`code_ranges`] looks for among the loaded objects, and what it found.
@@ -317,6 +362,7 @@ pub fn run_beside(
     // Read here, in the lab: the child may not allocate or read files before its steps
     // (and a value cached in the child would be lost with it).
     let code = code_ranges();
+    let image = image_now();
     let rseq = rseq_area();
     become_subreaper();
     let started = Instant::now();
@@ -335,6 +381,7 @@ pub fn run_beside(
                 page: page as usize,
                 rseq,
                 filter: filter.as_deref(),
+                image: &image,
             },
         ),
         ForkResult::Parent { child } => child,

@@ -498,7 +498,8 @@ pub struct Run {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maps: Vec<MapsSnapshot>,
     /// The process's own regions, as the child reported them at its start: the lab's plan,
-    /// its thread-local storage, signal stack (and its guard page), stack.
+    /// its thread-local storage, signal stack (and its guard page), stack; and its image:
+    /// the program, the libraries (named after their files), the heap, the vDSO.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub own_regions: Vec<OwnRegion>,
     /// The size of the mapped file when the run ended (`fstatat` in the experiment's
@@ -645,13 +646,19 @@ impl Run {
                 step, what, bytes, ..
             } => {
                 let function = self.steps.get(*step).map_or("?", |s| s.function.name());
+                // A file's region is named with its file (`the C library (libc.so.6)`).
+                let name = self
+                    .steps
+                    .get(*step)
+                    .and_then(|s| s.touched.iter().find(|t| t.what == *what))
+                    .and_then(|t| t.name.as_deref());
                 Some(Text::ClobberedLine.fill(
                     lang,
                     &[
                         &(step + 1).to_string(),
                         function,
                         &bytes.div_ceil(self.page_size.max(1)).to_string(),
-                        &region(*what, None, lang),
+                        &region(*what, name, lang),
                     ],
                 ))
             }
@@ -1076,7 +1083,16 @@ pub(crate) fn build(
         .mapping_step
         .and_then(|i| seen.get(i)?.end)
         .and_then(|(r, _, e)| (e == 0 && r != -1).then_some(r as u64));
-    let own = regions::own_regions(&landmarks, page_size);
+    // The program's and the libraries' regions are named after their files.
+    let own: Vec<OwnRegion> = regions::own_regions(&landmarks, page_size)
+        .into_iter()
+        .map(|mut o| {
+            if matches!(o.what, Region::Program | Region::CLibrary | Region::Library) {
+                o.name = super::image_name(o.start);
+            }
+            o
+        })
+        .collect();
     // The last maps the child captured before step `at`.
     let capture_before = |at: usize| {
         plan.steps[..at.min(plan.steps.len())]
@@ -1332,6 +1348,30 @@ pub(crate) fn build(
                 .sum(),
         })
     });
+    // The child stops itself after a step that took away its image, and says so; if that
+    // step took away what the child needed to say it (the C library's code, say), the record
+    // tells the same from what the step's range held.
+    let clobbered = clobbered.or_else(|| {
+        steps.iter().enumerate().find_map(|(at, rec)| {
+            if !matches!(rec.function, Function::Mmap | Function::Munmap) {
+                return None;
+            }
+            let image: Vec<&Touched> = rec.touched.iter().filter(|t| t.what.image()).collect();
+            let first = image.first()?;
+            Some(Outcome::Clobbered {
+                step: at,
+                call: rec.call.clone(),
+                what: first.what,
+                addr: first.start,
+                bytes: rec
+                    .touched
+                    .iter()
+                    .filter(|t| t.what.own())
+                    .map(|t| t.end - t.start)
+                    .sum(),
+            })
+        })
+    });
     let outcome = match exit {
         _ if clobbered.is_some() => clobbered.unwrap_or(Outcome::Ok),
         Exit::Timeout => Outcome::Timeout {
@@ -1408,16 +1448,49 @@ pub(crate) fn build(
 /// the guard reservation around it, the others (reservations, neighbours, `existing`).
 fn experiment_ranges(plan: &Plan, seen: &[Seen], at: usize, page: u64) -> Vec<(u64, u64, Region)> {
     let page = page.max(1);
+    let pages = |len: u64| len.div_ceil(page).saturating_mul(page);
     let mut out: Vec<(u64, u64, Region)> = Vec::new();
     for (j, st) in plan.steps.iter().enumerate().take(at) {
-        let Op::Map(MapOp::Mmap { length, .. }) = st.op else {
-            continue;
-        };
         let Some((ret, _, 0)) = seen.get(j).and_then(|s| s.end) else {
             continue;
         };
+        // A mapping mremap moved or resized is where mremap returned, as long as it asked
+        // for: reads after a move are of the mapping, not of whatever is left at its old
+        // address. With MREMAP_DONTUNMAP the old range stays the experiment's, emptied.
+        if let Op::Map(MapOp::Mremap {
+            addr,
+            new_length,
+            flags: how,
+            ..
+        }) = st.op
+        {
+            let Some(old) = resolved(addr, seen).map(|a| a as u64) else {
+                continue;
+            };
+            // The mapping itself when a reservation starts at the same address.
+            let found = out
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.0 == old)
+                .min_by_key(|(_, r)| r.2 != Region::Mapping)
+                .map(|(k, _)| k);
+            if let Some(k) = found {
+                let (lo, hi, what) = out[k];
+                if how & flags::MREMAP_DONTUNMAP != 0 {
+                    out[k] = (lo, hi, Region::Experiment);
+                } else {
+                    out.remove(k);
+                }
+                let new = ret as u64;
+                out.push((new, new.saturating_add(pages(new_length)), what));
+            }
+            continue;
+        }
+        let Op::Map(MapOp::Mmap { length, .. }) = st.op else {
+            continue;
+        };
         let lo = ret as u64;
-        let hi = lo.saturating_add(length.div_ceil(page) * page);
+        let hi = lo.saturating_add(pages(length));
         let what = if Some(j) == plan.mapping_step {
             Region::Mapping
         } else if st.purpose == Some(Purpose::GuardReserve) {

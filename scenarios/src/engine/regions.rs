@@ -6,9 +6,11 @@
 //! and the screen must say which instead of showing an anonymous `rw-p` line.
 //!
 //! The child reports its landmarks at its start (it knows where its plan, signal stack and
-//! TLS are: [`Landmark`]); the parent names every range a step touches, unmaps or replaces
-//! against them, the experiment's own mappings and the `/proc/self/maps` captured before the
-//! step ([`Layout`]).
+//! TLS are: [`Landmark`]), and those of its image the lab found before the fork (a fork has
+//! them at the same addresses): the program, the C library and the other libraries, the heap,
+//! the vDSO and its data page ([`image_regions`]). The parent names every range a step
+//! touches, unmaps or replaces against them, the experiment's own mappings and the
+//! `/proc/self/maps` captured before the step ([`Layout`]).
 
 use super::record::maps_range;
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,10 @@ pub enum Region {
     Stack,
     /// The process's heap (`[heap]`).
     Heap,
+    /// The lab's own program: its code, constants and data, from its executable file.
+    Program,
+    /// The C library's code and data.
+    CLibrary,
     /// `[vdso]`.
     Vdso,
     /// `[vvar]`.
@@ -48,6 +54,21 @@ pub enum Region {
 }
 
 impl Region {
+    /// Whether the region is part of the process's image: its program, its libraries, its
+    /// heap, the vDSO. Replacing or removing any of it leaves a process that cannot be
+    /// trusted to run on.
+    pub fn image(self) -> bool {
+        matches!(
+            self,
+            Region::Program
+                | Region::CLibrary
+                | Region::Library
+                | Region::Heap
+                | Region::Vdso
+                | Region::Vvar
+        )
+    }
+
     /// Whether the region belongs to the process itself, not to the experiment.
     pub fn own(self) -> bool {
         !matches!(
@@ -73,17 +94,35 @@ pub enum Landmark {
     SignalStack = 4,
     /// The stack pages the steps run on (the ones the child prefaults, and the page above).
     Stack = 5,
+    /// The lab's executable, mapped (see [`image_regions`] for these six).
+    Program = 6,
+    /// The C library, mapped.
+    CLibrary = 7,
+    /// Another library, mapped.
+    Library = 8,
+    /// The heap, up to the break at the fork.
+    Heap = 9,
+    /// `[vdso]`.
+    Vdso = 10,
+    /// `[vvar]` (and `[vvar_vclock]`).
+    Vvar = 11,
 }
 
 impl Landmark {
     /// Every landmark, in the order of their ids.
-    pub const ALL: [Landmark; 6] = [
+    pub const ALL: [Landmark; 12] = [
         Landmark::Plan,
         Landmark::Steps,
         Landmark::Scratch,
         Landmark::Tls,
         Landmark::SignalStack,
         Landmark::Stack,
+        Landmark::Program,
+        Landmark::CLibrary,
+        Landmark::Library,
+        Landmark::Heap,
+        Landmark::Vdso,
+        Landmark::Vvar,
     ];
 
     /// The landmark with this id.
@@ -98,20 +137,30 @@ impl Landmark {
             Landmark::Tls => Region::ThreadLocalStorage,
             Landmark::SignalStack => Region::SignalStack,
             Landmark::Stack => Region::Stack,
+            Landmark::Program => Region::Program,
+            Landmark::CLibrary => Region::CLibrary,
+            Landmark::Library => Region::Library,
+            Landmark::Heap => Region::Heap,
+            Landmark::Vdso => Region::Vdso,
+            Landmark::Vvar => Region::Vvar,
         }
     }
 
     /// Whether the child stops when a `munmap` removes it: the plan and its buffers (what
-    /// follows would run on freed memory and be no kernel answer). A removed TLS, stack or
-    /// signal stack is left to crash: that crash is then reported as the lab's own code
-    /// failing, with the step that caused it.
+    /// follows would run on freed memory and be no kernel answer), and the process's image:
+    /// its code, the libraries', the heap, the vDSO (what follows would run without them). A
+    /// removed TLS, stack or signal stack is left to crash: that crash is then reported as the
+    /// lab's own code failing, with the step that caused it.
     pub fn guarded_from_munmap(self) -> bool {
-        matches!(self, Landmark::Plan | Landmark::Steps | Landmark::Scratch)
+        !matches!(
+            self,
+            Landmark::Tls | Landmark::SignalStack | Landmark::Stack
+        )
     }
 }
 
 /// One of the process's own regions, as the child reported it (page-rounded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnRegion {
     /// What it is.
     pub what: Region,
@@ -119,6 +168,46 @@ pub struct OwnRegion {
     pub start: u64,
     /// One past the last byte.
     pub end: u64,
+    /// The file's name, for the program and the libraries (`libc.so.6`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A part of the process's image: what it is, its first byte, one past its last, the file's
+/// name (the program's, a library's).
+pub type ImageRegion = (Landmark, u64, u64, Option<String>);
+
+/// The process's image as `/proc/self/maps` (`maps`) lists it: the program (the mapped file
+/// `exe`), the C library, the other libraries, the heap, the vDSO and its data page, each
+/// file's consecutive lines one range, with the file's name. Anonymous lines (a library's
+/// zeroed data) and files that are no library (`/tmp/…`) are left out.
+pub fn image_regions(maps: &str, exe: &str) -> Vec<ImageRegion> {
+    let mut out: Vec<ImageRegion> = Vec::new();
+    for line in maps.lines() {
+        let Some((lo, hi)) = maps_range(line) else {
+            continue;
+        };
+        let path = line.split_whitespace().nth(5).unwrap_or("");
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let library = name.contains(".so") && path.starts_with('/');
+        let what = match path {
+            "[heap]" => Landmark::Heap,
+            "[vdso]" => Landmark::Vdso,
+            p if p.starts_with("[vvar") => Landmark::Vvar,
+            p if !exe.is_empty() && p == exe => Landmark::Program,
+            _ if library && (name.starts_with("libc.so") || name.starts_with("libc-")) => {
+                Landmark::CLibrary
+            }
+            _ if library || name.starts_with("ld-") => Landmark::Library,
+            _ => continue,
+        };
+        let name = path.starts_with('/').then(|| name.to_string());
+        match out.last_mut() {
+            Some(last) if last.0 == what && last.2 == lo && last.3 == name => last.2 = hi,
+            _ => out.push((what, lo, hi, name)),
+        }
+    }
+    out
 }
 
 /// The own regions for the landmarks the child reported (`(id, addr, len)`): page-rounded,
@@ -139,12 +228,14 @@ pub fn own_regions(reported: &[(u32, u64, u64)], page: u64) -> Vec<OwnRegion> {
             what: l.region(),
             start,
             end,
+            name: None,
         });
         if l == Landmark::SignalStack {
             out.push(OwnRegion {
                 what: Region::SignalStackGuard,
                 start: start.saturating_sub(page),
                 end: start,
+                name: None,
             });
         }
     }
@@ -203,14 +294,14 @@ impl Layout<'_> {
             .iter()
             .find(|o| o.what != Region::Stack && within(o.start, o.end));
         if let Some(o) = own {
-            return Some((o.what, None, line));
+            return Some((o.what, o.name.clone(), line));
         }
         let Some(l) = line else {
             return self
                 .own
                 .iter()
                 .find(|o| within(o.start, o.end))
-                .map(|o| (o.what, None, None));
+                .map(|o| (o.what, o.name.clone(), None));
         };
         let (lo, hi) = maps_range(&l).unwrap_or((0, 0));
         let path = l.split_whitespace().nth(5).unwrap_or("");
@@ -292,6 +383,48 @@ mod tests {
                         7f0000004000-7f0000008000 rw-p 00000000 00:00 0 \n\
                         7f0000010000-7f0000011000 r-xp 00000000 fe:00 7 /usr/lib/libc.so.6\n\
                         5555000000-5555004000 rw-p 00000000 00:00 0 [heap]\n";
+
+    #[test]
+    fn the_image_is_the_program_the_libraries_the_heap_and_the_vdso() {
+        let maps = "555555554000-555555556000 r--p 00000000 fe:00 9 /usr/bin/mmap-lab\n\
+                    555555556000-55555555b000 r-xp 00002000 fe:00 9 /usr/bin/mmap-lab\n\
+                    55555555b000-55555557c000 rw-p 00000000 00:00 0 [heap]\n\
+                    7ffff7d00000-7ffff7d10000 rw-s 00000000 00:1f 42 /tmp/mmap-lab-x/data\n\
+                    7ffff7db5000-7ffff7ddb000 r--p 00000000 fe:00 7 /usr/lib/libc.so.6\n\
+                    7ffff7ddb000-7ffff7f30000 r-xp 00026000 fe:00 7 /usr/lib/libc.so.6\n\
+                    7ffff7f30000-7ffff7f40000 rw-p 00000000 00:00 0 \n\
+                    7ffff7f40000-7ffff7f50000 r-xp 00000000 fe:00 8 /usr/lib/libgcc_s.so.1\n\
+                    7ffff7fc1000-7ffff7fc5000 r--p 00000000 00:00 0 [vvar]\n\
+                    7ffff7fc5000-7ffff7fc7000 r-xp 00000000 00:00 0 [vdso]\n\
+                    7ffff7fc7000-7ffff7fc8000 r--p 00000000 fe:00 6 /usr/lib/ld-linux-x86-64.so.2\n";
+        let found: Vec<(Landmark, u64, Option<String>)> = image_regions(maps, "/usr/bin/mmap-lab")
+            .into_iter()
+            .map(|(l, lo, hi, name)| (l, (hi - lo) / 0x1000, name))
+            .collect();
+        let named = |l, pages, name: &str| (l, pages, Some(name.to_string()));
+        assert_eq!(
+            found,
+            [
+                named(Landmark::Program, 7, "mmap-lab"),
+                (Landmark::Heap, 33, None),
+                named(Landmark::CLibrary, 379, "libc.so.6"),
+                named(Landmark::Library, 16, "libgcc_s.so.1"),
+                (Landmark::Vvar, 4, None),
+                (Landmark::Vdso, 2, None),
+                named(Landmark::Library, 1, "ld-linux-x86-64.so.2"),
+            ]
+        );
+        // Each of them stops the run when a munmap removes it, as a MAP_FIXED does.
+        for l in [
+            Landmark::Program,
+            Landmark::CLibrary,
+            Landmark::Heap,
+            Landmark::Vdso,
+        ] {
+            assert!(l.guarded_from_munmap() && l.region().image() && l.region().own());
+        }
+        assert!(!Landmark::Tls.guarded_from_munmap());
+    }
 
     #[test]
     fn ranges_are_cut_and_named_by_landmarks_and_maps() {

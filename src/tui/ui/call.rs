@@ -173,28 +173,27 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
         ]);
     }
     let spans = match &result.outcome {
-        // Every call succeeded, but the evidence shows more: its own glyph, word and colour.
-        Ok(record)
-            if record.run.outcome == scenarios::Outcome::Ok && !record.run.warnings.is_empty() =>
-        {
+        Ok(record) => {
+            // Every call succeeded, but the evidence shows more: its own colour.
+            let style = if record.run.outcome == scenarios::Outcome::Ok
+                && !record.run.warnings.is_empty()
+            {
+                th.warning
+            } else {
+                super::outcome_style(app, &record.run.outcome)
+            };
+            let marks = report::Marks {
+                ok: app.glyphs.ok,
+                errno: app.glyphs.errno,
+                signal: app.glyphs.signal,
+                timeout: app.glyphs.timeout,
+                warning: app.glyphs.warning,
+            };
             vec![Span::styled(
-                format!("{} {}", app.glyphs.warning, t(S::OkBut, lang)),
-                th.warning,
+                report::outcome_headline(&record.run, lang, marks),
+                style,
             )]
         }
-        Ok(record) => vec![Span::styled(
-            report::outcome_line_run(
-                &record.run,
-                lang,
-                report::Marks {
-                    ok: app.glyphs.ok,
-                    errno: app.glyphs.errno,
-                    signal: app.glyphs.signal,
-                    timeout: app.glyphs.timeout,
-                },
-            ),
-            super::outcome_style(app, &record.run.outcome),
-        )],
         Err(err) => vec![Span::styled(
             format!("{} {}: {err}", app.glyphs.timeout, t(S::RunFailed, lang)),
             th.timeout,

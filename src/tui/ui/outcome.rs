@@ -42,21 +42,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             .flat_map(|(l, indent)| text::wrap_indent(l, width, *indent))
             .collect();
     }
-    // "OK, but…": each warning's sentence right under the outcome it qualifies.
+    // "OK, but…": each sentence that qualifies the outcome right under it, as every other
+    // rendering of the record puts it.
     if let Some(record) = app.record() {
-        for w in report::warnings(record, lang) {
-            raw.push((
-                Line::from(Span::styled(
-                    format!("{} {w}", app.glyphs.warning),
-                    th.message,
-                )),
-                2,
-            ));
-        }
-    }
-    // What the steps touched of the process's own pages.
-    if let Some(record) = app.record() {
-        for w in report::touched(record, lang) {
+        for w in report::outcome_notes(record, lang) {
             raw.push((
                 Line::from(Span::styled(
                     format!("{} {w}", app.glyphs.warning),

@@ -52,7 +52,7 @@ impl IpcOp {
                 c.line(&format!("if ({n} == 0) {{"));
                 c.indent(1);
                 // Die with the parent: a child left waiting on the pipe would never end.
-                c.line("prctl(PR_SET_PDEATHSIG, SIGKILL);");
+                c.line("prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);");
                 c.child_steps();
                 c.indent(-1);
                 c.line("}");

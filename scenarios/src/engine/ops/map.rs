@@ -131,10 +131,12 @@ impl Via {
     }
 }
 
-/// mremap's fifth argument, `new_address`, is read only with `MREMAP_FIXED`: then the call
-/// passes `NULL` and shows it.
+/// mremap's fifth argument, `new_address`, is read by the kernel with `MREMAP_FIXED` (the
+/// target) and with `MREMAP_DONTUNMAP` (a hint): then the call passes `NULL` and shows it. A C
+/// program that left it out would pass whatever its register held, and the kernel would answer
+/// EINVAL to an unaligned hint where the lab's call succeeds.
 fn mremap_fixed(flags: i32) -> bool {
-    flags & flags::MREMAP_FIXED != 0
+    flags & (flags::MREMAP_FIXED | flags::MREMAP_DONTUNMAP) != 0
 }
 
 /// How far below and above the mapping's start the plan maps or unmaps: the mapping's
@@ -426,8 +428,8 @@ impl Family for MapOp {
             } => {
                 let at = cx.v(addr) as usize as *mut c_void;
                 // SAFETY: mremap moves or resizes mappings of this throw-away process only;
-                // the fifth argument is read by the C library only with MREMAP_FIXED, and is
-                // NULL then, as the call shows.
+                // the fifth argument is read only with MREMAP_FIXED or MREMAP_DONTUNMAP, and
+                // is NULL, as the call shows then.
                 let p = unsafe {
                     libc::mremap(
                         at,

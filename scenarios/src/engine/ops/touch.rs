@@ -201,7 +201,10 @@ impl Family for TouchOp {
             }
             Self::ReadText { addr, len } => {
                 let at = c.addr(*addr);
-                c.check("check", &format!("read_text({at}, {})", unsigned(*len)));
+                c.check(
+                    "check_text",
+                    &format!("read_text({at}, {})", unsigned(*len)),
+                );
                 c.line("show_text();");
                 c.needs(&["read_text"]);
             }

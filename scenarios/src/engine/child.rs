@@ -14,7 +14,7 @@
 //! Each step is reported *before* it runs (a flight recorder over a pipe), so a signal that
 //! kills the child is pinned to the step that was running.
 
-use super::plan::{Plan, Side, Step, Val, MAX_STEPS};
+use super::plan::{IpcOp, Op, Plan, Side, Step, Val, MAX_STEPS};
 use super::regions::Landmark;
 use super::wire::{Header, Kind, HEADER_LEN, MAX_PAYLOAD};
 use nix::libc;
@@ -57,7 +57,8 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     let traced = setup.filter.is_some_and(|_| ask_to_be_traced(&report));
     report_faults();
     prefault_stack();
-    prefault_code(setup.code, setup.page);
+    let (code, page) = (setup.code, setup.page);
+    prefault_code(code, page);
     // Last of the set-up, so that only the plan's own calls meet the filter.
     if let (true, Some(filter)) = (traced, setup.filter) {
         install_filter(filter, &report);
@@ -87,6 +88,9 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
             if let Some(slot) = results.get_mut(index) {
                 *slot = (0, 0);
             }
+            prefault_code(code, page);
+            prefault_stack();
+            settle_after_fork(&mut results, scratch, page);
             continue;
         }
         let after = faults();
@@ -99,6 +103,13 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
             &[],
         );
         report.send(Kind::End, index, done.ret, done.aux, done.errno, &[]);
+        if matches!(step.op, Op::Ipc(IpcOp::Fork)) && done.errno == 0 {
+            // The fork made every private page of this process copy-on-write again: take
+            // those faults of the lab's own now, outside every step's count, as the forked
+            // child does.
+            prefault_stack();
+            settle_after_fork(&mut results, scratch, page);
+        }
         if let (Some((at, id)), 0) = (lost, done.errno) {
             // The kernel's answer to this step is real; anything after it would run on the
             // memory it just replaced or removed, and be no answer of the kernel's.
@@ -348,6 +359,44 @@ fn prefault_stack() {
         i = i.wrapping_add(4096);
     }
     std::hint::black_box(&pages);
+}
+
+/// After a `fork`, in both processes: write once more to the lab's own private pages that
+/// the steps write (the fork made each of them copy-on-write, shared with the other process),
+/// so that the first write to each is not a fault counted against the next step, and a touch
+/// after a fork counts what it counts in a plain C program. The stack is [`prefault_stack`]'s
+/// (called from the step loop's frame, as before the first step); here: the statics the fault
+/// handler reads, this thread's `errno`, the steps' results and the scratch buffer. Each value
+/// is written back as it is.
+#[inline(never)]
+fn settle_after_fork(results: &mut [(i64, i64); MAX_STEPS], scratch: &mut [u8], page: usize) {
+    CURRENT_STEP.store(CURRENT_STEP.load(Ordering::Relaxed), Ordering::Relaxed);
+    REPORT.store(REPORT.load(Ordering::Relaxed), Ordering::Relaxed);
+    // SAFETY: this thread's errno, a live int; rewritten with its own value.
+    unsafe {
+        let e = libc::__errno_location();
+        std::ptr::write_volatile(e, std::ptr::read_volatile(e));
+    }
+    rewrite_pages(results, page);
+    rewrite_pages(scratch, page);
+}
+
+/// Write every page of `slice` once, each with the value it holds.
+fn rewrite_pages<T: Copy>(slice: &mut [T], page: usize) {
+    let step = (page / std::mem::size_of::<T>().max(1)).max(1);
+    let mut i = 0;
+    while i < slice.len() {
+        if let Some(x) = slice.get_mut(i) {
+            // SAFETY: a volatile read and write of a live element, so neither is optimised
+            // away.
+            unsafe { std::ptr::write_volatile(x, std::ptr::read_volatile(x)) };
+        }
+        i = i.wrapping_add(step);
+    }
+    if let Some(x) = slice.last_mut() {
+        // SAFETY: as above, for the last page when the slice does not start on a page.
+        unsafe { std::ptr::write_volatile(x, std::ptr::read_volatile(x)) };
+    }
 }
 
 /// Map the code the steps will run, and the read-only data it reads (jump tables, constants),

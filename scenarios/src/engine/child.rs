@@ -60,15 +60,20 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     let (code, page) = (setup.code, setup.page);
     prefault_code(code, page);
     // Last of the set-up, so that only the plan's own calls meet the filter.
-    if let (true, Some(filter)) = (traced, setup.filter) {
-        install_filter(filter, &report);
-    }
+    // The boundary stops need the filter (it turns the marker into a stop) and a tracer.
+    let stops = match (traced, setup.filter) {
+        (true, Some(filter)) => install_filter(filter, &report),
+        _ => false,
+    };
     let scratch = setup.scratch;
     let mut results = [(0i64, 0i64); MAX_STEPS];
     let mut me = Side::Parent;
     for (index, step) in plan.steps.iter().enumerate() {
         if step.side != me {
             continue;
+        }
+        if stops && !step.is_bookkeeping() {
+            boundary(index);
         }
         report.send(Kind::Begin, index, 0, 0, 0, &[]);
         CURRENT_STEP.store(index as u32, Ordering::Relaxed);
@@ -217,9 +222,31 @@ fn ask_to_be_traced(report: &Reporter) -> bool {
     true
 }
 
+/// Stop for the tracer at the boundary before step `next`: the marked `sched_yield` the
+/// witness's filter turns into a stop (see `witness::LAB_CALLS`). Everything the steps before
+/// reported is in the pipe by then, and the step itself has not begun. While it waits the
+/// process is dumpable, so that its `/proc/PID/` files can be read from outside (the tracer,
+/// a second terminal of the same user); the rest of the time it is not, so that no core dump
+/// can come from the experiment. Raw calls only: no `errno` written on success, no
+/// thread-control-block read, as in [`Reporter::send`] (a step may have unmapped them).
+fn boundary(next: usize) {
+    // SAFETY: prctl and sched_yield with integer arguments; they change only this process's
+    // dumpable flag and scheduling.
+    unsafe {
+        libc::syscall(libc::SYS_prctl, libc::PR_SET_DUMPABLE, 1, 0, 0, 0);
+        libc::syscall(
+            libc::SYS_sched_yield,
+            super::witness::BOUNDARY_MARK as libc::c_long,
+            next as libc::c_long,
+        );
+        libc::syscall(libc::SYS_prctl, libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 /// Install the witness's seccomp filter (after `PR_SET_NO_NEW_PRIVS`, which a filter needs
 /// without privilege; this process never executes a program, so it changes nothing else).
-fn install_filter(filter: &[libc::sock_filter], report: &Reporter) {
+/// Whether it is installed.
+fn install_filter(filter: &[libc::sock_filter], report: &Reporter) -> bool {
     let prog = libc::sock_fprog {
         len: filter.len() as u16,
         filter: filter.as_ptr() as *mut libc::sock_filter,
@@ -237,6 +264,7 @@ fn install_filter(filter: &[libc::sock_filter], report: &Reporter) {
         if r != 0 {
             report.send(Kind::Witness, 0, 1, 0, errno(), &[]);
         }
+        r == 0
     }
 }
 

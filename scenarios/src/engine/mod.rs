@@ -327,7 +327,12 @@ pub fn run_beside(
     let (bytes, exit, child_max_rss_kib, seen) = match wanted {
         Ok(()) => {
             let t = witness::trace(pid.as_raw(), read_end, plan, plan.deadline, cancel, beside);
-            (t.bytes, t.exit, t.rss, Some((t.calls, t.traced)))
+            (
+                t.bytes,
+                t.exit,
+                t.rss,
+                Some((t.calls, t.traced, t.boundaries)),
+            )
         }
         Err(_) => {
             // No second thread here: done now, while the child runs on its own.
@@ -345,11 +350,17 @@ pub fn run_beside(
         .iter()
         .find(|r| r.kind == wire::Kind::Witness)
         .map(|r| witness::refusal(r.header.errno, r.header.ret));
+    let mut boundaries = Vec::new();
     let (calls, witness) = match (wanted, seen, refused) {
         (Err(why), _, _) => (None, format!("off: {why}")),
         (_, _, Some(why)) => (None, format!("off: {why}")),
-        (_, Some((_, false)), None) => (None, "off: the child did not stop for the tracer".into()),
-        (_, Some((calls, true)), None) => (Some(calls), "on".to_string()),
+        (_, Some((_, false, _)), None) => {
+            (None, "off: the child did not stop for the tracer".into())
+        }
+        (_, Some((calls, true, passed)), None) => {
+            boundaries = passed;
+            (Some(calls), "on".to_string())
+        }
         (_, None, None) => (None, "off".to_string()),
     };
     let mut run = record::build(
@@ -362,6 +373,7 @@ pub fn run_beside(
         calls.as_deref(),
     );
     run.witness = witness;
+    run.boundaries = boundaries;
     let (size, free) = file_and_space(plan, &dir);
     run.file_size_after = size;
     run.fs_free_bytes = free;

@@ -548,6 +548,12 @@ pub struct Run {
     /// start from the parent's size, so this includes what the parent had resident.
     #[serde(default)]
     pub child_max_rss_kib: u64,
+    /// The plan steps whose boundary stop the witness passed, in the order it did: one
+    /// before every step an experiment's process began, the lab's bookkeeping aside. Empty
+    /// when the witness is off. Not in JSON: it checks the engine, it tells a reader nothing.
+    #[serde(skip)]
+    #[doc(hidden)]
+    pub boundaries: Vec<usize>,
 }
 
 impl Run {
@@ -1401,6 +1407,7 @@ pub(crate) fn build(
         fs_free_bytes: None,
         elapsed_us,
         child_max_rss_kib: 0,
+        boundaries: Vec::new(),
     }
 }
 

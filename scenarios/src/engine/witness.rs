@@ -118,15 +118,37 @@ pub(crate) const MAPS_FD: i32 = 1001;
 /// `openat` from the experiment's.
 pub(crate) const LAB_OPEN_FLAGS: i32 = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY;
 
-/// The lab's own calls the filter lets by, by one argument (its index, and the value that
-/// marks the call as the lab's): the flight recorder's writes, and the maps captures' open,
-/// reads and close. The same calls with any other value are traced.
-const LAB_CALLS: [(i64, u32, u32); 4] = [
-    (libc::SYS_write, 0, REPORT_FD as u32),
-    (libc::SYS_read, 0, MAPS_FD as u32),
-    (libc::SYS_close, 0, MAPS_FD as u32),
-    (libc::SYS_openat, 2, LAB_OPEN_FLAGS as u32),
+/// The value of `sched_yield`'s first argument that marks the child's stop at a step boundary
+/// (see `child::boundary`): `sched_yield` takes no argument, and nothing else the child runs
+/// calls it, so the filter can stop for this one alone.
+pub(crate) const BOUNDARY_MARK: u32 = 0x6d6d_6c62;
+
+/// The `SECCOMP_RET_DATA` of a boundary stop (the filter's stop for an experiment's call
+/// carries 0).
+const BOUNDARY_DATA: u32 = 1;
+
+/// The lab's own calls, told apart by one argument: `(call, argument index, value that marks
+/// it, what the filter does when it is marked, what it does otherwise)`. The flight recorder's
+/// writes and the maps captures' open, reads and close are let by when marked (the same calls
+/// with any other value are the experiment's, traced); the marked `sched_yield` is the
+/// boundary stop before each step (any other is let by). One table says what the filter does
+/// with every call of the lab's.
+const LAB_CALLS: [(i64, u32, u32, u32, u32); 5] = [
+    (libc::SYS_write, 0, REPORT_FD as u32, ALLOW, TRACE),
+    (libc::SYS_read, 0, MAPS_FD as u32, ALLOW, TRACE),
+    (libc::SYS_close, 0, MAPS_FD as u32, ALLOW, TRACE),
+    (libc::SYS_openat, 2, LAB_OPEN_FLAGS as u32, ALLOW, TRACE),
+    (
+        libc::SYS_sched_yield,
+        0,
+        BOUNDARY_MARK,
+        TRACE | BOUNDARY_DATA,
+        ALLOW,
+    ),
 ];
+
+const ALLOW: u32 = libc::SECCOMP_RET_ALLOW;
+const TRACE: u32 = libc::SECCOMP_RET_TRACE;
 
 /// `AUDIT_ARCH_*` of this machine, for the filter's first check.
 #[cfg(target_arch = "x86_64")]
@@ -255,25 +277,30 @@ pub fn traces(plan: &Plan, step: usize) -> bool {
 /// about 0.2 ms per experiment (measured) where the search costs a few hundredths.
 pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
     let skip = untraced(plan);
-    let mut calls: Vec<(u32, Verdict)> = table()
-        .map(|(n, _)| n)
-        .filter(|n| !skip.contains(n))
+    // The experiment's calls, and the lab's that are no experiment's (the boundary).
+    let numbers = table().map(|(n, _)| n).filter(|n| !skip.contains(n)).chain(
+        LAB_CALLS
+            .iter()
+            .map(|row| row.0)
+            .filter(|n| table().all(|(m, _)| m != *n)),
+    );
+    let mut calls: Vec<(u32, Verdict)> = numbers
         .map(|n| {
-            let lab = LAB_CALLS.iter().position(|(m, _, _)| *m == n);
+            let lab = LAB_CALLS.iter().position(|row| row.0 == n);
             (n as u32, lab.map_or(Verdict::Trace, Verdict::Lab))
         })
         .collect();
     calls.sort_unstable_by_key(|(n, _)| *n);
     calls.dedup_by_key(|(n, _)| *n);
     // Layout: the architecture check, the call's number, the search, ALLOW, TRACE, then for
-    // each of the lab's calls [load its marking argument, compare, ALLOW, TRACE].
+    // each of the lab's calls [load its marking argument, compare, if marked, otherwise].
     let search = 4;
     let allow = search + search_len(calls.len());
     let trace = allow + 1;
     let mut prog = vec![
         stmt(LD_W_ABS, ARCH),
         jump(JEQ_K, AUDIT_ARCH, 1, 0),
-        stmt(RET_K, libc::SECCOMP_RET_ALLOW),
+        stmt(RET_K, ALLOW),
         stmt(LD_W_ABS, NR),
     ];
     let targets = Targets {
@@ -283,13 +310,13 @@ pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
     };
     emit_search(&mut prog, &calls, &targets);
     debug_assert_eq!(prog.len(), allow);
-    prog.push(stmt(RET_K, libc::SECCOMP_RET_ALLOW));
-    prog.push(stmt(RET_K, libc::SECCOMP_RET_TRACE));
-    for (_, arg, value) in LAB_CALLS {
+    prog.push(stmt(RET_K, ALLOW));
+    prog.push(stmt(RET_K, TRACE));
+    for (_, arg, value, marked, otherwise) in LAB_CALLS {
         prog.push(stmt(LD_W_ABS, ARGS + 8 * arg));
         prog.push(jump(JEQ_K, value, 0, 1));
-        prog.push(stmt(RET_K, libc::SECCOMP_RET_ALLOW));
-        prog.push(stmt(RET_K, libc::SECCOMP_RET_TRACE));
+        prog.push(stmt(RET_K, marked));
+        prog.push(stmt(RET_K, otherwise));
     }
     prog
 }
@@ -410,6 +437,8 @@ pub(crate) struct Traced {
     pub calls: Vec<Seen>,
     /// Whether the child was traced at all.
     pub traced: bool,
+    /// The steps whose boundary stop the tracer passed, in the order it did.
+    pub boundaries: Vec<usize>,
 }
 
 /// The flight recorder's bytes, read by two threads in turn: the reader (so a full pipe never
@@ -479,6 +508,7 @@ pub(crate) fn trace(
         pending: Vec::new(),
         calls: Vec::new(),
         traced: false,
+        boundaries: Vec::new(),
         alive: 1,
         ended: None,
     };
@@ -554,6 +584,7 @@ pub(crate) fn trace(
         ended
     });
     let (calls, traced) = (std::mem::take(&mut tracer.calls), tracer.traced);
+    let boundaries = std::mem::take(&mut tracer.boundaries);
     let bytes = match recorder.lock() {
         Ok(mut r) => {
             r.drain();
@@ -572,6 +603,7 @@ pub(crate) fn trace(
         rss,
         calls,
         traced,
+        boundaries,
     }
 }
 
@@ -587,6 +619,8 @@ struct Tracer<'a> {
     pending: Vec<(i32, Option<usize>, i64, [u64; 6])>,
     calls: Vec<Seen>,
     traced: bool,
+    /// The steps whose boundary stop was passed (see [`Traced::boundaries`]).
+    boundaries: Vec<usize>,
     /// Tracees not yet reaped: the child and what it forked.
     alive: usize,
     /// The child's wait status, from its last stop before it exits (`PTRACE_EVENT_EXIT`).
@@ -658,6 +692,14 @@ impl Tracer<'_> {
         }
         if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_SECCOMP {
             let (nr, args) = regs(tid).map_or((-1, [0; 6]), |r| (r.nr, r.args));
+            if nr == libc::SYS_sched_yield && args[0] as u32 == BOUNDARY_MARK {
+                // The boundary before step `args[1]`: the step before it is over (its
+                // reports are in the pipe), this one has not begun. No exit stop: the
+                // marker's result is nobody's.
+                self.pending.retain(|p| p.0 != tid);
+                self.boundaries.push(args[1] as usize);
+                return resume(libc::PTRACE_CONT, 0);
+            }
             let step = self.step_of(tid);
             // A call of this tracee that never showed its exit is over (it cannot be inside
             // two calls at once).
@@ -721,11 +763,12 @@ impl Tracer<'_> {
 
     /// Record a finished call, unless it belongs to the lab's bookkeeping.
     fn record(&mut self, step: usize, nr: i64, args: [u64; 6], ret: i64) {
-        let bookkeeping = matches!(
-            self.plan.steps.get(step).map(|s| &s.op),
-            Some(Op::Map(super::plan::MapOp::Maps))
-        );
-        if bookkeeping {
+        if self
+            .plan
+            .steps
+            .get(step)
+            .is_some_and(|s| s.is_bookkeeping())
+        {
             return;
         }
         let errno = (-4095..0)
@@ -848,12 +891,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_filter_ends_in_allow_and_trace_and_every_jump_lands_inside() {
+    fn the_filter_ends_in_a_return_and_every_jump_lands_inside() {
         let plan = Plan::new();
         let prog = filter(&plan);
         let n = prog.len();
-        assert_eq!(prog[n - 1].k, libc::SECCOMP_RET_TRACE);
-        assert_eq!(prog[n - 2].k, libc::SECCOMP_RET_ALLOW);
+        assert_eq!(prog[n - 1].code, RET_K);
         for (i, ins) in prog
             .iter()
             .enumerate()
@@ -942,6 +984,18 @@ mod tests {
             (libc::SYS_close, [fd, 0, 0], allow),
             (libc::SYS_pread64, [fd, 0, 1], trace),
             (libc::SYS_getpid, [0, 0, 0], allow),
+            // The boundary: the marked sched_yield stops, with its data; any other goes by.
+            (
+                libc::SYS_sched_yield,
+                [i64::from(BOUNDARY_MARK), 3, 0],
+                trace | BOUNDARY_DATA,
+            ),
+            (libc::SYS_sched_yield, [0, 0, 0], allow),
+            (
+                libc::SYS_sched_yield,
+                [i64::from(BOUNDARY_MARK) + 1, 3, 0],
+                allow,
+            ),
             (libc::SYS_getrusage, [0, 0, 0], allow),
         ];
         for (nr, args, want) in cases {

@@ -131,6 +131,75 @@ fn a_touch_after_a_fork_counts_one_fault() {
     assert_eq!(lab[0].1, 1);
 }
 
+/// Reading the page state at every stop adds no fault to the experiment: `pagemap` walks
+/// the page tables, `smaps` counts, `mincore` asks about the lab's own mapping; none of them
+/// touches the child's memory. Each step's faults, fewest of three runs, are the same with
+/// the reading off (`MMAP_LAB_PAGES=off`) and on, and the runs with it on do carry pages.
+/// A read that faulted a page in for the child (`process_vm_readv`, `/proc/PID/mem`) would
+/// make the child's own touch count 0 here.
+#[test]
+fn reading_the_pages_adds_no_fault() {
+    let cases: &[(&str, &[&str])] = &[
+        ("private-cow-fork", &["writer=before-fork"]),
+        ("private-cow-fork", &["writer=child"]),
+        ("anonymous-ipc", &[]),
+        ("madvise-dontneed", &[]),
+        ("playground", &["flags=MAP_PRIVATE", "access=write@0"]),
+        (
+            "playground",
+            &["flags=MAP_SHARED|MAP_POPULATE", "access=read@0"],
+        ),
+    ];
+    for (id, sets) in cases {
+        let per_step = |pages: &str| {
+            let mut fewest: Vec<u64> = Vec::new();
+            for _ in 0..3 {
+                let mut cmd = lab();
+                cmd.env("MMAP_LAB_PAGES", pages).args(["run", id, "--json"]);
+                for s in *sets {
+                    cmd.args(["--set", s]);
+                }
+                let out = cmd.output().expect("runs");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let record: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+                let read = record["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s.get("pages").is_some());
+                assert_eq!(read, pages != "off", "{id} {sets:?} MMAP_LAB_PAGES={pages}");
+                // The fork step's own count (what `fork()` costs the caller: 1 or 2 here,
+                // with or without the reading) depends on which process runs first after
+                // it; it is left out.
+                let counts: Vec<u64> = record["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s["function"] != "fork")
+                    .map(|s| {
+                        s["faults"]["minor"].as_u64().unwrap_or(0)
+                            + s["faults"]["major"].as_u64().unwrap_or(0)
+                    })
+                    .collect();
+                if fewest.is_empty() {
+                    fewest = counts;
+                } else {
+                    assert_eq!(fewest.len(), counts.len(), "{id} {sets:?}");
+                    for (f, c) in fewest.iter_mut().zip(counts) {
+                        *f = (*f).min(c);
+                    }
+                }
+            }
+            fewest
+        };
+        assert_eq!(per_step("off"), per_step("all"), "{id} {sets:?}");
+    }
+}
+
 mod strace_support;
 
 use strace_support::Call;

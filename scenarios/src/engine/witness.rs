@@ -26,6 +26,7 @@
 //! If tracing is refused (Yama's `ptrace_scope`, a seccomp policy, the lab itself run under a
 //! debugger or `strace`), the run goes on untraced and the record says why.
 
+use super::pages::{PageRead, Reader};
 use super::plan::{CopyOp, LimitOp, MapOp, Op, Plan, Side};
 use super::record::Exit;
 use super::wire::{self, Kind, HEADER_LEN};
@@ -439,6 +440,8 @@ pub(crate) struct Traced {
     pub traced: bool,
     /// The steps whose boundary stop the tracer passed, in the order it did.
     pub boundaries: Vec<usize>,
+    /// The pages read at the stops.
+    pub pages: Vec<PageRead>,
 }
 
 /// The flight recorder's bytes, read by two threads in turn: the reader (so a full pipe never
@@ -477,6 +480,7 @@ pub(crate) fn trace(
     deadline: Duration,
     cancel: Option<&AtomicBool>,
     beside: Option<super::Beside<'_>>,
+    pager: Option<Reader<'_>>,
 ) -> Traced {
     // The child puts itself in its own process group; so do we, before waiting on it, so that
     // the wait below (for the group: the child and what it forks) cannot miss it.
@@ -509,6 +513,8 @@ pub(crate) fn trace(
         calls: Vec::new(),
         traced: false,
         boundaries: Vec::new(),
+        procs: Vec::new(),
+        pager,
         alive: 1,
         ended: None,
     };
@@ -585,6 +591,7 @@ pub(crate) fn trace(
     });
     let (calls, traced) = (std::mem::take(&mut tracer.calls), tracer.traced);
     let boundaries = std::mem::take(&mut tracer.boundaries);
+    let pages = tracer.pager.take().map(|p| p.reads).unwrap_or_default();
     let bytes = match recorder.lock() {
         Ok(mut r) => {
             r.drain();
@@ -604,6 +611,7 @@ pub(crate) fn trace(
         calls,
         traced,
         boundaries,
+        pages,
     }
 }
 
@@ -621,6 +629,11 @@ struct Tracer<'a> {
     traced: bool,
     /// The steps whose boundary stop was passed (see [`Traced::boundaries`]).
     boundaries: Vec<usize>,
+    /// The tracees alive, each with the step it waits before at its boundary (`None`: it
+    /// runs).
+    procs: Vec<(i32, Option<usize>)>,
+    /// Reads the pages at each stop, when the run wants them.
+    pager: Option<Reader<'a>>,
     /// Tracees not yet reaped: the child and what it forked.
     alive: usize,
     /// The child's wait status, from its last stop before it exits (`PTRACE_EVENT_EXIT`).
@@ -648,6 +661,8 @@ impl Tracer<'_> {
             }
             if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
                 self.alive = self.alive.saturating_sub(1);
+                self.procs.retain(|p| p.0 != tid);
+                self.release();
                 if tid == self.pid {
                     rss = Some(usage.ru_maxrss.max(0) as u64);
                     exit = exit_of(status);
@@ -688,6 +703,7 @@ impl Tracer<'_> {
                 | libc::PTRACE_O_TRACEEXIT;
             // SAFETY: setting options on our stopped tracee.
             unsafe { libc::ptrace(libc::PTRACE_SETOPTIONS, tid, 0, options as libc::c_long) };
+            self.running(tid);
             return resume(libc::PTRACE_CONT, 0);
         }
         if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_SECCOMP {
@@ -695,10 +711,18 @@ impl Tracer<'_> {
             if nr == libc::SYS_sched_yield && args[0] as u32 == BOUNDARY_MARK {
                 // The boundary before step `args[1]`: the step before it is over (its
                 // reports are in the pipe), this one has not begun. No exit stop: the
-                // marker's result is nobody's.
+                // marker's result is nobody's. The pages are read here, while the process
+                // waits, dumpable; then it goes on in plan order.
+                let next = args[1] as usize;
                 self.pending.retain(|p| p.0 != tid);
-                self.boundaries.push(args[1] as usize);
-                return resume(libc::PTRACE_CONT, 0);
+                self.boundaries.push(next);
+                let done = self.step_of(tid);
+                let side = self.side_of(tid);
+                if let Some(pager) = self.pager.as_mut() {
+                    pager.at_boundary(tid, side, done);
+                }
+                self.hold(tid, next);
+                return self.release();
             }
             let step = self.step_of(tid);
             // A call of this tracee that never showed its exit is over (it cannot be inside
@@ -730,6 +754,14 @@ impl Tracer<'_> {
             return resume(libc::PTRACE_CONT, 0);
         }
         if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_EXIT {
+            // Its last stop, its memory still there: the state after its last step, through
+            // the files kept from its first boundary. It holds back no one any more.
+            let done = self.step_of(tid);
+            let side = self.side_of(tid);
+            if let Some(pager) = self.pager.as_mut() {
+                pager.at_exit(tid, side, done);
+            }
+            self.procs.retain(|p| p.0 != tid);
             if tid == self.pid {
                 let mut status: libc::c_ulong = 0;
                 // SAFETY: reads the exit status of our stopped tracee into a local.
@@ -738,11 +770,17 @@ impl Tracer<'_> {
                 };
                 self.ended = (r == 0).then_some(status as i32);
             }
-            return resume(libc::PTRACE_CONT, 0);
+            resume(libc::PTRACE_CONT, 0);
+            return self.release();
         }
         if sig == libc::SIGTRAP && event != 0 {
             // One more tracee to wait for.
             self.alive += 1;
+            let mut new: libc::c_ulong = 0;
+            // SAFETY: reads the new process's pid from our stopped tracee into a local.
+            if unsafe { libc::ptrace(libc::PTRACE_GETEVENTMSG, tid, 0, &mut new as *mut _) } == 0 {
+                self.running(new as i32);
+            }
             // A fork, vfork or clone event inside the call: the new process is traced from
             // its start; the call's own exit is still to come.
             let inside = self.pending.iter().any(|p| p.0 == tid);
@@ -755,10 +793,54 @@ impl Tracer<'_> {
         }
         if sig == libc::SIGSTOP {
             // A new tracee's first stop (or a stop we did not ask for): swallow it.
+            self.running(tid);
             return resume(libc::PTRACE_CONT, 0);
         }
         // A signal on its way to the tracee (SIGSEGV, SIGBUS, SIGCHLD …): deliver it.
         resume(libc::PTRACE_CONT, sig)
+    }
+
+    /// Which process of the experiment `tid` is.
+    fn side_of(&self, tid: i32) -> Side {
+        if tid == self.pid {
+            Side::Parent
+        } else {
+            Side::Child
+        }
+    }
+
+    /// Tracee `tid` runs (a new one, or one just set going).
+    fn running(&mut self, tid: i32) {
+        match self.procs.iter_mut().find(|p| p.0 == tid) {
+            Some(p) => p.1 = None,
+            None => self.procs.push((tid, None)),
+        }
+    }
+
+    /// Tracee `tid` waits at the boundary before step `next`.
+    fn hold(&mut self, tid: i32, next: usize) {
+        match self.procs.iter_mut().find(|p| p.0 == tid) {
+            Some(p) => p.1 = Some(next),
+            None => self.procs.push((tid, Some(next))),
+        }
+    }
+
+    /// Once no tracee runs, let the one whose next step comes first in the plan go on: one
+    /// process at a time, in plan order, the order the experiment's pipes and `waitpid`
+    /// impose anyway (a step never waits on a later one). So at every stop the other
+    /// process is still too, and what is read of both is the state between two steps; after
+    /// a fork both are read before either goes on.
+    fn release(&mut self) {
+        if self.procs.iter().any(|p| p.1.is_none()) {
+            return;
+        }
+        let Some(at) = (0..self.procs.len()).min_by_key(|&i| self.procs[i].1) else {
+            return;
+        };
+        let tid = self.procs[at].0;
+        self.procs[at].1 = None;
+        // SAFETY: resuming our own tracee, stopped at its boundary.
+        unsafe { libc::ptrace(libc::PTRACE_CONT, tid, 0, 0) };
     }
 
     /// Record a finished call, unless it belongs to the lab's bookkeeping.
@@ -788,7 +870,8 @@ impl Tracer<'_> {
     /// The step tracee `tid` is running: the last `Begin` its side reported. Everything it
     /// wrote before this stop is in the pipe, so reading the pipe now is enough.
     fn step_of(&mut self, tid: i32) -> Option<usize> {
-        if let Ok(mut r) = self.recorder.lock() {
+        let recorder = self.recorder;
+        if let Ok(mut r) = recorder.lock() {
             r.drain();
             let bytes = &r.bytes;
             while bytes.len() >= self.cursor + HEADER_LEN {
@@ -805,6 +888,9 @@ impl Tracer<'_> {
                         let side = usize::from(s.side == Side::Child);
                         self.current[side] = Some(step);
                     }
+                }
+                if let (true, Some(pager)) = (h.kind == Kind::End as u32, self.pager.as_mut()) {
+                    pager.ended(h.step as usize, h.ret, h.errno);
                 }
                 self.cursor = end;
             }

@@ -383,7 +383,7 @@ impl<'a> Reader<'a> {
             .smaps
             .as_ref()
             .filter(|_| self.on_the_mapping(step))
-            .and_then(|f| parse_smaps(&read_whole(f)?, base));
+            .and_then(|f| parse_smaps(&read_block(f, base)?, base));
         let cached = self.cached(&entries);
         self.reads.push(PageRead {
             step,
@@ -398,10 +398,15 @@ impl<'a> Reader<'a> {
     /// Whether `step` can have changed the mapping's `smaps` figures: a mapping call or a
     /// touch, the fork.
     fn on_the_mapping(&self, step: usize) -> bool {
-        matches!(
-            self.plan.steps.get(step).map(|s| &s.op),
-            Some(Op::Map(_) | Op::Touch(_) | Op::Ipc(super::plan::IpcOp::Fork))
-        )
+        // The engine's own steps around the mapping (a guard page, a hole, a neighbour) leave
+        // its figures alone.
+        self.plan.steps.get(step).is_some_and(|s| {
+            s.purpose.is_none()
+                && matches!(
+                    s.op,
+                    Op::Map(_) | Op::Touch(_) | Op::Ipc(super::plan::IpcOp::Fork)
+                )
+        })
     }
 
     /// Which of the pages read are in the page cache, for a mapping of a plan's file: `mincore`
@@ -467,16 +472,39 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A kept `/proc` file read again from its start (`pread`: the kernel makes its text anew).
-fn read_whole(file: &File) -> Option<String> {
+/// A kept `smaps` read again from its start (`pread`: the kernel makes its text anew), as
+/// far as the block of the mapping at `start` goes. The kernel writes the blocks in address
+/// order, walking each mapping's page table as it goes: what lies above the mapping (the C
+/// library, the stack) is not asked for, which saves about half the cost of the whole file.
+fn read_block(file: &File, start: u64) -> Option<String> {
+    let head = format!("\n{start:x}-");
     let mut bytes = Vec::with_capacity(32 * 1024);
-    let mut chunk = [0u8; 16 * 1024];
+    let mut chunk = [0u8; 4096];
+    let mut from = None;
     loop {
         let n = file.read_at(&mut chunk, bytes.len() as u64).ok()?;
         if n == 0 {
             break;
         }
         bytes.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&bytes);
+        if from.is_none() {
+            from = text
+                .find(&head)
+                .map(|at| at + 1)
+                .or(text.starts_with(&head[1..]).then_some(0));
+        }
+        // Done once a line after the block's first starts another block: an address range
+        // `lo-hi ` (every field line is `Name: value`).
+        if let Some(at) = from {
+            let after = text[at..].lines().skip(1).any(|l| {
+                l.split_once(' ')
+                    .is_some_and(|(range, _)| range.contains('-') && !range.ends_with(':'))
+            });
+            if after {
+                break;
+            }
+        }
     }
     String::from_utf8(bytes).ok()
 }
@@ -608,6 +636,25 @@ Rss:                  12 kB
             None,
             "no block starts there"
         );
+    }
+
+    #[test]
+    fn smaps_is_read_as_far_as_the_mappings_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smaps");
+        std::fs::write(&path, SAMPLE).unwrap();
+        let file = File::open(&path).unwrap();
+        let text = read_block(&file, 0x7f12_3456_0000).unwrap();
+        assert_eq!(
+            parse_smaps(&text, 0x7f12_3456_0000),
+            parse_smaps(SAMPLE, 0x7f12_3456_0000)
+        );
+        let first = read_block(&file, 0x7f00_0000_0000).unwrap();
+        assert_eq!(
+            parse_smaps(&first, 0x7f00_0000_0000).map(|s| s.rss),
+            Some(4096)
+        );
+        assert!(read_block(&file, 0x1000).is_some_and(|t| t == SAMPLE));
     }
 
     #[test]

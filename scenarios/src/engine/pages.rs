@@ -472,41 +472,53 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A kept `smaps` read again from its start (`pread`: the kernel makes its text anew), as
-/// far as the block of the mapping at `start` goes. The kernel writes the blocks in address
-/// order, walking each mapping's page table as it goes: what lies above the mapping (the C
-/// library, the stack) is not asked for, which saves about half the cost of the whole file.
+/// How much of `smaps` is read at most, looking for the mapping's block: about a thousand
+/// mappings' worth. The map-count filler makes tens of thousands (60 MB of text); beyond
+/// this, the step gets no `smaps` figures.
+const SMAPS_READ_MAX: u64 = 1 << 20;
+
+/// The block of the mapping at `start` in a kept `smaps`, read again from its start (`pread`:
+/// the kernel makes its text anew) as far as that block goes. The kernel writes the blocks in
+/// address order, walking each mapping's page table as it goes: what lies above the mapping
+/// (the C library, the stack) is not asked for. `None` when no block starts there.
 fn read_block(file: &File, start: u64) -> Option<String> {
-    let head = format!("\n{start:x}-");
-    let mut bytes = Vec::with_capacity(32 * 1024);
-    let mut chunk = [0u8; 4096];
-    let mut from = None;
-    loop {
-        let n = file.read_at(&mut chunk, bytes.len() as u64).ok()?;
+    let head = format!("{start:x}-");
+    let mut block: Option<String> = None;
+    let mut pending: Vec<u8> = Vec::with_capacity(32 * 1024);
+    let mut chunk = vec![0u8; 16 * 1024];
+    let mut at = 0u64;
+    while at < SMAPS_READ_MAX {
+        let n = file.read_at(&mut chunk, at).ok()?;
         if n == 0 {
             break;
         }
-        bytes.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&bytes);
-        if from.is_none() {
-            from = text
-                .find(&head)
-                .map(|at| at + 1)
-                .or(text.starts_with(&head[1..]).then_some(0));
-        }
-        // Done once a line after the block's first starts another block: an address range
-        // `lo-hi ` (every field line is `Name: value`).
-        if let Some(at) = from {
-            let after = text[at..].lines().skip(1).any(|l| {
-                l.split_once(' ')
-                    .is_some_and(|(range, _)| range.contains('-') && !range.ends_with(':'))
-            });
-            if after {
-                break;
+        at += n as u64;
+        pending.extend_from_slice(&chunk[..n]);
+        let mut used = 0;
+        while let Some(nl) = pending[used..].iter().position(|b| *b == b'\n') {
+            let line = String::from_utf8_lossy(&pending[used..used + nl]);
+            used += nl + 1;
+            match block.as_mut() {
+                None if line.starts_with(&head) => block = Some(format!("{line}\n")),
+                None => {}
+                // The next block's first line is an address range; every field line is
+                // `Name: value`.
+                Some(_) if starts_a_block(&line) => return block,
+                Some(text) => {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
             }
         }
+        pending.drain(..used);
     }
-    String::from_utf8(bytes).ok()
+    block
+}
+
+/// Whether a line of `smaps` is a mapping's first (`lo-hi perms …`), not a field.
+fn starts_a_block(line: &str) -> bool {
+    line.split_once(' ')
+        .is_some_and(|(range, _)| range.contains('-') && !range.ends_with(':'))
 }
 
 /// Put what was read into the run: each step's `pages` and `smaps` (the step's record is
@@ -645,16 +657,29 @@ Rss:                  12 kB
         std::fs::write(&path, SAMPLE).unwrap();
         let file = File::open(&path).unwrap();
         let text = read_block(&file, 0x7f12_3456_0000).unwrap();
+        assert!(text.starts_with("7f1234560000-"), "{text}");
+        assert!(
+            text.ends_with("VmFlags: rd wr sh mr mw me ms sd\n"),
+            "{text}"
+        );
         assert_eq!(
             parse_smaps(&text, 0x7f12_3456_0000),
             parse_smaps(SAMPLE, 0x7f12_3456_0000)
         );
         let first = read_block(&file, 0x7f00_0000_0000).unwrap();
+        assert!(!first.contains("7f1234560000"), "{first}");
         assert_eq!(
             parse_smaps(&first, 0x7f00_0000_0000).map(|s| s.rss),
             Some(4096)
         );
-        assert!(read_block(&file, 0x1000).is_some_and(|t| t == SAMPLE));
+        assert_eq!(read_block(&file, 0x1000), None);
+        // A file far longer than the limit (the map-count filler's) is not read to its end.
+        let long = dir.path().join("long");
+        let filler = "55550000-55551000 r--p 00000000 00:00 0\nRss: 0 kB\n".repeat(40_000);
+        let last = "7f0000000000-7f0000001000 rw-p 0 00:00 0\nRss: 4 kB\n";
+        std::fs::write(&long, format!("{filler}{last}")).unwrap();
+        let long = File::open(&long).unwrap();
+        assert_eq!(read_block(&long, 0x7f00_0000_0000), None);
     }
 
     #[test]

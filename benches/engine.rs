@@ -1,7 +1,8 @@
 //! Speed of the engine, child process included (`cargo bench --bench engine`).
 //!
 //! - one experiment per scenario: the target is a median of at most 2 ms; the same with the
-//!   witness off, for what the witness costs;
+//!   witness off, for what the witness costs; with and without the page state, for what
+//!   reading it costs;
 //! - every scenario but mmap-copy's big file, one after another: under 100 ms;
 //! - mmap-copy on 256 MiB (printed before divan's table): the mmap copy's time against
 //!   `copy_file_range` on the same file in the same run (target: at most 1.3x), and the peak
@@ -35,6 +36,29 @@ fn one_experiment_without_the_witness(bencher: divan::Bencher, id: &str) {
     std::env::set_var("MMAP_LAB_WITNESS", "off");
     bencher.bench(|| run_scenario(scenario, &params).expect("runs"));
     std::env::remove_var("MMAP_LAB_WITNESS");
+}
+
+/// What reading the page state at every stop costs a run (`pagemap` through kept
+/// descriptors, `mincore` on the lab's own mapping of the file, `smaps` after steps on the
+/// mapping): the same experiments with it (the default) and without (`MMAP_LAB_PAGES=off`).
+#[divan::bench(args = ["private-cow-fork", "anonymous-ipc", "madvise-dontneed", "empty-new-file", "mremap-grow", "playground"])]
+fn one_experiment_with_pages(bencher: divan::Bencher, id: &str) {
+    let scenario = catalog::find(id).expect("scenario exists");
+    let params = (scenario.defaults)(engine::page_size());
+    // The benchmarks run one after another on this thread: nothing else reads the variable.
+    std::env::remove_var("MMAP_LAB_PAGES");
+    bencher.bench(|| run_scenario(scenario, &params).expect("runs"));
+}
+
+/// [`one_experiment_with_pages`]'s baseline: the page state not read.
+#[divan::bench(args = ["private-cow-fork", "anonymous-ipc", "madvise-dontneed", "empty-new-file", "mremap-grow", "playground"])]
+fn one_experiment_without_pages(bencher: divan::Bencher, id: &str) {
+    let scenario = catalog::find(id).expect("scenario exists");
+    let params = (scenario.defaults)(engine::page_size());
+    // As above: one benchmark at a time on this thread.
+    std::env::set_var("MMAP_LAB_PAGES", "off");
+    bencher.bench(|| run_scenario(scenario, &params).expect("runs"));
+    std::env::remove_var("MMAP_LAB_PAGES");
 }
 
 #[divan::bench(sample_count = 30)]

@@ -93,6 +93,12 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
             // Indented under the item: part of the step, not a new paragraph.
             let _ = writeln!(out, "   <br>*{}*", strings::purpose(p, lang));
         }
+        if let Some(pages) = report::pages_line(step, lang) {
+            let _ = writeln!(out, "   <br>{}", code(&pages));
+        }
+    }
+    if run.steps.iter().any(|s| !s.pages.is_empty()) {
+        let _ = writeln!(out, "\n{}", t(S::PagesLegend, lang));
     }
 
     let _ = writeln!(out, "\n### {}\n", t(S::Outcome, lang));

@@ -686,8 +686,82 @@ pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Ve
                 None => line,
             });
         }
+        if let Some(line) = pages_line(step, lang) {
+            let line = format!("{}↳ {line}", " ".repeat(NUMBER + 2));
+            out.push(match width_limit {
+                Some(w) => wrap_text(&line, w, NUMBER + 4),
+                None => line,
+            });
+        }
+    }
+    if steps.iter().any(|s| !s.pages.is_empty()) {
+        let legend = format!("{}{}", " ".repeat(NUMBER), t(S::PagesLegend, lang));
+        out.push(match width_limit {
+            Some(w) => wrap_text(&legend, w, NUMBER),
+            None => legend,
+        });
     }
     out
+}
+
+/// One step's page state in one line, from the record (`steps[].pages`, `steps[].smaps`): a
+/// glyph per page (see [`page_glyph`]), per process when the step has both, the child's
+/// followed by `=` or `≠` where both frames are known, then the mapping's resident size:
+/// `pages: F ·  RSS 4 KiB`, `pages: parent S · | child S= ·`. `None` without pages.
+pub fn pages_line(step: &scenarios::engine::StepRecord, lang: Lang) -> Option<String> {
+    if step.pages.is_empty() {
+        return None;
+    }
+    let mut groups: Vec<(Option<&str>, Vec<String>)> = Vec::new();
+    for p in &step.pages {
+        let parents = step
+            .pages
+            .iter()
+            .find(|q| q.page == p.page && q.process.as_deref() == Some("parent"))
+            .and_then(|q| q.pfn);
+        let mark = match (p.process.as_deref(), p.pfn, parents) {
+            (Some("child"), Some(a), Some(b)) if a == b => "=",
+            (Some("child"), Some(_), Some(_)) => "≠",
+            _ => "",
+        };
+        let text = format!("{}{mark}", page_glyph(p));
+        match groups.last_mut() {
+            Some((who, glyphs)) if *who == p.process.as_deref() => glyphs.push(text),
+            _ => groups.push((p.process.as_deref(), vec![text])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(who, glyphs)| {
+            let who = match *who {
+                Some("parent") => format!("{} ", t(S::Parent, lang)),
+                Some(_) => format!("{} ", t(S::Child, lang)),
+                None => String::new(),
+            };
+            format!("{who}{}", glyphs.join(" "))
+        })
+        .collect();
+    let colon = lang.pick(": ", "：");
+    let mut line = format!("{}{colon}{}", t(S::Pages, lang), parts.join(" | "));
+    if let Some(smaps) = &step.smaps {
+        let rss = bytes_text(i128::from(smaps.rss)).unwrap_or_else(|| format!("{} B", smaps.rss));
+        let _ = write!(line, "  RSS {rss}");
+    }
+    Some(line)
+}
+
+/// One page's state as a letter: `·` not in memory (`s` in swap), `F` the file's page,
+/// `S` not this process's alone (shared anonymous memory, which the kernel keeps as a file
+/// with no page cache answer; a page shared since a fork; the zero page), `A` a private
+/// copy.
+pub fn page_glyph(p: &scenarios::engine::pages::PageState) -> char {
+    match p {
+        p if !p.present && p.swapped => 's',
+        p if !p.present => '·',
+        p if p.file && p.cached.is_some() => 'F',
+        p if p.file || !p.exclusive => 'S',
+        _ => 'A',
+    }
 }
 
 /// What the witness saw of a step, in one line: the system calls the kernel was asked (raw

@@ -269,6 +269,70 @@ pub struct Step {
     /// or replaced (a successful mmap with `MAP_FIXED`) were, part by part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub touched: Option<Vec<Touched>>,
+    /// The state of the mapping's pages after the step, as the kernel reported it
+    /// (`/proc/PID/pagemap`, read from outside the stopped process; after a fork, each
+    /// process's). Absent before the mapping exists, for mmap-copy, and with the witness off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<PageState>>,
+    /// The mapping's `/proc/PID/smaps` figures after a step on it (a mapping call, a touch,
+    /// the fork), of the process that made the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smaps: Option<Smaps>,
+}
+
+/// One page's state after a step.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageState {
+    /// The page, counted from the mapping's start at that step (negative: below it).
+    pub page: i64,
+    /// Its address.
+    pub addr: u64,
+    /// In the process's page table (`pagemap` bit 63).
+    pub present: bool,
+    /// In swap (bit 62).
+    pub swapped: bool,
+    /// A file's page, or shared anonymous memory (bit 61).
+    pub file: bool,
+    /// Mapped by this process alone (bit 56).
+    pub exclusive: bool,
+    /// Soft-dirty (bit 55); always 0 on a kernel built without `CONFIG_MEM_SOFT_DIRTY`.
+    pub soft_dirty: bool,
+    /// The physical frame number; always present, `null` when the page is not present or
+    /// frame numbers are hidden (`environment.pfn_visible`).
+    pub pfn: Option<u64>,
+    /// For a file mapping, whether the file's page is in the page cache; always present,
+    /// `null` for anonymous memory.
+    pub cached: Option<bool>,
+    /// `parent` or `child`, when the experiment has two processes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
+}
+
+/// A mapping's `smaps` figures, in bytes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Smaps {
+    /// Resident.
+    pub rss: u64,
+    /// Proportional share: each page divided by the processes that map it.
+    pub pss: u64,
+    /// Resident, mapped by others too, unmodified.
+    pub shared_clean: u64,
+    /// Resident, mapped by others too, modified.
+    pub shared_dirty: u64,
+    /// Resident, this process's alone, unmodified.
+    pub private_clean: u64,
+    /// Resident, this process's alone, modified.
+    pub private_dirty: u64,
+    /// Anonymous memory (private copies of a file's pages included).
+    pub anonymous: u64,
+    /// In transparent huge pages.
+    pub anon_huge_pages: u64,
+    /// In swap.
+    pub swap: u64,
+    /// Locked in memory.
+    pub locked: u64,
 }
 
 /// One of the process's own regions.
@@ -347,6 +411,12 @@ pub struct Environment {
     pub limits: BTreeMap<String, LimitValue>,
     /// `vm.max_map_count`, `vm.overcommit_memory`, `vm.mmap_min_addr`, when readable.
     pub sysctl: BTreeMap<String, u64>,
+    /// Whether `steps[].pages[].pfn` holds frame numbers: the kernel shows them only to a
+    /// reader with `CAP_SYS_ADMIN`.
+    pub pfn_visible: bool,
+    /// Why not, when `pfn_visible` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pfn_reason: Option<String>,
 }
 
 /// A resource limit: soft and hard, `null` for unlimited.

@@ -254,6 +254,10 @@ pub enum S {
     WitnessKernel,
     HelpMachine,
     WitnessNoCall,
+    /// A step's page state in the report: its label and its legend.
+    Pages,
+    PagesLegend,
+    Parent,
     /// The course's texts (issue 10), in their own table below.
     Course(C),
     SignalAt,
@@ -744,6 +748,12 @@ impl S {
                 "not a call: the CPU touched memory, no system call",
                 "不是调用：CPU 直接访问内存，没有系统调用",
             ),
+            S::Pages => ("pages", "页面"),
+            S::PagesLegend => (
+                "Pages after each step, as the kernel's page table says (/proc/PID/pagemap): F the file's page, A a private copy (anonymous, this process's alone), S not this process's alone (shared memory, a page shared since a fork, the zero page after a first read), · not in memory, s in swap; = / ≠ the child's page is the parent's frame / another frame; RSS from smaps.",
+                "每步之后的页面，取自内核页表（/proc/PID/pagemap）：F 文件的页，A 私有副本（匿名，只属于本进程），S 不只属于本进程（共享内存、fork 后共享的页、首次读取得到的零页），· 不在内存，s 在交换区；= / ≠ 子进程的页与父进程是同一物理页框 / 不同页框；RSS 取自 smaps。",
+            ),
+            S::Parent => ("parent", "父进程"),
         }
     }
 

@@ -108,3 +108,83 @@ fn human_units() {
     assert_eq!(report::duration_text(930_000), "930 µs");
     assert_eq!(report::duration_text(1_250_000_000), "1.25 s");
 }
+
+/// A page as the record has it (the fixtures were recorded before pages were read).
+fn page(
+    n: i64,
+    process: &str,
+    (present, file, exclusive): (bool, bool, bool),
+    pfn: Option<u64>,
+) -> scenarios::engine::pages::PageState {
+    scenarios::engine::pages::PageState {
+        page: n,
+        addr: 0x7f00_0000_0000 + n as u64 * 4096,
+        present,
+        swapped: false,
+        file,
+        exclusive,
+        soft_dirty: false,
+        pfn,
+        cached: Some(true),
+        process: Some(process.to_string()),
+    }
+}
+
+/// Each step's page state is one compact line under it, in the text and in the Markdown,
+/// in both languages, with the legend once: a glyph per page and process, the child's
+/// frame compared with the parent's, the mapping's resident size.
+#[test]
+fn a_steps_page_state_is_one_compact_line_in_both_languages() {
+    let (scenario, params, mut record) = fixture("private-cow-fork");
+    let absent = (false, false, false);
+    let fork = &mut record.run.steps[3];
+    fork.pages = vec![
+        page(0, "parent", (true, false, false), Some(0x10)),
+        page(1, "parent", absent, None),
+        page(0, "child", (true, false, false), Some(0x10)),
+        page(1, "child", absent, None),
+    ];
+    let store = &mut record.run.steps[4];
+    store.pages = vec![
+        page(0, "child", (true, false, true), Some(0x22)),
+        page(1, "child", absent, None),
+    ];
+    store.smaps = Some(scenarios::engine::pages::Smaps {
+        rss: 4096,
+        ..Default::default()
+    });
+    let load = &mut record.run.steps[8];
+    load.pages = vec![page(0, "parent", (true, true, true), Some(0x33))];
+    let text = report::record_text(scenario, &params, &record, Lang::En);
+    for want in [
+        "↳ pages: parent S · | child S= ·",
+        "↳ pages: child A ·  RSS 4 KiB",
+        "↳ pages: parent F",
+        "F the file's page, A a private copy",
+    ] {
+        assert!(text.contains(want), "{want}\n{text}");
+    }
+    assert_eq!(text.matches("F the file's page").count(), 1, "{text}");
+    let zh = report::record_text(scenario, &params, &record, Lang::Zh);
+    for want in [
+        "↳ 页面：父进程 S · | 子进程 S= ·",
+        "↳ 页面：子进程 A ·  RSS 4 KiB",
+        "F 文件的页",
+    ] {
+        assert!(zh.contains(want), "{want}\n{zh}");
+    }
+    let md = mmap_lab::markdown::report(scenario, &params, &record, Lang::En);
+    assert!(md.contains("<br>`pages: child A ·  RSS 4 KiB`"), "{md}");
+    assert!(md.contains("F the file's page"), "{md}");
+    // Where the frames differ, the child's page says so.
+    record.run.steps[3].pages[2].pfn = Some(0x11);
+    let text = report::record_text(scenario, &params, &record, Lang::En);
+    assert!(text.contains("child S≠ ·"), "{text}");
+    // A record without pages (the witness off, a recording) prints neither lines nor legend.
+    let (scenario, params, record) = fixture("private-cow-fork");
+    let text = report::record_text(scenario, &params, &record, Lang::En);
+    assert!(
+        !text.contains("pages:") && !text.contains("the file's page"),
+        "{text}"
+    );
+}

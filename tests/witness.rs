@@ -57,6 +57,149 @@ fn page_faults_are_counted_per_step() {
     assert_eq!(fewest(&populate, "load"), 0);
 }
 
+/// The faults of step `function` in the forked child of a run of `id`.
+fn child_faults(record: &Value, function: &str) -> u64 {
+    let step = record["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["function"] == function && s["process"] == "child")
+        .unwrap_or_else(|| panic!("{function} in the child: {record}"));
+    step["faults"]["minor"].as_u64().unwrap() + step["faults"]["major"].as_u64().unwrap()
+}
+
+/// After a fork, the lab's own copy-on-write faults (its stack, its buffers, its code that
+/// `fork` left unmapped) are not the experiment's: a touch counts what it counts in a plain C
+/// program (`tests/fixtures/fork_touch.c`, measured the same way, with `getrusage` around the
+/// one statement). The fewest of three runs on both sides, as above: noise only adds.
+#[test]
+fn a_touch_after_a_fork_counts_one_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = dir.path().join("fork_touch");
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fork_touch.c");
+    let cc = match Command::new("cc")
+        .args(["-O0", "-o"])
+        .arg(&exe)
+        .arg(source)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) => {
+            eprintln!("skipped: no C compiler (cc) on this machine");
+            return;
+        }
+    };
+    assert!(
+        cc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let mut plain = std::collections::BTreeMap::<String, u64>::new();
+    for _ in 0..3 {
+        let out = Command::new(&exe).current_dir(dir.path()).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let (what, n) = line.split_once(' ').unwrap();
+            let n: u64 = n.parse().unwrap();
+            let e = plain.entry(what.to_string()).or_insert(n);
+            *e = (*e).min(n);
+        }
+    }
+    let fewest = |id: &str, sets: &[&str], function: &str| {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        (0..3)
+            .map(|_| child_faults(&run(id, &sets), function))
+            .min()
+            .unwrap()
+    };
+    let lab = [
+        (
+            "store",
+            fewest("private-cow-fork", &["writer=child"], "store"),
+        ),
+        ("read", fewest("anonymous-ipc", &[], "read")),
+        ("memcpy", fewest("anonymous-ipc", &[], "memcpy")),
+    ];
+    for (what, n) in lab {
+        assert_eq!(
+            Some(&n),
+            plain.get(what),
+            "{what}: the lab {n}, plain C {plain:?}"
+        );
+    }
+    // One store to a fresh copy-on-write page: one fault, in C as in the lab.
+    assert_eq!(lab[0].1, 1);
+}
+
+/// Reading the page state at every stop adds no fault to the experiment: `pagemap` walks
+/// the page tables, `smaps` counts, `mincore` asks about the lab's own mapping; none of them
+/// touches the child's memory. Each step's faults, fewest of three runs, are the same with
+/// the reading off (`MMAP_LAB_PAGES=off`) and on, and the runs with it on do carry pages.
+/// A read that faulted a page in for the child (`process_vm_readv`, `/proc/PID/mem`) would
+/// make the child's own touch count 0 here.
+#[test]
+fn reading_the_pages_adds_no_fault() {
+    let cases: &[(&str, &[&str])] = &[
+        ("private-cow-fork", &["writer=before-fork"]),
+        ("private-cow-fork", &["writer=child"]),
+        ("anonymous-ipc", &[]),
+        ("madvise-dontneed", &[]),
+        ("playground", &["flags=MAP_PRIVATE", "access=write@0"]),
+        (
+            "playground",
+            &["flags=MAP_SHARED|MAP_POPULATE", "access=read@0"],
+        ),
+    ];
+    for (id, sets) in cases {
+        let per_step = |pages: &str| {
+            let mut fewest: Vec<u64> = Vec::new();
+            for _ in 0..3 {
+                let mut cmd = lab();
+                cmd.env("MMAP_LAB_PAGES", pages).args(["run", id, "--json"]);
+                for s in *sets {
+                    cmd.args(["--set", s]);
+                }
+                let out = cmd.output().expect("runs");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let record: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+                let read = record["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s.get("pages").is_some());
+                assert_eq!(read, pages != "off", "{id} {sets:?} MMAP_LAB_PAGES={pages}");
+                // The fork step's own count (what `fork()` costs the caller: 1 or 2 here,
+                // with or without the reading) depends on which process runs first after
+                // it; it is left out.
+                let counts: Vec<u64> = record["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s["function"] != "fork")
+                    .map(|s| {
+                        s["faults"]["minor"].as_u64().unwrap_or(0)
+                            + s["faults"]["major"].as_u64().unwrap_or(0)
+                    })
+                    .collect();
+                if fewest.is_empty() {
+                    fewest = counts;
+                } else {
+                    assert_eq!(fewest.len(), counts.len(), "{id} {sets:?}");
+                    for (f, c) in fewest.iter_mut().zip(counts) {
+                        *f = (*f).min(c);
+                    }
+                }
+            }
+            fewest
+        };
+        assert_eq!(per_step("off"), per_step("all"), "{id} {sets:?}");
+    }
+}
+
 mod strace_support;
 
 use strace_support::Call;

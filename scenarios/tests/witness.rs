@@ -232,3 +232,55 @@ fn work_beside_a_run_is_done_once_and_leaves_the_record_alone() {
     };
     assert_eq!(calls(&with), calls(&without));
 }
+
+/// The child stops at the boundary before every step it begins, the lab's bookkeeping (its
+/// `/proc/self/maps` captures) aside, in each process of the experiment, in plan order: the
+/// place where its pages are read and where stepping holds it. Every scenario and variant
+/// (mmap-copy with a small copy: its loops are one step each, whatever their size).
+#[test]
+fn every_numbered_step_is_a_boundary() {
+    let page = engine::page_size();
+    for (name, scenario, sets, _) in catalogue_cases() {
+        let mut sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        if scenario.id == "mmap-copy" {
+            sets.push("copy_size=1M");
+        }
+        let record = run(scenario.id, &sets);
+        if !witness_on(&record) {
+            return;
+        }
+        let texts: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        let params = scenarios::prepare(scenario, &texts).unwrap();
+        let plan = (scenario.build)(&params, page);
+        let stops = &record.run.boundaries;
+        for side in [engine::Side::Parent, engine::Side::Child] {
+            let passed: Vec<usize> = stops
+                .iter()
+                .copied()
+                .filter(|&i| plan.steps[i].side == side)
+                .collect();
+            assert!(
+                passed.windows(2).all(|w| w[0] < w[1]),
+                "{name}: {side:?} {passed:?}"
+            );
+            assert!(
+                passed.iter().all(|&i| !plan.steps[i].is_bookkeeping()),
+                "{name}: {passed:?}"
+            );
+            let process = (side == engine::Side::Child).then_some("child");
+            let begun = record
+                .run
+                .steps
+                .iter()
+                .filter(|s| s.process.as_deref() == process)
+                .filter(|s| !s.call.contains("/proc/self/maps"))
+                .count();
+            assert_eq!(
+                passed.len(),
+                begun,
+                "{name}: {side:?} stops at {passed:?}\n{}",
+                dump(&record)
+            );
+        }
+    }
+}

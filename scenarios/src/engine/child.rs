@@ -14,7 +14,7 @@
 //! Each step is reported *before* it runs (a flight recorder over a pipe), so a signal that
 //! kills the child is pinned to the step that was running.
 
-use super::plan::{Plan, Side, Step, Val, MAX_STEPS};
+use super::plan::{IpcOp, Op, Plan, Side, Step, Val, MAX_STEPS};
 use super::regions::Landmark;
 use super::wire::{Header, Kind, HEADER_LEN, MAX_PAYLOAD};
 use nix::libc;
@@ -60,17 +60,23 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
     let traced = setup.filter.is_some_and(|_| ask_to_be_traced(&report));
     report_faults();
     prefault_stack();
-    prefault_code(setup.code, setup.page);
+    let (code, page) = (setup.code, setup.page);
+    prefault_code(code, page);
     // Last of the set-up, so that only the plan's own calls meet the filter.
-    if let (true, Some(filter)) = (traced, setup.filter) {
-        install_filter(filter, &report);
-    }
+    // The boundary stops need the filter (it turns the marker into a stop) and a tracer.
+    let stops = match (traced, setup.filter) {
+        (true, Some(filter)) => install_filter(filter, &report),
+        _ => false,
+    };
     let scratch = setup.scratch;
     let mut results = [(0i64, 0i64); MAX_STEPS];
     let mut me = Side::Parent;
     for (index, step) in plan.steps.iter().enumerate() {
         if step.side != me {
             continue;
+        }
+        if stops && !step.is_bookkeeping() {
+            boundary(index);
         }
         report.send(Kind::Begin, index, 0, 0, 0, &[]);
         CURRENT_STEP.store(index as u32, Ordering::Relaxed);
@@ -94,6 +100,9 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
             if let Some(slot) = results.get_mut(index) {
                 *slot = (0, 0);
             }
+            prefault_code(code, page);
+            prefault_stack();
+            settle_after_fork(&mut results, scratch, page);
             continue;
         }
         let after = faults();
@@ -106,6 +115,13 @@ pub(crate) fn run_child(plan: &Plan, setup: ChildSetup<'_>) -> ! {
             &[],
         );
         report.send(Kind::End, index, done.ret, done.aux, done.errno, &[]);
+        if matches!(step.op, Op::Ipc(IpcOp::Fork)) && done.errno == 0 {
+            // The fork made every private page of this process copy-on-write again: take
+            // those faults of the lab's own now, outside every step's count, as the forked
+            // child does.
+            prefault_stack();
+            settle_after_fork(&mut results, scratch, page);
+        }
         if let (Some((at, id)), 0) = (lost, done.errno) {
             // The kernel's answer to this step is real; anything after it would run on the
             // memory it just replaced or removed, and be no answer of the kernel's.
@@ -215,9 +231,31 @@ fn ask_to_be_traced(report: &Reporter) -> bool {
     true
 }
 
+/// Stop for the tracer at the boundary before step `next`: the marked `sched_yield` the
+/// witness's filter turns into a stop (see `witness::LAB_CALLS`). Everything the steps before
+/// reported is in the pipe by then, and the step itself has not begun. While it waits the
+/// process is dumpable, so that its `/proc/PID/` files can be read from outside (the tracer,
+/// a second terminal of the same user); the rest of the time it is not, so that no core dump
+/// can come from the experiment. Raw calls only: no `errno` written on success, no
+/// thread-control-block read, as in [`Reporter::send`] (a step may have unmapped them).
+fn boundary(next: usize) {
+    // SAFETY: prctl and sched_yield with integer arguments; they change only this process's
+    // dumpable flag and scheduling.
+    unsafe {
+        libc::syscall(libc::SYS_prctl, libc::PR_SET_DUMPABLE, 1, 0, 0, 0);
+        libc::syscall(
+            libc::SYS_sched_yield,
+            super::witness::BOUNDARY_MARK as libc::c_long,
+            next as libc::c_long,
+        );
+        libc::syscall(libc::SYS_prctl, libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 /// Install the witness's seccomp filter (after `PR_SET_NO_NEW_PRIVS`, which a filter needs
 /// without privilege; this process never executes a program, so it changes nothing else).
-fn install_filter(filter: &[libc::sock_filter], report: &Reporter) {
+/// Whether it is installed.
+fn install_filter(filter: &[libc::sock_filter], report: &Reporter) -> bool {
     let prog = libc::sock_fprog {
         len: filter.len() as u16,
         filter: filter.as_ptr() as *mut libc::sock_filter,
@@ -235,6 +273,7 @@ fn install_filter(filter: &[libc::sock_filter], report: &Reporter) {
         if r != 0 {
             report.send(Kind::Witness, 0, 1, 0, errno(), &[]);
         }
+        r == 0
     }
 }
 
@@ -360,6 +399,44 @@ fn prefault_stack() {
         i = i.wrapping_add(4096);
     }
     std::hint::black_box(&pages);
+}
+
+/// After a `fork`, in both processes: write once more to the lab's own private pages that
+/// the steps write (the fork made each of them copy-on-write, shared with the other process),
+/// so that the first write to each is not a fault counted against the next step, and a touch
+/// after a fork counts what it counts in a plain C program. The stack is [`prefault_stack`]'s
+/// (called from the step loop's frame, as before the first step); here: the statics the fault
+/// handler reads, this thread's `errno`, the steps' results and the scratch buffer. Each value
+/// is written back as it is.
+#[inline(never)]
+fn settle_after_fork(results: &mut [(i64, i64); MAX_STEPS], scratch: &mut [u8], page: usize) {
+    CURRENT_STEP.store(CURRENT_STEP.load(Ordering::Relaxed), Ordering::Relaxed);
+    REPORT.store(REPORT.load(Ordering::Relaxed), Ordering::Relaxed);
+    // SAFETY: this thread's errno, a live int; rewritten with its own value.
+    unsafe {
+        let e = libc::__errno_location();
+        std::ptr::write_volatile(e, std::ptr::read_volatile(e));
+    }
+    rewrite_pages(results, page);
+    rewrite_pages(scratch, page);
+}
+
+/// Write every page of `slice` once, each with the value it holds.
+fn rewrite_pages<T: Copy>(slice: &mut [T], page: usize) {
+    let step = (page / std::mem::size_of::<T>().max(1)).max(1);
+    let mut i = 0;
+    while i < slice.len() {
+        if let Some(x) = slice.get_mut(i) {
+            // SAFETY: a volatile read and write of a live element, so neither is optimised
+            // away.
+            unsafe { std::ptr::write_volatile(x, std::ptr::read_volatile(x)) };
+        }
+        i = i.wrapping_add(step);
+    }
+    if let Some(x) = slice.last_mut() {
+        // SAFETY: as above, for the last page when the slice does not start on a page.
+        unsafe { std::ptr::write_volatile(x, std::ptr::read_volatile(x)) };
+    }
 }
 
 /// Map the code the steps will run, and the read-only data it reads (jump tables, constants),

@@ -78,6 +78,14 @@ pub struct Environment {
     pub limits: BTreeMap<String, LimitValue>,
     /// `vm.max_map_count`, `vm.overcommit_memory`, `vm.mmap_min_addr`, when readable.
     pub sysctl: BTreeMap<String, u64>,
+    /// Whether `/proc/PID/pagemap` gives this process the physical frame numbers (the kernel
+    /// zeroes them for an opener without `CAP_SYS_ADMIN`): from a run's own reading where it
+    /// read a present page, else from the capability.
+    #[serde(default)]
+    pub pfn_visible: bool,
+    /// Why not, when `pfn_visible` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pfn_reason: Option<String>,
 }
 
 impl Environment {
@@ -147,17 +155,30 @@ fn read() -> Environment {
         capabilities: effective_capabilities(),
         limits,
         sysctl,
+        pfn_visible: effective() & (1 << CAP_SYS_ADMIN) != 0,
+        pfn_reason: None,
     }
+}
+
+/// `CAP_SYS_ADMIN`'s bit in `CapEff`: what `pagemap` asks of its opener to show frame numbers.
+const CAP_SYS_ADMIN: u32 = 21;
+
+/// Why frame numbers are hidden, in the record (`environment.pfn_reason`).
+pub(crate) const PFN_HIDDEN: &str = "frame numbers read as 0 without CAP_SYS_ADMIN";
+
+/// This process's effective capability set (`CapEff` of `/proc/self/status`).
+fn effective() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .unwrap_or(0)
 }
 
 /// The effective capabilities the lab looks at, from `/proc/self/status` (no libcap needed).
 fn effective_capabilities() -> Vec<Capability> {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let eff = status
-        .lines()
-        .find_map(|l| l.strip_prefix("CapEff:"))
-        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
-        .unwrap_or(0);
+    let eff = effective();
     Capability::ALL
         .into_iter()
         .filter(|c| eff & (1u64 << c.bit()) != 0)

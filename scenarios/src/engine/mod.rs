@@ -13,6 +13,7 @@ pub mod environment;
 pub mod faults;
 pub mod function;
 pub mod ops;
+pub mod pages;
 pub mod plan;
 pub mod record;
 pub mod regions;
@@ -387,10 +388,31 @@ pub fn run_beside(
         ForkResult::Parent { child } => child,
     };
     drop(write_end);
+    let mut pages_read = Vec::new();
     let (bytes, exit, child_max_rss_kib, seen) = match wanted {
         Ok(()) => {
-            let t = witness::trace(pid.as_raw(), read_end, plan, plan.deadline, cancel, beside);
-            (t.bytes, t.exit, t.rss, Some((t.calls, t.traced)))
+            let pager = pages::Reader::new(
+                plan,
+                page,
+                dir.fd().as_raw_fd(),
+                pages::PageDetail::wanted(),
+            );
+            let t = witness::trace(
+                pid.as_raw(),
+                read_end,
+                plan,
+                plan.deadline,
+                cancel,
+                beside,
+                pager,
+            );
+            pages_read = t.pages;
+            (
+                t.bytes,
+                t.exit,
+                t.rss,
+                Some((t.calls, t.traced, t.boundaries)),
+            )
         }
         Err(_) => {
             // No second thread here: done now, while the child runs on its own.
@@ -403,16 +425,28 @@ pub fn run_beside(
     };
     let elapsed_us = started.elapsed().as_micros() as u64;
     let reports = wire::decode_all(&bytes);
+    let mut begun = vec![false; plan.steps.len()];
+    for r in reports.iter().filter(|r| r.kind == wire::Kind::Begin) {
+        if let Some(b) = begun.get_mut(r.header.step as usize) {
+            *b = true;
+        }
+    }
     // The witness is on when the child was traced and no stage of it was refused.
     let refused = reports
         .iter()
         .find(|r| r.kind == wire::Kind::Witness)
         .map(|r| witness::refusal(r.header.errno, r.header.ret));
+    let mut boundaries = Vec::new();
     let (calls, witness) = match (wanted, seen, refused) {
         (Err(why), _, _) => (None, format!("off: {why}")),
         (_, _, Some(why)) => (None, format!("off: {why}")),
-        (_, Some((_, false)), None) => (None, "off: the child did not stop for the tracer".into()),
-        (_, Some((calls, true)), None) => (Some(calls), "on".to_string()),
+        (_, Some((_, false, _)), None) => {
+            (None, "off: the child did not stop for the tracer".into())
+        }
+        (_, Some((calls, true, passed)), None) => {
+            boundaries = passed;
+            (Some(calls), "on".to_string())
+        }
         (_, None, None) => (None, "off".to_string()),
     };
     let mut run = record::build(
@@ -425,6 +459,10 @@ pub fn run_beside(
         calls.as_deref(),
     );
     run.witness = witness;
+    run.boundaries = boundaries;
+    if calls.is_some() {
+        pages::attach(&mut run, plan, &begun, pages_read);
+    }
     let (size, free) = file_and_space(plan, &dir);
     run.file_size_after = size;
     run.fs_free_bytes = free;

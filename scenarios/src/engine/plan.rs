@@ -141,6 +141,12 @@ impl Step {
         self.side = Side::Child;
         self
     }
+
+    /// Whether this step is the lab's bookkeeping, not the experiment's: a `/proc/self/maps`
+    /// capture. It gets no number, no boundary stop, and its calls are not the experiment's.
+    pub fn is_bookkeeping(&self) -> bool {
+        matches!(self.op, Op::Map(MapOp::Maps))
+    }
 }
 
 /// A whole experiment.

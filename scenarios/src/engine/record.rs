@@ -68,6 +68,13 @@ pub struct StepRecord {
     /// experiment's mapping, its guard page, or the process's own pages, named.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub touched: Vec<Touched>,
+    /// The state of the mapping's pages after the step, as the kernel reported it (read from
+    /// outside the stopped process: `engine::pages`); after a fork, each process's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<super::pages::PageState>,
+    /// The mapping's `smaps` figures after a step on it, of the process that made the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smaps: Option<super::pages::Smaps>,
 }
 
 /// How the experiment ended. In JSON: DESIGN.md's `outcome` object (`kind` plus the fields of
@@ -549,6 +556,12 @@ pub struct Run {
     /// start from the parent's size, so this includes what the parent had resident.
     #[serde(default)]
     pub child_max_rss_kib: u64,
+    /// The plan steps whose boundary stop the witness passed, in the order it did: one
+    /// before every step an experiment's process began, the lab's bookkeeping aside. Empty
+    /// when the witness is off. Not in JSON: it checks the engine, it tells a reader nothing.
+    #[serde(skip)]
+    #[doc(hidden)]
+    pub boundaries: Vec<usize>,
 }
 
 impl Run {
@@ -1243,6 +1256,8 @@ pub(crate) fn build(
             function: step.op.function(),
             ret: s.end.map(|e| e.0),
             touched: if s.begun { touched(i) } else { Vec::new() },
+            pages: Vec::new(),
+            smaps: None,
         };
         match s.end {
             Some((ret, aux, e)) => {
@@ -1441,6 +1456,7 @@ pub(crate) fn build(
         fs_free_bytes: None,
         elapsed_us,
         child_max_rss_kib: 0,
+        boundaries: Vec::new(),
     }
 }
 

@@ -26,6 +26,7 @@
 //! If tracing is refused (Yama's `ptrace_scope`, a seccomp policy, the lab itself run under a
 //! debugger or `strace`), the run goes on untraced and the record says why.
 
+use super::pages::{PageRead, Reader};
 use super::plan::{CopyOp, LimitOp, MapOp, Op, Plan, Side};
 use super::record::Exit;
 use super::wire::{self, Kind, HEADER_LEN};
@@ -118,15 +119,37 @@ pub(crate) const MAPS_FD: i32 = 1001;
 /// `openat` from the experiment's.
 pub(crate) const LAB_OPEN_FLAGS: i32 = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY;
 
-/// The lab's own calls the filter lets by, by one argument (its index, and the value that
-/// marks the call as the lab's): the flight recorder's writes, and the maps captures' open,
-/// reads and close. The same calls with any other value are traced.
-const LAB_CALLS: [(i64, u32, u32); 4] = [
-    (libc::SYS_write, 0, REPORT_FD as u32),
-    (libc::SYS_read, 0, MAPS_FD as u32),
-    (libc::SYS_close, 0, MAPS_FD as u32),
-    (libc::SYS_openat, 2, LAB_OPEN_FLAGS as u32),
+/// The value of `sched_yield`'s first argument that marks the child's stop at a step boundary
+/// (see `child::boundary`): `sched_yield` takes no argument, and nothing else the child runs
+/// calls it, so the filter can stop for this one alone.
+pub(crate) const BOUNDARY_MARK: u32 = 0x6d6d_6c62;
+
+/// The `SECCOMP_RET_DATA` of a boundary stop (the filter's stop for an experiment's call
+/// carries 0).
+const BOUNDARY_DATA: u32 = 1;
+
+/// The lab's own calls, told apart by one argument: `(call, argument index, value that marks
+/// it, what the filter does when it is marked, what it does otherwise)`. The flight recorder's
+/// writes and the maps captures' open, reads and close are let by when marked (the same calls
+/// with any other value are the experiment's, traced); the marked `sched_yield` is the
+/// boundary stop before each step (any other is let by). One table says what the filter does
+/// with every call of the lab's.
+const LAB_CALLS: [(i64, u32, u32, u32, u32); 5] = [
+    (libc::SYS_write, 0, REPORT_FD as u32, ALLOW, TRACE),
+    (libc::SYS_read, 0, MAPS_FD as u32, ALLOW, TRACE),
+    (libc::SYS_close, 0, MAPS_FD as u32, ALLOW, TRACE),
+    (libc::SYS_openat, 2, LAB_OPEN_FLAGS as u32, ALLOW, TRACE),
+    (
+        libc::SYS_sched_yield,
+        0,
+        BOUNDARY_MARK,
+        TRACE | BOUNDARY_DATA,
+        ALLOW,
+    ),
 ];
+
+const ALLOW: u32 = libc::SECCOMP_RET_ALLOW;
+const TRACE: u32 = libc::SECCOMP_RET_TRACE;
 
 /// `AUDIT_ARCH_*` of this machine, for the filter's first check.
 #[cfg(target_arch = "x86_64")]
@@ -255,25 +278,30 @@ pub fn traces(plan: &Plan, step: usize) -> bool {
 /// about 0.2 ms per experiment (measured) where the search costs a few hundredths.
 pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
     let skip = untraced(plan);
-    let mut calls: Vec<(u32, Verdict)> = table()
-        .map(|(n, _)| n)
-        .filter(|n| !skip.contains(n))
+    // The experiment's calls, and the lab's that are no experiment's (the boundary).
+    let numbers = table().map(|(n, _)| n).filter(|n| !skip.contains(n)).chain(
+        LAB_CALLS
+            .iter()
+            .map(|row| row.0)
+            .filter(|n| table().all(|(m, _)| m != *n)),
+    );
+    let mut calls: Vec<(u32, Verdict)> = numbers
         .map(|n| {
-            let lab = LAB_CALLS.iter().position(|(m, _, _)| *m == n);
+            let lab = LAB_CALLS.iter().position(|row| row.0 == n);
             (n as u32, lab.map_or(Verdict::Trace, Verdict::Lab))
         })
         .collect();
     calls.sort_unstable_by_key(|(n, _)| *n);
     calls.dedup_by_key(|(n, _)| *n);
     // Layout: the architecture check, the call's number, the search, ALLOW, TRACE, then for
-    // each of the lab's calls [load its marking argument, compare, ALLOW, TRACE].
+    // each of the lab's calls [load its marking argument, compare, if marked, otherwise].
     let search = 4;
     let allow = search + search_len(calls.len());
     let trace = allow + 1;
     let mut prog = vec![
         stmt(LD_W_ABS, ARCH),
         jump(JEQ_K, AUDIT_ARCH, 1, 0),
-        stmt(RET_K, libc::SECCOMP_RET_ALLOW),
+        stmt(RET_K, ALLOW),
         stmt(LD_W_ABS, NR),
     ];
     let targets = Targets {
@@ -283,13 +311,13 @@ pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
     };
     emit_search(&mut prog, &calls, &targets);
     debug_assert_eq!(prog.len(), allow);
-    prog.push(stmt(RET_K, libc::SECCOMP_RET_ALLOW));
-    prog.push(stmt(RET_K, libc::SECCOMP_RET_TRACE));
-    for (_, arg, value) in LAB_CALLS {
+    prog.push(stmt(RET_K, ALLOW));
+    prog.push(stmt(RET_K, TRACE));
+    for (_, arg, value, marked, otherwise) in LAB_CALLS {
         prog.push(stmt(LD_W_ABS, ARGS + 8 * arg));
         prog.push(jump(JEQ_K, value, 0, 1));
-        prog.push(stmt(RET_K, libc::SECCOMP_RET_ALLOW));
-        prog.push(stmt(RET_K, libc::SECCOMP_RET_TRACE));
+        prog.push(stmt(RET_K, marked));
+        prog.push(stmt(RET_K, otherwise));
     }
     prog
 }
@@ -410,6 +438,10 @@ pub(crate) struct Traced {
     pub calls: Vec<Seen>,
     /// Whether the child was traced at all.
     pub traced: bool,
+    /// The steps whose boundary stop the tracer passed, in the order it did.
+    pub boundaries: Vec<usize>,
+    /// The pages read at the stops.
+    pub pages: Vec<PageRead>,
 }
 
 /// The flight recorder's bytes, read by two threads in turn: the reader (so a full pipe never
@@ -448,6 +480,7 @@ pub(crate) fn trace(
     deadline: Duration,
     cancel: Option<&AtomicBool>,
     beside: Option<super::Beside<'_>>,
+    pager: Option<Reader<'_>>,
 ) -> Traced {
     // The child puts itself in its own process group; so do we, before waiting on it, so that
     // the wait below (for the group: the child and what it forks) cannot miss it.
@@ -479,6 +512,9 @@ pub(crate) fn trace(
         pending: Vec::new(),
         calls: Vec::new(),
         traced: false,
+        boundaries: Vec::new(),
+        procs: Vec::new(),
+        pager,
         alive: 1,
         ended: None,
     };
@@ -554,6 +590,8 @@ pub(crate) fn trace(
         ended
     });
     let (calls, traced) = (std::mem::take(&mut tracer.calls), tracer.traced);
+    let boundaries = std::mem::take(&mut tracer.boundaries);
+    let pages = tracer.pager.take().map(|p| p.reads).unwrap_or_default();
     let bytes = match recorder.lock() {
         Ok(mut r) => {
             r.drain();
@@ -572,6 +610,8 @@ pub(crate) fn trace(
         rss,
         calls,
         traced,
+        boundaries,
+        pages,
     }
 }
 
@@ -587,6 +627,13 @@ struct Tracer<'a> {
     pending: Vec<(i32, Option<usize>, i64, [u64; 6])>,
     calls: Vec<Seen>,
     traced: bool,
+    /// The steps whose boundary stop was passed (see [`Traced::boundaries`]).
+    boundaries: Vec<usize>,
+    /// The tracees alive, each with the step it waits before at its boundary (`None`: it
+    /// runs).
+    procs: Vec<(i32, Option<usize>)>,
+    /// Reads the pages at each stop, when the run wants them.
+    pager: Option<Reader<'a>>,
     /// Tracees not yet reaped: the child and what it forked.
     alive: usize,
     /// The child's wait status, from its last stop before it exits (`PTRACE_EVENT_EXIT`).
@@ -614,6 +661,8 @@ impl Tracer<'_> {
             }
             if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
                 self.alive = self.alive.saturating_sub(1);
+                self.procs.retain(|p| p.0 != tid);
+                self.release();
                 if tid == self.pid {
                     rss = Some(usage.ru_maxrss.max(0) as u64);
                     exit = exit_of(status);
@@ -654,10 +703,27 @@ impl Tracer<'_> {
                 | libc::PTRACE_O_TRACEEXIT;
             // SAFETY: setting options on our stopped tracee.
             unsafe { libc::ptrace(libc::PTRACE_SETOPTIONS, tid, 0, options as libc::c_long) };
+            self.running(tid);
             return resume(libc::PTRACE_CONT, 0);
         }
         if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_SECCOMP {
             let (nr, args) = regs(tid).map_or((-1, [0; 6]), |r| (r.nr, r.args));
+            if nr == libc::SYS_sched_yield && args[0] as u32 == BOUNDARY_MARK {
+                // The boundary before step `args[1]`: the step before it is over (its
+                // reports are in the pipe), this one has not begun. No exit stop: the
+                // marker's result is nobody's. The pages are read here, while the process
+                // waits, dumpable; then it goes on in plan order.
+                let next = args[1] as usize;
+                self.pending.retain(|p| p.0 != tid);
+                self.boundaries.push(next);
+                let done = self.step_of(tid);
+                let side = self.side_of(tid);
+                if let Some(pager) = self.pager.as_mut() {
+                    pager.at_boundary(tid, side, done);
+                }
+                self.hold(tid, next);
+                return self.release();
+            }
             let step = self.step_of(tid);
             // A call of this tracee that never showed its exit is over (it cannot be inside
             // two calls at once).
@@ -688,6 +754,14 @@ impl Tracer<'_> {
             return resume(libc::PTRACE_CONT, 0);
         }
         if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_EXIT {
+            // Its last stop, its memory still there: the state after its last step, through
+            // the files kept from its first boundary. It holds back no one any more.
+            let done = self.step_of(tid);
+            let side = self.side_of(tid);
+            if let Some(pager) = self.pager.as_mut() {
+                pager.at_exit(tid, side, done);
+            }
+            self.procs.retain(|p| p.0 != tid);
             if tid == self.pid {
                 let mut status: libc::c_ulong = 0;
                 // SAFETY: reads the exit status of our stopped tracee into a local.
@@ -696,11 +770,17 @@ impl Tracer<'_> {
                 };
                 self.ended = (r == 0).then_some(status as i32);
             }
-            return resume(libc::PTRACE_CONT, 0);
+            resume(libc::PTRACE_CONT, 0);
+            return self.release();
         }
         if sig == libc::SIGTRAP && event != 0 {
             // One more tracee to wait for.
             self.alive += 1;
+            let mut new: libc::c_ulong = 0;
+            // SAFETY: reads the new process's pid from our stopped tracee into a local.
+            if unsafe { libc::ptrace(libc::PTRACE_GETEVENTMSG, tid, 0, &mut new as *mut _) } == 0 {
+                self.running(new as i32);
+            }
             // A fork, vfork or clone event inside the call: the new process is traced from
             // its start; the call's own exit is still to come.
             let inside = self.pending.iter().any(|p| p.0 == tid);
@@ -713,19 +793,64 @@ impl Tracer<'_> {
         }
         if sig == libc::SIGSTOP {
             // A new tracee's first stop (or a stop we did not ask for): swallow it.
+            self.running(tid);
             return resume(libc::PTRACE_CONT, 0);
         }
         // A signal on its way to the tracee (SIGSEGV, SIGBUS, SIGCHLD …): deliver it.
         resume(libc::PTRACE_CONT, sig)
     }
 
+    /// Which process of the experiment `tid` is.
+    fn side_of(&self, tid: i32) -> Side {
+        if tid == self.pid {
+            Side::Parent
+        } else {
+            Side::Child
+        }
+    }
+
+    /// Tracee `tid` runs (a new one, or one just set going).
+    fn running(&mut self, tid: i32) {
+        match self.procs.iter_mut().find(|p| p.0 == tid) {
+            Some(p) => p.1 = None,
+            None => self.procs.push((tid, None)),
+        }
+    }
+
+    /// Tracee `tid` waits at the boundary before step `next`.
+    fn hold(&mut self, tid: i32, next: usize) {
+        match self.procs.iter_mut().find(|p| p.0 == tid) {
+            Some(p) => p.1 = Some(next),
+            None => self.procs.push((tid, Some(next))),
+        }
+    }
+
+    /// Once no tracee runs, let the one whose next step comes first in the plan go on: one
+    /// process at a time, in plan order, the order the experiment's pipes and `waitpid`
+    /// impose anyway (a step never waits on a later one). So at every stop the other
+    /// process is still too, and what is read of both is the state between two steps; after
+    /// a fork both are read before either goes on.
+    fn release(&mut self) {
+        if self.procs.iter().any(|p| p.1.is_none()) {
+            return;
+        }
+        let Some(at) = (0..self.procs.len()).min_by_key(|&i| self.procs[i].1) else {
+            return;
+        };
+        let tid = self.procs[at].0;
+        self.procs[at].1 = None;
+        // SAFETY: resuming our own tracee, stopped at its boundary.
+        unsafe { libc::ptrace(libc::PTRACE_CONT, tid, 0, 0) };
+    }
+
     /// Record a finished call, unless it belongs to the lab's bookkeeping.
     fn record(&mut self, step: usize, nr: i64, args: [u64; 6], ret: i64) {
-        let bookkeeping = matches!(
-            self.plan.steps.get(step).map(|s| &s.op),
-            Some(Op::Map(super::plan::MapOp::Maps))
-        );
-        if bookkeeping {
+        if self
+            .plan
+            .steps
+            .get(step)
+            .is_some_and(|s| s.is_bookkeeping())
+        {
             return;
         }
         let errno = (-4095..0)
@@ -745,7 +870,8 @@ impl Tracer<'_> {
     /// The step tracee `tid` is running: the last `Begin` its side reported. Everything it
     /// wrote before this stop is in the pipe, so reading the pipe now is enough.
     fn step_of(&mut self, tid: i32) -> Option<usize> {
-        if let Ok(mut r) = self.recorder.lock() {
+        let recorder = self.recorder;
+        if let Ok(mut r) = recorder.lock() {
             r.drain();
             let bytes = &r.bytes;
             while bytes.len() >= self.cursor + HEADER_LEN {
@@ -762,6 +888,9 @@ impl Tracer<'_> {
                         let side = usize::from(s.side == Side::Child);
                         self.current[side] = Some(step);
                     }
+                }
+                if let (true, Some(pager)) = (h.kind == Kind::End as u32, self.pager.as_mut()) {
+                    pager.ended(h.step as usize, h.ret, h.errno);
                 }
                 self.cursor = end;
             }
@@ -864,12 +993,11 @@ mod tests {
     }
 
     #[test]
-    fn the_filter_ends_in_allow_and_trace_and_every_jump_lands_inside() {
+    fn the_filter_ends_in_a_return_and_every_jump_lands_inside() {
         let plan = Plan::new();
         let prog = filter(&plan);
         let n = prog.len();
-        assert_eq!(prog[n - 1].k, libc::SECCOMP_RET_TRACE);
-        assert_eq!(prog[n - 2].k, libc::SECCOMP_RET_ALLOW);
+        assert_eq!(prog[n - 1].code, RET_K);
         for (i, ins) in prog
             .iter()
             .enumerate()
@@ -958,6 +1086,18 @@ mod tests {
             (libc::SYS_close, [fd, 0, 0], allow),
             (libc::SYS_pread64, [fd, 0, 1], trace),
             (libc::SYS_getpid, [0, 0, 0], allow),
+            // The boundary: the marked sched_yield stops, with its data; any other goes by.
+            (
+                libc::SYS_sched_yield,
+                [i64::from(BOUNDARY_MARK), 3, 0],
+                trace | BOUNDARY_DATA,
+            ),
+            (libc::SYS_sched_yield, [0, 0, 0], allow),
+            (
+                libc::SYS_sched_yield,
+                [i64::from(BOUNDARY_MARK) + 1, 3, 0],
+                allow,
+            ),
             (libc::SYS_getrusage, [0, 0, 0], allow),
         ];
         for (nr, args, want) in cases {

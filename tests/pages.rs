@@ -1,0 +1,245 @@
+//! The page state in the record (`steps[].pages`), against an independent reader: a plain C
+//! program (`tests/fixtures/page_bits.c`, compiled once) makes the same calls as the lab's
+//! experiment and reads its own `/proc/self/pagemap` after each. Every bit must be the same
+//! (the frame numbers differ run to run; where they are visible, which steps share a frame must
+//! be the same). Then the same runs as `nobody`: the same bits, every frame `null`, and
+//! `environment.pfn_visible: false` with its reason. Skipped, with the reason, without `cc`.
+
+use serde_json::Value;
+use std::process::Command;
+
+mod nobody_support;
+
+/// The fixture's cases, with the lab's run of the same calls.
+const CASES: &[(&str, &str, &[&str])] = &[
+    (
+        "first-touch",
+        "playground",
+        &["flags=MAP_SHARED", "access=write@0"],
+    ),
+    (
+        "populate",
+        "playground",
+        &["flags=MAP_SHARED|MAP_POPULATE", "access=read@0"],
+    ),
+    (
+        "private-write",
+        "playground",
+        &["flags=MAP_PRIVATE", "access=write@0"],
+    ),
+    ("dontneed", "madvise-dontneed", &[]),
+    ("fork-before", "private-cow-fork", &["writer=before-fork"]),
+    ("fork-child", "private-cow-fork", &["writer=child"]),
+];
+
+/// One line of the fixture: the step's function, the process (`-`: the only one), the five
+/// bits (present, swapped, file, exclusive, soft-dirty) and the frame number.
+#[derive(Debug)]
+struct Line {
+    function: String,
+    process: String,
+    bits: [bool; 5],
+    pfn: u64,
+}
+
+fn parse(out: &str) -> Vec<Line> {
+    out.lines()
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(w.len(), 8, "{l}");
+            let bit = |i: usize| w[i] == "1";
+            Line {
+                function: w[0].to_string(),
+                process: w[1].to_string(),
+                bits: [bit(2), bit(3), bit(4), bit(5), bit(6)],
+                pfn: u64::from_str_radix(w[7], 16).unwrap(),
+            }
+        })
+        .collect()
+}
+
+fn lab(bin: &std::path::Path, id: &str, sets: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.env_remove("MMAP_LAB_WITNESS")
+        .env_remove("MMAP_LAB_PAGES")
+        .env("LANG", "C.UTF-8")
+        .args(["run", id, "--json"]);
+    for s in sets {
+        cmd.args(["--set", s]);
+    }
+    cmd
+}
+
+fn json(out: std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The record's state of page 0 for the fixture's line: the step of that function run by
+/// that process (the fork step for `fork`: it holds both processes' pages), the first one
+/// with pages (a guard reservation's `mmap` has none).
+fn lab_page<'r>(record: &'r Value, line: &Line) -> &'r Value {
+    let child = line.process == "child";
+    let steps = record["steps"].as_array().unwrap();
+    let of_process = |p: &Value| match line.process.as_str() {
+        "-" => p.get("process").is_none(),
+        other => p["process"] == other,
+    };
+    steps
+        .iter()
+        .filter(|s| s["function"] == line.function.as_str())
+        .filter(|s| line.function == "fork" || (s["process"] == "child") == child)
+        .find_map(|s| {
+            s["pages"]
+                .as_array()?
+                .iter()
+                .find(|p| p["page"] == 0 && of_process(p))
+        })
+        .unwrap_or_else(|| panic!("{line:?}: no page 0 in {record}"))
+}
+
+/// Whether this test runs as root (uid 0, from `/proc/self/status`).
+fn root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().nth(1).map(|e| e == "0"))
+        .unwrap_or(false)
+}
+
+fn bits(page: &Value) -> [bool; 5] {
+    ["present", "swapped", "file", "exclusive", "soft_dirty"].map(|k| page[k].as_bool().unwrap())
+}
+
+/// Compare one lab record with the fixture's lines of the same case.
+fn agree(case: &str, record: &Value, lines: &[Line]) {
+    assert_eq!(record["witness"], "on", "{case}: {record}");
+    let pages: Vec<&Value> = lines.iter().map(|l| lab_page(record, l)).collect();
+    for (line, page) in lines.iter().zip(&pages) {
+        assert_eq!(
+            bits(page),
+            line.bits,
+            "{case}: {} {}: the lab {page}, plain C {line:?}",
+            line.function,
+            line.process
+        );
+    }
+    let visible = record["environment"]["pfn_visible"] == true;
+    if !visible {
+        assert_eq!(
+            record["environment"]["pfn_reason"], "frame numbers read as 0 without CAP_SYS_ADMIN",
+            "{case}"
+        );
+        assert!(pages.iter().all(|p| p["pfn"].is_null()), "{case}: {record}");
+        return;
+    }
+    // Which present pages share a frame: the same in both.
+    for i in 0..lines.len() {
+        for j in 0..lines.len() {
+            if !(lines[i].bits[0] && lines[j].bits[0]) {
+                continue;
+            }
+            let (a, b) = (pages[i]["pfn"].as_u64(), pages[j]["pfn"].as_u64());
+            assert!(a.is_some() && b.is_some(), "{case}: {record}");
+            assert_eq!(
+                a == b,
+                lines[i].pfn == lines[j].pfn,
+                "{case}: {lines:?} against {record}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_records_page_bits_are_those_an_independent_reader_sees() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = dir.path().join("page_bits");
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/page_bits.c");
+    let Ok(cc) = Command::new("cc")
+        .args(["-O0", "-o"])
+        .arg(&exe)
+        .arg(source)
+        .output()
+    else {
+        eprintln!("skipped: no C compiler (cc) on this machine");
+        return;
+    };
+    assert!(
+        cc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mmap-lab"));
+    let mut expected = Vec::new();
+    for (case, id, sets) in CASES {
+        let out = Command::new(&exe)
+            .arg(case)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{case}: {out:?}");
+        let lines = parse(&String::from_utf8_lossy(&out.stdout));
+        let record = json(lab(bin, id, sets).output().unwrap());
+        agree(case, &record, &lines);
+        expected.push(lines);
+    }
+    // Both halves of issue 21's fork case, from the lab's own record as root: one frame
+    // for both processes after the fork, the child's own after its write.
+    if root() {
+        let fork = json(
+            lab(bin, "private-cow-fork", &["writer=before-fork"])
+                .output()
+                .unwrap(),
+        );
+        assert_eq!(fork["environment"]["pfn_visible"], true, "{fork}");
+        let fork_step = fork["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["function"] == "fork")
+            .unwrap();
+        let frames: Vec<&Value> = fork_step["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["page"] == 0)
+            .map(|p| &p["pfn"])
+            .collect();
+        assert_eq!(frames.len(), 2, "{fork_step}");
+        assert!(frames[0].is_u64() && frames[0] == frames[1], "{fork_step}");
+    }
+
+    // As nobody: every bit the same, no frame number, and the record says why.
+    let Some(setpriv) = nobody_support::program("setpriv") else {
+        eprintln!("skipped the unprivileged half: no setpriv");
+        return;
+    };
+    if !root() {
+        eprintln!("skipped the unprivileged half: this test is not run as root");
+        return;
+    }
+    let (home, copy) = nobody_support::copy_for_anyone(bin);
+    for ((case, id, sets), lines) in CASES.iter().zip(&expected) {
+        let out = nobody_support::output_once_not_busy(|| {
+            let mut run = Command::new(&setpriv);
+            run.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(&copy)
+                .args(lab(&copy, id, sets).get_args())
+                .env_remove("MMAP_LAB_PAGES")
+                .env("LANG", "C.UTF-8")
+                .env("TMPDIR", home.path());
+            run
+        });
+        let record = json(out);
+        assert_eq!(
+            record["environment"]["pfn_visible"], false,
+            "{case}: {record}"
+        );
+        agree(case, &record, lines);
+    }
+}

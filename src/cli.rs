@@ -1,8 +1,8 @@
 //! The plain subcommands: `list`, `run`, `run --all`, `explain`, `c`. Every action of the lab
 //! is available here without a terminal, for scripts, tests and notes.
 //!
-//! Exit codes (DESIGN.md): 0 whenever the experiment ran, whatever it answered; 2 for a usage
-//! error or a bad `--set`; 1 when the lab itself failed.
+//! Exit codes (a stable contract, docs/cli.md): 0 whenever the experiment ran, whatever it
+//! answered; 2 for a usage error or a bad `--set`; 1 when the lab itself failed.
 
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
@@ -21,7 +21,7 @@ pub enum Format {
     Text,
     /// The Markdown report (`--format md`).
     Markdown,
-    /// DESIGN.md's JSON (`--json`, `--format json`).
+    /// The JSON of docs/json.md (`--json`, `--format json`).
     Json,
 }
 

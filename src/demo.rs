@@ -1,4 +1,4 @@
-//! Demos prepared in advance (issue 10): `mmap-lab --demo FILE|NAME` loads a TOML playlist,
+//! Demos prepared in advance: `mmap-lab --demo FILE|NAME` loads a TOML playlist,
 //! an ordered list of steps, each a scenario, its settings and an optional note for the
 //! instructor. Everything is checked before the screen opens: a playlist with an unknown
 //! scenario, key or value is refused with the file, the line and what is accepted.

@@ -1,6 +1,6 @@
 //! A run that could not happen: the environment's fault (said with what to do, in the
-//! language in force) or the lab's own (an internal error). Both exit 1, as DESIGN.md says;
-//! the first word tells them apart (issue 11).
+//! language in force) or the lab's own (an internal error). Both exit 1, as the exit-code
+//! contract says (docs/cli.md); the first word tells them apart.
 
 use crate::output;
 use crate::strings::{t, S};

@@ -1,4 +1,4 @@
-//! At start, what crashed runs left in TMPDIR is removed, in one line (issue 11); the engine
+//! At start, what crashed runs left in TMPDIR is removed, in one line; the engine
 //! tells which directories are leftovers (their lock is free, see
 //! `scenarios::engine::tempdir`).
 

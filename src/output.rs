@@ -1,4 +1,4 @@
-//! The one way the program writes what a user reads (issue 11): never a panic, whatever
+//! The one way the program writes what a user reads: never a panic, whatever
 //! stdout and stderr are.
 //!
 //! `print!` panics when stdout is a closed pipe (`mmap-lab list | head -n 1`) or a full disk

@@ -1,4 +1,4 @@
-//! Progress that lasts (issue 10): the state file, `$XDG_STATE_HOME/mmap-lab/state.json`
+//! Progress that lasts: the state file, `$XDG_STATE_HOME/mmap-lab/state.json`
 //! (default `~/.local/state/mmap-lab/state.json`), overridden by `--state FILE` or
 //! `MMAP_LAB_STATE`, off with `--no-state`.
 //!

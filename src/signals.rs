@@ -1,4 +1,4 @@
-//! SIGINT, SIGTERM and SIGHUP in the plain subcommands (issue 11): Ctrl-C during
+//! SIGINT, SIGTERM and SIGHUP in the plain subcommands: Ctrl-C during
 //! `run mmap-copy` must not leave gigabytes in TMPDIR.
 //!
 //! The default action would end the process at once, skipping the engine's cleanup. So the

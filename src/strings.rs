@@ -44,7 +44,7 @@ pub enum S {
     UnknownKey,
     Interrupted,
     InternalError,
-    // Faults of the environment and the output (issue 11).
+    // Faults of the environment and the output.
     OutputFailed,
     NotUtf8,
     ScenarioWithCommand,
@@ -105,7 +105,7 @@ pub enum S {
     HelpUsageOptions,
     HelpUsageCommand,
     HelpVersion,
-    // Installing, configuring, reporting (issue 12).
+    // Installing, configuring, reporting.
     HelpMan,
     HelpCompletions,
     HelpShell,
@@ -258,7 +258,7 @@ pub enum S {
     Pages,
     PagesLegend,
     Parent,
-    /// The course's texts (issue 10), in their own table below.
+    /// The course's texts, in their own table below.
     Course(C),
     SignalAt,
     HitMapping,
@@ -764,7 +764,7 @@ impl S {
     }
 }
 
-/// Why a size is refused (issue 11's limit on what an experiment may take at once).
+/// Why a size is refused (the limit on what an experiment may take at once).
 pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
     let text = match big.flag {
         Some(_) => t(S::TooLargeWith, lang),
@@ -1243,7 +1243,7 @@ pub fn config_not_read(place: &str, why: &str, lang: Lang) -> String {
     }
 }
 
-/// The course's texts (issue 10): editing, variants, progress, predictions, demos. A table of
+/// The course's texts: editing, variants, progress, predictions, demos. A table of
 /// its own so the course's rows do not interleave with the rest of [`S`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is documented by its row in `C::pair`

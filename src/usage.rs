@@ -1,4 +1,4 @@
-//! clap's usage errors in the language in force (issue 11).
+//! clap's usage errors in the language in force.
 //!
 //! clap writes its errors in English only. The first line (what is wrong) is rebuilt from the
 //! error's kind and context with the strings table; the rest (the tip with clap's suggestion,

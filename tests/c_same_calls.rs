@@ -1,4 +1,4 @@
-//! `mmap-lab c` is the same experiment (issue 9): the compiled C program makes the same system
+//! `mmap-lab c` is the same experiment: the compiled C program makes the same system
 //! calls, in the same order and with the same errors, for the experiment's steps, as the lab's
 //! own experiment child. Both are watched from outside by `strace`: the lab's child through
 //! its witness record (itself checked against strace in `tests/witness.rs`), the C program

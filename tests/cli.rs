@@ -1,5 +1,5 @@
-//! The real binary, driven through its command line without a terminal: the contract of
-//! DESIGN.md (exit codes, JSON shape) and the examples of the core issue.
+//! The real binary, driven through its command line without a terminal: its contract (exit
+//! codes, JSON shape; docs/cli.md, docs/json.md) and the examples the lab was first built for.
 
 use assert_cmd::Command;
 use proptest::prelude::*;
@@ -38,7 +38,7 @@ fn list_names_every_scenario_in_lesson_order() {
     // The binary lists the catalogue, in its order…
     let catalogue: Vec<&str> = scenarios::catalog::all().iter().map(|s| s.id).collect();
     assert_eq!(ids, catalogue);
-    // …which holds DESIGN.md's scenarios in DESIGN.md's order (new ones may sit between).
+    // …which holds the first scenarios in their first order (new ones may sit between).
     let design = [
         "munmap-shifted-pointer",
         "rdonly-prot-write",

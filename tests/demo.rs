@@ -1,4 +1,4 @@
-//! `--demo` and `--scenario … --set …` on the command line (issue 10): refused before the
+//! `--demo` and `--scenario … --set …` on the command line: refused before the
 //! screen opens, with the file, the line and what is accepted, exit 2.
 
 use assert_cmd::Command;

@@ -1,4 +1,4 @@
-//! `mmap-lab progress` (issue 10): the state file read back for a student or a teacher, set
+//! `mmap-lab progress`: the state file read back for a student or a teacher, set
 //! aside in one line when it cannot be used, and cleared only after asking.
 
 use assert_cmd::Command;

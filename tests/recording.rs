@@ -1,7 +1,7 @@
-//! The README's picture: drives the real binary in a pty (120×34), writes what the terminal
+//! The lab's recorded picture: drives the real binary in a pty (120×34), writes what the terminal
 //! received as an asciinema cast (`docs/demo.cast`, asciicast v2: play it with
 //! `asciinema play docs/demo.cast`, or upload it) and puts the screen after the run, as text,
-//! between the README's `capture` markers. Ignored by default: it takes a few seconds and
+//! between the `capture` markers of `docs/tui.md`. Ignored by default: it takes a few seconds and
 //! rewrites files. Regenerate both with
 //!
 //! ```sh
@@ -47,7 +47,7 @@ fn wait_for(tape: &Mutex<Tape>, text: &str) {
 }
 
 #[test]
-#[ignore = "rewrites docs/demo.cast and the README's capture"]
+#[ignore = "rewrites docs/demo.cast and the capture in docs/tui.md"]
 fn record_the_demo() {
     let pair = native_pty_system()
         .openpty(PtySize {
@@ -136,18 +136,18 @@ fn record_the_demo() {
     let tape = tape.lock().unwrap_or_else(|e| e.into_inner());
     std::fs::write(root.join("docs/demo.cast"), cast(&tape.events)).expect("docs/ is writable");
 
-    let readme_path = root.join("README.md");
-    let readme = std::fs::read_to_string(&readme_path).expect("README.md");
+    let readme_path = root.join("docs/tui.md");
+    let readme = std::fs::read_to_string(&readme_path).expect("docs/tui.md");
     let (begin, end) = ("<!-- capture:begin -->\n", "<!-- capture:end -->");
     let (Some(a), Some(b)) = (readme.find(begin), readme.find(end)) else {
-        panic!("README.md has no {begin:?} … {end:?} markers");
+        panic!("docs/tui.md has no {begin:?} … {end:?} markers");
     };
     let lines: Vec<&str> = capture.lines().map(str::trim_end).collect();
     let text = format!("```\n{}\n```\n", lines.join("\n").trim_end());
     let updated = format!("{}{begin}{text}{}", &readme[..a], &readme[b..]);
-    std::fs::write(&readme_path, updated).expect("README.md is writable");
+    std::fs::write(&readme_path, updated).expect("docs/tui.md is writable");
     println!(
-        "wrote docs/demo.cast ({} events) and the README's capture",
+        "wrote docs/demo.cast ({} events) and the capture in docs/tui.md",
         tape.events.len()
     );
 }

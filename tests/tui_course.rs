@@ -1,4 +1,4 @@
-//! What the course shows (issue 10), drawn: the prediction picker, the verdict after the run
+//! What the course shows, drawn: the prediction picker, the verdict after the run
 //! and the header's score, in both languages; the variants' check marks.
 
 mod tui_support;

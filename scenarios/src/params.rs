@@ -1,4 +1,4 @@
-//! The knobs a student can turn: every `--set KEY=VALUE` key of DESIGN.md, in one table
+//! The knobs a student can turn: every `--set KEY=VALUE` key (docs/cli.md), in one table
 //! ([`knob`]). Each row says how the knob is named, what kind of value it takes, what it means
 //! (in English and Chinese), how its value is read from and stored into [`Params`], how a
 //! student steps it, and which call arguments show it on screen.
@@ -178,7 +178,7 @@ pub struct Knob {
 /// Declares [`Key`] and the table [`KNOBS`] from one list of rows, so a knob is written once.
 macro_rules! knobs {
     ($($(#[$doc:meta])* $key:ident { $($field:ident: $value:expr),* $(,)? })*) => {
-        /// Every parameter key, in the order DESIGN.md lists them.
+        /// Every parameter key, in the order of the rows.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         pub enum Key {
             $($(#[$doc])* $key,)*

@@ -6,7 +6,7 @@ use crate::engine::{self, EngineError, Run};
 use crate::params::{Key, ParamError, Params};
 use serde::{Deserialize, Serialize};
 
-/// One run of one scenario: DESIGN.md's JSON object.
+/// One run of one scenario: the JSON object of docs/json.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// The scenario's id.
@@ -52,7 +52,7 @@ pub fn apply(scenario: &Scenario, params: &mut Params, set: &str) -> Result<(), 
     params.set(key, value)
 }
 
-/// The parameters as DESIGN.md's `params` object.
+/// The parameters as the JSON's `params` object.
 pub fn params_json(
     scenario: &Scenario,
     params: &Params,

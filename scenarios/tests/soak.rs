@@ -1,4 +1,4 @@
-//! The soak (issue 11): thousands of random playground parameter sets through the engine,
+//! The soak: thousands of random playground parameter sets through the engine,
 //! the good and the bad, as a class of students turning knobs would. It reports panics,
 //! leaked descriptors, children and zombies left, temporary directories left, and how much
 //! the resident memory grew, and fails on any of them (RSS growth is reported, not judged:

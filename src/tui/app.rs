@@ -197,9 +197,9 @@ pub struct App {
     pub frame: usize,
     /// The status line's message.
     pub message: Option<Message>,
-    /// Variants, progress and predictions (issue 10).
+    /// Variants, progress and predictions.
     pub course: super::course::Course,
-    /// The prediction picker and the verdicts (issue 10).
+    /// The prediction picker and the verdicts.
     pub predictions: super::predict::Predictions,
     /// Derived from the state.
     pub view: View,

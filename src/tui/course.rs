@@ -1,4 +1,4 @@
-//! The course (issue 10): each scenario's declared variants one key away (`v`, `1`–`9`),
+//! The course: each scenario's declared variants one key away (`v`, `1`–`9`),
 //! which of them ran, and whether a scenario is done. Kept apart from [`super::app`] so that
 //! file only carries the dispatch lines; the state here is plain data that `progress.rs`
 //! stores between sessions.

@@ -1,4 +1,4 @@
-//! The terminal across job control and its own end (issue 11): Ctrl-Z (the key or SIGTSTP)
+//! The terminal across job control and its own end: Ctrl-Z (the key or SIGTSTP)
 //! gives the shell a normal screen back and stops; `fg` (SIGCONT) re-enters raw mode and
 //! redraws everything; SIGQUIT restores before its default action; a terminal that goes away
 //! ends the lab within a second.

@@ -1,4 +1,4 @@
-//! The interactive lab (issue 3): pick a scenario, turn one knob, run it, and see what the
+//! The interactive lab: pick a scenario, turn one knob, run it, and see what the
 //! kernel said and why.
 //!
 //! - `mod.rs` (this file): start, the main loop, and restoring the terminal on every way out

@@ -1,4 +1,4 @@
-//! Predictions (issue 10): `g` opens a small picker of answers before a run, the run says
+//! Predictions: `g` opens a small picker of answers before a run, the run says
 //! whether the prediction was right, and the header keeps the score. Optional: `r` without a
 //! guess just runs.
 

@@ -16,7 +16,7 @@ pub const SCENARIO: Scenario = Scenario {
     defaults,
     build,
     expect: Expect::Ok,
-    // One or more per errno and signal of README's "Every errno a normal user can reach".
+    // One or more per errno and signal of "Every errno a normal user can reach" in docs/cli.md.
     variants: &[
         // the lesson's: write-only is never enough.
         Variant {

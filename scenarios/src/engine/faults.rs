@@ -1,4 +1,4 @@
-//! Which failures of a run are the environment's (issue 11): a TMPDIR that is missing,
+//! Which failures of a run are the environment's: a TMPDIR that is missing,
 //! read-only or full, no descriptors or processes left, no memory. Those are not bugs of the
 //! lab and the user can fix them, so the program names them apart from internal errors.
 

@@ -680,8 +680,9 @@ pub(crate) fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
 mod tests {
     use super::*;
 
-    /// The swap of issue 11, made deterministic: the directory's path is renamed away and a
-    /// symbolic link to another directory planted in its place before the files are made.
+    /// Another user swapping the directory for a symbolic link, made deterministic: the
+    /// directory's path is renamed away and a symbolic link to another directory planted in its
+    /// place before the files are made.
     /// Made through the directory's descriptor, they still land in our directory.
     #[test]
     fn files_are_made_through_the_directory_not_its_path() {

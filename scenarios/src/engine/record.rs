@@ -1,4 +1,4 @@
-//! What a run produced, in the shape DESIGN.md's JSON contract fixes: every step with its real
+//! What a run produced, in the shape of the JSON contract (docs/json.md): every step with its real
 //! call and result, the outcome, and the `/proc/self/maps` lines around the mapping.
 //!
 //! Everything here is read off the child's reports. The only judgements made are which report
@@ -77,7 +77,7 @@ pub struct StepRecord {
     pub smaps: Option<super::pages::Smaps>,
 }
 
-/// How the experiment ended. In JSON: DESIGN.md's `outcome` object (`kind` plus the fields of
+/// How the experiment ended. In JSON: the `outcome` object (`kind` plus the fields of
 /// each kind, names as text), through [`OutcomeJson`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "OutcomeJson", try_from = "OutcomeJson")]
@@ -181,7 +181,7 @@ impl std::fmt::Display for SignalNo {
     }
 }
 
-/// [`Outcome`] as DESIGN.md's JSON spells it: names and numbers as separate fields, the
+/// [`Outcome`] as the JSON contract spells it: names and numbers as separate fields, the
 /// errno's message from the C library.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -468,7 +468,7 @@ pub fn spread(xs: &[f64]) -> Option<(f64, f64)> {
 
 /// A whole run.
 ///
-/// In JSON the warnings sit inside the outcome object (`outcome.warnings`, DESIGN.md), while
+/// In JSON the warnings sit inside the outcome object (`outcome.warnings`, docs/json.md), while
 /// here they are a field of their own, so that [`Outcome`] stays the kernel's answer alone.
 /// The derive is `remote = "Self"`: it makes `Run::serialize` / `Run::deserialize` for every
 /// other field, and the `Serialize` / `Deserialize` impls below add the outcome object.

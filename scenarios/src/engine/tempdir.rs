@@ -1,4 +1,4 @@
-//! The run's temporary directory, and what a crashed run left (issue 11).
+//! The run's temporary directory, and what a crashed run left.
 //!
 //! Each run's directory (`$TMPDIR/mmap-lab-XXXXXX`) is removed when the run ends, also after a
 //! signal or a timeout. Only a process that dies without unwinding (`kill -9`, an abort, a
@@ -44,7 +44,7 @@ fn dir_flags() -> OFlag {
 /// [`LabDir::fd`] (or, in the child, after `fchdir` to it), and removed with `unlinkat` on
 /// it. In a world-writable TMPDIR without the sticky bit, another user may rename the
 /// directory away and plant a symbolic link in its place; the descriptor still names our
-/// directory, so nothing is written or removed through the link (issue 11).
+/// directory, so nothing is written or removed through the link.
 #[derive(Debug)]
 pub struct LabDir {
     /// The directory itself, open: it holds the lock, and every file of the run is made

@@ -1,4 +1,4 @@
-//! What the course adds to the screen (issue 10): the progress mark of a scenario in the list,
+//! What the course adds to the screen: the progress mark of a scenario in the list,
 //! the "try next" list of its declared variants with their check marks, and the help's
 //! explanation of every mark; the prediction picker, its verdict and the header's score.
 

@@ -9,8 +9,8 @@
 //!   resident memory of the lab's process and of the experiment's child (target: under 64 MiB).
 //!   Set `MMAP_LAB_BENCH_COPY=0` to skip it.
 
-use scenarios::engine::Function;
-use scenarios::{catalog, engine, prepare, run_scenario};
+use mmap_lab_engine::engine::Function;
+use mmap_lab_engine::{catalog, engine, prepare, run_scenario};
 
 fn main() {
     if std::env::var("MMAP_LAB_BENCH_COPY").as_deref() != Ok("0") {

@@ -5,10 +5,10 @@
 use mmap_lab::tui::app::{App, Effect};
 use mmap_lab::tui::event::{Action, AppEvent};
 use mmap_lab::tui::{Options, ThemeName};
+use mmap_lab_engine::{Lang, Record};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use scenarios::{Lang, Record};
 
 fn main() {
     divan::main();

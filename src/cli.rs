@@ -7,7 +7,7 @@
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
 use crate::{fault, leftovers, markdown, output, schema, signals, suggest};
-use scenarios::{catalog, engine, Lang, Scenario};
+use mmap_lab_engine::{catalog, engine, Lang, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -76,8 +76,12 @@ pub fn scenario(id: &str, lang: Lang) -> Result<&'static Scenario, ExitCode> {
 }
 
 /// The scenario's parameters with the `--set`s applied, or a usage error.
-fn params(scenario: &Scenario, sets: &[String], lang: Lang) -> Result<scenarios::Params, ExitCode> {
-    scenarios::prepare(scenario, sets).map_err(|err| {
+fn params(
+    scenario: &Scenario,
+    sets: &[String],
+    lang: Lang,
+) -> Result<mmap_lab_engine::Params, ExitCode> {
+    mmap_lab_engine::prepare(scenario, sets).map_err(|err| {
         let hint = suggest::for_param_error(&err);
         output::err_line(&format!(
             "mmap-lab: {}: {}",
@@ -125,7 +129,7 @@ pub fn run_one_as(id: &str, sets: &[String], format: Format, text: Text) -> Exit
 }
 
 /// [`run_one_as`]; `allow_large` (`--allow-large`) lifts the limit of
-/// [`scenarios::bounds::LARGE`] on what the experiment may take at once.
+/// [`mmap_lab_engine::bounds::LARGE`] on what the experiment may take at once.
 pub fn run_one_within(
     id: &str,
     sets: &[String],
@@ -143,7 +147,9 @@ pub fn run_one_within(
         Err(code) => return code,
     };
     if !allow_large {
-        if let Some(big) = scenarios::bounds::check(scenario, &params, scenarios::bounds::LARGE) {
+        if let Some(big) =
+            mmap_lab_engine::bounds::check(scenario, &params, mmap_lab_engine::bounds::LARGE)
+        {
             output::err_line(&format!(
                 "mmap-lab: {}: {}",
                 t(S::BadSet, lang),
@@ -154,7 +160,7 @@ pub fn run_one_within(
     }
     let interrupt = signals::interrupt();
     let result = leftovers::sweep_beside(lang, |job| {
-        scenarios::run_scenario_beside(scenario, &params, Some(interrupt.cancel()), Some(job))
+        mmap_lab_engine::run_scenario_beside(scenario, &params, Some(interrupt.cancel()), Some(job))
     });
     // Interrupted: the engine has removed everything; nothing more is said.
     if let Some(code) = interrupt.caught() {
@@ -172,7 +178,7 @@ pub fn run_one_within(
         Err(err) => fault::engine_failed(
             &err,
             lang,
-            scenarios::bounds::tmpdir_need(scenario, &params),
+            mmap_lab_engine::bounds::tmpdir_need(scenario, &params),
         ),
     }
 }
@@ -180,8 +186,8 @@ pub fn run_one_within(
 /// The text of a run, fitted to the terminal when stdout is one.
 fn human(
     scenario: &Scenario,
-    params: &scenarios::Params,
-    record: &scenarios::Record,
+    params: &mmap_lab_engine::Params,
+    record: &mmap_lab_engine::Record,
     text: Text,
 ) -> String {
     report::record_text_fit(
@@ -221,7 +227,8 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
     let interrupt = signals::interrupt();
     for scenario in catalog::all() {
         let params = (scenario.defaults)(engine::page_size());
-        let result = scenarios::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
+        let result =
+            mmap_lab_engine::run_scenario_until(scenario, &params, Some(interrupt.cancel()));
         if let Some(code) = interrupt.caught() {
             return code;
         }
@@ -247,7 +254,7 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
                 records.push(record);
             }
             Err(err) => {
-                let need = scenarios::bounds::tmpdir_need(scenario, &params);
+                let need = mmap_lab_engine::bounds::tmpdir_need(scenario, &params);
                 return fault::engine_failed(&err, lang, need);
             }
         }
@@ -298,7 +305,7 @@ pub fn lesson_fitted(text: &str, width: usize) -> String {
         if para.is_empty() {
             return;
         }
-        let joined = scenarios::lesson::unwrap_paragraph(para);
+        let joined = mmap_lab_engine::lesson::unwrap_paragraph(para);
         out.push_str(&report::wrap_text(&joined, width, hang));
         out.push('\n');
         para.clear();
@@ -361,14 +368,14 @@ pub fn c_program(id: &str, sets: &[String], minimal: bool, lang: Lang) -> ExitCo
             .join(" ")
     };
     let write = if minimal {
-        scenarios::cprog::minimal
+        mmap_lab_engine::cprog::minimal
     } else {
-        scenarios::cprog::program
+        mmap_lab_engine::cprog::program
     };
     output::finish(&write(scenario.id, &line, &plan, page, lang), lang)
 }
 
-fn to_json(record: &scenarios::Record) -> String {
+fn to_json(record: &mmap_lab_engine::Record) -> String {
     serde_json::to_value(record)
         .map(|v| schema::stamp(v).to_string())
         .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
@@ -398,7 +405,7 @@ mod tests {
             for lang in [Lang::En, Lang::Zh] {
                 let text = scenario.lesson(lang).text;
                 // Unfitted, some line is wider than 80: the test has something to check.
-                let widest = text.lines().map(scenarios::lesson::width).max();
+                let widest = text.lines().map(mmap_lab_engine::lesson::width).max();
                 for width in [60, 80] {
                     let fitted = lesson_fitted(text, width);
                     assert_eq!(squeeze(&fitted), squeeze(text), "{} {lang:?}", scenario.id);
@@ -410,13 +417,13 @@ mod tests {
                         if in_code || line.starts_with('|') {
                             continue;
                         }
-                        let w = scenarios::lesson::width(line);
+                        let w = mmap_lab_engine::lesson::width(line);
                         assert!(
                             w <= width
                                 || !line
                                     .trim()
                                     .chars()
-                                    .any(|c| c == ' ' || scenarios::lesson::is_wide(c)),
+                                    .any(|c| c == ' ' || mmap_lab_engine::lesson::is_wide(c)),
                             "{} {lang:?} at {width} (widest unfitted {widest:?}): {w} columns: {line}",
                             scenario.id
                         );

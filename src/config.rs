@@ -12,7 +12,7 @@
 
 use crate::strings::{self, t, S};
 use crate::tui::ThemeName;
-use scenarios::Lang;
+use mmap_lab_engine::Lang;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -475,7 +475,7 @@ impl Config {
         ];
         for (key, value, source) in rows {
             let source = source.text(lang);
-            let pad = " ".repeat(14usize.saturating_sub(scenarios::lesson::width(source)));
+            let pad = " ".repeat(14usize.saturating_sub(mmap_lab_engine::lesson::width(source)));
             let _ = writeln!(
                 out,
                 "  {key:<10} {value:<9} {source}{pad} [{}]",

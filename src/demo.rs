@@ -13,7 +13,7 @@
 //! ```
 
 use crate::strings::{self, C};
-use scenarios::{Lang, Params, Scenario};
+use mmap_lab_engine::{Lang, Params, Scenario};
 use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
@@ -120,7 +120,10 @@ pub fn parse(source: &str, text: &str, page: u64, lang: Lang) -> Result<Playlist
             other => other.to_string(),
         };
         let Some(scenario) = crate::cli::find(&id) else {
-            let known: Vec<&str> = scenarios::catalog::all().iter().map(|s| s.id).collect();
+            let known: Vec<&str> = mmap_lab_engine::catalog::all()
+                .iter()
+                .map(|s| s.id)
+                .collect();
             return Err(format!(
                 "{source}:{at}: {}",
                 strings::playlist_unknown_scenario(&id, &known.join(", "), lang)
@@ -131,8 +134,8 @@ pub fn parse(source: &str, text: &str, page: u64, lang: Lang) -> Result<Playlist
         for set in step.set {
             let at = line_of(set.span().start);
             // `{page}`, `{2*page}`…: a playlist means pages, whatever the machine's size.
-            let set = scenarios::variant::substitute(&set.into_inner(), page);
-            if let Err(err) = scenarios::session::apply(scenario, &mut params, &set) {
+            let set = mmap_lab_engine::variant::substitute(&set.into_inner(), page);
+            if let Err(err) = mmap_lab_engine::session::apply(scenario, &mut params, &set) {
                 let hint = crate::suggest::for_param_error(&err);
                 return Err(format!(
                     "{source}:{at}: {}",
@@ -157,7 +160,7 @@ pub fn parse(source: &str, text: &str, page: u64, lang: Lang) -> Result<Playlist
 
 /// `--scenario ID --set K=V …` for the lab: the same rules and messages as `run --set`.
 pub fn lab_params(scenario: &Scenario, sets: &[String], lang: Lang) -> Result<Params, String> {
-    scenarios::prepare(scenario, sets).map_err(|err| {
+    mmap_lab_engine::prepare(scenario, sets).map_err(|err| {
         let hint = crate::suggest::for_param_error(&err);
         format!(
             "{}: {}",
@@ -181,7 +184,7 @@ mod tests {
         assert!(zh.steps.iter().all(|s| s
             .note
             .as_deref()
-            .is_some_and(|n| n.chars().any(scenarios::lesson::is_wide))));
+            .is_some_and(|n| n.chars().any(mmap_lab_engine::lesson::is_wide))));
     }
 
     #[test]

@@ -4,15 +4,15 @@
 
 use crate::output;
 use crate::strings::{t, S};
-use scenarios::bounds::Need;
-use scenarios::engine::faults::{classify, EnvFault};
-use scenarios::engine::EngineError;
-use scenarios::Lang;
+use mmap_lab_engine::bounds::Need;
+use mmap_lab_engine::engine::faults::{classify, EnvFault};
+use mmap_lab_engine::engine::EngineError;
+use mmap_lab_engine::Lang;
 use std::process::ExitCode;
 
 /// Report `err` on stderr and give the exit code. `need`: what the run needs free in TMPDIR
 /// and the knob behind it, when the message can say more than "free some space" (see
-/// `scenarios::bounds::tmpdir_need`).
+/// `mmap_lab_engine::bounds::tmpdir_need`).
 pub fn engine_failed(err: &EngineError, lang: Lang, need: Option<Need>) -> ExitCode {
     output::err_line(&format!("mmap-lab: {}", text(err, lang, need)));
     ExitCode::FAILURE
@@ -39,10 +39,12 @@ pub fn describe(fault: &EnvFault, lang: Lang, need: Option<Need>) -> String {
     match fault {
         EnvFault::TmpdirUnusable => t(S::EnvTmpdirUnusable, lang).replace("{dir}", &dir),
         EnvFault::TmpdirFull => match need {
-            Some(need) if need.key == scenarios::Key::CopySize => t(S::EnvTmpdirFullCopy, lang)
-                .replace("{dir}", &dir)
-                .replace("{size}", &bytes(need.value))
-                .replace("{need}", &bytes(need.bytes)),
+            Some(need) if need.key == mmap_lab_engine::Key::CopySize => {
+                t(S::EnvTmpdirFullCopy, lang)
+                    .replace("{dir}", &dir)
+                    .replace("{size}", &bytes(need.value))
+                    .replace("{need}", &bytes(need.bytes))
+            }
             _ => t(S::EnvTmpdirFull, lang).replace("{dir}", &dir),
         },
         EnvFault::NoRoom {
@@ -66,7 +68,7 @@ pub fn describe(fault: &EnvFault, lang: Lang, need: Option<Need>) -> String {
         ),
         EnvFault::NoProcess => t(S::EnvNoProcess, lang).to_string(),
         EnvFault::NoMemory(n, limit) => {
-            use scenarios::engine::faults::MemoryLimit;
+            use mmap_lab_engine::engine::faults::MemoryLimit;
             let (text, limit) = match limit {
                 Some(MemoryLimit::Data(l)) => (S::EnvNoMemoryData, *l),
                 Some(MemoryLimit::AddressSpace(l)) => (S::EnvNoMemoryAs, *l),

@@ -4,7 +4,7 @@
 //! memory). Anything else is one clear message naming the file and what was wrong.
 
 use crate::strings;
-use scenarios::Lang;
+use mmap_lab_engine::Lang;
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
@@ -60,7 +60,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Refused> {
     let file = std::fs::OpenOptions::new()
         .read(true)
         // Never wait for a FIFO's writer, never take a terminal as the controlling one.
-        .custom_flags(scenarios::flags::O_NONBLOCK | scenarios::flags::O_NOCTTY)
+        .custom_flags(mmap_lab_engine::flags::O_NONBLOCK | mmap_lab_engine::flags::O_NOCTTY)
         .open(path)
         .map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => Refused::Missing,

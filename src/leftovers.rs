@@ -1,11 +1,11 @@
 //! At start, what crashed runs left in TMPDIR is removed, in one line; the engine
 //! tells which directories are leftovers (their lock is free, see
-//! `scenarios::engine::tempdir`).
+//! `mmap_lab_engine::engine::tempdir`).
 
 use crate::output;
 use crate::strings::{t, S};
-use scenarios::engine::tempdir;
-use scenarios::Lang;
+use mmap_lab_engine::engine::tempdir;
+use mmap_lab_engine::Lang;
 
 /// Remove the leftovers and say so on stderr when there were any.
 pub fn sweep(lang: Lang) {
@@ -17,7 +17,10 @@ pub fn sweep(lang: Lang) {
 /// a leftover's lock is free, a run's own directory is locked, a fresh one is left alone
 /// while it is young). `run` gets the work to hand to the engine; what was removed is said
 /// when it returns (swept then, if the run never got as far as its experiment).
-pub fn sweep_beside<R>(lang: Lang, run: impl FnOnce(scenarios::engine::Beside<'_>) -> R) -> R {
+pub fn sweep_beside<R>(
+    lang: Lang,
+    run: impl FnOnce(mmap_lab_engine::engine::Beside<'_>) -> R,
+) -> R {
     let found = std::sync::Mutex::new(None);
     let result = run(Box::new(|| {
         let removed = tempdir::sweep();

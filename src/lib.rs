@@ -1,7 +1,7 @@
 //! mmap-lab's program: the command line (`cli`), text output (`report`, `markdown`), the
 //! interactive lab (`tui`), settings (`config`), the manual and completions (`man`), the JSON
 //! contract's types (`schema`), typo suggestions (`suggest`) and every string a user reads
-//! (`strings`). It asks the `scenarios` crate for every
+//! (`strings`). It asks the engine crate (`mmap-lab-engine`, in `scenarios/`) for every
 //! experiment and never makes a system call of its own.
 
 #![forbid(unsafe_code)]

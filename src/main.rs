@@ -2,7 +2,7 @@
 //!
 //! `main` only parses the command line and dispatches: the subcommands live in `cli`, the
 //! interactive lab in `tui` (both in the library, so tests and benchmarks reach them), and
-//! every experiment in the `scenarios` crate.
+//! every experiment in the engine crate (`mmap-lab-engine`, in `scenarios/`).
 
 #![forbid(unsafe_code)]
 
@@ -10,7 +10,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use mmap_lab::config::{Config, Flags, Sources};
 use mmap_lab::strings::{t, C, S};
 use mmap_lab::{cli, man, output, tui, usage};
-use scenarios::Lang;
+use mmap_lab_engine::Lang;
 use std::process::ExitCode;
 
 /// The command line. Every help text comes from the strings table ([`command`] sets them), in
@@ -156,7 +156,7 @@ fn command(lang: Lang) -> clap::Command {
 #[derive(Clone, Copy)]
 enum KeysHelp {
     /// The keys of this scenario (the one named on the command line).
-    Of(&'static scenarios::Scenario),
+    Of(&'static mmap_lab_engine::Scenario),
     /// Every key of the knob table.
     Every,
     /// Nothing: no help is asked for, and that text (every key, its words, its default) is
@@ -372,7 +372,7 @@ fn localize_frame(cmd: clap::Command, lang: Lang, width: usize) -> clap::Command
 }
 
 /// The scenario named after `run` or `c` on the command line, for its `--help`.
-fn scenario_in_args(args: &[String]) -> Option<&'static scenarios::Scenario> {
+fn scenario_in_args(args: &[String]) -> Option<&'static mmap_lab_engine::Scenario> {
     let sub = args.iter().position(|a| a == "run" || a == "c")?;
     let mut rest = args[sub + 1..].iter();
     while let Some(a) = rest.next() {
@@ -452,7 +452,7 @@ fn misplaced(err: &clap::Error, args: &[String], lang: Lang) -> Option<ExitCode>
 
 fn main() -> ExitCode {
     // A write past `ulimit -f` fails with EFBIG and is reported, instead of killing the lab.
-    scenarios::process::ignore_sigxfsz();
+    mmap_lab_engine::process::ignore_sigxfsz();
     match std::thread::Builder::new()
         .name("mmap-lab".into())
         .stack_size(STACK)
@@ -631,7 +631,7 @@ fn lab_main() -> ExitCode {
                 None => None,
             };
             // A playlist and `--set`s are checked before the screen opens (exit 2).
-            let page = scenarios::engine::page_size();
+            let page = mmap_lab_engine::engine::page_size();
             let demo = match cli
                 .demo
                 .as_deref()

@@ -6,8 +6,8 @@
 use crate::strings::{t, S};
 use clap::builder::PossibleValue;
 use clap_mangen::roff::{bold, italic, roman, Roff};
-use scenarios::params::KeyKind;
-use scenarios::{catalog, engine, Key, Lang, Scenario};
+use mmap_lab_engine::params::KeyKind;
+use mmap_lab_engine::{catalog, engine, Key, Lang, Scenario};
 use std::io::{self, Write};
 
 /// `mmap-lab man`: the page for `cmd` (already in `lang`), with the sections clap does not

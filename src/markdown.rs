@@ -8,7 +8,7 @@
 
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
-use scenarios::{errnos, Lang, Params, Record, Scenario};
+use mmap_lab_engine::{errnos, Lang, Params, Record, Scenario};
 use std::fmt::Write as _;
 
 /// The report of one run.
@@ -119,7 +119,7 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
         "{}{}{}\n",
         t(S::Rule, lang),
         lang.pick(": ", "："),
-        scenarios::explain::rule_line(scenario, run, &lesson.rule, lang)
+        mmap_lab_engine::explain::rule_line(scenario, run, &lesson.rule, lang)
     );
 
     let findings = report::findings(record, lang);
@@ -201,9 +201,9 @@ mod tests {
 
     #[test]
     fn the_report_carries_the_warnings_and_the_command_that_reproduces_it() {
-        let scenario = scenarios::catalog::find("anonymous-ipc").expect("a scenario");
+        let scenario = mmap_lab_engine::catalog::find("anonymous-ipc").expect("a scenario");
         let sets = ["flags=MAP_PRIVATE|MAP_ANONYMOUS".to_string()];
-        let params = scenarios::prepare(scenario, &sets).expect("valid sets");
+        let params = mmap_lab_engine::prepare(scenario, &sets).expect("valid sets");
         let record: Record = serde_json::from_str(
             r#"{"scenario": "anonymous-ipc", "params": {}, "page_size": 4096,
                 "privileged": false, "steps": [], "elapsed_us": 1,

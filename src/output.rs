@@ -12,7 +12,7 @@
 //! what the user typed (`--set $'file=\e]0;pwned\a'` must not retitle the terminal).
 
 use crate::strings::{t, S};
-use scenarios::Lang;
+use mmap_lab_engine::Lang;
 use std::borrow::Cow;
 use std::io::{self, Write};
 use std::process::ExitCode;

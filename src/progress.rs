@@ -18,7 +18,7 @@
 
 use crate::strings::{self, C};
 use crate::tui::course::Track;
-use scenarios::Lang;
+use mmap_lab_engine::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -371,7 +371,7 @@ fn lock_beside(target: &Path) -> io::Result<std::fs::File> {
         .create(true)
         .truncate(false)
         .open(beside(target, ".lock"))?;
-    scenarios::engine::tempdir::lock(std::os::fd::AsFd::as_fd(&lock))?;
+    mmap_lab_engine::engine::tempdir::lock(std::os::fd::AsFd::as_fd(&lock))?;
     Ok(lock)
 }
 
@@ -437,7 +437,7 @@ pub fn print(store: Option<Store>, json: bool, lang: Lang) -> std::process::Exit
     if let Some(a) = &aside {
         crate::output::err_line(&format!("mmap-lab: {}", a.message(lang)));
     }
-    let all = scenarios::catalog::all();
+    let all = mmap_lab_engine::catalog::all();
     let mut text = String::new();
     if json {
         let items: Vec<serde_json::Value> = all
@@ -618,7 +618,7 @@ mod tests {
             assert!(aside
                 .message(Lang::Zh)
                 .chars()
-                .any(scenarios::lesson::is_wide));
+                .any(mmap_lab_engine::lesson::is_wide));
         }
     }
 
@@ -663,7 +663,7 @@ mod tests {
         let _ = ro.load();
         let saved = ro.save(&State::default());
         std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o700)).unwrap();
-        if !scenarios::engine::privileged() {
+        if !mmap_lab_engine::engine::privileged() {
             assert!(saved.is_err(), "a read-only directory refuses the write");
         }
     }

@@ -3,9 +3,9 @@
 //! and by the TUI's copy-to-clipboard.
 
 use crate::strings::{self, t, S};
-use scenarios::engine::Outcome;
-use scenarios::params::{Key, KeyKind, Params};
-use scenarios::{errnos, Lang, Record, Scenario};
+use mmap_lab_engine::engine::Outcome;
+use mmap_lab_engine::params::{Key, KeyKind, Params};
+use mmap_lab_engine::{errnos, Lang, Record, Scenario};
 use std::fmt::Write as _;
 
 /// `4096  0x1000` style: the symbolic value, then hex and decimal when it is a number.
@@ -150,8 +150,8 @@ fn during_step(
 /// The outcome of a whole run in one line: [`outcome_line_marked`], or, when the process
 /// damaged itself (its own code crashed because of an earlier step, or a step clobbered its
 /// memory), that said with the step that caused it.
-pub fn outcome_line_run(run: &scenarios::engine::Run, lang: Lang, marks: Marks) -> String {
-    use scenarios::explain::{explain, Explanation};
+pub fn outcome_line_run(run: &mmap_lab_engine::engine::Run, lang: Lang, marks: Marks) -> String {
+    use mmap_lab_engine::explain::{explain, Explanation};
     if let Some(text) = run.self_damage(lang) {
         return format!("{} {text}", marks.signal);
     }
@@ -181,7 +181,7 @@ pub fn outcome_line_run(run: &scenarios::engine::Run, lang: Lang, marks: Marks) 
 /// The outcome's headline, the one every rendering shows (text, Markdown, the screen, the
 /// clipboard): [`outcome_line_run`], or `⚠ OK, but…` when every call succeeded and the run's
 /// evidence qualifies that (its sentences are [`outcome_notes`]).
-pub fn outcome_headline(run: &scenarios::engine::Run, lang: Lang, marks: Marks) -> String {
+pub fn outcome_headline(run: &mmap_lab_engine::engine::Run, lang: Lang, marks: Marks) -> String {
     if run.outcome == Outcome::Ok && !run.warnings.is_empty() {
         format!("{} {}", marks.warning, t(S::OkBut, lang))
     } else {
@@ -200,7 +200,7 @@ pub fn outcome_notes(record: &Record, lang: Lang) -> Vec<String> {
 /// The command that runs this again: `mmap-lab run ID --set …` with every value that is not
 /// the scenario's default, quoted for a shell.
 pub fn reproduce(scenario: &Scenario, params: &Params, record: &Record) -> String {
-    scenarios::variant::reproduce(scenario, params, record.run.page_size)
+    mmap_lab_engine::variant::reproduce(scenario, params, record.run.page_size)
 }
 
 /// What the steps touched of the process's own pages, one sentence each in `lang`.
@@ -280,8 +280,8 @@ pub fn throughput_line(record: &Record, lang: Lang) -> Option<String> {
 /// struck (`ptr + N`) and what was there. The screen shows these beside the outcome, because
 /// they are the evidence that explains it.
 pub fn witness_lines(record: &Record, lang: Lang) -> Vec<String> {
-    use scenarios::engine::signals::{code_name, HitKind};
-    use scenarios::engine::witness::AnsweredBy;
+    use mmap_lab_engine::engine::signals::{code_name, HitKind};
+    use mmap_lab_engine::engine::witness::AnsweredBy;
     let run = &record.run;
     let mut out = Vec::new();
     if let Some(step) = run
@@ -409,7 +409,7 @@ pub fn record_text_fit(
             "{}{}{}",
             t(S::Rule, lang),
             lang.pick(": ", "："),
-            scenarios::explain::rule_line(scenario, run, &lesson.rule, lang)
+            mmap_lab_engine::explain::rule_line(scenario, run, &lesson.rule, lang)
         ))
     );
     let _ = writeln!(
@@ -474,7 +474,7 @@ pub fn wrap_text(text: &str, width: usize, indent: usize) -> String {
 }
 
 fn width_of(s: &str) -> usize {
-    scenarios::lesson::width(s)
+    mmap_lab_engine::lesson::width(s)
 }
 
 /// The keys whose values are byte counts, shown also in KiB/MiB/GiB.
@@ -583,7 +583,7 @@ fn param_lines(scenario: &Scenario, params: &Params) -> Vec<String> {
 }
 
 fn width(s: &str) -> usize {
-    scenarios::lesson::width(s)
+    mmap_lab_engine::lesson::width(s)
 }
 
 fn pad(s: &str, to: usize) -> String {
@@ -591,7 +591,7 @@ fn pad(s: &str, to: usize) -> String {
 }
 
 /// What follows a step's call on its line: ` = result  EINVAL (22)  ⚡ SIGBUS (interrupted)`.
-fn step_tail(step: &scenarios::engine::StepRecord, lang: Lang) -> String {
+fn step_tail(step: &mmap_lab_engine::engine::StepRecord, lang: Lang) -> String {
     let mut tail = format!(" = {}", step.result);
     if let Some(errno) = step.errno {
         let _ = write!(tail, "  {} ({})", errnos::name(errno), errno as i32);
@@ -708,7 +708,7 @@ pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Ve
 /// glyph per page (see [`page_glyph`]), per process when the step has both, the child's
 /// followed by `=` or `≠` where both frames are known, then the mapping's resident size:
 /// `pages: F ·  RSS 4 KiB`, `pages: parent S · | child S= ·`. `None` without pages.
-pub fn pages_line(step: &scenarios::engine::StepRecord, lang: Lang) -> Option<String> {
+pub fn pages_line(step: &mmap_lab_engine::engine::StepRecord, lang: Lang) -> Option<String> {
     if step.pages.is_empty() {
         return None;
     }
@@ -754,7 +754,7 @@ pub fn pages_line(step: &scenarios::engine::StepRecord, lang: Lang) -> Option<St
 /// `S` not this process's alone (shared anonymous memory, which the kernel keeps as a file
 /// with no page cache answer; a page shared since a fork; the zero page), `A` a private
 /// copy.
-pub fn page_glyph(p: &scenarios::engine::pages::PageState) -> char {
+pub fn page_glyph(p: &mmap_lab_engine::engine::pages::PageState) -> char {
     match p {
         p if !p.present && p.swapped => 's',
         p if !p.present => '·',
@@ -769,11 +769,11 @@ pub fn page_glyph(p: &scenarios::engine::pages::PageState) -> char {
 /// call itself, or that the step was no call at all; with the page faults it caused. `None`
 /// when the witness did not watch the step.
 pub fn witness_line(
-    step: &scenarios::engine::StepRecord,
+    step: &mmap_lab_engine::engine::StepRecord,
     libc: &str,
     lang: Lang,
 ) -> Option<String> {
-    use scenarios::engine::witness::AnsweredBy;
+    use mmap_lab_engine::engine::witness::AnsweredBy;
     let faults = step.faults.map(|f| strings::faults(f.minor, f.major, lang));
     let what = match step.answered_by? {
         AnsweredBy::Libc => {

@@ -2,7 +2,7 @@
 //! field by field, from which the committed JSON Schema (`docs/schema/`) is generated with
 //! schemars. Every field is documented here; `docs/json.md` says the same for readers.
 //!
-//! The records themselves are serialised by the `scenarios` crate (its `Record`); these
+//! The records themselves are serialised by the engine crate (`mmap-lab-engine`, in `scenarios/`) (its `Record`); these
 //! types describe that output rather than produce it, so that the engine stays free of
 //! schema code. They deny unknown fields on purpose: `tests/json_schema.rs` validates real
 //! output against the schema, so a field added to a record fails that test until it is

@@ -1,9 +1,9 @@
 //! Every label, hint and message the program shows, in English and Chinese, in one table.
 //! Lesson prose lives in `assets/lessons`; everything else a user reads is here.
 
-use scenarios::engine::Purpose;
-use scenarios::params::{Key, ParamError};
-use scenarios::{Lang, Signal, Topic};
+use mmap_lab_engine::engine::Purpose;
+use mmap_lab_engine::params::{Key, ParamError};
+use mmap_lab_engine::{Lang, Signal, Topic};
 
 /// One text of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -765,7 +765,7 @@ impl S {
 }
 
 /// Why a size is refused (the limit on what an experiment may take at once).
-pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
+pub fn too_large(big: &mmap_lab_engine::bounds::TooLarge, lang: Lang) -> String {
     let text = match big.flag {
         Some(_) => t(S::TooLargeWith, lang),
         None => t(S::TooLargeCopy, lang),
@@ -780,8 +780,11 @@ pub fn too_large(big: &scenarios::bounds::TooLarge, lang: Lang) -> String {
 
 /// What a page holds after the run, for the page map's "after" row: the word, and a short
 /// one (four cells at most) for narrow columns.
-pub fn after_page(page: scenarios::pagemap::AfterPage, lang: Lang) -> (&'static str, &'static str) {
-    use scenarios::pagemap::AfterPage;
+pub fn after_page(
+    page: mmap_lab_engine::pagemap::AfterPage,
+    lang: Lang,
+) -> (&'static str, &'static str) {
+    use mmap_lab_engine::pagemap::AfterPage;
     let (en, zh) = match page {
         AfterPage::Mapped => (("mapped", "map"), ("仍映射", "映射")),
         AfterPage::Leaked => (("leaked", "LEAK"), ("泄漏：仍映射", "泄漏")),
@@ -967,7 +970,7 @@ pub fn file_byte(offset: u64, byte: u8, lang: Lang) -> String {
 /// Where a run happened and whether the witness watched it, in one line: `ran on Linux
 /// 6.18.44 x86_64, glibc 2.36 · capabilities: CAP_IPC_LOCK · witness on`.
 /// `None` for a record that does not say (one recorded before records carried it).
-pub fn ran_on(run: &scenarios::Run, lang: Lang) -> Option<String> {
+pub fn ran_on(run: &mmap_lab_engine::Run, lang: Lang) -> Option<String> {
     let env = &run.environment;
     if env.kernel.is_empty() {
         return None;
@@ -1000,7 +1003,10 @@ pub fn ran_on(run: &scenarios::Run, lang: Lang) -> Option<String> {
 
 /// Where the lab runs, for the help: the kernel and machine, the C library and page size, the
 /// capabilities and the limits that change answers.
-pub fn machine_lines(env: &scenarios::engine::environment::Environment, lang: Lang) -> Vec<String> {
+pub fn machine_lines(
+    env: &mmap_lab_engine::engine::environment::Environment,
+    lang: Lang,
+) -> Vec<String> {
     let caps: Vec<&str> = env.capabilities.iter().map(|c| c.name()).collect();
     let caps = if caps.is_empty() {
         lang.pick("none", "无").to_string()
@@ -1533,13 +1539,15 @@ mod tests {
         for key in Key::ALL {
             assert!(!key.doc(Lang::En).is_empty());
             assert!(
-                key.doc(Lang::Zh).chars().any(scenarios::lesson::is_wide),
+                key.doc(Lang::Zh)
+                    .chars()
+                    .any(mmap_lab_engine::lesson::is_wide),
                 "{key}"
             );
             assert!(
                 key.expected_in(Lang::Zh)
                     .chars()
-                    .any(scenarios::lesson::is_wide),
+                    .any(mmap_lab_engine::lesson::is_wide),
                 "{key}"
             );
         }

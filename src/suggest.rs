@@ -2,8 +2,8 @@
 //! values, configuration keys. clap suggests subcommands and flags itself; these are values
 //! clap never sees.
 
-use scenarios::params::KeyKind;
-use scenarios::{Key, ParamError};
+use mmap_lab_engine::params::KeyKind;
+use mmap_lab_engine::{Key, ParamError};
 
 /// The candidate closest to `input`, if one is close enough to be what was meant.
 ///
@@ -50,7 +50,7 @@ pub fn value_for(key: Key, value: &str) -> Option<String> {
                 .map(|part| {
                     let part = part.trim();
                     let known = names.iter().any(|n| n.eq_ignore_ascii_case(part))
-                        || scenarios::params::parse_i64(part).is_some();
+                        || mmap_lab_engine::params::parse_i64(part).is_some();
                     match closest(part, names.iter().copied()) {
                         Some(near) if !known => {
                             changed = true;

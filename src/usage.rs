@@ -9,7 +9,7 @@
 use crate::output;
 use crate::strings::{t, S};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use scenarios::Lang;
+use mmap_lab_engine::Lang;
 use std::process::ExitCode;
 
 /// The width help is laid out at: the terminal's when stdout or stderr is one, else

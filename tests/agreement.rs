@@ -21,8 +21,8 @@ mod tui_support;
 
 use mmap_lab::report;
 use mmap_lab::strings::{t, S};
-use scenarios::engine::{self, Outcome, Plan};
-use scenarios::{catalog, cprog, errnos, prepare, Lang, Record};
+use mmap_lab_engine::engine::{self, Outcome, Plan};
+use mmap_lab_engine::{catalog, cprog, errnos, prepare, Lang, Record};
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
@@ -434,8 +434,8 @@ fn sources(case: &Case, params_line: &str, plan: &Plan, page: u64, lang: Lang) -
 /// A case the lab ran: its parameters, the plan and the record.
 struct Ran<'c> {
     case: &'c Case,
-    scenario: &'static scenarios::Scenario,
-    params: scenarios::Params,
+    scenario: &'static mmap_lab_engine::Scenario,
+    params: mmap_lab_engine::Params,
     plan: Plan,
     record: Record,
     /// The command that reproduces it, which names it in every message.
@@ -448,7 +448,7 @@ fn run_case(case: &Case, page: u64) -> Ran<'_> {
     let params = prepare(scenario, &case.sets)
         .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
     let plan: Plan = (scenario.build)(&params, page);
-    let record = scenarios::run_scenario(scenario, &params)
+    let record = mmap_lab_engine::run_scenario(scenario, &params)
         .unwrap_or_else(|e| panic!("{} {:?}: {e}", case.id, case.sets));
     let label = report::reproduce(scenario, &params, &record);
     Ran {
@@ -529,7 +529,7 @@ fn renderings_agree(ran: &Ran<'_>) -> (Vec<String>, usize) {
         // the fold, but the rule may be (a long run's steps come first): it is compared
         // where the screen shows it.
         let lesson = scenario.lesson(lang);
-        let rule = scenarios::explain::rule_line(scenario, &record.run, &lesson.rule, lang);
+        let rule = mmap_lab_engine::explain::rule_line(scenario, &record.run, &lesson.rule, lang);
         let speeds = report::throughput_line(record, lang);
         let rule_shown = frame.contains(&format!("{}: ", t(S::Rule, lang)));
         let mut said: Vec<(String, bool)> = report::findings(record, lang)
@@ -912,7 +912,7 @@ fn every_output_gives_the_same_answer() {
 /// Markdown and the screen say so, naming the region, in both languages.
 #[test]
 fn a_clobbered_run_names_the_region_everywhere() {
-    use scenarios::engine::{MapOp, Op, Val};
+    use mmap_lab_engine::engine::{MapOp, Op, Val};
     let page = engine::page_size();
     let exe = std::fs::read_link("/proc/self/exe").expect("exe");
     let exe = exe

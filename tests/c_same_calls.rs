@@ -10,9 +10,9 @@
 //! counts their calls instead, in the lab and in the C program, against what the step prints
 //! (`the_copy_loops_make_the_calls_they_print`).
 
-use scenarios::engine::{self, witness, MapOp, Op};
-use scenarios::params::{Direction, Key, Value, PLAYGROUND_KEYS};
-use scenarios::{catalog, prepare, Params};
+use mmap_lab_engine::engine::{self, witness, MapOp, Op};
+use mmap_lab_engine::params::{Direction, Key, Value, PLAYGROUND_KEYS};
+use mmap_lab_engine::{catalog, prepare, Params};
 use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Command;
@@ -239,7 +239,8 @@ fn generated(count: usize, page: u64) -> Vec<Vec<String>> {
             .collect();
         // The CLI's own bounds (sizes over 1 GiB need --allow-large) are not this test's.
         if prepare(scenario, &sets).is_ok()
-            && scenarios::bounds::check(scenario, &p, scenarios::bounds::LARGE).is_none()
+            && mmap_lab_engine::bounds::check(scenario, &p, mmap_lab_engine::bounds::LARGE)
+                .is_none()
         {
             out.push(sets);
         }

@@ -36,7 +36,10 @@ fn list_names_every_scenario_in_lesson_order() {
         .filter_map(|s| s["id"].as_str())
         .collect();
     // The binary lists the catalogue, in its order…
-    let catalogue: Vec<&str> = scenarios::catalog::all().iter().map(|s| s.id).collect();
+    let catalogue: Vec<&str> = mmap_lab_engine::catalog::all()
+        .iter()
+        .map(|s| s.id)
+        .collect();
     assert_eq!(ids, catalogue);
     // …which holds the first scenarios in their first order (new ones may sit between).
     let design = [
@@ -170,7 +173,7 @@ fn human_output_shows_symbolic_hex_and_decimal_and_the_rule() {
 fn run_all_json_is_an_array_of_every_scenario() {
     let all = json(&["run", "--all", "--json"]);
     let all = all.as_array().expect("array");
-    assert_eq!(all.len(), scenarios::catalog::all().len());
+    assert_eq!(all.len(), mmap_lab_engine::catalog::all().len());
     for r in all {
         assert!(r["outcome"]["kind"].is_string(), "{r}");
     }
@@ -492,7 +495,7 @@ fn help_speaks_the_chosen_language() {
 /// quoted (unquoted, the shell makes a pipe of it), in both languages.
 #[test]
 fn help_examples_quote_every_pipe() {
-    for s in scenarios::catalog::all() {
+    for s in mmap_lab_engine::catalog::all() {
         for lang in ["en", "zh"] {
             let out = lab()
                 .args(["--lang", lang, "run", s.id, "--help"])
@@ -564,7 +567,7 @@ fn help_fits_60_and_80_columns_in_both_languages() {
                 assert_eq!(out.status.code(), Some(0), "{args:?}");
                 let text = String::from_utf8_lossy(&out.stdout);
                 for line in text.lines() {
-                    let w = scenarios::lesson::width(line);
+                    let w = mmap_lab_engine::lesson::width(line);
                     assert!(
                         w <= width,
                         "{args:?} --lang {lang} at {width}: {w} columns: {line}\n{text}"
@@ -585,7 +588,7 @@ fn help_fits_60_and_80_columns_in_both_languages() {
         .output()
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    let widest = text.lines().map(scenarios::lesson::width).max();
+    let widest = text.lines().map(mmap_lab_engine::lesson::width).max();
     assert!(
         widest.is_some_and(|w| w <= 100 && w > 80),
         "{widest:?}\n{text}"

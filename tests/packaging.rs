@@ -3,7 +3,7 @@
 //! - `rust-version` promises a toolchain; it must be at least what every dependency that
 //!   is built asks for (read from `cargo metadata`);
 //! - each package must contain every file its build reads (the lessons and the C template
-//!   that `scenarios` embeds, through `scenarios/assets`, a link to the top-level `assets/`),
+//!   that the engine (`mmap-lab-engine`) embeds, through `scenarios/assets`, a link to the top-level `assets/`),
 //!   or it builds here and fails from crates.io. What a build reads comes from the build
 //!   itself: rustc's dep-info files and the build script's `rerun-if-changed` lines.
 //!
@@ -220,9 +220,9 @@ fn each_package_contains_every_file_its_build_reads() {
     let mut problems = Vec::new();
     for (package, dir, crate_name, marker) in [
         (
-            "scenarios",
+            "mmap-lab-engine",
             root().join("scenarios"),
-            "scenarios",
+            "mmap_lab_engine",
             "scenarios/src/lib.rs",
         ),
         ("mmap-lab", root(), "mmap_lab", "src/strings.rs"),

@@ -2,16 +2,16 @@
 //! the lab and its tests need, and the failure says which scenario lacks what: both lessons
 //! with their six sections, at least one declared variant, a recorded run for the TUI tests
 //! and every TUI snapshot. The lesson order and the lesson files themselves are checked when
-//! `scenarios` is built (`scenarios/build.rs`).
+//! the engine crate is built (`scenarios/build.rs`).
 
 mod tui_support;
 
-use scenarios::{catalog, lesson, Lang};
+use mmap_lab_engine::{catalog, lesson, Lang};
 use std::path::PathBuf;
 use tui_support::SIZES;
 
 /// What `scenario` lacks, one phrase each.
-fn lacks(scenario: &scenarios::Scenario) -> Vec<String> {
+fn lacks(scenario: &mmap_lab_engine::Scenario) -> Vec<String> {
     let mut lacks = Vec::new();
     for lang in [Lang::En, Lang::Zh] {
         let lesson = scenario.lesson(lang);
@@ -101,7 +101,7 @@ fn every_scenario_has_its_lessons_variants_fixture_and_snapshots() {
 #[test]
 fn the_check_names_what_a_bare_scenario_lacks() {
     let base = catalog::find("zero-length").expect("a scenario to copy");
-    let bare = scenarios::Scenario {
+    let bare = mmap_lab_engine::Scenario {
         id: "no-such-scenario",
         variants: &[],
         ..*base

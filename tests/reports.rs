@@ -3,7 +3,7 @@
 //! of `run`, which fits a terminal's width when it has one.
 
 use mmap_lab::report::{self, Marks};
-use scenarios::{catalog, Lang, Params, Record, Scenario};
+use mmap_lab_engine::{catalog, Lang, Params, Record, Scenario};
 
 fn fixture(id: &str) -> (&'static Scenario, Params, Record) {
     let path = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", id]
@@ -23,7 +23,7 @@ fn fixture(id: &str) -> (&'static Scenario, Params, Record) {
             other => format!("{k}={other}"),
         })
         .collect();
-    let params = scenarios::prepare(scenario, &sets).expect("the record's own parameters");
+    let params = mmap_lab_engine::prepare(scenario, &sets).expect("the record's own parameters");
     (scenario, params, record)
 }
 
@@ -75,9 +75,9 @@ fn text_fits_the_terminal_and_keeps_results_beside_their_calls() {
                 let body = body.split("/proc/self/maps").next().unwrap_or(body);
                 for line in body.lines() {
                     assert!(
-                        scenarios::lesson::width(line) <= width,
+                        mmap_lab_engine::lesson::width(line) <= width,
                         "{id} {lang:?} at {width}: {line:?} is {} wide",
-                        scenarios::lesson::width(line)
+                        mmap_lab_engine::lesson::width(line)
                     );
                 }
                 // Each step's result is on the last line of its call, with ` = `.
@@ -115,8 +115,8 @@ fn page(
     process: &str,
     (present, file, exclusive): (bool, bool, bool),
     pfn: Option<u64>,
-) -> scenarios::engine::pages::PageState {
-    scenarios::engine::pages::PageState {
+) -> mmap_lab_engine::engine::pages::PageState {
+    mmap_lab_engine::engine::pages::PageState {
         page: n,
         addr: 0x7f00_0000_0000 + n as u64 * 4096,
         present,
@@ -149,7 +149,7 @@ fn a_steps_page_state_is_one_compact_line_in_both_languages() {
         page(0, "child", (true, false, true), Some(0x22)),
         page(1, "child", absent, None),
     ];
-    store.smaps = Some(scenarios::engine::pages::Smaps {
+    store.smaps = Some(mmap_lab_engine::engine::pages::Smaps {
         rss: 4096,
         ..Default::default()
     });

@@ -4,7 +4,7 @@
 mod tui_support;
 
 use mmap_lab::tui::event::Action;
-use scenarios::Lang;
+use mmap_lab_engine::Lang;
 use tui_support::{app, fixture, replay, text};
 
 #[test]

@@ -8,8 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mmap_lab::tui::app::{App, Effect};
 use mmap_lab::tui::event::{Action, AppEvent};
 use mmap_lab::tui::ThemeName;
+use mmap_lab_engine::Lang;
 use proptest::prelude::*;
-use scenarios::Lang;
 use tui_support::{buffer, fixture, options, PAGE};
 
 /// Every recorded run, to feed back as results (whatever scenario is running).
@@ -136,7 +136,7 @@ proptest! {
         size in (1u16..=250, 1u16..=80),
         steps in proptest::collection::vec(step(), 0..40),
     ) {
-        let ids: Vec<&str> = scenarios::catalog::all().iter().map(|s| s.id).collect();
+        let ids: Vec<&str> = mmap_lab_engine::catalog::all().iter().map(|s| s.id).collect();
         let mut opts = options(ids[scenario % ids.len()], if zh { Lang::Zh } else { Lang::En });
         opts.ascii = ascii;
         opts.theme = Some([ThemeName::Dark, ThemeName::Light, ThemeName::Mono][theme as usize]);
@@ -177,7 +177,10 @@ proptest! {
 /// after a run, with and without the help.
 #[test]
 fn every_size_draws() {
-    let ids: Vec<&str> = scenarios::catalog::all().iter().map(|s| s.id).collect();
+    let ids: Vec<&str> = mmap_lab_engine::catalog::all()
+        .iter()
+        .map(|s| s.id)
+        .collect();
     for (n, id) in ids.iter().enumerate().step_by(2) {
         let mut app = App::new(&options(id, Lang::Zh), PAGE, (80, 24));
         tui_support::replay(&mut app, fixture(FIXTURES[n % FIXTURES.len()]));

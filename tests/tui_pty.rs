@@ -528,7 +528,7 @@ fn a_demo_step_sets_the_parameters_on_screen_without_running() {
         sc.lines().next().is_some_and(|l| l.contains("demo 1/15"))
     });
     s.send("]");
-    let page = scenarios::engine::page_size().to_string();
+    let page = mmap_lab_engine::engine::page_size().to_string();
     let screen = s.wait_for("the second step", |sc| {
         sc.lines().next().is_some_and(|l| l.contains("demo 2/15"))
     });
@@ -751,7 +751,7 @@ fn sigquit_restores_the_terminal_before_the_default_action() {
 /// selected row of the form: no key press needed to find it.
 #[test]
 fn every_lesson_knob_is_visible_when_its_scenario_opens() {
-    for sc in scenarios::catalog::all() {
+    for sc in mmap_lab_engine::catalog::all() {
         let Some(key) = sc.lesson_key() else {
             continue;
         };

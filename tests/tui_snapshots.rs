@@ -11,7 +11,7 @@
 mod tui_support;
 
 use mmap_lab::tui::event::{Action, Focus};
-use scenarios::{catalog, Lang};
+use mmap_lab_engine::{catalog, Lang};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use tui_support::{app, backend, fixture, replay, SIZES};
@@ -116,7 +116,7 @@ fn every_scenario_before_and_after_a_run() {
 #[test]
 #[ignore = "writes tests/fixtures; run with --ignored to record missing fixtures"]
 fn record_fixtures() {
-    let page = scenarios::engine::page_size();
+    let page = mmap_lab_engine::engine::page_size();
     assert_eq!(
         page,
         tui_support::PAGE,
@@ -140,7 +140,7 @@ fn record_fixtures() {
             String::from_utf8_lossy(&out.stderr)
         );
         // Check it reads back as a record before writing it.
-        let _: scenarios::Record = serde_json::from_slice(&out.stdout)
+        let _: mmap_lab_engine::Record = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("mmap-lab run {} --json: {e}", s.id));
         std::fs::write(&path, &out.stdout).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         eprintln!("recorded {}", path.display());
@@ -225,7 +225,7 @@ fn editor_refuses_a_bad_value_in_place() {
         for lang in [Lang::En, Lang::Zh] {
             let mut a = app("unaligned-offset", lang, (100, 30));
             a.apply(Action::NextPane);
-            while a.selected_key() != Some(scenarios::Key::Offset) {
+            while a.selected_key() != Some(mmap_lab_engine::Key::Offset) {
                 a.apply(Action::Down);
             }
             a.apply(Action::Edit);
@@ -311,7 +311,7 @@ fn presenter_mode_before_and_after_a_warning() {
                 let mut before = app("munmap-shifted-pointer", lang, size);
                 before.apply(Action::TogglePresenter);
                 before.params[before.current]
-                    .set(scenarios::Key::MunmapShift, "4096")
+                    .set(mmap_lab_engine::Key::MunmapShift, "4096")
                     .expect("a shift");
                 before.refresh();
                 insta::assert_snapshot!(format!("{name}_before"), backend(&before));
@@ -345,7 +345,7 @@ fn copy_chart() {
                     .into_iter()
                     .zip(runs.methods())
                 {
-                    let (lo, hi) = scenarios::engine::spread(figures).expect("runs");
+                    let (lo, hi) = mmap_lab_engine::engine::spread(figures).expect("runs");
                     let spread = format!("{lo:.0}–{hi:.0}");
                     let row = screen
                         .lines()

@@ -5,9 +5,9 @@ mod tui_support;
 use mmap_lab::tui::app::App;
 use mmap_lab::tui::event::Action;
 use mmap_lab::tui::ThemeName;
+use mmap_lab_engine::Lang;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Style};
-use scenarios::Lang;
 use tui_support::{buffer, fixture, options, replay, PAGE};
 
 /// The first cell where `text` starts on screen, from row `from` on (a wide character

@@ -245,12 +245,12 @@ fn the_witness_sees_what_strace_sees() {
     if strace_support::missing() {
         return;
     }
-    let names = scenarios::engine::witness::names()
+    let names = mmap_lab_engine::engine::witness::names()
         .collect::<Vec<_>>()
         .join(",");
-    let page = scenarios::engine::page_size();
+    let page = mmap_lab_engine::engine::page_size();
     let mut cases: Vec<(&str, Vec<String>)> = Vec::new();
-    for s in scenarios::catalog::all() {
+    for s in mmap_lab_engine::catalog::all() {
         // mmap-copy's timed loops are not traced by design (and it copies 64 MiB a run).
         if s.id == "mmap-copy" {
             continue;
@@ -262,16 +262,16 @@ fn the_witness_sees_what_strace_sees() {
     for (id, sets) in &cases {
         let id = *id;
         let witnessed = run(id, sets);
-        let scenario = scenarios::catalog::find(id).unwrap();
-        let params = scenarios::prepare(scenario, sets).unwrap();
+        let scenario = mmap_lab_engine::catalog::find(id).unwrap();
+        let params = mmap_lab_engine::prepare(scenario, sets).unwrap();
         let plan = (scenario.build)(&params, page);
         let skip: Vec<usize> = (0..plan.steps.len())
             .filter(|&i| {
                 let maps = matches!(
                     plan.steps[i].op,
-                    scenarios::engine::Op::Map(scenarios::engine::MapOp::Maps)
+                    mmap_lab_engine::engine::Op::Map(mmap_lab_engine::engine::MapOp::Maps)
                 );
-                maps || !scenarios::engine::witness::traces(&plan, i)
+                maps || !mmap_lab_engine::engine::witness::traces(&plan, i)
             })
             .collect();
         if witnessed["witness"] != "on" {

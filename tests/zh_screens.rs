@@ -111,12 +111,12 @@ fn lab_words() -> BTreeSet<String> {
             words.insert(part.to_string());
         }
     };
-    for s in scenarios::catalog::all() {
+    for s in mmap_lab_engine::catalog::all() {
         add(s.id);
     }
-    for key in scenarios::Key::ALL {
+    for key in mmap_lab_engine::Key::ALL {
         add(key.name());
-        if let scenarios::params::KeyKind::Choice(choices) = key.kind() {
+        if let mmap_lab_engine::params::KeyKind::Choice(choices) = key.kind() {
             for c in choices {
                 add(c);
             }
@@ -257,7 +257,7 @@ fn half_width_after_chinese(line: &str) -> Option<String> {
             '”' => in_quote = false,
             ':' | ',' | ';' | '?' | '!'
                 if !in_quote
-                    && prev.is_some_and(|p| scenarios::lesson::is_wide(p) && p != '）') =>
+                    && prev.is_some_and(|p| mmap_lab_engine::lesson::is_wide(p) && p != '）') =>
             {
                 return Some(format!("{}{c}", prev.unwrap_or(' ')));
             }

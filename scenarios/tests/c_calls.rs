@@ -3,8 +3,8 @@
 //! and the C program runs too; each process's lines of calls are compared, in order, with the
 //! run's steps. Only what the kernel picks anew each time (addresses, pids) is masked.
 
-use scenarios::engine::{self, Plan};
-use scenarios::{catalog, cprog, prepare, Lang};
+use mmap_lab_engine::engine::{self, Plan};
+use mmap_lab_engine::{catalog, cprog, prepare, Lang};
 use std::process::Command;
 
 /// Addresses and pids: the kernel's choice, different in each process.

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{describe, dump, run};
-use scenarios::{catalog, engine, prepare, run_scenario, Key, Lang};
+use mmap_lab_engine::{catalog, engine, prepare, run_scenario, Key, Lang};
 
 /// Every scenario's defaults and every variant it declares, run: the kernel's answer must be
 /// the declared one. All of them run before the test fails, so the message lists every
@@ -50,7 +50,7 @@ fn every_default_and_variant_gives_its_declared_outcome() {
     );
 }
 
-fn expect(id: &str, sets: &[&str], want: &str) -> scenarios::Record {
+fn expect(id: &str, sets: &[&str], want: &str) -> mmap_lab_engine::Record {
     let record = run(id, sets);
     assert_eq!(describe(&record), want, "{id} {sets:?}\n{}", dump(&record));
     record
@@ -217,7 +217,7 @@ fn mmap_copy_runs_each_method_copy_runs_times_and_reports_the_median() {
         for (median, figures) in medians.into_iter().zip(per_run.methods()) {
             // One timed run per run asked for: the child reported each one.
             assert_eq!(figures.len(), runs, "{per_run:?}");
-            let (min, max) = scenarios::engine::spread(figures).expect("runs");
+            let (min, max) = mmap_lab_engine::engine::spread(figures).expect("runs");
             assert!(min > 0.0, "{figures:?}");
             assert!(
                 min <= median && median <= max,
@@ -244,7 +244,7 @@ fn anonymous_ipc_shared_is_seen_private_is_not() {
 }
 
 /// The raw value of the run's last one-byte load: what the memory held at the end.
-fn last_load(r: &scenarios::Record) -> Option<i64> {
+fn last_load(r: &mmap_lab_engine::Record) -> Option<i64> {
     r.run
         .steps
         .iter()
@@ -254,7 +254,7 @@ fn last_load(r: &scenarios::Record) -> Option<i64> {
 }
 
 /// The raw value returned by the run's call of `function`.
-fn ret_of(r: &scenarios::Record, function: &str) -> Option<i64> {
+fn ret_of(r: &mmap_lab_engine::Record, function: &str) -> Option<i64> {
     r.run
         .steps
         .iter()
@@ -306,13 +306,15 @@ fn mremap_cannot_grow_into_its_neighbour_moves_with_maymove_and_grows_into_room(
     let what: Vec<_> = read.touched.iter().map(|t| t.what).collect();
     assert_eq!(
         what,
-        [scenarios::engine::regions::Region::Mapping],
+        [mmap_lab_engine::engine::regions::Region::Mapping],
         "{read:?}"
     );
     assert!(
-        r.run.touched_sentences(scenarios::Lang::En).is_empty(),
+        r.run
+            .touched_sentences(mmap_lab_engine::Lang::En)
+            .is_empty(),
         "{:?}",
-        r.run.touched_sentences(scenarios::Lang::En)
+        r.run.touched_sentences(mmap_lab_engine::Lang::En)
     );
     // `none` makes no mremap call at all.
     let r = expect("mremap-grow", &["mremap_flags=none"], "ok");
@@ -430,7 +432,7 @@ fn every_scenario_is_registered_with_both_lessons_and_working_defaults() {
             );
             if *lang == Lang::Zh {
                 assert!(
-                    lesson.title.chars().any(scenarios::lesson::is_wide),
+                    lesson.title.chars().any(mmap_lab_engine::lesson::is_wide),
                     "{}",
                     s.id
                 );
@@ -471,8 +473,8 @@ fn page_size_comes_from_the_kernel() {
 /// compared with the declaration.
 #[test]
 fn every_declared_warning_and_no_other() {
-    use scenarios::engine::{MapOp, Op, Val};
-    use scenarios::variant::Expect;
+    use mmap_lab_engine::engine::{MapOp, Op, Val};
+    use mmap_lab_engine::variant::Expect;
     let page = engine::page_size();
     let mut failures = Vec::new();
     let mut runs = 0;
@@ -510,7 +512,7 @@ fn every_declared_warning_and_no_other() {
 }
 
 /// The results of the steps calling `function`, in order (`None` for a step a signal ended).
-fn results(record: &scenarios::Record, function: &str) -> Vec<Option<i64>> {
+fn results(record: &mmap_lab_engine::Record, function: &str) -> Vec<Option<i64>> {
     record
         .run
         .steps
@@ -521,7 +523,7 @@ fn results(record: &scenarios::Record, function: &str) -> Vec<Option<i64>> {
 }
 
 /// The maps captured after the step calling `after`, the last such capture.
-fn maps_after<'r>(record: &'r scenarios::Record, after: &str) -> &'r [String] {
+fn maps_after<'r>(record: &'r mmap_lab_engine::Record, after: &str) -> &'r [String] {
     &record
         .run
         .maps
@@ -564,7 +566,7 @@ fn truncate_after_mmap_keeps_the_mapping_and_sigbus_past_the_new_end() {
         &[&format!("access=read@{}", page - 1)],
         "ok",
     );
-    let want = scenarios::engine::plan::pattern_byte(page - 1) as i64;
+    let want = mmap_lab_engine::engine::plan::pattern_byte(page - 1) as i64;
     assert_eq!(results(&r, "load"), [Some(want)], "the file's own byte");
     // Grown back: the page is there again, but its data is gone.
     let r = expect("truncate-after-mmap", &["grow_back=true"], "ok");
@@ -593,7 +595,7 @@ fn truncate_after_mmap_keeps_the_mapping_and_sigbus_past_the_new_end() {
 
 #[test]
 fn map_fixed_clobber_replaces_silently_noreplace_refuses_a_hint_moves() {
-    use scenarios::engine::WarningKind;
+    use mmap_lab_engine::engine::WarningKind;
     let page = engine::page_size();
     let r = expect("map-fixed-clobber", &[], "ok");
     let maps = results(&r, "mmap");
@@ -625,7 +627,7 @@ fn map_fixed_clobber_replaces_silently_noreplace_refuses_a_hint_moves() {
     assert!(json["outcome"]["warnings"][0]["text"]
         .as_str()
         .is_some_and(|t| t.contains("MAP_FIXED")));
-    let back: scenarios::Record = serde_json::from_value(json).unwrap();
+    let back: mmap_lab_engine::Record = serde_json::from_value(json).unwrap();
     assert_eq!(back.run.warnings, r.run.warnings);
 
     let r = expect(

@@ -9,7 +9,7 @@ use common::{dump, run};
 
 #[test]
 fn the_guard_is_above_the_mapping_in_a_process_with_holes() {
-    let page = scenarios::engine::page_size() as usize;
+    let page = mmap_lab_engine::engine::page_size() as usize;
     // One-page holes above where the next two-page mapping will go: a two-page mapping takes
     // the highest gap that fits, a second one the next; giving back the first one's lower
     // page leaves a one-page hole above the second, too small for the guard's reservation

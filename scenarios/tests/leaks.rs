@@ -7,7 +7,7 @@
 mod common;
 
 use common::{children, describe, lab_dirs, open_fds, run, strays};
-use scenarios::engine::{self, Plan, Step, TestSleep};
+use mmap_lab_engine::engine::{self, Plan, Step, TestSleep};
 use std::time::Duration;
 
 #[test]

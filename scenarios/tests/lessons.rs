@@ -6,7 +6,7 @@
 
 mod common;
 
-use scenarios::{catalog, lesson, prepare, Lang};
+use mmap_lab_engine::{catalog, lesson, prepare, Lang};
 
 /// Split a quoted command line like a shell would, for the simple quoting lessons use.
 fn words(line: &str) -> Vec<String> {

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{describe, dump, run};
-use scenarios::engine;
+use mmap_lab_engine::engine;
 
 /// Run the playground with these settings and check the outcome.
 fn case(sets: &[&str], want: &str) {
@@ -185,7 +185,7 @@ fn enomem_at_max_map_count() {
         &["exhaust_map_count=true", &three, &shift, &one],
     );
     let filled = &record.run.steps[0];
-    if filled.errno == Some(scenarios::Errno::E2BIG) {
+    if filled.errno == Some(mmap_lab_engine::Errno::E2BIG) {
         eprintln!("skipped: vm.max_map_count is too high to reach quickly here");
         return;
     }
@@ -355,7 +355,7 @@ fn mprotect_enomem_at_max_map_count() {
             &format!("mprotect_length={page}"),
         ],
     );
-    if record.run.steps[0].errno == Some(scenarios::Errno::E2BIG) {
+    if record.run.steps[0].errno == Some(mmap_lab_engine::Errno::E2BIG) {
         eprintln!("skipped: vm.max_map_count is too high to reach quickly here");
         return;
     }
@@ -459,11 +459,11 @@ fn madvise_errnos() {
 
 #[test]
 fn madvise_refuses_the_advice_that_damages_memory() {
-    let scenario = scenarios::catalog::find("playground").expect("playground");
+    let scenario = mmap_lab_engine::catalog::find("playground").expect("playground");
     for advice in ["100", "101"] {
         let sets = vec![format!("advice={advice}")];
         assert!(
-            scenarios::prepare(scenario, &sets).is_err(),
+            mmap_lab_engine::prepare(scenario, &sets).is_err(),
             "advice={advice} must be refused"
         );
     }

@@ -7,8 +7,8 @@
 //! Ignored by default (it takes minutes). Run it with
 //!
 //! ```text
-//! cargo test -p scenarios --test soak -- --ignored --nocapture
-//! MMAP_LAB_SOAK_RUNS=500 MMAP_LAB_SOAK_SEED=42 cargo test -p scenarios --test soak -- --ignored --nocapture
+//! cargo test -p mmap-lab-engine --test soak -- --ignored --nocapture
+//! MMAP_LAB_SOAK_RUNS=500 MMAP_LAB_SOAK_SEED=42 cargo test -p mmap-lab-engine --test soak -- --ignored --nocapture
 //! ```
 //!
 //! This file is its own test binary with a single test, so no other test's runs are in
@@ -17,8 +17,8 @@
 mod common;
 
 use common::{children, lab_dirs, open_fds, strays};
-use scenarios::params::{KeyKind, PLAYGROUND_KEYS};
-use scenarios::{bounds, catalog, engine, prepare, run_scenario, Key, Outcome};
+use mmap_lab_engine::params::{KeyKind, PLAYGROUND_KEYS};
+use mmap_lab_engine::{bounds, catalog, engine, prepare, run_scenario, Key, Outcome};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
@@ -125,7 +125,7 @@ fn rss_kib() -> u64 {
 }
 
 #[test]
-#[ignore = "minutes long: cargo test -p scenarios --test soak -- --ignored --nocapture"]
+#[ignore = "minutes long: cargo test -p mmap-lab-engine --test soak -- --ignored --nocapture"]
 fn ten_thousand_random_playground_runs_leave_nothing() {
     let runs: usize = std::env::var("MMAP_LAB_SOAK_RUNS")
         .ok()
@@ -179,7 +179,7 @@ fn ten_thousand_random_playground_runs_leave_nothing() {
                 Ok(r) => match r.run.outcome {
                     Outcome::Ok => "ok".to_string(),
                     Outcome::Errno { errno, .. } => {
-                        format!("errno {}", scenarios::errnos::name(errno))
+                        format!("errno {}", mmap_lab_engine::errnos::name(errno))
                     }
                     Outcome::Signal { signal, .. } => format!("signal {signal}"),
                     Outcome::Timeout { .. } => "timeout".to_string(),

@@ -3,9 +3,9 @@
 //! exactly, whatever the layout. The kernel answers the step; the record must say what it
 //! hit and never pass off what follows as the kernel's answer.
 
-use scenarios::engine::regions::Region;
-use scenarios::engine::{self, MapOp, Op, Outcome, Val};
-use scenarios::{catalog, prepare, Lang};
+use mmap_lab_engine::engine::regions::Region;
+use mmap_lab_engine::engine::{self, MapOp, Op, Outcome, Val};
+use mmap_lab_engine::{catalog, prepare, Lang};
 
 /// The playground's plan for these `--set` texts.
 fn plan(sets: &[&str]) -> engine::Plan {

@@ -7,14 +7,14 @@
 mod common;
 
 use common::{catalogue_cases, dump, run};
-use scenarios::engine::witness::AnsweredBy;
-use scenarios::engine::{self, MapOp, Plan, Step, TouchOp, Val, Via};
-use scenarios::{errnos, Errno, Outcome};
+use mmap_lab_engine::engine::witness::AnsweredBy;
+use mmap_lab_engine::engine::{self, MapOp, Plan, Step, TouchOp, Val, Via};
+use mmap_lab_engine::{errnos, Errno, Outcome};
 use std::ffi::CStr;
 
 /// The witness is on here (tests run it by default); a machine that refuses tracing says so
 /// and these checks are skipped with the reason.
-fn witness_on(record: &scenarios::Record) -> bool {
+fn witness_on(record: &mmap_lab_engine::Record) -> bool {
     if record.run.witness == "on" {
         return true;
     }
@@ -87,7 +87,7 @@ fn a_touch_is_no_call_and_forks_are_followed() {
 }
 
 /// The signal in full for an outcome, as `(si_code name, ptr offset, what was hit)`.
-fn signal_detail(record: &scenarios::Record) -> (String, i64, String) {
+fn signal_detail(record: &mmap_lab_engine::Record) -> (String, i64, String) {
     let json = serde_json::to_value(&record.run.outcome).unwrap();
     (
         json["code"].as_str().unwrap_or_default().to_string(),
@@ -162,10 +162,10 @@ fn errno_messages_are_the_c_librarys_strerror() {
         .into_iter()
         .filter(|c| c.1.id != "mmap-copy")
     {
-        let Ok(params) = scenarios::prepare(s, &sets) else {
+        let Ok(params) = mmap_lab_engine::prepare(s, &sets) else {
             continue;
         };
-        let record = scenarios::run_scenario(s, &params).unwrap();
+        let record = mmap_lab_engine::run_scenario(s, &params).unwrap();
         if let Outcome::Errno { errno, .. } = record.run.outcome {
             let json = serde_json::to_value(&record.run.outcome).unwrap();
             // SAFETY: strerror returns a pointer to a NUL-terminated message; read at once.
@@ -204,22 +204,22 @@ fn every_record_says_where_it_ran() {
 /// once, on the witness's thread while the child runs, and changes nothing in the record.
 #[test]
 fn work_beside_a_run_is_done_once_and_leaves_the_record_alone() {
-    let s = scenarios::catalog::find("out-of-bounds").unwrap();
-    let params = scenarios::prepare(s, &[]).unwrap();
+    let s = mmap_lab_engine::catalog::find("out-of-bounds").unwrap();
+    let params = mmap_lab_engine::prepare(s, &[]).unwrap();
     let done = std::sync::atomic::AtomicU32::new(0);
     let job = Box::new(|| {
         done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     });
-    let with = scenarios::run_scenario_beside(s, &params, None, Some(job)).unwrap();
+    let with = mmap_lab_engine::run_scenario_beside(s, &params, None, Some(job)).unwrap();
     assert_eq!(done.into_inner(), 1);
-    let without = scenarios::run_scenario(s, &params).unwrap();
+    let without = mmap_lab_engine::run_scenario(s, &params).unwrap();
     // The same kind of outcome (its addresses may differ from one run to the next).
     assert_eq!(
         std::mem::discriminant(&with.run.outcome),
         std::mem::discriminant(&without.run.outcome)
     );
     assert_eq!(with.run.witness, without.run.witness);
-    let calls = |r: &scenarios::Record| -> Vec<Option<Vec<String>>> {
+    let calls = |r: &mmap_lab_engine::Record| -> Vec<Option<Vec<String>>> {
         r.run
             .steps
             .iter()
@@ -250,7 +250,7 @@ fn every_numbered_step_is_a_boundary() {
             return;
         }
         let texts: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-        let params = scenarios::prepare(scenario, &texts).unwrap();
+        let params = mmap_lab_engine::prepare(scenario, &texts).unwrap();
         let plan = (scenario.build)(&params, page);
         let stops = &record.run.boundaries;
         for side in [engine::Side::Parent, engine::Side::Child] {

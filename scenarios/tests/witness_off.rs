@@ -11,7 +11,7 @@ fn outcomes_are_the_same_without_the_witness() {
     std::env::set_var("MMAP_LAB_WITNESS", "off");
     let mut failures = Vec::new();
     for (label, s, sets, want) in catalogue_cases() {
-        let Ok(params) = scenarios::prepare(s, &sets) else {
+        let Ok(params) = mmap_lab_engine::prepare(s, &sets) else {
             continue;
         };
         // The work beside the run is done once without the witness's thread too.
@@ -19,7 +19,7 @@ fn outcomes_are_the_same_without_the_witness() {
         let job = Box::new(|| {
             done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         });
-        let record = scenarios::run_scenario_beside(s, &params, None, Some(job)).unwrap();
+        let record = mmap_lab_engine::run_scenario_beside(s, &params, None, Some(job)).unwrap();
         assert_eq!(done.into_inner(), 1, "{label}");
         assert_eq!(record.run.witness, "off: MMAP_LAB_WITNESS=off", "{label}");
         assert!(

@@ -10,10 +10,10 @@ use super::theme::Theme;
 use super::theme::ThemeName;
 use crate::report;
 use crossterm::event::KeyEventKind;
-use scenarios::blame::{self, Call};
-use scenarios::pagemap::{AfterRun, PageMap};
-use scenarios::params::{Direction, Key, KeyKind, ParamError, Params, Value};
-use scenarios::{catalog, Lang, Lesson, Record, Scenario};
+use mmap_lab_engine::blame::{self, Call};
+use mmap_lab_engine::pagemap::{AfterRun, PageMap};
+use mmap_lab_engine::params::{Direction, Key, KeyKind, ParamError, Params, Value};
+use mmap_lab_engine::{catalog, Lang, Lesson, Record, Scenario};
 use std::time::{Duration, Instant};
 
 /// What the main loop must do after a state change.
@@ -1092,8 +1092,8 @@ mod tests {
             let mut a = app("munmap-shifted-pointer");
             a.copy_format = format;
             let scenario = a.scenario();
-            a.params[a.current] =
-                scenarios::prepare(scenario, &["munmap_shift=4096".into()]).expect("a valid knob");
+            a.params[a.current] = mmap_lab_engine::prepare(scenario, &["munmap_shift=4096".into()])
+                .expect("a valid knob");
             a.refresh();
             let Effect::StartRun(req) = a.apply(Action::Run) else {
                 panic!("no run started");

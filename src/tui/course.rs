@@ -7,8 +7,8 @@ use super::app::{App, Message};
 use super::theme::ThemeName;
 use crate::progress::{SetAside, State, Store};
 use crate::strings::{self, C};
-use scenarios::params::{Key, Params};
-use scenarios::{Lang, Scenario};
+use mmap_lab_engine::params::{Key, Params};
+use mmap_lab_engine::{Lang, Scenario};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -109,7 +109,7 @@ pub fn variant_params(scenario: &Scenario, index: usize, page: u64) -> Option<Pa
     let v = scenario.variants.get(index)?;
     let mut params = (scenario.defaults)(page);
     for set in v.sets(page) {
-        scenarios::session::apply(scenario, &mut params, &set).ok()?;
+        mmap_lab_engine::session::apply(scenario, &mut params, &set).ok()?;
     }
     Some(params)
 }
@@ -137,7 +137,7 @@ pub fn param_sets(scenario: &Scenario, params: &Params) -> Vec<String> {
 pub fn params_from_sets(scenario: &Scenario, sets: &[String], page: u64) -> Option<Params> {
     let mut params = (scenario.defaults)(page);
     for set in sets {
-        scenarios::session::apply(scenario, &mut params, set).ok()?;
+        mmap_lab_engine::session::apply(scenario, &mut params, set).ok()?;
     }
     Some(params)
 }

@@ -9,7 +9,7 @@ use crate::strings::{C, S};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use scenarios::Record;
+use mmap_lab_engine::Record;
 
 pub use super::state::Focus;
 
@@ -697,7 +697,7 @@ pub fn action_for(key: KeyEvent, mode: Mode, focus: Focus) -> Option<Action> {
         KeyCode::Char(c) if mode == Mode::Editing && !ctrl && !c.is_control() => {
             Some(Action::EditChar(c))
         }
-        KeyCode::Char(c) if scenarios::lesson::is_wide(c) => Some(Action::ImeHint),
+        KeyCode::Char(c) if mmap_lab_engine::lesson::is_wide(c) => Some(Action::ImeHint),
         _ => None,
     }
 }

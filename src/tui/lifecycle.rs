@@ -57,7 +57,7 @@ impl Lifecycle {
             self.cont.store(true, Ordering::Relaxed);
         }
         if self.cont.swap(false, Ordering::Relaxed) {
-            scenarios::process::rescue_terminal_on_abort();
+            mmap_lab_engine::process::rescue_terminal_on_abort();
             enable_raw_mode()?;
             execute!(io::stdout(), EnterAlternateScreen)?;
             if self.mouse {

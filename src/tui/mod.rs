@@ -111,7 +111,7 @@ pub fn main_with(mut opts: Options, copy: crate::config::CopyFormat) -> ExitCode
 /// Put the terminal back as it was: raw mode off, main screen, mouse released, cursor shown.
 /// Safe to call more than once.
 fn restore() {
-    scenarios::process::terminal_restored();
+    mmap_lab_engine::process::terminal_restored();
     let _ = disable_raw_mode();
     let mut out = io::stdout();
     let _ = execute!(
@@ -165,7 +165,7 @@ fn run(
     let _restorer = Restorer;
     // An abort (no memory left, a stack overflow) unwinds nothing: a signal handler then puts
     // back the settings kept here, before raw mode.
-    scenarios::process::rescue_terminal_on_abort();
+    mmap_lab_engine::process::rescue_terminal_on_abort();
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
     if opts.mouse {
@@ -187,7 +187,7 @@ fn run(
     let size = terminal.size()?;
     let mut app = App::new(
         &opts,
-        scenarios::engine::page_size(),
+        mmap_lab_engine::engine::page_size(),
         (size.width, size.height),
     );
     app.copy_format = copy;
@@ -323,10 +323,10 @@ fn start_worker(
         .name(WORKER.to_string())
         .spawn(move || {
             let result = std::panic::catch_unwind(|| {
-                scenarios::run_scenario_until(req.scenario, &req.params, Some(&cancel))
+                mmap_lab_engine::run_scenario_until(req.scenario, &req.params, Some(&cancel))
                     .map(Box::new)
                     .map_err(|e| {
-                        let need = scenarios::bounds::tmpdir_need(req.scenario, &req.params);
+                        let need = mmap_lab_engine::bounds::tmpdir_need(req.scenario, &req.params);
                         crate::fault::text(&e, req.lang, need)
                     })
             })

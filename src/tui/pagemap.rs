@@ -1,18 +1,18 @@
-//! Draws the page map ([`scenarios::pagemap::PageMap`], computed from the experiment's plan):
+//! Draws the page map ([`mmap_lab_engine::pagemap::PageMap`], computed from the experiment's plan):
 //! a row each for page numbers, the file, the mapping, what a touch gets, the pointer and the
 //! access, munmap; then notes if there is room.
 
 use super::border::Glyphs;
 use super::theme::Theme;
 use crate::strings::{self, t, S};
+use mmap_lab_engine::lesson::width;
+use mmap_lab_engine::pagemap::{AfterPage, AfterRun, Backing, Column, PageMap, Zone};
+use mmap_lab_engine::params::Key;
+use mmap_lab_engine::Lang;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
-use scenarios::lesson::width;
-use scenarios::pagemap::{AfterPage, AfterRun, Backing, Column, PageMap, Zone};
-use scenarios::params::Key;
-use scenarios::Lang;
 
 /// Draws a [`PageMap`] into an area: a row each for page numbers, the file, the mapping, what
 /// a touch gets, the pointer and access, munmap; then notes if there is room.
@@ -447,7 +447,7 @@ pub fn zone_style(theme: &Theme, zone: Zone) -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scenarios::catalog;
+    use mmap_lab_engine::catalog;
 
     const PAGE: u64 = 4096;
 

@@ -5,9 +5,9 @@
 use super::app::App;
 use super::course::Note;
 use crate::strings::{self, C};
-use scenarios::engine::Outcome;
-use scenarios::variant::Expect;
-use scenarios::{Errno, Lang, Record, Scenario, Signal};
+use mmap_lab_engine::engine::Outcome;
+use mmap_lab_engine::variant::Expect;
+use mmap_lab_engine::{Errno, Lang, Record, Scenario, Signal};
 
 /// An answer a student can predict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ impl Answer {
         match self {
             Answer::Ok => crate::strings::t(crate::strings::S::OkWord, lang).to_string(),
             Answer::OkBut => crate::strings::t(crate::strings::S::OkBut, lang).to_string(),
-            Answer::Errno(e) => scenarios::errnos::name(e),
+            Answer::Errno(e) => mmap_lab_engine::errnos::name(e),
             Answer::Signal(s) => s.as_str().to_string(),
         }
     }
@@ -52,7 +52,7 @@ pub fn said(record: &Record, lang: Lang) -> String {
     match &run.outcome {
         Outcome::Ok if run.warnings.is_empty() => Answer::Ok.label(lang),
         Outcome::Ok => Answer::OkBut.label(lang),
-        Outcome::Errno { errno, .. } => scenarios::errnos::name(*errno),
+        Outcome::Errno { errno, .. } => mmap_lab_engine::errnos::name(*errno),
         Outcome::Signal { signal, .. } => signal.name(),
         Outcome::Timeout { .. } => {
             crate::strings::t(crate::strings::S::TimeoutWord, lang).to_string()
@@ -103,7 +103,7 @@ pub fn answers(scenario: &Scenario) -> Vec<Answer> {
     }
     let errnos = |a: &&Answer| matches!(a, Answer::Errno(_));
     out.extend(lesson.iter().filter(errnos));
-    for info in scenarios::errnos::ERRNOS {
+    for info in mmap_lab_engine::errnos::ERRNOS {
         let a = Answer::Errno(info.errno);
         if !out.contains(&a) {
             out.push(a);

@@ -3,8 +3,8 @@
 //! an import cycle.
 
 use super::theme::ThemeName;
+use mmap_lab_engine::Lang;
 use ratatui::layout::Rect;
-use scenarios::Lang;
 
 /// The panes that can have the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,11 +7,11 @@
 use mmap_lab::tui::app::{App, Effect};
 use mmap_lab::tui::event::{Action, AppEvent};
 use mmap_lab::tui::{Options, ThemeName};
+use mmap_lab_engine::{Lang, Record};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use scenarios::{Lang, Record};
 use std::path::PathBuf;
 
 /// The page size the fixtures were recorded with.
@@ -63,9 +63,9 @@ pub fn replay(app: &mut App, record: Record) {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        if let Some(k) = scenarios::Key::from_name(key) {
+        if let Some(k) = mmap_lab_engine::Key::from_name(key) {
             if scenario.accepts(k) {
-                scenarios::session::apply(scenario, &mut params, &format!("{key}={value}"))
+                mmap_lab_engine::session::apply(scenario, &mut params, &format!("{key}={value}"))
                     .expect("fixture params apply");
             }
         }

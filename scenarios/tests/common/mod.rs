@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use scenarios::{catalog, errnos, prepare, run_scenario, Outcome, Record};
+use mmap_lab_engine::{catalog, errnos, prepare, run_scenario, Outcome, Record};
 
 /// Run scenario `id` with these `KEY=VALUE` texts.
 pub fn run(id: &str, sets: &[&str]) -> Record {
@@ -45,11 +45,11 @@ pub fn dump(record: &Record) -> String {
 /// the declared outcome)`, with page-sized values for this kernel.
 pub fn catalogue_cases() -> Vec<(
     String,
-    &'static scenarios::Scenario,
+    &'static mmap_lab_engine::Scenario,
     Vec<String>,
-    scenarios::catalog::Expect,
+    mmap_lab_engine::catalog::Expect,
 )> {
-    let page = scenarios::engine::page_size();
+    let page = mmap_lab_engine::engine::page_size();
     let mut out = Vec::new();
     for s in catalog::all() {
         out.push((

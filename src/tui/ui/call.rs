@@ -6,11 +6,11 @@ use super::text;
 use crate::report;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
+use mmap_lab_engine::blame::Call;
+use mmap_lab_engine::engine::{Purpose, Side};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use scenarios::blame::Call;
-use scenarios::engine::{Purpose, Side};
 
 /// Rows the pane would like at `width`: one per call, the outcome, the findings (outside
 /// presenter mode, which shows them under its big word), and the blame line.
@@ -175,7 +175,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
     let spans = match &result.outcome {
         Ok(record) => {
             // Every call succeeded, but the evidence shows more: its own colour.
-            let style = if record.run.outcome == scenarios::Outcome::Ok
+            let style = if record.run.outcome == mmap_lab_engine::Outcome::Ok
                 && !record.run.warnings.is_empty()
             {
                 th.warning
@@ -203,21 +203,21 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
 }
 
 /// The outcome in a word or two (`✘ EINVAL`, `⚡ SIGBUS`, `⚠ OK, but…`), for "last run".
-fn short_outcome(app: &App, record: &scenarios::Record) -> String {
+fn short_outcome(app: &App, record: &mmap_lab_engine::Record) -> String {
     let g = &app.glyphs;
     match &record.run.outcome {
-        scenarios::Outcome::Ok if !record.run.warnings.is_empty() => {
+        mmap_lab_engine::Outcome::Ok if !record.run.warnings.is_empty() => {
             format!("{} {}", g.warning, t(S::OkBut, app.lang))
         }
-        scenarios::Outcome::Ok => format!("{} {}", g.ok, t(S::OkWord, app.lang)),
-        scenarios::Outcome::Errno { errno, .. } => {
-            format!("{} {}", g.errno, scenarios::errnos::name(*errno))
+        mmap_lab_engine::Outcome::Ok => format!("{} {}", g.ok, t(S::OkWord, app.lang)),
+        mmap_lab_engine::Outcome::Errno { errno, .. } => {
+            format!("{} {}", g.errno, mmap_lab_engine::errnos::name(*errno))
         }
-        scenarios::Outcome::Signal { signal, .. } => format!("{} {signal}", g.signal),
-        scenarios::Outcome::Timeout { .. } => {
+        mmap_lab_engine::Outcome::Signal { signal, .. } => format!("{} {signal}", g.signal),
+        mmap_lab_engine::Outcome::Timeout { .. } => {
             format!("{} {}", g.timeout, t(S::TimeoutWord, app.lang))
         }
-        scenarios::Outcome::Clobbered { .. } => {
+        mmap_lab_engine::Outcome::Clobbered { .. } => {
             format!("{} {}", g.signal, t(S::ClobberedWord, app.lang))
         }
     }

@@ -12,14 +12,14 @@ use crate::report;
 use crate::strings::{t, S};
 use crate::tui::app::App;
 use crate::tui::state::Focus;
+use mmap_lab_engine::engine::{spread, Throughput, ThroughputRuns};
+use mmap_lab_engine::Record;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::symbols::bar;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, Widget};
-use scenarios::engine::{spread, Throughput, ThroughputRuns};
-use scenarios::Record;
 
 /// The chart's height: one row per method.
 pub const ROWS: u16 = METHODS.len() as u16;

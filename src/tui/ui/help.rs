@@ -55,7 +55,7 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         t(S::HelpMachine, lang),
         th.heading,
     )));
-    for line in strings::machine_lines(scenarios::engine::environment::current(), lang) {
+    for line in strings::machine_lines(mmap_lab_engine::engine::environment::current(), lang) {
         out.extend(text::wrap_indent(
             &Line::from(format!("  {line}")),
             width,

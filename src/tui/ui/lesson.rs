@@ -4,11 +4,11 @@
 
 use super::text;
 use crate::tui::app::App;
+use mmap_lab_engine::lesson::unwrap_paragraph;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use scenarios::lesson::unwrap_paragraph;
 
 /// A paragraph's text as spans: `code` in `code`, the rest in `plain`.
 pub(super) fn inline(textline: &str, plain: Style, code: Style) -> Line<'static> {

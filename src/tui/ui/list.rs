@@ -6,11 +6,11 @@ use super::text;
 use crate::strings;
 use crate::tui::app::App;
 use crate::tui::state::Focus;
+use mmap_lab_engine::{Outcome, Topic};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use scenarios::{Outcome, Topic};
 
 /// A row of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

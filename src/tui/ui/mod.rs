@@ -22,12 +22,12 @@ use super::app::{App, Message};
 use super::event::{footer, Mode};
 use super::state::{Focus, Layout};
 use crate::strings::{self, t, S};
+use mmap_lab_engine::Lang;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
-use scenarios::Lang;
 
 /// The smallest size with a layout.
 pub const MIN_SIZE: (u16, u16) = (40, 12);
@@ -735,14 +735,14 @@ pub fn clear_for_overlay(app: &App, r: Rect, buf: &mut Buffer) {
 }
 
 /// The style of an outcome, by kind.
-pub fn outcome_style(app: &App, o: &scenarios::Outcome) -> Style {
+pub fn outcome_style(app: &App, o: &mmap_lab_engine::Outcome) -> Style {
     match o {
-        scenarios::Outcome::Ok => app.theme.ok,
-        scenarios::Outcome::Errno { .. } => app.theme.errno,
-        scenarios::Outcome::Signal { .. } | scenarios::Outcome::Clobbered { .. } => {
+        mmap_lab_engine::Outcome::Ok => app.theme.ok,
+        mmap_lab_engine::Outcome::Errno { .. } => app.theme.errno,
+        mmap_lab_engine::Outcome::Signal { .. } | mmap_lab_engine::Outcome::Clobbered { .. } => {
             app.theme.signal
         }
-        scenarios::Outcome::Timeout { .. } => app.theme.timeout,
+        mmap_lab_engine::Outcome::Timeout { .. } => app.theme.timeout,
     }
 }
 

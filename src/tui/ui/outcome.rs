@@ -5,12 +5,12 @@ use super::{call, text};
 use crate::report;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
+use mmap_lab_engine::engine::MapsSnapshot;
+use mmap_lab_engine::errnos;
+use mmap_lab_engine::pagemap::{self, MapsChange};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use scenarios::engine::MapsSnapshot;
-use scenarios::errnos;
-use scenarios::pagemap::{self, MapsChange};
 
 /// Every line of the pane, wrapped to `width`.
 pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
@@ -203,7 +203,7 @@ fn rule_line(app: &App) -> Line<'static> {
     let lesson = app.lesson().rule.clone();
     let text = match app.record() {
         Some(record) => {
-            scenarios::explain::rule_line(app.scenario(), &record.run, &lesson, app.lang)
+            mmap_lab_engine::explain::rule_line(app.scenario(), &record.run, &lesson, app.lang)
         }
         None => lesson,
     };

@@ -7,10 +7,10 @@ use crate::report;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
 use crate::tui::state::Focus;
+use mmap_lab_engine::params::{Key, KeyKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use scenarios::params::{Key, KeyKind};
 
 /// Glue between a checkbox and its name, so that wrapping never separates them.
 const NBSP: char = '\u{a0}';

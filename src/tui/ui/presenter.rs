@@ -6,12 +6,12 @@
 use super::{allocate, call, stack, Areas};
 use crate::tui::app::App;
 use crate::tui::state::Focus;
+use mmap_lab_engine::{errnos, Outcome};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
-use scenarios::{errnos, Outcome};
 use tui_big_text::{BigText, PixelSize};
 
 /// The layout of presenter mode inside `body`, top to bottom: the numbered calls, the big

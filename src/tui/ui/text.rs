@@ -4,11 +4,11 @@
 //! spaces) ragged or cut mid-word around the few Latin words in it. Here a line may break at a
 //! space or on either side of a wide (CJK) character, and widths are counted in cells.
 
+/// Width of a string in cells: the lab's one width rule ([`mmap_lab_engine::lesson::width`]).
+pub use mmap_lab_engine::lesson::width;
+use mmap_lab_engine::lesson::{char_width as cell_width, is_wide};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-/// Width of a string in cells: the lab's one width rule ([`scenarios::lesson::width`]).
-pub use scenarios::lesson::width;
-use scenarios::lesson::{char_width as cell_width, is_wide};
 
 /// Punctuation that must not begin a line (Chinese line-breaking rules).
 fn closing(c: char) -> bool {

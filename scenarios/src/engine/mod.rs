@@ -13,6 +13,7 @@ pub mod environment;
 pub mod faults;
 pub mod function;
 pub mod ops;
+pub mod pace;
 pub mod pages;
 pub mod plan;
 pub mod record;
@@ -23,6 +24,7 @@ pub mod wire;
 pub mod witness;
 
 pub use function::Function;
+pub use pace::{Command, Held, Pace, Pacer, RunOptions, Stop};
 pub use plan::{
     CopyOp, DescriptorOp, FileSpec, IpcOp, Limit, LimitOp, MapOp, Op, Plan, Purpose, Side, Step,
     TestSleep, TouchOp, Val, Via,
@@ -328,6 +330,26 @@ pub fn run_beside(
     cancel: Option<&AtomicBool>,
     beside: Option<Beside<'_>>,
 ) -> Result<Run, EngineError> {
+    run_with(
+        plan,
+        RunOptions {
+            cancel,
+            beside,
+            ..RunOptions::default()
+        },
+    )
+}
+
+/// Run one experiment as `options` say: free or paced (see [`pace`]), cancellable, with
+/// work beside it. A paced run whose pacer says [`Command::Kill`] returns
+/// [`EngineError::Cancelled`], its processes killed and reaped and its directory removed.
+pub fn run_with(plan: &Plan, options: RunOptions<'_>) -> Result<Run, EngineError> {
+    let RunOptions {
+        cancel,
+        beside,
+        pace,
+        pages: detail,
+    } = options;
     validate(plan)?;
     let page = page_size();
     // Locked for its lifetime, so that a later start can tell a crashed run's directory
@@ -389,24 +411,53 @@ pub fn run_beside(
     };
     drop(write_end);
     let mut pages_read = Vec::new();
-    let (bytes, exit, child_max_rss_kib, seen) = match wanted {
+    // The record so far of a paced run, at each of its stops.
+    let snapshot = |s: witness::Snapshot<'_>| {
+        let (run, begun) = assemble(
+            plan,
+            page,
+            &Ok(()),
+            Gathered {
+                bytes: s.bytes,
+                exit: s.exit,
+                seen: Some((s.calls, true, s.boundaries)),
+                pages: s.pages.to_vec(),
+                elapsed_us: s.running.as_micros() as u64,
+            },
+        );
+        let at = s.done.and_then(|d| pages::record_index(&begun, d));
+        (run, at)
+    };
+    let mut held = Duration::ZERO;
+    let (bytes, exit, child_max_rss_kib, seen) = match &wanted {
         Ok(()) => {
-            let pager = pages::Reader::new(
-                plan,
-                page,
-                dir.fd().as_raw_fd(),
-                pages::PageDetail::wanted(),
-            );
-            let t = witness::trace(
-                pid.as_raw(),
-                read_end,
-                plan,
-                plan.deadline,
+            let pager = pages::Reader::new(plan, page, dir.fd().as_raw_fd(), detail);
+            let pacing = match pace {
+                Pace::Free => None,
+                Pace::Paced(pacer) => Some(witness::Pacing {
+                    pacer,
+                    snapshot: &snapshot,
+                }),
+            };
+            let watch = witness::Watch {
+                deadline: plan.deadline,
                 cancel,
                 beside,
                 pager,
-            );
+                pacing,
+            };
+            let t = witness::trace(pid.as_raw(), read_end, plan, watch);
+            if t.killed {
+                // Killed at a stop: its directory goes, its processes are reaped (what the
+                // tracer did not reap yet), and nothing is recorded.
+                drop(dir);
+                if t.rss.is_none() {
+                    reap(pid, false);
+                }
+                return Err(EngineError::Cancelled);
+            }
             pages_read = t.pages;
+            held = t.held;
             (
                 t.bytes,
                 t.exit,
@@ -423,46 +474,22 @@ pub fn run_beside(
             (bytes, exit, Some(rss), None)
         }
     };
-    let elapsed_us = started.elapsed().as_micros() as u64;
-    let reports = wire::decode_all(&bytes);
-    let mut begun = vec![false; plan.steps.len()];
-    for r in reports.iter().filter(|r| r.kind == wire::Kind::Begin) {
-        if let Some(b) = begun.get_mut(r.header.step as usize) {
-            *b = true;
-        }
-    }
-    // The witness is on when the child was traced and no stage of it was refused.
-    let refused = reports
-        .iter()
-        .find(|r| r.kind == wire::Kind::Witness)
-        .map(|r| witness::refusal(r.header.errno, r.header.ret));
-    let mut boundaries = Vec::new();
-    let (calls, witness) = match (wanted, seen, refused) {
-        (Err(why), _, _) => (None, format!("off: {why}")),
-        (_, _, Some(why)) => (None, format!("off: {why}")),
-        (_, Some((_, false, _)), None) => {
-            (None, "off: the child did not stop for the tracer".into())
-        }
-        (_, Some((calls, true, passed)), None) => {
-            boundaries = passed;
-            (Some(calls), "on".to_string())
-        }
-        (_, None, None) => (None, "off".to_string()),
-    };
-    let mut run = record::build(
+    // Wall time for a free run; a paced run's time held at its pacer is no part of it.
+    let elapsed_us = started.elapsed().saturating_sub(held).as_micros() as u64;
+    let (mut run, _) = assemble(
         plan,
-        reports,
-        exit,
         page,
-        environment::current(),
-        elapsed_us,
-        calls.as_deref(),
+        &wanted,
+        Gathered {
+            bytes: &bytes,
+            exit,
+            seen: seen
+                .as_ref()
+                .map(|(calls, traced, passed)| (&calls[..], *traced, &passed[..])),
+            pages: pages_read,
+            elapsed_us,
+        },
     );
-    run.witness = witness;
-    run.boundaries = boundaries;
-    if calls.is_some() {
-        pages::attach(&mut run, plan, &begun, pages_read);
-    }
     let (size, free) = file_and_space(plan, &dir);
     run.file_size_after = size;
     run.fs_free_bytes = free;
@@ -475,6 +502,69 @@ pub fn run_beside(
     });
     reap_orphans(&run);
     Ok(run)
+}
+
+/// What a run gathered, at its end or at a stop of a paced run.
+struct Gathered<'g> {
+    /// The flight recorder's bytes.
+    bytes: &'g [u8],
+    exit: record::Exit,
+    /// What the witness saw: its calls, whether the child was traced, the boundaries passed
+    /// (`None` where it was not wanted).
+    seen: Option<(&'g [witness::Seen], bool, &'g [usize])>,
+    pages: Vec<pages::PageRead>,
+    elapsed_us: u64,
+}
+
+/// The record of what was gathered (the whole run, or the run so far), and which plan steps
+/// were begun. One place, so that a stop of a paced run shows what the free run's record
+/// would say of the same steps.
+fn assemble(
+    plan: &Plan,
+    page: u64,
+    wanted: &Result<(), String>,
+    g: Gathered<'_>,
+) -> (Run, Vec<bool>) {
+    let reports = wire::decode_all(g.bytes);
+    let mut begun = vec![false; plan.steps.len()];
+    for r in reports.iter().filter(|r| r.kind == wire::Kind::Begin) {
+        if let Some(b) = begun.get_mut(r.header.step as usize) {
+            *b = true;
+        }
+    }
+    // The witness is on when the child was traced and no stage of it was refused.
+    let refused = reports
+        .iter()
+        .find(|r| r.kind == wire::Kind::Witness)
+        .map(|r| witness::refusal(r.header.errno, r.header.ret));
+    let mut boundaries = Vec::new();
+    let (calls, witness) = match (wanted, g.seen, refused) {
+        (Err(why), _, _) => (None, format!("off: {why}")),
+        (_, _, Some(why)) => (None, format!("off: {why}")),
+        (_, Some((_, false, _)), None) => {
+            (None, "off: the child did not stop for the tracer".into())
+        }
+        (_, Some((calls, true, passed)), None) => {
+            boundaries = passed.to_vec();
+            (Some(calls), "on".to_string())
+        }
+        (_, None, None) => (None, "off".to_string()),
+    };
+    let mut run = record::build(
+        plan,
+        reports,
+        g.exit,
+        page,
+        environment::current(),
+        g.elapsed_us,
+        calls,
+    );
+    run.witness = witness;
+    run.boundaries = boundaries;
+    if calls.is_some() {
+        pages::attach(&mut run, plan, &begun, g.pages);
+    }
+    (run, begun)
 }
 
 /// Have the experiment's own children come to the lab when the experiment dies before it

@@ -222,8 +222,6 @@ pub(crate) struct Reader<'a> {
     file: Option<(CString, i64)>,
     cache: Option<Option<CacheView>>,
     procs: Vec<Proc>,
-    /// The fork step: what the forked child's first stop follows.
-    fork: Option<usize>,
     pub(crate) reads: Vec<PageRead>,
 }
 
@@ -276,10 +274,6 @@ impl<'a> Reader<'a> {
             file,
             cache: None,
             procs: Vec::new(),
-            fork: plan
-                .steps
-                .iter()
-                .position(|s| matches!(s.op, Op::Ipc(super::plan::IpcOp::Fork))),
             reads: Vec::new(),
         })
     }
@@ -328,22 +322,7 @@ impl<'a> Reader<'a> {
     }
 
     fn read(&mut self, tid: i32, side: Side, done: Option<usize>) {
-        // The step just done is the last of this process's that is the experiment's (a maps
-        // capture is the lab's, and changes no page); the forked child's first stop follows
-        // the fork, a step of the parent's.
-        let steps = &self.plan.steps;
-        let done = done
-            .and_then(|d| {
-                (0..=d).rev().find(|&i| {
-                    steps
-                        .get(i)
-                        .is_some_and(|s| s.side == side && !s.is_bookkeeping())
-                })
-            })
-            .or(match side {
-                Side::Child => self.fork,
-                Side::Parent => None,
-            });
+        let done = step_made(self.plan, side, done);
         let (Some(step), Some(base)) = (done, self.base) else {
             return;
         };
@@ -521,6 +500,27 @@ fn starts_a_block(line: &str) -> bool {
         .is_some_and(|(range, _)| range.contains('-') && !range.ends_with(':'))
 }
 
+/// The plan step a process of `side` has just made, when the last step it began is `begun`:
+/// the last of its own that is the experiment's (a maps capture is the lab's, and changes no
+/// page); the forked child's first stop follows the fork, a step of the parent's.
+pub(crate) fn step_made(plan: &Plan, side: Side, begun: Option<usize>) -> Option<usize> {
+    let steps = &plan.steps;
+    begun
+        .and_then(|d| {
+            (0..=d).rev().find(|&i| {
+                steps
+                    .get(i)
+                    .is_some_and(|s| s.side == side && !s.is_bookkeeping())
+            })
+        })
+        .or_else(|| match side {
+            Side::Child => steps
+                .iter()
+                .position(|s| matches!(s.op, Op::Ipc(super::plan::IpcOp::Fork))),
+            Side::Parent => None,
+        })
+}
+
 /// Put what was read into the run: each step's `pages` and `smaps` (the step's record is
 /// found by its plan index among those begun), and `environment.pfn_visible`: from the run
 /// itself where a present page was read (the kernel zeroes the frame numbers it hides), else
@@ -570,7 +570,7 @@ pub(crate) fn attach(run: &mut Run, plan: &Plan, begun: &[bool], reads: Vec<Page
 }
 
 /// The index in the record's steps of plan step `step`: the steps begun before it.
-fn record_index(begun: &[bool], step: usize) -> Option<usize> {
+pub(crate) fn record_index(begun: &[bool], step: usize) -> Option<usize> {
     begun
         .get(step)
         .copied()

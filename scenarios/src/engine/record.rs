@@ -562,6 +562,11 @@ pub struct Run {
     #[serde(skip)]
     #[doc(hidden)]
     pub boundaries: Vec<usize>,
+    /// Where a paced run is held, when this is its record so far (see
+    /// [`super::pace::Stop`]); `None` for a run that is over. Not in JSON: a JSON record is
+    /// always of a run that ended.
+    #[serde(skip)]
+    pub held: Option<super::pace::Held>,
 }
 
 impl Run {
@@ -1042,6 +1047,9 @@ pub(crate) enum Exit {
     Normal,
     Signal(i32),
     Timeout,
+    /// Not over: held at a stop of a paced run (the record so far; its outcome is that of
+    /// the steps made, final only once no step is left).
+    Held,
 }
 
 /// Build the record of a run from the child's reports and its exit.
@@ -1457,6 +1465,7 @@ pub(crate) fn build(
         elapsed_us,
         child_max_rss_kib: 0,
         boundaries: Vec::new(),
+        held: None,
     }
 }
 

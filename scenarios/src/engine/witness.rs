@@ -26,9 +26,10 @@
 //! If tracing is refused (Yama's `ptrace_scope`, a seccomp policy, the lab itself run under a
 //! debugger or `strace`), the run goes on untraced and the record says why.
 
+use super::pace::{Command, Pacer, RunClock, Stop};
 use super::pages::{PageRead, Reader};
 use super::plan::{CopyOp, LimitOp, MapOp, Op, Plan, Side};
-use super::record::Exit;
+use super::record::{Exit, Run};
 use super::wire::{self, Kind, HEADER_LEN};
 use nix::errno::Errno;
 use nix::libc;
@@ -36,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One system call as the kernel saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -442,6 +443,43 @@ pub(crate) struct Traced {
     pub boundaries: Vec<usize>,
     /// The pages read at the stops.
     pub pages: Vec<PageRead>,
+    /// The pacer said [`Command::Kill`]: the processes were killed at a stop.
+    pub killed: bool,
+    /// The time the experiment was held at its pacer (none for a free run).
+    pub held: Duration,
+}
+
+/// What the tracer has gathered when it holds a paced run, for the engine to build the
+/// record so far from.
+pub(crate) struct Snapshot<'s> {
+    pub bytes: &'s [u8],
+    pub calls: &'s [Seen],
+    pub boundaries: &'s [usize],
+    pub pages: &'s [PageRead],
+    /// `Held`, or how the experiment's first process ended when it stops on its way out.
+    pub exit: Exit,
+    /// The time the experiment ran so far.
+    pub running: Duration,
+    /// The plan step just made.
+    pub done: Option<usize>,
+}
+
+/// A paced run's pacer, and how to make the record so far (the engine's [`super::assemble`]):
+/// the tracer holds the processes, the engine knows how a record is built.
+pub(crate) struct Pacing<'p> {
+    pub pacer: &'p mut dyn Pacer,
+    /// The record so far, and where the step just made is in its steps.
+    pub snapshot: &'p dyn Fn(Snapshot<'_>) -> (Run, Option<usize>),
+}
+
+/// How [`trace`] watches a run.
+pub(crate) struct Watch<'a> {
+    pub deadline: Duration,
+    pub cancel: Option<&'a AtomicBool>,
+    pub beside: Option<super::Beside<'a>>,
+    pub pager: Option<Reader<'a>>,
+    /// `Some` for a paced run.
+    pub pacing: Option<Pacing<'a>>,
 }
 
 /// The flight recorder's bytes, read by two threads in turn: the reader (so a full pipe never
@@ -470,18 +508,18 @@ fn exit_of(status: i32) -> Exit {
 /// The reader thread's stack.
 const READER_STACK: usize = 64 * 1024;
 
-/// Run the child `pid` to its end under the tracer, within `deadline` (or until `cancel`).
+/// Run the child `pid` to its end under the tracer, within `deadline` of running time (or
+/// until `cancel`), holding it at each boundary for a pacer if `watch` has one.
 /// The child has asked to be traced and stops itself first; if it could not (tracing is
 /// refused), this still collects its reports and its exit, untraced.
-pub(crate) fn trace(
-    pid: i32,
-    read_end: OwnedFd,
-    plan: &Plan,
-    deadline: Duration,
-    cancel: Option<&AtomicBool>,
-    beside: Option<super::Beside<'_>>,
-    pager: Option<Reader<'_>>,
-) -> Traced {
+pub(crate) fn trace(pid: i32, read_end: OwnedFd, plan: &Plan, watch: Watch<'_>) -> Traced {
+    let Watch {
+        deadline,
+        cancel,
+        beside,
+        pager,
+        pacing,
+    } = watch;
     // The child puts itself in its own process group; so do we, before waiting on it, so that
     // the wait below (for the group: the child and what it forks) cannot miss it.
     // SAFETY: setpgid on our own child.
@@ -502,7 +540,8 @@ pub(crate) fn trace(
     let wake = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).ok();
     let wake_fd = wake.as_ref().map_or(-1, |(r, _)| r.as_raw_fd());
     let killed = AtomicBool::new(false);
-    let start = Instant::now();
+    // The deadline counts the time the experiment runs, not the time a pacer holds it.
+    let clock = RunClock::start();
     let mut tracer = Tracer {
         pid,
         plan,
@@ -517,6 +556,10 @@ pub(crate) fn trace(
         pager,
         alive: 1,
         ended: None,
+        pacing,
+        clock: &clock,
+        last: None,
+        killed: false,
     };
 
     let (exit, rss) = std::thread::scope(|scope| {
@@ -568,7 +611,7 @@ pub(crate) fn trace(
                         // SAFETY: poll on a local pollfd, for at most 1 ms.
                         unsafe { libc::poll(wake.as_mut_ptr(), 1, 1) };
                     }
-                    let late = start.elapsed() >= deadline;
+                    let late = clock.running() >= deadline;
                     let cancelled = cancel.is_some_and(|c| c.load(Ordering::Relaxed));
                     if (late || cancelled) && !killed.swap(true, Ordering::Relaxed) {
                         // SAFETY: kill the experiment's process group (the child and what
@@ -612,10 +655,12 @@ pub(crate) fn trace(
         traced,
         boundaries,
         pages,
+        killed: tracer.killed,
+        held: clock.held(),
     }
 }
 
-struct Tracer<'a> {
+struct Tracer<'a, 'p> {
     pid: i32,
     plan: &'a Plan,
     recorder: &'a Mutex<Recorder>,
@@ -629,18 +674,37 @@ struct Tracer<'a> {
     traced: bool,
     /// The steps whose boundary stop was passed (see [`Traced::boundaries`]).
     boundaries: Vec<usize>,
-    /// The tracees alive, each with the step it waits before at its boundary (`None`: it
-    /// runs).
-    procs: Vec<(i32, Option<usize>)>,
+    /// The tracees alive, and where each is.
+    procs: Vec<(i32, At)>,
     /// Reads the pages at each stop, when the run wants them.
     pager: Option<Reader<'a>>,
     /// Tracees not yet reaped: the child and what it forked.
     alive: usize,
     /// The child's wait status, from its last stop before it exits (`PTRACE_EVENT_EXIT`).
     ended: Option<i32>,
+    /// The pacer of a paced run, until it says [`Command::RunToEnd`].
+    pacing: Option<Pacing<'p>>,
+    /// The experiment's running time, paused while the pacer holds it.
+    clock: &'a RunClock,
+    /// The tracee that stopped last, and the plan step it had just made.
+    last: Option<(i32, Option<usize>)>,
+    /// The pacer said [`Command::Kill`]: nothing is resumed any more.
+    killed: bool,
 }
 
-impl Tracer<'_> {
+/// Where a tracee is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    /// It runs.
+    Running,
+    /// It waits at its boundary, before this plan step.
+    Before(usize),
+    /// It waits at its last stop (`PTRACE_EVENT_EXIT`), in a paced run: let go first, since
+    /// a process that waits for it (`waitpid`) could not reach its own next stop.
+    Leaving,
+}
+
+impl Tracer<'_, '_> {
     /// Wait for the experiment's processes until none is left. Returns how the child ended
     /// and its peak resident memory.
     fn run(&mut self) -> (Exit, Option<u64>) {
@@ -691,6 +755,10 @@ impl Tracer<'_> {
             // SAFETY: resuming our own stopped tracee.
             unsafe { libc::ptrace(request, tid, 0, sig as libc::c_long) };
         };
+        if self.killed {
+            // The pacer ended the run: the SIGKILL is on its way; let it land.
+            return resume(libc::PTRACE_CONT, 0);
+        }
         if tid == self.pid && !self.traced && sig == libc::SIGSTOP {
             // The child stopped itself after PTRACE_TRACEME: set the options, go on.
             self.traced = true;
@@ -721,7 +789,8 @@ impl Tracer<'_> {
                 if let Some(pager) = self.pager.as_mut() {
                     pager.at_boundary(tid, side, done);
                 }
-                self.hold(tid, next);
+                self.last = Some((tid, super::pages::step_made(self.plan, side, done)));
+                self.hold(tid, At::Before(next));
                 return self.release();
             }
             let step = self.step_of(tid);
@@ -761,7 +830,6 @@ impl Tracer<'_> {
             if let Some(pager) = self.pager.as_mut() {
                 pager.at_exit(tid, side, done);
             }
-            self.procs.retain(|p| p.0 != tid);
             if tid == self.pid {
                 let mut status: libc::c_ulong = 0;
                 // SAFETY: reads the exit status of our stopped tracee into a local.
@@ -770,6 +838,14 @@ impl Tracer<'_> {
                 };
                 self.ended = (r == 0).then_some(status as i32);
             }
+            if self.pacing.is_some() {
+                // A paced run shows this stop too: the state after the process's last step
+                // (or the signal that ended it).
+                self.last = Some((tid, super::pages::step_made(self.plan, side, done)));
+                self.hold(tid, At::Leaving);
+                return self.release();
+            }
+            self.procs.retain(|p| p.0 != tid);
             resume(libc::PTRACE_CONT, 0);
             return self.release();
         }
@@ -811,18 +887,26 @@ impl Tracer<'_> {
 
     /// Tracee `tid` runs (a new one, or one just set going).
     fn running(&mut self, tid: i32) {
+        self.hold(tid, At::Running);
+    }
+
+    /// Tracee `tid` is now `at` (a stop, or running).
+    fn hold(&mut self, tid: i32, at: At) {
         match self.procs.iter_mut().find(|p| p.0 == tid) {
-            Some(p) => p.1 = None,
-            None => self.procs.push((tid, None)),
+            Some(p) => p.1 = at,
+            None => self.procs.push((tid, at)),
         }
     }
 
-    /// Tracee `tid` waits at the boundary before step `next`.
-    fn hold(&mut self, tid: i32, next: usize) {
-        match self.procs.iter_mut().find(|p| p.0 == tid) {
-            Some(p) => p.1 = Some(next),
-            None => self.procs.push((tid, Some(next))),
-        }
+    /// The held tracee to let go first: one on its way out, else the one whose next step
+    /// comes first in the plan.
+    fn first(&self) -> Option<usize> {
+        let key = |at: At| match at {
+            At::Leaving => (0, 0),
+            At::Before(n) => (1, n),
+            At::Running => (2, 0),
+        };
+        (0..self.procs.len()).min_by_key(|&i| key(self.procs[i].1))
     }
 
     /// Once no tracee runs, let the one whose next step comes first in the plan go on: one
@@ -830,17 +914,105 @@ impl Tracer<'_> {
     /// impose anyway (a step never waits on a later one). So at every stop the other
     /// process is still too, and what is read of both is the state between two steps; after
     /// a fork both are read before either goes on.
+    ///
+    /// A paced run asks its pacer first, every process being still; a process let go on its
+    /// way out is no step, so the next one goes on with it.
     fn release(&mut self) {
-        if self.procs.iter().any(|p| p.1.is_none()) {
+        if self.killed || self.procs.is_empty() || self.procs.iter().any(|p| p.1 == At::Running) {
             return;
         }
-        let Some(at) = (0..self.procs.len()).min_by_key(|&i| self.procs[i].1) else {
+        if !self.ask() {
             return;
+        }
+        while let Some(i) = self.first() {
+            let (tid, at) = self.procs[i];
+            // SAFETY: resuming our own tracee, stopped at its boundary or its last stop.
+            unsafe { libc::ptrace(libc::PTRACE_CONT, tid, 0, 0) };
+            if at == At::Leaving {
+                self.procs.remove(i);
+                continue;
+            }
+            self.procs[i].1 = At::Running;
+            return;
+        }
+    }
+
+    /// Every process is held: in a paced run, show the pacer where and ask how to go on,
+    /// the clock paused meanwhile. False when the pacer said [`Command::Kill`]: the
+    /// experiment's process group is killed, and nothing is resumed any more.
+    fn ask(&mut self) -> bool {
+        if self.pacing.is_none() {
+            return true;
+        }
+        self.clock.pause();
+        let next = self.first().and_then(|i| match self.procs[i].1 {
+            At::Before(n) => Some(n),
+            _ => None,
+        });
+        let mut pids: Vec<(Side, i32)> = self
+            .procs
+            .iter()
+            .map(|p| (self.side_of(p.0), p.0))
+            .collect();
+        pids.sort_by_key(|p| p.0 == Side::Child);
+        let (stopped, done) = self.last.unwrap_or((self.pid, None));
+        let leaving = self
+            .procs
+            .iter()
+            .any(|p| p.0 == stopped && p.1 == At::Leaving);
+        let exit = match (stopped == self.pid && leaving, self.ended) {
+            (true, Some(status)) => exit_of(status),
+            _ => Exit::Held,
         };
-        let tid = self.procs[at].0;
-        self.procs[at].1 = None;
-        // SAFETY: resuming our own tracee, stopped at its boundary.
-        unsafe { libc::ptrace(libc::PTRACE_CONT, tid, 0, 0) };
+        let running = self.clock.running();
+        let pages = self.pager.as_ref().map_or(&[][..], |p| &p.reads[..]);
+        let Some(pacing) = self.pacing.as_mut() else {
+            return true;
+        };
+        let snapshot = {
+            let recorder = self.recorder;
+            let mut r = match recorder.lock() {
+                Ok(r) => r,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            r.drain();
+            (pacing.snapshot)(Snapshot {
+                bytes: &r.bytes,
+                calls: &self.calls,
+                boundaries: &self.boundaries,
+                pages,
+                exit,
+                running,
+                done,
+            })
+        };
+        let (mut run, done_at) = snapshot;
+        run.held = Some(super::pace::Held {
+            pids: pids.clone(),
+            next,
+        });
+        let command = pacing.pacer.held(Stop {
+            pids,
+            done,
+            done_at,
+            next,
+            run: Box::new(run),
+        });
+        self.clock.resume();
+        match command {
+            Command::Step => true,
+            Command::RunToEnd => {
+                self.pacing = None;
+                true
+            }
+            Command::Kill => {
+                // SAFETY: kill the experiment's process group (the child and what it
+                // forked); SIGKILL ends their ptrace stops, and the tracer's wait reaps them.
+                unsafe { libc::kill(-self.pid, libc::SIGKILL) };
+                self.killed = true;
+                false
+            }
+        }
     }
 
     /// Record a finished call, unless it belongs to the lab's bookkeeping.

@@ -293,6 +293,55 @@ fn at_every_stop_of_a_fork_plan_both_processes_are_stopped() {
     }
 }
 
+/// The child reads the pipe before the parent writes it (steps 2 and 3): in plan order the
+/// child waits for a step that is held until it is done, and the run times out; in free
+/// order, as a race's lesson needs, the parent writes meanwhile and the run ends well.
+/// Stepping it still takes the processes in turn.
+fn reader_first(free_order: bool) -> Plan {
+    let mut plan = Plan::new();
+    plan.deadline = Duration::from_millis(300);
+    plan.free_order = free_order;
+    let pipe = plan.push(Step::critical(engine::DescriptorOp::Pipe));
+    let pid = plan.push(Step::critical(IpcOp::Fork));
+    plan.push(
+        Step::critical(IpcOp::PipeRead {
+            fd: engine::Val::Ret(pipe),
+        })
+        .in_child(),
+    );
+    plan.push(Step::critical(IpcOp::PipeWrite {
+        fd: engine::Val::Aux(pipe),
+    }));
+    plan.push(Step::critical(IpcOp::Exit).in_child());
+    plan.push(Step::critical(IpcOp::Waitpid {
+        pid: engine::Val::Ret(pid),
+    }));
+    plan
+}
+
+#[test]
+fn a_plan_in_free_order_runs_its_processes_at_once() {
+    let _alone = alone();
+    let ordered = engine::run(&reader_first(false)).expect("runs");
+    if !witness_on(&ordered) {
+        return;
+    }
+    assert!(
+        matches!(ordered.outcome, Outcome::Timeout { .. }),
+        "{:?}",
+        ordered.outcome
+    );
+    let free = engine::run(&reader_first(true)).expect("runs");
+    assert!(matches!(free.outcome, Outcome::Ok), "{:?}", free.outcome);
+    let mut pacer = Recorder::new(|_, _| Command::Step);
+    let stepped = paced(&reader_first(true), &mut pacer).expect("runs");
+    assert!(
+        matches!(stepped.outcome, Outcome::Timeout { .. }),
+        "{:?}",
+        stepped.outcome
+    );
+}
+
 /// A plan of one step that sleeps `millis` in the child, with a deadline of 100 ms.
 fn sleeping(millis: u64) -> Plan {
     let mut plan = Plan::new();

@@ -162,6 +162,10 @@ pub struct Plan {
     pub mapping_step: Option<usize>,
     /// The mapping's length, for filtering `/proc/self/maps` and drawing it.
     pub mapping_len: u64,
+    /// The processes of a free run go on at once, each as it reaches its boundary, instead
+    /// of one at a time in plan order: for a plan whose lesson is a race (plan order would
+    /// hide it). Stepping such a plan still takes the processes in turn.
+    pub free_order: bool,
 }
 
 impl Plan {
@@ -173,6 +177,7 @@ impl Plan {
             deadline: Duration::from_secs(5),
             mapping_step: None,
             mapping_len: 0,
+            free_order: false,
         }
     }
 

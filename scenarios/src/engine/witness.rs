@@ -791,6 +791,10 @@ impl Tracer<'_, '_> {
                 }
                 self.last = Some((tid, super::pages::step_made(self.plan, side, done)));
                 self.hold(tid, At::Before(next));
+                if self.plan.free_order && self.pacing.is_none() {
+                    // A race is the lesson: no process waits for another.
+                    return self.release_all();
+                }
                 return self.release();
             }
             let step = self.step_of(tid);
@@ -934,6 +938,15 @@ impl Tracer<'_, '_> {
             }
             self.procs[i].1 = At::Running;
             return;
+        }
+    }
+
+    /// Let every held process go on at once (a plan in free order, see `Plan::free_order`).
+    fn release_all(&mut self) {
+        for p in self.procs.iter_mut().filter(|p| p.1 != At::Running) {
+            // SAFETY: resuming our own tracee, stopped at its boundary.
+            unsafe { libc::ptrace(libc::PTRACE_CONT, p.0, 0, 0) };
+            p.1 = At::Running;
         }
     }
 

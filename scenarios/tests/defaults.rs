@@ -258,6 +258,41 @@ fn anonymous_ipc_shared_is_seen_private_is_not() {
     assert_eq!(r.run.child_read.as_deref(), Some(""));
 }
 
+#[test]
+fn anonymous_ipc_repeated_counts_every_run_and_the_pipe_orders_them_all() {
+    // One run keeps the record as it always was: no tally.
+    assert!(expect("anonymous-ipc", &[], "ok").run.tally.is_none());
+    let r = expect("anonymous-ipc", &["repeat=20"], "ok");
+    let t = r.run.tally.expect("a repeated run has a tally");
+    assert_eq!(t.runs.len(), 20, "{t:?}");
+    assert_eq!(t.saw_text, 20, "the pipe orders every run: {t:?}");
+    assert!(t.sentence(Lang::En).contains("in 20 of 20 runs"), "{t:?}");
+    // The race: whatever the scheduler did, every run is counted once, and a child read what
+    // the page held at that instant: nothing, part of the parent's text, or all of it.
+    for sync in ["sync=none", "sync=sleep"] {
+        let r = expect("anonymous-ipc", &[sync, "repeat=30"], "ok");
+        let t = r.run.tally.expect("a repeated run has a tally");
+        assert_eq!(t.runs.len(), 30, "{t:?}");
+        let saw = t
+            .runs
+            .iter()
+            .filter(|x| x.child_read.as_deref() == Some(t.text.as_str()))
+            .count();
+        assert_eq!(saw, t.saw_text as usize, "{t:?}");
+        for run in &t.runs {
+            assert_eq!(run.outcome, engine::Outcome::Ok, "{run:?}");
+            let read = run.child_read.as_deref().expect("each child read");
+            assert!(
+                t.text.starts_with(read),
+                "{read:?} is not part of {:?}",
+                t.text
+            );
+        }
+        // The lab's tracer would hand the race to the parent: a race runs untraced.
+        assert!(r.run.witness.starts_with("off"), "{}", r.run.witness);
+    }
+}
+
 /// The raw value of the run's last one-byte load: what the memory held at the end.
 fn last_load(r: &mmap_lab_engine::Record) -> Option<i64> {
     r.run

@@ -162,6 +162,9 @@ pub struct Plan {
     pub mapping_step: Option<usize>,
     /// The mapping's length, for filtering `/proc/self/maps` and drawing it.
     pub mapping_len: u64,
+    /// Run without the witness: for an experiment that races two processes, whose every
+    /// stop for the tracer would decide the race instead of the scheduler.
+    pub untraced: bool,
 }
 
 impl Plan {
@@ -173,6 +176,7 @@ impl Plan {
             deadline: Duration::from_secs(5),
             mapping_step: None,
             mapping_len: 0,
+            untraced: false,
         }
     }
 

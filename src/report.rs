@@ -247,6 +247,10 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
             ));
         }
     }
+    // Repeated: the count of all runs, the one line a race can be read from.
+    if let Some(tally) = &run.tally {
+        out.push(tally.sentence(lang));
+    }
     if let Some(identical) = run.copy_identical {
         if identical {
             out.push(t(S::CopyIdentical, lang).to_string());

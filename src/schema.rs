@@ -180,6 +180,10 @@ pub struct RunRecord {
     /// read nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_read: Option<String>,
+    /// With `repeat` above 1 (`anonymous-ipc`): every run's answer and how often the child
+    /// read the parent's text; the record's other fields are the first run's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
     /// Whether the copy matched the source byte for byte (`mmap-copy`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_identical: Option<bool>,
@@ -565,6 +569,34 @@ pub struct FileCheck {
     pub in_file: u8,
     /// Whether the write reached the file.
     pub reached_file: bool,
+}
+
+/// The same experiment run `repeat` times, each in a new process, counted.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tally {
+    /// How the child waited for the parent's write: `pipe`, `sleep` or `none`.
+    pub sync: String,
+    /// With `sleep`: how long the child slept, in microseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sleep_us: Option<u64>,
+    /// The text the parent wrote (`hello, world`).
+    pub text: String,
+    /// How many runs' child read exactly that text.
+    pub saw_text: u32,
+    /// Every run, in order; the first is the record's own.
+    pub runs: Vec<TallyRun>,
+}
+
+/// One run of a [`Tally`].
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TallyRun {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// What the child read, when it got that far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_read: Option<String>,
 }
 
 /// MiB per second of each copy in `mmap-copy`: the median of its runs.

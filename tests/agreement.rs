@@ -13,9 +13,10 @@
 //! lines long and, where the lab reports a signal, dies of that same signal (it has no handler).
 //!
 //! Nothing here says what the outcome should be: the kernel decides, twice, and the answers
-//! must match. The cases whose answer depends on the process's layout are listed in one place,
-//! [`LAYOUT_DEPENDENT`], with why: their renderings are compared, their C programs only
-//! compiled.
+//! must match. The cases whose answer depends on the process's layout, or on the scheduler's
+//! timing, are listed in one place, [`LAYOUT_DEPENDENT`], with why: their renderings are
+//! compared; a layout-dependent case's C programs are only compiled, a timing-dependent case's
+//! run and must give the same outcome, not the same values.
 
 mod tui_support;
 
@@ -37,17 +38,55 @@ const RUN_LIMIT: Duration = Duration::from_secs(120);
 const MINIMAL_LINES: usize = 60;
 
 /// The cases whose answer depends on what the process has mapped next to the mapping, which
-/// differs between the lab's process and a C program's: (scenario, its `--set`s, why). The one
-/// place they are listed: every rendering of their record is compared, their C programs are
-/// only compiled ([`compile_only_cases`]). The test checks that this list is exactly the
-/// catalogue's variants declared `Expect::DependsOnLayout`.
-const LAYOUT_DEPENDENT: &[(&str, &[&str], &str)] = &[(
-    "out-of-bounds",
-    &["guard=false"],
-    "with no guard page, the touch one page past the mapping meets whatever the process has \
-     mapped above it (nothing: SIGSEGV; the C library's or the lab's memory: a read that \
-     works), and the lab's process and the C program are laid out differently",
-)];
+/// differs between the lab's process and a C program's, or on how the scheduler ordered two
+/// racing processes, which differs from run to run: (scenario, its `--set`s, which, why). The
+/// one place they are listed. Every rendering of their record is compared. A layout-dependent
+/// case's C programs are only compiled ([`compile_only_cases`]); a timing-dependent case's C
+/// programs run and must end with the lab's outcome, but the values they print (what the
+/// racing child read) are not compared with the lab's. The test checks that the layout
+/// entries are exactly the catalogue's variants declared `Expect::DependsOnLayout`.
+const LAYOUT_DEPENDENT: &[(&str, &[&str], Depends, &str)] = &[
+    (
+        "out-of-bounds",
+        &["guard=false"],
+        Depends::Layout,
+        "with no guard page, the touch one page past the mapping meets whatever the process has \
+         mapped above it (nothing: SIGSEGV; the C library's or the lab's memory: a read that \
+         works), and the lab's process and the C program are laid out differently",
+    ),
+    (
+        "anonymous-ipc",
+        &["sync=none", "repeat=200"],
+        Depends::Timing,
+        "nothing orders the parent's write and the child's read: which comes first is the \
+         scheduler's choice in each run (and the C program's printing between the steps shifts \
+         it)",
+    ),
+    (
+        "anonymous-ipc",
+        &["sync=sleep", "repeat=200"],
+        Depends::Timing,
+        "a sleep only makes the parent's write likely to come first; on a loaded machine the \
+         child can still read too early",
+    ),
+];
+
+/// Why a case's C programs cannot be compared value for value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depends {
+    /// On what the process has mapped: the C programs are only compiled.
+    Layout,
+    /// On the scheduler: the C programs run and give the same outcome, their values differ.
+    Timing,
+}
+
+/// Whether the values a case's C programs print are compared with the lab's: not for a
+/// timing-dependent case of [`LAYOUT_DEPENDENT`].
+fn values_compared(id: &str, sets: &[String]) -> bool {
+    !LAYOUT_DEPENDENT
+        .iter()
+        .any(|(i, s, d, _)| *d == Depends::Timing && *i == id && s.iter().eq(sets.iter()))
+}
 
 /// One combination: a scenario and its `--set` values.
 struct Case {
@@ -421,6 +460,8 @@ struct Prepared {
     signal: Option<i32>,
     /// The record the lab made, for the evidence.
     record: std::sync::Arc<Record>,
+    /// Whether the printed values must be the lab's (not for a race: see [`Depends::Timing`]).
+    values: bool,
 }
 
 /// Both programs, full and minimal, for `case`, in `lang`.
@@ -591,6 +632,7 @@ fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
         _ => None,
     };
     let record = std::sync::Arc::new(ran.record.clone());
+    let values = values_compared(case.id, &case.sets);
     LANGS
         .iter()
         .flat_map(|&lang| {
@@ -603,6 +645,7 @@ fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
                     minimal: false,
                     signal,
                     record: record.clone(),
+                    values,
                 },
                 Prepared {
                     source: minimal,
@@ -611,6 +654,7 @@ fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
                     minimal: true,
                     signal,
                     record: record.clone(),
+                    values,
                 },
             ]
         })
@@ -741,6 +785,9 @@ fn compile_and_run(p: &Prepared) -> Result<String, String> {
             p.expected, p.source
         ));
     }
+    if !p.values {
+        return Ok(format!("{last} · values not compared (a race)"));
+    }
     let compared = if p.minimal {
         minimal_evidence_agrees(&stdout, &p.record)
     } else {
@@ -818,8 +865,21 @@ fn every_output_gives_the_same_answer() {
         .collect();
     let listed: Vec<(&str, Vec<String>)> = LAYOUT_DEPENDENT
         .iter()
-        .map(|(id, sets, _)| (*id, sets.iter().map(|s| s.to_string()).collect()))
+        .filter(|(_, _, d, _)| *d == Depends::Layout)
+        .map(|(id, sets, _, _)| (*id, sets.iter().map(|s| s.to_string()).collect()))
         .collect();
+    // Each timing-dependent entry is a case of the catalogue (a stale entry would hide nothing).
+    for (id, sets, _, _) in LAYOUT_DEPENDENT
+        .iter()
+        .filter(|(_, _, d, _)| *d == Depends::Timing)
+    {
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.id == *id && c.c_runs && c.sets.iter().eq(sets.iter())),
+            "LAYOUT_DEPENDENT lists {id} {sets:?} as timing-dependent: not a declared variant"
+        );
+    }
     assert_eq!(
         declared, listed,
         "LAYOUT_DEPENDENT must list exactly the catalogue's DependsOnLayout variants"
@@ -888,14 +948,14 @@ fn every_output_gives_the_same_answer() {
     outputs += prepared.len();
     eprintln!(
         "{} cases compared, {outputs} outputs ({} C programs run; the renderings took {:.1} s); \
-         layout-dependent, their C programs only compiled: {} ({})",
+         layout- or timing-dependent (C programs only compiled, or values not compared): {} ({})",
         cases.len(),
         prepared.len(),
         rendering.as_secs_f64(),
         LAYOUT_DEPENDENT.len(),
         LAYOUT_DEPENDENT
             .iter()
-            .map(|(id, sets, why)| format!("{id} {}: {why}", sets.join(" ")))
+            .map(|(id, sets, d, why)| format!("{id} {} ({d:?}): {why}", sets.join(" ")))
             .collect::<Vec<_>>()
             .join("; ")
     );

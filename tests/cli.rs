@@ -662,3 +662,40 @@ fn lab_options_act_where_they_are_listed_and_nowhere_else() {
         );
     }
 }
+
+#[test]
+fn a_repeated_run_counts_its_runs_and_its_c_program_says_how_to_loop() {
+    let record = json(&["run", "anonymous-ipc", "--set", "repeat=4", "--json"]);
+    let tally = &record["tally"];
+    assert_eq!(tally["runs"].as_array().map(Vec::len), Some(4), "{record}");
+    assert_eq!(tally["saw_text"], 4, "the pipe orders every run: {record}");
+    let out = lab()
+        .args([
+            "c",
+            "anonymous-ipc",
+            "--set",
+            "sync=none",
+            "--set",
+            "repeat=7",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("$(seq 7)") && stderr.contains(r#"grep -c '= "hello, world"'"#),
+        "{stderr}"
+    );
+    // The program itself is on stdout, untouched by the note.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("/*") && !stdout.contains("seq 7"),
+        "{stdout}"
+    );
+    let refused = lab()
+        .args(["run", "anonymous-ipc", "--set", "repeat=1001"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("at most 1000"));
+}

@@ -124,6 +124,15 @@ fn every_json_output_validates_against_the_committed_schema() {
         ],
         &[
             "run",
+            "anonymous-ipc",
+            "--set",
+            "sync=sleep",
+            "--set",
+            "repeat=3",
+            "--json",
+        ],
+        &[
+            "run",
             "playground",
             "--set",
             "file=anonymous",

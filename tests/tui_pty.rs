@@ -523,14 +523,21 @@ fn progress_lasts_a_run_is_marked_and_the_lab_reopens_where_it_was() {
 
 #[test]
 fn a_demo_step_sets_the_parameters_on_screen_without_running() {
+    let steps = include_str!("../assets/demos/course-notes-en.toml")
+        .matches("[[step]]")
+        .count();
     let mut s = Session::start(&["--demo", "course-notes-en", "--no-state"], &[], 100, 30);
     s.wait_for("the first step", |sc| {
-        sc.lines().next().is_some_and(|l| l.contains("demo 1/15"))
+        sc.lines()
+            .next()
+            .is_some_and(|l| l.contains(&format!("demo 1/{steps}")))
     });
     s.send("]");
     let page = mmap_lab_engine::engine::page_size().to_string();
     let screen = s.wait_for("the second step", |sc| {
-        sc.lines().next().is_some_and(|l| l.contains("demo 2/15"))
+        sc.lines()
+            .next()
+            .is_some_and(|l| l.contains(&format!("demo 2/{steps}")))
     });
     assert!(
         screen

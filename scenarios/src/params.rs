@@ -557,6 +557,47 @@ knobs! {
         read: |p| Value::Word(p.writer.name()),
         write: |p, v| { p.writer = Writer::parse(word(v)?)?; Some(()) },
     }
+    /// How the child of anonymous-ipc waits for the parent's write.
+    Sync {
+        name: "sync", kind: KeyKind::Choice(Sync::NAMES),
+        doc: (
+            "how the child waits for the parent's write: a pipe, a sleep (sleep_us), or not at all",
+            "子进程如何等待父进程写完：用管道、睡一会儿（sleep_us），或者根本不等",
+        ),
+        off: None, max: None, playground: false, shows: &[],
+        parse: |t| Sync::parse(t).map(|s| Value::Word(s.name())),
+        read: |p| Value::Word(p.sync.name()),
+        write: |p, v| { p.sync = Sync::parse(word(v)?)?; Some(()) },
+    }
+    /// With sync=sleep, how long the child sleeps before it reads.
+    SleepUs {
+        name: "sleep_us", kind: NUMBER,
+        doc: (
+            "with sync=sleep: microseconds the child sleeps before it reads",
+            "sync=sleep 时：子进程读之前睡眠的微秒数",
+        ),
+        off: None, max: Some(MAX_SLEEP_US), playground: false, shows: &[],
+        parse: number, read: |p| Value::Number(p.sleep_us.into()),
+        write: |p, v| { p.sleep_us = size(v, MAX_SLEEP_US)?; Some(()) },
+    }
+    /// How many times the experiment runs, each in its own process, to count its answers.
+    Repeat {
+        name: "repeat", kind: NUMBER,
+        doc: (
+            "run the experiment this many times, each in a new process, and count the answers",
+            "把实验运行这么多次，每次都在新的进程里，并统计结果",
+        ),
+        off: None, max: Some(MAX_REPEAT), playground: false, shows: &[],
+        parse: number, read: |p| Value::Number(p.repeat.into()),
+        write: |p, v| {
+            let n = size(v, MAX_REPEAT)?;
+            if n == 0 {
+                return None;
+            }
+            p.repeat = n as u32;
+            Some(())
+        },
+    }
     /// The order of write(2) on the file and the touches through the mapping.
     Order {
         name: "order", kind: KeyKind::Choice(Order::NAMES),
@@ -899,7 +940,9 @@ impl Key {
             }
             (KeyKind::Bool, Value::Bool(b)) => Some(Value::Bool(!b)),
             // A count, not a size: one more run or one fewer.
-            (KeyKind::Number { .. }, Value::Number(n)) if self == Key::CopyRuns => {
+            (KeyKind::Number { .. }, Value::Number(n))
+                if matches!(self, Key::CopyRuns | Key::Repeat) =>
+            {
                 Some(Value::Number(if forward { n + 1 } else { (n - 1).max(1) }))
             }
             (KeyKind::Number { signed }, Value::Number(n)) => {
@@ -1135,6 +1178,34 @@ impl Writer {
     }
 }
 
+/// How the child of `anonymous-ipc` waits until the parent has written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Sync {
+    /// The child blocks reading a pipe the parent writes to after its write: always ordered.
+    Pipe,
+    /// The child sleeps `sleep_us` first, as the course notes' `sleep(5)`: a race made
+    /// unlikely, not prevented.
+    Sleep,
+    /// The child reads at once: a plain race.
+    None,
+}
+
+impl Sync {
+    /// Every choice's name.
+    pub const NAMES: &'static [&'static str] = &["pipe", "sleep", "none"];
+
+    /// The name as typed.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    fn parse(text: &str) -> Option<Sync> {
+        [Sync::Pipe, Sync::Sleep, Sync::None]
+            .into_iter()
+            .find(|s| s.name() == text)
+    }
+}
+
 /// The order of a `write(2)` to the mapped file and the touches through the mapping
 /// (`write-vs-mapping`). Each ends by reading the written bytes through the mapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -1285,6 +1356,11 @@ pub struct Params {
     pub grow_back: bool,
     pub writer: Writer,
     pub order: Order,
+    pub sync: Sync,
+    /// With `sync` = sleep: how long the child sleeps, in microseconds.
+    pub sleep_us: u64,
+    /// How many times the experiment runs (1 ..= [`MAX_REPEAT`]).
+    pub repeat: u32,
 }
 
 impl Params {
@@ -1329,6 +1405,9 @@ impl Params {
             grow_back: false,
             writer: Writer::Child,
             order: Order::WriteRead,
+            sync: Sync::Pipe,
+            sleep_us: 1000,
+            repeat: 1,
         }
     }
 
@@ -1412,6 +1491,14 @@ pub const MAX_FILE: u64 = 1 << 30;
 /// The most runs of each copy `copy_runs` allows: enough for a steady median, few enough that
 /// a 1 GiB copy still ends within the run's deadline.
 pub const MAX_COPY_RUNS: u64 = 20;
+
+/// The most times `repeat` runs an experiment: enough to count a race, few enough that the
+/// runs end within a few seconds.
+pub const MAX_REPEAT: u64 = 1000;
+
+/// The longest sleep `sleep_us` allows (one second): the notes' `sleep(5)`, repeated, would
+/// keep a class waiting for minutes.
+pub const MAX_SLEEP_US: u64 = 1_000_000;
 
 fn parse_bool(text: &str) -> Option<bool> {
     match text.to_ascii_lowercase().as_str() {

@@ -87,10 +87,53 @@ pub fn run_scenario_beside(
 ) -> Result<Record, EngineError> {
     let page = engine::page_size();
     let plan = (scenario.build)(params, page);
-    let run = engine::run_beside(&plan, cancel, beside)?;
+    let mut run = engine::run_beside(&plan, cancel, beside)?;
+    if params.repeat > 1 {
+        run.tally = Some(tally(&plan, params, &run, cancel)?);
+    }
     Ok(Record {
         scenario: scenario.id.to_string(),
         params: params_json(scenario, params),
         run,
+    })
+}
+
+/// Run the plan again until it has run `repeat` times, each run a whole experiment in a new
+/// process, and count how often the child read the text the parent wrote. A cancelled run
+/// stops the count where it is: the tally then says of how many runs.
+fn tally(
+    plan: &engine::Plan,
+    params: &Params,
+    first: &engine::Run,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<engine::Tally, EngineError> {
+    let text = plan
+        .steps
+        .iter()
+        .find_map(|s| match s.op {
+            engine::Op::Touch(engine::TouchOp::WriteText { text, .. }) => Some(text),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let entry = |run: &engine::Run| engine::TallyRun {
+        outcome: run.outcome.clone(),
+        child_read: run.child_read.clone(),
+    };
+    let mut runs = vec![entry(first)];
+    while runs.len() < params.repeat as usize
+        && !cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    {
+        runs.push(entry(&engine::run_until(plan, cancel)?));
+    }
+    let saw_text = runs
+        .iter()
+        .filter(|r| r.child_read.as_deref() == Some(text))
+        .count() as u32;
+    Ok(engine::Tally {
+        sync: params.sync.name().to_string(),
+        sleep_us: (params.sync == crate::params::Sync::Sleep).then_some(params.sleep_us),
+        text: text.to_string(),
+        saw_text,
+        runs,
     })
 }

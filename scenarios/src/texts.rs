@@ -242,8 +242,20 @@ texts! {
     OpReadText => ("read the message from the mapping.", "从映射中读出这条消息。"),
     /// `_exit`.
     OpExit => ("this process ends here.", "这个进程到此结束。"),
+    /// The child's `usleep`, waiting by the clock.
+    OpSleep => ("sleep, hoping the other process went first.", "睡一会儿，指望另一个进程已经先做完。"),
     /// `waitpid`.
     OpWaitpid => ("wait for the child.", "等待子进程结束。"),
+    /// The tally of a repeated run: {0} is how the child waited (one of the three below),
+    /// {1} the text, {2} the runs that read it, {3} all runs.
+    TallyLine => ("{0} the child read `{1}` in {2} of {3} runs",
+        "{0}，子进程在 {3} 次运行中有 {2} 次读到了 `{1}`"),
+    /// The tally's synchronisation: the pipe.
+    TallyPipe => ("with the pipe,", "用管道同步时"),
+    /// The tally's synchronisation: a sleep of {0} microseconds.
+    TallySleep => ("with a sleep of {0} microseconds,", "先睡 {0} 微秒再读时"),
+    /// The tally's synchronisation: none.
+    TallyNone => ("without synchronisation", "不加同步时"),
     /// The copy through mappings.
     OpCopyMmap => ("copy through two mappings.", "通过两个映射复制文件。"),
     /// The copy with read and write.

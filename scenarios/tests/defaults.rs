@@ -114,6 +114,21 @@ fn rdonly_prot_write_fails_shared_and_copies_on_write_private() {
         &["prot=PROT_READ", "access=read@0"],
         "ok",
     );
+    // PROT_WRITE alone: no failure with a readable and writable descriptor, and on x86_64 the
+    // read goes through (the page tables cannot say write-only) and sees the file's byte.
+    let r = expect(
+        "rdonly-prot-write",
+        &["open=O_RDWR", "prot=PROT_WRITE", "access=read@0"],
+        "ok",
+    );
+    if cfg!(target_arch = "x86_64") {
+        assert_eq!(last_load(&r), Some(i64::from(b'A')), "{}", dump(&r));
+    }
+    expect(
+        "rdonly-prot-write",
+        &["open=O_WRONLY", "prot=PROT_WRITE"],
+        "errno EACCES from mmap",
+    );
 }
 
 #[test]
@@ -241,6 +256,41 @@ fn anonymous_ipc_shared_is_seen_private_is_not() {
     assert_eq!(r.run.child_read.as_deref(), Some("hello, world"));
     let r = expect("anonymous-ipc", &["flags=MAP_PRIVATE|MAP_ANONYMOUS"], "ok");
     assert_eq!(r.run.child_read.as_deref(), Some(""));
+}
+
+#[test]
+fn anonymous_ipc_repeated_counts_every_run_and_the_pipe_orders_them_all() {
+    // One run keeps the record as it always was: no tally.
+    assert!(expect("anonymous-ipc", &[], "ok").run.tally.is_none());
+    let r = expect("anonymous-ipc", &["repeat=20"], "ok");
+    let t = r.run.tally.expect("a repeated run has a tally");
+    assert_eq!(t.runs.len(), 20, "{t:?}");
+    assert_eq!(t.saw_text, 20, "the pipe orders every run: {t:?}");
+    assert!(t.sentence(Lang::En).contains("in 20 of 20 runs"), "{t:?}");
+    // The race: whatever the scheduler did, every run is counted once, and a child read what
+    // the page held at that instant: nothing, part of the parent's text, or all of it.
+    for sync in ["sync=none", "sync=sleep"] {
+        let r = expect("anonymous-ipc", &[sync, "repeat=30"], "ok");
+        let t = r.run.tally.expect("a repeated run has a tally");
+        assert_eq!(t.runs.len(), 30, "{t:?}");
+        let saw = t
+            .runs
+            .iter()
+            .filter(|x| x.child_read.as_deref() == Some(t.text.as_str()))
+            .count();
+        assert_eq!(saw, t.saw_text as usize, "{t:?}");
+        for run in &t.runs {
+            assert_eq!(run.outcome, engine::Outcome::Ok, "{run:?}");
+            let read = run.child_read.as_deref().expect("each child read");
+            assert!(
+                t.text.starts_with(read),
+                "{read:?} is not part of {:?}",
+                t.text
+            );
+        }
+        // The lab's tracer would hand the race to the parent: a race runs untraced.
+        assert!(r.run.witness.starts_with("off"), "{}", r.run.witness);
+    }
 }
 
 /// The raw value of the run's last one-byte load: what the memory held at the end.

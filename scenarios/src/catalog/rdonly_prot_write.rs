@@ -42,6 +42,18 @@ pub const SCENARIO: Scenario = Scenario {
             sets: &["prot=PROT_READ", "access=read@0"],
             expect: Expect::Ok,
         },
+        // PROT_WRITE alone is no failure: the maps line shows `-w-s`, and the read through
+        // the mapping works anyway on x86_64, whose page tables cannot express write-only.
+        Variant {
+            sets: &["open=O_RDWR", "prot=PROT_WRITE", "access=read@0"],
+            expect: Expect::Ok,
+        },
+        // The "consistent" pair of the notes: write-only open, write-only mapping. Refused:
+        // the kernel needs to read the file to fill the pages.
+        Variant {
+            sets: &["open=O_WRONLY", "prot=PROT_WRITE"],
+            expect: Expect::errno(Function::Mmap, Errno::EACCES),
+        },
     ],
 };
 

@@ -73,6 +73,8 @@ functions! {
     CopyFileRange = "copy_file_range",
     /// `memcmp(3)`.
     Memcmp = "memcmp",
+    /// `usleep(3)`: the child's wait when the two processes are ordered by time alone.
+    Usleep = "usleep",
     /// `nanosleep(2)`, for tests of the deadline only.
     Nanosleep = "nanosleep",
 }

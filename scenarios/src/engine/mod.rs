@@ -30,8 +30,8 @@ pub use plan::{
     TestSleep, TouchOp, Val, Via,
 };
 pub use record::{
-    median, spread, FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput,
-    ThroughputRuns, Warning, WarningKind,
+    median, spread, FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Tally, TallyRun,
+    Throughput, ThroughputRuns, Warning, WarningKind,
 };
 
 use nix::errno::Errno;
@@ -380,7 +380,11 @@ pub fn run_with(plan: &Plan, options: RunOptions<'_>) -> Result<Run, EngineError
     // `witness::trace`); where the system allows less, the pipe keeps its size and the lab
     // drains it more often than it fills.
     let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETPIPE_SZ(REPORT_PIPE_BYTES));
-    let wanted = witness::wanted();
+    let wanted = if plan.untraced {
+        Err("two processes race here, and the tracer's stops would decide the race".to_string())
+    } else {
+        witness::wanted()
+    };
     let filter = wanted.is_ok().then(|| witness::filter(plan));
     // Read here, in the lab: the child may not allocate or read files before its steps
     // (and a value cached in the child would be lost with it).

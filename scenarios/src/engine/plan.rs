@@ -166,6 +166,9 @@ pub struct Plan {
     /// of one at a time in plan order: for a plan whose lesson is a race (plan order would
     /// hide it). Stepping such a plan still takes the processes in turn.
     pub free_order: bool,
+    /// Run without the witness: for an experiment that races two processes, whose every
+    /// stop for the tracer would decide the race instead of the scheduler.
+    pub untraced: bool,
 }
 
 impl Plan {
@@ -178,6 +181,7 @@ impl Plan {
             mapping_step: None,
             mapping_len: 0,
             free_order: false,
+            untraced: false,
         }
     }
 

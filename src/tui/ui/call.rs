@@ -78,10 +78,16 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
             th.warning,
         )));
     }
+    let tally = record.run.tally.as_ref().map(|t| t.sentence(lang));
     for f in super::chart::findings(app, record)
         .into_iter()
         .chain(report::witness_lines(record, lang))
     {
+        // The repeated run's count, with its bar.
+        if Some(&f) == tally.as_ref() {
+            out.extend(super::outcome::tally_line(app, record));
+            continue;
+        }
         out.push(Line::from(vec![
             Span::styled(format!("{} ", app.glyphs.points_to), th.heading),
             Span::styled(f, th.text),

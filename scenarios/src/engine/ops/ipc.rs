@@ -28,6 +28,12 @@ pub enum IpcOp {
         /// The pipe's write end.
         fd: Val,
     },
+    /// `usleep(micros)`: wait by the clock, as the course notes' `sleep(5)` does; it orders
+    /// nothing, it only makes the other side likely to have gone first.
+    Sleep {
+        /// How long, in microseconds.
+        micros: u64,
+    },
     /// `_exit(0)`: the forked child stops here.
     Exit,
     /// `waitpid(pid, &status, 0)`.
@@ -78,7 +84,7 @@ impl IpcOp {
                     &format!("e = WEXITSTATUS({status});"),
                 );
             }
-            Self::PipeWrite { .. } => return None,
+            Self::PipeWrite { .. } | Self::Sleep { .. } => return None,
         }
         Some(true)
     }
@@ -89,7 +95,7 @@ impl Family for IpcOp {
         match *self {
             Self::PipeRead { fd } | Self::PipeWrite { fd } => vec![fd],
             Self::Waitpid { pid } => vec![pid],
-            Self::Fork | Self::Exit => Vec::new(),
+            Self::Fork | Self::Exit | Self::Sleep { .. } => Vec::new(),
         }
     }
 
@@ -98,6 +104,7 @@ impl Family for IpcOp {
             Self::Fork => Function::Fork,
             Self::PipeRead { .. } => Function::Read,
             Self::PipeWrite { .. } => Function::Write,
+            Self::Sleep { .. } => Function::Usleep,
             Self::Exit => Function::Exit,
             Self::Waitpid { .. } => Function::Waitpid,
         }
@@ -116,6 +123,7 @@ impl Family for IpcOp {
                 .arg("\"x\"")
                 .arg("1")
                 .close(),
+            Self::Sleep { micros } => Args::new("usleep").arg(micros.to_string()).close(),
             Self::Exit => Call::single("_exit(0)".to_string(), None),
             Self::Waitpid { pid } => Args::new("waitpid")
                 .arg(names.num(*pid))
@@ -151,6 +159,7 @@ impl Family for IpcOp {
                 // SAFETY: writes one byte from a static.
                 checked(unsafe { libc::write(cx.v(fd) as i32, c"x".as_ptr().cast(), 1) } as i64)
             }
+            Self::Sleep { micros } => sleep(micros),
             Self::Exit => cx.end_and_exit(),
             Self::Waitpid { pid } => {
                 let mut status = 0;
@@ -210,6 +219,9 @@ impl Family for IpcOp {
                 let fd = c.int(*fd);
                 c.check("check", &format!("write({fd}, \"x\", 1)"));
             }
+            Self::Sleep { micros } => {
+                c.check("check", &format!("usleep({micros})"));
+            }
             Self::Exit => {
                 c.line("done();");
                 c.needs(&["done"]);
@@ -237,6 +249,7 @@ impl Family for IpcOp {
             Self::Fork => Text::OpFork,
             Self::PipeRead { .. } => Text::OpPipeRead,
             Self::PipeWrite { .. } => Text::OpPipeWrite,
+            Self::Sleep { .. } => Text::OpSleep,
             Self::Exit => Text::OpExit,
             Self::Waitpid { .. } => Text::OpWaitpid,
         };
@@ -249,6 +262,28 @@ impl Family for IpcOp {
             Self::Waitpid { .. } => CType::Wait,
             _ => CType::Long,
         }
+    }
+}
+
+/// `usleep(micros)`, resumed after a signal for the time left: the wait must be as long as
+/// asked, as `sleep` is in the notes.
+fn sleep(micros: u64) -> Done {
+    let mut ts = libc::timespec {
+        tv_sec: (micros / 1_000_000) as libc::time_t,
+        tv_nsec: ((micros % 1_000_000) * 1000) as libc::c_long,
+    };
+    loop {
+        let mut left = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: reads and writes two local timespecs.
+        let r = unsafe { libc::nanosleep(&ts, &mut left) };
+        if r == -1 && errno() == libc::EINTR {
+            ts = left;
+            continue;
+        }
+        return checked(r.into());
     }
 }
 

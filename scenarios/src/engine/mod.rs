@@ -380,11 +380,14 @@ pub fn run_with(plan: &Plan, options: RunOptions<'_>) -> Result<Run, EngineError
     // `witness::trace`); where the system allows less, the pipe keeps its size and the lab
     // drains it more often than it fills.
     let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETPIPE_SZ(REPORT_PIPE_BYTES));
-    let wanted = if plan.untraced {
-        Err("two processes race here, and the tracer's stops would decide the race".to_string())
-    } else {
-        witness::wanted()
-    };
+    // What turned the witness off for everything (the environment, the user) is said before
+    // what turns it off for this plan alone.
+    let wanted = witness::wanted().and_then(|()| match plan.untraced {
+        true => {
+            Err("two processes race here, and the tracer's stops would decide the race".to_string())
+        }
+        false => Ok(()),
+    });
     let filter = wanted.is_ok().then(|| witness::filter(plan));
     // Read here, in the lab: the child may not allocate or read files before its steps
     // (and a value cached in the child would be lost with it).

@@ -235,6 +235,37 @@ fn mmap_copy_runs_each_method_copy_runs_times_and_reports_the_median() {
     }
 }
 
+/// Each run of each copy says what it cost: the mmap copy's page faults (the destination's
+/// pages faulted in writable, the source's mapped) are the kernel's count and never zero; the
+/// `read`/`write` copy, whose buffer is written before the first run, takes next to none. The
+/// system calls are the loops' own: six per window for the mmap copy, a `read` and a `write`
+/// per buffer for the other.
+#[test]
+fn mmap_copy_counts_each_runs_faults_and_system_calls() {
+    let r = expect(
+        "mmap-copy",
+        &["copy_size=4M", "window=1M", "copy_runs=3"],
+        "ok",
+    );
+    let costs = r.run.cost_runs.as_ref().expect("every run's cost");
+    for runs in costs.methods() {
+        assert_eq!(runs.len(), 3, "{costs:?}");
+    }
+    for (mmap, rw) in costs.mmap.iter().zip(&costs.read_write) {
+        assert!(mmap.minor_faults > 0, "{costs:?}");
+        assert!(mmap.minor_faults > rw.minor_faults, "{costs:?}");
+        assert_eq!(mmap.syscalls, 4 * 6, "{costs:?}");
+        assert_eq!(rw.syscalls, 4 + 4, "{costs:?}");
+    }
+    // After the first, cold run: nothing left to fault in for read/write.
+    for rw in mmap_lab_engine::engine::warm(&costs.read_write) {
+        assert!(rw.minor_faults <= 2, "{costs:?}");
+    }
+    for c in &costs.copy_file_range {
+        assert!(c.syscalls >= 1, "{costs:?}");
+    }
+}
+
 #[test]
 fn anonymous_ipc_shared_is_seen_private_is_not() {
     let r = expect("anonymous-ipc", &[], "ok");

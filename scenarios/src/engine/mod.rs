@@ -28,8 +28,8 @@ pub use plan::{
     TestSleep, TouchOp, Val, Via,
 };
 pub use record::{
-    median, spread, FileCheck, MapsSnapshot, Outcome, Run, SignalNo, StepRecord, Throughput,
-    ThroughputRuns, Warning, WarningKind,
+    median, spread, warm, CostRuns, FileCheck, MapsSnapshot, Outcome, Run, RunCost, SignalNo,
+    StepRecord, Throughput, ThroughputRuns, Warning, WarningKind,
 };
 
 use nix::errno::Errno;

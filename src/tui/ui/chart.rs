@@ -12,7 +12,7 @@ use crate::report;
 use crate::strings::{t, S};
 use crate::tui::app::App;
 use crate::tui::state::Focus;
-use mmap_lab_engine::engine::{spread, Throughput, ThroughputRuns};
+use mmap_lab_engine::engine::{spread, warm, Throughput, ThroughputRuns};
 use mmap_lab_engine::Record;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -78,7 +78,8 @@ pub fn rows(app: &App, width: u16) -> u16 {
 /// runs; …`).
 pub fn caption(app: &App) -> Option<String> {
     let (_, runs) = figures(app).filter(|_| wanted(app))?;
-    Some(t(S::CopyChart, app.lang).replace("{n}", &runs.mmap.len().to_string()))
+    // The medians leave the first, cold run out (it has a line of its own).
+    Some(t(S::CopyChart, app.lang).replace("{n}", &warm(&runs.mmap).len().to_string()))
 }
 
 /// Draw the chart's rows from `scroll` on into the top of `area` (the outcome pane scrolled
@@ -114,7 +115,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let spreads: Vec<String> = runs
         .methods()
         .iter()
-        .map(|r| spread(r).map_or_else(String::new, |(lo, hi)| format!("{lo:.0}–{hi:.0}")))
+        .map(|r| spread(warm(r)).map_or_else(String::new, |(lo, hi)| format!("{lo:.0}–{hi:.0}")))
         .collect();
     let spread_w = spreads.iter().map(|s| s.chars().count()).max().unwrap_or(0) as u16;
     let bars_area = Rect::new(

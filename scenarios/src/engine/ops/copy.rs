@@ -200,7 +200,9 @@ impl Family for CopyOp {
                 runs,
             } => {
                 let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
-                repeat(runs, || cx.timed(|| copy_mmap(src, dst, size, window)))
+                repeat(runs, || {
+                    cx.timed(|calls| copy_mmap(src, dst, size, window, calls))
+                })
             }
             Self::ReadWrite {
                 src,
@@ -214,8 +216,9 @@ impl Family for CopyOp {
                 let scratch = std::mem::take(&mut cx.scratch);
                 let buf = scratch.get_mut(..len).unwrap_or(&mut []);
                 let done = repeat(runs, || {
-                    rewind(src, dst)
-                        .unwrap_or_else(|| cx.timed(|| copy_read_write(src, dst, size, &mut *buf)))
+                    rewind(src, dst).unwrap_or_else(|| {
+                        cx.timed(|calls| copy_read_write(src, dst, size, &mut *buf, calls))
+                    })
                 });
                 cx.scratch = scratch;
                 done
@@ -227,7 +230,9 @@ impl Family for CopyOp {
                 runs,
             } => {
                 let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
-                repeat(runs, || cx.timed(|| copy_file_range(src, dst, size)))
+                repeat(runs, || {
+                    cx.timed(|calls| copy_file_range(src, dst, size, calls))
+                })
             }
             Self::Compare { a, b, size, window } => {
                 compare(cx.v(a) as i32, cx.v(b) as i32, size, window)
@@ -429,14 +434,19 @@ fn map_window(fd: i32, off: u64, n: usize, prot: i32) -> *mut c_void {
     }
 }
 
-fn copy_mmap(src: i32, dst: i32, size: u64, window: u64) -> Done {
+/// The copy functions count each system call they make in `calls` (each libc function they
+/// call here is one system call), failed ones included: the kernel has no per-process count
+/// of system calls, and tracing every call would cost more than the copy.
+fn copy_mmap(src: i32, dst: i32, size: u64, window: u64, calls: &mut u64) -> Done {
     let mut off = 0u64;
     while off < size {
         let n = window.min(size.wrapping_sub(off)) as usize;
+        *calls = calls.wrapping_add(1);
         let s = map_window(src, off, n, libc::PROT_READ);
         if s == libc::MAP_FAILED {
             return failed(-1, 1);
         }
+        *calls = calls.wrapping_add(1);
         // SAFETY: a new shared mapping of our own file; unmapped below.
         let d = unsafe {
             libc::mmap(
@@ -463,14 +473,17 @@ fn copy_mmap(src: i32, dst: i32, size: u64, window: u64) -> Done {
             libc::munmap(s, n);
             libc::munmap(d, n);
         }
+        // The two madvise and the two munmap.
+        *calls = calls.wrapping_add(4);
         off = off.wrapping_add(n as u64);
     }
     ok(off as i64)
 }
 
-fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8]) -> Done {
+fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8], calls: &mut u64) -> Done {
     let mut done = 0u64;
     while done < size && !buf.is_empty() {
+        *calls = calls.wrapping_add(1);
         // SAFETY: reads into the caller's scratch buffer of `buf.len()` bytes.
         let n = unsafe { libc::read(src, buf.as_mut_ptr().cast(), buf.len()) };
         if n < 0 {
@@ -482,6 +495,7 @@ fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8]) -> Done {
         let mut written = 0usize;
         while written < n as usize {
             let rest = buf.get(written..n as usize).unwrap_or(&[]);
+            *calls = calls.wrapping_add(1);
             // SAFETY: writes from the scratch buffer.
             let w = unsafe { libc::write(dst, rest.as_ptr().cast(), rest.len()) };
             if w <= 0 {
@@ -494,12 +508,13 @@ fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8]) -> Done {
     ok(done as i64)
 }
 
-fn copy_file_range(src: i32, dst: i32, size: u64) -> Done {
+fn copy_file_range(src: i32, dst: i32, size: u64, calls: &mut u64) -> Done {
     let mut done = 0u64;
     // Offsets of our own, which the kernel advances: every run starts at 0 whatever the
     // descriptors' offsets are.
     let (mut off_in, mut off_out): (libc::off64_t, libc::off64_t) = (0, 0);
     while done < size {
+        *calls = calls.wrapping_add(1);
         // SAFETY: kernel-side copy between two of our descriptors, through two local offsets.
         let n = unsafe {
             libc::copy_file_range(

@@ -268,12 +268,14 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
 pub fn throughput_line(record: &Record, lang: Lang) -> Option<String> {
     let tp = record.run.throughput?;
     Some(format!(
-        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}{}",
         t(S::Throughput, lang),
         lang.pick(": ", "："),
         tp.mmap,
         tp.read_write,
-        tp.copy_file_range
+        tp.copy_file_range,
+        tp.mmap_write
+            .map_or_else(String::new, |m| format!(" · mmap+write {m:.0}"))
     ))
 }
 
@@ -281,17 +283,20 @@ pub fn throughput_line(record: &Record, lang: Lang) -> Option<String> {
 /// others.
 pub fn cold_line(record: &Record, lang: Lang) -> Option<String> {
     let runs = record.run.throughput_runs.as_ref()?;
-    let [mmap, read_write, copy_file_range] = runs.methods();
+    let [mmap, read_write, copy_file_range, mmap_write] = runs.methods();
     if mmap.len() < 2 {
         return None;
     }
     Some(format!(
-        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}{}",
         t(S::CopyCold, lang),
         lang.pick(": ", "："),
         mmap.first()?,
         read_write.first()?,
-        copy_file_range.first()?
+        copy_file_range.first()?,
+        mmap_write
+            .first()
+            .map_or_else(String::new, |m| format!(" · mmap+write {m:.0}"))
     ))
 }
 
@@ -312,14 +317,15 @@ pub fn cost_line(record: &Record, lang: Lang) -> Option<String> {
             mid(runs, |c| c.syscalls)
         )
     };
-    let [mmap, read_write, copy_file_range] = costs.methods();
+    let [mmap, read_write, copy_file_range, mmap_write] = costs.methods();
     Some(format!(
-        "{}{}mmap {} · read/write {} · copy_file_range {}",
+        "{}{}mmap {} · read/write {} · copy_file_range {} · mmap+write {}",
         t(S::CopyCost, lang),
         lang.pick(": ", "："),
         one(mmap),
         one(read_write),
-        one(copy_file_range)
+        one(copy_file_range),
+        one(mmap_write)
     ))
 }
 

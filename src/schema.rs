@@ -582,6 +582,9 @@ pub struct Throughput {
     pub read_write: f64,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: f64,
+    /// From a mapping of the source (as `mmap`) with `write` into the destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmap_write: Option<f64>,
 }
 
 /// MiB per second of each run of each copy in `mmap-copy`, in the order run.
@@ -594,6 +597,9 @@ pub struct ThroughputRuns {
     pub read_write: Vec<f64>,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: Vec<f64>,
+    /// From a mapping of the source with `write` into the destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmap_write: Option<Vec<f64>>,
 }
 
 /// What one run of a copy cost.
@@ -619,6 +625,8 @@ pub struct CostRuns {
     pub read_write: Vec<RunCost>,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: Vec<RunCost>,
+    /// From a mapping of the source with `write` into the destination.
+    pub mmap_write: Vec<RunCost>,
 }
 
 /// The schemas as committed in `docs/schema/`, one for each `--json` output (file name,

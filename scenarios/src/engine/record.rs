@@ -426,6 +426,9 @@ pub struct Throughput {
     pub read_write: f64,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: f64,
+    /// From a mapping of the source with `write` (absent in records made before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmap_write: Option<f64>,
 }
 
 /// Every run's speed of the three copies in `mmap-copy`, MiB per second, in the order run.
@@ -437,12 +440,20 @@ pub struct ThroughputRuns {
     pub read_write: Vec<f64>,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: Vec<f64>,
+    /// From a mapping of the source with `write`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mmap_write: Vec<f64>,
 }
 
 impl ThroughputRuns {
-    /// The three methods' runs, in the order [`Throughput`] lists them.
-    pub fn methods(&self) -> [&[f64]; 3] {
-        [&self.mmap, &self.read_write, &self.copy_file_range]
+    /// The four methods' runs, in the order [`Throughput`] lists them.
+    pub fn methods(&self) -> [&[f64]; 4] {
+        [
+            &self.mmap,
+            &self.read_write,
+            &self.copy_file_range,
+            &self.mmap_write,
+        ]
     }
 }
 
@@ -469,12 +480,20 @@ pub struct CostRuns {
     pub read_write: Vec<RunCost>,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: Vec<RunCost>,
+    /// From a mapping of the source with `write`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mmap_write: Vec<RunCost>,
 }
 
 impl CostRuns {
-    /// The three methods' runs, in the order [`Throughput`] lists them.
-    pub fn methods(&self) -> [&[RunCost]; 3] {
-        [&self.mmap, &self.read_write, &self.copy_file_range]
+    /// The four methods' runs, in the order [`Throughput`] lists them.
+    pub fn methods(&self) -> [&[RunCost]; 4] {
+        [
+            &self.mmap,
+            &self.read_write,
+            &self.copy_file_range,
+            &self.mmap_write,
+        ]
     }
 }
 
@@ -1495,11 +1514,13 @@ pub(crate) fn build(
         cost_runs: cost_runs(plan, &seen),
         // The cold first run is left out of the median (it is in `throughput_runs`).
         throughput: throughput_runs(plan, &seen).and_then(|r| {
-            let [mmap, read_write, copy_file_range] = r.methods().map(|xs| median(warm(xs)));
+            let [mmap, read_write, copy_file_range, mmap_write] =
+                r.methods().map(|xs| median(warm(xs)));
             Some(Throughput {
                 mmap: round1(mmap?),
                 read_write: round1(read_write?),
                 copy_file_range: round1(copy_file_range?),
+                mmap_write: Some(round1(mmap_write?)),
             })
         }),
         warnings: warnings(plan, &seen, &record_index),
@@ -1717,6 +1738,7 @@ fn throughput_runs(plan: &Plan, seen: &[Seen]) -> Option<ThroughputRuns> {
         mmap: rates(|o| matches!(o, Op::Copy(CopyOp::Mmap { .. })))?,
         read_write: rates(|o| matches!(o, Op::Copy(CopyOp::ReadWrite { .. })))?,
         copy_file_range: rates(|o| matches!(o, Op::Copy(CopyOp::FileRange { .. })))?,
+        mmap_write: rates(|o| matches!(o, Op::Copy(CopyOp::MmapWrite { .. })))?,
     })
 }
 
@@ -1732,6 +1754,7 @@ fn cost_runs(plan: &Plan, seen: &[Seen]) -> Option<CostRuns> {
         mmap: costs(|o| matches!(o, Op::Copy(CopyOp::Mmap { .. })))?,
         read_write: costs(|o| matches!(o, Op::Copy(CopyOp::ReadWrite { .. })))?,
         copy_file_range: costs(|o| matches!(o, Op::Copy(CopyOp::FileRange { .. })))?,
+        mmap_write: costs(|o| matches!(o, Op::Copy(CopyOp::MmapWrite { .. })))?,
     })
 }
 

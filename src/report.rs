@@ -260,6 +260,8 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
         }
     }
     out.extend(throughput_line(record, lang));
+    out.extend(cold_line(record, lang));
+    out.extend(cost_line(record, lang));
     if run.privileged && privilege_matters(record) {
         out.push(t(S::PrivilegedNote, lang).to_string());
     }
@@ -270,12 +272,64 @@ pub fn findings(record: &Record, lang: Lang) -> Vec<String> {
 pub fn throughput_line(record: &Record, lang: Lang) -> Option<String> {
     let tp = record.run.throughput?;
     Some(format!(
-        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}",
+        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}{}",
         t(S::Throughput, lang),
         lang.pick(": ", "："),
         tp.mmap,
         tp.read_write,
-        tp.copy_file_range
+        tp.copy_file_range,
+        tp.mmap_write
+            .map_or_else(String::new, |m| format!(" · mmap+write {m:.0}"))
+    ))
+}
+
+/// The first run of each copy, which the medians leave out (the cold one), when there were
+/// others.
+pub fn cold_line(record: &Record, lang: Lang) -> Option<String> {
+    let runs = record.run.throughput_runs.as_ref()?;
+    let [mmap, read_write, copy_file_range, mmap_write] = runs.methods();
+    if mmap.len() < 2 {
+        return None;
+    }
+    Some(format!(
+        "{}{}mmap {:.0} · read/write {:.0} · copy_file_range {:.0}{}",
+        t(S::CopyCold, lang),
+        lang.pick(": ", "："),
+        mmap.first()?,
+        read_write.first()?,
+        copy_file_range.first()?,
+        mmap_write
+            .first()
+            .map_or_else(String::new, |m| format!(" · mmap+write {m:.0}"))
+    ))
+}
+
+/// What one run of each copy cost, the median over the runs the speeds' medians count:
+/// minor faults / major faults / system calls.
+pub fn cost_line(record: &Record, lang: Lang) -> Option<String> {
+    use mmap_lab_engine::engine::{median, warm, RunCost};
+    let costs = record.run.cost_runs.as_ref()?;
+    let mid = |runs: &[RunCost], of: fn(&RunCost) -> u64| {
+        let xs: Vec<f64> = warm(runs).iter().map(|c| of(c) as f64).collect();
+        median(&xs).map_or(0, |m| m.round() as u64)
+    };
+    let one = |runs: &[RunCost]| {
+        format!(
+            "{} / {} / {}",
+            mid(runs, |c| c.minor_faults),
+            mid(runs, |c| c.major_faults),
+            mid(runs, |c| c.syscalls)
+        )
+    };
+    let [mmap, read_write, copy_file_range, mmap_write] = costs.methods();
+    Some(format!(
+        "{}{}mmap {} · read/write {} · copy_file_range {} · mmap+write {}",
+        t(S::CopyCost, lang),
+        lang.pick(": ", "："),
+        one(mmap),
+        one(read_write),
+        one(copy_file_range),
+        one(mmap_write)
     ))
 }
 

@@ -195,12 +195,17 @@ pub struct RunRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locks_memory: Option<bool>,
     /// MiB per second of each way of copying the same file in the same run (`mmap-copy`):
-    /// the median of its runs (`copy_runs`).
+    /// the median of its runs (`copy_runs`), the first (cold) run left out when there are
+    /// others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput_mib_s: Option<Throughput>,
     /// MiB per second of every run of each way of copying, in the order run (`mmap-copy`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput_runs_mib_s: Option<ThroughputRuns>,
+    /// What every run of each way of copying cost, in the order of `throughput_runs_mib_s`
+    /// (`mmap-copy`): page faults (the kernel's count) and system calls (the copy's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_runs: Option<CostRuns>,
     /// Wall time of the experiment's child, in microseconds.
     pub elapsed_us: u64,
     /// The child's peak resident memory in KiB (`wait4`'s `ru_maxrss`).
@@ -609,6 +614,9 @@ pub struct Throughput {
     pub read_write: f64,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: f64,
+    /// From a mapping of the source (as `mmap`) with `write` into the destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmap_write: Option<f64>,
 }
 
 /// MiB per second of each run of each copy in `mmap-copy`, in the order run.
@@ -621,6 +629,36 @@ pub struct ThroughputRuns {
     pub read_write: Vec<f64>,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: Vec<f64>,
+    /// From a mapping of the source with `write` into the destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmap_write: Option<Vec<f64>>,
+}
+
+/// What one run of a copy cost.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunCost {
+    /// Page faults served from memory (a page mapped, or allocated and zeroed), counted by
+    /// the kernel (`getrusage`) around the run.
+    pub minor_faults: u64,
+    /// Page faults that waited for the disk.
+    pub major_faults: u64,
+    /// System calls the copy's loop made, counted by the loop (each call one system call).
+    pub syscalls: u64,
+}
+
+/// What each run of each copy in `mmap-copy` cost, in the order run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CostRuns {
+    /// Through two mappings, a window at a time.
+    pub mmap: Vec<RunCost>,
+    /// With `read` and `write` through a buffer.
+    pub read_write: Vec<RunCost>,
+    /// With `copy_file_range`, in the kernel.
+    pub copy_file_range: Vec<RunCost>,
+    /// From a mapping of the source with `write` into the destination.
+    pub mmap_write: Vec<RunCost>,
 }
 
 /// The schemas as committed in `docs/schema/`, one for each `--json` output (file name,

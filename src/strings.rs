@@ -32,6 +32,8 @@ pub enum S {
     CopyIdentical,
     CopyDiffers,
     Throughput,
+    CopyCold,
+    CopyCost,
     CopyChart,
     Child,
     NeedsTerminal,
@@ -343,6 +345,14 @@ impl S {
             ),
             S::CopyDiffers => ("the copy differs at byte", "副本与原文件不同，位置："),
             S::Throughput => ("Throughput (MiB/s)", "吞吐量（MiB/s）"),
+            S::CopyCold => (
+                "First, cold run, left out of the medians (MiB/s)",
+                "第一次（冷）运行，不计入中位数（MiB/s）",
+            ),
+            S::CopyCost => (
+                "Cost of one run (median): minor page faults / major / system calls",
+                "每次运行的开销（中位数）：次要缺页 / 主要缺页 / 系统调用",
+            ),
             S::CopyChart => (
                 "MiB/s, median of {n} runs · min–max",
                 "MiB/s，{n} 次运行的中位数 · 最小–最大",

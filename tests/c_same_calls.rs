@@ -367,12 +367,21 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
     );
 }
 
-/// The lines of every trace of `strace -f -e trace=mmap,madvise` run on `cmd`, in `dir`.
+/// The lines of every trace of `strace -f -e trace=mmap,madvise,read` run on `cmd`, in `dir`;
+/// `read`'s arguments raw (in hex), so that its buffer's address shows.
 fn mmap_and_madvise(cmd: Command, dir: &Path) -> String {
     let out = dir.join("copy-trace");
     let mut strace = Command::new("strace");
     strace
-        .args(["-f", "-qq", "-e", "trace=mmap,madvise", "-o"])
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=mmap,madvise,read",
+            "-e",
+            "raw=read",
+            "-o",
+        ])
         .arg(&out)
         .arg(cmd.get_program())
         .args(cmd.get_args())
@@ -436,7 +445,10 @@ fn the_copy_loops_make_the_calls_they_print() {
     let printed = "MAP_POPULATE); mmap(%d); madvise(POPULATE_WRITE); madvise(SEQUENTIAL); memcpy";
     assert!(source.contains(printed), "the step prints: {printed}");
     let count = |trace: &str, what: &str| trace.lines().filter(|l| l.contains(what)).count();
-    for what in ["MADV_POPULATE_WRITE", "MADV_SEQUENTIAL"] {
+    // MADV_SEQUENTIAL twice per window: the mmap copy and the mmap+write copy each advise
+    // their source.
+    for (what, per_loop) in [("MADV_POPULATE_WRITE", 1), ("MADV_SEQUENTIAL", 2)] {
+        let loops = loops * per_loop;
         assert_eq!(
             count(&c_trace, what),
             loops,
@@ -461,4 +473,34 @@ fn the_copy_loops_make_the_calls_they_print() {
         "{c_trace}\n{lab_trace}"
     );
     assert!(writable_plain(&c_trace) >= loops, "{c_trace}");
+
+    // The read/write copy reads into one buffer in every run, on a page boundary, in both:
+    // where the buffer sits in its page changes the copy's speed (malloc's 1 MiB buffer starts
+    // 16 bytes in, and was about 40% slower), and a buffer allocated in each run takes its
+    // page faults inside the timed loop.
+    let buffers = |trace: &str| {
+        let mut seen: Vec<u64> = trace
+            .lines()
+            .filter(|l| l.contains(", 0x100000)"))
+            .filter_map(|l| l.split(", ").nth(1))
+            .filter_map(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok())
+            .collect();
+        let reads = seen.len();
+        seen.dedup();
+        (reads, seen)
+    };
+    let page = engine::page_size();
+    for (who, trace) in [("the C program", &c_trace), ("the lab", &lab_trace)] {
+        let (reads, buffers) = buffers(trace);
+        assert_eq!(reads, 2, "{who}: one 1 MiB read per run:\n{trace}");
+        assert_eq!(
+            buffers.len(),
+            1,
+            "{who}: one buffer for every run: {buffers:x?}"
+        );
+        assert!(
+            buffers.iter().all(|b| b % page == 0),
+            "{who}: the buffer starts on a page: {buffers:x?}"
+        );
+    }
 }

@@ -258,6 +258,8 @@ texts! {
     TallyNone => ("without synchronisation", "不加同步时"),
     /// The copy through mappings.
     OpCopyMmap => ("copy through two mappings.", "通过两个映射复制文件。"),
+    /// The copy that maps only the source and writes into the destination.
+    OpCopyMmapWrite => ("copy from a mapping of the source with write.", "映射源文件，再用 write 写入目标文件。"),
     /// The copy with read and write.
     OpCopyReadWrite => ("copy with read and write.", "用 read 和 write 复制文件。"),
     /// The copy with copy_file_range.

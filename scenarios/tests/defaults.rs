@@ -228,7 +228,12 @@ fn mmap_copy_runs_each_method_copy_runs_times_and_reports_the_median() {
         assert_eq!(r.run.copy_identical, Some(true));
         let tp = r.run.throughput.expect("three medians");
         let per_run = r.run.throughput_runs.as_ref().expect("every run's figure");
-        let medians = [tp.mmap, tp.read_write, tp.copy_file_range];
+        let medians = [
+            tp.mmap,
+            tp.read_write,
+            tp.copy_file_range,
+            tp.mmap_write.expect("the fourth method"),
+        ];
         for (median, figures) in medians.into_iter().zip(per_run.methods()) {
             // One timed run per run asked for: the child reported each one.
             assert_eq!(figures.len(), runs, "{per_run:?}");
@@ -241,12 +246,52 @@ fn mmap_copy_runs_each_method_copy_runs_times_and_reports_the_median() {
         }
         // The copy is one step each, folded: the runs are in the step, not beside it.
         let copies: Vec<_> = r.run.steps.iter().filter(|s| s.nanos.is_some()).collect();
-        assert_eq!(copies.len(), 3, "{copies:?}");
+        assert_eq!(copies.len(), 4, "{copies:?}");
         for step in copies {
             assert!(step.call.ends_with(&format!("×{runs}")), "{}", step.call);
             let expected = if runs > 1 { runs } else { 0 };
             assert_eq!(step.run_nanos.len(), expected, "{step:?}");
         }
+    }
+}
+
+/// Each run of each copy says what it cost: the mmap copy's page faults (the destination's
+/// pages faulted in writable, the source's mapped) are the kernel's count and never zero; the
+/// `read`/`write` copy, whose buffer is written before the first run, takes next to none. The
+/// system calls are the loops' own: six per window for the mmap copy, a `read` and a `write`
+/// per buffer for the other.
+#[test]
+fn mmap_copy_counts_each_runs_faults_and_system_calls() {
+    let r = expect(
+        "mmap-copy",
+        &["copy_size=4M", "window=1M", "copy_runs=3"],
+        "ok",
+    );
+    let costs = r.run.cost_runs.as_ref().expect("every run's cost");
+    for runs in costs.methods() {
+        assert_eq!(runs.len(), 3, "{costs:?}");
+    }
+    for ((mmap, rw), mw) in costs
+        .mmap
+        .iter()
+        .zip(&costs.read_write)
+        .zip(&costs.mmap_write)
+    {
+        assert!(mmap.minor_faults > 0, "{costs:?}");
+        assert!(mmap.minor_faults > rw.minor_faults, "{costs:?}");
+        // The same source mapped, the destination not: the difference is the destination's.
+        assert!(mmap.minor_faults > mw.minor_faults, "{costs:?}");
+        assert_eq!(mmap.syscalls, 4 * 6, "{costs:?}");
+        assert_eq!(rw.syscalls, 4 + 4, "{costs:?}");
+        // mmap, madvise, one write (a regular file takes it whole), munmap per window.
+        assert_eq!(mw.syscalls, 4 * 4, "{costs:?}");
+    }
+    // After the first, cold run: nothing left to fault in for read/write.
+    for rw in mmap_lab_engine::engine::warm(&costs.read_write) {
+        assert!(rw.minor_faults <= 2, "{costs:?}");
+    }
+    for c in &costs.copy_file_range {
+        assert!(c.syscalls >= 1, "{costs:?}");
     }
 }
 

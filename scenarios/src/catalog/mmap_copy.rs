@@ -1,5 +1,6 @@
 //! Copy a file through two mappings, one bounded window at a time, check the copy byte for
-//! byte, and time it beside plain `read`/`write` and `copy_file_range` on the same file.
+//! byte, and time it beside plain `read`/`write`, `copy_file_range` and a copy that maps only
+//! the source and `write`s the destination, on the same file.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant};
 use crate::engine::{CopyOp, DescriptorOp, FileSpec, Plan, Purpose, Step, Val};
@@ -126,6 +127,22 @@ fn build(p: &Params, page: u64) -> Plan {
             src: src2,
             dst: cfr,
             size,
+            runs,
+        })
+        .because(Purpose::Copy),
+    );
+
+    // The mmap copy without the destination's mapping: the source mapped as above, the
+    // destination written with `write`. What it saves is what the destination's page faults
+    // cost.
+    let src3 = open(&mut plan, "source", libc::O_RDONLY);
+    let mw = open(&mut plan, "copy-mmap-write", libc::O_WRONLY | create);
+    plan.push(
+        Step::critical(CopyOp::MmapWrite {
+            src: src3,
+            dst: mw,
+            size,
+            window,
             runs,
         })
         .because(Purpose::Copy),

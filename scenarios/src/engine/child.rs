@@ -709,13 +709,26 @@ impl Exec<'_> {
         self.report.send(Kind::Payload, self.index, 0, 0, 0, bytes);
     }
 
-    /// Run `f`, then report how long it took.
-    pub(crate) fn timed(&self, f: impl FnOnce() -> Done) -> Done {
+    /// Run `f`, then report how long it took and what it cost: the page faults the process
+    /// took meanwhile (`getrusage`, the kernel's own count, read outside the timed part) and
+    /// the system calls `f` counted itself, one for each call its loop made.
+    pub(crate) fn timed(&self, f: impl FnOnce(&mut u64) -> Done) -> Done {
+        let (minor, major) = faults();
+        let mut calls = 0u64;
         let start = now_ns();
-        let done = f();
+        let done = f(&mut calls);
         let elapsed = now_ns().wrapping_sub(start);
+        let (minor_after, major_after) = faults();
         self.report
             .send(Kind::Nanos, self.index, elapsed, 0, 0, &[]);
+        self.report.send(
+            Kind::RunCost,
+            self.index,
+            minor_after.wrapping_sub(minor),
+            major_after.wrapping_sub(major),
+            i32::try_from(calls).unwrap_or(i32::MAX),
+            &[],
+        );
         done
     }
 

@@ -468,6 +468,9 @@ pub struct Throughput {
     pub read_write: f64,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: f64,
+    /// From a mapping of the source with `write` (absent in records made before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmap_write: Option<f64>,
 }
 
 /// Every run's speed of the three copies in `mmap-copy`, MiB per second, in the order run.
@@ -479,12 +482,70 @@ pub struct ThroughputRuns {
     pub read_write: Vec<f64>,
     /// With `copy_file_range`, in the kernel.
     pub copy_file_range: Vec<f64>,
+    /// From a mapping of the source with `write`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mmap_write: Vec<f64>,
 }
 
 impl ThroughputRuns {
-    /// The three methods' runs, in the order [`Throughput`] lists them.
-    pub fn methods(&self) -> [&[f64]; 3] {
-        [&self.mmap, &self.read_write, &self.copy_file_range]
+    /// The four methods' runs, in the order [`Throughput`] lists them.
+    pub fn methods(&self) -> [&[f64]; 4] {
+        [
+            &self.mmap,
+            &self.read_write,
+            &self.copy_file_range,
+            &self.mmap_write,
+        ]
+    }
+}
+
+/// What one timed run of a copy cost: the page faults the process took during it (the
+/// kernel's count, `getrusage`) and the system calls the copy's loop made (counted by the loop,
+/// one for each call).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCost {
+    /// Page faults served from memory: a page mapped, or allocated and zeroed.
+    pub minor_faults: u64,
+    /// Page faults that waited for the disk.
+    pub major_faults: u64,
+    /// System calls made by the copy.
+    pub syscalls: u64,
+}
+
+/// Every run's cost of the three copies in `mmap-copy`, in the order run, as
+/// [`ThroughputRuns`] lists their speeds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CostRuns {
+    /// Through two mappings, a window at a time.
+    pub mmap: Vec<RunCost>,
+    /// With `read` and `write` through a buffer.
+    pub read_write: Vec<RunCost>,
+    /// With `copy_file_range`, in the kernel.
+    pub copy_file_range: Vec<RunCost>,
+    /// From a mapping of the source with `write`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mmap_write: Vec<RunCost>,
+}
+
+impl CostRuns {
+    /// The four methods' runs, in the order [`Throughput`] lists them.
+    pub fn methods(&self) -> [&[RunCost]; 4] {
+        [
+            &self.mmap,
+            &self.read_write,
+            &self.copy_file_range,
+            &self.mmap_write,
+        ]
+    }
+}
+
+/// The runs after the first, when there are any: the first run of a copy is the cold one (the
+/// destination's blocks allocated, the caches filled), so medians leave it out and the
+/// screens show it apart.
+pub fn warm<T>(runs: &[T]) -> &[T] {
+    match runs.get(1..) {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => runs,
     }
 }
 
@@ -596,6 +657,10 @@ pub struct Run {
         skip_serializing_if = "Option::is_none"
     )]
     pub throughput_runs: Option<ThroughputRuns>,
+    /// For copies: what each run of each method cost, in page faults and system calls, in the
+    /// order of `throughput_runs_mib_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_runs: Option<CostRuns>,
     /// Wall time of the child, microseconds.
     pub elapsed_us: u64,
     /// The child's peak resident memory in KiB (`wait4`'s `ru_maxrss`). Forked children
@@ -1084,6 +1149,8 @@ struct Seen {
     payload: Vec<u8>,
     /// Each timed run's nanoseconds, in order.
     nanos: Vec<u64>,
+    /// Each timed run's cost, in order.
+    costs: Vec<RunCost>,
     faults: Option<Faults>,
 }
 
@@ -1136,6 +1203,11 @@ pub(crate) fn build(
             Kind::End => s.end = Some((h.ret, h.aux, h.errno)),
             Kind::Payload => s.payload.extend_from_slice(&r.payload),
             Kind::Nanos => s.nanos.push(h.ret.max(0) as u64),
+            Kind::RunCost => s.costs.push(RunCost {
+                minor_faults: h.ret.max(0) as u64,
+                major_faults: h.aux.max(0) as u64,
+                syscalls: h.errno.max(0) as u64,
+            }),
             Kind::Faults => {
                 s.faults = Some(Faults {
                     minor: h.ret.max(0) as u64,
@@ -1494,12 +1566,16 @@ pub(crate) fn build(
             _ => false,
         }),
         throughput_runs: throughput_runs(plan, &seen),
+        cost_runs: cost_runs(plan, &seen),
+        // The cold first run is left out of the median (it is in `throughput_runs`).
         throughput: throughput_runs(plan, &seen).and_then(|r| {
-            let [mmap, read_write, copy_file_range] = r.methods().map(median);
+            let [mmap, read_write, copy_file_range, mmap_write] =
+                r.methods().map(|xs| median(warm(xs)));
             Some(Throughput {
                 mmap: round1(mmap?),
                 read_write: round1(read_write?),
                 copy_file_range: round1(copy_file_range?),
+                mmap_write: Some(round1(mmap_write?)),
             })
         }),
         warnings: warnings(plan, &seen, &record_index),
@@ -1718,6 +1794,23 @@ fn throughput_runs(plan: &Plan, seen: &[Seen]) -> Option<ThroughputRuns> {
         mmap: rates(|o| matches!(o, Op::Copy(CopyOp::Mmap { .. })))?,
         read_write: rates(|o| matches!(o, Op::Copy(CopyOp::ReadWrite { .. })))?,
         copy_file_range: rates(|o| matches!(o, Op::Copy(CopyOp::FileRange { .. })))?,
+        mmap_write: rates(|o| matches!(o, Op::Copy(CopyOp::MmapWrite { .. })))?,
+    })
+}
+
+/// Each run's cost of each copy, beside [`throughput_runs`] and under the same condition.
+fn cost_runs(plan: &Plan, seen: &[Seen]) -> Option<CostRuns> {
+    let costs = |want: fn(&Op) -> bool| {
+        plan.steps.iter().zip(seen).find_map(|(st, s)| {
+            let (ret, _, e) = s.end?;
+            (want(&st.op) && e == 0 && ret > 0 && !s.costs.is_empty()).then(|| s.costs.clone())
+        })
+    };
+    Some(CostRuns {
+        mmap: costs(|o| matches!(o, Op::Copy(CopyOp::Mmap { .. })))?,
+        read_write: costs(|o| matches!(o, Op::Copy(CopyOp::ReadWrite { .. })))?,
+        copy_file_range: costs(|o| matches!(o, Op::Copy(CopyOp::FileRange { .. })))?,
+        mmap_write: costs(|o| matches!(o, Op::Copy(CopyOp::MmapWrite { .. })))?,
     })
 }
 

@@ -20,6 +20,9 @@ pub enum Kind {
     Nanos = 4,
     /// Page faults the step caused: minor in `ret`, major in `aux`.
     Faults = 5,
+    /// What one timed run of the step cost, sent after its [`Kind::Nanos`]: minor page
+    /// faults in `ret`, major in `aux`, the system calls its loop made in `errno`.
+    RunCost = 10,
     /// A fault signal arrived during the step: the signal in `errno`, its `si_code` in `aux`,
     /// the faulting address in `ret`.
     Fault = 6,
@@ -46,6 +49,7 @@ impl Kind {
             7 => Kind::Witness,
             8 => Kind::Landmark,
             9 => Kind::Clobbered,
+            10 => Kind::RunCost,
             _ => return None,
         })
     }

@@ -12,7 +12,7 @@ use crate::report;
 use crate::strings::{t, S};
 use crate::tui::app::App;
 use crate::tui::state::Focus;
-use mmap_lab_engine::engine::{spread, Throughput, ThroughputRuns};
+use mmap_lab_engine::engine::{spread, warm, Throughput, ThroughputRuns};
 use mmap_lab_engine::Record;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -29,7 +29,7 @@ const MIN_WIDTH: u16 = 40;
 
 /// The methods as the record names them (code, the same in both languages), in the order of
 /// [`ThroughputRuns::methods`].
-const METHODS: [&str; 3] = ["mmap", "read/write", "copy_file_range"];
+const METHODS: [&str; 4] = ["mmap", "read/write", "copy_file_range", "mmap+write"];
 
 /// The speeds to draw: this run's medians and every run's figure, when the answer on screen
 /// is for the current parameters (no old answer while the class predicts a new one).
@@ -78,7 +78,8 @@ pub fn rows(app: &App, width: u16) -> u16 {
 /// runs; …`).
 pub fn caption(app: &App) -> Option<String> {
     let (_, runs) = figures(app).filter(|_| wanted(app))?;
-    Some(t(S::CopyChart, app.lang).replace("{n}", &runs.mmap.len().to_string()))
+    // The medians leave the first, cold run out (it has a line of its own).
+    Some(t(S::CopyChart, app.lang).replace("{n}", &warm(&runs.mmap).len().to_string()))
 }
 
 /// Draw the chart's rows from `scroll` on into the top of `area` (the outcome pane scrolled
@@ -110,11 +111,19 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let th = &app.theme;
 
-    let medians = [medians.mmap, medians.read_write, medians.copy_file_range];
+    // A record made before the fourth method has no figure for it: an empty bar marked `—`,
+    // not a speed of 0.
+    let measured = [
+        Some(medians.mmap),
+        Some(medians.read_write),
+        Some(medians.copy_file_range),
+        medians.mmap_write,
+    ];
+    let medians = measured.map(|m| m.unwrap_or(0.0));
     let spreads: Vec<String> = runs
         .methods()
         .iter()
-        .map(|r| spread(r).map_or_else(String::new, |(lo, hi)| format!("{lo:.0}–{hi:.0}")))
+        .map(|r| spread(warm(r)).map_or_else(String::new, |(lo, hi)| format!("{lo:.0}–{hi:.0}")))
         .collect();
     let spread_w = spreads.iter().map(|s| s.chars().count()).max().unwrap_or(0) as u16;
     let bars_area = Rect::new(
@@ -125,12 +134,12 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let bars: Vec<Bar<'static>> = METHODS
         .iter()
-        .zip(medians)
+        .zip(measured)
         .map(|(name, m)| {
             Bar::default()
                 .label(Line::from(*name))
-                .value(m.round().max(0.0) as u64)
-                .text_value(format!("{m:.0}"))
+                .value(m.unwrap_or(0.0).round().max(0.0) as u64)
+                .text_value(m.map_or_else(|| "—".to_string(), |m| format!("{m:.0}")))
         })
         .collect();
     // The longest bar is the fastest median; the others are drawn to its scale.

@@ -34,6 +34,21 @@ pub enum CopyOp {
         /// How many times the copy runs, each run timed.
         runs: u32,
     },
+    /// Copy from a mapping of the source, `window` at a time, with `write` into `dst`: the
+    /// mmap copy without the destination's mapping, so that the destination's page faults
+    /// show as the difference between the two.
+    MmapWrite {
+        /// The source descriptor.
+        src: Val,
+        /// The destination descriptor.
+        dst: Val,
+        /// Bytes to copy.
+        size: u64,
+        /// Bytes mapped at a time.
+        window: u64,
+        /// How many times the copy runs, each from offset 0, each run timed.
+        runs: u32,
+    },
     /// Copy with `read`/`write` through a buffer of `buf_len` bytes (allocated before fork).
     ReadWrite {
         /// The source descriptor.
@@ -77,6 +92,7 @@ impl Family for CopyOp {
     fn vals(&self) -> Vec<Val> {
         match *self {
             Self::Mmap { src, dst, .. }
+            | Self::MmapWrite { src, dst, .. }
             | Self::ReadWrite { src, dst, .. }
             | Self::FileRange { src, dst, .. } => vec![src, dst],
             Self::Compare { a, b, .. } => vec![a, b],
@@ -85,7 +101,7 @@ impl Family for CopyOp {
 
     fn function(&self) -> Function {
         match self {
-            Self::Mmap { .. } => Function::Mmap,
+            Self::Mmap { .. } | Self::MmapWrite { .. } => Function::Mmap,
             Self::ReadWrite { .. } => Function::Read,
             Self::FileRange { .. } => Function::CopyFileRange,
             Self::Compare { .. } => Function::Memcmp,
@@ -95,7 +111,7 @@ impl Family for CopyOp {
     fn failed_function(&self, aux: i64) -> Function {
         match (self, aux) {
             // `copy_read_write` fails with aux 2 when the write did.
-            (Self::ReadWrite { .. }, 2) => Function::Write,
+            (Self::ReadWrite { .. } | Self::MmapWrite { .. }, 2) => Function::Write,
             _ => self.function(),
         }
     }
@@ -129,6 +145,34 @@ impl Family for CopyOp {
                 ],
                 *runs,
             ),
+            Self::MmapWrite {
+                src,
+                dst,
+                size,
+                window,
+                runs,
+            } => {
+                let (s, d) = (names.num(*src), names.num(*dst));
+                folded(
+                    vec![
+                        (
+                            format!("lseek({d}, 0, SEEK_SET); for (off = 0; off < "),
+                            None,
+                        ),
+                        (size.to_string(), Some(Arg::CopySize)),
+                        ("; off += ".to_string(), None),
+                        (window.to_string(), Some(Arg::CopyWindow)),
+                        (
+                            format!(
+                                ") {{ mmap({s}, MAP_POPULATE); madvise(SEQUENTIAL); \
+                                 write({d}); munmap }}"
+                            ),
+                            None,
+                        ),
+                    ],
+                    *runs,
+                )
+            }
             Self::ReadWrite {
                 src,
                 dst,
@@ -200,7 +244,23 @@ impl Family for CopyOp {
                 runs,
             } => {
                 let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
-                repeat(runs, || cx.timed(|| copy_mmap(src, dst, size, window)))
+                repeat(runs, || {
+                    cx.timed(|calls| copy_mmap(src, dst, size, window, calls))
+                })
+            }
+            Self::MmapWrite {
+                src,
+                dst,
+                size,
+                window,
+                runs,
+            } => {
+                let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
+                repeat(runs, || {
+                    rewind_one(dst, 4).unwrap_or_else(|| {
+                        cx.timed(|calls| copy_mmap_write(src, dst, size, window, calls))
+                    })
+                })
             }
             Self::ReadWrite {
                 src,
@@ -214,8 +274,9 @@ impl Family for CopyOp {
                 let scratch = std::mem::take(&mut cx.scratch);
                 let buf = scratch.get_mut(..len).unwrap_or(&mut []);
                 let done = repeat(runs, || {
-                    rewind(src, dst)
-                        .unwrap_or_else(|| cx.timed(|| copy_read_write(src, dst, size, &mut *buf)))
+                    rewind(src, dst).unwrap_or_else(|| {
+                        cx.timed(|calls| copy_read_write(src, dst, size, &mut *buf, calls))
+                    })
                 });
                 cx.scratch = scratch;
                 done
@@ -227,7 +288,9 @@ impl Family for CopyOp {
                 runs,
             } => {
                 let (src, dst) = (cx.v(src) as i32, cx.v(dst) as i32);
-                repeat(runs, || cx.timed(|| copy_file_range(src, dst, size)))
+                repeat(runs, || {
+                    cx.timed(|calls| copy_file_range(src, dst, size, calls))
+                })
             }
             Self::Compare { a, b, size, window } => {
                 compare(cx.v(a) as i32, cx.v(b) as i32, size, window)
@@ -264,6 +327,19 @@ impl Family for CopyOp {
                 format!("{}, {}", unsigned(size), unsigned(window)),
                 &["copy_mmap", "map_window", "timing"],
             ),
+            Self::MmapWrite {
+                src,
+                dst,
+                size,
+                window,
+                ..
+            } => (
+                "copy_mmap_write",
+                src,
+                dst,
+                format!("{}, {}", unsigned(size), unsigned(window)),
+                &["copy_mmap_write", "map_window", "timing"],
+            ),
             Self::ReadWrite {
                 src,
                 dst,
@@ -296,6 +372,7 @@ impl Family for CopyOp {
         let call = format!("{helper}({x}, {y}, {rest})");
         match *self {
             Self::Mmap { runs, .. }
+            | Self::MmapWrite { runs, .. }
             | Self::ReadWrite { runs, .. }
             | Self::FileRange { runs, .. } => {
                 // The same loop as the lab's: every run timed, stopping at a failure; the
@@ -321,6 +398,7 @@ impl Family for CopyOp {
     fn what(&self, _: bool, lang: Lang) -> String {
         let text = match self {
             Self::Mmap { .. } => Text::OpCopyMmap,
+            Self::MmapWrite { .. } => Text::OpCopyMmapWrite,
             Self::ReadWrite { .. } => Text::OpCopyReadWrite,
             Self::FileRange { .. } => Text::OpCopyFileRange,
             Self::Compare { .. } => Text::OpCompare,
@@ -389,6 +467,13 @@ fn rewind_text(src: &str, dst: &str) -> String {
     format!("lseek({src}, 0, SEEK_SET); lseek({dst}, 0, SEEK_SET); ")
 }
 
+/// Put `fd` back at offset 0; `Some(failure)` (with `part` as its aux) when the kernel
+/// refused.
+fn rewind_one(fd: i32, part: i64) -> Option<Done> {
+    // SAFETY: lseek on our own descriptor changes only its file offset.
+    (unsafe { libc::lseek(fd, 0, libc::SEEK_SET) } < 0).then(|| failed(-1, part))
+}
+
 /// Put both descriptors back at offset 0; `Some(failure)` when the kernel refused.
 fn rewind(src: i32, dst: i32) -> Option<Done> {
     for (fd, part) in [(src, 3), (dst, 4)] {
@@ -429,14 +514,19 @@ fn map_window(fd: i32, off: u64, n: usize, prot: i32) -> *mut c_void {
     }
 }
 
-fn copy_mmap(src: i32, dst: i32, size: u64, window: u64) -> Done {
+/// The copy functions count each system call they make in `calls` (each libc function they
+/// call here is one system call), failed ones included: the kernel has no per-process count
+/// of system calls, and tracing every call would cost more than the copy.
+fn copy_mmap(src: i32, dst: i32, size: u64, window: u64, calls: &mut u64) -> Done {
     let mut off = 0u64;
     while off < size {
         let n = window.min(size.wrapping_sub(off)) as usize;
+        *calls = calls.wrapping_add(1);
         let s = map_window(src, off, n, libc::PROT_READ);
         if s == libc::MAP_FAILED {
             return failed(-1, 1);
         }
+        *calls = calls.wrapping_add(1);
         // SAFETY: a new shared mapping of our own file; unmapped below.
         let d = unsafe {
             libc::mmap(
@@ -463,14 +553,57 @@ fn copy_mmap(src: i32, dst: i32, size: u64, window: u64) -> Done {
             libc::munmap(s, n);
             libc::munmap(d, n);
         }
+        // The two madvise and the two munmap.
+        *calls = calls.wrapping_add(4);
         off = off.wrapping_add(n as u64);
     }
     ok(off as i64)
 }
 
-fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8]) -> Done {
+/// The mmap copy's source side with `write` for its destination: the destination's pages are
+/// never mapped, so its page faults are not taken (the kernel writes the page cache itself).
+fn copy_mmap_write(src: i32, dst: i32, size: u64, window: u64, calls: &mut u64) -> Done {
+    let mut off = 0u64;
+    while off < size {
+        let n = window.min(size.wrapping_sub(off)) as usize;
+        *calls = calls.wrapping_add(1);
+        let s = map_window(src, off, n, libc::PROT_READ);
+        if s == libc::MAP_FAILED {
+            return failed(-1, 1);
+        }
+        *calls = calls.wrapping_add(1);
+        // SAFETY: advice on our own fresh mapping.
+        unsafe { libc::madvise(s, n, libc::MADV_SEQUENTIAL) };
+        let mut written = 0usize;
+        while written < n {
+            *calls = calls.wrapping_add(1);
+            // SAFETY: writes from the `n` readable bytes of the source window.
+            let w = unsafe {
+                libc::write(
+                    dst,
+                    s.cast::<u8>().wrapping_add(written).cast(),
+                    n.wrapping_sub(written),
+                )
+            };
+            if w <= 0 {
+                // SAFETY: unmapping our own window before giving up.
+                unsafe { libc::munmap(s, n) };
+                return failed(-1, 2);
+            }
+            written = written.wrapping_add(w as usize);
+        }
+        *calls = calls.wrapping_add(1);
+        // SAFETY: our own window, no longer used.
+        unsafe { libc::munmap(s, n) };
+        off = off.wrapping_add(n as u64);
+    }
+    ok(off as i64)
+}
+
+fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8], calls: &mut u64) -> Done {
     let mut done = 0u64;
     while done < size && !buf.is_empty() {
+        *calls = calls.wrapping_add(1);
         // SAFETY: reads into the caller's scratch buffer of `buf.len()` bytes.
         let n = unsafe { libc::read(src, buf.as_mut_ptr().cast(), buf.len()) };
         if n < 0 {
@@ -482,6 +615,7 @@ fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8]) -> Done {
         let mut written = 0usize;
         while written < n as usize {
             let rest = buf.get(written..n as usize).unwrap_or(&[]);
+            *calls = calls.wrapping_add(1);
             // SAFETY: writes from the scratch buffer.
             let w = unsafe { libc::write(dst, rest.as_ptr().cast(), rest.len()) };
             if w <= 0 {
@@ -494,12 +628,13 @@ fn copy_read_write(src: i32, dst: i32, size: u64, buf: &mut [u8]) -> Done {
     ok(done as i64)
 }
 
-fn copy_file_range(src: i32, dst: i32, size: u64) -> Done {
+fn copy_file_range(src: i32, dst: i32, size: u64, calls: &mut u64) -> Done {
     let mut done = 0u64;
     // Offsets of our own, which the kernel advances: every run starts at 0 whatever the
     // descriptors' offsets are.
     let (mut off_in, mut off_out): (libc::off64_t, libc::off64_t) = (0, 0);
     while done < size {
+        *calls = calls.wrapping_add(1);
         // SAFETY: kernel-side copy between two of our descriptors, through two local offsets.
         let n = unsafe {
             libc::copy_file_range(

@@ -5,12 +5,41 @@
 //! A missing lesson is a build error, so no scenario can ship in one language only; so is a
 //! file missing from `ORDER`, or an `ORDER` entry without a file, so no scenario is left out
 //! of the lessons or listed without existing. Scenarios are registered in `ORDER`'s order.
+//! It also finds out whether this machine has a C compiler and can trace (`strace`), so that
+//! the tests needing them are reported as ignored, with the reason, where it cannot (the
+//! program's own `build.rs` does the same for the tools its tests use).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::{env, fs};
 
+/// Whether `program args…` runs here and exits with status 0.
+fn succeeds(program: &str, args: &[&str]) -> bool {
+    std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn main() {
+    println!("cargo:rerun-if-env-changed=PATH");
+    let probes = [
+        ("has_cc", succeeds("cc", &["--version"])),
+        // strace present and allowed to trace (ptrace): the witness needs the same.
+        (
+            "has_strace",
+            succeeds("strace", &["-o", "/dev/null", "true"]),
+        ),
+    ];
+    for (name, holds) in probes {
+        println!("cargo::rustc-check-cfg=cfg({name})");
+        if holds {
+            println!("cargo::rustc-cfg={name}");
+        }
+    }
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let catalog = root.join("src/catalog");
     let lessons = root.join("assets/lessons");

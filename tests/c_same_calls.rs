@@ -249,14 +249,12 @@ fn generated(count: usize, page: u64) -> Vec<Vec<String>> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_strace),
+    ignore = "cannot trace here (no strace, or ptrace refused)"
+)]
+#[cfg_attr(not(has_cc), ignore = "no C compiler (cc) on this machine")]
 fn the_c_program_makes_the_same_calls_as_the_lab() {
-    if strace_support::missing() {
-        return;
-    }
-    if Command::new("cc").arg("--version").output().is_err() {
-        eprintln!("skipped: no C compiler (cc) on this machine");
-        return;
-    }
     let page = engine::page_size();
     let mut cases: Vec<(&'static str, Vec<String>)> = Vec::new();
     for s in catalog::all() {
@@ -279,7 +277,6 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
     let total = cases.len();
     let queue = Mutex::new(cases);
     let failures = Mutex::new(Vec::new());
-    let skipped = Mutex::new(None::<String>);
     let layout_dependent = Mutex::new(0usize);
     std::thread::scope(|scope| {
         for _ in 0..2 {
@@ -288,15 +285,10 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
                     return;
                 };
                 let compared = compared_steps(id, &sets, page);
-                let Some(ours) = lab_calls(id, &sets, &compared) else {
-                    *skipped.lock().unwrap() = Some("the witness is off here".into());
-                    return;
-                };
+                let ours = lab_calls(id, &sets, &compared)
+                    .expect("the witness is on where strace can trace");
                 let dir = tempfile::tempdir().expect("tmp");
-                let Some(files) = c_traces(id, &sets, dir.path()) else {
-                    *skipped.lock().unwrap() = Some("cc failed to start".into());
-                    return;
-                };
+                let files = c_traces(id, &sets, dir.path()).expect("cc starts");
                 // The steps each process ran, as the lab's record has them.
                 let scenario = catalog::find(id).expect("scenario");
                 let plan = (scenario.build)(&prepare(scenario, &sets).expect("valid"), page);
@@ -347,10 +339,6 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
             });
         }
     });
-    if let Some(why) = skipped.into_inner().unwrap() {
-        eprintln!("skipped: {why}");
-        return;
-    }
     let failures = failures.into_inner().unwrap();
     let agreed = total - failures.len();
     eprintln!(
@@ -399,14 +387,12 @@ fn mmap_and_madvise(cmd: Command, dir: &Path) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_strace),
+    ignore = "cannot trace here (no strace, or ptrace refused)"
+)]
+#[cfg_attr(not(has_cc), ignore = "no C compiler (cc) on this machine")]
 fn the_copy_loops_make_the_calls_they_print() {
-    if strace_support::missing() {
-        return;
-    }
-    if Command::new("cc").arg("--version").output().is_err() {
-        eprintln!("skipped: no C compiler (cc) on this machine");
-        return;
-    }
     // Four windows, two timed runs: the loop's body eight times.
     let sets = ["copy_size=1M", "window=256K", "copy_runs=2"];
     let loops = 4 * 2;

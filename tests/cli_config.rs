@@ -377,11 +377,8 @@ printf '%s\n' "${COMPREPLY[@]}"
 /// words as bash splits them at its `COMP_WORDBREAKS`): `--set` completes keys, then a key's
 /// values, then the next flag after a `|`; scenario ids after `run`.
 #[test]
+#[cfg_attr(not(has_bash), ignore = "no bash on this machine")]
 fn bash_completes_set_keys_values_flags_and_scenario_ids() {
-    if Command::new("bash").arg("--version").output().is_err() {
-        eprintln!("skipped: no bash");
-        return;
-    }
     let dir = with_file("");
     let script = lab(dir.path())
         .args(["completions", "bash"])
@@ -480,12 +477,31 @@ fn the_man_page_is_complete_in_both_languages() {
     }
 }
 
+/// zsh's script is only checked for syntax (its completion needs an interactive shell).
+#[test]
+#[cfg_attr(not(has_zsh), ignore = "no zsh on this machine")]
+fn zsh_reads_its_completion_script() {
+    let dir = with_file("");
+    let script = dir.path().join("_mmap-lab");
+    let out = lab(dir.path())
+        .args(["completions", "zsh"])
+        .output()
+        .expect("runs");
+    std::fs::write(&script, out.stdout).expect("write");
+    let check = Command::new("zsh")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("zsh runs");
+    assert!(check.status.success(), "{}", text(&check.stderr));
+}
+
 /// fish asks its completions with `complete -C LINE`: the same `--set` keys, values and
 /// flags after a `|` (quoted or escaped, and as `--set=`), and the scenario ids, which clap's
-/// fish script leaves out. Skipped without fish; zsh's script is only checked for syntax
-/// (its completion needs an interactive shell).
+/// fish script leaves out.
 #[test]
-fn fish_completes_set_and_ids_and_zsh_reads_its_script() {
+#[cfg_attr(not(has_fish), ignore = "no fish on this machine")]
+fn fish_completes_set_keys_values_flags_and_scenario_ids() {
     let dir = with_file("");
     let bin = assert_cmd::cargo::cargo_bin("mmap-lab");
     let path = format!(
@@ -493,26 +509,6 @@ fn fish_completes_set_and_ids_and_zsh_reads_its_script() {
         bin.parent().expect("target/debug").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    if Command::new("zsh").arg("--version").output().is_ok() {
-        let script = dir.path().join("_mmap-lab");
-        let out = lab(dir.path())
-            .args(["completions", "zsh"])
-            .output()
-            .expect("runs");
-        std::fs::write(&script, out.stdout).expect("write");
-        let check = Command::new("zsh")
-            .arg("-n")
-            .arg(&script)
-            .output()
-            .expect("zsh runs");
-        assert!(check.status.success(), "{}", text(&check.stderr));
-    } else {
-        eprintln!("skipped the zsh half: no zsh");
-    }
-    if Command::new("fish").arg("--version").output().is_err() {
-        eprintln!("skipped the fish half: no fish");
-        return;
-    }
     let script = dir.path().join("mmap-lab.fish");
     let out = lab(dir.path())
         .args(["completions", "fish"])

@@ -380,24 +380,23 @@ fn a_missing_or_non_directory_tmpdir_is_an_environment_error() {
     }
 }
 
-/// A small tmpfs at a fresh mount point, unmounted when dropped; `None` (with the reason
-/// printed) where mounting is not allowed.
+/// A small tmpfs at a fresh mount point, unmounted when dropped. The tests that use it are
+/// ignored where mounting is not allowed (`can_mount`, probed by `build.rs`).
 struct Tmpfs(tempfile::TempDir);
 
 impl Tmpfs {
-    fn mount(options: &str) -> Option<Tmpfs> {
+    fn mount(options: &str) -> Tmpfs {
         let point = tempfile::tempdir().expect("mount point");
         let status = Command::new("mount")
             .args(["-t", "tmpfs", "-o", options, "tmpfs"])
             .arg(point.path())
             .stderr(Stdio::null())
             .status();
-        if status.is_ok_and(|s| s.success()) {
-            Some(Tmpfs(point))
-        } else {
-            eprintln!("skipped: cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
-            None
-        }
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "cannot mount a tmpfs ({options})"
+        );
+        Tmpfs(point)
     }
 }
 
@@ -408,8 +407,13 @@ impl Drop for Tmpfs {
 }
 
 #[test]
+#[cfg_attr(
+    not(can_mount),
+    ignore = "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)"
+)]
 fn a_read_only_or_full_tmpdir_is_an_environment_error() {
-    if let Some(ro) = Tmpfs::mount("ro,size=1m") {
+    {
+        let ro = Tmpfs::mount("ro,size=1m");
         environment_error(
             ro.0.path(),
             &["run", "zero-length"],
@@ -417,7 +421,8 @@ fn a_read_only_or_full_tmpdir_is_an_environment_error() {
             "请把 TMPDIR 指向",
         );
     }
-    if let Some(small) = Tmpfs::mount("size=1m") {
+    {
+        let small = Tmpfs::mount("size=1m");
         environment_error(
             small.0.path(),
             &["run", "mmap-copy", "--set", "copy_size=4M"],
@@ -437,10 +442,12 @@ fn a_read_only_or_full_tmpdir_is_an_environment_error() {
 /// that cannot fit is refused with the knob, the sizes and what to do, with nothing written
 /// (never a SIGBUS or an ENOSPC taught as the lesson's outcome).
 #[test]
+#[cfg_attr(
+    not(can_mount),
+    ignore = "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)"
+)]
 fn a_small_tmpfs_is_never_filled() {
-    let Some(fs) = Tmpfs::mount("size=64m") else {
-        return;
-    };
+    let fs = Tmpfs::mount("size=64m");
     let empty = |what: &str| {
         let left: Vec<_> = std::fs::read_dir(fs.0.path()).expect("readable").collect();
         assert!(left.is_empty(), "{what}: {left:?}");
@@ -462,9 +469,7 @@ fn a_small_tmpfs_is_never_filled() {
         );
         empty(length);
     }
-    let Some(small) = Tmpfs::mount("size=8m") else {
-        return;
-    };
+    let small = Tmpfs::mount("size=8m");
     for size in ["3M", "6M"] {
         let out = lab()
             .args(["run", "mmap-copy", "--set"])
@@ -512,11 +517,13 @@ fn too_few_descriptors_is_an_environment_error() {
 /// binary it can execute, a TMPDIR it can write); as a normal user, as that user. The limit
 /// is 1: the user's processes, the lab included, already reach it.
 #[test]
+#[cfg_attr(not(has_prlimit), ignore = "no prlimit (util-linux) on this machine")]
+#[cfg_attr(
+    all(is_root, not(has_setpriv)),
+    ignore = "root without setpriv cannot be limited"
+)]
 fn a_process_limit_is_an_environment_error() {
-    let Some(prlimit) = nobody_support::program("prlimit") else {
-        eprintln!("skipped: no prlimit (util-linux)");
-        return;
-    };
+    let prlimit = nobody_support::program("prlimit").expect("prlimit (probed by build.rs)");
     let root = std::fs::metadata("/proc/self").is_ok_and(|m| {
         use std::os::unix::fs::MetadataExt;
         m.uid() == 0
@@ -524,10 +531,8 @@ fn a_process_limit_is_an_environment_error() {
     let (dir, bin) = nobody_support::copy_for_anyone(env!("CARGO_BIN_EXE_mmap-lab").as_ref());
     let mut cmd: Vec<std::ffi::OsString> = Vec::new();
     if root {
-        let Some(setpriv) = nobody_support::program("setpriv") else {
-            eprintln!("skipped: root without setpriv cannot be limited");
-            return;
-        };
+        // Root is not bound by RLIMIT_NPROC: without setpriv it cannot be limited.
+        let setpriv = nobody_support::program("setpriv").expect("setpriv, to run as nobody");
         cmd.extend([setpriv.into_os_string()]);
         cmd.extend(["--reuid=65534", "--regid=65534", "--clear-groups", "--"].map(Into::into));
     }
@@ -612,13 +617,16 @@ fn populate_and_locked_refuse_more_than_1_gib_unless_allowed() {
 }
 
 /// A small stack limit: the program runs on a thread with a stack of its own (at 16 KiB the
-/// main thread's overflowed while parsing the command line, an abort).
+/// main thread's overflowed while parsing the command line, an abort). The environment is
+/// cleared: its strings sit on that same 16 KiB stack, so with the caller's environment the
+/// answer depended on how large it was (with 5 KB more, the program died before `main`).
 #[test]
 fn a_small_stack_limit_does_not_abort() {
     let out = Command::new("sh")
         .arg("-c")
         .arg("ulimit -s 16 && exec \"$0\" run zero-length --json")
         .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+        .env_clear()
         .env("LANG", "C.UTF-8")
         .stdin(Stdio::null())
         .output()
@@ -632,11 +640,9 @@ fn a_small_stack_limit_does_not_abort() {
 /// is an environment error naming the limit, in both languages; the lab died of the signal
 /// (exit 153) before.
 #[test]
+#[cfg_attr(not(has_prlimit), ignore = "no prlimit (util-linux) on this machine")]
 fn a_file_size_limit_is_an_environment_error() {
-    let Some(prlimit) = nobody_support::program("prlimit") else {
-        eprintln!("skipped: no prlimit (util-linux)");
-        return;
-    };
+    let prlimit = nobody_support::program("prlimit").expect("prlimit (probed by build.rs)");
     for (lang, wanted) in [
         (
             "en",
@@ -659,11 +665,9 @@ fn a_file_size_limit_is_an_environment_error() {
 
 /// Under `prlimit --data` the message names that limit (`ulimit -d`), not `ulimit -v`.
 #[test]
+#[cfg_attr(not(has_prlimit), ignore = "no prlimit (util-linux) on this machine")]
 fn a_data_limit_is_named_for_what_it_is() {
-    let Some(prlimit) = nobody_support::program("prlimit") else {
-        eprintln!("skipped: no prlimit (util-linux)");
-        return;
-    };
+    let prlimit = nobody_support::program("prlimit").expect("prlimit (probed by build.rs)");
     let tmp = tempfile::tempdir().expect("private TMPDIR");
     let mut reported = false;
     // Where the limit falls between the program's start and its 1 MiB buffers depends on the

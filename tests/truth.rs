@@ -61,10 +61,10 @@ fn munmap_of_the_tls_is_a_crash_of_the_process_own_code_caused_by_that_step() {
     let unmapped = &r["steps"][3];
     assert_eq!(unmapped["function"], "munmap");
     assert_eq!(unmapped["result"], "0", "{r}");
-    if unmapped["touched"][0]["what"] != "thread-local-storage" {
-        eprintln!("skipped: the TLS moved between two runs ({unmapped})");
-        return;
-    }
+    assert_eq!(
+        unmapped["touched"][0]["what"], "thread-local-storage",
+        "the TLS is no longer where the first run put it: {unmapped}"
+    );
     let o = &r["outcome"];
     assert_eq!(o["kind"], "signal", "{o}");
     assert_eq!(o["signal"], "SIGSEGV");
@@ -94,11 +94,11 @@ fn a_touch_past_the_mapping_names_the_lab_signal_stack() {
         "access=write@8192",
     ]);
     let target = r["mapping_addr"].as_u64().unwrap() + 8192;
-    let Some((lo, hi)) = own(&r, "signal-stack").filter(|(lo, hi)| (*lo..*hi).contains(&target))
-    else {
-        eprintln!("skipped: the signal stack is not above the mapping here");
-        return;
-    };
+    let (lo, hi) = own(&r, "signal-stack").expect("the child reports its signal stack");
+    assert!(
+        (lo..hi).contains(&target),
+        "the signal stack {lo:#x}..{hi:#x} is not right above the mapping ({target:#x}): {r}"
+    );
     assert!(lo < hi);
     assert_eq!(r["outcome"]["kind"], "ok", "{r}");
     let store = r["steps"]
@@ -119,18 +119,14 @@ fn a_touch_past_the_mapping_names_the_lab_signal_stack() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_setarch),
+    ignore = "setarch -R is not available or not allowed here"
+)]
 fn map_fixed_over_the_lab_plan_is_clobbered_not_a_kernel_answer() {
     // Randomisation off (`setarch -R`: personality(ADDR_NO_RANDOMIZE)), the same knobs but
     // the address allocate the same: the plan is where the first run's child said it was.
     let norand = ["setarch", std::env::consts::ARCH, "-R"];
-    if lab(&norand)
-        .arg("list")
-        .output()
-        .map_or(true, |o| !o.status.success())
-    {
-        eprintln!("skipped: setarch -R is not available or not allowed here");
-        return;
-    }
     let knobs = |addr: &str| {
         vec![
             "playground".to_string(),
@@ -160,10 +156,6 @@ fn map_fixed_over_the_lab_plan_is_clobbered_not_a_kernel_answer() {
     let second: Vec<&str> = second.iter().map(String::as_str).collect();
     let (r, en, zh) = run_with(&norand, &second);
     let o = &r["outcome"];
-    if o["kind"] != "clobbered" && r["steps"][0]["touched"].as_array().is_none() {
-        eprintln!("skipped: the plan moved between two runs without randomisation ({o})");
-        return;
-    }
     assert_eq!(o["kind"], "clobbered", "{r}");
     assert_eq!(o["what"], "plan");
     assert_eq!(o["step"], 0);
@@ -283,9 +275,9 @@ fn the_filler_enomem_under_rlimit_as_is_named_on_mmap() {
 
 /// Run the lab three times (`--json`, English, Chinese) with `args`, its experiment's files
 /// on a 64 KiB tmpfs filled up to the last byte, in a private mount namespace (`unshare -m`,
-/// so nothing outside sees the mount, and it goes with the shell). `None`, with the reason
-/// printed, where mounting is not allowed.
-fn on_a_full_filesystem(args: &[&str]) -> Option<(Value, String, String)> {
+/// so nothing outside sees the mount, and it goes with the shell). The tests that use it are
+/// ignored where mounting is not allowed (`can_mount`, probed by `build.rs`).
+fn on_a_full_filesystem(args: &[&str]) -> (Value, String, String) {
     let bin = assert_cmd::cargo::cargo_bin("mmap-lab");
     let args = args.join(" ");
     let script = format!(
@@ -300,33 +292,26 @@ fn on_a_full_filesystem(args: &[&str]) -> Option<(Value, String, String)> {
     let out = std::process::Command::new("unshare")
         .args(["-m", "sh", "-c", &script])
         .output();
-    let out = match out {
-        Ok(o) if o.status.success() => o,
-        Ok(o) => {
-            eprintln!(
-                "skipped: no private tmpfs here (unshare -m / mount: {}, {})",
-                o.status,
-                String::from_utf8_lossy(&o.stderr).trim()
-            );
-            return None;
-        }
-        Err(e) => {
-            eprintln!("skipped: unshare cannot run: {e}");
-            return None;
-        }
-    };
+    let out = out.expect("unshare runs");
+    assert!(
+        out.status.success(),
+        "no private tmpfs (unshare -m / mount: {}, {})",
+        out.status,
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     let parts: Vec<&str> = text.split("@@@\n").collect();
     let json = serde_json::from_str(parts[0]).expect("JSON");
-    Some((json, parts[1].to_string(), parts[2].to_string()))
+    (json, parts[1].to_string(), parts[2].to_string())
 }
 
 #[test]
+#[cfg_attr(
+    not(can_mount),
+    ignore = "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)"
+)]
 fn enospc_is_named_on_the_write_that_got_it() {
-    let Some((r, en, zh)) = on_a_full_filesystem(&["empty-new-file", "--set", "grow=lseek-write"])
-    else {
-        return;
-    };
+    let (r, en, zh) = on_a_full_filesystem(&["empty-new-file", "--set", "grow=lseek-write"]);
     let o = &r["outcome"];
     assert_eq!(o["errno"], "ENOSPC", "{r}");
     assert_eq!(o["call"], "write", "{o}");
@@ -343,11 +328,12 @@ fn enospc_is_named_on_the_write_that_got_it() {
 }
 
 #[test]
+#[cfg_attr(
+    not(can_mount),
+    ignore = "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)"
+)]
 fn sigbus_inside_the_file_on_a_full_filesystem_is_not_past_its_end() {
-    let Some((r, en, zh)) = on_a_full_filesystem(&["empty-new-file", "--set", "grow=ftruncate"])
-    else {
-        return;
-    };
+    let (r, en, zh) = on_a_full_filesystem(&["empty-new-file", "--set", "grow=ftruncate"]);
     let o = &r["outcome"];
     assert_eq!(o["kind"], "signal", "{r}");
     assert_eq!(o["signal"], "SIGBUS");

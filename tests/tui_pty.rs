@@ -864,15 +864,8 @@ fn two_windows_keep_each_others_progress_and_a_reset() {
 /// `EFBIG` and the lab names the limit and goes on (it died of `SIGXFSZ`, exit 153, the
 /// terminal raw).
 #[test]
+#[cfg_attr(not(has_prlimit), ignore = "no prlimit (util-linux) on this machine")]
 fn a_file_size_limit_is_reported_and_the_terminal_restored() {
-    if std::process::Command::new("prlimit")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: no prlimit (util-linux)");
-        return;
-    }
     let mut s = Session::start_program(
         "prlimit",
         &["--fsize=4096", BIN, "--scenario", "zero-length"],

@@ -21,6 +21,21 @@ use tui_support::{app, backend, fixture, replay, SIZES};
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.add_filter(r"0x7f[0-9a-f]+", "[addr]");
+    // The catalogue's size and a scenario's place in it, which adding a scenario changes
+    // everywhere: "4/18" at the start of the header is "[i]/[n]", and every "1/18" (runs of
+    // the catalogue) is "1/[n]". The header's padding and a scenario id cut short there
+    // ("close-…", shown as "[id]") follow the width of those numbers: masked too.
+    let n = catalog::all().len();
+    s.add_filter(
+        &format!(r#"\A" (mmap-lab · )?\d+/{n} "#),
+        r#"" ${1}[i]/[n] "#,
+    );
+    s.add_filter(
+        r#"\A(" (?:mmap-lab · )?\[i\]/\[n\] )[^\s…·]*… ·"#,
+        "${1}[id] ·",
+    );
+    s.add_filter(&format!(r"\b(\d+)/{n}\b"), "$1/[n]");
+    s.add_filter(r#"\A("[^"\n]*?\S)  +"#, "$1 [pad] ");
     // The help names the machine it runs on: mask what differs between machines and users.
     s.add_filter(
         r"Linux \S+ (on|（)[^,，]+[,，] [^,，]+[,，] (page size|页大小) \d+",
@@ -108,6 +123,29 @@ fn every_scenario_before_and_after_a_run() {
         failed.len(),
         failed.join("\n")
     );
+}
+
+/// The scenario list on its own, which the other snapshots mask: the topics, every scenario
+/// in the lesson order, the marks of one that ran and one that did not, the selection. The
+/// one snapshot (per language) that a new scenario changes.
+#[test]
+fn the_scenario_list_on_its_own() {
+    settings().bind(|| {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut a = app("munmap-shifted-pointer", lang, (160, 44));
+            replay(&mut a, fixture("munmap-shifted-pointer--shift-4096"));
+            let area = a
+                .view
+                .layout
+                .panes
+                .iter()
+                .find(|(focus, _)| *focus == Focus::List)
+                .map(|(_, area)| *area)
+                .expect("the list is on screen at 160×44");
+            let pane = tui_support::text_of(&tui_support::buffer(&a), area);
+            insta::assert_snapshot!(format!("list__{}_160x44", lang_code(lang)), pane);
+        }
+    });
 }
 
 /// Records `tests/fixtures/<id>.json` with `mmap-lab run <id> --json` for every scenario that

@@ -19,18 +19,6 @@ pub fn call(line: &str) -> Option<Call> {
     Some((name.to_string(), errno))
 }
 
-/// Whether `strace` can be run here; when not, says that the test is skipped and why.
-pub fn missing() -> bool {
-    let missing = std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_err();
-    if missing {
-        eprintln!("skipped: no strace on this machine");
-    }
-    missing
-}
-
 /// The files `strace -ff -o DIR/PREFIX` wrote, one per process, as `(pid, text)` in pid
 /// order (the experiment's child forks its own child after it).
 pub fn traces_by_pid(dir: &std::path::Path) -> Vec<(u32, String)> {

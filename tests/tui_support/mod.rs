@@ -89,23 +89,70 @@ pub fn buffer(app: &App) -> Buffer {
     buf
 }
 
-/// The frame of `app` in a `TestBackend` (whose `Display` is what snapshots store).
+/// What a snapshot shows in place of the scenario list's rows.
+pub const LIST_MASK: &str = "░";
+
+/// The frame of `app` in a `TestBackend` (whose `Display` is what snapshots store), with the
+/// scenario list's rows masked (`LIST_MASK`, the pane's border and title kept): the list
+/// shows the whole catalogue, so without the mask adding a scenario would change every
+/// snapshot. What the list draws is checked on its own (`tui_course.rs`, `tui_styles.rs`).
 pub fn backend(app: &App) -> TestBackend {
     let (w, h) = app.size;
     let mut terminal = ratatui::Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     terminal
-        .draw(|f| f.render_widget(app, f.area()))
+        .draw(|f| {
+            f.render_widget(app, f.area());
+            mask_list(app, f.buffer_mut());
+        })
         .expect("draw");
     terminal.backend().clone()
+}
+
+/// Covers the list pane's rows below its title with `LIST_MASK`, from its left border (kept)
+/// up to the next border line on each row (the pane's own, or that of the help drawn over
+/// it), which is kept.
+fn mask_list(app: &App, buf: &mut Buffer) {
+    let Some(&(_, area)) = app
+        .view
+        .layout
+        .panes
+        .iter()
+        .find(|(focus, _)| *focus == mmap_lab::tui::event::Focus::List)
+    else {
+        return;
+    };
+    let area = area.intersection(buf.area);
+    for y in area.y.saturating_add(1)..area.bottom() {
+        for x in area.x..area.right() {
+            let cell = &mut buf[(x, y)];
+            let border = cell
+                .symbol()
+                .chars()
+                .next()
+                .is_some_and(|c| ('\u{2500}'..='\u{257f}').contains(&c));
+            if border && x == area.x {
+                continue; // the pane's left border, where it has one
+            }
+            if border {
+                break;
+            }
+            cell.set_symbol(LIST_MASK);
+        }
+    }
 }
 
 /// The frame as plain text, one line per row.
 pub fn text(app: &App) -> String {
     let buf = buffer(app);
+    text_of(&buf, buf.area)
+}
+
+/// The part `area` of a frame as plain text, one line per row.
+pub fn text_of(buf: &Buffer, area: Rect) -> String {
     let mut out = String::new();
-    for y in 0..buf.area.height {
+    for y in area.top()..area.bottom() {
         let mut skip = 0;
-        for x in 0..buf.area.width {
+        for x in area.left()..area.right() {
             if skip > 0 {
                 skip -= 1;
                 continue;

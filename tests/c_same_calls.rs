@@ -477,7 +477,9 @@ fn the_copy_loops_make_the_calls_they_print() {
     let buffers = |trace: &str| {
         let mut seen: Vec<u64> = trace
             .lines()
-            .filter(|l| l.contains(", 0x100000)"))
+            // strace splits a call another thread interrupts: `read(3, buf, 0x100000
+            // <unfinished ...>` then `<... read resumed>`; the first half has the buffer.
+            .filter(|l| l.contains(", 0x100000)") || l.contains(", 0x100000 <unfinished"))
             .filter_map(|l| l.split(", ").nth(1))
             .filter_map(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok())
             .collect();

@@ -101,7 +101,7 @@ pub fn kernel_refuses(params: &Params) -> bool {
 /// the run ends. Files that are only grown (`ftruncate`, a write at the end) are sparse and
 /// not counted; each file is counted in whole blocks of `block` bytes.
 pub fn tmpdir_bytes(plan: &Plan, block: u64) -> u64 {
-    let whole = |n: u64| n.div_ceil(block.max(1)).saturating_mul(block.max(1));
+    let whole = |n: u64| crate::experiment::round_up(n, block);
     let made = plan.files.iter().map(|f| whole(f.size));
     let copied = plan.steps.iter().filter_map(|s| match &s.op {
         Op::Copy(CopyOp::Mmap { size, .. })

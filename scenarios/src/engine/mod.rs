@@ -30,8 +30,8 @@ pub use plan::{
     TestSleep, TouchOp, Val, Via,
 };
 pub use record::{
-    median, spread, warm, CostRuns, FileCheck, MapsSnapshot, Outcome, Run, RunCost, SignalNo,
-    StepRecord, Tally, TallyRun, Throughput, ThroughputRuns, Warning, WarningKind,
+    median, spread, warm, CostRuns, FileCheck, MapsSnapshot, Outcome, PerMethod, Run, RunCost,
+    SignalNo, StepRecord, Tally, TallyRun, Throughput, ThroughputRuns, Warning, WarningKind,
 };
 
 use nix::errno::Errno;

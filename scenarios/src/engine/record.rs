@@ -473,23 +473,35 @@ pub struct Throughput {
     pub mmap_write: Option<f64>,
 }
 
-/// Every run's speed of the three copies in `mmap-copy`, MiB per second, in the order run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ThroughputRuns {
+/// One list per copy method of `mmap-copy`, each in the order run: the speeds
+/// ([`ThroughputRuns`]) and the costs ([`CostRuns`]) of the same runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerMethod<T> {
     /// Through two mappings, a window at a time.
-    pub mmap: Vec<f64>,
+    pub mmap: Vec<T>,
     /// With `read` and `write` through a buffer.
-    pub read_write: Vec<f64>,
+    pub read_write: Vec<T>,
     /// With `copy_file_range`, in the kernel.
-    pub copy_file_range: Vec<f64>,
-    /// From a mapping of the source with `write`.
+    pub copy_file_range: Vec<T>,
+    /// From a mapping of the source with `write` (absent in records made before it existed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub mmap_write: Vec<f64>,
+    pub mmap_write: Vec<T>,
 }
 
-impl ThroughputRuns {
+impl<T> Default for PerMethod<T> {
+    fn default() -> Self {
+        Self {
+            mmap: Vec::new(),
+            read_write: Vec::new(),
+            copy_file_range: Vec::new(),
+            mmap_write: Vec::new(),
+        }
+    }
+}
+
+impl<T> PerMethod<T> {
     /// The four methods' runs, in the order [`Throughput`] lists them.
-    pub fn methods(&self) -> [&[f64]; 4] {
+    pub fn methods(&self) -> [&[T]; 4] {
         [
             &self.mmap,
             &self.read_write,
@@ -498,6 +510,12 @@ impl ThroughputRuns {
         ]
     }
 }
+
+/// Every run's speed of each copy, MiB per second.
+pub type ThroughputRuns = PerMethod<f64>;
+
+/// Every run's cost of each copy.
+pub type CostRuns = PerMethod<RunCost>;
 
 /// What one timed run of a copy cost: the page faults the process took during it (the
 /// kernel's count, `getrusage`) and the system calls the copy's loop made (counted by the loop,
@@ -510,33 +528,6 @@ pub struct RunCost {
     pub major_faults: u64,
     /// System calls made by the copy.
     pub syscalls: u64,
-}
-
-/// Every run's cost of the three copies in `mmap-copy`, in the order run, as
-/// [`ThroughputRuns`] lists their speeds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CostRuns {
-    /// Through two mappings, a window at a time.
-    pub mmap: Vec<RunCost>,
-    /// With `read` and `write` through a buffer.
-    pub read_write: Vec<RunCost>,
-    /// With `copy_file_range`, in the kernel.
-    pub copy_file_range: Vec<RunCost>,
-    /// From a mapping of the source with `write`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub mmap_write: Vec<RunCost>,
-}
-
-impl CostRuns {
-    /// The four methods' runs, in the order [`Throughput`] lists them.
-    pub fn methods(&self) -> [&[RunCost]; 4] {
-        [
-            &self.mmap,
-            &self.read_write,
-            &self.copy_file_range,
-            &self.mmap_write,
-        ]
-    }
 }
 
 /// The runs after the first, when there are any: the first run of a copy is the cold one (the
@@ -1542,6 +1533,7 @@ pub(crate) fn build(
         .map(|r| r.0);
 
     let privileged_by = capabilities_at_stake(plan, env);
+    let runs = throughput_runs(plan, &seen);
     Run {
         page_size,
         privileged: !privileged_by.is_empty(),
@@ -1565,10 +1557,9 @@ pub(crate) fn build(
             Op::Limit(LimitOp::SetRlimit { limit, .. }) => limit == Limit::Memlock,
             _ => false,
         }),
-        throughput_runs: throughput_runs(plan, &seen),
         cost_runs: cost_runs(plan, &seen),
         // The cold first run is left out of the median (it is in `throughput_runs`).
-        throughput: throughput_runs(plan, &seen).and_then(|r| {
+        throughput: runs.as_ref().and_then(|r| {
             let [mmap, read_write, copy_file_range, mmap_write] =
                 r.methods().map(|xs| median(warm(xs)));
             Some(Throughput {
@@ -1578,6 +1569,7 @@ pub(crate) fn build(
                 mmap_write: Some(round1(mmap_write?)),
             })
         }),
+        throughput_runs: runs,
         warnings: warnings(plan, &seen, &record_index),
         steps,
         outcome,
@@ -1596,7 +1588,7 @@ pub(crate) fn build(
 /// the guard reservation around it, the others (reservations, neighbours, `existing`).
 fn experiment_ranges(plan: &Plan, seen: &[Seen], at: usize, page: u64) -> Vec<(u64, u64, Region)> {
     let page = page.max(1);
-    let pages = |len: u64| len.div_ceil(page).saturating_mul(page);
+    let pages = |len: u64| crate::experiment::round_up(len, page);
     let mut out: Vec<(u64, u64, Region)> = Vec::new();
     for (j, st) in plan.steps.iter().enumerate().take(at) {
         let Some((ret, _, 0)) = seen.get(j).and_then(|s| s.end) else {

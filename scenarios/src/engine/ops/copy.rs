@@ -476,13 +476,7 @@ fn rewind_one(fd: i32, part: i64) -> Option<Done> {
 
 /// Put both descriptors back at offset 0; `Some(failure)` when the kernel refused.
 fn rewind(src: i32, dst: i32) -> Option<Done> {
-    for (fd, part) in [(src, 3), (dst, 4)] {
-        // SAFETY: lseek on our own descriptor changes only its file offset.
-        if unsafe { libc::lseek(fd, 0, libc::SEEK_SET) } < 0 {
-            return Some(failed(-1, part));
-        }
-    }
-    None
+    rewind_one(src, 3).or_else(|| rewind_one(dst, 4))
 }
 
 /// Run `once` `runs` times (at least once), stopping at the first failure; the last run's

@@ -182,7 +182,7 @@ pub fn outcome_line_run(run: &mmap_lab_engine::engine::Run, lang: Lang, marks: M
 /// clipboard): [`outcome_line_run`], or `⚠ OK, but…` when every call succeeded and the run's
 /// evidence qualifies that (its sentences are [`outcome_notes`]).
 pub fn outcome_headline(run: &mmap_lab_engine::engine::Run, lang: Lang, marks: Marks) -> String {
-    if run.outcome == Outcome::Ok && !run.warnings.is_empty() {
+    if run.ok_but() {
         format!("{} {}", marks.warning, t(S::OkBut, lang))
     } else {
         outcome_line_run(run, lang, marks)

@@ -672,6 +672,12 @@ pub struct Run {
 }
 
 impl Run {
+    /// Every call succeeded, but the run's evidence qualifies that (`⚠ OK, but…`): the
+    /// outcome every rendering shows as a warning.
+    pub fn ok_but(&self) -> bool {
+        self.outcome == Outcome::Ok && !self.warnings.is_empty()
+    }
+
     /// One sentence per step that touched, unmapped or replaced the process's own pages, in
     /// `lang`: "this write landed in the lab's own signal stack, not in your mapping".
     pub fn touched_sentences(&self, lang: crate::Lang) -> Vec<String> {

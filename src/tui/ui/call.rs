@@ -181,9 +181,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
     let spans = match &result.outcome {
         Ok(record) => {
             // Every call succeeded, but the evidence shows more: its own colour.
-            let style = if record.run.outcome == mmap_lab_engine::Outcome::Ok
-                && !record.run.warnings.is_empty()
-            {
+            let style = if record.run.ok_but() {
                 th.warning
             } else {
                 super::outcome_style(app, &record.run.outcome)
@@ -212,7 +210,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
 fn short_outcome(app: &App, record: &mmap_lab_engine::Record) -> String {
     let g = &app.glyphs;
     match &record.run.outcome {
-        mmap_lab_engine::Outcome::Ok if !record.run.warnings.is_empty() => {
+        mmap_lab_engine::Outcome::Ok if record.run.ok_but() => {
             format!("{} {}", g.warning, t(S::OkBut, app.lang))
         }
         mmap_lab_engine::Outcome::Ok => format!("{} {}", g.ok, t(S::OkWord, app.lang)),

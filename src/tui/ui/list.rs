@@ -54,7 +54,7 @@ fn mark(app: &App, i: usize) -> (&'static str, Style) {
         None => (g.not_run, th.dim),
         Some(Err(_)) => (g.timeout, th.timeout),
         Some(Ok(rec)) => match rec.run.outcome {
-            Outcome::Ok if !rec.run.warnings.is_empty() => (g.warning, th.warning),
+            Outcome::Ok if rec.run.ok_but() => (g.warning, th.warning),
             Outcome::Ok => (g.ok, th.ok),
             Outcome::Errno { .. } => (g.errno, th.errno),
             Outcome::Signal { .. } | Outcome::Clobbered { .. } => (g.signal, th.signal),

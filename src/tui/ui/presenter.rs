@@ -70,7 +70,7 @@ fn big_word(app: &App) -> (&'static str, Style) {
         Err(_) => ("ERROR", th.big_errno),
         Ok(record) => match &record.run.outcome {
             // "OK, but…": not the plain green OK a class would read as "all fine".
-            Outcome::Ok if !record.run.warnings.is_empty() => ("OK, BUT", th.big_warning),
+            Outcome::Ok if record.run.ok_but() => ("OK, BUT", th.big_warning),
             Outcome::Ok => ("OK", th.big_ok),
             Outcome::Errno { errno, .. } => (
                 errnos::info(*errno).map_or("ERRNO", |i| i.name),

@@ -69,7 +69,12 @@ impl PageMapWidget<'_> {
             if self.map.munmap.is_some() {
                 wanted.push(Row::Munmap);
             }
-            wanted.extend([Row::Zones, Row::Pointer, Row::File, Row::Ruler]);
+            // What a touch of each page would do is the answer to predict: drawn only once
+            // these parameters have run, never before.
+            if self.answered {
+                wanted.push(Row::Zones);
+            }
+            wanted.extend([Row::Pointer, Row::File, Row::Ruler]);
         }
         wanted.push(Row::Notes);
         wanted.push(Row::Legend);

@@ -77,7 +77,10 @@ impl PageMapWidget<'_> {
             wanted.extend([Row::Pointer, Row::File, Row::Ruler]);
         }
         wanted.push(Row::Notes);
-        wanted.push(Row::Legend);
+        // The legend explains the touch row's words: with that row, never before a run.
+        if self.answered {
+            wanted.push(Row::Legend);
+        }
         wanted.truncate(height as usize);
         let order = [
             Row::Ruler,

@@ -32,6 +32,8 @@
 //! so that the two cannot differ.
 
 use crate::engine::calls::{Call, ValueNames};
+use crate::engine::ops::c::CWriter;
+pub(crate) use crate::engine::ops::c::{c_string, signed, unsigned, Mode};
 use crate::engine::ops::MapOp;
 use crate::engine::ops::{map, CType};
 use crate::engine::plan::{Op, Plan, Side, Val};
@@ -193,53 +195,9 @@ fn created_names(plan: &Plan) -> Vec<String> {
     names
 }
 
-/// escaped so that no trigraph can form (`-Wall` warns about them).
-pub(crate) fn c_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    let mut last = 0u8;
-    for &b in text.as_bytes() {
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'?' if last == b'?' => out.push_str("\\?"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\{b:03o}")),
-        }
-        last = b;
-    }
-    out.push('"');
-    out
-}
-
 /// Text that can sit inside a `/* … */` comment on one line.
 fn comment_safe(text: &str) -> String {
     text.replace("*/", "* /").replace(['\n', '\r'], " ")
-}
-
-/// An unsigned number as a C constant (with `UL` when it does not fit in a `long`).
-pub(crate) fn unsigned(v: u64) -> String {
-    if v > i64::MAX as u64 {
-        format!("{v}UL")
-    } else {
-        v.to_string()
-    }
-}
-
-/// A signed number as a C constant (`LONG_MIN` has no literal of its own).
-pub(crate) fn signed(v: i64) -> String {
-    if v == i64::MIN {
-        "(-9223372036854775807L - 1)".to_string()
-    } else {
-        v.to_string()
-    }
-}
-/// Which process runs the code being written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// The experiment's own process.
-    Parent,
-    /// The process a `fork` step made.
-    Child,
 }
 
 /// The code generator for the steps.
@@ -652,8 +610,7 @@ impl ValueNames for Gen<'_> {
     }
 }
 
-/// What a step family's C code may use: the step's values as C expressions, the lines, the
-/// template sections. One per step being written.
+/// The [`CWriter`] of one step being written.
 pub(crate) struct CStep<'g, 'a> {
     gen: &'g mut Gen<'a>,
     i: usize,
@@ -661,24 +618,24 @@ pub(crate) struct CStep<'g, 'a> {
     critical: bool,
 }
 
-impl CStep<'_, '_> {
+impl CWriter for CStep<'_, '_> {
     /// An integer argument (a descriptor, a pid) as a C expression.
-    pub(crate) fn int(&self, v: Val) -> String {
+    fn int(&self, v: Val) -> String {
         self.gen.int_arg(v).0
     }
 
     /// An address argument as a C expression (a `char *` or `NULL`).
-    pub(crate) fn addr(&self, v: Val) -> String {
+    fn addr(&self, v: Val) -> String {
         self.gen.addr_arg(v).0
     }
 
     /// One line of C, indented.
-    pub(crate) fn line(&mut self, s: &str) {
+    fn line(&mut self, s: &str) {
         self.gen.line(s);
     }
 
     /// A one-line comment in the program's language.
-    pub(crate) fn comment(&mut self, text: Text) {
+    fn comment(&mut self, text: Text) {
         let lang = self.gen.lang;
         self.gen.line(&format!("/* {} */", text.get(lang)));
     }
@@ -688,7 +645,7 @@ impl CStep<'_, '_> {
     ///
     /// In the minimal program there are no helpers: the call itself, its result compared with
     /// what the helper takes for a failure (`-1`, or `MAP_FAILED` for `check_map`).
-    pub(crate) fn check(&mut self, helper: &'static str, args: &str) {
+    fn check(&mut self, helper: &'static str, args: &str) {
         if self.minimal() {
             let failed = if helper == "check_map" {
                 "MAP_FAILED"
@@ -705,13 +662,13 @@ impl CStep<'_, '_> {
     /// Whether this is the minimal program (`mmap-lab c ID --minimal`): no template, no
     /// helpers, the calls as a student writes them. A family whose full C uses a template
     /// helper writes its minimal form beside it.
-    pub(crate) fn minimal(&self) -> bool {
+    fn minimal(&self) -> bool {
         self.gen.minimal.is_some()
     }
 
     /// Minimal program: `type name = call;` (when a later step reads the result) and the test
     /// of its result against `failed`, with what a failure does ([`CStep::on_failure`]).
-    pub(crate) fn plain_check(&mut self, call: &str, failed: &str) {
+    fn plain_check(&mut self, call: &str, failed: &str) {
         let on_failure = self.on_failure();
         let tested = if self.gen.minimal_reads(self.i) {
             let n = self.var();
@@ -732,7 +689,7 @@ impl CStep<'_, '_> {
     }
 
     /// Minimal program: `if (cond) then`, on one line if it fits in 100 columns.
-    pub(crate) fn if_line(&mut self, cond: &str, then: &str) {
+    fn if_line(&mut self, cond: &str, then: &str) {
         self.gen.if_line(cond, then);
     }
 
@@ -740,7 +697,7 @@ impl CStep<'_, '_> {
     /// critical failure then keeps its errno in `e` and ends the experiment (the forked child
     /// leaves with it as exit status, for the parent's `waitpid`); an optional one is only
     /// printed.
-    pub(crate) fn on_failure(&mut self) -> String {
+    fn on_failure(&mut self) -> String {
         let function = self
             .gen
             .plan
@@ -751,7 +708,7 @@ impl CStep<'_, '_> {
     }
 
     /// [`CStep::on_failure`], `perror` naming `function`.
-    pub(crate) fn on_failure_of(&mut self, function: &str) -> String {
+    fn on_failure_of(&mut self, function: &str) -> String {
         let perror = format!("perror({});", c_string(function));
         if !self.critical {
             return perror;
@@ -767,18 +724,12 @@ impl CStep<'_, '_> {
 
     /// `helper(args, CRITICAL);`, the result not kept: for a step whose variable its call
     /// fills in itself (a pipe's array).
-    pub(crate) fn check_only(&mut self, helper: &'static str, args: &str) {
+    fn check_only(&mut self, helper: &'static str, args: &str) {
         self.checked("", helper, args);
     }
 
-    fn checked(&mut self, assign: &str, helper: &'static str, args: &str) {
-        let crit = self.crit();
-        self.gen.line(&format!("{assign}{helper}({args}, {crit});"));
-        self.gen.needs.insert(helper);
-    }
-
     /// `name = value;` for a step that cannot fail, kept only if its result is read.
-    pub(crate) fn value(&mut self, value: &str) {
+    fn value(&mut self, value: &str) {
         if self.minimal() {
             if self.gen.minimal_reads(self.i) {
                 let n = self.var();
@@ -790,28 +741,28 @@ impl CStep<'_, '_> {
     }
 
     /// Keep the template's sections `names`.
-    pub(crate) fn needs(&mut self, names: &[&'static str]) {
+    fn needs(&mut self, names: &[&'static str]) {
         self.gen.needs.extend(names);
     }
 
     /// The step's variable.
-    pub(crate) fn var(&self) -> String {
+    fn var(&self) -> String {
         self.gen.name(self.i)
     }
 
     /// Declare the step's variable even if nothing reads it (it is written through, as a
     /// pipe's array is).
-    pub(crate) fn keep(&mut self) {
+    fn keep(&mut self) {
         self.gen.structural.borrow_mut().insert(self.i);
     }
 
     /// The step's second variable (waitpid's status), declared.
-    pub(crate) fn aux_var(&mut self) -> String {
+    fn aux_var(&mut self) -> String {
         self.gen.aux(self.i).unwrap_or_else(|| "0".to_string())
     }
 
     /// `CRITICAL` or `OPTIONAL`.
-    pub(crate) fn crit(&self) -> &'static str {
+    fn crit(&self) -> &'static str {
         if self.critical {
             "CRITICAL"
         } else {
@@ -820,23 +771,44 @@ impl CStep<'_, '_> {
     }
 
     /// Which process runs this step.
-    pub(crate) fn mode(&self) -> Mode {
+    fn mode(&self) -> Mode {
         self.mode
     }
 
     /// Indent the following lines one level more (`1`) or less (`-1`).
-    pub(crate) fn indent(&mut self, by: isize) {
+    fn indent(&mut self, by: isize) {
         self.gen.indent = self.gen.indent.saturating_add_signed(by);
     }
 
     /// Write the steps the child forked here runs, up to its `_exit`.
-    pub(crate) fn child_steps(&mut self) {
+    fn child_steps(&mut self) {
         self.gen.child_steps(self.i);
     }
 
     /// The mapping's expression and how far below and above it `/proc/self/maps` is kept.
-    pub(crate) fn maps_window(&self) -> (String, u64, u64) {
+    fn maps_window(&self) -> (String, u64, u64) {
         self.gen.maps_window(self.i)
+    }
+
+    // The minimal program's own three, written beside it (`cprog/minimal.rs`).
+    fn reread_fd(&self) -> String {
+        CStep::reread_fd(self)
+    }
+
+    fn trailing_comment(&mut self, text: Text) {
+        CStep::trailing_comment(self, text);
+    }
+
+    fn end_here(&mut self) -> String {
+        CStep::end_here(self)
+    }
+}
+
+impl CStep<'_, '_> {
+    fn checked(&mut self, assign: &str, helper: &'static str, args: &str) {
+        let crit = self.crit();
+        self.gen.line(&format!("{assign}{helper}({args}, {crit});"));
+        self.gen.needs.insert(helper);
     }
 }
 

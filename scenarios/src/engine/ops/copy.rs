@@ -7,8 +7,8 @@
 //! the median with its spread. The step is shown once, folded (`×5`), because it is one
 //! loop of the same calls.
 
+use super::c::{unsigned, CWriter};
 use super::Family;
-use crate::cprog::{unsigned, CStep};
 use crate::engine::calls::{Arg, Call, ValueNames};
 use crate::engine::child::{failed, ok, Done, Exec};
 use crate::engine::function::Function;
@@ -298,7 +298,7 @@ impl Family for CopyOp {
         }
     }
 
-    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+    fn c_code(&self, c: &mut dyn CWriter) -> bool {
         if let (
             true,
             Self::Mmap {
@@ -424,7 +424,7 @@ impl Family for CopyOp {
 /// a time, map the source, map the new file (already created and extended), `memcpy`, unmap,
 /// each part under the notes' own words. Without `MAP_POPULATE` and the advice: a student's
 /// copy, not the benchmark's.
-fn c_minimal_copy(c: &mut CStep<'_, '_>, src: Val, dst: Val, size: u64, window: u64) {
+fn c_minimal_copy(c: &mut dyn CWriter, src: Val, dst: Val, size: u64, window: u64) {
     let (src, dst) = (c.int(src), c.int(dst));
     let (size, window) = (unsigned(size), unsigned(window));
     let on_failure = c.on_failure();

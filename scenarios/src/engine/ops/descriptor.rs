@@ -2,8 +2,8 @@
 //! how a file grows (ftruncate, lseek + write), close, and reading a file's byte back to see
 //! whether a write through the mapping reached it.
 
+use super::c::{c_string, unsigned, CWriter};
 use super::{CType, Ended, Family};
-use crate::cprog::{c_string, unsigned, CStep};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
 use crate::engine::child::{checked, errno, failed, ok, ok2, with_errno, Done, Exec};
 use crate::engine::function::Function;
@@ -103,7 +103,7 @@ pub(crate) fn byte_text(b: i64) -> String {
 impl DescriptorOp {
     /// The minimal program's form of the steps whose full C uses a helper of the template;
     /// false for the others, whose call is the same in both programs.
-    fn c_minimal(&self, c: &mut CStep<'_, '_>) -> bool {
+    fn c_minimal(&self, c: &mut dyn CWriter) -> bool {
         match self {
             Self::Pipe => {
                 let n = c.var();
@@ -277,7 +277,7 @@ impl Family for DescriptorOp {
         }
     }
 
-    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+    fn c_code(&self, c: &mut dyn CWriter) -> bool {
         if c.minimal() && self.c_minimal(c) {
             return true;
         }

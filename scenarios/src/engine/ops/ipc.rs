@@ -2,8 +2,8 @@
 //! (one writes a byte to wake the other, which waits reading it); the forked child ends with
 //! `_exit`, the parent reaps it with `waitpid`.
 
+use super::c::{CWriter, Mode};
 use super::{CType, Ended, Family};
-use crate::cprog::{CStep, Mode};
 use crate::engine::calls::{Args, Call, ValueNames};
 use crate::engine::child::{checked, errno, exit_now, failed, ok, ok2, Done, Exec};
 use crate::engine::function::Function;
@@ -47,7 +47,7 @@ impl IpcOp {
     /// The minimal program's form of the steps whose full C uses a helper of the template
     /// (with whether the process goes on after the step); `None` for the pipe's write, the
     /// same call in both programs.
-    fn c_minimal(&self, c: &mut CStep<'_, '_>) -> Option<bool> {
+    fn c_minimal(&self, c: &mut dyn CWriter) -> Option<bool> {
         match self {
             Self::Fork => {
                 let n = c.var();
@@ -178,7 +178,7 @@ impl Family for IpcOp {
         }
     }
 
-    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+    fn c_code(&self, c: &mut dyn CWriter) -> bool {
         if c.minimal() {
             if let Some(goes_on) = self.c_minimal(c) {
                 return goes_on;

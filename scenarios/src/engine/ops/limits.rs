@@ -1,8 +1,8 @@
 //! The limits family: a resource limit set before mmap (`setrlimit`), and a process filled up
 //! to `vm.max_map_count` by splitting a reservation with `mprotect`.
 
+use super::c::{unsigned, CWriter};
 use super::{Ended, Family};
-use crate::cprog::{unsigned, CStep};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
 use crate::engine::child::{checked, errno, failed, with_errno, Done, Exec};
 use crate::engine::function::Function;
@@ -91,7 +91,7 @@ impl Family for LimitOp {
         }
     }
 
-    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+    fn c_code(&self, c: &mut dyn CWriter) -> bool {
         match self {
             Self::SetRlimit { limit, bytes } => {
                 let b = unsigned(*bytes);
@@ -118,7 +118,7 @@ impl Family for LimitOp {
 
 /// The minimal program's filling up to `vm.max_map_count`: the same reservation and the same
 /// splits as the engine's, the loop written out.
-fn c_minimal_exhaust(c: &mut CStep<'_, '_>, page: u64) {
+fn c_minimal_exhaust(c: &mut dyn CWriter, page: u64) {
     let page = unsigned(page);
     c.line("long limit = 65530, k = 1;");
     c.line("FILE *max = fopen(\"/proc/sys/vm/max_map_count\", \"r\");");

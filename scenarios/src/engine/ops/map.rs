@@ -1,8 +1,8 @@
 //! The map family: mmap, munmap, mprotect, msync, madvise and mremap, the calls the lessons
 //! are about, and the capture of `/proc/self/maps` that shows what they did.
 
+use super::c::{signed, unsigned, CWriter};
 use super::{CType, Ended, Family};
-use crate::cprog::{signed, unsigned, CStep};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
 use crate::engine::child::{checked, failed, ok, with_errno, Done, Exec};
 use crate::engine::function::Function;
@@ -449,7 +449,7 @@ impl Family for MapOp {
         }
     }
 
-    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+    fn c_code(&self, c: &mut dyn CWriter) -> bool {
         match self {
             Self::Mmap {
                 addr,

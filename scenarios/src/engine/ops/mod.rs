@@ -9,6 +9,7 @@
 //! that module's `impl Family`); a new family is a new module plus, here, its `Op` variant, its
 //! `op_from!` entry and its dispatch arm.
 
+pub(crate) mod c;
 pub mod copy;
 pub mod descriptor;
 pub mod ipc;
@@ -26,9 +27,9 @@ pub use touch::TouchOp;
 use super::calls::{Call, ValueNames};
 use super::child::{checked, Done, Exec};
 use super::plan::Val;
-use crate::cprog::CStep;
 use crate::engine::function::Function;
 use crate::Lang;
+use c::CWriter;
 use nix::libc;
 
 /// One thing the child does, the plan's step: an operation of one of the families below,
@@ -139,7 +140,7 @@ pub(crate) trait Family {
 
     /// Write the C statements after the call's `begin(…)` line. Returns false when the
     /// process ends there.
-    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool;
+    fn c_code(&self, c: &mut dyn CWriter) -> bool;
 
     /// What the step does, for the C program's comment, in `lang`. `is_mapping`: this step
     /// makes the mapping the experiment is about.
@@ -245,7 +246,7 @@ impl Family for TestSleep {
         checked(unsafe { libc::nanosleep(&ts, std::ptr::null_mut()) }.into())
     }
 
-    fn c_code(&self, _: &mut CStep<'_, '_>) -> bool {
+    fn c_code(&self, _: &mut dyn CWriter) -> bool {
         true
     }
 

@@ -1,9 +1,9 @@
 //! The touch family: what goes through a mapping's memory: a one-byte load or store, a text
 //! written, a text read back (the forked child's view of shared memory).
 
+use super::c::{c_string, unsigned, CWriter};
 use super::descriptor::byte_text;
 use super::{Ended, Family};
-use crate::cprog::{c_string, unsigned, CStep};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
 use crate::engine::child::{ok, Done, Exec};
 use crate::engine::function::Function;
@@ -55,7 +55,7 @@ fn cell(at: &str) -> String {
 impl TouchOp {
     /// The minimal program's form: the access itself, as a student writes it. A load prints
     /// the byte (so that it really is read); a text read back is printed up to its length.
-    fn c_minimal(&self, c: &mut CStep<'_, '_>) {
+    fn c_minimal(&self, c: &mut dyn CWriter) {
         match self {
             Self::Byte { addr, write, value } => {
                 let cell = cell(&c.addr(*addr));
@@ -174,7 +174,7 @@ impl Family for TouchOp {
         }
     }
 
-    fn c_code(&self, c: &mut CStep<'_, '_>) -> bool {
+    fn c_code(&self, c: &mut dyn CWriter) -> bool {
         if c.minimal() {
             self.c_minimal(c);
             return true;

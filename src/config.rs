@@ -11,10 +11,31 @@
 //! the language finally in force, which the file itself may have chosen.
 
 use crate::strings::{self, t, S};
-use crate::tui::ThemeName;
 use mmap_lab_engine::Lang;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// `--theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    /// Light text on a dark background.
+    Dark,
+    /// Dark text on a light background (no yellow or cyan: they wash out on white).
+    Light,
+    /// No colour at all: bold, reversed, underline and symbols only.
+    Mono,
+}
+
+impl ThemeName {
+    /// The next theme for the `t` key: dark, light, mono, dark…
+    pub fn next(self) -> ThemeName {
+        match self {
+            ThemeName::Dark => ThemeName::Light,
+            ThemeName::Light => ThemeName::Mono,
+            ThemeName::Mono => ThemeName::Dark,
+        }
+    }
+}
 
 /// The keys the file takes, in the order `mmap-lab config` shows them.
 pub const KEYS: [&str; 6] = ["lang", "theme", "ascii", "mouse", "presenter", "copy"];

@@ -35,7 +35,7 @@ pub fn text(err: &EngineError, lang: Lang, need: Option<Need>) -> String {
 /// What is wrong and what to do.
 pub fn describe(fault: &EnvFault, lang: Lang, need: Option<Need>) -> String {
     let dir = std::env::temp_dir().display().to_string();
-    let bytes = |n: u64| crate::report::bytes_text(n.into()).unwrap_or_else(|| format!("{n} B"));
+    let bytes = |n: u64| crate::units::bytes_text(n.into()).unwrap_or_else(|| format!("{n} B"));
     match fault {
         EnvFault::TmpdirUnusable => t(S::EnvTmpdirUnusable, lang).replace("{dir}", &dir),
         EnvFault::TmpdirFull => match need {

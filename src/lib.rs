@@ -23,4 +23,5 @@ pub mod signals;
 pub mod strings;
 pub mod suggest;
 pub mod tui;
+pub mod units;
 pub mod usage;

@@ -17,12 +17,66 @@
 //! not write at all.
 
 use crate::strings::{self, C};
-use crate::tui::course::Track;
 use mmap_lab_engine::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// What a student did with one scenario. Serialised as is into the state file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Track {
+    /// How many runs finished.
+    pub runs: u32,
+    /// Whether the defaults ran.
+    pub default_done: bool,
+    /// Which declared variants ran, by index (shorter than the variants when the catalogue
+    /// grew since the state was written: missing means not run).
+    pub variants_done: Vec<bool>,
+    /// Predictions that were right.
+    pub right: u32,
+    /// Predictions that were wrong.
+    pub wrong: u32,
+    /// The last parameters, as `KEY=VALUE` texts of the keys the scenario takes.
+    pub last_params: Vec<String>,
+}
+
+/// How far a student got with a scenario: shown in the list apart from the last outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Nothing ran.
+    NotStarted,
+    /// Something ran, but not the defaults and every variant.
+    InProgress,
+    /// The defaults and every variant ran.
+    Done,
+}
+
+impl Track {
+    /// Whether variant `i` ran.
+    pub fn variant_done(&self, i: usize) -> bool {
+        self.variants_done.get(i).copied().unwrap_or(false)
+    }
+
+    /// The stage, for a scenario with `variants` declared variants.
+    pub fn stage(&self, variants: usize) -> Stage {
+        if self.default_done && (0..variants).all(|i| self.variant_done(i)) {
+            Stage::Done
+        } else if self.runs > 0 {
+            Stage::InProgress
+        } else {
+            Stage::NotStarted
+        }
+    }
+
+    pub(crate) fn mark_variant(&mut self, i: usize) {
+        if self.variants_done.len() <= i {
+            self.variants_done.resize(i + 1, false);
+        }
+        self.variants_done[i] = true;
+    }
+}
 
 /// The version this program writes; a file with a greater one is from a newer lab.
 pub const VERSION: u32 = 1;
@@ -476,7 +530,7 @@ pub fn print(store: Option<Store>, json: bool, lang: Lang) -> std::process::Exit
             let track = state.scenarios.get(s.id).cloned().unwrap_or_default();
             let n = s.variants.len();
             let stage = track.stage(n);
-            if stage == crate::tui::course::Stage::Done {
+            if stage == Stage::Done {
                 done += 1;
             }
             right += track.right;
@@ -527,8 +581,7 @@ pub fn reset(store: Option<Store>, lang: Lang) -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-fn stage_name(stage: crate::tui::course::Stage) -> &'static str {
-    use crate::tui::course::Stage;
+fn stage_name(stage: Stage) -> &'static str {
     match stage {
         Stage::Done => "done",
         Stage::InProgress => "in_progress",
@@ -536,8 +589,7 @@ fn stage_name(stage: crate::tui::course::Stage) -> &'static str {
     }
 }
 
-fn stage_glyph(stage: crate::tui::course::Stage) -> &'static str {
-    use crate::tui::course::Stage;
+fn stage_glyph(stage: Stage) -> &'static str {
     match stage {
         Stage::Done => "●",
         Stage::InProgress => "◐",

@@ -788,7 +788,7 @@ pub fn too_large(big: &mmap_lab_engine::bounds::TooLarge, lang: Lang) -> String 
         None => t(S::TooLargeCopy, lang),
     };
     let size =
-        crate::report::bytes_text(big.value.into()).unwrap_or_else(|| format!("{} B", big.value));
+        crate::units::bytes_text(big.value.into()).unwrap_or_else(|| format!("{} B", big.value));
     text.replace("{key}", big.key.name())
         .replace("{value}", &big.value.to_string())
         .replace("{size}", &size)
@@ -1143,11 +1143,11 @@ pub fn file_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "{} B from the offset = {pages} page(s)",
-            crate::report::with_units(bytes.into())
+            crate::units::with_units(bytes.into())
         ),
         Lang::Zh => format!(
             "从偏移起 {} 字节 = {pages} 页",
-            crate::report::with_units(bytes.into())
+            crate::units::with_units(bytes.into())
         ),
     }
 }
@@ -1157,11 +1157,11 @@ pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "length {} → {pages} page(s)",
-            crate::report::with_units(bytes.into())
+            crate::units::with_units(bytes.into())
         ),
         Lang::Zh => format!(
             "长度 {} → {pages} 页",
-            crate::report::with_units(bytes.into())
+            crate::units::with_units(bytes.into())
         ),
     }
 }

@@ -6,67 +6,12 @@
 use super::app::{App, Message};
 use super::theme::ThemeName;
 use crate::progress::{SetAside, State, Store};
+pub use crate::progress::{Stage, Track};
 use crate::strings::{self, C};
 use mmap_lab_engine::params::{Key, Params};
 use mmap_lab_engine::{Lang, Scenario};
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-
-/// What a student did with one scenario. Serialised as is into the state file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Track {
-    /// How many runs finished.
-    pub runs: u32,
-    /// Whether the defaults ran.
-    pub default_done: bool,
-    /// Which declared variants ran, by index (shorter than the variants when the catalogue
-    /// grew since the state was written: missing means not run).
-    pub variants_done: Vec<bool>,
-    /// Predictions that were right.
-    pub right: u32,
-    /// Predictions that were wrong.
-    pub wrong: u32,
-    /// The last parameters, as `KEY=VALUE` texts of the keys the scenario takes.
-    pub last_params: Vec<String>,
-}
-
-/// How far a student got with a scenario: shown in the list apart from the last outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Nothing ran.
-    NotStarted,
-    /// Something ran, but not the defaults and every variant.
-    InProgress,
-    /// The defaults and every variant ran.
-    Done,
-}
-
-impl Track {
-    /// Whether variant `i` ran.
-    pub fn variant_done(&self, i: usize) -> bool {
-        self.variants_done.get(i).copied().unwrap_or(false)
-    }
-
-    /// The stage, for a scenario with `variants` declared variants.
-    pub fn stage(&self, variants: usize) -> Stage {
-        if self.default_done && (0..variants).all(|i| self.variant_done(i)) {
-            Stage::Done
-        } else if self.runs > 0 {
-            Stage::InProgress
-        } else {
-            Stage::NotStarted
-        }
-    }
-
-    fn mark_variant(&mut self, i: usize) {
-        if self.variants_done.len() <= i {
-            self.variants_done.resize(i + 1, false);
-        }
-        self.variants_done[i] = true;
-    }
-}
 
 /// A status message of the course's own.
 #[derive(Debug, Clone, PartialEq, Eq)]

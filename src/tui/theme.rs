@@ -5,6 +5,7 @@
 //! only bold, reversed, underline and dim (for `NO_COLOR`, and for black-and-white
 //! projectors). Every status also has a word or a glyph, so no theme relies on colour alone.
 
+pub use crate::config::ThemeName;
 use ratatui::style::{Color, Modifier, Style};
 
 /// The styles of one theme, by what they mark.
@@ -223,28 +224,6 @@ impl Theme {
             big_signal: m(Modifier::BOLD),
             big_idle: m(Modifier::BOLD),
             big_warning: m(Modifier::BOLD | Modifier::REVERSED),
-        }
-    }
-}
-
-/// `--theme`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThemeName {
-    /// Light text on a dark background.
-    Dark,
-    /// Dark text on a light background (no yellow or cyan: they wash out on white).
-    Light,
-    /// No colour at all: bold, reversed, underline and symbols only.
-    Mono,
-}
-
-impl ThemeName {
-    /// The next theme for the `t` key: dark, light, mono, dark…
-    pub fn next(self) -> ThemeName {
-        match self {
-            ThemeName::Dark => ThemeName::Light,
-            ThemeName::Light => ThemeName::Mono,
-            ThemeName::Mono => ThemeName::Dark,
         }
     }
 }

@@ -26,9 +26,11 @@
 //! If tracing is refused (Yama's `ptrace_scope`, a seccomp policy, the lab itself run under a
 //! debugger or `strace`), the run goes on untraced and the record says why.
 
+use super::ops;
+use super::ops::syscalls::SysCall;
 use super::pace::{Command, Pacer, RunClock, Stop};
 use super::pages::{PageRead, Reader};
-use super::plan::{CopyOp, LimitOp, MapOp, Op, Plan, Side};
+use super::plan::{Op, Plan, Side};
 use super::record::{Exit, Run};
 use super::wire::{self, Kind, HEADER_LEN};
 use nix::errno::Errno;
@@ -81,18 +83,10 @@ fn arg_text(a: u64) -> String {
     }
 }
 
-/// How many arguments the system call `name` takes (the kernel passes six registers; the
-/// rest are whatever was in them).
+/// How many arguments the system call `name` takes, from the families' tables; six (all
+/// the registers) for a call the witness does not know.
 fn arity(name: &str) -> usize {
-    match name {
-        "close" | "exit_group" | "pipe" => 1,
-        "munmap" | "ftruncate" | "pipe2" | "memfd_create" | "setrlimit" => 2,
-        "mprotect" | "read" | "write" | "lseek" | "msync" | "madvise" | "fcntl" | "open" => 3,
-        "openat" | "pread64" | "wait4" | "prlimit64" => 4,
-        "mremap" | "clone" => 5,
-        "fork" | "vfork" => 0,
-        _ => 6,
-    }
+    table().find(|c| c.name == name).map_or(6, |c| c.arity)
 }
 
 /// Who answered a step.
@@ -158,81 +152,36 @@ const AUDIT_ARCH: u32 = 0xC000_003E;
 #[cfg(target_arch = "aarch64")]
 const AUDIT_ARCH: u32 = 0xC000_00B7;
 
-/// The system calls experiments make, with their names, on every architecture.
-const COMMON: [(i64, &str); 23] = [
-    (libc::SYS_openat, "openat"),
-    (libc::SYS_close, "close"),
-    (libc::SYS_pipe2, "pipe2"),
-    (libc::SYS_memfd_create, "memfd_create"),
-    (libc::SYS_ftruncate, "ftruncate"),
-    (libc::SYS_fcntl, "fcntl"),
-    (libc::SYS_lseek, "lseek"),
-    (libc::SYS_write, "write"),
-    (libc::SYS_read, "read"),
-    (libc::SYS_pread64, "pread64"),
-    (libc::SYS_mmap, "mmap"),
-    (libc::SYS_munmap, "munmap"),
-    (libc::SYS_mprotect, "mprotect"),
-    (libc::SYS_mremap, "mremap"),
-    (libc::SYS_msync, "msync"),
-    (libc::SYS_madvise, "madvise"),
-    (libc::SYS_clone, "clone"),
-    (libc::SYS_clone3, "clone3"),
-    (libc::SYS_wait4, "wait4"),
-    (libc::SYS_copy_file_range, "copy_file_range"),
-    (libc::SYS_prlimit64, "prlimit64"),
-    (libc::SYS_setrlimit, "setrlimit"),
-    (libc::SYS_exit_group, "exit_group"),
-];
-
-/// The older calls that only some architectures still have (aarch64 has none of them).
-#[cfg(target_arch = "x86_64")]
-const LEGACY: [(i64, &str); 4] = [
-    (libc::SYS_open, "open"),
-    (libc::SYS_pipe, "pipe"),
-    (libc::SYS_fork, "fork"),
-    (libc::SYS_vfork, "vfork"),
-];
-#[cfg(not(target_arch = "x86_64"))]
-const LEGACY: [(i64, &str); 0] = [];
-
-/// The system calls experiments make, with their names on this architecture.
-fn table() -> impl Iterator<Item = (i64, &'static str)> {
-    COMMON.into_iter().chain(LEGACY)
+/// The system calls experiments make, each once, from the families' tables.
+fn table() -> impl Iterator<Item = &'static SysCall> {
+    let all = || ops::SYSCALLS.iter().flat_map(|family| family.iter());
+    all()
+        .enumerate()
+        .filter(move |(i, c)| all().position(|d| d.nr == c.nr) == Some(*i))
+        .map(|(_, c)| c)
 }
 
 /// The names of the calls the witness can trace (for `strace -e trace=…` in the tests that
 /// compare with it).
 pub fn names() -> impl Iterator<Item = &'static str> {
-    table().map(|(_, name)| name)
+    table().map(|c| c.name)
 }
 
 /// The name of system call `nr`, as far as the witness traces it.
 fn name_of(nr: i64) -> String {
     table()
-        .find(|(n, _)| *n == nr)
-        .map_or_else(|| format!("syscall {nr}"), |(_, name)| name.to_string())
+        .find(|c| c.nr == nr)
+        .map_or_else(|| format!("syscall {nr}"), |c| c.name.to_string())
 }
 
-/// The calls not to trace in `plan`: those only its timed or filler steps make.
+/// The calls not to trace in `plan`: those only its timed or filler steps make (each family
+/// says which, [`ops::Family::untraced_calls`]).
 fn untraced(plan: &Plan) -> Vec<i64> {
-    let mut out = Vec::new();
-    for step in &plan.steps {
-        match step.op {
-            // Each run of the read/write copy starts with two lseeks back to offset 0.
-            Op::Copy(CopyOp::ReadWrite { .. }) => {
-                out.extend([libc::SYS_read, libc::SYS_write, libc::SYS_lseek])
-            }
-            Op::Copy(CopyOp::FileRange { .. }) => out.push(libc::SYS_copy_file_range),
-            // The mmap copy maps, advises and unmaps a window at a time, hundreds of times a
-            // run; the comparison after it does the same, untimed, to check the copy.
-            Op::Copy(CopyOp::Mmap { .. } | CopyOp::Compare { .. }) => {
-                out.extend([libc::SYS_mmap, libc::SYS_munmap, libc::SYS_madvise])
-            }
-            Op::Limit(LimitOp::ExhaustMapCount { .. }) => out.push(libc::SYS_mprotect),
-            _ => {}
-        }
-    }
+    let mut out: Vec<i64> = plan
+        .steps
+        .iter()
+        .flat_map(|s| s.op.family().untraced_calls().iter().copied())
+        .collect();
     // The child's own way out is the lab's, not a step: `exit_group` is worth a stop only
     // when a plan's `_exit` step makes it.
     if !plan
@@ -245,29 +194,17 @@ fn untraced(plan: &Plan) -> Vec<i64> {
     out
 }
 
-/// The system call a mapping step makes (whichever way it asks: the C library's wrapper or
-/// the raw call), for [`traces`].
-fn call_of(op: &MapOp) -> Option<i64> {
-    match op {
-        MapOp::Mmap { .. } => Some(libc::SYS_mmap),
-        MapOp::Munmap { .. } => Some(libc::SYS_munmap),
-        MapOp::Mprotect { .. } => Some(libc::SYS_mprotect),
-        MapOp::Msync { .. } => Some(libc::SYS_msync),
-        MapOp::Madvise { .. } => Some(libc::SYS_madvise),
-        MapOp::Mremap { .. } => Some(libc::SYS_mremap),
-        MapOp::Maps => None,
-    }
-}
-
 /// Whether the witness traces `step` of `plan`: not the timed copies, the comparison of
 /// their result and the map-count filler, whose calls it lets through without a stop, nor a
-/// mapping step whose call the plan leaves untraced for them.
+/// step whose call the plan leaves untraced for them.
 pub fn traces(plan: &Plan, step: usize) -> bool {
-    match plan.steps.get(step).map(|s| &s.op) {
-        Some(Op::Copy(_)) | Some(Op::Limit(LimitOp::ExhaustMapCount { .. })) => false,
-        Some(Op::Map(op)) => call_of(op).is_none_or(|nr| !untraced(plan).contains(&nr)),
-        _ => true,
-    }
+    plan.steps.get(step).is_none_or(|s| {
+        let family = s.op.family();
+        family.traced()
+            && family
+                .syscall()
+                .is_none_or(|nr| !untraced(plan).contains(&nr))
+    })
 }
 
 /// The seccomp filter for `plan`, built before the fork: trace the experiment's calls, let
@@ -280,11 +217,11 @@ pub fn traces(plan: &Plan, step: usize) -> bool {
 pub(crate) fn filter(plan: &Plan) -> Vec<libc::sock_filter> {
     let skip = untraced(plan);
     // The experiment's calls, and the lab's that are no experiment's (the boundary).
-    let numbers = table().map(|(n, _)| n).filter(|n| !skip.contains(n)).chain(
+    let numbers = table().map(|c| c.nr).filter(|n| !skip.contains(n)).chain(
         LAB_CALLS
             .iter()
             .map(|row| row.0)
-            .filter(|n| table().all(|(m, _)| m != *n)),
+            .filter(|n| table().all(|c| c.nr != *n)),
     );
     let mut calls: Vec<(u32, Verdict)> = numbers
         .map(|n| {
@@ -1193,6 +1130,25 @@ mod tests {
         assert_eq!(name_of(libc::SYS_mmap), "mmap");
     }
 
+    /// The families' tables agree where they share a call: one name and one arity per
+    /// number, one number per name; and every call an arity is asked for is in them.
+    #[test]
+    fn the_families_tables_agree() {
+        let all: Vec<&SysCall> = ops::SYSCALLS.iter().flat_map(|f| f.iter()).collect();
+        for a in &all {
+            for b in &all {
+                if a.nr == b.nr || a.name == b.name {
+                    assert_eq!(a, b, "two rows for one system call");
+                }
+            }
+            assert!(a.arity <= 6, "{}: at most six arguments", a.name);
+            assert_eq!(arity(a.name), a.arity);
+        }
+        assert_eq!(names().count(), table().count());
+        assert!(names().all(|n| all.iter().filter(|c| c.name == n).count() >= 1));
+        assert_eq!(arity("no such call"), 6);
+    }
+
     /// What the filter answers for a call, by running its instructions (the three kinds it
     /// is made of) on a `seccomp_data` of that number, architecture and first argument.
     fn verdict(prog: &[libc::sock_filter], arch: u32, nr: i64, args: [i64; 3]) -> u32 {
@@ -1295,7 +1251,7 @@ mod tests {
         }
         // Every number, against the table: its calls traced, all others let by.
         for nr in 0..1024 {
-            let traced = table().any(|(n, _)| n == nr) && nr != libc::SYS_exit_group;
+            let traced = table().any(|c| c.nr == nr) && nr != libc::SYS_exit_group;
             let want = if traced { trace } else { allow };
             assert_eq!(
                 verdict(&prog, AUDIT_ARCH, nr, [3, 0, 0]),

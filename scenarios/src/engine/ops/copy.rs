@@ -8,6 +8,7 @@
 //! loop of the same calls.
 
 use super::c::{unsigned, CWriter};
+use super::syscalls::{sys, SysCall};
 use super::Family;
 use crate::engine::calls::{Arg, Call, ValueNames};
 use crate::engine::child::{failed, ok, Done, Exec};
@@ -16,6 +17,17 @@ use crate::engine::plan::Val;
 use crate::texts::Text;
 use crate::Lang;
 use nix::libc::{self, c_void};
+
+/// The system calls this family's steps make (see [`super::syscalls`]).
+pub(crate) const SYSCALLS: &[SysCall] = &[
+    sys(libc::SYS_copy_file_range, "copy_file_range", 6),
+    sys(libc::SYS_read, "read", 3),
+    sys(libc::SYS_write, "write", 3),
+    sys(libc::SYS_lseek, "lseek", 3),
+    sys(libc::SYS_mmap, "mmap", 6),
+    sys(libc::SYS_munmap, "munmap", 2),
+    sys(libc::SYS_madvise, "madvise", 3),
+];
 
 /// A copy between two descriptors, or the comparison of two files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,6 +422,25 @@ impl Family for CopyOp {
     /// comparison only time and check it.
     fn in_minimal(&self) -> bool {
         matches!(self, Self::Mmap { .. })
+    }
+
+    /// The copies are timed: the witness would only slow them.
+    fn traced(&self) -> bool {
+        false
+    }
+
+    fn untraced_calls(&self) -> &'static [i64] {
+        match self {
+            // Each run of the read/write copy starts with two lseeks back to offset 0.
+            Self::ReadWrite { .. } => &[libc::SYS_read, libc::SYS_write, libc::SYS_lseek],
+            Self::FileRange { .. } => &[libc::SYS_copy_file_range],
+            // The mmap copy maps, advises and unmaps a window at a time, hundreds of times a
+            // run; the comparison after it does the same, untimed, to check the copy.
+            Self::Mmap { .. } | Self::Compare { .. } => {
+                &[libc::SYS_mmap, libc::SYS_munmap, libc::SYS_madvise]
+            }
+            Self::MmapWrite { .. } => &[],
+        }
     }
 
     fn scratch_len(&self) -> usize {

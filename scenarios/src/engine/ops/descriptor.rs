@@ -3,6 +3,7 @@
 //! whether a write through the mapping reached it.
 
 use super::c::{c_string, unsigned, CWriter};
+use super::syscalls::{sys, SysCall};
 use super::{CType, Ended, Family};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
 use crate::engine::child::{checked, errno, failed, ok, ok2, with_errno, Done, Exec};
@@ -13,6 +14,29 @@ use crate::texts::Text;
 use crate::Lang;
 use nix::libc;
 use std::ffi::{CStr, CString};
+
+/// The system calls this family's steps make (see [`super::syscalls`]).
+pub(crate) const SYSCALLS: &[SysCall] = &[
+    sys(libc::SYS_openat, "openat", 4),
+    sys(libc::SYS_close, "close", 1),
+    sys(libc::SYS_pipe2, "pipe2", 2),
+    sys(libc::SYS_memfd_create, "memfd_create", 2),
+    sys(libc::SYS_ftruncate, "ftruncate", 2),
+    sys(libc::SYS_fcntl, "fcntl", 3),
+    sys(libc::SYS_lseek, "lseek", 3),
+    sys(libc::SYS_write, "write", 3),
+    sys(libc::SYS_read, "read", 3),
+    sys(libc::SYS_pread64, "pread64", 4),
+];
+
+/// The older calls of this family that only some architectures have (aarch64 has none).
+#[cfg(target_arch = "x86_64")]
+pub(crate) const LEGACY: &[SysCall] = &[
+    sys(libc::SYS_open, "open", 3),
+    sys(libc::SYS_pipe, "pipe", 1),
+];
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) const LEGACY: &[SysCall] = &[];
 
 /// An operation on a file descriptor.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! `_exit`, the parent reaps it with `waitpid`.
 
 use super::c::{CWriter, Mode};
+use super::syscalls::{sys, SysCall};
 use super::{CType, Ended, Family};
 use crate::engine::calls::{Args, Call, ValueNames};
 use crate::engine::child::{checked, errno, exit_now, failed, ok, ok2, Done, Exec};
@@ -11,6 +12,27 @@ use crate::engine::plan::Val;
 use crate::texts::Text;
 use crate::Lang;
 use nix::libc;
+
+/// The system calls this family's steps make (see [`super::syscalls`]).
+pub(crate) const SYSCALLS: &[SysCall] = &[
+    sys(libc::SYS_clone, "clone", 5),
+    sys(libc::SYS_clone3, "clone3", 2),
+    sys(libc::SYS_wait4, "wait4", 4),
+    sys(libc::SYS_exit_group, "exit_group", 1),
+    sys(libc::SYS_pipe2, "pipe2", 2),
+    sys(libc::SYS_read, "read", 3),
+    sys(libc::SYS_write, "write", 3),
+];
+
+/// The older calls of this family that only some architectures have (aarch64 has none).
+#[cfg(target_arch = "x86_64")]
+pub(crate) const LEGACY: &[SysCall] = &[
+    sys(libc::SYS_fork, "fork", 0),
+    sys(libc::SYS_vfork, "vfork", 0),
+    sys(libc::SYS_pipe, "pipe", 1),
+];
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) const LEGACY: &[SysCall] = &[];
 
 /// An operation between the experiment's two processes.
 #[derive(Debug, Clone, PartialEq, Eq)]

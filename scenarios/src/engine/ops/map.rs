@@ -2,6 +2,7 @@
 //! are about, and the capture of `/proc/self/maps` that shows what they did.
 
 use super::c::{signed, unsigned, CWriter};
+use super::syscalls::{sys, SysCall};
 use super::{CType, Ended, Family};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
 use crate::engine::child::{checked, failed, ok, with_errno, Done, Exec};
@@ -13,6 +14,16 @@ use crate::flags;
 use crate::texts::Text;
 use crate::Lang;
 use nix::libc::{self, c_void};
+
+/// The system calls this family's steps make (see [`super::syscalls`]).
+pub(crate) const SYSCALLS: &[SysCall] = &[
+    sys(libc::SYS_mmap, "mmap", 6),
+    sys(libc::SYS_munmap, "munmap", 2),
+    sys(libc::SYS_mprotect, "mprotect", 3),
+    sys(libc::SYS_mremap, "mremap", 5),
+    sys(libc::SYS_msync, "msync", 3),
+    sys(libc::SYS_madvise, "madvise", 3),
+];
 
 /// An operation on the address space.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +232,18 @@ pub(crate) fn reaches_past(plan: &Plan, page: u64) -> bool {
 }
 
 impl Family for MapOp {
+    fn syscall(&self) -> Option<i64> {
+        match self {
+            Self::Mmap { .. } => Some(libc::SYS_mmap),
+            Self::Munmap { .. } => Some(libc::SYS_munmap),
+            Self::Mprotect { .. } => Some(libc::SYS_mprotect),
+            Self::Msync { .. } => Some(libc::SYS_msync),
+            Self::Madvise { .. } => Some(libc::SYS_madvise),
+            Self::Mremap { .. } => Some(libc::SYS_mremap),
+            Self::Maps => None,
+        }
+    }
+
     fn vals(&self) -> Vec<Val> {
         match *self {
             Self::Mmap { addr, fd, .. } => vec![addr, fd],

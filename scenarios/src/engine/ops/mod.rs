@@ -15,6 +15,7 @@ pub mod descriptor;
 pub mod ipc;
 pub mod limits;
 pub mod map;
+pub mod syscalls;
 pub mod touch;
 
 pub use copy::CopyOp;
@@ -23,6 +24,18 @@ pub use ipc::IpcOp;
 pub use limits::LimitOp;
 pub use map::{MapOp, Via};
 pub use touch::TouchOp;
+
+/// Every family's system calls (see [`syscalls`]): the witness traces these. A new family
+/// adds its tables here, beside its `Op` variant.
+pub(crate) const SYSCALLS: &[&[syscalls::SysCall]] = &[
+    descriptor::SYSCALLS,
+    descriptor::LEGACY,
+    map::SYSCALLS,
+    ipc::SYSCALLS,
+    ipc::LEGACY,
+    copy::SYSCALLS,
+    limits::SYSCALLS,
+];
 
 use super::calls::{Call, ValueNames};
 use super::child::{checked, Done, Exec};
@@ -160,6 +173,25 @@ pub(crate) trait Family {
     /// Bytes of scratch memory the parent must allocate before the fork for this step.
     fn scratch_len(&self) -> usize {
         0
+    }
+
+    /// Whether the witness stops for this step's calls. Not for timed loops and fillers,
+    /// whose calls it lets through (see [`Family::untraced_calls`]).
+    fn traced(&self) -> bool {
+        true
+    }
+
+    /// The system calls the witness lets through without a stop in a plan that has this
+    /// step: those a timed loop or a filler makes hundreds of times a run.
+    fn untraced_calls(&self) -> &'static [i64] {
+        &[]
+    }
+
+    /// The one system call this step makes (whichever way it asks: the C library's wrapper
+    /// or the raw call), where another step's [`Family::untraced_calls`] may hide it; `None`
+    /// when the witness should trace the step whatever the plan holds.
+    fn syscall(&self) -> Option<i64> {
+        None
     }
 
     /// Whether the C program has this step (all real operations do).

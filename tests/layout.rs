@@ -59,6 +59,8 @@ const KNOWN: &[(&str, &[&str])] = &[
             "engine::regions",
             "engine::signals",
             "engine::witness",
+            "engine::witness::filter",
+            "engine::witness::tracer",
             "experiment",
             "flags",
             "pagemap",

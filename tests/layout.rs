@@ -65,6 +65,8 @@ const KNOWN: &[(&str, &[&str])] = &[
             "flags",
             "pagemap",
             "params",
+            "params::knobs",
+            "params::parse",
             "texts",
             "variant",
         ],

@@ -1,0 +1,519 @@
+//! The knobs a student can turn: every `--set KEY=VALUE` key (docs/cli.md), in one table
+//! ([`knob`]). Each row says how the knob is named, what kind of value it takes, what it means
+//! (in English and Chinese), how its value is read from and stored into [`Params`], how a
+//! student steps it, and which call arguments show it on screen.
+//!
+//! Values are typed ([`Value`]). Text is parsed only at the edges (the command line, the TUI's
+//! editor, JSON) with [`Params::set`]; inside the program a knob is set with
+//! [`Params::assign`]. Parsing never panics: every bad value becomes a [`ParamError`] naming
+//! the key, the value and what is accepted, so the command line and the TUI can both refuse it
+//! with a clear message.
+//!
+//! Adding a knob is one row in the `knobs!` table (`knobs.rs`) plus one field of [`Params`],
+//! plus wherever the experiment uses it.
+
+mod choices;
+mod key;
+mod knobs;
+mod parse;
+
+pub use choices::{Access, Addr, FileKind, Grow, Order, Sync, Writer, OPEN_CHOICES};
+pub use knobs::{Key, Knob, KNOBS, PLAYGROUND_KEYS};
+pub use parse::{parse_i64, parse_u64};
+
+use crate::engine::Via;
+use crate::flags::{self, FlagSet, MapType};
+use std::fmt;
+
+/// What went wrong with a `KEY=VALUE`. The `Display` text is English; the program shows a
+/// translated message built from the same fields.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    /// `--set` text without `=`.
+    #[error("`{0}` is not KEY=VALUE")]
+    NotKeyValue(String),
+    /// A key no scenario knows.
+    #[error("unknown key `{key}`; known keys: {known}")]
+    UnknownKey {
+        /// The key as typed.
+        key: String,
+        /// Every key, joined by `, `.
+        known: String,
+    },
+    /// A key this scenario does not take.
+    #[error("scenario `{scenario}` does not take `{key}`; it takes: {accepted}")]
+    NotAccepted {
+        /// The scenario's id.
+        scenario: String,
+        /// The key as typed.
+        key: String,
+        /// The keys it takes, joined by `, `.
+        accepted: String,
+    },
+    /// A value that does not parse for its key.
+    #[error("bad value `{value}` for `{key}`: expected {expected}")]
+    BadValue {
+        /// The key's name.
+        key: String,
+        /// The value as typed.
+        value: String,
+        /// What is accepted, in English.
+        expected: String,
+    },
+}
+
+/// How a key's value is edited: the TUI picks its widget from this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// One of a fixed list of words (←/→ cycles).
+    Choice(&'static [&'static str]),
+    /// A set of flags joined by `|` (space toggles one).
+    Flags(&'static [FlagSet]),
+    /// A number (decimal, `0x` hex, K/M/G suffix).
+    Number {
+        /// Whether it may be negative.
+        signed: bool,
+    },
+    /// `true` / `false`.
+    Bool,
+    /// Free text with its own grammar (`addr`, `access`).
+    Text,
+}
+
+/// A knob's value, typed. [`fmt::Display`] gives the text [`Params::set`] accepts back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// One of the knob's words (`regular`, `ftruncate`).
+    Word(&'static str),
+    /// `open(2)` flags.
+    Open(i32),
+    /// Protection bits (`prot`, `mprotect`).
+    Prot(i32),
+    /// `mmap` flags.
+    Map(i32),
+    /// A number.
+    Number(i128),
+    /// Yes or no.
+    Bool(bool),
+    /// A one-byte touch.
+    Access(Access),
+    /// mmap's `addr`.
+    Addr(Addr),
+    /// msync's flags.
+    Msync(i32),
+    /// mremap's flags.
+    Mremap(i32),
+    /// madvise's advice.
+    Advice(i32),
+    /// The knob is off; the word says so (`none`, `unlimited`).
+    Off(&'static str),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Word(w) | Value::Off(w) => f.write_str(w),
+            Value::Open(o) => f.write_str(&flags::open_name(o)),
+            Value::Prot(p) => f.write_str(&flags::prot_name(p)),
+            Value::Map(m) => f.write_str(&flags::map_name(m)),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Access(a) => write!(f, "{a}"),
+            Value::Addr(a) => write!(f, "{a}"),
+            Value::Msync(m) => f.write_str(&flags::msync_name(m)),
+            Value::Mremap(m) => f.write_str(&flags::mremap_name(m)),
+            Value::Advice(a) => f.write_str(&flags::advice_name(a)),
+        }
+    }
+}
+
+impl Value {
+    /// The number behind the value, when it has one (for hex/decimal display).
+    pub fn number(self) -> Option<i128> {
+        match self {
+            Value::Number(n) => Some(n),
+            Value::Open(v)
+            | Value::Prot(v)
+            | Value::Map(v)
+            | Value::Msync(v)
+            | Value::Mremap(v)
+            | Value::Advice(v) => Some(v.into()),
+            Value::Addr(Addr::At(a)) => Some(a.into()),
+            Value::Addr(Addr::Null) => Some(0),
+            _ => None,
+        }
+    }
+}
+
+/// Which way a student steps a knob (←/→).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// → : the next choice, one page more.
+    Next,
+    /// ← : the previous choice, one page less.
+    Previous,
+}
+
+/// Every knob of one experiment. Scenarios start from their defaults; `--set` changes the keys
+/// the scenario accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)] // each field is the knob of the same name; the knob table documents it
+pub struct Params {
+    pub file: FileKind,
+    pub file_size: u64,
+    /// `open(2)` flags (access mode plus `O_APPEND` / `O_TRUNC`).
+    pub open: i32,
+    pub addr: Addr,
+    pub length: u64,
+    pub offset: i64,
+    pub prot: i32,
+    pub flags: i32,
+    pub close_fd: bool,
+    pub access: Access,
+    pub mprotect: Option<i32>,
+    pub munmap_shift: i64,
+    pub mprotect_shift: i64,
+    /// `None`: the same as `length`.
+    pub mprotect_length: Option<u64>,
+    /// `None`: no msync call.
+    pub msync_flags: Option<i32>,
+    pub msync_shift: i64,
+    /// `None`: the same as `length`.
+    pub msync_length: Option<u64>,
+    /// `None`: no madvise call.
+    pub advice: Option<i32>,
+    /// `None`: the same as `length`.
+    pub madvise_length: Option<u64>,
+    /// `None`: no mremap call.
+    pub mremap_flags: Option<i32>,
+    pub new_length: u64,
+    pub touch_old: bool,
+    pub neighbour: bool,
+    /// `None`: the same as `length`.
+    pub munmap_length: Option<u64>,
+    pub rlimit_as: Option<u64>,
+    pub rlimit_data: Option<u64>,
+    pub rlimit_memlock: Option<u64>,
+    pub exhaust_map_count: bool,
+    pub guard: bool,
+    pub grow: Grow,
+    pub copy_size: u64,
+    pub window: u64,
+    /// How many times each copy of mmap-copy runs (1 ..= [`MAX_COPY_RUNS`]).
+    pub copy_runs: u32,
+    /// How mmap, munmap and mprotect reach the kernel.
+    pub via: Via,
+    /// `None`: no other process touches the file's size.
+    pub truncate_to: Option<u64>,
+    pub grow_back: bool,
+    pub writer: Writer,
+    pub order: Order,
+    pub sync: Sync,
+    /// With `sync` = sleep: how long the child sleeps, in microseconds.
+    pub sleep_us: u64,
+    /// How many times the experiment runs (1 ..= [`MAX_REPEAT`]).
+    pub repeat: u32,
+}
+
+impl Params {
+    /// A plain, working experiment: one page of a 4-page regular file, read/write, shared.
+    pub fn base(page: u64) -> Params {
+        Params {
+            file: FileKind::Regular,
+            file_size: 4 * page,
+            open: flags::O_RDWR,
+            addr: Addr::Null,
+            length: page,
+            offset: 0,
+            prot: flags::PROT_READ | flags::PROT_WRITE,
+            flags: flags::MAP_SHARED,
+            close_fd: false,
+            access: Access::None,
+            mprotect: None,
+            munmap_shift: 0,
+            munmap_length: None,
+            mprotect_shift: 0,
+            mprotect_length: None,
+            msync_flags: None,
+            msync_shift: 0,
+            msync_length: None,
+            advice: None,
+            madvise_length: None,
+            mremap_flags: None,
+            new_length: 2 * page,
+            touch_old: false,
+            neighbour: true,
+            rlimit_as: None,
+            rlimit_data: None,
+            rlimit_memlock: None,
+            exhaust_map_count: false,
+            guard: false,
+            grow: Grow::None,
+            copy_size: 64 << 20,
+            window: 8 << 20,
+            copy_runs: 5,
+            via: Via::Libc,
+            truncate_to: None,
+            grow_back: false,
+            writer: Writer::Child,
+            order: Order::WriteRead,
+            sync: Sync::Pipe,
+            sleep_us: 1000,
+            repeat: 1,
+        }
+    }
+
+    /// The length passed to munmap.
+    pub fn munmap_len(&self) -> u64 {
+        self.munmap_length.unwrap_or(self.length)
+    }
+
+    /// The length passed to mprotect.
+    pub fn mprotect_len(&self) -> u64 {
+        self.mprotect_length.unwrap_or(self.length)
+    }
+
+    /// The length passed to msync.
+    pub fn msync_len(&self) -> u64 {
+        self.msync_length.unwrap_or(self.length)
+    }
+
+    /// The length passed to madvise.
+    pub fn madvise_len(&self) -> u64 {
+        self.madvise_length.unwrap_or(self.length)
+    }
+
+    /// The mapping type `flags` asks for (`None` when its field is 0).
+    pub fn map_type(&self) -> Option<MapType> {
+        MapType::of(self.flags)
+    }
+
+    /// Parse `value` (the text edge: command line, editor, JSON) and store it under `key`.
+    /// On error nothing changes.
+    pub fn set(&mut self, key: Key, value: &str) -> Result<(), ParamError> {
+        let typed = key.parse(value)?;
+        self.assign(key, typed).map_err(|_| key.bad(value.trim()))
+    }
+
+    /// Store a typed value under `key`, checked against the knob's limits (a size over its
+    /// cap, a window of 0). On error nothing changes.
+    pub fn assign(&mut self, key: Key, value: Value) -> Result<(), ParamError> {
+        let mut next = self.clone();
+        match (key.knob().write)(&mut next, value) {
+            Some(()) => {
+                *self = next;
+                Ok(())
+            }
+            None => Err(key.bad(value)),
+        }
+    }
+
+    /// The typed value of `key`.
+    pub fn value(&self, key: Key) -> Value {
+        (key.knob().read)(self)
+    }
+
+    /// The value of `key` as text that [`Params::set`] accepts back.
+    pub fn get(&self, key: Key) -> String {
+        self.value(key).to_string()
+    }
+
+    /// The numeric value of `key`, when it has one (for hex/decimal display).
+    pub fn number(&self, key: Key) -> Option<i128> {
+        self.value(key).number()
+    }
+
+    /// The value as JSON: numbers for numeric keys, text for the rest.
+    pub fn json_value(&self, key: Key) -> serde_json::Value {
+        match (key.kind(), self.value(key)) {
+            (KeyKind::Number { .. }, Value::Number(n)) => match i64::try_from(n) {
+                Ok(v) => v.into(),
+                Err(_) => (n as u64).into(),
+            },
+            (_, Value::Bool(b)) => b.into(),
+            (_, v) => v.to_string().into(),
+        }
+    }
+}
+
+/// The largest file the lab will write into its temporary directory (`file_size`,
+/// `copy_size`): a typo must not fill the disk.
+pub const MAX_FILE: u64 = 1 << 30;
+
+/// The most runs of each copy `copy_runs` allows: enough for a steady median, few enough that
+/// a 1 GiB copy still ends within the run's deadline.
+pub const MAX_COPY_RUNS: u64 = 20;
+
+/// The most times `repeat` runs an experiment: enough to count a race, few enough that the
+/// runs end within a few seconds.
+pub const MAX_REPEAT: u64 = 1000;
+
+/// The longest sleep `sleep_us` allows (one second): the notes' `sleep(5)`, repeated, would
+/// keep a class waiting for minutes.
+pub const MAX_SLEEP_US: u64 = 1_000_000;
+
+#[cfg(test)]
+mod tests {
+    use super::key::toggle_map_flag;
+    use crate::Lang;
+    use super::*;
+
+    #[test]
+    fn numbers_accept_decimal_hex_and_suffixes() {
+        assert_eq!(parse_u64("4096"), Some(4096));
+        assert_eq!(parse_u64("0x1000"), Some(4096));
+        assert_eq!(parse_u64("4K"), Some(4096));
+        assert_eq!(parse_u64("64M"), Some(64 << 20));
+        assert_eq!(parse_u64("0x10k"), Some(16 << 10));
+        assert_eq!(parse_u64("1G"), Some(1 << 30));
+        assert_eq!(parse_u64(""), None);
+        assert_eq!(parse_u64("K"), None);
+        assert_eq!(parse_u64("-1"), None);
+        assert_eq!(parse_u64("99999999999G"), None);
+        assert_eq!(parse_i64("-4096"), Some(-4096));
+        assert_eq!(parse_i64("-4K"), Some(-4096));
+        assert_eq!(parse_i64("--4"), None);
+    }
+
+    #[test]
+    fn set_then_get_round_trips() {
+        let mut p = Params::base(4096);
+        for (key, value) in [
+            (Key::Open, "O_RDONLY|O_APPEND"),
+            (Key::Prot, "PROT_READ|PROT_WRITE"),
+            (Key::Flags, "MAP_PRIVATE|MAP_ANONYMOUS"),
+            (Key::Access, "write@4096"),
+            (Key::Addr, "0x10000000"),
+            (Key::File, "sealed-memfd"),
+            (Key::Mprotect, "PROT_NONE"),
+            (Key::Grow, "lseek-write"),
+        ] {
+            p.set(key, value).unwrap();
+            assert_eq!(p.get(key), value, "{key}");
+        }
+    }
+
+    #[test]
+    fn mapping_type_is_a_field() {
+        use flags::{MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE};
+        let v = MAP_SHARED | MAP_ANONYMOUS;
+        assert_eq!(toggle_map_flag(v, MAP_PRIVATE), MAP_PRIVATE | MAP_ANONYMOUS);
+        assert_eq!(toggle_map_flag(v, MAP_SHARED), MAP_ANONYMOUS);
+        assert_eq!(toggle_map_flag(v, MAP_ANONYMOUS), MAP_SHARED);
+        let mut p = Params::base(4096);
+        p.flags = MAP_SHARED_VALIDATE;
+        let at = |name: &str| {
+            flags::MAP_FLAGS
+                .iter()
+                .position(|f| f.name == name)
+                .unwrap()
+        };
+        assert!(Key::Flags.flag_is_set(&p, at("MAP_SHARED_VALIDATE")));
+        assert!(!Key::Flags.flag_is_set(&p, at("MAP_SHARED")));
+    }
+
+    #[test]
+    fn stepping_follows_the_table() {
+        let mut p = Params::base(4096);
+        p.offset = 1000;
+        assert_eq!(
+            Key::Offset.step(&p, Direction::Next, 4096),
+            Some(Value::Number(4096))
+        );
+        assert_eq!(
+            Key::Offset.step(&p, Direction::Previous, 4096),
+            Some(Value::Number(0))
+        );
+        assert_eq!(
+            Key::Length.step(&Params::base(4096), Direction::Previous, 4096),
+            Some(Value::Number(0))
+        );
+        assert_eq!(
+            Key::File.step(&p, Direction::Previous, 4096),
+            Some(Value::Word("sealed-memfd"))
+        );
+        p.access = Access::Write(100);
+        assert_eq!(
+            Key::Access.step(&p, Direction::Next, 4096),
+            Some(Value::Access(Access::Write(4096)))
+        );
+        assert_eq!(Key::Addr.step(&p, Direction::Next, 4096), None);
+        assert_eq!(Key::Access.toggle(&p, 0), Some(Value::Access(Access::None)));
+    }
+
+    #[test]
+    fn limits_are_checked_when_a_typed_value_is_stored() {
+        let mut p = Params::base(4096);
+        assert!(p.assign(Key::Window, Value::Number(0)).is_err());
+        // Not whole pages: refused, with what is accepted, never rounded silently.
+        let page = crate::engine::page_size();
+        let mut q = p.clone();
+        let refused = q.set(Key::Window, &(page + 1000).to_string()).unwrap_err();
+        assert!(
+            refused.to_string().contains("multiple of the page size"),
+            "{refused}"
+        );
+        assert!(q.set(Key::Window, &(2 * page).to_string()).is_ok());
+        assert_eq!(q.window, 2 * page);
+        assert!(p
+            .assign(Key::CopySize, Value::Number((MAX_FILE + 1).into()))
+            .is_err());
+        assert!(p.assign(Key::Length, Value::Bool(true)).is_err());
+        assert_eq!(p, Params::base(4096));
+        p.assign(Key::RlimitAs, Value::Off("unlimited")).unwrap();
+        assert_eq!(p.get(Key::RlimitAs), "unlimited");
+    }
+
+    #[test]
+    fn every_knob_documents_itself_in_both_languages() {
+        for key in Key::ALL {
+            assert_eq!(key.knob().key, key, "the table is in Key order");
+            assert!(!key.doc(Lang::En).is_empty(), "{key}");
+            assert!(
+                key.doc(Lang::Zh).chars().any(crate::lesson::is_wide),
+                "{key}"
+            );
+            assert!(
+                key.expected_in(Lang::Zh)
+                    .chars()
+                    .any(crate::lesson::is_wide),
+                "{key}"
+            );
+        }
+        assert!(!PLAYGROUND_KEYS.contains(&Key::Window));
+        assert!(PLAYGROUND_KEYS.contains(&Key::Guard));
+    }
+
+    #[test]
+    fn a_bad_value_names_key_value_and_expectation_and_changes_nothing() {
+        let mut p = Params::base(4096);
+        let before = p.clone();
+        let err = p.set(Key::Offset, "12x").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("offset") && text.contains("12x") && text.contains("integer"));
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn the_advice_message_names_what_it_accepts_and_what_it_refuses() {
+        let mut p = Params::base(4096);
+        let refused = p.set(Key::Advice, "100").expect_err("100 poisons a page");
+        let message = refused.to_string();
+        // Everything the message offers is accepted, and what it excludes is refused.
+        for advice in flags::ADVICE {
+            assert!(
+                message.contains(advice.name),
+                "{} missing: {message}",
+                advice.name
+            );
+            assert!(p.set(Key::Advice, advice.name).is_ok(), "{}", advice.name);
+        }
+        assert!(p.set(Key::Advice, "999").is_ok(), "a number is accepted");
+        assert!(p.set(Key::Advice, "101").is_err());
+        for lang in [Lang::En, Lang::Zh] {
+            let text = Key::Advice.expected_in(lang);
+            assert!(text.contains("100") && text.contains("101"), "{text}");
+            assert!(text.contains("MADV_HWPOISON"), "{text}");
+        }
+    }
+}

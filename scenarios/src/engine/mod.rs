@@ -12,16 +12,23 @@ mod child;
 pub mod environment;
 pub mod faults;
 pub mod function;
+mod image;
 pub mod ops;
 pub mod pace;
 pub mod pages;
 pub mod plan;
+mod reap;
 pub mod record;
 pub mod regions;
 pub mod signals;
 pub mod tempdir;
 pub mod wire;
 pub mod witness;
+
+pub(crate) use image::image_name;
+use image::{code_ranges, image_now, rseq_area};
+pub(crate) use reap::drain;
+use reap::{become_subreaper, collect, reap, reap_orphans, Reaped};
 
 pub use function::Function;
 pub use pace::{Command, Held, Pace, Pacer, RunOptions, Stop};
@@ -37,13 +44,10 @@ pub use record::{
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::libc;
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::{fork, pipe2, ForkResult, Pid};
-use regions::Landmark;
+use nix::unistd::{fork, pipe2, ForkResult};
 use std::fs::File;
 use std::io::{self, Write};
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -103,139 +107,6 @@ pub fn page_size() -> u64 {
 /// does not). Read from the process's capabilities, not assumed from its user id.
 pub fn privileged() -> bool {
     environment::current().has(environment::Capability::IpcLock)
-}
-
-/// The mappings of the lab's own binary (where `run` is) and of the C library (where `mmap`
-/// is) that the child reads: their code and their read-only data (jump tables, string
-/// constants). Found once, from their program headers (their writable segments need nothing:
-/// `fork` copies the page tables of the memory they were written into).
-fn code_ranges() -> &'static [(usize, usize)] {
-    static RANGES: std::sync::OnceLock<Vec<(usize, usize)>> = std::sync::OnceLock::new();
-    RANGES.get_or_init(|| {
-        let mut found = Objects {
-            wanted: [run as *const () as usize, libc::mmap as *const () as usize],
-            ranges: Vec::new(),
-        };
-        // SAFETY: the callback only reads the program headers the C library hands it and
-        // writes into `found`, which outlives the call.
-        unsafe { libc::dl_iterate_phdr(Some(read_only_segments), (&raw mut found).cast()) };
-        found.ranges
-    })
-}
-
-/// The process's image as the lab found it the first time it ran an experiment: the program,
-/// the libraries, the heap, the vDSO, named (see [`regions::image_regions`]). Read once: a
-/// library loaded later is not in it; the heap's end is the break at each fork
-/// ([`image_now`]).
-fn image() -> &'static [regions::ImageRegion] {
-    static IMAGE: std::sync::OnceLock<Vec<regions::ImageRegion>> = std::sync::OnceLock::new();
-    IMAGE.get_or_init(|| {
-        let exe = std::fs::read_link("/proc/self/exe")
-            .map(|p| {
-                p.to_string_lossy()
-                    .trim_end_matches(" (deleted)")
-                    .to_string()
-            })
-            .unwrap_or_default();
-        let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
-        regions::image_regions(&maps, &exe)
-    })
-}
-
-/// [`image`] for the fork about to happen: `(landmark, start, length)`, the heap up to the
-/// current break (what the forked child has).
-fn image_now() -> Vec<(Landmark, usize, usize)> {
-    // SAFETY: sbrk(0) only returns the current break; it moves nothing.
-    let brk = unsafe { libc::sbrk(0) } as u64;
-    image()
-        .iter()
-        .map(|&(what, lo, hi, _)| {
-            let hi = match what {
-                Landmark::Heap if brk > lo => brk,
-                _ => hi,
-            };
-            (what, lo as usize, hi.saturating_sub(lo) as usize)
-        })
-        .collect()
-}
-
-/// The file name of the image region that starts at `start` (the program's, a library's).
-pub(crate) fn image_name(start: u64) -> Option<String> {
-    image()
-        .iter()
-        .find(|r| r.1 == start)
-        .and_then(|r| r.3.clone())
-}
-
-/// What [`code_ranges`] looks for among the loaded objects, and what it found.
-struct Objects {
-    /// Addresses inside the objects wanted: the lab's code and the C library's.
-    wanted: [usize; 2],
-    /// Their read-only segments (code, constants): `(start, length)`.
-    ranges: Vec<(usize, usize)>,
-}
-
-/// `dl_iterate_phdr`'s callback: the read-only loaded segments of an object that holds one of
-/// the wanted addresses. Read from the program headers in memory: no file to open, no text
-/// to parse, before each fork.
-unsafe extern "C" fn read_only_segments(
-    info: *mut libc::dl_phdr_info,
-    _size: libc::size_t,
-    data: *mut libc::c_void,
-) -> libc::c_int {
-    // SAFETY: the C library passes a valid `dl_phdr_info` and our `Objects` back.
-    let (info, found) = unsafe { (&*info, &mut *data.cast::<Objects>()) };
-    if info.dlpi_phdr.is_null() {
-        return 0;
-    }
-    // SAFETY: `dlpi_phdr` points at the object's `dlpi_phnum` program headers.
-    let headers = unsafe { std::slice::from_raw_parts(info.dlpi_phdr, info.dlpi_phnum.into()) };
-    let base = info.dlpi_addr as usize;
-    let loads = headers
-        .iter()
-        .filter(|h| h.p_type == libc::PT_LOAD)
-        .map(|h| {
-            let start = base.wrapping_add(h.p_vaddr as usize);
-            (start, h.p_memsz as usize, h.p_flags)
-        });
-    let holds = |&(start, len, _): &(usize, usize, u32)| {
-        found
-            .wanted
-            .iter()
-            .any(|w| (start..start.saturating_add(len)).contains(w))
-    };
-    if loads.clone().any(|l| holds(&l)) {
-        let page = page_size() as usize;
-        for (start, len, flags) in loads {
-            if flags & libc::PF_R != 0 && flags & libc::PF_W == 0 {
-                let lo = start & !(page - 1);
-                found.ranges.push((lo, start + len - lo));
-            }
-        }
-    }
-    0
-}
-
-/// Where the C library keeps each thread's restartable-sequences area (offset from the thread
-/// pointer, size), when it registered one: glibc 2.35 and later export `__rseq_offset` and
-/// `__rseq_size` (0: not registered). Looked up at run time, so that an older C library
-/// simply has none. See `child::forget_rseq` for why the child lets it go.
-fn rseq_area() -> Option<(isize, u32)> {
-    static AREA: std::sync::OnceLock<Option<(isize, u32)>> = std::sync::OnceLock::new();
-    *AREA.get_or_init(|| {
-        // SAFETY: dlsym on the global scope (glibc's RTLD_DEFAULT is a null handle) with
-        // NUL-terminated names; when found, the symbols are glibc's constant `ptrdiff_t` and
-        // `unsigned int`, read once.
-        unsafe {
-            let offset = libc::dlsym(std::ptr::null_mut(), c"__rseq_offset".as_ptr());
-            let size = libc::dlsym(std::ptr::null_mut(), c"__rseq_size".as_ptr());
-            if offset.is_null() || size.is_null() {
-                return None;
-            }
-            let size = *(size as *const u32);
-            (size > 0).then(|| (*(offset as *const isize), size))
-        }
-    })
 }
 
 /// Check that every argument refers to an earlier step, so the child never reads a result
@@ -587,35 +458,6 @@ fn assemble(
     (run, begun)
 }
 
-/// Have the experiment's own children come to the lab when the experiment dies before it
-/// reaps them (a signal in `anonymous-ipc`'s first process): otherwise they go to init, and
-/// an init that reaps nothing (a container's) keeps them as zombies for good.
-fn become_subreaper() {
-    // SAFETY: prctl with integer arguments only sets a flag of this process.
-    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
-}
-
-/// Reap what the experiment forked and left to the lab (see [`become_subreaper`]): the
-/// processes its `fork` steps returned that are now the lab's children. One still alive is
-/// killed first (it dies with its parent anyway: `PR_SET_DEATHSIG`). A process that is not
-/// the lab's child (reaped by the experiment, the normal case) is left alone.
-fn reap_orphans(run: &Run) {
-    let forked = run
-        .steps
-        .iter()
-        .filter(|s| s.function == function::Function::Fork && s.process.is_none())
-        .filter_map(|s| s.ret)
-        .filter(|&pid| pid > 0 && pid <= i64::from(i32::MAX));
-    for pid in forked {
-        let pid = Pid::from_raw(pid as i32);
-        if let Reaped::Alive = reap(pid, true) {
-            // Still alive and ours (the wait did not say ECHILD): end it, then reap it.
-            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-            reap(pid, false);
-        }
-    }
-}
-
 /// The block size and the free bytes of the filesystem of the run's directory (`None` when
 /// `fstatvfs` fails: then the writes themselves say whether there is room).
 fn space(dir: &tempdir::LabDir) -> Option<(u64, u64)> {
@@ -652,138 +494,6 @@ fn file_and_space(plan: &Plan, dir: &tempdir::LabDir) -> (Option<u64>, Option<u6
         (r == 0).then_some(st.st_size as u64)
     });
     (size, free)
-}
-
-/// Read the child's reports until it exits or the deadline passes, then reap it.
-///
-/// The end of the pipe is not a reliable sign that the child is gone: another thread of a
-/// multi-threaded parent may fork at the wrong moment and hold a copy of the write end. So
-/// the child's exit is watched through a pidfd (or, on kernels without one, by polling
-/// `waitpid`), and the pipe is only drained.
-fn collect(
-    pid: Pid,
-    read_end: OwnedFd,
-    deadline: Duration,
-    cancel: Option<&AtomicBool>,
-) -> (Vec<u8>, record::Exit, u64) {
-    let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
-    // SAFETY: pidfd_open takes a pid and flags; a negative return means no pidfd.
-    let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) } as i32;
-    // SAFETY: a non-negative return is a new descriptor that nothing else owns.
-    let pidfd = (raw >= 0).then(|| unsafe { OwnedFd::from_raw_fd(raw) });
-    let start = Instant::now();
-    let mut bytes = Vec::new();
-    let mut pipe_open = true;
-    loop {
-        let left = deadline.saturating_sub(start.elapsed());
-        let cancelled = cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-        if left.is_zero() || cancelled {
-            let _ = kill(pid, Signal::SIGKILL);
-            let rss = match reap(pid, false) {
-                Reaped::Exited(rss) | Reaped::Signaled(_, rss) => rss,
-                Reaped::Alive => 0,
-            };
-            drain(&read_end, &mut bytes);
-            return (bytes, record::Exit::Timeout, rss);
-        }
-        // Without a pidfd, wake up often enough to notice the exit; with a cancel flag,
-        // often enough to notice it.
-        let wait = match (&pidfd, cancel) {
-            (None, _) => left.min(Duration::from_millis(2)),
-            (Some(_), Some(_)) => left.min(Duration::from_millis(50)),
-            (Some(_), None) => left,
-        };
-        let timeout =
-            PollTimeout::try_from(wait.as_millis().max(1) as i32).unwrap_or(PollTimeout::MAX);
-        let mut fds = Vec::with_capacity(2);
-        if pipe_open {
-            fds.push(PollFd::new(read_end.as_fd(), PollFlags::POLLIN));
-        }
-        if let Some(p) = &pidfd {
-            fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
-        }
-        match poll(&mut fds, timeout) {
-            Ok(_) | Err(Errno::EINTR) => {}
-            Err(_) => std::thread::sleep(Duration::from_millis(1)),
-        }
-        if pipe_open && drain(&read_end, &mut bytes) {
-            pipe_open = false;
-        }
-        match reap(pid, true) {
-            Reaped::Alive => {
-                if !pipe_open && pidfd.is_none() {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
-            }
-            Reaped::Exited(rss) => {
-                drain(&read_end, &mut bytes);
-                return (bytes, record::Exit::Normal, rss);
-            }
-            Reaped::Signaled(sig, rss) => {
-                drain(&read_end, &mut bytes);
-                return (bytes, record::Exit::Signal(sig), rss);
-            }
-        }
-    }
-}
-
-/// What `wait4` said about the child.
-enum Reaped {
-    Alive,
-    /// Exited normally (or is gone), with its peak resident set in KiB.
-    Exited(u64),
-    /// Killed by this signal, with its peak resident set in KiB.
-    Signaled(i32, u64),
-}
-
-/// `wait4` rather than `waitpid`: it also returns the child's peak resident memory, which
-/// `mmap-copy` reports (the windows must keep memory flat).
-fn reap(pid: Pid, nohang: bool) -> Reaped {
-    let mut status = 0;
-    // SAFETY: rusage is plain old data; an all-zero value is valid.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let flags = if nohang { libc::WNOHANG } else { 0 };
-    loop {
-        // SAFETY: waits for our own child, writing into locals.
-        let r = unsafe { libc::wait4(pid.as_raw(), &mut status, flags, &mut usage) };
-        if r == -1 && Errno::last() == Errno::EINTR {
-            continue;
-        }
-        if r == 0 {
-            return Reaped::Alive;
-        }
-        let rss = usage.ru_maxrss.max(0) as u64;
-        if r > 0 && libc::WIFSIGNALED(status) {
-            return Reaped::Signaled(libc::WTERMSIG(status), rss);
-        }
-        if r > 0 && !libc::WIFEXITED(status) {
-            // Stopped or continued: not an end.
-            return Reaped::Alive;
-        }
-        return Reaped::Exited(rss);
-    }
-}
-
-/// Read what is in the pipe now, straight into `into` (no buffer on the stack: the witness's
-/// reader thread runs on a small one). Returns true at end of file.
-pub(crate) fn drain(fd: &OwnedFd, into: &mut Vec<u8>) -> bool {
-    const CHUNK: usize = 16 * 1024;
-    loop {
-        into.reserve(CHUNK);
-        let spare = into.spare_capacity_mut();
-        // SAFETY: read writes at most `spare.len()` bytes into the vector's reserved, unused
-        // capacity; only the bytes it reports written are then counted as the vector's.
-        let n = unsafe { libc::read(fd.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len()) };
-        match n {
-            0 => return true,
-            n if n > 0 => {
-                // SAFETY: the first `n` bytes past the old length were just written by read.
-                unsafe { into.set_len(into.len() + n as usize) }
-            }
-            _ if Errno::last() == Errno::EINTR => continue,
-            _ => return false,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -355,8 +355,8 @@ pub const MAX_SLEEP_US: u64 = 1_000_000;
 #[cfg(test)]
 mod tests {
     use super::key::toggle_map_flag;
-    use crate::Lang;
     use super::*;
+    use crate::Lang;
 
     #[test]
     fn numbers_accept_decimal_hex_and_suffixes() {

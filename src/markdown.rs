@@ -41,7 +41,7 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
         let (symbolic, hex, dec) = report::param_line(params, key);
         let human = params
             .number(key)
-            .filter(|_| report::BYTE_KEYS.contains(&key))
+            .filter(|_| key.bytes())
             .and_then(report::bytes_text)
             .map_or_else(String::new, |h| format!(" ({h})"));
         let _ = writeln!(

@@ -16,7 +16,7 @@ pub fn param_line(params: &Params, key: Key) -> (String, String, String) {
         return (symbolic, String::new(), String::new());
     };
     // A count (copy_runs) reads as it is: no hex, no unit.
-    if matches!(key.kind(), KeyKind::Number { .. }) && !BYTE_KEYS.contains(&key) {
+    if matches!(key.kind(), KeyKind::Number { .. }) && !key.bytes() {
         return (symbolic, String::new(), String::new());
     }
     let hex = if n < 0 {
@@ -37,7 +37,7 @@ pub fn form_line(params: &Params, key: Key) -> (String, String, String) {
     let (symbolic, hex, dec) = param_line(params, key);
     let units = params
         .number(key)
-        .filter(|_| BYTE_KEYS.contains(&key))
+        .filter(|_| key.bytes())
         .and_then(bytes_text);
     (symbolic, hex, units.unwrap_or(dec))
 }
@@ -536,32 +536,11 @@ fn width_of(s: &str) -> usize {
     mmap_lab_engine::lesson::width(s)
 }
 
-/// The keys whose values are byte counts, shown also in KiB/MiB/GiB.
-pub const BYTE_KEYS: &[Key] = &[
-    Key::FileSize,
-    Key::Length,
-    Key::Offset,
-    Key::MunmapShift,
-    Key::MunmapLength,
-    Key::MprotectShift,
-    Key::MprotectLength,
-    Key::MsyncShift,
-    Key::MsyncLength,
-    Key::MadviseLength,
-    Key::NewLength,
-    Key::RlimitAs,
-    Key::RlimitData,
-    Key::RlimitMemlock,
-    Key::TruncateTo,
-    Key::CopySize,
-    Key::Window,
-];
-
 /// `67108864 (64 MiB)` for a byte count of 1 KiB or more, the value as it is otherwise.
 pub fn value_text(params: &Params, key: Key) -> String {
     let symbolic = params.get(key);
     match params.number(key) {
-        Some(n) if BYTE_KEYS.contains(&key) => match bytes_text(n) {
+        Some(n) if key.bytes() => match bytes_text(n) {
             Some(human) => format!("{symbolic} ({human})"),
             None => symbolic,
         },

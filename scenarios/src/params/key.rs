@@ -34,6 +34,11 @@ impl Key {
         lang.pick(en, zh)
     }
 
+    /// Whether the values are byte counts (shown also in KiB/MiB/GiB).
+    pub fn bytes(self) -> bool {
+        self.knob().bytes
+    }
+
     /// The knob a call argument shows, if any.
     pub fn shown_by(arg: Arg) -> Option<Key> {
         KNOBS.iter().find(|k| k.shows.contains(&arg)).map(|k| k.key)

@@ -28,6 +28,8 @@ pub struct Knob {
     pub max: Option<u64>,
     /// Whether `playground` offers it (every knob its standard experiment honours).
     pub playground: bool,
+    /// Whether its values are byte counts: the reports show them also in KiB/MiB/GiB.
+    pub bytes: bool,
     /// The call arguments that show this knob on screen.
     pub shows: &'static [Arg],
     /// Text to value.
@@ -68,7 +70,7 @@ knobs! {
     File {
         name: "file", kind: KeyKind::Choice(FileKind::NAMES),
         doc: ("where the descriptor comes from", "文件描述符从哪里来"),
-        off: None, max: None, playground: true,
+        off: None, max: None, playground: true, bytes: false,
         shows: &[Arg::OpenPath, Arg::Memfd, Arg::Fd],
         parse: |t| FileKind::parse(t).map(|k| Value::Word(k.name())),
         read: |p| Value::Word(p.file.name()),
@@ -89,7 +91,7 @@ knobs! {
     FileSize {
         name: "file_size", kind: NUMBER,
         doc: ("size of the file the lab creates", "实验创建的文件大小"),
-        off: None, max: Some(MAX_FILE), playground: true, shows: &[Arg::TruncateSize],
+        off: None, max: Some(MAX_FILE), playground: true, bytes: true, shows: &[Arg::TruncateSize],
         parse: number, read: |p| Value::Number(p.file_size.into()),
         write: |p, v| { p.file_size = size(v, MAX_FILE)?; Some(()) },
     }
@@ -97,7 +99,7 @@ knobs! {
     Open {
         name: "open", kind: KeyKind::Choice(OPEN_CHOICES),
         doc: ("open(2) mode of the file", "open(2) 打开文件的方式"),
-        off: None, max: None, playground: true, shows: &[Arg::OpenFlags],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::OpenFlags],
         parse: |t| flags::parse_open(t).map(Value::Open),
         read: |p| Value::Open(p.open),
         write: |p, v| { let Value::Open(o) = v else { return None }; p.open = o; Some(()) },
@@ -109,7 +111,7 @@ knobs! {
             "address: NULL lets the kernel choose; any other is only a hint unless the flags have MAP_FIXED or MAP_FIXED_NOREPLACE; existing: the address of a mapping made just before",
             "地址：NULL 表示由内核选择；其他地址只是提示，除非 flags 带 MAP_FIXED 或 MAP_FIXED_NOREPLACE；existing：刚刚建立的另一个映射的地址",
         ),
-        off: None, max: None, playground: true, shows: &[Arg::Addr],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Addr],
         parse: |t| parse_addr(t).map(Value::Addr),
         read: |p| Value::Addr(p.addr),
         write: |p, v| { let Value::Addr(a) = v else { return None }; p.addr = a; Some(()) },
@@ -118,7 +120,7 @@ knobs! {
     Length {
         name: "length", kind: NUMBER,
         doc: ("bytes to map", "要映射的字节数"),
-        off: None, max: None, playground: true, shows: &[Arg::Length],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Length],
         parse: number, read: |p| Value::Number(p.length.into()),
         write: |p, v| { p.length = size(v, u64::MAX)?; Some(()) },
     }
@@ -126,7 +128,7 @@ knobs! {
     Offset {
         name: "offset", kind: SIGNED,
         doc: ("file offset: a multiple of the page size", "文件偏移：必须是页大小的整数倍"),
-        off: None, max: None, playground: true, shows: &[Arg::Offset],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Offset],
         parse: signed, read: |p| Value::Number(p.offset.into()),
         write: |p, v| { p.offset = int(v)?; Some(()) },
     }
@@ -134,7 +136,7 @@ knobs! {
     Prot {
         name: "prot", kind: KeyKind::Flags(flags::PROT_FLAGS),
         doc: ("what the mapping allows: read, write, execute", "映射允许的访问：读、写、执行"),
-        off: None, max: None, playground: true, shows: &[Arg::Prot],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Prot],
         parse: |t| flags::parse_prot(t).map(Value::Prot),
         read: |p| Value::Prot(p.prot),
         write: |p, v| { p.prot = prot(v)?; Some(()) },
@@ -143,7 +145,7 @@ knobs! {
     Flags {
         name: "flags", kind: KeyKind::Flags(flags::MAP_FLAGS),
         doc: ("shared or private, and extra behaviour", "共享还是私有，以及其他行为"),
-        off: None, max: None, playground: true, shows: &[Arg::Flags],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Flags],
         parse: |t| flags::parse_map(t).map(Value::Map),
         read: |p| Value::Map(p.flags),
         write: |p, v| { let Value::Map(m) = v else { return None }; p.flags = m; Some(()) },
@@ -152,7 +154,7 @@ knobs! {
     CloseFd {
         name: "close_fd", kind: KeyKind::Bool,
         doc: ("close the descriptor right after mmap", "mmap 之后立即关闭文件描述符"),
-        off: None, max: None, playground: true, shows: &[Arg::CloseFd],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::CloseFd],
         parse: boolean, read: |p| Value::Bool(p.close_fd),
         write: |p, v| { p.close_fd = yes(v)?; Some(()) },
     }
@@ -160,7 +162,7 @@ knobs! {
     Access {
         name: "access", kind: KeyKind::Text,
         doc: ("touch one byte: read@N or write@N", "访问一个字节：read@N 或 write@N"),
-        off: None, max: None, playground: true, shows: &[Arg::Access],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Access],
         parse: |t| parse_access(t).map(Value::Access),
         read: |p| Value::Access(p.access),
         write: |p, v| { let Value::Access(a) = v else { return None }; p.access = a; Some(()) },
@@ -169,7 +171,7 @@ knobs! {
     Mprotect {
         name: "mprotect", kind: KeyKind::Flags(flags::PROT_FLAGS),
         doc: ("change the protection after mmap", "mmap 之后修改保护属性"),
-        off: Some("none"), max: None, playground: true, shows: &[Arg::MprotectProt],
+        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MprotectProt],
         parse: |t| match t {
             "none" | "" => Some(Value::Off("none")),
             _ => flags::parse_prot(t).map(Value::Prot),
@@ -184,7 +186,7 @@ knobs! {
     MunmapShift {
         name: "munmap_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to munmap", "传给 munmap 的指针加上的字节数"),
-        off: None, max: None, playground: true, shows: &[Arg::MunmapAddr],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MunmapAddr],
         parse: signed, read: |p| Value::Number(p.munmap_shift.into()),
         write: |p, v| { p.munmap_shift = int(v)?; Some(()) },
     }
@@ -192,7 +194,7 @@ knobs! {
     MunmapLength {
         name: "munmap_length", kind: NUMBER,
         doc: ("length passed to munmap", "传给 munmap 的长度"),
-        off: None, max: None, playground: true, shows: &[Arg::MunmapLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MunmapLength],
         parse: number, read: |p| Value::Number(p.munmap_len().into()),
         write: |p, v| { p.munmap_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -200,7 +202,7 @@ knobs! {
     MprotectShift {
         name: "mprotect_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to mprotect", "传给 mprotect 的指针加上的字节数"),
-        off: None, max: None, playground: true, shows: &[Arg::MprotectAddr],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MprotectAddr],
         parse: signed, read: |p| Value::Number(p.mprotect_shift.into()),
         write: |p, v| { p.mprotect_shift = int(v)?; Some(()) },
     }
@@ -208,7 +210,7 @@ knobs! {
     MprotectLength {
         name: "mprotect_length", kind: NUMBER,
         doc: ("length passed to mprotect", "传给 mprotect 的长度"),
-        off: None, max: None, playground: true, shows: &[Arg::MprotectLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MprotectLength],
         parse: number, read: |p| Value::Number(p.mprotect_len().into()),
         write: |p, v| { p.mprotect_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -216,7 +218,7 @@ knobs! {
     MsyncFlags {
         name: "msync_flags", kind: KeyKind::Flags(flags::MSYNC_FLAGS),
         doc: ("call msync with these flags after the touch", "访问之后用这些标志调用 msync"),
-        off: Some("none"), max: None, playground: true, shows: &[Arg::MsyncFlags],
+        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MsyncFlags],
         parse: |t| match t {
             "none" => Some(Value::Off("none")),
             _ => flags::parse_msync(t).map(Value::Msync),
@@ -235,7 +237,7 @@ knobs! {
     MsyncShift {
         name: "msync_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to msync", "传给 msync 的指针加上的字节数"),
-        off: None, max: None, playground: true, shows: &[Arg::MsyncAddr],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MsyncAddr],
         parse: signed, read: |p| Value::Number(p.msync_shift.into()),
         write: |p, v| { p.msync_shift = int(v)?; Some(()) },
     }
@@ -243,7 +245,7 @@ knobs! {
     MsyncLength {
         name: "msync_length", kind: NUMBER,
         doc: ("length passed to msync", "传给 msync 的长度"),
-        off: None, max: None, playground: true, shows: &[Arg::MsyncLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MsyncLength],
         parse: number, read: |p| Value::Number(p.msync_len().into()),
         write: |p, v| { p.msync_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -254,7 +256,7 @@ knobs! {
             "call madvise with this advice, then read the byte again",
             "用这个建议调用 madvise，然后再读一次那个字节",
         ),
-        off: Some("none"), max: None, playground: true, shows: &[Arg::Advice],
+        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::Advice],
         parse: |t| match t {
             "none" => Some(Value::Off("none")),
             _ => flags::parse_advice(t).map(Value::Advice),
@@ -273,7 +275,7 @@ knobs! {
     MadviseLength {
         name: "madvise_length", kind: NUMBER,
         doc: ("length passed to madvise", "传给 madvise 的长度"),
-        off: None, max: None, playground: true, shows: &[Arg::MadviseLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MadviseLength],
         parse: number, read: |p| Value::Number(p.madvise_len().into()),
         write: |p, v| { p.madvise_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -281,7 +283,7 @@ knobs! {
     MremapFlags {
         name: "mremap_flags", kind: KeyKind::Flags(flags::MREMAP_FLAGS),
         doc: ("call mremap with these flags (0: grow in place only)", "用这些标志调用 mremap（0：只能原地变大）"),
-        off: Some("none"), max: None, playground: true, shows: &[Arg::MremapFlags],
+        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MremapFlags],
         parse: |t| match t {
             "none" => Some(Value::Off("none")),
             _ => flags::parse_mremap(t).map(Value::Mremap),
@@ -300,7 +302,7 @@ knobs! {
     NewLength {
         name: "new_length", kind: NUMBER,
         doc: ("the length mremap asks for", "mremap 要求的新长度"),
-        off: None, max: None, playground: true, shows: &[Arg::MremapNewLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MremapNewLength],
         parse: number, read: |p| Value::Number(p.new_length.into()),
         write: |p, v| { p.new_length = size(v, u64::MAX)?; Some(()) },
     }
@@ -308,7 +310,7 @@ knobs! {
     TouchOld {
         name: "touch_old", kind: KeyKind::Bool,
         doc: ("after mremap, read through the old pointer", "mremap 之后通过旧指针读一个字节"),
-        off: None, max: None, playground: true, shows: &[],
+        off: None, max: None, playground: true, bytes: false, shows: &[],
         parse: boolean, read: |p| Value::Bool(p.touch_old),
         write: |p, v| { p.touch_old = yes(v)?; Some(()) },
     }
@@ -319,7 +321,7 @@ knobs! {
             "map a neighbour right after the mapping (false: leave that page free)",
             "在映射后面紧挨着放一个邻居（false：让那一页空着）",
         ),
-        off: None, max: None, playground: false, shows: &[],
+        off: None, max: None, playground: false, bytes: false, shows: &[],
         parse: boolean, read: |p| Value::Bool(p.neighbour),
         write: |p, v| { p.neighbour = yes(v)?; Some(()) },
     }
@@ -327,7 +329,8 @@ knobs! {
     RlimitAs {
         name: "rlimit_as", kind: NUMBER,
         doc: ("limit the address space before mmap", "mmap 之前限制地址空间大小"),
-        off: Some("unlimited"), max: None, playground: true, shows: &[Arg::Rlimit(Limit::As)],
+        off: Some("unlimited"), max: None, playground: true, bytes: true,
+        shows: &[Arg::Rlimit(Limit::As)],
         parse: limit, read: |p| limit_value(p.rlimit_as),
         write: |p, v| { p.rlimit_as = limit_of(v)?; Some(()) },
     }
@@ -335,7 +338,8 @@ knobs! {
     RlimitData {
         name: "rlimit_data", kind: NUMBER,
         doc: ("limit the data segment before mmap", "mmap 之前限制数据段大小"),
-        off: Some("unlimited"), max: None, playground: true, shows: &[Arg::Rlimit(Limit::Data)],
+        off: Some("unlimited"), max: None, playground: true, bytes: true,
+        shows: &[Arg::Rlimit(Limit::Data)],
         parse: limit, read: |p| limit_value(p.rlimit_data),
         write: |p, v| { p.rlimit_data = limit_of(v)?; Some(()) },
     }
@@ -343,7 +347,7 @@ knobs! {
     RlimitMemlock {
         name: "rlimit_memlock", kind: NUMBER,
         doc: ("limit locked memory before mmap", "mmap 之前限制可锁定的内存"),
-        off: Some("unlimited"), max: None, playground: true,
+        off: Some("unlimited"), max: None, playground: true, bytes: true,
         shows: &[Arg::Rlimit(Limit::Memlock)],
         parse: limit, read: |p| limit_value(p.rlimit_memlock),
         write: |p, v| { p.rlimit_memlock = limit_of(v)?; Some(()) },
@@ -355,7 +359,7 @@ knobs! {
             "first fill up vm.max_map_count (then whether a new mapping fits depends on whether it merges with a neighbour: the answer can depend on the process's layout)",
             "先把映射数量填满到 vm.max_map_count（此后新映射能否放下，取决于它能否与相邻映射合并：答案可能随进程的内存布局而变）",
         ),
-        off: None, max: None, playground: true, shows: &[Arg::ExhaustMapCount],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::ExhaustMapCount],
         parse: boolean, read: |p| Value::Bool(p.exhaust_map_count),
         write: |p, v| { p.exhaust_map_count = yes(v)?; Some(()) },
     }
@@ -366,7 +370,7 @@ knobs! {
             "keep a guard page above the mapping (only with addr=NULL: a given address is used as it is)",
             "在映射上方留一页保护页（仅当 addr=NULL 时；给定的地址按原样使用）",
         ),
-        off: None, max: None, playground: true, shows: &[],
+        off: None, max: None, playground: true, bytes: false, shows: &[],
         parse: boolean, read: |p| Value::Bool(p.guard),
         write: |p, v| { p.guard = yes(v)?; Some(()) },
     }
@@ -374,7 +378,7 @@ knobs! {
     Grow {
         name: "grow", kind: KeyKind::Choice(Grow::NAMES),
         doc: ("extend the new file before mapping it", "映射之前先扩展新文件"),
-        off: None, max: None, playground: false, shows: &[Arg::Grow],
+        off: None, max: None, playground: false, bytes: false, shows: &[Arg::Grow],
         parse: |t| Grow::parse(t).map(|g| Value::Word(g.name())),
         read: |p| Value::Word(p.grow.name()),
         write: |p, v| { p.grow = Grow::parse(word(v)?)?; Some(()) },
@@ -386,7 +390,7 @@ knobs! {
             "after mmap, a forked child ftruncates the file to this size",
             "mmap 之后，由 fork 出的子进程用 ftruncate 把文件改成这个大小"
         ),
-        off: Some("none"), max: Some(MAX_FILE), playground: true, shows: &[],
+        off: Some("none"), max: Some(MAX_FILE), playground: true, bytes: true, shows: &[],
         parse: |t| match t {
             "none" | "" => Some(Value::Off("none")),
             _ => number(t),
@@ -404,7 +408,7 @@ knobs! {
             "after truncate_to, the child grows the file back to file_size",
             "truncate_to 之后，子进程再把文件恢复到 file_size 大小"
         ),
-        off: None, max: None, playground: true, shows: &[],
+        off: None, max: None, playground: true, bytes: false, shows: &[],
         parse: boolean, read: |p| Value::Bool(p.grow_back),
         write: |p, v| { p.grow_back = yes(v)?; Some(()) },
     }
@@ -415,7 +419,7 @@ knobs! {
             "who writes: the child, the parent after the fork, or the parent before it",
             "谁来写：子进程、fork 之后的父进程，还是 fork 之前的父进程"
         ),
-        off: None, max: None, playground: false, shows: &[],
+        off: None, max: None, playground: false, bytes: false, shows: &[],
         parse: |t| Writer::parse(t).map(|w| Value::Word(w.name())),
         read: |p| Value::Word(p.writer.name()),
         write: |p, v| { p.writer = Writer::parse(word(v)?)?; Some(()) },
@@ -427,7 +431,7 @@ knobs! {
             "how the child waits for the parent's write: a pipe, a sleep (sleep_us), or not at all",
             "子进程如何等待父进程写完：用管道、睡一会儿（sleep_us），或者根本不等",
         ),
-        off: None, max: None, playground: false, shows: &[],
+        off: None, max: None, playground: false, bytes: false, shows: &[],
         parse: |t| Sync::parse(t).map(|s| Value::Word(s.name())),
         read: |p| Value::Word(p.sync.name()),
         write: |p, v| { p.sync = Sync::parse(word(v)?)?; Some(()) },
@@ -439,7 +443,7 @@ knobs! {
             "with sync=sleep: microseconds the child sleeps before it reads",
             "sync=sleep 时：子进程读之前睡眠的微秒数",
         ),
-        off: None, max: Some(MAX_SLEEP_US), playground: false, shows: &[],
+        off: None, max: Some(MAX_SLEEP_US), playground: false, bytes: false, shows: &[],
         parse: number, read: |p| Value::Number(p.sleep_us.into()),
         write: |p, v| { p.sleep_us = size(v, MAX_SLEEP_US)?; Some(()) },
     }
@@ -450,7 +454,7 @@ knobs! {
             "run the experiment this many times, each in a new process, and count the answers",
             "把实验运行这么多次，每次都在新的进程里，并统计结果",
         ),
-        off: None, max: Some(MAX_REPEAT), playground: false, shows: &[],
+        off: None, max: Some(MAX_REPEAT), playground: false, bytes: false, shows: &[],
         parse: number, read: |p| Value::Number(p.repeat.into()),
         write: |p, v| {
             let n = size(v, MAX_REPEAT)?;
@@ -468,7 +472,7 @@ knobs! {
             "the order of write(2) to the file and the touches through the mapping",
             "write(2) 写文件与通过映射访问的先后顺序"
         ),
-        off: None, max: None, playground: false, shows: &[],
+        off: None, max: None, playground: false, bytes: false, shows: &[],
         parse: |t| Order::parse(t).map(|o| Value::Word(o.name())),
         read: |p| Value::Word(p.order.name()),
         write: |p, v| { p.order = Order::parse(word(v)?)?; Some(()) },
@@ -477,7 +481,7 @@ knobs! {
     CopySize {
         name: "copy_size", kind: NUMBER,
         doc: ("size of the file to copy", "要拷贝的文件大小"),
-        off: None, max: Some(MAX_FILE), playground: false, shows: &[Arg::CopySize],
+        off: None, max: Some(MAX_FILE), playground: false, bytes: true, shows: &[Arg::CopySize],
         parse: number, read: |p| Value::Number(p.copy_size.into()),
         write: |p, v| { p.copy_size = size(v, MAX_FILE)?; Some(()) },
     }
@@ -488,7 +492,7 @@ knobs! {
             "call mmap/munmap/mprotect through the C library, or as raw system calls",
             "通过 C 库调用 mmap/munmap/mprotect，还是直接发起系统调用",
         ),
-        off: None, max: None, playground: true, shows: &[Arg::Via],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Via],
         parse: |t| Via::parse(t).map(|v| Value::Word(v.name())),
         read: |p| Value::Word(p.via.name()),
         write: |p, v| { p.via = Via::parse(word(v)?)?; Some(()) },
@@ -497,7 +501,7 @@ knobs! {
     Window {
         name: "window", kind: NUMBER,
         doc: ("bytes mapped at a time while copying", "拷贝时每次映射的字节数"),
-        off: None, max: None, playground: false, shows: &[Arg::CopyWindow],
+        off: None, max: None, playground: false, bytes: true, shows: &[Arg::CopyWindow],
         parse: number, read: |p| Value::Number(p.window.into()),
         // Each window is mapped at an offset that is a multiple of the window, and mmap takes
         // only page-aligned offsets: a window that is not whole pages is refused, not rounded
@@ -518,7 +522,8 @@ knobs! {
             "times each copy method runs (the lab shows the median and the spread)",
             "每种拷贝方法运行的次数（实验显示中位数和波动范围）",
         ),
-        off: None, max: Some(MAX_COPY_RUNS), playground: false, shows: &[Arg::CopyRuns],
+        off: None, max: Some(MAX_COPY_RUNS), playground: false, bytes: false,
+        shows: &[Arg::CopyRuns],
         parse: number, read: |p| Value::Number(p.copy_runs.into()),
         write: |p, v| {
             let n = size(v, MAX_COPY_RUNS)?;

@@ -69,6 +69,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "params",
             "params::knobs",
             "params::parse",
+            "params::suspects",
             "texts",
             "variant",
         ],

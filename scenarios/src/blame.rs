@@ -12,8 +12,7 @@
 
 use crate::engine::calls::{self, Arg, ValueNames};
 use crate::engine::{DescriptorOp, Function, IpcOp, MapOp, Op, Outcome, Plan, Purpose, Side, Val};
-use crate::flags;
-use crate::params::{Access, Addr, FileKind, Key, Params};
+use crate::params::{Case, FileKind, Key, Params, KNOBS};
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
 
@@ -180,152 +179,86 @@ pub fn describe_plan(plan: &Plan) -> Vec<String> {
 }
 
 /// The knobs most likely behind `outcome`, most likely first; empty for a success or when no
-/// rule applies. An explanation to point at, never a prediction: the kernel decided.
+/// rule applies. An explanation to point at, never a prediction: the kernel decided. Which
+/// knobs, in what order and on what condition is each knob's row of the table (its `blame`
+/// column); here only which [`Case`] the outcome is.
 pub fn blame(params: &Params, page: u64, outcome: &Outcome) -> Vec<Key> {
+    let Some(case) = case(params, outcome) else {
+        return Vec::new();
+    };
     let page = page.max(1);
-    let mut keys = Vec::new();
+    let mut suspects: Vec<(u8, Key)> = KNOBS
+        .iter()
+        .flat_map(|knob| {
+            knob.blame
+                .iter()
+                .filter(move |s| s.case == case && (s.when)(params, page))
+                .map(move |s| (s.rank, knob.key))
+        })
+        .collect();
+    suspects.sort_by_key(|&(rank, key)| (rank, key));
+    suspects.into_iter().map(|(_, key)| key).collect()
+}
+
+/// Which kind of outcome `outcome` is, for the knobs' `blame` column; `None` for a success,
+/// a timeout, or an outcome no knob is suspected for. A call's own errno comes before the
+/// errno whatever the call.
+pub fn case(params: &Params, outcome: &Outcome) -> Option<Case> {
     match outcome {
-        Outcome::Ok | Outcome::Timeout { .. } => {}
+        Outcome::Ok | Outcome::Timeout { .. } => None,
         // The step took away the process's own memory: where it asked, and how much.
-        Outcome::Clobbered { .. } => keys.extend([Key::Addr, Key::Length, Key::Flags]),
-        Outcome::Errno { call, errno } => match (*call, *errno) {
-            (Function::Mmap, Errno::EINVAL) => {
-                if params.offset.rem_euclid(page as i64) != 0 {
-                    keys.push(Key::Offset);
-                }
-                if params.length == 0 {
-                    keys.push(Key::Length);
-                }
-                let fixed = params.flags & (flags::MAP_FIXED | flags::MAP_FIXED_NOREPLACE) != 0;
-                if let (true, Addr::At(a)) = (fixed, params.addr) {
-                    if a % page != 0 {
-                        keys.push(Key::Addr);
-                    }
-                }
-                if params.map_type().is_none() {
-                    keys.push(Key::Flags);
-                }
-            }
-            (Function::Munmap, Errno::EINVAL) => {
-                if params.munmap_shift.rem_euclid(page as i64) != 0 {
-                    keys.push(Key::MunmapShift);
-                }
-                if params.munmap_len() == 0 {
-                    keys.push(Key::MunmapLength);
-                }
-            }
-            (Function::Mprotect, Errno::EACCES) => {
-                keys.extend([Key::Mprotect, Key::Open, Key::Flags])
-            }
-            (Function::Mprotect, Errno::EINVAL) => {
-                if params.mprotect_shift.rem_euclid(page as i64) != 0 {
-                    keys.push(Key::MprotectShift);
-                } else {
-                    keys.push(Key::Mprotect);
-                }
-            }
-            (Function::Mprotect, Errno::ENOMEM) => {
-                keys.extend([Key::MprotectLength, Key::MprotectShift]);
-                if params.exhaust_map_count {
-                    keys.push(Key::ExhaustMapCount);
-                }
-            }
-            (Function::Msync, Errno::EINVAL) => {
-                if params.msync_shift.rem_euclid(page as i64) != 0 {
-                    keys.push(Key::MsyncShift);
-                } else {
-                    keys.push(Key::MsyncFlags);
-                }
-            }
-            (Function::Msync, Errno::ENOMEM) => keys.extend([Key::MsyncLength, Key::MsyncShift]),
-            (Function::Msync, Errno::EBUSY) => keys.extend([Key::MsyncFlags, Key::Flags]),
-            (Function::Madvise, Errno::ENOMEM) => keys.push(Key::MadviseLength),
-            (Function::Madvise, Errno::EACCES | Errno::EINVAL) => {
-                keys.extend([Key::Advice, Key::Flags])
-            }
-            (Function::Madvise, Errno::EFAULT) => {
-                keys.extend([Key::Advice, Key::FileSize, Key::Length])
-            }
-            (Function::Mremap, Errno::ENOMEM) => keys.extend([Key::MremapFlags, Key::NewLength]),
-            (Function::Mremap, Errno::EINVAL) => {
-                if params.new_length == 0 {
-                    keys.push(Key::NewLength);
-                }
-                keys.push(Key::MremapFlags);
-            }
-            (Function::Mremap, Errno::EFAULT) => keys.extend([Key::Length, Key::MprotectLength]),
-            (Function::Mremap, Errno::EAGAIN) => {
-                keys.extend([Key::MremapFlags, Key::NewLength, Key::RlimitMemlock])
-            }
+        Outcome::Clobbered { .. } => Some(Case::Clobbered),
+        Outcome::Errno { call, errno } => Some(match (*call, *errno) {
+            (Function::Mmap, Errno::EINVAL) => Case::MmapEinval,
+            (Function::Munmap, Errno::EINVAL) => Case::MunmapEinval,
+            (Function::Mprotect, Errno::EACCES) => Case::MprotectEacces,
+            (Function::Mprotect, Errno::EINVAL) => Case::MprotectEinval,
+            (Function::Mprotect, Errno::ENOMEM) => Case::MprotectEnomem,
+            (Function::Msync, Errno::EINVAL) => Case::MsyncEinval,
+            (Function::Msync, Errno::ENOMEM) => Case::MsyncEnomem,
+            (Function::Msync, Errno::EBUSY) => Case::MsyncEbusy,
+            (Function::Madvise, Errno::ENOMEM) => Case::MadviseEnomem,
+            (Function::Madvise, Errno::EACCES | Errno::EINVAL) => Case::MadviseEaccesEinval,
+            (Function::Madvise, Errno::EFAULT) => Case::MadviseEfault,
+            (Function::Mremap, Errno::ENOMEM) => Case::MremapEnomem,
+            (Function::Mremap, Errno::EINVAL) => Case::MremapEinval,
+            (Function::Mremap, Errno::EFAULT) => Case::MremapEfault,
+            (Function::Mremap, Errno::EAGAIN) => Case::MremapEagain,
             // A pipe or a directory cannot be mapped at all: the descriptor is the cause.
             (_, Errno::EACCES) if matches!(params.file, FileKind::Pipe | FileKind::Directory) => {
-                keys.push(Key::File)
+                Case::EaccesUnmappable
             }
-            (_, Errno::EACCES) => keys.extend([Key::Open, Key::Prot, Key::Flags]),
-            (_, Errno::EBADF | Errno::ENODEV) => keys.push(Key::File),
-            (_, Errno::EEXIST) => keys.push(Key::Addr),
-            (_, Errno::ENOMEM) => {
-                keys.push(Key::Length);
-                if params.rlimit_as.is_some() {
-                    keys.push(Key::RlimitAs);
-                }
-                if params.rlimit_data.is_some() {
-                    keys.push(Key::RlimitData);
-                }
-                if params.exhaust_map_count {
-                    keys.push(Key::ExhaustMapCount);
-                }
-            }
-            (_, Errno::EOVERFLOW) => keys.push(Key::Offset),
-            (_, Errno::EPERM) => keys.extend([Key::File, Key::Prot]),
-            (_, Errno::EOPNOTSUPP) => keys.push(Key::Flags),
-            (_, Errno::EAGAIN) => {
-                keys.push(Key::Flags);
-                if params.rlimit_memlock.is_some() {
-                    keys.push(Key::RlimitMemlock);
-                }
-            }
-            _ => {}
-        },
+            (_, Errno::EACCES) => Case::Eacces,
+            (_, Errno::EBADF | Errno::ENODEV) => Case::EbadfEnodev,
+            (_, Errno::EEXIST) => Case::Eexist,
+            (_, Errno::ENOMEM) => Case::Enomem,
+            (_, Errno::EOVERFLOW) => Case::Eoverflow,
+            (_, Errno::EPERM) => Case::Eperm,
+            (_, Errno::EOPNOTSUPP) => Case::Eopnotsupp,
+            (_, Errno::EAGAIN) => Case::Eagain,
+            _ => return None,
+        }),
         Outcome::Signal { signal, .. } => match signal.known() {
             // A mapped page wholly past the end of the file: the touch, and the file's size
-            // (or how a new file was grown).
-            Some(Signal::SIGBUS) => {
-                keys.push(Key::Access);
-                // Another process shrank the file: how far is the first suspect.
-                if params.truncate_to.is_some() {
-                    keys.push(Key::TruncateTo);
-                }
-                keys.extend([Key::FileSize, Key::Grow]);
-            }
+            // (or how a new file was grown; first, another process that shrank it).
+            Some(Signal::SIGBUS) => Some(Case::Sigbus),
             // The old pointer after mremap moved the mapping away.
             Some(Signal::SIGSEGV) if params.touch_old && params.mremap_flags.is_some() => {
-                keys.extend([Key::TouchOld, Key::MremapFlags])
+                Some(Case::SigsegvOldPointer)
             }
-            Some(Signal::SIGSEGV) => {
-                keys.push(Key::Access);
-                let writes = matches!(params.access, Access::Write(_));
-                let prot = params.mprotect.unwrap_or(params.prot);
-                if (writes && prot & flags::PROT_WRITE == 0) || prot == 0 {
-                    keys.push(if params.mprotect.is_some() {
-                        Key::Mprotect
-                    } else {
-                        Key::Prot
-                    });
-                } else {
-                    keys.push(Key::Length);
-                }
-            }
-            _ => {}
+            // The touch, then its protection if that refuses it, else the length.
+            Some(Signal::SIGSEGV) => Some(Case::Sigsegv),
+            _ => None,
         },
     }
-    keys
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog;
+    use crate::flags;
+    use crate::params::Addr;
 
     fn errno(call: &str, name: &str) -> Outcome {
         Outcome::Errno {

@@ -2,13 +2,14 @@
 //! helpers its rows read and store values with.
 
 use super::parse::{parse_access, parse_addr, parse_bool, parse_i64, parse_u64};
+use super::suspects::{always, touch_refused, unaligned, when, Case, Suspect};
 use super::{
-    FileKind, Grow, KeyKind, Order, Params, Sync, Value, Writer, MAX_COPY_RUNS, MAX_FILE,
+    Addr, FileKind, Grow, KeyKind, Order, Params, Sync, Value, Writer, MAX_COPY_RUNS, MAX_FILE,
     MAX_REPEAT, MAX_SLEEP_US, OPEN_CHOICES,
 };
 use crate::engine::calls::Arg;
 use crate::engine::{Limit, Via};
-use crate::flags::{self};
+use crate::flags;
 use serde::Serialize;
 
 /// One row of the knob table.
@@ -32,6 +33,8 @@ pub struct Knob {
     pub bytes: bool,
     /// The call arguments that show this knob on screen.
     pub shows: &'static [Arg],
+    /// For which outcomes it is a suspect ("look at: …"), at what place, on what condition.
+    pub blame: &'static [Suspect],
     /// Text to value.
     pub(super) parse: fn(&str) -> Option<Value>,
     /// The value in `Params`.
@@ -72,6 +75,11 @@ knobs! {
         doc: ("where the descriptor comes from", "文件描述符从哪里来"),
         off: None, max: None, playground: true, bytes: false,
         shows: &[Arg::OpenPath, Arg::Memfd, Arg::Fd],
+        blame: &[
+            always(Case::EaccesUnmappable, 0),
+            always(Case::EbadfEnodev, 0),
+            always(Case::Eperm, 0),
+        ],
         parse: |t| FileKind::parse(t).map(|k| Value::Word(k.name())),
         read: |p| Value::Word(p.file.name()),
         write: |p, v| {
@@ -92,6 +100,7 @@ knobs! {
         name: "file_size", kind: NUMBER,
         doc: ("size of the file the lab creates", "实验创建的文件大小"),
         off: None, max: Some(MAX_FILE), playground: true, bytes: true, shows: &[Arg::TruncateSize],
+        blame: &[always(Case::MadviseEfault, 1), always(Case::Sigbus, 2)],
         parse: number, read: |p| Value::Number(p.file_size.into()),
         write: |p, v| { p.file_size = size(v, MAX_FILE)?; Some(()) },
     }
@@ -100,6 +109,7 @@ knobs! {
         name: "open", kind: KeyKind::Choice(OPEN_CHOICES),
         doc: ("open(2) mode of the file", "open(2) 打开文件的方式"),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::OpenFlags],
+        blame: &[always(Case::MprotectEacces, 1), always(Case::Eacces, 0)],
         parse: |t| flags::parse_open(t).map(Value::Open),
         read: |p| Value::Open(p.open),
         write: |p, v| { let Value::Open(o) = v else { return None }; p.open = o; Some(()) },
@@ -112,6 +122,14 @@ knobs! {
             "地址：NULL 表示由内核选择；其他地址只是提示，除非 flags 带 MAP_FIXED 或 MAP_FIXED_NOREPLACE；existing：刚刚建立的另一个映射的地址",
         ),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::Addr],
+        blame: &[
+            when(Case::MmapEinval, 2, |p, page| {
+                let fixed = p.flags & (flags::MAP_FIXED | flags::MAP_FIXED_NOREPLACE) != 0;
+                matches!(p.addr, Addr::At(a) if fixed && a % page.max(1) != 0)
+            }),
+            always(Case::Eexist, 0),
+            always(Case::Clobbered, 0),
+        ],
         parse: |t| parse_addr(t).map(Value::Addr),
         read: |p| Value::Addr(p.addr),
         write: |p, v| { let Value::Addr(a) = v else { return None }; p.addr = a; Some(()) },
@@ -121,6 +139,14 @@ knobs! {
         name: "length", kind: NUMBER,
         doc: ("bytes to map", "要映射的字节数"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::Length],
+        blame: &[
+            when(Case::MmapEinval, 1, |p, _| p.length == 0),
+            always(Case::MadviseEfault, 2),
+            always(Case::MremapEfault, 0),
+            always(Case::Enomem, 0),
+            always(Case::Clobbered, 1),
+            when(Case::Sigsegv, 1, |p, _| !touch_refused(p)),
+        ],
         parse: number, read: |p| Value::Number(p.length.into()),
         write: |p, v| { p.length = size(v, u64::MAX)?; Some(()) },
     }
@@ -129,6 +155,10 @@ knobs! {
         name: "offset", kind: SIGNED,
         doc: ("file offset: a multiple of the page size", "文件偏移：必须是页大小的整数倍"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::Offset],
+        blame: &[
+            when(Case::MmapEinval, 0, |p, page| unaligned(p.offset, page)),
+            always(Case::Eoverflow, 0),
+        ],
         parse: signed, read: |p| Value::Number(p.offset.into()),
         write: |p, v| { p.offset = int(v)?; Some(()) },
     }
@@ -137,6 +167,11 @@ knobs! {
         name: "prot", kind: KeyKind::Flags(flags::PROT_FLAGS),
         doc: ("what the mapping allows: read, write, execute", "映射允许的访问：读、写、执行"),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::Prot],
+        blame: &[
+            always(Case::Eacces, 1),
+            always(Case::Eperm, 1),
+            when(Case::Sigsegv, 1, |p, _| touch_refused(p) && p.mprotect.is_none()),
+        ],
         parse: |t| flags::parse_prot(t).map(Value::Prot),
         read: |p| Value::Prot(p.prot),
         write: |p, v| { p.prot = prot(v)?; Some(()) },
@@ -146,6 +181,16 @@ knobs! {
         name: "flags", kind: KeyKind::Flags(flags::MAP_FLAGS),
         doc: ("shared or private, and extra behaviour", "共享还是私有，以及其他行为"),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::Flags],
+        blame: &[
+            when(Case::MmapEinval, 3, |p, _| p.map_type().is_none()),
+            always(Case::MprotectEacces, 2),
+            always(Case::MsyncEbusy, 1),
+            always(Case::MadviseEaccesEinval, 1),
+            always(Case::Eacces, 2),
+            always(Case::Eopnotsupp, 0),
+            always(Case::Eagain, 0),
+            always(Case::Clobbered, 2),
+        ],
         parse: |t| flags::parse_map(t).map(Value::Map),
         read: |p| Value::Map(p.flags),
         write: |p, v| { let Value::Map(m) = v else { return None }; p.flags = m; Some(()) },
@@ -155,6 +200,7 @@ knobs! {
         name: "close_fd", kind: KeyKind::Bool,
         doc: ("close the descriptor right after mmap", "mmap 之后立即关闭文件描述符"),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::CloseFd],
+        blame: &[],
         parse: boolean, read: |p| Value::Bool(p.close_fd),
         write: |p, v| { p.close_fd = yes(v)?; Some(()) },
     }
@@ -163,6 +209,7 @@ knobs! {
         name: "access", kind: KeyKind::Text,
         doc: ("touch one byte: read@N or write@N", "访问一个字节：read@N 或 write@N"),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::Access],
+        blame: &[always(Case::Sigbus, 0), always(Case::Sigsegv, 0)],
         parse: |t| parse_access(t).map(Value::Access),
         read: |p| Value::Access(p.access),
         write: |p, v| { let Value::Access(a) = v else { return None }; p.access = a; Some(()) },
@@ -172,6 +219,11 @@ knobs! {
         name: "mprotect", kind: KeyKind::Flags(flags::PROT_FLAGS),
         doc: ("change the protection after mmap", "mmap 之后修改保护属性"),
         off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MprotectProt],
+        blame: &[
+            always(Case::MprotectEacces, 0),
+            when(Case::MprotectEinval, 0, |p, page| !unaligned(p.mprotect_shift, page)),
+            when(Case::Sigsegv, 1, |p, _| touch_refused(p) && p.mprotect.is_some()),
+        ],
         parse: |t| match t {
             "none" | "" => Some(Value::Off("none")),
             _ => flags::parse_prot(t).map(Value::Prot),
@@ -187,6 +239,7 @@ knobs! {
         name: "munmap_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to munmap", "传给 munmap 的指针加上的字节数"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MunmapAddr],
+        blame: &[when(Case::MunmapEinval, 0, |p, page| unaligned(p.munmap_shift, page))],
         parse: signed, read: |p| Value::Number(p.munmap_shift.into()),
         write: |p, v| { p.munmap_shift = int(v)?; Some(()) },
     }
@@ -195,6 +248,7 @@ knobs! {
         name: "munmap_length", kind: NUMBER,
         doc: ("length passed to munmap", "传给 munmap 的长度"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MunmapLength],
+        blame: &[when(Case::MunmapEinval, 1, |p, _| p.munmap_len() == 0)],
         parse: number, read: |p| Value::Number(p.munmap_len().into()),
         write: |p, v| { p.munmap_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -203,6 +257,10 @@ knobs! {
         name: "mprotect_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to mprotect", "传给 mprotect 的指针加上的字节数"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MprotectAddr],
+        blame: &[
+            when(Case::MprotectEinval, 0, |p, page| unaligned(p.mprotect_shift, page)),
+            always(Case::MprotectEnomem, 1),
+        ],
         parse: signed, read: |p| Value::Number(p.mprotect_shift.into()),
         write: |p, v| { p.mprotect_shift = int(v)?; Some(()) },
     }
@@ -211,6 +269,7 @@ knobs! {
         name: "mprotect_length", kind: NUMBER,
         doc: ("length passed to mprotect", "传给 mprotect 的长度"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MprotectLength],
+        blame: &[always(Case::MprotectEnomem, 0), always(Case::MremapEfault, 1)],
         parse: number, read: |p| Value::Number(p.mprotect_len().into()),
         write: |p, v| { p.mprotect_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -219,6 +278,10 @@ knobs! {
         name: "msync_flags", kind: KeyKind::Flags(flags::MSYNC_FLAGS),
         doc: ("call msync with these flags after the touch", "访问之后用这些标志调用 msync"),
         off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MsyncFlags],
+        blame: &[
+            when(Case::MsyncEinval, 0, |p, page| !unaligned(p.msync_shift, page)),
+            always(Case::MsyncEbusy, 0),
+        ],
         parse: |t| match t {
             "none" => Some(Value::Off("none")),
             _ => flags::parse_msync(t).map(Value::Msync),
@@ -238,6 +301,10 @@ knobs! {
         name: "msync_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to msync", "传给 msync 的指针加上的字节数"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MsyncAddr],
+        blame: &[
+            when(Case::MsyncEinval, 0, |p, page| unaligned(p.msync_shift, page)),
+            always(Case::MsyncEnomem, 1),
+        ],
         parse: signed, read: |p| Value::Number(p.msync_shift.into()),
         write: |p, v| { p.msync_shift = int(v)?; Some(()) },
     }
@@ -246,6 +313,7 @@ knobs! {
         name: "msync_length", kind: NUMBER,
         doc: ("length passed to msync", "传给 msync 的长度"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MsyncLength],
+        blame: &[always(Case::MsyncEnomem, 0)],
         parse: number, read: |p| Value::Number(p.msync_len().into()),
         write: |p, v| { p.msync_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -257,6 +325,7 @@ knobs! {
             "用这个建议调用 madvise，然后再读一次那个字节",
         ),
         off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::Advice],
+        blame: &[always(Case::MadviseEaccesEinval, 0), always(Case::MadviseEfault, 0)],
         parse: |t| match t {
             "none" => Some(Value::Off("none")),
             _ => flags::parse_advice(t).map(Value::Advice),
@@ -276,6 +345,7 @@ knobs! {
         name: "madvise_length", kind: NUMBER,
         doc: ("length passed to madvise", "传给 madvise 的长度"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MadviseLength],
+        blame: &[always(Case::MadviseEnomem, 0)],
         parse: number, read: |p| Value::Number(p.madvise_len().into()),
         write: |p, v| { p.madvise_length = Some(size(v, u64::MAX)?); Some(()) },
     }
@@ -284,6 +354,12 @@ knobs! {
         name: "mremap_flags", kind: KeyKind::Flags(flags::MREMAP_FLAGS),
         doc: ("call mremap with these flags (0: grow in place only)", "用这些标志调用 mremap（0：只能原地变大）"),
         off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MremapFlags],
+        blame: &[
+            always(Case::MremapEnomem, 0),
+            always(Case::MremapEinval, 1),
+            always(Case::MremapEagain, 0),
+            always(Case::SigsegvOldPointer, 1),
+        ],
         parse: |t| match t {
             "none" => Some(Value::Off("none")),
             _ => flags::parse_mremap(t).map(Value::Mremap),
@@ -303,6 +379,11 @@ knobs! {
         name: "new_length", kind: NUMBER,
         doc: ("the length mremap asks for", "mremap 要求的新长度"),
         off: None, max: None, playground: true, bytes: true, shows: &[Arg::MremapNewLength],
+        blame: &[
+            always(Case::MremapEnomem, 1),
+            when(Case::MremapEinval, 0, |p, _| p.new_length == 0),
+            always(Case::MremapEagain, 1),
+        ],
         parse: number, read: |p| Value::Number(p.new_length.into()),
         write: |p, v| { p.new_length = size(v, u64::MAX)?; Some(()) },
     }
@@ -311,6 +392,7 @@ knobs! {
         name: "touch_old", kind: KeyKind::Bool,
         doc: ("after mremap, read through the old pointer", "mremap 之后通过旧指针读一个字节"),
         off: None, max: None, playground: true, bytes: false, shows: &[],
+        blame: &[always(Case::SigsegvOldPointer, 0)],
         parse: boolean, read: |p| Value::Bool(p.touch_old),
         write: |p, v| { p.touch_old = yes(v)?; Some(()) },
     }
@@ -322,6 +404,7 @@ knobs! {
             "在映射后面紧挨着放一个邻居（false：让那一页空着）",
         ),
         off: None, max: None, playground: false, bytes: false, shows: &[],
+        blame: &[],
         parse: boolean, read: |p| Value::Bool(p.neighbour),
         write: |p, v| { p.neighbour = yes(v)?; Some(()) },
     }
@@ -331,6 +414,7 @@ knobs! {
         doc: ("limit the address space before mmap", "mmap 之前限制地址空间大小"),
         off: Some("unlimited"), max: None, playground: true, bytes: true,
         shows: &[Arg::Rlimit(Limit::As)],
+        blame: &[when(Case::Enomem, 1, |p, _| p.rlimit_as.is_some())],
         parse: limit, read: |p| limit_value(p.rlimit_as),
         write: |p, v| { p.rlimit_as = limit_of(v)?; Some(()) },
     }
@@ -340,6 +424,7 @@ knobs! {
         doc: ("limit the data segment before mmap", "mmap 之前限制数据段大小"),
         off: Some("unlimited"), max: None, playground: true, bytes: true,
         shows: &[Arg::Rlimit(Limit::Data)],
+        blame: &[when(Case::Enomem, 2, |p, _| p.rlimit_data.is_some())],
         parse: limit, read: |p| limit_value(p.rlimit_data),
         write: |p, v| { p.rlimit_data = limit_of(v)?; Some(()) },
     }
@@ -349,6 +434,10 @@ knobs! {
         doc: ("limit locked memory before mmap", "mmap 之前限制可锁定的内存"),
         off: Some("unlimited"), max: None, playground: true, bytes: true,
         shows: &[Arg::Rlimit(Limit::Memlock)],
+        blame: &[
+            always(Case::MremapEagain, 2),
+            when(Case::Eagain, 1, |p, _| p.rlimit_memlock.is_some()),
+        ],
         parse: limit, read: |p| limit_value(p.rlimit_memlock),
         write: |p, v| { p.rlimit_memlock = limit_of(v)?; Some(()) },
     }
@@ -360,6 +449,10 @@ knobs! {
             "先把映射数量填满到 vm.max_map_count（此后新映射能否放下，取决于它能否与相邻映射合并：答案可能随进程的内存布局而变）",
         ),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::ExhaustMapCount],
+        blame: &[
+            when(Case::MprotectEnomem, 2, |p, _| p.exhaust_map_count),
+            when(Case::Enomem, 3, |p, _| p.exhaust_map_count),
+        ],
         parse: boolean, read: |p| Value::Bool(p.exhaust_map_count),
         write: |p, v| { p.exhaust_map_count = yes(v)?; Some(()) },
     }
@@ -371,6 +464,7 @@ knobs! {
             "在映射上方留一页保护页（仅当 addr=NULL 时；给定的地址按原样使用）",
         ),
         off: None, max: None, playground: true, bytes: false, shows: &[],
+        blame: &[],
         parse: boolean, read: |p| Value::Bool(p.guard),
         write: |p, v| { p.guard = yes(v)?; Some(()) },
     }
@@ -379,6 +473,7 @@ knobs! {
         name: "grow", kind: KeyKind::Choice(Grow::NAMES),
         doc: ("extend the new file before mapping it", "映射之前先扩展新文件"),
         off: None, max: None, playground: false, bytes: false, shows: &[Arg::Grow],
+        blame: &[always(Case::Sigbus, 3)],
         parse: |t| Grow::parse(t).map(|g| Value::Word(g.name())),
         read: |p| Value::Word(p.grow.name()),
         write: |p, v| { p.grow = Grow::parse(word(v)?)?; Some(()) },
@@ -391,6 +486,7 @@ knobs! {
             "mmap 之后，由 fork 出的子进程用 ftruncate 把文件改成这个大小"
         ),
         off: Some("none"), max: Some(MAX_FILE), playground: true, bytes: true, shows: &[],
+        blame: &[when(Case::Sigbus, 1, |p, _| p.truncate_to.is_some())],
         parse: |t| match t {
             "none" | "" => Some(Value::Off("none")),
             _ => number(t),
@@ -409,6 +505,7 @@ knobs! {
             "truncate_to 之后，子进程再把文件恢复到 file_size 大小"
         ),
         off: None, max: None, playground: true, bytes: false, shows: &[],
+        blame: &[],
         parse: boolean, read: |p| Value::Bool(p.grow_back),
         write: |p, v| { p.grow_back = yes(v)?; Some(()) },
     }
@@ -420,6 +517,7 @@ knobs! {
             "谁来写：子进程、fork 之后的父进程，还是 fork 之前的父进程"
         ),
         off: None, max: None, playground: false, bytes: false, shows: &[],
+        blame: &[],
         parse: |t| Writer::parse(t).map(|w| Value::Word(w.name())),
         read: |p| Value::Word(p.writer.name()),
         write: |p, v| { p.writer = Writer::parse(word(v)?)?; Some(()) },
@@ -432,6 +530,7 @@ knobs! {
             "子进程如何等待父进程写完：用管道、睡一会儿（sleep_us），或者根本不等",
         ),
         off: None, max: None, playground: false, bytes: false, shows: &[],
+        blame: &[],
         parse: |t| Sync::parse(t).map(|s| Value::Word(s.name())),
         read: |p| Value::Word(p.sync.name()),
         write: |p, v| { p.sync = Sync::parse(word(v)?)?; Some(()) },
@@ -444,6 +543,7 @@ knobs! {
             "sync=sleep 时：子进程读之前睡眠的微秒数",
         ),
         off: None, max: Some(MAX_SLEEP_US), playground: false, bytes: false, shows: &[],
+        blame: &[],
         parse: number, read: |p| Value::Number(p.sleep_us.into()),
         write: |p, v| { p.sleep_us = size(v, MAX_SLEEP_US)?; Some(()) },
     }
@@ -455,6 +555,7 @@ knobs! {
             "把实验运行这么多次，每次都在新的进程里，并统计结果",
         ),
         off: None, max: Some(MAX_REPEAT), playground: false, bytes: false, shows: &[],
+        blame: &[],
         parse: number, read: |p| Value::Number(p.repeat.into()),
         write: |p, v| {
             let n = size(v, MAX_REPEAT)?;
@@ -473,6 +574,7 @@ knobs! {
             "write(2) 写文件与通过映射访问的先后顺序"
         ),
         off: None, max: None, playground: false, bytes: false, shows: &[],
+        blame: &[],
         parse: |t| Order::parse(t).map(|o| Value::Word(o.name())),
         read: |p| Value::Word(p.order.name()),
         write: |p, v| { p.order = Order::parse(word(v)?)?; Some(()) },
@@ -482,6 +584,7 @@ knobs! {
         name: "copy_size", kind: NUMBER,
         doc: ("size of the file to copy", "要拷贝的文件大小"),
         off: None, max: Some(MAX_FILE), playground: false, bytes: true, shows: &[Arg::CopySize],
+        blame: &[],
         parse: number, read: |p| Value::Number(p.copy_size.into()),
         write: |p, v| { p.copy_size = size(v, MAX_FILE)?; Some(()) },
     }
@@ -493,6 +596,7 @@ knobs! {
             "通过 C 库调用 mmap/munmap/mprotect，还是直接发起系统调用",
         ),
         off: None, max: None, playground: true, bytes: false, shows: &[Arg::Via],
+        blame: &[],
         parse: |t| Via::parse(t).map(|v| Value::Word(v.name())),
         read: |p| Value::Word(p.via.name()),
         write: |p, v| { p.via = Via::parse(word(v)?)?; Some(()) },
@@ -502,6 +606,7 @@ knobs! {
         name: "window", kind: NUMBER,
         doc: ("bytes mapped at a time while copying", "拷贝时每次映射的字节数"),
         off: None, max: None, playground: false, bytes: true, shows: &[Arg::CopyWindow],
+        blame: &[],
         parse: number, read: |p| Value::Number(p.window.into()),
         // Each window is mapped at an offset that is a multiple of the window, and mmap takes
         // only page-aligned offsets: a window that is not whole pages is refused, not rounded
@@ -524,6 +629,7 @@ knobs! {
         ),
         off: None, max: Some(MAX_COPY_RUNS), playground: false, bytes: false,
         shows: &[Arg::CopyRuns],
+        blame: &[],
         parse: number, read: |p| Value::Number(p.copy_runs.into()),
         write: |p, v| {
             let n = size(v, MAX_COPY_RUNS)?;

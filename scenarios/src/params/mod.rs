@@ -16,10 +16,12 @@ mod choices;
 mod key;
 mod knobs;
 mod parse;
+mod suspects;
 
 pub use choices::{Access, Addr, FileKind, Grow, Order, Sync, Writer, OPEN_CHOICES};
 pub use knobs::{Key, Knob, KNOBS, PLAYGROUND_KEYS};
 pub use parse::{parse_i64, parse_u64};
+pub use suspects::{Case, Suspect};
 
 use crate::engine::Via;
 use crate::flags::{self, FlagSet, MapType};

@@ -457,7 +457,7 @@ impl App {
             return;
         };
         if let Ok(record) = &result {
-            self.judge(running.scenario, record);
+            self.judge(running.scenario, &running.params, record);
             self.record_course_run(running.scenario, &running.params);
         }
         let persist = result.is_ok();
@@ -477,6 +477,7 @@ impl App {
     /// Carry out one action. The one place the state changes.
     pub fn apply(&mut self, action: Action) -> Effect {
         let effect = self.apply_inner(action);
+        self.drop_stale_prediction();
         self.refresh();
         effect
     }
@@ -498,6 +499,7 @@ impl App {
             Action::Edit => self.open_editor(),
             Action::Reset => {
                 self.params[self.current] = (self.scenario().defaults)(self.page);
+                self.forget_prediction();
                 self.editor = None;
                 self.message = Some(Message::Reset);
             }

@@ -1132,6 +1132,15 @@ pub fn zone_legend(lang: Lang) -> &'static str {
     )
 }
 
+/// A run revealed a step at a time, before its end: `step 2 of the run made · s: next step,
+/// r: to the end`.
+pub fn stepped(made: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{made} step(s) made · s: the next one · ,: back · r: to the end"),
+        Lang::Zh => format!("已执行 {made} 步 · s：下一步 · ,：上一步 · r：运行到底"),
+    }
+}
+
 /// A run still going: `running 1.2 s`.
 pub fn running_for(elapsed_ms: u128, lang: Lang) -> String {
     let secs = elapsed_ms as f64 / 1000.0;

@@ -50,6 +50,8 @@ pub struct RunResult {
     pub params: Params,
     /// The record, or why the lab could not run it.
     pub outcome: Result<Box<Record>, String>,
+    /// How much of it the screen shows (see [`App::shown`]).
+    pub revealed: super::revealed::Revealed,
 }
 
 /// A run in progress.
@@ -131,10 +133,8 @@ pub struct View {
     /// The knobs whose value differs from the scenario's defaults: their call arguments are
     /// highlighted, so the class sees what was changed.
     pub changed: Vec<Key>,
-    /// Knobs the last run's outcome points at (empty when stale).
+    /// Knobs the last run's outcome points at (empty until that outcome is revealed).
     pub blame: Vec<Key>,
-    /// Whether the shown result ran with the current parameters.
-    pub fresh: bool,
     /// Where things are on screen for this state (measured by the drawing side).
     pub layout: Layout,
 }
@@ -254,7 +254,6 @@ impl App {
                 after: None,
                 changed: Vec::new(),
                 blame: Vec::new(),
-                fresh: false,
                 layout: Layout::default(),
             },
             measure,
@@ -315,13 +314,6 @@ impl App {
         self.results[self.current].as_ref()
     }
 
-    /// The selected scenario's last record, when the run happened.
-    pub fn record(&self) -> Option<&Record> {
-        self.result()
-            .and_then(|r| r.outcome.as_ref().ok())
-            .map(|r| &**r)
-    }
-
     /// Whether the selected scenario is running now.
     pub fn running_here(&self) -> bool {
         self.running
@@ -379,27 +371,19 @@ impl App {
             .into_iter()
             .filter(|&k| params.value(k) != defaults.value(k))
             .collect();
-        let result = self.results[self.current].as_ref();
-        self.view.fresh = result.is_some_and(|r| &r.params == params);
-        self.view.after = match (result, &self.view.pagemap) {
-            (
-                Some(RunResult {
-                    outcome: Ok(record),
-                    ..
-                }),
-                Some(map),
-            ) if self.view.fresh && map.copy_window.is_none() => {
+        let done = self.shown().done();
+        let after = match (done, &self.view.pagemap) {
+            (Some(record), Some(map)) if map.copy_window.is_none() => {
                 AfterRun::from_run(&record.run).map(|a| a.with_plan_pages(map))
             }
             _ => None,
         };
-        self.view.blame = match result {
-            Some(RunResult {
-                params: ran,
-                outcome: Ok(record),
-            }) if self.view.fresh => blame::blame(ran, record.run.page_size, &record.run.outcome),
-            _ => Vec::new(),
+        let blame = match done {
+            Some(record) => blame::blame(params, record.run.page_size, &record.run.outcome),
+            None => Vec::new(),
         };
+        self.view.after = after;
+        self.view.blame = blame;
         // Only knobs on screen: the rules also name knobs other scenarios show.
         let keys = &self.view.keys;
         self.view.blame.retain(|k| keys.contains(k));
@@ -468,6 +452,7 @@ impl App {
         self.results[running.scenario] = Some(RunResult {
             params: running.params,
             outcome: result,
+            revealed: super::revealed::Revealed::All,
         });
         if persist {
             self.persist();
@@ -637,11 +622,11 @@ impl App {
         }
     }
 
-    /// Whether the selected scenario's lesson shows only its question: until it has run in
-    /// this session (or the student unfolds it), the rule would give the answer away.
+    /// Whether the selected scenario's lesson shows only its question: until the run of
+    /// these parameters is revealed to its end (or the student unfolds it), the rule and
+    /// the later sections would give the answer away.
     pub fn lesson_folded(&self) -> bool {
-        self.results[self.current].is_none()
-            && !self.unfolded.get(self.current).copied().unwrap_or(false)
+        !self.shown().complete && !self.unfolded.get(self.current).copied().unwrap_or(false)
     }
 
     /// Select scenario `i` (clamped), keeping its own parameters.
@@ -687,6 +672,7 @@ impl App {
             Some(RunResult {
                 params,
                 outcome: Ok(record),
+                revealed: super::revealed::Revealed::All,
             }) => match self.copy_format {
                 crate::config::CopyFormat::Markdown => {
                     crate::markdown::report(scenario, params, record, self.lang)

@@ -21,6 +21,7 @@ pub mod event;
 pub mod lifecycle;
 pub mod pagemap;
 pub mod predict;
+pub mod revealed;
 pub mod state;
 pub mod theme;
 pub mod ui;

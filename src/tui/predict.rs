@@ -264,13 +264,10 @@ impl App {
     /// The current scenario's verdict, while the run it judged is the one shown and has the
     /// current parameters.
     pub fn verdict(&self) -> Option<&Verdict> {
-        if !self.view.fresh {
-            return None;
-        }
+        // Once the run of the current parameters is revealed to its deciding step.
+        self.shown().done()?;
         let verdict = self.predictions.verdicts.get(self.current)?.as_ref()?;
-        let shown = self.result()?;
-        (verdict.params == shown.params && verdict.params == self.params[self.current])
-            .then_some(verdict)
+        (verdict.params == self.params[self.current]).then_some(verdict)
     }
 
     /// Predictions right, and predictions made, over every scenario.

@@ -435,7 +435,7 @@ impl App {
             .map(|map| super::pagemap::PageMapWidget {
                 map,
                 after: self.view.after.as_ref(),
-                answered: self.view.fresh,
+                answered: self.shown().complete,
                 theme: &self.theme,
                 glyphs: &self.glyphs,
                 lang: self.lang,

@@ -179,7 +179,13 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
     }
     let shown = app.shown();
     if shown.any() && !shown.complete {
-        return Line::from(Span::styled(strings::stepped(shown.upto, lang), th.message));
+        let last = shown
+            .step()
+            .map(|s| (shown.upto, s.call.as_str(), s.result.as_str()));
+        return Line::from(Span::styled(
+            strings::stepped(&strings::held_pids(app.held_pids(), lang), last, lang),
+            th.message,
+        ));
     }
     let spans = match &result.outcome {
         Ok(record) => {

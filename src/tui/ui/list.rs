@@ -47,7 +47,13 @@ fn offset(rows: &[Row], selected: usize, height: usize) -> usize {
 fn mark(app: &App, i: usize) -> (&'static str, Style) {
     let g = &app.glyphs;
     let th = &app.theme;
-    if app.running.as_ref().is_some_and(|r| r.scenario == i) {
+    // A stepped run held at a stop is not running: no spinner.
+    let held = |r: &crate::tui::app::Running| r.stepping.as_ref().is_some_and(|s| s.stops > 0);
+    if app
+        .running
+        .as_ref()
+        .is_some_and(|r| r.scenario == i && !held(r))
+    {
         return (g.spinner[app.frame % g.spinner.len()], th.message);
     }
     // A run still being stepped through shows no outcome yet.

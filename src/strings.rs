@@ -202,6 +202,7 @@ pub enum S {
     CmdNextPane,
     CmdSidePane,
     CmdRun,
+    CmdStep,
     CmdChange,
     CmdToggle,
     CmdType,
@@ -691,6 +692,7 @@ impl S {
             S::CmdNextPane => ("next / previous pane", "下一个 / 上一个窗格"),
             S::CmdSidePane => ("previous / next pane", "上一个 / 下一个窗格"),
             S::CmdRun => ("run", "运行"),
+            S::CmdStep => ("step / back", "单步 / 后退"),
             S::CmdChange => ("change", "修改"),
             S::CmdToggle => ("toggle", "切换"),
             S::CmdType => ("type a value", "输入数值"),
@@ -1130,6 +1132,52 @@ pub fn zone_legend(lang: Lang) -> &'static str {
         "SIGBUS: mapped, past the end of the file · SIGSEGV: not mapped (or no access)",
         "SIGBUS：已映射，但在文件末尾之后 · SIGSEGV：未映射（或不可访问）",
     )
+}
+
+/// A run revealed a step at a time, before its end: `/proc/1234/ · step 1: open(…) = 3`, or
+/// before the first step `/proc/1234/ · held before step 1 · s: step`. `held`: the held
+/// processes (empty when none: going back through a record); `last`: the step shown last,
+/// its number, its call and its return.
+pub fn stepped(held: &str, last: Option<(usize, &str, &str)>, lang: Lang) -> String {
+    let held = if held.is_empty() {
+        String::new()
+    } else {
+        format!("{held} · ")
+    };
+    match (last, lang) {
+        (Some((n, call, ret)), Lang::En) => format!("{held}step {n}: {call} = {ret}"),
+        (Some((n, call, ret)), Lang::Zh) => format!("{held}第 {n} 步：{call} = {ret}"),
+        (None, Lang::En) => format!("{held}held before step 1 · s: step · r: run to the end"),
+        (None, Lang::Zh) => format!("{held}停在第 1 步之前 · s：单步 · r：运行到底"),
+    }
+}
+
+/// `s` where nothing can hold the child before each step: why, and that it ran to its end.
+pub fn no_stepping(why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "no stepping here: the witness that holds the child before each call is {why}; \
+             the experiment ran to its end, as with r"
+        ),
+        Lang::Zh => format!(
+            "这里不能单步执行：在每次调用前停住子进程的见证者（ptrace）未开启（{why}）；\
+             实验已一次运行到底，和按 r 一样"
+        ),
+    }
+}
+
+/// The processes of a stepped run held at a stop, for the header: `/proc/1234/`, and for two
+/// `/proc/1234/ · child /proc/1235/`.
+pub fn held_pids(pids: &[(mmap_lab_engine::engine::Side, i32)], lang: Lang) -> String {
+    pids.iter()
+        .map(|(side, pid)| match side {
+            mmap_lab_engine::engine::Side::Child => {
+                format!("{} /proc/{pid}/", t(S::Child, lang))
+            }
+            _ => format!("/proc/{pid}/"),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// A run still going: `running 1.2 s`.

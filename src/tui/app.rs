@@ -5,12 +5,14 @@
 
 use super::border::Glyphs;
 use super::event::{action_for, mouse_action, Action, AppEvent, Mode};
+use super::revealed::{Revealed, Shown};
 use super::state::{Focus, Layout, Options};
 use super::theme::Theme;
 use super::theme::ThemeName;
 use crate::report;
 use crossterm::event::KeyEventKind;
 use mmap_lab_engine::blame::{self, Call};
+use mmap_lab_engine::engine::{Command, Side, Stop};
 use mmap_lab_engine::pagemap::{AfterRun, PageMap};
 use mmap_lab_engine::params::{Direction, Key, KeyKind, ParamError, Params, Value};
 use mmap_lab_engine::{catalog, Lang, Lesson, Record, Scenario};
@@ -24,6 +26,14 @@ pub enum Effect {
     /// Start a run on a worker thread; its result comes back as [`AppEvent::RunFinished`].
     /// Boxed: the parameters are much larger than the other effects.
     StartRun(Box<RunRequest>),
+    /// Tell the held child of the stepped run `ticket` how to go on (the main loop owns the
+    /// channel to its worker; a ticket without a live run is ignored there).
+    Pace {
+        /// The run.
+        ticket: u64,
+        /// Step, run to the end, or kill it.
+        command: Command,
+    },
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
     /// Leave the lab.
@@ -41,6 +51,28 @@ pub struct RunRequest {
     pub params: Params,
     /// The language a failure is said in.
     pub lang: Lang,
+    /// At once, or held before each step.
+    pub speed: Speed,
+}
+
+/// How a run goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speed {
+    /// From its first step to its end: `r`.
+    Free,
+    /// Held before each step until told to go on: `s`.
+    Stepped,
+}
+
+/// A stepped run in progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stepping {
+    /// Its processes as of the last stop, the parent first (empty before the first).
+    pub pids: Vec<(Side, i32)>,
+    /// How many stops came back.
+    pub stops: usize,
+    /// Whether a command went to the child and its next stop has not come back yet.
+    pub waiting: bool,
 }
 
 /// A finished run of one scenario.
@@ -50,6 +82,8 @@ pub struct RunResult {
     pub params: Params,
     /// The record, or why the lab could not run it.
     pub outcome: Result<Box<Record>, String>,
+    /// How much of it the screen shows (see [`App::shown`]).
+    pub revealed: super::revealed::Revealed,
 }
 
 /// A run in progress.
@@ -65,6 +99,8 @@ pub struct Running {
     pub started: Instant,
     /// Elapsed time as of the last tick (stored so drawing stays a pure function of state).
     pub elapsed: Duration,
+    /// Set for a stepped run.
+    pub stepping: Option<Stepping>,
 }
 
 /// The inline editor of a parameter.
@@ -111,6 +147,9 @@ pub enum Message {
     PressE,
     /// A value was refused.
     Refused(ParamError),
+    /// `s` could not hold the child before each step: the witness was off, for this reason
+    /// (the run went to its end, as `r`).
+    NoStepping(String),
     /// A message of the course (variants, predictions, demos).
     Course(super::course::Note),
 }
@@ -131,10 +170,8 @@ pub struct View {
     /// The knobs whose value differs from the scenario's defaults: their call arguments are
     /// highlighted, so the class sees what was changed.
     pub changed: Vec<Key>,
-    /// Knobs the last run's outcome points at (empty when stale).
+    /// Knobs the last run's outcome points at (empty until that outcome is revealed).
     pub blame: Vec<Key>,
-    /// Whether the shown result ran with the current parameters.
-    pub fresh: bool,
     /// Where things are on screen for this state (measured by the drawing side).
     pub layout: Layout,
 }
@@ -254,7 +291,6 @@ impl App {
                 after: None,
                 changed: Vec::new(),
                 blame: Vec::new(),
-                fresh: false,
                 layout: Layout::default(),
             },
             measure,
@@ -315,18 +351,25 @@ impl App {
         self.results[self.current].as_ref()
     }
 
-    /// The selected scenario's last record, when the run happened.
-    pub fn record(&self) -> Option<&Record> {
-        self.result()
-            .and_then(|r| r.outcome.as_ref().ok())
-            .map(|r| &**r)
+    /// Whether the selected scenario is running now, with nothing of it to show yet (a
+    /// stepped run held at a stop shows its record so far instead).
+    pub fn running_here(&self) -> bool {
+        self.running.as_ref().is_some_and(|r| {
+            r.scenario == self.current && r.stepping.as_ref().is_none_or(|s| s.stops == 0)
+        })
     }
 
-    /// Whether the selected scenario is running now.
-    pub fn running_here(&self) -> bool {
-        self.running
-            .as_ref()
-            .is_some_and(|r| r.scenario == self.current)
+    /// The processes of the current scenario's stepped run, while they are held at a stop
+    /// (the parent first): what the header shows as `/proc/PID/`.
+    pub fn held_pids(&self) -> &[(Side, i32)] {
+        match &self.running {
+            Some(Running {
+                scenario,
+                stepping: Some(s),
+                ..
+            }) if *scenario == self.current && !s.waiting => &s.pids,
+            _ => &[],
+        }
     }
 
     /// The selected row's key.
@@ -379,27 +422,19 @@ impl App {
             .into_iter()
             .filter(|&k| params.value(k) != defaults.value(k))
             .collect();
-        let result = self.results[self.current].as_ref();
-        self.view.fresh = result.is_some_and(|r| &r.params == params);
-        self.view.after = match (result, &self.view.pagemap) {
-            (
-                Some(RunResult {
-                    outcome: Ok(record),
-                    ..
-                }),
-                Some(map),
-            ) if self.view.fresh && map.copy_window.is_none() => {
+        let done = self.shown().done();
+        let after = match (done, &self.view.pagemap) {
+            (Some(record), Some(map)) if map.copy_window.is_none() => {
                 AfterRun::from_run(&record.run).map(|a| a.with_plan_pages(map))
             }
             _ => None,
         };
-        self.view.blame = match result {
-            Some(RunResult {
-                params: ran,
-                outcome: Ok(record),
-            }) if self.view.fresh => blame::blame(ran, record.run.page_size, &record.run.outcome),
-            _ => Vec::new(),
+        let blame = match done {
+            Some(record) => blame::blame(params, record.run.page_size, &record.run.outcome),
+            None => Vec::new(),
         };
+        self.view.after = after;
+        self.view.blame = blame;
         // Only knobs on screen: the rules also name knobs other scenarios show.
         let keys = &self.view.keys;
         self.view.blame.retain(|k| keys.contains(k));
@@ -442,6 +477,7 @@ impl App {
                 self.finish(ticket, result);
                 Effect::Nothing
             }
+            AppEvent::Stopped { ticket, stop } => self.stopped(ticket, *stop),
             AppEvent::Terminate => Effect::Quit,
         };
         if matches!(effect, Effect::Quit) {
@@ -457,10 +493,16 @@ impl App {
             return;
         };
         if let Ok(record) = &result {
-            self.judge(running.scenario, record);
+            self.judge(running.scenario, &running.params, record);
             self.record_course_run(running.scenario, &running.params);
         }
         let persist = result.is_ok();
+        if let (Some(stepping), Ok(record)) = (&running.stepping, &result) {
+            // No stop came back: the witness was off, so nothing could hold the child.
+            if stepping.stops == 0 && record.run.witness != "on" {
+                self.message = Some(Message::NoStepping(record.run.witness.clone()));
+            }
+        }
         if running.scenario == self.current {
             self.outcome_scroll = 0;
             self.bottom = Focus::Outcome;
@@ -468,6 +510,7 @@ impl App {
         self.results[running.scenario] = Some(RunResult {
             params: running.params,
             outcome: result,
+            revealed: super::revealed::Revealed::All,
         });
         if persist {
             self.persist();
@@ -477,8 +520,23 @@ impl App {
     /// Carry out one action. The one place the state changes.
     pub fn apply(&mut self, action: Action) -> Effect {
         let effect = self.apply_inner(action);
+        self.drop_stale_prediction();
+        // Another experiment now (a knob, a variant, a reset, a demo step, another
+        // scenario): a held child of the old one is killed, never left waiting.
+        let force = matches!(
+            action,
+            Action::Reset
+                | Action::NextVariant
+                | Action::Variant(_)
+                | Action::DemoNext
+                | Action::DemoPrev
+        );
+        let kill = self.end_stale_stepping(force);
         self.refresh();
-        effect
+        match (effect, kill) {
+            (Effect::Nothing, Some(kill)) => kill,
+            (effect, _) => effect,
+        }
     }
 
     fn apply_inner(&mut self, action: Action) -> Effect {
@@ -491,13 +549,16 @@ impl App {
             Action::End => self.step(100_000),
             Action::NextPane => self.cycle_focus(1),
             Action::PrevPane => self.cycle_focus(-1),
-            Action::Run => return self.start_run(),
+            Action::Run => return self.run_key(),
+            Action::Step => return self.step_key(),
+            Action::StepBack => self.step_back(),
             Action::Left => self.turn(-1),
             Action::Right => self.turn(1),
             Action::Toggle => self.toggle(),
             Action::Edit => self.open_editor(),
             Action::Reset => {
                 self.params[self.current] = (self.scenario().defaults)(self.page);
+                self.forget_prediction();
                 self.editor = None;
                 self.message = Some(Message::Reset);
             }
@@ -635,11 +696,11 @@ impl App {
         }
     }
 
-    /// Whether the selected scenario's lesson shows only its question: until it has run in
-    /// this session (or the student unfolds it), the rule would give the answer away.
+    /// Whether the selected scenario's lesson shows only its question: until the run of
+    /// these parameters is revealed to its end (or the student unfolds it), the rule and
+    /// the later sections would give the answer away.
     pub fn lesson_folded(&self) -> bool {
-        self.results[self.current].is_none()
-            && !self.unfolded.get(self.current).copied().unwrap_or(false)
+        !self.shown().complete && !self.unfolded.get(self.current).copied().unwrap_or(false)
     }
 
     /// Select scenario `i` (clamped), keeping its own parameters.
@@ -656,7 +717,141 @@ impl App {
         }
     }
 
-    fn start_run(&mut self) -> Effect {
+    /// `r`/Enter: the held child runs to its end (everything revealed); else a free run.
+    fn run_key(&mut self) -> Effect {
+        if let Some(r) = self.running.as_mut().filter(|r| r.scenario == self.current) {
+            if let Some(s) = r.stepping.as_mut().filter(|s| s.stops > 0 && !s.waiting) {
+                s.waiting = true;
+                return Effect::Pace {
+                    ticket: r.ticket,
+                    command: Command::RunToEnd,
+                };
+            }
+        }
+        self.start_run(Speed::Free)
+    }
+
+    /// `s`/`.`: forward through what is recorded, then one step of the held child; with no
+    /// live run, a stepped run held before its first step.
+    fn step_key(&mut self) -> Effect {
+        // A view behind what was recorded moves forward first, a step a key.
+        if self.forward() {
+            return Effect::Nothing;
+        }
+        match &mut self.running {
+            Some(r) if r.scenario == self.current && r.stepping.is_some() => {
+                let Some(s) = r.stepping.as_mut() else {
+                    return Effect::Nothing;
+                };
+                // Before its first stop, or while the child makes its step: the key waits.
+                if s.stops == 0 || s.waiting {
+                    return Effect::Nothing;
+                }
+                s.waiting = true;
+                Effect::Pace {
+                    ticket: r.ticket,
+                    command: Command::Step,
+                }
+            }
+            _ => self.start_run(Speed::Stepped),
+        }
+    }
+
+    /// The current scenario's result, when it is a record of the current parameters.
+    fn shown_result(&mut self) -> Option<&mut RunResult> {
+        let params = &self.params[self.current];
+        self.results[self.current]
+            .as_mut()
+            .filter(|r| r.params == *params && r.outcome.is_ok())
+    }
+
+    /// One recorded step more on screen, if the view is behind the record; says whether it
+    /// moved.
+    fn forward(&mut self) -> bool {
+        let Some(result) = self.shown_result() else {
+            return false;
+        };
+        let Ok(record) = &result.outcome else {
+            return false;
+        };
+        let total = record.run.steps.len();
+        match result.revealed {
+            Revealed::Steps(n) if n < total => {
+                result.revealed = Revealed::Steps(n + 1);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `,`: the state after the step before, from what was recorded.
+    fn step_back(&mut self) {
+        let Some(result) = self.shown_result() else {
+            return;
+        };
+        let Ok(record) = &result.outcome else { return };
+        let upto = Shown::of(record, result.revealed).upto;
+        if upto > 0 {
+            result.revealed = Revealed::Steps(upto - 1);
+        }
+    }
+
+    /// A stepped run is held at a stop: show its record so far, up to the step just made.
+    fn stopped(&mut self, ticket: u64, stop: Stop) -> Effect {
+        let Some(running) = self.running.as_mut().filter(|r| r.ticket == ticket) else {
+            // A run this state no longer knows: it must not wait for a key that never comes.
+            return Effect::Pace {
+                ticket,
+                command: Command::Kill,
+            };
+        };
+        let Some(stepping) = running.stepping.as_mut() else {
+            return Effect::Nothing;
+        };
+        stepping.pids = stop.pids;
+        stepping.stops += 1;
+        stepping.waiting = false;
+        let scenario = self.scenarios[running.scenario];
+        let record = Record {
+            scenario: scenario.id.to_string(),
+            params: mmap_lab_engine::session::params_json(scenario, &running.params),
+            run: *stop.run,
+        };
+        let made = record.run.steps.len();
+        if running.scenario == self.current {
+            self.outcome_scroll = 0;
+            self.bottom = Focus::Outcome;
+        }
+        self.results[running.scenario] = Some(RunResult {
+            params: running.params.clone(),
+            outcome: Ok(Box::new(record)),
+            revealed: Revealed::Steps(made),
+        });
+        Effect::Nothing
+    }
+
+    /// The stepped run, if there is one and it is no longer the experiment on screen (or
+    /// `force`): forgotten with its record so far, and the effect that kills its child.
+    fn end_stale_stepping(&mut self, force: bool) -> Option<Effect> {
+        let r = self.running.as_ref()?;
+        r.stepping.as_ref()?;
+        let stale = r.scenario != self.current || r.params != self.params[r.scenario];
+        if !(force || stale) {
+            return None;
+        }
+        let r = self.running.take()?;
+        if let Some(Ok(record)) = self.results[r.scenario].as_ref().map(|x| &x.outcome) {
+            if record.run.held.is_some() {
+                self.results[r.scenario] = None;
+            }
+        }
+        Some(Effect::Pace {
+            ticket: r.ticket,
+            command: Command::Kill,
+        })
+    }
+
+    fn start_run(&mut self, speed: Speed) -> Effect {
         if self.running.is_some() {
             self.message = Some(Message::AlreadyRunning);
             return Effect::Nothing;
@@ -670,12 +865,14 @@ impl App {
             params: params.clone(),
             started: Instant::now(),
             elapsed: Duration::ZERO,
+            stepping: (speed == Speed::Stepped).then(Stepping::default),
         });
         Effect::StartRun(Box::new(RunRequest {
             ticket,
             scenario: self.scenario(),
             params,
             lang: self.lang,
+            speed,
         }))
     }
 
@@ -685,6 +882,7 @@ impl App {
             Some(RunResult {
                 params,
                 outcome: Ok(record),
+                revealed: super::revealed::Revealed::All,
             }) => match self.copy_format {
                 crate::config::CopyFormat::Markdown => {
                     crate::markdown::report(scenario, params, record, self.lang)
@@ -994,6 +1192,178 @@ mod tests {
         });
         assert!(a.running.is_none());
         assert!(a.result().is_some());
+    }
+
+    /// A record of empty-new-file with `steps` steps (`open` = 3, then `mmap`, then a
+    /// touch that SIGBUS ends), held at a stop or finished.
+    fn stepped_record(steps: usize, held: bool) -> Record {
+        let all = [
+            r#"{"call": "open(\"data\", O_RDWR|O_CREAT, 0600)", "result": "3", "function": "open"}"#,
+            r#"{"call": "mmap(NULL, 4096, …)", "result": "0x7f0000000000", "function": "mmap"}"#,
+            r#"{"call": "ptr[0] = 0x2a", "result": "—", "function": "store", "signal": "SIGBUS"}"#,
+        ];
+        let outcome = if steps == 3 && !held {
+            r#"{"kind": "signal", "signal": "SIGBUS", "number": 7, "step": 2, "call": "ptr[0] = 0x2a"}"#
+        } else {
+            r#"{"kind": "ok"}"#
+        };
+        let mut r: Record = serde_json::from_str(&format!(
+            r#"{{"scenario": "empty-new-file", "params": {{}}, "page_size": 4096,
+                "privileged": false, "steps": [{}], "outcome": {outcome}, "elapsed_us": 1}}"#,
+            all[..steps].join(",")
+        ))
+        .expect("a record");
+        if held {
+            r.run.held = Some(mmap_lab_engine::engine::Held {
+                pids: vec![(Side::Parent, 4242)],
+                next: Some(steps),
+            });
+        }
+        r
+    }
+
+    fn stop(steps: usize, pids: Vec<(Side, i32)>) -> Box<Stop> {
+        Box::new(Stop {
+            pids,
+            done: steps.checked_sub(1),
+            done_at: steps.checked_sub(1),
+            next: Some(steps),
+            run: Box::new(stepped_record(steps, true).run),
+        })
+    }
+
+    fn start_stepping(a: &mut App) -> u64 {
+        let Effect::StartRun(req) = a.apply(Action::Step) else {
+            panic!("s starts a stepped run");
+        };
+        assert_eq!(req.speed, Speed::Stepped);
+        req.ticket
+    }
+
+    fn pace(effect: Effect) -> Option<(u64, Command)> {
+        match effect {
+            Effect::Pace { ticket, command } => Some((ticket, command)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn s_steps_a_held_child_and_comma_goes_back_through_the_record() {
+        let mut a = app("empty-new-file");
+        let ticket = start_stepping(&mut a);
+        // Before the first stop the key waits; the stop shows the pid, and nothing ran.
+        assert!(matches!(a.apply(Action::Step), Effect::Nothing));
+        a.handle(AppEvent::Stopped {
+            ticket,
+            stop: stop(0, vec![(Side::Parent, 4242)]),
+        });
+        assert_eq!(a.held_pids(), &[(Side::Parent, 4242)]);
+        assert_eq!((a.shown().upto, a.shown().complete), (0, false));
+        assert!(!a.running_here(), "held, so its record shows");
+        assert_eq!(pace(a.apply(Action::Step)), Some((ticket, Command::Step)));
+        // The child makes its step: a second key waits for it, never queues a step more.
+        assert!(matches!(a.apply(Action::Step), Effect::Nothing));
+        assert!(a.held_pids().is_empty(), "running, not held");
+        a.handle(AppEvent::Stopped {
+            ticket,
+            stop: stop(1, vec![(Side::Parent, 4242)]),
+        });
+        assert_eq!(a.shown().step().map(|s| s.result.as_str()), Some("3"));
+        assert!(a.shown().done().is_none());
+        a.handle(AppEvent::Stopped {
+            ticket,
+            stop: stop(1, vec![(Side::Parent, 4242)]),
+        });
+        // Going back shows the recorded state, and `s` comes forward again without a
+        // command to the child until the view is at the live step.
+        assert!(matches!(a.apply(Action::StepBack), Effect::Nothing));
+        assert_eq!(a.shown().upto, 0);
+        assert!(matches!(a.apply(Action::Step), Effect::Nothing));
+        assert_eq!(a.shown().upto, 1);
+        assert_eq!(pace(a.apply(Action::Step)), Some((ticket, Command::Step)));
+        a.handle(AppEvent::Stopped {
+            ticket,
+            stop: stop(2, vec![(Side::Parent, 4242)]),
+        });
+        // `r` while held: to the end, everything revealed when it comes back.
+        assert_eq!(
+            pace(a.apply(Action::Run)),
+            Some((ticket, Command::RunToEnd))
+        );
+        a.handle(AppEvent::RunFinished {
+            ticket,
+            result: Ok(Box::new(stepped_record(3, false))),
+        });
+        assert!(a.running.is_none());
+        assert!(a.shown().complete);
+        assert_eq!(a.shown().upto, 3);
+        // Back through the finished run: the outcome goes with its step.
+        a.apply(Action::StepBack);
+        assert_eq!((a.shown().upto, a.shown().complete), (2, false));
+        a.apply(Action::Step);
+        assert!(a.shown().complete, "forward again, no rerun");
+        assert!(a.running.is_none());
+    }
+
+    #[test]
+    fn a_stale_stop_is_killed_and_changes_nothing() {
+        let mut a = app("empty-new-file");
+        let ticket = start_stepping(&mut a);
+        let effect = a.handle(AppEvent::Stopped {
+            ticket: ticket + 5,
+            stop: stop(1, vec![(Side::Parent, 7)]),
+        });
+        assert_eq!(pace(effect), Some((ticket + 5, Command::Kill)));
+        assert!(a.result().is_none());
+        assert_eq!(a.running.as_ref().map(|r| r.ticket), Some(ticket));
+    }
+
+    #[test]
+    fn a_knob_a_variant_or_another_scenario_kills_the_held_child() {
+        for leave in [
+            Action::Right,
+            Action::Variant(1),
+            Action::Reset,
+            Action::NextScenario,
+        ] {
+            let mut a = app("empty-new-file");
+            select_key(&mut a, Key::Grow);
+            let ticket = start_stepping(&mut a);
+            a.handle(AppEvent::Stopped {
+                ticket,
+                stop: stop(1, vec![(Side::Parent, 4242), (Side::Child, 4243)]),
+            });
+            assert_eq!(a.held_pids().len(), 2);
+            // Language, theme and scrolling leave it held.
+            for keep in [
+                Action::ToggleLang,
+                Action::CycleTheme,
+                Action::Help,
+                Action::Help,
+            ] {
+                assert!(pace(a.apply(keep)).is_none(), "{keep:?}");
+            }
+            assert!(a.running.is_some());
+            assert_eq!(
+                pace(a.apply(leave)),
+                Some((ticket, Command::Kill)),
+                "{leave:?}"
+            );
+            assert!(a.running.is_none(), "{leave:?}");
+            assert!(a.held_pids().is_empty());
+            let id = "empty-new-file";
+            let i = a.scenarios.iter().position(|s| s.id == id).unwrap();
+            assert!(
+                a.results[i].is_none(),
+                "{leave:?}: the record so far goes with it"
+            );
+            // Its result, should it still come back, is stale.
+            a.handle(AppEvent::RunFinished {
+                ticket,
+                result: Err("cancelled".into()),
+            });
+            assert!(a.results[i].is_none());
+        }
     }
 
     #[test]

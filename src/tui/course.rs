@@ -180,6 +180,7 @@ impl App {
         };
         let changed = changed_keys(scenario, &self.params[self.current], &params);
         self.params[self.current] = params;
+        self.forget_prediction();
         self.course.variant_at[self.current] = Some(index);
         self.editor = None;
         self.message = Some(Message::Course(Note::Variant {
@@ -254,6 +255,7 @@ impl App {
         }
         self.editor = None;
         self.predictions.picker = None;
+        self.predictions.pending = None;
         self.message = Some(Message::Course(Note::DemoStep {
             n: to + 1,
             total,

@@ -35,6 +35,11 @@ pub enum Action {
     PrevPane,
     /// Run the selected scenario with the current parameters.
     Run,
+    /// One step of the experiment: the held child makes its next call (a stepped run is
+    /// started, held before its first step, when none is live).
+    Step,
+    /// Show the state after the step before, from what was recorded (never reruns).
+    StepBack,
     /// Previous value / move the flag cursor left.
     Left,
     /// Next value / move the flag cursor right.
@@ -127,6 +132,13 @@ pub enum AppEvent {
         ticket: u64,
         /// The record, or the engine's error as text.
         result: Result<Box<Record>, String>,
+    },
+    /// A stepped run is held at a stop: its processes wait for the next command.
+    Stopped {
+        /// The ticket the run was started with (a stale stop is ignored).
+        ticket: u64,
+        /// Where it is held, and the record so far.
+        stop: Box<mmap_lab_engine::engine::Stop>,
     },
     /// SIGTERM, SIGHUP or SIGINT arrived: leave, restoring the terminal.
     Terminate,
@@ -493,6 +505,22 @@ pub const COMMANDS: &[Command] = &[
         bindings: &[key(KeyCode::Enter, Action::Run), ch('r', Action::Run)],
         footer: ALL_PANES,
     },
+    // `.` is the twin of `s` for a Chinese input method, which keeps letters to itself (its
+    // `。` comes back as `.` through `halfwidth`).
+    Command {
+        scope: Scope::Global,
+        keys: "s ,",
+        ascii_keys: "s ,",
+        text: S::CmdStep,
+        bindings: &[
+            ch('s', Action::Step),
+            ch('.', Action::Step),
+            ch(',', Action::StepBack),
+        ],
+        // Where the steps are listed (the form's footer is full); the call pane says `s`
+        // too while a run is held.
+        footer: &[Outcome],
+    },
     Command {
         scope: Scope::Global,
         keys: "Tab ⇧Tab",
@@ -648,11 +676,13 @@ pub fn help_command() -> &'static Command {
 }
 
 /// A fullwidth character (U+FF01..U+FF5E, what a Chinese input method sends for ASCII keys)
-/// as its ASCII twin; the ideographic space as a space. Anything else unchanged.
+/// as its ASCII twin; the ideographic space as a space, the ideographic full stop as `.`. Anything else unchanged.
 pub fn halfwidth(c: char) -> char {
     match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
+        // The ideographic full stop: what `.` (step) gives with a Chinese input method on.
+        0x3002 => '.',
         _ => c,
     }
 }

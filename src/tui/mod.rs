@@ -21,6 +21,7 @@ pub mod event;
 pub mod lifecycle;
 pub mod pagemap;
 pub mod predict;
+pub mod revealed;
 pub mod state;
 pub mod theme;
 pub mod ui;
@@ -29,7 +30,7 @@ pub use state::Options;
 pub use theme::ThemeName;
 
 use crate::strings::{t, S};
-use app::{App, Effect, RunRequest};
+use app::{App, Effect, RunRequest, Speed};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
@@ -56,6 +57,11 @@ impl App {
 
 /// How often the screen redraws while a run goes on (spinner, elapsed time).
 const TICK_RUNNING: Duration = Duration::from_millis(80);
+/// How soon the loop looks again for the stop a step brings back (a step takes well under
+/// a millisecond: the key's answer is on screen this much later at most).
+const TICK_STEPPING: Duration = Duration::from_millis(5);
+/// How often a held pacer looks at the cancel flag while it waits for a key.
+const PACER_WAKE: Duration = Duration::from_millis(50);
 /// How long to wait for a key when nothing moves (also how soon a signal is noticed).
 const TICK_IDLE: Duration = Duration::from_millis(200);
 /// The name of the worker threads, so the panic hook can tell them from the UI thread.
@@ -198,12 +204,21 @@ fn run(
     let cancel = Arc::new(AtomicBool::new(false));
     watch_for_a_stuck_loop(Arc::clone(&signal), Arc::clone(&cancel));
     let mut workers: Vec<std::thread::JoinHandle<()>> = Vec::new();
+    // The command channel of the stepped run, if one is live: only the loop sends on it.
+    let mut controls: Vec<Control> = Vec::new();
 
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
         let mut effects = Vec::new();
         let mut suspend = false;
-        let tick = if app.running.is_some() {
+        let waiting = app
+            .running
+            .as_ref()
+            .and_then(|r| r.stepping.as_ref())
+            .is_some_and(|s| s.waiting || s.stops == 0);
+        let tick = if waiting {
+            TICK_STEPPING
+        } else if app.running.is_some() {
             TICK_RUNNING
         } else {
             TICK_IDLE
@@ -241,7 +256,15 @@ fn run(
                 Effect::Nothing => {}
                 Effect::StartRun(req) => {
                     workers.retain(|w| !w.is_finished());
-                    workers.extend(start_worker(*req, tx.clone(), cancel.clone()));
+                    let (worker, control) = start_worker(*req, tx.clone(), cancel.clone());
+                    workers.extend(worker);
+                    controls.extend(control);
+                }
+                Effect::Pace { ticket, command } => {
+                    if let Some((_, control)) = controls.iter().find(|(t, _)| *t == ticket) {
+                        // A worker gone already has nothing left to kill.
+                        let _ = control.send(command);
+                    }
                 }
                 Effect::Copy(text) => {
                     // OSC 52: silently ignored by some terminals; the message says so.
@@ -254,6 +277,8 @@ fn run(
                 // and reaps its child and removes its temporary directory, then returns.
                 Effect::Quit => {
                     cancel.store(true, Ordering::Relaxed);
+                    // A held pacer sees its channel closed and kills its child at once.
+                    controls.clear();
                     for worker in workers.drain(..) {
                         let _ = worker.join();
                     }
@@ -266,6 +291,9 @@ fn run(
                 }
             }
         }
+        // Only the live stepped run keeps its channel: dropping the others' makes a pacer
+        // still held (a run killed or forgotten) kill its child.
+        controls.retain(|(t, _)| app.running.as_ref().is_some_and(|r| r.ticket == *t));
     }
 }
 
@@ -311,24 +339,107 @@ fn watch_for_a_stuck_loop(signal: Arc<AtomicUsize>, cancel: Arc<AtomicBool>) {
     drop(spawned);
 }
 
+/// The channel that tells a stepped run's pacer how to go on, with the run's ticket.
+type Control = (u64, mpsc::Sender<mmap_lab_engine::engine::Command>);
+
+/// The pacer of a stepped run, on its worker thread (the tracer's): at each stop it hands
+/// the record so far to the loop as [`AppEvent::Stopped`] and waits for the loop's command.
+/// The cancel flag (quitting, the watchdog) or a closed channel kills the child.
+struct ChannelPacer {
+    ticket: u64,
+    events: mpsc::Sender<AppEvent>,
+    commands: mpsc::Receiver<mmap_lab_engine::engine::Command>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl mmap_lab_engine::engine::Pacer for ChannelPacer {
+    fn held(&mut self, stop: mmap_lab_engine::engine::Stop) -> mmap_lab_engine::engine::Command {
+        use mmap_lab_engine::engine::Command;
+        let event = AppEvent::Stopped {
+            ticket: self.ticket,
+            stop: Box::new(stop),
+        };
+        if self.events.send(event).is_err() {
+            return Command::Kill;
+        }
+        loop {
+            if self.cancel.load(Ordering::Relaxed) {
+                return Command::Kill;
+            }
+            match self.commands.recv_timeout(PACER_WAKE) {
+                Ok(command) => return command,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Command::Kill,
+            }
+        }
+    }
+}
+
+/// Run `req` held before each step, the pacer asking the loop at every stop.
+fn run_stepped(
+    req: &RunRequest,
+    events: mpsc::Sender<AppEvent>,
+    commands: mpsc::Receiver<mmap_lab_engine::engine::Command>,
+    cancel: &Arc<AtomicBool>,
+) -> Result<mmap_lab_engine::Record, mmap_lab_engine::engine::EngineError> {
+    use mmap_lab_engine::engine::{self, Pace, RunOptions};
+    let mut pacer = ChannelPacer {
+        ticket: req.ticket,
+        events,
+        commands,
+        cancel: Arc::clone(cancel),
+    };
+    let plan = (req.scenario.build)(&req.params, engine::page_size());
+    let run = engine::run_with(
+        &plan,
+        RunOptions {
+            cancel: Some(cancel),
+            pace: Pace::Paced(&mut pacer),
+            ..RunOptions::default()
+        },
+    )?;
+    Ok(mmap_lab_engine::Record {
+        scenario: req.scenario.id.to_string(),
+        params: mmap_lab_engine::session::params_json(req.scenario, &req.params),
+        run,
+    })
+}
+
 /// Run one experiment off the UI thread; the result comes back as an event.
+///
+/// A stepped run also gives the sender of its command channel, for the loop to keep.
 fn start_worker(
     req: RunRequest,
     tx: mpsc::Sender<AppEvent>,
     cancel: Arc<AtomicBool>,
-) -> Option<std::thread::JoinHandle<()>> {
+) -> (Option<std::thread::JoinHandle<()>>, Option<Control>) {
     let ticket = req.ticket;
     let failed = tx.clone();
+    let (control, commands) = match req.speed {
+        Speed::Free => (None, None),
+        Speed::Stepped => {
+            let (send, receive) = mpsc::channel();
+            (Some((ticket, send)), Some(receive))
+        }
+    };
     let spawned = std::thread::Builder::new()
         .name(WORKER.to_string())
         .spawn(move || {
-            let result = std::panic::catch_unwind(|| {
-                mmap_lab_engine::run_scenario_until(req.scenario, &req.params, Some(&cancel))
-                    .map(Box::new)
-                    .map_err(|e| {
-                        let need = mmap_lab_engine::bounds::tmpdir_need(req.scenario, &req.params);
-                        crate::fault::text(&e, req.lang, need)
-                    })
+            let events = tx.clone();
+            let result = std::panic::catch_unwind(move || {
+                match commands {
+                    Some(commands) => run_stepped(&req, events, commands, &cancel),
+                    None => mmap_lab_engine::run_scenario_until(
+                        req.scenario,
+                        &req.params,
+                        Some(&cancel),
+                    ),
+                }
+                .map(Box::new)
+                .map_err(|e| {
+                    let need = mmap_lab_engine::bounds::tmpdir_need(req.scenario, &req.params);
+                    crate::fault::text(&e, req.lang, need)
+                })
             })
             .unwrap_or_else(|payload| {
                 let what = payload
@@ -341,13 +452,13 @@ fn start_worker(
             let _ = tx.send(AppEvent::RunFinished { ticket, result });
         });
     match spawned {
-        Ok(handle) => Some(handle),
+        Ok(handle) => (Some(handle), control),
         Err(err) => {
             let _ = failed.send(AppEvent::RunFinished {
                 ticket,
                 result: Err(err.to_string()),
             });
-            None
+            (None, None)
         }
     }
 }

@@ -6,6 +6,7 @@ use super::app::App;
 use super::course::Note;
 use crate::strings::{self, C};
 use mmap_lab_engine::engine::Outcome;
+use mmap_lab_engine::params::Params;
 use mmap_lab_engine::variant::Expect;
 use mmap_lab_engine::{Errno, Lang, Record, Scenario, Signal};
 
@@ -87,31 +88,31 @@ fn reached(expect: &Expect, out: &mut Vec<Answer>) {
     }
 }
 
-/// The picker's answers for `scenario`: OK, "OK, but…" when the scenario has a warning
-/// outcome, the errnos its defaults and variants reach, then every other errno the lab knows,
-/// then SIGSEGV and SIGBUS. The answers the lesson is about come first, so the student does
-/// not scroll past forty errnos; the rest are there so the picker gives nothing away.
+/// The picker's answers for `scenario`, in one fixed order that is the same in every
+/// scenario: OK, "OK, but…", every errno the lab knows (and any the scenario can reach)
+/// alphabetically, then SIGBUS and SIGSEGV. An order built from the scenario's likely
+/// answers would tell the class the answer before the run.
 pub fn answers(scenario: &Scenario) -> Vec<Answer> {
-    let mut lesson = Vec::new();
-    reached(&scenario.expect, &mut lesson);
+    let mut reachable = Vec::new();
+    reached(&scenario.expect, &mut reachable);
     for v in scenario.variants {
-        reached(&v.expect, &mut lesson);
+        reached(&v.expect, &mut reachable);
     }
-    let mut out = vec![Answer::Ok];
-    if lesson.contains(&Answer::OkBut) {
-        out.push(Answer::OkBut);
-    }
-    let errnos = |a: &&Answer| matches!(a, Answer::Errno(_));
-    out.extend(lesson.iter().filter(errnos));
-    for info in mmap_lab_engine::errnos::ERRNOS {
-        let a = Answer::Errno(info.errno);
-        if !out.contains(&a) {
-            out.push(a);
-        }
-    }
+    let mut errnos: Vec<Errno> = mmap_lab_engine::errnos::ERRNOS
+        .iter()
+        .map(|info| info.errno)
+        .chain(reachable.iter().filter_map(|a| match a {
+            Answer::Errno(e) => Some(*e),
+            _ => None,
+        }))
+        .collect();
+    errnos.sort_by_key(|e| mmap_lab_engine::errnos::name(*e));
+    errnos.dedup();
+    let mut out = vec![Answer::Ok, Answer::OkBut];
+    out.extend(errnos.into_iter().map(Answer::Errno));
     out.extend([
-        Answer::Signal(Signal::SIGSEGV),
         Answer::Signal(Signal::SIGBUS),
+        Answer::Signal(Signal::SIGSEGV),
     ]);
     out
 }
@@ -125,8 +126,21 @@ pub struct Picker {
     pub cursor: usize,
 }
 
+/// A prediction waiting for its run. It belongs to one experiment: the scenario and the
+/// parameters it was made for. Any change of those parameters drops it, and only a run of
+/// exactly these parameters judges it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Index of the scenario.
+    pub scenario: usize,
+    /// The parameters the class predicted for.
+    pub params: Params,
+    /// What it predicted.
+    pub answer: Answer,
+}
+
 /// A prediction, judged after its run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     /// What the student predicted.
     pub predicted: Answer,
@@ -134,6 +148,8 @@ pub struct Verdict {
     pub right: bool,
     /// What the kernel said, as written in the picker's words.
     pub said: String,
+    /// The parameters of the run that was judged: the verdict is shown only beside that run.
+    pub params: Params,
 }
 
 impl Verdict {
@@ -148,8 +164,8 @@ impl Verdict {
 pub struct Predictions {
     /// The picker, when open.
     pub picker: Option<Picker>,
-    /// The prediction waiting for its run: scenario index and answer.
-    pub pending: Option<(usize, Answer)>,
+    /// The prediction waiting for its run.
+    pub pending: Option<Prediction>,
     /// Each scenario's last verdict.
     pub verdicts: Vec<Option<Verdict>>,
 }
@@ -162,8 +178,9 @@ impl App {
         let at = self
             .predictions
             .pending
-            .filter(|(i, _)| *i == self.current)
-            .and_then(|(_, a)| answers.iter().position(|x| *x == a))
+            .as_ref()
+            .filter(|p| p.scenario == self.current)
+            .and_then(|p| answers.iter().position(|x| *x == p.answer))
             .unwrap_or(0);
         self.predictions.picker = Some(Picker {
             answers,
@@ -183,7 +200,11 @@ impl App {
     pub fn choose_prediction(&mut self) {
         if let Some(p) = self.predictions.picker.take() {
             if let Some(a) = p.answers.get(p.cursor) {
-                self.predictions.pending = Some((self.current, *a));
+                self.predictions.pending = Some(Prediction {
+                    scenario: self.current,
+                    params: self.params[self.current].clone(),
+                    answer: *a,
+                });
                 self.message = Some(super::app::Message::Course(Note::Predicted(*a)));
             }
         }
@@ -194,9 +215,32 @@ impl App {
         self.predictions.picker = None;
     }
 
-    /// A run of scenario `i` came back: judge the prediction made for it, if any.
-    pub fn judge(&mut self, i: usize, record: &Record) {
-        let Some((_, predicted)) = self.predictions.pending.take_if(|(s, _)| *s == i) else {
+    /// Drop the pending prediction when the parameters it was made for are no longer the
+    /// scenario's (a knob, the editor, a variant, a reset, a demo step): it was a
+    /// prediction about another experiment.
+    pub fn drop_stale_prediction(&mut self) {
+        let params = &self.params;
+        self.predictions
+            .pending
+            .take_if(|p| params.get(p.scenario) != Some(&p.params));
+    }
+
+    /// Drop the pending prediction of the current scenario, whatever its parameters.
+    pub fn forget_prediction(&mut self) {
+        let current = self.current;
+        self.predictions.pending.take_if(|p| p.scenario == current);
+    }
+
+    /// A run of scenario `i` with `params` came back: judge the prediction made for exactly
+    /// that experiment, if any. A prediction for other parameters is never judged.
+    pub fn judge(&mut self, i: usize, params: &Params, record: &Record) {
+        let Some(Prediction {
+            answer: predicted, ..
+        }) = self
+            .predictions
+            .pending
+            .take_if(|p| p.scenario == i && p.params == *params)
+        else {
             return;
         };
         let right = predicted.matches(record);
@@ -213,15 +257,17 @@ impl App {
             predicted,
             right,
             said: said(record, self.lang),
+            params: params.clone(),
         });
     }
 
-    /// The current scenario's verdict, while its result is the one shown.
+    /// The current scenario's verdict, while the run it judged is the one shown and has the
+    /// current parameters.
     pub fn verdict(&self) -> Option<&Verdict> {
-        if !self.view.fresh {
-            return None;
-        }
-        self.predictions.verdicts.get(self.current)?.as_ref()
+        // Once the run of the current parameters is revealed to its deciding step.
+        self.shown().done()?;
+        let verdict = self.predictions.verdicts.get(self.current)?.as_ref()?;
+        (verdict.params == self.params[self.current]).then_some(verdict)
     }
 
     /// Predictions right, and predictions made, over every scenario.
@@ -247,6 +293,7 @@ pub fn title(lang: Lang) -> &'static str {
 mod tests {
     use super::*;
     use crate::tui::event::Action;
+    use mmap_lab_engine::params::Key;
 
     fn app(id: &str) -> App {
         crate::tui::app::test_app(id)
@@ -261,35 +308,115 @@ mod tests {
     }
 
     #[test]
-    fn the_lessons_answers_come_first_and_every_answer_is_there() {
-        let s = crate::cli::find("rdonly-prot-write").unwrap();
-        let a = answers(s);
-        assert_eq!(a[0], Answer::Ok);
-        assert_eq!(a[1], Answer::Errno(Errno::EACCES));
-        assert!(a.contains(&Answer::Errno(Errno::ENOMEM)));
+    fn the_picker_has_one_fixed_order_in_every_scenario() {
+        let first = answers(crate::cli::find("rdonly-prot-write").unwrap());
+        assert_eq!(&first[..2], &[Answer::Ok, Answer::OkBut]);
+        let names: Vec<String> = first[2..first.len() - 2]
+            .iter()
+            .map(|a| a.label(Lang::En))
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "errnos alphabetically");
+        assert!(first.contains(&Answer::Errno(Errno::EACCES)));
+        assert!(first.contains(&Answer::Errno(Errno::ENOMEM)));
         assert_eq!(
-            &a[a.len() - 2..],
+            &first[first.len() - 2..],
             &[
-                Answer::Signal(Signal::SIGSEGV),
-                Answer::Signal(Signal::SIGBUS)
+                Answer::Signal(Signal::SIGBUS),
+                Answer::Signal(Signal::SIGSEGV)
             ]
         );
-        let clobber = answers(crate::cli::find("map-fixed-clobber").unwrap());
-        assert_eq!(clobber[1], Answer::OkBut);
-        assert!(!a.contains(&Answer::OkBut));
+        for s in mmap_lab_engine::catalog::all() {
+            assert_eq!(answers(s), first, "{}: the same order everywhere", s.id);
+        }
+    }
+
+    fn choose(a: &mut App, answer: Answer) {
+        a.apply(Action::Predict);
+        let at = a
+            .predictions
+            .picker
+            .as_ref()
+            .unwrap()
+            .answers
+            .iter()
+            .position(|x| *x == answer);
+        let at = at.expect("the answer is in the picker");
+        for _ in 0..at {
+            a.apply(Action::Down);
+        }
+        a.apply(Action::PickerChoose);
+    }
+
+    fn finish(a: &mut App, outcome: &str) {
+        let crate::tui::app::Effect::StartRun(req) = a.apply(Action::Run) else {
+            panic!("no run");
+        };
+        a.handle(crate::tui::event::AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Ok(Box::new(record(outcome))),
+        });
+    }
+
+    const EINVAL: &str = r#"{"kind": "errno", "call": "mmap", "errno": "EINVAL", "code": 22, "message": "Invalid argument"}"#;
+
+    #[test]
+    fn a_prediction_is_never_judged_against_other_parameters() {
+        // The class predicts EINVAL for length 0, runs it (right), applies the variant
+        // `length=1` and runs again: that run is OK and no verdict of the earlier
+        // prediction may stand beside it.
+        let mut a = app("zero-length");
+        choose(&mut a, Answer::Errno(Errno::EINVAL));
+        finish(&mut a, EINVAL);
+        assert!(a.verdict().is_some_and(|v| v.right));
+        let v = a
+            .scenario()
+            .variants
+            .iter()
+            .position(|v| v.sets(4096) == ["length=1"]);
+        a.apply(Action::Variant(v.expect("a length=1 variant") as u8 + 1));
+        assert_eq!(a.current_params().length, 1);
+        assert_eq!(a.verdict(), None, "the shown verdict was for length 0");
+        finish(&mut a, r#"{"kind": "ok"}"#);
+        assert_eq!(a.verdict(), None, "EINVAL was never predicted for length 1");
+        assert_eq!(a.score(), (1, 1));
+
+        // A prediction left pending dies with its parameters: a knob, a variant, a reset.
+        choose(&mut a, Answer::Errno(Errno::EINVAL));
+        assert!(a.predictions.pending.is_some());
+        a.apply(Action::Reset);
+        assert_eq!(a.predictions.pending, None, "reset");
+        choose(&mut a, Answer::Errno(Errno::EINVAL));
+        a.apply(Action::NextVariant);
+        assert_eq!(a.predictions.pending, None, "variant");
+        a.apply(Action::Reset);
+        choose(&mut a, Answer::Ok);
+        a.apply(Action::NextPane);
+        let row = a.view.keys.iter().position(|k| *k == Key::Length).unwrap();
+        for _ in 0..row {
+            a.apply(Action::Down);
+        }
+        a.apply(Action::Right);
+        assert_ne!(a.current_params().length, 0);
+        assert_eq!(a.predictions.pending, None, "a knob");
+        // Turned back: still no prediction, and a run judges nothing.
+        a.apply(Action::Left);
+        assert_eq!(a.current_params().length, 0);
+        finish(&mut a, EINVAL);
+        assert_eq!(a.score(), (1, 1));
     }
 
     #[test]
     fn pick_run_and_score() {
         let mut a = app("zero-length");
-        a.apply(Action::Predict);
-        assert!(a.predictions.picker.is_some());
-        // The first errno the lesson reaches is EINVAL, right after OK.
-        a.apply(Action::Down);
-        a.apply(Action::PickerChoose);
+        choose(&mut a, Answer::Errno(Errno::EINVAL));
         assert!(a.predictions.picker.is_none());
         assert_eq!(
-            a.predictions.pending,
+            a.predictions
+                .pending
+                .as_ref()
+                .map(|p| (p.scenario, p.answer)),
             Some((a.current, Answer::Errno(Errno::EINVAL)))
         );
         let crate::tui::app::Effect::StartRun(req) = a.apply(Action::Run) else {

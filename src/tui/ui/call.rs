@@ -65,10 +65,7 @@ pub fn extra_rows(app: &App, width: u16) -> usize {
 pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
     let th = &app.theme;
     let lang = app.lang;
-    let Some(record) = app
-        .record()
-        .filter(|_| app.view.fresh && !app.running_here())
-    else {
+    let Some(record) = app.shown().done().filter(|_| !app.running_here()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -100,7 +97,9 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
 /// a signal struck). The record lists the steps that started, in plan order, so a call whose
 /// step index is past the record's last step did not run.
 fn did_not_run(app: &App, call: &Call) -> bool {
-    app.view.fresh && app.record().is_some_and(|r| call.step >= r.run.steps.len())
+    app.shown()
+        .done()
+        .is_some_and(|r| call.step >= r.run.steps.len())
 }
 
 /// One call as a styled line, numbered as the steps of the record are (so `SIGBUS during
@@ -168,7 +167,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
     };
     // A knob turned since the run: the answer is cleared back to a question, so the class
     // predicts the new one; the old answer stays, small, as "last run".
-    if !app.view.fresh {
+    if result.params != *app.current_params() {
         let last = match &result.outcome {
             Ok(record) => short_outcome(app, record),
             Err(_) => t(S::RunFailed, lang).to_string(),
@@ -177,6 +176,16 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             Span::styled(t(S::Changed, lang), th.message),
             Span::styled(format!(" · {}: {last}", t(S::LastRun, lang)), th.dim),
         ]);
+    }
+    let shown = app.shown();
+    if shown.any() && !shown.complete {
+        let last = shown
+            .step()
+            .map(|s| (shown.upto, s.call.as_str(), s.result.as_str()));
+        return Line::from(Span::styled(
+            strings::stepped(&strings::held_pids(app.held_pids(), lang), last, lang),
+            th.message,
+        ));
     }
     let spans = match &result.outcome {
         Ok(record) => {

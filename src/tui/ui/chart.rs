@@ -34,10 +34,10 @@ const METHODS: [&str; 4] = ["mmap", "read/write", "copy_file_range", "mmap+write
 /// The speeds to draw: this run's medians and every run's figure, when the answer on screen
 /// is for the current parameters (no old answer while the class predicts a new one).
 fn figures(app: &App) -> Option<(Throughput, &ThroughputRuns)> {
-    if !app.view.fresh || app.running_here() {
+    if app.running_here() {
         return None;
     }
-    let run = &app.record()?.run;
+    let run = &app.shown().done()?.run;
     Some((run.throughput?, run.throughput_runs.as_ref()?))
 }
 

@@ -120,6 +120,11 @@ pub fn verdict_line(app: &App) -> Option<Line<'static>> {
 /// score once there is one (`predictions 5/7`).
 pub fn header_extra(app: &App) -> String {
     let mut out = String::new();
+    // A held child, for `cat /proc/PID/maps` in a second terminal.
+    if !app.held_pids().is_empty() {
+        out.push_str(&crate::strings::held_pids(app.held_pids(), app.lang));
+        out.push_str(" · ");
+    }
     if let Some((n, total)) = app.demo_position() {
         out.push_str(&crate::strings::demo_position(n, total, app.lang));
         out.push_str(" · ");

@@ -47,10 +47,25 @@ fn offset(rows: &[Row], selected: usize, height: usize) -> usize {
 fn mark(app: &App, i: usize) -> (&'static str, Style) {
     let g = &app.glyphs;
     let th = &app.theme;
-    if app.running.as_ref().is_some_and(|r| r.scenario == i) {
+    // A stepped run held at a stop is not running: no spinner.
+    let held = |r: &crate::tui::app::Running| r.stepping.as_ref().is_some_and(|s| s.stops > 0);
+    if app
+        .running
+        .as_ref()
+        .is_some_and(|r| r.scenario == i && !held(r))
+    {
         return (g.spinner[app.frame % g.spinner.len()], th.message);
     }
-    match app.results[i].as_ref().map(|r| r.outcome.as_ref()) {
+    // A run still being stepped through shows no outcome yet.
+    let revealed = |r: &&crate::tui::app::RunResult| match &r.outcome {
+        Ok(record) => crate::tui::revealed::Shown::of(record, r.revealed).complete,
+        Err(_) => true,
+    };
+    match app.results[i]
+        .as_ref()
+        .filter(revealed)
+        .map(|r| r.outcome.as_ref())
+    {
         None => (g.not_run, th.dim),
         Some(Err(_)) => (g.timeout, th.timeout),
         Some(Ok(rec)) => match rec.run.outcome {

@@ -435,7 +435,7 @@ impl App {
             .map(|map| super::pagemap::PageMapWidget {
                 map,
                 after: self.view.after.as_ref(),
-                answered: self.view.fresh,
+                answered: self.shown().complete,
                 theme: &self.theme,
                 glyphs: &self.glyphs,
                 lang: self.lang,
@@ -607,6 +607,7 @@ pub fn message_text(app: &App, m: &Message) -> String {
         Message::NotAKnob(key) => strings::not_a_knob(*key, lang),
         Message::Reset => t(S::ResetDone, lang).to_string(),
         Message::AlreadyRunning => t(S::AlreadyRunning, lang).to_string(),
+        Message::NoStepping(why) => strings::no_stepping(why, lang),
         Message::PressE => t(S::PressE, lang).to_string(),
         Message::Refused(err) => strings::param_error(err, lang),
         Message::Course(note) => crate::tui::course::note_text(note, lang),
@@ -617,13 +618,14 @@ pub fn message_text(app: &App, m: &Message) -> String {
 fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
     let text = match (&app.message, &app.running) {
         (Some(m), _) => message_text(app, m),
-        (None, Some(r)) => format!(
+        // A stepped run held at a stop is not running: its line in the call pane says so.
+        (None, Some(r)) if r.stepping.as_ref().is_none_or(|s| s.stops == 0) => format!(
             "{} {} · {}",
             app.glyphs.spinner[app.frame % app.glyphs.spinner.len()],
             app.scenarios[r.scenario].id,
             strings::running_for(r.elapsed.as_millis(), app.lang)
         ),
-        (None, None) => return,
+        (None, _) => return,
     };
     buf.set_stringn(
         area.x + 1,

@@ -28,7 +28,8 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     }
     // No answer for these parameters yet (never run, or a knob turned since): the question,
     // and nothing that tells the answer.
-    if !app.view.fresh && !app.running_here() {
+    let shown = app.shown();
+    if !shown.any() && !app.running_here() {
         raw.push((Line::default(), 0));
         raw.push((
             Line::from(Span::styled(t(S::TheQuestion, lang), th.heading)),
@@ -44,7 +45,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     }
     // "OK, but…": each sentence that qualifies the outcome right under it, as every other
     // rendering of the record puts it.
-    if let Some(record) = app.record() {
+    if let Some(record) = shown.done() {
         for w in report::outcome_notes(record, lang) {
             raw.push((
                 Line::from(Span::styled(
@@ -55,17 +56,17 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             ));
         }
     }
-    if let Some(line) = app.record().and_then(|r| tally_line(app, r)) {
+    if let Some(line) = shown.done().and_then(|r| tally_line(app, r)) {
         raw.push((line, 2));
     }
     if let Some(b) = call::blame_line(app) {
         raw.push((b, 2));
     }
-    if let Some(record) = app.record() {
+    if let Some(record) = shown.record {
         let run = &record.run;
         raw.push((Line::default(), 0));
         raw.push((Line::from(Span::styled(t(S::Steps, lang), th.heading)), 0));
-        for (i, step) in run.steps.iter().enumerate() {
+        for (i, step) in shown.steps().iter().enumerate() {
             let mut spans = vec![Span::styled(format!("{:>2}  ", i + 1), th.dim)];
             if step.process.is_some() {
                 spans.push(Span::styled(format!("[{}] ", t(S::Child, lang)), th.dim));
@@ -103,6 +104,13 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
                 ));
             }
             raw.push((Line::from(spans), 4));
+        }
+        // The rest follows from the outcome: only once it is revealed.
+        if !shown.complete {
+            return raw
+                .iter()
+                .flat_map(|(l, indent)| text::wrap_indent(l, width, *indent))
+                .collect();
         }
         let findings = report::findings(record, lang);
         if !findings.is_empty() {
@@ -228,7 +236,7 @@ fn maps_lines(app: &App, snaps: &[MapsSnapshot]) -> Vec<(Line<'static>, usize)> 
 /// `Rule: …`: after a run, why its outcome happened (`explain`); before, the lesson's rule.
 fn rule_line(app: &App) -> Line<'static> {
     let lesson = app.lesson().rule.clone();
-    let text = match app.record() {
+    let text = match app.shown().done() {
         Some(record) => {
             mmap_lab_engine::explain::rule_line(app.scenario(), &record.run, &lesson, app.lang)
         }

@@ -61,7 +61,10 @@ fn big_word(app: &App) -> (&'static str, Style) {
         return ("...", th.big_idle);
     }
     // No answer for the current parameters: the class predicts it.
-    let Some(result) = app.result().filter(|_| app.view.fresh) else {
+    // A failed run says so at once; a record only once its outcome is revealed.
+    let Some(result) = app.result().filter(|r| {
+        r.params == *app.current_params() && (r.outcome.is_err() || app.shown().complete)
+    }) else {
         return ("?", th.big_idle);
     };
     // The widget keeps its text for its lifetime: the word is a static name from the errno

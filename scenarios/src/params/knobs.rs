@@ -45,23 +45,30 @@ pub struct Knob {
 }
 
 /// Declares [`Key`] and the table [`KNOBS`] from one list of rows, so a knob is written once.
+/// A row may carry `#[cfg(test)]`: the engine's tests add a scratch knob through the very
+/// table the real ones are in (see `a_scratch_knob_is_one_row_and_one_field`).
 macro_rules! knobs {
-    ($($(#[$doc:meta])* $key:ident { $($field:ident: $value:expr),* $(,)? })*) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        $(#[cfg($cfg:meta)])?
+        $key:ident { $($field:ident: $value:expr),* $(,)? }
+    )*) => {
         /// Every parameter key, in the order of the rows.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         pub enum Key {
-            $($(#[$doc])* $key,)*
+            $($(#[doc = $doc])* $(#[cfg($cfg)])? $key,)*
         }
 
-        const KEY_COUNT: usize = [$(stringify!($key)),*].len();
+        const KEY_COUNT: usize = [$($(#[cfg($cfg)])? stringify!($key)),*].len();
 
         impl Key {
             /// All keys, in display order.
-            pub const ALL: [Key; KEY_COUNT] = [$(Key::$key),*];
+            pub const ALL: [Key; KEY_COUNT] = [$($(#[cfg($cfg)])? Key::$key),*];
         }
 
         /// The knob table: one row per [`Key`], in the same order.
-        pub const KNOBS: [Knob; KEY_COUNT] = [$(Knob { key: Key::$key, $($field: $value),* }),*];
+        pub const KNOBS: [Knob; KEY_COUNT] =
+            [$($(#[cfg($cfg)])? Knob { key: Key::$key, $($field: $value),* }),*];
     };
 }
 
@@ -648,6 +655,19 @@ knobs! {
             p.copy_runs = n as u32;
             Some(())
         },
+    }
+    /// Only in the engine's own tests: a knob added as a new one is, a row and a field
+    /// (`Params::scratch_shift`), so that a column added to the table without a value here
+    /// fails to compile, and the test beside it checks each column is read.
+    #[cfg(test)]
+    ScratchShift {
+        name: "scratch_shift", kind: SIGNED,
+        doc: ("scratch: how far madvise's address is from the mapping", "测试用：madvise 的地址离映射多远"),
+        off: None, max: None, playground: false, bytes: true,
+        shows: &[Arg::Of(Function::Madvise, 0)],
+        blame: &[when(Case::MadviseEaccesEinval, 2, |p, page| unaligned(p.scratch_shift, page))],
+        parse: signed, read: |p| Value::Number(p.scratch_shift.into()),
+        write: |p, v| { p.scratch_shift = int(v)?; Some(()) },
     }
 }
 

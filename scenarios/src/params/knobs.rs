@@ -662,7 +662,10 @@ knobs! {
     #[cfg(test)]
     ScratchShift {
         name: "scratch_shift", kind: SIGNED,
-        doc: ("scratch: how far madvise's address is from the mapping", "测试用：madvise 的地址离映射多远"),
+        doc: (
+            "scratch: how far madvise's address is from the mapping",
+            "测试用：madvise 的地址离映射多远",
+        ),
         off: None, max: None, playground: false, bytes: true,
         shows: &[Arg::Of(Function::Madvise, 0)],
         blame: &[when(Case::MadviseEaccesEinval, 2, |p, page| unaligned(p.scratch_shift, page))],

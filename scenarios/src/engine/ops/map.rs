@@ -350,6 +350,7 @@ impl Family for MapOp {
         }
     }
 
+    // One arm per step kind of the family, each with its `SAFETY:` reason.
     fn execute(&self, cx: &mut Exec<'_>) -> Done {
         match *self {
             Self::Mmap {

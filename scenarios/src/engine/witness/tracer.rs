@@ -98,7 +98,8 @@ impl Tracer<'_, '_> {
         (exit, rss)
     }
 
-    /// Handle one stop of tracee `tid`, then let it go on.
+    /// Handle one stop of tracee `tid`, then let it go on. One arm per kind of ptrace stop
+    /// (seccomp, system-call exit, fork events, signals, group stops): the state machine whole.
     fn stopped(&mut self, tid: i32, status: i32) {
         let sig = libc::WSTOPSIG(status);
         let event = status >> 16;

@@ -294,6 +294,7 @@ impl Config {
     }
 
     /// [`Config::from_sources`] from given inputs, so tests need no real home or environment.
+    /// One block per setting, each the same precedence (flag, environment, file, default).
     pub fn merge(
         flags: &Flags,
         path: Option<PathBuf>,

@@ -563,11 +563,21 @@ fn lab_main() -> ExitCode {
     if matches!(cli.command, None | Some(Command::Run { all: true, .. })) {
         mmap_lab::leftovers::sweep(lang);
     }
+    dispatch(cli, &config, state, lang)
+}
+
+/// The subcommand (or the lab) the command line asked for, once it is parsed and checked.
+fn dispatch(
+    mut cli: Cli,
+    config: &Config,
+    state: Option<std::path::PathBuf>,
+    lang: Lang,
+) -> ExitCode {
     let text = cli::Text {
         lang,
         ascii: config.ascii.value,
     };
-    match cli.command {
+    match cli.command.take() {
         Some(Command::List { json }) => cli::list(json, lang),
         Some(Command::Run {
             id,
@@ -594,18 +604,7 @@ fn lab_main() -> ExitCode {
         Some(Command::C { id, sets, minimal }) => cli::c_program(&id, &sets, minimal, lang),
         // Written to memory first, then out through `output`: the generators panic or give
         // up on a failing writer.
-        Some(Command::Man) => {
-            let mut page = Vec::new();
-            // Not broken into lines: man lays the page out to its reader's width.
-            let cmd = command_at(lang, KeysHelp::Every, usize::MAX / 2);
-            match man::write_man(cmd, lang, &mut page) {
-                Ok(()) => match output::out_bytes(&page, lang) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(code) => code,
-                },
-                Err(err) => cli::io_error(&err, lang),
-            }
-        }
+        Some(Command::Man) => man_page(lang),
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
             man::write_completions(command(lang), shell, &mut script);
@@ -623,59 +622,76 @@ fn lab_main() -> ExitCode {
             }
         }
         Some(Command::Config) => output::finish(&config.describe(), lang),
-        None => {
-            // `--scenario 3` is the third lesson: the lab is given its id.
-            let scenario = match cli.scenario.as_deref().map(|id| cli::scenario(id, lang)) {
-                Some(Ok(s)) => Some(s.id.to_string()),
-                Some(Err(code)) => return code,
-                None => None,
-            };
-            // A playlist and `--set`s are checked before the screen opens (exit 2).
-            let page = mmap_lab_engine::engine::page_size();
-            let demo = match cli
-                .demo
-                .as_deref()
-                .map(|d| mmap_lab::demo::load(d, page, lang))
-            {
-                Some(Ok(p)) => Some(p),
-                Some(Err(line)) => {
+        None => open_lab(&cli, config, state, lang),
+    }
+}
+
+/// `man`: the manual page, in roff.
+fn man_page(lang: Lang) -> ExitCode {
+    let mut page = Vec::new();
+    // Not broken into lines: man lays the page out to its reader's width.
+    let cmd = command_at(lang, KeysHelp::Every, usize::MAX / 2);
+    match man::write_man(cmd, lang, &mut page) {
+        Ok(()) => match output::out_bytes(&page, lang) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        },
+        Err(err) => cli::io_error(&err, lang),
+    }
+}
+
+/// No subcommand: the interactive lab, on the scenario, playlist and `--set`s given.
+fn open_lab(cli: &Cli, config: &Config, state: Option<std::path::PathBuf>, lang: Lang) -> ExitCode {
+    // `--scenario 3` is the third lesson: the lab is given its id.
+    let scenario = match cli.scenario.as_deref().map(|id| cli::scenario(id, lang)) {
+        Some(Ok(s)) => Some(s.id.to_string()),
+        Some(Err(code)) => return code,
+        None => None,
+    };
+    // A playlist and `--set`s are checked before the screen opens (exit 2).
+    let page = mmap_lab_engine::engine::page_size();
+    let demo = match cli
+        .demo
+        .as_deref()
+        .map(|d| mmap_lab::demo::load(d, page, lang))
+    {
+        Some(Ok(p)) => Some(p),
+        Some(Err(line)) => {
+            output::err_line(&format!("mmap-lab: {line}"));
+            return ExitCode::from(cli::USAGE);
+        }
+        None => None,
+    };
+    let params = match scenario.as_deref().and_then(cli::find) {
+        Some(s) if !cli.lab_sets.is_empty() => {
+            match mmap_lab::demo::lab_params(s, &cli.lab_sets, lang) {
+                Ok(p) => Some(p),
+                Err(line) => {
                     output::err_line(&format!("mmap-lab: {line}"));
                     return ExitCode::from(cli::USAGE);
                 }
-                None => None,
-            };
-            let params = match scenario.as_deref().and_then(cli::find) {
-                Some(s) if !cli.lab_sets.is_empty() => {
-                    match mmap_lab::demo::lab_params(s, &cli.lab_sets, lang) {
-                        Ok(p) => Some(p),
-                        Err(line) => {
-                            output::err_line(&format!("mmap-lab: {line}"));
-                            return ExitCode::from(cli::USAGE);
-                        }
-                    }
-                }
-                _ => None,
-            };
-            tui::course::setup(tui::course::Setup {
-                state,
-                params,
-                scenario_given: scenario.is_some() || demo.is_some(),
-                demo,
-                lang_given: cli.lang.is_some(),
-                // Under NO_COLOR, a theme remembered from another session does not come back.
-                theme_given: cli.theme.is_some() || tui::theme::no_color(),
-            });
-            tui::main_with(
-                tui::Options {
-                    scenario,
-                    lang,
-                    presenter: config.presenter.value,
-                    theme: config.theme.value,
-                    ascii: config.ascii.value,
-                    mouse: config.mouse.value,
-                },
-                config.copy.value,
-            )
+            }
         }
-    }
+        _ => None,
+    };
+    tui::course::setup(tui::course::Setup {
+        state,
+        params,
+        scenario_given: scenario.is_some() || demo.is_some(),
+        demo,
+        lang_given: cli.lang.is_some(),
+        // Under NO_COLOR, a theme remembered from another session does not come back.
+        theme_given: cli.theme.is_some() || tui::theme::no_color(),
+    });
+    tui::main_with(
+        tui::Options {
+            scenario,
+            lang,
+            presenter: config.presenter.value,
+            theme: config.theme.value,
+            ascii: config.ascii.value,
+            mouse: config.mouse.value,
+        },
+        config.copy.value,
+    )
 }

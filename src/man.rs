@@ -11,7 +11,8 @@ use mmap_lab_engine::{catalog, engine, Key, Lang, Scenario};
 use std::io::{self, Write};
 
 /// `mmap-lab man`: the page for `cmd` (already in `lang`), with the sections clap does not
-/// know about: the environment, the files, the exit status, examples.
+/// know about: the environment, the files, the exit status, examples. Long as the page is:
+/// its sections in the order `man` shows them, each a few lines.
 pub fn write_man(cmd: clap::Command, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let man = clap_mangen::Man::new(cmd.clone());
     // clap_mangen names four of its sections in English whatever the command's language:

@@ -11,7 +11,8 @@ use crate::strings::{self, t, S};
 use mmap_lab_engine::{errnos, Lang, Params, Record, Scenario};
 use std::fmt::Write as _;
 
-/// The report of one run.
+/// The report of one run. Long as the report is: its sections in the order a reader meets
+/// them, each a few lines.
 pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang) -> String {
     let lesson = scenario.lesson(lang);
     let run = &record.run;

@@ -279,7 +279,8 @@ pub enum S {
 }
 
 impl S {
-    /// `(English, Chinese)`.
+    /// `(English, Chinese)`. Long by nature: the table itself, one row per string, kept in
+    /// one match so that a string without its translation does not compile.
     fn pair(self) -> (&'static str, &'static str) {
         match self {
             S::Course(c) => c.pair(),

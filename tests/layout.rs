@@ -49,6 +49,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "engine::ops::ipc",
             "engine::ops::limits",
             "engine::ops::map",
+            "engine::ops::scratch",
             "engine::ops::touch",
             "engine::pace",
             "engine::pages",

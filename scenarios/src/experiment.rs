@@ -76,78 +76,13 @@ fn shifted(map: usize, shift: i64) -> Val {
 /// Build the standard plan.
 pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     let mut plan = Plan::new();
-    for (limit, value) in [
-        (Limit::As, p.rlimit_as),
-        (Limit::Data, p.rlimit_data),
-        (Limit::Memlock, p.rlimit_memlock),
-    ] {
-        if let Some(bytes) = value {
-            plan.push(Step::critical(LimitOp::SetRlimit { limit, bytes }));
-        }
-    }
-    if p.exhaust_map_count {
-        plan.push(
-            Step::optional(LimitOp::ExhaustMapCount { page }).because(Purpose::ExhaustMapCount),
-        );
-    }
+    limits(p, page, &mut plan);
 
     let fd = descriptor(p, &mut plan);
 
-    let addr = match p.addr {
-        Addr::Null => Val::Lit(0),
-        Addr::At(a) => Val::Lit(a as i64),
-        Addr::Existing => {
-            let existing = plan.push(
-                Step::optional(MapOp::Mmap {
-                    addr: Val::Lit(0),
-                    length: round_up(p.length.max(1), page),
-                    prot: flags::PROT_READ,
-                    flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS,
-                    fd: Val::Lit(-1),
-                    offset: 0,
-                    via: Via::Libc,
-                })
-                .because(Purpose::Existing),
-            );
-            Val::Ret(existing)
-        }
-    };
+    let addr = address(p, page, &mut plan);
 
-    // A guard page above the mapping, so that a touch past its end meets nothing instead of a
-    // neighbour: new mappings are placed right below older ones, so without it the page after
-    // the mapping is usually somebody else's memory. Reserve mapping + one page, give back all
-    // but the top page, and ask for the mapping at the reservation's address: a hint the
-    // kernel honours whenever the range is free, which it now is. (With `NULL` the kernel
-    // would take the highest hole that fits, and a process with holes above the reservation,
-    // such as the TUI with its threads' freed stacks, would get its mapping elsewhere. The
-    // hint, not `MAP_FIXED`, keeps the student's flags exactly as they chose them.)
-    let mut guard = None;
-    if (p.guard || shape.hole) && p.addr == Addr::Null && p.length > 0 {
-        let len = round_up(p.length, page);
-        if let Some(total) = len.checked_add(page) {
-            let reserve = plan.push(
-                Step::optional(MapOp::Mmap {
-                    addr: Val::Lit(0),
-                    length: total,
-                    prot: libc::PROT_NONE,
-                    flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS | flags::MAP_NORESERVE,
-                    fd: Val::Lit(-1),
-                    offset: 0,
-                    via: Via::Libc,
-                })
-                .because(Purpose::GuardReserve),
-            );
-            plan.push(
-                Step::optional(MapOp::Munmap {
-                    addr: Val::Ret(reserve),
-                    length: len,
-                    via: Via::Libc,
-                })
-                .because(Purpose::GuardRelease),
-            );
-            guard = Some((reserve, len));
-        }
-    }
+    let guard = guard(p, page, shape, &mut plan);
 
     // A MAP_FIXED over the existing mapping replaces it: capture the maps first, so that the
     // run's own evidence shows what was there (and the record can warn about it).
@@ -183,6 +118,96 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
     }
     plan.push(Step::optional(MapOp::Maps));
 
+    touch_and_sync(&mut plan, p, shape, map, fd);
+    advise_remap_unmap(&mut plan, p, shape, map);
+    plan
+}
+
+/// The resource limits the parameters set, and the map-count filler, before anything else.
+fn limits(p: &Params, page: u64, plan: &mut Plan) {
+    for (limit, value) in [
+        (Limit::As, p.rlimit_as),
+        (Limit::Data, p.rlimit_data),
+        (Limit::Memlock, p.rlimit_memlock),
+    ] {
+        if let Some(bytes) = value {
+            plan.push(Step::critical(LimitOp::SetRlimit { limit, bytes }));
+        }
+    }
+    if p.exhaust_map_count {
+        plan.push(
+            Step::optional(LimitOp::ExhaustMapCount { page }).because(Purpose::ExhaustMapCount),
+        );
+    }
+}
+
+/// The mapping's address argument; for `existing`, the mapping made just before for it.
+fn address(p: &Params, page: u64, plan: &mut Plan) -> Val {
+    match p.addr {
+        Addr::Null => Val::Lit(0),
+        Addr::At(a) => Val::Lit(a as i64),
+        Addr::Existing => {
+            let existing = plan.push(
+                Step::optional(MapOp::Mmap {
+                    addr: Val::Lit(0),
+                    length: round_up(p.length.max(1), page),
+                    prot: flags::PROT_READ,
+                    flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS,
+                    fd: Val::Lit(-1),
+                    offset: 0,
+                    via: Via::Libc,
+                })
+                .because(Purpose::Existing),
+            );
+            Val::Ret(existing)
+        }
+    }
+}
+
+/// The guard page's reservation, when one is asked for: its step and the mapping's length in
+/// whole pages.
+fn guard(p: &Params, page: u64, shape: Shape, plan: &mut Plan) -> Option<(usize, u64)> {
+    // A guard page above the mapping, so that a touch past its end meets nothing instead of a
+    // neighbour: new mappings are placed right below older ones, so without it the page after
+    // the mapping is usually somebody else's memory. Reserve mapping + one page, give back all
+    // but the top page, and ask for the mapping at the reservation's address: a hint the
+    // kernel honours whenever the range is free, which it now is. (With `NULL` the kernel
+    // would take the highest hole that fits, and a process with holes above the reservation,
+    // such as the TUI with its threads' freed stacks, would get its mapping elsewhere. The
+    // hint, not `MAP_FIXED`, keeps the student's flags exactly as they chose them.)
+    let mut guard = None;
+    if (p.guard || shape.hole) && p.addr == Addr::Null && p.length > 0 {
+        let len = round_up(p.length, page);
+        if let Some(total) = len.checked_add(page) {
+            let reserve = plan.push(
+                Step::optional(MapOp::Mmap {
+                    addr: Val::Lit(0),
+                    length: total,
+                    prot: libc::PROT_NONE,
+                    flags: flags::MAP_PRIVATE | flags::MAP_ANONYMOUS | flags::MAP_NORESERVE,
+                    fd: Val::Lit(-1),
+                    offset: 0,
+                    via: Via::Libc,
+                })
+                .because(Purpose::GuardReserve),
+            );
+            plan.push(
+                Step::optional(MapOp::Munmap {
+                    addr: Val::Ret(reserve),
+                    length: len,
+                    via: Via::Libc,
+                })
+                .because(Purpose::GuardRelease),
+            );
+            guard = Some((reserve, len));
+        }
+    }
+    guard
+}
+
+/// After the mapping: the descriptor closed, mprotect, the file shrunk elsewhere, the touch,
+/// msync, and the file read back.
+fn touch_and_sync(plan: &mut Plan, p: &Params, shape: Shape, map: usize, fd: Val) {
     if p.close_fd {
         if let Val::Ret(_) = fd {
             plan.push(Step::critical(DescriptorOp::Close { fd }));
@@ -197,7 +222,7 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         }));
     }
     if let (Some(size), Val::Ret(_)) = (p.truncate_to, fd) {
-        truncate_elsewhere(&mut plan, fd, size, p.grow_back.then_some(p.file_size));
+        truncate_elsewhere(plan, fd, size, p.grow_back.then_some(p.file_size));
     }
     if let Some(at) = p.access.offset() {
         let write = matches!(p.access, Access::Write(_));
@@ -229,6 +254,10 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
             );
         }
     }
+}
+
+/// Then madvise (and the touch that shows it), mremap (and the old pointer), munmap.
+fn advise_remap_unmap(plan: &mut Plan, p: &Params, shape: Shape, map: usize) {
     if let Some(advice) = p.advice {
         plan.push(Step::critical(MapOp::Madvise {
             addr: Val::Ret(map),
@@ -268,7 +297,6 @@ pub fn standard(p: &Params, page: u64, shape: Shape) -> Plan {
         }));
         plan.push(Step::optional(MapOp::Maps));
     }
-    plan
 }
 
 /// Another process changes the mapped file's size: fork, the child `ftruncate`s the shared

@@ -12,64 +12,25 @@
 //! ([`Arg`]), so that a screen can highlight one; [`Call::text`] joins them. The pieces are C,
 //! never words: the record keeps them without a language.
 
+use super::function::Function;
 use super::plan::{Limit, Op, Val};
 
-/// What an argument is, so that a caller can tie it to what produced it. Unqualified names are
-/// mmap's arguments.
+/// What an argument is, so that a caller can tie it to what produced it (a knob's `shows`
+/// column names these): an argument by its place in its call, or a whole statement that
+/// stands for a knob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arg {
+    /// Argument `n` (from 0) of a call to the function: `Of(Function::Munmap, 1)` is
+    /// munmap's length. Every argument of a call built with [`Args`] is tagged so.
+    Of(Function, u8),
     /// setrlimit's `&(struct rlimit){n, n}`, for this resource.
     Rlimit(Limit),
     /// The whole loop that fills the process up to `vm.max_map_count`.
     ExhaustMapCount,
-    /// open's path.
-    OpenPath,
-    /// open's flags.
-    OpenFlags,
     /// The whole `memfd_create` + `ftruncate` + `fcntl` sequence that makes a sealed memfd.
     Memfd,
-    /// ftruncate's length.
-    TruncateSize,
     /// The whole `lseek` + `write` that grows a file.
     Grow,
-    /// mmap's `addr`.
-    Addr,
-    /// mmap's `length`.
-    Length,
-    /// mmap's `prot`.
-    Prot,
-    /// mmap's `flags`.
-    Flags,
-    /// mmap's `fd`.
-    Fd,
-    /// mmap's `offset`.
-    Offset,
-    /// munmap's address.
-    MunmapAddr,
-    /// munmap's length.
-    MunmapLength,
-    /// mprotect's protection.
-    MprotectProt,
-    /// mprotect's address.
-    MprotectAddr,
-    /// mprotect's length.
-    MprotectLength,
-    /// msync's address.
-    MsyncAddr,
-    /// msync's length.
-    MsyncLength,
-    /// msync's flags.
-    MsyncFlags,
-    /// madvise's length.
-    MadviseLength,
-    /// madvise's advice.
-    Advice,
-    /// mremap's new length.
-    MremapNewLength,
-    /// mremap's flags.
-    MremapFlags,
-    /// close's descriptor.
-    CloseFd,
     /// The whole one-byte load or store.
     Access,
     /// The window of a copy through mappings.
@@ -114,56 +75,67 @@ pub trait ValueNames {
     fn num(&self, v: Val) -> String;
 }
 
-/// Builds a call `head(arg, arg, …)` piece by piece.
-pub(crate) struct Args(Vec<Part>);
+/// Builds a call `function(arg, arg, …)` piece by piece, each argument tagged with its place
+/// ([`Arg::Of`]).
+pub(crate) struct Args {
+    function: Function,
+    parts: Vec<Part>,
+    /// How many arguments so far.
+    n: u8,
+}
 
 impl Args {
-    /// `head(`.
-    pub(crate) fn new(head: &str) -> Args {
-        Args(vec![Part {
-            text: format!("{head}("),
-            arg: None,
-        }])
+    /// `function(`.
+    pub(crate) fn new(function: Function) -> Args {
+        Args::open(function, &format!("{}(", function.name()), None)
     }
 
-    /// A call whose opening text is given whole, `syscall(SYS_mmap, ` for instance, tagged
-    /// when a knob chose it.
-    pub(crate) fn open(opening: &str, arg: Option<Arg>) -> Args {
-        Args(vec![Part {
-            text: opening.to_string(),
-            arg,
-        }])
+    /// A call to `function` whose opening text is given whole, `syscall(SYS_mmap, ` for
+    /// instance, tagged when a knob chose it.
+    pub(crate) fn open(function: Function, opening: &str, arg: Option<Arg>) -> Args {
+        Args {
+            function,
+            parts: vec![Part {
+                text: opening.to_string(),
+                arg,
+            }],
+            n: 0,
+        }
     }
 
-    /// An argument no caller singles out.
+    /// The next argument, tagged with its place.
     pub(crate) fn arg(self, text: impl Into<String>) -> Args {
-        self.push(text.into(), None)
+        let at = Arg::Of(self.function, self.n);
+        self.push(text.into(), at)
     }
 
-    /// An argument tagged with what it is.
+    /// The next argument, tagged as a whole statement rather than by its place (the
+    /// resource limit setrlimit sets, which three knobs set, one per resource).
     pub(crate) fn tagged(self, text: impl Into<String>, arg: Arg) -> Args {
-        self.push(text.into(), Some(arg))
+        self.push(text.into(), arg)
     }
 
     /// An argument, with `, ` before it unless it is the first.
-    fn push(mut self, text: String, arg: Option<Arg>) -> Args {
-        if self.0.len() > 1 {
-            self.0.push(Part {
+    fn push(mut self, text: String, arg: Arg) -> Args {
+        self.n += 1;
+        let arg = Some(arg);
+        if self.parts.len() > 1 {
+            self.parts.push(Part {
                 text: ", ".to_string(),
                 arg: None,
             });
         }
-        self.0.push(Part { text, arg });
+        self.parts.push(Part { text, arg });
         self
     }
 
     /// `)`: the finished call.
     pub(crate) fn close(mut self) -> Call {
-        self.0.push(Part {
+        self.parts.push(Part {
             text: ")".to_string(),
             arg: None,
         });
-        Call { parts: self.0 }
+        Call { parts: self.parts }
     }
 }
 
@@ -236,7 +208,7 @@ mod tests {
         let offset: Vec<&str> = c
             .parts
             .iter()
-            .filter(|p| p.arg == Some(Arg::Offset))
+            .filter(|p| p.arg == Some(Arg::Of(Function::Mmap, 5)))
             .map(|p| p.text.as_str())
             .collect();
         assert_eq!(offset, ["1000"]);

@@ -4,22 +4,28 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// Declares [`Function`] from one list of rows. A row may carry `#[cfg(test)]`: the engine's
+/// tests add the scratch step's function so (see `engine/ops/scratch.rs`).
 macro_rules! functions {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        $(#[cfg($cfg:meta)])?
+        $variant:ident = $name:literal,
+    )*) => {
         /// A C function (or, for a touch, the kind of memory access) a step makes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Function {
-            $($(#[$doc])* $variant,)*
+            $($(#[doc = $doc])* $(#[cfg($cfg)])? $variant,)*
         }
 
         impl Function {
             /// Every function, in declaration order.
-            pub const ALL: &'static [Function] = &[$(Function::$variant),*];
+            pub const ALL: &'static [Function] = &[$($(#[cfg($cfg)])? Function::$variant),*];
 
             /// The C name.
             pub fn name(self) -> &'static str {
                 match self {
-                    $(Function::$variant => $name,)*
+                    $($(#[cfg($cfg)])? Function::$variant => $name,)*
                 }
             }
         }
@@ -77,6 +83,9 @@ functions! {
     Usleep = "usleep",
     /// `nanosleep(2)`, for tests of the deadline only.
     Nanosleep = "nanosleep",
+    /// `mlock(2)`: only the engine's tests, for the scratch step.
+    #[cfg(test)]
+    Mlock = "mlock",
 }
 
 impl Function {

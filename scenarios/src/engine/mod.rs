@@ -214,6 +214,10 @@ pub fn run_beside(
 /// Run one experiment as `options` say: free or paced (see [`pace`]), cancellable, with
 /// work beside it. A paced run whose pacer says [`Command::Kill`] returns
 /// [`EngineError::Cancelled`], its processes killed and reaped and its directory removed.
+///
+/// Long on purpose: a run's resources (directory, files, pipes, child, pidfd, tracer) are
+/// taken and given back here in one order, and that every path releases each of them is
+/// checked by reading this one function.
 pub fn run_with(plan: &Plan, options: RunOptions<'_>) -> Result<Run, EngineError> {
     let RunOptions {
         cancel,

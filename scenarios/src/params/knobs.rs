@@ -8,6 +8,7 @@ use super::{
     MAX_REPEAT, MAX_SLEEP_US, OPEN_CHOICES,
 };
 use crate::engine::calls::Arg;
+use crate::engine::function::Function;
 use crate::engine::{Limit, Via};
 use crate::flags;
 use serde::Serialize;
@@ -44,23 +45,30 @@ pub struct Knob {
 }
 
 /// Declares [`Key`] and the table [`KNOBS`] from one list of rows, so a knob is written once.
+/// A row may carry `#[cfg(test)]`: the engine's tests add a scratch knob through the very
+/// table the real ones are in (see `a_scratch_knob_is_one_row_and_one_field`).
 macro_rules! knobs {
-    ($($(#[$doc:meta])* $key:ident { $($field:ident: $value:expr),* $(,)? })*) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        $(#[cfg($cfg:meta)])?
+        $key:ident { $($field:ident: $value:expr),* $(,)? }
+    )*) => {
         /// Every parameter key, in the order of the rows.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         pub enum Key {
-            $($(#[$doc])* $key,)*
+            $($(#[doc = $doc])* $(#[cfg($cfg)])? $key,)*
         }
 
-        const KEY_COUNT: usize = [$(stringify!($key)),*].len();
+        const KEY_COUNT: usize = [$($(#[cfg($cfg)])? stringify!($key)),*].len();
 
         impl Key {
             /// All keys, in display order.
-            pub const ALL: [Key; KEY_COUNT] = [$(Key::$key),*];
+            pub const ALL: [Key; KEY_COUNT] = [$($(#[cfg($cfg)])? Key::$key),*];
         }
 
         /// The knob table: one row per [`Key`], in the same order.
-        pub const KNOBS: [Knob; KEY_COUNT] = [$(Knob { key: Key::$key, $($field: $value),* }),*];
+        pub const KNOBS: [Knob; KEY_COUNT] =
+            [$($(#[cfg($cfg)])? Knob { key: Key::$key, $($field: $value),* }),*];
     };
 }
 
@@ -74,7 +82,7 @@ knobs! {
         name: "file", kind: KeyKind::Choice(FileKind::NAMES),
         doc: ("where the descriptor comes from", "文件描述符从哪里来"),
         off: None, max: None, playground: true, bytes: false,
-        shows: &[Arg::OpenPath, Arg::Memfd, Arg::Fd],
+        shows: &[Arg::Of(Function::Open, 0), Arg::Memfd, Arg::Of(Function::Mmap, 4)],
         blame: &[
             always(Case::EaccesUnmappable, 0),
             always(Case::EbadfEnodev, 0),
@@ -99,7 +107,8 @@ knobs! {
     FileSize {
         name: "file_size", kind: NUMBER,
         doc: ("size of the file the lab creates", "实验创建的文件大小"),
-        off: None, max: Some(MAX_FILE), playground: true, bytes: true, shows: &[Arg::TruncateSize],
+        off: None, max: Some(MAX_FILE), playground: true, bytes: true,
+        shows: &[Arg::Of(Function::Ftruncate, 1)],
         blame: &[always(Case::MadviseEfault, 1), always(Case::Sigbus, 2)],
         parse: number, read: |p| Value::Number(p.file_size.into()),
         write: |p, v| { p.file_size = size(v, MAX_FILE)?; Some(()) },
@@ -108,7 +117,7 @@ knobs! {
     Open {
         name: "open", kind: KeyKind::Choice(OPEN_CHOICES),
         doc: ("open(2) mode of the file", "open(2) 打开文件的方式"),
-        off: None, max: None, playground: true, bytes: false, shows: &[Arg::OpenFlags],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Of(Function::Open, 1)],
         blame: &[always(Case::MprotectEacces, 1), always(Case::Eacces, 0)],
         parse: |t| flags::parse_open(t).map(Value::Open),
         read: |p| Value::Open(p.open),
@@ -121,7 +130,7 @@ knobs! {
             "address: NULL lets the kernel choose; any other is only a hint unless the flags have MAP_FIXED or MAP_FIXED_NOREPLACE; existing: the address of a mapping made just before",
             "地址：NULL 表示由内核选择；其他地址只是提示，除非 flags 带 MAP_FIXED 或 MAP_FIXED_NOREPLACE；existing：刚刚建立的另一个映射的地址",
         ),
-        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Addr],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Of(Function::Mmap, 0)],
         blame: &[
             when(Case::MmapEinval, 2, |p, page| {
                 let fixed = p.flags & (flags::MAP_FIXED | flags::MAP_FIXED_NOREPLACE) != 0;
@@ -138,7 +147,7 @@ knobs! {
     Length {
         name: "length", kind: NUMBER,
         doc: ("bytes to map", "要映射的字节数"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Length],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Of(Function::Mmap, 1)],
         blame: &[
             when(Case::MmapEinval, 1, |p, _| p.length == 0),
             always(Case::MadviseEfault, 2),
@@ -154,7 +163,7 @@ knobs! {
     Offset {
         name: "offset", kind: SIGNED,
         doc: ("file offset: a multiple of the page size", "文件偏移：必须是页大小的整数倍"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Offset],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Of(Function::Mmap, 5)],
         blame: &[
             when(Case::MmapEinval, 0, |p, page| unaligned(p.offset, page)),
             always(Case::Eoverflow, 0),
@@ -166,7 +175,7 @@ knobs! {
     Prot {
         name: "prot", kind: KeyKind::Flags(flags::PROT_FLAGS),
         doc: ("what the mapping allows: read, write, execute", "映射允许的访问：读、写、执行"),
-        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Prot],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Of(Function::Mmap, 2)],
         blame: &[
             always(Case::Eacces, 1),
             always(Case::Eperm, 1),
@@ -180,7 +189,7 @@ knobs! {
     Flags {
         name: "flags", kind: KeyKind::Flags(flags::MAP_FLAGS),
         doc: ("shared or private, and extra behaviour", "共享还是私有，以及其他行为"),
-        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Flags],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Of(Function::Mmap, 3)],
         blame: &[
             when(Case::MmapEinval, 3, |p, _| p.map_type().is_none()),
             always(Case::MprotectEacces, 2),
@@ -199,7 +208,7 @@ knobs! {
     CloseFd {
         name: "close_fd", kind: KeyKind::Bool,
         doc: ("close the descriptor right after mmap", "mmap 之后立即关闭文件描述符"),
-        off: None, max: None, playground: true, bytes: false, shows: &[Arg::CloseFd],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Of(Function::Close, 0)],
         blame: &[],
         parse: boolean, read: |p| Value::Bool(p.close_fd),
         write: |p, v| { p.close_fd = yes(v)?; Some(()) },
@@ -218,7 +227,8 @@ knobs! {
     Mprotect {
         name: "mprotect", kind: KeyKind::Flags(flags::PROT_FLAGS),
         doc: ("change the protection after mmap", "mmap 之后修改保护属性"),
-        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MprotectProt],
+        off: Some("none"), max: None, playground: true, bytes: false,
+        shows: &[Arg::Of(Function::Mprotect, 2)],
         blame: &[
             always(Case::MprotectEacces, 0),
             when(Case::MprotectEinval, 0, |p, page| !unaligned(p.mprotect_shift, page)),
@@ -238,7 +248,7 @@ knobs! {
     MunmapShift {
         name: "munmap_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to munmap", "传给 munmap 的指针加上的字节数"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MunmapAddr],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Of(Function::Munmap, 0)],
         blame: &[when(Case::MunmapEinval, 0, |p, page| unaligned(p.munmap_shift, page))],
         parse: signed, read: |p| Value::Number(p.munmap_shift.into()),
         write: |p, v| { p.munmap_shift = int(v)?; Some(()) },
@@ -247,7 +257,7 @@ knobs! {
     MunmapLength {
         name: "munmap_length", kind: NUMBER,
         doc: ("length passed to munmap", "传给 munmap 的长度"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MunmapLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Of(Function::Munmap, 1)],
         blame: &[when(Case::MunmapEinval, 1, |p, _| p.munmap_len() == 0)],
         parse: number, read: |p| Value::Number(p.munmap_len().into()),
         write: |p, v| { p.munmap_length = Some(size(v, u64::MAX)?); Some(()) },
@@ -256,7 +266,8 @@ knobs! {
     MprotectShift {
         name: "mprotect_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to mprotect", "传给 mprotect 的指针加上的字节数"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MprotectAddr],
+        off: None, max: None, playground: true, bytes: true,
+        shows: &[Arg::Of(Function::Mprotect, 0)],
         blame: &[
             when(Case::MprotectEinval, 0, |p, page| unaligned(p.mprotect_shift, page)),
             always(Case::MprotectEnomem, 1),
@@ -268,7 +279,8 @@ knobs! {
     MprotectLength {
         name: "mprotect_length", kind: NUMBER,
         doc: ("length passed to mprotect", "传给 mprotect 的长度"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MprotectLength],
+        off: None, max: None, playground: true, bytes: true,
+        shows: &[Arg::Of(Function::Mprotect, 1)],
         blame: &[always(Case::MprotectEnomem, 0), always(Case::MremapEfault, 1)],
         parse: number, read: |p| Value::Number(p.mprotect_len().into()),
         write: |p, v| { p.mprotect_length = Some(size(v, u64::MAX)?); Some(()) },
@@ -277,7 +289,8 @@ knobs! {
     MsyncFlags {
         name: "msync_flags", kind: KeyKind::Flags(flags::MSYNC_FLAGS),
         doc: ("call msync with these flags after the touch", "访问之后用这些标志调用 msync"),
-        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MsyncFlags],
+        off: Some("none"), max: None, playground: true, bytes: false,
+        shows: &[Arg::Of(Function::Msync, 2)],
         blame: &[
             when(Case::MsyncEinval, 0, |p, page| !unaligned(p.msync_shift, page)),
             always(Case::MsyncEbusy, 0),
@@ -300,7 +313,7 @@ knobs! {
     MsyncShift {
         name: "msync_shift", kind: SIGNED,
         doc: ("bytes added to the pointer passed to msync", "传给 msync 的指针加上的字节数"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MsyncAddr],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Of(Function::Msync, 0)],
         blame: &[
             when(Case::MsyncEinval, 0, |p, page| unaligned(p.msync_shift, page)),
             always(Case::MsyncEnomem, 1),
@@ -312,7 +325,7 @@ knobs! {
     MsyncLength {
         name: "msync_length", kind: NUMBER,
         doc: ("length passed to msync", "传给 msync 的长度"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MsyncLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Of(Function::Msync, 1)],
         blame: &[always(Case::MsyncEnomem, 0)],
         parse: number, read: |p| Value::Number(p.msync_len().into()),
         write: |p, v| { p.msync_length = Some(size(v, u64::MAX)?); Some(()) },
@@ -324,7 +337,8 @@ knobs! {
             "call madvise with this advice, then read the byte again",
             "用这个建议调用 madvise，然后再读一次那个字节",
         ),
-        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::Advice],
+        off: Some("none"), max: None, playground: true, bytes: false,
+        shows: &[Arg::Of(Function::Madvise, 2)],
         blame: &[always(Case::MadviseEaccesEinval, 0), always(Case::MadviseEfault, 0)],
         parse: |t| match t {
             "none" => Some(Value::Off("none")),
@@ -344,7 +358,8 @@ knobs! {
     MadviseLength {
         name: "madvise_length", kind: NUMBER,
         doc: ("length passed to madvise", "传给 madvise 的长度"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MadviseLength],
+        off: None, max: None, playground: true, bytes: true,
+        shows: &[Arg::Of(Function::Madvise, 1)],
         blame: &[always(Case::MadviseEnomem, 0)],
         parse: number, read: |p| Value::Number(p.madvise_len().into()),
         write: |p, v| { p.madvise_length = Some(size(v, u64::MAX)?); Some(()) },
@@ -353,7 +368,8 @@ knobs! {
     MremapFlags {
         name: "mremap_flags", kind: KeyKind::Flags(flags::MREMAP_FLAGS),
         doc: ("call mremap with these flags (0: grow in place only)", "用这些标志调用 mremap（0：只能原地变大）"),
-        off: Some("none"), max: None, playground: true, bytes: false, shows: &[Arg::MremapFlags],
+        off: Some("none"), max: None, playground: true, bytes: false,
+        shows: &[Arg::Of(Function::Mremap, 3)],
         blame: &[
             always(Case::MremapEnomem, 0),
             always(Case::MremapEinval, 1),
@@ -378,7 +394,7 @@ knobs! {
     NewLength {
         name: "new_length", kind: NUMBER,
         doc: ("the length mremap asks for", "mremap 要求的新长度"),
-        off: None, max: None, playground: true, bytes: true, shows: &[Arg::MremapNewLength],
+        off: None, max: None, playground: true, bytes: true, shows: &[Arg::Of(Function::Mremap, 2)],
         blame: &[
             always(Case::MremapEnomem, 1),
             when(Case::MremapEinval, 0, |p, _| p.new_length == 0),
@@ -639,6 +655,22 @@ knobs! {
             p.copy_runs = n as u32;
             Some(())
         },
+    }
+    /// Only in the engine's own tests: a knob added as a new one is, a row and a field
+    /// (`Params::scratch_shift`), so that a column added to the table without a value here
+    /// fails to compile, and the test beside it checks each column is read.
+    #[cfg(test)]
+    ScratchShift {
+        name: "scratch_shift", kind: SIGNED,
+        doc: (
+            "scratch: how far madvise's address is from the mapping",
+            "测试用：madvise 的地址离映射多远",
+        ),
+        off: None, max: None, playground: false, bytes: true,
+        shows: &[Arg::Of(Function::Madvise, 0)],
+        blame: &[when(Case::MadviseEaccesEinval, 2, |p, page| unaligned(p.scratch_shift, page))],
+        parse: signed, read: |p| Value::Number(p.scratch_shift.into()),
+        write: |p, v| { p.scratch_shift = int(v)?; Some(()) },
     }
 }
 

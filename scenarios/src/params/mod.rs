@@ -186,6 +186,9 @@ pub struct Params {
     pub advice: Option<i32>,
     /// `None`: the same as `length`.
     pub madvise_length: Option<u64>,
+    /// The scratch knob of the engine's tests (see `knobs.rs`).
+    #[cfg(test)]
+    pub scratch_shift: i64,
     /// `None`: no mremap call.
     pub mremap_flags: Option<i32>,
     pub new_length: u64,
@@ -241,6 +244,8 @@ impl Params {
             msync_length: None,
             advice: None,
             madvise_length: None,
+            #[cfg(test)]
+            scratch_shift: 0,
             mremap_flags: None,
             new_length: 2 * page,
             touch_old: false,
@@ -517,5 +522,49 @@ mod tests {
             assert!(text.contains("100") && text.contains("101"), "{text}");
             assert!(text.contains("MADV_HWPOISON"), "{text}");
         }
+    }
+
+    /// A knob is its row and its field: the scratch knob (a `#[cfg(test)]` row of the
+    /// table and field of `Params`) is parsed, stored, read, shown in bytes, tied to the
+    /// argument it changes in the preview and blamed by the code the real knobs go
+    /// through, with nothing written for it anywhere else.
+    #[test]
+    fn a_scratch_knob_is_one_row_and_one_field() {
+        use crate::engine::calls::Arg;
+        use crate::engine::{Function, Outcome};
+        let key = Key::from_name("scratch_shift").expect("the row declares the key");
+        assert!(Key::ALL.contains(&key) && !PLAYGROUND_KEYS.contains(&key));
+        let mut p = Params::base(4096);
+        p.set(key, "1K").expect("parsed by the row");
+        assert_eq!((p.scratch_shift, p.get(key)), (1024, "1024".to_string()));
+        assert!(p.set(key, "far").is_err());
+        assert!(key.bytes() && !Key::Advice.bytes());
+        assert!(key
+            .expected_in(Lang::Zh)
+            .chars()
+            .any(crate::lesson::is_wide));
+
+        assert_eq!(Key::shown_by(Arg::Of(Function::Madvise, 0)), Some(key));
+        let s = crate::catalog::find("madvise-dontneed").expect("scenario");
+        let plan = (s.build)(&(s.defaults)(4096), 4096);
+        let calls = crate::blame::describe_calls(&plan);
+        let madvise = calls.iter().find(|c| c.function == Function::Madvise);
+        let first = madvise
+            .and_then(|c| c.parts.get(1))
+            .expect("madvise's address");
+        assert_eq!(first.key, Some(key), "{:?}", madvise);
+
+        let einval = Outcome::Errno {
+            call: Function::Madvise,
+            errno: nix::errno::Errno::EINVAL,
+        };
+        p.scratch_shift = 1;
+        let blamed = crate::blame::blame(&p, 4096, &einval);
+        assert_eq!(blamed, [Key::Advice, Key::Flags, key]);
+        p.scratch_shift = 4096;
+        assert_eq!(
+            crate::blame::blame(&p, 4096, &einval),
+            [Key::Advice, Key::Flags]
+        );
     }
 }

@@ -199,15 +199,15 @@ impl Family for DescriptorOp {
     fn call(&self, names: &dyn ValueNames) -> Call {
         match self {
             Self::Open { path, flags } => {
-                let args = Args::new("open")
-                    .tagged(format!("{:?}", path.to_string_lossy()), Arg::OpenPath)
-                    .tagged(open_flags(*flags), Arg::OpenFlags);
+                let args = Args::new(Function::Open)
+                    .arg(format!("{:?}", path.to_string_lossy()))
+                    .arg(open_flags(*flags));
                 match open_mode(*flags) {
                     "" => args.close(),
                     _ => args.arg("0600").close(),
                 }
             }
-            Self::Pipe => Args::new("pipe").arg("fds").close(),
+            Self::Pipe => Args::new(Function::Pipe).arg("fds").close(),
             Self::SealedMemfd { size } => Call::single(
                 format!(
                     "memfd_create(\"mmap-lab\", MFD_ALLOW_SEALING); ftruncate(fd, {size}); \
@@ -215,9 +215,9 @@ impl Family for DescriptorOp {
                 ),
                 Some(Arg::Memfd),
             ),
-            Self::Ftruncate { fd, size } => Args::new("ftruncate")
+            Self::Ftruncate { fd, size } => Args::new(Function::Ftruncate)
                 .arg(names.num(*fd))
-                .tagged(size.to_string(), Arg::TruncateSize)
+                .arg(size.to_string())
                 .close(),
             Self::LseekWrite { fd, size } => {
                 let fd = names.num(*fd);
@@ -229,14 +229,12 @@ impl Family for DescriptorOp {
                     Some(Arg::Grow),
                 )
             }
-            Self::WriteText { fd, text } => Args::new("write")
+            Self::WriteText { fd, text } => Args::new(Function::Write)
                 .arg(names.num(*fd))
                 .arg(format!("{text:?}"))
                 .arg(text.len().to_string())
                 .close(),
-            Self::Close { fd } => Args::new("close")
-                .tagged(names.num(*fd), Arg::CloseFd)
-                .close(),
+            Self::Close { fd } => Args::new(Function::Close).arg(names.num(*fd)).close(),
             Self::ReadFileByte { path, offset } => Call::single(
                 format!(
                     "pread(open({:?}, O_RDONLY), &c, 1, {offset})",

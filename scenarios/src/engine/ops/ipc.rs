@@ -135,19 +135,19 @@ impl Family for IpcOp {
     fn call(&self, names: &dyn ValueNames) -> Call {
         match self {
             Self::Fork => Call::single("fork()".to_string(), None),
-            Self::PipeRead { fd } => Args::new("read")
+            Self::PipeRead { fd } => Args::new(Function::Read)
                 .arg(names.num(*fd))
                 .arg("&c")
                 .arg("1")
                 .close(),
-            Self::PipeWrite { fd } => Args::new("write")
+            Self::PipeWrite { fd } => Args::new(Function::Write)
                 .arg(names.num(*fd))
                 .arg("\"x\"")
                 .arg("1")
                 .close(),
-            Self::Sleep { micros } => Args::new("usleep").arg(micros.to_string()).close(),
+            Self::Sleep { micros } => Args::new(Function::Usleep).arg(micros.to_string()).close(),
             Self::Exit => Call::single("_exit(0)".to_string(), None),
-            Self::Waitpid { pid } => Args::new("waitpid")
+            Self::Waitpid { pid } => Args::new(Function::Waitpid)
                 .arg(names.num(*pid))
                 .arg("&status")
                 .arg("0")

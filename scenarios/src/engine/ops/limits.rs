@@ -68,7 +68,7 @@ impl Family for LimitOp {
 
     fn call(&self, _: &dyn ValueNames) -> Call {
         match self {
-            Self::SetRlimit { limit, bytes } => Args::new("setrlimit")
+            Self::SetRlimit { limit, bytes } => Args::new(Function::Setrlimit)
                 .arg(limit.name())
                 .tagged(
                     format!("&(struct rlimit){{{bytes}, {bytes}}}"),

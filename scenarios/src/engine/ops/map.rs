@@ -278,45 +278,47 @@ impl Family for MapOp {
                 fd,
                 offset,
                 via,
-            } => Args::open(&via.head("mmap"), via.tag())
-                .tagged(names.addr(*addr), Arg::Addr)
-                .tagged(length.to_string(), Arg::Length)
-                .tagged(flags::prot_name(*prot), Arg::Prot)
-                .tagged(flags::map_name(*f), Arg::Flags)
-                .tagged(names.num(*fd), Arg::Fd)
-                .tagged(offset.to_string(), Arg::Offset)
+            } => Args::open(Function::Mmap, &via.head("mmap"), via.tag())
+                .arg(names.addr(*addr))
+                .arg(length.to_string())
+                .arg(flags::prot_name(*prot))
+                .arg(flags::map_name(*f))
+                .arg(names.num(*fd))
+                .arg(offset.to_string())
                 .close(),
-            Self::Munmap { addr, length, via } => Args::open(&via.head("munmap"), via.tag())
-                .tagged(names.addr(*addr), Arg::MunmapAddr)
-                .tagged(length.to_string(), Arg::MunmapLength)
-                .close(),
+            Self::Munmap { addr, length, via } => {
+                Args::open(Function::Munmap, &via.head("munmap"), via.tag())
+                    .arg(names.addr(*addr))
+                    .arg(length.to_string())
+                    .close()
+            }
             Self::Mprotect {
                 addr,
                 length,
                 prot,
                 via,
-            } => Args::open(&via.head("mprotect"), via.tag())
-                .tagged(names.addr(*addr), Arg::MprotectAddr)
-                .tagged(length.to_string(), Arg::MprotectLength)
-                .tagged(flags::prot_name(*prot), Arg::MprotectProt)
+            } => Args::open(Function::Mprotect, &via.head("mprotect"), via.tag())
+                .arg(names.addr(*addr))
+                .arg(length.to_string())
+                .arg(flags::prot_name(*prot))
                 .close(),
             Self::Msync {
                 addr,
                 length,
                 flags: f,
-            } => Args::new("msync")
-                .tagged(names.addr(*addr), Arg::MsyncAddr)
-                .tagged(length.to_string(), Arg::MsyncLength)
-                .tagged(flags::msync_name(*f), Arg::MsyncFlags)
+            } => Args::new(Function::Msync)
+                .arg(names.addr(*addr))
+                .arg(length.to_string())
+                .arg(flags::msync_name(*f))
                 .close(),
             Self::Madvise {
                 addr,
                 length,
                 advice,
-            } => Args::new("madvise")
+            } => Args::new(Function::Madvise)
                 .arg(names.addr(*addr))
-                .tagged(length.to_string(), Arg::MadviseLength)
-                .tagged(flags::advice_name(*advice), Arg::Advice)
+                .arg(length.to_string())
+                .arg(flags::advice_name(*advice))
                 .close(),
             Self::Mremap {
                 addr,
@@ -324,11 +326,11 @@ impl Family for MapOp {
                 new_length,
                 flags: f,
             } => {
-                let call = Args::new("mremap")
+                let call = Args::new(Function::Mremap)
                     .arg(names.addr(*addr))
                     .arg(old_length.to_string())
-                    .tagged(new_length.to_string(), Arg::MremapNewLength)
-                    .tagged(flags::mremap_name(*f), Arg::MremapFlags);
+                    .arg(new_length.to_string())
+                    .arg(flags::mremap_name(*f));
                 if mremap_fixed(*f) {
                     call.arg("NULL").close()
                 } else {
@@ -348,6 +350,7 @@ impl Family for MapOp {
         }
     }
 
+    // One arm per step kind of the family, each with its `SAFETY:` reason.
     fn execute(&self, cx: &mut Exec<'_>) -> Done {
         match *self {
             Self::Mmap {

@@ -15,6 +15,8 @@ pub mod descriptor;
 pub mod ipc;
 pub mod limits;
 pub mod map;
+#[cfg(test)]
+pub mod scratch;
 pub mod syscalls;
 pub mod touch;
 
@@ -35,6 +37,8 @@ pub(crate) const SYSCALLS: &[&[syscalls::SysCall]] = &[
     ipc::LEGACY,
     copy::SYSCALLS,
     limits::SYSCALLS,
+    #[cfg(test)]
+    scratch::SYSCALLS,
 ];
 
 use super::calls::{Call, ValueNames};
@@ -64,6 +68,9 @@ pub enum Op {
     /// Only for tests of the deadline: see [`TestSleep`].
     #[doc(hidden)]
     TestSleep(TestSleep),
+    /// Only in the engine's tests: the scratch family (see [`scratch`]).
+    #[cfg(test)]
+    Scratch(scratch::ScratchOp),
 }
 
 /// `From` each family's operation to [`Op`], so that a plan builder writes
@@ -87,6 +94,10 @@ op_from!(
     LimitOp => Limit,
     TestSleep => TestSleep
 );
+#[cfg(test)]
+use scratch::ScratchOp;
+#[cfg(test)]
+op_from!(ScratchOp => Scratch);
 
 /// How a step ended, as the parent read it from the child's report.
 pub(crate) struct Ended<'p> {
@@ -225,6 +236,8 @@ impl Op {
             Op::Copy(op) => op,
             Op::Limit(op) => op,
             Op::TestSleep(op) => op,
+            #[cfg(test)]
+            Op::Scratch(op) => op,
         }
     }
 

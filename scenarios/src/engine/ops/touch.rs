@@ -111,12 +111,12 @@ impl Family for TouchOp {
                 };
                 Call::single(text, Some(Arg::Access))
             }
-            Self::WriteText { addr, text } => Args::new("strcpy")
+            Self::WriteText { addr, text } => Args::new(Function::Strcpy)
                 .arg(names.addr(*addr))
                 .arg(format!("{text:?}"))
                 .close(),
             // The bytes are copied out of the mapping into the record; the result shows them.
-            Self::ReadText { addr, len } => Args::new("memcpy")
+            Self::ReadText { addr, len } => Args::new(Function::Memcpy)
                 .arg("text")
                 .arg(names.addr(*addr))
                 .arg(len.to_string())

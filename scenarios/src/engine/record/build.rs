@@ -31,6 +31,10 @@ pub(crate) enum Exit {
 }
 
 /// Build the record of a run from the child's reports and its exit.
+///
+/// Long on purpose: one pass that fills the record in order, each part reading what the
+/// parts before it worked out (the steps seen, the regions named, the fault) through closures
+/// over them; as separate functions each would take most of them as parameters.
 pub(crate) fn build(
     plan: &Plan,
     reports: Vec<Report>,

@@ -218,6 +218,9 @@ const READER_STACK: usize = 64 * 1024;
 /// until `cancel`), holding it at each boundary for a pacer if `watch` has one.
 /// The child has asked to be traced and stops itself first; if it could not (tracing is
 /// refused), this still collects its reports and its exit, untraced.
+///
+/// Long on purpose: the reader thread, the tracer and the pacer's holds share the child's
+/// lifetime, and their start, hand-over and joining on every path read best in one place.
 pub(crate) fn trace(pid: i32, read_end: OwnedFd, plan: &Plan, watch: Watch<'_>) -> Traced {
     let Watch {
         deadline,

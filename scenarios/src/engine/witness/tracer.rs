@@ -98,7 +98,9 @@ impl Tracer<'_, '_> {
         (exit, rss)
     }
 
-    /// Handle one stop of tracee `tid`, then let it go on.
+    /// Handle one stop of tracee `tid`, then let it go on. One branch per kind of ptrace stop
+    /// (a call's seccomp stop, its exit, the exit event, a fork event, a new tracee's first
+    /// stop, a signal to deliver): the state machine whole.
     fn stopped(&mut self, tid: i32, status: i32) {
         let sig = libc::WSTOPSIG(status);
         let event = status >> 16;

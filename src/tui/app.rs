@@ -1326,6 +1326,28 @@ mod tests {
     }
 
     #[test]
+    fn s_without_the_witness_says_why_and_shows_the_whole_run() {
+        let mut a = app("empty-new-file");
+        let ticket = start_stepping(&mut a);
+        let mut record = stepped_record(3, false);
+        record.run.witness = "off: MMAP_LAB_WITNESS=off".into();
+        a.handle(AppEvent::RunFinished {
+            ticket,
+            result: Ok(Box::new(record)),
+        });
+        let Some(Message::NoStepping(why)) = &a.message else {
+            panic!("s says why it could not step: {:?}", a.message);
+        };
+        assert!(why.contains("MMAP_LAB_WITNESS=off"));
+        let text = crate::tui::ui::message_text(&a, a.message.as_ref().unwrap());
+        assert!(text.contains("no stepping here"), "{text}");
+        a.lang = Lang::Zh;
+        let text = crate::tui::ui::message_text(&a, a.message.as_ref().unwrap());
+        assert!(text.contains("不能单步执行"), "{text}");
+        assert!(a.shown().complete, "the run went to its end, as with r");
+    }
+
+    #[test]
     fn a_stale_stop_is_killed_and_changes_nothing() {
         let mut a = app("empty-new-file");
         let ticket = start_stepping(&mut a);

@@ -922,3 +922,130 @@ fn an_abort_restores_the_terminal() {
     assert!(cooked(&modes), "terminal left raw: {modes}");
     s.assert_restored();
 }
+
+/// The state letter of process `pid` (`/proc/PID/stat`'s third field), `None` once it is gone.
+fn proc_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.chars().next()
+}
+
+/// The first `/proc/PID/` on screen.
+fn held_pid(screen: &str) -> u32 {
+    let at = screen.find("/proc/").expect("a pid on screen") + "/proc/".len();
+    let digits: String = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("a pid after /proc/:\n{screen}"))
+}
+
+/// What the lab left in `tmp`.
+fn left_in(tmp: &std::path::Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(tmp)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
+    let tmp = tempfile::tempdir().expect("a private TMPDIR");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let mut s = Session::start(
+        &["--no-state", "--scenario", "empty-new-file"],
+        &[("TMPDIR", dir.as_str())],
+        120,
+        34,
+    );
+    s.wait_text("not run yet");
+    s.send("s");
+    let screen = s.wait_text("held before step 1");
+    let pid = held_pid(&screen);
+    // Really held: stopped by the tracer, its lab directory there while it waits.
+    assert_eq!(proc_state(pid), Some('t'), "pid {pid}:\n{screen}");
+    assert_eq!(left_in(tmp.path()).len(), 1, "its lab directory");
+    // Each `s` is one call, its return on screen, and the signal only with the touch.
+    let mut steps = Vec::new();
+    // (The maps read after `mmap` is the lab's own: it shows with the next stop.)
+    for call in ["open(", "mmap(", "ptr[0] = 0x2a"] {
+        // The held line: `/proc/PID/ · step N: CALL = RETURN`.
+        let shown = |sc: &str| {
+            sc.lines()
+                .any(|l| l.contains("/proc/") && l.contains(": ") && l.contains(call))
+        };
+        let started = Instant::now();
+        s.send("s");
+        // The first frame that shows it (polled closely, for the figure), then settled.
+        while !shown(&s.screen()) && started.elapsed() < PATIENCE {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        steps.push(started.elapsed());
+        let screen = s.wait_for(call, shown);
+        if call == "open(" {
+            assert!(screen.contains(") = 3"), "open's return:\n{screen}");
+        }
+        if call != "ptr[0] = 0x2a" {
+            assert!(
+                !screen.contains("SIGBUS"),
+                "SIGBUS before the touch:\n{screen}"
+            );
+            assert_eq!(proc_state(pid), Some('t'), "held after {call}");
+        }
+    }
+    s.wait_text("SIGBUS");
+    // Not a timing assertion: the figure for the record.
+    eprintln!("key to screen, per step: {steps:?}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+    assert_eq!(proc_state(pid), None, "the child outlived the lab");
+    assert!(
+        left_in(tmp.path()).is_empty(),
+        "left behind: {:?}",
+        left_in(tmp.path())
+    );
+}
+
+#[test]
+fn quitting_while_a_child_is_held_mid_run_leaves_no_process_and_no_directory() {
+    let tmp = tempfile::tempdir().expect("a private TMPDIR");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let mut s = Session::start(
+        &["--no-state", "--scenario", "private-cow-fork"],
+        &[("TMPDIR", dir.as_str())],
+        120,
+        34,
+    );
+    s.wait_text("not run yet");
+    s.send("s");
+    s.wait_text("held before step 1");
+    // Step until the fork: two processes held, the child's pid marked.
+    let mut screen = String::new();
+    for _ in 0..12 {
+        s.send("s");
+        screen = s.wait_for("the next stop", |sc| sc.contains("step "));
+        if screen.contains("child /proc/") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let parent = held_pid(&screen);
+    let at = screen
+        .find("child /proc/")
+        .expect("the child's pid on screen")
+        + "child ".len();
+    let child = held_pid(&screen[at..]);
+    assert_eq!(proc_state(parent), Some('t'), "{screen}");
+    assert_eq!(proc_state(child), Some('t'), "{screen}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+    assert_eq!(proc_state(parent), None);
+    assert_eq!(proc_state(child), None);
+    assert!(
+        left_in(tmp.path()).is_empty(),
+        "left behind: {:?}",
+        left_in(tmp.path())
+    );
+}

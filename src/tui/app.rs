@@ -73,6 +73,9 @@ pub struct Stepping {
     pub stops: usize,
     /// Whether a command went to the child and its next stop has not come back yet.
     pub waiting: bool,
+    /// How many steps of the record the last stop made: the step just made and those
+    /// before it (the lab's own reads after it wait for the next stop).
+    pub live: usize,
 }
 
 /// A finished run of one scenario.
@@ -775,6 +778,18 @@ impl App {
             return false;
         };
         let total = record.run.steps.len();
+        // A live run's view goes no further than its stop.
+        let total = match &self.running {
+            Some(Running {
+                scenario,
+                stepping: Some(s),
+                ..
+            }) if *scenario == self.current => s.live.min(total),
+            _ => total,
+        };
+        let Some(result) = self.shown_result() else {
+            return false;
+        };
         match result.revealed {
             Revealed::Steps(n) if n < total => {
                 result.revealed = Revealed::Steps(n + 1);
@@ -808,7 +823,7 @@ impl App {
         let Some(stepping) = running.stepping.as_mut() else {
             return Effect::Nothing;
         };
-        stepping.pids = stop.pids;
+        stepping.pids = stop.pids.clone();
         stepping.stops += 1;
         stepping.waiting = false;
         let scenario = self.scenarios[running.scenario];
@@ -817,7 +832,12 @@ impl App {
             params: mmap_lab_engine::session::params_json(scenario, &running.params),
             run: *stop.run,
         };
-        let made = record.run.steps.len();
+        // Up to the step just made; without one (before the first step), nothing.
+        let made = stop
+            .done_at
+            .map_or(0, |i| i + 1)
+            .min(record.run.steps.len());
+        stepping.live = made;
         if running.scenario == self.current {
             self.outcome_scroll = 0;
             self.bottom = Focus::Outcome;
@@ -1303,6 +1323,28 @@ mod tests {
         a.apply(Action::Step);
         assert!(a.shown().complete, "forward again, no rerun");
         assert!(a.running.is_none());
+    }
+
+    #[test]
+    fn s_without_the_witness_says_why_and_shows_the_whole_run() {
+        let mut a = app("empty-new-file");
+        let ticket = start_stepping(&mut a);
+        let mut record = stepped_record(3, false);
+        record.run.witness = "off: MMAP_LAB_WITNESS=off".into();
+        a.handle(AppEvent::RunFinished {
+            ticket,
+            result: Ok(Box::new(record)),
+        });
+        let Some(Message::NoStepping(why)) = &a.message else {
+            panic!("s says why it could not step: {:?}", a.message);
+        };
+        assert!(why.contains("MMAP_LAB_WITNESS=off"));
+        let text = crate::tui::ui::message_text(&a, a.message.as_ref().unwrap());
+        assert!(text.contains("no stepping here"), "{text}");
+        a.lang = Lang::Zh;
+        let text = crate::tui::ui::message_text(&a, a.message.as_ref().unwrap());
+        assert!(text.contains("不能单步执行"), "{text}");
+        assert!(a.shown().complete, "the run went to its end, as with r");
     }
 
     #[test]

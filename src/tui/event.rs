@@ -886,6 +886,27 @@ mod tests {
     }
 
     #[test]
+    fn s_and_its_twins_step_and_comma_goes_back_in_every_pane() {
+        for focus in [Focus::List, Focus::Params, Focus::Outcome, Focus::Lesson] {
+            // `。` and `，` are what a Chinese input method sends for `.` and `,`.
+            for c in ['s', '.', '。', 'ｓ'] {
+                assert_eq!(normal(KeyCode::Char(c), focus), Some(Action::Step), "{c}");
+            }
+            for c in [',', '，'] {
+                assert_eq!(
+                    normal(KeyCode::Char(c), focus),
+                    Some(Action::StepBack),
+                    "{c}"
+                );
+            }
+        }
+        let (_, global) = help(Mode::Normal, Focus::Params);
+        assert!(global.iter().any(|c| c.text == S::CmdStep), "in the help");
+        let f = footer(Mode::Normal, Focus::Outcome);
+        assert!(f.iter().any(|c| c.text == S::CmdStep), "in the footer");
+    }
+
+    #[test]
     fn the_editor_takes_letters_that_are_commands_elsewhere() {
         for c in ['r', 'q', 'e', 'L', 'K', 'x'] {
             assert_eq!(

@@ -179,9 +179,16 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
     }
     let shown = app.shown();
     if shown.any() && !shown.complete {
+        // The return as the kernel gave it: `= 3`, `= -1 EINVAL`, or the signal.
+        let ret = shown.step().map(|s| match (&s.signal, s.errno) {
+            (Some(sig), _) => sig.to_string(),
+            (None, Some(e)) => format!("{} {}", s.result, mmap_lab_engine::errnos::name(e)),
+            (None, None) => s.result.clone(),
+        });
         let last = shown
             .step()
-            .map(|s| (shown.upto, s.call.as_str(), s.result.as_str()));
+            .zip(ret.as_deref())
+            .map(|(s, ret)| (shown.upto, s.call.as_str(), ret));
         return Line::from(Span::styled(
             strings::stepped(&strings::held_pids(app.held_pids(), lang), last, lang),
             th.message,

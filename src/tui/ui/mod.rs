@@ -523,7 +523,16 @@ impl App {
 /// The title bar: where we are in the lessons, and the lab's settings.
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, app.theme.title);
-    let done = app.results.iter().filter(|r| r.is_some()).count();
+    // A run still being stepped through has not run yet.
+    let done = app
+        .results
+        .iter()
+        .flatten()
+        .filter(|r| match &r.outcome {
+            Ok(record) => record.run.held.is_none(),
+            Err(_) => true,
+        })
+        .count();
     let theme = match app.theme.name {
         super::ThemeName::Dark => S::ThemeDark,
         super::ThemeName::Light => S::ThemeLight,

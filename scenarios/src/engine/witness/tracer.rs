@@ -375,6 +375,14 @@ impl Tracer<'_, '_> {
                 // SAFETY: kill the experiment's process group (the child and what it
                 // forked); SIGKILL ends their ptrace stops, and the tracer's wait reaps them.
                 unsafe { libc::kill(-self.pid, libc::SIGKILL) };
+                // A process held at its exit stop is past every signal, SIGKILL included:
+                // only letting it go ends it (else the tracer would wait for it forever).
+                for &(tid, at) in &self.procs {
+                    if at == At::Leaving {
+                        // SAFETY: resuming our own tracee, stopped at PTRACE_EVENT_EXIT.
+                        unsafe { libc::ptrace(libc::PTRACE_CONT, tid, 0, 0) };
+                    }
+                }
                 self.killed = true;
                 false
             }

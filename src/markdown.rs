@@ -107,6 +107,9 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
         "**{}**\n",
         report::outcome_headline(run, lang, Marks::UNICODE)
     );
+    if let Some(line) = report::evidence_line(record, params, lang) {
+        let _ = writeln!(out, "{line}\n");
+    }
     let notes = report::outcome_notes(record, lang);
     for note in &notes {
         let _ = writeln!(out, "- {} {note}", Marks::UNICODE.warning);

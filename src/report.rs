@@ -197,6 +197,35 @@ pub fn outcome_notes(record: &Record, lang: Lang) -> Vec<String> {
     out
 }
 
+/// The evidence line of a run: the sentence, read off the record, that answers the
+/// scenario's question (the byte read back, the argument refused, where a signal struck);
+/// `None` when the step that decides it did not run. One function for every rendering.
+pub fn evidence(record: &Record, params: &Params, lang: Lang) -> Option<String> {
+    let scenario = mmap_lab_engine::catalog::find(&record.scenario)?;
+    scenario.evidence(&record.run, params, lang).map(|e| e.text)
+}
+
+/// A record's JSON object, as `run --json` prints it: the engine's fields, stamped with the
+/// schema and the lab's version, and the evidence line in `lang`.
+pub fn record_json(
+    record: &Record,
+    params: &Params,
+    lang: Lang,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut value = crate::schema::stamp(serde_json::to_value(record)?);
+    if let (Some(fields), Some(evidence)) = (value.as_object_mut(), evidence(record, params, lang))
+    {
+        fields.insert("evidence".into(), evidence.into());
+    }
+    Ok(value)
+}
+
+/// The evidence line as the text and Markdown reports label it: `Evidence: …`.
+pub fn evidence_line(record: &Record, params: &Params, lang: Lang) -> Option<String> {
+    evidence(record, params, lang)
+        .map(|e| format!("{}{}{e}", t(S::Evidence, lang), lang.pick(": ", "：")))
+}
+
 /// The command that runs this again: `mmap-lab run ID --set …` with every value that is not
 /// the scenario's default, quoted for a shell.
 pub fn reproduce(scenario: &Scenario, params: &Params, record: &Record) -> String {
@@ -454,6 +483,9 @@ pub fn record_text_fit(
             outcome_headline(run, lang, marks)
         ))
     );
+    if let Some(line) = evidence_line(record, params, lang) {
+        let _ = writeln!(out, "{}", prose(format!("  {line}")));
+    }
     for note in outcome_notes(record, lang) {
         let _ = writeln!(out, "{}", prose(format!("  {} {note}", marks.warning)));
     }

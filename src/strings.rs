@@ -190,6 +190,8 @@ pub enum S {
     PageMap,
     Lesson,
     Findings,
+    /// The label of the evidence line: the value that answers the scenario's question.
+    Evidence,
     Help,
     HelpHere,
     HelpEverywhere,
@@ -679,6 +681,7 @@ impl S {
             S::PageMap => ("Page map", "页面图"),
             S::Lesson => ("Lesson", "讲解"),
             S::Findings => ("Findings", "发现"),
+            S::Evidence => ("Evidence", "证据"),
             S::Help => ("Help", "帮助"),
             S::HelpHere => ("Keys in this pane", "当前窗格的按键"),
             S::HelpEverywhere => ("Keys everywhere", "全局按键"),

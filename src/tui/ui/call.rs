@@ -72,6 +72,7 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    out.extend(evidence_line(app));
     for w in report::warnings(record, lang) {
         out.push(Line::from(Span::styled(
             format!("{} {w}", app.glyphs.warning),
@@ -94,6 +95,24 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
         ]));
     }
     out
+}
+
+/// `Evidence: the parent read 'A'…`: the sentence that answers the scenario's question, read
+/// off the record of a run of the current parameters ([`report::evidence`], the same in every
+/// rendering); the first line under the outcome wherever the outcome is drawn.
+pub fn evidence_line(app: &App) -> Option<Line<'static>> {
+    let result = app
+        .result()
+        .filter(|_| app.view.fresh && !app.running_here())?;
+    let record = result.outcome.as_ref().ok()?;
+    let text = report::evidence(record, &result.params, app.lang)?;
+    Some(Line::from(vec![
+        Span::styled(
+            format!("{}{}", t(S::Evidence, app.lang), app.lang.pick(": ", "：")),
+            app.theme.heading,
+        ),
+        Span::styled(text, app.theme.text),
+    ]))
 }
 
 /// Whether the current parameters' run never reached this call (an earlier step failed or

@@ -23,6 +23,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         raw.push((Line::default(), 0));
     }
     raw.push((call::outcome_summary(app), 2));
+    // The value that answers the question, right under the answer.
+    if let Some(e) = call::evidence_line(app) {
+        raw.push((e, 2));
+    }
     if let Some(v) = super::course::verdict_line(app) {
         raw.push((v, 2));
     }

@@ -68,9 +68,14 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
         } else {
             String::new()
         };
+        if step.is_bookkeeping() {
+            // The lab's bookkeeping: under the step before it, not numbered.
+            let _ = writeln!(out, "   <br>{} → {}", code(&step.call), code(&step.result));
+            continue;
+        }
         let mut line = format!(
             "{}. {who}{} → {}",
-            i + 1,
+            run.step_number(i),
             code(&step.call),
             code(&step.result)
         );

@@ -84,6 +84,17 @@ pub fn outcome_line(outcome: &Outcome, lang: Lang) -> String {
 /// [`outcome_line`] with other marks (the TUI's `--ascii` set, for terminals that draw
 /// symbols such as `⚡` at the wrong width).
 pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> String {
+    outcome_line_numbered(outcome, lang, marks, &|i| i + 1)
+}
+
+/// [`outcome_line_marked`] with the step named by the number `number` gives its index (a
+/// run's [`mmap_lab_engine::engine::Run::step_number`]: its bookkeeping not counted).
+fn outcome_line_numbered(
+    outcome: &Outcome,
+    lang: Lang,
+    marks: Marks,
+    number: &dyn Fn(usize) -> usize,
+) -> String {
     match outcome {
         Outcome::Ok => format!("{} {}", marks.ok, t(S::OkWord, lang)),
         Outcome::Errno { call, errno } => format!(
@@ -101,7 +112,7 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
         } => during_step(
             marks.signal,
             &signal.to_string(),
-            *step,
+            number(*step),
             call,
             Some(strings::signal_text(signal.known(), lang)),
             lang,
@@ -115,7 +126,7 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
         Outcome::Clobbered { step, call, .. } => during_step(
             marks.signal,
             t(S::ClobberedWord, lang),
-            *step,
+            number(*step),
             call,
             None,
             lang,
@@ -123,12 +134,12 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
     }
 }
 
-/// `⚡ SIGSEGV during step 4 (call): why`: what happened, at which step, and why if said;
-/// full-width brackets and colon in a Chinese sentence.
+/// `⚡ SIGSEGV during step 4 (call): why`: what happened, at which step (its number as
+/// shown), and why if said; full-width brackets and colon in a Chinese sentence.
 fn during_step(
     mark: &str,
     what: &str,
-    step: usize,
+    number: usize,
     call: &str,
     why: Option<&str>,
     lang: Lang,
@@ -136,7 +147,7 @@ fn during_step(
     let mut line = format!(
         "{mark} {what} {} {}{}{call}{}",
         t(S::During, lang),
-        step + 1,
+        number,
         lang.pick(" (", "（"),
         lang.pick(")", "）")
     );
@@ -168,13 +179,13 @@ pub fn outcome_line_run(run: &mmap_lab_engine::engine::Run, lang: Lang, marks: M
             during_step(
                 marks.signal,
                 &signal.to_string(),
-                *step,
+                run.step_number(*step),
                 call,
                 Some(&why),
                 lang,
             )
         }
-        _ => outcome_line_marked(&run.outcome, lang, marks),
+        _ => outcome_line_numbered(&run.outcome, lang, marks, &|i| run.step_number(i)),
     }
 }
 
@@ -743,8 +754,11 @@ pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Ve
     for (i, ((lines, tail), step)) in wrapped.iter().zip(&tails).zip(steps).enumerate() {
         let indent = continuation_indent(&calls[i], width_limit);
         for (n, line) in lines.iter().enumerate() {
-            let lead = if n == 0 {
-                format!("  {:>2}  ", i + 1)
+            let lead = if n == 0 && steps[i].is_bookkeeping() {
+                // The lab's bookkeeping: shown, not numbered.
+                format!("  {:>2}  ", "")
+            } else if n == 0 {
+                format!("  {:>2}  ", record.run.step_number(i))
             } else {
                 " ".repeat(NUMBER + indent)
             };

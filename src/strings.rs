@@ -276,6 +276,8 @@ pub enum S {
     FoldedHint,
     CmdUnfold,
     NotRun,
+    /// In the call pane: `{0}` calls left out for room.
+    CallsHidden,
     More,
 }
 
@@ -320,6 +322,7 @@ impl S {
             ),
             S::CmdUnfold => ("show the whole lesson", "展开整篇课文"),
             S::NotRun => ("did not run", "没有执行"),
+            S::CallsHidden => ("{0} more call(s): see the outcome pane", "另有 {0} 个调用：见结果窗格"),
             // `{0}`: how many rows are below the pane's last one.
             S::More => ("↓ {0} more", "↓ 还有 {0} 项"),
             S::From => ("from", "来自"),

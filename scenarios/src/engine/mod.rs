@@ -12,6 +12,7 @@ mod child;
 pub mod environment;
 pub mod faults;
 pub mod function;
+mod numbering;
 pub mod ops;
 pub mod pace;
 pub mod pages;

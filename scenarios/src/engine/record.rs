@@ -752,7 +752,7 @@ impl Run {
                             lang,
                             &[
                                 &signal.name(),
-                                &(j + 1).to_string(),
+                                &self.step_number(j).to_string(),
                                 cause.function.name(),
                                 &gone,
                             ],
@@ -763,7 +763,7 @@ impl Run {
                         &[
                             &signal.name(),
                             &at.map(|w| region(w, None, lang)).unwrap_or_default(),
-                            &(step + 1).to_string(),
+                            &self.step_number(*step).to_string(),
                         ],
                     )),
                 }
@@ -781,7 +781,7 @@ impl Run {
                 Some(Text::ClobberedLine.fill(
                     lang,
                     &[
-                        &(step + 1).to_string(),
+                        &self.step_number(*step).to_string(),
                         function,
                         &bytes.div_ceil(self.page_size.max(1)).to_string(),
                         &region(*what, name, lang),

@@ -70,7 +70,13 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         raw.push((Line::default(), 0));
         raw.push((Line::from(Span::styled(t(S::Steps, lang), th.heading)), 0));
         for (i, step) in run.steps.iter().enumerate() {
-            let mut spans = vec![Span::styled(format!("{:>2}  ", i + 1), th.dim)];
+            // The lab's bookkeeping is listed, not numbered: the numbers are the call pane's.
+            let number = if step.is_bookkeeping() {
+                String::new()
+            } else {
+                run.step_number(i).to_string()
+            };
+            let mut spans = vec![Span::styled(format!("{number:>2}  "), th.dim)];
             if step.process.is_some() {
                 spans.push(Span::styled(format!("[{}] ", t(S::Child, lang)), th.dim));
             }

@@ -7,7 +7,7 @@
 use crate::report::{self, Marks};
 use crate::strings::{self, t, S};
 use crate::{fault, leftovers, markdown, output, schema, signals, suggest};
-use mmap_lab_engine::{catalog, engine, Lang, Scenario};
+use mmap_lab_engine::{catalog, engine, Lang, Params, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -169,7 +169,7 @@ pub fn run_one_within(
     match result {
         Ok(record) => {
             let shown = match format {
-                Format::Json => format!("{}\n", to_json(&record)),
+                Format::Json => format!("{}\n", to_json(&record, &params, lang)),
                 Format::Markdown => markdown::report(scenario, &params, &record, lang),
                 Format::Text => human(scenario, &params, &record, text),
             };
@@ -251,7 +251,7 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
                     }
                     Format::Json => {}
                 }
-                records.push(record);
+                records.push((record, params));
             }
             Err(err) => {
                 let need = mmap_lab_engine::bounds::tmpdir_need(scenario, &params);
@@ -263,7 +263,7 @@ pub fn run_all_as(format: Format, text: Text) -> ExitCode {
         Format::Json => {
             let values: Result<Vec<serde_json::Value>, _> = records
                 .iter()
-                .map(|r| serde_json::to_value(r).map(schema::stamp))
+                .map(|(r, p)| report::record_json(r, p, lang))
                 .collect();
             match values {
                 Ok(values) => {
@@ -400,9 +400,9 @@ fn repeat_marker(plan: &engine::Plan) -> String {
     format!("= \"{text}\"")
 }
 
-fn to_json(record: &mmap_lab_engine::Record) -> String {
-    serde_json::to_value(record)
-        .map(|v| schema::stamp(v).to_string())
+fn to_json(record: &mmap_lab_engine::Record, params: &Params, lang: Lang) -> String {
+    report::record_json(record, params, lang)
+        .map(|v| v.to_string())
         .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
 }
 

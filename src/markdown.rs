@@ -69,9 +69,14 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
         } else {
             String::new()
         };
+        if step.is_bookkeeping() {
+            // The lab's bookkeeping: under the step before it, not numbered.
+            let _ = writeln!(out, "   <br>{} → {}", code(&step.call), code(&step.result));
+            continue;
+        }
         let mut line = format!(
             "{}. {who}{} → {}",
-            i + 1,
+            run.step_number(i),
             code(&step.call),
             code(&step.result)
         );
@@ -108,6 +113,9 @@ pub fn report(scenario: &Scenario, params: &Params, record: &Record, lang: Lang)
         "**{}**\n",
         report::outcome_headline(run, lang, Marks::UNICODE)
     );
+    if let Some(line) = report::evidence_line(record, params, lang) {
+        let _ = writeln!(out, "{line}\n");
+    }
     let notes = report::outcome_notes(record, lang);
     for note in &notes {
         let _ = writeln!(out, "- {} {note}", Marks::UNICODE.warning);

@@ -85,6 +85,17 @@ pub fn outcome_line(outcome: &Outcome, lang: Lang) -> String {
 /// [`outcome_line`] with other marks (the TUI's `--ascii` set, for terminals that draw
 /// symbols such as `⚡` at the wrong width).
 pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> String {
+    outcome_line_numbered(outcome, lang, marks, &|i| i + 1)
+}
+
+/// [`outcome_line_marked`] with the step named by the number `number` gives its index (a
+/// run's [`mmap_lab_engine::engine::Run::step_number`]: its bookkeeping not counted).
+fn outcome_line_numbered(
+    outcome: &Outcome,
+    lang: Lang,
+    marks: Marks,
+    number: &dyn Fn(usize) -> usize,
+) -> String {
     match outcome {
         Outcome::Ok => format!("{} {}", marks.ok, t(S::OkWord, lang)),
         Outcome::Errno { call, errno } => format!(
@@ -102,7 +113,7 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
         } => during_step(
             marks.signal,
             &signal.to_string(),
-            *step,
+            number(*step),
             call,
             Some(strings::signal_text(signal.known(), lang)),
             lang,
@@ -116,7 +127,7 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
         Outcome::Clobbered { step, call, .. } => during_step(
             marks.signal,
             t(S::ClobberedWord, lang),
-            *step,
+            number(*step),
             call,
             None,
             lang,
@@ -124,12 +135,12 @@ pub fn outcome_line_marked(outcome: &Outcome, lang: Lang, marks: Marks) -> Strin
     }
 }
 
-/// `⚡ SIGSEGV during step 4 (call): why`: what happened, at which step, and why if said;
-/// full-width brackets and colon in a Chinese sentence.
+/// `⚡ SIGSEGV during step 4 (call): why`: what happened, at which step (its number as
+/// shown), and why if said; full-width brackets and colon in a Chinese sentence.
 fn during_step(
     mark: &str,
     what: &str,
-    step: usize,
+    number: usize,
     call: &str,
     why: Option<&str>,
     lang: Lang,
@@ -137,7 +148,7 @@ fn during_step(
     let mut line = format!(
         "{mark} {what} {} {}{}{call}{}",
         t(S::During, lang),
-        step + 1,
+        number,
         lang.pick(" (", "（"),
         lang.pick(")", "）")
     );
@@ -169,13 +180,13 @@ pub fn outcome_line_run(run: &mmap_lab_engine::engine::Run, lang: Lang, marks: M
             during_step(
                 marks.signal,
                 &signal.to_string(),
-                *step,
+                run.step_number(*step),
                 call,
                 Some(&why),
                 lang,
             )
         }
-        _ => outcome_line_marked(&run.outcome, lang, marks),
+        _ => outcome_line_numbered(&run.outcome, lang, marks, &|i| run.step_number(i)),
     }
 }
 
@@ -196,6 +207,35 @@ pub fn outcome_notes(record: &Record, lang: Lang) -> Vec<String> {
     let mut out = warnings(record, lang);
     out.extend(touched(record, lang));
     out
+}
+
+/// The evidence line of a run: the sentence, read off the record, that answers the
+/// scenario's question (the byte read back, the argument refused, where a signal struck);
+/// `None` when the step that decides it did not run. One function for every rendering.
+pub fn evidence(record: &Record, params: &Params, lang: Lang) -> Option<String> {
+    let scenario = mmap_lab_engine::catalog::find(&record.scenario)?;
+    scenario.evidence(&record.run, params, lang).map(|e| e.text)
+}
+
+/// A record's JSON object, as `run --json` prints it: the engine's fields, stamped with the
+/// schema and the lab's version, and the evidence line in `lang`.
+pub fn record_json(
+    record: &Record,
+    params: &Params,
+    lang: Lang,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut value = crate::schema::stamp(serde_json::to_value(record)?);
+    if let (Some(fields), Some(evidence)) = (value.as_object_mut(), evidence(record, params, lang))
+    {
+        fields.insert("evidence".into(), evidence.into());
+    }
+    Ok(value)
+}
+
+/// The evidence line as the text and Markdown reports label it: `Evidence: …`.
+pub fn evidence_line(record: &Record, params: &Params, lang: Lang) -> Option<String> {
+    evidence(record, params, lang)
+        .map(|e| format!("{}{}{e}", t(S::Evidence, lang), lang.pick(": ", "：")))
 }
 
 /// The command that runs this again: `mmap-lab run ID --set …` with every value that is not
@@ -455,6 +495,9 @@ pub fn record_text_fit(
             outcome_headline(run, lang, marks)
         ))
     );
+    if let Some(line) = evidence_line(record, params, lang) {
+        let _ = writeln!(out, "{}", prose(format!("  {line}")));
+    }
     for note in outcome_notes(record, lang) {
         let _ = writeln!(out, "{}", prose(format!("  {} {note}", marks.warning)));
     }
@@ -647,8 +690,11 @@ pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Ve
     for (i, ((lines, tail), step)) in wrapped.iter().zip(&tails).zip(steps).enumerate() {
         let indent = continuation_indent(&calls[i], width_limit);
         for (n, line) in lines.iter().enumerate() {
-            let lead = if n == 0 {
-                format!("  {:>2}  ", i + 1)
+            let lead = if n == 0 && steps[i].is_bookkeeping() {
+                // The lab's bookkeeping: shown, not numbered.
+                format!("  {:>2}  ", "")
+            } else if n == 0 {
+                format!("  {:>2}  ", record.run.step_number(i))
             } else {
                 " ".repeat(NUMBER + indent)
             };

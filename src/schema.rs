@@ -151,6 +151,12 @@ pub struct RunRecord {
     pub steps: Vec<Step>,
     /// How the experiment ended.
     pub outcome: Outcome,
+    /// The sentence that answers the scenario's question, read off this record, in the
+    /// language of the output (`--lang`): the byte read back, the argument refused and its
+    /// value, where a signal struck. The same sentence as the text and Markdown reports.
+    /// Absent when the step that decides it did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
     /// `/proc/self/maps` lines near the mapping, captured by the child after mmap (and after
     /// munmap in the munmap scenarios). Absent when nothing was captured.
     #[serde(default, skip_serializing_if = "Option::is_none")]

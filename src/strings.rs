@@ -190,6 +190,8 @@ pub enum S {
     PageMap,
     Lesson,
     Findings,
+    /// The label of the evidence line: the value that answers the scenario's question.
+    Evidence,
     Help,
     HelpHere,
     HelpEverywhere,
@@ -275,6 +277,8 @@ pub enum S {
     FoldedHint,
     CmdUnfold,
     NotRun,
+    /// In the call pane: `{0}` calls left out for room.
+    CallsHidden,
     More,
 }
 
@@ -320,6 +324,7 @@ impl S {
             ),
             S::CmdUnfold => ("show the whole lesson", "展开整篇课文"),
             S::NotRun => ("did not run", "没有执行"),
+            S::CallsHidden => ("{0} more call(s): see the outcome pane", "另有 {0} 个调用：见结果窗格"),
             // `{0}`: how many rows are below the pane's last one.
             S::More => ("↓ {0} more", "↓ 还有 {0} 项"),
             S::From => ("from", "来自"),
@@ -681,6 +686,7 @@ impl S {
             S::PageMap => ("Page map", "页面图"),
             S::Lesson => ("Lesson", "讲解"),
             S::Findings => ("Findings", "发现"),
+            S::Evidence => ("Evidence", "证据"),
             S::Help => ("Help", "帮助"),
             S::HelpHere => ("Keys in this pane", "当前窗格的按键"),
             S::HelpEverywhere => ("Keys everywhere", "全局按键"),

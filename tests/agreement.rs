@@ -23,7 +23,7 @@ mod tui_support;
 use mmap_lab::report;
 use mmap_lab::strings::{t, S};
 use mmap_lab_engine::engine::{self, Outcome, Plan};
-use mmap_lab_engine::{catalog, cprog, errnos, prepare, Lang, Record};
+use mmap_lab_engine::{catalog, cprog, errnos, evidence, prepare, Lang, Record};
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
@@ -301,7 +301,10 @@ fn from_text(text: &str, lang: Lang) -> (Option<String>, Vec<String>) {
     let head = format!("{}{}", t(S::Outcome, lang), lang.pick(": ", "："));
     let mut lines = text.lines().skip_while(|l| !l.starts_with(&head));
     let kind = lines.next().and_then(|l| kind_of_line(l, lang));
+    // The evidence line comes first under the outcome (compared in `evidence_agrees`).
+    let evidence = format!("  {}", t(S::Evidence, lang));
     let notes = lines
+        .skip_while(|l| l.starts_with(&evidence))
         .map_while(|l| l.strip_prefix("  ⚠ "))
         .map(str::to_string)
         .collect();
@@ -321,6 +324,7 @@ fn from_markdown(md: &str, lang: Lang) -> (Option<String>, Vec<String>) {
         .and_then(|l| l.strip_prefix("**"))
         .and_then(|l| kind_of_line(l, lang));
     let notes = lines
+        .skip_while(|l| l.starts_with(t(S::Evidence, lang)))
         .map_while(|l| l.strip_prefix("- ⚠ "))
         .map(str::to_string)
         .collect();
@@ -563,6 +567,7 @@ fn renderings_agree(ran: &Ran<'_>) -> (Vec<String>, usize) {
                 lang.code()
             ));
         }
+        differences.extend(evidence_agrees(ran, lang, &text, &md, &frame));
         // The evidence (the file read back, what the other process read, the copy's check)
         // and the rule, in the same words on each: whole in text and Markdown, their start on
         // the screen, where a pane may wrap them. The screen draws mmap-copy's speeds as a
@@ -615,6 +620,73 @@ fn renderings_agree(ran: &Ran<'_>) -> (Vec<String>, usize) {
         }
     }
     (differences, outputs)
+}
+
+/// The evidence line of the case in `lang`: there, made of the record's own value (the byte
+/// or text the deciding step read, the errno, the signal's address), the same sentence in the
+/// text, the Markdown, the JSON and on the screen (its start: a pane may wrap it), and gone
+/// when the record is cut before the step that decides it.
+fn evidence_agrees(ran: &Ran<'_>, lang: Lang, text: &str, md: &str, frame: &str) -> Vec<String> {
+    let (record, label) = (&ran.record, ran.label.as_str());
+    let code = lang.code();
+    let Some(found) = ran.scenario.evidence(&record.run, &ran.params, lang) else {
+        return vec![format!(
+            "[{code}] {label}: no evidence for {}",
+            kind_of_record(record)
+        )];
+    };
+    let mut out = Vec::new();
+    let sentence = found.text.as_str();
+    let Some(step) = record.run.steps.get(found.step) else {
+        return vec![format!(
+            "[{code}] {label}: the evidence's step {} did not run",
+            found.step
+        )];
+    };
+    let byte = || step.ret.map(evidence::byte).unwrap_or_default();
+    let value = match &record.run.outcome {
+        Outcome::Errno { errno, .. } => errnos::name(*errno).to_string(),
+        Outcome::Signal {
+            detail: Some(d), ..
+        } => format!("{:#x}", d.addr),
+        Outcome::Signal { signal, .. } => signal.name(),
+        _ if step.function.name() == "memcmp" => String::new(),
+        _ if step.function.name() == "memcpy" => step.result.clone(),
+        _ if step.function.name() == "load"
+            || step.function.name() == "store"
+            || step.purpose.is_some() =>
+        {
+            byte()
+        }
+        _ => step.result.clone(),
+    };
+    if !sentence.contains(&value) {
+        out.push(format!(
+            "[{code}] {label}: the evidence `{sentence}` does not name the record's {value}"
+        ));
+    }
+    let line = report::evidence_line(record, &ran.params, lang).unwrap_or_default();
+    let json = report::record_json(record, &ran.params, lang).expect("a record is JSON");
+    let start: String = line.chars().take(24).collect();
+    for (name, shown) in [
+        ("text", text.contains(&line)),
+        ("Markdown", md.contains(&line)),
+        ("JSON", json["evidence"].as_str() == Some(sentence)),
+        ("screen", frame.contains(&start)),
+    ] {
+        if !shown {
+            out.push(format!("[{code}] {label}: {name} lacks `{line}`"));
+        }
+    }
+    let mut cut = record.run.clone();
+    cut.steps.truncate(found.step);
+    if let Some(e) = ran.scenario.evidence(&cut, &ran.params, lang) {
+        out.push(format!(
+            "[{code}] {label}: cut before step {}, the record still has evidence `{}`",
+            found.step, e.text
+        ));
+    }
+    out
 }
 
 /// The case's C programs, full and minimal, in each language.

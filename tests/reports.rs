@@ -47,9 +47,26 @@ fn markdown_tables_escape_pipes_and_every_step_is_numbered() {
     let (scenario, params, record) = fixture("out-of-bounds");
     let md = mmap_lab::markdown::report(scenario, &params, &record, Lang::En);
     assert!(md.contains("`PROT_READ\\|PROT_WRITE`"), "{md}");
-    for i in 1..=record.run.steps.len() {
+    // The experiment's steps are numbered 1, 2, 3… without a gap; the lab's bookkeeping (its
+    // `/proc/self/maps` captures) is listed under the step before it, without a number.
+    let numbered = record
+        .run
+        .steps
+        .iter()
+        .filter(|s| !s.is_bookkeeping())
+        .count();
+    assert!(
+        numbered < record.run.steps.len(),
+        "the fixture has a capture"
+    );
+    for i in 1..=numbered {
         assert!(md.contains(&format!("\n{i}. `")), "step {i} in {md}");
     }
+    assert!(!md.contains(&format!("\n{}. `", numbered + 1)), "{md}");
+    assert!(
+        md.contains("   <br>`read(\"/proc/self/maps\")` → `"),
+        "{md}"
+    );
     assert!(
         md.contains("```text\n"),
         "maps lines in a fenced block: {md}"

@@ -71,7 +71,8 @@ fn munmap_of_the_tls_is_a_crash_of_the_process_own_code_caused_by_that_step() {
     assert_eq!(o["in_lab_code"], true, "{o}");
     assert_eq!(o["caused_by_step"], 3, "{o}");
     assert!(
-        en.contains("SIGSEGV in the process's own code: step 4's munmap removed the process's thread-local storage"),
+        // Step 3 as shown: the lab's `/proc/self/maps` capture before it has no number.
+        en.contains("SIGSEGV in the process's own code: step 3's munmap removed the process's thread-local storage"),
         "{en}"
     );
     assert!(
@@ -79,7 +80,7 @@ fn munmap_of_the_tls_is_a_crash_of_the_process_own_code_caused_by_that_step() {
         "{en}"
     );
     assert!(
-        zh.contains("SIGSEGV 发生在进程自己的代码里：第 4 步的 munmap 移除了进程的线程局部存储"),
+        zh.contains("SIGSEGV 发生在进程自己的代码里：第 3 步的 munmap 移除了进程的线程局部存储"),
         "{zh}"
     );
 }

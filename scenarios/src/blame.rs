@@ -30,6 +30,9 @@ pub struct Part {
 pub struct Call {
     /// Index of the step in the plan.
     pub step: usize,
+    /// The number it is shown with: 1, 2, 3… over the experiment's steps, the lab's
+    /// bookkeeping not counted (`Plan::step_number`).
+    pub number: usize,
     /// The C function (`mmap`, `munmap`, …).
     pub function: Function,
     /// Which process runs it after a fork.
@@ -163,6 +166,7 @@ pub fn describe_calls(plan: &Plan) -> Vec<Call> {
                 .collect();
             Call {
                 step: i,
+                number: plan.step_number(i),
                 function: step.op.function(),
                 side: step.side,
                 purpose: step.purpose,

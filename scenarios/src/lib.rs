@@ -25,6 +25,7 @@ pub mod catalog;
 pub mod cprog;
 pub mod engine;
 pub mod errnos;
+pub mod evidence;
 pub mod experiment;
 pub mod explain;
 pub mod flags;

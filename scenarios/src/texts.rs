@@ -264,6 +264,70 @@ texts! {
     OpCopyReadWrite => ("copy with read and write.", "用 read 和 write 复制文件。"),
     /// The copy with copy_file_range.
     OpCopyFileRange => ("copy with copy_file_range.", "用 copy_file_range 复制文件。"),
+    // The evidence line: what answers a scenario's question, read off the record
+    // (`crate::evidence`).
+    /// A call refused arguments: `{0}` the function, `{1}` `key = value` pairs, `{2}` the errno.
+    EvidenceRefused => ("{0} refused {1}: {2}", "{0} 拒绝了 {1}：{2}"),
+    /// A call failed, no argument to point at: `{0}` the call as it ran, `{1}` the errno.
+    EvidenceFailed => ("{0} returned -1, errno {1}", "{0} 返回 -1，errno 是 {1}"),
+    /// A fault signal: `{0}` its name, `{1}` the address, `{2}` `ptr+N`, `{3}` the page.
+    EvidenceSignalAt => ("{0} at {1}, that is {2}, in page {3} of the mapping",
+        "{0} 发生在 {1}，也就是 {2}，位于映射的第 {3} 页"),
+    /// A fault signal outside the mapping: `{0}` its name, `{1}` the address, `{2}` `ptr+N`,
+    /// `{3}` the mapping's length in bytes.
+    EvidenceSignalOutside => ("{0} at {1}, that is {2}, outside the mapping's {3} bytes",
+        "{0} 发生在 {1}，也就是 {2}，在映射的 {3} 个字节之外"),
+    /// A fault signal away from the mapping: `{0}` its name, `{1}` the address.
+    EvidenceSignalAddr => ("{0} at {1}, outside the mapping", "{0} 发生在 {1}，不在映射里"),
+    /// A signal with no address: `{0}` its name, `{1}` the call it interrupted.
+    EvidenceSignalDuring => ("{0} struck during {1}", "{0} 在执行 {1} 时到来"),
+    /// The other process read `{0}` (quoted).
+    EvidenceChildRead => ("the child read {0} from the shared memory",
+        "子进程从共享内存里读到了 {0}"),
+    /// The copy matches its source.
+    EvidenceCopySame => ("the copy matches the source byte for byte",
+        "复制出的文件和源文件逐字节相同"),
+    /// The copy differs from offset `{0}`.
+    EvidenceCopyDiffers => ("the copy differs from the source at byte {0}",
+        "复制出的文件从第 {0} 个字节起与源文件不同"),
+    /// The write reached the file: byte `{0}` of the file reads `{1}`.
+    EvidenceFileHas => ("the file's byte {0} now reads {1}: the write reached the file",
+        "文件的第 {0} 个字节现在是 {1}：写入到达了文件"),
+    /// The write did not reach the file: byte `{0}` still reads `{1}`.
+    EvidenceFileKept => ("the file's byte {0} still reads {1}: the write never reached the file",
+        "文件的第 {0} 个字节仍然是 {1}：写入没有到达文件"),
+    /// A load: `{0}` the call (`c = ptr[0]`), `{1}` the byte it read.
+    EvidenceLoad => ("{0} read {1}", "{0} 读到的是 {1}"),
+    /// Nothing read back: `{0}` the last call, `{1}` what it returned.
+    EvidenceReturned => ("{0} returned {1}", "{0} 返回了 {1}"),
+    /// private-cow-fork: `{0}` who wrote (a process), `{1}` the other, `{2}` the byte it read,
+    /// `{3}` the byte written.
+    EvidenceCowPrivate => ("the {0} wrote {3}; the {1} then read {2}: the {0}'s write stayed private",
+        "{0}写入了 {3}，{1}随后读到的是 {2}：{0}的写入只留在它自己的副本里"),
+    /// private-cow-fork, the write seen by the other process.
+    EvidenceCowShared => ("the {0} wrote {3}; the {1} then read {2}: both see the same page",
+        "{0}写入了 {3}，{1}随后读到的也是 {2}：两个进程看到的是同一页"),
+    /// private-cow-fork, written before the fork: `{0}` the child's byte, `{1}` the parent's.
+    EvidenceCowBeforeFork => ("written before the fork: the child read {0}, the parent read {1}",
+        "fork 之前写入：子进程读到 {0}，父进程读到 {1}"),
+    /// The parent process, in [`Text::EvidenceCowPrivate`].
+    EvidenceParent => ("parent", "父进程"),
+    /// The child process, in [`Text::EvidenceCowPrivate`].
+    EvidenceChild => ("child", "子进程"),
+    /// write-vs-mapping: `{0}` the text seen through the mapping after write().
+    EvidenceMappingShows => ("after write(), the mapping shows {0}", "write() 之后，映射里看到的是 {0}"),
+    /// write-vs-mapping, read before and after: `{0}` before, `{1}` after.
+    EvidenceMappingShowed => ("the mapping showed {0} before write() and {1} after it",
+        "write() 之前映射里是 {0}，之后是 {1}"),
+    /// madvise-dontneed, a zero: `{0}` the advice, `{1}` the byte.
+    EvidenceAdviceZero => ("after {0} the byte reads {1}: the page was thrown away and comes back as zeros",
+        "{0} 之后这个字节读出来是 {1}：原来的页被丢掉了，重新给的页全是零"),
+    /// madvise-dontneed, the write survived: `{0}` the advice, `{1}` the byte.
+    EvidenceAdviceKept => ("after {0} the byte still reads {1}: the write survived",
+        "{0} 之后这个字节仍然是 {1}：写入的内容还在"),
+    /// madvise-dontneed, back from the file: `{0}` the advice, `{1}` the byte.
+    EvidenceAdviceFile => ("after {0} the byte reads {1}: the private copy is gone, the file's byte is back",
+        "{0} 之后这个字节读出来是 {1}：私有副本没了，读到的又是文件里的字节"),
     // Warnings: what a run did besides its outcome ("OK, but…").
     /// A `MAP_FIXED` mmap replaced `{0}` pages at `{1}` that held `{2}`.
     WarnMapFixedReplaced => (

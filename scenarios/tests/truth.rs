@@ -85,7 +85,8 @@ fn a_munmap_of_the_thread_local_storage_crashes_the_process_own_code() {
         en,
         format!(
             "SIGSEGV in the process's own code: step {}'s munmap removed the process's thread-local storage",
-            rec + 1
+            // Its number as shown: the lab's `/proc/self/maps` captures are not counted.
+            run.step_number(rec)
         )
     );
     let zh = run.self_damage(Lang::Zh).expect("said");

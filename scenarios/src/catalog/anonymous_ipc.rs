@@ -47,6 +47,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::Ok,
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 /// What the parent writes, as in the course notes.

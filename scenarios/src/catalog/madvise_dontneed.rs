@@ -5,10 +5,13 @@
 //! range past the mapping (`ENOMEM`).
 
 use crate::catalog::{Expect, Scenario, Topic, Variant};
-use crate::engine::{Function, Plan};
+use crate::engine::{Function, Outcome, Plan};
+use crate::evidence::{self, Evidence, Found};
 use crate::experiment::{self, Shape};
 use crate::flags;
 use crate::params::{Access, FileKind, Key, Params};
+use crate::texts::Text;
+use crate::Lang;
 use nix::errno::Errno;
 
 /// The scenario.
@@ -70,6 +73,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::errno(Function::Madvise, Errno::ENOMEM),
         },
     ],
+    evidence,
 };
 
 fn defaults(page: u64) -> Params {
@@ -92,4 +96,28 @@ fn build(params: &Params, page: u64) -> Plan {
             ..Shape::default()
         },
     )
+}
+
+/// `after MADV_DONTNEED the byte reads 0x00`: the byte loaded after the advice, told apart
+/// by what it equals (zero, the byte written before, the file's own byte).
+fn evidence(found: &Found, lang: Lang) -> Option<Evidence> {
+    if found.run.outcome != Outcome::Ok {
+        return evidence::standard(found, lang);
+    }
+    let (advised, _) = found.last(Function::Madvise)?;
+    let (step, load) = found.last(Function::Load).filter(|(i, _)| *i > advised)?;
+    let (_, store) = found.last(Function::Store)?;
+    let got = load.ret?;
+    let text = if got == 0 {
+        Text::EvidenceAdviceZero
+    } else if Some(got) == store.ret {
+        Text::EvidenceAdviceKept
+    } else {
+        Text::EvidenceAdviceFile
+    };
+    let advice = found.params.get(Key::Advice);
+    Some(Evidence {
+        step,
+        text: text.fill(lang, &[&advice, &evidence::byte(got)]),
+    })
 }

@@ -48,6 +48,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::OkWarned(WarningKind::MapFixedReplaced),
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

@@ -51,6 +51,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::Ok,
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 /// The buffer of the `read`/`write` copy: large enough that syscalls do not dominate.

@@ -69,6 +69,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::errno(Function::Mprotect, Errno::EINVAL),
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

@@ -81,6 +81,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::errno(Function::Mremap, Errno::EINVAL),
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

@@ -62,6 +62,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::errno(Function::Msync, Errno::EBUSY),
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

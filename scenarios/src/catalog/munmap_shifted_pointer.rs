@@ -38,6 +38,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::errno(Function::Munmap, Errno::EINVAL),
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

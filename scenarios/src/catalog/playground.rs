@@ -212,6 +212,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::errno(Function::Madvise, Errno::EFAULT),
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

@@ -4,11 +4,16 @@
 //! processes and the file see every write.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
-use crate::engine::{DescriptorOp, IpcOp, Plan, Purpose, Step, TouchOp, Val};
+use crate::engine::{
+    DescriptorOp, Function, IpcOp, Outcome, Plan, Purpose, Side, Step, StepRecord, TouchOp, Val,
+};
+use crate::evidence::{self, Evidence, Found};
 use crate::experiment::{open_and_map, DATA, WRITTEN_BYTE};
 use crate::flags;
 use crate::params::{Key, Params, Writer};
 use crate::plan_path;
+use crate::texts::Text;
+use crate::Lang;
 
 /// The scenario.
 pub const SCENARIO: Scenario = Scenario {
@@ -46,6 +51,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::Ok,
         },
     ],
+    evidence,
 };
 
 fn defaults(page: u64) -> Params {
@@ -99,4 +105,59 @@ fn build(p: &Params, _page: u64) -> Plan {
         .because(Purpose::CheckFile),
     );
     plan
+}
+
+/// `the child wrote '*'; the parent then read 'A': the child's write stayed private`: the byte
+/// written and the byte the other process read after it, from the record's loads.
+fn evidence(found: &Found, lang: Lang) -> Option<Evidence> {
+    if found.run.outcome != Outcome::Ok {
+        return evidence::standard(found, lang);
+    }
+    let load = |child: bool| {
+        found.last_where(|s| {
+            s.op.function() == Function::Load
+                && s.purpose.is_none()
+                && (s.side == Side::Child) == child
+        })
+    };
+    let read = |s: &StepRecord| s.ret.map(evidence::byte);
+    let (parent_at, parent) = load(false)?;
+    let (child_at, child) = load(true)?;
+    let (_, store) = found.last(Function::Store)?;
+    let written = read(store)?;
+    let who = |child: bool| {
+        if child {
+            Text::EvidenceChild
+        } else {
+            Text::EvidenceParent
+        }
+        .get(lang)
+    };
+    let (step, text) = match found.params.writer {
+        Writer::BeforeFork => (
+            parent_at.max(child_at),
+            Text::EvidenceCowBeforeFork.fill(lang, &[&read(child)?, &read(parent)?]),
+        ),
+        writer => {
+            let child_wrote = writer == Writer::Child;
+            let (at, reader) = if child_wrote {
+                (parent_at, parent)
+            } else {
+                (child_at, child)
+            };
+            let text = if reader.ret == store.ret {
+                Text::EvidenceCowShared
+            } else {
+                Text::EvidenceCowPrivate
+            };
+            (
+                at,
+                text.fill(
+                    lang,
+                    &[who(child_wrote), who(!child_wrote), &read(reader)?, &written],
+                ),
+            )
+        }
+    };
+    Some(Evidence { step, text })
 }

@@ -55,6 +55,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::errno(Function::Mmap, Errno::EACCES),
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

@@ -56,6 +56,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::Ok,
         },
     ],
+    evidence: crate::evidence::standard,
 };
 
 fn defaults(page: u64) -> Params {

@@ -4,10 +4,13 @@
 //! write to the file reaches.
 
 use crate::catalog::{Expect, Scenario, Topic, Variant, CALL_KEYS};
-use crate::engine::{DescriptorOp, Plan, Step, TouchOp, Val};
+use crate::engine::{DescriptorOp, Function, Outcome, Plan, Step, TouchOp, Val};
+use crate::evidence::{self, Evidence, Found};
 use crate::experiment::{open_and_map, WRITTEN_BYTE};
 use crate::flags;
 use crate::params::{Key, Order, Params};
+use crate::texts::Text;
+use crate::Lang;
 
 /// What `write(2)` puts at the start of the file (over its `ABC`).
 pub const NEW_BYTES: &str = "NEW";
@@ -45,6 +48,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::Ok,
         },
     ],
+    evidence,
 };
 
 fn defaults(page: u64) -> Params {
@@ -82,4 +86,25 @@ fn build(p: &Params, _page: u64) -> Plan {
     }));
     plan.push(Step::critical(read()));
     plan
+}
+
+/// `after write(), the mapping shows "NEW"`: the text read through the mapping after the
+/// write, and before it when the order reads first.
+fn evidence(found: &Found, lang: Lang) -> Option<Evidence> {
+    if found.run.outcome != Outcome::Ok {
+        return evidence::standard(found, lang);
+    }
+    let (write_at, _) = found.last(Function::Write)?;
+    let (step, after) = found
+        .last(Function::Memcpy)
+        .filter(|(i, _)| *i > write_at)?;
+    // A read before the write, in the orders that make one.
+    let before = found
+        .steps()
+        .find(|(i, s)| *i < write_at && s.function == Function::Memcpy && s.ret.is_some());
+    let text = match before {
+        Some((_, before)) => Text::EvidenceMappingShowed.fill(lang, &[&before.result, &after.result]),
+        None => Text::EvidenceMappingShows.fill(lang, &[&after.result]),
+    };
+    Some(Evidence { step, text })
 }

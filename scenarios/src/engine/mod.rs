@@ -13,6 +13,7 @@ pub mod environment;
 pub mod faults;
 pub mod function;
 mod image;
+mod numbering;
 pub mod ops;
 pub mod pace;
 pub mod pages;

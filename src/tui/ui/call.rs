@@ -7,7 +7,8 @@ use crate::report;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
 use mmap_lab_engine::blame::Call;
-use mmap_lab_engine::engine::{Purpose, Side};
+use mmap_lab_engine::engine::{Purpose, Side, StepRecord};
+use mmap_lab_engine::errnos;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -63,18 +64,41 @@ pub fn extra_rows(app: &App, width: u16) -> usize {
 /// evidence a lesson is about, so they sit right under the outcome line, never below the
 /// fold; only for a run of the current parameters (an older answer would mislead).
 pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
+    let mut out = first_findings(app);
+    out.extend(more_findings(app));
+    out
+}
+
+/// The findings that answer the question and qualify the outcome: the evidence line and the
+/// "OK, but…" warnings. A short call pane keeps them before any call.
+fn first_findings(app: &App) -> Vec<Line<'static>> {
+    let Some(record) = app
+        .record()
+        .filter(|_| app.view.fresh && !app.running_here())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    out.extend(evidence_line(app));
+    for w in report::warnings(record, app.lang) {
+        out.push(Line::from(Span::styled(
+            format!("{} {w}", app.glyphs.warning),
+            app.theme.warning,
+        )));
+    }
+    out
+}
+
+/// The other findings (the file read back, the copy's check, the speeds, the witness's
+/// essentials): a short call pane gives them what its calls leave, the outcome pane lists
+/// them all.
+fn more_findings(app: &App) -> Vec<Line<'static>> {
     let th = &app.theme;
     let lang = app.lang;
     let Some(record) = app.shown().done().filter(|_| !app.running_here()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for w in report::warnings(record, lang) {
-        out.push(Line::from(Span::styled(
-            format!("{} {w}", app.glyphs.warning),
-            th.warning,
-        )));
-    }
     let tally = record.run.tally.as_ref().map(|t| t.sentence(lang));
     for f in super::chart::findings(app, record)
         .into_iter()
@@ -93,6 +117,22 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
+/// `Evidence: the parent read 'A'…`: the sentence that answers the scenario's question, read
+/// off the record of a run of the current parameters ([`report::evidence`], the same in every
+/// rendering); the first line under the outcome wherever the outcome is drawn.
+pub fn evidence_line(app: &App) -> Option<Line<'static>> {
+    // The evidence is read off the whole run: only once all of it is revealed.
+    let record = app.shown().done()?;
+    let text = report::evidence(record, app.current_params(), app.lang)?;
+    Some(Line::from(vec![
+        Span::styled(
+            format!("{}{}", t(S::Evidence, app.lang), app.lang.pick(": ", "：")),
+            app.theme.heading,
+        ),
+        Span::styled(text, app.theme.text),
+    ]))
+}
+
 /// Whether the current parameters' run never reached this call (an earlier step failed or
 /// a signal struck). The record lists the steps that started, in plan order, so a call whose
 /// step index is past the record's last step did not run.
@@ -102,13 +142,55 @@ fn did_not_run(app: &App, call: &Call) -> bool {
         .is_some_and(|r| call.step >= r.run.steps.len())
 }
 
-/// One call as a styled line, numbered as the steps of the record are (so `SIGBUS during
-/// step 4` points at a number on screen).
+/// One call as a styled line: its number, the call, and after a run of these parameters what
+/// it returned (or that it did not run). With `with_purpose`, the comment saying why the
+/// engine added it.
 fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
+    let (mut spans, tail) = call_spans(app, call);
+    spans.extend(tail);
+    if let (true, Some(p), false) = (with_purpose, call.purpose, did_not_run(app, call)) {
+        spans.push(Span::styled(
+            format!("  // {}", strings::purpose(p, app.lang)),
+            app.theme.dim,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// One call on one row of `width` cells: when it is wider, the call's text is cut with `…`
+/// and its number and what it returned stay.
+fn call_row(app: &App, call: &Call, width: usize) -> Line<'static> {
+    let (spans, tail) = call_spans(app, call);
+    let tail_w: usize = tail.iter().map(|s| text::width(&s.content)).sum();
+    let gap = app.glyphs.gap;
+    let room = width.saturating_sub(tail_w);
+    let head_w: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    if head_w <= room {
+        let mut spans = spans;
+        spans.extend(tail);
+        return cut_line(Line::from(spans), width, gap);
+    }
+    // The number and the first cells of the call, then the mark, then the return value.
+    let mut out = cut_spans(spans, room, gap);
+    if room > text::width(gap) + 3 {
+        out.extend(tail);
+        Line::from(out)
+    } else {
+        let (mut spans, tail) = call_spans(app, call);
+        spans.extend(tail);
+        cut_line(Line::from(spans), width, gap)
+    }
+}
+
+/// The spans of a call: number, process, the call's parts (the knobs' arguments marked), and
+/// apart, what it returned in the run of these parameters or the mark of a call that did not
+/// run. Numbered as the steps are everywhere (`SIGBUS during step 3` points at a number on
+/// screen): the experiment's steps 1, 2, 3…, the lab's bookkeeping not counted.
+fn call_spans(app: &App, call: &Call) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
     let th = &app.theme;
     let mut spans = Vec::with_capacity(call.parts.len() + 3);
     let skipped = did_not_run(app, call);
-    spans.push(Span::styled(format!("{:>2} ", call.step + 1), th.dim));
+    spans.push(Span::styled(format!("{:>2} ", call.number), th.dim));
     if call.side == Side::Child {
         spans.push(Span::styled(
             format!("[{}] ", t(S::Child, app.lang)),
@@ -132,19 +214,116 @@ fn call_line(app: &App, call: &Call, with_purpose: bool) -> Line<'static> {
         };
         spans.push(Span::styled(part.text.clone(), style));
     }
+    let mut tail = Vec::new();
     if skipped {
         // Dimmed, and said in words: dim alone is lost on a projector.
-        spans.push(Span::styled(
+        tail.push(Span::styled(
             format!("  {} {}", app.glyphs.not_run, t(S::NotRun, app.lang)),
             th.dim,
         ));
-    } else if let (true, Some(p)) = (with_purpose, call.purpose) {
-        spans.push(Span::styled(
-            format!("  // {}", strings::purpose(p, app.lang)),
-            th.dim,
+    } else if let Some(step) = ran(app, call) {
+        tail.push(returned(app, step));
+    }
+    (spans, tail)
+}
+
+/// The record's step of `call`, when the run of these parameters made it.
+fn ran<'a>(app: &'a App, call: &Call) -> Option<&'a StepRecord> {
+    app.record()
+        .filter(|_| app.view.fresh && !app.running_here())?
+        .run
+        .steps
+        .get(call.step)
+}
+
+/// What a step returned, as its call line ends: ` = 3`, ` = 0x7f…`, ` = MAP_FAILED EINVAL`,
+/// `  ⚡ SIGBUS`, from the record.
+fn returned(app: &App, step: &StepRecord) -> Span<'static> {
+    let th = &app.theme;
+    if let Some(sig) = &step.signal {
+        return Span::styled(format!("  {} {sig}", app.glyphs.signal), th.signal);
+    }
+    if let Some(errno) = step.errno {
+        return Span::styled(
+            format!(" = {} {}", step.result, errnos::name(errno)),
+            th.errno,
+        );
+    }
+    Span::styled(format!(" = {}", step.result), th.ok)
+}
+
+/// `spans` cut to `max` cells, ending with `gap` when something was cut.
+fn cut_spans(spans: Vec<Span<'static>>, max: usize, gap: &str) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    if total <= max {
+        return spans;
+    }
+    let room = max.saturating_sub(text::width(gap));
+    let mut out = Vec::new();
+    let mut used = 0;
+    let mut last_style = None;
+    for span in spans {
+        if used >= room {
+            break;
+        }
+        let w = text::width(&span.content);
+        last_style = Some(span.style);
+        if used + w <= room {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let cw = text::width(&c.to_string());
+            if used + cw > room {
+                break;
+            }
+            kept.push(c);
+            used += cw;
+        }
+        out.push(Span::styled(kept, span.style));
+        break;
+    }
+    if max >= text::width(gap) {
+        out.push(Span::styled(
+            gap.to_string(),
+            last_style.unwrap_or_default(),
         ));
     }
-    Line::from(spans)
+    out
+}
+
+/// `line` cut to `width` cells, ending with `gap` when something was cut.
+fn cut_line(line: Line<'static>, width: usize, gap: &str) -> Line<'static> {
+    Line::from(cut_spans(line.spans, width, gap))
+}
+
+/// The first `rows` of `lines`; when some are left out, the last one kept ends with `gap`
+/// (replacing its last cells if it is full), so a cut never passes for the end.
+fn keep_rows(
+    mut lines: Vec<Line<'static>>,
+    rows: usize,
+    width: usize,
+    gap: &str,
+) -> Vec<Line<'static>> {
+    if lines.len() <= rows {
+        return lines;
+    }
+    lines.truncate(rows);
+    if let Some(last) = lines.pop() {
+        let w: usize = last.spans.iter().map(|s| text::width(&s.content)).sum();
+        let style = last.spans.last().map(|s| s.style).unwrap_or_default();
+        let mut spans = cut_spans(last.spans, width.min(w), "");
+        let room = width.saturating_sub(text::width(gap));
+        let kept: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+        if kept > room {
+            spans = cut_spans(spans, room, "");
+        }
+        spans.push(Span::styled(gap.to_string(), style));
+        lines.push(Line::from(spans));
+    }
+    lines
 }
 
 /// The outcome of the selected scenario in one line: the kernel's answer, the run in
@@ -268,48 +447,107 @@ pub fn blame_line(app: &App) -> Option<Line<'static>> {
 }
 
 /// Steps the engine adds around the experiment (a guard, a check), as opposed to the steps
-/// that are the experiment (including a copy's timed copies).
+/// that are the experiment (including a copy's timed copies): drawn dim.
 fn incidental(call: &Call) -> bool {
     call.purpose.is_some_and(|p| p != Purpose::Copy)
 }
 
-/// The calls that fit in `rows` rows at `width`, wrapped: all of them if possible, else
-/// without the engine's own steps, else from the mapping call on (or, without one, only the
-/// calls that show a knob of this scenario).
+/// The engine's own scaffolding (reserving and releasing a guard, punching the hole after the
+/// mapping, reading the file back): what a short pane leaves out first. The steps a lesson
+/// makes on purpose (the mapping to collide with, the neighbour, the marker, the copies, the
+/// map-count filler) are the experiment's and stay.
+fn scaffolding(call: &Call) -> bool {
+    matches!(
+        call.purpose,
+        Some(
+            Purpose::GuardReserve
+                | Purpose::GuardRelease
+                | Purpose::Hole
+                | Purpose::NeighbourReserve
+                | Purpose::CheckFile
+        )
+    )
+}
+
+/// The calls in `rows` rows at `width`. Every call the experiment makes is listed, in order,
+/// numbered without gaps; what gives way to a short pane, in turn: the engine's comments and
+/// wrapped lines (each call on one row, cut with `…`, its return value kept), then the engine's
+/// scaffolding (a row says how many calls are not shown), then, when even that does not fit,
+/// the calls farthest from the one that decided the outcome (a row above and below says how
+/// many).
 pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
     let calls = &app.view.calls;
-    let mapping = calls.iter().position(|c| c.is_mapping);
-    let keep = |level: usize, i: usize, c: &Call| match level {
-        0 => true,
-        1 => !incidental(c),
-        _ => {
-            !incidental(c)
-                && match mapping {
-                    Some(m) => i >= m,
-                    // No single mapping (a copy): the calls that show this scenario's knobs.
-                    None => c
-                        .parts
-                        .iter()
-                        .any(|p| p.key.is_some_and(|k| app.scenario().accepts(k))),
-                }
-        }
-    };
-    let mut best = Vec::new();
-    for level in 0..3 {
-        let lines: Vec<Line<'static>> = calls
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| keep(level, *i, c))
-            .flat_map(|(_, c)| text::wrap_indent(&call_line(app, c, level == 0), width, 7))
-            .collect();
-        let fits = lines.len() <= rows;
-        best = lines;
-        if fits {
-            break;
-        }
+    let gap = app.glyphs.gap;
+    if rows == 0 {
+        return Vec::new();
     }
-    best.truncate(rows);
-    best
+    // Everything, wrapped, with the comments.
+    let full: Vec<Line<'static>> = calls
+        .iter()
+        .flat_map(|c| text::wrap_indent(&call_line(app, c, true), width, 7))
+        .collect();
+    if full.len() <= rows {
+        return full;
+    }
+    // One row a call.
+    if calls.len() <= rows {
+        return calls.iter().map(|c| call_row(app, c, width)).collect();
+    }
+    // Without the scaffolding, and a row that says so.
+    let kept: Vec<&Call> = calls.iter().filter(|c| !scaffolding(c)).collect();
+    let hidden = calls.len() - kept.len();
+    let note = |n: usize| {
+        Line::from(Span::styled(
+            format!(
+                "   {gap} {}",
+                t(S::CallsHidden, app.lang).replace("{0}", &n.to_string())
+            ),
+            app.theme.dim,
+        ))
+    };
+    if kept.len() + usize::from(hidden > 0) <= rows {
+        let mut out: Vec<Line<'static>> = kept.iter().map(|c| call_row(app, c, width)).collect();
+        if hidden > 0 {
+            out.push(cut_line(note(hidden), width, gap));
+        }
+        return out;
+    }
+    // A window ending just past the call that decided (the one the evidence is read off,
+    // else the last that ran, else the mapping), so that the calls leading to it show; what
+    // is left out is counted above and below.
+    let decided = decisive_step(app)
+        .and_then(|i| kept.iter().rposition(|c| c.step <= i))
+        .or_else(|| kept.iter().position(|c| c.is_mapping))
+        .unwrap_or(0);
+    let room = rows.saturating_sub(2).max(1);
+    let start = (decided + 2)
+        .saturating_sub(room)
+        .min(kept.len().saturating_sub(room));
+    let end = (start + room).min(kept.len());
+    let mut out = Vec::new();
+    if start > 0 && rows > 1 {
+        out.push(cut_line(note(start), width, gap));
+    }
+    out.extend(kept[start..end].iter().map(|c| call_row(app, c, width)));
+    let below = kept.len() - end + hidden;
+    if below > 0 && out.len() < rows {
+        out.push(cut_line(note(below), width, gap));
+    }
+    out.truncate(rows);
+    out
+}
+
+/// The step that decided the run of these parameters: the one its evidence is read off,
+/// else the last it made.
+fn decisive_step(app: &App) -> Option<usize> {
+    let result = app
+        .result()
+        .filter(|_| app.view.fresh && !app.running_here())?;
+    let record = result.outcome.as_ref().ok()?;
+    app.scenario()
+        .evidence(&record.run, &result.params, app.lang)
+        .map(|e| e.step)
+        .or_else(|| record.run.steps.len().checked_sub(1))
 }
 
 /// Draw the pane.
@@ -318,25 +556,196 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let width = area.width as usize;
-    let mut tail: Vec<Line<'static>> = text::wrap_indent(&outcome_summary(app), width, 2);
-    tail.truncate(2);
+    let gap = app.glyphs.gap;
+    let wrapped = |lines: Vec<Line<'static>>| -> Vec<Line<'static>> {
+        lines
+            .iter()
+            .flat_map(|l| text::wrap_indent(l, width, 2))
+            .collect()
+    };
+    // The kernel's answer, the evidence and the warnings first; then one row for each call;
+    // then the other findings; then the calls' wrapped lines and comments.
+    let mut first = keep_rows(
+        text::wrap_indent(&outcome_summary(app), width, 2),
+        2,
+        width,
+        gap,
+    );
+    let (mut more, blame) = (Vec::new(), blame_line(app));
     if !app.presenter {
-        for l in finding_lines(app) {
-            tail.extend(text::wrap_indent(&l, width, 2));
+        first.extend(wrapped(first_findings(app)));
+        more = wrapped(more_findings(app));
+    }
+    let blame: Vec<Line<'static>> = blame
+        .map(|b| text::wrap(&b, width).into_iter().take(1).collect())
+        .unwrap_or_default();
+    let h = area.height as usize;
+    // Before any run, the call comes first.
+    let answered = app.result().is_some() || app.running_here();
+    let first_rows = if answered {
+        (first.len() + blame.len()).min(h)
+    } else {
+        (first.len() + blame.len()).min(h.saturating_sub(1))
+    };
+    let left = h - first_rows;
+    let full = call_lines(app, width, usize::MAX).len();
+    let one_each = app.view.calls.len().min(full);
+    let more_rows = more.len().min(left.saturating_sub(one_each));
+    let call_rows = left - more_rows;
+    let mut lines = call_lines(app, width, call_rows);
+    let mut tail = first;
+    tail.extend(keep_rows(more, more_rows, width, gap));
+    tail.extend(blame);
+    lines.extend(keep_rows(tail, first_rows + more_rows, width, gap));
+    super::render_lines(&lines, 0, area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::Effect;
+    use crate::tui::event::{Action, AppEvent};
+    use crate::tui::Options;
+    use mmap_lab_engine::{catalog, prepare, run_scenario, Lang};
+
+    /// The lab on scenario `id` at `size`, after a real run of its defaults with `sets`.
+    fn ran(id: &str, sets: &[&str], size: (u16, u16)) -> App {
+        let options = Options {
+            scenario: Some(id.to_string()),
+            lang: Lang::En,
+            presenter: false,
+            theme: None,
+            ascii: false,
+            mouse: false,
+        };
+        let page = mmap_lab_engine::engine::page_size();
+        let mut app = App::new(&options, page, size);
+        let scenario = app.scenario();
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        let params = prepare(scenario, &sets).expect("sets parse");
+        app.params[app.current] = params.clone();
+        app.refresh();
+        let record = run_scenario(scenario, &params).expect("the experiment runs");
+        let Effect::StartRun(req) = app.apply(Action::Run) else {
+            panic!("no run started");
+        };
+        app.handle(AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Ok(Box::new(record)),
+        });
+        app
+    }
+
+    /// What the whole screen shows, row by row.
+    fn screen(app: &App) -> String {
+        let area = Rect::new(0, 0, app.size.0, app.size.1);
+        let mut buf = Buffer::empty(area);
+        ratatui::widgets::Widget::render(app, area, &mut buf);
+        (0..area.height)
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn plain(line: &Line<'_>) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    /// After a real run of every scenario's defaults, the pane lists every call numbered 1, 2,
+    /// 3… with no gap, each number the one the record's step has everywhere else (`SIGBUS
+    /// during step 3`), and each call that ran ends with what it returned.
+    #[test]
+    fn after_a_run_every_call_is_numbered_without_gaps_and_shows_its_return() {
+        for s in catalog::all() {
+            let app = ran(s.id, &[], (200, 60));
+            let record = app.record().expect("a record");
+            let lines: Vec<String> = call_lines(&app, 400, usize::MAX)
+                .iter()
+                .map(plain)
+                .collect();
+            assert_eq!(lines.len(), app.view.calls.len(), "{}: {lines:#?}", s.id);
+            for (n, (line, call)) in lines.iter().zip(&app.view.calls).enumerate() {
+                assert!(
+                    line.starts_with(&format!("{:>2} ", n + 1)),
+                    "{}: call {} is `{line}`",
+                    s.id,
+                    n + 1
+                );
+                let Some(step) = record.run.steps.get(call.step) else {
+                    assert!(line.contains(t(S::NotRun, Lang::En)), "{}: {line}", s.id);
+                    continue;
+                };
+                assert_eq!(record.run.step_number(call.step), n + 1, "{}", s.id);
+                let shown = match (&step.signal, step.errno) {
+                    (Some(sig), _) => sig.to_string(),
+                    (None, Some(e)) => format!("= {} {}", step.result, errnos::name(e)),
+                    (None, None) => format!("= {}", step.result),
+                };
+                assert!(line.contains(&shown), "{}: `{line}` lacks `{shown}`", s.id);
+            }
         }
     }
-    if let Some(b) = blame_line(app) {
-        tail.extend(text::wrap(&b, width).into_iter().take(1));
+
+    /// The calls that once went missing after a run, at 80×24: the open of rdonly-prot-write,
+    /// empty-new-file's ftruncate, anonymous-ipc's strcpy, map-fixed-clobber's first mmap;
+    /// each with its return value.
+    #[test]
+    fn the_calls_that_went_missing_stay_listed_with_their_return() {
+        for (id, sets, call) in [
+            ("rdonly-prot-write", &[][..], "open(\"data\", O_RDONLY) = 3"),
+            (
+                "empty-new-file",
+                &["grow=ftruncate"][..],
+                "ftruncate(fd, 4096) = 0",
+            ),
+            (
+                "anonymous-ipc",
+                &[][..],
+                "strcpy(ptr, \"hello, world\") = 12",
+            ),
+            (
+                "map-fixed-clobber",
+                &[][..],
+                "mmap(NULL, 4096, PROT_READ|PROT_",
+            ),
+        ] {
+            let app = ran(id, sets, (80, 24));
+            let frame = screen(&app);
+            assert!(frame.contains(call), "{id} {sets:?}: no `{call}`\n{frame}");
+        }
     }
-    // When space is short the kernel's answer comes first; before any run, the call does.
-    let h = area.height as usize;
-    let answered = app.result().is_some() || app.running_here();
-    let tail_rows = if answered {
-        tail.len().min(h)
-    } else {
-        tail.len().min(h.saturating_sub(1))
-    };
-    let mut lines = call_lines(app, width, h - tail_rows);
-    lines.extend(tail.into_iter().take(tail_rows));
-    super::render_lines(&lines, 0, area, buf);
+
+    /// A call too wide for its row is cut with `…` and keeps its number and its return value;
+    /// a call that did not run says so in words.
+    #[test]
+    fn a_cut_call_ends_with_an_ellipsis_and_keeps_its_return() {
+        let app = ran("rdonly-prot-write", &[], (80, 24));
+        let mmap = app
+            .view
+            .calls
+            .iter()
+            .find(|c| c.is_mapping)
+            .expect("a mapping call");
+        let row = plain(&call_row(&app, mmap, 40));
+        assert!(row.starts_with(" 2 mmap(NULL"), "{row}");
+        assert!(row.contains('…'), "{row}");
+        assert!(row.ends_with("= MAP_FAILED EACCES"), "{row}");
+        assert!(text::width(&row) <= 40, "{row}");
+        let touch = app.view.calls.last().expect("calls");
+        let row = plain(&call_row(&app, touch, 80));
+        assert!(row.contains(t(S::NotRun, Lang::En)), "{row}");
+    }
+
+    /// Rows cut off a wrapped sentence end with `…` on the last row kept.
+    #[test]
+    fn rows_left_out_are_marked_on_the_last_row_kept() {
+        let lines = vec![Line::from("abcdef"), Line::from("ghijkl")];
+        let kept = keep_rows(lines.clone(), 1, 6, "…");
+        assert_eq!(kept.iter().map(plain).collect::<Vec<_>>(), ["abcde…"]);
+        assert_eq!(keep_rows(lines, 2, 6, "…").len(), 2);
+    }
 }

@@ -182,7 +182,9 @@ pub fn areas(app: &App, area: Rect) -> Areas {
                     // The outcome pane keeps its rows: the call pane gives up its last ones.
                     (
                         (4 + f).min(main.height.saturating_sub(5 + 7 + outcome)),
-                        (calls + 3).min(12) + f,
+                        // Room for a dozen calls and more: each call of the experiment
+                        // stays listed, with the findings under the outcome.
+                        (calls + 3).min(16) + f,
                     ),
                     (7, big_map),
                     (outcome, outcome),

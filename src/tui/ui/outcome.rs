@@ -23,6 +23,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         raw.push((Line::default(), 0));
     }
     raw.push((call::outcome_summary(app), 2));
+    // The value that answers the question, right under the answer.
+    if let Some(e) = call::evidence_line(app) {
+        raw.push((e, 2));
+    }
     if let Some(v) = super::course::verdict_line(app) {
         raw.push((v, 2));
     }
@@ -67,7 +71,13 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         raw.push((Line::default(), 0));
         raw.push((Line::from(Span::styled(t(S::Steps, lang), th.heading)), 0));
         for (i, step) in shown.steps().iter().enumerate() {
-            let mut spans = vec![Span::styled(format!("{:>2}  ", i + 1), th.dim)];
+            // The lab's bookkeeping is listed, not numbered: the numbers are the call pane's.
+            let number = if step.is_bookkeeping() {
+                String::new()
+            } else {
+                run.step_number(i).to_string()
+            };
+            let mut spans = vec![Span::styled(format!("{number:>2}  "), th.dim)];
             if step.process.is_some() {
                 spans.push(Span::styled(format!("[{}] ", t(S::Child, lang)), th.dim));
             }

@@ -184,6 +184,10 @@ pub(crate) fn reach(plan: &Plan) -> u64 {
     extent(plan).1
 }
 
+/// The call a `/proc/self/maps` capture is shown as: how a record tells the lab's
+/// bookkeeping from the experiment's steps.
+pub const MAPS_CALL: &str = "read(\"/proc/self/maps\")";
+
 /// The bytes below and above a mapping's start whose `/proc/self/maps` lines a capture keeps:
 /// what the plan reaches, in whole pages, plus two pages each side. One definition for the
 /// record and the C program, so both show the same lines.
@@ -337,7 +341,7 @@ impl Family for MapOp {
                     call.close()
                 }
             }
-            Self::Maps => Call::single("read(\"/proc/self/maps\")".to_string(), None),
+            Self::Maps => Call::single(MAPS_CALL.to_string(), None),
         }
     }
 

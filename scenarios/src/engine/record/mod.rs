@@ -550,7 +550,7 @@ impl Run {
                             lang,
                             &[
                                 &signal.name(),
-                                &(j + 1).to_string(),
+                                &self.step_number(j).to_string(),
                                 cause.function.name(),
                                 &gone,
                             ],
@@ -561,7 +561,7 @@ impl Run {
                         &[
                             &signal.name(),
                             &at.map(|w| region(w, None, lang)).unwrap_or_default(),
-                            &(step + 1).to_string(),
+                            &self.step_number(*step).to_string(),
                         ],
                     )),
                 }
@@ -579,7 +579,7 @@ impl Run {
                 Some(Text::ClobberedLine.fill(
                     lang,
                     &[
-                        &(step + 1).to_string(),
+                        &self.step_number(*step).to_string(),
                         function,
                         &bytes.div_ceil(self.page_size.max(1)).to_string(),
                         &region(*what, name, lang),

@@ -1,6 +1,7 @@
 //! Demos prepared in advance: `mmap-lab --demo FILE|NAME` loads a TOML playlist,
-//! an ordered list of steps, each a scenario, its settings and an optional note for the
-//! instructor. Everything is checked before the screen opens: a playlist with an unknown
+//! an ordered list of steps, each a scenario, its settings, an optional note for the
+//! instructor (shown before the run: it asks) and an optional `after` note (shown once the
+//! step's parameters have run: it answers). Everything is checked before the screen opens: a playlist with an unknown
 //! scenario, key or value is refused with the file, the line and what is accepted.
 //!
 //! ```toml
@@ -10,6 +11,7 @@
 //! scenario = "unaligned-offset"      # an id or a lesson number
 //! set = ["offset={page}"]            # as `run --set` takes them; {page}, {2*page}…
 //! note = "Ask first: does any multiple of the page size work?"
+//! after = "It does: the offset must be a multiple of the page size."
 //! ```
 
 use crate::strings::{self, C};
@@ -40,8 +42,10 @@ pub struct Step {
     pub params: Params,
     /// The settings as written.
     pub sets: Vec<String>,
-    /// The instructor's note.
+    /// The instructor's note, shown before the run: it asks, it does not tell.
     pub note: Option<String>,
+    /// The note shown once the step's parameters have run: the answer.
+    pub after: Option<String>,
 }
 
 /// A checked playlist.
@@ -70,6 +74,7 @@ struct RawStep {
     #[serde(default)]
     set: Vec<Spanned<String>>,
     note: Option<String>,
+    after: Option<String>,
 }
 
 /// Find the playlist `arg` (a file, else a shipped name) and check it; the error is one
@@ -149,6 +154,7 @@ pub fn parse(source: &str, text: &str, page: u64, lang: Lang) -> Result<Playlist
             params,
             sets,
             note: step.note,
+            after: step.after,
         });
     }
     Ok(Playlist {
@@ -207,5 +213,162 @@ mod tests {
         let err = parse("d.toml", bad_value, 4096, Lang::En).unwrap_err();
         assert!(err.starts_with("d.toml:3:") && err.contains("12x"), "{err}");
         assert!(parse("d.toml", "title = \"x\"\n", 4096, Lang::En).is_err());
+    }
+
+    /// The words that give away what a run of `params` answered: its errno's name, its signal's
+    /// name, or OK (正常 in Chinese). Computed from a real run, never from a table.
+    fn answer_words(
+        scenario: &'static mmap_lab_engine::Scenario,
+        params: &mmap_lab_engine::Params,
+    ) -> Vec<String> {
+        let record = mmap_lab_engine::run_scenario(scenario, params)
+            .unwrap_or_else(|e| panic!("{}: the run failed: {e:?}", scenario.id));
+        match &record.run.outcome {
+            mmap_lab_engine::Outcome::Ok => vec!["OK".into(), "正常".into()],
+            mmap_lab_engine::Outcome::Errno { errno, .. } => vec![format!("{errno:?}")],
+            mmap_lab_engine::Outcome::Signal { signal, .. } => signal
+                .known()
+                .map(|s| vec![s.as_str().to_string()])
+                .unwrap_or_default(),
+            other => panic!(
+                "{}: an outcome no text should predict: {other:?}",
+                scenario.id
+            ),
+        }
+    }
+
+    /// Where `text` says `word`: as a word of its own for Latin words (`O_RDONLY` is not `OK`,
+    /// `EINVALID` not `EINVAL`), anywhere for Chinese ones.
+    fn says(text: &str, word: &str) -> bool {
+        if !word.is_ascii() {
+            return text.contains(word);
+        }
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        text.match_indices(word).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + word.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+    }
+
+    #[test]
+    fn says_finds_whole_words_only() {
+        assert!(says("返回 EINVAL。", "EINVAL"));
+        assert!(says("OK: it works", "OK"));
+        assert!(!says("O_RDONLY, OKAY", "OK"));
+        assert!(!says("SIGBUSY", "SIGBUS"));
+        assert!(says("一切正常", "正常"));
+    }
+
+    /// Nothing is told before it happens: a playlist's `note` is on screen before the class
+    /// votes, and a lesson's question section before the first run, so neither may name what
+    /// that step's run answers (its errno, its signal, OK / 正常). The answer belongs in the
+    /// step's `after` note and the lesson's later sections. Each step and each scenario's
+    /// defaults is run for real to know its answer.
+    #[test]
+    fn no_note_and_no_lesson_question_names_its_own_runs_answer() {
+        let page = mmap_lab_engine::engine::page_size();
+        let mut answers: Vec<(&'static str, mmap_lab_engine::Params, Vec<String>)> = Vec::new();
+        let mut answer = |scenario: &'static mmap_lab_engine::Scenario,
+                          params: &mmap_lab_engine::Params| {
+            if let Some((_, _, words)) = answers
+                .iter()
+                .find(|(id, p, _)| *id == scenario.id && p == params)
+            {
+                return words.clone();
+            }
+            let words = answer_words(scenario, params);
+            answers.push((scenario.id, params.clone(), words.clone()));
+            words
+        };
+        let mut spoilers = Vec::new();
+        let mut checked = 0;
+        for (name, lang) in [("course-notes", Lang::Zh), ("course-notes-en", Lang::En)] {
+            let playlist = load(name, page, lang).unwrap();
+            for (i, step) in playlist.steps.iter().enumerate() {
+                let note = step.note.as_deref().unwrap_or_default();
+                assert!(!note.is_empty(), "{name} step {}: a step asks", i + 1);
+                assert!(
+                    step.after.is_some(),
+                    "{name} step {}: the answer is in `after`",
+                    i + 1
+                );
+                for word in answer(step.scenario, &step.params) {
+                    if says(note, &word) {
+                        spoilers.push(format!("{name} step {}: {word} in {note:?}", i + 1));
+                    }
+                }
+                checked += 1;
+            }
+        }
+        for scenario in mmap_lab_engine::catalog::all() {
+            let words = answer(scenario, &(scenario.defaults)(page));
+            for lang in [Lang::En, Lang::Zh] {
+                let lesson = scenario.lesson(lang);
+                let (_, question) = lesson.sections.first().expect("a question section");
+                for word in &words {
+                    if says(question, word) {
+                        spoilers.push(format!("{} ({lang:?}) question: {word}", scenario.id));
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked}");
+        assert!(
+            spoilers.is_empty(),
+            "answers told before the run:\n{}",
+            spoilers.join("\n")
+        );
+    }
+
+    /// The shipped playlists follow the course notes' nine questions in order, with the
+    /// variants a class compares: length 0 and 4096, `close_fd` true and false, MAP_SHARED and
+    /// MAP_PRIVATE for questions 2 and 9.
+    #[test]
+    fn the_shipped_playlists_follow_the_nine_questions_with_their_variants() {
+        let page = mmap_lab_engine::engine::page_size();
+        let order = [
+            "munmap-shifted-pointer",
+            "rdonly-prot-write",
+            "unaligned-offset",
+            "zero-length",
+            "empty-new-file",
+            "close-after-mmap",
+            "out-of-bounds",
+            "mmap-copy",
+            "anonymous-ipc",
+        ];
+        for name in ["course-notes", "course-notes-en"] {
+            let playlist = load(name, page, Lang::En).unwrap();
+            // Each question's first step comes in the notes' order.
+            let mut firsts: Vec<&str> = Vec::new();
+            for s in &playlist.steps {
+                if !firsts.contains(&s.scenario.id) {
+                    firsts.push(s.scenario.id);
+                }
+            }
+            assert_eq!(firsts, order, "{name}");
+            let has = |id: &str, pred: &dyn Fn(&mmap_lab_engine::Params) -> bool| {
+                playlist
+                    .steps
+                    .iter()
+                    .any(|s| s.scenario.id == id && pred(&s.params))
+            };
+            assert!(has("zero-length", &|p| p.length == 0), "{name}");
+            assert!(has("zero-length", &|p| p.length == 4096), "{name}");
+            assert!(has("close-after-mmap", &|p| p.close_fd), "{name}");
+            assert!(has("close-after-mmap", &|p| !p.close_fd), "{name}");
+            for id in ["rdonly-prot-write", "anonymous-ipc"] {
+                let shared = |p: &mmap_lab_engine::Params| p.flags & libc_map::SHARED != 0;
+                assert!(has(id, &shared), "{name}: {id} MAP_SHARED");
+                assert!(has(id, &|p| !shared(p)), "{name}: {id} MAP_PRIVATE");
+            }
+        }
+    }
+
+    mod libc_map {
+        /// MAP_SHARED's bit, as Linux defines it.
+        pub const SHARED: i32 = 0x01;
     }
 }

@@ -1319,9 +1319,10 @@ impl C {
             C::CmdChoose => ("choose", "选定"),
             C::PlaylistAccepts => (
                 "a playlist accepts `title = \"…\"` and [[step]] tables with `scenario` (an id or a \
-                 lesson number), `set = [\"KEY=VALUE\", …]` and `note = \"…\"`",
+                 lesson number), `set = [\"KEY=VALUE\", …]`, `note = \"…\"` (shown before the run) and \
+                 `after = \"…\"` (shown once the step has run)",
                 "播放列表接受 `title = \"…\"` 和 [[step]] 表，表中有 `scenario`（场景 id 或课号）、\
-                 `set = [\"KEY=VALUE\", …]` 和 `note = \"…\"`",
+                 `set = [\"KEY=VALUE\", …]`、`note = \"…\"`（运行前显示）和 `after = \"…\"`（这一步运行后显示）",
             ),
             C::PlaylistEmpty => ("the playlist has no [[step]]", "播放列表里没有任何 [[step]]"),
             C::NoDemo => (

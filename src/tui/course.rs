@@ -90,15 +90,6 @@ pub enum Note {
     NotSaved(String),
     /// A prediction was recorded for the next run.
     Predicted(super::predict::Answer),
-    /// A demo step was set: its number, the steps, its note.
-    DemoStep {
-        /// 1-based.
-        n: usize,
-        /// How many steps.
-        total: usize,
-        /// The instructor's note.
-        note: Option<String>,
-    },
     /// `]` / `[` without `--demo`.
     NoDemo,
 }
@@ -309,11 +300,33 @@ impl App {
         }
         self.editor = None;
         self.predictions.picker = None;
-        self.message = Some(Message::Course(Note::DemoStep {
-            n: to + 1,
-            total,
-            note: step.note,
-        }));
+        // The demo's line says where the demo is and what to ask ([`App::demo_line`]).
+        self.message = None;
+    }
+
+    /// The demo's line, while one plays: its position (`demo 3/12`), then the step's note
+    /// while its scenario is on screen; once the step's parameters have run, its `after`
+    /// note (the answer) in place of the question. The screen keeps it in view whatever
+    /// happens (a run, a message), so the class always knows where the demo is.
+    pub fn demo_line(&self) -> Option<String> {
+        let (playlist, at) = self.course.demo.as_ref()?;
+        let step = &playlist.steps[*at];
+        let pos = strings::demo_position(at + 1, playlist.steps.len(), self.lang);
+        let here = step.scenario.id == self.scenario().id;
+        let ran = here
+            && self.view.fresh
+            && !self.running_here()
+            && self.current_params() == &step.params
+            && self.record().is_some();
+        let note = match (ran, &step.after) {
+            (true, Some(after)) => Some(after),
+            _ if here => step.note.as_ref(),
+            _ => None,
+        };
+        Some(match note {
+            Some(note) => format!("{pos}{}{note}", self.lang.pick(": ", "：")),
+            None => pos,
+        })
     }
 
     /// The demo's position, `(step, steps)`, 1-based.
@@ -432,13 +445,6 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
         Note::SetAside(aside) => aside.message(lang),
         Note::NotSaved(why) => strings::not_saved(why, lang),
         Note::Predicted(a) => super::predict::predicted_text(*a, lang),
-        Note::DemoStep { n, total, note } => {
-            let pos = strings::demo_position(*n, *total, lang);
-            match note {
-                Some(note) => format!("{pos}{}{note}", lang.pick(": ", "：")),
-                None => pos,
-            }
-        }
         Note::NoDemo => C::NoDemo.get(lang).to_string(),
     }
 }
@@ -517,6 +523,49 @@ mod tests {
         a.apply(Action::DemoPrev);
         assert_eq!(a.demo_position(), Some((1, n)));
         assert_eq!(a.current_params().get(Key::MunmapShift), "1");
+    }
+
+    /// The demo's line asks before the run and answers after it, and stays on screen
+    /// through the run; a knob turned after the run brings the question back.
+    #[test]
+    fn the_demo_line_shows_the_note_then_after_the_run_the_answer() {
+        use crate::tui::app::Effect;
+        use crate::tui::event::AppEvent;
+        let mut a = app("zero-length");
+        let playlist = crate::demo::load("course-notes-en", 4096, Lang::En).unwrap();
+        let n = playlist.steps.len();
+        let step = playlist.steps[0].clone();
+        a.start_with(&Setup {
+            demo: Some(playlist),
+            ..Setup::default()
+        });
+        let note = step.note.clone().unwrap();
+        let after = step.after.clone().unwrap();
+        let asked = a.demo_line().unwrap();
+        assert!(asked.starts_with(&format!("demo 1/{n}")), "{asked}");
+        assert!(asked.contains(&note) && !asked.contains(&after), "{asked}");
+        let Effect::StartRun(req) = a.apply(Action::Run) else {
+            panic!("no run started");
+        };
+        assert!(
+            a.demo_line().unwrap().contains(&note),
+            "still asking while it runs"
+        );
+        let record = mmap_lab_engine::run_scenario(req.scenario, &req.params).unwrap();
+        a.handle(AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Ok(Box::new(record)),
+        });
+        let answered = a.demo_line().unwrap();
+        assert!(answered.starts_with(&format!("demo 1/{n}")), "{answered}");
+        assert!(
+            answered.contains(&after) && !answered.contains(&note),
+            "{answered}"
+        );
+        // Another shift is another experiment: the answer goes, the question comes back.
+        a.params[a.current].munmap_shift = 0;
+        a.refresh();
+        assert!(a.demo_line().unwrap().contains(&note));
     }
 
     #[test]

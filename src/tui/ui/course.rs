@@ -132,6 +132,47 @@ pub fn header_extra(app: &App) -> String {
     out
 }
 
+/// The demo line's text, wrapped to `width`.
+fn demo_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let Some(line) = app.demo_line() else {
+        return Vec::new();
+    };
+    let line = Line::from(Span::styled(line, app.theme.message));
+    text::wrap_indent(&line, width.saturating_sub(1).max(1) as usize, 2)
+}
+
+/// The rows the demo line takes at `width` (`None`: no demo plays): all of its note in
+/// presenter mode up to three rows, up to two otherwise.
+pub fn demo_rows(app: &App, width: u16) -> Option<u16> {
+    app.course.demo.as_ref()?;
+    let most = if app.presenter { 3 } else { 2 };
+    Some((demo_lines(app, width).len() as u16).clamp(1, most))
+}
+
+/// Draw the demo line; a note longer than its rows ends with `…`.
+pub fn render_demo_line(app: &App, area: Rect, buf: &mut Buffer) {
+    let mut lines = demo_lines(app, area.width);
+    let rows = area.height as usize;
+    if lines.len() > rows {
+        lines.truncate(rows);
+        if let Some(last) = lines.last_mut() {
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            let room = (area.width as usize).saturating_sub(2);
+            *last = Line::from(Span::styled(
+                text::truncate(&format!("{text}…"), room),
+                app.theme.message,
+            ));
+        }
+    }
+    let inner = Rect::new(
+        area.x + 1,
+        area.y,
+        area.width.saturating_sub(1),
+        area.height,
+    );
+    super::render_lines(&lines, 0, inner, buf);
+}
+
 /// The prediction picker: a small popup over the form, its answers around the cursor.
 pub fn render_picker(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(p) = &app.predictions.picker else {

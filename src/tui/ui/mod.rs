@@ -73,6 +73,8 @@ pub struct Areas {
     pub footer: Rect,
     /// The status line (roomy only).
     pub status: Option<Rect>,
+    /// The demo's line while one plays: its position and the step's note.
+    pub demo: Option<Rect>,
     /// The scenario list.
     pub list: Option<Rect>,
     /// The parameter form.
@@ -140,6 +142,12 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     if shape == Shape::Roomy {
         a.status = Some(Rect::new(area.x, area.bottom() - 2, area.width, 1));
         body.height -= 1;
+    }
+    // A playing demo keeps its position and note in view, under the title.
+    if let Some(rows) = course::demo_rows(app, body.width).filter(|r| body.height > r + 8) {
+        a.demo = Some(Rect::new(body.x, body.y, body.width, rows));
+        body.y += rows;
+        body.height -= rows;
     }
     let calls = call::call_rows(app) as u16;
     // The findings always get their rows in the call pane: they are what the run showed.
@@ -452,6 +460,9 @@ impl App {
         }
         let a = areas(self, area);
         render_header(self, a.header, buf);
+        if let Some(r) = a.demo {
+            course::render_demo_line(self, r, buf);
+        }
         if let Some(r) = a.list {
             let block = pane_block(self, shape, Focus::List);
             let inner = block.inner(r);

@@ -625,12 +625,12 @@ impl S {
                 "设置项：lang、theme、ascii、mouse、presenter、copy（markdown 或 text）；`mmap-lab config` 可查看",
             ),
             S::HelpAsciiText => (
-                "Plain ASCII: + - | borders in the lab, v x ! ~ for ✔ ✘ ⚡ ⌛ (the lab and run's text)",
-                "只用 ASCII：实验室用 + - | 画边框，实验室和 run 的文本用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
+                "Plain ASCII: + - | borders in the lab, v x ! @ * for ✔ ✘ ⚡ ⌛ ⚠ (the lab and run's text)",
+                "只用 ASCII：实验室用 + - | 画边框，实验室和 run 的文本用 v x ! @ * 代替 ✔ ✘ ⚡ ⌛ ⚠",
             ),
             S::HelpAsciiRun => (
-                "Plain ASCII marks: v x ! ~ for ✔ ✘ ⚡ ⌛",
-                "只用 ASCII 标记：用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
+                "Plain ASCII marks: v x ! @ * for ✔ ✘ ⚡ ⌛ ⚠",
+                "只用 ASCII 标记：用 v x ! @ * 代替 ✔ ✘ ⚡ ⌛ ⚠",
             ),
             S::OnlyInLab => (
                 "only applies to the interactive lab (mmap-lab without a subcommand)",
@@ -1281,6 +1281,8 @@ pub enum C {
     MarkNotStarted,
     MarkOutcomes,
     Defaults,
+    /// The header, when the parameters on screen are the ones the state file remembered.
+    LastSettings,
     StateOff,
     ResetKept,
     ResetDone,
@@ -1314,6 +1316,7 @@ impl C {
                 "这个场景没有预设变体：请自己调整参数",
             ),
             C::Defaults => ("the defaults", "默认参数"),
+            C::LastSettings => ("your last settings", "你上次的设置"),
             C::PickerTitle => ("Your prediction", "你的预测"),
             C::CmdPredict => ("predict", "预测"),
             C::CmdChoose => ("choose", "选定"),
@@ -1361,8 +1364,8 @@ impl C {
             C::MarkInProgress => ("in progress: something ran", "进行中：运行过一部分"),
             C::MarkNotStarted => ("not started", "尚未开始"),
             C::MarkOutcomes => (
-                "then the last run: ✔ OK, ✘ errno, ⚡ signal, ⌛ timeout, · not run",
-                "其后是上次运行的结果：✔ 成功，✘ errno，⚡ 信号，⌛ 超时，· 未运行",
+                "then the last run: {ok} OK, {errno} errno, {signal} signal, {timeout} timeout, {not_run} not run",
+                "其后是上次运行的结果：{ok} 成功，{errno} errno，{signal} 信号，{timeout} 超时，{not_run} 未运行",
             ),
         }
     }
@@ -1374,22 +1377,20 @@ impl C {
     }
 }
 
-/// The status line after `v` or `1`–`9`: which variant, and which knobs it changed.
-pub fn variant_applied(n: usize, total: usize, changed: &[Key], lang: Lang) -> String {
-    let names: Vec<&str> = changed.iter().map(|k| k.name()).collect();
-    match (lang, names.is_empty()) {
+/// The status line after `v` or `1`–`9`: which variant, and the settings where it differs
+/// from the scenario's defaults (`KEY=VALUE`).
+pub fn variant_applied(n: usize, total: usize, changed: &[String], lang: Lang) -> String {
+    match (lang, changed.is_empty()) {
         (Lang::En, false) => format!(
-            "variant {n}/{total}: changed {}; predict, then press r",
-            names.join(", ")
+            "variant {n}/{total}: {}, the rest at the defaults; predict, then press r",
+            changed.join(" ")
         ),
-        (Lang::En, true) => {
-            format!("variant {n}/{total}: the parameters were already these; press r")
-        }
+        (Lang::En, true) => format!("variant {n}/{total}: the defaults; predict, then press r"),
         (Lang::Zh, false) => format!(
-            "变体 {n}/{total}：改变了 {}；先预测，再按 r",
-            names.join("、")
+            "变体 {n}/{total}：{}，其余为默认值；先预测，再按 r",
+            changed.join(" ")
         ),
-        (Lang::Zh, true) => format!("变体 {n}/{total}：参数本来就是这样；按 r 运行"),
+        (Lang::Zh, true) => format!("变体 {n}/{total}：默认参数；先预测，再按 r"),
     }
 }
 

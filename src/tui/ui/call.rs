@@ -278,22 +278,51 @@ pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
                 }
         }
     };
-    let mut best = Vec::new();
+    // The call the run is about: where a failed or killed run stopped (the last call that
+    // ran), else the mapping.
+    let stopped = app
+        .record()
+        .filter(|r| app.view.fresh && !matches!(r.run.outcome, mmap_lab_engine::Outcome::Ok))
+        .and_then(|r| calls.iter().rposition(|c| c.step < r.run.steps.len()));
+    let anchor = stopped.or(mapping).unwrap_or(0);
+    let mut best: Vec<(usize, Vec<Line<'static>>)> = Vec::new();
     for level in 0..3 {
-        let lines: Vec<Line<'static>> = calls
+        let groups: Vec<(usize, Vec<Line<'static>>)> = calls
             .iter()
             .enumerate()
-            .filter(|(i, c)| keep(level, *i, c))
-            .flat_map(|(_, c)| text::wrap_indent(&call_line(app, c, level == 0), width, 7))
+            .filter(|(i, c)| keep(level, *i, c) || *i == anchor)
+            .map(|(i, c)| {
+                let lines = text::wrap_indent(&call_line(app, c, level == 0), width, 7);
+                (i, lines)
+            })
             .collect();
-        let fits = lines.len() <= rows;
-        best = lines;
+        let fits = groups.iter().map(|(_, l)| l.len()).sum::<usize>() <= rows;
+        best = groups;
         if fits {
             break;
         }
     }
-    best.truncate(rows);
-    best
+    // Still too many: the call the run is about stays, with as many of the calls before it
+    // as fit, then after it.
+    let at = best.iter().position(|(i, _)| *i >= anchor).unwrap_or(0);
+    let (mut from, mut to) = (at, at);
+    let mut used = best.get(at).map_or(0, |(_, l)| l.len());
+    while from > 0 && used + best[from - 1].1.len() <= rows {
+        from -= 1;
+        used += best[from].1.len();
+    }
+    while to + 1 < best.len() && used + best[to + 1].1.len() <= rows {
+        to += 1;
+        used += best[to].1.len();
+    }
+    let mut lines: Vec<Line<'static>> = best
+        .into_iter()
+        .skip(from)
+        .take(to + 1 - from)
+        .flat_map(|(_, l)| l)
+        .collect();
+    lines.truncate(rows);
+    lines
 }
 
 /// Draw the pane.

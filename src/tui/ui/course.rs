@@ -97,7 +97,13 @@ pub fn marks_help(app: &App) -> Vec<Line<'static>> {
         row(("○", "-"), th.dim, C::MarkNotStarted),
         Line::from(Span::raw(format!(
             "  {}",
+            // The marks of the glyph set in use: `--ascii` has its own.
             t(S::Course(C::MarkOutcomes), lang)
+                .replace("{ok}", app.glyphs.ok)
+                .replace("{errno}", app.glyphs.errno)
+                .replace("{signal}", app.glyphs.signal)
+                .replace("{timeout}", app.glyphs.timeout)
+                .replace("{not_run}", app.glyphs.not_run)
         ))),
     ]
 }
@@ -116,18 +122,20 @@ pub fn verdict_line(app: &App) -> Option<Line<'static>> {
     )))
 }
 
-/// The header's course part: the demo's step (`demo 3/12`) while one plays, the prediction
-/// score once there is one (`predictions 5/7`).
-pub fn header_extra(app: &App) -> String {
-    let mut out = String::new();
-    if let Some((n, total)) = app.demo_position() {
-        out.push_str(&crate::strings::demo_position(n, total, app.lang));
-        out.push_str(" · ");
+/// The header's course parts, most important first: `your last settings` when the form
+/// shows the remembered parameters, the prediction score once there is one
+/// (`predictions 5/7`), the demo's step (`demo 3/12`, also on the demo's own line).
+pub fn header_extra(app: &App) -> Vec<String> {
+    let mut out = Vec::new();
+    if app.last_settings_shown() {
+        out.push(t(S::Course(C::LastSettings), app.lang).to_string());
     }
     let (right, total) = app.score();
     if total > 0 {
-        out.push_str(&crate::strings::score(right, total, app.lang));
-        out.push_str(" · ");
+        out.push(crate::strings::score(right, total, app.lang));
+    }
+    if let Some((n, total)) = app.demo_position() {
+        out.push(crate::strings::demo_position(n, total, app.lang));
     }
     out
 }

@@ -17,6 +17,7 @@
 use crate::strings::{self, C};
 use mmap_lab_engine::{Lang, Params, Scenario};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 use toml::Spanned;
 
@@ -95,9 +96,118 @@ pub fn load(arg: &str, page: u64, lang: Lang) -> Result<Playlist, String> {
     Err(strings::no_playlist(arg, &names.join(", "), lang))
 }
 
+/// The playlist format as `--help` shows it at `width` columns: a heading, a sentence
+/// (wrapped: clap breaks lines at ASCII spaces only), then an example, each key under its
+/// comment.
+pub fn format_help(lang: Lang, width: usize) -> String {
+    let format = C::PlaylistFormat.get(lang);
+    let (intro, example) = format.split_once("\n\n").unwrap_or((format, ""));
+    format!(
+        "{}{}\n{}\n\n{example}",
+        C::PlaylistHeading.get(lang),
+        lang.pick(":", "："),
+        crate::report::wrap_text(intro, width.max(20), 0).trim_end()
+    )
+}
+
+/// The keys of a playlist and of its steps.
+const PLAYLIST_KEYS: [&str; 2] = ["title", "step"];
+const STEP_KEYS: [&str; 4] = ["scenario", "set", "note", "after"];
+
+/// A table with each value's place in the text.
+type SpannedTable = BTreeMap<String, Spanned<toml::Value>>;
+
+/// Only the steps, each a table with its values' places (the rest of the file is checked
+/// apart).
+#[derive(Deserialize)]
+struct StepTables {
+    #[serde(default)]
+    step: Vec<Spanned<SpannedTable>>,
+}
+
+/// Check the playlist's structure before its contents: not TOML, an unknown key, a step
+/// without a scenario, a value of the wrong kind. Each is said in the user's language with
+/// its line (serde's own messages are English).
+fn check_structure(source: &str, text: &str, lang: Lang) -> Result<(), String> {
+    let line_of = crate::input::line_numbers(text);
+    let fail = |at: usize, fault: strings::PlaylistFault<'_>, accepts: bool| {
+        let tail = if accepts {
+            format!("{}{}", lang.pick("; ", "；"), C::PlaylistAccepts.get(lang))
+        } else {
+            String::new()
+        };
+        Err(format!(
+            "{source}:{}: {}{tail}",
+            line_of(at),
+            strings::playlist_fault(fault, lang)
+        ))
+    };
+    let top: SpannedTable = match toml::from_str(text) {
+        Ok(top) => top,
+        Err(err) => {
+            let at = err.span().map_or(0, |s| s.start);
+            return fail(at, strings::PlaylistFault::NotToml, false);
+        }
+    };
+    for (key, value) in &top {
+        let at = value.span().start;
+        if !PLAYLIST_KEYS.contains(&key.as_str()) {
+            let key = key.as_str();
+            return fail(
+                at,
+                strings::PlaylistFault::UnknownKey {
+                    key,
+                    in_step: false,
+                },
+                false,
+            );
+        }
+        let fits = match (key.as_str(), value.get_ref()) {
+            ("title", v) => v.is_str(),
+            (_, toml::Value::Array(steps)) => steps.iter().all(toml::Value::is_table),
+            _ => false,
+        };
+        if !fits {
+            return fail(at, strings::PlaylistFault::WrongType(key), true);
+        }
+    }
+    let Ok(tables) = toml::from_str::<StepTables>(text) else {
+        // The shape was checked above: what is left is the typed parse's to say.
+        return Ok(());
+    };
+    for step in &tables.step {
+        let table = step.get_ref();
+        for (key, value) in table {
+            let at = value.span().start;
+            if !STEP_KEYS.contains(&key.as_str()) {
+                let key = key.as_str();
+                return fail(
+                    at,
+                    strings::PlaylistFault::UnknownKey { key, in_step: true },
+                    false,
+                );
+            }
+            let fits = match (key.as_str(), value.get_ref()) {
+                ("scenario", v) => v.is_str() || v.is_integer(),
+                ("set", toml::Value::Array(sets)) => sets.iter().all(toml::Value::is_str),
+                ("set", _) => false,
+                (_, v) => v.is_str(),
+            };
+            if !fits {
+                return fail(at, strings::PlaylistFault::WrongType(key), true);
+            }
+        }
+        if !table.contains_key("scenario") {
+            return fail(step.span().start, strings::PlaylistFault::NoScenario, false);
+        }
+    }
+    Ok(())
+}
+
 /// Check a playlist's text; `source` names it in messages.
 pub fn parse(source: &str, text: &str, page: u64, lang: Lang) -> Result<Playlist, String> {
     let line_of = crate::input::line_numbers(text);
+    check_structure(source, text, lang)?;
     let raw: RawPlaylist = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |s| line_of(s.start));
         let why = err.message().lines().next().unwrap_or_default().to_string();
@@ -191,6 +301,49 @@ mod tests {
             .note
             .as_deref()
             .is_some_and(|n| n.chars().any(mmap_lab_engine::lesson::is_wide))));
+    }
+
+    /// A playlist's structural faults (not TOML, a missing or unknown field, a value of the
+    /// wrong kind) are said in the user's language with their line, never in the TOML
+    /// parser's English.
+    #[test]
+    fn structural_faults_are_said_in_the_users_language() {
+        let cases = [
+            ("title = \"x\n[[step]]\nscenario = 3\n", 1, "TOML"),
+            ("title = \"x\"\n\n[[step]]\nnote = \"hi\"\n", 3, "scenario"),
+            ("[[step]]\nscenario = 3\nsettings = []\n", 3, "settings"),
+            ("titel = \"x\"\n[[step]]\nscenario = 3\n", 1, "titel"),
+            ("[[step]]\nscenario = 3\nset = \"offset=0\"\n", 3, "set"),
+            ("[[step]]\nscenario = 3\nnote = 4\n", 3, "note"),
+            ("[step]\nscenario = 3\n", 1, "step"),
+        ];
+        // What serde and the TOML parser say in English.
+        let english = [
+            "missing field",
+            "unknown field",
+            "expected",
+            "invalid",
+            "TOML parse",
+        ];
+        for (text, line, names) in cases {
+            for lang in [Lang::En, Lang::Zh] {
+                let err = parse("d.toml", text, 4096, lang).unwrap_err();
+                assert!(
+                    err.starts_with(&format!("d.toml:{line}: ")),
+                    "{text:?}: {err}"
+                );
+                assert!(err.contains(names), "{text:?}: {err}");
+                if lang == Lang::Zh {
+                    assert!(
+                        err.chars().any(mmap_lab_engine::lesson::is_wide),
+                        "{text:?}: {err}"
+                    );
+                    for e in english {
+                        assert!(!err.contains(e), "{text:?}: {err}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

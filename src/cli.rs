@@ -30,7 +30,7 @@ pub enum Format {
 pub struct Text {
     /// The language.
     pub lang: Lang,
-    /// `v x ! ~` instead of `✔ ✘ ⚡ ⌛`, for terminals that draw those at the wrong width.
+    /// `v x ! @ *` instead of `✔ ✘ ⚡ ⌛ ⚠`, for terminals that draw those at the wrong width.
     pub ascii: bool,
 }
 

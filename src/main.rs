@@ -186,7 +186,9 @@ fn command_at(lang: Lang, keys: KeysHelp, width: usize) -> clap::Command {
         KeysHelp::Omitted => c,
     };
     let arg = |cmd: clap::Command, id: &str, s: S| cmd.mut_arg(id, |a| a.help(t(s, lang)));
-    let cmd = cmd.about(t(S::HelpAbout, lang));
+    let cmd = cmd
+        .about(t(S::HelpAbout, lang))
+        .after_help(mmap_lab::demo::format_help(lang, width));
     let cmd = [
         ("scenario", S::HelpScenario),
         ("lang", S::HelpLang),

@@ -100,6 +100,26 @@ pub fn write_man(cmd: clap::Command, lang: Lang, out: &mut dyn Write) -> io::Res
         roff.text([bold(name)]);
         roff.text([roman(t(s, lang))]);
     }
+    // The playlist format: its heading as a section, the example kept as written.
+    roff.control(
+        "SH",
+        [crate::strings::C::PlaylistHeading
+            .get(lang)
+            .split([' ', '（'])
+            .next()
+            .unwrap_or_default()
+            .to_uppercase()
+            .as_str()],
+    );
+    let format = crate::strings::C::PlaylistFormat.get(lang);
+    let (intro, example) = format.split_once("\n\n").unwrap_or((format, ""));
+    roff.text([roman(intro)]);
+    roff.control("nf", []);
+    for line in example.lines() {
+        roff.text([roman(line.trim_start())]);
+        roff.control("br", []);
+    }
+    roff.control("fi", []);
     roff.control("SH", [t(S::HelpFiles, lang)]);
     for (path, default, s) in [
         (

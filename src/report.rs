@@ -67,13 +67,15 @@ impl Marks {
         warning: "⚠",
     };
 
-    /// `v x ! ~ !`: for terminals that draw the symbols at the wrong width (`--ascii`).
+    /// `v x ! @ *`: for terminals that draw the symbols at the wrong width (`--ascii`).
+    /// Each its own character, and none that `--ascii` puts in place of a symbol in a text
+    /// (`…` becomes `~`, a bullet `-`): a mark read alone says what happened.
     pub const ASCII: Marks = Marks {
         ok: "v",
         errno: "x",
         signal: "!",
-        timeout: "~",
-        warning: "!",
+        timeout: "@",
+        warning: "*",
     };
 }
 

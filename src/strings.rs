@@ -632,12 +632,12 @@ impl S {
                 "设置项：lang、theme、ascii、mouse、presenter、copy（markdown 或 text）；`mmap-lab config` 可查看",
             ),
             S::HelpAsciiText => (
-                "Plain ASCII: + - | borders in the lab, v x ! ~ for ✔ ✘ ⚡ ⌛ (the lab and run's text)",
-                "只用 ASCII：实验室用 + - | 画边框，实验室和 run 的文本用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
+                "Plain ASCII: + - | borders in the lab, v x ! @ * for ✔ ✘ ⚡ ⌛ ⚠ (the lab and run's text)",
+                "只用 ASCII：实验室用 + - | 画边框，实验室和 run 的文本用 v x ! @ * 代替 ✔ ✘ ⚡ ⌛ ⚠",
             ),
             S::HelpAsciiRun => (
-                "Plain ASCII marks: v x ! ~ for ✔ ✘ ⚡ ⌛",
-                "只用 ASCII 标记：用 v x ! ~ 代替 ✔ ✘ ⚡ ⌛",
+                "Plain ASCII marks: v x ! @ * for ✔ ✘ ⚡ ⌛ ⚠",
+                "只用 ASCII 标记：用 v x ! @ * 代替 ✔ ✘ ⚡ ⌛ ⚠",
             ),
             S::OnlyInLab => (
                 "only applies to the interactive lab (mmap-lab without a subcommand)",
@@ -1336,6 +1336,8 @@ pub enum C {
     MarkNotStarted,
     MarkOutcomes,
     Defaults,
+    /// The header, when the parameters on screen are the ones the state file remembered.
+    LastSettings,
     StateOff,
     ResetKept,
     ResetDone,
@@ -1348,6 +1350,10 @@ pub enum C {
     CmdPredict,
     CmdChoose,
     PlaylistAccepts,
+    /// The heading of the playlist format in `--help` and the man page.
+    PlaylistHeading,
+    /// The playlist format, an example with a comment on each line.
+    PlaylistFormat,
     PlaylistEmpty,
     CmdDemo,
     HelpDemo,
@@ -1369,16 +1375,51 @@ impl C {
                 "这个场景没有预设变体：请自己调整参数",
             ),
             C::Defaults => ("the defaults", "默认参数"),
+            C::LastSettings => ("your last settings", "你上次的设置"),
             C::PickerTitle => ("Your prediction", "你的预测"),
             C::CmdPredict => ("predict", "预测"),
             C::CmdChoose => ("choose", "选定"),
             C::PlaylistAccepts => (
                 "a playlist accepts `title = \"…\"` and [[step]] tables with `scenario` (an id or a \
-                 lesson number), `set = [\"KEY=VALUE\", …]` and `note = \"…\"`",
+                 lesson number), `set = [\"KEY=VALUE\", …]`, `note = \"…\"` (shown before the run) and \
+                 `after = \"…\"` (shown once the step has run)",
                 "播放列表接受 `title = \"…\"` 和 [[step]] 表，表中有 `scenario`（场景 id 或课号）、\
-                 `set = [\"KEY=VALUE\", …]` 和 `note = \"…\"`",
+                 `set = [\"KEY=VALUE\", …]`、`note = \"…\"`（运行前显示）和 `after = \"…\"`（这一步运行后显示）",
             ),
             C::PlaylistEmpty => ("the playlist has no [[step]]", "播放列表里没有任何 [[step]]"),
+            C::PlaylistHeading => ("Playlists (--demo FILE)", "播放列表（--demo FILE）"),
+            C::PlaylistFormat => (
+                "A playlist is a TOML file; in the lab ] and [ go to the next and previous step, \
+                 which sets the scenario and its parameters without running.\n\
+                 \n\
+                 \x20 # optional\n\
+                 \x20 title = \"mmap in 15 minutes\"\n\
+                 \x20 # one table per step, in order\n\
+                 \x20 [[step]]\n\
+                 \x20 # an id, or a lesson number\n\
+                 \x20 scenario = \"unaligned-offset\"\n\
+                 \x20 # optional, as run --set; {page}, {2*page}…\n\
+                 \x20 set = [\"offset={page}\"]\n\
+                 \x20 # optional, shown before the run: ask\n\
+                 \x20 note = \"Offset 1000: what happens?\"\n\
+                 \x20 # optional, shown once the step ran: answer\n\
+                 \x20 after = \"EINVAL: not page-aligned\"",
+                "播放列表是一个 TOML 文件；在实验室里按 ] 和 [ 切换到下一步和上一步，\
+                 只设置场景和参数，不运行。\n\
+                 \n\
+                 \x20 # 可选\n\
+                 \x20 title = \"15 分钟讲 mmap\"\n\
+                 \x20 # 每一步一个表，按顺序\n\
+                 \x20 [[step]]\n\
+                 \x20 # 场景 id，或课号\n\
+                 \x20 scenario = \"unaligned-offset\"\n\
+                 \x20 # 可选，同 run --set；{page}、{2*page}…\n\
+                 \x20 set = [\"offset={page}\"]\n\
+                 \x20 # 可选，运行前显示：只提问\n\
+                 \x20 note = \"偏移量 1000 会怎样？\"\n\
+                 \x20 # 可选，这一步运行后显示：给出答案\n\
+                 \x20 after = \"EINVAL：没有按页对齐\"",
+            ),
             C::NoDemo => (
                 "no demo is playing: start the lab with --demo FILE or --demo course-notes",
                 "没有正在播放的演示：请用 --demo FILE 或 --demo course-notes 启动",
@@ -1415,8 +1456,8 @@ impl C {
             C::MarkInProgress => ("in progress: something ran", "进行中：运行过一部分"),
             C::MarkNotStarted => ("not started", "尚未开始"),
             C::MarkOutcomes => (
-                "then the last run: ✔ OK, ✘ errno, ⚡ signal, ⌛ timeout, · not run",
-                "其后是上次运行的结果：✔ 成功，✘ errno，⚡ 信号，⌛ 超时，· 未运行",
+                "then the last run: {ok} OK, {errno} errno, {signal} signal, {timeout} timeout, {not_run} not run",
+                "其后是上次运行的结果：{ok} 成功，{errno} errno，{signal} 信号，{timeout} 超时，{not_run} 未运行",
             ),
         }
     }
@@ -1428,22 +1469,20 @@ impl C {
     }
 }
 
-/// The status line after `v` or `1`–`9`: which variant, and which knobs it changed.
-pub fn variant_applied(n: usize, total: usize, changed: &[Key], lang: Lang) -> String {
-    let names: Vec<&str> = changed.iter().map(|k| k.name()).collect();
-    match (lang, names.is_empty()) {
+/// The status line after `v` or `1`–`9`: which variant, and the settings where it differs
+/// from the scenario's defaults (`KEY=VALUE`).
+pub fn variant_applied(n: usize, total: usize, changed: &[String], lang: Lang) -> String {
+    match (lang, changed.is_empty()) {
         (Lang::En, false) => format!(
-            "variant {n}/{total}: changed {}; predict, then press r",
-            names.join(", ")
+            "variant {n}/{total}: {}, the rest at the defaults; predict, then press r",
+            changed.join(" ")
         ),
-        (Lang::En, true) => {
-            format!("variant {n}/{total}: the parameters were already these; press r")
-        }
+        (Lang::En, true) => format!("variant {n}/{total}: the defaults; predict, then press r"),
         (Lang::Zh, false) => format!(
-            "变体 {n}/{total}：改变了 {}；先预测，再按 r",
-            names.join("、")
+            "变体 {n}/{total}：{}，其余为默认值；先预测，再按 r",
+            changed.join(" ")
         ),
-        (Lang::Zh, true) => format!("变体 {n}/{total}：参数本来就是这样；按 r 运行"),
+        (Lang::Zh, true) => format!("变体 {n}/{total}：默认参数；先预测，再按 r"),
     }
 }
 
@@ -1541,6 +1580,73 @@ pub fn no_playlist(name: &str, shipped: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("no playlist `{name}`: neither a file nor a shipped one ({shipped})"),
         Lang::Zh => format!("找不到播放列表 `{name}`：既不是文件，也不是自带的（{shipped}）"),
+    }
+}
+
+/// What a playlist's structure got wrong: said in the user's language, never the TOML
+/// parser's English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaylistFault<'a> {
+    /// The text is not TOML at all.
+    NotToml,
+    /// A key the file does not take (`in_step`: inside a `[[step]]`).
+    UnknownKey {
+        /// The key as written.
+        key: &'a str,
+        /// Whether it is inside a `[[step]]`.
+        in_step: bool,
+    },
+    /// A `[[step]]` without `scenario`.
+    NoScenario,
+    /// A key with a value of the wrong kind.
+    WrongType(&'a str),
+}
+
+/// A playlist's structural fault in one sentence, with what is accepted instead.
+pub fn playlist_fault(fault: PlaylistFault<'_>, lang: Lang) -> String {
+    use PlaylistFault as F;
+    let what = |key: &str| match (key, lang) {
+        ("title" | "note" | "after", Lang::En) => "a string in quotes",
+        ("title" | "note" | "after", Lang::Zh) => "带引号的字符串",
+        ("set", Lang::En) => "a list of strings: [\"KEY=VALUE\", …]",
+        ("set", Lang::Zh) => "字符串列表：[\"KEY=VALUE\", …]",
+        ("scenario", Lang::En) => "a scenario id in quotes, or a lesson number",
+        ("scenario", Lang::Zh) => "带引号的场景 id，或课号",
+        (_, Lang::En) => "[[step]] tables",
+        (_, Lang::Zh) => "[[step]] 表",
+    };
+    match (fault, lang) {
+        (F::NotToml, Lang::En) => {
+            "this is not valid TOML here (check the quotes, the brackets and \
+             each `key = value`); a playlist is `title = \"…\"` and [[step]] tables"
+                .to_string()
+        }
+        (F::NotToml, Lang::Zh) => {
+            "这里不是有效的 TOML（请检查引号、方括号和每一行 `键 = 值` 的写法）；\
+             播放列表由 `title = \"…\"` 和 [[step]] 表组成"
+                .to_string()
+        }
+        (F::UnknownKey { key, in_step: true }, Lang::En) => {
+            format!("unknown key `{key}` in a [[step]]; a step takes scenario, set, note and after")
+        }
+        (F::UnknownKey { key, in_step: true }, Lang::Zh) => {
+            format!("[[step]] 里有未知的键 `{key}`；每一步只接受 scenario、set、note 和 after")
+        }
+        (F::UnknownKey { key, .. }, Lang::En) => {
+            format!("unknown key `{key}`; a playlist takes title and [[step]] tables")
+        }
+        (F::UnknownKey { key, .. }, Lang::Zh) => {
+            format!("未知的键 `{key}`；播放列表只接受 title 和 [[step]] 表")
+        }
+        (F::NoScenario, Lang::En) => {
+            "a [[step]] without `scenario`; each step needs one: an id in quotes or a lesson number"
+                .to_string()
+        }
+        (F::NoScenario, Lang::Zh) => {
+            "这个 [[step]] 缺少 `scenario`；每一步都要有：带引号的场景 id，或课号".to_string()
+        }
+        (F::WrongType(key), Lang::En) => format!("`{key}` must be {}", what(key)),
+        (F::WrongType(key), Lang::Zh) => format!("`{key}` 必须是{}", what(key)),
     }
 }
 

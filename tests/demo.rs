@@ -91,3 +91,64 @@ fn the_lab_takes_set_with_runs_rules() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("TTY"), "{err}");
 }
+
+/// The playlist format is where a teacher looks: `--help` and the man page, both languages,
+/// every key of a step.
+#[test]
+fn help_and_man_page_give_the_playlist_format() {
+    for lang in ["en", "zh"] {
+        for args in [vec!["--help"], vec!["man"]] {
+            let out = lab().args(&args).args(["--lang", lang]).output().unwrap();
+            assert!(out.status.success(), "{args:?} {lang}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            for key in [
+                "title =",
+                "[[step]]",
+                "scenario =",
+                "set =",
+                "note =",
+                "after =",
+            ] {
+                assert!(text.contains(key), "{args:?} {lang}: no {key}\n{text}");
+            }
+            let heading = if lang == "zh" {
+                "播放列表"
+            } else {
+                "Playlists"
+            };
+            assert!(
+                text.to_lowercase().contains(&heading.to_lowercase()),
+                "{args:?} {lang}"
+            );
+        }
+    }
+}
+
+/// A playlist's structural mistakes are refused before the screen opens, in the user's
+/// language: never serde's English.
+#[test]
+fn a_structural_mistake_is_said_in_chinese_with_lang_zh() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("class.toml");
+    for (text, line) in [
+        ("title = \"t\"\n[[step]]\nnote = \"x\"\n", 2),
+        ("[[step]]\nscenario = 4\nsettings = []\n", 3),
+        ("title = \"t\n", 1),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let out = lab()
+            .arg("--demo")
+            .arg(&file)
+            .args(["--lang", "zh"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(&format!("class.toml:{line}:")), "{err}");
+        assert!(err.contains("TOML") || err.contains("scenario") || err.contains("settings"));
+        for english in ["missing field", "unknown field", "expected", "invalid"] {
+            assert!(!err.contains(english), "{err}");
+        }
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}

@@ -218,6 +218,56 @@ fn variants_after_a_run() {
     });
 }
 
+/// Presenter mode at 60×20, after the run of every scenario, both languages: the call the
+/// outcome is about is still on a numbered call line, and the outcome's word is on screen.
+#[test]
+fn presenter_at_60x20_keeps_the_call_under_test_and_the_outcome() {
+    let mut missing = Vec::new();
+    for scenario in catalog::all() {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut a = app(scenario.id, lang, (60, 20));
+            a.apply(Action::TogglePresenter);
+            let record = fixture(scenario.id);
+            let (call, word) = match &record.run.outcome {
+                mmap_lab_engine::Outcome::Errno { call, errno } => {
+                    (Some(format!("{}(", call.name())), format!("{errno:?}"))
+                }
+                mmap_lab_engine::Outcome::Signal { call, signal, .. } => (
+                    Some(call.clone()),
+                    signal
+                        .known()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                ),
+                _ if record.run.ok_but() => (None, "⚠".to_string()),
+                _ => (None, "✔".to_string()),
+            };
+            replay(&mut a, record);
+            let screen = backend(&a).to_string();
+            let numbered = |l: &str| {
+                l.trim_start_matches('"')
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit())
+            };
+            if let Some(call) = call {
+                if !screen.lines().any(|l| numbered(l) && l.contains(&call)) {
+                    missing.push(format!(
+                        "{} {lang:?}: the call {call}\n{screen}",
+                        scenario.id
+                    ));
+                }
+            }
+            if !screen.contains(&word) {
+                missing.push(format!(
+                    "{} {lang:?}: the outcome {word}\n{screen}",
+                    scenario.id
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
 #[test]
 fn presenter_mode() {
     settings().bind(|| {

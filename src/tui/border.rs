@@ -65,6 +65,11 @@ pub struct Glyphs {
     pub bar: &'static str,
 }
 
+/// The outcome marks are the command line's, in both sets: one table.
+const ASCII_MARKS: crate::report::Marks = crate::report::Marks::ASCII;
+/// See [`ASCII_MARKS`].
+const UNICODE_MARKS: crate::report::Marks = crate::report::Marks::UNICODE;
+
 impl Glyphs {
     /// Unicode or ASCII glyphs.
     pub fn new(ascii: bool) -> Glyphs {
@@ -72,10 +77,10 @@ impl Glyphs {
             Glyphs {
                 border: ASCII,
                 cursor: ">",
-                ok: "v",
-                errno: "x",
-                signal: "!",
-                timeout: "~",
+                ok: ASCII_MARKS.ok,
+                errno: ASCII_MARKS.errno,
+                signal: ASCII_MARKS.signal,
+                timeout: ASCII_MARKS.timeout,
                 not_run: ".",
                 checked: "[x]",
                 unchecked: "[ ]",
@@ -85,7 +90,7 @@ impl Glyphs {
                 mapped: '=',
                 arrow: "^",
                 points_to: "->",
-                warning: "!",
+                warning: ASCII_MARKS.warning,
                 gap: "..",
                 spinner: &["|", "/", "-", "\\"],
                 rule: "-",
@@ -96,10 +101,10 @@ impl Glyphs {
             Glyphs {
                 border: border::PLAIN,
                 cursor: "▸",
-                ok: "✔",
-                errno: "✘",
-                signal: "⚡",
-                timeout: "⌛",
+                ok: UNICODE_MARKS.ok,
+                errno: UNICODE_MARKS.errno,
+                signal: UNICODE_MARKS.signal,
+                timeout: UNICODE_MARKS.timeout,
                 not_run: "·",
                 checked: "[x]",
                 unchecked: "[ ]",
@@ -109,7 +114,7 @@ impl Glyphs {
                 mapped: '═',
                 arrow: "↑",
                 points_to: "→",
-                warning: "⚠",
+                warning: UNICODE_MARKS.warning,
                 gap: "…",
                 spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
                 rule: "─",

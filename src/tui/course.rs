@@ -16,14 +16,16 @@ use std::sync::OnceLock;
 /// A status message of the course's own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
-    /// Variant `n` (1-based) of `total` applied; these knobs changed.
+    /// Variant `n` (1-based) of `total` applied; it differs from the defaults in these
+    /// settings.
     Variant {
         /// Its number.
         n: usize,
         /// How many the scenario declares.
         total: usize,
-        /// The knobs it changed (none: the parameters were already these).
-        changed: Vec<Key>,
+        /// Its settings that differ from the scenario's defaults, as `KEY=VALUE`, in the
+        /// order the form shows them (whatever the parameters were before it).
+        changed: Vec<String>,
     },
     /// The scenario declares no variants.
     NoVariants,
@@ -35,15 +37,6 @@ pub enum Note {
     NotSaved(String),
     /// A prediction was recorded for the next run.
     Predicted(super::predict::Answer),
-    /// A demo step was set: its number, the steps, its note.
-    DemoStep {
-        /// 1-based.
-        n: usize,
-        /// How many steps.
-        total: usize,
-        /// The instructor's note.
-        note: Option<String>,
-    },
     /// `]` / `[` without `--demo`.
     NoDemo,
 }
@@ -98,6 +91,9 @@ pub struct Course {
     pub store: Option<Store>,
     /// Whether a failed write was already reported (once is enough).
     pub save_failed: bool,
+    /// The parameters the state file remembered for each scenario, where they were not the
+    /// defaults and the lab opened with them.
+    pub remembered: Vec<Option<Params>>,
     /// The demo being played, and the step shown (0-based).
     pub demo: Option<(crate::demo::Playlist, usize)>,
 }
@@ -110,6 +106,7 @@ impl Course {
             variant_at: vec![None; n],
             store: None,
             save_failed: false,
+            remembered: vec![None; n],
             demo: None,
         }
     }
@@ -178,7 +175,11 @@ impl App {
         let Some(params) = variant_params(scenario, index, self.page) else {
             return;
         };
-        let changed = changed_keys(scenario, &self.params[self.current], &params);
+        let defaults = (scenario.defaults)(self.page);
+        let changed = changed_keys(scenario, &defaults, &params)
+            .into_iter()
+            .map(|k| format!("{}={}", k.name(), params.get(k)))
+            .collect();
         self.params[self.current] = params;
         self.forget_prediction();
         self.course.variant_at[self.current] = Some(index);
@@ -195,6 +196,7 @@ impl App {
     pub fn record_course_run(&mut self, i: usize, params: &Params) {
         let scenario = self.scenarios[i];
         let page = self.page;
+        let class = self.for_a_class();
         let track = &mut self.course.tracks[i];
         track.runs = track.runs.saturating_add(1);
         if *params == (scenario.defaults)(page) {
@@ -205,7 +207,9 @@ impl App {
                 track.mark_variant(v);
             }
         }
-        track.last_params = param_sets(scenario, params);
+        if !class {
+            track.last_params = param_sets(scenario, params);
+        }
     }
 
     /// Start the course as the command line asked ([`setup`]): read the state file and
@@ -256,11 +260,43 @@ impl App {
         self.editor = None;
         self.predictions.picker = None;
         self.predictions.pending = None;
-        self.message = Some(Message::Course(Note::DemoStep {
-            n: to + 1,
-            total,
-            note: step.note,
-        }));
+        // The demo's line says where the demo is and what to ask ([`App::demo_line`]).
+        self.message = None;
+    }
+
+    /// Whether the lab is in front of a class (`--presenter` or `--demo`): every scenario
+    /// opens at its defaults and nothing of a student's parameters is read or written.
+    pub fn for_a_class(&self) -> bool {
+        self.presenter || self.course.demo.is_some()
+    }
+
+    /// Whether the parameters on screen are the ones the state file remembered for this
+    /// scenario (the header says so: a student knows why the form is not at its defaults).
+    pub fn last_settings_shown(&self) -> bool {
+        !self.for_a_class()
+            && self.course.remembered[self.current].as_ref() == Some(self.current_params())
+    }
+
+    /// The demo's line, while one plays: its position (`demo 3/12`), then the step's note
+    /// while its scenario is on screen; once the step's parameters have run, its `after`
+    /// note (the answer) in place of the question. The screen keeps it in view whatever
+    /// happens (a run, a message), so the class always knows where the demo is.
+    pub fn demo_line(&self) -> Option<String> {
+        let (playlist, at) = self.course.demo.as_ref()?;
+        let step = &playlist.steps[*at];
+        let pos = strings::demo_position(at + 1, playlist.steps.len(), self.lang);
+        let here = step.scenario.id == self.scenario().id;
+        // The answer only once this step's whole run is revealed.
+        let ran = here && self.current_params() == &step.params && self.shown().done().is_some();
+        let note = match (ran, &step.after) {
+            (true, Some(after)) => Some(after),
+            _ if here => step.note.as_ref(),
+            _ => None,
+        };
+        Some(match note {
+            Some(note) => format!("{pos}{}{note}", self.lang.pick(": ", "：")),
+            None => pos,
+        })
     }
 
     /// The demo's position, `(step, steps)`, 1-based.
@@ -278,7 +314,15 @@ impl App {
                 continue;
             };
             self.course.tracks[i] = track.clone();
+            // Remembered parameters are a student's: a class sees every scenario at its
+            // defaults, whatever a rehearsal left.
+            if self.presenter || setup.demo.is_some() {
+                continue;
+            }
             if let Some(p) = params_from_sets(scenario, &track.last_params, self.page) {
+                if p != (scenario.defaults)(self.page) {
+                    self.course.remembered[i] = Some(p.clone());
+                }
                 self.params[i] = p;
             }
         }
@@ -311,8 +355,11 @@ impl App {
         };
         for (i, scenario) in self.scenarios.iter().enumerate() {
             let mut track = self.course.tracks[i].clone();
-            // The parameters as they are now, run or not: the lab reopens with them.
-            track.last_params = if self.params[i] == (scenario.defaults)(self.page) {
+            // The parameters as they are now, run or not: the lab reopens with them. Not a
+            // class's: presenter and demo keep what the student's lab remembered.
+            track.last_params = if self.for_a_class() {
+                track.last_params
+            } else if self.params[i] == (scenario.defaults)(self.page) {
                 Vec::new()
             } else {
                 param_sets(scenario, &self.params[i])
@@ -379,13 +426,6 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
         Note::SetAside(aside) => aside.message(lang),
         Note::NotSaved(why) => strings::not_saved(why, lang),
         Note::Predicted(a) => super::predict::predicted_text(*a, lang),
-        Note::DemoStep { n, total, note } => {
-            let pos = strings::demo_position(*n, *total, lang);
-            match note {
-                Some(note) => format!("{pos}{}{note}", lang.pick(": ", "：")),
-                None => pos,
-            }
-        }
         Note::NoDemo => C::NoDemo.get(lang).to_string(),
     }
 }
@@ -422,7 +462,10 @@ mod tests {
             Some(Message::Course(Note::Variant {
                 n: 1,
                 total,
-                changed: changed_keys(s, &defaults, &want),
+                changed: changed_keys(s, &defaults, &want)
+                    .iter()
+                    .map(|k| format!("{}={}", k.name(), want.get(*k)))
+                    .collect(),
             }))
         );
         a.apply(Action::NextVariant);
@@ -433,7 +476,7 @@ mod tests {
         assert_eq!(a.current_params().offset, 4096);
         assert!(matches!(
             &a.message,
-            Some(Message::Course(Note::Variant { n: 2, changed, .. })) if changed == &[Key::Offset]
+            Some(Message::Course(Note::Variant { n: 2, changed, .. })) if changed == &["offset=4096"]
         ));
         a.apply(Action::Variant(3));
         assert_eq!(a.current_params(), &variant_params(s, 2, 4096).unwrap());
@@ -464,6 +507,125 @@ mod tests {
         a.apply(Action::DemoPrev);
         assert_eq!(a.demo_position(), Some((1, n)));
         assert_eq!(a.current_params().get(Key::MunmapShift), "1");
+    }
+
+    /// The banner names the variant's own settings, measured from the defaults, not from
+    /// whatever the form held before (a demo step, a knob turned by hand).
+    #[test]
+    fn a_variants_banner_names_what_differs_from_the_defaults() {
+        let mut a = app("empty-new-file");
+        let s = a.scenario();
+        for set in ["flags=MAP_PRIVATE", "access=read@0"] {
+            mmap_lab_engine::session::apply(s, &mut a.params[a.current], set).unwrap();
+        }
+        a.apply(Action::Variant(1));
+        let Some(Message::Course(note @ Note::Variant { changed, .. })) = &a.message else {
+            panic!("{:?}", a.message);
+        };
+        assert_eq!(changed, &["grow=ftruncate"]);
+        assert_eq!(
+            note_text(note, Lang::Zh),
+            format!(
+                "变体 1/{}：grow=ftruncate，其余为默认值；先预测，再按 r",
+                a.scenario().variants.len()
+            )
+        );
+    }
+
+    /// The demo's line asks before the run and answers after it, and stays on screen
+    /// through the run; a knob turned after the run brings the question back.
+    #[test]
+    fn the_demo_line_shows_the_note_then_after_the_run_the_answer() {
+        use crate::tui::app::Effect;
+        use crate::tui::event::AppEvent;
+        let mut a = app("zero-length");
+        let playlist = crate::demo::load("course-notes-en", 4096, Lang::En).unwrap();
+        let n = playlist.steps.len();
+        let step = playlist.steps[0].clone();
+        a.start_with(&Setup {
+            demo: Some(playlist),
+            ..Setup::default()
+        });
+        let note = step.note.clone().unwrap();
+        let after = step.after.clone().unwrap();
+        let asked = a.demo_line().unwrap();
+        assert!(asked.starts_with(&format!("demo 1/{n}")), "{asked}");
+        assert!(asked.contains(&note) && !asked.contains(&after), "{asked}");
+        let Effect::StartRun(req) = a.apply(Action::Run) else {
+            panic!("no run started");
+        };
+        assert!(
+            a.demo_line().unwrap().contains(&note),
+            "still asking while it runs"
+        );
+        let record = mmap_lab_engine::run_scenario(req.scenario, &req.params).unwrap();
+        a.handle(AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Ok(Box::new(record)),
+        });
+        let answered = a.demo_line().unwrap();
+        assert!(answered.starts_with(&format!("demo 1/{n}")), "{answered}");
+        assert!(
+            answered.contains(&after) && !answered.contains(&note),
+            "{answered}"
+        );
+        // Another shift is another experiment: the answer goes, the question comes back.
+        a.params[a.current].munmap_shift = 0;
+        a.refresh();
+        assert!(a.demo_line().unwrap().contains(&note));
+    }
+
+    /// Remembered parameters are a student's: the student's lab reopens with them and says
+    /// so; presenter and demo open every scenario at its defaults and leave them as they were.
+    #[test]
+    fn a_class_sees_the_defaults_and_a_student_their_last_settings() {
+        let mut a = app("zero-length");
+        a.apply(Action::Variant(1));
+        finish(&mut a);
+        let state = a.state();
+        let variant = a.current_params().clone();
+        let defaults = (a.scenario().defaults)(4096);
+        assert_ne!(variant, defaults);
+
+        let mut student = app("playground");
+        student.resume(&state, &Setup::default());
+        assert_eq!(student.current_params(), &variant);
+        assert!(student.last_settings_shown());
+        student.params[student.current] = defaults.clone();
+        assert!(
+            !student.last_settings_shown(),
+            "only while they are on screen"
+        );
+
+        let mut presenter = app("playground");
+        presenter.presenter = true;
+        presenter.resume(&state, &Setup::default());
+        assert_eq!(presenter.scenario().id, "zero-length");
+        assert_eq!(presenter.current_params(), &defaults);
+        assert!(!presenter.last_settings_shown());
+        // A rehearsal's run leaves the student's parameters as they were.
+        presenter.params[presenter.current].length = 8192;
+        finish(&mut presenter);
+        let i = presenter.current;
+        assert_eq!(
+            presenter.state().scenarios["zero-length"].last_params,
+            state.scenarios["zero-length"].last_params
+        );
+        assert_eq!(presenter.course.tracks[i].runs, 2);
+
+        let mut demo = app("playground");
+        let playlist = crate::demo::load("course-notes-en", 4096, Lang::En).unwrap();
+        let setup = Setup {
+            demo: Some(playlist),
+            ..Setup::default()
+        };
+        demo.resume(&state, &setup);
+        let z = demo
+            .scenarios
+            .iter()
+            .position(|s| s.id == "zero-length")
+            .unwrap();
+        assert_eq!(demo.params[z], defaults);
     }
 
     #[test]

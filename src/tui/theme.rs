@@ -223,7 +223,9 @@ impl Theme {
             big_errno: m(Modifier::BOLD),
             big_signal: m(Modifier::BOLD),
             big_idle: m(Modifier::BOLD),
-            big_warning: m(Modifier::BOLD | Modifier::REVERSED),
+            // Not reversed: the big letters' pixels are block characters, and reversing
+            // them draws a ragged box of holes; "OK, BUT" is its own word already.
+            big_warning: m(Modifier::BOLD),
         }
     }
 }
@@ -490,6 +492,24 @@ mod tests {
         for s in all {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
+        }
+    }
+
+    /// The big word is drawn in block pixels: reversed, each pixel becomes a hole in a
+    /// ragged box. No big style reverses, in any theme.
+    #[test]
+    fn no_big_word_is_reversed() {
+        for name in [ThemeName::Dark, ThemeName::Light, ThemeName::Mono] {
+            let t = Theme::named(name);
+            for s in [
+                t.big_ok,
+                t.big_errno,
+                t.big_signal,
+                t.big_idle,
+                t.big_warning,
+            ] {
+                assert!(!s.add_modifier.contains(Modifier::REVERSED), "{name:?}");
+            }
         }
     }
 

@@ -72,10 +72,7 @@ pub fn finding_lines(app: &App) -> Vec<Line<'static>> {
 /// The findings that answer the question and qualify the outcome: the evidence line and the
 /// "OK, but…" warnings. A short call pane keeps them before any call.
 fn first_findings(app: &App) -> Vec<Line<'static>> {
-    let Some(record) = app
-        .record()
-        .filter(|_| app.view.fresh && !app.running_here())
-    else {
+    let Some(record) = app.shown().done() else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -229,11 +226,7 @@ fn call_spans(app: &App, call: &Call) -> (Vec<Span<'static>>, Vec<Span<'static>>
 
 /// The record's step of `call`, when the run of these parameters made it.
 fn ran<'a>(app: &'a App, call: &Call) -> Option<&'a StepRecord> {
-    app.record()
-        .filter(|_| app.view.fresh && !app.running_here())?
-        .run
-        .steps
-        .get(call.step)
+    app.shown().steps().get(call.step)
 }
 
 /// What a step returned, as its call line ends: ` = 3`, ` = 0x7f…`, ` = MAP_FAILED EINVAL`,
@@ -540,12 +533,9 @@ pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
 /// The step that decided the run of these parameters: the one its evidence is read off,
 /// else the last it made.
 fn decisive_step(app: &App) -> Option<usize> {
-    let result = app
-        .result()
-        .filter(|_| app.view.fresh && !app.running_here())?;
-    let record = result.outcome.as_ref().ok()?;
+    let record = app.shown().done()?;
     app.scenario()
-        .evidence(&record.run, &result.params, app.lang)
+        .evidence(&record.run, app.current_params(), app.lang)
         .map(|e| e.step)
         .or_else(|| record.run.steps.len().checked_sub(1))
 }
@@ -662,7 +652,7 @@ mod tests {
     fn after_a_run_every_call_is_numbered_without_gaps_and_shows_its_return() {
         for s in catalog::all() {
             let app = ran(s.id, &[], (200, 60));
-            let record = app.record().expect("a record");
+            let record = app.shown().done().expect("a record");
             let lines: Vec<String> = call_lines(&app, 400, usize::MAX)
                 .iter()
                 .map(plain)

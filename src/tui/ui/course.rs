@@ -97,7 +97,13 @@ pub fn marks_help(app: &App) -> Vec<Line<'static>> {
         row(("○", "-"), th.dim, C::MarkNotStarted),
         Line::from(Span::raw(format!(
             "  {}",
+            // The marks of the glyph set in use: `--ascii` has its own.
             t(S::Course(C::MarkOutcomes), lang)
+                .replace("{ok}", app.glyphs.ok)
+                .replace("{errno}", app.glyphs.errno)
+                .replace("{signal}", app.glyphs.signal)
+                .replace("{timeout}", app.glyphs.timeout)
+                .replace("{not_run}", app.glyphs.not_run)
         ))),
     ]
 }
@@ -116,25 +122,67 @@ pub fn verdict_line(app: &App) -> Option<Line<'static>> {
     )))
 }
 
-/// The header's course part: the demo's step (`demo 3/12`) while one plays, the prediction
-/// score once there is one (`predictions 5/7`).
-pub fn header_extra(app: &App) -> String {
-    let mut out = String::new();
+/// The header's course parts, most important first: the held child's `/proc/PID/`, `your last settings` when the form
+/// shows the remembered parameters, the prediction score once there is one
+/// (`predictions 5/7`), the demo's step (`demo 3/12`, also on the demo's own line).
+pub fn header_extra(app: &App) -> Vec<String> {
+    let mut out = Vec::new();
     // A held child, for `cat /proc/PID/maps` in a second terminal.
     if !app.held_pids().is_empty() {
-        out.push_str(&crate::strings::held_pids(app.held_pids(), app.lang));
-        out.push_str(" · ");
+        out.push(crate::strings::held_pids(app.held_pids(), app.lang));
     }
-    if let Some((n, total)) = app.demo_position() {
-        out.push_str(&crate::strings::demo_position(n, total, app.lang));
-        out.push_str(" · ");
+    if app.last_settings_shown() {
+        out.push(t(S::Course(C::LastSettings), app.lang).to_string());
     }
     let (right, total) = app.score();
     if total > 0 {
-        out.push_str(&crate::strings::score(right, total, app.lang));
-        out.push_str(" · ");
+        out.push(crate::strings::score(right, total, app.lang));
+    }
+    if let Some((n, total)) = app.demo_position() {
+        out.push(crate::strings::demo_position(n, total, app.lang));
     }
     out
+}
+
+/// The demo line's text, wrapped to `width`.
+fn demo_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let Some(line) = app.demo_line() else {
+        return Vec::new();
+    };
+    let line = Line::from(Span::styled(line, app.theme.message));
+    text::wrap_indent(&line, width.saturating_sub(1).max(1) as usize, 2)
+}
+
+/// The rows the demo line takes at `width` (`None`: no demo plays): all of its note in
+/// presenter mode up to three rows, up to two otherwise.
+pub fn demo_rows(app: &App, width: u16) -> Option<u16> {
+    app.course.demo.as_ref()?;
+    let most = if app.presenter { 3 } else { 2 };
+    Some((demo_lines(app, width).len() as u16).clamp(1, most))
+}
+
+/// Draw the demo line; a note longer than its rows ends with `…`.
+pub fn render_demo_line(app: &App, area: Rect, buf: &mut Buffer) {
+    let mut lines = demo_lines(app, area.width);
+    let rows = area.height as usize;
+    if lines.len() > rows {
+        lines.truncate(rows);
+        if let Some(last) = lines.last_mut() {
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            let room = (area.width as usize).saturating_sub(2);
+            *last = Line::from(Span::styled(
+                text::truncate(&format!("{text}…"), room),
+                app.theme.message,
+            ));
+        }
+    }
+    let inner = Rect::new(
+        area.x + 1,
+        area.y,
+        area.width.saturating_sub(1),
+        area.height,
+    );
+    super::render_lines(&lines, 0, inner, buf);
 }
 
 /// The prediction picker: a small popup over the form, its answers around the cursor.

@@ -73,6 +73,8 @@ pub struct Areas {
     pub footer: Rect,
     /// The status line (roomy only).
     pub status: Option<Rect>,
+    /// The demo's line while one plays: its position and the step's note.
+    pub demo: Option<Rect>,
     /// The scenario list.
     pub list: Option<Rect>,
     /// The parameter form.
@@ -140,6 +142,12 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     if shape == Shape::Roomy {
         a.status = Some(Rect::new(area.x, area.bottom() - 2, area.width, 1));
         body.height -= 1;
+    }
+    // A playing demo keeps its position and note in view, under the title.
+    if let Some(rows) = course::demo_rows(app, body.width).filter(|r| body.height > r + 8) {
+        a.demo = Some(Rect::new(body.x, body.y, body.width, rows));
+        body.y += rows;
+        body.height -= rows;
     }
     let calls = call::call_rows(app) as u16;
     // The findings always get their rows in the call pane: they are what the run showed.
@@ -410,16 +418,18 @@ fn asciify(area: Rect, buf: &mut Buffer) {
 /// The ASCII stand-in of an ambiguous-width symbol the interface uses, if it is one.
 fn ascii_stand_in(symbol: &str) -> Option<&'static str> {
     Some(match symbol {
-        "·" | "•" => "*",
+        // Not `*`: that is the warning's mark.
+        "·" | "•" => "-",
         "…" => "~",
         "→" | "▸" | "►" => ">",
         "←" => "<",
         "↑" => "^",
-        "↓" => "v",
+        // Capitals: `v` and `x` are the marks of OK and of an errno.
+        "↓" => "V",
         // Not `=`: "English = 中文" reads as if the two were the same.
         "⇄" | "↔" => "/",
         "—" | "–" | "─" => "-",
-        "×" => "x",
+        "×" => "X",
         "“" | "”" => "\"",
         "‘" | "’" => "'",
         "±" => "+",
@@ -454,6 +464,9 @@ impl App {
         }
         let a = areas(self, area);
         render_header(self, a.header, buf);
+        if let Some(r) = a.demo {
+            course::render_demo_line(self, r, buf);
+        }
         if let Some(r) = a.list {
             let block = pane_block(self, shape, Focus::List);
             let inner = block.inner(r);
@@ -540,15 +553,33 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         super::ThemeName::Light => S::ThemeLight,
         super::ThemeName::Mono => S::ThemeMono,
     };
-    let right = format!(
-        " {}{} · {} {} · {} · {} ",
-        course::header_extra(app),
+    // The counters first, then the demo's step, then the settings; what does not fit beside
+    // the title goes from the end (theme, language, page size, then the demo's step, which
+    // has its own line). The counters stay.
+    let mut parts = course::header_extra(app);
+    let demo = app.demo_position().is_some();
+    parts.insert(
+        parts.len() - usize::from(demo),
         strings::run_count(done, app.scenarios.len(), app.lang),
-        t(S::PageSize, app.lang),
-        app.page,
-        t(S::LangName, app.lang),
-        t(theme, app.lang),
     );
+    parts.push(format!("{} {}", t(S::PageSize, app.lang), app.page));
+    parts.push(t(S::LangName, app.lang).to_string());
+    parts.push(t(theme, app.lang).to_string());
+    let joined = |parts: &[String]| format!(" {} ", parts.join(" · "));
+    // The settings and the demo's step only beside the whole title; the counters beside
+    // 30 cells of it.
+    let title = text::width(&format!(
+        " {}/{} {}",
+        app.scenario().order(),
+        app.scenarios.len(),
+        app.lesson().title
+    )) + 1;
+    let counters = parts.len() - 3 - usize::from(demo);
+    let mut keep = parts.len();
+    while keep > counters && (area.width as usize) < text::width(&joined(&parts[..keep])) + title {
+        keep -= 1;
+    }
+    let right = joined(&parts[..keep]);
     let (left, show_right) = header_left(app, area.width, text::width(&right));
     let rw = text::width(&right) as u16;
     let left_w = if show_right {
@@ -819,6 +850,27 @@ mod tests {
         assert_eq!(buf[(2, 0)].symbol(), " ", "the wide character is gone");
         assert_eq!(buf[(2, 1)].symbol(), "c", "narrow ones stay");
         assert_eq!(buf[(1, 0)].symbol(), "b");
+    }
+
+    /// `--ascii` gives each mark its own character: none shared with another mark, nor with
+    /// what a symbol in a text becomes (`…` → `~` would read as a timeout).
+    #[test]
+    fn every_ascii_mark_is_its_own_character() {
+        let g = crate::tui::border::Glyphs::new(true);
+        let marks = [g.ok, g.errno, g.signal, g.timeout, g.warning, g.not_run];
+        for (i, a) in marks.iter().enumerate() {
+            for b in &marks[i + 1..] {
+                assert_ne!(a, b, "two marks share a character");
+            }
+        }
+        let symbols = [
+            "·", "•", "…", "→", "▸", "►", "←", "↑", "↓", "⇄", "↔", "—", "–", "─", "×", "“", "”",
+            "‘", "’", "±", "°",
+        ];
+        for s in symbols {
+            let plain = ascii_stand_in(s).unwrap();
+            assert!(!marks.contains(&plain), "{s} becomes the mark {plain}");
+        }
     }
 
     #[test]

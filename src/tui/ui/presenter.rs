@@ -20,8 +20,10 @@ use tui_big_text::{BigText, PixelSize};
 /// window; the calls get more rows on a taller one.
 pub fn areas(app: &App, mut a: Areas, body: Rect) -> Areas {
     let word = big_word(app).0;
-    let calls = call::wanted_rows(app, body.width) as u16;
-    let calls = (calls + 1).min(5.max(body.height / 4));
+    // Every call, the outcome line (wrapped) and the title: the call under test and the
+    // kernel's answer come before the big word's size, up to two rows in five.
+    let calls = (call::wanted_rows(app, body.width) + call::extra_rows(app, body.width)) as u16;
+    let calls = (calls + 1).min(5.max(body.height * 2 / 5));
     let map = match body.height {
         _ if app.view.pagemap.is_none() => 0,
         36.. => 7,

@@ -435,11 +435,26 @@ impl App {
             .map(|map| super::pagemap::PageMapWidget {
                 map,
                 after: self.view.after.as_ref(),
+                measured: self.measured_pages(),
                 answered: self.view.fresh,
                 theme: &self.theme,
                 glyphs: &self.glyphs,
                 lang: self.lang,
             })
+    }
+
+    /// The pages the page map draws: for now those of the last step with pages of a run of
+    /// these parameters; `None` before such a run.
+    fn measured_pages(&self) -> Option<super::pagemap::Measured<'_>> {
+        let record = self.record().filter(|_| self.view.fresh)?;
+        let visible = record.run.environment.pfn_visible;
+        let step = record
+            .run
+            .steps
+            .iter()
+            .rev()
+            .find(|s| !s.pages.is_empty())?;
+        super::pagemap::Measured::of(step, visible)
     }
 
     /// Everything a frame shows, in the glyphs of the chosen set.

@@ -747,26 +747,22 @@ pub fn step_lines(record: &Record, lang: Lang, width_limit: Option<usize>) -> Ve
 }
 
 /// One step's page state in one line, from the record (`steps[].pages`, `steps[].smaps`): a
-/// glyph per page (see [`page_glyph`]), per process when the step has both, the child's
+/// glyph per page (see [`PageLook`]), per process when the step has both, the child's
 /// followed by `=` or `≠` where both frames are known, then the mapping's resident size:
 /// `pages: F ·  RSS 4 KiB`, `pages: parent S · | child S= ·`. `None` without pages.
 pub fn pages_line(step: &mmap_lab_engine::engine::StepRecord, lang: Lang) -> Option<String> {
+    use mmap_lab_engine::pagemap::{same_frame, PageLook};
     if step.pages.is_empty() {
         return None;
     }
     let mut groups: Vec<(Option<&str>, Vec<String>)> = Vec::new();
     for p in &step.pages {
-        let parents = step
-            .pages
-            .iter()
-            .find(|q| q.page == p.page && q.process.as_deref() == Some("parent"))
-            .and_then(|q| q.pfn);
-        let mark = match (p.process.as_deref(), p.pfn, parents) {
-            (Some("child"), Some(a), Some(b)) if a == b => "=",
-            (Some("child"), Some(_), Some(_)) => "≠",
-            _ => "",
+        let mark = match same_frame(&step.pages, p) {
+            Some(true) => "=",
+            Some(false) => "≠",
+            None => "",
         };
-        let text = format!("{}{mark}", page_glyph(p));
+        let text = format!("{}{mark}", PageLook::of(p).glyph('·'));
         match groups.last_mut() {
             Some((who, glyphs)) if *who == p.process.as_deref() => glyphs.push(text),
             _ => groups.push((p.process.as_deref(), vec![text])),
@@ -790,20 +786,6 @@ pub fn pages_line(step: &mmap_lab_engine::engine::StepRecord, lang: Lang) -> Opt
         let _ = write!(line, "  RSS {rss}");
     }
     Some(line)
-}
-
-/// One page's state as a letter: `·` not in memory (`s` in swap), `F` the file's page,
-/// `S` not this process's alone (shared anonymous memory, which the kernel keeps as a file
-/// with no page cache answer; a page shared since a fork; the zero page), `A` a private
-/// copy.
-pub fn page_glyph(p: &mmap_lab_engine::engine::pages::PageState) -> char {
-    match p {
-        p if !p.present && p.swapped => 's',
-        p if !p.present => '·',
-        p if p.file && p.cached.is_some() => 'F',
-        p if p.file || !p.exclusive => 'S',
-        _ => 'A',
-    }
 }
 
 /// What the witness saw of a step, in one line: the system calls the kernel was asked (raw

@@ -242,17 +242,13 @@ pub enum S {
     PmPage,
     PmFile,
     PmMapping,
-    PmTouch,
-    PmOk,
-    PmPastEof,
-    PmNotMapped,
-    PmNoAccess,
     PmAnonymous,
     PmNoPages,
     PmEmpty,
     PmPtr,
     PmGap,
     PmAfter,
+    PmCache,
     PmRefused,
     PmAsk,
     MapsChanges,
@@ -744,17 +740,13 @@ impl S {
             S::PmPage => ("page", "页"),
             S::PmFile => ("file", "文件"),
             S::PmMapping => ("mapping", "映射"),
-            S::PmTouch => ("a touch", "访问"),
-            S::PmOk => ("ok", "正常"),
-            S::PmPastEof => ("mapped, past the end of the file", "已映射，但在文件末尾之后"),
-            S::PmNotMapped => ("not mapped", "未映射"),
-            S::PmNoAccess => ("mapped, but the protection refuses this touch", "已映射，但保护属性不允许这种访问"),
             S::PmAnonymous => ("anonymous: no file, pages start as zeros", "匿名映射：没有文件，页面初始全为 0"),
             S::PmNoPages => ("this descriptor has no pages to map", "这个描述符没有可映射的页面"),
             S::PmEmpty => ("length 0: nothing to map", "长度为 0：没有可映射的内容"),
             S::PmPtr => ("ptr", "ptr"),
             S::PmGap => ("pages not drawn", "未画出的页"),
             S::PmAfter => ("after", "运行后"),
+            S::PmCache => ("cache", "页缓存"),
             S::PmRefused => (
                 "none: mmap refused the call, nothing is mapped",
                 "没有：mmap 拒绝了这次调用，什么都没有映射",
@@ -1133,12 +1125,60 @@ pub fn unaligned(what: Key, value: i64, page: u64, lang: Lang) -> String {
     }
 }
 
-/// The page map's legend: what a touch in each zone gets.
-pub fn zone_legend(lang: Lang) -> &'static str {
-    lang.pick(
-        "SIGBUS: mapped, past the end of the file · SIGSEGV: not mapped (or no access)",
-        "SIGBUS：已映射，但在文件末尾之后 · SIGSEGV：未映射（或不可访问）",
-    )
+/// The legend of the page map's measured rows: what each glyph drawn (`looks`) says of a page,
+/// and the page cache row when there is one. `absent` is the glyph set's (`·`, or `.` in
+/// ASCII).
+pub fn page_legend(
+    looks: &[mmap_lab_engine::pagemap::PageLook],
+    absent: char,
+    cache: bool,
+    lang: Lang,
+) -> String {
+    use mmap_lab_engine::pagemap::PageLook;
+    let mut parts: Vec<String> = [
+        PageLook::File,
+        PageLook::Private,
+        PageLook::Shared,
+        PageLook::Absent,
+        PageLook::Swapped,
+    ]
+    .into_iter()
+    .filter(|l| looks.contains(l))
+    .map(|l| {
+        let (en, zh) = match l {
+            PageLook::File => ("the file's page", "文件的页"),
+            PageLook::Private => ("a private copy", "私有副本"),
+            PageLook::Shared => ("shared", "共享"),
+            PageLook::Absent => ("not in memory", "不在内存"),
+            PageLook::Swapped => ("swapped out", "已换出"),
+        };
+        format!("{} {}", l.glyph(absent), lang.pick(en, zh))
+    })
+    .collect();
+    if cache {
+        parts.push(
+            lang.pick("cache C: in the page cache", "页缓存 C：在页缓存中")
+                .to_string(),
+        );
+    }
+    parts.join(lang.pick(", ", "，"))
+}
+
+/// What `=` and `≠` after the child's pages say, or why the page map cannot tell (frame
+/// numbers hidden). `other` is the glyph set's `≠` (`!` in ASCII).
+pub fn frames_note(visible: bool, other: char, lang: Lang) -> String {
+    match (visible, lang) {
+        (true, Lang::En) => {
+            format!("= the child's page is the parent's frame, {other} another frame")
+        }
+        (true, Lang::Zh) => format!("= 子进程的页与父进程是同一物理页框，{other} 不同页框"),
+        (false, Lang::En) => {
+            format!("= or {other}: unknown, frame numbers read as 0 without CAP_SYS_ADMIN")
+        }
+        (false, Lang::Zh) => {
+            format!("= 或 {other}：无法得知，没有 CAP_SYS_ADMIN 时页框号读作 0")
+        }
+    }
 }
 
 /// A run revealed a step at a time, before its end: `/proc/1234/ · step 1: open(…) = 3`, or

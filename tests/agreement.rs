@@ -424,6 +424,111 @@ fn full_evidence_agrees(stdout: &str, record: &Record) -> Result<usize, String> 
     Ok(compared)
 }
 
+/// A page state line, parsed: see [`pages_line`].
+type PagesLine<'a> = (usize, Option<&'static str>, Vec<(i64, Vec<&'a str>)>);
+
+/// One page state line of the full C program (`  pages after step 4 (child): 0 present,
+/// exclusive,cached | 1 absent`, in either language): the plan step it follows, whose pages
+/// (`None` with one process), and each page's number with the words printed for it.
+fn pages_line(line: &str) -> Option<PagesLine<'_>> {
+    let line = line.trim_start();
+    let (head, rest) = if let Some(r) = line.strip_prefix("pages after step ") {
+        r.split_once(": ")?
+    } else {
+        line.strip_prefix("第 ")
+            .filter(|r| r.contains("步之后的页"))?
+            .split_once('：')?
+    };
+    let step = head
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    let who = if head.contains("(parent)") || head.contains("（父进程）") {
+        Some("parent")
+    } else if head.contains("(child)") || head.contains("（子进程）") {
+        Some("child")
+    } else {
+        None
+    };
+    let pages = rest
+        .split(" | ")
+        .filter_map(|e| {
+            let (n, words) = e.trim().split_once(' ')?;
+            Some((n.parse().ok()?, words.split(',').collect()))
+        })
+        .collect();
+    Some((step, who, pages))
+}
+
+/// Whether the page states the full C program printed (its own `/proc/self/pagemap` and
+/// `mincore`) are the lab's for the same step and process: present, swapped, file and
+/// exclusive as the record has them, and the page cache where the program could ask
+/// (`mincore` on its own mapping's pages). Frame numbers differ between two processes and are
+/// not compared; nor are `exclusive` and the page cache at the fork, where the C program's
+/// parent and child run on while the other prints (the lab reads both stopped): the other's
+/// write or `ftruncate` may come first; nor a file page a read fault mapped in one process and
+/// not in the other (fault-around). Returns how many pages agreed.
+fn pages_agree(stdout: &str, record: &Record) -> Result<usize, String> {
+    let steps = &record.run.steps;
+    if steps.iter().all(|s| s.pages.is_empty()) {
+        // The lab read no pages here (the witness off): nothing to compare.
+        return Ok(0);
+    }
+    let mut compared = 0;
+    for (step, who, pages) in stdout.lines().filter_map(pages_line) {
+        let rec = steps.get(step).ok_or_else(|| {
+            format!("the C program prints pages after step {step}, past the record")
+        })?;
+        let at_fork = rec.call == "fork()";
+        for (n, words) in pages {
+            let Some(lab) = rec
+                .pages
+                .iter()
+                .find(|p| p.page == n && p.process.as_deref() == who)
+            else {
+                return Err(format!(
+                    "the C program prints page {n} after step {step} ({}, {who:?}); the lab \
+                     recorded no such page there",
+                    rec.call
+                ));
+            };
+            let has = |w: &str| words.contains(&w);
+            // A read fault maps, besides its page, neighbours that sit in the page cache as the
+            // kernel sees fit (fault-around): one process may have a file page mapped there
+            // that the other has not. Only a load, only a file page.
+            let around = rec.function.name() == "load"
+                && has("present") != lab.present
+                && if lab.present { lab.file } else { has("file") };
+            if around {
+                continue;
+            }
+            let mut bits = vec![
+                ("present", has("present"), lab.present),
+                ("swapped", has("swapped"), lab.swapped),
+                ("file", has("file"), lab.file),
+            ];
+            if !at_fork {
+                bits.push(("exclusive", has("exclusive"), lab.exclusive));
+                if let (true, Some(cached)) = (has("cached") || has("uncached"), lab.cached) {
+                    bits.push(("cached", has("cached"), cached));
+                }
+            }
+            for (name, c, l) in bits {
+                if c != l {
+                    return Err(format!(
+                        "after step {step} ({}), page {n} {who:?}: the C program says {name} \
+                         {c}, the lab {l}",
+                        rec.call
+                    ));
+                }
+            }
+            compared += 1;
+        }
+    }
+    Ok(compared)
+}
+
 /// Whether the minimal program printed the lab's bytes: each number it prints (`ptr[0] = 42`,
 /// `data[0] = 0x2a`) is the next byte of the lab's evidence, in order. It prints fewer (the
 /// other process's text it does not print); what it prints must be the lab's.
@@ -866,7 +971,18 @@ fn compile_and_run(p: &Prepared) -> Result<String, String> {
         full_evidence_agrees(&stdout, &p.record)
     }
     .map_err(|why| format!("{why}\n--- source ---\n{}", p.source))?;
-    Ok(format!("{last} · {compared} value(s) as the lab's"))
+    if p.minimal {
+        return Ok(format!("{last} · {compared} value(s) as the lab's"));
+    }
+    let pages = pages_agree(&stdout, &p.record).map_err(|why| {
+        format!(
+            "{why}\n--- stdout ---\n{stdout}\n--- source ---\n{}",
+            p.source
+        )
+    })?;
+    Ok(format!(
+        "{last} · {compared} value(s) and {pages} page state(s) as the lab's"
+    ))
 }
 
 /// Everything under `dir`, recursively.

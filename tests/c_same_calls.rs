@@ -112,6 +112,14 @@ fn is_step_line(line: &str) -> bool {
         && (line.contains(" = ") || line.ends_with("(done)") || line.contains("  <- "))
 }
 
+/// Whether a line the C program printed is its page state after a step (`  pages after step
+/// 4 (child): …`, or the Chinese program's `  第 4 步之后的页…`), printed after the step's line.
+fn is_pages_line(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("pages after step ")
+        || (line.starts_with("第 ") && line.contains("步之后的页"))
+}
+
 /// The C program's side, from one process's strace file: its calls, cut into steps at the
 /// lines it prints (each executed step prints one line once its call returns; its output is
 /// unbuffered, but a line may come in several writes). The parent's steps begin after its
@@ -138,7 +146,14 @@ fn c_calls(trace: &str, is_child: bool, executed: &[bool]) -> Steps {
             pending.extend(bytes);
             while let Some(at) = pending.iter().position(|&b| b == b'\n') {
                 let text: Vec<u8> = pending.drain(..=at).collect();
-                if !is_step_line(String::from_utf8_lossy(&text).trim_end()) {
+                let text = String::from_utf8_lossy(&text);
+                if is_pages_line(text.trim_end()) {
+                    // Its calls (reading /proc/self/pagemap, mincore) are the program's
+                    // look at the step just printed, not the next step's.
+                    current.clear();
+                    continue;
+                }
+                if !is_step_line(text.trim_end()) {
                     continue;
                 }
                 if executed.get(step).copied().unwrap_or(false) {

@@ -683,6 +683,97 @@ static void show_maps(void)
 }
 /*@END maps@*/
 
+/*@IF pages@*/
+/*@EN@*/
+/* The pages the lab's page map draws, counted from the mapping's start, whether the mapping
+ * is a file's (then mincore says whether each of its pages is in memory) and how many pages
+ * it covers (past them, mincore would answer for whatever is mapped there). */
+/*@ZH@*/
+/* mmap-lab 的页面图画出的那些页（从映射起点数起）、映射是否来自文件（这时 mincore 会说
+ * 它的每一页是否在内存里），以及映射覆盖多少页（超出这些页，mincore 回答的是那里映射着的
+ * 别的东西）。 */
+/*@END_LANG@*/
+/*@PAGES@*/
+/*@EN@*/
+/* Whose pages a line shows: with one process, nobody's name. */
+/*@ZH@*/
+/* 一行显示的是谁的页：只有一个进程时不写名字。 */
+/*@END_LANG@*/
+enum { ONE_PROCESS = 0, PARENT = 1, CHILD = 2 };
+static unsigned long long page_bits[sizeof pages_drawn / sizeof pages_drawn[0]];
+
+/*@EN@*/
+/* Print what the kernel says of each page after step `step`, as the lab records it: its
+ * /proc/self/pagemap entry (one 64-bit word per page: bit 63 present, 62 swapped, 61 a file
+ * page or shared memory, 56 mapped by this process alone, 55 soft-dirty, bits 0-54 the
+ * physical frame, which reads as 0 without CAP_SYS_ADMIN), and for a file mapping whether
+ * mincore(2) finds the page in memory. Reading changes nothing: no page is touched. */
+/*@ZH@*/
+/* 打印第 `step` 步之后内核对每一页的说法，和 mmap-lab 记录的一样：它在 /proc/self/pagemap
+ * 里的条目（每页一个 64 位字：第 63 位在内存中，62 在交换区，61 文件页或共享内存，56 只被
+ * 本进程映射，55 soft-dirty，0-54 位是物理页框号，没有 CAP_SYS_ADMIN 时读作 0），对文件映射
+ * 还有 mincore(2) 是否在内存里找到这一页。读取不改变任何东西：不访问任何一页。 */
+/*@END_LANG@*/
+static void show_pages(const char *base, int step, int whose)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    size_t count = sizeof pages_drawn / sizeof pages_drawn[0];
+    char line[4096];
+    int used;
+    if (base == NULL || base == MAP_FAILED)
+        return;
+    int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (size_t k = 0; k < count; k++) {
+        unsigned long addr = (unsigned long)base + (unsigned long)(pages_drawn[k] * page);
+        off_t at = (off_t)(addr / (unsigned long)page * sizeof page_bits[k]);
+        if (pread(fd, &page_bits[k], sizeof page_bits[k], at) != (ssize_t)sizeof page_bits[k])
+            page_bits[k] = 0;
+    }
+    close(fd);
+/*@EN@*/
+    if (whose != ONE_PROCESS)
+        used = snprintf(line, sizeof line, "  pages after step %d (%s):", step,
+                        whose == PARENT ? "parent" : "child");
+    else
+        used = snprintf(line, sizeof line, "  pages after step %d:", step);
+/*@ZH@*/
+    if (whose != ONE_PROCESS)
+        used = snprintf(line, sizeof line, "  第 %d 步之后的页（%s）：", step,
+                        whose == PARENT ? "父进程" : "子进程");
+    else
+        used = snprintf(line, sizeof line, "  第 %d 步之后的页：", step);
+/*@END_LANG@*/
+    for (size_t k = 0; k < count && used > 0 && (size_t)used < sizeof line - 160; k++) {
+        unsigned long long e = page_bits[k];
+        unsigned long long pfn = e & ((1ULL << 55) - 1);
+        void *addr = (void *)((unsigned long)base + (unsigned long)(pages_drawn[k] * page));
+        unsigned char in_core;
+        used += snprintf(line + used, sizeof line - (size_t)used, "%s %ld %s%s%s%s%s",
+                         k > 0 ? " |" : "", pages_drawn[k],
+                         e >> 63 & 1 ? "present" : "absent",
+                         e >> 62 & 1 ? ",swapped" : "",
+                         e >> 61 & 1 ? ",file" : "",
+                         e >> 56 & 1 ? ",exclusive" : "",
+                         e >> 55 & 1 ? ",soft-dirty" : "");
+        if (e >> 63 & 1 && pfn != 0)
+            used += snprintf(line + used, sizeof line - (size_t)used, ",pfn=0x%llx", pfn);
+        if (file_mapping && pages_drawn[k] >= 0 && pages_drawn[k] < mapped_pages
+            && mincore(addr, (size_t)page, &in_core) == 0)
+            used += snprintf(line + used, sizeof line - (size_t)used, "%s",
+                             in_core & 1 ? ",cached" : ",uncached");
+    }
+/*@EN@*/
+    /* One write(2) for the whole line: after a fork, the other process prints too. */
+/*@ZH@*/
+    /* 整行用一次 write(2) 写出：fork 之后，另一个进程也在打印。 */
+/*@END_LANG@*/
+    snprintf(line + used, sizeof line - (size_t)used, "\n");
+    put(line);
+}
+/*@END pages@*/
+
 /*@IF timing@*/
 static long copied;
 static double copy_seconds;

@@ -55,14 +55,16 @@ const TEMPLATE: &str = include_str!("../assets/c/template.c");
 ///
 /// `params_line` (such as `--set offset=1000`) goes into the header comment; `page` is the
 /// page size the plan's numbers were computed for; `lang` is the language of the comments and
-/// A complete C program that performs `plan`'s calls and prints their results, ending with
-/// `outcome: ok`, `outcome: errno NAME`, `outcome: signal NAME` or `outcome: timeout`.
-///
-/// `params_line` (such as `--set offset=1000`) goes into the header comment; `page` is the
-/// page size the plan's numbers were computed for; `lang` is the language of the comments and
 /// of the text the program prints (the outcome line is the same in both).
 pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lang: Lang) -> String {
     let mut gen = Gen::new(plan, page, lang);
+    let pages = pages_block(plan, page);
+    if !pages.is_empty() {
+        gen.pages = Some(PagesShown {
+            base: "ptr".to_string(),
+        });
+        gen.needs.insert("pages");
+    }
     gen.main_steps();
     let steps = gen.finish_steps();
     let vars = gen.declarations();
@@ -106,6 +108,7 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
         ("/*@FILES@*/", files),
         ("/*@VARS@*/", vars),
         ("/*@STEPS@*/", steps),
+        ("/*@PAGES@*/", pages),
     ];
     let text = fill(TEMPLATE, &gen.needs, &blocks, lang);
     text.replace("@SCENARIO@", &id)
@@ -221,6 +224,46 @@ struct Gen<'a> {
     needs: BTreeSet<&'static str>,
     /// Writing the minimal program (see [`minimal`]) rather than the full one.
     minimal: Option<minimal::Frame>,
+    /// Printing the pages' state after the steps where the lab records it (the full program
+    /// of a plan with a mapping to read).
+    pages: Option<PagesShown>,
+}
+
+/// The full program's page state lines: the C expression of the mapping's start now (`ptr`,
+/// or where a successful `mremap` of it moved it).
+struct PagesShown {
+    base: String,
+}
+
+/// The template's `pages` declarations for `plan`: the pages the lab reads after each step
+/// (those the page map draws, counted from the mapping's start) and whether the mapping is a
+/// file's. Empty when the lab reads no pages for it (no mapping, a copy's windows).
+fn pages_block(plan: &Plan, page: u64) -> String {
+    let Some(map) = crate::pagemap::PageMap::from_plan(plan, page) else {
+        return String::new();
+    };
+    if map.copy_window.is_some() {
+        return String::new();
+    }
+    let pages: Vec<String> = map
+        .columns(crate::engine::pages::MAX_PAGES_READ)
+        .into_iter()
+        .filter_map(|c| match c {
+            crate::pagemap::Column::Page(n) => Some(n.to_string()),
+            crate::pagemap::Column::Gap => None,
+        })
+        .collect();
+    if pages.is_empty() {
+        return String::new();
+    }
+    let file = matches!(map.backing, crate::pagemap::Backing::File { .. });
+    format!(
+        "static const long pages_drawn[] = {{ {} }};\nstatic const int file_mapping = {};\n\
+         static const long mapped_pages = {};\n",
+        pages.join(", "),
+        i32::from(file),
+        map.map_pages().min(i64::MAX as u64)
+    )
 }
 
 /// Fences the step number of a `name = value;` line, dropped unless the step's result is read.
@@ -256,6 +299,7 @@ impl<'a> Gen<'a> {
             convs: RefCell::default(),
             needs: BTreeSet::new(),
             minimal: None,
+            pages: None,
         }
     }
 
@@ -432,6 +476,10 @@ impl<'a> Gen<'a> {
     /// The steps a child forked at step `fork` runs: the child steps after it.
     fn child_steps(&mut self, fork: usize) {
         let plan = self.plan;
+        // The child's pages as the fork left them, as the lab reads them at its first stop.
+        if self.minimal.is_none() && self.plan.mapping_step.is_some_and(|m| m < fork) {
+            self.pages_line(fork, Mode::Child);
+        }
         for (i, step) in plan.steps.iter().enumerate().skip(fork + 1) {
             if step.side != Side::Child {
                 continue;
@@ -487,12 +535,57 @@ impl<'a> Gen<'a> {
         self.comment_lines(&comment);
         let begin = self.begin(&family.call(&*self));
         self.line(&begin);
-        family.c_code(&mut CStep {
+        let goes_on = family.c_code(&mut CStep {
             gen: self,
             i,
             mode,
             critical: step.critical,
-        })
+        });
+        if goes_on {
+            self.show_pages(i, mode);
+        }
+        goes_on
+    }
+
+    /// `show_pages(base, i, who);` after step `i`, where the lab records the pages: a step of
+    /// the experiment's (not a maps capture) from the mapping's on, by the process that made
+    /// it. A successful `mremap` of the mapping moves its start first.
+    fn show_pages(&mut self, i: usize, mode: Mode) {
+        let Some(map) = self.plan.mapping_step else {
+            return;
+        };
+        let Some(step) = self.plan.steps.get(i) else {
+            return;
+        };
+        if self.pages.is_none() || i < map || step.is_bookkeeping() {
+            return;
+        }
+        if let Op::Map(MapOp::Mremap {
+            addr: Val::Ret(m), ..
+        }) = step.op
+        {
+            if m == map && self.ty(i) == CType::Ptr {
+                let (moved, _) = self.addr_arg(Val::Ret(i));
+                if let Some(p) = self.pages.as_mut() {
+                    p.base = format!("({moved} != MAP_FAILED ? {moved} : {})", p.base);
+                }
+            }
+        }
+        self.pages_line(i, mode);
+    }
+
+    /// The `show_pages` line itself, for the process running in `mode`.
+    fn pages_line(&mut self, i: usize, mode: Mode) {
+        let Some(base) = self.pages.as_ref().map(|p| p.base.clone()) else {
+            return;
+        };
+        let two = self.plan.steps.iter().any(|s| s.side == Side::Child);
+        let who = match (two, mode) {
+            (false, _) => "ONE_PROCESS",
+            (true, Mode::Parent) => "PARENT",
+            (true, Mode::Child) => "CHILD",
+        };
+        self.line(&format!("show_pages({base}, {i}, {who});"));
     }
 
     /// The mapping and how far below and above its start `/proc/self/maps` lines are kept:
@@ -974,6 +1067,49 @@ mod tests {
         .iter()
         .map(|(id, sets)| (*id, plan_of(id, sets)))
         .collect()
+    }
+
+    #[test]
+    fn the_full_program_prints_the_pages_after_the_steps_the_lab_reads_them() {
+        let plan = plan_of("private-cow-fork", &[]);
+        let c = program("private-cow-fork", "", &plan, 4096, Lang::En);
+        assert!(
+            c.contains("static const long pages_drawn[] = { 0, 1 };"),
+            "{c}"
+        );
+        assert!(c.contains("static const int file_mapping = 1;"), "{c}");
+        // After the mapping, not after the maps capture; the fork both sides, the child's
+        // steps the child's, `_exit` none (the process is gone).
+        for want in [
+            "show_pages(ptr, 1, PARENT);",
+            "show_pages(ptr, 3, CHILD);",
+            "show_pages(ptr, 3, PARENT);",
+            "show_pages(ptr, 4, CHILD);",
+            "show_pages(ptr, 8, PARENT);",
+        ] {
+            assert!(c.contains(want), "{want}\n{c}");
+        }
+        for not in [
+            "show_pages(ptr, 0,",
+            "show_pages(ptr, 2,",
+            "show_pages(ptr, 6,",
+        ] {
+            assert!(!c.contains(not), "{not}\n{c}");
+        }
+        // One process: no name. A moved mapping: its new start once mremap succeeded.
+        let plan = plan_of("mremap-grow", &["mremap_flags=MREMAP_MAYMOVE"]);
+        let c = program("mremap-grow", "", &plan, 4096, Lang::En);
+        assert!(c.contains("static const int file_mapping = 0;"), "{c}");
+        assert!(c.contains("show_pages(ptr, 4, ONE_PROCESS);"), "{c}");
+        assert!(
+            c.contains("show_pages((map5 != MAP_FAILED ? map5 : ptr), 5, ONE_PROCESS);"),
+            "{c}"
+        );
+        // The minimal program, and a copy's windows: no page lines.
+        let plan = plan_of("private-cow-fork", &[]);
+        assert!(!minimal("private-cow-fork", "", &plan, 4096, Lang::En).contains("show_pages"));
+        let plan = plan_of("mmap-copy", &["copy_size=1M"]);
+        assert!(!program("mmap-copy", "", &plan, 4096, Lang::En).contains("show_pages"));
     }
 
     /// The C code of a program without its comments and the text of its string and character

@@ -8,6 +8,7 @@
 //! the lesson of `out-of-bounds` and `empty-new-file` in one picture; the run then says whether
 //! the kernel agrees.
 
+use crate::engine::pages::PageState;
 use crate::engine::{CopyOp, DescriptorOp, MapOp, Op, Plan, TouchOp, Val};
 use crate::flags;
 use nix::libc;
@@ -404,6 +405,60 @@ impl AfterRun {
     }
 }
 
+/// How the page map draws one page's measured state (`steps[].pages`): one glyph per state,
+/// the same in the TUI, `run` and Markdown, so a glyph means one thing everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageLook {
+    /// Not in this process's page table: never touched, dropped, or unmapped (`·`).
+    Absent,
+    /// Not in memory, in swap (`s`).
+    Swapped,
+    /// The file's own page, from the page cache (bit 61 on a file mapping) (`F`).
+    File,
+    /// Not this process's alone: shared anonymous memory (bit 61 without a page cache
+    /// answer), a page still shared since a fork, or the zero page after a first read (`S`).
+    Shared,
+    /// A private copy: anonymous, and this process's alone (`A`).
+    Private,
+}
+
+impl PageLook {
+    /// The state of one page, from the bits the kernel reported.
+    pub fn of(p: &PageState) -> PageLook {
+        match p {
+            p if !p.present && p.swapped => PageLook::Swapped,
+            p if !p.present => PageLook::Absent,
+            p if p.file && p.cached.is_some() => PageLook::File,
+            p if p.file || !p.exclusive => PageLook::Shared,
+            _ => PageLook::Private,
+        }
+    }
+
+    /// Its glyph; `absent` is the caller's (`·`, or `.` in ASCII).
+    pub fn glyph(self, absent: char) -> char {
+        match self {
+            PageLook::Absent => absent,
+            PageLook::Swapped => 's',
+            PageLook::File => 'F',
+            PageLook::Shared => 'S',
+            PageLook::Private => 'A',
+        }
+    }
+}
+
+/// Whether the child's page `child` is the same physical frame as the parent's page of the
+/// same number in `pages` (the same step): `None` unless both frames are known (both present,
+/// frame numbers visible).
+pub fn same_frame(pages: &[PageState], child: &PageState) -> Option<bool> {
+    if child.process.as_deref() != Some("child") {
+        return None;
+    }
+    let parent = pages
+        .iter()
+        .find(|q| q.page == child.page && q.process.as_deref() == Some("parent"))?;
+    Some(parent.pfn? == child.pfn?)
+}
+
 /// One line of the difference between two `/proc/self/maps` captures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MapsChange {
@@ -687,6 +742,64 @@ mod tests {
         let m = map("playground", &[(Key::File, "sealed-memfd")]);
         assert_eq!(m.file_pages(), Some(4));
     }
+    /// A page's bits as a test writes them: present, file, exclusive, cached, frame.
+    fn page(present: bool, file: bool, exclusive: bool, cached: Option<bool>) -> PageState {
+        PageState {
+            page: 0,
+            addr: 0x7f00_0000_0000,
+            present,
+            swapped: false,
+            file,
+            exclusive,
+            soft_dirty: false,
+            pfn: None,
+            cached,
+            process: None,
+        }
+    }
+
+    #[test]
+    fn each_page_state_has_its_glyph() {
+        let absent = page(false, false, false, Some(true));
+        assert_eq!(PageLook::of(&absent), PageLook::Absent);
+        assert_eq!(PageLook::of(&absent).glyph('.'), '.');
+        let swapped = PageState {
+            swapped: true,
+            ..page(false, false, false, None)
+        };
+        assert_eq!(PageLook::of(&swapped).glyph('.'), 's');
+        // A file mapping's page read from the page cache, shared or private, not yet written.
+        let file = page(true, true, false, Some(true));
+        assert_eq!(PageLook::of(&file).glyph('.'), 'F');
+        // MAP_SHARED|MAP_ANONYMOUS: bit 61 set, but no file whose cache could answer.
+        let shmem = page(true, true, true, None);
+        assert_eq!(PageLook::of(&shmem).glyph('.'), 'S');
+        // A private page after a fork, before either side writes: anonymous, not exclusive.
+        let forked = page(true, false, false, None);
+        assert_eq!(PageLook::of(&forked).glyph('.'), 'S');
+        // A private copy: the first write to MAP_PRIVATE, or anonymous memory of its own.
+        let copy = page(true, false, true, Some(true));
+        assert_eq!(PageLook::of(&copy).glyph('.'), 'A');
+    }
+
+    #[test]
+    fn frames_compare_only_when_both_are_known() {
+        let with = |process: &str, pfn: Option<u64>| PageState {
+            pfn,
+            process: Some(process.to_string()),
+            ..page(true, false, false, None)
+        };
+        let same = [with("parent", Some(7)), with("child", Some(7))];
+        assert_eq!(same_frame(&same, &same[1]), Some(true));
+        let other = [with("parent", Some(7)), with("child", Some(9))];
+        assert_eq!(same_frame(&other, &other[1]), Some(false));
+        // Frame numbers hidden (no CAP_SYS_ADMIN): no claim either way.
+        let hidden = [with("parent", None), with("child", None)];
+        assert_eq!(same_frame(&hidden, &hidden[1]), None);
+        // Only the child's row carries the comparison.
+        assert_eq!(same_frame(&same, &same[0]), None);
+    }
+
     /// The captures of `munmap(ptr + 4096, 8192)` on a two-page mapping, as a child
     /// recorded them (`tests/fixtures/munmap-shifted-pointer--shift-4096.json`): the engine
     /// put a `PROT_NONE` page right after the mapping, and munmap took it.

@@ -36,12 +36,13 @@ fn mask(text: &str) -> String {
 }
 
 /// The program's lines that print a step's call: `[child]` lines for the forked child, the
-/// others for the experiment's process. Indented lines (maps, speeds), the text read and the
-/// outcome are not calls.
+/// others for the experiment's process. Indented lines (maps, speeds, the pages after a step),
+/// the text read and the outcome are not calls.
 fn call_lines(stdout: &str) -> (Vec<String>, Vec<String>) {
     let (mut parent, mut child) = (Vec::new(), Vec::new());
     for line in stdout.lines() {
         if line.starts_with("    ")
+            || line.starts_with("  pages after step ")
             || line.starts_with("outcome: ")
             || line.starts_with("note: ")
             || line.contains(" read: \"")

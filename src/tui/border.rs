@@ -47,6 +47,8 @@ pub struct Glyphs {
     pub no_file: char,
     /// Page map: the mapping's body.
     pub mapped: char,
+    /// Page map: after the child's page, another physical frame than the parent's.
+    pub other_frame: char,
     /// Page map: where the pointer or the access lands.
     pub arrow: &'static str,
     /// Points from the outcome to the knob to look at.
@@ -88,6 +90,7 @@ impl Glyphs {
                 file_tail: ':',
                 no_file: '.',
                 mapped: '=',
+                other_frame: '!',
                 arrow: "^",
                 points_to: "->",
                 warning: ASCII_MARKS.warning,
@@ -112,6 +115,7 @@ impl Glyphs {
                 file_tail: '░',
                 no_file: '·',
                 mapped: '═',
+                other_frame: '≠',
                 arrow: "↑",
                 points_to: "→",
                 warning: UNICODE_MARKS.warning,

@@ -1,12 +1,17 @@
-//! Draws the page map ([`mmap_lab_engine::pagemap::PageMap`], computed from the experiment's plan):
-//! a row each for page numbers, the file, the mapping, what a touch gets, the pointer and the
-//! access, munmap; then notes if there is room.
+//! Draws the page map: the layout the experiment's plan asks for
+//! ([`mmap_lab_engine::pagemap::PageMap`]: page numbers, the file, the mapping, the pointer and
+//! the access, munmap) and, after a step, what the kernel reported for each page
+//! (`steps[].pages`), one row per process; then a legend and notes if there is room.
 
 use super::border::Glyphs;
 use super::theme::Theme;
 use crate::strings::{self, t, S};
+use mmap_lab_engine::engine::pages::PageState;
+use mmap_lab_engine::engine::StepRecord;
 use mmap_lab_engine::lesson::width;
-use mmap_lab_engine::pagemap::{AfterPage, AfterRun, Backing, Column, PageMap, Zone};
+use mmap_lab_engine::pagemap::{
+    same_frame, AfterPage, AfterRun, Backing, Column, PageLook, PageMap,
+};
 use mmap_lab_engine::params::Key;
 use mmap_lab_engine::Lang;
 use ratatui::buffer::Buffer;
@@ -14,13 +19,17 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
-/// Draws a [`PageMap`] into an area: a row each for page numbers, the file, the mapping, what
-/// a touch gets, the pointer and access, munmap; then notes if there is room.
+/// Draws a [`PageMap`] into an area: a row each for page numbers, the file, the mapping,
+/// the pointer and access, munmap; after a step, the kernel's word on each page (one row per
+/// process) with its legend; then notes if there is room.
 pub struct PageMapWidget<'a> {
     /// The model.
     pub map: &'a PageMap,
     /// What the run left, after a run of these parameters: drawn as its own row.
     pub after: Option<&'a AfterRun>,
+    /// The pages of the step to draw, as the kernel reported them; `None` before a run (then
+    /// only the plan's layout is drawn, never a predicted state).
+    pub measured: Option<Measured<'a>>,
     /// Whether these parameters have run: before that, what mmap does with an unaligned
     /// offset is the class's to predict, and the map says `?` there.
     pub answered: bool,
@@ -32,13 +41,78 @@ pub struct PageMapWidget<'a> {
     pub lang: Lang,
 }
 
+/// One step's measured pages (`steps[].pages` of the record) and whether frame numbers
+/// could be read in that run (`environment.pfn_visible`).
+#[derive(Debug, Clone, Copy)]
+pub struct Measured<'a> {
+    /// The step's pages, of one process or of both.
+    pub pages: &'a [PageState],
+    /// Whether frame numbers were readable: else `=`/`≠` cannot be told.
+    pub pfn_visible: bool,
+}
+
+impl<'a> Measured<'a> {
+    /// The pages of `step`, `None` when the kernel reported none for it.
+    pub fn of(step: &'a StepRecord, pfn_visible: bool) -> Option<Measured<'a>> {
+        (!step.pages.is_empty()).then_some(Measured {
+            pages: &step.pages,
+            pfn_visible,
+        })
+    }
+
+    /// The processes whose pages the step holds, in the record's order.
+    fn processes(&self) -> Vec<Proc> {
+        let mut out: Vec<Proc> = Vec::new();
+        for p in self.pages {
+            let who = Proc::of(p);
+            if !out.contains(&who) {
+                out.push(who);
+            }
+        }
+        out
+    }
+
+    /// Page `n` of process `who`, when it was read.
+    fn page(&self, who: Proc, n: i64) -> Option<&'a PageState> {
+        self.pages
+            .iter()
+            .find(|p| p.page == n && Proc::of(p) == who)
+    }
+
+    /// Whether any page is of a file mapping (the page cache has a word on it).
+    fn has_cache(&self) -> bool {
+        self.pages.iter().any(|p| p.cached.is_some())
+    }
+}
+
+/// Whose pages a measured row draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proc {
+    /// The experiment has one process.
+    Only,
+    Parent,
+    Child,
+}
+
+impl Proc {
+    fn of(p: &PageState) -> Proc {
+        match p.process.as_deref() {
+            Some("parent") => Proc::Parent,
+            Some(_) => Proc::Child,
+            None => Proc::Only,
+        }
+    }
+}
+
 /// The rows of the drawing, in screen order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Row {
     Ruler,
     File,
     Mapping,
-    Zones,
+    Pages(Proc),
+    Frames,
+    Cache,
     Pointer,
     Munmap,
     After,
@@ -46,53 +120,63 @@ enum Row {
     Legend,
 }
 
-/// Narrowest column for one page: room for `BUS`, `SEGV` and a separator.
+/// Narrowest column for one page: room for a glyph, its frame mark and a separator.
 const MIN_COL: u16 = 5;
 /// Widest column: more only spreads the same picture.
 const MAX_COL: u16 = 16;
+
+/// Where the columns sit: the labels' width, the first column's x, and each drawn column.
+struct Layout {
+    label_w: u16,
+    x0: u16,
+    avail: u16,
+    placed: Placed,
+    end_x: u16,
+}
 
 impl PageMapWidget<'_> {
     /// Rows to draw in `height` lines, the most telling first kept.
     fn rows(&self, height: u16) -> Vec<Row> {
         let mut wanted = vec![Row::Mapping];
+        let procs = self.measured.map(|m| m.processes()).unwrap_or_default();
+        if self.measured.is_some() {
+            // After a step, the kernel's word on each page is the answer: right under the
+            // mapping, one row per process, with the legend that reads its glyphs.
+            wanted.extend(procs.iter().map(|p| Row::Pages(*p)));
+            wanted.push(Row::Legend);
+            if procs.len() > 1 {
+                wanted.push(Row::Frames);
+            }
+        }
         if self.after.is_some() {
-            // After a run, what it left is the answer: right after the mapping it changed,
-            // with the munmap range that did it and the page numbers to name the pages by.
+            // What the maps captures say the run left, with the munmap range that did it.
             wanted.push(Row::After);
-            if self.map.munmap.is_some() {
-                wanted.push(Row::Munmap);
-            }
-            wanted.extend([Row::Zones, Row::Ruler, Row::File, Row::Pointer]);
+        }
+        // The range munmap is asked to remove is what a munmap lesson is about.
+        if self.map.munmap.is_some() {
+            wanted.push(Row::Munmap);
+        }
+        if self.measured.is_some_and(|m| m.has_cache()) {
+            wanted.push(Row::Cache);
+        }
+        if self.measured.is_some() || self.after.is_some() {
+            wanted.extend([Row::Ruler, Row::File, Row::Pointer]);
         } else {
-            // Before a run: the range munmap is asked to remove is what a munmap lesson is
-            // about, right under the mapping.
-            if self.map.munmap.is_some() {
-                wanted.push(Row::Munmap);
-            }
-            // What a touch of each page would do is the answer to predict: drawn only once
-            // these parameters have run, never before.
-            if self.answered {
-                wanted.push(Row::Zones);
-            }
             wanted.extend([Row::Pointer, Row::File, Row::Ruler]);
         }
         wanted.push(Row::Notes);
-        // The legend explains the touch row's words: with that row, never before a run.
-        if self.answered {
-            wanted.push(Row::Legend);
-        }
         wanted.truncate(height as usize);
-        let order = [
-            Row::Ruler,
-            Row::File,
-            Row::Mapping,
-            Row::Zones,
+        let mut order = vec![Row::Ruler, Row::File, Row::Mapping];
+        order.extend(procs.iter().map(|p| Row::Pages(*p)));
+        order.extend([
+            Row::Frames,
+            Row::Cache,
             Row::Pointer,
             Row::Munmap,
             Row::After,
             Row::Notes,
             Row::Legend,
-        ];
+        ]);
         order.into_iter().filter(|r| wanted.contains(r)).collect()
     }
 
@@ -101,47 +185,36 @@ impl PageMapWidget<'_> {
             Row::Ruler => t(S::PmPage, self.lang),
             Row::File => t(S::PmFile, self.lang),
             Row::Mapping => t(S::PmMapping, self.lang),
-            Row::Zones => t(S::PmTouch, self.lang),
-            Row::Pointer | Row::Notes | Row::Legend => "",
+            Row::Pages(Proc::Only) => t(S::Pages, self.lang),
+            Row::Pages(Proc::Parent) => t(S::Parent, self.lang),
+            Row::Pages(Proc::Child) => t(S::Child, self.lang),
+            Row::Cache => t(S::PmCache, self.lang),
+            Row::Frames | Row::Pointer | Row::Notes | Row::Legend => "",
             Row::Munmap => "munmap",
             Row::After => t(S::PmAfter, self.lang),
         }
     }
-}
 
-/// Where each drawn column sits: `(column, x, width)`.
-type Placed = Vec<(Column, u16, u16)>;
-
-impl Widget for PageMapWidget<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.width == 0 || area.height == 0 {
-            return;
-        }
-        let theme = self.theme;
-        let g = self.glyphs;
-        let map = self.map;
-        let rows = self.rows(area.height);
-        let label_w = [
-            Row::Ruler,
-            Row::File,
-            Row::Mapping,
-            Row::Zones,
-            Row::Munmap,
-            Row::After,
-        ]
-        .iter()
-        .map(|r| width(self.label(*r)) as u16)
-        .max()
-        .unwrap_or(0)
+    /// The labels' width and the columns that fit beside them.
+    fn layout(&self, area: Rect, rows: &[Row]) -> Layout {
+        let label_w = rows
+            .iter()
+            .map(|r| width(self.label(*r)) as u16)
+            .chain(
+                // The plan's rows' labels set the width, drawn or not: a taller or shorter
+                // pane keeps its columns where they were.
+                [Row::Ruler, Row::File, Row::Mapping, Row::Munmap, Row::After]
+                    .map(|r| width(self.label(r)) as u16),
+            )
+            .max()
+            .unwrap_or(0)
             + 1;
         let label_w = label_w.min(area.width / 3);
         let x0 = area.x + label_w;
         let avail = area.width.saturating_sub(label_w);
-        let gap_w = width(g.gap) as u16 + 2;
-
-        // Choose the columns and their width.
+        let gap_w = width(self.glyphs.gap) as u16 + 2;
         let fit = (avail / MIN_COL).max(1) as usize;
-        let cols = map.columns(fit);
+        let cols = self.map.columns(fit);
         let gaps = cols.iter().filter(|c| **c == Column::Gap).count() as u16;
         let pages = cols.len() as u16 - gaps;
         let col_w = (avail.saturating_sub(gaps * gap_w) / pages.max(1)).clamp(1, MAX_COL);
@@ -156,268 +229,309 @@ impl Widget for PageMapWidget<'_> {
             placed.push((*c, x, w));
             x += w;
         }
-        let end_x = x;
-        let page = map.page as i128;
-        // The x of byte `b` counted from the pointer (negative: before it), when its page is
-        // drawn.
-        let byte_x = |b: i128| -> Option<u16> {
-            let p = b.div_euclid(page);
-            placed.iter().find_map(|(c, x, w)| match c {
-                Column::Page(n) if *n as i128 == p => {
-                    let within = b.rem_euclid(page) * *w as i128 / page;
-                    Some(x + within as u16)
-                }
-                _ => None,
-            })
-        };
-        // Page `n` of the mapping, when it is one.
-        let ours = |n: i64, pages: u64| u64::try_from(n).is_ok_and(|n| n < pages);
+        Layout {
+            label_w,
+            x0,
+            avail,
+            placed,
+            end_x: x,
+        }
+    }
+}
 
+/// Where each drawn column sits: `(column, x, width)`.
+type Placed = Vec<(Column, u16, u16)>;
+
+impl Widget for PageMapWidget<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.width == 0 || area.height == 0 {
+            return;
+        }
+        let rows = self.rows(area.height);
+        let l = self.layout(area, &rows);
         for (i, row) in rows.iter().enumerate() {
             let y = area.y + i as u16;
             let label = self.label(*row);
-            buf.set_stringn(area.x, y, label, label_w as usize, theme.dim);
+            buf.set_stringn(area.x, y, label, l.label_w as usize, self.theme.dim);
             match row {
-                Row::Ruler => {
-                    let mut free = x0;
-                    for (c, x, w) in &placed {
-                        let text = match c {
-                            Column::Page(n) => n.to_string(),
-                            Column::Gap => g.gap.to_string(),
-                        };
-                        if *x >= free {
-                            let (nx, _) =
-                                buf.set_stringn(*x, y, &text, (*w).max(1) as usize, theme.dim);
-                            free = nx + 1;
-                        }
-                    }
+                Row::Ruler => self.draw_ruler(&l, y, buf),
+                Row::File => self.draw_file(&l, y, buf),
+                Row::Mapping => self.draw_mapping(&l, y, buf),
+                Row::Pages(who) => self.draw_pages(*who, &l, y, buf),
+                Row::Frames => {
+                    let visible = self.measured.is_some_and(|m| m.pfn_visible);
+                    let text = strings::frames_note(visible, self.glyphs.other_frame, self.lang);
+                    buf.set_stringn(l.x0, y, text, l.avail as usize, self.theme.dim);
                 }
-                Row::File => match map.backing {
-                    Backing::File { bytes } => {
-                        let file_pages = map.file_pages().unwrap_or(0);
-                        for (c, x, w) in &placed {
-                            match c {
-                                Column::Page(n) => {
-                                    for dx in 0..*w {
-                                        let within = dx as i128 * page / *w as i128;
-                                        let b = *n as i128 * page + within;
-                                        let (ch, style) = if (0..bytes as i128).contains(&b) {
-                                            (g.file_data, theme.zone_ok)
-                                        } else if ours(*n, file_pages) {
-                                            (g.file_tail, theme.zone_ok)
-                                        } else {
-                                            (g.no_file, theme.dim)
-                                        };
-                                        if let Some(cell) = buf.cell_mut((x + dx, y)) {
-                                            cell.set_char(ch).set_style(style);
-                                        }
-                                    }
-                                }
-                                Column::Gap => {
-                                    buf.set_stringn(*x + 1, y, g.gap, *w as usize, theme.dim);
-                                }
-                            }
-                        }
-                    }
-                    Backing::Anonymous => {
-                        buf.set_stringn(
-                            x0,
-                            y,
-                            t(S::PmAnonymous, self.lang),
-                            avail as usize,
-                            theme.dim,
-                        );
-                    }
-                    Backing::Nothing => {
-                        buf.set_stringn(
-                            x0,
-                            y,
-                            t(S::PmNoPages, self.lang),
-                            avail as usize,
-                            theme.dim,
-                        );
-                    }
-                },
-                Row::Mapping => {
-                    let pages = map.map_pages();
-                    if map.refused() {
-                        // mmap refuses an unaligned offset: nothing is mapped. Before a run
-                        // that is the question, not something to give away.
-                        let (text, style) = if self.answered {
-                            (t(S::PmRefused, self.lang), theme.errno)
-                        } else {
-                            (t(S::PmAsk, self.lang), theme.text)
-                        };
-                        buf.set_stringn(x0, y, text, avail as usize, style);
-                        continue;
-                    }
-                    if pages == 0 {
-                        buf.set_stringn(
-                            x0,
-                            y,
-                            t(S::PmEmpty, self.lang),
-                            avail as usize,
-                            theme.errno,
-                        );
-                        continue;
-                    }
-                    for (c, x, w) in &placed {
-                        match c {
-                            Column::Page(n) if ours(*n, pages) => {
-                                for dx in 0..*w {
-                                    // A copy's windows each get their brackets.
-                                    let n = *n as u64;
-                                    let window_end =
-                                        map.copy_window.is_some() && map.window_starts(n + 1);
-                                    let ch = if dx == 0 {
-                                        if n == 0 || map.window_starts(n) {
-                                            '['
-                                        } else {
-                                            '|'
-                                        }
-                                    } else if (n + 1 == pages || window_end) && dx + 1 == *w {
-                                        ']'
-                                    } else {
-                                        g.mapped
-                                    };
-                                    if let Some(cell) = buf.cell_mut((x + dx, y)) {
-                                        cell.set_char(ch).set_style(theme.text);
-                                    }
-                                }
-                            }
-                            Column::Gap if placed_before_end(&placed, *x, pages) => {
-                                buf.set_stringn(*x + 1, y, g.gap, *w as usize, theme.text);
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                Row::Zones => {
-                    for (c, x, w) in &placed {
-                        let Column::Page(n) = c else { continue };
-                        let zone = map.zone(*n);
-                        let (word, short) = match zone {
-                            _ if map.refused() && !self.answered => ("?", "?"),
-                            Zone::Ok => (t(S::PmOk, self.lang), t(S::PmOk, self.lang)),
-                            Zone::PastEof => ("SIGBUS", "BUS"),
-                            Zone::NoAccess | Zone::NotMapped => ("SIGSEGV", "SEGV"),
-                        };
-                        let style = zone_style(theme, zone);
-                        let room = w.saturating_sub(1) as usize;
-                        let text = if width(word) <= room { word } else { short };
-                        buf.set_stringn(*x, y, text, room.max(1), style);
-                    }
-                }
-                Row::Pointer => {
-                    // Under page 0, which is not the first column when pages before the
-                    // pointer are drawn.
-                    let ptr_x = byte_x(0).unwrap_or(x0);
-                    let (px, _) = buf.set_stringn(
-                        ptr_x,
-                        y,
-                        format!("{}{}", g.arrow, t(S::PmPtr, self.lang)),
-                        area.right().saturating_sub(ptr_x) as usize,
-                        theme.pointer,
-                    );
-                    // The access arrow sits where the byte lands, but never over the pointer's
-                    // own label (an access at byte 0 reads `↑ptr ↑write@0`).
-                    let access = map
-                        .access
-                        .and_then(|(n, w)| Some((n, w, byte_x(n as i128)?)));
-                    if let Some((n, write, ax)) = access {
-                        let what = if write { "write" } else { "read" };
-                        let ax = ax.max(px + 1);
-                        if ax < area.right() {
-                            buf.set_stringn(
-                                ax,
-                                y,
-                                format!("{}{what}@{n}", g.arrow),
-                                (area.right() - ax) as usize,
-                                theme.pointer,
-                            );
-                        }
-                    }
-                }
-                Row::Munmap => {
-                    let Some((shift, len)) = map.munmap else {
-                        continue;
-                    };
-                    let start = shift as i128;
-                    let last = start + len.max(1) as i128 - 1;
-                    let from = byte_x(start).unwrap_or(x0);
-                    let to = byte_x(last).unwrap_or(end_x.saturating_sub(1)).max(from);
-                    for xx in from..=to.min(area.right().saturating_sub(1)) {
-                        let ch = if xx == from {
-                            '['
-                        } else if xx == to {
-                            ')'
-                        } else {
-                            '-'
-                        };
-                        if let Some(cell) = buf.cell_mut((xx, y)) {
-                            cell.set_char(ch).set_style(theme.pointer);
-                        }
-                    }
-                }
-                Row::After => {
-                    let Some(after) = self.after else { continue };
-                    for (c, x, w) in &placed {
-                        let Column::Page(n) = c else { continue };
-                        let page = after.page_at(*n);
-                        let (word, short) = strings::after_page(page, self.lang);
-                        let room = w.saturating_sub(1) as usize;
-                        let text = if width(word) <= room { word } else { short };
-                        buf.set_stringn(*x, y, text, room.max(1), after_style(theme, page));
-                    }
-                }
-                Row::Notes => {
-                    let mut notes = Vec::new();
-                    if let Some(pages) = map.file_pages() {
-                        if let Backing::File { bytes } = map.backing {
-                            notes.push(format!(
-                                "{}{}{}",
-                                t(S::PmFile, self.lang),
-                                self.lang.pick(": ", "："),
-                                strings::file_extent(bytes, pages, self.lang)
-                            ));
-                        }
-                    }
-                    match map.copy_window {
-                        Some(w) => notes.push(strings::copy_windows(
-                            map.windows(),
-                            w,
-                            w.div_ceil(map.page),
-                            self.lang,
-                        )),
-                        None => notes.push(format!(
-                            "{}{}{}",
-                            t(S::PmMapping, self.lang),
-                            self.lang.pick(": ", "："),
-                            strings::map_extent(map.length, map.map_pages(), self.lang)
-                        )),
-                    }
-                    if map.offset.rem_euclid(map.page as i64) != 0 {
-                        notes.push(strings::unaligned(
-                            Key::Offset,
-                            map.offset,
-                            map.page,
-                            self.lang,
-                        ));
-                    }
-                    buf.set_stringn(area.x, y, notes.join(" · "), area.width as usize, theme.dim);
-                }
+                Row::Cache => self.draw_cache(&l, y, buf),
+                Row::Pointer => self.draw_pointer(&l, area, y, buf),
+                Row::Munmap => self.draw_munmap(&l, area, y, buf),
+                Row::After => self.draw_after(&l, y, buf),
+                Row::Notes => self.draw_notes(area, y, buf),
                 Row::Legend => {
-                    buf.set_stringn(
-                        area.x,
-                        y,
-                        strings::zone_legend(self.lang),
-                        area.width as usize,
-                        theme.dim,
-                    );
+                    let cache = self.measured.is_some_and(|m| m.has_cache());
+                    let looks: Vec<PageLook> = self
+                        .measured
+                        .map(|m| m.pages.iter().map(PageLook::of).collect())
+                        .unwrap_or_default();
+                    let absent = self.glyphs.no_file;
+                    let text = strings::page_legend(&looks, absent, cache, self.lang);
+                    buf.set_stringn(area.x, y, text, area.width as usize, self.theme.dim);
                 }
             }
         }
     }
+}
+
+impl PageMapWidget<'_> {
+    /// The x of byte `b` counted from the pointer (negative: before it), when its page is
+    /// drawn.
+    fn byte_x(&self, l: &Layout, b: i128) -> Option<u16> {
+        let page = self.map.page as i128;
+        let p = b.div_euclid(page);
+        l.placed.iter().find_map(|(c, x, w)| match c {
+            Column::Page(n) if *n as i128 == p => {
+                let within = b.rem_euclid(page) * *w as i128 / page;
+                Some(x + within as u16)
+            }
+            _ => None,
+        })
+    }
+
+    fn draw_ruler(&self, l: &Layout, y: u16, buf: &mut Buffer) {
+        let mut free = l.x0;
+        for (c, x, w) in &l.placed {
+            let text = match c {
+                Column::Page(n) => n.to_string(),
+                Column::Gap => self.glyphs.gap.to_string(),
+            };
+            if *x >= free {
+                let (nx, _) = buf.set_stringn(*x, y, &text, (*w).max(1) as usize, self.theme.dim);
+                free = nx + 1;
+            }
+        }
+    }
+
+    fn draw_file(&self, l: &Layout, y: u16, buf: &mut Buffer) {
+        let (theme, g, map) = (self.theme, self.glyphs, self.map);
+        let page = map.page as i128;
+        let text = match map.backing {
+            Backing::File { bytes } => {
+                let file_pages = map.file_pages().unwrap_or(0);
+                for (c, x, w) in &l.placed {
+                    let Column::Page(n) = c else {
+                        buf.set_stringn(*x + 1, y, g.gap, *w as usize, theme.dim);
+                        continue;
+                    };
+                    for dx in 0..*w {
+                        let within = dx as i128 * page / *w as i128;
+                        let b = *n as i128 * page + within;
+                        let (ch, style) = if (0..bytes as i128).contains(&b) {
+                            (g.file_data, theme.zone_ok)
+                        } else if ours(*n, file_pages) {
+                            (g.file_tail, theme.zone_ok)
+                        } else {
+                            (g.no_file, theme.dim)
+                        };
+                        if let Some(cell) = buf.cell_mut((x + dx, y)) {
+                            cell.set_char(ch).set_style(style);
+                        }
+                    }
+                }
+                return;
+            }
+            Backing::Anonymous => t(S::PmAnonymous, self.lang),
+            Backing::Nothing => t(S::PmNoPages, self.lang),
+        };
+        buf.set_stringn(l.x0, y, text, l.avail as usize, theme.dim);
+    }
+
+    fn draw_mapping(&self, l: &Layout, y: u16, buf: &mut Buffer) {
+        let (theme, map) = (self.theme, self.map);
+        let pages = map.map_pages();
+        if map.refused() {
+            // mmap refuses an unaligned offset: nothing is mapped. Before a run that is the
+            // question, not something to give away.
+            let (text, style) = if self.answered {
+                (t(S::PmRefused, self.lang), theme.errno)
+            } else {
+                (t(S::PmAsk, self.lang), theme.text)
+            };
+            buf.set_stringn(l.x0, y, text, l.avail as usize, style);
+            return;
+        }
+        if pages == 0 {
+            let text = t(S::PmEmpty, self.lang);
+            buf.set_stringn(l.x0, y, text, l.avail as usize, theme.errno);
+            return;
+        }
+        for (c, x, w) in &l.placed {
+            match c {
+                Column::Page(n) if ours(*n, pages) => {
+                    for dx in 0..*w {
+                        // A copy's windows each get their brackets.
+                        let n = *n as u64;
+                        let window_end = map.copy_window.is_some() && map.window_starts(n + 1);
+                        let ch = if dx == 0 {
+                            if n == 0 || map.window_starts(n) {
+                                '['
+                            } else {
+                                '|'
+                            }
+                        } else if (n + 1 == pages || window_end) && dx + 1 == *w {
+                            ']'
+                        } else {
+                            self.glyphs.mapped
+                        };
+                        if let Some(cell) = buf.cell_mut((x + dx, y)) {
+                            cell.set_char(ch).set_style(theme.text);
+                        }
+                    }
+                }
+                Column::Gap if placed_before_end(&l.placed, *x, pages) => {
+                    buf.set_stringn(*x + 1, y, self.glyphs.gap, *w as usize, theme.text);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// One process's pages as the kernel reported them: a glyph per page (see
+    /// [`PageLook`]), on the child's row followed by `=` or `≠` where both frames are known.
+    fn draw_pages(&self, who: Proc, l: &Layout, y: u16, buf: &mut Buffer) {
+        let Some(m) = self.measured else { return };
+        for (c, x, w) in &l.placed {
+            let Column::Page(n) = c else { continue };
+            let Some(p) = m.page(who, *n) else { continue };
+            let look = PageLook::of(p);
+            let mut text = look.glyph(self.glyphs.no_file).to_string();
+            match same_frame(m.pages, p) {
+                Some(true) => text.push('='),
+                Some(false) => text.push(self.glyphs.other_frame),
+                None => {}
+            }
+            let room = w.saturating_sub(1).max(1) as usize;
+            buf.set_stringn(*x, y, text, room, page_style(self.theme, look));
+        }
+    }
+
+    /// Whether each file page is in the page cache (the file's, whoever maps it).
+    fn draw_cache(&self, l: &Layout, y: u16, buf: &mut Buffer) {
+        let Some(m) = self.measured else { return };
+        for (c, x, w) in &l.placed {
+            let Column::Page(n) = c else { continue };
+            let cached = m.pages.iter().find(|p| p.page == *n).and_then(|p| p.cached);
+            let (ch, style) = match cached {
+                Some(true) => ('C', self.theme.zone_ok),
+                Some(false) => (self.glyphs.no_file, self.theme.dim),
+                None => continue,
+            };
+            let room = w.saturating_sub(1).max(1) as usize;
+            buf.set_stringn(*x, y, ch.to_string(), room, style);
+        }
+    }
+
+    fn draw_pointer(&self, l: &Layout, area: Rect, y: u16, buf: &mut Buffer) {
+        let g = self.glyphs;
+        // Under page 0, which is not the first column when pages before the pointer are
+        // drawn.
+        let ptr_x = self.byte_x(l, 0).unwrap_or(l.x0);
+        let (px, _) = buf.set_stringn(
+            ptr_x,
+            y,
+            format!("{}{}", g.arrow, t(S::PmPtr, self.lang)),
+            area.right().saturating_sub(ptr_x) as usize,
+            self.theme.pointer,
+        );
+        // The access arrow sits where the byte lands, but never over the pointer's own
+        // label (an access at byte 0 reads `↑ptr ↑write@0`).
+        let access = self
+            .map
+            .access
+            .and_then(|(n, w)| Some((n, w, self.byte_x(l, n as i128)?)));
+        if let Some((n, write, ax)) = access {
+            let what = if write { "write" } else { "read" };
+            let ax = ax.max(px + 1);
+            if ax < area.right() {
+                buf.set_stringn(
+                    ax,
+                    y,
+                    format!("{}{what}@{n}", g.arrow),
+                    (area.right() - ax) as usize,
+                    self.theme.pointer,
+                );
+            }
+        }
+    }
+
+    fn draw_munmap(&self, l: &Layout, area: Rect, y: u16, buf: &mut Buffer) {
+        let Some((shift, len)) = self.map.munmap else {
+            return;
+        };
+        let start = shift as i128;
+        let last = start + len.max(1) as i128 - 1;
+        let from = self.byte_x(l, start).unwrap_or(l.x0);
+        let to = self
+            .byte_x(l, last)
+            .unwrap_or(l.end_x.saturating_sub(1))
+            .max(from);
+        for xx in from..=to.min(area.right().saturating_sub(1)) {
+            let ch = if xx == from {
+                '['
+            } else if xx == to {
+                ')'
+            } else {
+                '-'
+            };
+            if let Some(cell) = buf.cell_mut((xx, y)) {
+                cell.set_char(ch).set_style(self.theme.pointer);
+            }
+        }
+    }
+
+    fn draw_after(&self, l: &Layout, y: u16, buf: &mut Buffer) {
+        let Some(after) = self.after else { return };
+        for (c, x, w) in &l.placed {
+            let Column::Page(n) = c else { continue };
+            let page = after.page_at(*n);
+            let (word, short) = strings::after_page(page, self.lang);
+            let room = w.saturating_sub(1) as usize;
+            let text = if width(word) <= room { word } else { short };
+            buf.set_stringn(*x, y, text, room.max(1), after_style(self.theme, page));
+        }
+    }
+
+    fn draw_notes(&self, area: Rect, y: u16, buf: &mut Buffer) {
+        let (map, lang) = (self.map, self.lang);
+        let colon = lang.pick(": ", "：");
+        let mut notes = Vec::new();
+        if let (Some(pages), Backing::File { bytes }) = (map.file_pages(), map.backing) {
+            let extent = strings::file_extent(bytes, pages, lang);
+            notes.push(format!("{}{colon}{extent}", t(S::PmFile, lang)));
+        }
+        match map.copy_window {
+            Some(w) => notes.push(strings::copy_windows(
+                map.windows(),
+                w,
+                w.div_ceil(map.page),
+                lang,
+            )),
+            None => {
+                let extent = strings::map_extent(map.length, map.map_pages(), lang);
+                notes.push(format!("{}{colon}{extent}", t(S::PmMapping, lang)));
+            }
+        }
+        if map.offset.rem_euclid(map.page as i64) != 0 {
+            notes.push(strings::unaligned(Key::Offset, map.offset, map.page, lang));
+        }
+        let text = notes.join(" · ");
+        buf.set_stringn(area.x, y, text, area.width as usize, self.theme.dim);
+    }
+}
+
+/// Page `n` of a mapping of `pages` pages, when it is one.
+fn ours(n: i64, pages: u64) -> bool {
+    u64::try_from(n).is_ok_and(|n| n < pages)
 }
 
 /// Whether a gap at `x` lies inside the mapping (its neighbours on the left are mapped).
@@ -443,12 +557,14 @@ pub fn after_style(theme: &Theme, page: AfterPage) -> Style {
     }
 }
 
-/// The style of a zone's word.
-pub fn zone_style(theme: &Theme, zone: Zone) -> Style {
-    match zone {
-        Zone::Ok => theme.zone_ok,
-        Zone::PastEof => theme.zone_bus,
-        Zone::NoAccess | Zone::NotMapped => theme.zone_segv,
+/// The style of a page's glyph: the file's page and a private copy apart, absent dim. The
+/// glyph alone tells them apart; colour only helps.
+pub fn page_style(theme: &Theme, look: PageLook) -> Style {
+    match look {
+        PageLook::File => theme.zone_ok,
+        PageLook::Private => theme.zone_bus,
+        PageLook::Shared => theme.pointer,
+        PageLook::Absent | PageLook::Swapped => theme.dim,
     }
 }
 
@@ -501,6 +617,7 @@ mod tests {
                         PageMapWidget {
                             map: m,
                             after: None,
+                            measured: None,
                             answered: true,
                             theme: &theme,
                             glyphs: &glyphs,
@@ -511,5 +628,154 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A page as the kernel could report it: `look` is one of `·FSA`.
+    fn state(page: i64, look: char, process: Option<&str>, pfn: Option<u64>) -> PageState {
+        let (present, file, exclusive) = match look {
+            'F' => (true, true, false),
+            'S' => (true, false, false),
+            'A' => (true, false, true),
+            _ => (false, false, false),
+        };
+        PageState {
+            page,
+            addr: 0x7f00_0000_0000 + page as u64 * PAGE,
+            present,
+            swapped: false,
+            file,
+            exclusive,
+            soft_dirty: false,
+            pfn: pfn.filter(|_| present),
+            cached: Some(look == 'F'),
+            process: process.map(str::to_string),
+        }
+    }
+
+    /// The page map of out-of-bounds (two pages, then one unmapped) drawn at 80x8 with these
+    /// measured pages, as text rows.
+    fn draw(measured: Option<Measured<'_>>, ascii: bool, lang: Lang) -> Vec<String> {
+        let theme = Theme::named(super::super::ThemeName::Dark);
+        let glyphs = Glyphs::new(ascii);
+        let m = map("out-of-bounds", &[(Key::Length, "8192")]);
+        let area = Rect::new(0, 0, 80, 8);
+        let mut buf = Buffer::empty(area);
+        PageMapWidget {
+            map: &m,
+            after: None,
+            measured,
+            answered: measured.is_some(),
+            theme: &theme,
+            glyphs: &glyphs,
+            lang,
+        }
+        .render(area, &mut buf);
+        (0..area.height)
+            .map(|y| {
+                let mut row = String::new();
+                let mut x = 0;
+                while x < area.width {
+                    // A wide character's second cell is not a character of its own.
+                    let symbol = buf[(x, y)].symbol();
+                    row.push_str(symbol);
+                    x += (width(symbol) as u16).max(1);
+                }
+                row
+            })
+            .collect()
+    }
+
+    /// The row whose label is `label`, without the label, its glyphs split by blanks.
+    fn cells(rows: &[String], label: &str) -> Vec<String> {
+        let row = rows
+            .iter()
+            .find(|r| r.starts_with(label))
+            .unwrap_or_else(|| panic!("no row {label:?} in {rows:#?}"));
+        row[label.len()..]
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn before_a_run_no_page_state_is_drawn() {
+        let rows = draw(None, false, Lang::En);
+        assert!(rows.iter().all(|r| !r.starts_with("pages")
+            && !r.starts_with("parent")
+            && !r.starts_with("cache")
+            && !r.contains("private copy")));
+    }
+
+    #[test]
+    fn each_measured_state_draws_its_glyph_and_the_legend_names_it() {
+        let pages = [
+            state(0, 'F', None, None),
+            state(1, 'A', None, None),
+            state(2, '·', None, None),
+        ];
+        let measured = Measured {
+            pages: &pages,
+            pfn_visible: true,
+        };
+        let rows = draw(Some(measured), false, Lang::En);
+        assert_eq!(cells(&rows, "pages"), ["F", "A", "·"]);
+        // The page cache row: only page 0 is the file's and cached.
+        assert_eq!(cells(&rows, "cache"), ["C", "·", "·"]);
+        let legend = rows
+            .iter()
+            .find(|r| r.starts_with("F the file's page"))
+            .unwrap();
+        assert!(legend.contains("A a private copy") && legend.contains("· not in memory"));
+        // Only the glyphs drawn are explained.
+        assert!(!legend.contains("S shared") && !legend.contains("swapped"));
+        // ASCII: a dot, not the middle dot; Chinese labels and legend.
+        let rows = draw(Some(measured), true, Lang::Zh);
+        assert_eq!(cells(&rows, "页面"), ["F", "A", "."]);
+        assert!(rows.iter().any(|r| r.starts_with("F 文件的页")));
+    }
+
+    #[test]
+    fn two_processes_get_a_row_each_and_frames_compare_where_visible() {
+        let pages = [
+            state(0, 'S', Some("parent"), Some(7)),
+            state(1, 'A', Some("parent"), Some(8)),
+            state(0, 'S', Some("child"), Some(7)),
+            state(1, 'A', Some("child"), Some(9)),
+        ];
+        let visible = Measured {
+            pages: &pages,
+            pfn_visible: true,
+        };
+        let rows = draw(Some(visible), false, Lang::En);
+        assert_eq!(cells(&rows, "parent"), ["S", "A"]);
+        assert_eq!(cells(&rows, "child"), ["S=", "A≠"]);
+        assert!(rows
+            .iter()
+            .any(|r| r.contains("= the child's page is the parent's frame")));
+        let rows = draw(Some(visible), true, Lang::En);
+        assert_eq!(cells(&rows, "child"), ["S=", "A!"]);
+        // Without CAP_SYS_ADMIN every frame reads as 0: the record has none, and the map
+        // says why it cannot compare.
+        let hidden: Vec<PageState> = pages
+            .iter()
+            .map(|p| PageState {
+                pfn: None,
+                ..p.clone()
+            })
+            .collect();
+        let m = Measured {
+            pages: &hidden,
+            pfn_visible: false,
+        };
+        let rows = draw(Some(m), false, Lang::En);
+        assert_eq!(cells(&rows, "child"), ["S", "A"]);
+        assert!(
+            rows.iter().any(|r| r.contains("without CAP_SYS_ADMIN")),
+            "{rows:#?}"
+        );
+        let rows = draw(Some(m), false, Lang::Zh);
+        assert!(rows
+            .iter()
+            .any(|r| r.contains("CAP_SYS_ADMIN 时页框号读作 0")));
     }
 }

@@ -447,11 +447,23 @@ impl App {
             .map(|map| super::pagemap::PageMapWidget {
                 map,
                 after: self.view.after.as_ref(),
+                measured: self.measured_pages(),
                 answered: self.shown().complete,
                 theme: &self.theme,
                 glyphs: &self.glyphs,
                 lang: self.lang,
             })
+    }
+
+    /// The pages the page map draws: for now those of the last step with pages of a run of
+    /// these parameters; `None` before such a run.
+    fn measured_pages(&self) -> Option<super::pagemap::Measured<'_>> {
+        // The pages as the kernel reported them after the last step revealed that read
+        // them: stepping shows each step's state, never a later one's.
+        let shown = self.shown();
+        let visible = shown.record?.run.environment.pfn_visible;
+        let step = shown.steps().iter().rev().find(|s| !s.pages.is_empty())?;
+        super::pagemap::Measured::of(step, visible)
     }
 
     /// Everything a frame shows, in the glyphs of the chosen set.

@@ -513,7 +513,9 @@ pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
         .or_else(|| kept.iter().position(|c| c.is_mapping))
         .unwrap_or(0);
     let room = rows.saturating_sub(2).max(1);
-    let start = (decided + 2)
+    // One call after the deciding one when there is room for it, else the deciding one last.
+    let after = usize::from(room > 1);
+    let start = (decided + 1 + after)
         .saturating_sub(room)
         .min(kept.len().saturating_sub(room));
     let end = (start + room).min(kept.len());
@@ -530,14 +532,23 @@ pub fn call_lines(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// The step that decided the run of these parameters: the one its evidence is read off,
-/// else the last it made.
+/// The step that decided the run of these parameters: a failed or killed run's last step
+/// (the call the kernel refused, the touch a signal struck); for a run that went through,
+/// the one its evidence is read off, else the last it made. While stepping, the step just
+/// made.
 fn decisive_step(app: &App) -> Option<usize> {
-    let record = app.shown().done()?;
+    let shown = app.shown();
+    let last = shown.steps().len().checked_sub(1);
+    let Some(record) = shown.done() else {
+        return last;
+    };
+    if !matches!(record.run.outcome, mmap_lab_engine::Outcome::Ok) {
+        return last;
+    }
     app.scenario()
         .evidence(&record.run, app.current_params(), app.lang)
         .map(|e| e.step)
-        .or_else(|| record.run.steps.len().checked_sub(1))
+        .or(last)
 }
 
 /// Draw the pane.

@@ -145,29 +145,12 @@ pub fn params_from_sets(scenario: &Scenario, sets: &[String], page: u64) -> Opti
 /// The course's part of the lab's state.
 #[derive(Debug, Clone, Default)]
 pub struct Course {
-    /// One track per scenario, in lesson order.
-    pub tracks: Vec<Track>,
-    /// The variant each scenario last applied with `v` (where the next `v` continues).
-    pub variant_at: Vec<Option<usize>>,
     /// Where progress is kept (`None`: `--no-state`, or a test).
     pub store: Option<Store>,
     /// Whether a failed write was already reported (once is enough).
     pub save_failed: bool,
     /// The demo being played, and the step shown (0-based).
     pub demo: Option<(crate::demo::Playlist, usize)>,
-}
-
-impl Course {
-    /// Empty tracks for `n` scenarios.
-    pub fn new(n: usize) -> Course {
-        Course {
-            tracks: vec![Track::default(); n],
-            variant_at: vec![None; n],
-            store: None,
-            save_failed: false,
-            demo: None,
-        }
-    }
 }
 
 /// What the command line asked of the course. `main` sets it once before the lab starts and
@@ -228,15 +211,17 @@ impl App {
                 self.message = Some(Message::Course(Note::NoSuchVariant(n)));
                 return;
             }
-            None => self.course.variant_at[self.current].map_or(0, |i| (i + 1) % total),
+            None => self.states[self.current]
+                .variant_at
+                .map_or(0, |i| (i + 1) % total),
         };
         let Some(params) = variant_params(scenario, index, self.page) else {
             return;
         };
-        let changed = changed_keys(scenario, &self.params[self.current], &params);
-        self.params[self.current] = params;
+        let changed = changed_keys(scenario, &self.states[self.current].params, &params);
+        self.states[self.current].params = params;
         self.forget_prediction();
-        self.course.variant_at[self.current] = Some(index);
+        self.states[self.current].variant_at = Some(index);
         self.editor = None;
         self.message = Some(Message::Course(Note::Variant {
             n: index + 1,
@@ -250,7 +235,7 @@ impl App {
     pub fn record_course_run(&mut self, i: usize, params: &Params) {
         let scenario = self.scenarios[i];
         let page = self.page;
-        let track = &mut self.course.tracks[i];
+        let track = &mut self.states[i].track;
         track.runs = track.runs.saturating_add(1);
         if *params == (scenario.defaults)(page) {
             track.default_done = true;
@@ -282,7 +267,7 @@ impl App {
             self.resume(&state, setup);
         }
         if let Some(params) = &setup.params {
-            self.params[self.current] = params.clone();
+            self.states[self.current].params = params.clone();
         }
         if let Some(playlist) = &setup.demo {
             self.course.demo = Some((playlist.clone(), 0));
@@ -306,7 +291,7 @@ impl App {
         }
         if let Some(i) = self.scenarios.iter().position(|s| s.id == step.scenario.id) {
             self.select(i);
-            self.params[i] = step.params;
+            self.states[i].params = step.params;
         }
         self.editor = None;
         self.predictions.picker = None;
@@ -332,9 +317,9 @@ impl App {
             let Some(track) = state.scenarios.get(scenario.id) else {
                 continue;
             };
-            self.course.tracks[i] = track.clone();
+            self.states[i].track = track.clone();
             if let Some(p) = params_from_sets(scenario, &track.last_params, self.page) {
-                self.params[i] = p;
+                self.states[i].params = p;
             }
         }
         if !setup.lang_given {
@@ -365,12 +350,12 @@ impl App {
             ..State::default()
         };
         for (i, scenario) in self.scenarios.iter().enumerate() {
-            let mut track = self.course.tracks[i].clone();
+            let mut track = self.states[i].track.clone();
             // The parameters as they are now, run or not: the lab reopens with them.
-            track.last_params = if self.params[i] == (scenario.defaults)(self.page) {
+            track.last_params = if self.states[i].params == (scenario.defaults)(self.page) {
                 Vec::new()
             } else {
-                param_sets(scenario, &self.params[i])
+                param_sets(scenario, &self.states[i].params)
             };
             if track != Track::default() {
                 state.scenarios.insert(scenario.id.to_string(), track);
@@ -396,8 +381,8 @@ impl App {
                         .cloned()
                         .unwrap_or_default();
                     // The parameters on screen stay this lab's own.
-                    track.last_params = std::mem::take(&mut self.course.tracks[i].last_params);
-                    self.course.tracks[i] = track;
+                    track.last_params = std::mem::take(&mut self.states[i].track.last_params);
+                    self.states[i].track = track;
                 }
             }
             Err(err) => {
@@ -414,7 +399,7 @@ impl App {
 
     /// Scenario `i`'s stage.
     pub fn stage(&self, i: usize) -> Stage {
-        self.course.tracks[i].stage(self.scenarios[i].variants.len())
+        self.states[i].track.stage(self.scenarios[i].variants.len())
     }
 
     /// How many scenarios are done.
@@ -532,7 +517,7 @@ mod tests {
         b.resume(&state, &Setup::default());
         assert_eq!(b.scenario().id, "zero-length");
         assert_eq!(b.current_params(), a.current_params());
-        assert_eq!(b.course.tracks[b.current], a.course.tracks[a.current]);
+        assert_eq!(b.states[b.current].track, a.states[a.current].track);
         assert_eq!(b.lang, Lang::Zh);
         // What the command line says wins.
         let mut c = app("playground");
@@ -553,11 +538,11 @@ mod tests {
         a.apply(Action::NextVariant);
         finish(&mut a);
         assert_eq!(a.stage(i), Stage::InProgress);
-        assert!(a.course.tracks[i].variant_done(0));
-        assert!(!a.course.tracks[i].default_done);
+        assert!(a.states[i].track.variant_done(0));
+        assert!(!a.states[i].track.default_done);
         a.apply(Action::Reset);
         finish(&mut a);
-        assert!(a.course.tracks[i].default_done);
+        assert!(a.states[i].track.default_done);
         for n in 2..=a.scenario().variants.len() as u8 {
             assert_eq!(a.stage(i), Stage::InProgress);
             a.apply(Action::Variant(n));

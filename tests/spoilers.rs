@@ -131,9 +131,9 @@ fn check(
         let words = words(record, lang);
         for (size, presenter) in SCREENS {
             let mut a = app(scenario.id, lang, size, presenter, page);
-            a.params[a.current] = params.clone();
+            a.states[a.current].params = params.clone();
             for &revealed in &views {
-                a.results[a.current] = revealed.map(|revealed| RunResult {
+                a.states[a.current].result = revealed.map(|revealed| RunResult {
                     params: params.clone(),
                     outcome: Ok(Box::new(record.clone())),
                     revealed,

@@ -1049,3 +1049,44 @@ fn quitting_while_a_child_is_held_mid_run_leaves_no_process_and_no_directory() {
         left_in(tmp.path())
     );
 }
+
+#[test]
+fn a_variant_kills_the_held_child_at_once() {
+    let tmp = tempfile::tempdir().expect("a private TMPDIR");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let mut s = Session::start(
+        &["--no-state", "--scenario", "empty-new-file"],
+        &[("TMPDIR", dir.as_str())],
+        120,
+        34,
+    );
+    s.wait_text("not run yet");
+    s.send("s");
+    let screen = s.wait_text("held before step 1");
+    let pid = held_pid(&screen);
+    s.send("s");
+    s.wait_text(") = 3");
+    assert_eq!(proc_state(pid), Some('t'));
+    // Another experiment: the held child goes, with its directory, while the lab stays.
+    s.send("1");
+    s.wait_for("the held line gone", |sc| !sc.contains("/proc/"));
+    let deadline = Instant::now() + PATIENCE;
+    while (proc_state(pid).is_some() || !left_in(tmp.path()).is_empty())
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        proc_state(pid),
+        None,
+        "the held child outlived its parameters"
+    );
+    assert!(
+        left_in(tmp.path()).is_empty(),
+        "left behind: {:?}",
+        left_in(tmp.path())
+    );
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+}

@@ -398,7 +398,8 @@ fn presenter_mode_before_and_after_a_warning() {
                 // The knob set as the run has it, before the run: `?`, and the argument marked.
                 let mut before = app("munmap-shifted-pointer", lang, size);
                 before.apply(Action::TogglePresenter);
-                before.params[before.current]
+                before.states[before.current]
+                    .params
                     .set(mmap_lab_engine::Key::MunmapShift, "4096")
                     .expect("a shift");
                 before.refresh();

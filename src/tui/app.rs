@@ -186,14 +186,11 @@ pub struct App {
     pub copy_format: crate::config::CopyFormat,
     /// Every scenario, in lesson order.
     pub scenarios: Vec<&'static Scenario>,
-    /// Their lessons, parsed once: `[English, Chinese]`.
-    pub lessons: Vec<[Lesson; 2]>,
+    /// Each scenario's state (parameters, lesson, last run, verdict, track), in the same
+    /// order.
+    pub states: Vec<super::scenario_state::ScenarioState>,
     /// The selected scenario.
     pub current: usize,
-    /// Each scenario's parameters (edits are kept when moving between scenarios).
-    pub params: Vec<Params>,
-    /// Each scenario's last run.
-    pub results: Vec<Option<RunResult>>,
     /// The run in progress.
     pub running: Option<Running>,
     /// The ticket of the next run.
@@ -214,9 +211,6 @@ pub struct App {
     pub outcome_scroll: u16,
     /// Scroll of the lesson pane.
     pub lesson_scroll: u16,
-    /// Scenarios whose whole lesson the student unfolded before running them (Space in the
-    /// lesson pane); a run unfolds it too.
-    pub unfolded: Vec<bool>,
     /// The language of everything shown.
     pub lang: Lang,
     /// The colours.
@@ -271,14 +265,10 @@ impl App {
             .and_then(crate::cli::find)
             .and_then(|found| scenarios.iter().position(|s| s.id == found.id))
             .unwrap_or(0);
-        let params = scenarios.iter().map(|s| (s.defaults)(page)).collect();
-        let lessons = scenarios
+        let states = scenarios
             .iter()
-            .map(|s| [s.lesson(Lang::En), s.lesson(Lang::Zh)])
+            .map(|s| super::scenario_state::ScenarioState::new(s, page))
             .collect();
-        let results = vec![None; scenarios.len()];
-        let n = scenarios.len();
-        let unfolded = vec![false; scenarios.len()];
         let theme = opts.theme.unwrap_or(ThemeName::Dark);
         let focus = if opts.presenter {
             Focus::Params
@@ -298,10 +288,8 @@ impl App {
             },
             measure,
             scenarios,
-            lessons,
+            states,
             current,
-            params,
-            results,
             running: None,
             next_ticket: 1,
             focus,
@@ -312,7 +300,6 @@ impl App {
             help: None,
             outcome_scroll: 0,
             lesson_scroll: 0,
-            unfolded,
             lang: opts.lang,
             theme: Theme::named(theme),
             glyphs: Glyphs::new(opts.ascii),
@@ -323,7 +310,7 @@ impl App {
             size,
             frame: 0,
             message: None,
-            course: super::course::Course::new(n),
+            course: super::course::Course::new(catalog::all().len()),
             predictions: super::predict::Predictions::default(),
         };
         app.refresh();
@@ -338,20 +325,17 @@ impl App {
 
     /// The selected scenario's parameters.
     pub fn current_params(&self) -> &Params {
-        &self.params[self.current]
+        &self.states[self.current].params
     }
 
     /// The selected scenario's lesson in the current language.
     pub fn lesson(&self) -> &Lesson {
-        &self.lessons[self.current][match self.lang {
-            Lang::En => 0,
-            Lang::Zh => 1,
-        }]
+        self.states[self.current].lesson(self.lang)
     }
 
     /// The selected scenario's last run.
     pub fn result(&self) -> Option<&RunResult> {
-        self.results[self.current].as_ref()
+        self.states[self.current].result.as_ref()
     }
 
     /// Whether the selected scenario is running now, with nothing of it to show yet (a
@@ -405,7 +389,7 @@ impl App {
     /// Recompute what follows from the state. Called at the end of every change.
     pub fn refresh(&mut self) {
         let scenario = self.scenario();
-        let params = &self.params[self.current];
+        let params = &self.states[self.current].params;
         let plan = (scenario.build)(params, self.page);
         self.view.keys = scenario.shown_keys();
         // The knob the lesson is about comes first: the selected row when the scenario
@@ -510,7 +494,7 @@ impl App {
             self.outcome_scroll = 0;
             self.bottom = Focus::Outcome;
         }
-        self.results[running.scenario] = Some(RunResult {
+        self.states[running.scenario].result = Some(RunResult {
             params: running.params,
             outcome: result,
             revealed: super::revealed::Revealed::All,
@@ -560,7 +544,7 @@ impl App {
             Action::Toggle => self.toggle(),
             Action::Edit => self.open_editor(),
             Action::Reset => {
-                self.params[self.current] = (self.scenario().defaults)(self.page);
+                self.states[self.current].params = (self.scenario().defaults)(self.page);
                 self.forget_prediction();
                 self.editor = None;
                 self.message = Some(Message::Reset);
@@ -703,7 +687,7 @@ impl App {
     /// these parameters is revealed to its end (or the student unfolds it), the rule and
     /// the later sections would give the answer away.
     pub fn lesson_folded(&self) -> bool {
-        !self.shown().complete && !self.unfolded.get(self.current).copied().unwrap_or(false)
+        !self.shown().complete && !self.states[self.current].unfolded
     }
 
     /// Select scenario `i` (clamped), keeping its own parameters.
@@ -762,8 +746,10 @@ impl App {
 
     /// The current scenario's result, when it is a record of the current parameters.
     fn shown_result(&mut self) -> Option<&mut RunResult> {
-        let params = &self.params[self.current];
-        self.results[self.current]
+        let state = &mut self.states[self.current];
+        let params = &state.params;
+        state
+            .result
             .as_mut()
             .filter(|r| r.params == *params && r.outcome.is_ok())
     }
@@ -842,7 +828,7 @@ impl App {
             self.outcome_scroll = 0;
             self.bottom = Focus::Outcome;
         }
-        self.results[running.scenario] = Some(RunResult {
+        self.states[running.scenario].result = Some(RunResult {
             params: running.params.clone(),
             outcome: Ok(Box::new(record)),
             revealed: Revealed::Steps(made),
@@ -855,14 +841,14 @@ impl App {
     fn end_stale_stepping(&mut self, force: bool) -> Option<Effect> {
         let r = self.running.as_ref()?;
         r.stepping.as_ref()?;
-        let stale = r.scenario != self.current || r.params != self.params[r.scenario];
+        let stale = r.scenario != self.current || r.params != self.states[r.scenario].params;
         if !(force || stale) {
             return None;
         }
         let r = self.running.take()?;
-        if let Some(Ok(record)) = self.results[r.scenario].as_ref().map(|x| &x.outcome) {
+        if let Some(Ok(record)) = self.states[r.scenario].result.as_ref().map(|x| &x.outcome) {
             if record.run.held.is_some() {
-                self.results[r.scenario] = None;
+                self.states[r.scenario].result = None;
             }
         }
         Some(Effect::Pace {
@@ -878,7 +864,7 @@ impl App {
         }
         let ticket = self.next_ticket;
         self.next_ticket += 1;
-        let params = self.params[self.current].clone();
+        let params = self.states[self.current].params.clone();
         self.running = Some(Running {
             ticket,
             scenario: self.current,
@@ -936,7 +922,7 @@ impl App {
 
     /// Store a typed value under `key`; a refusal becomes the status message.
     fn set(&mut self, key: Key, value: Value) {
-        if let Err(err) = self.params[self.current].assign(key, value) {
+        if let Err(err) = self.states[self.current].params.assign(key, value) {
             self.message = Some(Message::Refused(err));
         }
     }
@@ -944,7 +930,7 @@ impl App {
     /// Where the cursor starts on the selected row: on the current choice.
     fn cursor_start(&self) -> usize {
         self.selected_key()
-            .map_or(0, |key| key.choice_index(&self.params[self.current]))
+            .map_or(0, |key| key.choice_index(&self.states[self.current].params))
     }
 
     /// ←/→ on the selected parameter: flags move the cursor over their names, other knobs
@@ -961,7 +947,7 @@ impl App {
         } else {
             Direction::Previous
         };
-        match key.step(&self.params[self.current], direction, self.page) {
+        match key.step(&self.states[self.current].params, direction, self.page) {
             Some(value) => {
                 self.set(key, value);
                 if let KeyKind::Choice(_) = key.kind() {
@@ -975,13 +961,11 @@ impl App {
     /// Space on the selected parameter.
     fn toggle(&mut self) {
         if self.focus == Focus::Lesson {
-            if let Some(u) = self.unfolded.get_mut(self.current) {
-                *u = true;
-            }
+            self.states[self.current].unfolded = true;
             return;
         }
         let Some(key) = self.editable() else { return };
-        match key.toggle(&self.params[self.current], self.flag_cursor) {
+        match key.toggle(&self.states[self.current].params, self.flag_cursor) {
             Some(value) => {
                 self.set(key, value);
                 if !matches!(key.kind(), KeyKind::Flags(_)) {
@@ -996,7 +980,7 @@ impl App {
         let Some(key) = self.editable() else { return };
         self.editor = Some(Editor {
             key,
-            text: self.params[self.current].get(key),
+            text: self.states[self.current].params.get(key),
             selected: true,
             error: None,
         });
@@ -1005,7 +989,7 @@ impl App {
     fn apply_editor(&mut self) {
         let Some(ed) = self.editor.take() else { return };
         // The editor only opens on a knob the scenario takes (`editable`): parse and store.
-        match self.params[self.current].set(ed.key, &ed.text) {
+        match self.states[self.current].params.set(ed.key, &ed.text) {
             Ok(()) => self.flag_cursor = self.cursor_start(),
             // Refused in place: the editor stays open with the text and the reason, the text
             // no longer selected, so the student corrects it rather than retyping it.
@@ -1396,7 +1380,7 @@ mod tests {
             let id = "empty-new-file";
             let i = a.scenarios.iter().position(|s| s.id == id).unwrap();
             assert!(
-                a.results[i].is_none(),
+                a.states[i].result.is_none(),
                 "{leave:?}: the record so far goes with it"
             );
             // Its result, should it still come back, is stale.
@@ -1404,7 +1388,7 @@ mod tests {
                 ticket,
                 result: Err("cancelled".into()),
             });
-            assert!(a.results[i].is_none());
+            assert!(a.states[i].result.is_none());
         }
     }
 
@@ -1504,8 +1488,9 @@ mod tests {
             let mut a = app("munmap-shifted-pointer");
             a.copy_format = format;
             let scenario = a.scenario();
-            a.params[a.current] = mmap_lab_engine::prepare(scenario, &["munmap_shift=4096".into()])
-                .expect("a valid knob");
+            a.states[a.current].params =
+                mmap_lab_engine::prepare(scenario, &["munmap_shift=4096".into()])
+                    .expect("a valid knob");
             a.refresh();
             let Effect::StartRun(req) = a.apply(Action::Run) else {
                 panic!("no run started");

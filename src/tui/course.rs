@@ -83,10 +83,6 @@ pub fn params_from_sets(scenario: &Scenario, sets: &[String], page: u64) -> Opti
 /// The course's part of the lab's state.
 #[derive(Debug, Clone, Default)]
 pub struct Course {
-    /// One track per scenario, in lesson order.
-    pub tracks: Vec<Track>,
-    /// The variant each scenario last applied with `v` (where the next `v` continues).
-    pub variant_at: Vec<Option<usize>>,
     /// Where progress is kept (`None`: `--no-state`, or a test).
     pub store: Option<Store>,
     /// Whether a failed write was already reported (once is enough).
@@ -99,15 +95,11 @@ pub struct Course {
 }
 
 impl Course {
-    /// Empty tracks for `n` scenarios.
+    /// A course for `n` scenarios, nothing remembered yet.
     pub fn new(n: usize) -> Course {
         Course {
-            tracks: vec![Track::default(); n],
-            variant_at: vec![None; n],
-            store: None,
-            save_failed: false,
             remembered: vec![None; n],
-            demo: None,
+            ..Course::default()
         }
     }
 }
@@ -170,7 +162,9 @@ impl App {
                 self.message = Some(Message::Course(Note::NoSuchVariant(n)));
                 return;
             }
-            None => self.course.variant_at[self.current].map_or(0, |i| (i + 1) % total),
+            None => self.states[self.current]
+                .variant_at
+                .map_or(0, |i| (i + 1) % total),
         };
         let Some(params) = variant_params(scenario, index, self.page) else {
             return;
@@ -180,9 +174,9 @@ impl App {
             .into_iter()
             .map(|k| format!("{}={}", k.name(), params.get(k)))
             .collect();
-        self.params[self.current] = params;
+        self.states[self.current].params = params;
         self.forget_prediction();
-        self.course.variant_at[self.current] = Some(index);
+        self.states[self.current].variant_at = Some(index);
         self.editor = None;
         self.message = Some(Message::Course(Note::Variant {
             n: index + 1,
@@ -197,7 +191,7 @@ impl App {
         let scenario = self.scenarios[i];
         let page = self.page;
         let class = self.for_a_class();
-        let track = &mut self.course.tracks[i];
+        let track = &mut self.states[i].track;
         track.runs = track.runs.saturating_add(1);
         if *params == (scenario.defaults)(page) {
             track.default_done = true;
@@ -231,7 +225,7 @@ impl App {
             self.resume(&state, setup);
         }
         if let Some(params) = &setup.params {
-            self.params[self.current] = params.clone();
+            self.states[self.current].params = params.clone();
         }
         if let Some(playlist) = &setup.demo {
             self.course.demo = Some((playlist.clone(), 0));
@@ -255,7 +249,7 @@ impl App {
         }
         if let Some(i) = self.scenarios.iter().position(|s| s.id == step.scenario.id) {
             self.select(i);
-            self.params[i] = step.params;
+            self.states[i].params = step.params;
         }
         self.editor = None;
         self.predictions.picker = None;
@@ -313,7 +307,7 @@ impl App {
             let Some(track) = state.scenarios.get(scenario.id) else {
                 continue;
             };
-            self.course.tracks[i] = track.clone();
+            self.states[i].track = track.clone();
             // Remembered parameters are a student's: a class sees every scenario at its
             // defaults, whatever a rehearsal left.
             if self.presenter || setup.demo.is_some() {
@@ -323,7 +317,7 @@ impl App {
                 if p != (scenario.defaults)(self.page) {
                     self.course.remembered[i] = Some(p.clone());
                 }
-                self.params[i] = p;
+                self.states[i].params = p;
             }
         }
         if !setup.lang_given {
@@ -354,15 +348,15 @@ impl App {
             ..State::default()
         };
         for (i, scenario) in self.scenarios.iter().enumerate() {
-            let mut track = self.course.tracks[i].clone();
+            let mut track = self.states[i].track.clone();
             // The parameters as they are now, run or not: the lab reopens with them. Not a
             // class's: presenter and demo keep what the student's lab remembered.
             track.last_params = if self.for_a_class() {
                 track.last_params
-            } else if self.params[i] == (scenario.defaults)(self.page) {
+            } else if self.states[i].params == (scenario.defaults)(self.page) {
                 Vec::new()
             } else {
-                param_sets(scenario, &self.params[i])
+                param_sets(scenario, &self.states[i].params)
             };
             if track != Track::default() {
                 state.scenarios.insert(scenario.id.to_string(), track);
@@ -388,8 +382,8 @@ impl App {
                         .cloned()
                         .unwrap_or_default();
                     // The parameters on screen stay this lab's own.
-                    track.last_params = std::mem::take(&mut self.course.tracks[i].last_params);
-                    self.course.tracks[i] = track;
+                    track.last_params = std::mem::take(&mut self.states[i].track.last_params);
+                    self.states[i].track = track;
                 }
             }
             Err(err) => {
@@ -406,7 +400,7 @@ impl App {
 
     /// Scenario `i`'s stage.
     pub fn stage(&self, i: usize) -> Stage {
-        self.course.tracks[i].stage(self.scenarios[i].variants.len())
+        self.states[i].track.stage(self.scenarios[i].variants.len())
     }
 
     /// How many scenarios are done.
@@ -516,7 +510,7 @@ mod tests {
         let mut a = app("empty-new-file");
         let s = a.scenario();
         for set in ["flags=MAP_PRIVATE", "access=read@0"] {
-            mmap_lab_engine::session::apply(s, &mut a.params[a.current], set).unwrap();
+            mmap_lab_engine::session::apply(s, &mut a.states[a.current].params, set).unwrap();
         }
         a.apply(Action::Variant(1));
         let Some(Message::Course(note @ Note::Variant { changed, .. })) = &a.message else {
@@ -570,7 +564,7 @@ mod tests {
             "{answered}"
         );
         // Another shift is another experiment: the answer goes, the question comes back.
-        a.params[a.current].munmap_shift = 0;
+        a.states[a.current].params.munmap_shift = 0;
         a.refresh();
         assert!(a.demo_line().unwrap().contains(&note));
     }
@@ -591,7 +585,7 @@ mod tests {
         student.resume(&state, &Setup::default());
         assert_eq!(student.current_params(), &variant);
         assert!(student.last_settings_shown());
-        student.params[student.current] = defaults.clone();
+        student.states[student.current].params = defaults.clone();
         assert!(
             !student.last_settings_shown(),
             "only while they are on screen"
@@ -604,14 +598,14 @@ mod tests {
         assert_eq!(presenter.current_params(), &defaults);
         assert!(!presenter.last_settings_shown());
         // A rehearsal's run leaves the student's parameters as they were.
-        presenter.params[presenter.current].length = 8192;
+        presenter.states[presenter.current].params.length = 8192;
         finish(&mut presenter);
         let i = presenter.current;
         assert_eq!(
             presenter.state().scenarios["zero-length"].last_params,
             state.scenarios["zero-length"].last_params
         );
-        assert_eq!(presenter.course.tracks[i].runs, 2);
+        assert_eq!(presenter.states[i].track.runs, 2);
 
         let mut demo = app("playground");
         let playlist = crate::demo::load("course-notes-en", 4096, Lang::En).unwrap();
@@ -625,7 +619,7 @@ mod tests {
             .iter()
             .position(|s| s.id == "zero-length")
             .unwrap();
-        assert_eq!(demo.params[z], defaults);
+        assert_eq!(demo.states[z].params, defaults);
     }
 
     #[test]
@@ -639,7 +633,7 @@ mod tests {
         b.resume(&state, &Setup::default());
         assert_eq!(b.scenario().id, "zero-length");
         assert_eq!(b.current_params(), a.current_params());
-        assert_eq!(b.course.tracks[b.current], a.course.tracks[a.current]);
+        assert_eq!(b.states[b.current].track, a.states[a.current].track);
         assert_eq!(b.lang, Lang::Zh);
         // What the command line says wins.
         let mut c = app("playground");
@@ -660,11 +654,11 @@ mod tests {
         a.apply(Action::NextVariant);
         finish(&mut a);
         assert_eq!(a.stage(i), Stage::InProgress);
-        assert!(a.course.tracks[i].variant_done(0));
-        assert!(!a.course.tracks[i].default_done);
+        assert!(a.states[i].track.variant_done(0));
+        assert!(!a.states[i].track.default_done);
         a.apply(Action::Reset);
         finish(&mut a);
-        assert!(a.course.tracks[i].default_done);
+        assert!(a.states[i].track.default_done);
         for n in 2..=a.scenario().variants.len() as u8 {
             assert_eq!(a.stage(i), Stage::InProgress);
             a.apply(Action::Variant(n));

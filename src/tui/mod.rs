@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod pagemap;
 pub mod predict;
 pub mod revealed;
+pub mod scenario_state;
 pub mod state;
 pub mod theme;
 pub mod ui;

@@ -166,8 +166,6 @@ pub struct Predictions {
     pub picker: Option<Picker>,
     /// The prediction waiting for its run.
     pub pending: Option<Prediction>,
-    /// Each scenario's last verdict.
-    pub verdicts: Vec<Option<Verdict>>,
 }
 
 impl App {
@@ -202,7 +200,7 @@ impl App {
             if let Some(a) = p.answers.get(p.cursor) {
                 self.predictions.pending = Some(Prediction {
                     scenario: self.current,
-                    params: self.params[self.current].clone(),
+                    params: self.states[self.current].params.clone(),
                     answer: *a,
                 });
                 self.message = Some(super::app::Message::Course(Note::Predicted(*a)));
@@ -219,10 +217,10 @@ impl App {
     /// scenario's (a knob, the editor, a variant, a reset, a demo step): it was a
     /// prediction about another experiment.
     pub fn drop_stale_prediction(&mut self) {
-        let params = &self.params;
+        let states = &self.states;
         self.predictions
             .pending
-            .take_if(|p| params.get(p.scenario) != Some(&p.params));
+            .take_if(|p| states.get(p.scenario).map(|s| &s.params) != Some(&p.params));
     }
 
     /// Drop the pending prediction of the current scenario, whatever its parameters.
@@ -244,16 +242,13 @@ impl App {
             return;
         };
         let right = predicted.matches(record);
-        let track = &mut self.course.tracks[i];
+        let track = &mut self.states[i].track;
         if right {
             track.right = track.right.saturating_add(1);
         } else {
             track.wrong = track.wrong.saturating_add(1);
         }
-        if self.predictions.verdicts.len() < self.scenarios.len() {
-            self.predictions.verdicts.resize(self.scenarios.len(), None);
-        }
-        self.predictions.verdicts[i] = Some(Verdict {
+        self.states[i].verdict = Some(Verdict {
             predicted,
             right,
             said: said(record, self.lang),
@@ -266,15 +261,15 @@ impl App {
     pub fn verdict(&self) -> Option<&Verdict> {
         // Once the run of the current parameters is revealed to its deciding step.
         self.shown().done()?;
-        let verdict = self.predictions.verdicts.get(self.current)?.as_ref()?;
-        (verdict.params == self.params[self.current]).then_some(verdict)
+        let verdict = self.states[self.current].verdict.as_ref()?;
+        (verdict.params == self.states[self.current].params).then_some(verdict)
     }
 
     /// Predictions right, and predictions made, over every scenario.
     pub fn score(&self) -> (u32, u32) {
-        self.course
-            .tracks
+        self.states
             .iter()
+            .map(|s| &s.track)
             .fold((0, 0), |(r, n), t| (r + t.right, n + t.right + t.wrong))
     }
 }

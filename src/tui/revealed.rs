@@ -84,16 +84,7 @@ impl App {
     /// parameters and how much of it is revealed. A record of other parameters shows
     /// nothing (a knob turned since: the class predicts the new answer).
     pub fn shown(&self) -> Shown<'_> {
-        let Some(result) = self.result() else {
-            return Shown::NOTHING;
-        };
-        if result.params != self.params[self.current] {
-            return Shown::NOTHING;
-        }
-        match &result.outcome {
-            Ok(record) => Shown::of(record, result.revealed),
-            Err(_) => Shown::NOTHING,
-        }
+        self.states[self.current].shown()
     }
 }
 

@@ -70,7 +70,7 @@ pub fn replay(app: &mut App, record: Record) {
             }
         }
     }
-    app.params[app.current] = params;
+    app.states[app.current].params = params;
     app.refresh();
     let Effect::StartRun(req) = app.apply(Action::Run) else {
         panic!("no run started");

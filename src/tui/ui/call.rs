@@ -624,7 +624,7 @@ mod tests {
         let scenario = app.scenario();
         let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
         let params = prepare(scenario, &sets).expect("sets parse");
-        app.params[app.current] = params.clone();
+        app.states[app.current].params = params.clone();
         app.refresh();
         let record = run_scenario(scenario, &params).expect("the experiment runs");
         let Effect::StartRun(req) = app.apply(Action::Run) else {

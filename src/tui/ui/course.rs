@@ -33,7 +33,7 @@ pub fn try_next(app: &App, width: usize) -> Vec<Line<'static>> {
     }
     let th = &app.theme;
     let g = &app.glyphs;
-    let track = &app.course.tracks[app.current];
+    let track = &app.states[app.current].track;
     let mark = |done: bool| {
         if done {
             Span::styled(text::pad(g.ok, 2), th.ok)

@@ -61,7 +61,8 @@ fn mark(app: &App, i: usize) -> (&'static str, Style) {
         Ok(record) => crate::tui::revealed::Shown::of(record, r.revealed).complete,
         Err(_) => true,
     };
-    match app.results[i]
+    match app.states[i]
+        .result
         .as_ref()
         .filter(revealed)
         .map(|r| r.outcome.as_ref())

@@ -552,9 +552,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, app.theme.title);
     // A run still being stepped through has not run yet.
     let done = app
-        .results
+        .states
         .iter()
-        .flatten()
+        .filter_map(|s| s.result.as_ref())
         .filter(|r| match &r.outcome {
             Ok(record) => record.run.held.is_none(),
             Err(_) => true,

@@ -27,13 +27,23 @@ type Module = Vec<String>;
 /// is still tied in through `engine::run`'s byte check (`bounds`), the flags' number
 /// parser (`params`), the page reader's columns (`pagemap`) and the record's texts.
 const KNOWN: &[(&str, &[&str])] = &[
-    ("src", &["tui::app", "tui::course", "tui::predict"]),
+    (
+        "src",
+        &[
+            "tui::app",
+            "tui::course",
+            "tui::predict",
+            "tui::revealed",
+            "tui::scenario_state",
+        ],
+    ),
     ("src", &["tui::ui::call", "tui::ui::outcome"]),
     // The C generator and its minimal form, one generator in two files (`Gen` is shared).
     ("scenarios/src", &["cprog", "cprog::minimal"]),
     (
         "scenarios/src",
         &[
+            "blame",
             "bounds",
             "catalog",
             "engine",
@@ -64,6 +74,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "engine::witness",
             "engine::witness::filter",
             "engine::witness::tracer",
+            "evidence",
             "experiment",
             "flags",
             "pagemap",

@@ -268,6 +268,47 @@ fn presenter_at_60x20_keeps_the_call_under_test_and_the_outcome() {
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
+/// The shipped playlist in presenter mode at 80×24, both languages: `demo 1/N` and the
+/// step's question before the run; after it, still `demo 1/N`, with the step's answer in
+/// place of the question.
+#[test]
+fn presenter_demo_keeps_its_step_and_answers_after_the_run() {
+    for (lang, name, pos) in [
+        (Lang::En, "course-notes-en", "demo 1/"),
+        (Lang::Zh, "course-notes", "演示 1/"),
+    ] {
+        let playlist = mmap_lab::demo::load(name, 4096, lang).unwrap();
+        let step = playlist.steps[0].clone();
+        let mut a = app(step.scenario.id, lang, (80, 24));
+        a.apply(Action::TogglePresenter);
+        a.start_with(&mmap_lab::tui::course::Setup {
+            demo: Some(playlist),
+            ..Default::default()
+        });
+        // Wide characters leave a blank cell after them: compare without blanks.
+        let flat = |a: &mmap_lab::tui::app::App| backend(a).to_string().replace(' ', "");
+        let note = step.note.unwrap().replace(' ', "");
+        let after = step.after.unwrap().replace(' ', "");
+        let before = flat(&a);
+        assert!(before.contains(&pos.replace(' ', "")), "{before}");
+        assert!(before.contains(&note[..note.len().min(30)]), "{before}");
+        // Run the step's own parameters; the record is the scenario's fixture (its params are
+        // spelled out, `munmap_length=8192` for the default: replaying them would be another
+        // parameter set).
+        let mmap_lab::tui::app::Effect::StartRun(req) = a.apply(Action::Run) else {
+            panic!("no run started");
+        };
+        a.handle(mmap_lab::tui::event::AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Ok(Box::new(fixture(step.scenario.id))),
+        });
+        let ran = flat(&a);
+        assert!(ran.contains(&pos.replace(' ', "")), "{ran}");
+        assert!(ran.contains(&after[..after.len().min(30)]), "{ran}");
+        assert!(!ran.contains(&note[..note.len().min(30)]), "{ran}");
+    }
+}
+
 /// A student at 80×24, both languages: the lesson's question beside the form before the
 /// run; after it, the lesson focused shows the variants to try while the outcome stays; `/`
 /// filters the list (by an id in English, by a Chinese title in Chinese).

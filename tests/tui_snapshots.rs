@@ -268,6 +268,108 @@ fn presenter_at_60x20_keeps_the_call_under_test_and_the_outcome() {
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
+/// The shipped playlist in presenter mode at 80×24, both languages: `demo 1/N` and the
+/// step's question before the run; after it, still `demo 1/N`, with the step's answer in
+/// place of the question.
+#[test]
+fn presenter_demo_keeps_its_step_and_answers_after_the_run() {
+    for (lang, name, pos) in [
+        (Lang::En, "course-notes-en", "demo 1/"),
+        (Lang::Zh, "course-notes", "演示 1/"),
+    ] {
+        let playlist = mmap_lab::demo::load(name, 4096, lang).unwrap();
+        let step = playlist.steps[0].clone();
+        let mut a = app(step.scenario.id, lang, (80, 24));
+        a.apply(Action::TogglePresenter);
+        a.start_with(&mmap_lab::tui::course::Setup {
+            demo: Some(playlist),
+            ..Default::default()
+        });
+        // Wide characters leave a blank cell after them: compare without blanks.
+        let flat = |a: &mmap_lab::tui::app::App| backend(a).to_string().replace(' ', "");
+        let note = step.note.unwrap().replace(' ', "");
+        let after = step.after.unwrap().replace(' ', "");
+        let before = flat(&a);
+        assert!(before.contains(&pos.replace(' ', "")), "{before}");
+        assert!(before.contains(&note[..note.len().min(30)]), "{before}");
+        // Run the step's own parameters; the record is the scenario's fixture (its params are
+        // spelled out, `munmap_length=8192` for the default: replaying them would be another
+        // parameter set).
+        let mmap_lab::tui::app::Effect::StartRun(req) = a.apply(Action::Run) else {
+            panic!("no run started");
+        };
+        a.handle(mmap_lab::tui::event::AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Ok(Box::new(fixture(step.scenario.id))),
+        });
+        let ran = flat(&a);
+        assert!(ran.contains(&pos.replace(' ', "")), "{ran}");
+        assert!(ran.contains(&after[..after.len().min(30)]), "{ran}");
+        assert!(!ran.contains(&note[..note.len().min(30)]), "{ran}");
+    }
+}
+
+/// A student at 80×24, both languages: the lesson's question beside the form before the
+/// run; after it, the lesson focused shows the variants to try while the outcome stays; `/`
+/// filters the list (by an id in English, by a Chinese title in Chinese).
+#[test]
+fn a_student_at_80x24() {
+    settings().bind(|| {
+        for (lang, typed, question, try_next, found) in [
+            (
+                Lang::En,
+                "fork",
+                "The question",
+                "Try next",
+                "private-cow-fork",
+            ),
+            (Lang::Zh, "空文件", "问题", "接下来试试", "empty-new-file"),
+        ] {
+            let code = lang_code(lang);
+            let mut a = app("empty-new-file", lang, (80, 24));
+            a.apply(Action::NextPane);
+            let before = backend(&a).to_string();
+            assert!(before.contains(question), "{before}");
+            insta::assert_snapshot!(format!("student__{code}_80x24_before"), backend(&a));
+            replay(&mut a, fixture("empty-new-file"));
+            a.focus = Focus::Lesson;
+            a.refresh();
+            // A few presses down the question, the variants come into view.
+            for _ in 0..12 {
+                if backend(&a).to_string().contains(try_next) {
+                    break;
+                }
+                a.apply(Action::Down);
+            }
+            let after = backend(&a).to_string();
+            for want in [try_next, "SIGBUS", "ptr[0] = 0x2a"] {
+                assert!(after.contains(want), "{want}:\n{after}");
+            }
+            insta::assert_snapshot!(format!("student__{code}_80x24_lesson"), backend(&a));
+            a.apply(Action::Filter);
+            for c in typed.chars() {
+                a.apply(Action::FilterChar(c));
+            }
+            // The list itself (snapshots mask it): the filter as typed and its matches only.
+            let buf = tui_support::buffer(&a);
+            let filtered: String = (0..buf.area.height)
+                .map(|y| {
+                    let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+                    row + "\n"
+                })
+                .collect();
+            // Wide characters leave a blank cell after them: compare without blanks.
+            assert!(
+                filtered.replace(' ', "").contains(&format!("/{typed}")),
+                "{filtered}"
+            );
+            assert!(filtered.contains(found), "{filtered}");
+            assert!(!filtered.contains("zero-length"), "{filtered}");
+            insta::assert_snapshot!(format!("student__{code}_80x24_filter"), backend(&a));
+        }
+    });
+}
+
 #[test]
 fn presenter_mode() {
     settings().bind(|| {

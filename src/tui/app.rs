@@ -211,6 +211,8 @@ pub struct App {
     pub outcome_scroll: u16,
     /// Scroll of the lesson pane.
     pub lesson_scroll: u16,
+    /// The scenario list's filter while it is open (`/`), as typed.
+    pub filter: Option<String>,
     /// The language of everything shown.
     pub lang: Lang,
     /// The colours.
@@ -300,6 +302,7 @@ impl App {
             help: None,
             outcome_scroll: 0,
             lesson_scroll: 0,
+            filter: None,
             lang: opts.lang,
             theme: Theme::named(theme),
             glyphs: Glyphs::new(opts.ascii),
@@ -372,6 +375,8 @@ impl App {
             Mode::Editing
         } else if self.predictions.picker.is_some() {
             Mode::Picking
+        } else if self.filter.is_some() {
+            Mode::Filtering
         } else {
             Mode::Normal
         }
@@ -527,6 +532,9 @@ impl App {
     }
 
     fn apply_inner(&mut self, action: Action) -> Effect {
+        if let Some(effect) = super::filter::apply(self, action) {
+            return effect;
+        }
         match action {
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
@@ -620,6 +628,12 @@ impl App {
                 self.step(if down { 3 } else { -3 });
             }
             Action::ImeHint => self.message = Some(Message::Ime),
+            Action::Filter => super::filter::open(self),
+            // Only while the filter is open (handled above).
+            Action::FilterChar(_)
+            | Action::FilterBackspace
+            | Action::FilterApply
+            | Action::FilterCancel => {}
             Action::NextVariant => self.apply_variant(None),
             Action::Variant(n) => self.apply_variant(Some(usize::from(n))),
             Action::Predict => self.open_picker(),

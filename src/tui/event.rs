@@ -113,6 +113,16 @@ pub enum Action {
     DemoNext,
     /// The demo's previous step.
     DemoPrev,
+    /// `/`: filter the scenario list.
+    Filter,
+    /// A character typed into the filter.
+    FilterChar(char),
+    /// Erase the filter's last character.
+    FilterBackspace,
+    /// Select the highlighted match and close the filter.
+    FilterApply,
+    /// Clear the filter.
+    FilterCancel,
 }
 
 /// Everything the main loop feeds the app: terminal events and the lab's own.
@@ -168,6 +178,8 @@ pub enum Mode {
     Help,
     /// The prediction picker.
     Picking,
+    /// Typing into the scenario list's filter.
+    Filtering,
 }
 
 /// Where a command applies.
@@ -183,6 +195,8 @@ pub enum Scope {
     Help,
     /// While the prediction picker is open.
     Picker,
+    /// While the list's filter is open.
+    Filter,
 }
 
 /// One key that triggers an action.
@@ -306,6 +320,50 @@ pub const COMMANDS: &[Command] = &[
         bindings: &[],
         footer: ALL_PANES,
     },
+    // The list's filter takes every key but Ctrl-C: what is typed is the filter.
+    Command {
+        scope: Scope::Filter,
+        keys: "Enter",
+        ascii_keys: "Enter",
+        text: S::CmdFilterSelect,
+        bindings: &[key(KeyCode::Enter, Action::FilterApply)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Filter,
+        keys: "Esc",
+        ascii_keys: "Esc",
+        text: S::CmdFilterClear,
+        bindings: &[key(KeyCode::Esc, Action::FilterCancel)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Filter,
+        keys: "↑↓",
+        ascii_keys: "Up/Down",
+        text: S::CmdMove,
+        bindings: &[
+            key(KeyCode::Up, Action::Up),
+            key(KeyCode::Down, Action::Down),
+        ],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Filter,
+        keys: "⌫",
+        ascii_keys: "Backspace",
+        text: S::CmdErase,
+        bindings: &[key(KeyCode::Backspace, Action::FilterBackspace)],
+        footer: ALL_PANES,
+    },
+    Command {
+        scope: Scope::Filter,
+        keys: "a-z 汉字",
+        ascii_keys: "a-z",
+        text: S::CmdFilterType,
+        bindings: &[],
+        footer: ALL_PANES,
+    },
     // The prediction picker.
     Command {
         scope: Scope::Picker,
@@ -371,6 +429,14 @@ pub const COMMANDS: &[Command] = &[
         ascii_keys: "Up/Down j/k",
         text: S::CmdMove,
         bindings: MOVE,
+        footer: &[List],
+    },
+    Command {
+        scope: Scope::Pane(List),
+        keys: "/",
+        ascii_keys: "/",
+        text: S::CmdFilter,
+        bindings: &[ch('/', Action::Filter)],
         footer: &[List],
     },
     Command {
@@ -538,9 +604,10 @@ pub const COMMANDS: &[Command] = &[
         ascii_keys: "n b",
         text: S::CmdScenario,
         bindings: &[ch('n', Action::NextScenario), ch('b', Action::PrevScenario)],
-        // Not in the lesson's footer, which needs its room for unfolding and the variants;
-        // the help lists it everywhere.
-        footer: &[List],
+        // Not in the lesson's footer, which needs its room for unfolding and the variants,
+        // nor in the list's, where ↑↓ do the same and `/` needs the room; the help lists it
+        // everywhere.
+        footer: &[],
     },
     Command {
         scope: Scope::Global,
@@ -692,6 +759,7 @@ fn scopes(mode: Mode, focus: Focus) -> [Option<Scope>; 2] {
     match mode {
         Mode::Editing => [Some(Scope::Editor), None],
         Mode::Picking => [Some(Scope::Picker), None],
+        Mode::Filtering => [Some(Scope::Filter), None],
         Mode::Help => [Some(Scope::Help), Some(Scope::Global)],
         Mode::Normal => [Some(Scope::Pane(focus)), Some(Scope::Global)],
     }
@@ -727,6 +795,12 @@ pub fn action_for(key: KeyEvent, mode: Mode, focus: Focus) -> Option<Action> {
         KeyCode::Char(c) if mode == Mode::Editing && !ctrl && !c.is_control() => {
             Some(Action::EditChar(c))
         }
+        // The filter takes a Chinese input method's characters as typed (no half-width
+        // folding: the filter folds widths itself).
+        KeyCode::Char(_) if mode == Mode::Filtering && !ctrl => match key.code {
+            KeyCode::Char(c) if !c.is_control() => Some(Action::FilterChar(c)),
+            _ => None,
+        },
         KeyCode::Char(c) if mmap_lab_engine::lesson::is_wide(c) => Some(Action::ImeHint),
         _ => None,
     }
@@ -756,6 +830,10 @@ pub fn footer(mode: Mode, focus: Focus) -> Vec<&'static Command> {
             .iter()
             .filter(|c| c.scope == Scope::Picker)
             .collect(),
+        Mode::Filtering => COMMANDS
+            .iter()
+            .filter(|c| c.scope == Scope::Filter)
+            .collect(),
         Mode::Normal => COMMANDS
             .iter()
             .filter(|c| {
@@ -775,6 +853,7 @@ pub fn footer(mode: Mode, focus: Focus) -> Vec<&'static Command> {
 pub fn help(mode: Mode, focus: Focus) -> (Vec<&'static Command>, Vec<&'static Command>) {
     let here = match mode {
         Mode::Editing => Scope::Editor,
+        Mode::Filtering => Scope::Filter,
         _ => Scope::Pane(focus),
     };
     (
@@ -942,6 +1021,30 @@ mod tests {
         }
     }
 
+    /// While the filter is open every character is the filter's, `q` and a Chinese input
+    /// method's characters included; only Enter, Esc, the arrows and Backspace act.
+    #[test]
+    fn the_filter_takes_typed_characters() {
+        for c in ['q', '/', 'r', 'j', '空', 'Ｍ'] {
+            assert_eq!(
+                action_for(press(KeyCode::Char(c)), Mode::Filtering, Focus::List),
+                Some(Action::FilterChar(c))
+            );
+        }
+        assert_eq!(
+            action_for(press(KeyCode::Char('/')), Mode::Normal, Focus::List),
+            Some(Action::Filter)
+        );
+        assert_eq!(
+            action_for(press(KeyCode::Esc), Mode::Filtering, Focus::List),
+            Some(Action::FilterCancel)
+        );
+        assert_eq!(
+            action_for(press(KeyCode::Enter), Mode::Filtering, Focus::List),
+            Some(Action::FilterApply)
+        );
+    }
+
     #[test]
     fn every_binding_in_the_table_maps_back_to_its_action() {
         for c in COMMANDS {
@@ -949,6 +1052,7 @@ mod tests {
                 Scope::Editor => (Mode::Editing, Focus::Params),
                 Scope::Help => (Mode::Help, Focus::List),
                 Scope::Picker => (Mode::Picking, Focus::Params),
+                Scope::Filter => (Mode::Filtering, Focus::List),
                 Scope::Pane(f) => (Mode::Normal, f),
                 Scope::Global => (Mode::Normal, Focus::Outcome),
             };

@@ -18,6 +18,7 @@ pub mod app;
 pub mod border;
 pub mod course;
 pub mod event;
+pub mod filter;
 pub mod lifecycle;
 pub mod pagemap;
 pub mod predict;

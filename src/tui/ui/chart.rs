@@ -11,7 +11,6 @@ use super::Shape;
 use crate::report;
 use crate::strings::{t, S};
 use crate::tui::app::App;
-use crate::tui::state::Focus;
 use mmap_lab_engine::engine::{spread, warm, Throughput, ThroughputRuns};
 use mmap_lab_engine::Record;
 use ratatui::buffer::Buffer;
@@ -47,7 +46,7 @@ pub fn wanted(app: &App) -> bool {
     let shape = Shape::of(app.size.0, app.size.1);
     let outcome_shown = match shape {
         Shape::Roomy => true,
-        Shape::Compact => app.bottom != Focus::Lesson,
+        Shape::Compact => true,
         Shape::Minimal | Shape::TooSmall => false,
     };
     outcome_shown && !app.presenter && figures(app).is_some()

@@ -40,18 +40,24 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let push = |line: Line<'static>, indent: usize, out: &mut Vec<Line<'static>>| {
         out.extend(text::wrap_indent(&line, width, indent));
     };
-    push(
-        Line::from(Span::styled(lesson.title.clone(), th.heading)),
-        0,
-        &mut out,
-    );
+    // The compact layout's header shows the title already: its rows go to the question.
+    let compact = super::Shape::of(app.size.0, app.size.1) == super::Shape::Compact;
+    if !compact || app.presenter {
+        push(
+            Line::from(Span::styled(lesson.title.clone(), th.heading)),
+            0,
+            &mut out,
+        );
+    }
     // Before the first run only the question: the rule line and the sections after the
     // question would tell the answer the student is about to predict.
     let folded = app.lesson_folded();
     if !folded {
         push(inline(&lesson.rule, th.call, th.call), 2, &mut out);
     }
-    out.extend(super::course::try_next(app, width));
+    // The variants to try come right after the question: on a small screen the question is
+    // what must stay readable, and the checklist is the next thing a student looks for.
+    let mut try_next = Some(super::course::try_next(app, width));
     let mut headings = 0;
 
     // Paragraphs: runs of lines up to a blank line, a list item or a heading.
@@ -106,6 +112,9 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         if let Some(h) = raw.strip_prefix("## ") {
             flush(&mut para, &mut item, &mut prev, &mut out);
             headings += 1;
+            if headings == 2 {
+                out.extend(try_next.take().unwrap_or_default());
+            }
             if folded && headings > 1 {
                 break;
             }
@@ -129,6 +138,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         para.push(raw);
     }
     flush(&mut para, &mut item, &mut prev, &mut out);
+    out.extend(try_next.take().unwrap_or_default());
     if folded {
         out.push(Line::default());
         push(

@@ -19,12 +19,24 @@ enum Row {
     Topic(Topic),
     /// Scenario `i`.
     Scenario(usize),
+    /// The filter as typed (`/`), while it is open.
+    Filter,
+    /// Nothing matches the filter.
+    NoMatch,
 }
 
 fn rows(app: &App) -> Vec<Row> {
     let mut out = Vec::with_capacity(app.scenarios.len() + 4);
+    if app.filter.is_some() {
+        out.push(Row::Filter);
+    }
+    let shown = crate::tui::filter::visible(app);
+    if shown.is_empty() {
+        out.push(Row::NoMatch);
+    }
     let mut topic = None;
-    for (i, s) in app.scenarios.iter().enumerate() {
+    for i in shown {
+        let s = app.scenarios[i];
         if topic != Some(s.topic) {
             topic = Some(s.topic);
             out.push(Row::Topic(s.topic));
@@ -32,6 +44,11 @@ fn rows(app: &App) -> Vec<Row> {
         out.push(Row::Scenario(i));
     }
     out
+}
+
+/// The rows the whole list takes (its topics' headings and its scenarios).
+pub fn wanted_rows(app: &App) -> usize {
+    rows(app).len()
 }
 
 /// The first row shown: keep the selected scenario (and, when possible, its heading) in view.
@@ -79,15 +96,41 @@ fn mark(app: &App, i: usize) -> (&'static str, Style) {
     }
 }
 
+/// The rows on screen in a list `height` rows tall, top to bottom: the filter's row stays
+/// first, the rest scrolls to keep the selected scenario in view.
+fn shown_rows(app: &App, height: usize) -> Vec<Row> {
+    let mut rows = rows(app);
+    let fixed: Vec<Row> = if rows.first() == Some(&Row::Filter) {
+        vec![rows.remove(0)]
+    } else {
+        Vec::new()
+    };
+    let h = height.saturating_sub(fixed.len());
+    let skip = offset(&rows, app.current, h);
+    fixed
+        .into_iter()
+        .chain(rows.into_iter().skip(skip).take(h))
+        .take(height)
+        .collect()
+}
+
 /// Draw the list.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let rows = rows(app);
-    let h = area.height as usize;
-    let skip = offset(&rows, app.current, h);
     let focused = app.focus == Focus::List;
-    for (n, row) in rows.iter().skip(skip).take(h).enumerate() {
+    for (n, row) in shown_rows(app, area.height as usize).iter().enumerate() {
         let y = area.y + n as u16;
         let line = match *row {
+            Row::Filter => Line::from(vec![
+                Span::styled("/ ", app.theme.key),
+                Span::styled(
+                    format!("{}▏", app.filter.as_deref().unwrap_or_default()),
+                    app.theme.editor,
+                ),
+            ]),
+            Row::NoMatch => Line::from(Span::styled(
+                crate::strings::t(crate::strings::S::FilterNone, app.lang),
+                app.theme.dim,
+            )),
             Row::Topic(topic) => Line::from(Span::styled(
                 strings::topic(topic, app.lang),
                 app.theme.heading,
@@ -121,9 +164,7 @@ pub fn hit(app: &App, area: Rect, y: u16) -> Option<usize> {
     if y < area.y || y >= area.bottom() {
         return None;
     }
-    let rows = rows(app);
-    let skip = offset(&rows, app.current, area.height as usize);
-    match rows.get(skip + (y - area.y) as usize) {
+    match shown_rows(app, area.height as usize).get((y - area.y) as usize) {
         Some(Row::Scenario(i)) => Some(*i),
         _ => None,
     }

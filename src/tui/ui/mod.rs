@@ -206,12 +206,25 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         Shape::Compact => {
             // 27: the longest id beside the cursor, the progress mark and the outcome mark.
             let list_w = 27;
-            a.list = Some(Rect::new(body.x, body.y, list_w, body.height));
+            // The left column: the list, and under it the lesson (its question first, then
+            // the variants to try), so the outcome on the right stays while a student reads.
+            // The focused one of the two gets the room.
+            let list_h = match app.focus {
+                Focus::List => body.height.saturating_sub(8),
+                Focus::Lesson => 3,
+                _ => 6,
+            };
+            let list_h = list_h
+                .min(list::wanted_rows(app) as u16 + 1)
+                .min(body.height);
+            a.list = Some(Rect::new(body.x, body.y, list_w, list_h));
+            a.lesson = (body.height > list_h)
+                .then(|| Rect::new(body.x, body.y + list_h, list_w, body.height - list_h));
             let main = Rect::new(body.x + list_w, body.y, body.width - list_w, body.height);
             let keys = app.view.keys.len() as u16;
-            // The focused one of outcome and lesson gets the room; the form shrinks to its
-            // selected row meanwhile.
-            let bottom_focused = matches!(app.focus, Focus::Outcome | Focus::Lesson);
+            // When the outcome is focused it gets the room; the form shrinks to its selected
+            // row meanwhile.
+            let bottom_focused = app.focus == Focus::Outcome;
             let params_pref = if bottom_focused {
                 3
             } else {
@@ -240,11 +253,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
                 3,
             );
             let s = stack(main, &h);
-            (a.params, a.call, a.pagemap) = (s[0], s[1], s[2]);
-            match app.bottom {
-                Focus::Lesson => a.lesson = s[3],
-                _ => a.outcome = s[3],
-            }
+            (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
         }
         Shape::Minimal => {
             let focused_map = app.focus == Focus::Params && body.height >= 12;
@@ -383,8 +392,8 @@ fn pane_block(app: &App, shape: Shape, pane: Focus) -> Block<'static> {
         None => format!(" {} ", pane_title(pane, app.lang)),
     };
     let block = section(app, shape, Line::from(title), app.focus == pane);
-    // In the compact layout the list sits left of a vertical rule.
-    if pane == Focus::List && shape == Shape::Compact {
+    // In the compact layout the list and the lesson sit left of a vertical rule.
+    if matches!(pane, Focus::List | Focus::Lesson) && shape == Shape::Compact {
         return block.borders(Borders::TOP | Borders::RIGHT);
     }
     block
@@ -578,12 +587,13 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     parts.push(t(S::LangName, app.lang).to_string());
     parts.push(t(theme, app.lang).to_string());
     let joined = |parts: &[String]| format!(" {} ", parts.join(" · "));
-    // The settings and the demo's step only beside the whole title; the counters beside
-    // 30 cells of it.
+    // The settings and the demo's step only beside the whole title with its id; the
+    // counters beside 30 cells of it.
     let title = text::width(&format!(
-        " {}/{} {}",
+        " {}/{} {} · {}",
         app.scenario().order(),
         app.scenarios.len(),
+        app.scenario().id,
         app.lesson().title
     )) + 1;
     let counters = parts.len() - 3 - usize::from(demo);

@@ -206,10 +206,26 @@ fn read_back(found: &Found, lang: Lang) -> Option<Evidence> {
         });
     }
     if planned(&load) {
-        let (step, load) = found.last_where(load)?;
+        let (step, last) = found.last_where(load)?;
+        // The same place loaded before: what changed in between is the answer.
+        let first = found
+            .steps()
+            .find(|(i, s)| *i < step && s.function == Function::Load && s.call == last.call)
+            .and_then(|(_, s)| s.ret);
+        let text = match first {
+            Some(first) => {
+                Text::EvidenceLoadTwice.fill(lang, &[&last.call, &byte(first), &byte(last.ret?)])
+            }
+            None => Text::EvidenceLoad.fill(lang, &[&last.call, &byte(last.ret?)]),
+        };
+        return Some(Evidence { step, text });
+    }
+    let store = |s: &Step| s.op.function() == Function::Store && s.purpose.is_none();
+    if planned(&store) {
+        let (step, last) = found.last_where(store)?;
         return Some(Evidence {
             step,
-            text: Text::EvidenceLoad.fill(lang, &[&load.call, &byte(load.ret?)]),
+            text: Text::EvidenceStore.fill(lang, &[&last.call, &byte(last.ret?)]),
         });
     }
     last_call(found, lang)

@@ -298,6 +298,14 @@ texts! {
         "文件的第 {0} 个字节仍然是 {1}：写入没有到达文件"),
     /// A load: `{0}` the call (`c = ptr[0]`), `{1}` the byte it read.
     EvidenceLoad => ("{0} read {1}", "{0} 读到的是 {1}"),
+    /// Two loads of one place: `{0}` the load, `{1}` what it read first, `{2}` last.
+    EvidenceLoadTwice => ("{0} read {1} first, then {2}", "{0} 第一次读到 {1}，后来读到 {2}"),
+    /// map-fixed-clobber: the old mapping's byte read `{0}` before the second mmap, `{1}`
+    /// after it, at the same address.
+    EvidenceClobber => ("the byte at that address read {0} before the second mmap and {1} after it",
+        "同一个地址上的字节，第二次 mmap 之前读到 {0}，之后读到 {1}"),
+    /// A store that went through: `{0}` the store (`ptr[0] = 0x2a`), `{1}` the byte.
+    EvidenceStore => ("{0} went through: the page now holds {1}", "{0} 成功了：这一页现在存着 {1}"),
     /// Nothing read back: `{0}` the last call, `{1}` what it returned.
     EvidenceReturned => ("{0} returned {1}", "{0} 返回了 {1}"),
     /// private-cow-fork: `{0}` who wrote (a process), `{1}` the other, `{2}` the byte it read,

@@ -6,10 +6,13 @@
 use crate::catalog::{Expect, Scenario, Topic, Variant};
 use crate::engine::{
     DescriptorOp, FileSpec, Function, MapOp, Plan, Purpose, Step, TouchOp, Val, WarningKind, Via};
+use crate::evidence::{self, Evidence, Found};
 use crate::experiment::{round_up, DATA};
 use crate::flags;
 use crate::params::{Addr, FileKind, Key, Params};
 use crate::plan_path;
+use crate::texts::Text;
+use crate::Lang;
 use nix::errno::Errno;
 
 /// The scenario.
@@ -48,7 +51,7 @@ pub const SCENARIO: Scenario = Scenario {
             expect: Expect::OkWarned(WarningKind::MapFixedReplaced),
         },
     ],
-    evidence: crate::evidence::standard,
+    evidence,
 };
 
 fn defaults(page: u64) -> Params {
@@ -115,4 +118,23 @@ fn build(p: &Params, page: u64) -> Plan {
         value: 0,
     }));
     plan
+}
+
+/// `the byte at that address read 'A' before the second mmap and 0x00 after it`: the two
+/// loads of the old mapping's first byte, around the mmap that may replace it.
+fn evidence(found: &Found, lang: Lang) -> Option<Evidence> {
+    if found.run.outcome != crate::engine::Outcome::Ok {
+        return evidence::standard(found, lang);
+    }
+    let (step, after) = found.last(Function::Load)?;
+    let (_, before) = found
+        .steps()
+        .find(|(i, s)| *i < step && s.function == Function::Load)?;
+    Some(Evidence {
+        step,
+        text: Text::EvidenceClobber.fill(
+            lang,
+            &[&evidence::byte(before.ret?), &evidence::byte(after.ret?)],
+        ),
+    })
 }

@@ -573,14 +573,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         gap,
     );
     let (mut more, blame) = (Vec::new(), blame_line(app));
+    let mut findings: Vec<Vec<Line<'static>>> = Vec::new();
     if !app.presenter {
-        first.extend(wrapped(first_findings(app)));
+        findings = first_findings(app)
+            .iter()
+            .map(|l| text::wrap_indent(l, width, 2))
+            .collect();
         more = wrapped(more_findings(app));
     }
     let blame: Vec<Line<'static>> = blame
         .map(|b| text::wrap(&b, width).into_iter().take(1).collect())
         .unwrap_or_default();
     let h = area.height as usize;
+    let one_each = app.view.calls.len();
+    // A long warning gives way to the calls: two rows of it here, cut with `…` (the
+    // outcome pane has it whole).
+    let rows_of = |f: &[Vec<Line<'static>>]| f.iter().map(Vec::len).sum::<usize>();
+    if first.len() + rows_of(&findings) + blame.len() + one_each > h {
+        findings = findings
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if i == 0 {
+                    f
+                } else {
+                    keep_rows(f, 2, width, gap)
+                }
+            })
+            .collect();
+    }
+    first.extend(findings.into_iter().flatten());
     // Before any run, the call comes first.
     let answered = app.result().is_some() || app.running_here();
     let first_rows = if answered {
@@ -590,7 +612,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let left = h - first_rows;
     let full = call_lines(app, width, usize::MAX).len();
-    let one_each = app.view.calls.len().min(full);
+    let one_each = one_each.min(full);
     let more_rows = more.len().min(left.saturating_sub(one_each));
     let call_rows = left - more_rows;
     let mut lines = call_lines(app, width, call_rows);

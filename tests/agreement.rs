@@ -570,9 +570,18 @@ struct Prepared {
 }
 
 /// Both programs, full and minimal, for `case`, in `lang`.
-fn sources(case: &Case, params_line: &str, plan: &Plan, page: u64, lang: Lang) -> [String; 2] {
+/// The full one runs a repeated experiment (`repeat`) that many times, as `mmap-lab c` writes it.
+fn sources(
+    case: &Case,
+    params: &mmap_lab_engine::Params,
+    params_line: &str,
+    plan: &Plan,
+    page: u64,
+    lang: Lang,
+) -> [String; 2] {
+    let repeat = cprog::Repeat::of(params);
     [
-        cprog::program(case.id, params_line, plan, page, lang),
+        cprog::repeated(case.id, params_line, plan, page, lang, repeat.as_ref()),
         cprog::minimal(case.id, params_line, plan, page, lang),
     ]
 }
@@ -741,7 +750,7 @@ fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
     LANGS
         .iter()
         .flat_map(|&lang| {
-            let [full, minimal] = sources(case, &params_line, &ran.plan, page, lang);
+            let [full, minimal] = sources(case, &ran.params, &params_line, &ran.plan, page, lang);
             [
                 Prepared {
                     source: full,
@@ -1166,7 +1175,8 @@ fn c_programs_compile_at_every_extreme() {
             let plan = (scenario.build)(&params, page);
             let label = format!("{} {}", case.id, case.sets.join(" "));
             LANGS.into_iter().flat_map(move |lang| {
-                let [full, minimal] = sources(case, &case.sets.join(" "), &plan, page, lang);
+                let line = case.sets.join(" ");
+                let [full, minimal] = sources(case, &params, &line, &plan, page, lang);
                 [
                     (format!("[{}] {label}", lang.code()), full),
                     (format!("[{} minimal] {label}", lang.code()), minimal),
@@ -1193,4 +1203,56 @@ fn c_programs_compile_at_every_extreme() {
         programs.len(),
         failures.join("\n\n")
     );
+}
+
+/// The full C program of a repeated `anonymous-ipc` runs the experiment that many times
+/// itself, each run a whole experiment in a new process, and prints the lab's tally sentence
+/// before the first run's outcome: with the pipe the child reads the text in every run;
+/// without synchronisation the count is the scheduler's, at most the runs. Nothing is left in
+/// its `TMPDIR`.
+#[test]
+#[cfg_attr(not(has_cc), ignore = "no C compiler (cc) on this machine")]
+fn the_c_program_repeats_the_experiment_and_prints_the_tally() {
+    let page = engine::page_size();
+    let scenario = catalog::find("anonymous-ipc").expect("anonymous-ipc");
+    for (sync, every_run) in [("pipe", true), ("none", false)] {
+        let sets = vec![format!("sync={sync}"), "repeat=20".to_string()];
+        let params = prepare(scenario, &sets).expect("valid sets");
+        let plan = (scenario.build)(&params, page);
+        let repeat = cprog::Repeat::of(&params).expect("repeat=20 repeats");
+        let source = cprog::repeated(scenario.id, "", &plan, page, Lang::En, Some(&repeat));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bin = compile(&source, dir.path()).unwrap_or_else(|e| panic!("{sync}: {e}"));
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut cmd = Command::new(&bin);
+        cmd.env("TMPDIR", tmp.path()).current_dir(dir.path());
+        let (status, stdout, stderr) = run_limited(cmd, RUN_LIMIT).expect("it runs");
+        assert!(status.success(), "{sync}: {status}, {stderr}\n{stdout}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.last(), Some(&"outcome: ok"), "{sync}:\n{stdout}");
+        assert!(
+            stdout.contains("fork() = "),
+            "the first run's steps: {stdout}"
+        );
+        let tally = lines[lines.len() - 2];
+        let saw: u32 = tally
+            .rsplit_once(" in ")
+            .and_then(|(_, rest)| rest.split(' ').next()?.parse().ok())
+            .unwrap_or_else(|| panic!("{sync}: no count in {tally:?}"));
+        let want = engine::Tally::sentence_of(
+            params.sync.name(),
+            repeat.sleep_us,
+            "hello, world",
+            &saw.to_string(),
+            "20",
+            Lang::En,
+        );
+        assert_eq!(tally, want, "{sync}");
+        if every_run {
+            assert_eq!(saw, 20, "{sync}: {tally}");
+        } else {
+            assert!(saw <= 20, "{sync}: {tally}");
+        }
+        assert!(leftovers(tmp.path()).is_empty(), "{sync}: left behind");
+    }
 }

@@ -1165,7 +1165,121 @@ static void setup(void)
 /*@FILES@*/
 }
 
+/*@IF repeat@*/
+/*@EN@*/
+/* The experiment runs `tally_runs` times, each time in a new process of its own (a directory,
+ * a mapping, a fork of its own), as the lab runs it; the child of a run saw the parent's text
+ * when a line of the run's output ends with `tally_marker`. */
+/*@ZH@*/
+/* 实验运行 `tally_runs` 次，每次都在一个新的进程里（有自己的目录、自己的映射、自己的
+ * fork），和 mmap-lab 的做法一样；某次运行的输出里有一行以 `tally_marker` 结尾，就说明
+ * 那一次子进程读到了父进程写的文字。 */
+/*@END_LANG@*/
+/*@REPEAT@*/
+static char run_output[65536];
+static char first_output[sizeof run_output];
+
+static void experiment(void);
+
+/*@EN@*/
+/* Run the experiment once in a new process, its output into a pipe: kept in run_output (cut
+ * at its size), the process's status in *status. */
+/*@ZH@*/
+/* 在一个新进程里运行一次实验，输出写进管道：保存在 run_output 里（超出大小的部分截掉），
+ * 进程的结束状态放在 *status。 */
+/*@END_LANG@*/
+static void run_once(int *status)
+{
+    int fds[2];
+    size_t used = 0;
+    if (pipe(fds) != 0)
+        die("pipe");
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        experiment();
+        _exit(0);
+    }
+    close(fds[1]);
+    for (;;) {
+        char scratch[4096];
+        char *into = used < sizeof run_output - 1 ? run_output + used : scratch;
+        size_t room = used < sizeof run_output - 1 ? sizeof run_output - 1 - used : sizeof scratch;
+        ssize_t n = read(fds[0], into, room);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (into != scratch)
+            used += (size_t)n;
+    }
+    close(fds[0]);
+    run_output[used] = '\0';
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/*@EN@*/
+/* Whether the run's child read the parent's text: a line that ends with the marker. */
+/*@ZH@*/
+/* 这次运行的子进程是否读到了父进程的文字：有一行以这个标记结尾。 */
+/*@END_LANG@*/
+static int saw_text(void)
+{
+    size_t m = strlen(tally_marker);
+    for (const char *line = run_output; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        if (len >= m && memcmp(line + len - m, tally_marker, m) == 0)
+            return 1;
+        if (end == NULL)
+            break;
+        line = end + 1;
+    }
+    return 0;
+}
+
+/*@EN@*/
+/* Run the experiment tally_runs times and count; print the first run's lines, then the tally,
+ * then the first run's outcome, which stays the program's last line, as in the lab. */
+/*@ZH@*/
+/* 把实验运行 tally_runs 次并计数；先打印第一次运行的各行，再打印统计，最后是第一次运行的
+ * 实验结果，它仍是程序的最后一行，和 mmap-lab 一样。 */
+/*@END_LANG@*/
 int main(void)
+{
+    int first_status = 0, status = 0, saw;
+    setvbuf(stdout, NULL, _IONBF, 0);
+    run_once(&first_status);
+    memcpy(first_output, run_output, sizeof first_output);
+    saw = saw_text();
+    for (int i = 1; i < tally_runs; i++) {
+        run_once(&status);
+        saw += saw_text();
+    }
+    char *outcome = strstr(first_output, "outcome: ");
+    while (outcome != NULL && strstr(outcome + 1, "\noutcome: ") != NULL)
+        outcome = strstr(outcome + 1, "\noutcome: ") + 1;
+    if (outcome != NULL)
+        outcome[0] = '\0';
+    put(first_output);
+    printf(tally_line, saw, tally_runs);
+    if (outcome != NULL) {
+        outcome[0] = 'o';
+        put(outcome);
+    }
+    return WIFEXITED(first_status) ? WEXITSTATUS(first_status) : 1;
+}
+
+static void experiment(void)
+/*@END repeat@*/
+/*@IF once@*/
+int main(void)
+/*@END once@*/
 {
 /*@EN@*/
     /* Unbuffered: each line is out before the next step runs, and nothing is printed twice

@@ -1256,3 +1256,74 @@ fn the_c_program_repeats_the_experiment_and_prints_the_tally() {
         assert!(leftovers(tmp.path()).is_empty(), "{sync}: left behind");
     }
 }
+
+/// The compiled mmap-copy program prints, for each run of each method, what it cost as the
+/// lab's `cost_runs` counts it: the same number of system calls as the lab's run (the calls
+/// are the plan's, not the machine's), and page faults that tell the methods apart the same
+/// way: the mmap copy faults at least once per page of the file, read/write (after its first
+/// run) next to never.
+#[test]
+#[cfg_attr(not(has_cc), ignore = "no C compiler (cc) on this machine")]
+fn the_c_copy_program_counts_each_runs_calls_and_faults_like_the_lab() {
+    let page = engine::page_size();
+    let scenario = catalog::find("mmap-copy").expect("mmap-copy");
+    let sets = vec!["copy_size=1M".to_string()];
+    let params = prepare(scenario, &sets).expect("valid sets");
+    let plan = (scenario.build)(&params, page);
+    let record = mmap_lab_engine::run_scenario(scenario, &params).expect("the lab runs");
+    let lab = record
+        .run
+        .cost_runs
+        .clone()
+        .expect("the lab counts each run");
+    let source = cprog::program(scenario.id, "", &plan, page, Lang::En);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = compile(&source, dir.path()).expect("compiles");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut cmd = Command::new(&bin);
+    cmd.env("TMPDIR", tmp.path()).current_dir(dir.path());
+    let (status, stdout, stderr) = run_limited(cmd, RUN_LIMIT).expect("it runs");
+    assert!(status.success(), "{status}: {stderr}\n{stdout}");
+    // `    run 2: … · minor page faults / major / system calls: 274 / 0 / 6`, in plan order.
+    let costs: Vec<[u64; 3]> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("system calls: "))
+        .map(|(_, c)| {
+            let n: Vec<u64> = c
+                .split(" / ")
+                .filter_map(|x| x.trim().parse().ok())
+                .collect();
+            [n[0], n[1], n[2]]
+        })
+        .collect();
+    let runs = lab.mmap.len();
+    let methods = [
+        ("mmap", &lab.mmap),
+        ("read/write", &lab.read_write),
+        ("copy_file_range", &lab.copy_file_range),
+        ("mmap+write", &lab.mmap_write),
+    ];
+    assert_eq!(costs.len(), runs * methods.len(), "{stdout}");
+    for (k, (name, lab_runs)) in methods.iter().enumerate() {
+        let c_runs = &costs[k * runs..(k + 1) * runs];
+        for (run, (c, l)) in c_runs.iter().zip(lab_runs.iter()).enumerate() {
+            assert_eq!(
+                c[2],
+                l.syscalls,
+                "{name} run {}: system calls\n{stdout}",
+                run + 1
+            );
+        }
+    }
+    let file_pages = (1u64 << 20) / page;
+    for c in &costs[..runs] {
+        assert!(
+            c[0] >= file_pages,
+            "mmap: {c:?} faults for {file_pages} pages\n{stdout}"
+        );
+    }
+    for c in &costs[runs + 1..2 * runs] {
+        assert!(c[0] <= 8, "read/write: {c:?}\n{stdout}");
+    }
+    assert!(leftovers(tmp.path()).is_empty(), "left behind");
+}

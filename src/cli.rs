@@ -367,37 +367,15 @@ pub fn c_program(id: &str, sets: &[String], minimal: bool, lang: Lang) -> ExitCo
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let write = if minimal {
-        mmap_lab_engine::cprog::minimal
+    // The full program runs a repeated experiment that many times itself and prints the
+    // tally; the minimal one runs it once.
+    let source = if minimal {
+        mmap_lab_engine::cprog::minimal(scenario.id, &line, &plan, page, lang)
     } else {
-        mmap_lab_engine::cprog::program
+        let repeat = mmap_lab_engine::cprog::Repeat::of(&params);
+        mmap_lab_engine::cprog::repeated(scenario.id, &line, &plan, page, lang, repeat.as_ref())
     };
-    let source = write(scenario.id, &line, &plan, page, lang);
-    // The program has no loop: say how to count the runs with the shell, on stderr so that
-    // stdout stays the program. Only the full program prints what the child read.
-    if params.repeat > 1 && !minimal {
-        let seen = repeat_marker(&plan);
-        output::err_line(
-            &t(S::CRunsOnce, lang)
-                .replace("{0}", &params.repeat.to_string())
-                .replace("{1}", &seen),
-        );
-    }
     output::finish(&source, lang)
-}
-
-/// The full C program's line for the child's read of the parent's text (`memcpy(…) =
-/// "hello, world"`, the same in both languages): what the shell loop counts.
-fn repeat_marker(plan: &engine::Plan) -> String {
-    let text = plan
-        .steps
-        .iter()
-        .find_map(|s| match s.op {
-            engine::Op::Touch(engine::TouchOp::WriteText { text, .. }) => Some(text),
-            _ => None,
-        })
-        .unwrap_or_default();
-    format!("= \"{text}\"")
 }
 
 fn to_json(record: &mmap_lab_engine::Record, params: &Params, lang: Lang) -> String {

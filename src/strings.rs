@@ -93,7 +93,6 @@ pub enum S {
     HelpExplain,
     HelpC,
     HelpCMinimal,
-    CRunsOnce,
     HelpId,
     HelpAll,
     HelpSet,
@@ -502,12 +501,6 @@ impl S {
                  for notes): same last line; where the lab reports a signal, it dies of it",
                 "打印做同样调用的最短 C 程序（没有测试框架，不超过 60 行，适合抄进笔记）：\
                  最后一行相同；如果 mmap-lab 报告的是信号，程序就直接被它杀死",
-            ),
-            S::CRunsOnce => (
-                "note: the C program runs the experiment once; to count {0} runs as the lab does, \
-                 compile it and run it in a loop: for i in $(seq {0}); do ./a.out; done | grep -c '{1}'",
-                "注意：这个 C 程序只运行一次实验；要像 mmap-lab 那样统计 {0} 次，编译后循环运行：\
-                 for i in $(seq {0}); do ./a.out; done | grep -c '{1}'",
             ),
             S::HelpId => ("The scenario id (see `list`)", "场景 id（见 `list`）"),
             S::HelpAll => ("Run every scenario with its defaults", "用默认参数运行所有场景"),

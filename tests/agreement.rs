@@ -574,9 +574,18 @@ struct Prepared {
 }
 
 /// Both programs, full and minimal, for `case`, in `lang`.
-fn sources(case: &Case, params_line: &str, plan: &Plan, page: u64, lang: Lang) -> [String; 2] {
+/// The full one runs a repeated experiment (`repeat`) that many times, as `mmap-lab c` writes it.
+fn sources(
+    case: &Case,
+    params: &mmap_lab_engine::Params,
+    params_line: &str,
+    plan: &Plan,
+    page: u64,
+    lang: Lang,
+) -> [String; 2] {
+    let repeat = cprog::Repeat::of(params);
     [
-        cprog::program(case.id, params_line, plan, page, lang),
+        cprog::repeated(case.id, params_line, plan, page, lang, repeat.as_ref()),
         cprog::minimal(case.id, params_line, plan, page, lang),
     ]
 }
@@ -813,7 +822,7 @@ fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
     LANGS
         .iter()
         .flat_map(|&lang| {
-            let [full, minimal] = sources(case, &params_line, &ran.plan, page, lang);
+            let [full, minimal] = sources(case, &ran.params, &params_line, &ran.plan, page, lang);
             [
                 Prepared {
                     source: full,
@@ -1238,7 +1247,8 @@ fn c_programs_compile_at_every_extreme() {
             let plan = (scenario.build)(&params, page);
             let label = format!("{} {}", case.id, case.sets.join(" "));
             LANGS.into_iter().flat_map(move |lang| {
-                let [full, minimal] = sources(case, &case.sets.join(" "), &plan, page, lang);
+                let line = case.sets.join(" ");
+                let [full, minimal] = sources(case, &params, &line, &plan, page, lang);
                 [
                     (format!("[{}] {label}", lang.code()), full),
                     (format!("[{} minimal] {label}", lang.code()), minimal),
@@ -1265,4 +1275,127 @@ fn c_programs_compile_at_every_extreme() {
         programs.len(),
         failures.join("\n\n")
     );
+}
+
+/// The full C program of a repeated `anonymous-ipc` runs the experiment that many times
+/// itself, each run a whole experiment in a new process, and prints the lab's tally sentence
+/// before the first run's outcome: with the pipe the child reads the text in every run;
+/// without synchronisation the count is the scheduler's, at most the runs. Nothing is left in
+/// its `TMPDIR`.
+#[test]
+#[cfg_attr(not(has_cc), ignore = "no C compiler (cc) on this machine")]
+fn the_c_program_repeats_the_experiment_and_prints_the_tally() {
+    let page = engine::page_size();
+    let scenario = catalog::find("anonymous-ipc").expect("anonymous-ipc");
+    for (sync, every_run) in [("pipe", true), ("none", false)] {
+        let sets = vec![format!("sync={sync}"), "repeat=20".to_string()];
+        let params = prepare(scenario, &sets).expect("valid sets");
+        let plan = (scenario.build)(&params, page);
+        let repeat = cprog::Repeat::of(&params).expect("repeat=20 repeats");
+        let source = cprog::repeated(scenario.id, "", &plan, page, Lang::En, Some(&repeat));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bin = compile(&source, dir.path()).unwrap_or_else(|e| panic!("{sync}: {e}"));
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut cmd = Command::new(&bin);
+        cmd.env("TMPDIR", tmp.path()).current_dir(dir.path());
+        let (status, stdout, stderr) = run_limited(cmd, RUN_LIMIT).expect("it runs");
+        assert!(status.success(), "{sync}: {status}, {stderr}\n{stdout}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.last(), Some(&"outcome: ok"), "{sync}:\n{stdout}");
+        assert!(
+            stdout.contains("fork() = "),
+            "the first run's steps: {stdout}"
+        );
+        let tally = lines[lines.len() - 2];
+        let saw: u32 = tally
+            .rsplit_once(" in ")
+            .and_then(|(_, rest)| rest.split(' ').next()?.parse().ok())
+            .unwrap_or_else(|| panic!("{sync}: no count in {tally:?}"));
+        let want = engine::Tally::sentence_of(
+            params.sync.name(),
+            repeat.sleep_us,
+            "hello, world",
+            &saw.to_string(),
+            "20",
+            Lang::En,
+        );
+        assert_eq!(tally, want, "{sync}");
+        if every_run {
+            assert_eq!(saw, 20, "{sync}: {tally}");
+        } else {
+            assert!(saw <= 20, "{sync}: {tally}");
+        }
+        assert!(leftovers(tmp.path()).is_empty(), "{sync}: left behind");
+    }
+}
+
+/// The compiled mmap-copy program prints, for each run of each method, what it cost as the
+/// lab's `cost_runs` counts it: the same number of system calls as the lab's run (the calls
+/// are the plan's, not the machine's), and page faults that tell the methods apart the same
+/// way: the mmap copy faults at least once per page of the file, read/write (after its first
+/// run) next to never.
+#[test]
+#[cfg_attr(not(has_cc), ignore = "no C compiler (cc) on this machine")]
+fn the_c_copy_program_counts_each_runs_calls_and_faults_like_the_lab() {
+    let page = engine::page_size();
+    let scenario = catalog::find("mmap-copy").expect("mmap-copy");
+    let sets = vec!["copy_size=1M".to_string()];
+    let params = prepare(scenario, &sets).expect("valid sets");
+    let plan = (scenario.build)(&params, page);
+    let record = mmap_lab_engine::run_scenario(scenario, &params).expect("the lab runs");
+    let lab = record
+        .run
+        .cost_runs
+        .clone()
+        .expect("the lab counts each run");
+    let source = cprog::program(scenario.id, "", &plan, page, Lang::En);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = compile(&source, dir.path()).expect("compiles");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut cmd = Command::new(&bin);
+    cmd.env("TMPDIR", tmp.path()).current_dir(dir.path());
+    let (status, stdout, stderr) = run_limited(cmd, RUN_LIMIT).expect("it runs");
+    assert!(status.success(), "{status}: {stderr}\n{stdout}");
+    // `    run 2: … · minor page faults / major / system calls: 274 / 0 / 6`, in plan order.
+    let costs: Vec<[u64; 3]> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("system calls: "))
+        .map(|(_, c)| {
+            let n: Vec<u64> = c
+                .split(" / ")
+                .filter_map(|x| x.trim().parse().ok())
+                .collect();
+            [n[0], n[1], n[2]]
+        })
+        .collect();
+    let runs = lab.mmap.len();
+    let methods = [
+        ("mmap", &lab.mmap),
+        ("read/write", &lab.read_write),
+        ("copy_file_range", &lab.copy_file_range),
+        ("mmap+write", &lab.mmap_write),
+    ];
+    assert_eq!(costs.len(), runs * methods.len(), "{stdout}");
+    for (k, (name, lab_runs)) in methods.iter().enumerate() {
+        let c_runs = &costs[k * runs..(k + 1) * runs];
+        for (run, (c, l)) in c_runs.iter().zip(lab_runs.iter()).enumerate() {
+            assert_eq!(
+                c[2],
+                l.syscalls,
+                "{name} run {}: system calls\n{stdout}",
+                run + 1
+            );
+        }
+    }
+    let file_pages = (1u64 << 20) / page;
+    for c in &costs[..runs] {
+        assert!(
+            c[0] >= file_pages,
+            "mmap: {c:?} faults for {file_pages} pages\n{stdout}"
+        );
+    }
+    for c in &costs[runs + 1..2 * runs] {
+        assert!(c[0] <= 8, "read/write: {c:?}\n{stdout}");
+    }
+    assert!(leftovers(tmp.path()).is_empty(), "left behind");
 }

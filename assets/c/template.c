@@ -777,12 +777,51 @@ static void show_pages(const char *base, int step, int whose)
 /*@IF timing@*/
 static long copied;
 static double copy_seconds;
+/*@EN@*/
+/* What a run cost, as the lab counts it: the system calls the copy loop makes (each helper
+ * counts its own) and this process's page faults (getrusage) while it runs. */
+/*@ZH@*/
+/* 一次运行的开销，和 mmap-lab 的算法一样：复制循环发起的系统调用（每个辅助函数自己计数），
+ * 以及它运行期间本进程的缺页次数（getrusage）。 */
+/*@END_LANG@*/
+static long run_calls;
+static long faults_at_start[2];
+static long run_faults[2];
 
 static double seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void faults_now(long out[2])
+{
+    struct rusage usage;
+    memset(&usage, 0, sizeof usage);
+    getrusage(RUSAGE_SELF, &usage);
+    out[0] = usage.ru_minflt;
+    out[1] = usage.ru_majflt;
+}
+
+/*@EN@*/
+/* The timed part of a run begins and ends: its clock, its faults, its calls. */
+/*@ZH@*/
+/* 一次运行中计时部分的开始和结束：时钟、缺页和调用次数。 */
+/*@END_LANG@*/
+static double run_starts(void)
+{
+    run_calls = 0;
+    faults_now(faults_at_start);
+    return seconds();
+}
+
+static void run_ends(double start)
+{
+    copy_seconds = seconds() - start;
+    faults_now(run_faults);
+    run_faults[0] -= faults_at_start[0];
+    run_faults[1] -= faults_at_start[1];
 }
 
 /*@EN@*/
@@ -794,6 +833,7 @@ static double seconds(void)
 static long copy_ret;
 static long run_bytes[20];
 static double run_seconds[20];
+static long run_cost[20][3];
 static int runs_kept;
 
 static void keep_speed(void)
@@ -801,6 +841,9 @@ static void keep_speed(void)
     if (runs_kept < 20) {
         run_bytes[runs_kept] = copied;
         run_seconds[runs_kept] = copy_seconds;
+        run_cost[runs_kept][0] = run_faults[0];
+        run_cost[runs_kept][1] = run_faults[1];
+        run_cost[runs_kept][2] = run_calls;
         runs_kept++;
     }
 }
@@ -815,11 +858,15 @@ static void show_speeds(void)
     for (int i = 0; i < runs_kept; i++)
         if (run_bytes[i] > 0 && run_seconds[i] > 0)
 /*@EN@*/
-            printf("    run %d: %ld bytes in %.3f ms: %.1f MiB/s\n", i + 1, run_bytes[i],
-                   run_seconds[i] * 1e3, (double)run_bytes[i] / (1 << 20) / run_seconds[i]);
+            printf("    run %d: %ld bytes in %.3f ms: %.1f MiB/s; minor page faults / major / "
+                   "system calls: %ld / %ld / %ld\n", i + 1, run_bytes[i],
+                   run_seconds[i] * 1e3, (double)run_bytes[i] / (1 << 20) / run_seconds[i],
+                   run_cost[i][0], run_cost[i][1], run_cost[i][2]);
 /*@ZH@*/
-            printf("    第 %d 次：%ld 字节，用时 %.3f 毫秒：%.1f MiB/s\n", i + 1, run_bytes[i],
-                   run_seconds[i] * 1e3, (double)run_bytes[i] / (1 << 20) / run_seconds[i]);
+            printf("    第 %d 次：%ld 字节，用时 %.3f 毫秒：%.1f MiB/s · 次要缺页 / 主要缺页 / "
+                   "系统调用：%ld / %ld / %ld\n", i + 1, run_bytes[i],
+                   run_seconds[i] * 1e3, (double)run_bytes[i] / (1 << 20) / run_seconds[i],
+                   run_cost[i][0], run_cost[i][1], run_cost[i][2]);
 /*@END_LANG@*/
     runs_kept = 0;
 }
@@ -849,15 +896,17 @@ static void *map_window(int fd, off_t off, size_t n, int prot)
 /*@END_LANG@*/
 static long copy_mmap(int src, int dst, long size, long window)
 {
-    double start = seconds();
+    double start = run_starts();
     long off = 0;
     copied = 0;
     while (off < size) {
         size_t n = (size_t)(window < size - off ? window : size - off);
         char *s = map_window(src, off, n, PROT_READ);
+        run_calls++;
         if (s == MAP_FAILED)
             return -1;
         char *d = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, dst, off);
+        run_calls++;
         if (d == MAP_FAILED)
             return -1;
 /*@EN@*/
@@ -873,9 +922,10 @@ static long copy_mmap(int src, int dst, long size, long window)
         memcpy(d, s, n);
         munmap(s, n);
         munmap(d, n);
+        run_calls += 4;
         off += (long)n;
     }
-    copy_seconds = seconds() - start;
+    run_ends(start);
     copied = off;
     return off;
 }
@@ -894,17 +944,20 @@ static long copy_mmap_write(int src, int dst, long size, long window)
 {
     if (lseek(dst, 0, SEEK_SET) < 0)
         return -1;
-    double start = seconds();
+    double start = run_starts();
     long off = 0;
     copied = 0;
     while (off < size) {
         size_t n = (size_t)(window < size - off ? window : size - off);
         char *s = map_window(src, off, n, PROT_READ);
+        run_calls++;
         if (s == MAP_FAILED)
             return -1;
         madvise(s, n, MADV_SEQUENTIAL);
+        run_calls++;
         for (size_t written = 0; written < n;) {
             ssize_t w = write(dst, s + written, n - written);
+            run_calls++;
             if (w <= 0) {
                 munmap(s, n);
                 return -1;
@@ -912,9 +965,10 @@ static long copy_mmap_write(int src, int dst, long size, long window)
             written += (size_t)w;
         }
         munmap(s, n);
+        run_calls++;
         off += (long)n;
     }
-    copy_seconds = seconds() - start;
+    run_ends(start);
     copied = off;
     return off;
 }
@@ -955,24 +1009,26 @@ static long copy_read_write(int src, int dst, long size, size_t buf_len)
 /*@END_LANG@*/
     if (lseek(src, 0, SEEK_SET) < 0 || lseek(dst, 0, SEEK_SET) < 0)
         return -1;
-    double start = seconds();
+    double start = run_starts();
     long done = 0;
     copied = 0;
     while (done < size && buf_len > 0) {
         ssize_t n = read(src, buf, buf_len);
+        run_calls++;
         if (n < 0)
             return -1;
         if (n == 0)
             break;
         for (ssize_t written = 0; written < n;) {
             ssize_t w = write(dst, buf + written, (size_t)(n - written));
+            run_calls++;
             if (w <= 0)
                 return -1;
             written += w;
         }
         done += n;
     }
-    copy_seconds = seconds() - start;
+    run_ends(start);
     copied = done;
     return done;
 }
@@ -989,18 +1045,19 @@ static long copy_read_write(int src, int dst, long size, size_t buf_len)
 static long copy_range(int src, int dst, long size)
 {
     off_t off_in = 0, off_out = 0;
-    double start = seconds();
+    double start = run_starts();
     long done = 0;
     copied = 0;
     while (done < size) {
         ssize_t n = copy_file_range(src, &off_in, dst, &off_out, (size_t)(size - done), 0);
+        run_calls++;
         if (n < 0)
             return -1;
         if (n == 0)
             break;
         done += n;
     }
-    copy_seconds = seconds() - start;
+    run_ends(start);
     copied = done;
     return done;
 }
@@ -1165,7 +1222,121 @@ static void setup(void)
 /*@FILES@*/
 }
 
+/*@IF repeat@*/
+/*@EN@*/
+/* The experiment runs `tally_runs` times, each time in a new process of its own (a directory,
+ * a mapping, a fork of its own), as the lab runs it; the child of a run saw the parent's text
+ * when a line of the run's output ends with `tally_marker`. */
+/*@ZH@*/
+/* 实验运行 `tally_runs` 次，每次都在一个新的进程里（有自己的目录、自己的映射、自己的
+ * fork），和 mmap-lab 的做法一样；某次运行的输出里有一行以 `tally_marker` 结尾，就说明
+ * 那一次子进程读到了父进程写的文字。 */
+/*@END_LANG@*/
+/*@REPEAT@*/
+static char run_output[65536];
+static char first_output[sizeof run_output];
+
+static void experiment(void);
+
+/*@EN@*/
+/* Run the experiment once in a new process, its output into a pipe: kept in run_output (cut
+ * at its size), the process's status in *status. */
+/*@ZH@*/
+/* 在一个新进程里运行一次实验，输出写进管道：保存在 run_output 里（超出大小的部分截掉），
+ * 进程的结束状态放在 *status。 */
+/*@END_LANG@*/
+static void run_once(int *status)
+{
+    int fds[2];
+    size_t used = 0;
+    if (pipe(fds) != 0)
+        die("pipe");
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        experiment();
+        _exit(0);
+    }
+    close(fds[1]);
+    for (;;) {
+        char scratch[4096];
+        char *into = used < sizeof run_output - 1 ? run_output + used : scratch;
+        size_t room = used < sizeof run_output - 1 ? sizeof run_output - 1 - used : sizeof scratch;
+        ssize_t n = read(fds[0], into, room);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (into != scratch)
+            used += (size_t)n;
+    }
+    close(fds[0]);
+    run_output[used] = '\0';
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/*@EN@*/
+/* Whether the run's child read the parent's text: a line that ends with the marker. */
+/*@ZH@*/
+/* 这次运行的子进程是否读到了父进程的文字：有一行以这个标记结尾。 */
+/*@END_LANG@*/
+static int saw_text(void)
+{
+    size_t m = strlen(tally_marker);
+    for (const char *line = run_output; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        if (len >= m && memcmp(line + len - m, tally_marker, m) == 0)
+            return 1;
+        if (end == NULL)
+            break;
+        line = end + 1;
+    }
+    return 0;
+}
+
+/*@EN@*/
+/* Run the experiment tally_runs times and count; print the first run's lines, then the tally,
+ * then the first run's outcome, which stays the program's last line, as in the lab. */
+/*@ZH@*/
+/* 把实验运行 tally_runs 次并计数；先打印第一次运行的各行，再打印统计，最后是第一次运行的
+ * 实验结果，它仍是程序的最后一行，和 mmap-lab 一样。 */
+/*@END_LANG@*/
 int main(void)
+{
+    int first_status = 0, status = 0, saw;
+    setvbuf(stdout, NULL, _IONBF, 0);
+    run_once(&first_status);
+    memcpy(first_output, run_output, sizeof first_output);
+    saw = saw_text();
+    for (int i = 1; i < tally_runs; i++) {
+        run_once(&status);
+        saw += saw_text();
+    }
+    char *outcome = strstr(first_output, "outcome: ");
+    while (outcome != NULL && strstr(outcome + 1, "\noutcome: ") != NULL)
+        outcome = strstr(outcome + 1, "\noutcome: ") + 1;
+    if (outcome != NULL)
+        outcome[0] = '\0';
+    put(first_output);
+    printf(tally_line, saw, tally_runs);
+    if (outcome != NULL) {
+        outcome[0] = 'o';
+        put(outcome);
+    }
+    return WIFEXITED(first_status) ? WEXITSTATUS(first_status) : 1;
+}
+
+static void experiment(void)
+/*@END repeat@*/
+/*@IF once@*/
+int main(void)
+/*@END once@*/
 {
 /*@EN@*/
     /* Unbuffered: each line is out before the next step runs, and nothing is printed twice

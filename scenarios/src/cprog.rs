@@ -57,7 +57,53 @@ const TEMPLATE: &str = include_str!("../assets/c/template.c");
 /// page size the plan's numbers were computed for; `lang` is the language of the comments and
 /// of the text the program prints (the outcome line is the same in both).
 pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lang: Lang) -> String {
+    repeated(scenario_id, params_line, plan, page, lang, None)
+}
+
+/// How often a program runs its experiment, and how the child waits: `repeat` and `sync`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeat {
+    /// The runs, each a whole experiment in a new process.
+    pub runs: u32,
+    /// How the child waits for the parent's write (`pipe`, `sleep`, `none`).
+    pub sync: &'static str,
+    /// With `sleep`: how long, in microseconds.
+    pub sleep_us: Option<u64>,
+}
+
+impl Repeat {
+    /// The repetition `params` ask for; `None` for a single run.
+    pub fn of(params: &crate::params::Params) -> Option<Repeat> {
+        (params.repeat > 1).then(|| Repeat {
+            runs: params.repeat,
+            sync: params.sync.name(),
+            sleep_us: (params.sync == crate::params::Sync::Sleep).then_some(params.sleep_us),
+        })
+    }
+}
+
+/// [`program`], running its experiment `repeat.runs` times when given (each run in a new
+/// process, as the lab runs it) and printing the tally the lab prints, before the first run's
+/// outcome line.
+pub fn repeated(
+    scenario_id: &str,
+    params_line: &str,
+    plan: &Plan,
+    page: u64,
+    lang: Lang,
+    repeat: Option<&Repeat>,
+) -> String {
     let mut gen = Gen::new(plan, page, lang);
+    let repeat_block = match repeat {
+        Some(r) => {
+            gen.needs.insert("repeat");
+            repeat_block(plan, r, lang)
+        }
+        None => {
+            gen.needs.insert("once");
+            String::new()
+        }
+    };
     let pages = pages_block(plan, page);
     if !pages.is_empty() {
         gen.pages = Some(PagesShown {
@@ -109,6 +155,7 @@ pub fn program(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
         ("/*@VARS@*/", vars),
         ("/*@STEPS@*/", steps),
         ("/*@PAGES@*/", pages),
+        ("/*@REPEAT@*/", repeat_block),
     ];
     let text = fill(TEMPLATE, &gen.needs, &blocks, lang);
     text.replace("@SCENARIO@", &id)
@@ -233,6 +280,42 @@ struct Gen<'a> {
 /// or where a successful `mremap` of it moved it).
 struct PagesShown {
     base: String,
+}
+
+/// The template's `repeat` declarations: the line that ends a run's output when its child read
+/// the parent's text (`memcpy(…) = "hello, world"`), how many runs, and the tally's sentence
+/// as the lab prints it, its counts left to printf (`%1$d` of `%2$d`).
+fn repeat_block(plan: &Plan, repeat: &Repeat, lang: Lang) -> String {
+    let text = plan
+        .steps
+        .iter()
+        .find_map(|s| match s.op {
+            crate::engine::Op::Touch(crate::engine::TouchOp::WriteText { text, .. }) => Some(text),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let percent = |s: &str| s.replace('%', "%%");
+    let sentence = crate::engine::Tally::sentence_of(
+        repeat.sync,
+        repeat.sleep_us,
+        &percent(text),
+        // Positional: a language may name the runs before the count.
+        "%1$d",
+        "%2$d",
+        lang,
+    );
+    // The sentence as a literal in the program's own language (UTF-8, as the template's).
+    let literal = |s: &str| {
+        let s = s.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("\"{s}\\n\"")
+    };
+    format!(
+        "static const char tally_marker[] = {};\nstatic const int tally_runs = {};\n\
+         static const char tally_line[] = {};\n",
+        c_string(&format!("= \"{text}\"")),
+        repeat.runs,
+        literal(&sentence)
+    )
 }
 
 /// The template's `pages` declarations for `plan`: the pages the lab reads after each step
@@ -1110,6 +1193,34 @@ mod tests {
         assert!(!minimal("private-cow-fork", "", &plan, 4096, Lang::En).contains("show_pages"));
         let plan = plan_of("mmap-copy", &["copy_size=1M"]);
         assert!(!program("mmap-copy", "", &plan, 4096, Lang::En).contains("show_pages"));
+    }
+
+    #[test]
+    fn a_repeated_program_loops_itself_in_both_languages_alike() {
+        let plan = plan_of("anonymous-ipc", &["sync=none", "repeat=7"]);
+        let p = crate::prepare(
+            crate::catalog::find("anonymous-ipc").unwrap(),
+            &["sync=none".to_string(), "repeat=7".to_string()],
+        )
+        .unwrap();
+        let repeat = Repeat::of(&p).expect("repeat=7");
+        let en = repeated("anonymous-ipc", "", &plan, 4096, Lang::En, Some(&repeat));
+        let zh = repeated("anonymous-ipc", "", &plan, 4096, Lang::Zh, Some(&repeat));
+        assert_eq!(code_only(&en), code_only(&zh));
+        for c in [&en, &zh] {
+            assert!(c.contains("static const int tally_runs = 7;"), "{c}");
+            assert!(c.contains("static void experiment(void)"), "{c}");
+            assert_eq!(c.matches("int main(void)").count(), 1, "{c}");
+        }
+        assert!(
+            en.contains(
+                "\"without synchronisation the child read `hello, world` in %1$d of %2$d runs\\n\""
+            ),
+            "{en}"
+        );
+        // A single run keeps the plain main.
+        let once = program("anonymous-ipc", "", &plan, 4096, Lang::En);
+        assert!(!once.contains("experiment(") && once.contains("int main(void)"));
     }
 
     /// The C code of a program without its comments and the text of its string and character

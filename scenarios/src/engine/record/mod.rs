@@ -246,14 +246,26 @@ pub struct TallyRun {
 impl Tally {
     /// "without synchronisation the child read `hello, world` in 37 of 200 runs".
     pub fn sentence(&self, lang: crate::Lang) -> String {
-        let us = self.sleep_us.unwrap_or(0).to_string();
-        let how = match self.sync.as_str() {
+        let (saw, runs) = (self.saw_text.to_string(), self.runs.len().to_string());
+        Tally::sentence_of(&self.sync, self.sleep_us, &self.text, &saw, &runs, lang)
+    }
+
+    /// The same sentence from its parts, the counts as given (the C program passes `%d`).
+    pub fn sentence_of(
+        sync: &str,
+        sleep_us: Option<u64>,
+        text: &str,
+        saw: &str,
+        runs: &str,
+        lang: crate::Lang,
+    ) -> String {
+        let us = sleep_us.unwrap_or(0).to_string();
+        let how = match sync {
             "pipe" => Text::TallyPipe.get(lang).to_string(),
             "sleep" => Text::TallySleep.fill(lang, &[&us]),
             _ => Text::TallyNone.get(lang).to_string(),
         };
-        let (saw, runs) = (self.saw_text.to_string(), self.runs.len().to_string());
-        Text::TallyLine.fill(lang, &[&how, &self.text, &saw, &runs])
+        Text::TallyLine.fill(lang, &[&how, text, saw, runs])
     }
 }
 

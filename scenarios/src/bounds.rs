@@ -13,7 +13,7 @@
 //! the child starts and each copy the child writes. The engine checks that against the free
 //! space of TMPDIR (`statvfs`) before writing a byte.
 
-use crate::engine::{CopyOp, Op, Plan};
+pub use crate::engine::tmpdir_bytes;
 use crate::flags::{MAP_ANONYMOUS, MAP_LOCKED, MAP_POPULATE};
 use crate::params::FileKind;
 use crate::{Key, Params, Scenario};
@@ -94,22 +94,6 @@ pub fn kernel_refuses(params: &Params) -> bool {
     // SAFETY: the mapping just made, of that length, used by nothing.
     unsafe { libc::munmap(p, len) };
     false
-}
-
-/// The bytes a run of `plan` writes into TMPDIR at its peak: every file the engine fills
-/// before the child starts, and each file a copy writes (the copy's size), all there until
-/// the run ends. Files that are only grown (`ftruncate`, a write at the end) are sparse and
-/// not counted; each file is counted in whole blocks of `block` bytes.
-pub fn tmpdir_bytes(plan: &Plan, block: u64) -> u64 {
-    let whole = |n: u64| crate::experiment::round_up(n, block);
-    let made = plan.files.iter().map(|f| whole(f.size));
-    let copied = plan.steps.iter().filter_map(|s| match &s.op {
-        Op::Copy(CopyOp::Mmap { size, .. })
-        | Op::Copy(CopyOp::ReadWrite { size, .. })
-        | Op::Copy(CopyOp::FileRange { size, .. }) => Some(whole(*size)),
-        _ => None,
-    });
-    made.chain(copied).fold(0, u64::saturating_add)
 }
 
 /// What a run needs free in TMPDIR, for a message that names the knob behind it: the knob

@@ -760,7 +760,7 @@ impl<'a> Gen<'a> {
 
 /// The values of a call as the C program prints them: the mapping as `ptr` (its value is on
 /// the mmap line), everything else known only at run time by a printf conversion. The same
-/// shapes as the record's names (`engine/record.rs`), so that both print the same call.
+/// shapes as the record's names (`engine/record/build.rs`), so that both print the same call.
 impl ValueNames for Gen<'_> {
     fn addr(&self, v: Val) -> String {
         let mapping = |i: usize| Some(i) == self.plan.mapping_step && self.exists(i);

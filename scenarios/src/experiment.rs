@@ -2,6 +2,7 @@
 //! `mmap`, then close / mprotect / touch / munmap as asked. Most scenarios are this shape with
 //! their own defaults; the others build their plan by hand.
 
+pub use crate::engine::plan::round_up;
 use crate::engine::{
     DescriptorOp, FileSpec, IpcOp, Limit, LimitOp, MapOp, Plan, Purpose, Step, TouchOp, Val, Via,
 };
@@ -56,11 +57,6 @@ pub struct Shape {
     /// mapping is in place), so that a range reaching past the mapping meets nothing: then
     /// msync, mprotect and madvise answer `ENOMEM`, whatever the process has mapped elsewhere.
     pub hole: bool,
-}
-
-/// `n` rounded up to whole pages.
-pub fn round_up(n: u64, page: u64) -> u64 {
-    n.div_ceil(page.max(1)).saturating_mul(page.max(1))
 }
 
 /// The mapping's pointer moved by `shift` bytes: `ptr` itself when the shift is 0, so that

@@ -149,7 +149,7 @@ impl Scenario {
         params: &Params,
         lang: Lang,
     ) -> Option<crate::evidence::Evidence> {
-        (self.evidence)(&crate::evidence::Found::new(self, run, params), lang)
+        (self.evidence)(&crate::evidence::Found::new(self.build, run, params), lang)
     }
 
     /// The keys to show for this scenario, in [`Key::ALL`] order.

@@ -38,7 +38,7 @@ pub(crate) struct ChildSetup<'a> {
     /// The C library's restartable-sequences area of this thread, if registered (see
     /// [`forget_rseq`]).
     pub rseq: Option<(isize, u32)>,
-    /// The witness's seccomp filter, when the run is traced (see `witness.rs`).
+    /// The witness's seccomp filter, when the run is traced (see `witness/filter.rs`).
     pub filter: Option<&'a [libc::sock_filter]>,
     /// The process's image, found by the lab before the fork: the program, the libraries,
     /// the heap, the vDSO (see `regions::image_regions`).

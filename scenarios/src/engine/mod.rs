@@ -232,7 +232,7 @@ pub fn run_with(plan: &Plan, options: RunOptions<'_>) -> Result<Run, EngineError
     // from a live one (see `tempdir`).
     let dir = tempdir::LabDir::create()?;
     if let Some((block, free)) = space(&dir) {
-        let need = crate::bounds::tmpdir_bytes(plan, block);
+        let need = tmpdir_bytes(plan, block);
         if need > free {
             return Err(EngineError::NoRoom { need, free });
         }
@@ -499,6 +499,22 @@ fn file_and_space(plan: &Plan, dir: &tempdir::LabDir) -> (Option<u64>, Option<u6
         (r == 0).then_some(st.st_size as u64)
     });
     (size, free)
+}
+
+/// The bytes a run of `plan` writes into TMPDIR at its peak: every file the engine fills
+/// before the child starts, and each file a copy writes (the copy's size), all there until
+/// the run ends. Files that are only grown (`ftruncate`, a write at the end) are sparse and
+/// not counted; each file is counted in whole blocks of `block` bytes.
+pub fn tmpdir_bytes(plan: &Plan, block: u64) -> u64 {
+    let whole = |n: u64| plan::round_up(n, block);
+    let made = plan.files.iter().map(|f| whole(f.size));
+    let copied = plan.steps.iter().filter_map(|s| match &s.op {
+        Op::Copy(CopyOp::Mmap { size, .. })
+        | Op::Copy(CopyOp::ReadWrite { size, .. })
+        | Op::Copy(CopyOp::FileRange { size, .. }) => Some(whole(*size)),
+        _ => None,
+    });
+    made.chain(copied).fold(0, u64::saturating_add)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The kernel's word on the experiment's pages, read from outside the child at each boundary
-//! stop (see `witness.rs`): for each page the page map draws, its `/proc/PID/pagemap` entry
+//! stop (see `witness/`): for each page the page map draws, its `/proc/PID/pagemap` entry
 //! (present, swapped, file or shared, exclusively mapped, soft-dirty, frame number), whether
 //! the file's page is in the page cache (`mincore` on the lab's own mapping of the file), and
 //! the mapping's `/proc/PID/smaps` figures.

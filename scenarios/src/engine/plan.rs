@@ -202,3 +202,8 @@ impl Default for Plan {
 pub fn c_path(path: &str) -> CString {
     CString::new(path.replace('\0', "")).unwrap_or_default()
 }
+
+/// `n` rounded up to whole pages.
+pub fn round_up(n: u64, page: u64) -> u64 {
+    n.div_ceil(page.max(1)).saturating_mul(page.max(1))
+}

@@ -466,7 +466,7 @@ pub(crate) fn build(
 /// the guard reservation around it, the others (reservations, neighbours, `existing`).
 fn experiment_ranges(plan: &Plan, seen: &[Seen], at: usize, page: u64) -> Vec<(u64, u64, Region)> {
     let page = page.max(1);
-    let pages = |len: u64| crate::experiment::round_up(len, page);
+    let pages = |len: u64| crate::engine::plan::round_up(len, page);
     let mut out: Vec<(u64, u64, Region)> = Vec::new();
     for (j, st) in plan.steps.iter().enumerate().take(at) {
         let Some((ret, _, 0)) = seen.get(j).and_then(|s| s.end) else {

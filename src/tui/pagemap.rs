@@ -139,6 +139,12 @@ impl PageMapWidget<'_> {
     fn rows(&self, height: u16) -> Vec<Row> {
         let mut wanted = vec![Row::Mapping];
         let procs = self.measured.map(|m| m.processes()).unwrap_or_default();
+        // A munmap lesson's answer is what the call left (a page leaked, another's page
+        // gone), which the maps captures say: that row outranks the page states, which after
+        // a munmap read absent everywhere.
+        if self.after.is_some() && self.map.munmap.is_some() {
+            wanted.push(Row::After);
+        }
         if self.measured.is_some() {
             // After a step, the kernel's word on each page is the answer: right under the
             // mapping, one row per process, with the legend that reads its glyphs.
@@ -148,7 +154,7 @@ impl PageMapWidget<'_> {
                 wanted.push(Row::Frames);
             }
         }
-        if self.after.is_some() {
+        if self.after.is_some() && !wanted.contains(&Row::After) {
             // What the maps captures say the run left, with the munmap range that did it.
             wanted.push(Row::After);
         }

@@ -137,7 +137,7 @@ pub fn standard(found: &Found, lang: Lang) -> Option<Evidence> {
     }
 }
 
-/// `mmap refused length = 0: EINVAL`: the failing step, the arguments the lesson's rules
+/// `mmap failed with EINVAL: length = 0`: the failing step, the arguments the lesson's rules
 /// point at with their values, else the call as it ran.
 fn refused(
     found: &Found,

@@ -266,8 +266,9 @@ texts! {
     OpCopyFileRange => ("copy with copy_file_range.", "用 copy_file_range 复制文件。"),
     // The evidence line: what answers a scenario's question, read off the record
     // (`crate::evidence`).
-    /// A call refused arguments: `{0}` the function, `{1}` `key = value` pairs, `{2}` the errno.
-    EvidenceRefused => ("{0} refused {1}: {2}", "{0} 拒绝了 {1}：{2}"),
+    /// A call failed: `{0}` the function, `{1}` the `key = value` pairs its rules point at,
+    /// `{2}` the errno.
+    EvidenceRefused => ("{0} failed with {2}: {1}", "{0} 失败，返回 {2}：{1}"),
     /// A call failed, no argument to point at: `{0}` the call as it ran, `{1}` the errno.
     EvidenceFailed => ("{0} returned -1, errno {1}", "{0} 返回 -1，errno 是 {1}"),
     /// A fault signal: `{0}` its name, `{1}` the address, `{2}` `ptr+N`, `{3}` the page.

@@ -511,7 +511,7 @@ knobs! {
     Grow {
         name: "grow", kind: KeyKind::Choice(Grow::NAMES),
         doc: ("extend the new file before mapping it", "映射之前先扩展新文件"),
-        off: None, max: None, playground: false, shows: &[Arg::Grow],
+        off: None, max: None, playground: true, shows: &[Arg::Grow],
         parse: |t| Grow::parse(t).map(|g| Value::Word(g.name())),
         read: |p| Value::Word(p.grow.name()),
         write: |p, v| { p.grow = Grow::parse(word(v)?)?; Some(()) },
@@ -1701,6 +1701,8 @@ mod tests {
         }
         assert!(!PLAYGROUND_KEYS.contains(&Key::Window));
         assert!(PLAYGROUND_KEYS.contains(&Key::Guard));
+        // The playground's new file can be grown before the mapping, as in empty-new-file.
+        assert!(PLAYGROUND_KEYS.contains(&Key::Grow));
     }
 
     #[test]

@@ -138,39 +138,45 @@ impl PageMapWidget<'_> {
     /// Rows to draw in `height` lines, the most telling first kept.
     fn rows(&self, height: u16) -> Vec<Row> {
         let mut wanted = vec![Row::Mapping];
+        let mut add = |rows: &[Row]| {
+            for r in rows {
+                if !wanted.contains(r) {
+                    wanted.push(*r);
+                }
+            }
+        };
         let procs = self.measured.map(|m| m.processes()).unwrap_or_default();
-        // A munmap lesson's answer is what the call left (a page leaked, another's page
-        // gone), which the maps captures say: that row outranks the page states, which after
-        // a munmap read absent everywhere.
+        // After a munmap, what the maps captures say it removed (or leaked, or took from
+        // another mapping) is that lesson's answer: before the page bits, which are all `·`.
         if self.after.is_some() && self.map.munmap.is_some() {
-            wanted.push(Row::After);
+            add(&[Row::After, Row::Munmap]);
         }
         if self.measured.is_some() {
             // After a step, the kernel's word on each page is the answer: right under the
             // mapping, one row per process, with the legend that reads its glyphs.
-            wanted.extend(procs.iter().map(|p| Row::Pages(*p)));
-            wanted.push(Row::Legend);
+            add(&procs.iter().map(|p| Row::Pages(*p)).collect::<Vec<_>>());
+            add(&[Row::Legend]);
             if procs.len() > 1 {
-                wanted.push(Row::Frames);
+                add(&[Row::Frames]);
             }
         }
-        if self.after.is_some() && !wanted.contains(&Row::After) {
-            // What the maps captures say the run left, with the munmap range that did it.
-            wanted.push(Row::After);
+        if self.after.is_some() {
+            // What the maps captures say the run left.
+            add(&[Row::After]);
         }
         // The range munmap is asked to remove is what a munmap lesson is about.
         if self.map.munmap.is_some() {
-            wanted.push(Row::Munmap);
+            add(&[Row::Munmap]);
         }
         if self.measured.is_some_and(|m| m.has_cache()) {
-            wanted.push(Row::Cache);
+            add(&[Row::Cache]);
         }
         if self.measured.is_some() || self.after.is_some() {
-            wanted.extend([Row::Ruler, Row::File, Row::Pointer]);
+            add(&[Row::Ruler, Row::File, Row::Pointer]);
         } else {
-            wanted.extend([Row::Pointer, Row::File, Row::Ruler]);
+            add(&[Row::Pointer, Row::File, Row::Ruler]);
         }
-        wanted.push(Row::Notes);
+        add(&[Row::Notes]);
         wanted.truncate(height as usize);
         let mut order = vec![Row::Ruler, Row::File, Row::Mapping];
         order.extend(procs.iter().map(|p| Row::Pages(*p)));

@@ -107,6 +107,12 @@ pub const SCENARIO: Scenario = Scenario {
                 root: &Expect::Ok,
             },
         },
+        // A new, empty file grown before the mapping (empty-new-file's knob): the write lands
+        // in the file.
+        Variant {
+            sets: &["file=new", "grow=ftruncate", "access=write@0"],
+            expect: Expect::Ok,
+        },
         Variant {
             sets: &["prot=PROT_READ", "access=write@0"],
             expect: Expect::Signal(Signal::SIGSEGV),

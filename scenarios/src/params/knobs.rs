@@ -488,7 +488,7 @@ knobs! {
     Grow {
         name: "grow", kind: KeyKind::Choice(Grow::NAMES),
         doc: ("extend the new file before mapping it", "映射之前先扩展新文件"),
-        off: None, max: None, playground: false, bytes: false, shows: &[Arg::Grow],
+        off: None, max: None, playground: true, bytes: false, shows: &[Arg::Grow],
         blame: &[always(Case::Sigbus, 3)],
         parse: |t| Grow::parse(t).map(|g| Value::Word(g.name())),
         read: |p| Value::Word(p.grow.name()),

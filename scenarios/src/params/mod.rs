@@ -489,6 +489,8 @@ mod tests {
         }
         assert!(!PLAYGROUND_KEYS.contains(&Key::Window));
         assert!(PLAYGROUND_KEYS.contains(&Key::Guard));
+        // The playground's new file can be grown before the mapping, as in empty-new-file.
+        assert!(PLAYGROUND_KEYS.contains(&Key::Grow));
     }
 
     #[test]

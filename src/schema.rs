@@ -12,6 +12,9 @@
 //! MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema
 //! ```
 
+use mmap_lab_engine::engine::regions::Region;
+use mmap_lab_engine::engine::witness::AnsweredBy;
+use mmap_lab_engine::engine::{Purpose, WarningKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -248,10 +251,10 @@ pub struct Step {
     /// `child` for a step run by a process the experiment forked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<String>,
-    /// Why the engine added the step when the student did not ask for it: `guard-reserve`,
-    /// `guard-release`, `check-file`, `existing`, `exhaust-map-count`, `copy`.
+    /// Why the engine added the step when the student did not ask for it (the engine's own
+    /// type: every value it can print).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
+    pub purpose: Option<Purpose>,
     /// How long a timed step took, in nanoseconds (a step run several times: its median run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nanos: Option<u64>,
@@ -267,10 +270,10 @@ pub struct Step {
     /// the witness was off, for the lab's own bookkeeping and for untraced timed loops.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syscalls: Option<Vec<Syscall>>,
-    /// Who answered: `kernel` (a system call was seen), `libc` (the C library failed the
-    /// call without one), `none` (not a call: a load, a store, a copy in memory).
+    /// Who answered (the engine's own type): `kernel` (a system call was seen), `libc` (the C
+    /// library failed the call without one), `none` (not a call: a load, a store, a copy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answered_by: Option<String>,
+    pub answered_by: Option<AnsweredBy>,
     /// Page faults during the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faults: Option<Faults>,
@@ -348,8 +351,8 @@ pub struct Smaps {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnRegion {
-    /// `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
-    pub what: String,
+    /// What the region is (the engine's own type: every value it can print).
+    pub what: Region,
     /// Its first byte.
     pub start: u64,
     /// One past its last byte.
@@ -367,8 +370,8 @@ pub struct Touched {
     pub start: u64,
     /// One past its last byte.
     pub end: u64,
-    /// What was there: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
-    pub what: String,
+    /// What was there (the engine's own type: every value it can print).
+    pub what: Region,
     /// The file's name, for a `library`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -442,8 +445,8 @@ pub struct LimitValue {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Warning {
-    /// What it is about (`map-fixed-replaced`, `munmap-missed`).
-    pub kind: String,
+    /// What it is about (the engine's own type: every value it can print).
+    pub kind: WarningKind,
     /// The sentence, in English.
     pub text: String,
     /// Index in `steps` of the step that did it.

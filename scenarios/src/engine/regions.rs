@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// A kind of place in the experiment's address space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Region {
     /// The experiment's mapping (the one `ptr` points at).
     Mapping,

@@ -97,6 +97,7 @@ fn arity(name: &str) -> usize {
 /// Who answered a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AnsweredBy {
     /// A system call the witness saw.
     Kernel,

@@ -12,8 +12,10 @@
 //! MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema
 //! ```
 
+pub use mmap_lab_engine::engine::record::Faults;
 use mmap_lab_engine::engine::regions::Region;
 use mmap_lab_engine::engine::witness::AnsweredBy;
+pub use mmap_lab_engine::engine::witness::Syscall;
 use mmap_lab_engine::engine::{Purpose, WarningKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -378,31 +380,6 @@ pub struct Touched {
     /// The `/proc/self/maps` line (captured before the step) that covered it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
-}
-
-/// One system call as the kernel saw it.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Syscall {
-    /// Its name (`mmap`, `openat`, `clone`).
-    pub name: String,
-    /// Its six raw arguments.
-    pub args: Vec<u64>,
-    /// What it returned: a value, or `-errno`.
-    pub ret: i64,
-    /// The errno's name when it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errno: Option<String>,
-}
-
-/// Page faults during one step.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Faults {
-    /// Served from memory.
-    pub minor: u64,
-    /// Needed I/O.
-    pub major: u64,
 }
 
 /// Where a run happened.

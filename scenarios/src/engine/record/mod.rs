@@ -593,6 +593,8 @@ impl Run {
 
 /// Page faults during one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Faults {
     /// Served from memory (a page already in the page cache, or a fresh zero page).
     pub minor: u64,

@@ -13,7 +13,7 @@
 //! ```
 
 pub use mmap_lab_engine::engine::record::Faults;
-use mmap_lab_engine::engine::regions::Region;
+pub use mmap_lab_engine::engine::regions::{OwnRegion, Touched};
 use mmap_lab_engine::engine::witness::AnsweredBy;
 pub use mmap_lab_engine::engine::witness::Syscall;
 use mmap_lab_engine::engine::{Purpose, WarningKind};
@@ -347,39 +347,6 @@ pub struct Smaps {
     pub swap: u64,
     /// Locked in memory.
     pub locked: u64,
-}
-
-/// One of the process's own regions.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OwnRegion {
-    /// What the region is (the engine's own type: every value it can print).
-    pub what: Region,
-    /// Its first byte.
-    pub start: u64,
-    /// One past its last byte.
-    pub end: u64,
-    /// The file's name, for the program and the libraries (`libc.so.6`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-/// A part of a range a step touched, unmapped or replaced, and what was there.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Touched {
-    /// Its first byte.
-    pub start: u64,
-    /// One past its last byte.
-    pub end: u64,
-    /// What was there (the engine's own type: every value it can print).
-    pub what: Region,
-    /// The file's name, for a `library`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `/proc/self/maps` line (captured before the step) that covered it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<String>,
 }
 
 /// Where a run happened.

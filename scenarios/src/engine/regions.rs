@@ -162,6 +162,8 @@ impl Landmark {
 
 /// One of the process's own regions, as the child reported it (page-rounded).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct OwnRegion {
     /// What it is.
     pub what: Region,
@@ -245,6 +247,8 @@ pub fn own_regions(reported: &[(u32, u64, u64)], page: u64) -> Vec<OwnRegion> {
 
 /// A range a step touched, unmapped or replaced, and what was there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Touched {
     /// First byte.
     pub start: u64,

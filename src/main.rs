@@ -618,9 +618,9 @@ fn dispatch(
         Some(Command::Progress { json, reset, .. }) => {
             let store = state.map(mmap_lab::progress::Store::at);
             if reset {
-                mmap_lab::progress::reset(store, lang)
+                mmap_lab::progress::command::reset(store, lang)
             } else {
-                mmap_lab::progress::print(store, json, lang)
+                mmap_lab::progress::command::print(store, json, lang)
             }
         }
         Some(Command::Config) => output::finish(&config.describe(), lang),

@@ -12,6 +12,13 @@
 //! MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema
 //! ```
 
+pub use mmap_lab_engine::engine::pages::{PageState, Smaps};
+pub use mmap_lab_engine::engine::record::{Faults, FileCheck, MapsSnapshot, RunCost, Throughput};
+pub use mmap_lab_engine::engine::regions::{OwnRegion, Touched};
+pub use mmap_lab_engine::engine::signals::Hit;
+use mmap_lab_engine::engine::witness::AnsweredBy;
+pub use mmap_lab_engine::engine::witness::Syscall;
+use mmap_lab_engine::engine::{Purpose, WarningKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -254,10 +261,10 @@ pub struct Step {
     /// `child` for a step run by a process the experiment forked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<String>,
-    /// Why the engine added the step when the student did not ask for it: `guard-reserve`,
-    /// `guard-release`, `check-file`, `existing`, `exhaust-map-count`, `copy`.
+    /// Why the engine added the step when the student did not ask for it (the engine's own
+    /// type: every value it can print).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
+    pub purpose: Option<Purpose>,
     /// How long a timed step took, in nanoseconds (a step run several times: its median run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nanos: Option<u64>,
@@ -273,10 +280,10 @@ pub struct Step {
     /// the witness was off, for the lab's own bookkeeping and for untraced timed loops.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syscalls: Option<Vec<Syscall>>,
-    /// Who answered: `kernel` (a system call was seen), `libc` (the C library failed the
-    /// call without one), `none` (not a call: a load, a store, a copy in memory).
+    /// Who answered (the engine's own type): `kernel` (a system call was seen), `libc` (the C
+    /// library failed the call without one), `none` (not a call: a load, a store, a copy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answered_by: Option<String>,
+    pub answered_by: Option<AnsweredBy>,
     /// Page faults during the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faults: Option<Faults>,
@@ -293,119 +300,6 @@ pub struct Step {
     /// the fork), of the process that made the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smaps: Option<Smaps>,
-}
-
-/// One page's state after a step.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PageState {
-    /// The page, counted from the mapping's start at that step (negative: below it).
-    pub page: i64,
-    /// Its address.
-    pub addr: u64,
-    /// In the process's page table (`pagemap` bit 63).
-    pub present: bool,
-    /// In swap (bit 62).
-    pub swapped: bool,
-    /// A file's page, or shared anonymous memory (bit 61).
-    pub file: bool,
-    /// Mapped by this process alone (bit 56).
-    pub exclusive: bool,
-    /// Soft-dirty (bit 55); always 0 on a kernel built without `CONFIG_MEM_SOFT_DIRTY`.
-    pub soft_dirty: bool,
-    /// The physical frame number; always present, `null` when the page is not present or
-    /// frame numbers are hidden (`environment.pfn_visible`).
-    pub pfn: Option<u64>,
-    /// For a file mapping, whether the file's page is in the page cache; always present,
-    /// `null` for anonymous memory.
-    pub cached: Option<bool>,
-    /// `parent` or `child`, when the experiment has two processes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub process: Option<String>,
-}
-
-/// A mapping's `smaps` figures, in bytes.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Smaps {
-    /// Resident.
-    pub rss: u64,
-    /// Proportional share: each page divided by the processes that map it.
-    pub pss: u64,
-    /// Resident, mapped by others too, unmodified.
-    pub shared_clean: u64,
-    /// Resident, mapped by others too, modified.
-    pub shared_dirty: u64,
-    /// Resident, this process's alone, unmodified.
-    pub private_clean: u64,
-    /// Resident, this process's alone, modified.
-    pub private_dirty: u64,
-    /// Anonymous memory (private copies of a file's pages included).
-    pub anonymous: u64,
-    /// In transparent huge pages.
-    pub anon_huge_pages: u64,
-    /// In swap.
-    pub swap: u64,
-    /// Locked in memory.
-    pub locked: u64,
-}
-
-/// One of the process's own regions.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OwnRegion {
-    /// `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
-    pub what: String,
-    /// Its first byte.
-    pub start: u64,
-    /// One past its last byte.
-    pub end: u64,
-    /// The file's name, for the program and the libraries (`libc.so.6`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-/// A part of a range a step touched, unmapped or replaced, and what was there.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Touched {
-    /// Its first byte.
-    pub start: u64,
-    /// One past its last byte.
-    pub end: u64,
-    /// What was there: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
-    pub what: String,
-    /// The file's name, for a `library`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `/proc/self/maps` line (captured before the step) that covered it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<String>,
-}
-
-/// One system call as the kernel saw it.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Syscall {
-    /// Its name (`mmap`, `openat`, `clone`).
-    pub name: String,
-    /// Its six raw arguments.
-    pub args: Vec<u64>,
-    /// What it returned: a value, or `-errno`.
-    pub ret: i64,
-    /// The errno's name when it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errno: Option<String>,
-}
-
-/// Page faults during one step.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Faults {
-    /// Served from memory.
-    pub minor: u64,
-    /// Needed I/O.
-    pub major: u64,
 }
 
 /// Where a run happened.
@@ -448,8 +342,8 @@ pub struct LimitValue {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Warning {
-    /// What it is about (`map-fixed-replaced`, `munmap-missed`).
-    pub kind: String,
+    /// What it is about (the engine's own type: every value it can print).
+    pub kind: WarningKind,
     /// The sentence, in English.
     pub text: String,
     /// Index in `steps` of the step that did it.
@@ -464,23 +358,6 @@ pub struct Warning {
     /// For `munmap-missed`: how many bytes of the mapping are still mapped after the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_mapped: Option<u64>,
-}
-
-/// What a faulting address hit, from the child's own `/proc/self/maps`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Hit {
-    /// `mapping`, `guard`, `other` or `not-mapped`.
-    pub kind: String,
-    /// The maps line of the place, when something was mapped there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<String>,
-    /// What the place is, named: `mapping`, `guard`, `experiment` (another mapping the experiment made), or one of the process's own regions: `plan`, `thread-local-storage`, `signal-stack`, `signal-stack-guard`, `stack`, `heap`, `program` (the lab's executable), `c-library`, `library`, `vdso`, `vvar`, `anonymous`; or `not-mapped`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub what: Option<String>,
-    /// The file's name, when `what` is `library`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 /// How the experiment ended, by `kind`.
@@ -558,30 +435,6 @@ pub enum Outcome {
     },
 }
 
-/// `/proc/self/maps` lines captured after a step.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MapsSnapshot {
-    /// The function of the step just before the capture (`mmap`, `munmap`).
-    pub after: String,
-    /// The lines whose range lies near the mapping, as the kernel wrote them.
-    pub lines: Vec<String>,
-}
-
-/// A write through the mapping, read back from the file with a fresh `pread`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FileCheck {
-    /// The byte offset in the file.
-    pub offset: u64,
-    /// The byte written through the mapping.
-    pub written: u8,
-    /// The byte the file holds afterwards.
-    pub in_file: u8,
-    /// Whether the write reached the file.
-    pub reached_file: bool,
-}
-
 /// The same experiment run `repeat` times, each in a new process, counted.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -610,21 +463,6 @@ pub struct TallyRun {
     pub child_read: Option<String>,
 }
 
-/// MiB per second of each copy in `mmap-copy`: the median of its runs.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Throughput {
-    /// Through two mappings, a window at a time.
-    pub mmap: f64,
-    /// With `read` and `write` through a buffer.
-    pub read_write: f64,
-    /// With `copy_file_range`, in the kernel.
-    pub copy_file_range: f64,
-    /// From a mapping of the source (as `mmap`) with `write` into the destination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mmap_write: Option<f64>,
-}
-
 /// MiB per second of each run of each copy in `mmap-copy`, in the order run.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -638,19 +476,6 @@ pub struct ThroughputRuns {
     /// From a mapping of the source with `write` into the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mmap_write: Option<Vec<f64>>,
-}
-
-/// What one run of a copy cost.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RunCost {
-    /// Page faults served from memory (a page mapped, or allocated and zeroed), counted by
-    /// the kernel (`getrusage`) around the run.
-    pub minor_faults: u64,
-    /// Page faults that waited for the disk.
-    pub major_faults: u64,
-    /// System calls the copy's loop made, counted by the loop (each call one system call).
-    pub syscalls: u64,
 }
 
 /// What each run of each copy in `mmap-copy` cost, in the order run.

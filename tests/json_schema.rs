@@ -279,3 +279,41 @@ fn has_type(value: &Value, ty: &str) -> bool {
         _ => true,
     }
 }
+
+/// The values `docs/json.md` names for a field are every value the engine can print there:
+/// the schema derives them from the engine's own enums, so a new value fails here until the
+/// reader's page names it too.
+#[test]
+fn json_md_names_every_value_of_the_engines_enums() {
+    use mmap_lab_engine::engine::witness::AnsweredBy;
+    use mmap_lab_engine::engine::Purpose;
+    let doc = std::fs::read_to_string(
+        [env!("CARGO_MANIFEST_DIR"), "docs", "json.md"]
+            .iter()
+            .collect::<PathBuf>(),
+    )
+    .expect("docs/json.md");
+    let values = |schema: schemars::Schema| -> Vec<String> {
+        let text = serde_json::to_string(&schema).expect("a schema is JSON");
+        text.split("\"const\":\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(str::to_string))
+            .collect()
+    };
+    for (field, all) in [
+        ("purpose", values(schemars::schema_for!(Purpose))),
+        ("answered_by", values(schemars::schema_for!(AnsweredBy))),
+    ] {
+        assert!(all.len() > 2, "{field}: {all:?}");
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{field}` |")))
+            .unwrap_or_else(|| panic!("docs/json.md has no row for `{field}`"));
+        for v in all {
+            assert!(
+                row.contains(&format!("`{v}`")),
+                "docs/json.md's `{field}` lacks `{v}`"
+            );
+        }
+    }
+}

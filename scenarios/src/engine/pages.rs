@@ -27,6 +27,8 @@ use std::os::unix::fs::FileExt;
 /// One page's state after a step, as the kernel reported it. In JSON, an item of
 /// `steps[].pages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct PageState {
     /// The page, counted from the mapping's start at that step (negative: below it).
     pub page: i64,
@@ -56,6 +58,8 @@ pub struct PageState {
 
 /// A mapping's `/proc/PID/smaps` figures after a step, in bytes. In JSON, `steps[].smaps`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Smaps {
     /// Resident.
     pub rss: u64,

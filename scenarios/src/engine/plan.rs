@@ -87,6 +87,7 @@ pub struct Step {
 /// Why the engine added a step, so the screen can say so in the student's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Purpose {
     /// Reserve room for the mapping with a guard page above it.
     GuardReserve,

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// A kind of place in the experiment's address space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Region {
     /// The experiment's mapping (the one `ptr` points at).
     Mapping,
@@ -161,6 +162,8 @@ impl Landmark {
 
 /// One of the process's own regions, as the child reported it (page-rounded).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct OwnRegion {
     /// What it is.
     pub what: Region,
@@ -244,6 +247,8 @@ pub fn own_regions(reported: &[(u32, u64, u64)], page: u64) -> Vec<OwnRegion> {
 
 /// A range a step touched, unmapped or replaced, and what was there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Touched {
     /// First byte.
     pub start: u64,

@@ -27,6 +27,8 @@ pub struct SignalDetail {
 
 /// What a faulting address hit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Hit {
     /// The kind of place.
     pub kind: HitKind,
@@ -45,6 +47,7 @@ pub struct Hit {
 /// The kinds of place a fault can hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum HitKind {
     /// The experiment's own mapping.
     Mapping,

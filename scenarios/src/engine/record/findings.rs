@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// warning says what the kernel did besides, silently, as the run's own evidence shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum WarningKind {
     /// An `mmap` with `MAP_FIXED` succeeded where pages were already mapped: the kernel
     /// unmapped them first, without a word. Evidence: the `/proc/self/maps` captured before

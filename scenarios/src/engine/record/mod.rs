@@ -196,6 +196,8 @@ impl std::fmt::Display for SignalNo {
 
 /// `/proc/self/maps` lines near the mapping, captured by the child after some step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct MapsSnapshot {
     /// The function of the step just before the capture (`mmap`, `munmap`).
     pub after: String,
@@ -205,6 +207,8 @@ pub struct MapsSnapshot {
 
 /// What a write did to the file, when the experiment read the file back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct FileCheck {
     /// Byte offset in the file.
     pub offset: u64,
@@ -271,6 +275,8 @@ impl Tally {
 
 /// Speed of the three copies in `mmap-copy`, MiB per second: each method's median run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Throughput {
     /// Through two mappings, a window at a time.
     pub mmap: f64,
@@ -331,6 +337,8 @@ pub type CostRuns = PerMethod<RunCost>;
 /// kernel's count, `getrusage`) and the system calls the copy's loop made (counted by the loop,
 /// one for each call).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct RunCost {
     /// Page faults served from memory: a page mapped, or allocated and zeroed.
     pub minor_faults: u64,
@@ -605,6 +613,8 @@ impl Run {
 
 /// Page faults during one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Faults {
     /// Served from memory (a page already in the page cache, or a fresh zero page).
     pub minor: u64,

@@ -48,6 +48,8 @@ use std::time::Duration;
 
 /// One system call as the kernel saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Syscall {
     /// Its name (`mmap`, `openat`, `clone`).
     pub name: String,
@@ -97,6 +99,7 @@ fn arity(name: &str) -> usize {
 /// Who answered a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AnsweredBy {
     /// A system call the witness saw.
     Kernel,

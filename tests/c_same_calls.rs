@@ -347,7 +347,17 @@ fn the_c_program_makes_the_same_calls_as_the_lab() {
                 };
                 let agree = |ours: &Steps, theirs: &Steps| {
                     if layout {
-                        names(ours) == names(theirs)
+                        // Where one side's mapping did not fit, that side stops there and the
+                        // other goes on: the calls agree up to the shorter side, whose last
+                        // step is the refusal.
+                        let (a, b) = (names(ours), names(theirs));
+                        let n = a.len().min(b.len());
+                        let short = if a.len() <= b.len() { ours } else { theirs };
+                        let refused = a.len() == b.len()
+                            || short
+                                .last()
+                                .is_some_and(|calls| calls.iter().any(|(_, e)| e.is_some()));
+                        a[..n] == b[..n] && refused
                     } else {
                         ours == theirs
                     }

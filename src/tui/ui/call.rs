@@ -351,16 +351,23 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
     }
     let shown = app.shown();
     if shown.any() && !shown.complete {
-        // The return as the kernel gave it: `= 3`, `= -1 EINVAL`, or the signal.
-        let ret = shown.step().map(|s| match (&s.signal, s.errno) {
+        // The last call of the experiment made (the lab's own maps reads are not its
+        // calls), numbered as the call pane numbers it, with its return as the kernel gave
+        // it: `= 3`, `= -1 EINVAL`, or the signal.
+        let made = shown
+            .steps()
+            .iter()
+            .enumerate()
+            .rfind(|(_, s)| !s.is_bookkeeping());
+        let ret = made.map(|(_, s)| match (&s.signal, s.errno) {
             (Some(sig), _) => sig.to_string(),
             (None, Some(e)) => format!("{} {}", s.result, mmap_lab_engine::errnos::name(e)),
             (None, None) => s.result.clone(),
         });
-        let last = shown
-            .step()
+        let number = |i: usize| shown.record.map_or(i + 1, |r| r.run.step_number(i));
+        let last = made
             .zip(ret.as_deref())
-            .map(|(s, ret)| (shown.upto, s.call.as_str(), ret));
+            .map(|((i, s), ret)| (number(i), s.call.as_str(), ret));
         return Line::from(Span::styled(
             strings::stepped(&strings::held_pids(app.held_pids(), lang), last, lang),
             th.message,

@@ -8,14 +8,36 @@ use serde::{Deserialize, Serialize};
 
 /// One run of one scenario: the JSON object of docs/json.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Record {
     /// The scenario's id.
     pub scenario: String,
-    /// The parameters it ran with (the keys it shows), numbers as numbers.
+    /// The parameters it ran with: every key the scenario shows, numbers as numbers, yes/no
+    /// keys as booleans, the rest as the text `--set` accepts back (`"PROT_READ|PROT_WRITE"`,
+    /// `"read@0"`).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, ParamValue>")
+    )]
     pub params: serde_json::Map<String, serde_json::Value>,
-    /// Everything the run produced.
+    /// Everything the run produced (its JSON: the run's fields and its outcome object).
     #[serde(flatten)]
+    #[cfg_attr(feature = "schema", schemars(with = "engine::record::RunJson"))]
     pub run: Run,
+}
+
+/// The schema of a value in [`Record::params`], as [`Params::json_value`] writes it.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ParamValue {
+    /// A number (`length`, `offset`, …); a large unsigned `length` beyond `i64` too.
+    Number(i64),
+    /// A yes/no knob (`close_fd`, `guard`, …).
+    Bool(bool),
+    /// Any other knob, as `--set` takes it.
+    Text(String),
 }
 
 /// The scenario's defaults with each `KEY=VALUE` applied in order.

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 /// [`Outcome`] as the JSON contract spells it: names and numbers as separate fields, the
 /// errno's message from the C library.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Outcome"))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum OutcomeJson {
     /// See [`Outcome::Ok`].
@@ -21,8 +23,10 @@ pub enum OutcomeJson {
     /// See [`Outcome::Errno`].
     Errno {
         /// The function that failed.
+        #[cfg_attr(feature = "schema", schemars(with = "Function"))]
         call: String,
         /// `EINVAL` …
+        #[cfg_attr(feature = "schema", schemars(with = "ErrnoName"))]
         errno: String,
         /// 22 …
         code: i32,
@@ -32,6 +36,7 @@ pub enum OutcomeJson {
     /// See [`Outcome::Signal`].
     Signal {
         /// `SIGBUS` …
+        #[cfg_attr(feature = "schema", schemars(with = "SignalName"))]
         signal: String,
         /// The number.
         number: i32,
@@ -41,6 +46,7 @@ pub enum OutcomeJson {
         call: String,
         /// `si_code` by name: `SEGV_MAPERR`, `SEGV_ACCERR`, `BUS_ADRERR` …
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<SiCodeName>"))]
         code: Option<String>,
         /// The faulting address.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,20 +236,28 @@ pub(super) fn no_outcome() -> Outcome {
     Outcome::Ok
 }
 
-/// The outcome object of the JSON: the outcome's fields and, when there are any, `warnings`.
+/// How the experiment ended, by `kind`, and what the run did besides that its outcome does not
+/// say (`warnings`, "OK, but…").
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct OutcomeObject {
     #[serde(flatten)]
     outcome: Outcome,
+    /// What the run did besides, silently ("OK, but…"); absent when nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<Warning>,
 }
 
-/// A run in JSON: every field of [`Run`], and the outcome object.
+/// A run in JSON: every field of [`Run`], and the outcome object. [`Run`]'s own schema is
+/// this one.
 #[derive(Serialize, Deserialize)]
-struct RunJson {
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct RunJson {
+    /// (schemars reads serde's `with` as the type whose schema to use: [`Run`]'s derived
+    /// one, its fields without the outcome.)
     #[serde(flatten, with = "Run")]
     run: Run,
+    /// How the experiment ended.
     outcome: OutcomeObject,
 }
 
@@ -275,3 +289,93 @@ impl<'de> Deserialize<'de> for Run {
         })
     }
 }
+
+/// The schemas of what this module prints by hand: names of errnos, signals and `si_code`s
+/// as enums of every name the lab can print.
+#[cfg(feature = "schema")]
+mod schema {
+    use super::SignalNo;
+    use crate::errnos;
+    use nix::errno::Errno;
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+    use std::borrow::Cow;
+
+    /// An errno's name as the lab prints it (`StepRecord::errno`, `outcome.errno`).
+    pub struct ErrnoName;
+
+    impl JsonSchema for ErrnoName {
+        fn schema_name() -> Cow<'static, str> {
+            "ErrnoName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            // Every name `errnos::name` gives: the table's, then any other errno nix names
+            // (Linux numbers its errnos below 134; anything past that is `UnknownErrno`).
+            let mut names: Vec<String> = Vec::new();
+            for raw in 0..200 {
+                let name = errnos::name(Errno::from_raw(raw));
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            json_schema!({
+                "description": "The errno's C name (`EINVAL`).",
+                "type": "string",
+                "enum": names,
+            })
+        }
+    }
+
+    /// A signal's name as the lab prints it: a standard signal's, or `signal N`.
+    pub struct SignalName;
+
+    impl JsonSchema for SignalName {
+        fn schema_name() -> Cow<'static, str> {
+            "SignalName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let names: Vec<String> = nix::sys::signal::Signal::iterator()
+                .map(|s| SignalNo::from(s).name())
+                .collect();
+            json_schema!({
+                "description": "The signal's name (`SIGBUS`), or `signal N` for one without a name (a real-time signal).",
+                "anyOf": [
+                    {"type": "string", "enum": names},
+                    {"type": "string", "pattern": "^signal [0-9]+$"},
+                ],
+            })
+        }
+    }
+
+    /// An `si_code` as `<signal.h>` names it, or its number when it has no name there.
+    pub struct SiCodeName;
+
+    impl JsonSchema for SiCodeName {
+        fn schema_name() -> Cow<'static, str> {
+            "SiCodeName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let mut names: Vec<String> = Vec::new();
+            for signo in [nix::libc::SIGSEGV, nix::libc::SIGBUS] {
+                for code in -8..=0x80 {
+                    let name = crate::engine::signals::code_name(signo, code);
+                    if name.parse::<i32>().is_err() && !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+            json_schema!({
+                "description": "`si_code` by name (`SEGV_MAPERR`, `BUS_ADRERR` …), its number when it has none.",
+                "anyOf": [
+                    {"type": "string", "enum": names},
+                    {"type": "string", "pattern": "^-?[0-9]+$"},
+                ],
+            })
+        }
+    }
+}
+
+#[cfg(feature = "schema")]
+pub(crate) use schema::{ErrnoName, SiCodeName, SignalName};

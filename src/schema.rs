@@ -66,7 +66,7 @@ pub struct RunRecord<'a> {
 
 /// One scenario of `mmap-lab list --json` (the output is an array of these).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[schemars(title = "mmap-lab list --json item", deny_unknown_fields)]
 pub struct ListItem {
     /// The stamp.
     #[serde(flatten)]

@@ -178,6 +178,110 @@ fn the_validator_rejects_what_the_schema_does_not_allow() {
     }
 }
 
+/// `docs/json.md`'s example is a real record, abridged: it validates against the schema, it
+/// shows every field a real run of its command has (the steps' fields the page says it leaves
+/// out aside), and every field it shows is in that real record with the same value, or the
+/// same type where the machine or the moment decides the value.
+#[test]
+fn json_md_example_is_a_real_record_abridged() {
+    let doc = std::fs::read_to_string(
+        [env!("CARGO_MANIFEST_DIR"), "docs", "json.md"]
+            .iter()
+            .collect::<PathBuf>(),
+    )
+    .expect("docs/json.md");
+    let example = doc
+        .split("## Example")
+        .nth(1)
+        .and_then(|rest| rest.split("```json\n").nth(1))
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("docs/json.md has an example in a json block under ## Example");
+    let example: Value = serde_json::from_str(example).expect("the example is JSON");
+    let real = lab(&["run", "unaligned-offset", "--json"]);
+    let run = schema("run.schema.json");
+    let mut problems = Vec::new();
+    validate(&run, &run, &example, "example", &mut problems);
+    let witness_on = real["witness"] == "on";
+    compare(&example, &real, "", witness_on, &mut problems);
+    // Every field of the real record is shown (the page names what it leaves out of a step).
+    let fields = |v: &Value| -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for name in fields(&real) {
+        if example.get(&name).is_none() {
+            problems.push(format!("the example lacks the real record's `{name}`"));
+        }
+    }
+    for (i, step) in real["steps"].as_array().into_iter().flatten().enumerate() {
+        for name in fields(step) {
+            let abridged = ["faults", "pages", "smaps", "touched"].contains(&name.as_str());
+            if !abridged && example["steps"][i].get(&name).is_none() {
+                problems.push(format!("the example's steps[{i}] lacks `{name}`"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/json.md's example and `run unaligned-offset --json` disagree:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Every leaf of `example` is in `real` at the same place: the same value, or the same type
+/// under a field whose value the machine or the moment decides.
+fn compare(example: &Value, real: &Value, at: &str, witness_on: bool, problems: &mut Vec<String>) {
+    const MEASURED: [&str; 7] = [
+        "environment",
+        "witness",
+        "own_regions",
+        "args",
+        "fs_free_bytes",
+        "elapsed_us",
+        "child_max_rss_kib",
+    ];
+    let measured = MEASURED
+        .iter()
+        .any(|m| at.split(['.', '[']).any(|part| part == *m));
+    match (example, real) {
+        (Value::Object(e), Value::Object(r)) => {
+            for (name, value) in e {
+                let here = format!("{at}.{name}");
+                match r.get(name) {
+                    Some(real) => compare(value, real, &here, witness_on, problems),
+                    None if !witness_on && ["syscalls", "answered_by"].contains(&name.as_str()) => {
+                    }
+                    None if measured => {}
+                    None => problems.push(format!("{here}: not in the real record")),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(r)) => {
+            if e.len() > r.len() {
+                problems.push(format!(
+                    "{at}: {} items, the real record {}",
+                    e.len(),
+                    r.len()
+                ));
+            }
+            for (i, (value, real)) in e.iter().zip(r).enumerate() {
+                compare(value, real, &format!("{at}[{i}]"), witness_on, problems);
+            }
+        }
+        (e, r) if measured => {
+            if std::mem::discriminant(e) != std::mem::discriminant(r) {
+                problems.push(format!("{at}: {e} and the real {r} differ in type"));
+            }
+        }
+        (e, r) => {
+            if e != r {
+                problems.push(format!("{at}: the example says {e}, the real record {r}"));
+            }
+        }
+    }
+}
+
 /// Check `value` against `schema` (resolving `$ref` in `root`), pushing one line per problem.
 fn validate(root: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
     let schema = resolve(root, schema);

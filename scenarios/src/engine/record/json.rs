@@ -12,35 +12,35 @@ use nix::errno::Errno;
 use serde::{Deserialize, Serialize};
 
 /// [`Outcome`] as the JSON contract spells it: names and numbers as separate fields, the
-/// errno's message from the C library.
+/// errno's message from the C library. Its doc comments are the JSON Schema's descriptions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Outcome"))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum OutcomeJson {
-    /// See [`Outcome::Ok`].
+    /// Every critical step succeeded and no signal struck.
     Ok,
-    /// See [`Outcome::Errno`].
+    /// A critical call failed.
     Errno {
-        /// The function that failed.
+        /// The function that failed (`mmap`).
         #[cfg_attr(feature = "schema", schemars(with = "Function"))]
         call: String,
-        /// `EINVAL` …
+        /// The errno's name (`EINVAL`).
         #[cfg_attr(feature = "schema", schemars(with = "ErrnoName"))]
         errno: String,
-        /// 22 …
+        /// Its number (22).
         code: i32,
-        /// `strerror`: "Invalid argument" …
+        /// The C library's `strerror` text, what `perror` prints (`Invalid argument`).
         message: String,
     },
-    /// See [`Outcome::Signal`].
+    /// A signal killed the experiment's process.
     Signal {
-        /// `SIGBUS` …
+        /// Its name (`SIGBUS`, `SIGSEGV`).
         #[cfg_attr(feature = "schema", schemars(with = "SignalName"))]
         signal: String,
-        /// The number.
+        /// Its number.
         number: i32,
-        /// Index (in `steps`) of the step it interrupted.
+        /// The index in `steps` of the step it interrupted.
         step: usize,
         /// That step's call.
         call: String,
@@ -54,32 +54,37 @@ pub enum OutcomeJson {
         /// The faulting address counted from the mapping (`ptr + N`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ptr_offset: Option<i64>,
-        /// What the child's maps say was at the address.
+        /// What was at the address, from the child's own `/proc/self/maps`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hit: Option<Hit>,
-        /// The process's own code faulted (not the step's own access), at its own pages.
+        /// Present (and `true`) when the signal came from the process's own code (the lab's,
+        /// the C library's) at its own pages, not from the step's own access: the step's
+        /// system call had returned.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         in_lab_code: bool,
-        /// Index (in `steps`) of the step that took away the memory the fault hit.
+        /// The index in `steps` of the step that took away the memory the fault hit (a
+        /// `munmap`, an `mmap` with `MAP_FIXED`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         caused_by_step: Option<usize>,
     },
-    /// See [`Outcome::Timeout`].
+    /// The child ran past its deadline and was killed.
     Timeout {
         /// The deadline, in milliseconds.
         after_ms: u64,
     },
-    /// See [`Outcome::Clobbered`].
+    /// A step replaced or removed memory the experiment's process itself runs on (the lab's
+    /// plan, its TLS, its stack): the kernel's answer to that step is real, and the child
+    /// stopped right after it, since what would follow is not the kernel's answer.
     Clobbered {
-        /// Index (in `steps`) of the step that did it.
+        /// The index in `steps` of the step that did it.
         step: usize,
         /// That step's call.
         call: String,
         /// The first of the process's own regions it hit (`plan`, `thread-local-storage` …).
         what: Region,
-        /// Where.
+        /// Where it starts to hit it.
         addr: u64,
-        /// Bytes of the process's own memory taken away.
+        /// How many bytes of the process's own memory the step took away, all regions.
         bytes: u64,
     },
 }

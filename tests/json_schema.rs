@@ -167,6 +167,18 @@ fn the_validator_rejects_what_the_schema_does_not_allow() {
     let mut problems = Vec::new();
     validate(&run, &run, &record, "ok", &mut problems);
     assert!(problems.is_empty(), "{problems:?}");
+    // A field no outcome kind has, or a name the lab cannot print, each alone.
+    for (what, change) in [
+        ("an unknown field in the outcome", ["outcome", "surprise"]),
+        ("an errno the lab cannot print", ["outcome", "errno"]),
+        ("a function the lab cannot call", ["outcome", "call"]),
+    ] {
+        let mut bad = record.clone();
+        bad[change[0]][change[1]] = "EWHATEVER".into();
+        let mut found = Vec::new();
+        validate(&run, &run, &bad, "bad", &mut found);
+        assert!(!found.is_empty(), "{what} passed: {}", bad[change[0]]);
+    }
     record["surprise"] = 1.into();
     record["page_size"] = "4096".into();
     record.as_object_mut().expect("object").remove("steps");

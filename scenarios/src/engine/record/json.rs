@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// errno's message from the C library. Its doc comments are the JSON Schema's descriptions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schema", schemars(rename = "Outcome"))]
+#[cfg_attr(feature = "schema", schemars(rename = "Outcome", deny_unknown_fields))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum OutcomeJson {
     /// Every critical step succeeded and no signal struck.
@@ -245,6 +245,7 @@ pub(super) fn no_outcome() -> Outcome {
 /// say (`warnings`, "OK, but…").
 #[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = schema::warnings_in_each_kind))]
 struct OutcomeObject {
     #[serde(flatten)]
     outcome: Outcome,
@@ -304,6 +305,39 @@ mod schema {
     use nix::errno::Errno;
     use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
     use std::borrow::Cow;
+
+    /// The outcome object's `warnings` moved into each kind's schema, and each kind made to
+    /// refuse any other field (flattening drops that from [`OutcomeJson`]'s kinds; with
+    /// `warnings` left beside them, it would be a field no kind allows).
+    pub fn warnings_in_each_kind(schema: &mut Schema) {
+        let Some(warnings) = schema
+            .get_mut("properties")
+            .and_then(|p| p.as_object_mut())
+            .and_then(|p| p.remove("warnings"))
+        else {
+            return;
+        };
+        if schema
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .is_some_and(|p| p.is_empty())
+        {
+            schema.remove("properties");
+        }
+        for kind in schema
+            .get_mut("oneOf")
+            .and_then(|k| k.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(properties) = kind.get_mut("properties").and_then(|p| p.as_object_mut()) {
+                properties.insert("warnings".into(), warnings.clone());
+            }
+            if let Some(kind) = kind.as_object_mut() {
+                kind.insert("additionalProperties".into(), false.into());
+            }
+        }
+    }
 
     /// An errno's name as the lab prints it (`StepRecord::errno`, `outcome.errno`).
     pub struct ErrnoName;

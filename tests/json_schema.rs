@@ -396,39 +396,82 @@ fn has_type(value: &Value, ty: &str) -> bool {
     }
 }
 
-/// The values `docs/json.md` names for a field are every value the engine can print there:
-/// the schema derives them from the engine's own enums, so a new value fails here until the
-/// reader's page names it too.
+/// The values `docs/json.md` names for a field are every value the lab can print there: the
+/// schema derives them from the lab's own enums, so a new value fails here until the reader's
+/// page names it too.
 #[test]
-fn json_md_names_every_value_of_the_engines_enums() {
+fn json_md_names_every_value_of_the_labs_enums() {
+    use mmap_lab_engine::catalog::Topic;
+    use mmap_lab_engine::engine::environment::Capability;
+    use mmap_lab_engine::engine::regions::Region;
+    use mmap_lab_engine::engine::signals::HitKind;
     use mmap_lab_engine::engine::witness::AnsweredBy;
-    use mmap_lab_engine::engine::Purpose;
+    use mmap_lab_engine::engine::{Purpose, WarningKind};
     let doc = std::fs::read_to_string(
         [env!("CARGO_MANIFEST_DIR"), "docs", "json.md"]
             .iter()
             .collect::<PathBuf>(),
     )
     .expect("docs/json.md");
-    let values = |schema: schemars::Schema| -> Vec<String> {
-        let text = serde_json::to_string(&schema).expect("a schema is JSON");
-        text.split("\"const\":\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next().map(str::to_string))
-            .collect()
-    };
-    for (field, all) in [
-        ("purpose", values(schemars::schema_for!(Purpose))),
-        ("answered_by", values(schemars::schema_for!(AnsweredBy))),
+    // Every `const` and `enum` string of a schema: the values of an enum, however schemars
+    // spells it.
+    fn values(schema: schemars::Schema) -> Vec<String> {
+        fn walk(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(o) => {
+                    if let Some(Value::String(c)) = o.get("const") {
+                        out.push(c.clone());
+                    }
+                    for e in o
+                        .get("enum")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        out.extend(e.as_str().map(str::to_string));
+                    }
+                    o.values().for_each(|v| walk(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&schema.to_value(), &mut out);
+        out
+    }
+    // The line of the page that describes the field, and the enum printed there.
+    for (line, all) in [
+        ("| `purpose` |", values(schemars::schema_for!(Purpose))),
+        (
+            "| `answered_by` |",
+            values(schemars::schema_for!(AnsweredBy)),
+        ),
+        ("| `topic` |", values(schemars::schema_for!(Topic))),
+        ("| `touched` |", values(schemars::schema_for!(Region))),
+        (
+            "| `signal` | `signal` (",
+            values(schemars::schema_for!(HitKind)),
+        ),
+        ("| `ok` |", values(schemars::schema_for!(WarningKind))),
+        (
+            "| `privileged_by` |",
+            values(schemars::schema_for!(Capability)),
+        ),
+        (
+            "`order`, `stage` (",
+            values(schemars::schema_for!(mmap_lab::progress::Stage)),
+        ),
     ] {
-        assert!(all.len() > 2, "{field}: {all:?}");
+        assert!(all.len() > 1, "{line}: {all:?}");
         let row = doc
             .lines()
-            .find(|l| l.starts_with(&format!("| `{field}` |")))
-            .unwrap_or_else(|| panic!("docs/json.md has no row for `{field}`"));
+            .find(|l| l.contains(line))
+            .unwrap_or_else(|| panic!("docs/json.md has no line with {line}"));
         for v in all {
             assert!(
                 row.contains(&format!("`{v}`")),
-                "docs/json.md's `{field}` lacks `{v}`"
+                "docs/json.md's line with {line} lacks `{v}`"
             );
         }
     }

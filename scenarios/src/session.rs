@@ -15,10 +15,7 @@ pub struct Record {
     /// The parameters it ran with: every key the scenario shows, numbers as numbers, yes/no
     /// keys as booleans, the rest as the text `--set` accepts back (`"PROT_READ|PROT_WRITE"`,
     /// `"read@0"`).
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "std::collections::BTreeMap<String, ParamValue>")
-    )]
+    #[cfg_attr(feature = "schema", schemars(with = "ParamsObject"))]
     pub params: serde_json::Map<String, serde_json::Value>,
     /// Everything the run produced (its JSON: the run's fields and its outcome object).
     #[serde(flatten)]
@@ -26,18 +23,45 @@ pub struct Record {
     pub run: Run,
 }
 
-/// The schema of a value in [`Record::params`], as [`Params::json_value`] writes it.
+/// The schema of [`Record::params`], from the knob table: each key with the JSON type
+/// [`Params::json_value`] writes for its kind, a word key's words as an enum.
 #[cfg(feature = "schema")]
-#[derive(schemars::JsonSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-enum ParamValue {
-    /// A number (`length`, `offset`, …); a large unsigned `length` beyond `i64` too.
-    Number(i64),
-    /// A yes/no knob (`close_fd`, `guard`, …).
-    Bool(bool),
-    /// Any other knob, as `--set` takes it.
-    Text(String),
+struct ParamsObject;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ParamsObject {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Params".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        use crate::params::KeyKind;
+        use serde_json::json;
+        let properties: serde_json::Map<String, serde_json::Value> = Key::ALL
+            .iter()
+            .map(|key| {
+                let knob = key.knob();
+                let mut schema = match (key.kind(), knob.off) {
+                    // A number knob that is off prints its word (`none`, `unlimited`).
+                    (KeyKind::Number { .. }, Some(off)) => {
+                        json!({"anyOf": [{"type": "integer"}, {"type": "string", "const": off}]})
+                    }
+                    (KeyKind::Number { .. }, None) => json!({"type": "integer"}),
+                    (KeyKind::Bool, _) => json!({"type": "boolean"}),
+                    (KeyKind::Choice(words), _) => json!({"type": "string", "enum": words}),
+                    (KeyKind::Flags(_) | KeyKind::Text, _) => json!({"type": "string"}),
+                };
+                schema["description"] = knob.doc.0.into();
+                (key.name().to_string(), schema)
+            })
+            .collect();
+        schemars::json_schema!({
+            "description": "The parameters a run used: the keys its scenario shows, numbers as numbers, yes/no keys as booleans, the rest as the text `--set` accepts back.",
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
 }
 
 /// The scenario's defaults with each `KEY=VALUE` applied in order.

@@ -339,6 +339,22 @@ mod schema {
         }
     }
 
+    /// What a maps capture was taken after: a function's name, or `start`.
+    pub struct MapsAfter;
+
+    impl JsonSchema for MapsAfter {
+        fn schema_name() -> Cow<'static, str> {
+            "MapsAfter".into()
+        }
+
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            let function = generator.subschema_for::<crate::engine::Function>();
+            json_schema!({
+                "anyOf": [function, {"type": "string", "const": "start"}],
+            })
+        }
+    }
+
     /// An errno's name as the lab prints it (`StepRecord::errno`, `outcome.errno`).
     pub struct ErrnoName;
 
@@ -417,4 +433,4 @@ mod schema {
 }
 
 #[cfg(feature = "schema")]
-pub(crate) use schema::{ErrnoName, SiCodeName, SignalName};
+pub(crate) use schema::{ErrnoName, MapsAfter, SiCodeName, SignalName};

@@ -13,7 +13,7 @@ pub(crate) use build::{build, text_of, Exit};
 pub use findings::{Warning, WarningKind};
 pub use json::OutcomeJson;
 #[cfg(feature = "schema")]
-pub(crate) use json::RunJson;
+pub(crate) use json::{ErrnoName, RunJson};
 
 use super::environment::{Capability, Environment};
 use super::function::Function;
@@ -206,7 +206,9 @@ impl std::fmt::Display for SignalNo {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct MapsSnapshot {
-    /// The function of the step just before the capture (`mmap`, `munmap`).
+    /// The function of the step just before the capture (`mmap`, `munmap`), `start` when
+    /// none came before it.
+    #[cfg_attr(feature = "schema", schemars(with = "json::MapsAfter"))]
     pub after: String,
     /// The lines whose range lies near the mapping.
     pub lines: Vec<String>,

@@ -355,6 +355,22 @@ mod schema {
         }
     }
 
+    /// How a tally's child waited: the `sync` knob's words.
+    pub struct SyncName;
+
+    impl JsonSchema for SyncName {
+        fn schema_name() -> Cow<'static, str> {
+            "SyncName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "enum": crate::params::Sync::NAMES,
+            })
+        }
+    }
+
     /// An errno's name as the lab prints it (`StepRecord::errno`, `outcome.errno`).
     pub struct ErrnoName;
 
@@ -433,4 +449,4 @@ mod schema {
 }
 
 #[cfg(feature = "schema")]
-pub(crate) use schema::{ErrnoName, MapsAfter, SiCodeName, SignalName};
+pub(crate) use schema::{ErrnoName, MapsAfter, SiCodeName, SignalName, SyncName};

@@ -68,6 +68,7 @@ pub struct StepRecord {
     pub signal: Option<SignalNo>,
     /// `child` for steps run by the process the experiment forked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["child"])))]
     pub process: Option<String>,
     /// Why the engine added this step, when the student did not ask for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,6 +237,7 @@ pub struct FileCheck {
 #[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Tally {
     /// How the child waited for the parent's write (`pipe`, `sleep`, `none`).
+    #[cfg_attr(feature = "schema", schemars(with = "json::SyncName"))]
     pub sync: String,
     /// With `sleep`: how long, in microseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -101,6 +101,10 @@ pub struct StepRecord {
 /// each kind, names as text), through [`OutcomeJson`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(description = "How the experiment ended, by `kind`.")
+)]
 #[serde(into = "OutcomeJson", try_from = "OutcomeJson")]
 pub enum Outcome {
     /// Every critical step succeeded and no signal struck.
@@ -253,6 +257,7 @@ pub struct Tally {
 /// One run of a [`Tally`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(description = "One run of a tally."))]
 #[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct TallyRun {
     /// How it ended.
@@ -310,7 +315,11 @@ pub struct Throughput {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schema",
-    schemars(rename = "PerMethod_{T}", deny_unknown_fields)
+    schemars(
+        rename = "PerMethod_{T}",
+        deny_unknown_fields,
+        description = "One list per copy method of `mmap-copy`, each in the order run."
+    )
 )]
 pub struct PerMethod<T> {
     /// Through two mappings, a window at a time.

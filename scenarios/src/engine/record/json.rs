@@ -307,7 +307,7 @@ mod schema {
     use std::borrow::Cow;
 
     /// The outcome object's `warnings` moved into each kind's schema, and each kind made to
-    /// refuse any other field (flattening drops that from [`OutcomeJson`]'s kinds; with
+    /// refuse any other field (flattening drops that from `OutcomeJson`'s kinds; with
     /// `warnings` left beside them, it would be a field no kind allows).
     pub fn warnings_in_each_kind(schema: &mut Schema) {
         let Some(warnings) = schema

@@ -96,18 +96,19 @@ fn params(
 pub fn list(json: bool, lang: Lang) -> ExitCode {
     let all = catalog::all();
     if json {
-        let items: Vec<serde_json::Value> = all
-            .iter()
-            .map(|s| {
-                schema::stamp(serde_json::json!({
-                    "id": s.id,
-                    "title": s.title(lang),
-                    "topic": s.topic,
-                    "keys": s.keys.iter().map(|k| k.name()).collect::<Vec<_>>(),
-                }))
-            })
-            .collect();
-        output::finish(&format!("{}\n", serde_json::Value::Array(items)), lang)
+        let items = schema::ListOutput(
+            all.iter()
+                .map(|s| schema::ListItem {
+                    stamp: schema::Stamp::NOW,
+                    id: s.id,
+                    title: s.title(lang),
+                    topic: s.topic,
+                    keys: s.keys.iter().map(|k| k.name()).collect(),
+                })
+                .collect(),
+        );
+        let text = serde_json::to_string(&items).unwrap_or_default();
+        output::finish(&format!("{text}\n"), lang)
     } else {
         let lines: String = all
             .iter()

@@ -226,12 +226,11 @@ pub fn record_json(
     params: &Params,
     lang: Lang,
 ) -> Result<serde_json::Value, serde_json::Error> {
-    let mut value = crate::schema::stamp(serde_json::to_value(record)?);
-    if let (Some(fields), Some(evidence)) = (value.as_object_mut(), evidence(record, params, lang))
-    {
-        fields.insert("evidence".into(), evidence.into());
-    }
-    Ok(value)
+    serde_json::to_value(crate::schema::RunRecord {
+        stamp: crate::schema::Stamp::NOW,
+        record,
+        evidence: evidence(record, params, lang),
+    })
 }
 
 /// The evidence line as the text and Markdown reports label it: `Evidence: …`.

@@ -167,6 +167,18 @@ fn the_validator_rejects_what_the_schema_does_not_allow() {
     let mut problems = Vec::new();
     validate(&run, &run, &record, "ok", &mut problems);
     assert!(problems.is_empty(), "{problems:?}");
+    // A field no outcome kind has, or a name the lab cannot print, each alone.
+    for (what, change) in [
+        ("an unknown field in the outcome", ["outcome", "surprise"]),
+        ("an errno the lab cannot print", ["outcome", "errno"]),
+        ("a function the lab cannot call", ["outcome", "call"]),
+    ] {
+        let mut bad = record.clone();
+        bad[change[0]][change[1]] = "EWHATEVER".into();
+        let mut found = Vec::new();
+        validate(&run, &run, &bad, "bad", &mut found);
+        assert!(!found.is_empty(), "{what} passed: {}", bad[change[0]]);
+    }
     record["surprise"] = 1.into();
     record["page_size"] = "4096".into();
     record.as_object_mut().expect("object").remove("steps");
@@ -175,6 +187,110 @@ fn the_validator_rejects_what_the_schema_does_not_allow() {
     let text = problems.join("\n");
     for what in ["surprise", "page_size", "steps", "outcome"] {
         assert!(text.contains(what), "{what} not reported: {text}");
+    }
+}
+
+/// `docs/json.md`'s example is a real record, abridged: it validates against the schema, it
+/// shows every field a real run of its command has (the steps' fields the page says it leaves
+/// out aside), and every field it shows is in that real record with the same value, or the
+/// same type where the machine or the moment decides the value.
+#[test]
+fn json_md_example_is_a_real_record_abridged() {
+    let doc = std::fs::read_to_string(
+        [env!("CARGO_MANIFEST_DIR"), "docs", "json.md"]
+            .iter()
+            .collect::<PathBuf>(),
+    )
+    .expect("docs/json.md");
+    let example = doc
+        .split("## Example")
+        .nth(1)
+        .and_then(|rest| rest.split("```json\n").nth(1))
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("docs/json.md has an example in a json block under ## Example");
+    let example: Value = serde_json::from_str(example).expect("the example is JSON");
+    let real = lab(&["run", "unaligned-offset", "--json"]);
+    let run = schema("run.schema.json");
+    let mut problems = Vec::new();
+    validate(&run, &run, &example, "example", &mut problems);
+    let witness_on = real["witness"] == "on";
+    compare(&example, &real, "", witness_on, &mut problems);
+    // Every field of the real record is shown (the page names what it leaves out of a step).
+    let fields = |v: &Value| -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for name in fields(&real) {
+        if example.get(&name).is_none() {
+            problems.push(format!("the example lacks the real record's `{name}`"));
+        }
+    }
+    for (i, step) in real["steps"].as_array().into_iter().flatten().enumerate() {
+        for name in fields(step) {
+            let abridged = ["faults", "pages", "smaps", "touched"].contains(&name.as_str());
+            if !abridged && example["steps"][i].get(&name).is_none() {
+                problems.push(format!("the example's steps[{i}] lacks `{name}`"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/json.md's example and `run unaligned-offset --json` disagree:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Every leaf of `example` is in `real` at the same place: the same value, or the same type
+/// under a field whose value the machine or the moment decides.
+fn compare(example: &Value, real: &Value, at: &str, witness_on: bool, problems: &mut Vec<String>) {
+    const MEASURED: [&str; 7] = [
+        "environment",
+        "witness",
+        "own_regions",
+        "args",
+        "fs_free_bytes",
+        "elapsed_us",
+        "child_max_rss_kib",
+    ];
+    let measured = MEASURED
+        .iter()
+        .any(|m| at.split(['.', '[']).any(|part| part == *m));
+    match (example, real) {
+        (Value::Object(e), Value::Object(r)) => {
+            for (name, value) in e {
+                let here = format!("{at}.{name}");
+                match r.get(name) {
+                    Some(real) => compare(value, real, &here, witness_on, problems),
+                    None if !witness_on && ["syscalls", "answered_by"].contains(&name.as_str()) => {
+                    }
+                    None if measured => {}
+                    None => problems.push(format!("{here}: not in the real record")),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(r)) => {
+            if e.len() > r.len() {
+                problems.push(format!(
+                    "{at}: {} items, the real record {}",
+                    e.len(),
+                    r.len()
+                ));
+            }
+            for (i, (value, real)) in e.iter().zip(r).enumerate() {
+                compare(value, real, &format!("{at}[{i}]"), witness_on, problems);
+            }
+        }
+        (e, r) if measured => {
+            if std::mem::discriminant(e) != std::mem::discriminant(r) {
+                problems.push(format!("{at}: {e} and the real {r} differ in type"));
+            }
+        }
+        (e, r) => {
+            if e != r {
+                problems.push(format!("{at}: the example says {e}, the real record {r}"));
+            }
+        }
     }
 }
 
@@ -280,39 +396,82 @@ fn has_type(value: &Value, ty: &str) -> bool {
     }
 }
 
-/// The values `docs/json.md` names for a field are every value the engine can print there:
-/// the schema derives them from the engine's own enums, so a new value fails here until the
-/// reader's page names it too.
+/// The values `docs/json.md` names for a field are every value the lab can print there: the
+/// schema derives them from the lab's own enums, so a new value fails here until the reader's
+/// page names it too.
 #[test]
-fn json_md_names_every_value_of_the_engines_enums() {
+fn json_md_names_every_value_of_the_labs_enums() {
+    use mmap_lab_engine::catalog::Topic;
+    use mmap_lab_engine::engine::environment::Capability;
+    use mmap_lab_engine::engine::regions::Region;
+    use mmap_lab_engine::engine::signals::HitKind;
     use mmap_lab_engine::engine::witness::AnsweredBy;
-    use mmap_lab_engine::engine::Purpose;
+    use mmap_lab_engine::engine::{Purpose, WarningKind};
     let doc = std::fs::read_to_string(
         [env!("CARGO_MANIFEST_DIR"), "docs", "json.md"]
             .iter()
             .collect::<PathBuf>(),
     )
     .expect("docs/json.md");
-    let values = |schema: schemars::Schema| -> Vec<String> {
-        let text = serde_json::to_string(&schema).expect("a schema is JSON");
-        text.split("\"const\":\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next().map(str::to_string))
-            .collect()
-    };
-    for (field, all) in [
-        ("purpose", values(schemars::schema_for!(Purpose))),
-        ("answered_by", values(schemars::schema_for!(AnsweredBy))),
+    // Every `const` and `enum` string of a schema: the values of an enum, however schemars
+    // spells it.
+    fn values(schema: schemars::Schema) -> Vec<String> {
+        fn walk(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(o) => {
+                    if let Some(Value::String(c)) = o.get("const") {
+                        out.push(c.clone());
+                    }
+                    for e in o
+                        .get("enum")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        out.extend(e.as_str().map(str::to_string));
+                    }
+                    o.values().for_each(|v| walk(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&schema.to_value(), &mut out);
+        out
+    }
+    // The line of the page that describes the field, and the enum printed there.
+    for (line, all) in [
+        ("| `purpose` |", values(schemars::schema_for!(Purpose))),
+        (
+            "| `answered_by` |",
+            values(schemars::schema_for!(AnsweredBy)),
+        ),
+        ("| `topic` |", values(schemars::schema_for!(Topic))),
+        ("| `touched` |", values(schemars::schema_for!(Region))),
+        (
+            "| `signal` | `signal` (",
+            values(schemars::schema_for!(HitKind)),
+        ),
+        ("| `ok` |", values(schemars::schema_for!(WarningKind))),
+        (
+            "| `privileged_by` |",
+            values(schemars::schema_for!(Capability)),
+        ),
+        (
+            "`order`, `stage` (",
+            values(schemars::schema_for!(mmap_lab::progress::Stage)),
+        ),
     ] {
-        assert!(all.len() > 2, "{field}: {all:?}");
+        assert!(all.len() > 1, "{line}: {all:?}");
         let row = doc
             .lines()
-            .find(|l| l.starts_with(&format!("| `{field}` |")))
-            .unwrap_or_else(|| panic!("docs/json.md has no row for `{field}`"));
+            .find(|l| l.contains(line))
+            .unwrap_or_else(|| panic!("docs/json.md has no line with {line}"));
         for v in all {
             assert!(
                 row.contains(&format!("`{v}`")),
-                "docs/json.md's `{field}` lacks `{v}`"
+                "docs/json.md's line with {line} lacks `{v}`"
             );
         }
     }

@@ -8,14 +8,60 @@ use serde::{Deserialize, Serialize};
 
 /// One run of one scenario: the JSON object of docs/json.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Record {
     /// The scenario's id.
     pub scenario: String,
-    /// The parameters it ran with (the keys it shows), numbers as numbers.
+    /// The parameters it ran with: every key the scenario shows, numbers as numbers, yes/no
+    /// keys as booleans, the rest as the text `--set` accepts back (`"PROT_READ|PROT_WRITE"`,
+    /// `"read@0"`).
+    #[cfg_attr(feature = "schema", schemars(with = "ParamsObject"))]
     pub params: serde_json::Map<String, serde_json::Value>,
-    /// Everything the run produced.
+    /// Everything the run produced (its JSON: the run's fields and its outcome object).
     #[serde(flatten)]
+    #[cfg_attr(feature = "schema", schemars(with = "engine::record::RunJson"))]
     pub run: Run,
+}
+
+/// The schema of [`Record::params`], from the knob table: each key with the JSON type
+/// [`Params::json_value`] writes for its kind, a word key's words as an enum.
+#[cfg(feature = "schema")]
+struct ParamsObject;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ParamsObject {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Params".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        use crate::params::KeyKind;
+        use serde_json::json;
+        let properties: serde_json::Map<String, serde_json::Value> = Key::ALL
+            .iter()
+            .map(|key| {
+                let knob = key.knob();
+                let mut schema = match (key.kind(), knob.off) {
+                    // A number knob that is off prints its word (`none`, `unlimited`).
+                    (KeyKind::Number { .. }, Some(off)) => {
+                        json!({"anyOf": [{"type": "integer"}, {"type": "string", "const": off}]})
+                    }
+                    (KeyKind::Number { .. }, None) => json!({"type": "integer"}),
+                    (KeyKind::Bool, _) => json!({"type": "boolean"}),
+                    (KeyKind::Choice(words), _) => json!({"type": "string", "enum": words}),
+                    (KeyKind::Flags(_) | KeyKind::Text, _) => json!({"type": "string"}),
+                };
+                schema["description"] = knob.doc.0.into();
+                (key.name().to_string(), schema)
+            })
+            .collect();
+        schemars::json_schema!({
+            "description": "The parameters a run used: the keys its scenario shows, numbers as numbers, yes/no keys as booleans, the rest as the text `--set` accepts back.",
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
 }
 
 /// The scenario's defaults with each `KEY=VALUE` applied in order.

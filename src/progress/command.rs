@@ -2,6 +2,7 @@
 //! reset.
 
 use super::{Stage, Store};
+use crate::schema::{ProgressItem, ProgressOutput, Stamp};
 use crate::strings::{self, C};
 use mmap_lab_engine::Lang;
 use std::io::{self, Write};
@@ -19,31 +20,33 @@ pub fn print(store: Option<Store>, json: bool, lang: Lang) -> std::process::Exit
     let all = mmap_lab_engine::catalog::all();
     let mut text = String::new();
     if json {
-        let items: Vec<serde_json::Value> = all
+        let scenarios = all
             .iter()
             .map(|s| {
                 let track = state.scenarios.get(s.id).cloned().unwrap_or_default();
                 let n = s.variants.len();
-                serde_json::json!({
-                    "id": s.id,
-                    "order": s.order(),
-                    "stage": stage_name(track.stage(n)),
-                    "runs": track.runs,
-                    "default_done": track.default_done,
-                    "variants_done": (0..n).filter(|i| track.variant_done(*i)).count(),
-                    "variants": n,
-                    "predictions_right": track.right,
-                    "predictions_wrong": track.wrong,
-                    "last_params": track.last_params,
-                })
+                ProgressItem {
+                    id: s.id,
+                    order: s.order(),
+                    stage: track.stage(n),
+                    runs: track.runs,
+                    default_done: track.default_done,
+                    variants_done: (0..n).filter(|i| track.variant_done(*i)).count(),
+                    variants: n,
+                    predictions_right: track.right,
+                    predictions_wrong: track.wrong,
+                    last_params: track.last_params,
+                }
             })
             .collect();
-        let out = crate::schema::stamp(serde_json::json!({
-            "state_file": store.path.display().to_string(),
-            "last_scenario": state.last_scenario,
-            "scenarios": items,
-        }));
-        text = format!("{out:#}\n");
+        let out = ProgressOutput {
+            stamp: Stamp::NOW,
+            state_file: store.path.display().to_string(),
+            last_scenario: state.last_scenario.clone(),
+            scenarios,
+        };
+        text = serde_json::to_string_pretty(&out).unwrap_or_default();
+        text.push('\n');
     } else {
         text.push_str(&strings::state_file_line(
             &store.path.display().to_string(),
@@ -104,14 +107,6 @@ pub fn reset(store: Option<Store>, lang: Lang) -> std::process::ExitCode {
     }
     crate::output::err_line(C::ResetDone.get(lang));
     std::process::ExitCode::SUCCESS
-}
-
-fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Done => "done",
-        Stage::InProgress => "in_progress",
-        Stage::NotStarted => "not_started",
-    }
 }
 
 fn stage_glyph(stage: Stage) -> &'static str {

@@ -44,8 +44,10 @@ pub struct Track {
     pub last_params: Vec<String>,
 }
 
-/// How far a student got with a scenario: shown in the list apart from the last outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How far a student got with a scenario: shown in the list apart from the last outcome. In
+/// `progress --json`: `done`, `in_progress`, `not_started`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Nothing ran.
     NotStarted,

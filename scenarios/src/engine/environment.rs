@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 /// A capability that changes the kernel's answer to some experiment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Capability {
     /// `CAP_IPC_LOCK`: lock memory beyond `RLIMIT_MEMLOCK` (`MAP_LOCKED`, `mlock`).
     #[serde(rename = "CAP_IPC_LOCK")]
@@ -54,6 +55,8 @@ impl Capability {
 
 /// A resource limit in force: soft and hard, in bytes (or a count), `None` for unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct LimitValue {
     /// The limit a process meets.
     pub soft: Option<u64>,
@@ -63,6 +66,8 @@ pub struct LimitValue {
 
 /// Where the run happened. In JSON, the record's `environment` object.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Environment {
     /// The kernel release (`uname -r`).
     pub kernel: String,

@@ -122,3 +122,20 @@ impl<'de> Deserialize<'de> for Function {
             .ok_or_else(|| serde::de::Error::custom(format!("unknown function `{name}`")))
     }
 }
+
+/// In JSON a function is its name: an enum of every name.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Function {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Function".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
+        schemars::json_schema!({
+            "description": "The C function a step calls (`mmap`, `munmap`, `open` …), or for a touch the kind of access (`load`, `store`).",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}

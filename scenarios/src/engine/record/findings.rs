@@ -37,6 +37,8 @@ impl WarningKind {
 
 /// An "OK, but…": something the run did that its outcome does not say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Warning {
     /// What it is about.
     pub kind: WarningKind,

@@ -12,35 +12,41 @@ use nix::errno::Errno;
 use serde::{Deserialize, Serialize};
 
 /// [`Outcome`] as the JSON contract spells it: names and numbers as separate fields, the
-/// errno's message from the C library.
+/// errno's message from the C library. Its doc comments are the JSON Schema's descriptions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Outcome", deny_unknown_fields))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum OutcomeJson {
-    /// See [`Outcome::Ok`].
+    /// Every critical step succeeded and no signal struck.
     Ok,
-    /// See [`Outcome::Errno`].
+    /// A critical call failed.
     Errno {
-        /// The function that failed.
+        /// The function that failed (`mmap`).
+        #[cfg_attr(feature = "schema", schemars(with = "Function"))]
         call: String,
-        /// `EINVAL` …
+        /// The errno's name (`EINVAL`).
+        #[cfg_attr(feature = "schema", schemars(with = "ErrnoName"))]
         errno: String,
-        /// 22 …
+        /// Its number (22).
         code: i32,
-        /// `strerror`: "Invalid argument" …
+        /// The C library's `strerror` text, what `perror` prints (`Invalid argument`).
         message: String,
     },
-    /// See [`Outcome::Signal`].
+    /// A signal killed the experiment's process.
     Signal {
-        /// `SIGBUS` …
+        /// Its name (`SIGBUS`, `SIGSEGV`).
+        #[cfg_attr(feature = "schema", schemars(with = "SignalName"))]
         signal: String,
-        /// The number.
+        /// Its number.
         number: i32,
-        /// Index (in `steps`) of the step it interrupted.
+        /// The index in `steps` of the step it interrupted.
         step: usize,
         /// That step's call.
         call: String,
         /// `si_code` by name: `SEGV_MAPERR`, `SEGV_ACCERR`, `BUS_ADRERR` …
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<SiCodeName>"))]
         code: Option<String>,
         /// The faulting address.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,32 +54,37 @@ pub enum OutcomeJson {
         /// The faulting address counted from the mapping (`ptr + N`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ptr_offset: Option<i64>,
-        /// What the child's maps say was at the address.
+        /// What was at the address, from the child's own `/proc/self/maps`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hit: Option<Hit>,
-        /// The process's own code faulted (not the step's own access), at its own pages.
+        /// Present (and `true`) when the signal came from the process's own code (the lab's,
+        /// the C library's) at its own pages, not from the step's own access: the step's
+        /// system call had returned.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         in_lab_code: bool,
-        /// Index (in `steps`) of the step that took away the memory the fault hit.
+        /// The index in `steps` of the step that took away the memory the fault hit (a
+        /// `munmap`, an `mmap` with `MAP_FIXED`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         caused_by_step: Option<usize>,
     },
-    /// See [`Outcome::Timeout`].
+    /// The child ran past its deadline and was killed.
     Timeout {
         /// The deadline, in milliseconds.
         after_ms: u64,
     },
-    /// See [`Outcome::Clobbered`].
+    /// A step replaced or removed memory the experiment's process itself runs on (the lab's
+    /// plan, its TLS, its stack): the kernel's answer to that step is real, and the child
+    /// stopped right after it, since what would follow is not the kernel's answer.
     Clobbered {
-        /// Index (in `steps`) of the step that did it.
+        /// The index in `steps` of the step that did it.
         step: usize,
         /// That step's call.
         call: String,
         /// The first of the process's own regions it hit (`plan`, `thread-local-storage` …).
         what: Region,
-        /// Where.
+        /// Where it starts to hit it.
         addr: u64,
-        /// Bytes of the process's own memory taken away.
+        /// How many bytes of the process's own memory the step took away, all regions.
         bytes: u64,
     },
 }
@@ -230,20 +241,29 @@ pub(super) fn no_outcome() -> Outcome {
     Outcome::Ok
 }
 
-/// The outcome object of the JSON: the outcome's fields and, when there are any, `warnings`.
+/// How the experiment ended, by `kind`, and what the run did besides that its outcome does not
+/// say (`warnings`, "OK, but…").
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = schema::warnings_in_each_kind))]
 struct OutcomeObject {
     #[serde(flatten)]
     outcome: Outcome,
+    /// What the run did besides, silently ("OK, but…"); absent when nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<Warning>,
 }
 
-/// A run in JSON: every field of [`Run`], and the outcome object.
+/// A run in JSON: every field of [`Run`], and the outcome object. [`Run`]'s own schema is
+/// this one.
 #[derive(Serialize, Deserialize)]
-struct RunJson {
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct RunJson {
+    /// (schemars reads serde's `with` as the type whose schema to use: [`Run`]'s derived
+    /// one, its fields without the outcome.)
     #[serde(flatten, with = "Run")]
     run: Run,
+    /// How the experiment ended.
     outcome: OutcomeObject,
 }
 
@@ -275,3 +295,158 @@ impl<'de> Deserialize<'de> for Run {
         })
     }
 }
+
+/// The schemas of what this module prints by hand: names of errnos, signals and `si_code`s
+/// as enums of every name the lab can print.
+#[cfg(feature = "schema")]
+mod schema {
+    use super::SignalNo;
+    use crate::errnos;
+    use nix::errno::Errno;
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+    use std::borrow::Cow;
+
+    /// The outcome object's `warnings` moved into each kind's schema, and each kind made to
+    /// refuse any other field (flattening drops that from `OutcomeJson`'s kinds; with
+    /// `warnings` left beside them, it would be a field no kind allows).
+    pub fn warnings_in_each_kind(schema: &mut Schema) {
+        let Some(warnings) = schema
+            .get_mut("properties")
+            .and_then(|p| p.as_object_mut())
+            .and_then(|p| p.remove("warnings"))
+        else {
+            return;
+        };
+        if schema
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .is_some_and(|p| p.is_empty())
+        {
+            schema.remove("properties");
+        }
+        for kind in schema
+            .get_mut("oneOf")
+            .and_then(|k| k.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(properties) = kind.get_mut("properties").and_then(|p| p.as_object_mut()) {
+                properties.insert("warnings".into(), warnings.clone());
+            }
+            if let Some(kind) = kind.as_object_mut() {
+                kind.insert("additionalProperties".into(), false.into());
+            }
+        }
+    }
+
+    /// What a maps capture was taken after: a function's name, or `start`.
+    pub struct MapsAfter;
+
+    impl JsonSchema for MapsAfter {
+        fn schema_name() -> Cow<'static, str> {
+            "MapsAfter".into()
+        }
+
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            let function = generator.subschema_for::<crate::engine::Function>();
+            json_schema!({
+                "anyOf": [function, {"type": "string", "const": "start"}],
+            })
+        }
+    }
+
+    /// How a tally's child waited: the `sync` knob's words.
+    pub struct SyncName;
+
+    impl JsonSchema for SyncName {
+        fn schema_name() -> Cow<'static, str> {
+            "SyncName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "enum": crate::params::Sync::NAMES,
+            })
+        }
+    }
+
+    /// An errno's name as the lab prints it (`StepRecord::errno`, `outcome.errno`).
+    pub struct ErrnoName;
+
+    impl JsonSchema for ErrnoName {
+        fn schema_name() -> Cow<'static, str> {
+            "ErrnoName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            // Every name `errnos::name` gives: the table's, then any other errno nix names
+            // (Linux numbers its errnos below 134; anything past that is `UnknownErrno`).
+            let mut names: Vec<String> = Vec::new();
+            for raw in 0..200 {
+                let name = errnos::name(Errno::from_raw(raw));
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            json_schema!({
+                "description": "The errno's C name (`EINVAL`).",
+                "type": "string",
+                "enum": names,
+            })
+        }
+    }
+
+    /// A signal's name as the lab prints it: a standard signal's, or `signal N`.
+    pub struct SignalName;
+
+    impl JsonSchema for SignalName {
+        fn schema_name() -> Cow<'static, str> {
+            "SignalName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let names: Vec<String> = nix::sys::signal::Signal::iterator()
+                .map(|s| SignalNo::from(s).name())
+                .collect();
+            json_schema!({
+                "description": "The signal's name (`SIGBUS`), or `signal N` for one without a name (a real-time signal).",
+                "anyOf": [
+                    {"type": "string", "enum": names},
+                    {"type": "string", "pattern": "^signal [0-9]+$"},
+                ],
+            })
+        }
+    }
+
+    /// An `si_code` as `<signal.h>` names it, or its number when it has no name there.
+    pub struct SiCodeName;
+
+    impl JsonSchema for SiCodeName {
+        fn schema_name() -> Cow<'static, str> {
+            "SiCodeName".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let mut names: Vec<String> = Vec::new();
+            for signo in [nix::libc::SIGSEGV, nix::libc::SIGBUS] {
+                for code in -8..=0x80 {
+                    let name = crate::engine::signals::code_name(signo, code);
+                    if name.parse::<i32>().is_err() && !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+            json_schema!({
+                "description": "`si_code` by name (`SEGV_MAPERR`, `BUS_ADRERR` …), its number when it has none.",
+                "anyOf": [
+                    {"type": "string", "enum": names},
+                    {"type": "string", "pattern": "^-?[0-9]+$"},
+                ],
+            })
+        }
+    }
+}
+
+#[cfg(feature = "schema")]
+pub(crate) use schema::{ErrnoName, MapsAfter, SiCodeName, SignalName, SyncName};

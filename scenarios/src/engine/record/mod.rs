@@ -12,6 +12,8 @@ mod json;
 pub(crate) use build::{build, text_of, Exit};
 pub use findings::{Warning, WarningKind};
 pub use json::OutcomeJson;
+#[cfg(feature = "schema")]
+pub(crate) use json::{ErrnoName, RunJson};
 
 use super::environment::{Capability, Environment};
 use super::function::Function;
@@ -26,6 +28,8 @@ use serde::{Deserialize, Serialize};
 
 /// One step as it ran.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct StepRecord {
     /// The C-like call with its real arguments.
     pub call: String,
@@ -37,6 +41,7 @@ pub struct StepRecord {
         skip_serializing_if = "Option::is_none",
         with = "json::errno_name"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<json::ErrnoName>"))]
     pub errno: Option<Errno>,
     /// The errno's number when the call failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,9 +64,11 @@ pub struct StepRecord {
         skip_serializing_if = "Option::is_none",
         with = "json::signal_name"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<json::SignalName>"))]
     pub signal: Option<SignalNo>,
     /// `child` for steps run by the process the experiment forked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["child"])))]
     pub process: Option<String>,
     /// Why the engine added this step, when the student did not ask for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +100,11 @@ pub struct StepRecord {
 /// How the experiment ended. In JSON: the `outcome` object (`kind` plus the fields of
 /// each kind, names as text), through [`OutcomeJson`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(description = "How the experiment ended, by `kind`.")
+)]
 #[serde(into = "OutcomeJson", try_from = "OutcomeJson")]
 pub enum Outcome {
     /// Every critical step succeeded and no signal struck.
@@ -199,7 +211,9 @@ impl std::fmt::Display for SignalNo {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct MapsSnapshot {
-    /// The function of the step just before the capture (`mmap`, `munmap`).
+    /// The function of the step just before the capture (`mmap`, `munmap`), `start` when
+    /// none came before it.
+    #[cfg_attr(feature = "schema", schemars(with = "json::MapsAfter"))]
     pub after: String,
     /// The lines whose range lies near the mapping.
     pub lines: Vec<String>,
@@ -223,8 +237,11 @@ pub struct FileCheck {
 /// The same experiment run `repeat` times, each in a new isolated process: what the
 /// scheduler did, counted. In JSON: `tally`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Tally {
     /// How the child waited for the parent's write (`pipe`, `sleep`, `none`).
+    #[cfg_attr(feature = "schema", schemars(with = "json::SyncName"))]
     pub sync: String,
     /// With `sleep`: how long, in microseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,6 +256,9 @@ pub struct Tally {
 
 /// One run of a [`Tally`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(description = "One run of a tally."))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct TallyRun {
     /// How it ended.
     pub outcome: Outcome,
@@ -292,6 +312,15 @@ pub struct Throughput {
 /// One list per copy method of `mmap-copy`, each in the order run: the speeds
 /// ([`ThroughputRuns`]) and the costs ([`CostRuns`]) of the same runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        rename = "PerMethod_{T}",
+        deny_unknown_fields,
+        description = "One list per copy method of `mmap-copy`, each in the order run."
+    )
+)]
 pub struct PerMethod<T> {
     /// Through two mappings, a window at a time.
     pub mmap: Vec<T>,
@@ -383,9 +412,16 @@ pub fn spread(xs: &[f64]) -> Option<(f64, f64)> {
 /// In JSON the warnings sit inside the outcome object (`outcome.warnings`, docs/json.md), while
 /// here they are a field of their own, so that [`Outcome`] stays the kernel's answer alone.
 /// The derive is `remote = "Self"`: it makes `Run::serialize` / `Run::deserialize` for every
-/// other field, and the `Serialize` / `Deserialize` impls below add the outcome object.
+/// other field, and the `Serialize` / `Deserialize` impls below add the outcome object. Its
+/// derived JSON Schema is likewise of those fields alone (named `RunFields`); the schema of a
+/// run as printed is `RunJson`'s, which adds the outcome object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(rename = "RunFields", deny_unknown_fields)
+)]
 pub struct Run {
     /// `sysconf(_SC_PAGESIZE)`.
     pub page_size: u64,

@@ -51,7 +51,8 @@ use std::time::Duration;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Syscall {
-    /// Its name (`mmap`, `openat`, `clone`).
+    /// Its name (`mmap`, `openat`, `clone`): a free string in the schema, since which calls
+    /// the witness names depends on the machine (`open` and `fork` exist on x86-64 only).
     pub name: String,
     /// Its six raw arguments (as many as the call takes are meaningful).
     pub args: Vec<u64>,
@@ -59,6 +60,10 @@ pub struct Syscall {
     pub ret: i64,
     /// The errno, when it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::engine::record::ErrnoName>")
+    )]
     pub errno: Option<String>,
 }
 

@@ -771,8 +771,8 @@ impl S {
             ),
             S::Pages => ("pages", "页面"),
             S::PagesLegend => (
-                "Pages after each step, as the kernel's page table says (/proc/PID/pagemap): F the file's page, A a private copy (anonymous, this process's alone), S not this process's alone (shared memory, a page shared since a fork, the zero page after a first read), · not in memory, s in swap; = / ≠ the child's page is the parent's frame / another frame; RSS from smaps.",
-                "每步之后的页面，取自内核页表（/proc/PID/pagemap）：F 文件的页，A 私有副本（匿名，只属于本进程），S 不只属于本进程（共享内存、fork 后共享的页、首次读取得到的零页），· 不在内存，s 在交换区；= / ≠ 子进程的页与父进程是同一物理页框 / 不同页框；RSS 取自 smaps。",
+                "Pages after each step, as the kernel's page table says (/proc/PID/pagemap): F the file's page, A a private copy (anonymous, this process's alone), 0 the kernel's shared zero page (what a first read of fresh anonymous memory maps), S not this process's alone (shared memory, a page shared since a fork; the zero page too where the kernel cannot tell it apart, before Linux 6.7), · not in memory, s in swap; = / ≠ the child's page is the parent's frame / another frame; RSS from smaps.",
+                "每步之后的页面，取自内核页表（/proc/PID/pagemap）：F 文件的页，A 私有副本（匿名，只属于本进程），0 内核共享的零页（首次读取新的匿名内存时映射的页），S 不只属于本进程（共享内存、fork 后共享的页；Linux 6.7 之前内核无法区分零页，零页也显示为 S），· 不在内存，s 在交换区；= / ≠ 子进程的页与父进程是同一物理页框 / 不同页框；RSS 取自 smaps。",
             ),
             S::Parent => ("parent", "父进程"),
         }
@@ -1141,6 +1141,7 @@ pub fn page_legend(
     let mut parts: Vec<String> = [
         PageLook::File,
         PageLook::Private,
+        PageLook::Zero,
         PageLook::Shared,
         PageLook::Absent,
         PageLook::Swapped,
@@ -1151,6 +1152,7 @@ pub fn page_legend(
         let (en, zh) = match l {
             PageLook::File => ("the file's page", "文件的页"),
             PageLook::Private => ("a private copy", "私有副本"),
+            PageLook::Zero => ("the zero page", "零页"),
             PageLook::Shared => ("shared", "共享"),
             PageLook::Absent => ("not in memory", "不在内存"),
             PageLook::Swapped => ("swapped out", "已换出"),

@@ -1238,6 +1238,14 @@ pub fn running_for(elapsed_ms: u128, lang: Lang) -> String {
     format!("{} {secs:.1} s", t(S::Running, lang))
 }
 
+/// Which run of a repeated experiment goes on: `run 37 of 1000`.
+pub fn run_of(run: u32, of: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("run {run} of {of}"),
+        Lang::Zh => format!("第 {run} 次运行，共 {of} 次"),
+    }
+}
+
 /// The file's size in the page map: `file 100 B = 1 page` (pages from the offset).
 pub fn file_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {

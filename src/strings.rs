@@ -1130,11 +1130,12 @@ pub fn unaligned(what: Key, value: i64, page: u64, lang: Lang) -> String {
 
 /// The legend of the page map's measured rows: what each glyph drawn (`looks`) says of a page,
 /// and the page cache row when there is one. `absent` is the glyph set's (`·`, or `.` in
-/// ASCII).
+/// ASCII); `zero_unknown`: a page drawn shared may be the zero page, the kernel cannot say.
 pub fn page_legend(
     looks: &[mmap_lab_engine::pagemap::PageLook],
     absent: char,
     cache: bool,
+    zero_unknown: bool,
     lang: Lang,
 ) -> String {
     use mmap_lab_engine::pagemap::PageLook;
@@ -1153,6 +1154,10 @@ pub fn page_legend(
             PageLook::File => ("the file's page", "文件的页"),
             PageLook::Private => ("a private copy", "私有副本"),
             PageLook::Zero => ("the zero page", "零页"),
+            PageLook::Shared if zero_unknown => (
+                "shared (or the zero page: this kernel cannot tell)",
+                "共享（也可能是零页：这个内核无法区分）",
+            ),
             PageLook::Shared => ("shared", "共享"),
             PageLook::Absent => ("not in memory", "不在内存"),
             PageLook::Swapped => ("swapped out", "已换出"),

@@ -439,6 +439,12 @@ impl PageLook {
         }
     }
 
+    /// Whether `p`, drawn shared, may be the zero page all the same: anonymous, present, not
+    /// exclusive, on a kernel that could not say (no `PAGEMAP_SCAN`).
+    pub fn maybe_zero(p: &PageState) -> bool {
+        PageLook::of(p) == PageLook::Shared && !p.file && p.zero_page.is_none()
+    }
+
     /// Its glyph; `absent` is the caller's (`·`, or `.` in ASCII).
     pub fn glyph(self, absent: char) -> char {
         match self {
@@ -800,6 +806,16 @@ mod tests {
             ..page(true, false, false, None)
         };
         assert_eq!(PageLook::of(&unknown), PageLook::Shared);
+        assert!(PageLook::maybe_zero(&unknown));
+        assert!(!PageLook::maybe_zero(&zero) && !PageLook::maybe_zero(&copy));
+        // Known not to be the zero page: shared, and nothing more to say.
+        assert!(!PageLook::maybe_zero(&forked));
+        // Shared anonymous memory (bit 61) is never the zero page.
+        let shmem_unknown = PageState {
+            zero_page: None,
+            ..shmem
+        };
+        assert!(!PageLook::maybe_zero(&shmem_unknown));
         // A page that left the page table is absent, whatever it was.
         let gone = PageState {
             zero_page: Some(true),

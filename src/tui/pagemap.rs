@@ -287,7 +287,10 @@ impl Widget for PageMapWidget<'_> {
                         .map(|m| m.pages.iter().map(PageLook::of).collect())
                         .unwrap_or_default();
                     let absent = self.glyphs.no_file;
-                    let text = strings::page_legend(&looks, absent, cache, self.lang);
+                    let zero_unknown = self
+                        .measured
+                        .is_some_and(|m| m.pages.iter().any(PageLook::maybe_zero));
+                    let text = strings::page_legend(&looks, absent, cache, zero_unknown, self.lang);
                     buf.set_stringn(area.x, y, text, area.width as usize, self.theme.dim);
                 }
             }
@@ -766,7 +769,27 @@ mod tests {
                 rows.iter().any(|r| r.contains(zero) && r.contains(shared)),
                 "{rows:#?}"
             );
+            assert!(!rows.iter().any(|r| r.contains("cannot tell")), "{rows:#?}");
         }
+        // A kernel without PAGEMAP_SCAN: the same bits stay S, and the legend says that
+        // S may be the zero page, not that it is not.
+        let unknown = [PageState {
+            zero_page: None,
+            ..state(0, 'S', None, None)
+        }];
+        let m = Measured {
+            pages: &unknown,
+            pfn_visible: false,
+        };
+        let rows = draw(Some(m), false, Lang::En);
+        assert_eq!(cells(&rows, "pages"), ["S"]);
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("S shared (or the zero page: this kernel cannot tell)")),
+            "{rows:#?}"
+        );
+        let rows = draw(Some(m), false, Lang::Zh);
+        assert!(rows.iter().any(|r| r.contains("也可能是零页")), "{rows:#?}");
     }
 
     #[test]

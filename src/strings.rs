@@ -771,8 +771,8 @@ impl S {
             ),
             S::Pages => ("pages", "页面"),
             S::PagesLegend => (
-                "Pages after each step, as the kernel's page table says (/proc/PID/pagemap): F the file's page, A a private copy (anonymous, this process's alone), S not this process's alone (shared memory, a page shared since a fork, the zero page after a first read), · not in memory, s in swap; = / ≠ the child's page is the parent's frame / another frame; RSS from smaps.",
-                "每步之后的页面，取自内核页表（/proc/PID/pagemap）：F 文件的页，A 私有副本（匿名，只属于本进程），S 不只属于本进程（共享内存、fork 后共享的页、首次读取得到的零页），· 不在内存，s 在交换区；= / ≠ 子进程的页与父进程是同一物理页框 / 不同页框；RSS 取自 smaps。",
+                "Pages after each step, as the kernel's page table says (/proc/PID/pagemap): F the file's page, A a private copy (anonymous, this process's alone), 0 the kernel's shared zero page (what a first read of fresh anonymous memory maps), S not this process's alone (shared memory, a page shared since a fork; the zero page too where the kernel cannot tell it apart, before Linux 6.7), · not in memory, s in swap; = / ≠ the child's page is the parent's frame / another frame; RSS from smaps.",
+                "每步之后的页面，取自内核页表（/proc/PID/pagemap）：F 文件的页，A 私有副本（匿名，只属于本进程），0 内核共享的零页（首次读取新的匿名内存时映射的页），S 不只属于本进程（共享内存、fork 后共享的页；Linux 6.7 之前内核无法区分零页，零页也显示为 S），· 不在内存，s 在交换区；= / ≠ 子进程的页与父进程是同一物理页框 / 不同页框；RSS 取自 smaps。",
             ),
             S::Parent => ("parent", "父进程"),
         }
@@ -1130,17 +1130,19 @@ pub fn unaligned(what: Key, value: i64, page: u64, lang: Lang) -> String {
 
 /// The legend of the page map's measured rows: what each glyph drawn (`looks`) says of a page,
 /// and the page cache row when there is one. `absent` is the glyph set's (`·`, or `.` in
-/// ASCII).
+/// ASCII); `zero_unknown`: a page drawn shared may be the zero page, the kernel cannot say.
 pub fn page_legend(
     looks: &[mmap_lab_engine::pagemap::PageLook],
     absent: char,
     cache: bool,
+    zero_unknown: bool,
     lang: Lang,
 ) -> String {
     use mmap_lab_engine::pagemap::PageLook;
     let mut parts: Vec<String> = [
         PageLook::File,
         PageLook::Private,
+        PageLook::Zero,
         PageLook::Shared,
         PageLook::Absent,
         PageLook::Swapped,
@@ -1151,6 +1153,11 @@ pub fn page_legend(
         let (en, zh) = match l {
             PageLook::File => ("the file's page", "文件的页"),
             PageLook::Private => ("a private copy", "私有副本"),
+            PageLook::Zero => ("the zero page", "零页"),
+            PageLook::Shared if zero_unknown => (
+                "shared (or the zero page: this kernel cannot tell)",
+                "共享（也可能是零页：这个内核无法区分）",
+            ),
             PageLook::Shared => ("shared", "共享"),
             PageLook::Absent => ("not in memory", "不在内存"),
             PageLook::Swapped => ("swapped out", "已换出"),
@@ -1234,6 +1241,14 @@ pub fn held_pids(pids: &[(mmap_lab_engine::engine::Side, i32)], lang: Lang) -> S
 pub fn running_for(elapsed_ms: u128, lang: Lang) -> String {
     let secs = elapsed_ms as f64 / 1000.0;
     format!("{} {secs:.1} s", t(S::Running, lang))
+}
+
+/// Which run of a repeated experiment goes on: `run 37 of 1000`.
+pub fn run_of(run: u32, of: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("run {run} of {of}"),
+        Lang::Zh => format!("第 {run} 次运行，共 {of} 次"),
+    }
 }
 
 /// The file's size in the page map: `file 100 B = 1 page` (pages from the offset).

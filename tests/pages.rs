@@ -28,31 +28,46 @@ const CASES: &[(&str, &str, &[&str])] = &[
         &["flags=MAP_PRIVATE", "access=write@0"],
     ),
     ("dontneed", "madvise-dontneed", &[]),
+    (
+        "zero-read",
+        "playground",
+        &[
+            "file=anonymous",
+            "flags=MAP_PRIVATE|MAP_ANONYMOUS",
+            "access=read@0",
+        ],
+    ),
     ("fork-before", "private-cow-fork", &["writer=before-fork"]),
     ("fork-child", "private-cow-fork", &["writer=child"]),
 ];
 
 /// One line of the fixture: the step's function, the process (`-`: the only one), the five
-/// bits (present, swapped, file, exclusive, soft-dirty) and the frame number.
+/// bits (present, swapped, file, exclusive, soft-dirty), the frame number and whether
+/// `PAGEMAP_SCAN` calls the page the zero page (`None`: the kernel refused the ioctl).
 #[derive(Debug)]
 struct Line {
     function: String,
     process: String,
     bits: [bool; 5],
     pfn: u64,
+    zero: Option<bool>,
 }
 
 fn parse(out: &str) -> Vec<Line> {
     out.lines()
         .map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
-            assert_eq!(w.len(), 8, "{l}");
+            assert_eq!(w.len(), 9, "{l}");
             let bit = |i: usize| w[i] == "1";
             Line {
                 function: w[0].to_string(),
                 process: w[1].to_string(),
                 bits: [bit(2), bit(3), bit(4), bit(5), bit(6)],
                 pfn: u64::from_str_radix(w[7], 16).unwrap(),
+                zero: match w[8] {
+                    "-" => None,
+                    z => Some(z == "1"),
+                },
             }
         })
         .collect()
@@ -125,6 +140,13 @@ fn agree(case: &str, record: &Value, lines: &[Line]) {
             bits(page),
             line.bits,
             "{case}: {} {}: the lab {page}, plain C {line:?}",
+            line.function,
+            line.process
+        );
+        assert_eq!(
+            page["zero_page"].as_bool(),
+            line.zero,
+            "{case}: {} {}: the zero page, the lab {page}, plain C {line:?}",
             line.function,
             line.process
         );

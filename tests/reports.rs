@@ -143,6 +143,7 @@ fn page(
         soft_dirty: false,
         pfn,
         cached: Some(true),
+        zero_page: Some(false),
         process: Some(process.to_string()),
     }
 }

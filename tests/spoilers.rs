@@ -74,9 +74,16 @@ fn on_screen(screen: &str, word: &str) -> bool {
 /// The screens a case is drawn at: size and presenter mode.
 const SCREENS: [((u16, u16), bool); 3] = [((120, 34), false), ((80, 24), false), ((80, 24), true)];
 
-/// Each case: the scenario and its parameters (the defaults, then each declared variant).
+/// Each case: the scenario and its parameters (the defaults, then each declared variant). A
+/// variant whose parameters are those of an earlier case of the same scenario is left out:
+/// its run and its screens would be that case's again.
 fn cases(page: u64) -> Vec<(String, &'static Scenario, Params)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(String, &'static Scenario, Params)> = Vec::new();
+    let mut push = |name: String, s: &'static Scenario, p: Params| {
+        if !out.iter().any(|(_, t, q)| t.id == s.id && *q == p) {
+            out.push((name, s, p));
+        }
+    };
     for s in catalog::all() {
         let small = |mut p: Params| {
             // mmap-copy copies 1 MiB, not its default: the test is about words, not speed.
@@ -85,10 +92,10 @@ fn cases(page: u64) -> Vec<(String, &'static Scenario, Params)> {
             }
             p
         };
-        out.push((format!("{} (defaults)", s.id), s, small((s.defaults)(page))));
+        push(format!("{} (defaults)", s.id), s, small((s.defaults)(page)));
         for (i, v) in s.variants.iter().enumerate() {
             let params = mmap_lab::tui::course::variant_params(s, i, page).expect("variant");
-            out.push((v.command(s.id, page), s, small(params)));
+            push(v.command(s.id, page), s, small(params));
         }
     }
     out
@@ -133,11 +140,19 @@ fn check(
             let mut a = app(scenario.id, lang, size, presenter, page);
             a.states[a.current].params = params.clone();
             for &revealed in &views {
-                a.states[a.current].result = revealed.map(|revealed| RunResult {
-                    params: params.clone(),
-                    outcome: Ok(Box::new(record.clone())),
-                    revealed,
-                });
+                // The record is put in once; each view after it only reveals more of it.
+                let state = &mut a.states[a.current];
+                match (revealed, state.result.as_mut()) {
+                    (None, _) => state.result = None,
+                    (Some(revealed), Some(result)) => result.revealed = revealed,
+                    (Some(revealed), None) => {
+                        state.result = Some(RunResult {
+                            params: params.clone(),
+                            outcome: Ok(Box::new(record.clone())),
+                            revealed,
+                        })
+                    }
+                }
                 a.refresh();
                 let screen = tui_support::text(&a);
                 screens += 1;

@@ -468,6 +468,36 @@ fn quitting_during_a_run_leaves_no_temporary_directory() {
 }
 
 #[test]
+fn a_long_repeat_says_which_run_goes_on_and_quits_promptly() {
+    let tmp = tempfile::tempdir().expect("a private TMPDIR");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let mut s = Session::start(
+        &[
+            "--scenario",
+            "anonymous-ipc",
+            "--set",
+            "repeat=1000",
+            "--set",
+            "sync=none",
+        ],
+        &[("TMPDIR", dir.as_str())],
+        100,
+        30,
+    );
+    s.wait_text("anonymous-ipc");
+    s.send("r");
+    let screen = s.wait_for("the count of runs", |sc| sc.contains(" of 1000 · running"));
+    assert!(screen.contains("run "), "{screen}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.assert_restored();
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
 fn progress_lasts_a_run_is_marked_and_the_lab_reopens_where_it_was() {
     let dir = tempfile::tempdir().expect("a state directory");
     let home = dir.path().to_str().expect("a UTF-8 path");

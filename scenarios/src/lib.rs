@@ -43,7 +43,9 @@ pub use lesson::{Lang, Lesson};
 /// The errno and signal types records carry (nix's), for crates that use this one.
 pub use nix::{errno::Errno, sys::signal::Signal};
 pub use params::{Key, ParamError, Params};
-pub use session::{prepare, run_scenario, run_scenario_beside, run_scenario_until, Record};
+pub use session::{
+    prepare, run_scenario, run_scenario_beside, run_scenario_counted, run_scenario_until, Record,
+};
 
 /// A path inside the experiment's temporary directory (or an absolute one), as the child
 /// needs it: a `CString` built before the fork.

@@ -415,8 +415,12 @@ pub enum PageLook {
     Swapped,
     /// The file's own page, from the page cache (bit 61 on a file mapping) (`F`).
     File,
+    /// The kernel's shared page of zeros, mapped by a first read of fresh private anonymous
+    /// memory (`0`): present, not the file's, not exclusive, and `PAGEMAP_SCAN` says so.
+    Zero,
     /// Not this process's alone: shared anonymous memory (bit 61 without a page cache
-    /// answer), a page still shared since a fork, or the zero page after a first read (`S`).
+    /// answer), a page still shared since a fork, or the zero page where the kernel cannot
+    /// tell it apart (before Linux 6.7) (`S`).
     Shared,
     /// A private copy: anonymous, and this process's alone (`A`).
     Private,
@@ -428,10 +432,17 @@ impl PageLook {
         match p {
             p if !p.present && p.swapped => PageLook::Swapped,
             p if !p.present => PageLook::Absent,
+            p if p.zero_page == Some(true) => PageLook::Zero,
             p if p.file && p.cached.is_some() => PageLook::File,
             p if p.file || !p.exclusive => PageLook::Shared,
             _ => PageLook::Private,
         }
+    }
+
+    /// Whether `p`, drawn shared, may be the zero page all the same: anonymous, present, not
+    /// exclusive, on a kernel that could not say (no `PAGEMAP_SCAN`).
+    pub fn maybe_zero(p: &PageState) -> bool {
+        PageLook::of(p) == PageLook::Shared && !p.file && p.zero_page.is_none()
     }
 
     /// Its glyph; `absent` is the caller's (`·`, or `.` in ASCII).
@@ -440,6 +451,7 @@ impl PageLook {
             PageLook::Absent => absent,
             PageLook::Swapped => 's',
             PageLook::File => 'F',
+            PageLook::Zero => '0',
             PageLook::Shared => 'S',
             PageLook::Private => 'A',
         }
@@ -754,6 +766,7 @@ mod tests {
             soft_dirty: false,
             pfn: None,
             cached,
+            zero_page: Some(false),
             process: None,
         }
     }
@@ -780,6 +793,35 @@ mod tests {
         // A private copy: the first write to MAP_PRIVATE, or anonymous memory of its own.
         let copy = page(true, false, true, Some(true));
         assert_eq!(PageLook::of(&copy).glyph('.'), 'A');
+        // A first read of fresh anonymous memory: the zero page, where the kernel says so;
+        // where it cannot (no PAGEMAP_SCAN), the same bits stay merely shared.
+        let zero = PageState {
+            zero_page: Some(true),
+            ..page(true, false, false, None)
+        };
+        assert_eq!(PageLook::of(&zero), PageLook::Zero);
+        assert_eq!(PageLook::of(&zero).glyph('.'), '0');
+        let unknown = PageState {
+            zero_page: None,
+            ..page(true, false, false, None)
+        };
+        assert_eq!(PageLook::of(&unknown), PageLook::Shared);
+        assert!(PageLook::maybe_zero(&unknown));
+        assert!(!PageLook::maybe_zero(&zero) && !PageLook::maybe_zero(&copy));
+        // Known not to be the zero page: shared, and nothing more to say.
+        assert!(!PageLook::maybe_zero(&forked));
+        // Shared anonymous memory (bit 61) is never the zero page.
+        let shmem_unknown = PageState {
+            zero_page: None,
+            ..shmem
+        };
+        assert!(!PageLook::maybe_zero(&shmem_unknown));
+        // A page that left the page table is absent, whatever it was.
+        let gone = PageState {
+            zero_page: Some(true),
+            ..page(false, false, false, None)
+        };
+        assert_eq!(PageLook::of(&gone), PageLook::Absent);
     }
 
     #[test]

@@ -131,11 +131,36 @@ pub fn run_scenario_beside(
     cancel: Option<&std::sync::atomic::AtomicBool>,
     beside: Option<engine::Beside<'_>>,
 ) -> Result<Record, EngineError> {
+    run_scenario_told(scenario, params, cancel, beside, &mut |_, _| {})
+}
+
+/// [`run_scenario_until`], telling `progress` which run of a repeated experiment (`repeat`)
+/// starts, `(n, of)`, before each one: a thousand runs take seconds, and the screen says how
+/// far they are. Not called for a single run.
+pub fn run_scenario_counted(
+    scenario: &'static Scenario,
+    params: &Params,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Record, EngineError> {
+    run_scenario_told(scenario, params, cancel, None, progress)
+}
+
+fn run_scenario_told(
+    scenario: &'static Scenario,
+    params: &Params,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+    beside: Option<engine::Beside<'_>>,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Record, EngineError> {
     let page = engine::page_size();
     let plan = (scenario.build)(params, page);
+    if params.repeat > 1 {
+        progress(1, params.repeat);
+    }
     let mut run = engine::run_beside(&plan, cancel, beside)?;
     if params.repeat > 1 {
-        run.tally = Some(tally(&plan, params, &run, cancel)?);
+        run.tally = Some(tally(&plan, params, &run, cancel, progress)?);
     }
     Ok(Record {
         scenario: scenario.id.to_string(),
@@ -152,6 +177,7 @@ fn tally(
     params: &Params,
     first: &engine::Run,
     cancel: Option<&std::sync::atomic::AtomicBool>,
+    progress: &mut dyn FnMut(u32, u32),
 ) -> Result<engine::Tally, EngineError> {
     let text = plan
         .steps
@@ -169,6 +195,7 @@ fn tally(
     while runs.len() < params.repeat as usize
         && !cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
     {
+        progress(runs.len() as u32 + 1, params.repeat);
         runs.push(entry(&engine::run_until(plan, cancel)?));
     }
     let saw_text = runs

@@ -304,6 +304,28 @@ fn anonymous_ipc_shared_is_seen_private_is_not() {
 }
 
 #[test]
+fn a_repeated_run_says_which_run_starts_before_each() {
+    let scenario = mmap_lab_engine::catalog::find("anonymous-ipc").unwrap();
+    let mut params = (scenario.defaults)(engine::page_size());
+    params
+        .set(mmap_lab_engine::params::Key::Repeat, "5")
+        .unwrap();
+    let mut told = Vec::new();
+    let record = mmap_lab_engine::run_scenario_counted(scenario, &params, None, &mut |n, of| {
+        told.push((n, of))
+    })
+    .expect("the experiment runs");
+    assert_eq!(told, [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]);
+    assert_eq!(record.run.tally.expect("a tally").runs.len(), 5);
+    // A single run has nothing to count.
+    let single = (scenario.defaults)(engine::page_size());
+    let mut told = Vec::new();
+    mmap_lab_engine::run_scenario_counted(scenario, &single, None, &mut |n, of| told.push((n, of)))
+        .expect("the experiment runs");
+    assert!(told.is_empty(), "{told:?}");
+}
+
+#[test]
 fn anonymous_ipc_repeated_counts_every_run_and_the_pipe_orders_them_all() {
     // One run keeps the record as it always was: no tally.
     assert!(expect("anonymous-ipc", &[], "ok").run.tally.is_none());

@@ -231,6 +231,9 @@ pub struct App {
     pub size: (u16, u16),
     /// The spinner's frame.
     pub frame: usize,
+    /// How far a repeated run is: its ticket, the run that started and how many there are
+    /// (drawn only while that run is the one running).
+    pub progress: Option<(u64, u32, u32)>,
     /// The status line's message.
     pub message: Option<Message>,
     /// Variants, progress and predictions.
@@ -312,6 +315,7 @@ impl App {
             page,
             size,
             frame: 0,
+            progress: None,
             message: None,
             course: super::course::Course::new(catalog::all().len()),
             predictions: super::predict::Predictions::default(),
@@ -467,6 +471,10 @@ impl App {
             }
             AppEvent::RunFinished { ticket, result } => {
                 self.finish(ticket, result);
+                Effect::Nothing
+            }
+            AppEvent::Progress { ticket, run, of } => {
+                self.progress = Some((ticket, run, of));
                 Effect::Nothing
             }
             AppEvent::Stopped { ticket, stop } => self.stopped(ticket, *stop),

@@ -143,6 +143,15 @@ pub enum AppEvent {
         /// The record, or the engine's error as text.
         result: Result<Box<Record>, String>,
     },
+    /// A repeated run (`repeat`) starts its run `run` of `of`.
+    Progress {
+        /// The ticket the run was started with (a stale count is not drawn).
+        ticket: u64,
+        /// The run that starts, counted from 1.
+        run: u32,
+        /// How many runs there are.
+        of: u32,
+    },
     /// A stepped run is held at a stop: its processes wait for the next command.
     Stopped {
         /// The ticket the run was started with (a stale stop is ignored).

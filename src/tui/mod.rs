@@ -431,10 +431,13 @@ fn start_worker(
             let result = std::panic::catch_unwind(move || {
                 match commands {
                     Some(commands) => run_stepped(&req, events, commands, &cancel),
-                    None => mmap_lab_engine::run_scenario_until(
+                    None => mmap_lab_engine::run_scenario_counted(
                         req.scenario,
                         &req.params,
                         Some(&cancel),
+                        &mut |run, of| {
+                            let _ = events.send(AppEvent::Progress { ticket, run, of });
+                        },
                     ),
                 }
                 .map(Box::new)

@@ -287,7 +287,10 @@ impl Widget for PageMapWidget<'_> {
                         .map(|m| m.pages.iter().map(PageLook::of).collect())
                         .unwrap_or_default();
                     let absent = self.glyphs.no_file;
-                    let text = strings::page_legend(&looks, absent, cache, self.lang);
+                    let zero_unknown = self
+                        .measured
+                        .is_some_and(|m| m.pages.iter().any(PageLook::maybe_zero));
+                    let text = strings::page_legend(&looks, absent, cache, zero_unknown, self.lang);
                     buf.set_stringn(area.x, y, text, area.width as usize, self.theme.dim);
                 }
             }
@@ -576,6 +579,7 @@ pub fn page_style(theme: &Theme, look: PageLook) -> Style {
         PageLook::File => theme.zone_ok,
         PageLook::Private => theme.zone_bus,
         PageLook::Shared => theme.pointer,
+        PageLook::Zero => theme.text,
         PageLook::Absent | PageLook::Swapped => theme.dim,
     }
 }
@@ -642,11 +646,11 @@ mod tests {
         }
     }
 
-    /// A page as the kernel could report it: `look` is one of `·FSA`.
+    /// A page as the kernel could report it: `look` is one of `·FSA0`.
     fn state(page: i64, look: char, process: Option<&str>, pfn: Option<u64>) -> PageState {
         let (present, file, exclusive) = match look {
             'F' => (true, true, false),
-            'S' => (true, false, false),
+            'S' | '0' => (true, false, false),
             'A' => (true, false, true),
             _ => (false, false, false),
         };
@@ -660,6 +664,7 @@ mod tests {
             soft_dirty: false,
             pfn: pfn.filter(|_| present),
             cached: Some(look == 'F'),
+            zero_page: Some(look == '0'),
             process: process.map(str::to_string),
         }
     }
@@ -744,6 +749,47 @@ mod tests {
         let rows = draw(Some(measured), true, Lang::Zh);
         assert_eq!(cells(&rows, "页面"), ["F", "A", "."]);
         assert!(rows.iter().any(|r| r.starts_with("F 文件的页")));
+    }
+
+    #[test]
+    fn the_zero_page_draws_0_and_the_legend_names_it() {
+        let pages = [state(0, '0', None, None), state(1, 'S', None, None)];
+        let measured = Measured {
+            pages: &pages,
+            pfn_visible: false,
+        };
+        for (ascii, lang, pages_label, zero, shared) in [
+            (false, Lang::En, "pages", "0 the zero page", "S shared"),
+            (true, Lang::En, "pages", "0 the zero page", "S shared"),
+            (false, Lang::Zh, "页面", "0 零页", "S 共享"),
+        ] {
+            let rows = draw(Some(measured), ascii, lang);
+            assert_eq!(cells(&rows, pages_label), ["0", "S"]);
+            assert!(
+                rows.iter().any(|r| r.contains(zero) && r.contains(shared)),
+                "{rows:#?}"
+            );
+            assert!(!rows.iter().any(|r| r.contains("cannot tell")), "{rows:#?}");
+        }
+        // A kernel without PAGEMAP_SCAN: the same bits stay S, and the legend says that
+        // S may be the zero page, not that it is not.
+        let unknown = [PageState {
+            zero_page: None,
+            ..state(0, 'S', None, None)
+        }];
+        let m = Measured {
+            pages: &unknown,
+            pfn_visible: false,
+        };
+        let rows = draw(Some(m), false, Lang::En);
+        assert_eq!(cells(&rows, "pages"), ["S"]);
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("S shared (or the zero page: this kernel cannot tell)")),
+            "{rows:#?}"
+        );
+        let rows = draw(Some(m), false, Lang::Zh);
+        assert!(rows.iter().any(|r| r.contains("也可能是零页")), "{rows:#?}");
     }
 
     #[test]

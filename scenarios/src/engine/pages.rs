@@ -51,6 +51,11 @@ pub struct PageState {
     /// For a file mapping, whether the file's page is in the page cache; `null` for
     /// anonymous memory.
     pub cached: Option<bool>,
+    /// Whether the page is the kernel's shared zero page (a first read of fresh private
+    /// anonymous memory maps it): `PAGEMAP_SCAN`'s `PAGE_IS_PFNZERO`, as a normal user too.
+    /// `null` where the kernel refuses that ioctl (before Linux 6.7): not known.
+    #[serde(default)]
+    pub zero_page: Option<bool>,
     /// `parent` or `child`, when the experiment has two processes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<String>,
@@ -116,6 +121,82 @@ const EXCLUSIVE: u64 = 1 << 56;
 const SOFT_DIRTY: u64 = 1 << 55;
 const PFN_MASK: u64 = (1 << 55) - 1;
 
+/// `PAGEMAP_SCAN`'s argument, `struct pm_scan_arg` of `linux/fs.h` (Linux 6.7).
+#[repr(C)]
+#[derive(Default)]
+struct PmScanArg {
+    size: u64,
+    flags: u64,
+    start: u64,
+    end: u64,
+    walk_end: u64,
+    vec: u64,
+    vec_len: u64,
+    max_pages: u64,
+    category_inverted: u64,
+    category_mask: u64,
+    category_anyof_mask: u64,
+    return_mask: u64,
+}
+
+/// One region of pages the scan reports, `struct page_region`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+struct PageRegion {
+    start: u64,
+    end: u64,
+    categories: u64,
+}
+
+/// `_IOWR('f', 16, struct pm_scan_arg)`.
+const PAGEMAP_SCAN: u64 =
+    (3 << 30) | ((std::mem::size_of::<PmScanArg>() as u64) << 16) | ((b'f' as u64) << 8) | 16;
+/// The page is the shared zero page (or the huge zero page).
+const PAGE_IS_PFNZERO: u64 = 1 << 5;
+
+/// Which of the `n` pages from address `start` map the shared zero page, by the `PAGEMAP_SCAN`
+/// ioctl on a `pagemap` descriptor (it walks the page tables, as reading does: nothing is
+/// faulted in). `None` where the kernel refuses the ioctl (before 6.7 `pagemap` has none:
+/// `ENOTTY`) or stops short: then nobody knows, and nothing is guessed.
+fn zero_pages(pagemap: &File, start: u64, n: usize, page: u64) -> Option<Vec<bool>> {
+    let end = start.checked_add((n as u64).checked_mul(page)?)?;
+    // At most one region per page.
+    let mut regions = vec![PageRegion::default(); n.max(1)];
+    let mut arg = PmScanArg {
+        size: std::mem::size_of::<PmScanArg>() as u64,
+        start,
+        end,
+        vec: regions.as_mut_ptr() as u64,
+        vec_len: regions.len() as u64,
+        category_mask: PAGE_IS_PFNZERO,
+        return_mask: PAGE_IS_PFNZERO,
+        ..PmScanArg::default()
+    };
+    // SAFETY: PAGEMAP_SCAN reads `arg` and writes at most `vec_len` regions into `regions`
+    // and `walk_end` into `arg`, both alive and sized for it; the descriptor is open.
+    let found = unsafe {
+        libc::ioctl(
+            pagemap.as_raw_fd(),
+            PAGEMAP_SCAN as _,
+            &mut arg as *mut PmScanArg,
+        )
+    };
+    if found < 0 || arg.walk_end < end {
+        return None;
+    }
+    let regions = regions.get(..usize::try_from(found).ok()?)?;
+    Some(
+        (0..n as u64)
+            .map(|k| {
+                let addr = start + k * page;
+                regions
+                    .iter()
+                    .any(|r| r.categories & PAGE_IS_PFNZERO != 0 && r.start <= addr && addr < r.end)
+            })
+            .collect(),
+    )
+}
+
 /// One `pagemap` entry, decoded. The frame number is kept only where `pfn_visible` (else the
 /// kernel zeroes it) and only for a present page (a swapped one holds its swap place there).
 pub fn decode(page: i64, addr: u64, entry: u64, pfn_visible: bool) -> PageState {
@@ -130,6 +211,7 @@ pub fn decode(page: i64, addr: u64, entry: u64, pfn_visible: bool) -> PageState 
         soft_dirty: entry & SOFT_DIRTY != 0,
         pfn: (present && pfn_visible).then_some(entry & PFN_MASK),
         cached: None,
+        zero_page: None,
         process: None,
     }
 }
@@ -185,6 +267,8 @@ pub(crate) struct PageRead {
     base: u64,
     /// `(page, entry)` for each page read.
     entries: Vec<(i64, u64)>,
+    /// Whether each page is the zero page, in the same order (`None`: not known).
+    zero: Vec<Option<bool>>,
     /// The page cache's residency of each page, in the same order, for a file mapping.
     cached: Option<Vec<Option<bool>>>,
     smaps: Option<Smaps>,
@@ -342,6 +426,7 @@ impl<'a> Reader<'a> {
         let page = self.page;
         let addr_of = |n: i64| base.checked_add_signed(n.saturating_mul(page as i64));
         let mut entries = Vec::with_capacity(self.pages.len());
+        let mut zero = Vec::with_capacity(self.pages.len());
         // One read per run of consecutive pages.
         let mut i = 0;
         while i < self.pages.len() {
@@ -358,6 +443,11 @@ impl<'a> Reader<'a> {
                         word.copy_from_slice(chunk);
                         entries.push((self.pages[i + k], u64::from_ne_bytes(word)));
                     }
+                    let first = first / page * page;
+                    match zero_pages(pagemap, first, j - i, page) {
+                        Some(z) => zero.extend(z.into_iter().map(Some)),
+                        None => zero.extend(std::iter::repeat_n(None, j - i)),
+                    }
                 }
             }
             i = j;
@@ -373,6 +463,7 @@ impl<'a> Reader<'a> {
             side,
             base,
             entries,
+            zero,
             cached,
             smaps,
         });
@@ -562,6 +653,7 @@ pub(crate) fn attach(run: &mut Run, plan: &Plan, begun: &[bool], reads: Vec<Page
             let addr = r.base.wrapping_add_signed(n.wrapping_mul(page as i64));
             let mut state = decode(*n, addr, *entry, visible);
             state.cached = r.cached.as_ref().and_then(|c| c.get(k).copied().flatten());
+            state.zero_page = r.zero.get(k).copied().flatten();
             state.process.clone_from(&process);
             rec.pages.push(state);
         }

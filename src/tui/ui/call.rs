@@ -329,7 +329,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             format!(
                 "{} {}",
                 app.glyphs.spinner[app.frame % app.glyphs.spinner.len()],
-                strings::running_for(r.elapsed.as_millis(), lang)
+                super::running_text(app, r)
             ),
             th.message,
         ));

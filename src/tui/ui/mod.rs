@@ -678,6 +678,18 @@ pub fn message_text(app: &App, m: &Message) -> String {
     }
 }
 
+/// How long a run goes on, after which run of a repeated experiment is going on when the
+/// worker said so: `run 37 of 1000 · running 1.2 s`.
+pub fn running_text(app: &App, r: &crate::tui::app::Running) -> String {
+    let time = strings::running_for(r.elapsed.as_millis(), app.lang);
+    match app.progress {
+        Some((ticket, run, of)) if ticket == r.ticket => {
+            format!("{} · {time}", strings::run_of(run, of, app.lang))
+        }
+        _ => time,
+    }
+}
+
 /// The status line: the message, or the run in progress.
 fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
     let text = match (&app.message, &app.running) {
@@ -687,7 +699,7 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
             "{} {} · {}",
             app.glyphs.spinner[app.frame % app.glyphs.spinner.len()],
             app.scenarios[r.scenario].id,
-            strings::running_for(r.elapsed.as_millis(), app.lang)
+            running_text(app, r)
         ),
         (None, _) => return,
     };
@@ -893,6 +905,74 @@ mod tests {
             let plain = ascii_stand_in(s).unwrap();
             assert!(!marks.contains(&plain), "{s} becomes the mark {plain}");
         }
+    }
+
+    /// The status line of `app` at 100 columns.
+    fn status(app: &App) -> String {
+        let area = Rect::new(0, 0, 100, 1);
+        let mut buf = Buffer::empty(area);
+        render_message(app, area, &mut buf);
+        let mut line = String::new();
+        let mut x = 0;
+        while x < area.width {
+            // A wide character's second cell is not a character of its own.
+            let symbol = buf[(x, 0)].symbol();
+            line.push_str(symbol);
+            x += (mmap_lab_engine::lesson::width(symbol) as u16).max(1);
+        }
+        line
+    }
+
+    #[test]
+    fn a_repeated_run_says_which_run_goes_on() {
+        use crate::tui::app::Effect;
+        use crate::tui::event::{Action, AppEvent};
+        let mut app = crate::tui::app::test_app("anonymous-ipc");
+        let Effect::StartRun(req) = app.apply(Action::Run) else {
+            panic!("no run started");
+        };
+        // Before the worker says anything: the spinner and the time only.
+        assert!(!status(&app).contains(" of "), "{}", status(&app));
+        app.handle(AppEvent::Progress {
+            ticket: req.ticket,
+            run: 37,
+            of: 1000,
+        });
+        let line = status(&app);
+        assert!(
+            line.contains("anonymous-ipc · run 37 of 1000 · running"),
+            "{line}"
+        );
+        assert!(outcome_line(&app).contains("run 37 of 1000"));
+        app.lang = mmap_lab_engine::Lang::Zh;
+        assert!(
+            status(&app).contains("第 37 次运行，共 1000 次"),
+            "{}",
+            status(&app)
+        );
+        app.lang = mmap_lab_engine::Lang::En;
+        // A count from another run (an older ticket) is not this run's.
+        app.handle(AppEvent::Progress {
+            ticket: req.ticket + 1,
+            run: 999,
+            of: 1000,
+        });
+        assert!(!status(&app).contains("run 999"), "{}", status(&app));
+        // Once the run is back, no count is left on screen.
+        app.handle(AppEvent::RunFinished {
+            ticket: req.ticket,
+            result: Err("engine failed".into()),
+        });
+        assert!(!status(&app).contains(" of 1000"), "{}", status(&app));
+    }
+
+    /// The outcome pane's one-line summary, as text.
+    fn outcome_line(app: &App) -> String {
+        call::outcome_summary(app)
+            .spans
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect()
     }
 
     #[test]

@@ -697,6 +697,41 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_zero_page_is_asked_of_the_kernel_and_never_guessed() {
+        // A file without the ioctl (as `pagemap` before Linux 6.7): not known.
+        let null = File::open("/dev/null").unwrap();
+        assert_eq!(zero_pages(&null, 0x7f00_0000_0000, 2, 4096), None);
+        // This process's own pages: a fresh private anonymous page read, then one written.
+        let page = crate::engine::page_size();
+        // SAFETY: a new private anonymous mapping of two pages, unmapped below.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                2 * page as usize,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(p, libc::MAP_FAILED);
+        let bytes = p.cast::<u8>();
+        // SAFETY: both bytes are inside the mapping just made; volatile, so the read happens.
+        unsafe {
+            std::ptr::read_volatile(bytes);
+            std::ptr::write_volatile(bytes.add(page as usize), 1);
+        }
+        let pagemap = File::open("/proc/self/pagemap").unwrap();
+        let zero = zero_pages(&pagemap, p as u64, 2, page);
+        // SAFETY: unmaps the mapping made above.
+        unsafe { libc::munmap(p, 2 * page as usize) };
+        // Where the kernel has PAGEMAP_SCAN, the read page is the zero page, the written not.
+        if let Some(zero) = zero {
+            assert_eq!(zero, [true, false]);
+        }
+    }
+
     const SAMPLE: &str = "\
 7f0000000000-7f0000001000 rw-p 00000000 00:00 0
 Size:                  4 kB

@@ -21,7 +21,7 @@ type Module = Vec<String>;
 /// other circle fails, so the C generator, the settings, the progress, the report and the
 /// strings table, in none of these, stay out of every circle.
 /// Inside the TUI (kept by its own work): the app, the course and predictions call each
-/// other, as do the call and outcome panes. Inside the engine: the plan's `Op` dispatches to
+/// other. Inside the engine: the plan's `Op` dispatches to
 /// its families, which run in the child, report to the record and witness, which know the
 /// plan; the page map and the engine's sentences are tied in through the page reader's
 /// columns (`pagemap`) and the texts of purposes and regions (`texts`).
@@ -37,7 +37,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "tui::scenario_state",
         ],
     ),
-    ("src", &["tui::ui::call", "tui::ui::outcome"]),
     // The parameters and their table: the rows read and write `Params`, declared in
     // `params/mod.rs`, which re-exports the table.
     (

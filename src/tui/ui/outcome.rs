@@ -60,7 +60,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             ));
         }
     }
-    if let Some(line) = shown.done().and_then(|r| tally_line(app, r)) {
+    if let Some(line) = shown.done().and_then(|r| call::tally_line(app, r)) {
         raw.push((line, 2));
     }
     if let Some(b) = call::blame_line(app) {
@@ -157,28 +157,6 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     raw.iter()
         .flat_map(|(l, indent)| text::wrap_indent(l, width, *indent))
         .collect()
-}
-
-/// A repeated run's count, drawn right under the outcome so that it shows on the smallest
-/// screen: a bar of ten cells, filled for the share of runs whose child read the parent's
-/// text, then the sentence.
-pub(super) fn tally_line(app: &App, record: &mmap_lab_engine::Record) -> Option<Line<'static>> {
-    let tally = record.run.tally.as_ref()?;
-    let runs = tally.runs.len().max(1);
-    let cells = 10;
-    let filled = (tally.saw_text as usize * cells).div_ceil(runs).min(cells);
-    // A run that missed the text is never drawn away: at least one empty cell shows it.
-    let filled = if (tally.saw_text as usize) < runs {
-        filled.min(cells - 1)
-    } else {
-        filled
-    };
-    let empty = if app.ascii { "." } else { "░" };
-    Some(Line::from(vec![
-        Span::styled(app.glyphs.bar.repeat(filled), app.theme.ok),
-        Span::styled(empty.repeat(cells - filled), app.theme.dim),
-        Span::styled(format!(" {}", tally.sentence(app.lang)), app.theme.text),
-    ]))
 }
 
 /// The `/proc/self/maps` captures: the first in full, each later one as what changed since

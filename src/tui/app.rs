@@ -6,6 +6,7 @@
 use super::border::Glyphs;
 use super::event::{action_for, mouse_action, Action, AppEvent, Mode};
 use super::revealed::{Revealed, Shown};
+pub use super::scenario_state::RunResult;
 use super::state::{Focus, Layout, Options};
 use super::theme::Theme;
 use super::theme::ThemeName;
@@ -76,17 +77,6 @@ pub struct Stepping {
     /// How many steps of the record the last stop made: the step just made and those
     /// before it (the lab's own reads after it wait for the next stop).
     pub live: usize,
-}
-
-/// A finished run of one scenario.
-#[derive(Debug, Clone)]
-pub struct RunResult {
-    /// The parameters it ran with.
-    pub params: Params,
-    /// The record, or why the lab could not run it.
-    pub outcome: Result<Box<Record>, String>,
-    /// How much of it the screen shows (see [`App::shown`]).
-    pub revealed: super::revealed::Revealed,
 }
 
 /// A run in progress.
@@ -1054,6 +1044,15 @@ fn add(value: u16, delta: i32) -> u16 {
 }
 
 /// A lab on scenario `id`, in English at 100×30, for the unit tests of the TUI's modules.
+impl App {
+    /// What the panes may draw of the current scenario's run: the record of the current
+    /// parameters and how much of it is revealed. A record of other parameters shows
+    /// nothing (a knob turned since: the class predicts the new answer).
+    pub fn shown(&self) -> Shown<'_> {
+        self.states[self.current].shown()
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn test_app(id: &str) -> App {
     App::new(

@@ -3,6 +3,9 @@
 //! both come back as an [`Effect`] for the main loop to carry out, so every state change is
 //! testable without a terminal and without a kernel.
 
+mod course;
+mod predict;
+
 use super::border::Glyphs;
 use super::event::{action_for, mouse_action, Action, AppEvent, Mode};
 use super::revealed::{Revealed, Shown};

@@ -4,6 +4,7 @@
 //! testable without a terminal and without a kernel.
 
 mod course;
+mod filter;
 mod predict;
 
 use super::border::Glyphs;
@@ -525,7 +526,7 @@ impl App {
     }
 
     fn apply_inner(&mut self, action: Action) -> Effect {
-        if let Some(effect) = super::filter::apply(self, action) {
+        if let Some(effect) = self.apply_filter(action) {
             return effect;
         }
         match action {
@@ -621,7 +622,7 @@ impl App {
                 self.step(if down { 3 } else { -3 });
             }
             Action::ImeHint => self.message = Some(Message::Ime),
-            Action::Filter => super::filter::open(self),
+            Action::Filter => self.open_filter(),
             // Only while the filter is open (handled above).
             Action::FilterChar(_)
             | Action::FilterBackspace

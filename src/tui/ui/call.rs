@@ -372,7 +372,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             let style = if record.run.ok_but() {
                 th.warning
             } else {
-                super::outcome_style(app, &record.run.outcome)
+                super::draw::outcome_style(app, &record.run.outcome)
             };
             let marks = report::Marks {
                 ok: app.glyphs.ok,
@@ -620,7 +620,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     tail.extend(keep_rows(more, more_rows, width, gap));
     tail.extend(blame);
     lines.extend(keep_rows(tail, first_rows + more_rows, width, gap));
-    super::render_lines(&lines, 0, area, buf);
+    super::draw::render_lines(&lines, 0, area, buf);
 }
 
 /// A repeated run's count, drawn right under the outcome so that it shows on the smallest

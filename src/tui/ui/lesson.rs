@@ -168,5 +168,5 @@ pub fn question(app: &App) -> Vec<String> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = lines(app, area.width);
     let max = lines.len().saturating_sub(area.height as usize) as u16;
-    super::render_scrolled(app, &lines, app.lesson_scroll.min(max), area, buf);
+    super::draw::render_scrolled(app, &lines, app.lesson_scroll.min(max), area, buf);
 }

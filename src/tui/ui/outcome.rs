@@ -250,5 +250,5 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ..area
     };
     let held = super::chart::rows(app, area.width);
-    super::render_scrolled(app, &lines, scroll.max(held), text, buf);
+    super::draw::render_scrolled(app, &lines, scroll.max(held), text, buf);
 }

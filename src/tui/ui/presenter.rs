@@ -137,7 +137,7 @@ pub fn render_findings(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .flat_map(|l| super::text::wrap_indent(l, area.width as usize, 2))
         .collect();
-    super::render_lines(&lines, 0, area, buf);
+    super::draw::render_lines(&lines, 0, area, buf);
 }
 
 /// Draw the huge word, centred; plain bold text when even the smallest size does not fit.

@@ -1,4 +1,5 @@
 use super::*;
+use ratatui::style::Style;
 
 #[test]
 fn allocation_gives_minimums_then_preferences_then_the_rest() {

@@ -154,136 +154,152 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         body.height -= rows;
     }
     let calls = call::call_rows(app) as u16;
-    // The findings always get their rows in the call pane: they are what the run showed.
-    let found = |w: u16| call::extra_rows(app, w) as u16;
     if app.presenter {
         return presenter::areas(app, a, body);
     }
     match shape {
-        Shape::Roomy => {
-            let list_w = 30;
-            let lesson_w = ((body.width - list_w) * 2 / 5).clamp(36, 80);
-            a.list = Some(Rect::new(body.x, body.y, list_w, body.height));
-            a.lesson = Some(Rect::new(
-                body.right() - lesson_w,
-                body.y,
-                lesson_w,
-                body.height,
-            ));
-            let main = Rect::new(
-                body.x + list_w,
-                body.y,
-                body.width - list_w - lesson_w,
-                body.height,
-            );
-            let keys = app.view.keys.len() as u16;
-            // After a run the map has a row more: what the run left.
-            let after = u16::from(app.view.after.is_some());
-            let big_map = if body.height >= 40 { 10 } else { 8 } + after;
-            // mmap-copy's chart after a run: its rows, a row of text and the borders.
-            let outcome = if chart::wanted(app) {
-                (chart::ROWS + 3).max(6)
-            } else {
-                6
-            };
-            let f = found(main.width.saturating_sub(2));
-            let h = allocate(
-                main.height,
-                &[
-                    (5, keys + 3),
-                    // The outcome pane keeps its rows: the call pane gives up its last ones.
-                    (
-                        (4 + f).min(main.height.saturating_sub(5 + 7 + outcome)),
-                        // Room for a dozen calls and more: each call of the experiment
-                        // stays listed, with the findings under the outcome.
-                        (calls + 3).min(16) + f,
-                    ),
-                    (7, big_map),
-                    (outcome, outcome),
-                ],
-                &[1, 2, 0],
-                3,
-            );
-            let s = stack(main, &h);
-            (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
-        }
-        Shape::Compact => {
-            // 27: the longest id beside the cursor, the progress mark and the outcome mark.
-            let list_w = 27;
-            // The left column: the list, and under it the lesson (its question first, then
-            // the variants to try), so the outcome on the right stays while a student reads.
-            // The focused one of the two gets the room.
-            let list_h = match app.focus {
-                Focus::List => body.height.saturating_sub(8),
-                Focus::Lesson => 3,
-                _ => 6,
-            };
-            let list_h = list_h
-                .min(list::wanted_rows(app) as u16 + 1)
-                .min(body.height);
-            a.list = Some(Rect::new(body.x, body.y, list_w, list_h));
-            a.lesson = (body.height > list_h)
-                .then(|| Rect::new(body.x, body.y + list_h, list_w, body.height - list_h));
-            let main = Rect::new(body.x + list_w, body.y, body.width - list_w, body.height);
-            let keys = app.view.keys.len() as u16;
-            // When the outcome is focused it gets the room; the form shrinks to its selected
-            // row meanwhile.
-            let bottom_focused = app.focus == Focus::Outcome;
-            let params_pref = if bottom_focused {
-                3
-            } else {
-                (keys + 2).min(11)
-            };
-            let f = found(main.width);
-            // mmap-copy's chart after a run: its rows and the top rule.
-            let bottom = if chart::wanted(app) {
-                chart::ROWS + 1
-            } else {
-                3
-            };
-            let h = allocate(
-                main.height,
-                &[
-                    (3, params_pref),
-                    // The bottom pane keeps its rows: the call pane gives up its last ones.
-                    (
-                        (3 + f).min(main.height.saturating_sub(3 + 4 + bottom)),
-                        (calls + 1).min(7) + f,
-                    ),
-                    (4, 6),
-                    (bottom, bottom),
-                ],
-                &[1, 2, 0],
-                3,
-            );
-            let s = stack(main, &h);
-            (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
-        }
-        Shape::Minimal => {
-            let focused_map = app.focus == Focus::Params && body.height >= 12;
-            let h = allocate(
-                body.height,
-                &[
-                    (2 + found(body.width), calls.min(5) + 2 + found(body.width)),
-                    (3, 3),
-                    (0, if focused_map { 5 } else { 0 }),
-                ],
-                &[0, 2],
-                1,
-            );
-            let s = stack(body, &h);
-            a.call = s[0];
-            a.pagemap = s[2];
-            match app.focus {
-                Focus::List => a.list = s[1],
-                Focus::Params => a.params = s[1],
-                Focus::Outcome => a.outcome = s[1],
-                Focus::Lesson => a.lesson = s[1],
-            }
-        }
+        Shape::Roomy => roomy(app, &mut a, body, calls),
+        Shape::Compact => compact(app, &mut a, body, calls),
+        Shape::Minimal => minimal(app, &mut a, body, calls),
         Shape::TooSmall => {}
     }
     a
+}
+
+/// The body of a roomy screen: the list left, the lesson right, and between them the form,
+/// the calls, the page map and the outcome.
+fn roomy(app: &App, a: &mut Areas, body: Rect, calls: u16) {
+    // The findings always get their rows in the call pane: they are what the run showed.
+    let found = |w: u16| call::extra_rows(app, w) as u16;
+    let list_w = 30;
+    let lesson_w = ((body.width - list_w) * 2 / 5).clamp(36, 80);
+    a.list = Some(Rect::new(body.x, body.y, list_w, body.height));
+    a.lesson = Some(Rect::new(
+        body.right() - lesson_w,
+        body.y,
+        lesson_w,
+        body.height,
+    ));
+    let main = Rect::new(
+        body.x + list_w,
+        body.y,
+        body.width - list_w - lesson_w,
+        body.height,
+    );
+    let keys = app.view.keys.len() as u16;
+    // After a run the map has a row more: what the run left.
+    let after = u16::from(app.view.after.is_some());
+    let big_map = if body.height >= 40 { 10 } else { 8 } + after;
+    // mmap-copy's chart after a run: its rows, a row of text and the borders.
+    let outcome = if chart::wanted(app) {
+        (chart::ROWS + 3).max(6)
+    } else {
+        6
+    };
+    let f = found(main.width.saturating_sub(2));
+    let h = allocate(
+        main.height,
+        &[
+            (5, keys + 3),
+            // The outcome pane keeps its rows: the call pane gives up its last ones.
+            (
+                (4 + f).min(main.height.saturating_sub(5 + 7 + outcome)),
+                // Room for a dozen calls and more: each call of the experiment
+                // stays listed, with the findings under the outcome.
+                (calls + 3).min(16) + f,
+            ),
+            (7, big_map),
+            (outcome, outcome),
+        ],
+        &[1, 2, 0],
+        3,
+    );
+    let s = stack(main, &h);
+    (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
+}
+
+/// The body of a compact screen: the list over the lesson on the left, the form, the calls,
+/// the page map and the outcome on the right.
+fn compact(app: &App, a: &mut Areas, body: Rect, calls: u16) {
+    // The findings always get their rows in the call pane: they are what the run showed.
+    let found = |w: u16| call::extra_rows(app, w) as u16;
+    // 27: the longest id beside the cursor, the progress mark and the outcome mark.
+    let list_w = 27;
+    // The left column: the list, and under it the lesson (its question first, then
+    // the variants to try), so the outcome on the right stays while a student reads.
+    // The focused one of the two gets the room.
+    let list_h = match app.focus {
+        Focus::List => body.height.saturating_sub(8),
+        Focus::Lesson => 3,
+        _ => 6,
+    };
+    let list_h = list_h
+        .min(list::wanted_rows(app) as u16 + 1)
+        .min(body.height);
+    a.list = Some(Rect::new(body.x, body.y, list_w, list_h));
+    a.lesson = (body.height > list_h)
+        .then(|| Rect::new(body.x, body.y + list_h, list_w, body.height - list_h));
+    let main = Rect::new(body.x + list_w, body.y, body.width - list_w, body.height);
+    let keys = app.view.keys.len() as u16;
+    // When the outcome is focused it gets the room; the form shrinks to its selected
+    // row meanwhile.
+    let bottom_focused = app.focus == Focus::Outcome;
+    let params_pref = if bottom_focused {
+        3
+    } else {
+        (keys + 2).min(11)
+    };
+    let f = found(main.width);
+    // mmap-copy's chart after a run: its rows and the top rule.
+    let bottom = if chart::wanted(app) {
+        chart::ROWS + 1
+    } else {
+        3
+    };
+    let h = allocate(
+        main.height,
+        &[
+            (3, params_pref),
+            // The bottom pane keeps its rows: the call pane gives up its last ones.
+            (
+                (3 + f).min(main.height.saturating_sub(3 + 4 + bottom)),
+                (calls + 1).min(7) + f,
+            ),
+            (4, 6),
+            (bottom, bottom),
+        ],
+        &[1, 2, 0],
+        3,
+    );
+    let s = stack(main, &h);
+    (a.params, a.call, a.pagemap, a.outcome) = (s[0], s[1], s[2], s[3]);
+}
+
+/// The body of a minimal screen: the calls, the focused pane, and the page map when the
+/// form is focused and there is room.
+fn minimal(app: &App, a: &mut Areas, body: Rect, calls: u16) {
+    // The findings always get their rows in the call pane: they are what the run showed.
+    let found = |w: u16| call::extra_rows(app, w) as u16;
+    let focused_map = app.focus == Focus::Params && body.height >= 12;
+    let h = allocate(
+        body.height,
+        &[
+            (2 + found(body.width), calls.min(5) + 2 + found(body.width)),
+            (3, 3),
+            (0, if focused_map { 5 } else { 0 }),
+        ],
+        &[0, 2],
+        1,
+    );
+    let s = stack(body, &h);
+    a.call = s[0];
+    a.pagemap = s[2];
+    match app.focus {
+        Focus::List => a.list = s[1],
+        Focus::Params => a.params = s[1],
+        Focus::Outcome => a.outcome = s[1],
+        Focus::Lesson => a.lesson = s[1],
+    }
 }
 
 /// Measure the screen for the app's current state: the panes, the rows a click can hit, and

@@ -155,6 +155,43 @@ fn install_panic_hook() {
     }));
 }
 
+/// How long the loop waits for a key before it looks at the runs again: shortest while a
+/// stepped run is waiting for its stop, short while a run is in flight.
+fn tick(app: &App) -> Duration {
+    let waiting = app
+        .running
+        .as_ref()
+        .and_then(|r| r.stepping.as_ref())
+        .is_some_and(|s| s.waiting || s.stops == 0);
+    if waiting {
+        TICK_STEPPING
+    } else if app.running.is_some() {
+        TICK_RUNNING
+    } else {
+        TICK_IDLE
+    }
+}
+
+/// Wait up to `tick` for a terminal event, then hand the app it and everything typed after it
+/// (their effects go to `effects`); whether one of them was Ctrl-Z.
+fn read_terminal(app: &mut App, tick: Duration, effects: &mut Vec<Effect>) -> io::Result<bool> {
+    let mut suspend = false;
+    if crossterm::event::poll(tick)? {
+        // Take everything already typed before drawing again (pasted text, key repeat).
+        loop {
+            let raw = crossterm::event::read()?;
+            suspend |= is_ctrl_z(&raw);
+            if let Some(ev) = AppEvent::from_terminal(raw) {
+                effects.push(app.handle(ev));
+            }
+            if !crossterm::event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+    }
+    Ok(suspend)
+}
+
 fn run(
     opts: Options,
     copy: crate::config::CopyFormat,
@@ -212,32 +249,8 @@ fn run(
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
         let mut effects = Vec::new();
-        let mut suspend = false;
-        let waiting = app
-            .running
-            .as_ref()
-            .and_then(|r| r.stepping.as_ref())
-            .is_some_and(|s| s.waiting || s.stops == 0);
-        let tick = if waiting {
-            TICK_STEPPING
-        } else if app.running.is_some() {
-            TICK_RUNNING
-        } else {
-            TICK_IDLE
-        };
-        if crossterm::event::poll(tick)? {
-            // Take everything already typed before drawing again (pasted text, key repeat).
-            loop {
-                let raw = crossterm::event::read()?;
-                suspend |= is_ctrl_z(&raw);
-                if let Some(ev) = AppEvent::from_terminal(raw) {
-                    effects.push(app.handle(ev));
-                }
-                if !crossterm::event::poll(Duration::ZERO)? {
-                    break;
-                }
-            }
-        }
+        let tick = tick(&app);
+        let suspend = read_terminal(&mut app, tick, &mut effects)?;
         if life.step(suspend)? {
             // A full redraw at the size of now (the window may have changed meanwhile).
             // `resize`, not `clear`: `clear` asks the terminal where its cursor is.

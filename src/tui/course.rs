@@ -3,6 +3,7 @@
 //! file only carries the dispatch lines; the state here is plain data that `progress.rs`
 //! stores between sessions.
 
+use super::scenario_state::ScenarioState;
 use super::theme::ThemeName;
 use crate::progress::{SetAside, Store};
 pub use crate::progress::{Stage, Track};
@@ -77,6 +78,46 @@ pub fn params_from_sets(scenario: &Scenario, sets: &[String], page: u64) -> Opti
         mmap_lab_engine::session::apply(scenario, &mut params, set).ok()?;
     }
     Some(params)
+}
+
+/// Count a finished run of `state`'s scenario with `params` (pages of `page` bytes): the
+/// defaults or a variant get their check mark; outside a `class` the parameters are kept for
+/// the next session.
+pub fn record_run(state: &mut ScenarioState, params: &Params, page: u64, class: bool) {
+    let scenario = state.scenario;
+    let track = &mut state.track;
+    track.runs = track.runs.saturating_add(1);
+    if *params == (scenario.defaults)(page) {
+        track.default_done = true;
+    }
+    for v in 0..scenario.variants.len() {
+        if variant_params(scenario, v, page).as_ref() == Some(params) {
+            track.mark_variant(v);
+        }
+    }
+    if !class {
+        track.last_params = param_sets(scenario, params);
+    }
+}
+
+/// What the state file keeps of `state`: its track, with the parameters as they are now, run
+/// or not (the lab reopens with them; none when they are the defaults). Not a `class`'s:
+/// presenter and demo keep what the student's lab remembered.
+pub fn saved_track(state: &ScenarioState, page: u64, class: bool) -> Track {
+    let mut track = state.track.clone();
+    track.last_params = if class {
+        track.last_params
+    } else if state.params == (state.scenario.defaults)(page) {
+        Vec::new()
+    } else {
+        param_sets(state.scenario, &state.params)
+    };
+    track
+}
+
+/// The stage of `state`'s scenario.
+pub fn stage(state: &ScenarioState) -> Stage {
+    state.track.stage(state.scenario.variants.len())
 }
 
 /// The course's part of the lab's state.

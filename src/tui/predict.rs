@@ -2,6 +2,7 @@
 //! whether the prediction was right, and the header keeps the score. Optional: `r` without a
 //! guess just runs.
 
+use crate::progress::Track;
 use crate::strings::{self, C};
 use mmap_lab_engine::engine::Outcome;
 use mmap_lab_engine::params::Params;
@@ -151,6 +152,25 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The verdict on `predicted` for a run with `params` that gave `record`.
+    pub fn judge(predicted: Answer, params: &Params, record: &Record, lang: Lang) -> Verdict {
+        Verdict {
+            predicted,
+            right: predicted.matches(record),
+            said: said(record, lang),
+            params: params.clone(),
+        }
+    }
+
+    /// Count it in the scenario's `track`: one more right or wrong prediction.
+    pub fn count(&self, track: &mut Track) {
+        if self.right {
+            track.right = track.right.saturating_add(1);
+        } else {
+            track.wrong = track.wrong.saturating_add(1);
+        }
+    }
+
     /// `you predicted EINVAL: right` / `you predicted OK: the kernel said EACCES`.
     pub fn text(&self, lang: Lang) -> String {
         strings::verdict(&self.predicted.label(lang), self.right, &self.said, lang)

@@ -6,8 +6,8 @@ use super::{App, Message};
 use crate::progress::{State, Store};
 use crate::strings;
 use crate::tui::course::{
-    changed_keys, param_sets, params_from_sets, theme_name, theme_named, variant_params, Note,
-    Setup, Stage, Track, SETUP,
+    self, changed_keys, params_from_sets, theme_name, theme_named, variant_params, Note, Setup,
+    Stage, Track, SETUP,
 };
 use mmap_lab_engine::params::Params;
 use mmap_lab_engine::Lang;
@@ -55,22 +55,8 @@ impl App {
     /// Count a finished run of scenario `i` with `params`: the defaults or a variant get
     /// their check mark.
     pub fn record_course_run(&mut self, i: usize, params: &Params) {
-        let scenario = self.scenarios[i];
-        let page = self.page;
         let class = self.for_a_class();
-        let track = &mut self.states[i].track;
-        track.runs = track.runs.saturating_add(1);
-        if *params == (scenario.defaults)(page) {
-            track.default_done = true;
-        }
-        for v in 0..scenario.variants.len() {
-            if variant_params(scenario, v, page).as_ref() == Some(params) {
-                track.mark_variant(v);
-            }
-        }
-        if !class {
-            track.last_params = param_sets(scenario, params);
-        }
+        course::record_run(&mut self.states[i], params, self.page, class);
     }
 
     /// Start the course as the command line asked ([`setup`]): read the state file and
@@ -214,19 +200,10 @@ impl App {
             theme: Some(theme_name(self.theme.name).to_string()),
             ..State::default()
         };
-        for (i, scenario) in self.scenarios.iter().enumerate() {
-            let mut track = self.states[i].track.clone();
-            // The parameters as they are now, run or not: the lab reopens with them. Not a
-            // class's: presenter and demo keep what the student's lab remembered.
-            track.last_params = if self.for_a_class() {
-                track.last_params
-            } else if self.states[i].params == (scenario.defaults)(self.page) {
-                Vec::new()
-            } else {
-                param_sets(scenario, &self.states[i].params)
-            };
+        for s in &self.states {
+            let track = course::saved_track(s, self.page, self.for_a_class());
             if track != Track::default() {
-                state.scenarios.insert(scenario.id.to_string(), track);
+                state.scenarios.insert(s.scenario.id.to_string(), track);
             }
         }
         state
@@ -267,7 +244,7 @@ impl App {
 
     /// Scenario `i`'s stage.
     pub fn stage(&self, i: usize) -> Stage {
-        self.states[i].track.stage(self.scenarios[i].variants.len())
+        course::stage(&self.states[i])
     }
 
     /// How many scenarios are done.

@@ -4,7 +4,7 @@
 
 use super::{App, Message};
 use crate::tui::course::Note;
-use crate::tui::predict::{answers, said, Picker, Prediction, Verdict};
+use crate::tui::predict::{answers, Picker, Prediction, Verdict};
 use mmap_lab_engine::params::Params;
 use mmap_lab_engine::Record;
 
@@ -81,19 +81,9 @@ impl App {
         else {
             return;
         };
-        let right = predicted.matches(record);
-        let track = &mut self.states[i].track;
-        if right {
-            track.right = track.right.saturating_add(1);
-        } else {
-            track.wrong = track.wrong.saturating_add(1);
-        }
-        self.states[i].verdict = Some(Verdict {
-            predicted,
-            right,
-            said: said(record, self.lang),
-            params: params.clone(),
-        });
+        let verdict = Verdict::judge(predicted, params, record, self.lang);
+        verdict.count(&mut self.states[i].track);
+        self.states[i].verdict = Some(verdict);
     }
 
     /// The current scenario's verdict, while the run it judged is the one shown and has the

@@ -421,7 +421,7 @@ fn pane_block(app: &App, shape: Shape, pane: Focus) -> Block<'static> {
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        self.render_frame(area, buf);
+        render_frame(self, area, buf);
         if self.ascii {
             asciify(area, buf);
         }
@@ -467,112 +467,110 @@ fn ascii_stand_in(symbol: &str) -> Option<&'static str> {
     })
 }
 
-impl App {
-    /// The page map of the current plan (and what the run left of it), if there is one.
-    fn pagemap_widget(&self) -> Option<super::pagemap::PageMapWidget<'_>> {
-        self.view
-            .pagemap
-            .as_ref()
-            .map(|map| super::pagemap::PageMapWidget {
-                map,
-                after: self.view.after.as_ref(),
-                measured: self.measured_pages(),
-                answered: self.shown().complete,
-                theme: &self.theme,
-                glyphs: &self.glyphs,
-                lang: self.lang,
-            })
-    }
+/// The page map of the current plan (and what the run left of it), if there is one.
+fn pagemap_widget(app: &App) -> Option<super::pagemap::PageMapWidget<'_>> {
+    app.view
+        .pagemap
+        .as_ref()
+        .map(|map| super::pagemap::PageMapWidget {
+            map,
+            after: app.view.after.as_ref(),
+            measured: measured_pages(app),
+            answered: app.shown().complete,
+            theme: &app.theme,
+            glyphs: &app.glyphs,
+            lang: app.lang,
+        })
+}
 
-    /// The pages the page map draws: for now those of the last step with pages of a run of
-    /// these parameters; `None` before such a run.
-    fn measured_pages(&self) -> Option<super::pagemap::Measured<'_>> {
-        // The pages as the kernel reported them after the last step revealed that read
-        // them: stepping shows each step's state, never a later one's.
-        let shown = self.shown();
-        let visible = shown.record?.run.environment.pfn_visible;
-        let step = shown.steps().iter().rev().find(|s| !s.pages.is_empty())?;
-        super::pagemap::Measured::of(step, visible)
-    }
+/// The pages the page map draws: for now those of the last step with pages of a run of
+/// these parameters; `None` before such a run.
+fn measured_pages(app: &App) -> Option<super::pagemap::Measured<'_>> {
+    // The pages as the kernel reported them after the last step revealed that read
+    // them: stepping shows each step's state, never a later one's.
+    let shown = app.shown();
+    let visible = shown.record?.run.environment.pfn_visible;
+    let step = shown.steps().iter().rev().find(|s| !s.pages.is_empty())?;
+    super::pagemap::Measured::of(step, visible)
+}
 
-    /// Everything a frame shows, in the glyphs of the chosen set.
-    fn render_frame(&self, area: Rect, buf: &mut Buffer) {
-        buf.set_style(area, self.theme.text);
-        let shape = Shape::of(area.width, area.height);
-        if shape == Shape::TooSmall {
-            render_too_small(self, area, buf);
-            return;
+/// Everything a frame shows, in the glyphs of the chosen set.
+fn render_frame(app: &App, area: Rect, buf: &mut Buffer) {
+    buf.set_style(area, app.theme.text);
+    let shape = Shape::of(area.width, area.height);
+    if shape == Shape::TooSmall {
+        render_too_small(app, area, buf);
+        return;
+    }
+    let a = areas(app, area);
+    render_header(app, a.header, buf);
+    if let Some(r) = a.demo {
+        course::render_demo_line(app, r, buf);
+    }
+    if let Some(r) = a.list {
+        let block = pane_block(app, shape, Focus::List);
+        let inner = block.inner(r);
+        block.render(r, buf);
+        list::render(app, inner, buf);
+    }
+    if let Some(r) = a.params {
+        let block = pane_block(app, shape, Focus::Params);
+        let inner = block.inner(r);
+        block.render(r, buf);
+        params::render(app, inner, buf);
+    }
+    if let Some(r) = a.call {
+        let title = Line::from(format!(" {} ", t(S::TheCall, app.lang)));
+        let block = section(app, shape, title, false);
+        let inner = block.inner(r);
+        block.render(r, buf);
+        call::render(app, inner, buf);
+    }
+    if let (Some(r), true) = (a.pagemap, app.presenter) {
+        // Presenter mode's strip has no frame: its rows are the mapping as planned and
+        // what the run left.
+        if let Some(map) = pagemap_widget(app) {
+            map.render(r, buf);
         }
-        let a = areas(self, area);
-        render_header(self, a.header, buf);
-        if let Some(r) = a.demo {
-            course::render_demo_line(self, r, buf);
+    } else if let Some(r) = a.pagemap {
+        let title = Line::from(format!(
+            " {} · {} {} ",
+            t(S::PageMap, app.lang),
+            t(S::PageSize, app.lang),
+            app.page
+        ));
+        let block = section(app, shape, title, false);
+        let inner = block.inner(r);
+        block.render(r, buf);
+        if let Some(map) = pagemap_widget(app) {
+            map.render(inner, buf);
         }
-        if let Some(r) = a.list {
-            let block = pane_block(self, shape, Focus::List);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            list::render(self, inner, buf);
-        }
-        if let Some(r) = a.params {
-            let block = pane_block(self, shape, Focus::Params);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            params::render(self, inner, buf);
-        }
-        if let Some(r) = a.call {
-            let title = Line::from(format!(" {} ", t(S::TheCall, self.lang)));
-            let block = section(self, shape, title, false);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            call::render(self, inner, buf);
-        }
-        if let (Some(r), true) = (a.pagemap, self.presenter) {
-            // Presenter mode's strip has no frame: its rows are the mapping as planned and
-            // what the run left.
-            if let Some(map) = self.pagemap_widget() {
-                map.render(r, buf);
-            }
-        } else if let Some(r) = a.pagemap {
-            let title = Line::from(format!(
-                " {} · {} {} ",
-                t(S::PageMap, self.lang),
-                t(S::PageSize, self.lang),
-                self.page
-            ));
-            let block = section(self, shape, title, false);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            if let Some(map) = self.pagemap_widget() {
-                map.render(inner, buf);
-            }
-        }
-        if let Some(r) = a.outcome {
-            let block = pane_block(self, shape, Focus::Outcome);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            outcome::render(self, inner, buf);
-        }
-        if let Some(r) = a.lesson {
-            let block = pane_block(self, shape, Focus::Lesson);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            lesson::render(self, inner, buf);
-        }
-        if let Some(r) = a.big {
-            presenter::render_big(self, r, buf);
-        }
-        if let Some(r) = a.findings {
-            presenter::render_findings(self, r, buf);
-        }
-        if let Some(r) = a.status {
-            render_message(self, r, buf);
-        }
-        render_footer(self, a.footer, a.status.is_none(), buf);
-        course::render_picker(self, area, buf);
-        if self.help.is_some() {
-            help::render(self, area, buf);
-        }
+    }
+    if let Some(r) = a.outcome {
+        let block = pane_block(app, shape, Focus::Outcome);
+        let inner = block.inner(r);
+        block.render(r, buf);
+        outcome::render(app, inner, buf);
+    }
+    if let Some(r) = a.lesson {
+        let block = pane_block(app, shape, Focus::Lesson);
+        let inner = block.inner(r);
+        block.render(r, buf);
+        lesson::render(app, inner, buf);
+    }
+    if let Some(r) = a.big {
+        presenter::render_big(app, r, buf);
+    }
+    if let Some(r) = a.findings {
+        presenter::render_findings(app, r, buf);
+    }
+    if let Some(r) = a.status {
+        render_message(app, r, buf);
+    }
+    render_footer(app, a.footer, a.status.is_none(), buf);
+    course::render_picker(app, area, buf);
+    if app.help.is_some() {
+        help::render(app, area, buf);
     }
 }
 

@@ -1,7 +1,8 @@
 //! The help overlay: the keys of the focused pane (or of the editor) first, then the keys
 //! that work everywhere, all from the one command table. Clamped to the frame at any size.
 
-use super::{key_label, text};
+use super::frame::key_label;
+use super::text;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
 use crate::tui::event::{help, Command, Mode};

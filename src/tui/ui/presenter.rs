@@ -3,7 +3,8 @@
 //! the sentence around it stays normal text, in Chinese too), then the form, so an
 //! instructor can turn a knob and run again from the front of the room.
 
-use super::{allocate, call, stack, Areas};
+use super::call;
+use super::shape::{allocate, stack, Areas};
 use crate::tui::app::App;
 use crate::tui::state::Focus;
 use mmap_lab_engine::{errnos, Outcome};

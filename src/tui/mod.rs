@@ -33,12 +33,11 @@ pub use theme::ThemeName;
 
 use crate::strings::{t, S};
 use app::{App, Effect, RunRequest, Speed};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::EnableMouseCapture;
 use crossterm::execute;
-use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
-};
+use crossterm::terminal::{enable_raw_mode, EnterAlternateScreen};
 use event::AppEvent;
+use lifecycle::restore;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, IsTerminal, Write};
@@ -114,21 +113,6 @@ pub fn main_with(mut opts: Options, copy: crate::config::CopyFormat) -> ExitCode
             ExitCode::FAILURE
         }
     }
-}
-
-/// Put the terminal back as it was: raw mode off, main screen, mouse released, cursor shown.
-/// Safe to call more than once.
-fn restore() {
-    mmap_lab_engine::process::terminal_restored();
-    let _ = disable_raw_mode();
-    let mut out = io::stdout();
-    let _ = execute!(
-        out,
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-    let _ = out.flush();
 }
 
 /// Restores the terminal when dropped: every return path of [`run`], errors included.

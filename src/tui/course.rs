@@ -3,9 +3,9 @@
 //! file only carries the dispatch lines; the state here is plain data that `progress.rs`
 //! stores between sessions.
 
-use super::app::{App, Message};
+use super::scenario_state::ScenarioState;
 use super::theme::ThemeName;
-use crate::progress::{SetAside, State, Store};
+use crate::progress::{SetAside, Store};
 pub use crate::progress::{Stage, Track};
 use crate::strings::{self, C};
 use mmap_lab_engine::params::{Key, Params};
@@ -80,6 +80,46 @@ pub fn params_from_sets(scenario: &Scenario, sets: &[String], page: u64) -> Opti
     Some(params)
 }
 
+/// Count a finished run of `state`'s scenario with `params` (pages of `page` bytes): the
+/// defaults or a variant get their check mark; outside a `class` the parameters are kept for
+/// the next session.
+pub fn record_run(state: &mut ScenarioState, params: &Params, page: u64, class: bool) {
+    let scenario = state.scenario;
+    let track = &mut state.track;
+    track.runs = track.runs.saturating_add(1);
+    if *params == (scenario.defaults)(page) {
+        track.default_done = true;
+    }
+    for v in 0..scenario.variants.len() {
+        if variant_params(scenario, v, page).as_ref() == Some(params) {
+            track.mark_variant(v);
+        }
+    }
+    if !class {
+        track.last_params = param_sets(scenario, params);
+    }
+}
+
+/// What the state file keeps of `state`: its track, with the parameters as they are now, run
+/// or not (the lab reopens with them; none when they are the defaults). Not a `class`'s:
+/// presenter and demo keep what the student's lab remembered.
+pub fn saved_track(state: &ScenarioState, page: u64, class: bool) -> Track {
+    let mut track = state.track.clone();
+    track.last_params = if class {
+        track.last_params
+    } else if state.params == (state.scenario.defaults)(page) {
+        Vec::new()
+    } else {
+        param_sets(state.scenario, &state.params)
+    };
+    track
+}
+
+/// The stage of `state`'s scenario.
+pub fn stage(state: &ScenarioState) -> Stage {
+    state.track.stage(state.scenario.variants.len())
+}
+
 /// The course's part of the lab's state.
 #[derive(Debug, Clone, Default)]
 pub struct Course {
@@ -105,7 +145,7 @@ impl Course {
 }
 
 /// What the command line asked of the course. `main` sets it once before the lab starts and
-/// the lab reads it when it starts ([`App::start_course`]): a global rather than new fields of
+/// the lab reads it when it starts ([`App::start_course`](crate::tui::app::App::start_course)): a global rather than new fields of
 /// the shared `Options`, which every test and branch constructs, so adding the course's
 /// options touches none of them.
 #[derive(Debug, Clone, Default)]
@@ -124,14 +164,14 @@ pub struct Setup {
     pub demo: Option<crate::demo::Playlist>,
 }
 
-static SETUP: OnceLock<Setup> = OnceLock::new();
+pub(crate) static SETUP: OnceLock<Setup> = OnceLock::new();
 
 /// Set what the command line asked of the course (once; later calls are ignored).
 pub fn setup(setup: Setup) {
     let _ = SETUP.set(setup);
 }
 
-fn theme_name(name: ThemeName) -> &'static str {
+pub(crate) fn theme_name(name: ThemeName) -> &'static str {
     match name {
         ThemeName::Dark => "dark",
         ThemeName::Light => "light",
@@ -139,276 +179,10 @@ fn theme_name(name: ThemeName) -> &'static str {
     }
 }
 
-fn theme_named(name: &str) -> Option<ThemeName> {
+pub(crate) fn theme_named(name: &str) -> Option<ThemeName> {
     [ThemeName::Dark, ThemeName::Light, ThemeName::Mono]
         .into_iter()
         .find(|t| theme_name(*t) == name)
-}
-
-impl App {
-    /// `v`: apply the variant after the one applied last (the first, the first time); `1`–`9`
-    /// (`Some(n)`, 1-based): that one. Sets the parameters without running, so the student
-    /// predicts first, and says which knobs changed.
-    pub fn apply_variant(&mut self, number: Option<usize>) {
-        let scenario = self.scenario();
-        let total = scenario.variants.len();
-        if total == 0 {
-            self.message = Some(Message::Course(Note::NoVariants));
-            return;
-        }
-        let index = match number {
-            Some(n) if (1..=total).contains(&n) => n - 1,
-            Some(n) => {
-                self.message = Some(Message::Course(Note::NoSuchVariant(n)));
-                return;
-            }
-            None => self.states[self.current]
-                .variant_at
-                .map_or(0, |i| (i + 1) % total),
-        };
-        let Some(params) = variant_params(scenario, index, self.page) else {
-            return;
-        };
-        let defaults = (scenario.defaults)(self.page);
-        let changed = changed_keys(scenario, &defaults, &params)
-            .into_iter()
-            .map(|k| format!("{}={}", k.name(), params.get(k)))
-            .collect();
-        self.states[self.current].params = params;
-        self.forget_prediction();
-        self.states[self.current].variant_at = Some(index);
-        self.editor = None;
-        self.message = Some(Message::Course(Note::Variant {
-            n: index + 1,
-            total,
-            changed,
-        }));
-    }
-
-    /// Count a finished run of scenario `i` with `params`: the defaults or a variant get
-    /// their check mark.
-    pub fn record_course_run(&mut self, i: usize, params: &Params) {
-        let scenario = self.scenarios[i];
-        let page = self.page;
-        let class = self.for_a_class();
-        let track = &mut self.states[i].track;
-        track.runs = track.runs.saturating_add(1);
-        if *params == (scenario.defaults)(page) {
-            track.default_done = true;
-        }
-        for v in 0..scenario.variants.len() {
-            if variant_params(scenario, v, page).as_ref() == Some(params) {
-                track.mark_variant(v);
-            }
-        }
-        if !class {
-            track.last_params = param_sets(scenario, params);
-        }
-    }
-
-    /// Start the course as the command line asked ([`setup`]): read the state file and
-    /// resume from it. Without a setup (tests), nothing is read or written.
-    pub fn start_course(&mut self) {
-        let Some(setup) = SETUP.get() else { return };
-        self.start_with(setup);
-    }
-
-    /// [`App::start_course`] for this setup.
-    pub fn start_with(&mut self, setup: &Setup) {
-        if let Some(path) = setup.state.clone() {
-            let mut store = Store::at(path);
-            let (state, aside) = store.load();
-            self.course.store = Some(store);
-            if let Some(aside) = aside {
-                self.message = Some(Message::Course(Note::SetAside(aside)));
-            }
-            self.resume(&state, setup);
-        }
-        if let Some(params) = &setup.params {
-            self.states[self.current].params = params.clone();
-        }
-        if let Some(playlist) = &setup.demo {
-            self.course.demo = Some((playlist.clone(), 0));
-            self.demo_step(0);
-        }
-        self.refresh();
-    }
-
-    /// `]` (`+1`) / `[` (`-1`): the demo's next or previous step; sets the scenario and its
-    /// parameters without running, so the class predicts first.
-    pub fn demo_step(&mut self, delta: i32) {
-        let Some((playlist, at)) = &self.course.demo else {
-            self.message = Some(Message::Course(Note::NoDemo));
-            return;
-        };
-        let total = playlist.steps.len();
-        let to = (*at as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize;
-        let step = playlist.steps[to].clone();
-        if let Some((_, at)) = &mut self.course.demo {
-            *at = to;
-        }
-        if let Some(i) = self.scenarios.iter().position(|s| s.id == step.scenario.id) {
-            self.select(i);
-            self.states[i].params = step.params;
-        }
-        self.editor = None;
-        self.predictions.picker = None;
-        self.predictions.pending = None;
-        // The demo's line says where the demo is and what to ask ([`App::demo_line`]).
-        self.message = None;
-    }
-
-    /// Whether the lab is in front of a class (`--presenter` or `--demo`): every scenario
-    /// opens at its defaults and nothing of a student's parameters is read or written.
-    pub fn for_a_class(&self) -> bool {
-        self.presenter || self.course.demo.is_some()
-    }
-
-    /// Whether the parameters on screen are the ones the state file remembered for this
-    /// scenario (the header says so: a student knows why the form is not at its defaults).
-    pub fn last_settings_shown(&self) -> bool {
-        !self.for_a_class()
-            && self.course.remembered[self.current].as_ref() == Some(self.current_params())
-    }
-
-    /// The demo's line, while one plays: its position (`demo 3/12`), then the step's note
-    /// while its scenario is on screen; once the step's parameters have run, its `after`
-    /// note (the answer) in place of the question. The screen keeps it in view whatever
-    /// happens (a run, a message), so the class always knows where the demo is.
-    pub fn demo_line(&self) -> Option<String> {
-        let (playlist, at) = self.course.demo.as_ref()?;
-        let step = &playlist.steps[*at];
-        let pos = strings::demo_position(at + 1, playlist.steps.len(), self.lang);
-        let here = step.scenario.id == self.scenario().id;
-        // The answer only once this step's whole run is revealed.
-        let ran = here && self.current_params() == &step.params && self.shown().done().is_some();
-        let note = match (ran, &step.after) {
-            (true, Some(after)) => Some(after),
-            _ if here => step.note.as_ref(),
-            _ => None,
-        };
-        Some(match note {
-            Some(note) => format!("{pos}{}{note}", self.lang.pick(": ", "：")),
-            None => pos,
-        })
-    }
-
-    /// The demo's position, `(step, steps)`, 1-based.
-    pub fn demo_position(&self) -> Option<(usize, usize)> {
-        self.course
-            .demo
-            .as_ref()
-            .map(|(p, at)| (at + 1, p.steps.len()))
-    }
-
-    /// Take over what `state` remembers.
-    pub fn resume(&mut self, state: &State, setup: &Setup) {
-        for (i, scenario) in self.scenarios.iter().enumerate() {
-            let Some(track) = state.scenarios.get(scenario.id) else {
-                continue;
-            };
-            self.states[i].track = track.clone();
-            // Remembered parameters are a student's: a class sees every scenario at its
-            // defaults, whatever a rehearsal left.
-            if self.presenter || setup.demo.is_some() {
-                continue;
-            }
-            if let Some(p) = params_from_sets(scenario, &track.last_params, self.page) {
-                if p != (scenario.defaults)(self.page) {
-                    self.course.remembered[i] = Some(p.clone());
-                }
-                self.states[i].params = p;
-            }
-        }
-        if !setup.lang_given {
-            if let Some(lang) = state.lang.as_deref().and_then(Lang::parse) {
-                self.lang = lang;
-            }
-        }
-        if !setup.theme_given {
-            if let Some(name) = state.theme.as_deref().and_then(theme_named) {
-                self.theme = super::theme::Theme::named(name);
-            }
-        }
-        if !setup.scenario_given {
-            let last = state.last_scenario.as_deref();
-            if let Some(i) = self.scenarios.iter().position(|s| Some(s.id) == last) {
-                self.select(i);
-            }
-        }
-        self.refresh();
-    }
-
-    /// What the state file should say now.
-    pub fn state(&self) -> State {
-        let mut state = State {
-            last_scenario: Some(self.scenario().id.to_string()),
-            lang: Some(self.lang.code().to_string()),
-            theme: Some(theme_name(self.theme.name).to_string()),
-            ..State::default()
-        };
-        for (i, scenario) in self.scenarios.iter().enumerate() {
-            let mut track = self.states[i].track.clone();
-            // The parameters as they are now, run or not: the lab reopens with them. Not a
-            // class's: presenter and demo keep what the student's lab remembered.
-            track.last_params = if self.for_a_class() {
-                track.last_params
-            } else if self.states[i].params == (scenario.defaults)(self.page) {
-                Vec::new()
-            } else {
-                param_sets(scenario, &self.states[i].params)
-            };
-            if track != Track::default() {
-                state.scenarios.insert(scenario.id.to_string(), track);
-            }
-        }
-        state
-    }
-
-    /// Write the state file, if there is one, merged with what other labs wrote to it since
-    /// (see [`crate::progress::merge`]); the lab then shows the merged tracks. A failure is
-    /// said once in the status line.
-    pub fn persist(&mut self) {
-        let now = self.state();
-        let Some(store) = &mut self.course.store else {
-            return;
-        };
-        match store.save(&now) {
-            Ok(merged) => {
-                for (i, scenario) in self.scenarios.iter().enumerate() {
-                    let mut track = merged
-                        .scenarios
-                        .get(scenario.id)
-                        .cloned()
-                        .unwrap_or_default();
-                    // The parameters on screen stay this lab's own.
-                    track.last_params = std::mem::take(&mut self.states[i].track.last_params);
-                    self.states[i].track = track;
-                }
-            }
-            Err(err) => {
-                if !self.course.save_failed {
-                    self.course.save_failed = true;
-                    self.message = Some(Message::Course(Note::NotSaved(format!(
-                        "{}: {err}",
-                        store.path.display()
-                    ))));
-                }
-            }
-        }
-    }
-
-    /// Scenario `i`'s stage.
-    pub fn stage(&self, i: usize) -> Stage {
-        self.states[i].track.stage(self.scenarios[i].variants.len())
-    }
-
-    /// How many scenarios are done.
-    pub fn done_count(&self) -> usize {
-        (0..self.scenarios.len())
-            .filter(|i| self.stage(*i) == Stage::Done)
-            .count()
-    }
 }
 
 /// A course message as text.
@@ -427,6 +201,7 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::app::{App, Message};
     use crate::tui::event::Action;
 
     fn app(id: &str) -> App {

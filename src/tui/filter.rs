@@ -2,13 +2,10 @@
 //! scenario's id and its title in both languages (a Chinese input method's text works as
 //! typed). Enter selects the highlighted match and closes the filter; Esc clears it.
 
-use super::app::{App, Effect};
-use super::event::Action;
-use super::state::Focus;
 use mmap_lab_engine::{Lesson, Scenario};
 
 /// The most characters the filter keeps (a paste of a whole paragraph is not a filter).
-const MAX: usize = 40;
+pub(crate) const MAX: usize = 40;
 
 /// Whether `scenario` (with its lessons, English and Chinese) matches `text`: every word of
 /// it is in the id, in a title or is the scenario's number. Case and width are ignored
@@ -35,81 +32,18 @@ pub fn matches(scenario: &Scenario, lessons: &[Lesson; 2], text: &str) -> bool {
         .all(|word| word == number || haystack.contains(word))
 }
 
-/// The scenarios that match the filter, in lesson order (all of them without a filter).
-pub fn visible(app: &App) -> Vec<usize> {
-    (0..app.scenarios.len())
-        .filter(|&i| match &app.filter {
-            Some(text) => matches(app.scenarios[i], &app.states[i].lessons, text),
-            None => true,
-        })
-        .collect()
-}
-
-/// Keep the selection on a match: the first one when the selected scenario no longer is.
-fn follow(app: &mut App) {
-    let shown = visible(app);
-    if !shown.contains(&app.current) {
-        if let Some(&first) = shown.first() {
-            app.select(first);
-        }
-    }
-}
-
-/// `/`: open the filter on the list.
-pub fn open(app: &mut App) {
-    app.editor = None;
-    app.filter = Some(String::new());
-    app.focus = Focus::List;
-}
-
-/// What an action does while the filter is open; `None`: the action is not the filter's.
-pub fn apply(app: &mut App, action: Action) -> Option<Effect> {
-    let text = app.filter.as_mut()?;
-    match action {
-        Action::FilterChar(c) => {
-            if !c.is_control() && text.chars().count() < MAX {
-                text.push(c);
-            }
-            follow(app);
-        }
-        Action::FilterBackspace => {
-            text.pop();
-            follow(app);
-        }
-        Action::Up | Action::Down => {
-            let shown = visible(app);
-            let at = shown.iter().position(|&i| i == app.current);
-            let next = match (action, at) {
-                (_, None) => shown.first(),
-                (Action::Up, Some(at)) => shown.get(at.saturating_sub(1)),
-                (_, Some(at)) => shown.get(at + 1).or(shown.last()),
-            };
-            if let Some(&i) = next {
-                app.select(i);
-            }
-        }
-        // Enter: the highlighted match it is; the list shows everything again around it.
-        Action::FilterApply => {
-            follow(app);
-            app.filter = None;
-            app.focus = Focus::Params;
-        }
-        Action::FilterCancel | Action::Close | Action::Back => app.filter = None,
-        _ => return None,
-    }
-    Some(Effect::Nothing)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::app::App;
+    use crate::tui::event::Action;
 
     fn app() -> App {
         crate::tui::app::test_app("munmap-shifted-pointer")
     }
 
     fn ids(a: &App) -> Vec<&'static str> {
-        visible(a).into_iter().map(|i| a.scenarios[i].id).collect()
+        a.visible().into_iter().map(|i| a.scenarios[i].id).collect()
     }
 
     fn typed(a: &mut App, text: &str) {

@@ -6,12 +6,13 @@
 //! Signals only raise flags; the main loop calls [`Lifecycle::step`] every tick, where the
 //! terminal is changed from the UI thread, never from a handler.
 
-use super::restore;
-use crossterm::event::EnableMouseCapture;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
-use crossterm::terminal::{enable_raw_mode, EnterAlternateScreen};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
 use signal_hook::consts::{SIGCONT, SIGQUIT, SIGSTOP, SIGTSTP};
-use std::io;
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -74,4 +75,19 @@ impl Lifecycle {
 /// `poll` spins. `window_size`, unlike `size`, has no fallback that would hide the failure.
 pub fn terminal_alive() -> bool {
     crossterm::terminal::window_size().is_ok()
+}
+
+/// Put the terminal back as it was: raw mode off, main screen, mouse released, cursor shown.
+/// Safe to call more than once.
+pub(super) fn restore() {
+    mmap_lab_engine::process::terminal_restored();
+    let _ = disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
 }

@@ -33,12 +33,11 @@ pub use theme::ThemeName;
 
 use crate::strings::{t, S};
 use app::{App, Effect, RunRequest, Speed};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::EnableMouseCapture;
 use crossterm::execute;
-use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
-};
+use crossterm::terminal::{enable_raw_mode, EnterAlternateScreen};
 use event::AppEvent;
+use lifecycle::restore;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, IsTerminal, Write};
@@ -116,21 +115,6 @@ pub fn main_with(mut opts: Options, copy: crate::config::CopyFormat) -> ExitCode
     }
 }
 
-/// Put the terminal back as it was: raw mode off, main screen, mouse released, cursor shown.
-/// Safe to call more than once.
-fn restore() {
-    mmap_lab_engine::process::terminal_restored();
-    let _ = disable_raw_mode();
-    let mut out = io::stdout();
-    let _ = execute!(
-        out,
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-    let _ = out.flush();
-}
-
 /// Restores the terminal when dropped: every return path of [`run`], errors included.
 struct Restorer;
 
@@ -153,6 +137,43 @@ fn install_panic_hook() {
         restore();
         previous(info);
     }));
+}
+
+/// How long the loop waits for a key before it looks at the runs again: shortest while a
+/// stepped run is waiting for its stop, short while a run is in flight.
+fn tick(app: &App) -> Duration {
+    let waiting = app
+        .running
+        .as_ref()
+        .and_then(|r| r.stepping.as_ref())
+        .is_some_and(|s| s.waiting || s.stops == 0);
+    if waiting {
+        TICK_STEPPING
+    } else if app.running.is_some() {
+        TICK_RUNNING
+    } else {
+        TICK_IDLE
+    }
+}
+
+/// Wait up to `tick` for a terminal event, then hand the app it and everything typed after it
+/// (their effects go to `effects`); whether one of them was Ctrl-Z.
+fn read_terminal(app: &mut App, tick: Duration, effects: &mut Vec<Effect>) -> io::Result<bool> {
+    let mut suspend = false;
+    if crossterm::event::poll(tick)? {
+        // Take everything already typed before drawing again (pasted text, key repeat).
+        loop {
+            let raw = crossterm::event::read()?;
+            suspend |= is_ctrl_z(&raw);
+            if let Some(ev) = AppEvent::from_terminal(raw) {
+                effects.push(app.handle(ev));
+            }
+            if !crossterm::event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+    }
+    Ok(suspend)
 }
 
 fn run(
@@ -212,32 +233,8 @@ fn run(
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
         let mut effects = Vec::new();
-        let mut suspend = false;
-        let waiting = app
-            .running
-            .as_ref()
-            .and_then(|r| r.stepping.as_ref())
-            .is_some_and(|s| s.waiting || s.stops == 0);
-        let tick = if waiting {
-            TICK_STEPPING
-        } else if app.running.is_some() {
-            TICK_RUNNING
-        } else {
-            TICK_IDLE
-        };
-        if crossterm::event::poll(tick)? {
-            // Take everything already typed before drawing again (pasted text, key repeat).
-            loop {
-                let raw = crossterm::event::read()?;
-                suspend |= is_ctrl_z(&raw);
-                if let Some(ev) = AppEvent::from_terminal(raw) {
-                    effects.push(app.handle(ev));
-                }
-                if !crossterm::event::poll(Duration::ZERO)? {
-                    break;
-                }
-            }
-        }
+        let tick = tick(&app);
+        let suspend = read_terminal(&mut app, tick, &mut effects)?;
         if life.step(suspend)? {
             // A full redraw at the size of now (the window may have changed meanwhile).
             // `resize`, not `clear`: `clear` asks the terminal where its cursor is.

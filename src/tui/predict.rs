@@ -2,8 +2,7 @@
 //! whether the prediction was right, and the header keeps the score. Optional: `r` without a
 //! guess just runs.
 
-use super::app::App;
-use super::course::Note;
+use crate::progress::Track;
 use crate::strings::{self, C};
 use mmap_lab_engine::engine::Outcome;
 use mmap_lab_engine::params::Params;
@@ -153,6 +152,25 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The verdict on `predicted` for a run with `params` that gave `record`.
+    pub fn judge(predicted: Answer, params: &Params, record: &Record, lang: Lang) -> Verdict {
+        Verdict {
+            predicted,
+            right: predicted.matches(record),
+            said: said(record, lang),
+            params: params.clone(),
+        }
+    }
+
+    /// Count it in the scenario's `track`: one more right or wrong prediction.
+    pub fn count(&self, track: &mut Track) {
+        if self.right {
+            track.right = track.right.saturating_add(1);
+        } else {
+            track.wrong = track.wrong.saturating_add(1);
+        }
+    }
+
     /// `you predicted EINVAL: right` / `you predicted OK: the kernel said EACCES`.
     pub fn text(&self, lang: Lang) -> String {
         strings::verdict(&self.predicted.label(lang), self.right, &self.said, lang)
@@ -168,112 +186,6 @@ pub struct Predictions {
     pub pending: Option<Prediction>,
 }
 
-impl App {
-    /// `g`: open the picker on the current scenario's answers (on the pending prediction, if
-    /// there is one).
-    pub fn open_picker(&mut self) {
-        let answers = answers(self.scenario());
-        let at = self
-            .predictions
-            .pending
-            .as_ref()
-            .filter(|p| p.scenario == self.current)
-            .and_then(|p| answers.iter().position(|x| *x == p.answer))
-            .unwrap_or(0);
-        self.predictions.picker = Some(Picker {
-            answers,
-            cursor: at,
-        });
-    }
-
-    /// Move the picker's cursor by `delta`, within its answers.
-    pub fn move_picker(&mut self, delta: i32) {
-        if let Some(p) = &mut self.predictions.picker {
-            let last = p.answers.len().saturating_sub(1) as i64;
-            p.cursor = (p.cursor as i64 + i64::from(delta)).clamp(0, last) as usize;
-        }
-    }
-
-    /// Enter in the picker: record the highlighted answer for the next run of this scenario.
-    pub fn choose_prediction(&mut self) {
-        if let Some(p) = self.predictions.picker.take() {
-            if let Some(a) = p.answers.get(p.cursor) {
-                self.predictions.pending = Some(Prediction {
-                    scenario: self.current,
-                    params: self.states[self.current].params.clone(),
-                    answer: *a,
-                });
-                self.message = Some(super::app::Message::Course(Note::Predicted(*a)));
-            }
-        }
-    }
-
-    /// Esc in the picker.
-    pub fn close_picker(&mut self) {
-        self.predictions.picker = None;
-    }
-
-    /// Drop the pending prediction when the parameters it was made for are no longer the
-    /// scenario's (a knob, the editor, a variant, a reset, a demo step): it was a
-    /// prediction about another experiment.
-    pub fn drop_stale_prediction(&mut self) {
-        let states = &self.states;
-        self.predictions
-            .pending
-            .take_if(|p| states.get(p.scenario).map(|s| &s.params) != Some(&p.params));
-    }
-
-    /// Drop the pending prediction of the current scenario, whatever its parameters.
-    pub fn forget_prediction(&mut self) {
-        let current = self.current;
-        self.predictions.pending.take_if(|p| p.scenario == current);
-    }
-
-    /// A run of scenario `i` with `params` came back: judge the prediction made for exactly
-    /// that experiment, if any. A prediction for other parameters is never judged.
-    pub fn judge(&mut self, i: usize, params: &Params, record: &Record) {
-        let Some(Prediction {
-            answer: predicted, ..
-        }) = self
-            .predictions
-            .pending
-            .take_if(|p| p.scenario == i && p.params == *params)
-        else {
-            return;
-        };
-        let right = predicted.matches(record);
-        let track = &mut self.states[i].track;
-        if right {
-            track.right = track.right.saturating_add(1);
-        } else {
-            track.wrong = track.wrong.saturating_add(1);
-        }
-        self.states[i].verdict = Some(Verdict {
-            predicted,
-            right,
-            said: said(record, self.lang),
-            params: params.clone(),
-        });
-    }
-
-    /// The current scenario's verdict, while the run it judged is the one shown and has the
-    /// current parameters.
-    pub fn verdict(&self) -> Option<&Verdict> {
-        // Once the run of the current parameters is revealed to its deciding step.
-        self.shown().done()?;
-        let verdict = self.states[self.current].verdict.as_ref()?;
-        (verdict.params == self.states[self.current].params).then_some(verdict)
-    }
-
-    /// Predictions right, and predictions made, over every scenario.
-    pub fn score(&self) -> (u32, u32) {
-        self.states
-            .iter()
-            .map(|s| &s.track)
-            .fold((0, 0), |(r, n), t| (r + t.right, n + t.right + t.wrong))
-    }
-}
-
 /// A label for the status line after a choice.
 pub fn predicted_text(a: Answer, lang: Lang) -> String {
     strings::predicted(&a.label(lang), lang)
@@ -287,6 +199,7 @@ pub fn title(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::app::App;
     use crate::tui::event::Action;
     use mmap_lab_engine::params::Key;
 

@@ -1,9 +1,8 @@
 //! One notion of what the screen may tell: how much of a run has been revealed. Before a
 //! run nothing; while stepping, the steps made so far; after `r`, everything. Every pane
-//! reaches a record through [`App::shown`] alone, so no pane can tell an answer before the
-//! step that gives it.
+//! reaches a record through [`App::shown`](crate::tui::app::App::shown) alone, so no pane
+//! can tell an answer before the step that gives it.
 
-use super::app::App;
 use mmap_lab_engine::engine::StepRecord;
 use mmap_lab_engine::Record;
 
@@ -76,15 +75,6 @@ impl<'a> Shown<'a> {
     /// Whether any of the run is on screen.
     pub fn any(&self) -> bool {
         self.record.is_some()
-    }
-}
-
-impl App {
-    /// What the panes may draw of the current scenario's run: the record of the current
-    /// parameters and how much of it is revealed. A record of other parameters shows
-    /// nothing (a knob turned since: the class predicts the new answer).
-    pub fn shown(&self) -> Shown<'_> {
-        self.states[self.current].shown()
     }
 }
 

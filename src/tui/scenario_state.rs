@@ -2,12 +2,23 @@
 //! it is revealed, its verdict, the student's track. One value per scenario instead of
 //! vectors indexed in parallel, so nothing of one scenario can be paired with another's.
 
-use super::app::RunResult;
-use super::course::Track;
 use super::predict::Verdict;
 use super::revealed::Shown;
+use crate::progress::Track;
 use mmap_lab_engine::params::Params;
+use mmap_lab_engine::Record;
 use mmap_lab_engine::{Lang, Lesson, Scenario};
+
+/// A finished run of one scenario.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The parameters it ran with.
+    pub params: Params,
+    /// The record, or why the lab could not run it.
+    pub outcome: Result<Box<Record>, String>,
+    /// How much of it the screen shows (see [`App::shown`](crate::tui::app::App::shown)).
+    pub revealed: super::revealed::Revealed,
+}
 
 /// Everything the lab keeps about one scenario.
 #[derive(Debug)]

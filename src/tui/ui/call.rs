@@ -103,7 +103,7 @@ fn more_findings(app: &App) -> Vec<Line<'static>> {
     {
         // The repeated run's count, with its bar.
         if Some(&f) == tally.as_ref() {
-            out.extend(super::outcome::tally_line(app, record));
+            out.extend(tally_line(app, record));
             continue;
         }
         out.push(Line::from(vec![
@@ -329,7 +329,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             format!(
                 "{} {}",
                 app.glyphs.spinner[app.frame % app.glyphs.spinner.len()],
-                super::running_text(app, r)
+                super::frame::running_text(app, r)
             ),
             th.message,
         ));
@@ -379,7 +379,7 @@ pub fn outcome_summary(app: &App) -> Line<'static> {
             let style = if record.run.ok_but() {
                 th.warning
             } else {
-                super::outcome_style(app, &record.run.outcome)
+                super::draw::outcome_style(app, &record.run.outcome)
             };
             let marks = report::Marks {
                 ok: app.glyphs.ok,
@@ -627,7 +627,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     tail.extend(keep_rows(more, more_rows, width, gap));
     tail.extend(blame);
     lines.extend(keep_rows(tail, first_rows + more_rows, width, gap));
-    super::render_lines(&lines, 0, area, buf);
+    super::draw::render_lines(&lines, 0, area, buf);
+}
+
+/// A repeated run's count, drawn right under the outcome so that it shows on the smallest
+/// screen: a bar of ten cells, filled for the share of runs whose child read the parent's
+/// text, then the sentence.
+pub(super) fn tally_line(app: &App, record: &mmap_lab_engine::Record) -> Option<Line<'static>> {
+    let tally = record.run.tally.as_ref()?;
+    let runs = tally.runs.len().max(1);
+    let cells = 10;
+    let filled = (tally.saw_text as usize * cells).div_ceil(runs).min(cells);
+    // A run that missed the text is never drawn away: at least one empty cell shows it.
+    let filled = if (tally.saw_text as usize) < runs {
+        filled.min(cells - 1)
+    } else {
+        filled
+    };
+    let empty = if app.ascii { "." } else { "░" };
+    Some(Line::from(vec![
+        Span::styled(app.glyphs.bar.repeat(filled), app.theme.ok),
+        Span::styled(empty.repeat(cells - filled), app.theme.dim),
+        Span::styled(format!(" {}", tally.sentence(app.lang)), app.theme.text),
+    ]))
 }
 
 #[cfg(test)]

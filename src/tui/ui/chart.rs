@@ -7,7 +7,7 @@
 //! scrolls with the text, and the caption sits in the pane's title: at 80×24 the pane has
 //! three rows, one per bar.
 
-use super::Shape;
+use super::shape::Shape;
 use crate::report;
 use crate::strings::{t, S};
 use crate::tui::app::App;

@@ -182,7 +182,7 @@ pub fn render_demo_line(app: &App, area: Rect, buf: &mut Buffer) {
         area.width.saturating_sub(1),
         area.height,
     );
-    super::render_lines(&lines, 0, inner, buf);
+    super::draw::render_lines(&lines, 0, inner, buf);
 }
 
 /// The prediction picker: a small popup over the form, its answers around the cursor.
@@ -202,7 +202,7 @@ pub fn render_picker(app: &App, area: Rect, buf: &mut Buffer) {
         w,
         h,
     );
-    super::clear_for_overlay(app, r, buf);
+    super::draw::clear_for_overlay(app, r, buf);
     let block = Block::bordered()
         .border_set(app.glyphs.border)
         .border_style(th.focus)

@@ -1,7 +1,8 @@
 //! The help overlay: the keys of the focused pane (or of the editor) first, then the keys
 //! that work everywhere, all from the one command table. Clamped to the frame at any size.
 
-use super::{key_label, text};
+use super::frame::key_label;
+use super::text;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
 use crate::tui::event::{help, Command, Mode};
@@ -97,7 +98,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if r.width == 0 || r.height == 0 {
         return;
     }
-    super::clear_for_overlay(app, r, buf);
+    super::draw::clear_for_overlay(app, r, buf);
     let block = Block::bordered()
         .border_set(app.glyphs.border)
         .border_style(app.theme.focus)
@@ -115,5 +116,5 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(r);
     block.render(r, buf);
     buf.set_style(inner, app.theme.text);
-    super::render_lines(&lines, app.help.unwrap_or(0).min(max), inner, buf);
+    super::draw::render_lines(&lines, app.help.unwrap_or(0).min(max), inner, buf);
 }

@@ -41,7 +41,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         out.extend(text::wrap_indent(&line, width, indent));
     };
     // The compact layout's header shows the title already: its rows go to the question.
-    let compact = super::Shape::of(app.size.0, app.size.1) == super::Shape::Compact;
+    let compact = super::shape::Shape::of(app.size.0, app.size.1) == super::shape::Shape::Compact;
     if !compact || app.presenter {
         push(
             Line::from(Span::styled(lesson.title.clone(), th.heading)),
@@ -168,5 +168,5 @@ pub fn question(app: &App) -> Vec<String> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = lines(app, area.width);
     let max = lines.len().saturating_sub(area.height as usize) as u16;
-    super::render_scrolled(app, &lines, app.lesson_scroll.min(max), area, buf);
+    super::draw::render_scrolled(app, &lines, app.lesson_scroll.min(max), area, buf);
 }

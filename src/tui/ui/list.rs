@@ -30,7 +30,7 @@ fn rows(app: &App) -> Vec<Row> {
     if app.filter.is_some() {
         out.push(Row::Filter);
     }
-    let shown = crate::tui::filter::visible(app);
+    let shown = app.visible();
     if shown.is_empty() {
         out.push(Row::NoMatch);
     }

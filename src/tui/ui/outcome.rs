@@ -5,9 +5,10 @@ use super::{call, text};
 use crate::report;
 use crate::strings::{self, t, S};
 use crate::tui::app::App;
-use mmap_lab_engine::engine::MapsSnapshot;
+use mmap_lab_engine::engine::{MapsSnapshot, StepRecord};
 use mmap_lab_engine::errnos;
 use mmap_lab_engine::pagemap::{self, MapsChange};
+use mmap_lab_engine::Record;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -60,7 +61,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             ));
         }
     }
-    if let Some(line) = shown.done().and_then(|r| tally_line(app, r)) {
+    if let Some(line) = shown.done().and_then(|r| call::tally_line(app, r)) {
         raw.push((line, 2));
     }
     if let Some(b) = call::blame_line(app) {
@@ -71,49 +72,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         raw.push((Line::default(), 0));
         raw.push((Line::from(Span::styled(t(S::Steps, lang), th.heading)), 0));
         for (i, step) in shown.steps().iter().enumerate() {
-            // The lab's bookkeeping is listed, not numbered: the numbers are the call pane's.
-            let number = if step.is_bookkeeping() {
-                String::new()
-            } else {
-                run.step_number(i).to_string()
-            };
-            let mut spans = vec![Span::styled(format!("{number:>2}  "), th.dim)];
-            if step.process.is_some() {
-                spans.push(Span::styled(format!("[{}] ", t(S::Child, lang)), th.dim));
-            }
-            let call_style = if step.purpose.is_some() {
-                th.dim
-            } else {
-                th.text
-            };
-            spans.push(Span::styled(step.call.clone(), call_style));
-            let result_style = if step.errno.is_some() {
-                th.errno
-            } else if step.signal.is_some() {
-                th.signal
-            } else {
-                th.ok
-            };
-            spans.push(Span::styled(format!(" = {}", step.result), result_style));
-            if let Some(errno) = step.errno {
-                spans.push(Span::styled(
-                    format!("  {} ({})", errnos::name(errno), errno as i32),
-                    th.errno,
-                ));
-            }
-            if let Some(sig) = &step.signal {
-                spans.push(Span::styled(
-                    format!("  {} {sig} {}", app.glyphs.signal, t(S::Interrupted, lang)),
-                    th.signal,
-                ));
-            }
-            if let Some(p) = step.purpose {
-                spans.push(Span::styled(
-                    format!("  // {}", strings::purpose(p, lang)),
-                    th.dim,
-                ));
-            }
-            raw.push((Line::from(spans), 4));
+            raw.push((step_line(app, record, i, step), 4));
         }
         // The rest follows from the outcome: only once it is revealed.
         if !shown.complete {
@@ -159,26 +118,54 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// A repeated run's count, drawn right under the outcome so that it shows on the smallest
-/// screen: a bar of ten cells, filled for the share of runs whose child read the parent's
-/// text, then the sentence.
-pub(super) fn tally_line(app: &App, record: &mmap_lab_engine::Record) -> Option<Line<'static>> {
-    let tally = record.run.tally.as_ref()?;
-    let runs = tally.runs.len().max(1);
-    let cells = 10;
-    let filled = (tally.saw_text as usize * cells).div_ceil(runs).min(cells);
-    // A run that missed the text is never drawn away: at least one empty cell shows it.
-    let filled = if (tally.saw_text as usize) < runs {
-        filled.min(cells - 1)
+/// Step `i` of `record` as a line of the outcome's list: its number (none for the lab's
+/// bookkeeping), the process, the call, its result, the errno or signal, the purpose.
+fn step_line(app: &App, record: &Record, i: usize, step: &StepRecord) -> Line<'static> {
+    let th = &app.theme;
+    let lang = app.lang;
+    // The lab's bookkeeping is listed, not numbered: the numbers are the call pane's.
+    let number = if step.is_bookkeeping() {
+        String::new()
     } else {
-        filled
+        record.run.step_number(i).to_string()
     };
-    let empty = if app.ascii { "." } else { "░" };
-    Some(Line::from(vec![
-        Span::styled(app.glyphs.bar.repeat(filled), app.theme.ok),
-        Span::styled(empty.repeat(cells - filled), app.theme.dim),
-        Span::styled(format!(" {}", tally.sentence(app.lang)), app.theme.text),
-    ]))
+    let mut spans = vec![Span::styled(format!("{number:>2}  "), th.dim)];
+    if step.process.is_some() {
+        spans.push(Span::styled(format!("[{}] ", t(S::Child, lang)), th.dim));
+    }
+    let call_style = if step.purpose.is_some() {
+        th.dim
+    } else {
+        th.text
+    };
+    spans.push(Span::styled(step.call.clone(), call_style));
+    let result_style = if step.errno.is_some() {
+        th.errno
+    } else if step.signal.is_some() {
+        th.signal
+    } else {
+        th.ok
+    };
+    spans.push(Span::styled(format!(" = {}", step.result), result_style));
+    if let Some(errno) = step.errno {
+        spans.push(Span::styled(
+            format!("  {} ({})", errnos::name(errno), errno as i32),
+            th.errno,
+        ));
+    }
+    if let Some(sig) = &step.signal {
+        spans.push(Span::styled(
+            format!("  {} {sig} {}", app.glyphs.signal, t(S::Interrupted, lang)),
+            th.signal,
+        ));
+    }
+    if let Some(p) = step.purpose {
+        spans.push(Span::styled(
+            format!("  // {}", strings::purpose(p, lang)),
+            th.dim,
+        ));
+    }
+    Line::from(spans)
 }
 
 /// The `/proc/self/maps` captures: the first in full, each later one as what changed since
@@ -272,5 +259,5 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ..area
     };
     let held = super::chart::rows(app, area.width);
-    super::render_scrolled(app, &lines, scroll.max(held), text, buf);
+    super::draw::render_scrolled(app, &lines, scroll.max(held), text, buf);
 }

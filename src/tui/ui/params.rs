@@ -246,7 +246,7 @@ fn offset(selected: usize, detail: usize, height: usize) -> usize {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let (lines, sel, detail) = lines(app, area.width as usize);
     let skip = offset(sel, detail, area.height as usize);
-    super::render_lines(&lines, skip as u16, area, buf);
+    super::draw::render_lines(&lines, skip as u16, area, buf);
 }
 
 /// The form row at screen row `y` (a click on a detail line selects its row).

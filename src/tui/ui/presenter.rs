@@ -3,7 +3,8 @@
 //! the sentence around it stays normal text, in Chinese too), then the form, so an
 //! instructor can turn a knob and run again from the front of the room.
 
-use super::{allocate, call, stack, Areas};
+use super::call;
+use super::shape::{allocate, stack, Areas};
 use crate::tui::app::App;
 use crate::tui::state::Focus;
 use mmap_lab_engine::{errnos, Outcome};
@@ -137,7 +138,7 @@ pub fn render_findings(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .flat_map(|l| super::text::wrap_indent(l, area.width as usize, 2))
         .collect();
-    super::render_lines(&lines, 0, area, buf);
+    super::draw::render_lines(&lines, 0, area, buf);
 }
 
 /// Draw the huge word, centred; plain bold text when even the smallest size does not fit.

@@ -1,7 +1,7 @@
 //! The sentences the library writes for a reader, each in English and Chinese: the comments
 //! and headers of the C program (`mmap-lab c`), what each step does and why the engine added
 //! it. One table, so that no text exists in one language only and none is written inline in
-//! the code that uses it. The program's own strings table (`src/strings.rs`) may read it too.
+//! the code that uses it. The program's own strings table (`src/strings/`) may read it too.
 //!
 //! A text may hold numbered holes, `{0}`, `{1}`, filled by [`Text::fill`].
 

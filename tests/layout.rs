@@ -23,8 +23,9 @@ type Module = Vec<String>;
 /// Inside the TUI (kept by its own work): the app, the course and predictions call each
 /// other, as do the call and outcome panes. Inside the engine: the plan's `Op` dispatches to
 /// its families, which run in the child, report to the record and witness, which know the
-/// plan; the page map and the engine's sentences are tied in through the page reader's
-/// columns (`pagemap`) and the texts of purposes and regions (`texts`).
+/// plan. The page map's model (`pagemap::model`) and the engine's sentences (`texts`) are
+/// leaves the engine reads: a plan's page map is built beside the plan, the texts of purposes
+/// and regions beside the purposes and regions.
 const KNOWN: &[(&str, &[&str])] = &[
     (
         "src",
@@ -79,8 +80,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "engine::witness",
             "engine::witness::filter",
             "engine::witness::tracer",
-            "pagemap",
-            "texts",
         ],
     ),
 ];

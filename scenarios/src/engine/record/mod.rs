@@ -499,7 +499,8 @@ impl Run {
     /// One sentence per step that touched, unmapped or replaced the process's own pages, in
     /// `lang`: "this write landed in the lab's own signal stack, not in your mapping".
     pub fn touched_sentences(&self, lang: crate::Lang) -> Vec<String> {
-        use crate::texts::{region, Text};
+        use crate::engine::regions::region;
+        use crate::texts::Text;
         let page = self.page_size.max(1);
         let mut out = Vec::new();
         for step in &self.steps {
@@ -547,7 +548,8 @@ impl Run {
     /// The outcome in words when the process damaged itself: a crash of its own code (and
     /// the step that caused it), or a step that clobbered its memory. `None` otherwise.
     pub fn self_damage(&self, lang: crate::Lang) -> Option<String> {
-        use crate::texts::{region, Text};
+        use crate::engine::regions::region;
+        use crate::texts::Text;
         match &self.outcome {
             Outcome::Signal {
                 signal,

@@ -47,8 +47,6 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     // A scenario holds its variants, and a variant's command line names its scenario.
     ("scenarios/src", &["catalog", "variant"]),
-    // The C generator and its minimal form, one generator in two files (`Gen` is shared).
-    ("scenarios/src", &["cprog", "cprog::minimal"]),
     (
         "scenarios/src",
         &[

@@ -25,7 +25,9 @@ type Module = Vec<String>;
 /// its families, which run in the child, report to the record and witness, which know the
 /// plan. The page map's model (`pagemap::model`) and the engine's sentences (`texts`) are
 /// leaves the engine reads: a plan's page map is built beside the plan, the texts of purposes
-/// and regions beside the purposes and regions.
+/// and regions beside the purposes and regions. So are the address regions (which read the
+/// maps lines' ranges), the signals, the environment (which reads the page size) and the
+/// faults (which declare `EngineError`).
 const KNOWN: &[(&str, &[&str])] = &[
     (
         "src",
@@ -53,8 +55,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "engine",
             "engine::calls",
             "engine::child",
-            "engine::environment",
-            "engine::faults",
             "engine::image",
             "engine::ops",
             "engine::ops::c",
@@ -73,8 +73,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "engine::record::build",
             "engine::record::findings",
             "engine::record::json",
-            "engine::regions",
-            "engine::signals",
             "engine::witness",
             "engine::witness::filter",
             "engine::witness::tracer",

@@ -12,7 +12,6 @@
 //! touches, unmaps or replaces against them, the experiment's own mappings and the
 //! `/proc/self/maps` captured before the step ([`Layout`]).
 
-use super::record::maps_range;
 use crate::texts::Text;
 use crate::Lang;
 use serde::{Deserialize, Serialize};
@@ -402,6 +401,16 @@ pub fn region(what: Region, name: Option<&str>, lang: Lang) -> String {
         R::NotMapped => Text::RegionNotMapped,
     };
     text.fill(lang, &[name.unwrap_or("?")])
+}
+
+/// The address range of a `/proc/self/maps` line.
+pub(crate) fn maps_range(line: &str) -> Option<(u64, u64)> {
+    let (range, _) = line.split_once(' ')?;
+    let (a, b) = range.split_once('-')?;
+    Some((
+        u64::from_str_radix(a, 16).ok()?,
+        u64::from_str_radix(b, 16).ok()?,
+    ))
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub use json::OutcomeJson;
 use super::environment::{Capability, Environment};
 use super::function::Function;
 use super::plan::Purpose;
+/// Where a maps line's range is read: beside the address regions (`regions.rs`).
+pub(crate) use super::regions::maps_range;
 use super::regions::{OwnRegion, Region, Touched};
 use super::signals::SignalDetail;
 use super::witness::{AnsweredBy, Syscall};
@@ -622,16 +624,6 @@ pub struct Faults {
     pub minor: u64,
     /// Needed I/O (the page had to be read from the disk).
     pub major: u64,
-}
-
-/// The address range of a `/proc/self/maps` line.
-pub(crate) fn maps_range(line: &str) -> Option<(u64, u64)> {
-    let (range, _) = line.split_once(' ')?;
-    let (a, b) = range.split_once('-')?;
-    Some((
-        u64::from_str_radix(a, 16).ok()?,
-        u64::from_str_radix(b, 16).ok()?,
-    ))
 }
 
 /// The last part of a maps line's path (`data` for `/tmp/mmap-lab-…/data`), `None` when the

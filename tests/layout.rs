@@ -24,9 +24,11 @@ type Module = Vec<String>;
 /// The binary crate has none: the TUI's types (course, predictions, filter, revealed,
 /// scenario state) know nothing of `App`, whose methods are all in `tui/app/`. Inside the
 /// engine: the plan's `Op` dispatches to its families, which run in the child, report to the
-/// record and witness, which know the plan; the page map and the engine's sentences are tied
-/// in through the page reader's columns (`pagemap`) and the texts of purposes and regions
-/// (`texts`).
+/// record and witness, which know the plan. The page map's model (`pagemap::model`) and the
+/// engine's sentences (`texts`) are leaves the engine reads: a plan's page map is built beside
+/// the plan, the texts of purposes and regions beside the purposes and regions. So are the
+/// address regions (which read the maps lines' ranges), the signals, the environment (which
+/// reads the page size) and the faults (which declare `EngineError`).
 const KNOWN: &[(&str, &[&str])] = &[
     // The parameters and their table: the rows read and write `Params`, declared in
     // `params/mod.rs`, which re-exports the table.
@@ -36,16 +38,12 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     // A scenario holds its variants, and a variant's command line names its scenario.
     ("scenarios/src", &["catalog", "variant"]),
-    // The C generator and its minimal form, one generator in two files (`Gen` is shared).
-    ("scenarios/src", &["cprog", "cprog::minimal"]),
     (
         "scenarios/src",
         &[
             "engine",
             "engine::calls",
             "engine::child",
-            "engine::environment",
-            "engine::faults",
             "engine::image",
             "engine::ops",
             "engine::ops::c",
@@ -64,13 +62,9 @@ const KNOWN: &[(&str, &[&str])] = &[
             "engine::record::build",
             "engine::record::findings",
             "engine::record::json",
-            "engine::regions",
-            "engine::signals",
             "engine::witness",
             "engine::witness::filter",
             "engine::witness::tracer",
-            "pagemap",
-            "texts",
         ],
     ),
 ];

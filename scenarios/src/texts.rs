@@ -1,11 +1,10 @@
 //! The sentences the library writes for a reader, each in English and Chinese: the comments
 //! and headers of the C program (`mmap-lab c`), what each step does and why the engine added
 //! it. One table, so that no text exists in one language only and none is written inline in
-//! the code that uses it. The program's own strings table (`src/strings.rs`) may read it too.
+//! the code that uses it. The program's own strings table (`src/strings/`) may read it too.
 //!
 //! A text may hold numbered holes, `{0}`, `{1}`, filled by [`Text::fill`].
 
-use crate::engine::Purpose;
 use crate::Lang;
 
 /// Defines [`Text`], its English and Chinese sides and the list of all texts, in one place.
@@ -116,52 +115,52 @@ texts! {
     CCopyRelease => ("5. Release the resources.", "5. 释放资源。"),
 
     // Why the engine added a step (`Purpose`).
-    /// [`Purpose::GuardReserve`].
+    /// [`Purpose::GuardReserve`](crate::engine::Purpose::GuardReserve).
     PurposeGuardReserve => (
         "reserve room for the mapping plus one guard page above it, so that a touch past its \
          end meets nothing instead of a neighbour.",
         "预留出映射所需的空间，再在它上方多留一个保护页：这样越过映射末尾的访问碰到的是\
          一片空白，而不是相邻的内存。"
     ),
-    /// [`Purpose::GuardRelease`].
+    /// [`Purpose::GuardRelease`](crate::engine::Purpose::GuardRelease).
     PurposeGuardRelease => (
         "give back all of the reservation but the guard page; the mapping is then asked for at its address, just below the guard.",
         "把预留的空间还回去，只留下保护页；随后就在这个地址上请求映射，正好在保护页下方。"
     ),
-    /// [`Purpose::CheckFile`].
+    /// [`Purpose::CheckFile`](crate::engine::Purpose::CheckFile).
     PurposeCheckFile => (
         "read the file back: did the write reach it?",
         "把文件重新读一遍：刚才的写入到达文件了吗？"
     ),
-    /// [`Purpose::Existing`].
+    /// [`Purpose::Existing`](crate::engine::Purpose::Existing).
     PurposeExisting => (
         "a mapping made only so that addr=existing has something to hit.",
         "这个映射只是为了让 addr=existing 有一个可以撞上的目标。"
     ),
-    /// [`Purpose::ExhaustMapCount`].
+    /// [`Purpose::ExhaustMapCount`](crate::engine::Purpose::ExhaustMapCount).
     PurposeExhaustMapCount => (
         "fill the process up to vm.max_map_count.",
         "让进程的映射个数涨到 vm.max_map_count 的上限。"
     ),
-    /// [`Purpose::Copy`].
+    /// [`Purpose::Copy`](crate::engine::Purpose::Copy).
     PurposeCopy => ("part of the copy benchmark (timed).", "复制速度测试的一部分（会计时）。"),
-    /// [`Purpose::Hole`].
+    /// [`Purpose::Hole`](crate::engine::Purpose::Hole).
     PurposeHole => (
         "unmap the page right after the mapping: now nothing at all is mapped there.",
         "解除紧跟在映射后面的那一页：现在那里什么都没有映射。"
     ),
-    /// [`Purpose::NeighbourReserve`].
+    /// [`Purpose::NeighbourReserve`](crate::engine::Purpose::NeighbourReserve).
     PurposeNeighbourReserve => (
         "reserve room for the mapping and one page right after it, so that both can be \
          placed side by side with MAP_FIXED.",
         "预留出映射和紧跟其后一页的空间，好用 MAP_FIXED 把两者紧挨着放进去。"
     ),
-    /// [`Purpose::Marker`].
+    /// [`Purpose::Marker`](crate::engine::Purpose::Marker).
     PurposeMarker => (
         "write a byte to follow: if the mapping moves, the byte is found at its new address.",
         "写入一个字节作为记号：如果映射搬了家，在新地址上还能找到它。"
     ),
-    /// [`Purpose::Neighbour`].
+    /// [`Purpose::Neighbour`](crate::engine::Purpose::Neighbour).
     PurposeNeighbour => (
         "take the page right after the mapping (MAP_FIXED inside the reservation): the \
          mapping now has no room to grow in place.",
@@ -502,30 +501,6 @@ texts! {
     ),
 }
 
-/// What a place is, in `lang` (`name`: a library's file name).
-pub fn region(what: crate::engine::regions::Region, name: Option<&str>, lang: Lang) -> String {
-    use crate::engine::regions::Region as R;
-    let text = match what {
-        R::Mapping => Text::RegionMapping,
-        R::Guard => Text::RegionGuard,
-        R::Experiment => Text::RegionExperiment,
-        R::Plan => Text::RegionPlan,
-        R::ThreadLocalStorage => Text::RegionTls,
-        R::SignalStack => Text::RegionSignalStack,
-        R::SignalStackGuard => Text::RegionSignalStackGuard,
-        R::Stack => Text::RegionStack,
-        R::Heap => Text::RegionHeap,
-        R::Program => Text::RegionProgram,
-        R::CLibrary => Text::RegionCLibrary,
-        R::Vdso => Text::RegionVdso,
-        R::Vvar => Text::RegionVvar,
-        R::Library => Text::RegionLibrary,
-        R::Anonymous => Text::RegionAnonymous,
-        R::NotMapped => Text::RegionNotMapped,
-    };
-    text.fill(lang, &[name.unwrap_or("?")])
-}
-
 impl Text {
     /// The text in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
@@ -540,22 +515,6 @@ impl Text {
             out = out.replace(&format!("{{{i}}}"), a);
         }
         out
-    }
-
-    /// Why the engine added a step.
-    pub fn purpose(p: Purpose) -> Text {
-        match p {
-            Purpose::GuardReserve => Text::PurposeGuardReserve,
-            Purpose::GuardRelease => Text::PurposeGuardRelease,
-            Purpose::CheckFile => Text::PurposeCheckFile,
-            Purpose::Existing => Text::PurposeExisting,
-            Purpose::ExhaustMapCount => Text::PurposeExhaustMapCount,
-            Purpose::Copy => Text::PurposeCopy,
-            Purpose::Hole => Text::PurposeHole,
-            Purpose::NeighbourReserve => Text::PurposeNeighbourReserve,
-            Purpose::Neighbour => Text::PurposeNeighbour,
-            Purpose::Marker => Text::PurposeMarker,
-        }
     }
 }
 

@@ -22,36 +22,15 @@
 //! alive, and nothing is left behind whichever way the program ends. A step that reads a file
 //! back later gets its descriptor opened before that.
 
-use super::{c_string, text_width, unsigned, wrap_comment, CStep, Gen, Mode};
+use super::comment::{comment_safe, wrap_comment};
+use super::gen::{CStep, Frame, Gen};
+use crate::engine::ops::c::{c_string, unsigned, Mode};
 use crate::engine::ops::map;
 use crate::engine::plan::{Plan, Purpose, Side, Val};
+use crate::lesson::width as text_width;
 use crate::texts::Text;
 use crate::Lang;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
-
-/// What the minimal program's frame knows about the plan, worked out before the steps are
-/// written.
-pub(super) struct Frame {
-    /// The steps the program has.
-    kept: Vec<bool>,
-    /// The steps whose result a kept step reads (so it is kept in a variable).
-    reads: BTreeSet<usize>,
-    /// Whether the program needs a directory (it has files, or opens names).
-    dir: bool,
-    /// The step after which the names are removed; `None`: right after the files are made.
-    clean_after: Option<usize>,
-    /// The steps that read a file back, with its name: opened before the names go.
-    reread: Vec<(usize, String)>,
-    /// The names to remove: the plan's files and what its kept steps create.
-    names: Vec<String>,
-    /// The names are still there: a failure goes to `clean`, not to `out`.
-    before_clean: bool,
-    /// The labels some `goto` jumps to.
-    labels: RefCell<BTreeSet<&'static str>>,
-    /// A step's one-line comment, put after the step's first line if it fits there.
-    pub(super) pending: Option<String>,
-}
 
 /// The argument's step, if it names one.
 fn step_of(v: Val) -> Option<usize> {
@@ -228,7 +207,7 @@ pub fn minimal(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
         .collect();
     let command = format!(
         "mmap-lab c {id} {} --minimal",
-        super::comment_safe(params_line.trim())
+        comment_safe(params_line.trim())
     );
     let command = command.replace("  ", " ");
     let head = Text::CMinimalHead.fill(lang, &[&command, &page.to_string(), &id]);
@@ -308,7 +287,7 @@ impl Gen<'_> {
             Mode::Child => Text::CStepChild,
         };
         // An optional step says so by its code: its failure is printed, and the program goes on.
-        let comment = head.fill(lang, &[&i.to_string(), &super::comment_safe(&what)]);
+        let comment = head.fill(lang, &[&i.to_string(), &comment_safe(&what)]);
         let width = 100usize.saturating_sub(4 * self.indent);
         match wrap_comment(&comment, width).as_slice() {
             [one] => {

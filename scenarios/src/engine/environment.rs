@@ -156,7 +156,7 @@ fn read() -> Environment {
         kernel: field(|u| u.release()),
         arch: field(|u| u.machine()),
         libc: libc_name(),
-        page_size: super::page_size(),
+        page_size: page_size(),
         capabilities: effective_capabilities(),
         limits,
         sysctl,
@@ -210,6 +210,17 @@ fn libc_name() -> String {
     }
 }
 
+/// The page size the kernel reports (`sysconf(_SC_PAGESIZE)`; should that ever fail, the
+/// value the kernel handed the process at start, `AT_PAGESZ`). Never a guessed constant.
+pub fn page_size() -> u64 {
+    nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+        .ok()
+        .flatten()
+        .map(|v| v as u64)
+        // SAFETY: getauxval reads the process's auxiliary vector; it has no preconditions.
+        .unwrap_or_else(|| unsafe { libc::getauxval(libc::AT_PAGESZ) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +231,7 @@ mod tests {
         assert!(!env.kernel.is_empty());
         assert_eq!(env.arch, std::env::consts::ARCH);
         assert!(env.libc.contains(' '), "{}", env.libc);
-        assert_eq!(env.page_size, super::super::page_size());
+        assert_eq!(env.page_size, super::page_size());
         assert!(env.limits.contains_key("RLIMIT_MEMLOCK"));
         // Root and non-root alike: euid 0 does not mean every capability (containers drop
         // some), so they are read, not assumed.

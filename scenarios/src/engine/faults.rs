@@ -1,10 +1,47 @@
-//! Which failures of a run are the environment's: a TMPDIR that is missing,
-//! read-only or full, no descriptors or processes left, no memory. Those are not bugs of the
-//! lab and the user can fix them, so the program names them apart from internal errors.
+//! Why a run could not happen at all ([`EngineError`]), and which of those failures are the
+//! environment's: a TMPDIR that is missing, read-only or full, no descriptors or processes
+//! left, no memory. Those are not bugs of the lab and the user can fix them, so the program
+//! names them apart from internal errors.
 
-use super::EngineError;
 use nix::errno::Errno;
 use nix::sys::resource::{getrlimit, Resource};
+use std::io;
+
+/// Why a run could not happen at all (as opposed to an experiment that failed, which is a
+/// normal [`Run`](super::Run)).
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The temporary directory or a file in it could not be made.
+    #[error("could not prepare the experiment's files: {0}")]
+    Files(#[from] io::Error),
+    /// A system call of the engine itself failed.
+    #[error("{what} failed: {errno}")]
+    Sys {
+        /// The call, e.g. `fork`.
+        what: &'static str,
+        /// What it said.
+        errno: Errno,
+    },
+    /// The plan refers to a step that has not run yet, or has too many steps.
+    #[error("invalid plan: {0}")]
+    Plan(String),
+    /// The run was cancelled before its experiment started (while its files were made);
+    /// they are removed.
+    #[error("cancelled")]
+    Cancelled,
+    /// A buffer of the engine could not be allocated (`ulimit -v`, an exhausted machine).
+    #[error("out of memory: a buffer of {0} bytes could not be allocated")]
+    Memory(u64),
+    /// TMPDIR has less free space than the run would write (see `bounds::tmpdir_bytes`):
+    /// refused before a byte is written.
+    #[error("the run needs {need} bytes free in TMPDIR, which has {free}")]
+    NoRoom {
+        /// The bytes the run would write at its peak.
+        need: u64,
+        /// The bytes free there.
+        free: u64,
+    },
+}
 
 /// A failure of the environment, with what is needed to say how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]

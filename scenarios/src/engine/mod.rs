@@ -31,6 +31,8 @@ use image::{code_ranges, image_now, rseq_area};
 pub(crate) use reap::drain;
 use reap::{become_subreaper, collect, reap, reap_orphans, Reaped};
 
+pub use environment::page_size;
+pub use faults::EngineError;
 pub use function::Function;
 pub use pace::{Command, Held, Pace, Pacer, RunOptions, Stop};
 pub use plan::{
@@ -52,55 +54,8 @@ use std::os::fd::{AsFd, AsRawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Why a run could not happen at all (as opposed to an experiment that failed, which is a
-/// normal [`Run`]).
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    /// The temporary directory or a file in it could not be made.
-    #[error("could not prepare the experiment's files: {0}")]
-    Files(#[from] io::Error),
-    /// A system call of the engine itself failed.
-    #[error("{what} failed: {errno}")]
-    Sys {
-        /// The call, e.g. `fork`.
-        what: &'static str,
-        /// What it said.
-        errno: Errno,
-    },
-    /// The plan refers to a step that has not run yet, or has too many steps.
-    #[error("invalid plan: {0}")]
-    Plan(String),
-    /// The run was cancelled before its experiment started (while its files were made);
-    /// they are removed.
-    #[error("cancelled")]
-    Cancelled,
-    /// A buffer of the engine could not be allocated (`ulimit -v`, an exhausted machine).
-    #[error("out of memory: a buffer of {0} bytes could not be allocated")]
-    Memory(u64),
-    /// TMPDIR has less free space than the run would write (see `bounds::tmpdir_bytes`):
-    /// refused before a byte is written.
-    #[error("the run needs {need} bytes free in TMPDIR, which has {free}")]
-    NoRoom {
-        /// The bytes the run would write at its peak.
-        need: u64,
-        /// The bytes free there.
-        free: u64,
-    },
-}
-
 fn sys(what: &'static str) -> impl FnOnce(Errno) -> EngineError {
     move |errno| EngineError::Sys { what, errno }
-}
-
-/// The page size the kernel reports (`sysconf(_SC_PAGESIZE)`; should that ever fail, the
-/// value the kernel handed the process at start, `AT_PAGESZ`). Never a guessed constant.
-pub fn page_size() -> u64 {
-    nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
-        .ok()
-        .flatten()
-        .map(|v| v as u64)
-        // SAFETY: getauxval reads the process's auxiliary vector; it has no preconditions.
-        .unwrap_or_else(|| unsafe { libc::getauxval(libc::AT_PAGESZ) })
 }
 
 /// Whether this process holds `CAP_IPC_LOCK`, which lets `MAP_LOCKED` past

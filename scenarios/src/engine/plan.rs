@@ -5,6 +5,10 @@
 //! that the child only reads the plan and never allocates.
 
 pub use super::ops::{CopyOp, DescriptorOp, IpcOp, LimitOp, MapOp, Op, TestSleep, TouchOp, Via};
+use crate::flags;
+use crate::pagemap::{Backing, PageMap};
+use crate::texts::Text;
+use nix::libc;
 use std::ffi::CString;
 use std::time::Duration;
 
@@ -207,4 +211,158 @@ pub fn c_path(path: &str) -> CString {
 /// `n` rounded up to whole pages.
 pub fn round_up(n: u64, page: u64) -> u64 {
     n.div_ceil(page.max(1)).saturating_mul(page.max(1))
+}
+
+/// The sentence that says why the engine added a step, next to the purposes it names.
+impl Text {
+    /// Why the engine added a step.
+    pub fn purpose(p: Purpose) -> Text {
+        match p {
+            Purpose::GuardReserve => Text::PurposeGuardReserve,
+            Purpose::GuardRelease => Text::PurposeGuardRelease,
+            Purpose::CheckFile => Text::PurposeCheckFile,
+            Purpose::Existing => Text::PurposeExisting,
+            Purpose::ExhaustMapCount => Text::PurposeExhaustMapCount,
+            Purpose::Copy => Text::PurposeCopy,
+            Purpose::Hole => Text::PurposeHole,
+            Purpose::NeighbourReserve => Text::PurposeNeighbourReserve,
+            Purpose::Neighbour => Text::PurposeNeighbour,
+            Purpose::Marker => Text::PurposeMarker,
+        }
+    }
+}
+
+/// The page map of a plan: what its steps map, and where the touch and munmap land.
+impl PageMap {
+    /// The page map of `plan`: what its mapping step maps, what backs it (the file as the
+    /// plan's earlier steps leave it: created, truncated, grown), the protection when the touch
+    /// happens, where the touch lands and what munmap is asked to remove. A copy through
+    /// mappings is drawn as its windows over the file. `None` when the plan makes no mapping
+    /// to draw.
+    pub fn from_plan(plan: &Plan, page: u64) -> Option<PageMap> {
+        let page = page.max(1);
+        let steps = &plan.steps;
+        if let Some(Op::Copy(CopyOp::Mmap { size, window, .. })) = steps
+            .iter()
+            .map(|s| &s.op)
+            .find(|op| matches!(op, Op::Copy(CopyOp::Mmap { .. })))
+        {
+            // A copy maps the source one window at a time: the windows cover the file.
+            return Some(PageMap {
+                page,
+                backing: Backing::File { bytes: *size },
+                length: *size,
+                offset: 0,
+                prot: flags::PROT_READ,
+                access: None,
+                munmap: None,
+                copy_window: Some((*window).max(1)),
+            });
+        }
+        let map = plan.mapping_step?;
+        let Some(Op::Map(MapOp::Mmap {
+            length,
+            prot,
+            flags: map_flags,
+            fd,
+            offset,
+            ..
+        })) = steps.get(map).map(|s| &s.op)
+        else {
+            return None;
+        };
+        let from_offset = |size: u64| size.saturating_sub((*offset).max(0) as u64);
+        // The file as it is when the mapping is first touched: another process may have
+        // truncated it after the mmap (truncate-after-mmap).
+        let touched = steps[map + 1..]
+            .iter()
+            .position(|s| matches!(s.op, Op::Touch(_)))
+            .map_or(steps.len(), |n| map + 1 + n);
+        let backing = match *fd {
+            Val::Ret(i) => match file_size_before(plan, i, touched) {
+                Some(size) => Backing::File {
+                    bytes: from_offset(size),
+                },
+                None => Backing::Nothing,
+            },
+            // With MAP_ANONYMOUS the descriptor is ignored; without it, -1 is no file at all.
+            _ if map_flags & flags::MAP_ANONYMOUS != 0 => Backing::Anonymous,
+            _ => Backing::Nothing,
+        };
+        // Steps on the mapping itself: `ptr` or `ptr + n`.
+        let on_map = |v: Val| match v {
+            Val::Ret(i) if i == map => Some(0),
+            Val::RetPlus(i, d) if i == map => Some(d),
+            _ => None,
+        };
+        let mut prot_now = *prot;
+        let mut access = None;
+        let mut munmap = None;
+        for step in &steps[map + 1..] {
+            match step.op {
+                Op::Map(MapOp::Mprotect { addr, prot, .. })
+                    if on_map(addr).is_some() && access.is_none() =>
+                {
+                    prot_now = prot;
+                }
+                Op::Touch(TouchOp::Byte { addr, write, .. }) => {
+                    // The byte is counted from the pointer as the student typed it (a u64
+                    // that the plan carries as an offset).
+                    if let Some(d) = on_map(addr) {
+                        access.get_or_insert((d as u64, write));
+                    }
+                }
+                Op::Map(MapOp::Munmap { addr, length, .. }) => {
+                    if let Some(d) = on_map(addr) {
+                        munmap.get_or_insert((d, length));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(PageMap {
+            page,
+            backing,
+            length: *length,
+            offset: *offset,
+            prot: prot_now,
+            access,
+            munmap,
+            copy_window: None,
+        })
+    }
+}
+
+/// The size of the file behind descriptor step `fd` when step `until` runs: created with the
+/// plan's files, emptied by `O_TRUNC`, grown by `ftruncate` or `lseek` + `write` in between.
+/// `None` when the descriptor has no pages to map (a pipe, a directory, `/dev/null`).
+fn file_size_before(plan: &Plan, fd: usize, until: usize) -> Option<u64> {
+    let mut size = match &plan.steps.get(fd)?.op {
+        Op::Descriptor(DescriptorOp::SealedMemfd { size }) => *size,
+        Op::Descriptor(DescriptorOp::Open { path, flags }) => {
+            let name = path.to_str().ok()?;
+            let made = plan.files.iter().find(|f| f.name == name).map(|f| f.size);
+            match made {
+                _ if flags & libc::O_TRUNC != 0 => 0,
+                Some(size) => size,
+                None if flags & libc::O_CREAT != 0 => 0,
+                None => return None,
+            }
+        }
+        _ => return None,
+    };
+    for step in plan.steps.get(fd + 1..until).unwrap_or(&[]) {
+        match step.op {
+            Op::Descriptor(DescriptorOp::Ftruncate {
+                fd: Val::Ret(i),
+                size: s,
+            }) if i == fd => size = s,
+            Op::Descriptor(DescriptorOp::LseekWrite {
+                fd: Val::Ret(i),
+                size: s,
+            }) if i == fd => size = size.max(s),
+            _ => {}
+        }
+    }
+    Some(size)
 }

@@ -12,7 +12,8 @@
 //! touches, unmaps or replaces against them, the experiment's own mappings and the
 //! `/proc/self/maps` captured before the step ([`Layout`]).
 
-use super::record::maps_range;
+use crate::texts::Text;
+use crate::Lang;
 use serde::{Deserialize, Serialize};
 
 /// A kind of place in the experiment's address space.
@@ -376,6 +377,40 @@ impl Layout<'_> {
         }
         out
     }
+}
+
+/// What a place is, in `lang` (`name`: a library's file name).
+pub fn region(what: Region, name: Option<&str>, lang: Lang) -> String {
+    use Region as R;
+    let text = match what {
+        R::Mapping => Text::RegionMapping,
+        R::Guard => Text::RegionGuard,
+        R::Experiment => Text::RegionExperiment,
+        R::Plan => Text::RegionPlan,
+        R::ThreadLocalStorage => Text::RegionTls,
+        R::SignalStack => Text::RegionSignalStack,
+        R::SignalStackGuard => Text::RegionSignalStackGuard,
+        R::Stack => Text::RegionStack,
+        R::Heap => Text::RegionHeap,
+        R::Program => Text::RegionProgram,
+        R::CLibrary => Text::RegionCLibrary,
+        R::Vdso => Text::RegionVdso,
+        R::Vvar => Text::RegionVvar,
+        R::Library => Text::RegionLibrary,
+        R::Anonymous => Text::RegionAnonymous,
+        R::NotMapped => Text::RegionNotMapped,
+    };
+    text.fill(lang, &[name.unwrap_or("?")])
+}
+
+/// The address range of a `/proc/self/maps` line.
+pub(crate) fn maps_range(line: &str) -> Option<(u64, u64)> {
+    let (range, _) = line.split_once(' ')?;
+    let (a, b) = range.split_once('-')?;
+    Some((
+        u64::from_str_radix(a, 16).ok()?,
+        u64::from_str_radix(b, 16).ok()?,
+    ))
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub(crate) use json::{ErrnoName, RunJson};
 use super::environment::{Capability, Environment};
 use super::function::Function;
 use super::plan::Purpose;
+/// Where a maps line's range is read: beside the address regions (`regions.rs`).
+pub(crate) use super::regions::maps_range;
 use super::regions::{OwnRegion, Region, Touched};
 use super::signals::SignalDetail;
 use super::witness::{AnsweredBy, Syscall};
@@ -535,7 +537,8 @@ impl Run {
     /// One sentence per step that touched, unmapped or replaced the process's own pages, in
     /// `lang`: "this write landed in the lab's own signal stack, not in your mapping".
     pub fn touched_sentences(&self, lang: crate::Lang) -> Vec<String> {
-        use crate::texts::{region, Text};
+        use crate::engine::regions::region;
+        use crate::texts::Text;
         let page = self.page_size.max(1);
         let mut out = Vec::new();
         for step in &self.steps {
@@ -583,7 +586,8 @@ impl Run {
     /// The outcome in words when the process damaged itself: a crash of its own code (and
     /// the step that caused it), or a step that clobbered its memory. `None` otherwise.
     pub fn self_damage(&self, lang: crate::Lang) -> Option<String> {
-        use crate::texts::{region, Text};
+        use crate::engine::regions::region;
+        use crate::texts::Text;
         match &self.outcome {
             Outcome::Signal {
                 signal,
@@ -656,16 +660,6 @@ pub struct Faults {
     pub minor: u64,
     /// Needed I/O (the page had to be read from the disk).
     pub major: u64,
-}
-
-/// The address range of a `/proc/self/maps` line.
-pub(crate) fn maps_range(line: &str) -> Option<(u64, u64)> {
-    let (range, _) = line.split_once(' ')?;
-    let (a, b) = range.split_once('-')?;
-    Some((
-        u64::from_str_radix(a, 16).ok()?,
-        u64::from_str_radix(b, 16).ok()?,
-    ))
 }
 
 /// The last part of a maps line's path (`data` for `/tmp/mmap-lab-…/data`), `None` when the

@@ -56,35 +56,6 @@ pub fn shell_word(word: &str) -> String {
     }
 }
 
-/// The command that runs `scenario` again with `params`: a `--set` for every value the
-/// scenario takes that differs from its default (`page`: the page size the defaults are
-/// computed for), in the order of its keys.
-pub fn reproduce(scenario: &crate::Scenario, params: &crate::Params, page: u64) -> String {
-    // A length that follows another (`munmap_length` is `length` unless set) reads the same
-    // as its default until that other one is set: so the `--set`s are applied as they are
-    // found, and the keys gone over again until none differs.
-    let mut rebuilt = (scenario.defaults)(page);
-    let mut set: Vec<crate::Key> = Vec::new();
-    for _ in 0..scenario.keys.len() {
-        let before = set.len();
-        for &key in scenario.keys {
-            if rebuilt.get(key) != params.get(key) && rebuilt.set(key, &params.get(key)).is_ok() {
-                set.push(key);
-            }
-        }
-        if set.len() == before {
-            break;
-        }
-    }
-    let sets: Vec<String> = scenario
-        .keys
-        .iter()
-        .filter(|key| set.contains(key))
-        .map(|&key| format!("{}={}", key.name(), params.get(key)))
-        .collect();
-    run_command(scenario.id, &sets)
-}
-
 /// The kernel's answer to an experiment, as a scenario declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expect {
@@ -288,7 +259,7 @@ mod tests {
             let variants = scenario.variants.iter().map(|v| v.sets(page));
             for sets in std::iter::once(Vec::new()).chain(variants) {
                 let params = crate::prepare(scenario, &sets).expect("declared sets are valid");
-                let line = reproduce(scenario, &params, page);
+                let line = crate::catalog::reproduce(scenario, &params, page);
                 let words = shell_split(&line);
                 assert_eq!(words[..3], ["mmap-lab", "run", scenario.id], "{line}");
                 let again: Vec<String> = words[3..]

@@ -226,7 +226,7 @@ pub fn evidence_line(record: &Record, params: &Params, lang: Lang) -> Option<Str
 /// The command that runs this again: `mmap-lab run ID --set …` with every value that is not
 /// the scenario's default, quoted for a shell.
 pub fn reproduce(scenario: &Scenario, params: &Params, record: &Record) -> String {
-    mmap_lab_engine::variant::reproduce(scenario, params, record.run.page_size)
+    mmap_lab_engine::catalog::reproduce(scenario, params, record.run.page_size)
 }
 
 /// What the steps touched of the process's own pages, one sentence each in `lang`.

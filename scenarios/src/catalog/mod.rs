@@ -179,3 +179,32 @@ pub fn file_ids() -> Vec<(&'static str, &'static str)> {
         .map(|e| (e.file_id, e.scenario.id))
         .collect()
 }
+
+/// The command that runs `scenario` again with `params`: a `--set` for every value the
+/// scenario takes that differs from its default (`page`: the page size the defaults are
+/// computed for), in the order of its keys.
+pub fn reproduce(scenario: &Scenario, params: &Params, page: u64) -> String {
+    // A length that follows another (`munmap_length` is `length` unless set) reads the same
+    // as its default until that other one is set: so the `--set`s are applied as they are
+    // found, and the keys gone over again until none differs.
+    let mut rebuilt = (scenario.defaults)(page);
+    let mut set: Vec<Key> = Vec::new();
+    for _ in 0..scenario.keys.len() {
+        let before = set.len();
+        for &key in scenario.keys {
+            if rebuilt.get(key) != params.get(key) && rebuilt.set(key, &params.get(key)).is_ok() {
+                set.push(key);
+            }
+        }
+        if set.len() == before {
+            break;
+        }
+    }
+    let sets: Vec<String> = scenario
+        .keys
+        .iter()
+        .filter(|key| set.contains(key))
+        .map(|&key| format!("{}={}", key.name(), params.get(key)))
+        .collect();
+    crate::variant::run_command(scenario.id, &sets)
+}

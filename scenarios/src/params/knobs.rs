@@ -1,12 +1,10 @@
 //! The knob table: one row per `--set` key ([`KNOBS`], declaring [`Key`] with it), and the
 //! helpers its rows read and store values with.
 
+use super::choices::{Addr, FileKind, Grow, Order, Sync, Writer, OPEN_CHOICES};
 use super::parse::{parse_access, parse_addr, parse_bool, parse_i64, parse_u64};
 use super::suspects::{always, touch_refused, unaligned, when, Case, Suspect};
-use super::{
-    Addr, FileKind, Grow, KeyKind, Order, Params, Sync, Value, Writer, MAX_COPY_RUNS, MAX_FILE,
-    MAX_REPEAT, MAX_SLEEP_US, OPEN_CHOICES,
-};
+use super::values::{KeyKind, Params, Value, MAX_COPY_RUNS, MAX_FILE, MAX_REPEAT, MAX_SLEEP_US};
 use crate::engine::calls::Arg;
 use crate::engine::function::Function;
 use crate::engine::{Limit, Via};

@@ -2,7 +2,7 @@
 //! in what place among the others, and on what condition of the parameters. The outcome is
 //! sorted into a [`Case`] once (`crate::blame`); each knob's row says the rest.
 
-use super::Params;
+use super::values::Params;
 
 /// A kind of outcome the lab can point at knobs for. `crate::blame::case` decides which one
 /// an outcome is (a call's errno, a signal, a clobbered run).
@@ -100,7 +100,7 @@ pub(crate) fn unaligned(shift: i64, page: u64) -> bool {
 /// Whether the touch's protection refuses it (a write without `PROT_WRITE`, or no access
 /// at all): then the protection is the suspect, else the length.
 pub(crate) fn touch_refused(p: &Params) -> bool {
-    let writes = matches!(p.access, super::Access::Write(_));
+    let writes = matches!(p.access, super::choices::Access::Write(_));
     let prot = p.mprotect.unwrap_or(p.prot);
     (writes && prot & crate::flags::PROT_WRITE == 0) || prot == 0
 }

@@ -1,12 +1,18 @@
 //! The JSON contract as types: what `mmap-lab list --json` and `mmap-lab run --json` print,
 //! field by field, from which the committed JSON Schema (`docs/schema/`) is generated with
-//! schemars. Every field is documented here; `docs/json.md` says the same for readers.
+//! schemars. `docs/json.md` says the same for readers.
 //!
-//! The records themselves are serialised by the engine crate (`mmap-lab-engine`, in `scenarios/`) (its `Record`); these
-//! types describe that output rather than produce it, so that the engine stays free of
-//! schema code. They deny unknown fields on purpose: `tests/json_schema.rs` validates real
-//! output against the schema, so a field added to a record fails that test until it is
-//! described here too, and the committed schema is regenerated with
+//! The records themselves are serialised by the engine crate (`mmap-lab-engine`, in
+//! `scenarios/`). Where an engine type serialises with a plain derive, the schema is derived
+//! from that type itself (its `schema` feature, which this crate turns on): the enums
+//! (`Purpose`, `Region`, `WarningKind`, `AnsweredBy`, a fault's `HitKind`) and the plain
+//! structs (`Syscall`, `Faults`, `OwnRegion`, `Touched`, `PageState`, `Smaps`, `Hit`,
+//! `MapsSnapshot`, `FileCheck`, `Throughput`, `RunCost`), re-exported below. The types still
+//! declared here are those the engine writes by hand (the outcome object, a step with its
+//! function, errno and signal names, the run with its outcome inside) or that come from the
+//! program (the list, the progress). All deny unknown fields on purpose:
+//! `tests/json_schema.rs` validates real output against the schema, so a field added to a
+//! record fails that test until it is described, and the committed schema is regenerated with
 //!
 //! ```sh
 //! MMAP_LAB_UPDATE_SCHEMA=1 cargo test --test json_schema

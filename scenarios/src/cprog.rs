@@ -280,7 +280,7 @@ mod tests {
         // After the mapping, not after the maps capture; the fork both sides, the child's
         // steps the child's, `_exit` none (the process is gone).
         for want in [
-            "show_pages(ptr, 1, PARENT);",
+            "show_pages(ptr, 2, PARENT);",
             "show_pages(ptr, 3, CHILD);",
             "show_pages(ptr, 3, PARENT);",
             "show_pages(ptr, 4, CHILD);",
@@ -288,11 +288,7 @@ mod tests {
         ] {
             assert!(c.contains(want), "{want}\n{c}");
         }
-        for not in [
-            "show_pages(ptr, 0,",
-            "show_pages(ptr, 2,",
-            "show_pages(ptr, 6,",
-        ] {
+        for not in ["show_pages(ptr, 1,", "show_pages(ptr, 6,"] {
             assert!(!c.contains(not), "{not}\n{c}");
         }
         // One process: no name. A moved mapping: its new start once mremap succeeded.
@@ -582,7 +578,8 @@ mod tests {
         }));
         let c = program("unaligned-offset", "", &plan, 4096, Lang::En);
         assert!(!c.contains("sleep"), "{c}");
-        assert!(!c.contains(&format!("Step {at}:")), "{c}");
+        let number = plan.step_number(at);
+        assert!(!c.contains(&format!("Step {number}:")), "{c}");
     }
 
     #[test]

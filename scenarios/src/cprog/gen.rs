@@ -314,7 +314,13 @@ impl<'a> Gen<'a> {
             Mode::Parent => Text::CStep,
             Mode::Child => Text::CStepChild,
         };
-        let mut text = head.fill(lang, &[&i.to_string(), &comment_safe(&what)]);
+        // Numbered as the lab numbers it everywhere (`run`, the screen, Markdown): the lab's
+        // own maps captures are not the experiment's steps and carry no number.
+        if step.is_bookkeeping() {
+            return capitalised(&comment_safe(&what));
+        }
+        let number = self.plan.step_number(i).to_string();
+        let mut text = head.fill(lang, &[&number, &comment_safe(&what)]);
         if !step.critical {
             text.push_str(Text::COptional.get(lang));
         }
@@ -391,7 +397,8 @@ impl<'a> Gen<'a> {
             (true, Mode::Parent) => "PARENT",
             (true, Mode::Child) => "CHILD",
         };
-        self.line(&format!("show_pages({base}, {i}, {who});"));
+        let number = self.plan.step_number(i);
+        self.line(&format!("show_pages({base}, {number}, {who});"));
     }
 
     /// The mapping and how far below and above its start `/proc/self/maps` lines are kept:
@@ -709,4 +716,14 @@ impl CStep<'_, '_> {
         self.gen.line(&format!("{assign}{helper}({args}, {crit});"));
         self.gen.needs.insert(helper);
     }
+}
+
+/// `text` with its first letter a capital, as a comment that is a sentence starts (the
+/// purposes are written to follow a step number: `Step 2: the mapping …`).
+pub(super) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

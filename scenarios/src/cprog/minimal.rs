@@ -287,7 +287,15 @@ impl Gen<'_> {
             Mode::Child => Text::CStepChild,
         };
         // An optional step says so by its code: its failure is printed, and the program goes on.
-        let comment = head.fill(lang, &[&i.to_string(), &comment_safe(&what)]);
+        // Numbered as the lab numbers it; its maps captures carry no number.
+        let comment = if step.is_bookkeeping() {
+            super::gen::capitalised(&comment_safe(&what))
+        } else {
+            head.fill(
+                lang,
+                &[&plan.step_number(i).to_string(), &comment_safe(&what)],
+            )
+        };
         let width = 100usize.saturating_sub(4 * self.indent);
         match wrap_comment(&comment, width).as_slice() {
             [one] => {

@@ -746,7 +746,14 @@ fn quitting_while_the_source_is_generated_is_prompt_and_leaves_no_file() {
 /// before the signal's default action ends it.
 #[test]
 fn sigquit_restores_the_terminal_before_the_default_action() {
-    // No core file: the default action of SIGQUIT would write one in the working directory.
+    ended_by_default_action("QUIT", "Quit");
+}
+
+/// Open the lab in raw mode, send it `SIG<signal>` and check that the signal's own default
+/// action ended it (its status names `shown`) after the terminal was given back.
+fn ended_by_default_action(signal: &str, shown: &str) {
+    // No core file: the default action of SIGQUIT or SIGABRT would write one in the working
+    // directory.
     let mut s = Session::start_program(
         "sh",
         &[
@@ -765,7 +772,7 @@ fn sigquit_restores_the_terminal_before_the_default_action() {
     assert!(!cooked(&s.stty()), "the lab runs in raw mode: {}", s.stty());
     let pid = s.child.process_id().expect("pid");
     let sent = std::process::Command::new("kill")
-        .args(["-QUIT", &pid.to_string()])
+        .args([format!("-{signal}"), pid.to_string()])
         .status()
         .expect("kill");
     assert!(sent.success());
@@ -774,12 +781,15 @@ fn sigquit_restores_the_terminal_before_the_default_action() {
         if let Some(status) = s.child.try_wait().expect("try_wait") {
             break status;
         }
-        assert!(Instant::now() < deadline, "the lab did not end on SIGQUIT");
+        assert!(
+            Instant::now() < deadline,
+            "the lab did not end on SIG{signal}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     // Ended by the signal itself (its default action), not by an exit of its own.
-    let signal = status.signal().unwrap_or_default().to_string();
-    assert!(signal.starts_with("Quit"), "{status:?}");
+    let name = status.signal().unwrap_or_default().to_string();
+    assert!(name.starts_with(shown), "{status:?}");
     let modes = s.stty();
     assert!(cooked(&modes), "terminal left raw: {modes}");
     s.assert_restored();
@@ -918,40 +928,7 @@ fn a_file_size_limit_is_reported_and_the_terminal_restored() {
 /// handler puts the terminal back before the default action, which still ends the process.
 #[test]
 fn an_abort_restores_the_terminal() {
-    let mut s = Session::start_program(
-        "sh",
-        &[
-            "-c",
-            "ulimit -c 0; exec \"$0\" \"$@\"",
-            BIN,
-            "--scenario",
-            "zero-length",
-        ],
-        &[],
-        100,
-        30,
-    );
-    s.wait_text("zero-length");
-    assert!(!cooked(&s.stty()), "the lab runs in raw mode: {}", s.stty());
-    let pid = s.child.process_id().expect("pid");
-    let sent = std::process::Command::new("kill")
-        .args(["-ABRT", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
-    let deadline = Instant::now() + PATIENCE;
-    let status = loop {
-        if let Some(status) = s.child.try_wait().expect("try_wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the lab did not end on SIGABRT");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let signal = status.signal().unwrap_or_default().to_string();
-    assert!(signal.starts_with("Abort"), "{status:?}");
-    let modes = s.stty();
-    assert!(cooked(&modes), "terminal left raw: {modes}");
-    s.assert_restored();
+    ended_by_default_action("ABRT", "Abort");
 }
 
 /// The state letter of process `pid` (`/proc/PID/stat`'s third field), `None` once it is gone.

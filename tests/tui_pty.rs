@@ -956,12 +956,17 @@ fn left_in(tmp: &std::path::Path) -> Vec<std::ffi::OsString> {
         .unwrap_or_default()
 }
 
-#[test]
-fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
-    let tmp = tempfile::tempdir().expect("a private TMPDIR");
-    let dir = tmp.path().to_string_lossy().into_owned();
+/// Nothing the lab made is left in `tmp`.
+fn assert_left_nothing(tmp: &std::path::Path) {
+    assert!(left_in(tmp).is_empty(), "left behind: {:?}", left_in(tmp));
+}
+
+/// The lab on scenario `id` at 120×34, its temporary directories in `tmp`, after one `s`:
+/// the session and the screen that shows the child held before its first step.
+fn held_before_step_1(id: &str, tmp: &std::path::Path) -> (Session, String) {
+    let dir = tmp.to_string_lossy().into_owned();
     let mut s = Session::start(
-        &["--no-state", "--scenario", "empty-new-file"],
+        &["--no-state", "--scenario", id],
         &[("TMPDIR", dir.as_str())],
         120,
         34,
@@ -969,6 +974,13 @@ fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
     s.wait_text("not run yet");
     s.send("s");
     let screen = s.wait_text("held before step 1");
+    (s, screen)
+}
+
+#[test]
+fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
+    let tmp = tempfile::tempdir().expect("a private TMPDIR");
+    let (mut s, screen) = held_before_step_1("empty-new-file", tmp.path());
     let pid = held_pid(&screen);
     // Really held: stopped by the tracer, its lab directory there while it waits.
     assert_eq!(proc_state(pid), Some('t'), "pid {pid}:\n{screen}");
@@ -1008,26 +1020,13 @@ fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
     assert_eq!(s.exit_code(), 0);
     s.assert_restored();
     assert_eq!(proc_state(pid), None, "the child outlived the lab");
-    assert!(
-        left_in(tmp.path()).is_empty(),
-        "left behind: {:?}",
-        left_in(tmp.path())
-    );
+    assert_left_nothing(tmp.path());
 }
 
 #[test]
 fn quitting_while_a_child_is_held_mid_run_leaves_no_process_and_no_directory() {
     let tmp = tempfile::tempdir().expect("a private TMPDIR");
-    let dir = tmp.path().to_string_lossy().into_owned();
-    let mut s = Session::start(
-        &["--no-state", "--scenario", "private-cow-fork"],
-        &[("TMPDIR", dir.as_str())],
-        120,
-        34,
-    );
-    s.wait_text("not run yet");
-    s.send("s");
-    s.wait_text("held before step 1");
+    let (mut s, _) = held_before_step_1("private-cow-fork", tmp.path());
     // Step until the fork: two processes held, the child's pid marked.
     let mut screen = String::new();
     for _ in 0..12 {
@@ -1051,26 +1050,13 @@ fn quitting_while_a_child_is_held_mid_run_leaves_no_process_and_no_directory() {
     s.assert_restored();
     assert_eq!(proc_state(parent), None);
     assert_eq!(proc_state(child), None);
-    assert!(
-        left_in(tmp.path()).is_empty(),
-        "left behind: {:?}",
-        left_in(tmp.path())
-    );
+    assert_left_nothing(tmp.path());
 }
 
 #[test]
 fn a_variant_kills_the_held_child_at_once() {
     let tmp = tempfile::tempdir().expect("a private TMPDIR");
-    let dir = tmp.path().to_string_lossy().into_owned();
-    let mut s = Session::start(
-        &["--no-state", "--scenario", "empty-new-file"],
-        &[("TMPDIR", dir.as_str())],
-        120,
-        34,
-    );
-    s.wait_text("not run yet");
-    s.send("s");
-    let screen = s.wait_text("held before step 1");
+    let (mut s, screen) = held_before_step_1("empty-new-file", tmp.path());
     let pid = held_pid(&screen);
     s.send("s");
     s.wait_text(") = 3");
@@ -1089,11 +1075,7 @@ fn a_variant_kills_the_held_child_at_once() {
         None,
         "the held child outlived its parameters"
     );
-    assert!(
-        left_in(tmp.path()).is_empty(),
-        "left behind: {:?}",
-        left_in(tmp.path())
-    );
+    assert_left_nothing(tmp.path());
     s.send("q");
     assert_eq!(s.exit_code(), 0);
     s.assert_restored();

@@ -493,22 +493,31 @@ fn a_small_tmpfs_is_never_filled() {
 
 #[test]
 fn too_few_descriptors_is_an_environment_error() {
-    for (lang, wanted) in [
-        ("en", "too many open files (limit 5)"),
-        ("zh", "打开的文件太多（上限 5）"),
-    ] {
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "ulimit -n 5 && exec \"$0\" --lang {lang} run zero-length"
-            ))
-            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
-            .stdin(Stdio::null())
-            .output()
-            .expect("runs");
+    exit_1_saying(
+        "too many open files (limit 5)",
+        "打开的文件太多（上限 5）",
+        |lang| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "ulimit -n 5 && exec \"$0\" --lang {lang} run zero-length"
+                ))
+                .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+                .stdin(Stdio::null())
+                .output()
+                .expect("runs")
+        },
+    );
+}
+
+/// Run the lab in English and in Chinese (`run(LANG)`): each run exits 1 and its error holds
+/// `en` or `zh`, the message of its language.
+fn exit_1_saying(en: &str, zh: &str, run: impl Fn(&str) -> std::process::Output) {
+    for (lang, wanted) in [("en", en), ("zh", zh)] {
+        let out = run(lang);
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{err}");
-        assert!(err.contains(wanted), "{err}");
+        assert_eq!(out.status.code(), Some(1), "{lang}: {err}");
+        assert!(err.contains(wanted), "{lang}: {err}");
     }
 }
 
@@ -541,23 +550,22 @@ fn a_process_limit_is_an_environment_error() {
         "--nproc=1".into(),
         bin.into_os_string(),
     ]);
-    for (lang, wanted) in [
-        ("en", "environment: cannot start a process: limit reached"),
-        ("zh", "环境问题：无法创建进程：已达上限"),
-    ] {
-        let out = nobody_support::output_once_not_busy(|| {
-            let mut run = Command::new(&cmd[0]);
-            run.args(&cmd[1..])
-                .args(["--lang", lang, "run", "zero-length"])
-                .env("TMPDIR", dir.path())
-                .stdin(Stdio::null());
-            run
-        });
-        let err = String::from_utf8_lossy(&out.stderr);
-        no_panic(&out.stderr, lang);
-        assert_eq!(out.status.code(), Some(1), "{lang}: {err}");
-        assert!(err.contains(wanted), "{lang}: {err}");
-    }
+    exit_1_saying(
+        "environment: cannot start a process: limit reached",
+        "环境问题：无法创建进程：已达上限",
+        |lang| {
+            let out = nobody_support::output_once_not_busy(|| {
+                let mut run = Command::new(&cmd[0]);
+                run.args(&cmd[1..])
+                    .args(["--lang", lang, "run", "zero-length"])
+                    .env("TMPDIR", dir.path())
+                    .stdin(Stdio::null());
+                run
+            });
+            no_panic(&out.stderr, lang);
+            out
+        },
+    );
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .expect("readable")
         .filter_map(Result::ok)
@@ -643,24 +651,19 @@ fn a_small_stack_limit_does_not_abort() {
 #[cfg_attr(not(has_prlimit), ignore = "no prlimit (util-linux) on this machine")]
 fn a_file_size_limit_is_an_environment_error() {
     let prlimit = nobody_support::program("prlimit").expect("prlimit (probed by build.rs)");
-    for (lang, wanted) in [
-        (
-            "en",
-            "larger than the file size limit of 4 KiB (`ulimit -f`)",
-        ),
-        ("zh", "文件大小上限 4 KiB（`ulimit -f`）"),
-    ] {
-        let out = Command::new(&prlimit)
-            .arg("--fsize=4096")
-            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
-            .args(["--lang", lang, "run", "zero-length"])
-            .stdin(Stdio::null())
-            .output()
-            .expect("runs");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{lang}: {err}");
-        assert!(err.contains(wanted), "{lang}: {err}");
-    }
+    exit_1_saying(
+        "larger than the file size limit of 4 KiB (`ulimit -f`)",
+        "文件大小上限 4 KiB（`ulimit -f`）",
+        |lang| {
+            Command::new(&prlimit)
+                .arg("--fsize=4096")
+                .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+                .args(["--lang", lang, "run", "zero-length"])
+                .stdin(Stdio::null())
+                .output()
+                .expect("runs")
+        },
+    );
 }
 
 /// Under `prlimit --data` the message names that limit (`ulimit -d`), not `ulimit -v`.

@@ -8,6 +8,7 @@
 use serde_json::Value;
 use std::process::Command;
 
+mod cc_support;
 mod nobody_support;
 
 /// The fixture's cases, with the lab's run of the same calls.
@@ -185,19 +186,7 @@ fn agree(case: &str, record: &Value, lines: &[Line]) {
 )]
 fn the_records_page_bits_are_those_an_independent_reader_sees() {
     let dir = tempfile::tempdir().unwrap();
-    let exe = dir.path().join("page_bits");
-    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/page_bits.c");
-    let cc = Command::new("cc")
-        .args(["-O0", "-o"])
-        .arg(&exe)
-        .arg(source)
-        .output()
-        .expect("cc runs (probed by build.rs)");
-    assert!(
-        cc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
+    let exe = cc_support::compile_fixture("page_bits", dir.path());
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mmap-lab"));
     let mut expected = Vec::new();
     for (case, id, sets) in CASES {

@@ -746,7 +746,14 @@ fn quitting_while_the_source_is_generated_is_prompt_and_leaves_no_file() {
 /// before the signal's default action ends it.
 #[test]
 fn sigquit_restores_the_terminal_before_the_default_action() {
-    // No core file: the default action of SIGQUIT would write one in the working directory.
+    ended_by_default_action("QUIT", "Quit");
+}
+
+/// Open the lab in raw mode, send it `SIG<signal>` and check that the signal's own default
+/// action ended it (its status names `shown`) after the terminal was given back.
+fn ended_by_default_action(signal: &str, shown: &str) {
+    // No core file: the default action of SIGQUIT or SIGABRT would write one in the working
+    // directory.
     let mut s = Session::start_program(
         "sh",
         &[
@@ -765,7 +772,7 @@ fn sigquit_restores_the_terminal_before_the_default_action() {
     assert!(!cooked(&s.stty()), "the lab runs in raw mode: {}", s.stty());
     let pid = s.child.process_id().expect("pid");
     let sent = std::process::Command::new("kill")
-        .args(["-QUIT", &pid.to_string()])
+        .args([format!("-{signal}"), pid.to_string()])
         .status()
         .expect("kill");
     assert!(sent.success());
@@ -774,12 +781,15 @@ fn sigquit_restores_the_terminal_before_the_default_action() {
         if let Some(status) = s.child.try_wait().expect("try_wait") {
             break status;
         }
-        assert!(Instant::now() < deadline, "the lab did not end on SIGQUIT");
+        assert!(
+            Instant::now() < deadline,
+            "the lab did not end on SIG{signal}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     // Ended by the signal itself (its default action), not by an exit of its own.
-    let signal = status.signal().unwrap_or_default().to_string();
-    assert!(signal.starts_with("Quit"), "{status:?}");
+    let name = status.signal().unwrap_or_default().to_string();
+    assert!(name.starts_with(shown), "{status:?}");
     let modes = s.stty();
     assert!(cooked(&modes), "terminal left raw: {modes}");
     s.assert_restored();
@@ -918,40 +928,7 @@ fn a_file_size_limit_is_reported_and_the_terminal_restored() {
 /// handler puts the terminal back before the default action, which still ends the process.
 #[test]
 fn an_abort_restores_the_terminal() {
-    let mut s = Session::start_program(
-        "sh",
-        &[
-            "-c",
-            "ulimit -c 0; exec \"$0\" \"$@\"",
-            BIN,
-            "--scenario",
-            "zero-length",
-        ],
-        &[],
-        100,
-        30,
-    );
-    s.wait_text("zero-length");
-    assert!(!cooked(&s.stty()), "the lab runs in raw mode: {}", s.stty());
-    let pid = s.child.process_id().expect("pid");
-    let sent = std::process::Command::new("kill")
-        .args(["-ABRT", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
-    let deadline = Instant::now() + PATIENCE;
-    let status = loop {
-        if let Some(status) = s.child.try_wait().expect("try_wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the lab did not end on SIGABRT");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let signal = status.signal().unwrap_or_default().to_string();
-    assert!(signal.starts_with("Abort"), "{status:?}");
-    let modes = s.stty();
-    assert!(cooked(&modes), "terminal left raw: {modes}");
-    s.assert_restored();
+    ended_by_default_action("ABRT", "Abort");
 }
 
 /// The state letter of process `pid` (`/proc/PID/stat`'s third field), `None` once it is gone.
@@ -979,12 +956,17 @@ fn left_in(tmp: &std::path::Path) -> Vec<std::ffi::OsString> {
         .unwrap_or_default()
 }
 
-#[test]
-fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
-    let tmp = tempfile::tempdir().expect("a private TMPDIR");
-    let dir = tmp.path().to_string_lossy().into_owned();
+/// Nothing the lab made is left in `tmp`.
+fn assert_left_nothing(tmp: &std::path::Path) {
+    assert!(left_in(tmp).is_empty(), "left behind: {:?}", left_in(tmp));
+}
+
+/// The lab on scenario `id` at 120×34, its temporary directories in `tmp`, after one `s`:
+/// the session and the screen that shows the child held before its first step.
+fn held_before_step_1(id: &str, tmp: &std::path::Path) -> (Session, String) {
+    let dir = tmp.to_string_lossy().into_owned();
     let mut s = Session::start(
-        &["--no-state", "--scenario", "empty-new-file"],
+        &["--no-state", "--scenario", id],
         &[("TMPDIR", dir.as_str())],
         120,
         34,
@@ -992,6 +974,13 @@ fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
     s.wait_text("not run yet");
     s.send("s");
     let screen = s.wait_text("held before step 1");
+    (s, screen)
+}
+
+#[test]
+fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
+    let tmp = tempfile::tempdir().expect("a private TMPDIR");
+    let (mut s, screen) = held_before_step_1("empty-new-file", tmp.path());
     let pid = held_pid(&screen);
     // Really held: stopped by the tracer, its lab directory there while it waits.
     assert_eq!(proc_state(pid), Some('t'), "pid {pid}:\n{screen}");
@@ -1031,26 +1020,13 @@ fn s_steps_a_held_child_one_call_at_a_time_and_q_leaves_nothing() {
     assert_eq!(s.exit_code(), 0);
     s.assert_restored();
     assert_eq!(proc_state(pid), None, "the child outlived the lab");
-    assert!(
-        left_in(tmp.path()).is_empty(),
-        "left behind: {:?}",
-        left_in(tmp.path())
-    );
+    assert_left_nothing(tmp.path());
 }
 
 #[test]
 fn quitting_while_a_child_is_held_mid_run_leaves_no_process_and_no_directory() {
     let tmp = tempfile::tempdir().expect("a private TMPDIR");
-    let dir = tmp.path().to_string_lossy().into_owned();
-    let mut s = Session::start(
-        &["--no-state", "--scenario", "private-cow-fork"],
-        &[("TMPDIR", dir.as_str())],
-        120,
-        34,
-    );
-    s.wait_text("not run yet");
-    s.send("s");
-    s.wait_text("held before step 1");
+    let (mut s, _) = held_before_step_1("private-cow-fork", tmp.path());
     // Step until the fork: two processes held, the child's pid marked.
     let mut screen = String::new();
     for _ in 0..12 {
@@ -1074,26 +1050,13 @@ fn quitting_while_a_child_is_held_mid_run_leaves_no_process_and_no_directory() {
     s.assert_restored();
     assert_eq!(proc_state(parent), None);
     assert_eq!(proc_state(child), None);
-    assert!(
-        left_in(tmp.path()).is_empty(),
-        "left behind: {:?}",
-        left_in(tmp.path())
-    );
+    assert_left_nothing(tmp.path());
 }
 
 #[test]
 fn a_variant_kills_the_held_child_at_once() {
     let tmp = tempfile::tempdir().expect("a private TMPDIR");
-    let dir = tmp.path().to_string_lossy().into_owned();
-    let mut s = Session::start(
-        &["--no-state", "--scenario", "empty-new-file"],
-        &[("TMPDIR", dir.as_str())],
-        120,
-        34,
-    );
-    s.wait_text("not run yet");
-    s.send("s");
-    let screen = s.wait_text("held before step 1");
+    let (mut s, screen) = held_before_step_1("empty-new-file", tmp.path());
     let pid = held_pid(&screen);
     s.send("s");
     s.wait_text(") = 3");
@@ -1112,11 +1075,7 @@ fn a_variant_kills_the_held_child_at_once() {
         None,
         "the held child outlived its parameters"
     );
-    assert!(
-        left_in(tmp.path()).is_empty(),
-        "left behind: {:?}",
-        left_in(tmp.path())
-    );
+    assert_left_nothing(tmp.path());
     s.send("q");
     assert_eq!(s.exit_code(), 0);
     s.assert_restored();

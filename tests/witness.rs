@@ -76,19 +76,7 @@ fn child_faults(record: &Value, function: &str) -> u64 {
 #[cfg_attr(not(has_cc), ignore = "no C compiler (cc) on this machine")]
 fn a_touch_after_a_fork_counts_one_fault() {
     let dir = tempfile::tempdir().unwrap();
-    let exe = dir.path().join("fork_touch");
-    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fork_touch.c");
-    let cc = Command::new("cc")
-        .args(["-O0", "-o"])
-        .arg(&exe)
-        .arg(source)
-        .output()
-        .expect("cc runs (probed by build.rs)");
-    assert!(
-        cc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
+    let exe = cc_support::compile_fixture("fork_touch", dir.path());
     let mut plain = std::collections::BTreeMap::<String, u64>::new();
     for _ in 0..3 {
         let out = Command::new(&exe).current_dir(dir.path()).output().unwrap();
@@ -195,6 +183,7 @@ fn reading_the_pages_adds_no_fault() {
     }
 }
 
+mod cc_support;
 mod strace_support;
 
 use strace_support::Call;

@@ -121,32 +121,28 @@ fn build(p: &Params, page: u64) -> Plan {
     );
 
     // Descriptors of its own, as each copy has: no copy starts from another one's state.
-    let src2 = open(&mut plan, "source", libc::O_RDONLY);
-    let cfr = open(&mut plan, "copy-file-range", libc::O_WRONLY | create);
-    plan.push(
-        Step::critical(CopyOp::FileRange {
-            src: src2,
-            dst: cfr,
-            size,
-            runs,
-        })
-        .because(Purpose::Copy),
-    );
+    // The source opened again, the destination `name` created, then the copy between them.
+    let own_copy = |plan: &mut Plan, name: &str, copy: &dyn Fn(Val, Val) -> CopyOp| {
+        let src = open(plan, "source", libc::O_RDONLY);
+        let dst = open(plan, name, libc::O_WRONLY | create);
+        plan.push(Step::critical(copy(src, dst)).because(Purpose::Copy));
+    };
+    own_copy(&mut plan, "copy-file-range", &|src, dst| CopyOp::FileRange {
+        src,
+        dst,
+        size,
+        runs,
+    });
 
     // The mmap copy without the destination's mapping: the source mapped as above, the
     // destination written with `write`. What it saves is what the destination's page faults
     // cost.
-    let src3 = open(&mut plan, "source", libc::O_RDONLY);
-    let mw = open(&mut plan, "copy-mmap-write", libc::O_WRONLY | create);
-    plan.push(
-        Step::critical(CopyOp::MmapWrite {
-            src: src3,
-            dst: mw,
-            size,
-            window,
-            runs,
-        })
-        .because(Purpose::Copy),
-    );
+    own_copy(&mut plan, "copy-mmap-write", &|src, dst| CopyOp::MmapWrite {
+        src,
+        dst,
+        size,
+        window,
+        runs,
+    });
     plan
 }

@@ -10,7 +10,7 @@
 //!
 //! Pure functions: no system call, no allocation that can fail in a way a user sees.
 
-use crate::engine::calls::{self, Arg, ValueNames};
+use crate::engine::calls::{Arg, ValueNames};
 use crate::engine::{DescriptorOp, Function, IpcOp, MapOp, Op, Outcome, Plan, Purpose, Side, Val};
 use crate::params::{Case, FileKind, Key, Params, KNOBS};
 use nix::errno::Errno;
@@ -156,7 +156,9 @@ pub fn describe_calls(plan: &Plan) -> Vec<Call> {
         .filter(|(_, s)| !matches!(s.op, Op::Map(MapOp::Maps)))
         .map(|(i, step)| {
             let own = step.purpose.is_none();
-            let parts = calls::call(&step.op, &names)
+            let parts = step
+                .op
+                .call(&names)
                 .parts
                 .into_iter()
                 .map(|p| Part {

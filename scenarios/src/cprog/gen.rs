@@ -5,8 +5,8 @@
 use crate::engine::calls::{Call, ValueNames};
 use crate::engine::ops::c::CWriter;
 use crate::engine::ops::c::{c_string, signed, unsigned, Mode};
+use crate::engine::ops::CType;
 use crate::engine::ops::MapOp;
-use crate::engine::ops::{map, CType};
 use crate::engine::plan::{Op, Plan, Side, Val};
 use crate::lesson::width as text_width;
 use crate::texts::Text;
@@ -417,7 +417,7 @@ impl<'a> Gen<'a> {
             _ => Val::Ret(m),
         };
         let (expr, _) = self.addr_arg(target);
-        let (before, after) = map::capture_window(self.plan, page);
+        let (before, after) = self.plan.capture_window(page);
         (expr, before, after)
     }
 

@@ -25,7 +25,6 @@
 use super::comment::{comment_safe, wrap_comment};
 use super::gen::{CStep, Frame, Gen};
 use crate::engine::ops::c::{c_string, unsigned, Mode};
-use crate::engine::ops::map;
 use crate::engine::plan::{Plan, Purpose, Side, Val};
 use crate::lesson::width as text_width;
 use crate::texts::Text;
@@ -176,7 +175,7 @@ pub fn minimal(scenario_id: &str, params_line: &str, plan: &Plan, page: u64, lan
             &format!("{{ perror({name}); return 1; }}"),
         );
     }
-    if map::reaches_past(plan, page) {
+    if plan.reaches_past(page) {
         gen.comment_lines(Text::CMinimalRoom.get(lang));
         gen.line("for (int k = 0; k < 64; k++)");
         gen.line(&format!(

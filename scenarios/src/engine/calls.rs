@@ -13,7 +13,7 @@
 //! never words: the record keeps them without a language.
 
 use super::function::Function;
-use super::plan::{Limit, Op, Val};
+use super::values::{Limit, Val};
 
 /// What an argument is, so that a caller can tie it to what produced it (a knob's `shows`
 /// column names these): an argument by its place in its call, or a whole statement that
@@ -158,16 +158,14 @@ impl Call {
     }
 }
 
-/// `op` as the call it makes, its values named by `names`. The shape of each call is its
-/// family's (see [`super::ops`]).
-pub fn call(op: &Op, names: &dyn ValueNames) -> Call {
-    op.family().call(names)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::plan::{MapOp, TouchOp};
+    use crate::engine::plan::{MapOp, Op, TouchOp};
+
+    fn call(op: &Op, names: &dyn ValueNames) -> Call {
+        op.call(names)
+    }
 
     /// Names as a record shows them: step 0 is the mapping, anything else a number.
     struct Names;

@@ -2,11 +2,11 @@
 //! the C library and the other objects, the heap and the vDSO, so that a step's range can be
 //! named against them (see `regions`).
 
+use super::environment::page_size;
 use super::regions::{self, Landmark};
-use super::{page_size, run};
 use nix::libc;
 
-/// The mappings of the lab's own binary (where `run` is) and of the C library (where `mmap`
+/// The mappings of the lab's own binary (where this function is) and of the C library (where `mmap`
 /// is) that the child reads: their code and their read-only data (jump tables, string
 /// constants). Found once, from their program headers (their writable segments need nothing:
 /// `fork` copies the page tables of the memory they were written into).
@@ -14,7 +14,10 @@ pub(super) fn code_ranges() -> &'static [(usize, usize)] {
     static RANGES: std::sync::OnceLock<Vec<(usize, usize)>> = std::sync::OnceLock::new();
     RANGES.get_or_init(|| {
         let mut found = Objects {
-            wanted: [run as *const () as usize, libc::mmap as *const () as usize],
+            wanted: [
+                code_ranges as *const () as usize,
+                libc::mmap as *const () as usize,
+            ],
             ranges: Vec::new(),
         };
         // SAFETY: the callback only reads the program headers the C library hands it and

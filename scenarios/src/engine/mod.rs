@@ -10,9 +10,11 @@
 pub mod calls;
 mod child;
 pub mod environment;
+mod exec;
 pub mod faults;
 pub mod function;
 mod image;
+mod marks;
 mod numbering;
 pub mod ops;
 pub mod pace;
@@ -23,6 +25,7 @@ pub mod record;
 pub mod regions;
 pub mod signals;
 pub mod tempdir;
+pub mod values;
 pub mod wire;
 pub mod witness;
 

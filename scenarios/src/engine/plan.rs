@@ -4,16 +4,15 @@
 //! Everything a step needs (paths as `CString`s, buffers) is built here, before the fork, so
 //! that the child only reads the plan and never allocates.
 
+use super::ops::map::capture_margin;
 pub use super::ops::{CopyOp, DescriptorOp, IpcOp, LimitOp, MapOp, Op, TestSleep, TouchOp, Via};
+pub use super::values::{Limit, Side, Val, MAX_STEPS};
 use crate::flags;
 use crate::pagemap::{Backing, PageMap};
 use crate::texts::Text;
 use nix::libc;
 use std::ffi::CString;
 use std::time::Duration;
-
-/// The most steps one plan may have (the child keeps their results in a fixed array).
-pub const MAX_STEPS: usize = 48;
 
 /// A file the engine creates in the experiment's temporary directory before the child starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,50 +27,6 @@ pub struct FileSpec {
 /// read them, varied enough that a misplaced copy shows.
 pub fn pattern_byte(offset: u64) -> u8 {
     b'A' + ((offset ^ (offset >> 12)) % 26) as u8
-}
-
-/// An argument: a literal, or what an earlier step returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Val {
-    /// This number.
-    Lit(i64),
-    /// The return value of step N.
-    Ret(usize),
-    /// The return value of step N plus a byte offset.
-    RetPlus(usize, i64),
-    /// The second value step N produced (the write end of a pipe).
-    Aux(usize),
-}
-
-/// Which `setrlimit` resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Limit {
-    /// `RLIMIT_AS`.
-    As,
-    /// `RLIMIT_DATA`.
-    Data,
-    /// `RLIMIT_MEMLOCK`.
-    Memlock,
-}
-
-impl Limit {
-    /// The C name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Limit::As => "RLIMIT_AS",
-            Limit::Data => "RLIMIT_DATA",
-            Limit::Memlock => "RLIMIT_MEMLOCK",
-        }
-    }
-}
-
-/// After a `fork` step, which process runs a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The experiment's process (before any fork, or the parent after it).
-    Parent,
-    /// The process the experiment forked.
-    Child,
 }
 
 /// A step: what to do, whether its failure decides the outcome, and which process runs it.
@@ -194,6 +149,62 @@ impl Plan {
     pub fn push(&mut self, step: Step) -> usize {
         self.steps.push(step);
         self.steps.len() - 1
+    }
+}
+
+/// What a plan reaches around its mapping: the one measure the child, the record and the C
+/// program read, to name what a step takes away and which `/proc/self/maps` lines to keep.
+impl Plan {
+    /// How far below and above the mapping's start the plan maps or unmaps: the mapping's
+    /// length, or more when a `munmap` (`mprotect` …) reaches past it, and as far down as a
+    /// negative shift goes.
+    fn extent(&self) -> (u64, u64) {
+        self.steps
+            .iter()
+            .fold((0, self.mapping_len), |(below, above), s| {
+                let (addr, length) = match s.op {
+                    Op::Map(
+                        MapOp::Munmap { addr, length, .. }
+                        | MapOp::Mprotect { addr, length, .. }
+                        | MapOp::Msync { addr, length, .. }
+                        | MapOp::Madvise { addr, length, .. },
+                    ) => (addr, length),
+                    // Grown in place, the mapping reaches up to its new length.
+                    Op::Map(MapOp::Mremap {
+                        addr, new_length, ..
+                    }) => (addr, new_length),
+                    _ => return (below, above),
+                };
+                match addr {
+                    Val::RetPlus(_, d) if d < 0 => (below.max(d.unsigned_abs()), above.max(length)),
+                    Val::RetPlus(_, d) => (below, above.max((d as u64).saturating_add(length))),
+                    Val::Ret(_) => (below, above.max(length)),
+                    _ => (below, above),
+                }
+            })
+    }
+
+    /// How far above the mapping's start the plan maps or unmaps (see [`Self::extent`]).
+    pub(crate) fn reach(&self) -> u64 {
+        self.extent().1
+    }
+
+    /// The bytes below and above a mapping's start whose `/proc/self/maps` lines a capture keeps:
+    /// what the plan reaches, in whole pages, plus two pages each side. One definition for the
+    /// record and the C program, so both show the same lines.
+    pub(crate) fn capture_window(&self, page: u64) -> (u64, u64) {
+        let (below, above) = self.extent();
+        (capture_margin(below, page), capture_margin(above, page))
+    }
+
+    /// Whether the plan's calls reach past its mapping's last page (a `munmap` longer than it):
+    /// then what lies right above the mapping matters, and the minimal C program first maps
+    /// spare pages of its own there, as the full program and the lab's process have memory of
+    /// their own there.
+    pub(crate) fn reaches_past(&self, page: u64) -> bool {
+        let page = page.max(1);
+        self.mapping_step.is_some()
+            && self.reach() > self.mapping_len.div_ceil(page).saturating_mul(page)
     }
 }
 

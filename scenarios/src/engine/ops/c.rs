@@ -2,7 +2,7 @@
 //! each family's `c_code`, and the C constants the families print. A leaf of the engine, so
 //! that the families depend on it and the C generator depends on the engine, never the reverse.
 
-use crate::engine::plan::Val;
+use crate::engine::values::Val;
 use crate::texts::Text;
 
 /// What a step family's C code may use: the step's values as C expressions, the lines, the

@@ -5,11 +5,11 @@ use super::c::{signed, unsigned, CWriter};
 use super::syscalls::{sys, SysCall};
 use super::{CType, Ended, Family};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
-use crate::engine::child::{checked, failed, ok, with_errno, Done, Exec};
+use crate::engine::exec::{checked, failed, ok, with_errno, Done, Exec};
 use crate::engine::function::Function;
-use crate::engine::plan::{Op, Plan, Val};
+use crate::engine::marks::{LAB_OPEN_FLAGS, MAPS_FD};
+use crate::engine::values::Val;
 use crate::engine::wire::MAX_PAYLOAD;
-use crate::engine::witness::{LAB_OPEN_FLAGS, MAPS_FD};
 use crate::flags;
 use crate::texts::Text;
 use crate::Lang;
@@ -150,51 +150,9 @@ fn mremap_fixed(flags: i32) -> bool {
     flags & (flags::MREMAP_FIXED | flags::MREMAP_DONTUNMAP) != 0
 }
 
-/// How far below and above the mapping's start the plan maps or unmaps: the mapping's
-/// length, or more when a `munmap` (`mprotect` …) reaches past it, and as far down as a
-/// negative shift goes.
-fn extent(plan: &Plan) -> (u64, u64) {
-    plan.steps
-        .iter()
-        .fold((0, plan.mapping_len), |(below, above), s| {
-            let (addr, length) = match s.op {
-                Op::Map(
-                    MapOp::Munmap { addr, length, .. }
-                    | MapOp::Mprotect { addr, length, .. }
-                    | MapOp::Msync { addr, length, .. }
-                    | MapOp::Madvise { addr, length, .. },
-                ) => (addr, length),
-                // Grown in place, the mapping reaches up to its new length.
-                Op::Map(MapOp::Mremap {
-                    addr, new_length, ..
-                }) => (addr, new_length),
-                _ => return (below, above),
-            };
-            match addr {
-                Val::RetPlus(_, d) if d < 0 => (below.max(d.unsigned_abs()), above.max(length)),
-                Val::RetPlus(_, d) => (below, above.max((d as u64).saturating_add(length))),
-                Val::Ret(_) => (below, above.max(length)),
-                _ => (below, above),
-            }
-        })
-}
-
-/// How far above the mapping's start the plan maps or unmaps (see [`extent`]).
-pub(crate) fn reach(plan: &Plan) -> u64 {
-    extent(plan).1
-}
-
 /// The call a `/proc/self/maps` capture is shown as: how a record tells the lab's
 /// bookkeeping from the experiment's steps.
 pub const MAPS_CALL: &str = "read(\"/proc/self/maps\")";
-
-/// The bytes below and above a mapping's start whose `/proc/self/maps` lines a capture keeps:
-/// what the plan reaches, in whole pages, plus two pages each side. One definition for the
-/// record and the C program, so both show the same lines.
-pub(crate) fn capture_window(plan: &Plan, page: u64) -> (u64, u64) {
-    let (below, above) = extent(plan);
-    (capture_margin(below, page), capture_margin(above, page))
-}
 
 /// `bytes` in whole pages, plus the two pages a capture keeps beyond what a plan reaches.
 pub(crate) fn capture_margin(bytes: u64, page: u64) -> u64 {
@@ -205,34 +163,26 @@ pub(crate) fn capture_margin(bytes: u64, page: u64) -> u64 {
         .saturating_add(2 * page)
 }
 
-/// What a step takes away from the address space, as `(addr, length, replaces)`, given the
-/// value of its arguments: a `munmap` removes its range, an `mmap` with `MAP_FIXED` (without
-/// `MAP_FIXED_NOREPLACE`, which refuses instead) replaces it. Used by the child, to stop
-/// before running on memory it just lost, and by the record, to name what was there: one
-/// definition for both. Pure arithmetic, so the child may call it.
-pub(crate) fn takes_away(op: &Op, value: impl Fn(Val) -> i64) -> Option<(u64, u64, bool)> {
-    match *op {
-        Op::Map(MapOp::Munmap { addr, length, .. }) => Some((value(addr) as u64, length, false)),
-        Op::Map(MapOp::Mmap {
-            addr,
-            length,
-            flags,
-            ..
-        }) if flags & flags::MAP_FIXED != 0 && flags & flags::MAP_FIXED_NOREPLACE == 0 => {
-            Some((value(addr) as u64, length, true))
+impl MapOp {
+    /// What a step takes away from the address space, as `(addr, length, replaces)`, given the
+    /// value of its arguments: a `munmap` removes its range, an `mmap` with `MAP_FIXED` (without
+    /// `MAP_FIXED_NOREPLACE`, which refuses instead) replaces it. Used by the child, to stop
+    /// before running on memory it just lost, and by the record, to name what was there: one
+    /// definition for both. Pure arithmetic, so the child may call it.
+    pub(crate) fn takes_away(&self, value: impl Fn(Val) -> i64) -> Option<(u64, u64, bool)> {
+        match *self {
+            Self::Munmap { addr, length, .. } => Some((value(addr) as u64, length, false)),
+            Self::Mmap {
+                addr,
+                length,
+                flags,
+                ..
+            } if flags & flags::MAP_FIXED != 0 && flags & flags::MAP_FIXED_NOREPLACE == 0 => {
+                Some((value(addr) as u64, length, true))
+            }
+            _ => None,
         }
-        _ => None,
     }
-}
-
-/// Whether the plan's calls reach past its mapping's last page (a `munmap` longer than it):
-/// then what lies right above the mapping matters, and the minimal C program first maps
-/// spare pages of its own there, as the full program and the lab's process have memory of
-/// their own there.
-pub(crate) fn reaches_past(plan: &Plan, page: u64) -> bool {
-    let page = page.max(1);
-    plan.mapping_step.is_some()
-        && reach(plan) > plan.mapping_len.div_ceil(page).saturating_mul(page)
 }
 
 impl Family for MapOp {

@@ -9,9 +9,9 @@ use super::c::{unsigned, CWriter};
 use super::syscalls::{sys, SysCall};
 use super::Family;
 use crate::engine::calls::{Args, Call, ValueNames};
-use crate::engine::child::{checked, Done, Exec};
+use crate::engine::exec::{checked, Done, Exec};
 use crate::engine::function::Function;
-use crate::engine::plan::Val;
+use crate::engine::values::Val;
 use crate::Lang;
 use nix::libc::{self, c_void};
 
@@ -120,7 +120,7 @@ mod tests {
         let calls = crate::blame::describe_calls(&plan);
         assert_eq!(calls[1].text(), format!("mlock(ptr, {page})"));
         assert_eq!(calls[1].function, Function::Mlock);
-        let length = crate::engine::calls::call(&plan.steps[1].op, &NoNames);
+        let length = plan.steps[1].op.call(&NoNames);
         assert_eq!(length.parts[3].arg, Some(Arg::Of(Function::Mlock, 1)));
 
         let c = crate::cprog::program("scratch", "", &plan, page, Lang::En);

@@ -5,10 +5,9 @@ use super::c::{c_string, unsigned, CWriter};
 use super::descriptor::byte_text;
 use super::{Ended, Family};
 use crate::engine::calls::{Arg, Args, Call, ValueNames};
-use crate::engine::child::{ok, Done, Exec};
+use crate::engine::exec::{ok, Done, Exec};
 use crate::engine::function::Function;
-use crate::engine::plan::Val;
-use crate::engine::record::text_of;
+use crate::engine::values::Val;
 use crate::engine::wire::MAX_PAYLOAD;
 use crate::texts::Text;
 use crate::Lang;
@@ -78,6 +77,15 @@ impl TouchOp {
             }
         }
     }
+}
+
+/// The text in a payload up to its first NUL.
+pub(crate) fn text_of(payload: &[u8]) -> String {
+    let end = payload
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(payload.len());
+    String::from_utf8_lossy(&payload[..end]).into_owned()
 }
 
 impl Family for TouchOp {

@@ -7,9 +7,10 @@ use super::{
     SignalNo, StepRecord, Throughput, ThroughputRuns,
 };
 
-use crate::engine::calls::{self, ValueNames};
+use crate::engine::calls::ValueNames;
 use crate::engine::environment::{Capability, Environment};
 use crate::engine::function::Function;
+use crate::engine::ops::touch::text_of;
 use crate::engine::ops::{self, CopyOp, Ended, LimitOp, MapOp, TouchOp};
 use crate::engine::plan::{DescriptorOp, Limit, Op, Plan, Purpose, Side, Val};
 use crate::engine::regions::{self, Landmark, Layout, OwnRegion, Region, Touched};
@@ -125,7 +126,9 @@ pub(crate) fn build(
                 .any(|c| c.step == i && c.call.name == name && c.call.ret >= 0);
             let faulted_inside = fault.is_some_and(|(at, _, _, addr)| {
                 at == i
-                    && ops::map::takes_away(&plan.steps[i].op, |v| resolved(v, &seen).unwrap_or(0))
+                    && plan.steps[i]
+                        .op
+                        .takes_away(|v| resolved(v, &seen).unwrap_or(0))
                         .is_some_and(|(lo, len, _)| {
                             let page = page_size.max(1);
                             lo <= addr && addr < lo.saturating_add(len.div_ceil(page) * page)
@@ -232,7 +235,7 @@ pub(crate) fn build(
         }
         record_index[i] = Some(steps.len());
         let mut rec = StepRecord {
-            call: calls::call(&step.op, &namer).text(),
+            call: step.op.call(&namer).text(),
             result: "—".to_string(),
             errno: None,
             code: None,
@@ -557,8 +560,11 @@ fn reach_of(
     if !succeeded {
         return None;
     }
-    let (addr, len, _) =
-        ops::map::takes_away(&plan.steps.get(i)?.op, |v| resolved(v, seen).unwrap_or(0))?;
+    let (addr, len, _) = plan
+        .steps
+        .get(i)?
+        .op
+        .takes_away(|v| resolved(v, seen).unwrap_or(0))?;
     let page = page.max(1);
     Some(((addr, addr.saturating_add(len.div_ceil(page) * page)), true))
 }
@@ -594,15 +600,6 @@ fn capabilities_at_stake(plan: &Plan, env: &Environment) -> Vec<Capability> {
         .into_iter()
         .filter(|c| env.has(*c) && needs(*c))
         .collect()
-}
-
-/// The text in a payload up to its first NUL.
-pub(crate) fn text_of(payload: &[u8]) -> String {
-    let end = payload
-        .iter()
-        .position(|&b| b == 0)
-        .unwrap_or(payload.len());
-    String::from_utf8_lossy(&payload[..end]).into_owned()
 }
 
 /// A write through the mapping followed by a read of the file at the same offset.
@@ -709,7 +706,7 @@ impl Namer<'_> {
         let Some(addr) = plan.mapping_step.and_then(|i| made(i).or_else(|| asked(i))) else {
             return Vec::new();
         };
-        let (below, above) = ops::map::capture_window(plan, page);
+        let (below, above) = plan.capture_window(page);
         let window =
             |addr: u64, above: u64| (addr.saturating_sub(below), addr.saturating_add(above));
         let mut windows = vec![window(addr, above)];

@@ -9,7 +9,7 @@ mod build;
 mod findings;
 mod json;
 
-pub(crate) use build::{build, text_of, Exit};
+pub(crate) use build::{build, Exit};
 pub use findings::{Warning, WarningKind};
 pub use json::OutcomeJson;
 #[cfg(feature = "schema")]

@@ -2,7 +2,7 @@
 //! families' calls, [`ops::SYSCALLS`], less those a plan's timed loops make) and which of the
 //! lab's own calls it lets by, found by a binary search on their numbers.
 
-use super::{BOUNDARY_MARK, LAB_OPEN_FLAGS, MAPS_FD, REPORT_FD};
+use crate::engine::marks::{BOUNDARY_MARK, LAB_OPEN_FLAGS, MAPS_FD, REPORT_FD};
 use crate::engine::ops;
 use crate::engine::ops::syscalls::SysCall;
 use crate::engine::plan::{Op, Plan};

@@ -34,6 +34,7 @@ use filter::{name_of, table};
 pub use filter::{names, traces};
 use tracer::Tracer;
 
+use super::marks::REPORT_FD;
 use super::pace::{Pacer, RunClock};
 use super::pages::{PageRead, Reader};
 use super::plan::Plan;
@@ -113,24 +114,6 @@ pub enum AnsweredBy {
     /// Not a call at all (a load or store through a pointer, a copy in memory).
     None,
 }
-
-/// The descriptor the child's flight recorder moves to, out of the way of the experiment's
-/// own (see `child.rs`): the filter lets its writes by, they are the lab's.
-pub(crate) const REPORT_FD: i32 = 1000;
-
-/// The descriptor the maps captures read `/proc/self/maps` at (see `ops::map`): the filter
-/// lets its reads and its close by.
-pub(crate) const MAPS_FD: i32 = 1001;
-
-/// The flags the maps captures open `/proc/self/maps` with: `O_NOCTTY` means nothing for a
-/// file that is not a terminal, and no step opens with it, so the filter can tell the lab's
-/// `openat` from the experiment's.
-pub(crate) const LAB_OPEN_FLAGS: i32 = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY;
-
-/// The value of `sched_yield`'s first argument that marks the child's stop at a step boundary
-/// (see `child::boundary`): `sched_yield` takes no argument, and nothing else the child runs
-/// calls it, so the filter can stop for this one alone.
-pub(crate) const BOUNDARY_MARK: u32 = 0x6d6d_6c62;
 
 /// A system call the tracer saw, and where: which process side and which plan step.
 #[derive(Debug, Clone)]

@@ -1,7 +1,8 @@
 //! The tracer's loop: each ptrace stop of the child and its forks, the call it belongs to, the
 //! step it is part of, the holds of a paced run, and the registers read at each stop.
 
-use super::{exit_of, name_of, Pacing, Recorder, Seen, Snapshot, Syscall, BOUNDARY_MARK};
+use super::{exit_of, name_of, Pacing, Recorder, Seen, Snapshot, Syscall};
+use crate::engine::marks::BOUNDARY_MARK;
 use crate::engine::pace::{Command, RunClock, Stop};
 use crate::engine::pages::Reader;
 use crate::engine::plan::{Op, Plan, Side};

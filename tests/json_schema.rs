@@ -403,9 +403,9 @@ fn has_type(value: &Value, ty: &str) -> bool {
 fn json_md_names_every_value_of_the_labs_enums() {
     use mmap_lab_engine::catalog::Topic;
     use mmap_lab_engine::engine::environment::Capability;
+    use mmap_lab_engine::engine::record::AnsweredBy;
     use mmap_lab_engine::engine::regions::Region;
     use mmap_lab_engine::engine::signals::HitKind;
-    use mmap_lab_engine::engine::witness::AnsweredBy;
     use mmap_lab_engine::engine::{Purpose, WarningKind};
     let doc = std::fs::read_to_string(
         [env!("CARGO_MANIFEST_DIR"), "docs", "json.md"]

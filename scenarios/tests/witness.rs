@@ -7,7 +7,7 @@
 mod common;
 
 use common::{catalogue_cases, dump, run};
-use mmap_lab_engine::engine::witness::AnsweredBy;
+use mmap_lab_engine::engine::record::AnsweredBy;
 use mmap_lab_engine::engine::{self, MapOp, Plan, Step, TouchOp, Val, Via};
 use mmap_lab_engine::{errnos, Errno, Outcome};
 use std::ffi::CStr;

@@ -364,8 +364,8 @@ pub fn cost_line(record: &Record, lang: Lang) -> Option<String> {
 /// struck (`ptr + N`) and what was there. The screen shows these beside the outcome, because
 /// they are the evidence that explains it.
 pub fn witness_lines(record: &Record, lang: Lang) -> Vec<String> {
+    use mmap_lab_engine::engine::record::AnsweredBy;
     use mmap_lab_engine::engine::signals::{code_name, HitKind};
-    use mmap_lab_engine::engine::witness::AnsweredBy;
     let run = &record.run;
     let mut out = Vec::new();
     if let Some(step) = run

@@ -176,7 +176,7 @@ pub fn witness_line(
     libc: &str,
     lang: Lang,
 ) -> Option<String> {
-    use mmap_lab_engine::engine::witness::AnsweredBy;
+    use mmap_lab_engine::engine::record::AnsweredBy;
     let faults = step.faults.map(|f| strings::faults(f.minor, f.major, lang));
     let what = match step.answered_by? {
         AnsweredBy::Libc => {

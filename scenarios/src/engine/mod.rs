@@ -31,20 +31,20 @@ pub mod witness;
 
 pub(crate) use image::image_name;
 use image::{code_ranges, image_now, rseq_area};
-pub(crate) use reap::drain;
 use reap::{become_subreaper, collect, reap, reap_orphans, Reaped};
 
 pub use environment::page_size;
 pub use faults::EngineError;
 pub use function::Function;
-pub use pace::{Command, Held, Pace, Pacer, RunOptions, Stop};
+pub use pace::{Beside, Command, Pace, Pacer, RunOptions, Stop};
 pub use plan::{
     CopyOp, DescriptorOp, FileSpec, IpcOp, Limit, LimitOp, MapOp, Op, Plan, Purpose, Side, Step,
     TestSleep, TouchOp, Val, Via,
 };
 pub use record::{
-    median, spread, warm, CostRuns, FileCheck, MapsSnapshot, Outcome, PerMethod, Run, RunCost,
-    SignalNo, StepRecord, Tally, TallyRun, Throughput, ThroughputRuns, Warning, WarningKind,
+    median, spread, warm, CostRuns, FileCheck, Held, MapsSnapshot, Outcome, PerMethod, Run,
+    RunCost, SignalNo, StepRecord, Tally, TallyRun, Throughput, ThroughputRuns, Warning,
+    WarningKind,
 };
 
 use nix::errno::Errno;
@@ -148,11 +148,6 @@ pub fn run(plan: &Plan) -> Result<Run, EngineError> {
 pub fn run_until(plan: &Plan, cancel: Option<&AtomicBool>) -> Result<Run, EngineError> {
     run_beside(plan, cancel, None)
 }
-
-/// Work for the lab to do while the experiment runs, on the witness's thread (which mostly
-/// waits): the command line sweeps TMPDIR's leftovers there, so that a run does not wait for
-/// it. It runs once the child is forked, or not at all if the run fails before that.
-pub type Beside<'a> = Box<dyn FnOnce() + Send + 'a>;
 
 /// [`run_until`], doing `beside` meanwhile (see [`Beside`]).
 pub fn run_beside(

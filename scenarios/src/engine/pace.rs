@@ -12,10 +12,14 @@
 use super::pages::PageDetail;
 use super::plan::Side;
 use super::record::{Run, StepRecord};
-use super::Beside;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Work for the lab to do while the experiment runs, on the witness's thread (which mostly
+/// waits): the command line sweeps TMPDIR's leftovers there, so that a run does not wait for
+/// it. It runs once the child is forked, or not at all if the run fails before that.
+pub type Beside<'a> = Box<dyn FnOnce() + Send + 'a>;
 
 /// How to run an experiment: the one entry point [`super::run_with`] takes.
 pub struct RunOptions<'a> {
@@ -100,15 +104,6 @@ impl Stop {
     pub fn last(&self) -> Option<&StepRecord> {
         self.run.steps.get(self.done_at?)
     }
-}
-
-/// Where a record was held, for a reader of a run in progress (not in JSON).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Held {
-    /// The processes stopped, the parent first.
-    pub pids: Vec<(Side, i32)>,
-    /// The plan step that comes next (see [`Stop::next`]).
-    pub next: Option<usize>,
 }
 
 /// The time the experiment has run, its stops at a pacer aside: what the deadline is

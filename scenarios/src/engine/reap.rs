@@ -1,7 +1,8 @@
 //! Collecting what a run left: the child's reports read off the pipe until it ends, its exit
 //! reaped through its pidfd with the deadline, and the orphans of a forking experiment.
 
-use super::{function, record, Run};
+use super::function;
+use super::record::{Exit, Run};
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::libc;
@@ -52,7 +53,7 @@ pub(super) fn collect(
     read_end: OwnedFd,
     deadline: Duration,
     cancel: Option<&AtomicBool>,
-) -> (Vec<u8>, record::Exit, u64) {
+) -> (Vec<u8>, Exit, u64) {
     let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
     // SAFETY: pidfd_open takes a pid and flags; a negative return means no pidfd.
     let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) } as i32;
@@ -71,7 +72,7 @@ pub(super) fn collect(
                 Reaped::Alive => 0,
             };
             drain(&read_end, &mut bytes);
-            return (bytes, record::Exit::Timeout, rss);
+            return (bytes, Exit::Timeout, rss);
         }
         // Without a pidfd, wake up often enough to notice the exit; with a cancel flag,
         // often enough to notice it.
@@ -104,11 +105,11 @@ pub(super) fn collect(
             }
             Reaped::Exited(rss) => {
                 drain(&read_end, &mut bytes);
-                return (bytes, record::Exit::Normal, rss);
+                return (bytes, Exit::Normal, rss);
             }
             Reaped::Signaled(sig, rss) => {
                 drain(&read_end, &mut bytes);
-                return (bytes, record::Exit::Signal(sig), rss);
+                return (bytes, Exit::Signal(sig), rss);
             }
         }
     }

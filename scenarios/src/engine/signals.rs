@@ -3,7 +3,8 @@
 //! the faulting address, that address as `ptr + N`, and what the child's own
 //! `/proc/self/maps` says was there.
 
-use super::record::maps_range;
+use super::regions::maps_range;
+use nix::sys::signal::Signal;
 use serde::{Deserialize, Serialize};
 
 /// A fault signal in full, as the child's handler reported it.
@@ -113,6 +114,44 @@ pub fn classify(maps: &str, addr: u64, mapping: Option<(u64, u64)>, guard: bool)
         line: line.map(str::to_string),
         what: None,
         name: None,
+    }
+}
+
+/// A signal as the kernel reported it: a number, named when it is a standard signal (a
+/// real-time signal can only come from outside the lab, but it is still shown for what it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SignalNo(pub i32);
+
+impl SignalNo {
+    /// The standard signal, if it is one.
+    pub fn known(self) -> Option<Signal> {
+        Signal::try_from(self.0).ok()
+    }
+
+    /// `SIGBUS`, or `signal 40` for one without a name.
+    pub fn name(self) -> String {
+        self.known()
+            .map_or_else(|| format!("signal {}", self.0), |s| s.as_str().to_string())
+    }
+
+    /// The signal called `name` (`SIGBUS`, or `signal N`).
+    pub fn from_name(name: &str) -> Option<SignalNo> {
+        if let Some(n) = name.strip_prefix("signal ") {
+            return n.parse().ok().map(SignalNo);
+        }
+        name.parse::<Signal>().ok().map(|s| SignalNo(s as i32))
+    }
+}
+
+impl From<Signal> for SignalNo {
+    fn from(s: Signal) -> SignalNo {
+        SignalNo(s as i32)
+    }
+}
+
+impl std::fmt::Display for SignalNo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
     }
 }
 

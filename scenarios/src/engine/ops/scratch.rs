@@ -77,7 +77,8 @@ mod tests {
     use super::*;
     use crate::engine::calls::Arg;
     use crate::engine::plan::{Plan, Step};
-    use crate::engine::witness::{self, Syscall};
+    use crate::engine::record::Syscall;
+    use crate::engine::witness;
     use crate::engine::{MapOp, Outcome, Via};
 
     /// An anonymous page, then the scratch step on it.

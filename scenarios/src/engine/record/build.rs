@@ -2,10 +2,12 @@
 //! and result, the outcome, the ranges touched, the speeds, the warnings.
 
 use super::findings::{resolved, warnings, Seen};
-use super::{
-    maps_range, median, warm, CostRuns, Faults, FileCheck, MapsSnapshot, Outcome, Run, RunCost,
-    SignalNo, StepRecord, Throughput, ThroughputRuns,
+use super::model::{
+    median, warm, CostRuns, Exit, Faults, FileCheck, MapsSnapshot, Run, RunCost, StepRecord,
+    Throughput, ThroughputRuns,
 };
+use super::outcome::Outcome;
+use super::syscall::{AnsweredBy, Syscall};
 
 use crate::engine::calls::ValueNames;
 use crate::engine::environment::{Capability, Environment};
@@ -13,23 +15,13 @@ use crate::engine::function::Function;
 use crate::engine::ops::touch::text_of;
 use crate::engine::ops::{self, CopyOp, Ended, LimitOp, MapOp, TouchOp};
 use crate::engine::plan::{DescriptorOp, Limit, Op, Plan, Purpose, Side, Val};
+use crate::engine::regions::maps_range;
 use crate::engine::regions::{self, Landmark, Layout, OwnRegion, Region, Touched};
-use crate::engine::signals::{self, SignalDetail};
+use crate::engine::signals::{self, SignalDetail, SignalNo};
 use crate::engine::wire::{Kind, Report};
-use crate::engine::witness::{self, AnsweredBy, Syscall};
+use crate::engine::witness;
 use crate::flags;
 use nix::errno::Errno;
-
-/// How the child process ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exit {
-    Normal,
-    Signal(i32),
-    Timeout,
-    /// Not over: held at a stop of a paced run (the record so far; its outcome is that of
-    /// the steps made, final only once no step is left).
-    Held,
-}
 
 /// Build the record of a run from the child's reports and its exit.
 ///

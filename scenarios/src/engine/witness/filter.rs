@@ -246,8 +246,8 @@ fn emit_search(prog: &mut Vec<libc::sock_filter>, calls: &[(u32, Verdict)], to: 
 
 #[cfg(test)]
 mod tests {
-    use super::super::arity;
     use super::*;
+    use crate::engine::record::arity;
 
     #[test]
     fn the_filter_ends_in_a_return_and_every_jump_lands_inside() {

@@ -27,102 +27,27 @@
 //! debugger or `strace`), the run goes on untraced and the record says why.
 
 mod filter;
+mod gather;
 mod tracer;
 
 pub(crate) use filter::filter;
-use filter::{name_of, table};
+
 pub use filter::{names, traces};
+use gather::Recorder;
+pub(crate) use gather::{Pacing, Seen, Snapshot};
 use tracer::Tracer;
 
 use super::marks::REPORT_FD;
-use super::pace::{Pacer, RunClock};
+use super::pace::RunClock;
 use super::pages::{PageRead, Reader};
 use super::plan::Plan;
-use super::record::{Exit, Run};
+use super::record::Exit;
 use nix::errno::Errno;
 use nix::libc;
-use serde::{Deserialize, Serialize};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
-
-/// One system call as the kernel saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
-pub struct Syscall {
-    /// Its name (`mmap`, `openat`, `clone`): a free string in the schema, since which calls
-    /// the witness names depends on the machine (`open` and `fork` exist on x86-64 only).
-    pub name: String,
-    /// Its six raw arguments (as many as the call takes are meaningful).
-    pub args: Vec<u64>,
-    /// What it returned: a value, or `-errno`.
-    pub ret: i64,
-    /// The errno, when it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::engine::record::ErrnoName>")
-    )]
-    pub errno: Option<String>,
-}
-
-impl Syscall {
-    /// The call as the kernel got it: its arguments raw, in hex (as many as it takes), and
-    /// its result: `mmap(0, 0x1000, 0x1, 0x1, 0x3, 0x3e8) = -EINVAL`.
-    pub fn shown(&self) -> String {
-        let n = arity(&self.name).min(self.args.len());
-        let args: Vec<String> = self.args[..n].iter().map(|a| arg_text(*a)).collect();
-        let ret = match &self.errno {
-            Some(e) => format!("-{e}"),
-            None if self.ret > 0xffff => format!("{:#x}", self.ret),
-            None => self.ret.to_string(),
-        };
-        format!("{}({}) = {ret}", self.name, args.join(", "))
-    }
-}
-
-/// A raw argument as a reader takes it in: small numbers in decimal, a 32-bit negative
-/// number (a descriptor of -1, `AT_FDCWD`) as negative, anything else (addresses, flags) in
-/// hex.
-fn arg_text(a: u64) -> String {
-    if a < 0x10000 {
-        a.to_string()
-    } else if a >> 32 == 0 && a & 0x8000_0000 != 0 {
-        (a as u32 as i32).to_string()
-    } else {
-        format!("{a:#x}")
-    }
-}
-
-/// How many arguments the system call `name` takes, from the families' tables; six (all
-/// the registers) for a call the witness does not know.
-fn arity(name: &str) -> usize {
-    table().find(|c| c.name == name).map_or(6, |c| c.arity)
-}
-
-/// Who answered a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum AnsweredBy {
-    /// A system call the witness saw.
-    Kernel,
-    /// The C library refused the call itself: it failed, and no system call was made.
-    Libc,
-    /// Not a call at all (a load or store through a pointer, a copy in memory).
-    None,
-}
-
-/// A system call the tracer saw, and where: which process side and which plan step.
-#[derive(Debug, Clone)]
-pub(crate) struct Seen {
-    /// The step that was running.
-    pub step: usize,
-    /// The call.
-    pub call: Syscall,
-}
 
 /// What tracing a run gave: the flight recorder's bytes, how the child ended, its peak
 /// memory, and the calls.
@@ -146,29 +71,6 @@ pub(crate) struct Traced {
     pub held: Duration,
 }
 
-/// What the tracer has gathered when it holds a paced run, for the engine to build the
-/// record so far from.
-pub(crate) struct Snapshot<'s> {
-    pub bytes: &'s [u8],
-    pub calls: &'s [Seen],
-    pub boundaries: &'s [usize],
-    pub pages: &'s [PageRead],
-    /// `Held`, or how the experiment's first process ended when it stops on its way out.
-    pub exit: Exit,
-    /// The time the experiment ran so far.
-    pub running: Duration,
-    /// The plan step just made.
-    pub done: Option<usize>,
-}
-
-/// A paced run's pacer, and how to make the record so far (the engine's [`super::assemble`]):
-/// the tracer holds the processes, the engine knows how a record is built.
-pub(crate) struct Pacing<'p> {
-    pub pacer: &'p mut dyn Pacer,
-    /// The record so far, and where the step just made is in its steps.
-    pub snapshot: &'p dyn Fn(Snapshot<'_>) -> (Run, Option<usize>),
-}
-
 /// How [`trace`] watches a run.
 pub(crate) struct Watch<'a> {
     pub deadline: Duration,
@@ -177,29 +79,6 @@ pub(crate) struct Watch<'a> {
     pub pager: Option<Reader<'a>>,
     /// `Some` for a paced run.
     pub pacing: Option<Pacing<'a>>,
-}
-
-/// The flight recorder's bytes, read by two threads in turn: the reader (so a full pipe never
-/// blocks the child while the tracer waits) and the tracer (at each stop, to know the step).
-pub(super) struct Recorder {
-    fd: OwnedFd,
-    bytes: Vec<u8>,
-}
-
-impl Recorder {
-    /// Read what is in the pipe now (it is non-blocking).
-    fn drain(&mut self) {
-        super::drain(&self.fd, &mut self.bytes);
-    }
-}
-
-/// How a process ended, from its wait status.
-pub(super) fn exit_of(status: i32) -> Exit {
-    if libc::WIFSIGNALED(status) {
-        Exit::Signal(libc::WTERMSIG(status))
-    } else {
-        Exit::Normal
-    }
 }
 
 /// The reader thread's stack.

@@ -1,12 +1,13 @@
 //! The tracer's loop: each ptrace stop of the child and its forks, the call it belongs to, the
 //! step it is part of, the holds of a paced run, and the registers read at each stop.
 
-use super::{exit_of, name_of, Pacing, Recorder, Seen, Snapshot, Syscall};
+use super::filter::name_of;
+use super::gather::{exit_of, Pacing, Recorder, Seen, Snapshot};
 use crate::engine::marks::BOUNDARY_MARK;
 use crate::engine::pace::{Command, RunClock, Stop};
 use crate::engine::pages::Reader;
 use crate::engine::plan::{Op, Plan, Side};
-use crate::engine::record::Exit;
+use crate::engine::record::{Exit, Syscall};
 use crate::engine::wire::{self, Kind, HEADER_LEN};
 use nix::errno::Errno;
 use nix::libc;
@@ -354,7 +355,7 @@ impl Tracer<'_, '_> {
             })
         };
         let (mut run, done_at) = snapshot;
-        run.held = Some(crate::engine::pace::Held {
+        run.held = Some(crate::engine::record::Held {
             pids: pids.clone(),
             next,
         });

@@ -114,12 +114,12 @@ impl PageDetail {
 /// At most this many pages are read per process and stop: the page map's widest drawing.
 pub const MAX_PAGES_READ: usize = 64;
 
-const PRESENT: u64 = 1 << 63;
-const SWAPPED: u64 = 1 << 62;
-const FILE: u64 = 1 << 61;
-const EXCLUSIVE: u64 = 1 << 56;
-const SOFT_DIRTY: u64 = 1 << 55;
-const PFN_MASK: u64 = (1 << 55) - 1;
+pub(crate) const PRESENT: u64 = 1 << 63;
+pub(crate) const SWAPPED: u64 = 1 << 62;
+pub(crate) const FILE: u64 = 1 << 61;
+pub(crate) const EXCLUSIVE: u64 = 1 << 56;
+pub(crate) const SOFT_DIRTY: u64 = 1 << 55;
+pub(crate) const PFN_MASK: u64 = (1 << 55) - 1;
 
 /// `PAGEMAP_SCAN`'s argument, `struct pm_scan_arg` of `linux/fs.h` (Linux 6.7).
 #[repr(C)]
@@ -149,10 +149,10 @@ struct PageRegion {
 }
 
 /// `_IOWR('f', 16, struct pm_scan_arg)`.
-const PAGEMAP_SCAN: u64 =
+pub(crate) const PAGEMAP_SCAN: u64 =
     (3 << 30) | ((std::mem::size_of::<PmScanArg>() as u64) << 16) | ((b'f' as u64) << 8) | 16;
 /// The page is the shared zero page (or the huge zero page).
-const PAGE_IS_PFNZERO: u64 = 1 << 5;
+pub(crate) const PAGE_IS_PFNZERO: u64 = 1 << 5;
 
 /// Which of the `n` pages from address `start` map the shared zero page, by the `PAGEMAP_SCAN`
 /// ioctl on a `pagemap` descriptor (it walks the page tables, as reading does: nothing is

@@ -23,6 +23,7 @@ mod tui_support;
 use mmap_lab::report;
 use mmap_lab::strings::{t, S};
 use mmap_lab_engine::engine::{self, Outcome, Plan};
+use mmap_lab_engine::texts::Text;
 use mmap_lab_engine::{catalog, cprog, errnos, evidence, prepare, Lang, Record};
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
@@ -427,17 +428,18 @@ fn full_evidence_agrees(stdout: &str, record: &Record) -> Result<usize, String> 
 /// A page state line, parsed: see [`pages_line`].
 type PagesLine<'a> = (usize, Option<&'static str>, Vec<(i64, Vec<&'a str>)>);
 
-/// One page state line of the full C program (`  pages after step 4 (child): 0 present,
-/// exclusive,cached | 1 absent`, in either language): the plan step it follows, whose pages
-/// (`None` with one process), and each page's number with the words printed for it.
-fn pages_line(line: &str) -> Option<PagesLine<'_>> {
+/// One page state line of the full C program in `lang` (`  pages after step 4 (child): 0
+/// present,exclusive,cached | 1 absent`, `  第 4 步之后的页（子进程）：0 在内存、只属于本进程、
+/// 在页缓存中 | 1 不在内存`): the plan step it follows, whose pages (`None` with one process),
+/// and each page's number with the words printed for it.
+fn pages_line(line: &str, lang: Lang) -> Option<PagesLine<'_>> {
     let line = line.trim_start();
-    let (head, rest) = if let Some(r) = line.strip_prefix("pages after step ") {
-        r.split_once(": ")?
-    } else {
-        line.strip_prefix("第 ")
+    let (head, rest) = match lang {
+        Lang::En => line.strip_prefix("pages after step ")?.split_once(": ")?,
+        Lang::Zh => line
+            .strip_prefix("第 ")
             .filter(|r| r.contains("步之后的页"))?
-            .split_once('：')?
+            .split_once('：')?,
     };
     let step = head
         .split(|c: char| !c.is_ascii_digit())
@@ -455,28 +457,44 @@ fn pages_line(line: &str) -> Option<PagesLine<'_>> {
         .split(" | ")
         .filter_map(|e| {
             let (n, words) = e.trim().split_once(' ')?;
-            Some((n.parse().ok()?, words.split(',').collect()))
+            let words = words.split(cprog::page_word_separator(lang)).collect();
+            Some((n.parse().ok()?, words))
         })
         .collect();
     Some((step, who, pages))
 }
 
-/// Whether the page states the full C program printed (its own `/proc/self/pagemap` and
-/// `mincore`) are the lab's for the same step and process: present, swapped, file and
-/// exclusive as the record has them, and the page cache where the program could ask
-/// (`mincore` on its own mapping's pages). Frame numbers differ between two processes and are
-/// not compared; nor are `exclusive` and the page cache at the fork, where the C program's
+/// What [`pages_agree`] compared: the pages, and among them those the lab found mapped to the
+/// kernel's shared zero page.
+#[derive(Debug, Default, Clone, Copy)]
+struct PagesCompared {
+    pages: usize,
+    zero: usize,
+}
+
+/// Whether the page states the full C program printed in `lang` (its own `/proc/self/pagemap`,
+/// `PAGEMAP_SCAN` and `mincore`) are the lab's for the same step and process: present,
+/// swapped, file and exclusive as the record has them, the zero page where the lab knows it
+/// (the program asks the same kernel the same way: where the lab knows, so does it, and a
+/// page the lab saw as the zero page must be named so), and the page cache where the program
+/// could ask (`mincore` on its own mapping's pages). The words are read in the program's
+/// language, from the table it is written from. Frame numbers differ between two processes and
+/// are not compared; nor are `exclusive` and the page cache at the fork, where the C program's
 /// parent and child run on while the other prints (the lab reads both stopped): the other's
 /// write or `ftruncate` may come first; nor a file page a read fault mapped in one process and
-/// not in the other (fault-around). Returns how many pages agreed.
-fn pages_agree(stdout: &str, record: &Record) -> Result<usize, String> {
+/// not in the other (fault-around). The lab's page states must reach the program: where the
+/// record has some, the program must print page lines this reads.
+fn pages_agree(stdout: &str, record: &Record, lang: Lang) -> Result<PagesCompared, String> {
     let steps = &record.run.steps;
     if steps.iter().all(|s| s.pages.is_empty()) {
         // The lab read no pages here (the witness off): nothing to compare.
-        return Ok(0);
+        return Ok(PagesCompared::default());
     }
-    let mut compared = 0;
-    for (step, who, pages) in stdout.lines().filter_map(pages_line) {
+    let word = |t: Text| t.get(lang);
+    let mut compared = PagesCompared::default();
+    let mut lines = 0;
+    for (step, who, pages) in stdout.lines().filter_map(|l| pages_line(l, lang)) {
+        lines += 1;
         // The program numbers the steps as the lab shows them (its maps captures unnumbered).
         let rec = (0..steps.len())
             .find(|&i| !steps[i].is_bookkeeping() && record.run.step_number(i) == step)
@@ -497,38 +515,67 @@ fn pages_agree(stdout: &str, record: &Record) -> Result<usize, String> {
                     rec.call
                 ));
             };
-            let has = |w: &str| words.contains(&w);
+            let has = |t: Text| words.contains(&word(t));
+            if !has(Text::CPagePresent) && !has(Text::CPageAbsent) {
+                return Err(format!(
+                    "after step {step}, page {n} {who:?}: the C program says neither `{}` nor \
+                     `{}`: {words:?}",
+                    word(Text::CPagePresent),
+                    word(Text::CPageAbsent)
+                ));
+            }
             // A read fault maps, besides its page, neighbours that sit in the page cache as the
             // kernel sees fit (fault-around): one process may have a file page mapped there
             // that the other has not. Only a load, only a file page.
             let around = rec.function.name() == "load"
-                && has("present") != lab.present
-                && if lab.present { lab.file } else { has("file") };
+                && has(Text::CPagePresent) != lab.present
+                && if lab.present {
+                    lab.file
+                } else {
+                    has(Text::CPageFile)
+                };
             if around {
                 continue;
             }
             let mut bits = vec![
-                ("present", has("present"), lab.present),
-                ("swapped", has("swapped"), lab.swapped),
-                ("file", has("file"), lab.file),
+                (Text::CPagePresent, has(Text::CPagePresent), lab.present),
+                (Text::CPageSwapped, has(Text::CPageSwapped), lab.swapped),
+                (Text::CPageFile, has(Text::CPageFile), lab.file),
             ];
+            if let Some(zero) = lab.zero_page {
+                bits.push((Text::CPageZero, has(Text::CPageZero), zero));
+                compared.zero += usize::from(zero);
+            }
             if !at_fork {
-                bits.push(("exclusive", has("exclusive"), lab.exclusive));
-                if let (true, Some(cached)) = (has("cached") || has("uncached"), lab.cached) {
-                    bits.push(("cached", has("cached"), cached));
+                bits.push((
+                    Text::CPageExclusive,
+                    has(Text::CPageExclusive),
+                    lab.exclusive,
+                ));
+                let asked = has(Text::CPageCached) || has(Text::CPageUncached);
+                if let (true, Some(cached)) = (asked, lab.cached) {
+                    bits.push((Text::CPageCached, has(Text::CPageCached), cached));
                 }
             }
             for (name, c, l) in bits {
                 if c != l {
                     return Err(format!(
-                        "after step {step} ({}), page {n} {who:?}: the C program says {name} \
+                        "after step {step} ({}), page {n} {who:?}: the C program says `{}` \
                          {c}, the lab {l}",
-                        rec.call
+                        rec.call,
+                        word(name)
                     ));
                 }
             }
-            compared += 1;
+            compared.pages += 1;
         }
+    }
+    if lines == 0 {
+        return Err(format!(
+            "the lab recorded page states; the C program printed no page line in {} that \
+             this test reads",
+            lang.code()
+        ));
     }
     Ok(compared)
 }
@@ -575,6 +622,24 @@ struct Prepared {
     record: std::sync::Arc<Record>,
     /// Whether the printed values must be the lab's (not for a race: see [`Depends::Timing`]).
     values: bool,
+    /// The program's language.
+    lang: Lang,
+}
+
+/// What a program that agreed with the lab showed: its last line, and the page states
+/// compared.
+struct Agreed {
+    last: String,
+    pages: PagesCompared,
+}
+
+impl Agreed {
+    fn new(last: String) -> Agreed {
+        Agreed {
+            last,
+            pages: PagesCompared::default(),
+        }
+    }
 }
 
 /// Both programs, full and minimal, for `case`, in `lang`.
@@ -836,6 +901,7 @@ fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
                     signal,
                     record: record.clone(),
                     values,
+                    lang,
                 },
                 Prepared {
                     source: minimal,
@@ -845,6 +911,7 @@ fn programs(ran: &Ran<'_>, page: u64) -> Vec<Prepared> {
                     signal,
                     record: record.clone(),
                     values,
+                    lang,
                 },
             ]
         })
@@ -935,8 +1002,8 @@ fn compile(source: &str, dir: &Path) -> Result<std::path::PathBuf, String> {
 }
 
 /// Compile and run one program; returns its last line (or the signal that killed a minimal
-/// program), or why the case failed.
-fn compile_and_run(p: &Prepared) -> Result<String, String> {
+/// program) with the page states compared, or why the case failed.
+fn compile_and_run(p: &Prepared) -> Result<Agreed, String> {
     if p.minimal {
         short_enough(&p.source)?;
     }
@@ -956,7 +1023,7 @@ fn compile_and_run(p: &Prepared) -> Result<String, String> {
     if let (true, Some(expected)) = (p.minimal, p.signal) {
         // No handler: the program dies of the signal, as a student's program would.
         return match status.signal() {
-            Some(sig) if sig == expected => Ok(format!("killed by signal {sig}")),
+            Some(sig) if sig == expected => Ok(Agreed::new(format!("killed by signal {sig}"))),
             other => Err(format!(
                 "the engine says signal {expected}, the minimal program ended with {other:?} \
                  ({status}); stderr: {stderr}\n--- stdout ---\n{stdout}\n--- source ---\n{}",
@@ -976,7 +1043,9 @@ fn compile_and_run(p: &Prepared) -> Result<String, String> {
         ));
     }
     if !p.values {
-        return Ok(format!("{last} · values not compared (a race)"));
+        return Ok(Agreed::new(format!(
+            "{last} · values not compared (a race)"
+        )));
     }
     let compared = if p.minimal {
         minimal_evidence_agrees(&stdout, &p.record)
@@ -985,17 +1054,23 @@ fn compile_and_run(p: &Prepared) -> Result<String, String> {
     }
     .map_err(|why| format!("{why}\n--- source ---\n{}", p.source))?;
     if p.minimal {
-        return Ok(format!("{last} · {compared} value(s) as the lab's"));
+        return Ok(Agreed::new(format!(
+            "{last} · {compared} value(s) as the lab's"
+        )));
     }
-    let pages = pages_agree(&stdout, &p.record).map_err(|why| {
+    let pages = pages_agree(&stdout, &p.record, p.lang).map_err(|why| {
         format!(
             "{why}\n--- stdout ---\n{stdout}\n--- source ---\n{}",
             p.source
         )
     })?;
-    Ok(format!(
-        "{last} · {compared} value(s) and {pages} page state(s) as the lab's"
-    ))
+    Ok(Agreed {
+        last: format!(
+            "{last} · {compared} value(s) and {} page state(s) as the lab's ({} the zero page)",
+            pages.pages, pages.zero
+        ),
+        pages,
+    })
 }
 
 /// Everything under `dir`, recursively.
@@ -1128,9 +1203,15 @@ fn every_output_gives_the_same_answer() {
     let mut results = parallel(&full, compile_and_run);
     results.extend(parallel(&minimal, compile_and_run));
     let prepared: Vec<&Prepared> = full.iter().chain(&minimal).collect();
+    let mut pages_compared = [PagesCompared::default(); 2];
     for (p, r) in prepared.iter().zip(&results) {
         match r {
-            Ok(last) => eprintln!("ok    {:<70} {last}", p.label),
+            Ok(agreed) => {
+                eprintln!("ok    {:<70} {}", p.label, agreed.last);
+                let tally = &mut pages_compared[usize::from(p.lang == Lang::Zh)];
+                tally.pages += agreed.pages.pages;
+                tally.zero += agreed.pages.zero;
+            }
             Err(why) => {
                 eprintln!("FAIL  {:<70} engine: {}", p.label, p.expected);
                 differences.push(format!("== {} ==\n{why}", p.label));
@@ -1151,6 +1232,32 @@ fn every_output_gives_the_same_answer() {
             .collect::<Vec<_>>()
             .join("; ")
     );
+    // The page lines are read in both languages, and where the lab saw the zero page in a run
+    // whose C programs are compared (madvise-dontneed's read after MADV_DONTNEED, a kernel
+    // with PAGEMAP_SCAN), both languages' programs named it there.
+    let zero_seen = ran.iter().any(|r| {
+        cc && r.case.c_runs
+            && values_compared(r.case.id, &r.case.sets)
+            && r.record
+                .run
+                .steps
+                .iter()
+                .flat_map(|s| &s.pages)
+                .any(|p| p.zero_page == Some(true))
+    });
+    if cc {
+        for (lang, compared) in LANGS.iter().zip(pages_compared) {
+            if compared.pages == 0 && only.is_none() {
+                differences.push(format!("no page state compared in {}", lang.code()));
+            }
+            if zero_seen && compared.zero == 0 {
+                differences.push(format!(
+                    "the lab saw the zero page; no {} C program's page compared as it",
+                    lang.code()
+                ));
+            }
+        }
+    }
     assert!(
         differences.is_empty(),
         "{} difference(s) between the outputs:\n{}",

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -695,30 +696,105 @@ static void show_maps(void)
 /*@END_LANG@*/
 /*@PAGES@*/
 /*@EN@*/
+/* The bits of a /proc/self/pagemap entry (one 64-bit word per page): present, swapped, a file
+ * page or shared memory, mapped by this process alone, soft-dirty, and in bits 0-54 the
+ * physical frame, which reads as 0 without CAP_SYS_ADMIN. Then the PAGEMAP_SCAN ioctl on the
+ * same file (Linux 6.7), _IOWR('f', 16, struct pm_scan_arg), and its category "the page is
+ * the kernel's shared zero page". */
+/*@ZH@*/
+/* /proc/self/pagemap 条目（每页一个 64 位字）的各个位：在内存中、在交换区、文件页或共享
+ * 内存、只被本进程映射、软脏（soft-dirty），0-54 位是物理页框号（没有 CAP_SYS_ADMIN 时
+ * 读作 0）。
+ * 然后是同一个文件上的 PAGEMAP_SCAN ioctl（Linux 6.7 起），即
+ * _IOWR('f', 16, struct pm_scan_arg)，以及它的类别“这一页是内核共享的零页”。 */
+/*@END_LANG@*/
+/*@PAGE_BITS@*/
+/*@EN@*/
+/* PAGEMAP_SCAN's argument and the regions it fills in, as linux/fs.h declares them (written
+ * out here: older headers lack them). */
+/*@ZH@*/
+/* PAGEMAP_SCAN 的参数和它填写的区间，与 linux/fs.h 中的声明相同（旧的头文件里没有，
+ * 所以在这里自己写出来）。 */
+/*@END_LANG@*/
+struct pm_scan_arg {
+    unsigned long long size, flags, start, end, walk_end, vec, vec_len, max_pages;
+    unsigned long long category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+struct page_region {
+    unsigned long long start, end, categories;
+};
+/*@EN@*/
+/* The words a page line says, in this program's language. */
+/*@ZH@*/
+/* 页面行用到的词，用本程序的语言。 */
+/*@END_LANG@*/
+/*@PAGE_WORDS@*/
+/*@EN@*/
 /* Whose pages a line shows: with one process, nobody's name. */
 /*@ZH@*/
 /* 一行显示的是谁的页：只有一个进程时不写名字。 */
 /*@END_LANG@*/
 enum { ONE_PROCESS = 0, PARENT = 1, CHILD = 2 };
 static unsigned long long page_bits[sizeof pages_drawn / sizeof pages_drawn[0]];
+static int zero_page[sizeof pages_drawn / sizeof pages_drawn[0]];
+
+/*@EN@*/
+/* Whether the page at `addr` is the kernel's shared zero page (what a first read of fresh
+ * private anonymous memory maps): 1 or 0, as PAGEMAP_SCAN reports it on the pagemap
+ * descriptor `fd` (it walks the page table: nothing is touched). -1 where the kernel refuses
+ * the ioctl (before Linux 6.7) or stops short: then nothing is said about it. */
+/*@ZH@*/
+/* 地址 `addr` 上的页是不是内核共享的零页（首次读取新的私有匿名内存时映射的页）：由
+ * pagemap 描述符 `fd` 上的 PAGEMAP_SCAN 报告，是为 1，否为 0（它只遍历页表，不访问任何
+ * 一页）。内核拒绝这个 ioctl（Linux 6.7 之前）或没有走完时为 -1：这时对它什么也不说。 */
+/*@END_LANG@*/
+static int is_zero_page(int fd, unsigned long addr, long page)
+{
+    struct page_region region;
+    struct pm_scan_arg arg = {
+        .size = sizeof arg,
+        .start = addr,
+        .end = addr + (unsigned long)page,
+        .vec = (unsigned long)&region,
+        .vec_len = 1,
+        .category_mask = PAGE_IS_PFNZERO,
+        .return_mask = PAGE_IS_PFNZERO,
+    };
+    long found = ioctl(fd, PAGEMAP_SCAN, &arg);
+    if (found < 0 || arg.walk_end < arg.end)
+        return -1;
+    return found > 0;
+}
+
+/*@EN@*/
+/* Add `sep` and `word` to the line of `size` bytes that holds `used` so far, as far as it has
+ * room; returns what it holds then. */
+/*@ZH@*/
+/* 在长 `size` 字节、已用 `used` 字节的这一行后面加上 `sep` 和 `word`，放得下多少加多少；
+ * 返回加完后已用的字节数。 */
+/*@END_LANG@*/
+static int add_word(char *line, size_t size, int used, const char *sep, const char *word)
+{
+    if (used < 0 || (size_t)used >= size)
+        return used;
+    return used + snprintf(line + used, size - (size_t)used, "%s%s", sep, word);
+}
 
 /*@EN@*/
 /* Print what the kernel says of each page after step `step`, as the lab records it: its
- * /proc/self/pagemap entry (one 64-bit word per page: bit 63 present, 62 swapped, 61 a file
- * page or shared memory, 56 mapped by this process alone, 55 soft-dirty, bits 0-54 the
- * physical frame, which reads as 0 without CAP_SYS_ADMIN), and for a file mapping whether
- * mincore(2) finds the page in memory. Reading changes nothing: no page is touched. */
+ * /proc/self/pagemap entry, whether it is the shared zero page (where the kernel can tell),
+ * and for a file mapping whether mincore(2) finds the page in memory. Reading changes
+ * nothing: no page is touched. */
 /*@ZH@*/
 /* 打印第 `step` 步之后内核对每一页的说法，和 mmap-lab 记录的一样：它在 /proc/self/pagemap
- * 里的条目（每页一个 64 位字：第 63 位在内存中，62 在交换区，61 文件页或共享内存，56 只被
- * 本进程映射，55 soft-dirty，0-54 位是物理页框号，没有 CAP_SYS_ADMIN 时读作 0），对文件映射
- * 还有 mincore(2) 是否在内存里找到这一页。读取不改变任何东西：不访问任何一页。 */
+ * 里的条目，它是不是共享的零页（内核能区分时），对文件映射还有 mincore(2) 是否在内存里
+ * 找到这一页。读取不改变任何东西：不访问任何一页。 */
 /*@END_LANG@*/
 static void show_pages(const char *base, int step, int whose)
 {
     long page = sysconf(_SC_PAGESIZE);
     size_t count = sizeof pages_drawn / sizeof pages_drawn[0];
-    char line[4096];
+    char line[16384];
     int used;
     if (base == NULL || base == MAP_FAILED)
         return;
@@ -730,14 +806,15 @@ static void show_pages(const char *base, int step, int whose)
         off_t at = (off_t)(addr / (unsigned long)page * sizeof page_bits[k]);
         if (pread(fd, &page_bits[k], sizeof page_bits[k], at) != (ssize_t)sizeof page_bits[k])
             page_bits[k] = 0;
+        zero_page[k] = is_zero_page(fd, addr, page);
     }
     close(fd);
 /*@EN@*/
     if (whose != ONE_PROCESS)
-        used = snprintf(line, sizeof line, "  pages after step %d (%s):", step,
+        used = snprintf(line, sizeof line, "  pages after step %d (%s): ", step,
                         whose == PARENT ? "parent" : "child");
     else
-        used = snprintf(line, sizeof line, "  pages after step %d:", step);
+        used = snprintf(line, sizeof line, "  pages after step %d: ", step);
 /*@ZH@*/
     if (whose != ONE_PROCESS)
         used = snprintf(line, sizeof line, "  第 %d 步之后的页（%s）：", step,
@@ -745,31 +822,42 @@ static void show_pages(const char *base, int step, int whose)
     else
         used = snprintf(line, sizeof line, "  第 %d 步之后的页：", step);
 /*@END_LANG@*/
-    for (size_t k = 0; k < count && used > 0 && (size_t)used < sizeof line - 160; k++) {
+    for (size_t k = 0; k < count && used > 0 && (size_t)used < sizeof line - 512; k++) {
         unsigned long long e = page_bits[k];
-        unsigned long long pfn = e & ((1ULL << 55) - 1);
+        unsigned long long pfn = e & PM_PFN_MASK;
         void *addr = (void *)((unsigned long)base + (unsigned long)(pages_drawn[k] * page));
         unsigned char in_core;
-        used += snprintf(line + used, sizeof line - (size_t)used, "%s %ld %s%s%s%s%s",
-                         k > 0 ? " |" : "", pages_drawn[k],
-                         e >> 63 & 1 ? "present" : "absent",
-                         e >> 62 & 1 ? ",swapped" : "",
-                         e >> 61 & 1 ? ",file" : "",
-                         e >> 56 & 1 ? ",exclusive" : "",
-                         e >> 55 & 1 ? ",soft-dirty" : "");
-        if (e >> 63 & 1 && pfn != 0)
-            used += snprintf(line + used, sizeof line - (size_t)used, ",pfn=0x%llx", pfn);
+        char number[64];
+        snprintf(number, sizeof number, "%s%ld ", k > 0 ? " | " : "", pages_drawn[k]);
+        used = add_word(line, sizeof line, used, number,
+                        e & PM_PRESENT ? word_present : word_absent);
+        if (e & PM_SWAPPED)
+            used = add_word(line, sizeof line, used, word_sep, word_swapped);
+        if (e & PM_FILE)
+            used = add_word(line, sizeof line, used, word_sep, word_file);
+        if (e & PM_EXCLUSIVE)
+            used = add_word(line, sizeof line, used, word_sep, word_exclusive);
+        if (e & PM_SOFT_DIRTY)
+            used = add_word(line, sizeof line, used, word_sep, word_soft_dirty);
+        if (zero_page[k] == 1)
+            used = add_word(line, sizeof line, used, word_sep, word_zero_page);
+        if (e & PM_PRESENT && pfn != 0) {
+            char frame[64];
+            snprintf(frame, sizeof frame, "%s=0x%llx", word_pfn, pfn);
+            used = add_word(line, sizeof line, used, word_sep, frame);
+        }
         if (file_mapping && pages_drawn[k] >= 0 && pages_drawn[k] < mapped_pages
             && mincore(addr, (size_t)page, &in_core) == 0)
-            used += snprintf(line + used, sizeof line - (size_t)used, "%s",
-                             in_core & 1 ? ",cached" : ",uncached");
+            used = add_word(line, sizeof line, used, word_sep,
+                            in_core & 1 ? word_cached : word_uncached);
     }
 /*@EN@*/
     /* One write(2) for the whole line: after a fork, the other process prints too. */
 /*@ZH@*/
     /* 整行用一次 write(2) 写出：fork 之后，另一个进程也在打印。 */
 /*@END_LANG@*/
-    snprintf(line + used, sizeof line - (size_t)used, "\n");
+    if (used > 0 && (size_t)used < sizeof line)
+        snprintf(line + used, sizeof line - (size_t)used, "\n");
     put(line);
 }
 /*@END pages@*/

@@ -50,7 +50,7 @@ use gen::{Gen, PagesShown};
 pub use minimal::minimal;
 use repeat::repeat_block;
 pub use repeat::Repeat;
-use template::{created_names, fill};
+use template::{created_names, fill, text_literal};
 
 /// The program's fixed part, with its placeholders.
 const TEMPLATE: &str = include_str!("../assets/c/template.c");
@@ -138,6 +138,8 @@ pub fn repeated(
         ("/*@VARS@*/", vars),
         ("/*@STEPS@*/", steps),
         ("/*@PAGES@*/", pages),
+        ("/*@PAGE_BITS@*/", page_bits_block()),
+        ("/*@PAGE_WORDS@*/", page_words_block(lang)),
         ("/*@REPEAT@*/", repeat_block),
     ];
     let text = fill(TEMPLATE, &gen.needs, &blocks, lang);
@@ -176,6 +178,67 @@ fn pages_block(plan: &Plan, page: u64) -> String {
         i32::from(file),
         map.map_pages().min(i64::MAX as u64)
     )
+}
+
+/// The words of the full program's page lines, each a page state the lab records, with the
+/// name of the C constant that holds it: `0 present,file,cached | 1 absent`. The program
+/// prints them in its own language, from the one table of texts.
+pub const PAGE_WORDS: &[(&str, Text)] = &[
+    ("word_present", Text::CPagePresent),
+    ("word_absent", Text::CPageAbsent),
+    ("word_swapped", Text::CPageSwapped),
+    ("word_file", Text::CPageFile),
+    ("word_exclusive", Text::CPageExclusive),
+    ("word_soft_dirty", Text::CPageSoftDirty),
+    ("word_zero_page", Text::CPageZero),
+    ("word_pfn", Text::CPagePfn),
+    ("word_cached", Text::CPageCached),
+    ("word_uncached", Text::CPageUncached),
+];
+
+/// What separates a page's words in a page line: `present,file` and `在内存、文件的页`.
+pub fn page_word_separator(lang: Lang) -> &'static str {
+    lang.pick(",", "、")
+}
+
+/// The template's `pages` words: [`PAGE_WORDS`] and the separator in `lang`, as C constants.
+fn page_words_block(lang: Lang) -> String {
+    PAGE_WORDS
+        .iter()
+        .map(|(name, text)| (*name, text.get(lang)))
+        .chain([("word_sep", page_word_separator(lang))])
+        .map(|(name, word)| format!("static const char {name}[] = {};\n", text_literal(word)))
+        .collect()
+}
+
+/// The template's `pages` numbers, from the lab's own reader of them (`engine::pages`), so
+/// that the program and the lab test the same bits: the `pagemap` entry's, the
+/// `PAGEMAP_SCAN` ioctl's number and its zero page category.
+fn page_bits_block() -> String {
+    use crate::engine::pages::{
+        EXCLUSIVE, FILE, PAGEMAP_SCAN, PAGE_IS_PFNZERO, PFN_MASK, PRESENT, SOFT_DIRTY, SWAPPED,
+    };
+    let bit = |v: u64| format!("(1ULL << {})", v.trailing_zeros());
+    let mut out: String = [
+        ("PM_PRESENT", PRESENT),
+        ("PM_SWAPPED", SWAPPED),
+        ("PM_FILE", FILE),
+        ("PM_EXCLUSIVE", EXCLUSIVE),
+        ("PM_SOFT_DIRTY", SOFT_DIRTY),
+    ]
+    .iter()
+    .map(|(name, v)| format!("#define {name} {}\n", bit(*v)))
+    .collect();
+    out.push_str(&format!(
+        "#define PM_PFN_MASK ((1ULL << {}) - 1)\n",
+        PFN_MASK.trailing_ones()
+    ));
+    out.push_str(&format!("#define PAGEMAP_SCAN {PAGEMAP_SCAN:#x}UL\n"));
+    out.push_str(&format!(
+        "#define PAGE_IS_PFNZERO {}\n",
+        bit(PAGE_IS_PFNZERO)
+    ));
+    out
 }
 
 #[cfg(test)]
@@ -305,6 +368,40 @@ mod tests {
         assert!(!minimal("private-cow-fork", "", &plan, 4096, Lang::En).contains("show_pages"));
         let plan = plan_of("mmap-copy", &["copy_size=1M"]);
         assert!(!program("mmap-copy", "", &plan, 4096, Lang::En).contains("show_pages"));
+    }
+
+    #[test]
+    fn the_page_lines_speak_the_programs_language_and_ask_for_the_zero_page() {
+        let plan = plan_of("madvise-dontneed", &[]);
+        for lang in [Lang::En, Lang::Zh] {
+            let c = program("madvise-dontneed", "", &plan, 4096, lang);
+            for (name, text) in PAGE_WORDS {
+                let word = format!("static const char {name}[] = \"{}\";", text.get(lang));
+                assert!(c.contains(&word), "{word}\n{c}");
+            }
+            let sep = format!("word_sep[] = \"{}\";", page_word_separator(lang));
+            assert!(c.contains(&sep), "{c}");
+            // The kernel's numbers: bit 63 present, the ioctl _IOWR('f', 16, 96 bytes), its
+            // zero page category (linux/fs.h).
+            for want in [
+                "#define PM_PRESENT (1ULL << 63)",
+                "#define PM_PFN_MASK ((1ULL << 55) - 1)",
+                "#define PAGEMAP_SCAN 0xc0606610UL",
+                "#define PAGE_IS_PFNZERO (1ULL << 5)",
+                "ioctl(fd, PAGEMAP_SCAN, &arg)",
+            ] {
+                assert!(c.contains(want), "{want}\n{c}");
+            }
+        }
+        let zh = program("madvise-dontneed", "", &plan, 4096, Lang::Zh);
+        for english in [
+            "\"present\"",
+            "\"absent\"",
+            "\"zero-page\"",
+            "\"exclusive\"",
+        ] {
+            assert!(!zh.contains(english), "{english} in\n{zh}");
+        }
     }
 
     #[test]

@@ -62,6 +62,28 @@ texts! {
         "Only the child runs this block; the parent goes on after it.",
         "只有子进程执行这个代码块；父进程跳过它，接着往下执行。"
     ),
+    // The words of the full C program's page lines (`pages after step 4: 0 present,file`):
+    // one for each state of a page the lab records, in the page map's terms.
+    /// The page is mapped (pagemap bit 63).
+    CPagePresent => ("present", "在内存"),
+    /// The page is not mapped.
+    CPageAbsent => ("absent", "不在内存"),
+    /// The page is in swap (bit 62).
+    CPageSwapped => ("swapped", "已换出"),
+    /// A file page, or shared memory (bit 61).
+    CPageFile => ("file", "文件的页"),
+    /// Mapped by this process alone (bit 56).
+    CPageExclusive => ("exclusive", "只属于本进程"),
+    /// Soft-dirty (bit 55).
+    CPageSoftDirty => ("soft-dirty", "软脏"),
+    /// The kernel's shared zero page (`PAGEMAP_SCAN`'s `PAGE_IS_PFNZERO`).
+    CPageZero => ("zero-page", "零页"),
+    /// The physical frame number, printed after it (`pfn=0x1a2b`).
+    CPagePfn => ("pfn", "页框号"),
+    /// A file page `mincore` finds in the page cache.
+    CPageCached => ("cached", "在页缓存中"),
+    /// A file page `mincore` does not find in the page cache.
+    CPageUncached => ("uncached", "不在页缓存中"),
 
     // The minimal C program's frame (`mmap-lab c ID --minimal`).
     /// Its header comment: the command line `{0}` that prints it, the page size `{1}`, the

@@ -153,3 +153,42 @@ pub fn copy_windows(count: u64, window: u64, pages: u64, lang: Lang) -> String {
         Lang::Zh => format!("{count} 个窗口，每个 {window} 字节（{pages} 页），依次映射"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mmap_lab_engine::pagemap::PageLook;
+    use mmap_lab_engine::texts::Text;
+
+    /// The Chinese C program names a page's state with the page map's own words: one
+    /// vocabulary, whether a student reads the screen, `run` or their program's output.
+    #[test]
+    fn the_c_programs_chinese_page_words_are_the_page_maps() {
+        let looks = [
+            PageLook::File,
+            PageLook::Private,
+            PageLook::Zero,
+            PageLook::Shared,
+            PageLook::Absent,
+            PageLook::Swapped,
+        ];
+        let legend = page_legend(&looks, '·', true, false, Lang::Zh);
+        let report = super::super::t(S::PagesLegend, Lang::Zh);
+        for word in [
+            Text::CPageAbsent,
+            Text::CPageSwapped,
+            Text::CPageFile,
+            Text::CPageZero,
+            Text::CPageCached,
+        ] {
+            let zh = word.get(Lang::Zh);
+            assert!(
+                legend.contains(zh),
+                "{word:?}: {zh} is not in the legend {legend}"
+            );
+        }
+        // This process's alone: the `run` legend's words for A and S.
+        let exclusive = Text::CPageExclusive.get(Lang::Zh);
+        assert!(report.contains(exclusive), "{exclusive} not in {report}");
+    }
+}

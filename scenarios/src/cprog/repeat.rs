@@ -1,5 +1,6 @@
 //! The repeat loop: how often a program runs its experiment, and the tally it prints.
 
+use super::template::text_literal;
 use crate::engine::ops::c::c_string;
 use crate::engine::plan::Plan;
 use crate::Lang;
@@ -48,16 +49,11 @@ pub(super) fn repeat_block(plan: &Plan, repeat: &Repeat, lang: Lang) -> String {
         "%2$d",
         lang,
     );
-    // The sentence as a literal in the program's own language (UTF-8, as the template's).
-    let literal = |s: &str| {
-        let s = s.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("\"{s}\\n\"")
-    };
     format!(
         "static const char tally_marker[] = {};\nstatic const int tally_runs = {};\n\
          static const char tally_line[] = {};\n",
         c_string(&format!("= \"{text}\"")),
         repeat.runs,
-        literal(&sentence)
+        text_literal(&format!("{sentence}\n"))
     )
 }

@@ -73,7 +73,16 @@ pub(super) fn side_line(
     }
 }
 
-/// The names the program may create in its directory: the plan's files and whatever an
+/// A text as a C string literal in the program's own language, UTF-8 as the template is (a
+/// Chinese program's strings read as Chinese).
+pub(super) fn text_literal(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n");
+    format!("\"{escaped}\"")
+}
+
 /// The names the program may create in its directory: the plan's files and whatever its steps
 /// create there (an `open(…, O_CREAT)`).
 pub(super) fn created_names(plan: &Plan) -> Vec<String> {

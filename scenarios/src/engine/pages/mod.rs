@@ -20,7 +20,8 @@ use super::record::Run;
 mod state;
 use nix::libc;
 pub use state::{decode, parse_smaps, PageDetail, PageState, Smaps};
-use state::{PFN_MASK, PRESENT, SWAPPED};
+/// The entry's bits, for the C program too, which asks the same file for the same pages.
+pub(crate) use state::{EXCLUSIVE, FILE, PFN_MASK, PRESENT, SOFT_DIRTY, SWAPPED};
 use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
@@ -57,10 +58,10 @@ struct PageRegion {
 }
 
 /// `_IOWR('f', 16, struct pm_scan_arg)`.
-const PAGEMAP_SCAN: u64 =
+pub(crate) const PAGEMAP_SCAN: u64 =
     (3 << 30) | ((std::mem::size_of::<PmScanArg>() as u64) << 16) | ((b'f' as u64) << 8) | 16;
 /// The page is the shared zero page (or the huge zero page).
-const PAGE_IS_PFNZERO: u64 = 1 << 5;
+pub(crate) const PAGE_IS_PFNZERO: u64 = 1 << 5;
 
 /// Which of the `n` pages from address `start` map the shared zero page, by the `PAGEMAP_SCAN`
 /// ioctl on a `pagemap` descriptor (it walks the page tables, as reading does: nothing is

@@ -92,12 +92,12 @@ impl PageDetail {
     }
 }
 
-pub(super) const PRESENT: u64 = 1 << 63;
-pub(super) const SWAPPED: u64 = 1 << 62;
-pub(super) const FILE: u64 = 1 << 61;
-pub(super) const EXCLUSIVE: u64 = 1 << 56;
-pub(super) const SOFT_DIRTY: u64 = 1 << 55;
-pub(super) const PFN_MASK: u64 = (1 << 55) - 1;
+pub(crate) const PRESENT: u64 = 1 << 63;
+pub(crate) const SWAPPED: u64 = 1 << 62;
+pub(crate) const FILE: u64 = 1 << 61;
+pub(crate) const EXCLUSIVE: u64 = 1 << 56;
+pub(crate) const SOFT_DIRTY: u64 = 1 << 55;
+pub(crate) const PFN_MASK: u64 = (1 << 55) - 1;
 
 /// One `pagemap` entry, decoded. The frame number is kept only where `pfn_visible` (else the
 /// kernel zeroes it) and only for a present page (a swapped one holds its swap place there).

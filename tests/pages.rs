@@ -201,8 +201,8 @@ fn the_records_page_bits_are_those_an_independent_reader_sees() {
         agree(case, &record, &lines);
         expected.push(lines);
     }
-    // Both halves of issue 21's fork case, from the lab's own record as root: one frame
-    // for both processes after the fork, the child's own after its write.
+    // Both halves of the fork case, from the lab's own record as root: one frame for both
+    // processes after the fork, the child's own after its write (copy on write, seen).
     if root() {
         let fork = json(
             lab(bin, "private-cow-fork", &["writer=before-fork"])

@@ -718,4 +718,23 @@ fn a_low_descriptor_limit_turns_the_witness_off_saying_why() {
         "{witness}"
     );
     assert!(!witness.contains("EBADF"), "{witness}");
+    assert_eq!(
+        json["witness_off"],
+        serde_json::json!({"reason": "descriptors", "limit": 20, "needed": 1000})
+    );
+    // A Chinese reader is told why in Chinese, not in the record's English words.
+    let zh = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 20 && exec \"$0\" run zero-length --lang zh")
+        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&zh.stdout);
+    assert!(
+        text.contains("系统调用追踪：关（打开的文件太多：上限（20，见 `ulimit -n`）"),
+        "{text}"
+    );
+    assert!(!text.contains("too many open files"), "{text}");
 }

@@ -136,6 +136,49 @@ texts! {
     /// The mmap copy: unmap.
     CCopyRelease => ("5. Release the resources.", "5. 释放资源。"),
 
+    // Why the witness was off for a run (`WitnessOff`). The English side is also the
+    // `witness` string of the JSON record (`off: <this>`): keep it stable.
+    /// `MMAP_LAB_WITNESS=off` in the environment.
+    WitnessOffDisabled => (
+        "MMAP_LAB_WITNESS=off",
+        "环境变量 MMAP_LAB_WITNESS=off 关掉了它"
+    ),
+    /// The plan races two processes.
+    WitnessOffRace => (
+        "two processes race here, and the tracer's stops would decide the race",
+        "这里两个进程在竞争（race），追踪器的每一次暂停都会决定谁先谁后"
+    ),
+    /// `ptrace(PTRACE_TRACEME)` refused with `EPERM`.
+    WitnessOffPtracePerm => (
+        "ptrace(PTRACE_TRACEME) failed with EPERM: the lab is already traced (a debugger, \
+         strace) or ptrace is not allowed",
+        "ptrace(PTRACE_TRACEME) 失败（EPERM）：mmap-lab 已经在被别的程序追踪（调试器、\
+         strace），或者这台机器不允许 ptrace"
+    ),
+    /// `ptrace(PTRACE_TRACEME)` refused with the errno `{0}`.
+    WitnessOffPtrace => (
+        "ptrace(PTRACE_TRACEME) failed with {0}",
+        "ptrace(PTRACE_TRACEME) 失败（{0}）"
+    ),
+    /// The seccomp filter refused with the errno `{0}`.
+    WitnessOffSeccomp => (
+        "seccomp(SECCOMP_SET_MODE_FILTER) failed with {0}: system call filters are not \
+         allowed here",
+        "seccomp(SECCOMP_SET_MODE_FILTER) 失败（{0}）：这里不允许使用系统调用过滤器"
+    ),
+    /// The open-files limit `{0}` is below the recorder's descriptor `{1}`.
+    WitnessOffDescriptors => (
+        "too many open files: the limit ({0}, `ulimit -n`) is below descriptor {1}, where the \
+         witness keeps its flight recorder; raise it to 1024 or more",
+        "打开的文件太多：上限（{0}，见 `ulimit -n`）低于描述符 {1}，而追踪器的记录管道就放在\
+         那个编号上；请把上限调到 1024 或更高"
+    ),
+    /// Traced, but the child never stopped for the tracer.
+    WitnessOffNoStop => (
+        "the child did not stop for the tracer",
+        "子进程没有停下来等追踪器"
+    ),
+
     // Why the engine added a step (`Purpose`).
     /// [`Purpose::GuardReserve`](crate::engine::Purpose::GuardReserve).
     PurposeGuardReserve => (

@@ -22,6 +22,11 @@ fn outcomes_are_the_same_without_the_witness() {
         let record = mmap_lab_engine::run_scenario_beside(s, &params, None, Some(job)).unwrap();
         assert_eq!(done.into_inner(), 1, "{label}");
         assert_eq!(record.run.witness, "off: MMAP_LAB_WITNESS=off", "{label}");
+        assert_eq!(
+            record.run.witness_off,
+            Some(mmap_lab_engine::engine::WitnessOff::Disabled),
+            "{label}"
+        );
         assert!(
             record.run.steps.iter().all(|st| st.syscalls.is_none()),
             "{label}"

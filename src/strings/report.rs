@@ -2,6 +2,7 @@
 //! headings, the witness's and the page states' legends. Shared by `run`'s text, the Markdown
 //! and the TUI's outcome pane.
 
+use mmap_lab_engine::engine::record::witness_why;
 use mmap_lab_engine::engine::Purpose;
 use mmap_lab_engine::{Lang, Signal};
 
@@ -195,13 +196,12 @@ pub fn ran_on(run: &mmap_lab_engine::Run, lang: Lang) -> Option<String> {
     } else {
         caps.join(", ")
     };
-    let witness = match run.witness.strip_prefix("off: ") {
-        None if run.witness == "on" => lang.pick("witness on", "系统调用追踪：开").to_string(),
-        Some(why) => match lang {
-            Lang::En => format!("witness off ({why})"),
-            Lang::Zh => format!("系统调用追踪：关（{why}）"),
-        },
-        None => run.witness.clone(),
+    let why = witness_why(run.witness_off.as_ref(), &run.witness, lang);
+    let witness = match lang {
+        _ if run.witness == "on" => lang.pick("witness on", "系统调用追踪：开").to_string(),
+        _ if why.is_empty() => lang.pick("witness off", "系统调用追踪：关").to_string(),
+        Lang::En => format!("witness off ({why})"),
+        Lang::Zh => format!("系统调用追踪：关（{why}）"),
     };
     Some(match lang {
         Lang::En => format!(

@@ -158,11 +158,11 @@ pub fn stepped(held: &str, last: Option<(usize, &str, &str)>, lang: Lang) -> Str
 pub fn no_stepping(why: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
-            "no stepping here: the witness that holds the child before each call is {why}; \
-             the experiment ran to its end, as with r"
+            "no stepping here: the witness, which holds the child before each call, is off \
+             ({why}); the experiment ran to its end, as with r"
         ),
         Lang::Zh => format!(
-            "这里不能单步执行：在每次调用前停住子进程的见证者（ptrace）未开启（{why}）；\
+            "这里不能单步执行：在每次调用前停住子进程的系统调用追踪（ptrace）没有开启（{why}）；\
              实验已一次运行到底，和按 r 一样"
         ),
     }

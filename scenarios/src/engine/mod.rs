@@ -44,7 +44,7 @@ pub use plan::{
 pub use record::{
     median, spread, warm, CostRuns, FileCheck, Held, MapsSnapshot, Outcome, PerMethod, Run,
     RunCost, SignalNo, StepRecord, Tally, TallyRun, Throughput, ThroughputRuns, Warning,
-    WarningKind,
+    WarningKind, WitnessOff,
 };
 
 use nix::errno::Errno;
@@ -224,10 +224,8 @@ pub fn run_with(plan: &Plan, options: RunOptions<'_>) -> Result<Run, EngineError
     let _ = fcntl(read_end.as_fd(), FcntlArg::F_SETPIPE_SZ(REPORT_PIPE_BYTES));
     // What turned the witness off for everything (the environment, the user) is said before
     // what turns it off for this plan alone.
-    let wanted = witness::wanted().and_then(|()| match plan.untraced {
-        true => {
-            Err("two processes race here, and the tracer's stops would decide the race".to_string())
-        }
+    let wanted = witness::wanted().and(match plan.untraced {
+        true => Err(WitnessOff::Race),
         false => Ok(()),
     });
     let filter = wanted.is_ok().then(|| witness::filter(plan));
@@ -371,7 +369,7 @@ struct Gathered<'g> {
 fn assemble(
     plan: &Plan,
     page: u64,
-    wanted: &Result<(), String>,
+    wanted: &Result<(), WitnessOff>,
     g: Gathered<'_>,
 ) -> (Run, Vec<bool>) {
     let reports = wire::decode_all(g.bytes);
@@ -387,17 +385,22 @@ fn assemble(
         .find(|r| r.kind == wire::Kind::Witness)
         .map(|r| witness::refusal(r.header.errno, r.header.ret));
     let mut boundaries = Vec::new();
-    let (calls, witness) = match (wanted, g.seen, refused) {
-        (Err(why), _, _) => (None, format!("off: {why}")),
-        (_, _, Some(why)) => (None, format!("off: {why}")),
-        (_, Some((_, false, _)), None) => {
-            (None, "off: the child did not stop for the tracer".into())
-        }
+    let (calls, off) = match (wanted, g.seen, refused) {
+        (Err(why), _, _) => (None, Some(why.clone())),
+        (_, _, Some(why)) => (None, Some(why)),
+        (_, Some((_, false, _)), None) => (None, Some(WitnessOff::NoStop)),
         (_, Some((calls, true, passed)), None) => {
             boundaries = passed.to_vec();
-            (Some(calls), "on".to_string())
+            (Some(calls), None)
         }
-        (_, None, None) => (None, "off".to_string()),
+        (_, None, None) => (None, None),
+    };
+    // The record's `witness` string is the contract's, in English; `witness_off` says why
+    // in a form each reader puts in their own language.
+    let witness = match (&off, calls.is_some()) {
+        (_, true) => "on".to_string(),
+        (Some(why), false) => format!("off: {}", why.sentence(crate::Lang::En)),
+        (None, false) => "off".to_string(),
     };
     let mut run = record::build(
         plan,
@@ -409,6 +412,7 @@ fn assemble(
         calls,
     );
     run.witness = witness;
+    run.witness_off = off;
     run.boundaries = boundaries;
     if calls.is_some() {
         pages::attach(&mut run, plan, &begun, g.pages);

@@ -148,7 +148,12 @@ pub enum Message {
     Refused(ParamError),
     /// `s` could not hold the child before each step: the witness was off, for this reason
     /// (the run went to its end, as `r`).
-    NoStepping(String),
+    NoStepping {
+        /// Why, as the record has it (said in the screen's language when drawn).
+        off: Option<mmap_lab_engine::engine::WitnessOff>,
+        /// The record's `witness` string, for a record without `witness_off`.
+        witness: String,
+    },
     /// A message of the course (variants, predictions, demos).
     Course(super::course::Note),
 }

@@ -18,7 +18,10 @@ impl App {
         if let (Some(stepping), Ok(record)) = (&running.stepping, &result) {
             // No stop came back: the witness was off, so nothing could hold the child.
             if stepping.stops == 0 && record.run.witness != "on" {
-                self.message = Some(Message::NoStepping(record.run.witness.clone()));
+                self.message = Some(Message::NoStepping {
+                    off: record.run.witness_off.clone(),
+                    witness: record.run.witness.clone(),
+                });
             }
         }
         if running.scenario == self.current {

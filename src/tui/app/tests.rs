@@ -255,19 +255,25 @@ fn s_without_the_witness_says_why_and_shows_the_whole_run() {
     let ticket = start_stepping(&mut a);
     let mut record = stepped_record(3, false);
     record.run.witness = "off: MMAP_LAB_WITNESS=off".into();
+    record.run.witness_off = Some(mmap_lab_engine::engine::WitnessOff::Disabled);
     a.handle(AppEvent::RunFinished {
         ticket,
         result: Ok(Box::new(record)),
     });
-    let Some(Message::NoStepping(why)) = &a.message else {
+    let Some(Message::NoStepping { .. }) = &a.message else {
         panic!("s says why it could not step: {:?}", a.message);
     };
-    assert!(why.contains("MMAP_LAB_WITNESS=off"));
     let text = crate::tui::ui::message_text(&a, a.message.as_ref().unwrap());
     assert!(text.contains("no stepping here"), "{text}");
+    assert!(text.contains("(MMAP_LAB_WITNESS=off)"), "{text}");
+    // Why, in the screen's language, from the record's reason (not its English string).
     a.lang = Lang::Zh;
     let text = crate::tui::ui::message_text(&a, a.message.as_ref().unwrap());
     assert!(text.contains("不能单步执行"), "{text}");
+    assert!(
+        text.contains("环境变量 MMAP_LAB_WITNESS=off 关掉了它"),
+        "{text}"
+    );
     assert!(a.shown().complete, "the run went to its end, as with r");
 }
 

@@ -125,7 +125,10 @@ pub fn message_text(app: &App, m: &Message) -> String {
         Message::NotAKnob(key) => strings::not_a_knob(*key, lang),
         Message::Reset => t(S::ResetDone, lang).to_string(),
         Message::AlreadyRunning => t(S::AlreadyRunning, lang).to_string(),
-        Message::NoStepping(why) => strings::no_stepping(why, lang),
+        Message::NoStepping { off, witness } => {
+            let why = mmap_lab_engine::engine::record::witness_why(off.as_ref(), witness, lang);
+            strings::no_stepping(&why, lang)
+        }
         Message::PressE => t(S::PressE, lang).to_string(),
         Message::Refused(err) => strings::param_error(err, lang),
         Message::Course(note) => crate::tui::course::note_text(note, lang),

@@ -413,6 +413,7 @@ pub(crate) fn build(
         privileged_by,
         environment: env.clone(),
         witness: String::new(),
+        witness_off: None,
         mapping_addr,
         file_check: file_check(plan, &results),
         // Only the forked child's reading is "the child read": the experiment's own process

@@ -35,5 +35,5 @@ pub use model::{
 pub use outcome::{Outcome, OutcomeJson};
 #[cfg(test)]
 pub(crate) use syscall::arity;
-pub use syscall::{AnsweredBy, Syscall};
+pub use syscall::{witness_why, AnsweredBy, Syscall, WitnessOff};
 pub use warning::{Warning, WarningKind};

@@ -3,7 +3,7 @@
 //! by serde's derives here and `json.rs`.
 
 use super::outcome::Outcome;
-use super::syscall::{AnsweredBy, Syscall};
+use super::syscall::{AnsweredBy, Syscall, WitnessOff};
 use super::warning::Warning;
 use crate::engine::environment::{Capability, Environment};
 use crate::engine::function::Function;
@@ -322,6 +322,10 @@ pub struct Run {
     /// `off: <why>`.
     #[serde(default)]
     pub witness: String,
+    /// Why the witness was off, when it was and the lab knows why: what `witness` says after
+    /// `off: `, for a reader in either language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness_off: Option<WitnessOff>,
     /// The steps that started, in order.
     pub steps: Vec<StepRecord>,
     /// How it ended (in JSON: `outcome`, written by the impls below).

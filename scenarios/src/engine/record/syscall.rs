@@ -1,7 +1,9 @@
 //! What the witness saw the kernel answer: one system call with its raw arguments and result
-//! ([`Syscall`]), and who answered a step ([`AnsweredBy`]). The record holds them; the witness
-//! fills them.
+//! ([`Syscall`]), and who answered a step ([`AnsweredBy`]); or why it saw nothing
+//! ([`WitnessOff`]). The record holds them; the witness fills them.
 
+use crate::texts::Text;
+use crate::Lang;
 use serde::{Deserialize, Serialize};
 
 /// One system call as the kernel saw it.
@@ -71,4 +73,70 @@ pub enum AnsweredBy {
     Libc,
     /// Not a call at all (a load or store through a pointer, a copy in memory).
     None,
+}
+
+/// Why the witness was off for a run, so that a reader is told in their language. In JSON
+/// `witness_off`, beside `witness`, which is `off: ` and the English sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum WitnessOff {
+    /// `MMAP_LAB_WITNESS=off` in the environment.
+    Disabled,
+    /// The experiment races two processes; the tracer's stops would decide the race.
+    Race,
+    /// `ptrace(PTRACE_TRACEME)` was refused: a debugger or `strace` already traces the lab,
+    /// or the system allows no tracing (Yama).
+    Ptrace {
+        /// The errno's name (`EPERM`).
+        #[cfg_attr(feature = "schema", schemars(with = "super::names::ErrnoName"))]
+        errno: String,
+    },
+    /// The witness's seccomp filter was refused.
+    Seccomp {
+        /// The errno's name.
+        #[cfg_attr(feature = "schema", schemars(with = "super::names::ErrnoName"))]
+        errno: String,
+    },
+    /// The open-files limit is below the descriptor the flight recorder moves to.
+    Descriptors {
+        /// The limit (`ulimit -n`), when it could be read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u64>,
+        /// The descriptor the flight recorder needs.
+        needed: i32,
+    },
+    /// The child was traced but never stopped for the tracer.
+    NoStop,
+}
+
+impl WitnessOff {
+    /// Why, in `lang`. The English sentence is the record's `witness` string after `off: `.
+    pub fn sentence(&self, lang: Lang) -> String {
+        match self {
+            WitnessOff::Disabled => Text::WitnessOffDisabled.get(lang).to_string(),
+            WitnessOff::Race => Text::WitnessOffRace.get(lang).to_string(),
+            WitnessOff::Ptrace { errno } if errno == "EPERM" => {
+                Text::WitnessOffPtracePerm.get(lang).to_string()
+            }
+            WitnessOff::Ptrace { errno } => Text::WitnessOffPtrace.fill(lang, &[errno]),
+            WitnessOff::Seccomp { errno } => Text::WitnessOffSeccomp.fill(lang, &[errno]),
+            WitnessOff::Descriptors { limit, needed } => {
+                let limit = limit.map_or_else(|| "?".to_string(), |n| n.to_string());
+                Text::WitnessOffDescriptors.fill(lang, &[&limit, &needed.to_string()])
+            }
+            WitnessOff::NoStop => Text::WitnessOffNoStop.get(lang).to_string(),
+        }
+    }
+}
+
+/// Why the witness was off, in `lang`, from a record's `witness_off` and `witness`: the
+/// structured reason where the record has one, else the words after `off: ` (a record from
+/// an older lab has only those, in English); empty when the record gives no reason.
+pub fn witness_why(off: Option<&WitnessOff>, witness: &str, lang: Lang) -> String {
+    match (off, witness.strip_prefix("off: ")) {
+        (Some(off), _) => off.sentence(lang),
+        (None, Some(why)) => why.to_string(),
+        (None, None) => String::new(),
+    }
 }

@@ -41,7 +41,7 @@ use super::marks::REPORT_FD;
 use super::pace::RunClock;
 use super::pages::{PageRead, Reader};
 use super::plan::Plan;
-use super::record::Exit;
+use super::record::{Exit, WitnessOff};
 use nix::errno::Errno;
 use nix::libc;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -239,39 +239,26 @@ pub(crate) fn trace(pid: i32, read_end: OwnedFd, plan: &Plan, watch: Watch<'_>) 
     }
 }
 
-/// Whether the witness is wanted: on unless `MMAP_LAB_WITNESS=off` (for tests and for
-/// comparing runs with and without it).
-pub(crate) fn wanted() -> Result<(), String> {
+/// Whether the user wants the witness (`MMAP_LAB_WITNESS=off` turns it off).
+pub(crate) fn wanted() -> Result<(), WitnessOff> {
     match std::env::var("MMAP_LAB_WITNESS").as_deref() {
-        Ok("off") | Ok("0") => Err("MMAP_LAB_WITNESS=off".to_string()),
+        Ok("off") | Ok("0") => Err(WitnessOff::Disabled),
         _ => Ok(()),
     }
 }
 
-/// Why the child could not be traced, from its `Witness` report, in words for the record.
-pub(crate) fn refusal(errno: i32, stage: i64) -> String {
-    if stage == 2 {
-        let limit =
-            super::faults::open_files_limit().map_or_else(|| "?".to_string(), |n| n.to_string());
-        return format!(
-            "too many open files: the limit ({limit}, `ulimit -n`) is below descriptor \
-             {REPORT_FD}, where the witness keeps its flight recorder; raise it to 1024 or more"
-        );
+/// Why the child could not be traced, from its `Witness` report: the stage that was refused
+/// (0 `ptrace`, 1 `seccomp`, 2 the flight recorder's descriptor) and the errno.
+pub(crate) fn refusal(errno: i32, stage: i64) -> WitnessOff {
+    let errno = crate::errnos::name(Errno::from_raw(errno));
+    match stage {
+        2 => WitnessOff::Descriptors {
+            limit: super::faults::open_files_limit(),
+            needed: REPORT_FD,
+        },
+        0 => WitnessOff::Ptrace { errno },
+        _ => WitnessOff::Seccomp { errno },
     }
-    let what = if stage == 0 {
-        "ptrace(PTRACE_TRACEME)"
-    } else {
-        "seccomp(SECCOMP_SET_MODE_FILTER)"
-    };
-    let e = Errno::from_raw(errno);
-    let hint = match (stage, e) {
-        (0, Errno::EPERM) => {
-            ": the lab is already traced (a debugger, strace) or ptrace is not allowed"
-        }
-        (1, _) => ": system call filters are not allowed here",
-        _ => "",
-    };
-    format!("{what} failed with {}{hint}", crate::errnos::name(e))
 }
 
 #[cfg(test)]
@@ -281,8 +268,13 @@ mod tests {
     /// Out of descriptors is said as such, not as `PTRACE_TRACEME failed with EBADF`.
     #[test]
     fn a_recorder_above_the_descriptor_limit_is_too_many_open_files() {
-        let why = refusal(libc::EMFILE, 2);
+        let why = refusal(libc::EMFILE, 2).sentence(crate::Lang::En);
         assert!(why.starts_with("too many open files") && why.contains("ulimit -n"));
+        let zh = refusal(libc::EMFILE, 2).sentence(crate::Lang::Zh);
+        assert!(
+            zh.starts_with("打开的文件太多") && zh.contains("1000"),
+            "{zh}"
+        );
         assert!(!why.contains("PTRACE_TRACEME"), "{why}");
     }
 }

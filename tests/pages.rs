@@ -253,3 +253,80 @@ fn the_records_page_bits_are_those_an_independent_reader_sees() {
         agree(case, &record, lines);
     }
 }
+
+/// From the fork on, every step shows both processes' pages as they were at that moment,
+/// while both live: the child's store leaves the parent's page table alone (`·` beside the
+/// child's `A`), a page both map after the fork is nobody's alone (and, as root, one frame),
+/// and once the child is gone the parent's page is its own again.
+#[test]
+fn every_step_after_the_fork_shows_both_processes_pages() {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mmap-lab"));
+    let page0 = |step: &Value, who: &str| -> Option<Value> {
+        step["pages"]
+            .as_array()?
+            .iter()
+            .find(|p| p["page"] == 0 && p["process"] == who)
+            .cloned()
+    };
+    let steps = |record: &Value| record["steps"].as_array().unwrap().clone();
+    let first = |steps: &[Value], function: &str, process: &str| -> Value {
+        steps
+            .iter()
+            // A step's `process` is absent for the parent's.
+            .find(|s| {
+                let by = s["process"].as_str().unwrap_or("parent");
+                s["function"] == function && by == process
+            })
+            .unwrap_or_else(|| panic!("no {function} by the {process} in {} steps", steps.len()))
+            .clone()
+    };
+
+    let record = json(lab(bin, "private-cow-fork", &[]).output().unwrap());
+    let all = steps(&record);
+    let store = first(&all, "store", "child");
+    let child = page0(&store, "child").expect("the child's own page at its store");
+    let parent = page0(&store, "parent").expect("the parent's page beside it");
+    assert_eq!(
+        (
+            child["present"].clone(),
+            child["exclusive"].clone(),
+            child["file"].clone()
+        ),
+        (Value::Bool(true), Value::Bool(true), Value::Bool(false)),
+        "{store}"
+    );
+    assert_eq!(
+        parent["present"], false,
+        "the child's store is not the parent's: {store}"
+    );
+    // The parent's own steps after the child has exited and been reaped: its pages alone.
+    let wait = first(&all, "waitpid", "parent");
+    assert!(
+        page0(&wait, "parent").is_some() && page0(&wait, "child").is_none(),
+        "{wait}"
+    );
+
+    let record = json(
+        lab(bin, "private-cow-fork", &["writer=before-fork"])
+            .output()
+            .unwrap(),
+    );
+    let all = steps(&record);
+    let load = first(&all, "load", "child");
+    let (child, parent) = (
+        page0(&load, "child").unwrap(),
+        page0(&load, "parent").unwrap(),
+    );
+    for p in [&child, &parent] {
+        assert_eq!(p["present"], true, "{load}");
+        assert_eq!(p["exclusive"], false, "both map it: {load}");
+    }
+    if record["environment"]["pfn_visible"] == true {
+        assert!(
+            child["pfn"].is_u64() && child["pfn"] == parent["pfn"],
+            "{load}"
+        );
+    }
+    let wait = first(&all, "waitpid", "parent");
+    assert_eq!(page0(&wait, "parent").unwrap()["exclusive"], true, "{wait}");
+}

@@ -32,7 +32,9 @@ pub use errors::{
     input_missing, input_not_regular, input_too_big, libc_refused, not_a_knob, unaligned,
 };
 pub use lookup::t;
-pub use pagemap::{after_page, copy_windows, file_extent, frames_note, map_extent, page_legend};
+pub use pagemap::{
+    after_page, copy_windows, file_extent, frames_note, frames_short, map_extent, page_legend,
+};
 pub use report::{faults, file_byte, machine_lines, purpose, ran_on, signal_text};
 pub use table::S;
 pub use tui::{copied, no_stepping, run_count, stepped, too_small, topic};

@@ -116,6 +116,17 @@ pub fn frames_note(visible: bool, other: char, lang: Lang) -> String {
     }
 }
 
+/// The frames' note in a few words, for the end of the legend when the page map has no row
+/// for [`frames_note`]: `= same frame, ≠ another`.
+pub fn frames_short(visible: bool, other: char, lang: Lang) -> String {
+    match (visible, lang) {
+        (true, Lang::En) => format!("= same frame, {other} another"),
+        (true, Lang::Zh) => format!("= 与父进程同一页框，{other} 不同页框"),
+        (false, Lang::En) => format!("= or {other}: unknown without CAP_SYS_ADMIN"),
+        (false, Lang::Zh) => format!("= 或 {other}：没有 CAP_SYS_ADMIN 时无法得知"),
+    }
+}
+
 /// The file's size in the page map: `file 100 B = 1 page` (pages from the offset).
 pub fn file_extent(bytes: u64, pages: u64, lang: Lang) -> String {
     match lang {

@@ -79,6 +79,18 @@ impl<'a> Measured<'a> {
             .find(|p| p.page == n && Proc::of(p) == who)
     }
 
+    /// Whether a page of the child's sits where the parent's is present too: there the
+    /// frames can be compared (`=`/`≠`, or why they cannot be told).
+    fn compares(&self) -> bool {
+        self.pages.iter().any(|p| {
+            p.present
+                && Proc::of(p) == Proc::Child
+                && self
+                    .page(Proc::Parent, p.page)
+                    .is_some_and(|parent| parent.present)
+        })
+    }
+
     /// Whether any page is of a file mapping (the page cache has a word on it).
     fn has_cache(&self) -> bool {
         self.pages.iter().any(|p| p.cached.is_some())
@@ -156,7 +168,8 @@ impl PageMapWidget<'_> {
             // mapping, one row per process, with the legend that reads its glyphs.
             add(&procs.iter().map(|p| Row::Pages(*p)).collect::<Vec<_>>());
             add(&[Row::Legend]);
-            if procs.len() > 1 {
+            // The frames' note where a frame is compared on screen, else it reads no glyph.
+            if self.measured.is_some_and(|m| m.compares()) {
                 add(&[Row::Frames]);
             }
         }
@@ -281,7 +294,8 @@ impl Widget for PageMapWidget<'_> {
                 Row::After => self.draw_after(&l, y, buf),
                 Row::Notes => self.draw_notes(area, y, buf),
                 Row::Legend => {
-                    let cache = self.measured.is_some_and(|m| m.has_cache());
+                    // The cache's glyph is read where its row is drawn.
+                    let cache = rows.contains(&Row::Cache);
                     let looks: Vec<PageLook> = self
                         .measured
                         .map(|m| m.pages.iter().map(PageLook::of).collect())
@@ -290,7 +304,18 @@ impl Widget for PageMapWidget<'_> {
                     let zero_unknown = self
                         .measured
                         .is_some_and(|m| m.pages.iter().any(PageLook::maybe_zero));
-                    let text = strings::page_legend(&looks, absent, cache, zero_unknown, self.lang);
+                    let mut text =
+                        strings::page_legend(&looks, absent, cache, zero_unknown, self.lang);
+                    // A frame compared on screen, and no room for its own row: the legend
+                    // reads its mark too.
+                    if let Some(m) = self
+                        .measured
+                        .filter(|m| m.compares() && !rows.contains(&Row::Frames))
+                    {
+                        let other = self.glyphs.other_frame;
+                        text.push_str(self.lang.pick(", ", "，"));
+                        text.push_str(&strings::frames_short(m.pfn_visible, other, self.lang));
+                    }
                     buf.set_stringn(area.x, y, text, area.width as usize, self.theme.dim);
                 }
             }

@@ -86,10 +86,15 @@ fn state(page: i64, look: char, process: Option<&str>, pfn: Option<u64>) -> Page
 /// The page map of out-of-bounds (two pages, then one unmapped) drawn at 80x8 with these
 /// measured pages, as text rows.
 fn draw(measured: Option<Measured<'_>>, ascii: bool, lang: Lang) -> Vec<String> {
+    draw_in(measured, ascii, lang, 8)
+}
+
+/// [`draw`] in `height` rows.
+fn draw_in(measured: Option<Measured<'_>>, ascii: bool, lang: Lang, height: u16) -> Vec<String> {
     let theme = Theme::named(super::super::ThemeName::Dark);
     let glyphs = Glyphs::new(ascii);
     let m = map("out-of-bounds", &[(Key::Length, "8192")]);
-    let area = Rect::new(0, 0, 80, 8);
+    let area = Rect::new(0, 0, 80, height);
     let mut buf = Buffer::empty(area);
     PageMapWidget {
         map: &m,
@@ -249,4 +254,57 @@ fn two_processes_get_a_row_each_and_frames_compare_where_visible() {
     assert!(rows
         .iter()
         .any(|r| r.contains("CAP_SYS_ADMIN 时页框号读作 0")));
+}
+
+/// The frames' note is drawn where a frame is compared (a child's page beside a parent's
+/// present one), not at a step whose rows hold no `=`/`≠`; without room for its row, the
+/// legend reads the mark. The legend names the page cache's `C` only with the cache's row.
+#[test]
+fn the_frames_note_and_the_cache_word_come_with_what_they_read() {
+    // The child's first store: its own copy beside the parent's empty page table.
+    let store = [
+        state(0, '·', Some("parent"), None),
+        state(0, 'A', Some("child"), Some(9)),
+    ];
+    let m = Measured {
+        pages: &store,
+        pfn_visible: true,
+    };
+    let rows = draw(Some(m), false, Lang::En);
+    assert_eq!(cells(&rows, "child"), ["A"]);
+    assert!(!rows.iter().any(|r| r.contains("frame")), "{rows:#?}");
+    // Both map one frame: compared; with 5 rows, no room for the note's own row.
+    let shared = [
+        state(0, 'S', Some("parent"), Some(7)),
+        state(0, 'S', Some("child"), Some(7)),
+    ];
+    let m = Measured {
+        pages: &shared,
+        pfn_visible: true,
+    };
+    let rows = draw_in(Some(m), false, Lang::En, 4);
+    assert_eq!(cells(&rows, "child"), ["S="]);
+    assert!(
+        rows.iter().any(|r| r.contains("= same frame, ≠ another")),
+        "{rows:#?}"
+    );
+    let rows = draw_in(Some(m), false, Lang::Zh, 4);
+    assert!(
+        rows.iter().any(|r| r.contains("= 与父进程同一页框")),
+        "{rows:#?}"
+    );
+    // A file page in the cache: its row and its word at 8 rows, neither at 3.
+    let file = [state(0, 'F', None, None)];
+    let m = Measured {
+        pages: &file,
+        pfn_visible: false,
+    };
+    let rows = draw(Some(m), false, Lang::En);
+    assert!(rows.iter().any(|r| r.contains("cache C")), "{rows:#?}");
+    let rows = draw_in(Some(m), false, Lang::En, 3);
+    assert!(!rows.iter().any(|r| r.contains("cache")), "{rows:#?}");
+    assert!(
+        rows.iter().any(|r| r.contains("F the file's page")),
+        "{rows:#?}"
+    );
 }

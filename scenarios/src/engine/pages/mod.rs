@@ -126,6 +126,8 @@ pub(crate) struct PageRead {
 /// One process's kept files.
 struct Proc {
     tid: i32,
+    /// Which of the plan's processes it is.
+    side: Side,
     pagemap: Option<File>,
     smaps: Option<File>,
 }
@@ -245,6 +247,7 @@ impl<'a> Reader<'a> {
                 .flatten();
             self.procs.push(Proc {
                 tid,
+                side,
                 pagemap: open("pagemap"),
                 smaps,
             });
@@ -258,9 +261,42 @@ impl<'a> Reader<'a> {
         self.read(tid, side, done);
     }
 
+    /// Read the pages of tracee `tid` (of `side`) as after the step it made last, then those
+    /// of the experiment's other process as they are at that moment: after a `fork`, each
+    /// step shows both, so that a write in one shows what it did to the other's page (its
+    /// own again, `exclusive`, where the frames parted). The other process is held at its
+    /// own boundary meanwhile (the processes go one at a time, in plan order), or between
+    /// the fork and its first boundary, running only the lab's code, which leaves the
+    /// mapping alone. Not in a race (`free_order`: the other runs its steps meanwhile), nor
+    /// once a `mremap` may have moved one process's mapping and not the other's.
     fn read(&mut self, tid: i32, side: Side, done: Option<usize>) {
-        let done = step_made(self.plan, side, done);
-        let (Some(step), Some(base)) = (done, self.base) else {
+        let Some(step) = step_made(self.plan, side, done) else {
+            return;
+        };
+        self.read_process(tid, side, step, true);
+        let moves = self
+            .plan
+            .steps
+            .iter()
+            .any(|s| matches!(s.op, Op::Map(MapOp::Mremap { .. })));
+        if self.plan.free_order || moves {
+            return;
+        }
+        let others: Vec<(i32, Side)> = self
+            .procs
+            .iter()
+            .filter(|p| p.side != side)
+            .map(|p| (p.tid, p.side))
+            .collect();
+        for (other, other_side) in others {
+            self.read_process(other, other_side, step, false);
+        }
+    }
+
+    /// Read process `tid`'s pages (and its `smaps`, when `with_smaps`) as they are after
+    /// plan step `step`, once per step and process; nothing when the process is gone.
+    fn read_process(&mut self, tid: i32, side: Side, step: usize, with_smaps: bool) {
+        let Some(base) = self.base else {
             return;
         };
         if self.reads.iter().any(|r| r.step == step && r.side == side) {
@@ -301,10 +337,14 @@ impl<'a> Reader<'a> {
             }
             i = j;
         }
+        // The other process, gone (exited, reaped), has no pages left to show.
+        if entries.is_empty() && !with_smaps {
+            return;
+        }
         let smaps = proc
             .smaps
             .as_ref()
-            .filter(|_| self.on_the_mapping(step))
+            .filter(|_| with_smaps && self.on_the_mapping(step))
             .and_then(|f| parse_smaps(&read_block(f, base)?, base));
         let cached = self.cached(&entries);
         self.reads.push(PageRead {

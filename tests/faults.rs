@@ -702,14 +702,20 @@ fn a_data_limit_is_named_for_what_it_is() {
 /// says too many open files and the limit, not `PTRACE_TRACEME failed with EBADF`.
 #[test]
 fn a_low_descriptor_limit_turns_the_witness_off_saying_why() {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 20 && exec \"$0\" run zero-length --json")
-        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
-        .env("LANG", "C.UTF-8")
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs");
+    // `mmap-lab run zero-length` with these options, under `ulimit -n 20`.
+    let under_limit = |options: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -n 20 && exec \"$0\" run zero-length {options}"
+            ))
+            .arg(env!("CARGO_BIN_EXE_mmap-lab"))
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs")
+    };
+    let out = under_limit("--json");
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let witness = json["witness"].as_str().unwrap_or_default();
@@ -723,14 +729,7 @@ fn a_low_descriptor_limit_turns_the_witness_off_saying_why() {
         serde_json::json!({"reason": "descriptors", "limit": 20, "needed": 1000})
     );
     // A Chinese reader is told why in Chinese, not in the record's English words.
-    let zh = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 20 && exec \"$0\" run zero-length --lang zh")
-        .arg(env!("CARGO_BIN_EXE_mmap-lab"))
-        .env("LANG", "C.UTF-8")
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs");
+    let zh = under_limit("--lang zh");
     let text = String::from_utf8_lossy(&zh.stdout);
     assert!(
         text.contains("系统调用追踪：关（打开的文件太多：上限（20，见 `ulimit -n`）"),

@@ -21,18 +21,31 @@ pub enum Refused {
     NotRegular(&'static str),
     /// Larger than [`CAP`]: its size.
     TooBig(u64),
-    /// The system refused it (a symlink loop, no permission, an I/O error): what it said.
-    Io(String),
+    /// The system refused it (a symlink loop, no permission, an I/O error).
+    Io {
+        /// The errno, when the system gave one.
+        errno: Option<i32>,
+        /// What the system said, in its own (English) words.
+        said: String,
+    },
 }
 
 impl Refused {
+    /// The system's refusal `e`.
+    fn io(e: &io::Error) -> Refused {
+        Refused::Io {
+            errno: e.raw_os_error(),
+            said: e.to_string(),
+        }
+    }
+
     /// What was wrong, in `lang` (without the file's name).
     pub fn text(&self, lang: Lang) -> String {
         match self {
             Refused::Missing => strings::input_missing(lang),
             Refused::NotRegular(kind) => strings::input_not_regular(kind, lang),
             Refused::TooBig(size) => strings::input_too_big(*size, CAP, lang),
-            Refused::Io(err) => err.clone(),
+            Refused::Io { errno, said } => strings::input_refused(*errno, said, lang),
         }
     }
 }
@@ -64,9 +77,9 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Refused> {
         .open(path)
         .map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => Refused::Missing,
-            _ => Refused::Io(e.to_string()),
+            _ => Refused::io(&e),
         })?;
-    let meta = file.metadata().map_err(|e| Refused::Io(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| Refused::io(&e))?;
     if !meta.file_type().is_file() {
         return Err(Refused::NotRegular(kind(meta.file_type())));
     }
@@ -77,7 +90,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Refused> {
     // Bounded again while reading: the file may grow between the check and the read.
     file.take(CAP + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Refused::Io(e.to_string()))?;
+        .map_err(|e| Refused::io(&e))?;
     if bytes.len() as u64 > CAP {
         return Err(Refused::TooBig(bytes.len() as u64));
     }
@@ -142,7 +155,14 @@ mod tests {
         let a = dir.path().join("a");
         std::os::unix::fs::symlink(dir.path().join("b"), &a).unwrap();
         std::os::unix::fs::symlink(&a, dir.path().join("b")).unwrap();
-        assert!(matches!(read(&a), Err(Refused::Io(_))));
+        let looped = read(&a).unwrap_err();
+        assert!(matches!(looped, Refused::Io { .. }));
+        // The system's refusal in the reader's language, its errno named.
+        assert_eq!(looped.text(Lang::Zh), "符号链接太多，可能成环：ELOOP");
+        assert!(
+            looped.text(Lang::En).contains("symbolic links"),
+            "{looped:?}"
+        );
         std::fs::write(&file, b"\xff\xfe\x00binary").unwrap();
         assert!(matches!(
             read_text(&file),

@@ -142,6 +142,28 @@ pub fn input_missing(lang: Lang) -> String {
     lang.pick("it does not exist", "文件不存在").to_string()
 }
 
+/// The system refused to read a file the user named: `said` is what it said (English, the
+/// system's own words), `errno` its number. In Chinese, what the usual refusals mean, with
+/// the errno's name; the system's words for the others.
+pub fn input_refused(errno: Option<i32>, said: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return said.to_string();
+    }
+    let name = errno.map(|e| mmap_lab_engine::errnos::name(mmap_lab_engine::Errno::from_raw(e)));
+    let gloss = match name.as_deref() {
+        Some("EACCES" | "EPERM") => Some("没有读取它的权限"),
+        Some("ELOOP") => Some("符号链接太多，可能成环"),
+        Some("ENOTDIR") => Some("路径中有一段不是目录"),
+        Some("ENAMETOOLONG") => Some("路径太长"),
+        Some("EIO") => Some("读取时出了输入输出错误"),
+        _ => None,
+    };
+    match (gloss, name) {
+        (Some(gloss), Some(name)) => format!("{gloss}：{name}"),
+        _ => format!("系统拒绝读取：{said}"),
+    }
+}
+
 /// A file the user named is not a regular text file: `kind` as `crate::input` names it.
 pub fn input_not_regular(kind: &str, lang: Lang) -> String {
     let (en, zh) = match kind {

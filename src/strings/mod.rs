@@ -29,7 +29,8 @@ pub use course::{
     state_file_line, state_newer, state_set_aside, variant_applied, verdict, PlaylistFault, C,
 };
 pub use errors::{
-    input_missing, input_not_regular, input_too_big, libc_refused, not_a_knob, unaligned,
+    input_missing, input_not_regular, input_refused, input_too_big, libc_refused, not_a_knob,
+    unaligned,
 };
 pub use lookup::t;
 pub use pagemap::{

@@ -479,9 +479,10 @@ struct PagesCompared {
 /// page the lab saw as the zero page must be named so), and the page cache where the program
 /// could ask (`mincore` on its own mapping's pages). The words are read in the program's
 /// language, from the table it is written from. Frame numbers differ between two processes and
-/// are not compared; nor are `exclusive` and the page cache at the fork, where the C program's
-/// parent and child run on while the other prints (the lab reads both stopped): the other's
-/// write or `ftruncate` may come first; nor a file page a read fault mapped in one process and
+/// are not compared; nor are `exclusive` and the page cache from the fork until the child is
+/// reaped, where the C program's parent and child run on while the other prints (the lab
+/// reads both stopped, one going on at a time): the other's touch or `ftruncate` may come
+/// first; nor a file page a read fault mapped in one process and
 /// not in the other (fault-around). The lab's page states must reach the program: where the
 /// record has some, the program must print page lines this reads.
 fn pages_agree(stdout: &str, record: &Record, lang: Lang) -> Result<PagesCompared, String> {
@@ -496,13 +497,17 @@ fn pages_agree(stdout: &str, record: &Record, lang: Lang) -> Result<PagesCompare
     for (step, who, pages) in stdout.lines().filter_map(|l| pages_line(l, lang)) {
         lines += 1;
         // The program numbers the steps as the lab shows them (its maps captures unnumbered).
-        let rec = (0..steps.len())
+        let index = (0..steps.len())
             .find(|&i| !steps[i].is_bookkeeping() && record.run.step_number(i) == step)
-            .map(|i| &steps[i])
             .ok_or_else(|| {
                 format!("the C program prints pages after step {step}, past the record")
             })?;
-        let at_fork = rec.call == "fork()";
+        let rec = &steps[index];
+        // From the fork until the parent has reaped the child, the C program's two processes
+        // run at once: the other one's touch or `ftruncate` may come before this one prints.
+        let fork = steps.iter().position(|s| s.call == "fork()");
+        let reaped = steps.iter().position(|s| s.call.starts_with("waitpid("));
+        let at_fork = fork.is_some_and(|f| f <= index && reaped.is_none_or(|r| index < r));
         for (n, words) in pages {
             let Some(lab) = rec
                 .pages

@@ -493,6 +493,10 @@ fn pages_agree(stdout: &str, record: &Record, lang: Lang) -> Result<PagesCompare
     }
     let word = |t: Text| t.get(lang);
     let mut compared = PagesCompared::default();
+    // From the fork until the parent has reaped the child, the C program's two processes run
+    // at once: the other one's touch or `ftruncate` may come before this one prints.
+    let fork = steps.iter().position(|s| s.call == "fork()");
+    let reaped = steps.iter().position(|s| s.call.starts_with("waitpid("));
     let mut lines = 0;
     for (step, who, pages) in stdout.lines().filter_map(|l| pages_line(l, lang)) {
         lines += 1;
@@ -503,10 +507,6 @@ fn pages_agree(stdout: &str, record: &Record, lang: Lang) -> Result<PagesCompare
                 format!("the C program prints pages after step {step}, past the record")
             })?;
         let rec = &steps[index];
-        // From the fork until the parent has reaped the child, the C program's two processes
-        // run at once: the other one's touch or `ftruncate` may come before this one prints.
-        let fork = steps.iter().position(|s| s.call == "fork()");
-        let reaped = steps.iter().position(|s| s.call.starts_with("waitpid("));
         let at_fork = fork.is_some_and(|f| f <= index && reaped.is_none_or(|r| index < r));
         for (n, words) in pages {
             let Some(lab) = rec

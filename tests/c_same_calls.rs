@@ -27,6 +27,7 @@ fn traced() -> String {
         .join(",")
 }
 
+mod cc_support;
 mod strace_support;
 
 use strace_support::Call;
@@ -184,17 +185,9 @@ fn c_traces(id: &str, sets: &[String], dir: &Path) -> Option<Vec<(u32, String)>>
     let source = dir.join("exp.c");
     std::fs::write(&source, &out.stdout).expect("write");
     let exe = dir.join("exp");
-    let cc = Command::new("cc")
-        .args(["-O0", "-o"])
-        .arg(&exe)
-        .arg(&source)
-        .output()
-        .ok()?;
-    assert!(
-        cc.status.success(),
-        "{id} {sets:?}: {}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
+    if let Err(messages) = cc_support::compile(&source, &exe) {
+        panic!("{id} {sets:?}: {messages}");
+    }
     let traces = dir.join("trace");
     std::fs::create_dir(&traces).expect("mkdir");
     let tmp = dir.join("tmp");
@@ -442,17 +435,9 @@ fn the_copy_loops_make_the_calls_they_print() {
     let exe = dir.path().join("copy");
     let src = dir.path().join("copy.c");
     std::fs::write(&src, &source).expect("write");
-    let cc = Command::new("cc")
-        .args(["-O0", "-o"])
-        .arg(&exe)
-        .arg(&src)
-        .output()
-        .expect("cc");
-    assert!(
-        cc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
+    if let Err(messages) = cc_support::compile(&src, &exe) {
+        panic!("{messages}");
+    }
     let c_trace = mmap_and_madvise(Command::new(&exe), dir.path());
     let mut run = lab();
     run.args(["run", "mmap-copy"]);

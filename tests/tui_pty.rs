@@ -461,10 +461,7 @@ fn quitting_during_a_run_leaves_no_temporary_directory() {
     s.send("q");
     assert_eq!(s.exit_code(), 0);
     s.assert_restored();
-    let left: Vec<_> = std::fs::read_dir(tmp.path())
-        .map(|d| d.flatten().map(|e| e.file_name()).collect())
-        .unwrap_or_default();
-    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_left_nothing(tmp.path());
 }
 
 #[test]
@@ -491,10 +488,7 @@ fn a_long_repeat_says_which_run_goes_on_and_quits_promptly() {
     s.send("q");
     assert_eq!(s.exit_code(), 0);
     s.assert_restored();
-    let left: Vec<_> = std::fs::read_dir(tmp.path())
-        .map(|d| d.flatten().map(|e| e.file_name()).collect())
-        .unwrap_or_default();
-    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_left_nothing(tmp.path());
 }
 
 #[test]
@@ -735,9 +729,7 @@ fn quitting_while_the_source_is_generated_is_prompt_and_leaves_no_file() {
         );
         s.assert_restored();
         assert!(!source.exists(), "{name}: {} left", source.display());
-        let left: Vec<_> = std::fs::read_dir(tmp.path())
-            .map(|d| d.flatten().map(|e| e.file_name()).collect())
-            .unwrap_or_default();
+        let left = left_in(tmp.path());
         assert!(left.is_empty(), "{name}: left behind: {left:?}");
     }
 }

@@ -489,6 +489,16 @@ fn clean_temporaries(target: &Path) {
 mod tests {
     use super::*;
 
+    /// The names in `dir`, sorted.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     fn store(dir: &tempfile::TempDir) -> Store {
         Store::at(dir.path().join("sub").join("state.json"))
     }
@@ -517,12 +527,10 @@ mod tests {
         s.save(&state).unwrap();
         assert_eq!(s.load(), (state, None));
         // No temporary file is left beside it: only the lock.
-        let mut names: Vec<String> = std::fs::read_dir(dir.path().join("sub"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, [".state.json.lock", "state.json"]);
+        assert_eq!(
+            names_in(&dir.path().join("sub")),
+            [".state.json.lock", "state.json"]
+        );
     }
 
     #[test]
@@ -639,12 +647,7 @@ mod tests {
         assert_eq!(aside, None);
         let runs: Vec<u32> = state.scenarios.values().map(|t| t.runs).collect();
         assert_eq!(runs, [50, 50]);
-        let mut names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, [".state.json.lock", "state.json"]);
+        assert_eq!(names_in(dir.path()), [".state.json.lock", "state.json"]);
     }
 
     /// Counts add what a lab did since it last saved, marks join, and a reset in between

@@ -129,29 +129,19 @@ pub fn frames_short(visible: bool, other: char, lang: Lang) -> String {
 
 /// The file's size in the page map: `file 100 B = 1 page` (pages from the offset).
 pub fn file_extent(bytes: u64, pages: u64, lang: Lang) -> String {
+    let size = crate::units::with_units(bytes.into());
     match lang {
-        Lang::En => format!(
-            "{} B from the offset = {pages} page(s)",
-            crate::units::with_units(bytes.into())
-        ),
-        Lang::Zh => format!(
-            "从偏移起 {} 字节 = {pages} 页",
-            crate::units::with_units(bytes.into())
-        ),
+        Lang::En => format!("{size} B from the offset = {pages} page(s)"),
+        Lang::Zh => format!("从偏移起 {size} 字节 = {pages} 页"),
     }
 }
 
 /// The mapping's size in the page map.
 pub fn map_extent(bytes: u64, pages: u64, lang: Lang) -> String {
+    let size = crate::units::with_units(bytes.into());
     match lang {
-        Lang::En => format!(
-            "length {} → {pages} page(s)",
-            crate::units::with_units(bytes.into())
-        ),
-        Lang::Zh => format!(
-            "长度 {} → {pages} 页",
-            crate::units::with_units(bytes.into())
-        ),
+        Lang::En => format!("length {size} → {pages} page(s)"),
+        Lang::Zh => format!("长度 {size} → {pages} 页"),
     }
 }
 

@@ -767,20 +767,22 @@ impl App {
     }
 }
 
+/// The options of a student's session on scenario `id`, in English.
+#[cfg(test)]
+pub(crate) fn test_options(id: &str) -> Options {
+    Options {
+        scenario: Some(id.to_string()),
+        lang: Lang::En,
+        presenter: false,
+        theme: None,
+        ascii: false,
+        mouse: false,
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn test_app(id: &str) -> App {
-    App::new(
-        &Options {
-            scenario: Some(id.to_string()),
-            lang: Lang::En,
-            presenter: false,
-            theme: None,
-            ascii: false,
-            mouse: false,
-        },
-        4096,
-        (100, 30),
-    )
+    App::new(&test_options(id), 4096, (100, 30))
 }
 
 #[cfg(test)]

@@ -30,34 +30,69 @@ use Focus::{Lesson, List, Outcome, Params};
 
 const ALL_PANES: &[Focus] = &[List, Params, Outcome, Lesson];
 
-const MOVE: &[Binding] = &[
-    key(KeyCode::Up, Action::Up),
-    ch('k', Action::Up),
-    key(KeyCode::Down, Action::Down),
-    ch('j', Action::Down),
-];
+/// Keys several panes share: as shown, as shown with `--ascii`, and what they do.
+struct Shared {
+    keys: &'static str,
+    ascii_keys: &'static str,
+    bindings: &'static [Binding],
+}
 
-const PAGING: &[Binding] = &[
-    key(KeyCode::PageUp, Action::PageUp),
-    key(KeyCode::PageDown, Action::PageDown),
-];
+/// A command of `scope` made of `shared` keys: one place for their names and bindings.
+const fn shared(scope: Scope, shared: Shared, text: S, footer: &'static [Focus]) -> Command {
+    Command {
+        scope,
+        keys: shared.keys,
+        ascii_keys: shared.ascii_keys,
+        text,
+        bindings: shared.bindings,
+        footer,
+    }
+}
+
+const MOVE: Shared = Shared {
+    keys: "↑↓ jk",
+    ascii_keys: "Up/Down j/k",
+    bindings: &[
+        key(KeyCode::Up, Action::Up),
+        ch('k', Action::Up),
+        key(KeyCode::Down, Action::Down),
+        ch('j', Action::Down),
+    ],
+};
+
+const PAGING: Shared = Shared {
+    keys: "PgUp PgDn",
+    ascii_keys: "PgUp PgDn",
+    bindings: &[
+        key(KeyCode::PageUp, Action::PageUp),
+        key(KeyCode::PageDown, Action::PageDown),
+    ],
+};
 
 /// `G` as in vi and less. Not `gg`: `g` records a prediction, at once.
-const ENDS: &[Binding] = &[
-    key(KeyCode::Home, Action::Home),
-    key(KeyCode::End, Action::End),
-    ch('G', Action::End),
-];
+const ENDS: Shared = Shared {
+    keys: "Home End G",
+    ascii_keys: "Home End G",
+    bindings: &[
+        key(KeyCode::Home, Action::Home),
+        key(KeyCode::End, Action::End),
+        ch('G', Action::End),
+    ],
+};
 
 /// ← → and `h` `l` in the panes where they change no value: to the pane beside. In the
 /// parameters they change the value, and `h` `l` are left out there: a vi user's reflex must
 /// not turn a knob.
-const SIDEWAYS: &[Binding] = &[
-    key(KeyCode::Left, Action::PrevPane),
-    ch('h', Action::PrevPane),
-    key(KeyCode::Right, Action::NextPane),
-    ch('l', Action::NextPane),
-];
+const SIDEWAYS: Shared = Shared {
+    keys: "←→ hl",
+    ascii_keys: "Left/Right h/l",
+    bindings: &[
+        key(KeyCode::Left, Action::PrevPane),
+        ch('h', Action::PrevPane),
+        key(KeyCode::Right, Action::NextPane),
+        ch('l', Action::NextPane),
+    ],
+};
 
 /// Every command of the lab. The first match in the context's scopes wins: the editor, then
 /// the help, then the focused pane, then global.
@@ -188,14 +223,7 @@ pub const COMMANDS: &[Command] = &[
         footer: ALL_PANES,
     },
     // The help overlay.
-    Command {
-        scope: Scope::Help,
-        keys: "↑↓ jk",
-        ascii_keys: "Up/Down j/k",
-        text: S::CmdScroll,
-        bindings: MOVE,
-        footer: ALL_PANES,
-    },
+    shared(Scope::Help, MOVE, S::CmdScroll, ALL_PANES),
     Command {
         scope: Scope::Help,
         keys: "Esc q ? F1",
@@ -210,14 +238,7 @@ pub const COMMANDS: &[Command] = &[
         footer: ALL_PANES,
     },
     // The panes.
-    Command {
-        scope: Scope::Pane(List),
-        keys: "↑↓ jk",
-        ascii_keys: "Up/Down j/k",
-        text: S::CmdMove,
-        bindings: MOVE,
-        footer: &[List],
-    },
+    shared(Scope::Pane(List), MOVE, S::CmdMove, &[List]),
     Command {
         scope: Scope::Pane(List),
         keys: "/",
@@ -226,30 +247,9 @@ pub const COMMANDS: &[Command] = &[
         bindings: &[ch('/', Action::Filter)],
         footer: &[List],
     },
-    Command {
-        scope: Scope::Pane(List),
-        keys: "←→ hl",
-        ascii_keys: "Left/Right h/l",
-        text: S::CmdSidePane,
-        bindings: SIDEWAYS,
-        footer: &[],
-    },
-    Command {
-        scope: Scope::Pane(List),
-        keys: "Home End G",
-        ascii_keys: "Home End G",
-        text: S::CmdTopBottom,
-        bindings: ENDS,
-        footer: &[],
-    },
-    Command {
-        scope: Scope::Pane(Params),
-        keys: "↑↓ jk",
-        ascii_keys: "Up/Down j/k",
-        text: S::CmdMove,
-        bindings: MOVE,
-        footer: &[Params],
-    },
+    shared(Scope::Pane(List), SIDEWAYS, S::CmdSidePane, &[]),
+    shared(Scope::Pane(List), ENDS, S::CmdTopBottom, &[]),
+    shared(Scope::Pane(Params), MOVE, S::CmdMove, &[Params]),
     Command {
         scope: Scope::Pane(Params),
         keys: "←→",
@@ -277,78 +277,15 @@ pub const COMMANDS: &[Command] = &[
         bindings: &[ch('e', Action::Edit)],
         footer: &[Params],
     },
-    Command {
-        scope: Scope::Pane(Params),
-        keys: "Home End G",
-        ascii_keys: "Home End G",
-        text: S::CmdTopBottom,
-        bindings: ENDS,
-        footer: &[],
-    },
-    Command {
-        scope: Scope::Pane(Outcome),
-        keys: "↑↓ jk",
-        ascii_keys: "Up/Down j/k",
-        text: S::CmdScroll,
-        bindings: MOVE,
-        footer: &[Outcome],
-    },
-    Command {
-        scope: Scope::Pane(Outcome),
-        keys: "PgUp PgDn",
-        ascii_keys: "PgUp PgDn",
-        text: S::CmdPage,
-        bindings: PAGING,
-        footer: &[],
-    },
-    Command {
-        scope: Scope::Pane(Outcome),
-        keys: "←→ hl",
-        ascii_keys: "Left/Right h/l",
-        text: S::CmdSidePane,
-        bindings: SIDEWAYS,
-        footer: &[],
-    },
-    Command {
-        scope: Scope::Pane(Outcome),
-        keys: "Home End G",
-        ascii_keys: "Home End G",
-        text: S::CmdTopBottom,
-        bindings: ENDS,
-        footer: &[],
-    },
-    Command {
-        scope: Scope::Pane(Lesson),
-        keys: "↑↓ jk",
-        ascii_keys: "Up/Down j/k",
-        text: S::CmdScroll,
-        bindings: MOVE,
-        footer: &[Lesson],
-    },
-    Command {
-        scope: Scope::Pane(Lesson),
-        keys: "PgUp PgDn",
-        ascii_keys: "PgUp PgDn",
-        text: S::CmdPage,
-        bindings: PAGING,
-        footer: &[Lesson],
-    },
-    Command {
-        scope: Scope::Pane(Lesson),
-        keys: "←→ hl",
-        ascii_keys: "Left/Right h/l",
-        text: S::CmdSidePane,
-        bindings: SIDEWAYS,
-        footer: &[],
-    },
-    Command {
-        scope: Scope::Pane(Lesson),
-        keys: "Home End G",
-        ascii_keys: "Home End G",
-        text: S::CmdTopBottom,
-        bindings: ENDS,
-        footer: &[],
-    },
+    shared(Scope::Pane(Params), ENDS, S::CmdTopBottom, &[]),
+    shared(Scope::Pane(Outcome), MOVE, S::CmdScroll, &[Outcome]),
+    shared(Scope::Pane(Outcome), PAGING, S::CmdPage, &[]),
+    shared(Scope::Pane(Outcome), SIDEWAYS, S::CmdSidePane, &[]),
+    shared(Scope::Pane(Outcome), ENDS, S::CmdTopBottom, &[]),
+    shared(Scope::Pane(Lesson), MOVE, S::CmdScroll, &[Lesson]),
+    shared(Scope::Pane(Lesson), PAGING, S::CmdPage, &[Lesson]),
+    shared(Scope::Pane(Lesson), SIDEWAYS, S::CmdSidePane, &[]),
+    shared(Scope::Pane(Lesson), ENDS, S::CmdTopBottom, &[]),
     // Everywhere.
     Command {
         scope: Scope::Global,

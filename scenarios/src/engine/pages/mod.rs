@@ -161,6 +161,9 @@ pub(crate) struct Reader<'a> {
     file: Option<(CString, i64)>,
     cache: Option<Option<CacheView>>,
     procs: Vec<Proc>,
+    /// Whether each stop reads the other process too (see [`Reader::read`]): decided once,
+    /// from the plan.
+    both: bool,
     pub(crate) reads: Vec<PageRead>,
 }
 
@@ -213,6 +216,11 @@ impl<'a> Reader<'a> {
             file,
             cache: None,
             procs: Vec::new(),
+            both: !plan.free_order
+                && !plan
+                    .steps
+                    .iter()
+                    .any(|s| matches!(s.op, Op::Map(MapOp::Mremap { .. }))),
             reads: Vec::new(),
         })
     }
@@ -274,12 +282,7 @@ impl<'a> Reader<'a> {
             return;
         };
         self.read_process(tid, side, step, true);
-        let moves = self
-            .plan
-            .steps
-            .iter()
-            .any(|s| matches!(s.op, Op::Map(MapOp::Mremap { .. })));
-        if self.plan.free_order || moves {
+        if !self.both {
             return;
         }
         let others: Vec<(i32, Side)> = self

@@ -337,6 +337,14 @@ pub(crate) fn build(
             .caused_by
             .and_then(|j| record_index.get(j).copied().flatten());
     }
+    // How many bytes of the process's own memory a step took away, all regions.
+    let own_bytes = |rec: &StepRecord| -> u64 {
+        rec.touched
+            .iter()
+            .filter(|t| t.what.own())
+            .map(|t| t.end - t.start)
+            .sum()
+    };
     let clobbered = clobbered.and_then(|(i, addr, id)| {
         let at = record_index.get(i).copied().flatten()?;
         let rec = steps.get(at)?;
@@ -345,12 +353,7 @@ pub(crate) fn build(
             call: rec.call.clone(),
             what: Landmark::from_u32(id).map_or(Region::Plan, Landmark::region),
             addr,
-            bytes: rec
-                .touched
-                .iter()
-                .filter(|t| t.what.own())
-                .map(|t| t.end - t.start)
-                .sum(),
+            bytes: own_bytes(rec),
         })
     });
     // The child stops itself after a step that took away its image, and says so; if that
@@ -368,12 +371,7 @@ pub(crate) fn build(
                 call: rec.call.clone(),
                 what: first.what,
                 addr: first.start,
-                bytes: rec
-                    .touched
-                    .iter()
-                    .filter(|t| t.what.own())
-                    .map(|t| t.end - t.start)
-                    .sum(),
+                bytes: own_bytes(rec),
             })
         })
     });

@@ -3,21 +3,12 @@
 use super::*;
 use crate::tui::app::Effect;
 use crate::tui::event::{Action, AppEvent};
-use crate::tui::Options;
 use mmap_lab_engine::{catalog, prepare, run_scenario, Lang};
 
 /// The lab on scenario `id` at `size`, after a real run of its defaults with `sets`.
 fn ran(id: &str, sets: &[&str], size: (u16, u16)) -> App {
-    let options = Options {
-        scenario: Some(id.to_string()),
-        lang: Lang::En,
-        presenter: false,
-        theme: None,
-        ascii: false,
-        mouse: false,
-    };
     let page = mmap_lab_engine::engine::page_size();
-    let mut app = App::new(&options, page, size);
+    let mut app = App::new(&crate::tui::app::test_options(id), page, size);
     let scenario = app.scenario();
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let params = prepare(scenario, &sets).expect("sets parse");

@@ -49,6 +49,9 @@ pub struct Measured<'a> {
     pub pages: &'a [PageState],
     /// Whether frame numbers were readable: else `=`/`≠` cannot be told.
     pub pfn_visible: bool,
+    /// The forked child made the step: where the rows are too few for both processes, its
+    /// row is the one kept.
+    pub by_child: bool,
 }
 
 impl<'a> Measured<'a> {
@@ -57,6 +60,7 @@ impl<'a> Measured<'a> {
         (!step.pages.is_empty()).then_some(Measured {
             pages: &step.pages,
             pfn_visible,
+            by_child: step.process.as_deref() == Some("child"),
         })
     }
 
@@ -166,7 +170,13 @@ impl PageMapWidget<'_> {
         if self.measured.is_some() {
             // After a step, the kernel's word on each page is the answer: right under the
             // mapping, one row per process, with the legend that reads its glyphs.
-            add(&procs.iter().map(|p| Row::Pages(*p)).collect::<Vec<_>>());
+            // The row of the process that made the step first: the one kept when only one
+            // fits (they are drawn parent first all the same).
+            let mut made_first: Vec<Row> = procs.iter().map(|p| Row::Pages(*p)).collect();
+            if self.measured.is_some_and(|m| m.by_child) {
+                made_first.sort_by_key(|r| *r != Row::Pages(Proc::Child));
+            }
+            add(&made_first);
             add(&[Row::Legend]);
             // The frames' note where a frame is compared on screen, else it reads no glyph.
             if self.measured.is_some_and(|m| m.compares()) {

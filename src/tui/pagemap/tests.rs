@@ -152,6 +152,7 @@ fn each_measured_state_draws_its_glyph_and_the_legend_names_it() {
     let measured = Measured {
         pages: &pages,
         pfn_visible: true,
+        by_child: false,
     };
     let rows = draw(Some(measured), false, Lang::En);
     assert_eq!(cells(&rows, "pages"), ["F", "A", "·"]);
@@ -176,6 +177,7 @@ fn the_zero_page_draws_0_and_the_legend_names_it() {
     let measured = Measured {
         pages: &pages,
         pfn_visible: false,
+        by_child: false,
     };
     for (ascii, lang, pages_label, zero, shared) in [
         (false, Lang::En, "pages", "0 the zero page", "S shared"),
@@ -199,6 +201,7 @@ fn the_zero_page_draws_0_and_the_legend_names_it() {
     let m = Measured {
         pages: &unknown,
         pfn_visible: false,
+        by_child: false,
     };
     let rows = draw(Some(m), false, Lang::En);
     assert_eq!(cells(&rows, "pages"), ["S"]);
@@ -222,6 +225,7 @@ fn two_processes_get_a_row_each_and_frames_compare_where_visible() {
     let visible = Measured {
         pages: &pages,
         pfn_visible: true,
+        by_child: false,
     };
     let rows = draw(Some(visible), false, Lang::En);
     assert_eq!(cells(&rows, "parent"), ["S", "A"]);
@@ -243,6 +247,7 @@ fn two_processes_get_a_row_each_and_frames_compare_where_visible() {
     let m = Measured {
         pages: &hidden,
         pfn_visible: false,
+        by_child: false,
     };
     let rows = draw(Some(m), false, Lang::En);
     assert_eq!(cells(&rows, "child"), ["S", "A"]);
@@ -269,6 +274,7 @@ fn the_frames_note_and_the_cache_word_come_with_what_they_read() {
     let m = Measured {
         pages: &store,
         pfn_visible: true,
+        by_child: false,
     };
     let rows = draw(Some(m), false, Lang::En);
     assert_eq!(cells(&rows, "child"), ["A"]);
@@ -281,6 +287,7 @@ fn the_frames_note_and_the_cache_word_come_with_what_they_read() {
     let m = Measured {
         pages: &shared,
         pfn_visible: true,
+        by_child: false,
     };
     let rows = draw_in(Some(m), false, Lang::En, 4);
     assert_eq!(cells(&rows, "child"), ["S="]);
@@ -298,6 +305,7 @@ fn the_frames_note_and_the_cache_word_come_with_what_they_read() {
     let m = Measured {
         pages: &file,
         pfn_visible: false,
+        by_child: false,
     };
     let rows = draw(Some(m), false, Lang::En);
     assert!(rows.iter().any(|r| r.contains("cache C")), "{rows:#?}");
@@ -305,6 +313,33 @@ fn the_frames_note_and_the_cache_word_come_with_what_they_read() {
     assert!(!rows.iter().any(|r| r.contains("cache")), "{rows:#?}");
     assert!(
         rows.iter().any(|r| r.contains("F the file's page")),
+        "{rows:#?}"
+    );
+}
+
+/// Where only one process's row fits (presenter mode at 80×24), it is that of the process
+/// that made the step: the child's store shows the child's copy, not the parent's untouched
+/// page. With room for both, the parent's row comes first either way.
+#[test]
+fn a_short_pane_keeps_the_row_of_the_process_that_made_the_step() {
+    let pages = [
+        state(0, '·', Some("parent"), None),
+        state(0, 'A', Some("child"), None),
+    ];
+    let by = |by_child| Measured {
+        pages: &pages,
+        pfn_visible: false,
+        by_child,
+    };
+    let rows = draw_in(Some(by(true)), false, Lang::En, 2);
+    assert!(rows.iter().any(|r| r.starts_with("child")), "{rows:#?}");
+    assert!(!rows.iter().any(|r| r.starts_with("parent")), "{rows:#?}");
+    let rows = draw_in(Some(by(false)), false, Lang::En, 2);
+    assert!(rows.iter().any(|r| r.starts_with("parent")), "{rows:#?}");
+    let rows = draw_in(Some(by(true)), false, Lang::En, 8);
+    let at = |who: &str| rows.iter().position(|r| r.starts_with(who));
+    assert!(
+        at("parent") < at("child") && at("parent").is_some(),
         "{rows:#?}"
     );
 }
